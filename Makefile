@@ -1,0 +1,118 @@
+# chatd — one Makefile for the server, its tests, sanitizer and fuzz builds.
+#
+#   make            build build/chatd
+#   make deps       install the Debian/npm packages the project needs (as root)
+#   make run        deps + build + start chatd on 127.0.0.1:8080
+#   make test       deps + build + every test suite
+#   make asan       the whole test suite under AddressSanitizer + UBSan (build/asan)
+#   make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang)
+#   make clean
+
+BUILD        ?= build
+CXX          ?= g++
+CC           ?= gcc
+OPT          ?= -O2
+SANITIZE     ?=
+FUZZ_SECONDS ?= 30
+LLHTTP_DIR   ?= /usr/share/llhttp
+LLHTTP_INC   ?= /usr/share/include/llhttp
+VERSION      := 0.1.0
+
+CPPFLAGS += -I. -I$(LLHTTP_INC) -DCHATD_VERSION='"$(VERSION)"'
+CXXFLAGS += -std=c++20 $(OPT) -g -Wall -Wextra -Werror -MMD -MP $(SANITIZE)
+CFLAGS   += $(OPT) -g -w -MMD -MP $(SANITIZE)
+LDFLAGS  += $(SANITIZE)
+LDLIBS   += -lssl -lcrypto
+
+REACTOR_SRC := $(wildcard reactor/*.cc)
+PROTO_SRC   := $(wildcard proto/*.cc)
+CHAT_SRC    := $(filter-out chat/main.cc,$(wildcard chat/*.cc))
+LLHTTP_SRC  := api.c http.c llhttp.c
+
+obj = $(patsubst %.cc,$(BUILD)/obj/%.o,$(1))
+LLHTTP_OBJ  := $(patsubst %.c,$(BUILD)/obj/llhttp/%.o,$(LLHTTP_SRC))
+CORE_OBJ    := $(call obj,$(REACTOR_SRC) $(PROTO_SRC)) $(LLHTTP_OBJ)
+CHAT_OBJ    := $(call obj,$(CHAT_SRC))
+
+UNIT_SRC        := $(wildcard tests/unit/*.cc)
+INTEGRATION_SRC := $(wildcard tests/integration/*.cc)
+CONFORMANCE_SRC := $(wildcard tests/conformance/*.cc)
+SUPPORT_SRC     := $(wildcard tests/support/*.cc)
+TEST_BINS       := $(BUILD)/tests/unit_tests $(BUILD)/tests/integration_tests $(BUILD)/tests/conformance_tests
+
+.PHONY: all deps run test test-suites asan fuzz clean
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/chatd
+
+$(BUILD)/chatd: $(call obj,chat/main.cc) $(CHAT_OBJ) $(CORE_OBJ)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/obj/%.o: %.cc
+	@mkdir -p $(@D)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/llhttp/%.o: $(LLHTTP_DIR)/%.c
+	@mkdir -p $(@D)
+	$(CC) -I$(LLHTTP_INC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/unit_tests: $(call obj,$(UNIT_SRC)) $(CORE_OBJ)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest_main -lgtest -pthread $(LDLIBS)
+
+$(BUILD)/tests/integration_tests: $(call obj,$(INTEGRATION_SRC) $(SUPPORT_SRC)) $(CORE_OBJ)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest_main -lgtest -pthread $(LDLIBS)
+
+$(BUILD)/tests/conformance_tests: $(call obj,$(CONFORMANCE_SRC) $(SUPPORT_SRC)) $(CORE_OBJ)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest_main -lgtest -pthread $(LDLIBS)
+
+deps:
+	@sh scripts/deps.sh
+
+run: deps all
+	$(BUILD)/chatd --listen 127.0.0.1:8080
+
+# The suites, built and run against this build's chatd.
+test-suites: $(BUILD)/chatd $(TEST_BINS)
+	@bash tests/run.sh $(BUILD)
+
+test: deps
+	@$(MAKE) --no-print-directory test-suites
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan OPT=-O1 \
+	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test-suites
+
+# Fuzz targets: proto/ and llhttp built with clang, libFuzzer and ASan+UBSan.
+FUZZ_TARGETS := $(patsubst tests/fuzz/%_fuzz.cc,%,$(wildcard tests/fuzz/*_fuzz.cc))
+FUZZ_SAN     := -fno-sanitize-recover=all -g -O1
+FUZZ_CFLAGS  := -fsanitize=fuzzer-no-link,address,undefined $(FUZZ_SAN)
+FUZZ_OBJ      = $(patsubst %.cc,build/fuzz/obj/%.o,$(PROTO_SRC)) $(patsubst %.c,build/fuzz/obj/llhttp/%.o,$(LLHTTP_SRC))
+
+build/fuzz/obj/%.o: %.cc
+	@mkdir -p $(@D)
+	clang++ -std=c++20 -I. -I$(LLHTTP_INC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+build/fuzz/obj/llhttp/%.o: $(LLHTTP_DIR)/%.c
+	@mkdir -p $(@D)
+	clang -I$(LLHTTP_INC) -w $(FUZZ_CFLAGS) -c -o $@ $<
+
+build/fuzz/%: tests/fuzz/%_fuzz.cc $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	clang++ -std=c++20 -I. -I$(LLHTTP_INC) -fsanitize=fuzzer,address,undefined $(FUZZ_SAN) -o $@ $^ -lssl -lcrypto
+
+fuzz: deps $(addprefix build/fuzz/,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus/$$t; \
+	  echo "== fuzz $$t for $(FUZZ_SECONDS)s"; \
+	  build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    build/fuzz/corpus/$$t tests/fuzz/seeds/$$t || exit 1; \
+	done
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj build/fuzz/obj -name '*.d' 2>/dev/null)

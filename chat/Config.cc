@@ -1,0 +1,108 @@
+#include "chat/Config.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <string_view>
+
+#include "reactor/SocketAddress.h"
+
+namespace chatd::chat {
+
+namespace {
+
+bool parseSize(std::string_view text, size_t& out) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+// Seconds, fractions allowed ("0.5"), into milliseconds.
+bool parseSeconds(const std::string& text, uint64_t& outMs) {
+  char* end = nullptr;
+  const double seconds = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || *end != '\0' || !std::isfinite(seconds) || seconds <= 0 || seconds > 86400 * 365) {
+    return false;
+  }
+  outMs = static_cast<uint64_t>(std::llround(seconds * 1000));
+  return outMs > 0;
+}
+
+ParsedCommandLine fail(std::string message) {
+  ParsedCommandLine result;
+  result.exitCode = 2;
+  result.output = "chatd: " + message + "\nTry 'chatd --help'.\n";
+  return result;
+}
+
+}  // namespace
+
+std::string usageText() {
+  return "Usage: chatd [OPTIONS]\n"
+         "A real-time chat server: WebSocket chat and an HTTP API on one event loop.\n"
+         "\n"
+         "  --listen ADDR:PORT        address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
+         "  --reuse-port              set SO_REUSEPORT so several chatd processes share the port\n"
+         "  --max-message BYTES       largest WebSocket message accepted (default 1048576)\n"
+         "  --max-queue BYTES         output queued per connection before backpressure (default 1048576)\n"
+         "  --ping-interval SECONDS   ping a WebSocket that has been silent this long (default 30)\n"
+         "  --ping-timeout SECONDS    close it if nothing arrives this long after the ping (default 10)\n"
+         "  --handshake-timeout SECONDS\n"
+         "                            time allowed for a complete HTTP request or handshake (default 10)\n"
+         "  --drain-timeout SECONDS   on SIGTERM/SIGINT, time given to close connections (default 5)\n"
+         "  --max-connections N       open client connections at most (default 10000)\n"
+         "  --echo PATH               serve a WebSocket echo endpoint at PATH (off by default)\n"
+         "  --log-level LEVEL         debug, info, warn or error (default info)\n"
+         "  --help                    show this help\n"
+         "  --version                 show the version\n";
+}
+
+ParsedCommandLine parseCommandLine(int argc, char** argv) {
+  Config config;
+  for (int i = 1; i < argc; ++i) {
+    std::string flag = argv[i];
+    std::string value;
+    const bool takesValue = flag != "--help" && flag != "--version" && flag != "--reuse-port";
+    if (const size_t eq = flag.find('='); eq != std::string::npos) {
+      value = flag.substr(eq + 1);
+      flag.resize(eq);
+    } else if (takesValue && flag.rfind("--", 0) == 0) {
+      if (i + 1 >= argc) return fail("option " + flag + " needs a value");
+      value = argv[++i];
+    }
+
+    if (flag == "--help") {
+      return {std::nullopt, 0, usageText()};
+    } else if (flag == "--version") {
+      return {std::nullopt, 0, std::string("chatd ") + CHATD_VERSION + "\n"};
+    } else if (flag == "--reuse-port") {
+      config.reusePort = true;
+    } else if (flag == "--listen") {
+      if (!reactor::SocketAddress::parse(value)) return fail("--listen wants ADDR:PORT, e.g. 127.0.0.1:8080, got '" + value + "'");
+      config.listen = value;
+    } else if (flag == "--max-message") {
+      if (!parseSize(value, config.maxMessageBytes) || config.maxMessageBytes == 0) return fail("--max-message wants a positive byte count");
+    } else if (flag == "--max-queue") {
+      if (!parseSize(value, config.maxQueueBytes) || config.maxQueueBytes < 1024) return fail("--max-queue wants a byte count of at least 1024");
+    } else if (flag == "--max-connections") {
+      if (!parseSize(value, config.maxConnections) || config.maxConnections == 0) return fail("--max-connections wants a positive number");
+    } else if (flag == "--ping-interval") {
+      if (!parseSeconds(value, config.pingIntervalMs)) return fail("--ping-interval wants a positive number of seconds");
+    } else if (flag == "--ping-timeout") {
+      if (!parseSeconds(value, config.pingTimeoutMs)) return fail("--ping-timeout wants a positive number of seconds");
+    } else if (flag == "--handshake-timeout") {
+      if (!parseSeconds(value, config.handshakeTimeoutMs)) return fail("--handshake-timeout wants a positive number of seconds");
+    } else if (flag == "--drain-timeout") {
+      if (!parseSeconds(value, config.drainTimeoutMs)) return fail("--drain-timeout wants a positive number of seconds");
+    } else if (flag == "--echo") {
+      if (value.empty() || value[0] != '/') return fail("--echo wants a path starting with '/'");
+      config.echoPath = value;
+    } else if (flag == "--log-level") {
+      if (!reactor::parseLogLevel(value.c_str(), config.logLevel)) return fail("--log-level wants debug, info, warn or error");
+    } else {
+      return fail("unknown option '" + flag + "'");
+    }
+  }
+  return {config, 0, {}};
+}
+
+}  // namespace chatd::chat

@@ -1,0 +1,36 @@
+// chatd's settings and their command-line flags. main() parses, Server reads.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "reactor/Log.h"
+
+namespace chatd::chat {
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  bool reusePort = false;
+  size_t maxMessageBytes = 1024 * 1024;
+  size_t maxQueueBytes = 1024 * 1024;
+  uint64_t pingIntervalMs = 30'000;
+  uint64_t pingTimeoutMs = 10'000;
+  uint64_t handshakeTimeoutMs = 10'000;
+  uint64_t drainTimeoutMs = 5'000;
+  size_t maxConnections = 10'000;
+  std::string echoPath;  // empty: no echo endpoint
+  reactor::LogLevel logLevel = reactor::LogLevel::kInfo;
+};
+
+struct ParsedCommandLine {
+  std::optional<Config> config;  // nullopt: exit with exitCode after printing `output`
+  int exitCode = 0;
+  std::string output;  // help, version or the error, for stdout (0) or stderr (2)
+};
+
+ParsedCommandLine parseCommandLine(int argc, char** argv);
+std::string usageText();
+
+}  // namespace chatd::chat

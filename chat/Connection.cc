@@ -1,0 +1,229 @@
+#include "chat/Connection.h"
+
+#include "chat/Server.h"
+#include "chat/ServerFrames.h"
+#include "proto/WsHandshake.h"
+#include "reactor/Log.h"
+
+namespace chatd::chat {
+
+using proto::WsOpcode;
+namespace close_code = proto::close_code;
+
+namespace {
+reactor::BlockRef blockOf(const std::string& bytes) { return reactor::BlockRef::copyOf(bytes); }
+}  // namespace
+
+Connection::Connection(Server& server, int fd)
+    : server_(server),
+      tcp_(server.loop(), fd, server.config().maxQueueBytes, this),
+      http_(std::make_unique<proto::HttpParser>(server.httpLimits())) {}
+
+Connection::~Connection() = default;
+
+int Connection::start() {
+  const int rc = tcp_.start();
+  if (rc == 0) server_.loop().scheduleTimer(timer_, server_.config().handshakeTimeoutMs);
+  return rc;
+}
+
+void Connection::onStreamData(std::span<uint8_t> bytes) {
+  if (phase_ == Phase::kHttp) {
+    onHttpData(bytes);
+  } else {
+    onWebSocketData(bytes);
+  }
+  applyBackpressure();
+}
+
+// --- HTTP -----------------------------------------------------------------
+
+void Connection::onHttpData(std::span<uint8_t> bytes) {
+  size_t pos = 0;
+  while (phase_ == Phase::kHttp && !tcp_.closing() && !tcp_.closed()) {
+    const auto result = http_->feed(reinterpret_cast<const char*>(bytes.data() + pos), bytes.size() - pos);
+    pos += result.consumed;
+    switch (result.status) {
+      case proto::HttpParser::Status::kNeedMore:
+        return;
+      case proto::HttpParser::Status::kRequest: {
+        const proto::HttpRequest request = http_->takeRequest();
+        respond(server_.router().handle(request), request.keepAlive, request.method == "HEAD");
+        // The next request gets a fresh deadline (also the keep-alive idle limit).
+        if (!tcp_.closing()) server_.loop().scheduleTimer(timer_, server_.config().handshakeTimeoutMs);
+        break;
+      }
+      case proto::HttpParser::Status::kUpgrade:
+        return upgrade(http_->takeRequest(), bytes.subspan(pos));
+      case proto::HttpParser::Status::kError:
+        LOG_DEBUG("fd %d: bad HTTP request: %s", tcp_.fd(), http_->errorReason().c_str());
+        return respond(proto::jsonError(http_->errorStatus(), "bad_request", http_->errorReason()), false);
+    }
+  }
+}
+
+void Connection::respond(const proto::HttpResponse& response, bool keepAlive, bool headOnly) {
+  std::string bytes = proto::serializeResponse(response, keepAlive);
+  if (headOnly) bytes.resize(bytes.size() - response.body.size());
+  tcp_.sendUnbounded(blockOf(bytes));
+  if (!keepAlive) {
+    phase_ = Phase::kClosed;
+    server_.loop().timers().cancel(timer_);
+    tcp_.closeAfterFlush();
+  }
+}
+
+void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> rest) {
+  WsEndpoint* endpoint = server_.router().webSocketAt(request.path());
+  if (!endpoint) return respond(proto::jsonError(404, "not_found", "no WebSocket endpoint at this path"), false);
+  const proto::WsHandshakeResult handshake = proto::evaluateWsHandshake(request, {});
+  if (!handshake.accepted) return respond(handshake.response, false);
+
+  tcp_.sendUnbounded(blockOf(proto::serializeResponse(handshake.response, true)));
+  http_.reset();
+  ws_ = std::make_unique<proto::WsFrameParser>(proto::WsFrameParser::Role::kServer, server_.config().maxMessageBytes);
+  endpoint_ = endpoint;
+  phase_ = Phase::kWebSocket;
+  lastInputMs_ = server_.loop().nowMs();
+  server_.loop().scheduleTimer(timer_, server_.config().pingIntervalMs);
+  endpoint_->onOpen(*this);
+  // Frames the client sent right behind its request are WebSocket bytes.
+  if (!rest.empty()) onWebSocketData(rest);
+}
+
+// --- WebSocket --------------------------------------------------------------
+
+void Connection::onWebSocketData(std::span<uint8_t> bytes) {
+  lastInputMs_ = server_.loop().nowMs();
+  awaitingPong_ = false;  // any input proves the peer alive
+  ws_->feed(bytes, *this);
+}
+
+// A peer that sends faster than it reads stops being read until its replies drain.
+void Connection::applyBackpressure() {
+  if (!readingPaused_ && tcp_.queuedBytes() >= server_.config().maxQueueBytes && !tcp_.closing()) {
+    readingPaused_ = true;
+    tcp_.pauseReading();
+  }
+}
+
+void Connection::onStreamDrained() {
+  if (readingPaused_) {
+    readingPaused_ = false;
+    tcp_.resumeReading();
+  }
+}
+
+void Connection::onWsMessage(WsOpcode opcode, std::span<const uint8_t> payload, bool) {
+  if (phase_ == Phase::kWebSocket) endpoint_->onMessage(*this, opcode, payload);
+}
+
+void Connection::onWsPing(std::span<const uint8_t> payload) {
+  if (phase_ == Phase::kWebSocket) tcp_.sendUnbounded(makeServerFrame(WsOpcode::kPong, payload));
+}
+
+void Connection::onWsPong(std::span<const uint8_t>) {}
+
+void Connection::onWsClose(uint16_t code, std::string_view) {
+  if (phase_ == Phase::kWebSocket) sendClose(code, {});  // echo the peer's code (§5.5.1)
+  // Both Close frames are out: the server closes the TCP connection first (§7.1.1).
+  phase_ = Phase::kClosed;
+  server_.loop().timers().cancel(timer_);
+  tcp_.closeAfterFlush();
+}
+
+void Connection::onWsProtocolError(uint16_t code, const char* reason) {
+  LOG_DEBUG("fd %d: WebSocket protocol error %u: %s", tcp_.fd(), code, reason);
+  if (phase_ == Phase::kWebSocket) sendClose(code, reason);
+  phase_ = Phase::kClosed;
+  server_.loop().timers().cancel(timer_);
+  tcp_.closeAfterFlush();
+}
+
+void Connection::sendClose(uint16_t code, std::string_view reason) {
+  tcp_.sendUnbounded(makeCloseFrame(code, reason));
+}
+
+// --- WsSession ----------------------------------------------------------------
+
+void Connection::reply(WsOpcode opcode, std::span<const uint8_t> payload) {
+  if (phase_ == Phase::kWebSocket) tcp_.sendUnbounded(makeServerFrame(opcode, payload));
+}
+
+reactor::OutputQueue::PushResult Connection::sendShared(const reactor::BlockRef& frame) {
+  if (phase_ != Phase::kWebSocket) return reactor::OutputQueue::PushResult::kRefused;
+  return tcp_.send(frame);
+}
+
+void Connection::close(uint16_t code, std::string_view reason) {
+  if (phase_ != Phase::kWebSocket) return;
+  sendClose(code, reason);
+  phase_ = Phase::kClosing;
+  server_.loop().scheduleTimer(timer_, server_.config().pingTimeoutMs);
+}
+
+void Connection::shutdown() {
+  switch (phase_) {
+    case Phase::kHttp:
+      phase_ = Phase::kClosed;
+      server_.loop().timers().cancel(timer_);
+      tcp_.closeAfterFlush();
+      break;
+    case Phase::kWebSocket:
+      close(close_code::kGoingAway, "server shutting down");
+      break;
+    case Phase::kClosing:
+    case Phase::kClosed:
+      break;
+  }
+}
+
+// --- Timer and teardown ---------------------------------------------------------
+
+void Connection::handleTimer(reactor::Timer&) {
+  reactor::EventLoop& loop = server_.loop();
+  const auto& config = server_.config();
+  switch (phase_) {
+    case Phase::kHttp:
+      if (http_->midRequest()) {
+        respond(proto::jsonError(408, "request_timeout", "the request did not complete in time"), false);
+      } else {
+        phase_ = Phase::kClosed;
+        tcp_.close();  // idle keep-alive connection
+      }
+      return;
+    case Phase::kWebSocket: {
+      if (awaitingPong_) {
+        LOG_DEBUG("fd %d: no answer to ping, closing", tcp_.fd());
+        sendClose(close_code::kGoingAway, "ping timeout");
+        phase_ = Phase::kClosed;
+        tcp_.closeAfterFlush();
+        return;
+      }
+      const uint64_t idle = loop.nowMs() - lastInputMs_;
+      if (idle + reactor::EventLoop::kTimerTickMs < config.pingIntervalMs) {
+        loop.scheduleTimer(timer_, config.pingIntervalMs - idle);
+        return;
+      }
+      tcp_.sendUnbounded(makeServerFrame(WsOpcode::kPing, std::string_view{}));
+      awaitingPong_ = true;
+      loop.scheduleTimer(timer_, config.pingTimeoutMs);
+      return;
+    }
+    case Phase::kClosing:
+    case Phase::kClosed:
+      tcp_.close();  // the peer never finished the closing handshake
+      return;
+  }
+}
+
+void Connection::onStreamClosed() {
+  server_.loop().timers().cancel(timer_);
+  const bool wasWebSocket = endpoint_ != nullptr;
+  phase_ = Phase::kClosed;
+  if (wasWebSocket) endpoint_->onClose(*this);
+  endpoint_ = nullptr;
+  server_.connectionClosed(this);
+}
+
+}  // namespace chatd::chat

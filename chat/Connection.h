@@ -1,0 +1,85 @@
+// One client connection: HTTP/1.1 requests (keep-alive, pipelined, answered in
+// order) until an Upgrade, then a WebSocket bound to one endpoint.
+//
+// Owns its TcpConnection, its parsers and one timer that serves each phase in
+// turn: the request deadline (slowloris), the idle ping and pong deadline, and
+// the closing-handshake deadline. Owned by Server, which links it into its
+// list and hands it to EventLoop::destroyLater once the socket is closed, so
+// it is never destroyed inside its own callback.
+#pragma once
+
+#include <memory>
+
+#include "chat/WsEndpoint.h"
+#include "proto/HttpParser.h"
+#include "proto/HttpResponse.h"
+#include "proto/WsFrameParser.h"
+#include "reactor/TcpConnection.h"
+
+namespace chatd::chat {
+
+class Server;
+
+class Connection final : public reactor::StreamHandler,
+                         public reactor::TimerHandler,
+                         public reactor::Deferred,
+                         public WsSession,
+                         private proto::WsFrameSink {
+ public:
+  Connection(Server& server, int fd);
+  ~Connection() override;
+
+  int start();
+  // The server is stopping: WebSockets get Close 1001, HTTP connections close.
+  void shutdown();
+
+  // WsSession
+  void reply(proto::WsOpcode opcode, std::span<const uint8_t> payload) override;
+  reactor::OutputQueue::PushResult sendShared(const reactor::BlockRef& frame) override;
+  void close(uint16_t code, std::string_view reason) override;
+
+  // StreamHandler, TimerHandler
+  void onStreamData(std::span<uint8_t> bytes) override;
+  void onStreamDrained() override;
+  void onStreamClosed() override;
+  void handleTimer(reactor::Timer& timer) override;
+
+  // Server's intrusive list of live connections.
+  Connection* prev = nullptr;
+  Connection* next = nullptr;
+
+ private:
+  enum class Phase : uint8_t {
+    kHttp,       // reading requests
+    kWebSocket,  // open
+    kClosing,    // we sent Close and wait for the peer's
+    kClosed,     // the socket is closing or closed
+  };
+
+  void onHttpData(std::span<uint8_t> bytes);
+  void respond(const proto::HttpResponse& response, bool keepAlive, bool headOnly = false);
+  void upgrade(const proto::HttpRequest& request, std::span<uint8_t> rest);
+  void onWebSocketData(std::span<uint8_t> bytes);
+  void applyBackpressure();
+  void sendClose(uint16_t code, std::string_view reason);
+
+  // WsFrameSink
+  void onWsMessage(proto::WsOpcode opcode, std::span<const uint8_t> payload, bool compressed) override;
+  void onWsPing(std::span<const uint8_t> payload) override;
+  void onWsPong(std::span<const uint8_t> payload) override;
+  void onWsClose(uint16_t code, std::string_view reason) override;
+  void onWsProtocolError(uint16_t code, const char* reason) override;
+
+  Server& server_;
+  reactor::TcpConnection tcp_;
+  reactor::Timer timer_{this};
+  std::unique_ptr<proto::HttpParser> http_;    // HTTP phase only
+  std::unique_ptr<proto::WsFrameParser> ws_;   // WebSocket phases only
+  WsEndpoint* endpoint_ = nullptr;             // not owned; set once open
+  uint64_t lastInputMs_ = 0;
+  Phase phase_ = Phase::kHttp;
+  bool awaitingPong_ = false;
+  bool readingPaused_ = false;
+};
+
+}  // namespace chatd::chat

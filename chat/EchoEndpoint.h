@@ -1,0 +1,18 @@
+// `--echo PATH`: sends every message back with its opcode. Used by the RFC
+// 6455 conformance suite, interop tests and the echo benchmark.
+#pragma once
+
+#include "chat/WsEndpoint.h"
+
+namespace chatd::chat {
+
+class EchoEndpoint final : public WsEndpoint {
+ public:
+  void onOpen(WsSession&) override {}
+  void onMessage(WsSession& session, proto::WsOpcode opcode, std::span<const uint8_t> payload) override {
+    session.reply(opcode, payload);
+  }
+  void onClose(WsSession&) override {}
+};
+
+}  // namespace chatd::chat

@@ -1,0 +1,32 @@
+#include "chat/Router.h"
+
+#include "proto/WsHandshake.h"
+
+namespace chatd::chat {
+
+void Router::addWebSocket(std::string path, WsEndpoint* endpoint) {
+  webSockets_.emplace_back(std::move(path), endpoint);
+}
+
+WsEndpoint* Router::webSocketAt(std::string_view path) const {
+  for (const auto& [p, endpoint] : webSockets_) {
+    if (p == path) return endpoint;
+  }
+  return nullptr;
+}
+
+proto::HttpResponse Router::handle(const proto::HttpRequest& request) const {
+  const std::string_view path = request.path();
+  const bool readOnly = request.method == "GET" || request.method == "HEAD";
+  if (path == "/healthz") {
+    if (!readOnly) return proto::jsonError(405, "method_not_allowed", "use GET").header("Allow", "GET, HEAD");
+    return proto::jsonResponse(200, "{\"status\":\"ok\"}");
+  }
+  if (webSocketAt(path)) {
+    // Not an upgrade, or not one llhttp recognised: say what is missing.
+    return proto::evaluateWsHandshake(request, {}).response;
+  }
+  return proto::jsonError(404, "not_found", "no such path");
+}
+
+}  // namespace chatd::chat

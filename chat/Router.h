@@ -1,0 +1,30 @@
+// Maps request paths to what answers them: plain HTTP handlers (health and,
+// later, the API) and WebSocket endpoints (echo, later the chat protocol).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "chat/WsEndpoint.h"
+#include "proto/HttpRequest.h"
+#include "proto/HttpResponse.h"
+
+namespace chatd::chat {
+
+class Router {
+ public:
+  // Does not own the endpoint.
+  void addWebSocket(std::string path, WsEndpoint* endpoint);
+  WsEndpoint* webSocketAt(std::string_view path) const;
+
+  // Answers a plain HTTP request: /healthz, a WebSocket path asked without an
+  // upgrade (400/426 from the handshake rules), 404 and 405 as JSON.
+  proto::HttpResponse handle(const proto::HttpRequest& request) const;
+
+ private:
+  std::vector<std::pair<std::string, WsEndpoint*>> webSockets_;
+};
+
+}  // namespace chatd::chat

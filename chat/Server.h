@@ -1,0 +1,63 @@
+// Assembles a running chatd: the listener, the signal handling, the routes
+// and every client Connection. Owns the connections (an intrusive list, so an
+// idle connection costs no map node); borrows the EventLoop.
+//
+// Shutdown (SIGTERM/SIGINT): stop accepting, send every WebSocket Close 1001,
+// close idle HTTP connections, and stop the loop when the last connection is
+// gone or the drain timeout passes.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "chat/Config.h"
+#include "chat/EchoEndpoint.h"
+#include "chat/Router.h"
+#include "proto/HttpParser.h"
+#include "reactor/Acceptor.h"
+#include "reactor/EventLoop.h"
+#include "reactor/SignalSet.h"
+
+namespace chatd::chat {
+
+class Connection;
+
+class Server final : public reactor::TimerHandler {
+ public:
+  Server(reactor::EventLoop& loop, Config config);
+  ~Server();
+
+  // Binds the listener; returns -errno.
+  int start();
+  reactor::SocketAddress localAddress() const { return acceptor_.localAddress(); }
+  void beginShutdown();
+
+  reactor::EventLoop& loop() { return loop_; }
+  const Config& config() const { return config_; }
+  const Router& router() const { return router_; }
+  const proto::HttpLimits& httpLimits() const { return httpLimits_; }
+  size_t connectionCount() const { return connectionCount_; }
+
+  // Called by a Connection once its socket is closed; schedules its destruction.
+  void connectionClosed(Connection* connection);
+
+  void handleTimer(reactor::Timer& timer) override;  // the drain deadline
+
+ private:
+  void onAccept(int fd);
+
+  reactor::EventLoop& loop_;
+  Config config_;
+  proto::HttpLimits httpLimits_;
+  Router router_;
+  EchoEndpoint echo_;
+  reactor::Acceptor acceptor_;
+  reactor::SignalSet signals_;
+  reactor::Timer drainTimer_{this};
+  const std::string busyResponse_;  // 503 for connections over --max-connections
+  Connection* connections_ = nullptr;  // head of the intrusive list
+  size_t connectionCount_ = 0;
+  bool shuttingDown_ = false;
+};
+
+}  // namespace chatd::chat

@@ -1,0 +1,41 @@
+// What a WebSocket endpoint (echo, broadcast, the chat protocol) sees of a
+// connection, and what it implements. Endpoints never touch sockets or frames
+// directly: they get whole messages and send whole messages.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "proto/WsTypes.h"
+#include "reactor/Block.h"
+#include "reactor/OutputQueue.h"
+
+namespace chatd::chat {
+
+class WsSession {
+ public:
+  // Sends a reply produced by this session's own input. Queued regardless of
+  // the output limit; while the queue is over the limit the connection stops
+  // reading, so a peer that does not read stops being read (bounded memory).
+  virtual void reply(proto::WsOpcode opcode, std::span<const uint8_t> payload) = 0;
+  // Queues a pre-built frame shared by many sessions (fan-out). kRefused: not
+  // queued because this session's queue is full; the caller decides.
+  virtual reactor::OutputQueue::PushResult sendShared(const reactor::BlockRef& frame) = 0;
+  // Starts the closing handshake with `code` (and a reason of <= 123 bytes).
+  virtual void close(uint16_t code, std::string_view reason) = 0;
+
+ protected:
+  ~WsSession() = default;
+};
+
+class WsEndpoint {
+ public:
+  virtual ~WsEndpoint() = default;
+  virtual void onOpen(WsSession& session) = 0;
+  virtual void onMessage(WsSession& session, proto::WsOpcode opcode, std::span<const uint8_t> payload) = 0;
+  // The session is gone (closed cleanly or not); it must not be used after this.
+  virtual void onClose(WsSession& session) = 0;
+};
+
+}  // namespace chatd::chat

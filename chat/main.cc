@@ -1,0 +1,46 @@
+// chatd: parse the configuration, assemble the server, run the loop.
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <cstring>
+
+#include "chat/Config.h"
+#include "chat/Server.h"
+#include "reactor/EventLoop.h"
+#include "reactor/Log.h"
+
+namespace {
+
+// Connections are file descriptors: use all the process may have.
+void raiseDescriptorLimit() {
+  rlimit limit;
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace chatd;
+  chat::ParsedCommandLine parsed = chat::parseCommandLine(argc, argv);
+  if (!parsed.config) {
+    std::fputs(parsed.output.c_str(), parsed.exitCode == 0 ? stdout : stderr);
+    return parsed.exitCode;
+  }
+  reactor::setLogLevel(parsed.config->logLevel);
+  signal(SIGPIPE, SIG_IGN);
+  raiseDescriptorLimit();
+
+  reactor::EventLoop loop;
+  chat::Server server(loop, *parsed.config);
+  if (const int rc = server.start(); rc < 0) {
+    LOG_ERROR("cannot listen on %s: %s", parsed.config->listen.c_str(), std::strerror(-rc));
+    return 1;
+  }
+  loop.run();
+  LOG_INFO("stopped");
+  return 0;
+}

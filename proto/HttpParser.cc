@@ -1,0 +1,142 @@
+#include "proto/HttpParser.h"
+
+#include <utility>
+
+namespace chatd::proto {
+
+namespace {
+HttpParser& self(llhttp_t* p) { return *static_cast<HttpParser*>(p->data); }
+}  // namespace
+
+// llhttp calls plain functions; this struct gathers them as friends of HttpParser.
+// Span callbacks may fire several times per token, so they append.
+struct HttpParserCallbacks {
+  static int onMessageBegin(llhttp_t* p) {
+    HttpParser& h = self(p);
+    h.current_ = HttpRequest{};
+    h.headerBytes_ = 0;
+    h.inMessage_ = true;
+    return 0;
+  }
+  static int onMethod(llhttp_t* p, const char* at, size_t len) {
+    self(p).current_.method.append(at, len);
+    return 0;
+  }
+  static int onUrl(llhttp_t* p, const char* at, size_t len) {
+    HttpParser& h = self(p);
+    if (h.current_.target.size() + len > h.limits_.maxUrlBytes) return h.failWith(414, "request target too long");
+    if (!h.countHeaderBytes(len)) return h.failWith(431, "request header fields too large");
+    h.current_.target.append(at, len);
+    return 0;
+  }
+  static int onHeaderField(llhttp_t* p, const char* at, size_t len) {
+    HttpParser& h = self(p);
+    if (!h.countHeaderBytes(len)) return h.failWith(431, "request header fields too large");
+    h.fieldName_.append(at, len);
+    return 0;
+  }
+  static int onHeaderValue(llhttp_t* p, const char* at, size_t len) {
+    HttpParser& h = self(p);
+    if (!h.countHeaderBytes(len)) return h.failWith(431, "request header fields too large");
+    h.fieldValue_.append(at, len);
+    return 0;
+  }
+  static int onHeaderValueComplete(llhttp_t* p) {
+    HttpParser& h = self(p);
+    if (h.current_.headers.size() >= h.limits_.maxHeaderCount) return h.failWith(431, "too many header fields");
+    for (char& c : h.fieldName_) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    }
+    h.current_.headers.emplace_back(std::move(h.fieldName_), std::move(h.fieldValue_));
+    h.fieldName_.clear();
+    h.fieldValue_.clear();
+    return 0;
+  }
+  static int onHeadersComplete(llhttp_t* p) {
+    HttpParser& h = self(p);
+    h.current_.versionMajor = p->http_major;
+    h.current_.versionMinor = p->http_minor;
+    if ((p->flags & F_CONTENT_LENGTH) && p->content_length > h.limits_.maxBodyBytes) {
+      return h.failWith(413, "request body too large");
+    }
+    return 0;
+  }
+  static int onBody(llhttp_t* p, const char* at, size_t len) {
+    HttpParser& h = self(p);
+    if (h.current_.body.size() + len > h.limits_.maxBodyBytes) return h.failWith(413, "request body too large");
+    h.current_.body.append(at, len);
+    return 0;
+  }
+  static int onMessageComplete(llhttp_t* p) {
+    HttpParser& h = self(p);
+    h.current_.keepAlive = llhttp_should_keep_alive(p);
+    h.current_.upgrade = p->upgrade;
+    h.inMessage_ = false;
+    // An upgrade makes llhttp return HPE_PAUSED_UPGRADE by itself; any other
+    // request pauses here so pipelined requests come out one at a time.
+    return p->upgrade ? 0 : HPE_PAUSED;
+  }
+
+  static const llhttp_settings_t& settings() {
+    static const llhttp_settings_t s = [] {
+      llhttp_settings_t t;
+      llhttp_settings_init(&t);
+      t.on_message_begin = onMessageBegin;
+      t.on_method = onMethod;
+      t.on_url = onUrl;
+      t.on_header_field = onHeaderField;
+      t.on_header_value = onHeaderValue;
+      t.on_header_value_complete = onHeaderValueComplete;
+      t.on_headers_complete = onHeadersComplete;
+      t.on_body = onBody;
+      t.on_message_complete = onMessageComplete;
+      return t;
+    }();
+    return s;
+  }
+};
+
+HttpParser::HttpParser(const HttpLimits& limits) : limits_(limits) {
+  llhttp_init(&parser_, HTTP_REQUEST, &HttpParserCallbacks::settings());
+  parser_.data = this;
+}
+
+bool HttpParser::countHeaderBytes(size_t n) {
+  headerBytes_ += n;
+  return headerBytes_ <= limits_.maxHeaderBytes;
+}
+
+int HttpParser::failWith(int status, const char* reason) {
+  errorStatus_ = status;
+  errorReason_ = reason;
+  return HPE_USER;
+}
+
+HttpRequest HttpParser::takeRequest() { return std::move(current_); }
+
+HttpParser::Result HttpParser::feed(const char* data, size_t len) {
+  if (errorStatus_ != 0) return {Status::kError, 0};
+  if (upgraded_) return {Status::kUpgrade, 0};
+  const llhttp_errno_t err = llhttp_execute(&parser_, data, len);
+  const auto stoppedAt = [&] { return static_cast<size_t>(llhttp_get_error_pos(&parser_) - data); };
+  switch (err) {
+    case HPE_OK:
+      return {Status::kNeedMore, len};
+    case HPE_PAUSED: {
+      const size_t consumed = stoppedAt();
+      llhttp_resume(&parser_);
+      return {Status::kRequest, consumed};
+    }
+    case HPE_PAUSED_UPGRADE:
+      upgraded_ = true;
+      return {Status::kUpgrade, stoppedAt()};
+    default:
+      if (errorStatus_ == 0) {
+        errorStatus_ = 400;
+        errorReason_ = llhttp_get_error_reason(&parser_);
+      }
+      return {Status::kError, stoppedAt()};
+  }
+}
+
+}  // namespace chatd::proto

@@ -1,0 +1,67 @@
+// Incremental HTTP/1.1 request parser over llhttp, with limits. No I/O.
+//
+// feed() stops after each complete request so pipelined requests are handled
+// one at a time, in order: the caller takes the request, answers it, and feeds
+// the bytes after `consumed` again. An Upgrade request stops the parser for
+// good: the bytes after it belong to the new protocol and are left unconsumed.
+#pragma once
+
+#include <llhttp.h>
+
+#include <cstddef>
+#include <string>
+
+#include "proto/HttpRequest.h"
+
+namespace chatd::proto {
+
+struct HttpLimits {
+  size_t maxUrlBytes = 8 * 1024;
+  size_t maxHeaderBytes = 16 * 1024;  // request line + all header names and values
+  size_t maxHeaderCount = 64;
+  size_t maxBodyBytes = 1024 * 1024;
+};
+
+class HttpParser {
+ public:
+  enum class Status {
+    kNeedMore,  // all bytes consumed, request incomplete
+    kRequest,   // a complete request: takeRequest(), then feed the rest
+    kUpgrade,   // a complete Upgrade request: the rest is not HTTP
+    kError,     // malformed or over a limit: answer errorStatus() and close
+  };
+  struct Result {
+    Status status;
+    size_t consumed;  // bytes of the input that belong to HTTP
+  };
+
+  explicit HttpParser(const HttpLimits& limits);
+  HttpParser(const HttpParser&) = delete;
+  HttpParser& operator=(const HttpParser&) = delete;
+
+  Result feed(const char* data, size_t len);
+  HttpRequest takeRequest();
+
+  // True once any byte of an unfinished request has arrived.
+  bool midRequest() const { return inMessage_; }
+  int errorStatus() const { return errorStatus_; }  // 400, 413, 414 or 431
+  const std::string& errorReason() const { return errorReason_; }
+
+ private:
+  friend struct HttpParserCallbacks;
+  int failWith(int status, const char* reason);
+  bool countHeaderBytes(size_t n);
+
+  llhttp_t parser_;
+  HttpLimits limits_;
+  HttpRequest current_;
+  std::string fieldName_;
+  std::string fieldValue_;
+  size_t headerBytes_ = 0;
+  int errorStatus_ = 0;
+  std::string errorReason_;
+  bool inMessage_ = false;
+  bool upgraded_ = false;
+};
+
+}  // namespace chatd::proto

@@ -1,0 +1,40 @@
+// One parsed HTTP/1.1 request. Header names are stored lower-cased.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace chatd::proto {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // as sent: path and query
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  int versionMajor = 1;
+  int versionMinor = 1;
+  bool keepAlive = true;
+  bool upgrade = false;  // the parser stopped at an Upgrade: the rest of the bytes are another protocol
+
+  std::string_view path() const;
+  std::string_view query() const;  // without the '?', empty when absent
+  // The value of query parameter `name`, percent-decoded; nullopt when absent.
+  std::optional<std::string> queryParam(std::string_view name) const;
+  // The first header called `name` (lower-case); nullopt when absent.
+  std::optional<std::string_view> header(std::string_view name) const;
+  // Whether a comma-separated header list (Connection, Upgrade, ...) holds
+  // `token`, compared case-insensitively.
+  bool headerHasToken(std::string_view name, std::string_view token) const;
+};
+
+// Strips leading and trailing spaces and tabs (optional whitespace, RFC 9110).
+std::string_view trimWhitespace(std::string_view s);
+// Case-insensitive ASCII comparison, for header values and tokens.
+bool equalsIgnoreCase(std::string_view a, std::string_view b);
+// Splits a comma-separated header value into trimmed, non-empty items.
+std::vector<std::string_view> splitHeaderList(std::string_view value);
+
+}  // namespace chatd::proto

@@ -1,0 +1,32 @@
+// HTTP/1.1 responses as bytes. chatd answers every error with a JSON body:
+// {"error":{"code":"...","message":"..."}}.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace chatd::proto {
+
+struct HttpResponse {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;  // beyond Content-Length and Connection
+  std::string body;
+
+  HttpResponse& header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+const char* reasonPhrase(int status);
+
+// Status line, headers, Content-Length (omitted for 101 and 204), Connection
+// (keep-alive or close), then the body.
+std::string serializeResponse(const HttpResponse& response, bool keepAlive);
+
+HttpResponse jsonResponse(int status, std::string body);
+HttpResponse jsonError(int status, std::string_view code, std::string_view message);
+
+}  // namespace chatd::proto

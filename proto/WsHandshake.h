@@ -1,0 +1,28 @@
+// The server side of the RFC 6455 §4.2 opening handshake: checks an Upgrade
+// request and builds the 101 answer, or says which error to send. No I/O.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "proto/HttpRequest.h"
+#include "proto/HttpResponse.h"
+
+namespace chatd::proto {
+
+struct WsHandshakeResult {
+  bool accepted = false;
+  HttpResponse response;  // 101 when accepted; 400 or 426 (+ Sec-WebSocket-Version: 13) otherwise
+  std::string protocol;   // the subprotocol chosen, empty when none
+};
+
+// `supportedProtocols` in server preference order; the chosen one is always
+// one the client offered in Sec-WebSocket-Protocol.
+WsHandshakeResult evaluateWsHandshake(const HttpRequest& request,
+                                      std::span<const std::string> supportedProtocols);
+
+// base64(SHA-1(key + GUID)), RFC 6455 §4.2.2 step 5.4.
+std::string wsAcceptKey(std::string_view clientKey);
+
+}  // namespace chatd::proto

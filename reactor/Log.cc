@@ -1,0 +1,48 @@
+#include "reactor/Log.h"
+
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+
+namespace chatd::reactor {
+
+namespace {
+LogLevel gLevel = LogLevel::kInfo;
+constexpr const char* kNames[] = {"debug", "info", "warn", "error"};
+}  // namespace
+
+void setLogLevel(LogLevel level) { gLevel = level; }
+
+bool logEnabled(LogLevel level) { return level >= gLevel; }
+
+bool parseLogLevel(const char* name, LogLevel& out) {
+  for (int i = 0; i < 4; ++i) {
+    if (std::strcmp(name, kNames[i]) == 0) {
+      out = static_cast<LogLevel>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+void logMessage(LogLevel level, const char* format, ...) {
+  char line[1024];
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  tm utc;
+  gmtime_r(&ts.tv_sec, &utc);
+  int n = std::snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %-5s ", utc.tm_year + 1900,
+                        utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, ts.tv_nsec / 1000000,
+                        kNames[static_cast<int>(level)]);
+  va_list args;
+  va_start(args, format);
+  n += std::vsnprintf(line + n, sizeof line - static_cast<size_t>(n) - 1, format, args);
+  va_end(args);
+  if (n > static_cast<int>(sizeof line) - 2) n = sizeof line - 2;
+  line[n++] = '\n';
+  // One write per line keeps lines whole when several processes share stderr.
+  std::fwrite(line, 1, static_cast<size_t>(n), stderr);
+  std::fflush(stderr);
+}
+
+}  // namespace chatd::reactor

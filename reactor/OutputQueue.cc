@@ -1,0 +1,60 @@
+#include "reactor/OutputQueue.h"
+
+namespace chatd::reactor {
+
+OutputQueue::PushResult OutputQueue::push(BlockRef block) {
+  if (bytes_ > 0 && bytes_ + block.size() > limit_) return PushResult::kRefused;
+  pushUnbounded(std::move(block));
+  return bytes_ >= limit_ ? PushResult::kFull : PushResult::kQueued;
+}
+
+void OutputQueue::pushUnbounded(BlockRef block) {
+  if (block.size() == 0) return;
+  bytes_ += block.size();
+  blocks_.push_back(std::move(block));
+}
+
+int OutputQueue::fillIovecs(iovec* iov, int max) const {
+  int n = 0;
+  for (size_t i = head_; i < blocks_.size() && n < max; ++i, ++n) {
+    const size_t skip = (i == head_) ? headOffset_ : 0;
+    iov[n].iov_base = const_cast<uint8_t*>(blocks_[i].data() + skip);
+    iov[n].iov_len = blocks_[i].size() - skip;
+  }
+  return n;
+}
+
+void OutputQueue::consume(size_t written) {
+  bytes_ -= written;
+  while (written > 0) {
+    const size_t left = blocks_[head_].size() - headOffset_;
+    if (written < left) {
+      headOffset_ += written;
+      return;
+    }
+    written -= left;
+    blocks_[head_] = BlockRef();
+    ++head_;
+    headOffset_ = 0;
+  }
+  if (head_ == blocks_.size()) {
+    clear();
+  } else if (head_ >= 64 && head_ * 2 >= blocks_.size()) {
+    // Compact so a long-lived busy queue does not grow its vector forever.
+    blocks_.erase(blocks_.begin(), blocks_.begin() + static_cast<ptrdiff_t>(head_));
+    head_ = 0;
+  }
+}
+
+void OutputQueue::clear() {
+  if (blocks_.capacity() > 64) {
+    std::vector<BlockRef>().swap(blocks_);
+  } else {
+    blocks_.clear();
+  }
+  head_ = 0;
+  headOffset_ = 0;
+  bytes_ = 0;
+}
+
+}  // namespace chatd::reactor

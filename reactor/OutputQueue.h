@@ -1,0 +1,54 @@
+// A connection's pending output: references to shared Blocks, drained with
+// writev. Bounded in bytes: the owner decides what a full queue means
+// (backpressure, dropping, closing); control output may bypass the bound so
+// that pongs and closes always go out.
+//
+// Pure bookkeeping, no syscalls: fillIovecs() describes what to write and
+// consume() records how much the kernel took, so partial writes are testable.
+#pragma once
+
+#include <sys/uio.h>
+
+#include <cstddef>
+#include <vector>
+
+#include "reactor/Block.h"
+
+namespace chatd::reactor {
+
+class OutputQueue {
+ public:
+  enum class PushResult {
+    kQueued,   // queued, below the limit
+    kFull,     // queued, and the queue is now at or over its limit: stop producing
+    kRefused,  // not queued: it would not fit (the queue was not empty)
+  };
+
+  explicit OutputQueue(size_t limitBytes) : limit_(limitBytes) {}
+
+  // Queues `block` if it fits. An empty queue always takes a block, however
+  // large, so that a single message at the size limit can be sent.
+  PushResult push(BlockRef block);
+  // Queues `block` regardless of the limit (control frames).
+  void pushUnbounded(BlockRef block);
+
+  // Fills up to `max` iovecs with the unsent bytes, oldest first; returns the count.
+  int fillIovecs(iovec* iov, int max) const;
+  // Drops `bytes` written bytes from the front.
+  void consume(size_t bytes);
+
+  bool empty() const { return bytes_ == 0; }
+  size_t bytes() const { return bytes_; }
+  size_t limit() const { return limit_; }
+  void setLimit(size_t limitBytes) { limit_ = limitBytes; }
+  void clear();
+
+ private:
+  std::vector<BlockRef> blocks_;  // blocks_[head_..] are pending; a vector keeps an idle queue at 24 bytes
+  size_t head_ = 0;
+  size_t headOffset_ = 0;  // bytes of blocks_[head_] already written
+  size_t bytes_ = 0;       // unsent bytes in total
+  size_t limit_;
+};
+
+}  // namespace chatd::reactor

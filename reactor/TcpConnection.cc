@@ -1,0 +1,158 @@
+#include "reactor/TcpConnection.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace chatd::reactor {
+
+namespace {
+constexpr int kIovecsPerWrite = 64;
+constexpr int kWritesPerFlush = 16;  // fairness: bound the bytes one connection moves per event
+}  // namespace
+
+TcpConnection::TcpConnection(EventLoop& loop, int fd, size_t outputLimitBytes, StreamHandler* handler)
+    : loop_(loop), handler_(handler), output_(outputLimitBytes), fd_(fd) {}
+
+TcpConnection::~TcpConnection() {
+  if (fd_ >= 0) {
+    loop_.remove(reg_, fd_);
+    ::close(fd_);
+  }
+}
+
+int TcpConnection::start() {
+  interest_ = EPOLLIN | EPOLLRDHUP;
+  return loop_.add(fd_, this, interest_, reg_);
+}
+
+void TcpConnection::updateInterest() {
+  if (fd_ < 0) return;
+  uint32_t wanted = 0;
+  if (!readingPaused_) wanted |= EPOLLIN | EPOLLRDHUP;
+  if (writeArmed_) wanted |= EPOLLOUT;
+  if (wanted != interest_) {
+    interest_ = wanted;
+    loop_.modify(reg_, fd_, wanted);
+  }
+}
+
+void TcpConnection::noteQueueState(OutputQueue::PushResult result) {
+  if (result != OutputQueue::PushResult::kQueued) notifyDrain_ = true;
+  if (result != OutputQueue::PushResult::kRefused && !writeArmed_) loop_.requestFlush(this, flushQueued_);
+}
+
+OutputQueue::PushResult TcpConnection::send(BlockRef block) {
+  if (fd_ < 0 || writeShutdown_) return OutputQueue::PushResult::kRefused;
+  const auto result = output_.push(std::move(block));
+  noteQueueState(result);
+  return result;
+}
+
+void TcpConnection::sendUnbounded(BlockRef block) {
+  if (fd_ < 0 || writeShutdown_) return;
+  output_.pushUnbounded(std::move(block));
+  noteQueueState(output_.bytes() >= output_.limit() ? OutputQueue::PushResult::kFull : OutputQueue::PushResult::kQueued);
+}
+
+void TcpConnection::pauseReading() {
+  readingPaused_ = true;
+  updateInterest();
+}
+
+void TcpConnection::resumeReading() {
+  if (closing_) return;
+  readingPaused_ = false;
+  updateInterest();
+}
+
+void TcpConnection::handleReadable() {
+  if (fd_ < 0) return;
+  std::span<uint8_t> buffer = loop_.receiveBuffer();
+  const ssize_t n = ::read(fd_, buffer.data(), buffer.size());
+  if (n > 0) {
+    if (!closing_) handler_->onStreamData(buffer.first(static_cast<size_t>(n)));
+    return;
+  }
+  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+  if (n == 0 && !output_.empty()) {
+    // The peer half-closed but may still read: finish sending, then close.
+    peerEof_ = true;
+    closeAfterFlush();
+    readingPaused_ = true;
+    updateInterest();
+    return;
+  }
+  close();  // EOF with nothing left to send, reset, or error
+}
+
+TcpConnection::WriteResult TcpConnection::writeOut() {
+  iovec iov[kIovecsPerWrite];
+  for (int round = 0; round < kWritesPerFlush && !output_.empty(); ++round) {
+    const int count = output_.fillIovecs(iov, kIovecsPerWrite);
+    size_t offered = 0;
+    for (int i = 0; i < count; ++i) offered += iov[i].iov_len;
+    const ssize_t n = ::writev(fd_, iov, count);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EINTR) return WriteResult::kPending;
+      return WriteResult::kFailed;
+    }
+    output_.consume(static_cast<size_t>(n));
+    if (static_cast<size_t>(n) < offered) return WriteResult::kPending;
+  }
+  return output_.empty() ? WriteResult::kDrained : WriteResult::kPending;
+}
+
+void TcpConnection::afterWrite(WriteResult result) {
+  if (result == WriteResult::kFailed) return close();
+  writeArmed_ = result == WriteResult::kPending;
+  updateInterest();
+  if (result != WriteResult::kDrained) return;
+  if (closing_ && peerEof_) return close();
+  if (closing_ && !writeShutdown_) {
+    writeShutdown_ = true;
+    ::shutdown(fd_, SHUT_WR);
+  }
+  if (notifyDrain_ && !closing_) {
+    notifyDrain_ = false;
+    handler_->onStreamDrained();
+  }
+}
+
+void TcpConnection::flush() {
+  if (fd_ < 0 || writeArmed_) return;
+  afterWrite(writeOut());
+}
+
+void TcpConnection::handleWritable() {
+  if (fd_ < 0) return;
+  afterWrite(writeOut());
+}
+
+void TcpConnection::closeAfterFlush() {
+  if (fd_ < 0 || closing_) return;
+  closing_ = true;
+  // Keep reading (and discarding) so the peer's last bytes do not cause a reset.
+  readingPaused_ = false;
+  loop_.scheduleTimer(linger_, kLingerMs);
+  if (output_.empty()) {
+    writeShutdown_ = true;
+    ::shutdown(fd_, SHUT_WR);
+  }
+  updateInterest();
+}
+
+void TcpConnection::handleTimer(Timer&) { close(); }
+
+void TcpConnection::close() {
+  if (fd_ < 0) return;
+  loop_.timers().cancel(linger_);
+  loop_.remove(reg_, fd_);
+  ::close(fd_);
+  fd_ = -1;
+  output_.clear();
+  handler_->onStreamClosed();
+}
+
+}  // namespace chatd::reactor

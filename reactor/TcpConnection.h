@@ -1,0 +1,99 @@
+// One non-blocking TCP connection on the loop: reads into the loop's shared
+// receive buffer and hands the bytes to its StreamHandler; writes queued
+// Blocks with writev, corked until the end of the iteration, asking for
+// EPOLLOUT only while the kernel has not taken everything.
+//
+// Owns the fd (closed by close() or the destructor). Does not own the
+// StreamHandler. close() may be called from any callback, including the
+// handler's own; the handler then hears onStreamClosed() exactly once and must
+// defer its own destruction (EventLoop::destroyLater) past the current callback.
+#pragma once
+
+#include <cstddef>
+#include <span>
+
+#include "reactor/EventLoop.h"
+#include "reactor/OutputQueue.h"
+
+namespace chatd::reactor {
+
+class StreamHandler {
+ public:
+  // Received bytes; the span is the loop's shared buffer and is only valid
+  // during the call (keep what is needed). It is writable so parsers may
+  // transform in place (WebSocket unmasking).
+  virtual void onStreamData(std::span<uint8_t> bytes) = 0;
+  // The output queue was full (send() said kFull or kRefused) and is now empty.
+  virtual void onStreamDrained() = 0;
+  // The connection is closed; no further callbacks follow.
+  virtual void onStreamClosed() = 0;
+
+ protected:
+  ~StreamHandler() = default;
+};
+
+class TcpConnection final : public IoHandler, public Flushable, public TimerHandler {
+ public:
+  // How long closeAfterFlush() waits for the peer to read and hang up.
+  static constexpr uint64_t kLingerMs = 2000;
+
+  TcpConnection(EventLoop& loop, int fd, size_t outputLimitBytes, StreamHandler* handler);
+  TcpConnection(const TcpConnection&) = delete;
+  TcpConnection& operator=(const TcpConnection&) = delete;
+  ~TcpConnection();
+
+  // Registers with the loop; returns -errno (the caller then closes).
+  int start();
+
+  // Queues bytes for sending at the end of the iteration. kRefused means the
+  // bytes were not queued (the queue is at its limit).
+  OutputQueue::PushResult send(BlockRef block);
+  // Queues regardless of the limit: for small control output that must go out.
+  void sendUnbounded(BlockRef block);
+
+  void pauseReading();
+  void resumeReading();
+
+  // Stops reading new data, sends what is queued, shuts down the write side
+  // and closes once the peer hangs up (or after kLingerMs). Closing this way
+  // keeps unread input from turning the close into a reset that would lose
+  // the last bytes sent.
+  void closeAfterFlush();
+  // Closes now, dropping unsent output. Idempotent.
+  void close();
+
+  bool closed() const { return fd_ < 0; }
+  bool closing() const { return closing_; }
+  size_t queuedBytes() const { return output_.bytes(); }
+  void setOutputLimit(size_t bytes) { output_.setLimit(bytes); }
+  int fd() const { return fd_; }
+
+  void handleReadable() override;
+  void handleWritable() override;
+  void flush() override;
+  void handleTimer(Timer& timer) override;
+
+ private:
+  enum class WriteResult { kDrained, kPending, kFailed };
+  WriteResult writeOut();
+  void updateInterest();
+  void afterWrite(WriteResult result);
+  void noteQueueState(OutputQueue::PushResult result);
+
+  EventLoop& loop_;
+  StreamHandler* handler_;
+  OutputQueue output_;
+  Timer linger_{this};
+  Registration reg_;
+  int fd_;
+  uint32_t interest_ = 0;
+  bool flushQueued_ = false;
+  bool readingPaused_ = false;
+  bool writeArmed_ = false;
+  bool closing_ = false;      // closeAfterFlush(): no new reads delivered
+  bool writeShutdown_ = false;
+  bool peerEof_ = false;
+  bool notifyDrain_ = false;
+};
+
+}  // namespace chatd::reactor

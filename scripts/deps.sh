@@ -1,0 +1,36 @@
+#!/bin/sh
+# Installs what chatd needs to build and test: Debian packages (as root), and
+# the npm packages of the interop tests. Prints the command when not root.
+set -e
+
+PACKAGES="build-essential clang libclang-rt-14-dev libssl-dev node-llhttp libgtest-dev \
+zlib1g-dev libsqlite3-dev libhiredis-dev libsimdjson-dev libargon2-dev libinih-dev \
+redis-server python3 python3-websockets nodejs npm mandoc"
+
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+# A node and npm from elsewhere (e.g. NodeSource) serve as well as Debian's.
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  missing=$(echo "$missing" | tr ' ' '\n' | grep -vx -e nodejs -e npm | tr '\n' ' ')
+fi
+missing=$(echo $missing)
+
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "deps: installing $missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  else
+    echo "deps: missing packages; run as root:"
+    echo "  apt-get install -y $missing"
+    exit 1
+  fi
+fi
+
+# Node's ws for the interop tests, pinned by tests/interop/package-lock.json.
+if [ ! -d tests/interop/node_modules/ws ]; then
+  echo "deps: npm ci (tests/interop)"
+  (cd tests/interop && npm ci --silent --no-audit --no-fund)
+fi

@@ -1,0 +1,77 @@
+// A blocking, byte-exact client for tests: raw TCP with timeouts, the HTTP
+// upgrade, and WebSocket frames built and read by hand so tests can send what
+// a well-behaved client never would (unmasked frames, bad lengths, split
+// bytes) and check every byte the server sends back. Server frames are decoded
+// here independently of proto/WsFrameParser, so the two check each other.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "proto/WsTypes.h"
+
+namespace chatd::testing {
+
+struct HttpReply {
+  int status = 0;
+  std::string head;  // status line and headers
+  std::string body;
+  std::optional<std::string> header(std::string_view name) const;  // case-insensitive
+};
+
+struct ReceivedFrame {
+  uint8_t opcode = 0;
+  bool fin = false;
+  uint8_t rsv = 0;  // RSV1-3 bits as 0..7
+  bool masked = false;
+  std::string payload;
+  uint16_t closeCode() const;  // 1005 when the close payload is empty
+};
+
+class WsTestClient {
+ public:
+  WsTestClient() = default;
+  ~WsTestClient();
+  WsTestClient(const WsTestClient&) = delete;
+  WsTestClient& operator=(const WsTestClient&) = delete;
+
+  // Raw TCP. Returns false on failure.
+  bool connect(int port, const char* host = "127.0.0.1");
+  void close();
+  bool sendRaw(std::string_view bytes);
+  // Reads until `n` bytes are buffered (or timeout/EOF); returns false if not.
+  bool fill(size_t n, int timeoutMs = 5000);
+  // True once the server has closed the TCP connection (read returns 0 or a reset).
+  bool waitForEof(int timeoutMs = 5000);
+
+  HttpReply readHttpReply(int timeoutMs = 5000);
+  // Sends a GET upgrade for `path` with extra header lines ("Name: value\r\n").
+  HttpReply upgrade(int port, std::string_view path, std::string_view extraHeaders = {});
+  // connect + upgrade; true when the server answered 101 with the right accept key.
+  bool open(int port, std::string_view path = "/echo");
+
+  // A client frame, masked unless `masked` is false.
+  static std::string frame(uint8_t opcode, std::string_view payload, bool fin = true, bool masked = true,
+                           uint8_t rsv = 0);
+  bool sendFrame(uint8_t opcode, std::string_view payload, bool fin = true);
+  bool sendText(std::string_view text) { return sendFrame(0x1, text); }
+  bool sendBinary(std::string_view bytes) { return sendFrame(0x2, bytes); }
+  bool sendClose(uint16_t code, std::string_view reason = {});
+
+  std::optional<ReceivedFrame> readFrame(int timeoutMs = 5000);
+  // Reads frames until a Close arrives; returns its code, or nullopt if the
+  // connection ended without one.
+  std::optional<uint16_t> readCloseCode(int timeoutMs = 5000);
+
+  std::string& buffered() { return in_; }
+
+ private:
+  int fd_ = -1;
+  std::string in_;
+  bool eof_ = false;
+};
+
+}  // namespace chatd::testing
