@@ -27,6 +27,7 @@ LDLIBS   += -lssl -lcrypto
 REACTOR_SRC := $(wildcard reactor/*.cc)
 PROTO_SRC   := $(wildcard proto/*.cc)
 CHAT_SRC    := $(filter-out chat/main.cc,$(wildcard chat/*.cc))
+BENCH_SRC   := $(wildcard bench/*.cc)
 LLHTTP_SRC  := api.c http.c llhttp.c
 
 obj = $(patsubst %.cc,$(BUILD)/obj/%.o,$(1))
@@ -43,9 +44,13 @@ TEST_BINS       := $(BUILD)/tests/unit_tests $(BUILD)/tests/integration_tests $(
 .PHONY: all deps run test test-suites asan fuzz clean
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/chatd
+all: $(BUILD)/chatd $(BUILD)/chat-bench
 
 $(BUILD)/chatd: $(call obj,chat/main.cc) $(CHAT_OBJ) $(CORE_OBJ)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/chat-bench: $(call obj,$(BENCH_SRC)) $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

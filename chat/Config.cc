@@ -51,6 +51,7 @@ std::string usageText() {
          "  --drain-timeout SECONDS   on SIGTERM/SIGINT, time given to close connections (default 5)\n"
          "  --max-connections N       open client connections at most (default 10000)\n"
          "  --echo PATH               serve a WebSocket echo endpoint at PATH (off by default)\n"
+         "  --broadcast PATH          serve a WebSocket room broadcast at PATH?r=ROOM (off by default)\n"
          "  --log-level LEVEL         debug, info, warn or error (default info)\n"
          "  --help                    show this help\n"
          "  --version                 show the version\n";
@@ -93,9 +94,9 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       if (!parseSeconds(value, config.handshakeTimeoutMs)) return fail("--handshake-timeout wants a positive number of seconds");
     } else if (flag == "--drain-timeout") {
       if (!parseSeconds(value, config.drainTimeoutMs)) return fail("--drain-timeout wants a positive number of seconds");
-    } else if (flag == "--echo") {
-      if (value.empty() || value[0] != '/') return fail("--echo wants a path starting with '/'");
-      config.echoPath = value;
+    } else if (flag == "--echo" || flag == "--broadcast") {
+      if (value.empty() || value[0] != '/') return fail(flag + " wants a path starting with '/'");
+      (flag == "--echo" ? config.echoPath : config.broadcastPath) = value;
     } else if (flag == "--log-level") {
       if (!reactor::parseLogLevel(value.c_str(), config.logLevel)) return fail("--log-level wants debug, info, warn or error");
     } else {

@@ -20,7 +20,8 @@ struct Config {
   uint64_t handshakeTimeoutMs = 10'000;
   uint64_t drainTimeoutMs = 5'000;
   size_t maxConnections = 10'000;
-  std::string echoPath;  // empty: no echo endpoint
+  std::string echoPath;       // empty: no echo endpoint
+  std::string broadcastPath;  // empty: no broadcast endpoint
   reactor::LogLevel logLevel = reactor::LogLevel::kInfo;
 };
 

@@ -86,7 +86,7 @@ void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> r
   phase_ = Phase::kWebSocket;
   lastInputMs_ = server_.loop().nowMs();
   server_.loop().scheduleTimer(timer_, server_.config().pingIntervalMs);
-  endpoint_->onOpen(*this);
+  endpoint_->onOpen(*this, request);
   // Frames the client sent right behind its request are WebSocket bytes.
   if (!rest.empty()) onWebSocketData(rest);
 }

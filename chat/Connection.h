@@ -32,6 +32,8 @@ class Connection final : public reactor::StreamHandler,
   int start();
   // The server is stopping: WebSockets get Close 1001, HTTP connections close.
   void shutdown();
+  // Closes the socket now, without a closing handshake.
+  void abort() { tcp_.close(); }
 
   // WsSession
   void reply(proto::WsOpcode opcode, std::span<const uint8_t> payload) override;

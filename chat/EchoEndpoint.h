@@ -8,7 +8,7 @@ namespace chatd::chat {
 
 class EchoEndpoint final : public WsEndpoint {
  public:
-  void onOpen(WsSession&) override {}
+  void onOpen(WsSession&, const proto::HttpRequest&) override {}
   void onMessage(WsSession& session, proto::WsOpcode opcode, std::span<const uint8_t> payload) override {
     session.reply(opcode, payload);
   }

@@ -23,14 +23,13 @@ Server::Server(reactor::EventLoop& loop, Config config)
       busyResponse_(proto::serializeResponse(
           proto::jsonError(503, "overloaded", "too many connections, retry later").header("Retry-After", "1"), false)) {
   if (!config_.echoPath.empty()) router_.addWebSocket(config_.echoPath, &echo_);
+  if (!config_.broadcastPath.empty()) router_.addWebSocket(config_.broadcastPath, &broadcast_);
 }
 
 Server::~Server() {
-  while (connections_) {
-    Connection* c = connections_;
-    connections_ = c->next;
-    delete c;
-  }
+  // Close what the drain left open; each closed connection unlinks itself
+  // and is freed by the loop, which outlives the server.
+  while (connections_) connections_->abort();
 }
 
 int Server::start() {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "chat/BroadcastEndpoint.h"
 #include "chat/Config.h"
 #include "chat/EchoEndpoint.h"
 #include "chat/Router.h"
@@ -51,6 +52,7 @@ class Server final : public reactor::TimerHandler {
   proto::HttpLimits httpLimits_;
   Router router_;
   EchoEndpoint echo_;
+  BroadcastEndpoint broadcast_;
   reactor::Acceptor acceptor_;
   reactor::SignalSet signals_;
   reactor::Timer drainTimer_{this};

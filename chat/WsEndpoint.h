@@ -7,6 +7,7 @@
 #include <span>
 #include <string_view>
 
+#include "proto/HttpRequest.h"
 #include "proto/WsTypes.h"
 #include "reactor/Block.h"
 #include "reactor/OutputQueue.h"
@@ -25,14 +26,23 @@ class WsSession {
   // Starts the closing handshake with `code` (and a reason of <= 123 bytes).
   virtual void close(uint16_t code, std::string_view reason) = 0;
 
+  // One pointer of per-session state for the endpoint's own use (a room
+  // membership, a chat session); the endpoint owns what it points to.
+  void* endpointData() const { return endpointData_; }
+  void setEndpointData(void* data) { endpointData_ = data; }
+
  protected:
   ~WsSession() = default;
+
+ private:
+  void* endpointData_ = nullptr;
 };
 
 class WsEndpoint {
  public:
   virtual ~WsEndpoint() = default;
-  virtual void onOpen(WsSession& session) = 0;
+  // The handshake succeeded; `request` is the upgrade request (path, query, headers).
+  virtual void onOpen(WsSession& session, const proto::HttpRequest& request) = 0;
   virtual void onMessage(WsSession& session, proto::WsOpcode opcode, std::span<const uint8_t> payload) = 0;
   // The session is gone (closed cleanly or not); it must not be used after this.
   virtual void onClose(WsSession& session) = 0;

@@ -27,10 +27,31 @@ int TcpConnection::start() {
   return loop_.add(fd_, this, interest_, reg_);
 }
 
+int TcpConnection::startConnecting() {
+  connecting_ = true;
+  writeArmed_ = true;  // writable = connected (or failed)
+  interest_ = EPOLLOUT;
+  return loop_.add(fd_, this, interest_, reg_);
+}
+
+void TcpConnection::finishConnect() {
+  int err = 0;
+  socklen_t len = sizeof err;
+  getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len);
+  if (err != 0) {
+    error_ = err;
+    return close();
+  }
+  connecting_ = false;
+  writeArmed_ = false;
+  updateInterest();
+  handler_->onStreamConnected();
+}
+
 void TcpConnection::updateInterest() {
   if (fd_ < 0) return;
   uint32_t wanted = 0;
-  if (!readingPaused_) wanted |= EPOLLIN | EPOLLRDHUP;
+  if (!readingPaused_ && !connecting_) wanted |= EPOLLIN | EPOLLRDHUP;
   if (writeArmed_) wanted |= EPOLLOUT;
   if (wanted != interest_) {
     interest_ = wanted;
@@ -76,6 +97,7 @@ void TcpConnection::handleReadable() {
     return;
   }
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+  if (n < 0) error_ = errno;
   if (n == 0 && !output_.empty()) {
     // The peer half-closed but may still read: finish sending, then close.
     peerEof_ = true;
@@ -96,6 +118,7 @@ TcpConnection::WriteResult TcpConnection::writeOut() {
     const ssize_t n = ::writev(fd_, iov, count);
     if (n < 0) {
       if (errno == EAGAIN || errno == EINTR) return WriteResult::kPending;
+      error_ = errno;
       return WriteResult::kFailed;
     }
     output_.consume(static_cast<size_t>(n));
@@ -127,6 +150,10 @@ void TcpConnection::flush() {
 
 void TcpConnection::handleWritable() {
   if (fd_ < 0) return;
+  if (connecting_) {
+    finishConnect();
+    if (fd_ < 0 || output_.empty()) return;
+  }
   afterWrite(writeOut());
 }
 

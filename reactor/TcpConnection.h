@@ -27,6 +27,8 @@ class StreamHandler {
   virtual void onStreamDrained() = 0;
   // The connection is closed; no further callbacks follow.
   virtual void onStreamClosed() = 0;
+  // An outgoing connection (startConnecting) is established.
+  virtual void onStreamConnected() {}
 
  protected:
   ~StreamHandler() = default;
@@ -44,6 +46,9 @@ class TcpConnection final : public IoHandler, public Flushable, public TimerHand
 
   // Registers with the loop; returns -errno (the caller then closes).
   int start();
+  // For a socket from connectNonBlocking(): registers and waits for the
+  // connect to finish, then calls onStreamConnected() (or closes with error()).
+  int startConnecting();
 
   // Queues bytes for sending at the end of the iteration. kRefused means the
   // bytes were not queued (the queue is at its limit).
@@ -63,6 +68,8 @@ class TcpConnection final : public IoHandler, public Flushable, public TimerHand
   void close();
 
   bool closed() const { return fd_ < 0; }
+  // The errno that ended the connection (a failed connect, a reset), 0 for a clean close.
+  int error() const { return error_; }
   bool closing() const { return closing_; }
   size_t queuedBytes() const { return output_.bytes(); }
   void setOutputLimit(size_t bytes) { output_.setLimit(bytes); }
@@ -79,6 +86,7 @@ class TcpConnection final : public IoHandler, public Flushable, public TimerHand
   void updateInterest();
   void afterWrite(WriteResult result);
   void noteQueueState(OutputQueue::PushResult result);
+  void finishConnect();
 
   EventLoop& loop_;
   StreamHandler* handler_;
@@ -87,12 +95,14 @@ class TcpConnection final : public IoHandler, public Flushable, public TimerHand
   Registration reg_;
   int fd_;
   uint32_t interest_ = 0;
+  int error_ = 0;
   bool flushQueued_ = false;
   bool readingPaused_ = false;
   bool writeArmed_ = false;
   bool closing_ = false;      // closeAfterFlush(): no new reads delivered
   bool writeShutdown_ = false;
   bool peerEof_ = false;
+  bool connecting_ = false;
   bool notifyDrain_ = false;
 };
 

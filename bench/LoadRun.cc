@@ -1,0 +1,205 @@
+#include "bench/LoadRun.h"
+
+#include <sys/resource.h>
+#include <time.h>
+
+#include <algorithm>
+#include <fstream>
+
+namespace chatd::bench {
+
+namespace {
+
+double cpuSeconds() {
+  rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// Ephemeral ports one source address offers (net.ipv4.ip_local_port_range).
+size_t ephemeralPorts() {
+  std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+  size_t low = 32768, high = 60999;
+  in >> low >> high;
+  return high > low ? high - low + 1 : 1;
+}
+
+long serverRssKb(long pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string key;
+  while (in >> key) {
+    if (key == "VmRSS:") {
+      long kb = -1;
+      in >> kb;
+      return kb;
+    }
+  }
+  return -1;
+}
+
+}  // namespace
+
+uint64_t LoadRun::nowUs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000 + static_cast<uint64_t>(ts.tv_nsec) / 1000;
+}
+
+LoadRun::LoadRun(reactor::EventLoop& loop, const Options& options, size_t firstIndex, size_t count, double rate)
+    : loop_(loop), options_(options), rate_(rate), connectStartUs_(count, 0), firstIndex_(firstIndex) {
+  result_.scenario = options.scenario;
+  result_.url = options.url;
+  result_.connections = count;
+  result_.offeredRate = rate;
+  clients_.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    clients_.push_back(std::make_unique<WsClient>(loop, *this, i, 64 * 1024 * 1024));
+  }
+  // One source address offers about ip_local_port_range ports per server
+  // address; spread over 127.0.0.2.. when the whole run needs more.
+  size_t spread = options.sourceAddresses;
+  if (spread == 0 && options.server.family() == AF_INET) {
+    spread = (options.connections + ephemeralPorts() * 9 / 10 - 1) / (ephemeralPorts() * 9 / 10);
+  }
+  for (size_t i = 0; spread > 1 && i < spread; ++i) {
+    sources_.push_back(*reactor::SocketAddress::parse("127.0.0." + std::to_string(i + 1) + ":0"));
+  }
+}
+
+LoadRun::~LoadRun() = default;
+
+const reactor::SocketAddress* LoadRun::sourceFor(size_t globalIndex) const {
+  return sources_.empty() ? nullptr : &sources_[globalIndex % sources_.size()];
+}
+
+std::string LoadRun::targetFor(size_t globalIndex) const {
+  std::string target = options_.pathTemplate;
+  const size_t at = target.find("{room}");
+  if (at != std::string::npos) target.replace(at, 6, std::to_string(roomOf(globalIndex)));
+  return target;
+}
+
+RunResult LoadRun::run() {
+  if (options_.serverPid > 0) result_.serverRssBeforeKb = serverRssKb(options_.serverPid);
+  openStartedUs_ = nowUs();
+  openMore(openStartedUs_);
+  loop_.scheduleTimer(ticker_, kTickMs);
+  loop_.run();
+  return result_;
+}
+
+void LoadRun::openMore(uint64_t now) {
+  size_t allowed = clients_.size() - attempted_;
+  if (options_.scenario == "connect" && options_.rate > 0) {
+    const double elapsed = static_cast<double>(now - openStartedUs_) / 1e6;
+    const auto due = static_cast<size_t>(elapsed * rate_) + 1;
+    allowed = std::min(allowed, due > attempted_ ? due - attempted_ : 0);
+  }
+  const size_t inFlight = attempted_ - settled_;
+  allowed = std::min(allowed, kMaxConnecting > inFlight ? kMaxConnecting - inFlight : 0);
+  for (size_t n = 0; n < allowed; ++n) {
+    const size_t i = attempted_++;
+    const size_t global = firstIndex_ + i;
+    connectStartUs_[i] = now;
+    clients_[i]->connect(options_.server, sourceFor(global), options_.host, targetFor(global));
+  }
+  if (attempted_ == clients_.size() && settled_ == clients_.size() && phase_ == Phase::kOpening) allAttempted(now);
+}
+
+void LoadRun::onClientOpen(WsClient& client) {
+  ++settled_;
+  ++result_.opened;
+  const uint64_t now = nowUs();
+  result_.latency.record(now - connectStartUs_[client.index()]);
+  if (settled_ == clients_.size() && phase_ == Phase::kOpening) allAttempted(now);
+}
+
+void LoadRun::onClientClosed(WsClient& client, Failure failure) {
+  if (failure != Failure::kNone && phase_ != Phase::kClosing) ++result_.failures[static_cast<size_t>(failure)];
+  if (!client.everOpened()) ++settled_;  // failed before opening
+  ++closed_;
+  if (phase_ == Phase::kOpening && settled_ == clients_.size()) allAttempted(nowUs());
+  if (phase_ == Phase::kClosing && closed_ == attempted_) {
+    phase_ = Phase::kDone;
+    loop_.stop();
+  }
+}
+
+void LoadRun::allAttempted(uint64_t now) {
+  result_.openSeconds = static_cast<double>(now - openStartedUs_) / 1e6;
+  if (!holdsLoad()) {
+    // The connect scenario measures the opening itself.
+    result_.seconds = result_.openSeconds;
+    result_.received = result_.opened;
+    return endMeasuring(now);
+  }
+  result_.latency = Histogram();  // connect times are not message latencies
+  phase_ = Phase::kWarmup;
+  phaseEndsUs_ = now + static_cast<uint64_t>(options_.warmupSeconds * 1e6);
+  startLoad();
+  if (options_.warmupSeconds <= 0) beginMeasuring(now);
+}
+
+void LoadRun::beginMeasuring(uint64_t now) {
+  phase_ = Phase::kMeasuring;
+  measureStartUs_ = now;
+  phaseEndsUs_ = now + static_cast<uint64_t>(options_.durationSeconds * 1e6);
+  result_.sent = result_.received = result_.expected = 0;
+  result_.latency = Histogram();
+  cpuAtStart_ = cpuSeconds();
+}
+
+void LoadRun::endMeasuring(uint64_t now) {
+  if (phase_ == Phase::kMeasuring) {
+    result_.seconds = static_cast<double>(now - measureStartUs_) / 1e6;
+    result_.generatorCpuSeconds = cpuSeconds() - cpuAtStart_;
+  } else {
+    result_.generatorCpuSeconds = cpuSeconds();
+  }
+  endOfWindow();
+  if (options_.serverPid > 0) result_.serverRssAfterKb = serverRssKb(options_.serverPid);
+  phase_ = Phase::kClosing;
+  phaseEndsUs_ = now + 5'000'000;  // closing handshakes get 5 s, then we stop regardless
+  for (auto& client : clients_) client->close();
+  if (closed_ == attempted_) {
+    phase_ = Phase::kDone;
+    loop_.stop();
+  }
+}
+
+void LoadRun::handleTimer(reactor::Timer&) {
+  const uint64_t now = nowUs();
+  switch (phase_) {
+    case Phase::kOpening:
+      openMore(now);
+      if (phase_ == Phase::kOpening &&
+          now - openStartedUs_ > static_cast<uint64_t>(options_.connectTimeoutSeconds * 1e6)) {
+        // Whatever has not opened by now counts as timed out.
+        for (size_t i = 0; i < attempted_; ++i) {
+          if (!clients_[i]->everOpened()) clients_[i]->abortAsTimeout();
+        }
+        if (phase_ == Phase::kOpening) allAttempted(now);
+      }
+      break;
+    case Phase::kWarmup:
+      tick(now);
+      if (now >= phaseEndsUs_) beginMeasuring(now);
+      break;
+    case Phase::kMeasuring:
+      tick(now);
+      if (now >= phaseEndsUs_) endMeasuring(now);
+      break;
+    case Phase::kClosing:
+      if (now >= phaseEndsUs_) {
+        phase_ = Phase::kDone;
+        loop_.stop();
+      }
+      break;
+    case Phase::kDone:
+      return;
+  }
+  if (phase_ != Phase::kDone) loop_.scheduleTimer(ticker_, kTickMs);
+}
+
+}  // namespace chatd::bench

@@ -1,0 +1,83 @@
+// The skeleton every scenario shares, for the connections of one generator
+// process: open them (paced by --rate, a bounded number in flight), warm up,
+// measure for --duration, close them all, and hand back a RunResult.
+//
+// Subclasses add the load: startLoad() once every connection was attempted,
+// tick() every kTickMs until the window ends, and the ClientObserver
+// callbacks. Counters they bump count only while measuring().
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "bench/Options.h"
+#include "bench/RunResult.h"
+#include "bench/WsClient.h"
+#include "reactor/EventLoop.h"
+
+namespace chatd::bench {
+
+class LoadRun : public ClientObserver, public reactor::TimerHandler {
+ public:
+  static constexpr uint64_t kTickMs = 10;
+  static constexpr size_t kMaxConnecting = 1000;  // in flight at once, below the server's SYN backlog
+
+  // Drives clients [firstIndex, firstIndex + count) of the whole run; this
+  // process's share of the message rate is `rate`.
+  LoadRun(reactor::EventLoop& loop, const Options& options, size_t firstIndex, size_t count, double rate);
+  virtual ~LoadRun();
+
+  RunResult run();
+
+  static uint64_t nowUs();
+
+ protected:
+  virtual void startLoad() {}
+  virtual void tick(uint64_t nowUs) { (void)nowUs; }
+  // false: end as soon as every connection was attempted (the connect scenario).
+  virtual bool holdsLoad() const { return true; }
+  // Called when the window closes, before the connections are closed.
+  virtual void endOfWindow() {}
+
+  void onClientOpen(WsClient& client) override;
+  void onClientClosed(WsClient& client, Failure failure) override;
+  void onClientMessage(WsClient&, proto::WsOpcode, std::span<const uint8_t>) override {}
+
+  bool measuring() const { return phase_ == Phase::kMeasuring; }
+  size_t clientCount() const { return clients_.size(); }
+  WsClient& client(size_t i) { return *clients_[i]; }
+  // The room of the client with global index `index` (fanout, {room}).
+  size_t roomOf(size_t globalIndex) const { return globalIndex % options_.rooms; }
+
+  reactor::EventLoop& loop_;
+  const Options& options_;
+  RunResult result_;
+  double rate_;
+  uint64_t openStartedUs_ = 0;
+  std::vector<uint64_t> connectStartUs_;  // per client, for the connect latency
+
+ private:
+  enum class Phase { kOpening, kWarmup, kMeasuring, kClosing, kDone };
+
+  void handleTimer(reactor::Timer& timer) override;
+  void openMore(uint64_t now);
+  void allAttempted(uint64_t now);
+  void beginMeasuring(uint64_t now);
+  void endMeasuring(uint64_t now);
+  const reactor::SocketAddress* sourceFor(size_t globalIndex) const;
+  std::string targetFor(size_t globalIndex) const;
+
+  std::vector<std::unique_ptr<WsClient>> clients_;
+  std::vector<reactor::SocketAddress> sources_;
+  reactor::Timer ticker_{this};
+  size_t firstIndex_;
+  size_t attempted_ = 0;
+  size_t settled_ = 0;   // opened or failed
+  size_t closed_ = 0;
+  uint64_t phaseEndsUs_ = 0;
+  uint64_t measureStartUs_ = 0;
+  double cpuAtStart_ = 0;
+  Phase phase_ = Phase::kOpening;
+};
+
+}  // namespace chatd::bench

@@ -1,0 +1,167 @@
+#include "bench/Options.h"
+
+#include <arpa/inet.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
+namespace chatd::bench {
+
+namespace {
+
+const char* kUsage =
+    "Usage: chat-bench SCENARIO [OPTIONS]\n"
+    "Load-tests a WebSocket server on this machine (loopback only).\n"
+    "\n"
+    "Scenarios:\n"
+    "  connect   open --connections at --rate per second; time to all open, failures by cause\n"
+    "  idle      hold --connections open; with --server-pid, server memory per connection\n"
+    "  echo      --connections echo --size-byte messages, closed loop or at --rate per second\n"
+    "  fanout    --connections in --rooms rooms, --senders of them sending at --rate per second in\n"
+    "            total; every delivery's latency is measured from the time written in the message\n"
+    "\n"
+    "Options:\n"
+    "  --url ws://HOST:PORT/PATH   target (default ws://127.0.0.1:8080/echo); {room} in PATH is\n"
+    "                              replaced by each connection's room number\n"
+    "  --connections N             connections (default 100, at most 200000)\n"
+    "  --duration SECONDS          measured time (default 10, at most 600)\n"
+    "  --warmup SECONDS            load before measuring (default 1)\n"
+    "  --rate N                    connect: connections/s; echo, fanout: messages/s (echo: 0 = closed loop)\n"
+    "  --rates N,N,...             run once per rate and report each (a sweep; see --svg)\n"
+    "  --size BYTES                echo payload size (default 32)\n"
+    "  --rooms N                   fanout: rooms (default 1)\n"
+    "  --senders N                 fanout: sending connections (default 1)\n"
+    "  --message TEMPLATE          fanout: message text; {ts} is replaced by the send time (required),\n"
+    "                              {room} by the room number, {seq} by a sequence number (default {ts})\n"
+    "  --server-pid PID            idle: read the server's resident memory before and after\n"
+    "  --connect-timeout SECONDS   a connection not open by then fails (default 10)\n"
+    "  --workers N                 generator processes (default: as many as the descriptor limit needs)\n"
+    "  --source-addresses N        spread connections over 127.0.0.1..127.0.0.N (default: as needed)\n"
+    "  --svg FILE                  draw latency against offered load (with --rates)\n"
+    "  --json                      print only the JSON result line(s)\n"
+    "  --help\n";
+
+ParsedOptions fail(const std::string& message) {
+  return {std::nullopt, 2, "chat-bench: " + message + "\nTry 'chat-bench --help'.\n"};
+}
+
+bool parseNumber(const std::string& text, double& out) {
+  char* end = nullptr;
+  out = std::strtod(text.c_str(), &end);
+  return end != text.c_str() && *end == '\0' && std::isfinite(out) && out >= 0;
+}
+
+bool parseCount(const std::string& text, size_t& out) {
+  double value;
+  if (!parseNumber(text, value) || value != std::floor(value)) return false;
+  out = static_cast<size_t>(value);
+  return true;
+}
+
+bool isLoopback(const reactor::SocketAddress& address) {
+  if (address.family() == AF_INET) {
+    const auto* v4 = reinterpret_cast<const sockaddr_in*>(&address.storage);
+    return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+  }
+  const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&address.storage);
+  return IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
+}
+
+// ws://HOST:PORT/PATH
+bool parseUrl(Options& options) {
+  const std::string prefix = "ws://";
+  if (options.url.rfind(prefix, 0) != 0) return false;
+  const std::string rest = options.url.substr(prefix.size());
+  const size_t slash = rest.find('/');
+  options.host = rest.substr(0, slash);
+  options.pathTemplate = slash == std::string::npos ? "/" : rest.substr(slash);
+  const auto address = reactor::SocketAddress::parse(options.host);
+  if (!address) return false;
+  options.server = *address;
+  return true;
+}
+
+}  // namespace
+
+ParsedOptions parseOptions(int argc, char** argv) {
+  if (argc < 2) return fail("which scenario? connect, idle, echo or fanout");
+  Options options;
+  options.scenario = argv[1];
+  if (options.scenario == "--help" || options.scenario == "-h") return {std::nullopt, 0, kUsage};
+  if (options.scenario != "connect" && options.scenario != "idle" && options.scenario != "echo" &&
+      options.scenario != "fanout") {
+    return fail("unknown scenario '" + options.scenario + "'");
+  }
+  for (int i = 2; i < argc; ++i) {
+    std::string flag = argv[i];
+    std::string value;
+    if (flag == "--help") return {std::nullopt, 0, kUsage};
+    if (flag == "--json") {
+      options.jsonOnly = true;
+      continue;
+    }
+    if (const size_t eq = flag.find('='); eq != std::string::npos) {
+      value = flag.substr(eq + 1);
+      flag.resize(eq);
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    } else {
+      return fail("option " + flag + " needs a value");
+    }
+    bool ok = true;
+    if (flag == "--url") {
+      options.url = value;
+    } else if (flag == "--connections") {
+      ok = parseCount(value, options.connections) && options.connections > 0 && options.connections <= kMaxConnections;
+    } else if (flag == "--duration") {
+      ok = parseNumber(value, options.durationSeconds) && options.durationSeconds > 0 &&
+           options.durationSeconds <= kMaxDurationSeconds;
+    } else if (flag == "--warmup") {
+      ok = parseNumber(value, options.warmupSeconds) && options.warmupSeconds <= kMaxDurationSeconds;
+    } else if (flag == "--connect-timeout") {
+      ok = parseNumber(value, options.connectTimeoutSeconds) && options.connectTimeoutSeconds > 0;
+    } else if (flag == "--rate") {
+      ok = parseNumber(value, options.rate);
+    } else if (flag == "--rates") {
+      std::istringstream in(value);
+      std::string item;
+      while (ok && std::getline(in, item, ',')) {
+        double rate;
+        ok = parseNumber(item, rate) && rate > 0;
+        options.rates.push_back(rate);
+      }
+      ok = ok && !options.rates.empty();
+    } else if (flag == "--size") {
+      ok = parseCount(value, options.payloadBytes) && options.payloadBytes <= 16 * 1024 * 1024;
+    } else if (flag == "--rooms") {
+      ok = parseCount(value, options.rooms) && options.rooms > 0;
+    } else if (flag == "--senders") {
+      ok = parseCount(value, options.senders) && options.senders > 0;
+    } else if (flag == "--message") {
+      options.messageTemplate = value;
+      ok = value.find("{ts}") != std::string::npos;
+    } else if (flag == "--server-pid") {
+      size_t pid;
+      ok = parseCount(value, pid) && pid > 0;
+      options.serverPid = static_cast<long>(pid);
+    } else if (flag == "--workers") {
+      ok = parseCount(value, options.workers);
+    } else if (flag == "--source-addresses") {
+      ok = parseCount(value, options.sourceAddresses) && options.sourceAddresses <= 254;
+    } else if (flag == "--svg") {
+      options.svgPath = value;
+    } else {
+      return fail("unknown option '" + flag + "'");
+    }
+    if (!ok) return fail("bad value for " + flag + ": '" + value + "'");
+  }
+  if (!parseUrl(options)) return fail("--url wants ws://HOST:PORT/PATH with a numeric host, got '" + options.url + "'");
+  if (!isLoopback(options.server)) return fail("only loopback targets (127.0.0.0/8, [::1]) are allowed");
+  if (options.scenario == "fanout" && options.senders > options.connections) {
+    return fail("--senders cannot exceed --connections");
+  }
+  return {options, 0, {}};
+}
+
+}  // namespace chatd::bench

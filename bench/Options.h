@@ -1,0 +1,49 @@
+// chat-bench's command line. Every run is bounded: a duration cap, a
+// connection cap, loopback targets only.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reactor/SocketAddress.h"
+
+namespace chatd::bench {
+
+struct Options {
+  std::string scenario;                 // connect | idle | echo | fanout
+  std::string url = "ws://127.0.0.1:8080/echo";
+  reactor::SocketAddress server;        // from url
+  std::string host;                     // Host header
+  std::string pathTemplate = "/echo";   // may contain {room}
+  size_t connections = 100;
+  double durationSeconds = 10;
+  double warmupSeconds = 1;
+  double connectTimeoutSeconds = 10;
+  double rate = 0;                      // connect: per second (0 = as fast as possible); echo/fanout: messages/s (0 = closed loop for echo)
+  std::vector<double> rates;            // --rates: a sweep, one run per rate
+  size_t payloadBytes = 32;             // echo
+  size_t rooms = 1;                     // fanout
+  size_t senders = 1;                   // fanout
+  std::string messageTemplate = "{ts}"; // fanout: {ts} {room} {seq}
+  long serverPid = 0;                   // idle: measure the server's RSS
+  size_t workers = 0;                   // 0: as many as the descriptor limit needs
+  size_t sourceAddresses = 0;           // 0: as many as the port range needs
+  std::string svgPath;
+  bool jsonOnly = false;
+};
+
+struct ParsedOptions {
+  std::optional<Options> options;
+  int exitCode = 0;
+  std::string output;
+};
+
+ParsedOptions parseOptions(int argc, char** argv);
+
+constexpr size_t kMaxConnections = 200'000;
+constexpr double kMaxDurationSeconds = 600;
+
+}  // namespace chatd::bench

@@ -1,0 +1,145 @@
+#include "bench/RunResult.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "proto/JsonWriter.h"
+
+namespace chatd::bench {
+
+void RunResult::merge(const RunResult& other) {
+  connections += other.connections;
+  opened += other.opened;
+  offeredRate += other.offeredRate;
+  seconds = std::max(seconds, other.seconds);
+  openSeconds = std::max(openSeconds, other.openSeconds);
+  sent += other.sent;
+  received += other.received;
+  expected += other.expected;
+  latency.merge(other.latency);
+  for (size_t i = 0; i < kFailureKinds; ++i) failures[i] += other.failures[i];
+  if (other.serverRssBeforeKb >= 0 && serverRssBeforeKb < 0) serverRssBeforeKb = other.serverRssBeforeKb;
+  serverRssAfterKb = std::max(serverRssAfterKb, other.serverRssAfterKb);
+  generatorCpuSeconds += other.generatorCpuSeconds;
+  workers += other.workers;
+}
+
+bool RunResult::generatorSaturated() const {
+  return generatorCpu() > 0.9 * static_cast<double>(std::min(workers, generatorCores));
+}
+
+uint64_t RunResult::failureCount() const {
+  uint64_t total = 0;
+  for (size_t i = 1; i < kFailureKinds; ++i) total += failures[i];
+  return total;
+}
+
+std::string RunResult::serialize() const {
+  std::ostringstream out;
+  out << connections << ' ' << opened << ' ' << offeredRate << ' ' << seconds << ' ' << openSeconds << ' ' << sent
+      << ' ' << received << ' ' << expected << ' ' << serverRssBeforeKb << ' ' << serverRssAfterKb << ' '
+      << generatorCpuSeconds;
+  for (uint64_t f : failures) out << ' ' << f;
+  out << " | " << latency.serialize();
+  return out.str();
+}
+
+bool RunResult::deserialize(const std::string& line, RunResult& out) {
+  const size_t bar = line.find(" | ");
+  if (bar == std::string::npos) return false;
+  std::istringstream in(line.substr(0, bar));
+  RunResult r;
+  in >> r.connections >> r.opened >> r.offeredRate >> r.seconds >> r.openSeconds >> r.sent >> r.received >>
+      r.expected >> r.serverRssBeforeKb >> r.serverRssAfterKb >> r.generatorCpuSeconds;
+  for (uint64_t& f : r.failures) in >> f;
+  if (!in || !Histogram::deserialize(line.substr(bar + 3), r.latency)) return false;
+  out = std::move(r);
+  return true;
+}
+
+namespace {
+
+std::string fixed(double value, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+}  // namespace
+
+std::string RunResult::toJson() const {
+  std::string json = "{\"scenario\":";
+  proto::appendJsonString(json, scenario);
+  json += ",\"url\":";
+  proto::appendJsonString(json, url);
+  json += ",\"connections\":" + std::to_string(connections) + ",\"opened\":" + std::to_string(opened);
+  json += ",\"offered_rate\":" + fixed(offeredRate, 1) + ",\"seconds\":" + fixed(seconds, 3);
+  json += ",\"open_seconds\":" + fixed(openSeconds, 3);
+  json += ",\"sent\":" + std::to_string(sent) + ",\"received\":" + std::to_string(received);
+  json += ",\"expected\":" + std::to_string(expected) + ",\"throughput\":" + fixed(throughput(), 1);
+  json += ",\"latency_us\":{\"count\":" + std::to_string(latency.count());
+  json += ",\"p50\":" + std::to_string(latency.percentile(50)) + ",\"p90\":" + std::to_string(latency.percentile(90));
+  json += ",\"p99\":" + std::to_string(latency.percentile(99)) + ",\"p999\":" + std::to_string(latency.percentile(99.9));
+  json += ",\"max\":" + std::to_string(latency.max()) + ",\"mean\":" + fixed(latency.mean(), 1) + "}";
+  json += ",\"errors\":{";
+  bool first = true;
+  for (size_t i = 1; i < kFailureKinds; ++i) {
+    if (!failures[i]) continue;
+    if (!first) json += ',';
+    first = false;
+    json += '"';
+    json += failureName(static_cast<Failure>(i));
+    json += "\":" + std::to_string(failures[i]);
+  }
+  json += "}";
+  if (serverRssBeforeKb >= 0) {
+    const long delta = (serverRssAfterKb - serverRssBeforeKb) * 1024;
+    json += ",\"server_rss_before_kb\":" + std::to_string(serverRssBeforeKb);
+    json += ",\"server_rss_after_kb\":" + std::to_string(serverRssAfterKb);
+    json += ",\"server_bytes_per_connection\":" + fixed(opened ? static_cast<double>(delta) / opened : 0, 1);
+  }
+  const double cpu = generatorCpu();
+  json += ",\"generator_cpu\":" + fixed(cpu, 3) + ",\"workers\":" + std::to_string(workers) +
+          ",\"generator_saturated\":" + (generatorSaturated() ? "true" : "false") + "}";
+  return json;
+}
+
+std::string RunResult::toTable() const {
+  std::ostringstream out;
+  auto row = [&out](const char* name, const std::string& value) {
+    out << "  " << name;
+    for (size_t i = std::char_traits<char>::length(name); i < 24; ++i) out << ' ';
+    out << value << '\n';
+  };
+  out << scenario << " against " << url << '\n';
+  row("connections", std::to_string(opened) + " open of " + std::to_string(connections));
+  if (openSeconds > 0) row("time to open all", fixed(openSeconds, 3) + " s");
+  if (offeredRate > 0) row("offered rate", fixed(offeredRate, 0) + " /s");
+  if (seconds > 0) row("measured", fixed(seconds, 2) + " s");
+  if (sent || received) {
+    row("sent", std::to_string(sent));
+    row("received", std::to_string(received) + (expected ? " of " + std::to_string(expected) + " expected" : ""));
+    row("throughput", fixed(throughput(), 0) + " msgs/s");
+  }
+  if (latency.count()) {
+    row("latency p50", fixed(latency.percentile(50) / 1000.0, 3) + " ms");
+    row("latency p90", fixed(latency.percentile(90) / 1000.0, 3) + " ms");
+    row("latency p99", fixed(latency.percentile(99) / 1000.0, 3) + " ms");
+    row("latency p99.9", fixed(latency.percentile(99.9) / 1000.0, 3) + " ms");
+    row("latency max", fixed(latency.max() / 1000.0, 3) + " ms");
+  }
+  if (serverRssBeforeKb >= 0) {
+    const double perConnection = opened ? (serverRssAfterKb - serverRssBeforeKb) * 1024.0 / opened : 0;
+    row("server memory", std::to_string(serverRssBeforeKb) + " KiB -> " + std::to_string(serverRssAfterKb) + " KiB (" +
+                             fixed(perConnection, 0) + " bytes/connection)");
+  }
+  for (size_t i = 1; i < kFailureKinds; ++i) {
+    if (failures[i]) row((std::string("errors: ") + failureName(static_cast<Failure>(i))).c_str(), std::to_string(failures[i]));
+  }
+  row("generator CPU", fixed(generatorCpu() * 100, 0) + "% of a core" +
+                           (generatorSaturated() ? " (SATURATED: the figures are a floor of the server's)" : ""));
+  return out.str();
+}
+
+}  // namespace chatd::bench

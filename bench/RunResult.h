@@ -1,0 +1,46 @@
+// What one generator process measured in one run; merged across forked
+// workers, then printed as a table and as one JSON line.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "bench/Failure.h"
+#include "bench/Histogram.h"
+
+namespace chatd::bench {
+
+struct RunResult {
+  std::string scenario;
+  std::string url;
+  size_t connections = 0;     // asked for
+  size_t opened = 0;          // reached the open state
+  double offeredRate = 0;     // messages or connections per second asked for (0: closed loop / unpaced)
+  double seconds = 0;         // the measured window
+  double openSeconds = 0;     // from the first connect to the last open
+  uint64_t sent = 0;          // messages sent in the window
+  uint64_t received = 0;      // messages (deliveries) received in the window
+  uint64_t expected = 0;      // fanout: deliveries the sends should cause
+  Histogram latency;          // us: per message (echo, fanout) or per connection (connect)
+  std::array<uint64_t, kFailureKinds> failures{};
+  long serverRssBeforeKb = -1;
+  long serverRssAfterKb = -1;
+  double generatorCpuSeconds = 0;  // user + system time of the generator in the window
+  size_t workers = 1;
+  size_t generatorCores = 1;  // CPUs the generator may run on (its affinity)
+
+  void merge(const RunResult& other);
+  std::string serialize() const;  // one line, for the worker -> parent pipe
+  static bool deserialize(const std::string& line, RunResult& out);
+
+  double throughput() const { return seconds > 0 ? static_cast<double>(received) / seconds : 0; }
+  uint64_t failureCount() const;
+  double generatorCpu() const { return seconds > 0 ? generatorCpuSeconds / seconds : 0; }  // in cores
+  // The generator used (nearly) all the CPU it had: the figures are a floor of the server's.
+  bool generatorSaturated() const;
+  std::string toJson() const;
+  std::string toTable() const;
+};
+
+}  // namespace chatd::bench
