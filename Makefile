@@ -6,6 +6,7 @@
 #   make test       deps + build + every test suite
 #   make asan       the whole test suite under AddressSanitizer + UBSan (build/asan)
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang)
+#   make bench      chatd against its peers (Node ws, libwebsockets) -> bench/RESULTS.md
 #   make clean
 
 BUILD        ?= build
@@ -41,7 +42,7 @@ CONFORMANCE_SRC := $(wildcard tests/conformance/*.cc)
 SUPPORT_SRC     := $(wildcard tests/support/*.cc)
 TEST_BINS       := $(BUILD)/tests/unit_tests $(BUILD)/tests/integration_tests $(BUILD)/tests/conformance_tests
 
-.PHONY: all deps run test test-suites asan fuzz clean
+.PHONY: all deps run test test-suites asan fuzz bench clean
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/chatd $(BUILD)/chat-bench
@@ -116,6 +117,13 @@ fuzz: deps $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 	  build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	    build/fuzz/corpus/$$t tests/fuzz/seeds/$$t || exit 1; \
 	done
+
+include bench/peers/lws/build.mk
+
+# Pinned, repeated runs against chatd and the peers; see bench/run.sh for knobs.
+bench: deps all $(BUILD)/peers/lws_server
+	@test -d bench/peers/ws/node_modules/ws || (cd bench/peers/ws && npm ci --silent --no-audit --no-fund)
+	BUILD=$(BUILD) bash bench/run.sh
 
 clean:
 	rm -rf build

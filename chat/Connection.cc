@@ -119,7 +119,11 @@ void Connection::onWsMessage(WsOpcode opcode, std::span<const uint8_t> payload, 
 }
 
 void Connection::onWsPing(std::span<const uint8_t> payload) {
-  if (phase_ == Phase::kWebSocket) tcp_.sendUnbounded(makeServerFrame(WsOpcode::kPong, payload));
+  // Pings are answered until the peer's Close arrives (§5.5.2), also while
+  // our own Close waits for it.
+  if (phase_ == Phase::kWebSocket || phase_ == Phase::kClosing) {
+    tcp_.sendUnbounded(makeServerFrame(WsOpcode::kPong, payload));
+  }
 }
 
 void Connection::onWsPong(std::span<const uint8_t>) {}

@@ -5,7 +5,7 @@ set -e
 
 PACKAGES="build-essential clang libclang-rt-14-dev libssl-dev node-llhttp libgtest-dev \
 zlib1g-dev libsqlite3-dev libhiredis-dev libsimdjson-dev libargon2-dev libinih-dev \
-redis-server python3 python3-websockets nodejs npm mandoc"
+redis-server python3 python3-websockets nodejs npm mandoc libwebsockets-dev pkg-config"
 
 missing=""
 for p in $PACKAGES; do
