@@ -72,6 +72,17 @@ std::string ChatdProcess::log() const {
 int ChatdProcess::stop(int signo, int timeoutMs) {
   if (pid_ <= 0) return -1;
   kill(pid_, signo);
+  const int status = waitForExit(timeoutMs);
+  if (status != -1) return status;
+  kill(pid_, SIGKILL);
+  int ignored;
+  waitpid(pid_, &ignored, 0);
+  pid_ = -1;
+  return -1;
+}
+
+int ChatdProcess::waitForExit(int timeoutMs) {
+  if (pid_ <= 0) return -1;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
   int status = 0;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -81,9 +92,6 @@ int ChatdProcess::stop(int signo, int timeoutMs) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  kill(pid_, SIGKILL);
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
   return -1;
 }
 

@@ -27,6 +27,9 @@ class ChatdProcess {
   // Sends `signo` and waits up to `timeoutMs` for the exit; returns the wait
   // status, or -1 if it did not exit in time (it is then killed).
   int stop(int signo, int timeoutMs = 10000);
+  // Waits up to `timeoutMs` for chatd to exit on its own (e.g. after a signal
+  // sent with kill()); returns the wait status, or -1 if it is still running.
+  int waitForExit(int timeoutMs);
   bool running() const { return pid_ > 0; }
 
   static std::string binary();

@@ -118,7 +118,7 @@ bool WsTestClient::waitForEof(int timeoutMs) {
   return eof_;
 }
 
-HttpReply WsTestClient::readHttpReply(int timeoutMs) {
+HttpReply WsTestClient::readHttpHead(int timeoutMs) {
   HttpReply reply;
   const int64_t deadline = nowMs() + timeoutMs;
   size_t end;
@@ -128,6 +128,12 @@ HttpReply WsTestClient::readHttpReply(int timeoutMs) {
   reply.head = in_.substr(0, end + 2);
   in_.erase(0, end + 4);
   reply.status = std::atoi(reply.head.c_str() + 9);
+  return reply;
+}
+
+HttpReply WsTestClient::readHttpReply(int timeoutMs) {
+  const int64_t deadline = nowMs() + timeoutMs;
+  HttpReply reply = readHttpHead(timeoutMs);
   if (auto length = reply.header("Content-Length")) {
     const size_t n = std::strtoul(length->c_str(), nullptr, 10);
     fill(n, static_cast<int>(std::max<int64_t>(1, deadline - nowMs())));

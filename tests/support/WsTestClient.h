@@ -48,6 +48,9 @@ class WsTestClient {
   bool waitForEof(int timeoutMs = 5000);
 
   HttpReply readHttpReply(int timeoutMs = 5000);
+  // The status line and headers only, leaving any body buffered: for replies
+  // that carry a Content-Length but no body (HEAD).
+  HttpReply readHttpHead(int timeoutMs = 5000);
   // Sends a GET upgrade for `path` with extra header lines ("Name: value\r\n").
   HttpReply upgrade(int port, std::string_view path, std::string_view extraHeaders = {});
   // connect + upgrade; true when the server answered 101 with the right accept key.

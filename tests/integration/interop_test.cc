@@ -1,0 +1,41 @@
+// Clients nobody here wrote, against a real chatd: Python's `websockets` and
+// Node's `ws` run tests/interop/*_echo_client.* (echo of text and binary of
+// several sizes, a ping, a clean close with 1000). Run from the repo root.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "tests/support/ChatdProcess.h"
+#include "tests/support/Subprocess.h"
+
+namespace chatd::testing {
+
+namespace {
+
+constexpr int kClientTimeoutMs = 30000;
+
+void expectClientSucceeds(const std::vector<std::string>& argv) {
+  ChatdProcess chatd({"--echo", "/echo"});
+  std::vector<std::string> command = argv;
+  command.push_back(std::to_string(chatd.port()));
+  const ProcessResult result = runProcess(command, kClientTimeoutMs);
+  EXPECT_FALSE(result.timedOut) << "interop client ran out of time:\n" << result.output;
+  EXPECT_TRUE(result.exitedZero()) << "wait status " << result.status << ":\n" << result.output << "\nchatd log:\n"
+                                   << chatd.log();
+  EXPECT_NE(result.output.find("interop ok"), std::string::npos) << result.output;
+}
+
+}  // namespace
+
+// Debian's python3-websockets is installed for the system interpreter only.
+TEST(Interop, PythonWebsocketsClient) {
+  ASSERT_EQ(access("/usr/bin/python3", X_OK), 0) << "needs /usr/bin/python3 with python3-websockets (scripts/deps.sh)";
+  expectClientSucceeds({"/usr/bin/python3", "tests/interop/py_echo_client.py"});
+}
+
+TEST(Interop, NodeWsClient) {
+  ASSERT_EQ(access("tests/interop/node_modules/ws/package.json", R_OK), 0)
+      << "needs Node's ws: run scripts/deps.sh (npm ci in tests/interop) from the repo root";
+  expectClientSucceeds({"node", "tests/interop/node_echo_client.mjs"});
+}
+
+}  // namespace chatd::testing
