@@ -24,11 +24,15 @@ CXXFLAGS += -std=c++20 $(OPT) -g -Wall -Wextra -Werror -MMD -MP $(SANITIZE)
 CFLAGS   += $(OPT) -g -w -MMD -MP $(SANITIZE)
 LDFLAGS  += $(SANITIZE)
 LDLIBS   += -lssl -lcrypto
+# Without strict mode llhttp 8 takes any byte after a CR as the LF that ends
+# the headers or a chunk size (request smuggling, CVE-2023-30589).
+LLHTTP_STRICT := -DLLHTTP_STRICT_MODE=1
 
 REACTOR_SRC := $(wildcard reactor/*.cc)
 PROTO_SRC   := $(wildcard proto/*.cc)
 CHAT_SRC    := $(filter-out chat/main.cc,$(wildcard chat/*.cc))
 BENCH_SRC   := $(wildcard bench/*.cc)
+BENCH_LIB   := $(filter-out bench/main.cc,$(BENCH_SRC))
 LLHTTP_SRC  := api.c http.c llhttp.c
 
 obj = $(patsubst %.cc,$(BUILD)/obj/%.o,$(1))
@@ -61,9 +65,9 @@ $(BUILD)/obj/%.o: %.cc
 
 $(BUILD)/obj/llhttp/%.o: $(LLHTTP_DIR)/%.c
 	@mkdir -p $(@D)
-	$(CC) -I$(LLHTTP_INC) $(CFLAGS) -c -o $@ $<
+	$(CC) -I$(LLHTTP_INC) $(LLHTTP_STRICT) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/unit_tests: $(call obj,$(UNIT_SRC)) $(CORE_OBJ)
+$(BUILD)/tests/unit_tests: $(call obj,$(UNIT_SRC) $(BENCH_LIB)) $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest_main -lgtest -pthread $(LDLIBS)
 
@@ -82,7 +86,7 @@ run: deps all
 	$(BUILD)/chatd --listen 127.0.0.1:8080
 
 # The suites, built and run against this build's chatd.
-test-suites: $(BUILD)/chatd $(TEST_BINS)
+test-suites: $(BUILD)/chatd $(BUILD)/chat-bench $(TEST_BINS)
 	@bash tests/run.sh $(BUILD)
 
 test: deps
@@ -94,9 +98,12 @@ asan: deps
 
 # Fuzz targets: proto/ and llhttp built with clang, libFuzzer and ASan+UBSan.
 FUZZ_TARGETS := $(patsubst tests/fuzz/%_fuzz.cc,%,$(wildcard tests/fuzz/*_fuzz.cc))
-FUZZ_SAN     := -fno-sanitize-recover=all -g -O1
+FUZZ_SAN     := -fno-sanitize-recover=all -g -O1 -MMD -MP
 FUZZ_CFLAGS  := -fsanitize=fuzzer-no-link,address,undefined $(FUZZ_SAN)
 FUZZ_OBJ      = $(patsubst %.cc,build/fuzz/obj/%.o,$(PROTO_SRC)) $(patsubst %.c,build/fuzz/obj/llhttp/%.o,$(LLHTTP_SRC))
+# Only a pattern rule names them, which would make them intermediate: deleted
+# after each build and recompiled by the next.
+.SECONDARY: $(FUZZ_OBJ)
 
 build/fuzz/obj/%.o: %.cc
 	@mkdir -p $(@D)
@@ -104,11 +111,11 @@ build/fuzz/obj/%.o: %.cc
 
 build/fuzz/obj/llhttp/%.o: $(LLHTTP_DIR)/%.c
 	@mkdir -p $(@D)
-	clang -I$(LLHTTP_INC) -w $(FUZZ_CFLAGS) -c -o $@ $<
+	clang -I$(LLHTTP_INC) $(LLHTTP_STRICT) -w $(FUZZ_CFLAGS) -c -o $@ $<
 
 build/fuzz/%: tests/fuzz/%_fuzz.cc $(FUZZ_OBJ)
 	@mkdir -p $(@D)
-	clang++ -std=c++20 -I. -I$(LLHTTP_INC) -fsanitize=fuzzer,address,undefined $(FUZZ_SAN) -o $@ $^ -lssl -lcrypto
+	clang++ -std=c++20 -I. -I$(LLHTTP_INC) -fsanitize=fuzzer,address,undefined $(FUZZ_SAN) -o $@ $< $(FUZZ_OBJ) -lssl -lcrypto
 
 fuzz: deps $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do \
@@ -128,4 +135,4 @@ bench: deps all $(BUILD)/peers/lws_server
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD)/obj build/fuzz/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj build/fuzz -name '*.d' 2>/dev/null)

@@ -50,7 +50,7 @@ void Histogram::merge(const Histogram& other) {
 
 uint64_t Histogram::min() const { return count_ ? min_ : 0; }
 
-double Histogram::mean() const { return count_ ? static_cast<double>(sum_ / count_) : 0.0; }
+double Histogram::mean() const { return count_ ? static_cast<double>(sum_) / static_cast<double>(count_) : 0.0; }
 
 uint64_t Histogram::percentile(double percentile) const {
   if (count_ == 0) return 0;
@@ -59,14 +59,15 @@ uint64_t Histogram::percentile(double percentile) const {
   uint64_t seen = 0;
   for (size_t i = 0; i < kBuckets; ++i) {
     seen += counts_[i];
-    if (seen >= target) return std::min(bucketUpperBound(i), max_);
+    // The last bucket also holds everything too large for the others.
+    if (seen >= target) return i == kBuckets - 1 ? max_ : std::min(bucketUpperBound(i), max_);
   }
   return max_;
 }
 
 std::string Histogram::serialize() const {
   std::ostringstream out;
-  out << count_ << ' ' << min_ << ' ' << max_ << ' ' << static_cast<double>(sum_);
+  out << count_ << ' ' << min_ << ' ' << max_ << ' ' << sum_;
   for (size_t i = 0; i < kBuckets; ++i) {
     if (counts_[i]) out << ' ' << i << ':' << counts_[i];
   }
@@ -76,9 +77,7 @@ std::string Histogram::serialize() const {
 bool Histogram::deserialize(const std::string& text, Histogram& out) {
   std::istringstream in(text);
   Histogram h;
-  double sum = 0;
-  if (!(in >> h.count_ >> h.min_ >> h.max_ >> sum)) return false;
-  h.sum_ = sum;
+  if (!(in >> h.count_ >> h.min_ >> h.max_ >> h.sum_)) return false;
   std::string pair;
   uint64_t total = 0;
   while (in >> pair) {

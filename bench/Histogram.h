@@ -38,7 +38,7 @@ class Histogram {
   uint64_t count_ = 0;
   uint64_t min_ = UINT64_MAX;
   uint64_t max_ = 0;
-  long double sum_ = 0;
+  uint64_t sum_ = 0;  // microseconds: 2^64 us is half a million years
 };
 
 }  // namespace chatd::bench

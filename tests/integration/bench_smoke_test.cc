@@ -1,0 +1,91 @@
+// chat-bench against a real chatd, briefly: each scenario runs, opens every
+// connection, moves messages and reports them in its JSON line. A smoke test
+// of the harness, not a benchmark: no timing thresholds (bench/RESULTS.md
+// holds the figures).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/support/ChatdProcess.h"
+#include "tests/support/Subprocess.h"
+
+namespace chatd::testing {
+
+namespace {
+
+std::string benchBinary() {
+  const std::string chatd = ChatdProcess::binary();
+  const size_t slash = chatd.rfind('/');
+  return (slash == std::string::npos ? std::string(".") : chatd.substr(0, slash)) + "/chat-bench";
+}
+
+// The number after "key": in a JSON line (top level or nested, first match).
+double jsonNumber(const std::string& json, const std::string& key) {
+  const std::string needle = "\"" + key + "\":";
+  const size_t at = json.find(needle);
+  if (at == std::string::npos) return -1;
+  return std::stod(json.substr(at + needle.size()));
+}
+
+// Runs chat-bench with `args` plus --json; returns its last output line.
+std::string runBench(std::vector<std::string> args) {
+  args.insert(args.begin(), benchBinary());
+  args.push_back("--json");
+  const ProcessResult result = runProcess(args, 60000);
+  EXPECT_TRUE(result.exitedZero()) << result.output;
+  std::string line = result.output;
+  while (!line.empty() && line.back() == '\n') line.pop_back();
+  return line.substr(line.rfind('\n') + 1);
+}
+
+class BenchSmoke : public ::testing::Test {
+ protected:
+  ChatdProcess chatd_{{"--echo", "/echo", "--broadcast", "/broadcast"}};
+  std::string url(const std::string& path) const { return "ws://127.0.0.1:" + std::to_string(chatd_.port()) + path; }
+};
+
+}  // namespace
+
+TEST_F(BenchSmoke, EchoClosedLoopMovesMessagesWithoutErrors) {
+  const std::string json = runBench({"echo", "--url", url("/echo"), "--connections", "20", "--duration", "0.5",
+                                     "--warmup", "0.1"});
+  EXPECT_EQ(jsonNumber(json, "opened"), 20) << json;
+  EXPECT_GT(jsonNumber(json, "received"), 100) << json;
+  EXPECT_GT(jsonNumber(json, "p99"), 0) << json;
+  EXPECT_NE(json.find("\"errors\":{}"), std::string::npos) << json;
+}
+
+TEST_F(BenchSmoke, ConnectOpensEveryConnection) {
+  const std::string json = runBench({"connect", "--url", url("/echo"), "--connections", "300"});
+  EXPECT_EQ(jsonNumber(json, "opened"), 300) << json;
+  EXPECT_EQ(jsonNumber(json, "count"), 300) << json;  // one connect latency per connection
+}
+
+TEST_F(BenchSmoke, IdleReadsTheServersMemory) {
+  const std::string json = runBench({"idle", "--url", url("/echo"), "--connections", "200", "--duration", "0.3",
+                                     "--warmup", "0", "--server-pid", std::to_string(chatd_.pid())});
+  EXPECT_EQ(jsonNumber(json, "opened"), 200) << json;
+  EXPECT_GT(jsonNumber(json, "server_rss_before_kb"), 0) << json;
+  EXPECT_GE(jsonNumber(json, "server_rss_after_kb"), jsonNumber(json, "server_rss_before_kb")) << json;
+}
+
+TEST_F(BenchSmoke, FanoutDeliversEveryMessageToEveryMember) {
+  const std::string json =
+      runBench({"fanout", "--url", url("/broadcast?r={room}"), "--connections", "40", "--rooms", "4", "--senders",
+                "4", "--rate", "100", "--duration", "0.5", "--warmup", "0.2"});
+  EXPECT_EQ(jsonNumber(json, "opened"), 40) << json;
+  EXPECT_GT(jsonNumber(json, "sent"), 10) << json;
+  // Every send reaches its room's 10 members; a few may still be in flight when the window closes.
+  EXPECT_GE(jsonNumber(json, "received"), jsonNumber(json, "expected") * 0.9) << json;
+  EXPECT_NE(json.find("\"errors\":{}"), std::string::npos) << json;
+}
+
+TEST_F(BenchSmoke, RejectsTargetsOffLoopback) {
+  const ProcessResult result =
+      runProcess({benchBinary(), "echo", "--url", "ws://10.1.2.3:80/echo", "--duration", "1"}, 10000);
+  EXPECT_FALSE(result.exitedZero());
+  EXPECT_NE(result.output.find("loopback"), std::string::npos) << result.output;
+}
+
+}  // namespace chatd::testing
