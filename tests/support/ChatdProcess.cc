@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,7 +20,7 @@ std::string ChatdProcess::binary() {
   return env && *env ? env : "build/chatd";
 }
 
-ChatdProcess::ChatdProcess(std::vector<std::string> args) {
+ChatdProcess::ChatdProcess(std::vector<std::string> args, long descriptorLimit) {
   char logTemplate[] = "/tmp/chatd-test-XXXXXX";
   const int logFd = mkstemp(logTemplate);
   if (logFd < 0) throw std::runtime_error("mkstemp failed");
@@ -30,6 +31,10 @@ ChatdProcess::ChatdProcess(std::vector<std::string> args) {
   pid_ = fork();
   if (pid_ == 0) {
     dup2(logFd, STDERR_FILENO);
+    if (descriptorLimit > 0) {
+      const rlimit limit{static_cast<rlim_t>(descriptorLimit), static_cast<rlim_t>(descriptorLimit)};
+      setrlimit(RLIMIT_NOFILE, &limit);
+    }
     std::vector<char*> raw;
     for (auto& a : argv) raw.push_back(a.data());
     raw.push_back(nullptr);

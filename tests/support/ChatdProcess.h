@@ -15,7 +15,9 @@ namespace chatd::testing {
 
 class ChatdProcess {
  public:
-  explicit ChatdProcess(std::vector<std::string> args = {});
+  // `descriptorLimit` > 0 caps RLIMIT_NOFILE (soft and hard) in the child,
+  // for tests of descriptor exhaustion.
+  explicit ChatdProcess(std::vector<std::string> args = {}, long descriptorLimit = 0);
   ~ChatdProcess();
   ChatdProcess(const ChatdProcess&) = delete;
   ChatdProcess& operator=(const ChatdProcess&) = delete;
