@@ -44,6 +44,9 @@ struct HttpParserCallbacks {
   static int onHeaderValueComplete(llhttp_t* p) {
     HttpParser& h = self(p);
     if (h.current_.headers.size() >= h.limits_.maxHeaderCount) return h.failWith(431, "too many header fields");
+    // llhttp skips the whitespace before a value but keeps the whitespace
+    // after it, which is not part of the value either (RFC 9110 §5.5).
+    h.fieldValue_.erase(h.fieldValue_.find_last_not_of(" \t") + 1);
     for (char& c : h.fieldName_) {
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
     }

@@ -169,7 +169,7 @@ void WsFrameParser::finishFrame(std::span<const uint8_t> wholeFrame, WsFrameSink
     payload.swap(message_);
     sink.onWsMessage(opcode, {reinterpret_cast<const uint8_t*>(payload.data()), payload.size()}, compressed);
     // Keep a modest buffer for the next message; give large ones back.
-    if (payload.capacity() <= 4096 && message_.capacity() == 0) {
+    if (payload.capacity() <= 4096 && message_.empty()) {
       payload.clear();
       message_.swap(payload);
     }

@@ -17,8 +17,8 @@ struct WsHandshakeResult {
   std::string protocol;   // the subprotocol chosen, empty when none
 };
 
-// `supportedProtocols` in server preference order; the chosen one is always
-// one the client offered in Sec-WebSocket-Protocol.
+// The subprotocol chosen is the client's first offer (Sec-WebSocket-Protocol,
+// in its order) that is in `supportedProtocols`: never one it did not offer.
 WsHandshakeResult evaluateWsHandshake(const HttpRequest& request,
                                       std::span<const std::string> supportedProtocols);
 
