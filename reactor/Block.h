@@ -23,6 +23,7 @@ class Block {
   const uint8_t* data() const { return bytes_; }
   size_t size() const { return size_; }
 
+  uint32_t refs() const { return refs_; }
   void retain() { ++refs_; }
   void release() {
     if (--refs_ == 0) ::operator delete(this);
@@ -60,6 +61,9 @@ class BlockRef {
   const uint8_t* data() const { return block_->data(); }
   uint8_t* mutableData() { return block_->data(); }  // only while the block is not yet shared
   size_t size() const { return block_ ? block_->size() : 0; }
+  // How many references share the block (0 for an empty handle); lets tests
+  // check that queues give their references back.
+  uint32_t useCount() const { return block_ ? block_->refs() : 0; }
 
  private:
   Block* block_ = nullptr;

@@ -56,7 +56,7 @@ EventLoop::EventLoop()
 }
 
 EventLoop::~EventLoop() {
-  graveyard_.clear();
+  destroyDeferred();
   ::close(wakeFd_);
   ::close(epollFd_);
 }
@@ -149,7 +149,16 @@ void EventLoop::finishIteration() {
       flushable->flush();
     }
   }
-  graveyard_.clear();
+  destroyDeferred();
+}
+
+void EventLoop::destroyDeferred() {
+  // A destructor may defer more objects: never let it append to the vector
+  // being cleared, take batches instead.
+  while (!graveyard_.empty()) {
+    std::vector<std::unique_ptr<Deferred>> batch;
+    batch.swap(graveyard_);
+  }
 }
 
 void EventLoop::runInLoop(std::function<void()> task) {

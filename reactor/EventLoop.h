@@ -104,6 +104,7 @@ class EventLoop {
   void dispatch(const epoll_event& event);
   void runPendingTasks();
   void finishIteration();
+  void destroyDeferred();
 
   int epollFd_;
   int wakeFd_;

@@ -89,7 +89,8 @@ void TcpConnection::resumeReading() {
 }
 
 void TcpConnection::handleReadable() {
-  if (fd_ < 0) return;
+  // Paused by another handler after epoll_wait already returned this event.
+  if (fd_ < 0 || readingPaused_) return;
   std::span<uint8_t> buffer = loop_.receiveBuffer();
   const ssize_t n = ::read(fd_, buffer.data(), buffer.size());
   if (n > 0) {

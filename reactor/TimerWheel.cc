@@ -50,9 +50,11 @@ void TimerWheel::unlink(Timer& timer) {
 
 void TimerWheel::schedule(Timer& timer, uint64_t delayMs, uint64_t nowMs) {
   if (timer.wheel_) unlink(timer);
-  const uint64_t ticks = std::max<uint64_t>(1, (delayMs + tickMs_ - 1) / tickMs_);
-  // Never behind the processed position, or the timer would wait a whole revolution.
-  timer.deadlineTick_ = std::max(nowMs / tickMs_, currentTick_) + ticks;
+  // Round the deadline up, not just the delay: counting from the start of the
+  // current tick would fire up to a tick early. Never at or behind the
+  // processed position, or the timer would wait a whole revolution.
+  const uint64_t dueTick = (nowMs + delayMs + tickMs_ - 1) / tickMs_;
+  timer.deadlineTick_ = std::max(dueTick, currentTick_ + 1);
   timer.wheel_ = this;
   link(bucketFor(timer.deadlineTick_), timer);
   ++count_;
@@ -67,7 +69,10 @@ void TimerWheel::advance(uint64_t nowMs) {
   if (target <= currentTick_ && !ready_.head) return;
   // Past one revolution every bucket is visited once; each keeps its far-future timers.
   const uint64_t steps = std::min<uint64_t>(target - std::min(target, currentTick_), buckets_.size());
-  for (uint64_t i = 1; i <= steps; ++i) {
+  // link() prepends, so walking from the latest tick back to the earliest
+  // leaves the ready list in deadline order, each tick's timers in the order
+  // they were scheduled (buckets hold them newest first).
+  for (uint64_t i = steps; i >= 1; --i) {
     List& bucket = bucketFor(currentTick_ + i);
     for (Timer* t = bucket.head; t;) {
       Timer* next = t->next_;

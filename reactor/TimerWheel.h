@@ -2,7 +2,7 @@
 // (handshake, idle ping, pong deadline): O(1) schedule and cancel, one wheel
 // per loop instead of a timer fd per connection.
 //
-// Timers are intrusive: the owner embeds a Timer (32 bytes) and the wheel only
+// Timers are intrusive: the owner embeds a Timer (40 bytes) and the wheel only
 // links it, so a connection's timer costs no allocation. A Timer must be
 // cancelled (or have fired) before its owner is destroyed; ~Timer cancels.
 #pragma once
@@ -55,9 +55,11 @@ class TimerWheel {
   void schedule(Timer& timer, uint64_t delayMs, uint64_t nowMs);
   void cancel(Timer& timer);
 
-  // Fires every timer due at `nowMs`. Due timers are first moved to a ready
-  // list, so a handler that re-arms its timer runs again on a later call,
-  // never in a loop; a handler may cancel or schedule any timer.
+  // Fires every timer due at `nowMs`, in deadline order (after a jump of more
+  // than one revolution, overdue timers fire in bucket order instead). Due
+  // timers are first moved to a ready list, so a handler that re-arms its
+  // timer runs again on a later call, never in a loop; a handler may cancel
+  // or schedule any timer.
   void advance(uint64_t nowMs);
 
   // Milliseconds until the earliest possible expiry (0 if one is due), or -1
