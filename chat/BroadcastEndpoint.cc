@@ -29,8 +29,10 @@ void BroadcastEndpoint::onClose(WsSession& session) {
   Room* room = membership->room;
   // Swap-remove keeps the member array dense.
   WsSession* last = room->members.back();
-  room->members[membership->index] = last;
-  static_cast<Membership*>(last->endpointData())->index = membership->index;
+  if (last != &session) {
+    room->members[membership->index] = last;
+    static_cast<Membership*>(last->endpointData())->index = membership->index;
+  }
   room->members.pop_back();
   if (room->members.empty()) rooms_.erase(room->name);
 }

@@ -89,8 +89,10 @@ void TcpConnection::resumeReading() {
 }
 
 void TcpConnection::handleReadable() {
-  // Paused by another handler after epoll_wait already returned this event.
-  if (fd_ < 0 || readingPaused_) return;
+  // Reading even when paused after epoll_wait returned this event: it may be
+  // an error or hang-up, which epoll reports whatever the mask, and skipping
+  // it would spin. The handler gets at most one more batch.
+  if (fd_ < 0) return;
   std::span<uint8_t> buffer = loop_.receiveBuffer();
   const ssize_t n = ::read(fd_, buffer.data(), buffer.size());
   if (n > 0) {
