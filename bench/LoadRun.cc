@@ -25,11 +25,12 @@ size_t ephemeralPorts() {
   return high > low ? high - low + 1 : 1;
 }
 
-long serverRssKb(long pid) {
+// A field of /proc/PID/status in KiB ("VmRSS:", "RssAnon:"), -1 if unreadable.
+long statusKb(long pid, const std::string& field) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string key;
   while (in >> key) {
-    if (key == "VmRSS:") {
+    if (key == field) {
       long kb = -1;
       in >> kb;
       return kb;
@@ -56,11 +57,13 @@ LoadRun::LoadRun(reactor::EventLoop& loop, const Options& options, size_t firstI
   for (size_t i = 0; i < count; ++i) {
     clients_.push_back(std::make_unique<WsClient>(loop, *this, i, 64 * 1024 * 1024));
   }
-  // One source address offers about ip_local_port_range ports per server
-  // address; spread over 127.0.0.2.. when the whole run needs more.
+  // connect() searches the ephemeral ports of one (source, server) pair
+  // linearly, so it slows down badly as they fill: spread over 127.0.0.2..
+  // at kConnectionsPerSource, and always before a range runs out.
   size_t spread = options.sourceAddresses;
   if (spread == 0 && options.server.family() == AF_INET) {
-    spread = (options.connections + ephemeralPorts() * 9 / 10 - 1) / (ephemeralPorts() * 9 / 10);
+    const size_t perSource = std::min(kConnectionsPerSource, ephemeralPorts() * 9 / 10);
+    spread = (options.connections + perSource - 1) / perSource;
   }
   for (size_t i = 0; spread > 1 && i < spread; ++i) {
     sources_.push_back(*reactor::SocketAddress::parse("127.0.0." + std::to_string(i + 1) + ":0"));
@@ -81,7 +84,10 @@ std::string LoadRun::targetFor(size_t globalIndex) const {
 }
 
 RunResult LoadRun::run() {
-  if (options_.serverPid > 0) result_.serverRssBeforeKb = serverRssKb(options_.serverPid);
+  if (options_.serverPid > 0) {
+    result_.serverRssBeforeKb = statusKb(options_.serverPid, "VmRSS:");
+    result_.serverAnonBeforeKb = statusKb(options_.serverPid, "RssAnon:");
+  }
   openStartedUs_ = nowUs();
   openMore(openStartedUs_);
   loop_.scheduleTimer(ticker_, kTickMs);
@@ -158,7 +164,10 @@ void LoadRun::endMeasuring(uint64_t now) {
     result_.generatorCpuSeconds = cpuSeconds();
   }
   endOfWindow();
-  if (options_.serverPid > 0) result_.serverRssAfterKb = serverRssKb(options_.serverPid);
+  if (options_.serverPid > 0) {
+    result_.serverRssAfterKb = statusKb(options_.serverPid, "VmRSS:");
+    result_.serverAnonAfterKb = statusKb(options_.serverPid, "RssAnon:");
+  }
   phase_ = Phase::kClosing;
   phaseEndsUs_ = now + 5'000'000;  // closing handshakes get 5 s, then we stop regardless
   for (auto& client : clients_) client->close();

@@ -21,6 +21,7 @@ class LoadRun : public ClientObserver, public reactor::TimerHandler {
  public:
   static constexpr uint64_t kTickMs = 10;
   static constexpr size_t kMaxConnecting = 1000;  // in flight at once, below the server's SYN backlog
+  static constexpr size_t kConnectionsPerSource = 5000;
 
   // Drives clients [firstIndex, firstIndex + count) of the whole run; this
   // process's share of the message rate is `rate`.

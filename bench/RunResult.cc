@@ -19,8 +19,11 @@ void RunResult::merge(const RunResult& other) {
   expected += other.expected;
   latency.merge(other.latency);
   for (size_t i = 0; i < kFailureKinds; ++i) failures[i] += other.failures[i];
+  // Workers read the same server: the earliest "before" and the latest "after" count.
   if (other.serverRssBeforeKb >= 0 && serverRssBeforeKb < 0) serverRssBeforeKb = other.serverRssBeforeKb;
   serverRssAfterKb = std::max(serverRssAfterKb, other.serverRssAfterKb);
+  if (other.serverAnonBeforeKb >= 0 && serverAnonBeforeKb < 0) serverAnonBeforeKb = other.serverAnonBeforeKb;
+  serverAnonAfterKb = std::max(serverAnonAfterKb, other.serverAnonAfterKb);
   generatorCpuSeconds += other.generatorCpuSeconds;
   workers += other.workers;
 }
@@ -39,7 +42,7 @@ std::string RunResult::serialize() const {
   std::ostringstream out;
   out << connections << ' ' << opened << ' ' << offeredRate << ' ' << seconds << ' ' << openSeconds << ' ' << sent
       << ' ' << received << ' ' << expected << ' ' << serverRssBeforeKb << ' ' << serverRssAfterKb << ' '
-      << generatorCpuSeconds;
+      << serverAnonBeforeKb << ' ' << serverAnonAfterKb << ' ' << generatorCpuSeconds;
   for (uint64_t f : failures) out << ' ' << f;
   out << " | " << latency.serialize();
   return out.str();
@@ -51,7 +54,8 @@ bool RunResult::deserialize(const std::string& line, RunResult& out) {
   std::istringstream in(line.substr(0, bar));
   RunResult r;
   in >> r.connections >> r.opened >> r.offeredRate >> r.seconds >> r.openSeconds >> r.sent >> r.received >>
-      r.expected >> r.serverRssBeforeKb >> r.serverRssAfterKb >> r.generatorCpuSeconds;
+      r.expected >> r.serverRssBeforeKb >> r.serverRssAfterKb >> r.serverAnonBeforeKb >> r.serverAnonAfterKb >>
+      r.generatorCpuSeconds;
   for (uint64_t& f : r.failures) in >> f;
   if (!in || !Histogram::deserialize(line.substr(bar + 3), r.latency)) return false;
   out = std::move(r);
@@ -94,10 +98,11 @@ std::string RunResult::toJson() const {
   }
   json += "}";
   if (serverRssBeforeKb >= 0) {
-    const long delta = (serverRssAfterKb - serverRssBeforeKb) * 1024;
     json += ",\"server_rss_before_kb\":" + std::to_string(serverRssBeforeKb);
     json += ",\"server_rss_after_kb\":" + std::to_string(serverRssAfterKb);
-    json += ",\"server_bytes_per_connection\":" + fixed(opened ? static_cast<double>(delta) / opened : 0, 1);
+    json += ",\"server_bytes_per_connection\":" + fixed(perConnectionBytes(serverRssBeforeKb, serverRssAfterKb), 1);
+    json += ",\"server_anon_bytes_per_connection\":" +
+            fixed(perConnectionBytes(serverAnonBeforeKb, serverAnonAfterKb), 1);
   }
   const double cpu = generatorCpu();
   json += ",\"generator_cpu\":" + fixed(cpu, 3) + ",\"workers\":" + std::to_string(workers) +
@@ -130,9 +135,10 @@ std::string RunResult::toTable() const {
     row("latency max", fixed(latency.max() / 1000.0, 3) + " ms");
   }
   if (serverRssBeforeKb >= 0) {
-    const double perConnection = opened ? (serverRssAfterKb - serverRssBeforeKb) * 1024.0 / opened : 0;
     row("server memory", std::to_string(serverRssBeforeKb) + " KiB -> " + std::to_string(serverRssAfterKb) + " KiB (" +
-                             fixed(perConnection, 0) + " bytes/connection)");
+                             fixed(perConnectionBytes(serverRssBeforeKb, serverRssAfterKb), 0) + " bytes/connection)");
+    row("  of which allocated", fixed(perConnectionBytes(serverAnonBeforeKb, serverAnonAfterKb), 0) +
+                                    " bytes/connection (RssAnon: heap; library pages excluded)");
   }
   for (size_t i = 1; i < kFailureKinds; ++i) {
     if (failures[i]) row((std::string("errors: ") + failureName(static_cast<Failure>(i))).c_str(), std::to_string(failures[i]));

@@ -24,8 +24,10 @@ struct RunResult {
   uint64_t expected = 0;      // fanout: deliveries the sends should cause
   Histogram latency;          // us: per message (echo, fanout) or per connection (connect)
   std::array<uint64_t, kFailureKinds> failures{};
-  long serverRssBeforeKb = -1;
+  long serverRssBeforeKb = -1;   // VmRSS: everything resident, shared library pages included
   long serverRssAfterKb = -1;
+  long serverAnonBeforeKb = -1;  // RssAnon: what the server allocated (heap, stacks)
+  long serverAnonAfterKb = -1;
   double generatorCpuSeconds = 0;  // user + system time of the generator in the window
   size_t workers = 1;
   size_t generatorCores = 1;  // CPUs the generator may run on (its affinity)
@@ -36,6 +38,10 @@ struct RunResult {
 
   double throughput() const { return seconds > 0 ? static_cast<double>(received) / seconds : 0; }
   uint64_t failureCount() const;
+  // Server memory per open connection from a before/after pair, in bytes.
+  double perConnectionBytes(long beforeKb, long afterKb) const {
+    return opened ? static_cast<double>(afterKb - beforeKb) * 1024.0 / static_cast<double>(opened) : 0;
+  }
   double generatorCpu() const { return seconds > 0 ? generatorCpuSeconds / seconds : 0; }  // in cores
   // The generator used (nearly) all the CPU it had: the figures are a floor of the server's.
   bool generatorSaturated() const;

@@ -11,6 +11,8 @@ namespace chatd::chat {
 
 namespace {
 
+constexpr size_t kMaxMessageLimit = size_t{1} << 30;  // output blocks stay well under 4 GiB
+
 bool parseSize(std::string_view text, size_t& out) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   return ec == std::errc() && end == text.data() + text.size();
@@ -81,7 +83,9 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       if (!reactor::SocketAddress::parse(value)) return fail("--listen wants ADDR:PORT, e.g. 127.0.0.1:8080, got '" + value + "'");
       config.listen = value;
     } else if (flag == "--max-message") {
-      if (!parseSize(value, config.maxMessageBytes) || config.maxMessageBytes == 0) return fail("--max-message wants a positive byte count");
+      if (!parseSize(value, config.maxMessageBytes) || config.maxMessageBytes == 0 || config.maxMessageBytes > kMaxMessageLimit) {
+        return fail("--max-message wants a byte count from 1 to 1073741824 (1 GiB)");
+      }
     } else if (flag == "--max-queue") {
       if (!parseSize(value, config.maxQueueBytes) || config.maxQueueBytes < 1024) return fail("--max-queue wants a byte count of at least 1024");
     } else if (flag == "--max-connections") {

@@ -4,6 +4,7 @@
 #include "chat/ServerFrames.h"
 #include "proto/WsHandshake.h"
 #include "reactor/Log.h"
+#include "reactor/ObjectPool.h"
 
 namespace chatd::chat {
 
@@ -11,8 +12,23 @@ using proto::WsOpcode;
 namespace close_code = proto::close_code;
 
 namespace {
+
 reactor::BlockRef blockOf(const std::string& bytes) { return reactor::BlockRef::copyOf(bytes); }
+
+// One loop thread, so one pool for the process.
+reactor::ObjectPool<sizeof(Connection), alignof(Connection)>& pool() {
+  static reactor::ObjectPool<sizeof(Connection), alignof(Connection)> instance;
+  return instance;
+}
+
 }  // namespace
+
+void* Connection::operator new(size_t size) {
+  (void)size;  // always sizeof(Connection): the class is final
+  return pool().allocate();
+}
+
+void Connection::operator delete(void* object) { pool().release(object); }
 
 Connection::Connection(Server& server, int fd)
     : server_(server),
@@ -66,11 +82,7 @@ void Connection::respond(const proto::HttpResponse& response, bool keepAlive, bo
   std::string bytes = proto::serializeResponse(response, keepAlive);
   if (headOnly) bytes.resize(bytes.size() - response.body.size());
   tcp_.sendUnbounded(blockOf(bytes));
-  if (!keepAlive) {
-    phase_ = Phase::kClosed;
-    server_.loop().timers().cancel(timer_);
-    tcp_.closeAfterFlush();
-  }
+  if (!keepAlive) finish();
 }
 
 void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> rest) {
@@ -81,7 +93,7 @@ void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> r
 
   tcp_.sendUnbounded(blockOf(proto::serializeResponse(handshake.response, true)));
   http_.reset();
-  ws_ = std::make_unique<proto::WsFrameParser>(proto::WsFrameParser::Role::kServer, server_.config().maxMessageBytes);
+  ws_.emplace(proto::WsFrameParser::Role::kServer, server_.config().maxMessageBytes);
   endpoint_ = endpoint;
   phase_ = Phase::kWebSocket;
   lastInputMs_ = server_.loop().nowMs();
@@ -131,16 +143,18 @@ void Connection::onWsPong(std::span<const uint8_t>) {}
 void Connection::onWsClose(uint16_t code, std::string_view) {
   if (phase_ == Phase::kWebSocket) sendClose(code, {});  // echo the peer's code (§5.5.1)
   // Both Close frames are out: the server closes the TCP connection first (§7.1.1).
-  phase_ = Phase::kClosed;
-  server_.loop().timers().cancel(timer_);
-  tcp_.closeAfterFlush();
+  finish();
 }
 
 void Connection::onWsProtocolError(uint16_t code, const char* reason) {
   LOG_DEBUG("fd %d: WebSocket protocol error %u: %s", tcp_.fd(), code, reason);
   if (phase_ == Phase::kWebSocket) sendClose(code, reason);
+  finish();
+}
+
+void Connection::finish() {
   phase_ = Phase::kClosed;
-  server_.loop().timers().cancel(timer_);
+  server_.loop().scheduleTimer(timer_, reactor::TcpConnection::kLingerMs);
   tcp_.closeAfterFlush();
 }
 
@@ -169,9 +183,7 @@ void Connection::close(uint16_t code, std::string_view reason) {
 void Connection::shutdown() {
   switch (phase_) {
     case Phase::kHttp:
-      phase_ = Phase::kClosed;
-      server_.loop().timers().cancel(timer_);
-      tcp_.closeAfterFlush();
+      finish();
       break;
     case Phase::kWebSocket:
       close(close_code::kGoingAway, "server shutting down");
@@ -200,8 +212,7 @@ void Connection::handleTimer(reactor::Timer&) {
       if (awaitingPong_) {
         LOG_DEBUG("fd %d: no answer to ping, closing", tcp_.fd());
         sendClose(close_code::kGoingAway, "ping timeout");
-        phase_ = Phase::kClosed;
-        tcp_.closeAfterFlush();
+        finish();
         return;
       }
       const uint64_t idle = loop.nowMs() - lastInputMs_;
@@ -216,7 +227,7 @@ void Connection::handleTimer(reactor::Timer&) {
     }
     case Phase::kClosing:
     case Phase::kClosed:
-      tcp_.close();  // the peer never finished the closing handshake
+      tcp_.close();  // the peer never finished the closing handshake, or never hung up
       return;
   }
 }

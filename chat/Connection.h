@@ -2,13 +2,14 @@
 // order) until an Upgrade, then a WebSocket bound to one endpoint.
 //
 // Owns its TcpConnection, its parsers and one timer that serves each phase in
-// turn: the request deadline (slowloris), the idle ping and pong deadline, and
-// the closing-handshake deadline. Owned by Server, which links it into its
+// turn: the request deadline (slowloris), the idle ping and pong deadline, the
+// closing-handshake deadline and the final linger. Owned by Server, which links it into its
 // list and hands it to EventLoop::destroyLater once the socket is closed, so
 // it is never destroyed inside its own callback.
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "chat/WsEndpoint.h"
 #include "proto/HttpParser.h"
@@ -46,6 +47,11 @@ class Connection final : public reactor::StreamHandler,
   void onStreamClosed() override;
   void handleTimer(reactor::Timer& timer) override;
 
+  // Connections come from a pool (reactor/ObjectPool.h): dense, and apart
+  // from the short-lived allocations of each handshake.
+  static void* operator new(size_t size);
+  static void operator delete(void* object);
+
   // Server's intrusive list of live connections.
   Connection* prev = nullptr;
   Connection* next = nullptr;
@@ -64,6 +70,8 @@ class Connection final : public reactor::StreamHandler,
   void onWebSocketData(std::span<uint8_t> bytes);
   void applyBackpressure();
   void sendClose(uint16_t code, std::string_view reason);
+  // Sends what is queued, then closes (the timer bounds the wait for the peer).
+  void finish();
 
   // WsFrameSink
   void onWsMessage(proto::WsOpcode opcode, std::span<const uint8_t> payload, bool compressed) override;
@@ -76,7 +84,7 @@ class Connection final : public reactor::StreamHandler,
   reactor::TcpConnection tcp_;
   reactor::Timer timer_{this};
   std::unique_ptr<proto::HttpParser> http_;    // HTTP phase only
-  std::unique_ptr<proto::WsFrameParser> ws_;   // WebSocket phases only
+  std::optional<proto::WsFrameParser> ws_;     // WebSocket phases only; inline, no allocation
   WsEndpoint* endpoint_ = nullptr;             // not owned; set once open
   uint64_t lastInputMs_ = 0;
   Phase phase_ = Phase::kHttp;

@@ -24,15 +24,28 @@ bool isKnownOpcode(uint8_t op) {
 
 void WsFrameParser::fail(WsFrameSink& sink, uint16_t code, const char* reason) {
   state_ = State::kDone;
-  message_.clear();
-  control_.clear();
+  message_.reset();
+  control_.reset();
   sink.onWsProtocolError(code, reason);
 }
 
 void WsFrameParser::unmask(uint8_t* data, size_t len) {
   if (!frameMasked_) return;
   uint8_t phase = maskPhase_;
-  for (size_t i = 0; i < len; ++i) {
+  // Eight bytes at a time with the key rotated to the current phase; a
+  // multiple of four bytes leaves the phase where it was.
+  uint8_t rotated[8];
+  for (int j = 0; j < 8; ++j) rotated[j] = mask_[(phase + j) & 3];
+  uint64_t key;
+  std::memcpy(&key, rotated, 8);
+  size_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, data + i, 8);
+    word ^= key;
+    std::memcpy(data + i, &word, 8);
+  }
+  for (; i < len; ++i) {
     data[i] ^= mask_[phase];
     phase = (phase + 1) & 3;
   }
@@ -115,10 +128,11 @@ bool WsFrameParser::startFrame(WsFrameSink& sink) {
     messageCompressed_ = rsv1;
     utf8_.reset();
   }
-  if (!isControl(frameOpcode_) && length > maxMessage_ - std::min<uint64_t>(maxMessage_, message_.size())) {
+  if (!isControl(frameOpcode_) && length > maxMessage_ - std::min<uint64_t>(maxMessage_, gatheredBytes())) {
     return fail(sink, close_code::kMessageTooBig, "message exceeds the size limit"), false;
   }
-  frameLength_ = remaining_ = length;
+  remaining_ = length;
+  payloadSplit_ = false;
   state_ = State::kPayload;
   return true;
 }
@@ -133,12 +147,15 @@ size_t WsFrameParser::takePayload(uint8_t* data, size_t len, WsFrameSink& sink) 
   }
   remaining_ -= n;
   // Zero-copy: the whole frame is in this span and nothing is gathered before it.
-  const bool whole = remaining_ == 0 && n == frameLength_;
-  if (whole && (control ? control_.empty() : (frameFin_ && message_.empty()))) {
+  const bool whole = remaining_ == 0 && !payloadSplit_;
+  if (whole && (control ? !control_ : (frameFin_ && !message_))) {
     finishFrame({data, n}, sink);
     return n;
   }
-  (control ? control_ : message_).append(reinterpret_cast<const char*>(data), n);
+  payloadSplit_ = true;
+  std::unique_ptr<std::string>& gather = control ? control_ : message_;
+  if (!gather) gather = std::make_unique<std::string>();
+  gather->append(reinterpret_cast<const char*>(data), n);
   if (remaining_ == 0) finishFrame({}, sink);
   return n;
 }
@@ -148,10 +165,9 @@ size_t WsFrameParser::takePayload(uint8_t* data, size_t len, WsFrameSink& sink) 
 void WsFrameParser::finishFrame(std::span<const uint8_t> wholeFrame, WsFrameSink& sink) {
   state_ = State::kHeader;
   if (isControl(frameOpcode_)) {
-    if (wholeFrame.empty() && !control_.empty()) {
-      std::string payload;
-      payload.swap(control_);
-      finishControl({reinterpret_cast<const uint8_t*>(payload.data()), payload.size()}, sink);
+    if (control_) {
+      const std::unique_ptr<std::string> payload = std::move(control_);
+      finishControl({reinterpret_cast<const uint8_t*>(payload->data()), payload->size()}, sink);
     } else {
       finishControl(wholeFrame, sink);
     }
@@ -164,15 +180,10 @@ void WsFrameParser::finishFrame(std::span<const uint8_t> wholeFrame, WsFrameSink
   if (opcode == WsOpcode::kText && !compressed && !utf8_.complete()) {
     return fail(sink, close_code::kInvalidPayload, "text message ends inside a UTF-8 sequence");
   }
-  if (!message_.empty()) {
-    std::string payload;
-    payload.swap(message_);
-    sink.onWsMessage(opcode, {reinterpret_cast<const uint8_t*>(payload.data()), payload.size()}, compressed);
-    // Keep a modest buffer for the next message; give large ones back.
-    if (payload.capacity() <= 4096 && message_.empty()) {
-      payload.clear();
-      message_.swap(payload);
-    }
+  if (message_) {
+    // Taken out of the parser and freed after the callback: an idle connection holds no buffer.
+    const std::unique_ptr<std::string> payload = std::move(message_);
+    sink.onWsMessage(opcode, {reinterpret_cast<const uint8_t*>(payload->data()), payload->size()}, compressed);
   } else {
     sink.onWsMessage(opcode, wholeFrame, compressed);
   }

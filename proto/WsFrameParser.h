@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -60,7 +61,7 @@ class WsFrameParser {
   bool done() const { return state_ == State::kDone; }
 
   // Bytes held for an unfinished message or control frame (memory accounting).
-  size_t bufferedBytes() const { return message_.size() + control_.size(); }
+  size_t bufferedBytes() const { return gatheredBytes() + (control_ ? control_->size() : 0); }
 
  private:
   enum class State : uint8_t { kHeader, kPayload, kDone };
@@ -73,10 +74,13 @@ class WsFrameParser {
   void fail(WsFrameSink& sink, uint16_t code, const char* reason);
   void unmask(uint8_t* data, size_t len);
 
-  std::string message_;  // gathered data message across frames/reads
-  std::string control_;  // gathered control payload split across reads
+  size_t gatheredBytes() const { return message_ ? message_->size() : 0; }
+
+  // A data message split across frames or reads, gathered; null otherwise.
+  std::unique_ptr<std::string> message_;
+  // A control payload split across reads: rare, so kept off the idle footprint.
+  std::unique_ptr<std::string> control_;
   uint64_t remaining_ = 0;   // payload bytes still to come for the current frame
-  uint64_t frameLength_ = 0;
   size_t maxMessage_;
   Utf8Validator utf8_;
   uint8_t header_[kMaxFrameHeader];
@@ -87,6 +91,7 @@ class WsFrameParser {
   WsOpcode messageOpcode_ = WsOpcode::kContinuation;  // kContinuation: no message in progress
   bool frameFin_ = false;
   bool frameMasked_ = false;
+  bool payloadSplit_ = false;  // part of this frame's payload came in an earlier span
   bool messageCompressed_ = false;
   bool rsv1Allowed_ = false;
   Role role_;

@@ -17,7 +17,7 @@ void OutputQueue::pushUnbounded(BlockRef block) {
 int OutputQueue::fillIovecs(iovec* iov, int max) const {
   int n = 0;
   for (size_t i = head_; i < blocks_.size() && n < max; ++i, ++n) {
-    const size_t skip = (i == head_) ? headOffset_ : 0;
+    const size_t skip = (i == head_) ? size_t{headOffset_} : 0;
     iov[n].iov_base = const_cast<uint8_t*>(blocks_[i].data() + skip);
     iov[n].iov_len = blocks_[i].size() - skip;
   }
@@ -29,7 +29,7 @@ void OutputQueue::consume(size_t written) {
   while (written > 0) {
     const size_t left = blocks_[head_].size() - headOffset_;
     if (written < left) {
-      headOffset_ += written;
+      headOffset_ += static_cast<uint32_t>(written);
       return;
     }
     written -= left;
@@ -41,17 +41,15 @@ void OutputQueue::consume(size_t written) {
     clear();
   } else if (head_ >= 64 && head_ * 2 >= blocks_.size()) {
     // Compact so a long-lived busy queue does not grow its vector forever.
-    blocks_.erase(blocks_.begin(), blocks_.begin() + static_cast<ptrdiff_t>(head_));
+    blocks_.erase(blocks_.begin(), blocks_.begin() + head_);
     head_ = 0;
   }
 }
 
 void OutputQueue::clear() {
-  if (blocks_.capacity() > 64) {
-    std::vector<BlockRef>().swap(blocks_);
-  } else {
-    blocks_.clear();
-  }
+  // Give the storage back: most connections are idle most of the time, and an
+  // idle one should cost nothing here.
+  std::vector<BlockRef>().swap(blocks_);
   head_ = 0;
   headOffset_ = 0;
   bytes_ = 0;

@@ -10,6 +10,7 @@
 #include <sys/uio.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "reactor/Block.h"
@@ -45,10 +46,10 @@ class OutputQueue {
 
  private:
   std::vector<BlockRef> blocks_;  // blocks_[head_..] are pending; a vector keeps an idle queue at 24 bytes
-  size_t head_ = 0;
-  size_t headOffset_ = 0;  // bytes of blocks_[head_] already written
-  size_t bytes_ = 0;       // unsent bytes in total
+  size_t bytes_ = 0;  // unsent bytes in total
   size_t limit_;
+  uint32_t head_ = 0;
+  uint32_t headOffset_ = 0;  // bytes of blocks_[head_] already written (blocks stay under 4 GiB)
 };
 
 }  // namespace chatd::reactor

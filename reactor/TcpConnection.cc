@@ -165,7 +165,6 @@ void TcpConnection::closeAfterFlush() {
   closing_ = true;
   // Keep reading (and discarding) so the peer's last bytes do not cause a reset.
   readingPaused_ = false;
-  loop_.scheduleTimer(linger_, kLingerMs);
   if (output_.empty()) {
     writeShutdown_ = true;
     ::shutdown(fd_, SHUT_WR);
@@ -173,11 +172,8 @@ void TcpConnection::closeAfterFlush() {
   updateInterest();
 }
 
-void TcpConnection::handleTimer(Timer&) { close(); }
-
 void TcpConnection::close() {
   if (fd_ < 0) return;
-  loop_.timers().cancel(linger_);
   loop_.remove(reg_, fd_);
   ::close(fd_);
   fd_ = -1;

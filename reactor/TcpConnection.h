@@ -34,9 +34,10 @@ class StreamHandler {
   ~StreamHandler() = default;
 };
 
-class TcpConnection final : public IoHandler, public Flushable, public TimerHandler {
+class TcpConnection final : public IoHandler, public Flushable {
  public:
-  // How long closeAfterFlush() waits for the peer to read and hang up.
+  // How long an owner should let closeAfterFlush() wait for the peer to read
+  // and hang up before it calls close().
   static constexpr uint64_t kLingerMs = 2000;
 
   TcpConnection(EventLoop& loop, int fd, size_t outputLimitBytes, StreamHandler* handler);
@@ -59,10 +60,11 @@ class TcpConnection final : public IoHandler, public Flushable, public TimerHand
   void pauseReading();
   void resumeReading();
 
-  // Stops reading new data, sends what is queued, shuts down the write side
-  // and closes once the peer hangs up (or after kLingerMs). Closing this way
-  // keeps unread input from turning the close into a reset that would lose
-  // the last bytes sent.
+  // Stops delivering input, sends what is queued, shuts down the write side
+  // and closes once the peer hangs up. Closing this way keeps unread input
+  // from turning the close into a reset that would lose the last bytes sent.
+  // The owner bounds the wait with its own timer (kLingerMs, then close()):
+  // a connection has no timer of its own, to stay small.
   void closeAfterFlush();
   // Closes now, dropping unsent output. Idempotent.
   void close();
@@ -78,7 +80,6 @@ class TcpConnection final : public IoHandler, public Flushable, public TimerHand
   void handleReadable() override;
   void handleWritable() override;
   void flush() override;
-  void handleTimer(Timer& timer) override;
 
  private:
   enum class WriteResult { kDrained, kPending, kFailed };
@@ -91,7 +92,6 @@ class TcpConnection final : public IoHandler, public Flushable, public TimerHand
   EventLoop& loop_;
   StreamHandler* handler_;
   OutputQueue output_;
-  Timer linger_{this};
   Registration reg_;
   int fd_;
   uint32_t interest_ = 0;
