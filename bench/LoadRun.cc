@@ -2,9 +2,12 @@
 
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 
 namespace chatd::bench {
 
@@ -23,6 +26,20 @@ size_t ephemeralPorts() {
   size_t low = 32768, high = 60999;
   in >> low >> high;
   return high > low ? high - low + 1 : 1;
+}
+
+// User + system CPU seconds of another process (/proc/PID/stat fields 14, 15); -1 if unreadable.
+double processCpuSeconds(long pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t paren = stat.rfind(')');
+  if (paren == std::string::npos) return -1;
+  std::istringstream fields(stat.substr(paren + 2));
+  std::string skip;
+  for (int i = 3; i <= 13; ++i) fields >> skip;
+  double utime = 0, stime = 0;
+  fields >> utime >> stime;
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 // A field of /proc/PID/status in KiB ("VmRSS:", "RssAnon:"), -1 if unreadable.
@@ -154,12 +171,14 @@ void LoadRun::beginMeasuring(uint64_t now) {
   result_.sent = result_.received = result_.expected = 0;
   result_.latency = Histogram();
   cpuAtStart_ = cpuSeconds();
+  if (options_.serverPid > 0) serverCpuAtStart_ = processCpuSeconds(options_.serverPid);
 }
 
 void LoadRun::endMeasuring(uint64_t now) {
   if (phase_ == Phase::kMeasuring) {
     result_.seconds = static_cast<double>(now - measureStartUs_) / 1e6;
     result_.generatorCpuSeconds = cpuSeconds() - cpuAtStart_;
+    if (options_.serverPid > 0) result_.serverCpuSeconds = processCpuSeconds(options_.serverPid) - serverCpuAtStart_;
   } else {
     result_.generatorCpuSeconds = cpuSeconds();
   }

@@ -78,6 +78,7 @@ class LoadRun : public ClientObserver, public reactor::TimerHandler {
   uint64_t phaseEndsUs_ = 0;
   uint64_t measureStartUs_ = 0;
   double cpuAtStart_ = 0;
+  double serverCpuAtStart_ = 0;
   Phase phase_ = Phase::kOpening;
 };
 

@@ -25,6 +25,7 @@ void RunResult::merge(const RunResult& other) {
   if (other.serverAnonBeforeKb >= 0 && serverAnonBeforeKb < 0) serverAnonBeforeKb = other.serverAnonBeforeKb;
   serverAnonAfterKb = std::max(serverAnonAfterKb, other.serverAnonAfterKb);
   generatorCpuSeconds += other.generatorCpuSeconds;
+  serverCpuSeconds = std::max(serverCpuSeconds, other.serverCpuSeconds);  // one server, seen by every worker
   workers += other.workers;
 }
 
@@ -42,7 +43,7 @@ std::string RunResult::serialize() const {
   std::ostringstream out;
   out << connections << ' ' << opened << ' ' << offeredRate << ' ' << seconds << ' ' << openSeconds << ' ' << sent
       << ' ' << received << ' ' << expected << ' ' << serverRssBeforeKb << ' ' << serverRssAfterKb << ' '
-      << serverAnonBeforeKb << ' ' << serverAnonAfterKb << ' ' << generatorCpuSeconds;
+      << serverAnonBeforeKb << ' ' << serverAnonAfterKb << ' ' << generatorCpuSeconds << ' ' << serverCpuSeconds;
   for (uint64_t f : failures) out << ' ' << f;
   out << " | " << latency.serialize();
   return out.str();
@@ -55,7 +56,7 @@ bool RunResult::deserialize(const std::string& line, RunResult& out) {
   RunResult r;
   in >> r.connections >> r.opened >> r.offeredRate >> r.seconds >> r.openSeconds >> r.sent >> r.received >>
       r.expected >> r.serverRssBeforeKb >> r.serverRssAfterKb >> r.serverAnonBeforeKb >> r.serverAnonAfterKb >>
-      r.generatorCpuSeconds;
+      r.generatorCpuSeconds >> r.serverCpuSeconds;
   for (uint64_t& f : r.failures) in >> f;
   if (!in || !Histogram::deserialize(line.substr(bar + 3), r.latency)) return false;
   out = std::move(r);
@@ -105,6 +106,7 @@ std::string RunResult::toJson() const {
             fixed(perConnectionBytes(serverAnonBeforeKb, serverAnonAfterKb), 1);
   }
   const double cpu = generatorCpu();
+  if (serverCpu() >= 0) json += ",\"server_cpu\":" + fixed(serverCpu(), 3);
   json += ",\"generator_cpu\":" + fixed(cpu, 3) + ",\"workers\":" + std::to_string(workers) +
           ",\"generator_saturated\":" + (generatorSaturated() ? "true" : "false") + "}";
   return json;
@@ -143,6 +145,7 @@ std::string RunResult::toTable() const {
   for (size_t i = 1; i < kFailureKinds; ++i) {
     if (failures[i]) row((std::string("errors: ") + failureName(static_cast<Failure>(i))).c_str(), std::to_string(failures[i]));
   }
+  if (serverCpu() >= 0) row("server CPU", fixed(serverCpu() * 100, 0) + "% of a core");
   row("generator CPU", fixed(generatorCpu() * 100, 0) + "% of a core" +
                            (generatorSaturated() ? " (SATURATED: the figures are a floor of the server's)" : ""));
   return out.str();

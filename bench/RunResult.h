@@ -29,6 +29,7 @@ struct RunResult {
   long serverAnonBeforeKb = -1;  // RssAnon: what the server allocated (heap, stacks)
   long serverAnonAfterKb = -1;
   double generatorCpuSeconds = 0;  // user + system time of the generator in the window
+  double serverCpuSeconds = -1;    // the same for --server-pid, -1 when not measured
   size_t workers = 1;
   size_t generatorCores = 1;  // CPUs the generator may run on (its affinity)
 
@@ -43,6 +44,7 @@ struct RunResult {
     return opened ? static_cast<double>(afterKb - beforeKb) * 1024.0 / static_cast<double>(opened) : 0;
   }
   double generatorCpu() const { return seconds > 0 ? generatorCpuSeconds / seconds : 0; }  // in cores
+  double serverCpu() const { return seconds > 0 && serverCpuSeconds >= 0 ? serverCpuSeconds / seconds : -1; }
   // The generator used (nearly) all the CPU it had: the figures are a floor of the server's.
   bool generatorSaturated() const;
   std::string toJson() const;

@@ -54,7 +54,7 @@ def score(case, runs):
         return runs[0]["throughput"]
     if case.startswith("fanout"):
         return sustained(runs)
-    return runs[0].get("server_bytes_per_connection", float("nan"))
+    return runs[0].get("server_anon_bytes_per_connection", float("nan"))
 
 
 def fmt(x, unit=""):
@@ -76,9 +76,10 @@ def main(path):
         per_server = defaultdict(list)
         for (server, _), runs in by_run.items():
             saturated = any(r.get("generator_saturated") for r in runs)
+            server_cpu = max((r.get("server_cpu", -1) for r in runs), default=-1)
             p99 = statistics.median(r["latency_us"]["p99"] for r in runs) if case == "echo" else None
             opened = runs[0]["open_seconds"] if case == "idle" else None
-            per_server[server].append((score(case, runs), saturated, p99, opened))
+            per_server[server].append((score(case, runs), saturated, p99, opened, server_cpu))
         for server, scores in per_server.items():
             values = [s[0] for s in scores]
             table[case][server] = {
@@ -86,6 +87,7 @@ def main(path):
                 "saturated": any(s[1] for s in scores), "n": len(values),
                 "p99": statistics.median(s[2] for s in scores) if case == "echo" else None,
                 "open": statistics.median(s[3] for s in scores) if case == "idle" else None,
+                "server_cpu": statistics.median(s[4] for s in scores),
             }
 
     ws_version = sh("node", "-p", 'require("./bench/peers/ws/node_modules/ws/package.json").version')
@@ -105,7 +107,7 @@ def main(path):
            "| echo | `chat-bench echo --connections 100 --size 32` (closed loop) | messages/s |",
            "| fanout1000 | `chat-bench fanout --connections 1000 --rooms 1 --senders 10 --rates ...` | deliveries/s sustained with p99 < 50 ms, >= 99% delivered |",
            "| fanout100x100 | `chat-bench fanout --connections 10000 --rooms 100 --senders 100 --rates ...` | the same |",
-           "| idle | `chat-bench idle --connections 19000 --server-pid PID` | server bytes per connection (lower is better) |",
+           "| idle | `chat-bench idle --connections 19000 --server-pid PID` | server memory allocated per connection (RssAnon; lower is better) |",
            "", "## Results", "",
            "| case | server | median | spread | ratio chatd/peer | notes |",
            "| --- | --- | --- | --- | --- | --- |"]
@@ -126,6 +128,8 @@ def main(path):
                 notes.append("generator saturated: a floor, not a measure")
             if row["p99"] is not None:
                 notes.append(f"p99 {row['p99'] / 1000:.2f} ms")
+            if row["server_cpu"] >= 0 and case != "idle":
+                notes.append(f"server CPU {row['server_cpu'] * 100:.0f}% (highest rate)")
             if row["open"] is not None:
                 notes.append(f"all open in {row['open']:.2f} s")
             unit = " B" if case == "idle" else "/s"

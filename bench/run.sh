@@ -64,13 +64,13 @@ run_case() {  # server scenario repeat port
   local server=$1 scenario=$2 repeat=$3 port=$4 url="ws://127.0.0.1:$4"
   case "$scenario" in
     echo)
-      bench "$@" echo --url "$url/echo" --connections 100 --size 32 --duration "$DURATION" ;;
+      bench "$@" echo --url "$url/echo" --connections 100 --size 32 --duration "$DURATION" --server-pid "$SERVER_PID" ;;
     fanout1000)
       bench "$@" fanout --url "$url/broadcast?r={room}" --connections 1000 --rooms 1 --senders 10 \
-        --duration "$DURATION" --rates "${FANOUT1000_RATES:-50,100,200,300,400,500,700,1000}" ;;
+        --duration "$DURATION" --rates "${FANOUT1000_RATES:-100,300,1000,2000,3000}" --server-pid "$SERVER_PID" ;;
     fanout100x100)
       bench "$@" fanout --url "$url/broadcast?r={room}" --connections 10000 --rooms 100 --senders 100 \
-        --duration "$DURATION" --rates "${FANOUT100_RATES:-250,500,750,1000,1500,2000}" ;;
+        --duration "$DURATION" --rates "${FANOUT100_RATES:-250,500,1000,1500,2000}" --server-pid "$SERVER_PID" ;;
     idle)
       bench "$@" idle --url "$url/echo" --connections "${IDLE_CONNECTIONS:-19000}" --duration 2 --warmup 0 \
         --server-pid "$SERVER_PID" ;;
