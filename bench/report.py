@@ -154,6 +154,10 @@ def main(path):
     if idle:
         out.append(f"| idle <= 300 bytes per connection | {idle['median']:.0f} B | {'yes' if idle['median'] <= 300 else 'NO'} |")
     out.append("")
+    # Hand-written findings (profiles, saturation) kept beside the generated tables.
+    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "profile-notes.md")
+    if os.path.exists(notes):
+        out.append(open(notes).read())
     print("\n".join(out))
 
 
