@@ -31,6 +31,7 @@ LLHTTP_STRICT := -DLLHTTP_STRICT_MODE=1
 REACTOR_SRC := $(wildcard reactor/*.cc)
 PROTO_SRC   := $(wildcard proto/*.cc)
 CHAT_SRC    := $(filter-out chat/main.cc,$(wildcard chat/*.cc))
+STORE_SRC   := $(wildcard store/*.cc)
 BENCH_SRC   := $(wildcard bench/*.cc)
 BENCH_LIB   := $(filter-out bench/main.cc,$(BENCH_SRC))
 LLHTTP_SRC  := api.c http.c llhttp.c
@@ -67,9 +68,9 @@ $(BUILD)/obj/llhttp/%.o: $(LLHTTP_DIR)/%.c
 	@mkdir -p $(@D)
 	$(CC) -I$(LLHTTP_INC) $(LLHTTP_STRICT) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/unit_tests: $(call obj,$(UNIT_SRC) $(BENCH_LIB)) $(CORE_OBJ)
+$(BUILD)/tests/unit_tests: $(call obj,$(UNIT_SRC) $(BENCH_LIB) $(STORE_SRC)) $(CORE_OBJ)
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest_main -lgtest -pthread $(LDLIBS)
+	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest_main -lgtest -pthread $(LDLIBS) -lsqlite3
 
 $(BUILD)/tests/integration_tests: $(call obj,$(INTEGRATION_SRC) $(SUPPORT_SRC)) $(CORE_OBJ)
 	@mkdir -p $(@D)

@@ -1,0 +1,33 @@
+#include "store/GroupCommit.h"
+
+namespace chatd::store {
+
+void GroupCommit::enqueue(Write write, Done done) {
+  pending_.push_back({std::move(write), std::move(done)});
+  loop_.requestFlush(this, flushQueued_);
+}
+
+void GroupCommit::flush() {
+  if (pending_.empty()) return;
+  std::vector<Pending> batch;
+  batch.swap(pending_);  // a completion may enqueue the next batch
+  ++transactions_;
+  std::vector<bool> ok(batch.size(), false);
+  bool committed = db_.exec("BEGIN IMMEDIATE");
+  for (size_t i = 0; committed && i < batch.size(); ++i) {
+    if (!db_.exec("SAVEPOINT write")) {
+      committed = false;
+      break;
+    }
+    ok[i] = batch[i].write(db_);
+    if (!ok[i]) db_.exec("ROLLBACK TO write");
+    db_.exec("RELEASE write");
+  }
+  committed = committed && db_.exec("COMMIT");
+  if (!committed) db_.exec("ROLLBACK");
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (batch[i].done) batch[i].done(committed && ok[i]);
+  }
+}
+
+}  // namespace chatd::store
