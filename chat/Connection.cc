@@ -33,7 +33,7 @@ void Connection::operator delete(void* object) { pool().release(object); }
 Connection::Connection(Server& server, int fd)
     : server_(server),
       tcp_(server.loop(), fd, server.config().maxQueueBytes, this),
-      http_(std::make_unique<proto::HttpParser>(server.httpLimits())) {}
+      http_(std::make_unique<HttpPhase>(server.httpLimits())) {}
 
 Connection::~Connection() = default;
 
@@ -44,8 +44,11 @@ int Connection::start() {
 }
 
 void Connection::onStreamData(std::span<uint8_t> bytes) {
-  if (phase_ == Phase::kHttp) {
-    onHttpData(bytes);
+  if (phase_ == Phase::kHttp && http_->pending) {
+    // Reading pauses while a request is answered; this batch was already on its way.
+    http_->held.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  } else if (phase_ == Phase::kHttp) {
+    parseHttp(bytes);
   } else {
     onWebSocketData(bytes);
   }
@@ -54,28 +57,55 @@ void Connection::onStreamData(std::span<uint8_t> bytes) {
 
 // --- HTTP -----------------------------------------------------------------
 
-void Connection::onHttpData(std::span<uint8_t> bytes) {
+void Connection::parseHttp(std::span<uint8_t> bytes) {
+  HttpPhase& http = *http_;
   size_t pos = 0;
   while (phase_ == Phase::kHttp && !tcp_.closing() && !tcp_.closed()) {
-    const auto result = http_->feed(reinterpret_cast<const char*>(bytes.data() + pos), bytes.size() - pos);
+    const auto result = http.parser.feed(reinterpret_cast<const char*>(bytes.data() + pos), bytes.size() - pos);
     pos += result.consumed;
     switch (result.status) {
       case proto::HttpParser::Status::kNeedMore:
         return;
-      case proto::HttpParser::Status::kRequest: {
-        const proto::HttpRequest request = http_->takeRequest();
-        respond(server_.router().handle(request), request.keepAlive, request.method == "HEAD");
-        // The next request gets a fresh deadline (also the keep-alive idle limit).
-        if (!tcp_.closing()) server_.loop().scheduleTimer(timer_, server_.config().handshakeTimeoutMs);
+      case proto::HttpParser::Status::kRequest:
+        http.parsing = true;
+        startRequest(http.parser.takeRequest());
+        http.parsing = false;
+        if (http.pending) {
+          // Answered later: keep the rest for then, and read no more meanwhile.
+          http.held.assign(reinterpret_cast<const char*>(bytes.data() + pos), bytes.size() - pos);
+          tcp_.pauseReading();
+          return;
+        }
         break;
-      }
       case proto::HttpParser::Status::kUpgrade:
-        return upgrade(http_->takeRequest(), bytes.subspan(pos));
+        return upgrade(http.parser.takeRequest(), bytes.subspan(pos));
       case proto::HttpParser::Status::kError:
-        LOG_DEBUG("fd %d: bad HTTP request: %s", tcp_.fd(), http_->errorReason().c_str());
-        return respond(proto::jsonError(http_->errorStatus(), "bad_request", http_->errorReason()), false);
+        LOG_DEBUG("fd %d: bad HTTP request: %s", tcp_.fd(), http.parser.errorReason().c_str());
+        return respond(proto::jsonError(http.parser.errorStatus(), "bad_request", http.parser.errorReason()), false);
     }
   }
+}
+
+void Connection::startRequest(const proto::HttpRequest& request) {
+  http_->keepAlive = request.keepAlive;
+  http_->headOnly = request.method == "HEAD";
+  http_->pending = std::make_shared<HttpResponder::State>(
+      HttpResponder::State{this, reactor::SocketAddress::ofPeer(tcp_.fd()).host()});
+  server_.router().handle(request, HttpResponder(http_->pending));
+}
+
+void Connection::deliverHttpResponse(proto::HttpResponse response) {
+  HttpPhase& http = *http_;
+  http.pending.reset();
+  respond(response, http.keepAlive, http.headOnly);
+  if (tcp_.closing() || tcp_.closed()) return;
+  // The next request gets a fresh deadline (also the keep-alive idle limit).
+  server_.loop().scheduleTimer(timer_, server_.config().handshakeTimeoutMs);
+  if (http.parsing) return;  // answered at once: parseHttp() carries on by itself
+  // Answered later: go on with what arrived meanwhile, then read again.
+  std::string held = std::move(http.held);
+  if (!readingPaused_) tcp_.resumeReading();
+  parseHttp({reinterpret_cast<uint8_t*>(held.data()), held.size()});
 }
 
 void Connection::respond(const proto::HttpResponse& response, bool keepAlive, bool headOnly) {
@@ -120,7 +150,7 @@ void Connection::applyBackpressure() {
 }
 
 void Connection::onStreamDrained() {
-  if (readingPaused_) {
+  if (readingPaused_ && !(http_ && http_->pending)) {
     readingPaused_ = false;
     tcp_.resumeReading();
   }
@@ -201,7 +231,10 @@ void Connection::handleTimer(reactor::Timer&) {
   const auto& config = server_.config();
   switch (phase_) {
     case Phase::kHttp:
-      if (http_->midRequest()) {
+      if (http_->pending) {
+        // The answer is late (a slow store or worker); the deadline waits for it.
+        server_.loop().scheduleTimer(timer_, server_.config().handshakeTimeoutMs);
+      } else if (http_->parser.midRequest()) {
         respond(proto::jsonError(408, "request_timeout", "the request did not complete in time"), false);
       } else {
         phase_ = Phase::kClosed;
@@ -234,6 +267,7 @@ void Connection::handleTimer(reactor::Timer&) {
 
 void Connection::onStreamClosed() {
   server_.loop().timers().cancel(timer_);
+  if (http_ && http_->pending) http_->pending->sink = nullptr;  // a late answer goes nowhere
   const bool wasWebSocket = endpoint_ != nullptr;
   phase_ = Phase::kClosed;
   if (wasWebSocket) endpoint_->onClose(*this);

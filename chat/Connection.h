@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 
+#include "chat/HttpResponder.h"
 #include "chat/WsEndpoint.h"
 #include "proto/HttpParser.h"
 #include "proto/HttpResponse.h"
@@ -25,7 +26,8 @@ class Connection final : public reactor::StreamHandler,
                          public reactor::TimerHandler,
                          public reactor::Deferred,
                          public WsSession,
-                         private proto::WsFrameSink {
+                         private proto::WsFrameSink,
+                         private HttpReplySink {
  public:
   Connection(Server& server, int fd);
   ~Connection() override;
@@ -64,7 +66,20 @@ class Connection final : public reactor::StreamHandler,
     kClosed,     // the socket is closing or closed
   };
 
-  void onHttpData(std::span<uint8_t> bytes);
+  // The HTTP phase's state; freed at the upgrade, so a WebSocket carries none of it.
+  struct HttpPhase {
+    explicit HttpPhase(const proto::HttpLimits& limits) : parser(limits) {}
+    proto::HttpParser parser;
+    std::shared_ptr<HttpResponder::State> pending;  // the request being answered
+    std::string held;  // bytes that came after it, parsed once it is answered
+    bool keepAlive = true;
+    bool headOnly = false;
+    bool parsing = false;  // inside parseHttp(): an answer given now needs no resume
+  };
+
+  void parseHttp(std::span<uint8_t> bytes);
+  void startRequest(const proto::HttpRequest& request);
+  void deliverHttpResponse(proto::HttpResponse response) override;
   void respond(const proto::HttpResponse& response, bool keepAlive, bool headOnly = false);
   void upgrade(const proto::HttpRequest& request, std::span<uint8_t> rest);
   void onWebSocketData(std::span<uint8_t> bytes);
@@ -83,7 +98,7 @@ class Connection final : public reactor::StreamHandler,
   Server& server_;
   reactor::TcpConnection tcp_;
   reactor::Timer timer_{this};
-  std::unique_ptr<proto::HttpParser> http_;    // HTTP phase only
+  std::unique_ptr<HttpPhase> http_;            // HTTP phase only
   std::optional<proto::WsFrameParser> ws_;     // WebSocket phases only; inline, no allocation
   WsEndpoint* endpoint_ = nullptr;             // not owned; set once open
   uint64_t lastInputMs_ = 0;

@@ -15,18 +15,18 @@ WsEndpoint* Router::webSocketAt(std::string_view path) const {
   return nullptr;
 }
 
-proto::HttpResponse Router::handle(const proto::HttpRequest& request) const {
+void Router::handle(const proto::HttpRequest& request, const HttpResponder& responder) const {
   const std::string_view path = request.path();
   const bool readOnly = request.method == "GET" || request.method == "HEAD";
   if (path == "/healthz") {
-    if (!readOnly) return proto::jsonError(405, "method_not_allowed", "use GET").header("Allow", "GET, HEAD");
-    return proto::jsonResponse(200, "{\"status\":\"ok\"}");
+    if (!readOnly) return responder.respond(proto::jsonError(405, "method_not_allowed", "use GET").header("Allow", "GET, HEAD"));
+    return responder.respond(proto::jsonResponse(200, "{\"status\":\"ok\"}"));
   }
   if (webSocketAt(path)) {
     // Not an upgrade, or not one llhttp recognised: say what is missing.
-    return proto::evaluateWsHandshake(request, {}).response;
+    return responder.respond(proto::evaluateWsHandshake(request, {}).response);
   }
-  return proto::jsonError(404, "not_found", "no such path");
+  responder.respond(proto::jsonError(404, "not_found", "no such path"));
 }
 
 }  // namespace chatd::chat

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "chat/HttpResponder.h"
 #include "chat/WsEndpoint.h"
 #include "proto/HttpRequest.h"
 #include "proto/HttpResponse.h"
@@ -19,9 +20,10 @@ class Router {
   void addWebSocket(std::string path, WsEndpoint* endpoint);
   WsEndpoint* webSocketAt(std::string_view path) const;
 
-  // Answers a plain HTTP request: /healthz, a WebSocket path asked without an
-  // upgrade (400/426 from the handshake rules), 404 and 405 as JSON.
-  proto::HttpResponse handle(const proto::HttpRequest& request) const;
+  // Answers a plain HTTP request, now or later through `responder`:
+  // /healthz, a WebSocket path asked without an upgrade (400/426 from the
+  // handshake rules), 404 and 405 as JSON.
+  void handle(const proto::HttpRequest& request, const HttpResponder& responder) const;
 
  private:
   std::vector<std::pair<std::string, WsEndpoint*>> webSockets_;

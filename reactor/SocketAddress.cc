@@ -63,17 +63,19 @@ int SocketAddress::port() const {
   return 0;
 }
 
-std::string SocketAddress::toString() const {
+std::string SocketAddress::host() const {
   char text[INET6_ADDRSTRLEN] = "?";
   if (family() == AF_INET) {
     inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&storage)->sin_addr, text, sizeof text);
-    return std::string(text) + ":" + std::to_string(port());
-  }
-  if (family() == AF_INET6) {
+  } else if (family() == AF_INET6) {
     inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&storage)->sin6_addr, text, sizeof text);
-    return "[" + std::string(text) + "]:" + std::to_string(port());
   }
-  return "?";
+  return text;
+}
+
+std::string SocketAddress::toString() const {
+  if (family() == AF_INET6) return "[" + host() + "]:" + std::to_string(port());
+  return host() + ":" + std::to_string(port());
 }
 
 }  // namespace chatd::reactor

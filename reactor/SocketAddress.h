@@ -23,6 +23,7 @@ struct SocketAddress {
   int family() const { return storage.ss_family; }
   int port() const;
   std::string toString() const;  // "127.0.0.1:8080" or "[::1]:8080"
+  std::string host() const;      // "127.0.0.1" or "::1"
 };
 
 }  // namespace chatd::reactor
