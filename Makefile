@@ -23,7 +23,7 @@ CPPFLAGS += -I. -I$(LLHTTP_INC) -DCHATD_VERSION='"$(VERSION)"'
 CXXFLAGS += -std=c++20 $(OPT) -g -Wall -Wextra -Werror -MMD -MP $(SANITIZE)
 CFLAGS   += $(OPT) -g -w -MMD -MP $(SANITIZE)
 LDFLAGS  += $(SANITIZE)
-LDLIBS   += -lssl -lcrypto
+LDLIBS   += -lssl -lcrypto -largon2 -lsimdjson -lsqlite3 -pthread
 # Without strict mode llhttp 8 takes any byte after a CR as the LF that ends
 # the headers or a chunk size (request smuggling, CVE-2023-30589).
 LLHTTP_STRICT := -DLLHTTP_STRICT_MODE=1
@@ -32,6 +32,7 @@ REACTOR_SRC := $(wildcard reactor/*.cc)
 PROTO_SRC   := $(wildcard proto/*.cc)
 CHAT_SRC    := $(filter-out chat/main.cc,$(wildcard chat/*.cc))
 STORE_SRC   := $(wildcard store/*.cc)
+AUTH_SRC    := chat/Jwt.cc chat/PasswordHasher.cc chat/LoginThrottle.cc
 BENCH_SRC   := $(wildcard bench/*.cc)
 BENCH_LIB   := $(filter-out bench/main.cc,$(BENCH_SRC))
 LLHTTP_SRC  := api.c http.c llhttp.c
@@ -52,7 +53,7 @@ TEST_BINS       := $(BUILD)/tests/unit_tests $(BUILD)/tests/integration_tests $(
 
 all: $(BUILD)/chatd $(BUILD)/chat-bench
 
-$(BUILD)/chatd: $(call obj,chat/main.cc) $(CHAT_OBJ) $(CORE_OBJ)
+$(BUILD)/chatd: $(call obj,chat/main.cc $(STORE_SRC)) $(CHAT_OBJ) $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -68,17 +69,17 @@ $(BUILD)/obj/llhttp/%.o: $(LLHTTP_DIR)/%.c
 	@mkdir -p $(@D)
 	$(CC) -I$(LLHTTP_INC) $(LLHTTP_STRICT) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/unit_tests: $(call obj,$(UNIT_SRC) $(BENCH_LIB) $(STORE_SRC)) $(CORE_OBJ)
+$(BUILD)/tests/unit_tests: $(call obj,$(UNIT_SRC) $(BENCH_LIB) $(STORE_SRC) $(AUTH_SRC)) $(CORE_OBJ)
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest_main -lgtest -pthread $(LDLIBS) -lsqlite3
+	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest_main -lgtest $(LDLIBS)
 
-$(BUILD)/tests/integration_tests: $(call obj,$(INTEGRATION_SRC) $(SUPPORT_SRC)) $(CORE_OBJ)
+$(BUILD)/tests/integration_tests: $(call obj,$(INTEGRATION_SRC) $(SUPPORT_SRC) chat/Jwt.cc) $(CORE_OBJ)
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest_main -lgtest -pthread $(LDLIBS)
+	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest_main -lgtest $(LDLIBS)
 
 $(BUILD)/tests/conformance_tests: $(call obj,$(CONFORMANCE_SRC) $(SUPPORT_SRC)) $(CORE_OBJ)
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest_main -lgtest -pthread $(LDLIBS)
+	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest_main -lgtest $(LDLIBS)
 
 deps:
 	@sh scripts/deps.sh
@@ -116,7 +117,7 @@ build/fuzz/obj/llhttp/%.o: $(LLHTTP_DIR)/%.c
 
 build/fuzz/%: tests/fuzz/%_fuzz.cc $(FUZZ_OBJ)
 	@mkdir -p $(@D)
-	clang++ -std=c++20 -I. -I$(LLHTTP_INC) -fsanitize=fuzzer,address,undefined $(FUZZ_SAN) -o $@ $< $(FUZZ_OBJ) -lssl -lcrypto
+	clang++ -std=c++20 -I. -I$(LLHTTP_INC) -fsanitize=fuzzer,address,undefined $(FUZZ_SAN) -o $@ $< $(FUZZ_OBJ) -lssl -lcrypto -lsimdjson
 
 fuzz: deps $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do \

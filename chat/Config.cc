@@ -52,6 +52,13 @@ std::string usageText() {
          "                            time allowed for a complete HTTP request or handshake (default 10)\n"
          "  --drain-timeout SECONDS   on SIGTERM/SIGINT, time given to close connections (default 5)\n"
          "  --max-connections N       open client connections at most (default 10000)\n"
+         "  --data DIR                directory of the database and the JWT secret (default ./var)\n"
+         "  --jwt-secret SECRET       HS256 secret (at least 32 bytes) shared with an app backend\n"
+         "                            (default: generated into DIR/jwt.secret on first start)\n"
+         "  --jwt-public-key FILE     PEM public key (RSA or EC P-256) for an app backend's RS256/ES256 tokens\n"
+         "  --token-ttl SECONDS       lifetime of the tokens chatd issues (default 86400)\n"
+         "  --max-body BYTES          largest HTTP request body (default 1048576)\n"
+         "  --argon2-memory KIB       memory per password hash (default 65536)\n"
          "  --echo PATH               serve a WebSocket echo endpoint at PATH (off by default)\n"
          "  --broadcast PATH          serve a WebSocket room broadcast at PATH?r=ROOM (off by default)\n"
          "  --log-level LEVEL         debug, info, warn or error (default info)\n"
@@ -98,6 +105,24 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       if (!parseSeconds(value, config.handshakeTimeoutMs)) return fail("--handshake-timeout wants a positive number of seconds");
     } else if (flag == "--drain-timeout") {
       if (!parseSeconds(value, config.drainTimeoutMs)) return fail("--drain-timeout wants a positive number of seconds");
+    } else if (flag == "--data") {
+      if (value.empty()) return fail("--data wants a directory");
+      config.dataDir = value;
+    } else if (flag == "--jwt-secret") {
+      if (value.size() < 32) return fail("--jwt-secret wants at least 32 bytes");
+      config.jwtSecret = value;
+    } else if (flag == "--jwt-public-key") {
+      config.jwtPublicKeyFile = value;
+    } else if (flag == "--token-ttl") {
+      uint64_t ms = 0;
+      if (!parseSeconds(value, ms) || ms < 1000) return fail("--token-ttl wants at least 1 second");
+      config.tokenTtlSeconds = static_cast<int64_t>(ms / 1000);
+    } else if (flag == "--max-body") {
+      if (!parseSize(value, config.maxBodyBytes) || config.maxBodyBytes == 0) return fail("--max-body wants a positive byte count");
+    } else if (flag == "--argon2-memory") {
+      size_t kib = 0;
+      if (!parseSize(value, kib) || kib < 8 || kib > 4 * 1024 * 1024) return fail("--argon2-memory wants 8 to 4194304 KiB");
+      config.argon2MemoryKiB = static_cast<uint32_t>(kib);
     } else if (flag == "--echo" || flag == "--broadcast") {
       if (value.empty() || value[0] != '/') return fail(flag + " wants a path starting with '/'");
       (flag == "--echo" ? config.echoPath : config.broadcastPath) = value;

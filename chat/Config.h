@@ -20,6 +20,12 @@ struct Config {
   uint64_t handshakeTimeoutMs = 10'000;
   uint64_t drainTimeoutMs = 5'000;
   size_t maxConnections = 10'000;
+  std::string dataDir = "./var";  // holds chatd.db and jwt.secret
+  std::string jwtSecret;          // empty: the one in dataDir (created on first start)
+  std::string jwtPublicKeyFile;   // PEM; empty: no RS256/ES256 tokens accepted
+  int64_t tokenTtlSeconds = 86'400;
+  size_t maxBodyBytes = 1024 * 1024;
+  uint32_t argon2MemoryKiB = 64 * 1024;
   std::string echoPath;       // empty: no echo endpoint
   std::string broadcastPath;  // empty: no broadcast endpoint
   reactor::LogLevel logLevel = reactor::LogLevel::kInfo;

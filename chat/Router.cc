@@ -1,5 +1,6 @@
 #include "chat/Router.h"
 
+#include "chat/AccountApi.h"
 #include "proto/WsHandshake.h"
 
 namespace chatd::chat {
@@ -22,6 +23,13 @@ void Router::handle(const proto::HttpRequest& request, const HttpResponder& resp
     if (!readOnly) return responder.respond(proto::jsonError(405, "method_not_allowed", "use GET").header("Allow", "GET, HEAD"));
     return responder.respond(proto::jsonResponse(200, "{\"status\":\"ok\"}"));
   }
+  if (path == "/readyz") {
+    if (!readOnly) return responder.respond(proto::jsonError(405, "method_not_allowed", "use GET").header("Allow", "GET, HEAD"));
+    const bool ready = !ready_ || ready_();
+    return responder.respond(ready ? proto::jsonResponse(200, "{\"status\":\"ready\",\"store\":\"ok\"}")
+                                   : proto::jsonError(503, "not_ready", "the store is not usable"));
+  }
+  if (accounts_ && accounts_->handle(request, responder)) return;
   if (webSocketAt(path)) {
     // Not an upgrade, or not one llhttp recognised: say what is missing.
     return responder.respond(proto::evaluateWsHandshake(request, {}).response);

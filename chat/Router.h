@@ -2,6 +2,7 @@
 // later, the API) and WebSocket endpoints (echo, later the chat protocol).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,19 +15,27 @@
 
 namespace chatd::chat {
 
+class AccountApi;
+
 class Router {
  public:
+  // Neither is owned; both are set once at start.
+  void setAccountApi(AccountApi* api) { accounts_ = api; }
+  void setReadiness(std::function<bool()> ready) { ready_ = std::move(ready); }
+
   // Does not own the endpoint.
   void addWebSocket(std::string path, WsEndpoint* endpoint);
   WsEndpoint* webSocketAt(std::string_view path) const;
 
   // Answers a plain HTTP request, now or later through `responder`:
-  // /healthz, a WebSocket path asked without an upgrade (400/426 from the
-  // handshake rules), 404 and 405 as JSON.
+  // /healthz, /readyz, the API, a WebSocket path asked without an upgrade
+  // (400/426 from the handshake rules), 404 and 405 as JSON.
   void handle(const proto::HttpRequest& request, const HttpResponder& responder) const;
 
  private:
   std::vector<std::pair<std::string, WsEndpoint*>> webSockets_;
+  AccountApi* accounts_ = nullptr;
+  std::function<bool()> ready_;
 };
 
 }  // namespace chatd::chat

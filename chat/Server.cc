@@ -4,10 +4,18 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <iterator>
+#include <thread>
 
 #include "chat/Connection.h"
 #include "reactor/Log.h"
+#include "store/SqliteStore.h"
 
 namespace chatd::chat {
 
@@ -22,6 +30,7 @@ Server::Server(reactor::EventLoop& loop, Config config)
       }),
       busyResponse_(proto::serializeResponse(
           proto::jsonError(503, "overloaded", "too many connections, retry later").header("Retry-After", "1"), false)) {
+  httpLimits_.maxBodyBytes = config_.maxBodyBytes;
   if (!config_.echoPath.empty()) router_.addWebSocket(config_.echoPath, &echo_);
   if (!config_.broadcastPath.empty()) router_.addWebSocket(config_.broadcastPath, &broadcast_);
 }
@@ -32,12 +41,54 @@ Server::~Server() {
   while (connections_) connections_->abort();
 }
 
-int Server::start() {
+bool Server::openStore(std::string& error) {
+  if (::mkdir(config_.dataDir.c_str(), 0700) != 0 && errno != EEXIST) {
+    error = "cannot create " + config_.dataDir + ": " + std::strerror(errno);
+    return false;
+  }
+  auto sqlite = store::SqliteStore::open(loop_, config_.dataDir + "/chatd.db", error);
+  if (!sqlite) return false;
+  store_ = std::move(sqlite);
+  std::string secret = config_.jwtSecret;
+  if (secret.empty()) {
+    auto stored = TokenService::loadOrCreateSecret(config_.dataDir, error);
+    if (!stored) return false;
+    secret = std::move(*stored);
+  }
+  std::string publicKey;
+  if (!config_.jwtPublicKeyFile.empty()) {
+    std::ifstream in(config_.jwtPublicKeyFile);
+    if (!in) {
+      error = "cannot read --jwt-public-key " + config_.jwtPublicKeyFile;
+      return false;
+    }
+    publicKey.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  tokens_ = TokenService::create(std::move(secret), publicKey, config_.tokenTtlSeconds, error);
+  if (!tokens_) return false;
+  // Password hashing is the CPU-heavy part: a thread per core, at least two.
+  workers_ = std::make_unique<reactor::WorkerPool>(loop_, std::max(2u, std::thread::hardware_concurrency()));
+  Argon2Params argon2 = kDefaultArgon2Params;
+  argon2.memoryKiB = config_.argon2MemoryKiB;
+  accounts_ = std::make_unique<AccountApi>(loop_, *store_, *workers_, *tokens_, argon2);
+  router_.setAccountApi(accounts_.get());
+  router_.setReadiness([this] { return store_->ready(); });
+  return true;
+}
+
+bool Server::start(std::string& error) {
+  if (!openStore(error)) return false;
   const auto address = reactor::SocketAddress::parse(config_.listen);
-  if (!address) return -EINVAL;
-  const int rc = acceptor_.listen(*address, config_.reusePort);
-  if (rc == 0) LOG_INFO("listening on %s", localAddress().toString().c_str());
-  return rc;
+  if (!address) {
+    error = "bad listen address " + config_.listen;
+    return false;
+  }
+  if (const int rc = acceptor_.listen(*address, config_.reusePort); rc < 0) {
+    error = "cannot listen on " + config_.listen + ": " + std::strerror(-rc);
+    return false;
+  }
+  LOG_INFO("listening on %s (data in %s)", localAddress().toString().c_str(), config_.dataDir.c_str());
+  return true;
 }
 
 void Server::onAccept(int fd) {

@@ -10,14 +10,18 @@
 #include <memory>
 #include <string>
 
+#include "chat/AccountApi.h"
 #include "chat/BroadcastEndpoint.h"
 #include "chat/Config.h"
 #include "chat/EchoEndpoint.h"
 #include "chat/Router.h"
+#include "chat/TokenService.h"
 #include "proto/HttpParser.h"
 #include "reactor/Acceptor.h"
 #include "reactor/EventLoop.h"
 #include "reactor/SignalSet.h"
+#include "reactor/WorkerPool.h"
+#include "store/Store.h"
 
 namespace chatd::chat {
 
@@ -28,8 +32,9 @@ class Server final : public reactor::TimerHandler {
   Server(reactor::EventLoop& loop, Config config);
   ~Server();
 
-  // Binds the listener; returns -errno.
-  int start();
+  // Opens the store (creating the data directory), sets up tokens and the
+  // API, then binds the listener. False with `error` on failure.
+  bool start(std::string& error);
   reactor::SocketAddress localAddress() const { return acceptor_.localAddress(); }
   void beginShutdown();
 
@@ -50,7 +55,13 @@ class Server final : public reactor::TimerHandler {
   reactor::EventLoop& loop_;
   Config config_;
   proto::HttpLimits httpLimits_;
+  bool openStore(std::string& error);
+
   Router router_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<reactor::WorkerPool> workers_;  // declared after the store: finishes first
+  std::unique_ptr<TokenService> tokens_;
+  std::unique_ptr<AccountApi> accounts_;
   EchoEndpoint echo_;
   BroadcastEndpoint broadcast_;
   reactor::Acceptor acceptor_;

@@ -3,7 +3,7 @@
 #include <sys/resource.h>
 
 #include <cstdio>
-#include <cstring>
+#include <string>
 
 #include "chat/Config.h"
 #include "chat/Server.h"
@@ -36,8 +36,8 @@ int main(int argc, char** argv) {
 
   reactor::EventLoop loop;
   chat::Server server(loop, *parsed.config);
-  if (const int rc = server.start(); rc < 0) {
-    LOG_ERROR("cannot listen on %s: %s", parsed.config->listen.c_str(), std::strerror(-rc));
+  if (std::string error; !server.start(error)) {
+    LOG_ERROR("%s", error.c_str());
     return 1;
   }
   loop.run();

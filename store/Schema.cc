@@ -15,6 +15,7 @@ constexpr const char* kMigrations[] = {
       username_key  TEXT NOT NULL UNIQUE,      -- lower-cased: unique case-insensitively
       nickname      TEXT,
       password_hash TEXT,                      -- NULL for users known only from external tokens
+      external_subject TEXT UNIQUE,            -- the `sub` of an app backend's token, for those users
       created_at    INTEGER NOT NULL,          -- unix milliseconds, like every *_at
       last_seen     INTEGER
     );

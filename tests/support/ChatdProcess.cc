@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -27,6 +29,12 @@ ChatdProcess::ChatdProcess(std::vector<std::string> args, long descriptorLimit) 
   logPath_ = logTemplate;
 
   std::vector<std::string> argv = {binary(), "--listen", "127.0.0.1:0"};
+  if (std::find(args.begin(), args.end(), "--data") == args.end()) {
+    char dataTemplate[] = "/tmp/chatd-data-XXXXXX";
+    if (!mkdtemp(dataTemplate)) throw std::runtime_error("mkdtemp failed");
+    ownDataDir_ = dataTemplate;
+    argv.insert(argv.end(), {"--data", ownDataDir_});
+  }
   argv.insert(argv.end(), args.begin(), args.end());
   pid_ = fork();
   if (pid_ == 0) {
@@ -65,6 +73,10 @@ ChatdProcess::ChatdProcess(std::vector<std::string> args, long descriptorLimit) 
 ChatdProcess::~ChatdProcess() {
   if (pid_ > 0) stop(SIGKILL);
   unlink(logPath_.c_str());
+  if (!ownDataDir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(ownDataDir_, ignored);
+  }
 }
 
 std::string ChatdProcess::log() const {

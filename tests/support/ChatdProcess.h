@@ -16,7 +16,8 @@ namespace chatd::testing {
 class ChatdProcess {
  public:
   // `descriptorLimit` > 0 caps RLIMIT_NOFILE (soft and hard) in the child,
-  // for tests of descriptor exhaustion.
+  // for tests of descriptor exhaustion. Unless `args` name a --data
+  // directory, each process gets a fresh one, removed by the destructor.
   explicit ChatdProcess(std::vector<std::string> args = {}, long descriptorLimit = 0);
   ~ChatdProcess();
   ChatdProcess(const ChatdProcess&) = delete;
@@ -40,6 +41,7 @@ class ChatdProcess {
   pid_t pid_ = -1;
   int port_ = 0;
   std::string logPath_;
+  std::string ownDataDir_;  // created here, removed by the destructor
 };
 
 }  // namespace chatd::testing

@@ -63,3 +63,26 @@ TEST(JsonWriter, Appends) {
 
 }  // namespace
 }  // namespace chatd::proto
+
+namespace chatd::proto {
+namespace {
+
+TEST(JsonWriterBuilder, NestsObjectsAndArraysWithCommasInTheRightPlaces) {
+  JsonWriter w;
+  w.beginObject()
+      .key("user").beginObject().key("id").value(int64_t{7}).key("name").value("a\"b").endObject()
+      .key("tags").beginArray().value("x").value(int64_t{-1}).value(true).null().beginArray().endArray().endArray()
+      .key("empty").beginObject().endObject()
+      .key("raw").raw("[1,2]")
+      .endObject();
+  EXPECT_EQ(w.str(), R"({"user":{"id":7,"name":"a\"b"},"tags":["x",-1,true,null,[]],"empty":{},"raw":[1,2]})");
+}
+
+TEST(JsonWriterBuilder, TopLevelScalars) {
+  EXPECT_EQ(JsonWriter().value("x").take(), "\"x\"");
+  EXPECT_EQ(JsonWriter().value(int64_t{0}).take(), "0");
+  EXPECT_EQ(JsonWriter().beginArray().endArray().take(), "[]");
+}
+
+}  // namespace
+}  // namespace chatd::proto

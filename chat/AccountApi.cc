@@ -1,0 +1,196 @@
+#include "chat/AccountApi.h"
+
+#include <chrono>
+
+#include "proto/JsonFields.h"
+#include "proto/JsonWriter.h"
+
+namespace chatd::chat {
+
+namespace {
+
+using proto::jsonError;
+
+int64_t unixSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+bool isValidUsername(std::string_view name) {
+  if (name.size() < 3 || name.size() > 32) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                    c == '.' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string lowerAscii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return out;
+}
+
+// The JSON body of a POST, or an answer saying why there is none.
+std::optional<proto::JsonFields> jsonBody(const proto::HttpRequest& request, const HttpResponder& responder) {
+  const auto type = request.header("content-type");
+  if (!type || type->find("application/json") == std::string_view::npos) {
+    responder.respond(jsonError(415, "unsupported_media_type", "send Content-Type: application/json"));
+    return std::nullopt;
+  }
+  std::string error;
+  auto fields = proto::JsonFields::parse(request.body, error);
+  if (!fields) responder.respond(jsonError(400, "bad_request", error));
+  return fields;
+}
+
+proto::HttpResponse unauthorized(std::string_view message) {
+  return jsonError(401, "unauthorized", message).header("WWW-Authenticate", "Bearer");
+}
+
+proto::HttpResponse storeUnavailable() {
+  return jsonError(503, "unavailable", "the store is not available, retry later").header("Retry-After", "1");
+}
+
+}  // namespace
+
+std::string userJson(const store::User& user) {
+  proto::JsonWriter w;
+  w.beginObject().key("id").value(user.id).key("username").value(user.username).key("nickname");
+  if (user.nickname.empty()) {
+    w.null();
+  } else {
+    w.value(user.nickname);
+  }
+  w.key("created_at").value(user.createdAt).endObject();
+  return w.take();
+}
+
+bool AccountApi::handle(const proto::HttpRequest& request, const HttpResponder& responder) {
+  const std::string_view path = request.path();
+  auto method = [&](std::string_view allowed) {
+    if (request.method == allowed) return true;
+    responder.respond(jsonError(405, "method_not_allowed", "use " + std::string(allowed)).header("Allow", std::string(allowed)));
+    return false;
+  };
+  if (path == "/api/v1/register") {
+    if (method("POST")) registerUser(request, responder);
+  } else if (path == "/api/v1/login") {
+    if (method("POST")) login(request, responder);
+  } else if (path == "/api/v1/me") {
+    if (method("GET")) {
+      withUser(request, responder, [responder](const store::User& user) {
+        responder.respond(proto::jsonResponse(200, "{\"user\":" + userJson(user) + "}"));
+      });
+    }
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void AccountApi::answerWithToken(int status, const store::User& user, const HttpResponder& responder) const {
+  const TokenService::Issued issued = tokens_.issue(user, unixSeconds());
+  proto::JsonWriter w;
+  w.beginObject().key("user").raw(userJson(user)).key("token").value(issued.token);
+  w.key("expires_at").value(issued.expiresAt).endObject();
+  responder.respond(proto::jsonResponse(status, w.take()));
+}
+
+void AccountApi::registerUser(const proto::HttpRequest& request, const HttpResponder& responder) {
+  const auto body = jsonBody(request, responder);
+  if (!body) return;
+  const auto username = body->string("username");
+  const auto password = body->string("password");
+  const auto nickname = body->has("nickname") ? body->string("nickname") : std::optional<std::string>("");
+  if (!username || !isValidUsername(*username)) {
+    return responder.respond(jsonError(400, "invalid_username", "username: 3 to 32 of a-z, 0-9, _ . -"));
+  }
+  if (!password || !isAcceptablePassword(*password)) {
+    return responder.respond(jsonError(400, "invalid_password", "password: a string of 8 to 128 bytes"));
+  }
+  if (!nickname || nickname->size() > 64) {
+    return responder.respond(jsonError(400, "invalid_nickname", "nickname: a string of at most 64 bytes"));
+  }
+  // A taken name is refused before any hashing is spent on it.
+  store_.findCredentials(lowerAscii(*username), [=, this](store::StoreStatus status, const store::Credentials&) {
+    if (status == store::StoreStatus::kOk) return responder.respond(jsonError(409, "conflict", "username is taken"));
+    if (status == store::StoreStatus::kFailed) return responder.respond(storeUnavailable());
+    auto hash = std::make_shared<std::string>();
+    workers_.submit([hash, password = *password, params = argon2_] { *hash = hashPassword(password, params); },
+                    [=, this] {
+                      if (hash->empty()) return responder.respond(jsonError(500, "internal", "could not hash the password"));
+                      store_.createUser(*username, *nickname, *hash, [=, this](store::StoreStatus created, store::User user) {
+                        if (created == store::StoreStatus::kConflict) {
+                          return responder.respond(jsonError(409, "conflict", "username is taken"));
+                        }
+                        if (created != store::StoreStatus::kOk) return responder.respond(storeUnavailable());
+                        answerWithToken(201, user, responder);
+                      });
+                    });
+  });
+}
+
+void AccountApi::login(const proto::HttpRequest& request, const HttpResponder& responder) {
+  const auto body = jsonBody(request, responder);
+  if (!body) return;
+  const auto username = body->string("username");
+  const auto password = body->string("password");
+  if (!username || !password) {
+    return responder.respond(jsonError(400, "bad_request", "username and password must be strings"));
+  }
+  const std::string key = lowerAscii(*username);
+  const std::string ip = responder.peerAddress();
+  if (const auto retry = throttle_.retryAfterSeconds(ip, key, loop_.nowMs())) {
+    return responder.respond(jsonError(429, "rate_limited", "too many failed logins, retry later")
+                                 .header("Retry-After", std::to_string(*retry)));
+  }
+  store_.findCredentials(key, [=, this](store::StoreStatus status, store::Credentials credentials) {
+    if (status == store::StoreStatus::kFailed) return responder.respond(storeUnavailable());
+    auto verified = std::make_shared<bool>(false);
+    const bool known = status == store::StoreStatus::kOk && !credentials.passwordHash.empty();
+    workers_.submit(
+        [=, hash = credentials.passwordHash, password = *password, params = argon2_] {
+          // An unknown name costs as much time as a wrong password: no hint which names exist.
+          if (known) {
+            *verified = verifyPassword(password, hash);
+          } else {
+            burnVerificationTime(params);
+          }
+        },
+        [=, this, user = credentials.user] {
+          if (!*verified) {
+            throttle_.recordFailure(ip, key, loop_.nowMs());
+            return responder.respond(unauthorized("wrong username or password"));
+          }
+          throttle_.recordSuccess(key);
+          answerWithToken(200, user, responder);
+        });
+  });
+}
+
+void AccountApi::withUser(const proto::HttpRequest& request, const HttpResponder& responder,
+                          std::function<void(const store::User&)> then) {
+  const auto header = request.header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!header || header->size() <= kBearer.size() || !proto::equalsIgnoreCase(header->substr(0, kBearer.size()), kBearer)) {
+    return responder.respond(unauthorized("send Authorization: Bearer TOKEN"));
+  }
+  TokenService::Identity identity;
+  const JwtError error = tokens_.authenticate(header->substr(kBearer.size()), unixSeconds(), identity);
+  if (error != JwtError::kNone) return responder.respond(unauthorized(jwtErrorMessage(error)));
+  auto found = [responder, then = std::move(then)](store::StoreStatus status, const store::User& user) {
+    if (status == store::StoreStatus::kNotFound) return responder.respond(unauthorized("the token's user does not exist"));
+    if (status != store::StoreStatus::kOk) return responder.respond(storeUnavailable());
+    then(user);
+  };
+  if (identity.userId) {
+    store_.findUser(*identity.userId, std::move(found));
+  } else {
+    store_.findOrCreateExternalUser(identity.subject, identity.name, std::move(found));
+  }
+}
+
+}  // namespace chatd::chat

@@ -1,0 +1,53 @@
+// The account endpoints of the HTTP API:
+//   POST /api/v1/register {username, password, nickname?} -> 201 {user, token, expires_at}
+//   POST /api/v1/login    {username, password}            -> 200 {user, token, expires_at}
+//   GET  /api/v1/me       (Authorization: Bearer TOKEN)     -> 200 {user}
+// Passwords are hashed and checked on the worker pool, never on the loop;
+// failed logins are throttled per client address and per username (429).
+// Borrows everything it uses; the Server owns them.
+#pragma once
+
+#include <string_view>
+
+#include "chat/HttpResponder.h"
+#include "chat/LoginThrottle.h"
+#include "chat/PasswordHasher.h"
+#include "chat/TokenService.h"
+#include "proto/HttpRequest.h"
+#include "reactor/EventLoop.h"
+#include "reactor/WorkerPool.h"
+#include "store/Store.h"
+
+namespace chatd::chat {
+
+class AccountApi {
+ public:
+  AccountApi(reactor::EventLoop& loop, store::Store& store, reactor::WorkerPool& workers, const TokenService& tokens,
+             const Argon2Params& argon2)
+      : loop_(loop), store_(store), workers_(workers), tokens_(tokens), argon2_(argon2) {}
+
+  // Answers and returns true when `request` is for one of these endpoints.
+  bool handle(const proto::HttpRequest& request, const HttpResponder& responder);
+
+  // Resolves the bearer token of `request` to a user, or answers 401 itself
+  // (and never calls `then`). For every endpoint that needs a signed-in user.
+  void withUser(const proto::HttpRequest& request, const HttpResponder& responder,
+                std::function<void(const store::User&)> then);
+
+ private:
+  void registerUser(const proto::HttpRequest& request, const HttpResponder& responder);
+  void login(const proto::HttpRequest& request, const HttpResponder& responder);
+  void answerWithToken(int status, const store::User& user, const HttpResponder& responder) const;
+
+  reactor::EventLoop& loop_;
+  store::Store& store_;
+  reactor::WorkerPool& workers_;
+  const TokenService& tokens_;
+  Argon2Params argon2_;
+  LoginThrottle throttle_;
+};
+
+// {"id":..,"username":..,"nickname":..|null,"created_at":..}
+std::string userJson(const store::User& user);
+
+}  // namespace chatd::chat

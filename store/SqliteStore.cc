@@ -1,0 +1,133 @@
+#include "store/SqliteStore.h"
+
+#include <chrono>
+
+#include "store/Schema.h"
+
+namespace chatd::store {
+
+namespace {
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string lowerAscii(std::string text) {
+  for (char& c : text) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return text;
+}
+
+
+
+// The columns readUser() reads, followed by each caller's WHERE clause.
+#define CHATD_SELECT_USER \
+  "SELECT id, username, coalesce(nickname, ''), created_at, coalesce(password_hash, '') FROM users "
+
+}  // namespace
+
+std::unique_ptr<SqliteStore> SqliteStore::open(reactor::EventLoop& loop, const std::string& path, std::string& error) {
+  auto db = SqliteDatabase::open(path, error);
+  if (!db || !migrate(*db, error)) return nullptr;
+  return std::unique_ptr<SqliteStore>(new SqliteStore(loop, std::move(db)));
+}
+
+SqliteStore::SqliteStore(reactor::EventLoop& loop, std::unique_ptr<SqliteDatabase> db)
+    : db_(std::move(db)), writes_(loop, *db_) {}
+
+template <typename Bind>
+StoreStatus SqliteStore::readUser(const char* sql, Bind bind, Credentials& out) {
+  SqliteStatement* statement = db_->prepare(sql);
+  if (!statement) return StoreStatus::kFailed;
+  bind(*statement);
+  switch (statement->step()) {
+    case SqliteStatement::Step::kRow:
+      out.user.id = statement->columnInt(0);
+      out.user.username = statement->columnText(1);
+      out.user.nickname = statement->columnText(2);
+      out.user.createdAt = statement->columnInt(3);
+      out.passwordHash = statement->columnText(4);
+      return StoreStatus::kOk;
+    case SqliteStatement::Step::kDone: return StoreStatus::kNotFound;
+    case SqliteStatement::Step::kError: return StoreStatus::kFailed;
+  }
+  return StoreStatus::kFailed;
+}
+
+void SqliteStore::createUser(std::string username, std::string nickname, std::string passwordHash,
+                             Callback<User> done) {
+  auto created = std::make_shared<Credentials>();
+  auto status = std::make_shared<StoreStatus>(StoreStatus::kFailed);
+  created->user = {0, username, nickname, nowMs()};
+  writes_.enqueue(
+      [=](SqliteDatabase& db) {
+        SqliteStatement* insert = db.prepare(
+            "INSERT INTO users (username, username_key, nickname, password_hash, created_at) "
+            "VALUES (?1, ?2, nullif(?3, ''), ?4, ?5)");
+        if (!insert) return false;
+        const bool ok = insert->bind(1, username).bind(2, lowerAscii(username)).bind(3, nickname)
+                            .bind(4, passwordHash).bind(5, created->user.createdAt).run();
+        if (!ok) {
+          const bool taken = sqlite3_extended_errcode(db.raw()) == SQLITE_CONSTRAINT_UNIQUE;
+          *status = taken ? StoreStatus::kConflict : StoreStatus::kFailed;
+          return false;
+        }
+        created->user.id = db.lastInsertRowid();
+        *status = StoreStatus::kOk;
+        return true;
+      },
+      [=, done = std::move(done)](bool committed) {
+        done(committed ? StoreStatus::kOk : (*status == StoreStatus::kOk ? StoreStatus::kFailed : *status),
+             created->user);
+      });
+}
+
+void SqliteStore::findCredentials(std::string usernameKey, Callback<Credentials> done) {
+  Credentials found;
+  const StoreStatus status = readUser(
+      CHATD_SELECT_USER "WHERE username_key = ?1",
+      [&](SqliteStatement& s) { s.bind(1, usernameKey); }, found);
+  done(status, std::move(found));
+}
+
+void SqliteStore::findUser(int64_t id, Callback<User> done) {
+  Credentials found;
+  const StoreStatus status = readUser(
+      CHATD_SELECT_USER "WHERE id = ?1",
+      [&](SqliteStatement& s) { s.bind(1, id); }, found);
+  done(status, std::move(found.user));
+}
+
+void SqliteStore::findOrCreateExternalUser(std::string subject, std::string name, Callback<User> done) {
+  Credentials found;
+  const StoreStatus status = readUser(
+      CHATD_SELECT_USER "WHERE external_subject = ?1",
+      [&](SqliteStatement& s) { s.bind(1, subject); }, found);
+  if (status != StoreStatus::kNotFound) return done(status, std::move(found.user));
+  // Usernames of external users live under "ext:", which no registered name can take.
+  auto created = std::make_shared<User>(User{0, name.empty() ? subject : name, name, nowMs()});
+  writes_.enqueue(
+      [=](SqliteDatabase& db) {
+        SqliteStatement* insert = db.prepare(
+            "INSERT INTO users (username, username_key, nickname, external_subject, created_at) "
+            "VALUES (?1, ?2, nullif(?3, ''), ?4, ?5)");
+        if (!insert || !insert->bind(1, created->username).bind(2, "ext:" + subject).bind(3, created->nickname)
+                            .bind(4, subject).bind(5, created->createdAt).run()) {
+          return false;
+        }
+        created->id = db.lastInsertRowid();
+        return true;
+      },
+      [created, done = std::move(done)](bool committed) {
+        done(committed ? StoreStatus::kOk : StoreStatus::kFailed, *created);
+      });
+}
+
+bool SqliteStore::ready() {
+  SqliteStatement* probe = db_->prepare("SELECT 1");
+  return probe && probe->step() == SqliteStatement::Step::kRow;
+}
+
+}  // namespace chatd::store
