@@ -19,12 +19,12 @@ WsEndpoint* Router::webSocketAt(std::string_view path) const {
 void Router::handle(const proto::HttpRequest& request, const HttpResponder& responder) const {
   const std::string_view path = request.path();
   const bool readOnly = request.method == "GET" || request.method == "HEAD";
-  if (path == "/healthz") {
-    if (!readOnly) return responder.respond(proto::jsonError(405, "method_not_allowed", "use GET").header("Allow", "GET, HEAD"));
-    return responder.respond(proto::jsonResponse(200, "{\"status\":\"ok\"}"));
+  const bool probe = path == "/healthz" || path == "/readyz";
+  if (probe && !readOnly) {
+    return responder.respond(proto::jsonError(405, "method_not_allowed", "use GET").header("Allow", "GET, HEAD"));
   }
+  if (path == "/healthz") return responder.respond(proto::jsonResponse(200, "{\"status\":\"ok\"}"));
   if (path == "/readyz") {
-    if (!readOnly) return responder.respond(proto::jsonError(405, "method_not_allowed", "use GET").header("Allow", "GET, HEAD"));
     const bool ready = !ready_ || ready_();
     return responder.respond(ready ? proto::jsonResponse(200, "{\"status\":\"ready\",\"store\":\"ok\"}")
                                    : proto::jsonError(503, "not_ready", "the store is not usable"));
