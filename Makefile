@@ -95,7 +95,7 @@ test: deps
 	@$(MAKE) --no-print-directory test-suites
 
 asan: deps
-	@$(MAKE) --no-print-directory BUILD=build/asan OPT=-O1 \
+	@CHATD_SANITIZED=1 $(MAKE) --no-print-directory BUILD=build/asan OPT=-O1 \
 	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test-suites
 
 # Fuzz targets: proto/ and llhttp built with clang, libFuzzer and ASan+UBSan.
