@@ -18,6 +18,13 @@ std::string number(double value, int decimals = 1) {
   return text;
 }
 
+// 950 -> "950", 12345 -> "12k", 3000000 -> "3.0M": labels that fit under a point.
+std::string compact(double value) {
+  if (value >= 1e6) return number(value / 1e6, 1) + "M";
+  if (value >= 1e4) return number(value / 1e3, 0) + "k";
+  return number(value, 0);
+}
+
 std::string escapeText(const std::string& text) {
   std::string out;
   for (char c : text) {
@@ -69,12 +76,15 @@ std::string latencyVsLoadSvg(const std::vector<RunResult>& sweep) {
          "\" y2=\"" + number(kTop + plotH) + "\" stroke=\"black\"/>\n";
   svg += "<line x1=\"" + number(kLeft) + "\" y1=\"" + number(kTop) + "\" x2=\"" + number(kLeft) + "\" y2=\"" +
          number(kTop + plotH) + "\" stroke=\"black\"/>\n";
+  double lastLabelX = -1e9;
   for (const RunResult& r : sweep) {
     const double px = x(r.offeredRate);
+    if (px - lastLabelX < 36) continue;  // too close to the previous label to read
+    lastLabelX = px;
     svg += "<text x=\"" + number(px) + "\" y=\"" + number(kTop + plotH + 16) + "\" text-anchor=\"middle\">" +
-           number(r.offeredRate, 0) + "</text>\n";
+           compact(r.offeredRate) + "</text>\n";
     svg += "<text x=\"" + number(px) + "\" y=\"" + number(kTop + plotH + 30) +
-           "\" text-anchor=\"middle\" fill=\"#666\">" + number(r.throughput(), 0) + "</text>\n";
+           "\" text-anchor=\"middle\" fill=\"#666\">" + compact(r.throughput()) + "</text>\n";
   }
   svg += "<text x=\"" + number(kLeft + plotW / 2) + "\" y=\"" + number(kHeight - 12) +
          "\" text-anchor=\"middle\">offered rate (msgs/s); grey: achieved deliveries/s</text>\n";
