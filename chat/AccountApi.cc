@@ -2,7 +2,6 @@
 
 #include <chrono>
 
-#include "proto/JsonFields.h"
 #include "proto/JsonWriter.h"
 
 namespace chatd::chat {
@@ -33,7 +32,12 @@ std::string lowerAscii(std::string_view text) {
   return out;
 }
 
-// The JSON body of a POST, or an answer saying why there is none.
+proto::HttpResponse unauthorized(std::string_view message) {
+  return jsonError(401, "unauthorized", message).header("WWW-Authenticate", "Bearer");
+}
+
+}  // namespace
+
 std::optional<proto::JsonFields> jsonBody(const proto::HttpRequest& request, const HttpResponder& responder) {
   const auto type = request.header("content-type");
   if (!type || type->find("application/json") == std::string_view::npos) {
@@ -46,15 +50,9 @@ std::optional<proto::JsonFields> jsonBody(const proto::HttpRequest& request, con
   return fields;
 }
 
-proto::HttpResponse unauthorized(std::string_view message) {
-  return jsonError(401, "unauthorized", message).header("WWW-Authenticate", "Bearer");
-}
-
 proto::HttpResponse storeUnavailable() {
   return jsonError(503, "unavailable", "the store is not available, retry later").header("Retry-After", "1");
 }
-
-}  // namespace
 
 std::string userJson(const store::User& user) {
   proto::JsonWriter w;

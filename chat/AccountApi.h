@@ -7,6 +7,7 @@
 // Borrows everything it uses; the Server owns them.
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include "chat/HttpResponder.h"
@@ -14,6 +15,7 @@
 #include "chat/PasswordHasher.h"
 #include "chat/TokenService.h"
 #include "proto/HttpRequest.h"
+#include "proto/JsonFields.h"
 #include "reactor/EventLoop.h"
 #include "reactor/WorkerPool.h"
 #include "store/Store.h"
@@ -46,6 +48,11 @@ class AccountApi {
   Argon2Params argon2_;
   LoginThrottle throttle_;
 };
+
+// The JSON body of a POST, or nullopt after answering 415 or 400 (why there is none).
+std::optional<proto::JsonFields> jsonBody(const proto::HttpRequest& request, const HttpResponder& responder);
+// 503 with Retry-After, for a store that failed.
+proto::HttpResponse storeUnavailable();
 
 // {"id":..,"username":..,"nickname":..|null,"created_at":..}
 std::string userJson(const store::User& user);

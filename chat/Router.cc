@@ -1,6 +1,7 @@
 #include "chat/Router.h"
 
 #include "chat/AccountApi.h"
+#include "chat/RoomApi.h"
 #include "proto/WsHandshake.h"
 
 namespace chatd::chat {
@@ -30,6 +31,7 @@ void Router::handle(const proto::HttpRequest& request, const HttpResponder& resp
                                    : proto::jsonError(503, "not_ready", "the store is not usable"));
   }
   if (accounts_ && accounts_->handle(request, responder)) return;
+  if (rooms_ && rooms_->handle(request, responder)) return;
   if (webSocketAt(path)) {
     // Not an upgrade, or not one llhttp recognised: say what is missing.
     return responder.respond(proto::evaluateWsHandshake(request, {}).response);

@@ -16,11 +16,13 @@
 namespace chatd::chat {
 
 class AccountApi;
+class RoomApi;
 
 class Router {
  public:
-  // Neither is owned; both are set once at start.
+  // None is owned; each is set once at start.
   void setAccountApi(AccountApi* api) { accounts_ = api; }
+  void setRoomApi(RoomApi* api) { rooms_ = api; }
   void setReadiness(std::function<bool()> ready) { ready_ = std::move(ready); }
 
   // Does not own the endpoint.
@@ -35,6 +37,7 @@ class Router {
  private:
   std::vector<std::pair<std::string, WsEndpoint*>> webSockets_;
   AccountApi* accounts_ = nullptr;
+  RoomApi* rooms_ = nullptr;
   std::function<bool()> ready_;
 };
 

@@ -72,6 +72,8 @@ bool Server::openStore(std::string& error) {
   argon2.memoryKiB = config_.argon2MemoryKiB;
   accounts_ = std::make_unique<AccountApi>(loop_, *store_, *workers_, *tokens_, argon2);
   router_.setAccountApi(accounts_.get());
+  rooms_ = std::make_unique<RoomApi>(*store_, *accounts_);
+  router_.setRoomApi(rooms_.get());
   router_.setReadiness([this] { return store_->ready(); });
   return true;
 }

@@ -14,6 +14,7 @@
 #include "chat/BroadcastEndpoint.h"
 #include "chat/Config.h"
 #include "chat/EchoEndpoint.h"
+#include "chat/RoomApi.h"
 #include "chat/Router.h"
 #include "chat/TokenService.h"
 #include "proto/HttpParser.h"
@@ -62,6 +63,7 @@ class Server final : public reactor::TimerHandler {
   std::unique_ptr<reactor::WorkerPool> workers_;  // declared after the store: finishes first
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<AccountApi> accounts_;
+  std::unique_ptr<RoomApi> rooms_;
   EchoEndpoint echo_;
   BroadcastEndpoint broadcast_;
   reactor::Acceptor acceptor_;

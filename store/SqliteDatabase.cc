@@ -87,7 +87,10 @@ SqliteStatement* SqliteDatabase::prepare(const char* sql) {
 
 int SqliteDatabase::userVersion() {
   SqliteStatement* statement = prepare("PRAGMA user_version");
-  return statement && statement->step() == SqliteStatement::Step::kRow ? static_cast<int>(statement->columnInt(0)) : -1;
+  if (!statement) return -1;
+  const int version = statement->step() == SqliteStatement::Step::kRow ? static_cast<int>(statement->columnInt(0)) : -1;
+  statement->reset();  // a pending statement would hold a read snapshot open for good
+  return version;
 }
 
 bool SqliteDatabase::setUserVersion(int version) {

@@ -8,11 +8,6 @@ namespace chatd::store {
 
 namespace {
 
-int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string lowerAscii(std::string text) {
   for (char& c : text) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
@@ -28,6 +23,11 @@ std::string lowerAscii(std::string text) {
 
 }  // namespace
 
+int64_t SqliteStore::nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::unique_ptr<SqliteStore> SqliteStore::open(reactor::EventLoop& loop, const std::string& path, std::string& error) {
   auto db = SqliteDatabase::open(path, error);
   if (!db || !migrate(*db, error)) return nullptr;
@@ -42,18 +42,10 @@ StoreStatus SqliteStore::readUser(const char* sql, Bind bind, Credentials& out) 
   SqliteStatement* statement = db_->prepare(sql);
   if (!statement) return StoreStatus::kFailed;
   bind(*statement);
-  switch (statement->step()) {
-    case SqliteStatement::Step::kRow:
-      out.user.id = statement->columnInt(0);
-      out.user.username = statement->columnText(1);
-      out.user.nickname = statement->columnText(2);
-      out.user.createdAt = statement->columnInt(3);
-      out.passwordHash = statement->columnText(4);
-      return StoreStatus::kOk;
-    case SqliteStatement::Step::kDone: return StoreStatus::kNotFound;
-    case SqliteStatement::Step::kError: return StoreStatus::kFailed;
-  }
-  return StoreStatus::kFailed;
+  auto fromRow = [](const SqliteStatement& s) {
+    return Credentials{User{s.columnInt(0), s.columnText(1), s.columnText(2), s.columnInt(3)}, s.columnText(4)};
+  };
+  return readOne(*statement, fromRow, out);
 }
 
 void SqliteStore::createUser(std::string username, std::string nickname, std::string passwordHash,
@@ -126,8 +118,10 @@ void SqliteStore::findOrCreateExternalUser(std::string subject, std::string name
 }
 
 bool SqliteStore::ready() {
-  SqliteStatement* probe = db_->prepare("SELECT 1");
-  return probe && probe->step() == SqliteStatement::Step::kRow;
+  SqliteStatement* probe = db_->prepare("SELECT 1 FROM rooms LIMIT 1");
+  int found = 0;
+  return probe && readOne(*probe, [](SqliteStatement& s) { return static_cast<int>(s.columnInt(0)); }, found) !=
+                      StoreStatus::kFailed;
 }
 
 }  // namespace chatd::store

@@ -24,15 +24,52 @@ class SqliteStore final : public Store {
   void findOrCreateExternalUser(std::string subject, std::string name, Callback<User> done) override;
   bool ready() override;
 
+  // Rooms: store/SqliteStoreRooms.cc.
+  void listRooms(int64_t userId, Callback<std::vector<Room>> done) override;
+  void findRoom(int64_t roomId, int64_t userId, Callback<Room> done) override;
+  void createRoom(std::string name, std::string kind, std::optional<std::string> topic, int64_t ownerId,
+                  Callback<Room> done) override;
+  void joinRoom(int64_t roomId, int64_t userId, Callback<Room> done) override;
+  void setMemberRole(int64_t roomId, int64_t userId, std::string role, Callback<RoomMember> done) override;
+  void removeMember(int64_t roomId, int64_t userId, Callback<bool> done) override;
+  void deleteRoom(int64_t roomId, Callback<bool> done) override;
+  void listMembers(int64_t roomId, Callback<std::vector<RoomMember>> done) override;
+  void openDirectRoom(int64_t userId, int64_t otherId, Callback<DirectRoom> done) override;
+
  private:
   SqliteStore(reactor::EventLoop& loop, std::unique_ptr<SqliteDatabase> db);
+  static int64_t nowMs();  // unix milliseconds, for every *_at
+  // Queues `body` as one write; `done` hears its status and result after the
+  // COMMIT (kFailed when the batch did not commit).
+  template <typename T>
+  void enqueueWrite(std::function<StoreStatus(SqliteDatabase&, T&)> body, Callback<T> done);
   // Reads one user row (id, username, nickname, created_at, password_hash)
   // selected by `sql` with one bound parameter.
   template <typename Bind>
   StoreStatus readUser(const char* sql, Bind bind, Credentials& out);
+  // One room as `userId` sees it, on `db` (the store's own, or inside a write).
+  static StoreStatus readRoom(SqliteDatabase& db, int64_t roomId, int64_t userId, Room& out);
 
   std::unique_ptr<SqliteDatabase> db_;
   GroupCommit writes_;
 };
+
+// For the store's .cc files: the first row of `select` through `fromRow`
+// (kNotFound when none), then resets it, so that no half-read statement keeps
+// an old snapshot open and the WAL from being checkpointed.
+template <typename T, typename FromRow>
+StoreStatus readOne(SqliteStatement& select, FromRow fromRow, T& out) {
+  StoreStatus status = StoreStatus::kFailed;
+  switch (select.step()) {
+    case SqliteStatement::Step::kRow:
+      out = fromRow(select);
+      status = StoreStatus::kOk;
+      break;
+    case SqliteStatement::Step::kDone: status = StoreStatus::kNotFound; break;
+    case SqliteStatement::Step::kError: break;
+  }
+  select.reset();
+  return status;
+}
 
 }  // namespace chatd::store

@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace chatd::store {
 
@@ -22,6 +24,31 @@ struct User {
   std::string username;
   std::string nickname;  // empty when none was given
   int64_t createdAt = 0;  // unix milliseconds
+};
+
+// A room as one user sees it: `role` and `lastReadSeq` are that user's
+// membership (empty and 0 when not a member).
+struct Room {
+  int64_t id = 0;
+  std::string name;
+  std::string kind;  // "public", "private" or "direct"
+  std::optional<std::string> topic;
+  int64_t createdAt = 0;
+  int64_t lastSeq = 0;  // the sequence number of the room's newest message
+  std::string role;     // "owner", "admin", "member"; empty when not a member
+  int64_t lastReadSeq = 0;
+};
+
+struct RoomMember {
+  User user;
+  std::string role;
+  int64_t joinedAt = 0;
+};
+
+// The pair's direct room and whether this call created it.
+struct DirectRoom {
+  Room room;
+  bool created = false;
 };
 
 struct Credentials {
@@ -43,6 +70,31 @@ class Store {
   virtual void findUser(int64_t id, Callback<User> done) = 0;
   // The user an app backend's token names (`sub`), created on first sight.
   virtual void findOrCreateExternalUser(std::string subject, std::string name, Callback<User> done) = 0;
+
+  // Rooms. Permissions are the caller's business; the store only refuses to
+  // change or remove an owner's membership (kConflict), whoever asks.
+  //
+  // Every public room and every room `userId` is a member of, by id.
+  virtual void listRooms(int64_t userId, Callback<std::vector<Room>> done) = 0;
+  // One room as `userId` sees it, member or not; kNotFound when no such room.
+  virtual void findRoom(int64_t roomId, int64_t userId, Callback<Room> done) = 0;
+  // A public or private room with `ownerId` as its owner.
+  virtual void createRoom(std::string name, std::string kind, std::optional<std::string> topic, int64_t ownerId,
+                          Callback<Room> done) = 0;
+  // Adds `userId` as a plain member unless already one (whatever the role).
+  virtual void joinRoom(int64_t roomId, int64_t userId, Callback<Room> done) = 0;
+  // Adds `userId` with `role` ("admin" or "member"), or changes the role of a
+  // member; kConflict for the owner, kNotFound when the room or user is gone.
+  virtual void setMemberRole(int64_t roomId, int64_t userId, std::string role, Callback<RoomMember> done) = 0;
+  // kNotFound when not a member, kConflict for the owner.
+  virtual void removeMember(int64_t roomId, int64_t userId, Callback<bool> done) = 0;
+  // The room, its memberships and its messages; kNotFound when already gone.
+  virtual void deleteRoom(int64_t roomId, Callback<bool> done) = 0;
+  // Members by join time.
+  virtual void listMembers(int64_t roomId, Callback<std::vector<RoomMember>> done) = 0;
+  // The one direct room of two distinct users, created on first use with
+  // both as members; as `userId` sees it.
+  virtual void openDirectRoom(int64_t userId, int64_t otherId, Callback<DirectRoom> done) = 0;
 
   // Whether the backend can serve requests now (GET /readyz).
   virtual bool ready() = 0;

@@ -1,0 +1,329 @@
+#include "chat/RoomApi.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "proto/JsonWriter.h"
+
+namespace chatd::chat {
+
+namespace {
+
+using proto::jsonError;
+using store::StoreStatus;
+
+constexpr size_t kMaxNameBytes = 64;
+constexpr size_t kMaxTopicBytes = 256;
+
+// A path id: 1 to 18 digits (no sign, no spaces, no overflow), above zero.
+std::optional<int64_t> parseId(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  int64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  if (value <= 0) return std::nullopt;
+  return value;
+}
+
+bool consumePrefix(std::string_view& text, std::string_view prefix) {
+  if (text.substr(0, prefix.size()) != prefix) return false;
+  text.remove_prefix(prefix.size());
+  return true;
+}
+
+bool canManage(const std::string& role) { return role == "owner" || role == "admin"; }
+
+proto::HttpResponse roomResponse(int status, const store::Room& room) {
+  return proto::jsonResponse(status, "{\"room\":" + roomJson(room) + "}");
+}
+
+proto::HttpResponse forbidden(std::string_view message) { return jsonError(403, "forbidden", message); }
+
+proto::HttpResponse noSuchRoom() { return jsonError(404, "not_found", "no such room"); }
+
+proto::HttpResponse noContent() {
+  proto::HttpResponse response;
+  response.status = 204;
+  return response;
+}
+
+// The answer to a store write that did not succeed; kConflict means the
+// owner's membership was in the way.
+proto::HttpResponse writeFailed(StoreStatus status) {
+  if (status == StoreStatus::kNotFound) return jsonError(404, "not_found", "no such room or user");
+  if (status == StoreStatus::kConflict) return forbidden("the owner's membership cannot change");
+  return storeUnavailable();
+}
+
+// 200 {"<key>":[...]} with each item through `toJson`, or 503 when the store failed.
+template <typename T, typename ToJson>
+proto::HttpResponse listResponse(StoreStatus status, std::string_view key, const std::vector<T>& items, ToJson toJson) {
+  if (status != StoreStatus::kOk) return storeUnavailable();
+  proto::JsonWriter w;
+  w.beginObject().key(key).beginArray();
+  for (const T& item : items) w.raw(toJson(item));
+  w.endArray().endObject();
+  return proto::jsonResponse(200, w.take());
+}
+
+std::string memberJson(const store::RoomMember& member) {
+  proto::JsonWriter w;
+  w.beginObject().key("user").raw(userJson(member.user)).key("role").value(member.role);
+  w.key("joined_at").value(member.joinedAt).endObject();
+  return w.take();
+}
+
+}  // namespace
+
+std::string roomJson(const store::Room& room) {
+  proto::JsonWriter w;
+  w.beginObject().key("id").value(room.id).key("name").value(room.name).key("kind").value(room.kind).key("topic");
+  if (room.topic) {
+    w.value(*room.topic);
+  } else {
+    w.null();
+  }
+  w.key("created_at").value(room.createdAt).key("role");
+  if (room.role.empty()) {
+    w.null();
+  } else {
+    w.value(room.role);
+  }
+  const int64_t unread = room.role.empty() ? 0 : std::max<int64_t>(0, room.lastSeq - room.lastReadSeq);
+  w.key("unread").value(unread).endObject();
+  return w.take();
+}
+
+bool RoomApi::handle(const proto::HttpRequest& request, const HttpResponder& responder) {
+  struct Method {
+    std::string_view name;
+    Handler handler = nullptr;
+  };
+  Method methods[2];
+  std::string_view allow;
+  int64_t roomId = 0;
+  int64_t userId = 0;
+  std::string_view path = request.path();
+  if (consumePrefix(path, "/api/v1/direct/")) {
+    const auto id = parseId(path);
+    if (!id) return false;
+    userId = *id;
+    methods[0] = {"POST", &RoomApi::openDirect};
+    allow = "POST";
+  } else if (path == "/api/v1/rooms") {
+    methods[0] = {"GET", &RoomApi::list};
+    methods[1] = {"POST", &RoomApi::create};
+    allow = "GET, POST";
+  } else if (consumePrefix(path, "/api/v1/rooms/")) {
+    const size_t slash = path.find('/');
+    const auto id = parseId(path.substr(0, slash));
+    if (!id) return false;
+    roomId = *id;
+    std::string_view rest = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
+    if (rest.empty()) {
+      methods[0] = {"GET", &RoomApi::show};
+      methods[1] = {"DELETE", &RoomApi::remove};
+      allow = "GET, DELETE";
+    } else if (rest == "/join" || rest == "/leave") {
+      methods[0] = {"POST", rest == "/join" ? &RoomApi::join : &RoomApi::leave};
+      allow = "POST";
+    } else if (rest == "/members") {
+      methods[0] = {"GET", &RoomApi::members};
+      methods[1] = {"POST", &RoomApi::setMember};
+      allow = "GET, POST";
+    } else if (consumePrefix(rest, "/members/")) {
+      const auto member = parseId(rest);
+      if (!member) return false;
+      userId = *member;
+      methods[0] = {"DELETE", &RoomApi::kick};
+      allow = "DELETE";
+    } else {
+      return false;
+    }
+  } else {
+    return false;
+  }
+  Handler handler = nullptr;
+  for (const Method& m : methods) {
+    if (m.handler && m.name == request.method) handler = m.handler;
+  }
+  if (!handler) {
+    responder.respond(jsonError(405, "method_not_allowed", "use " + std::string(allow)).header("Allow", std::string(allow)));
+    return true;
+  }
+  auto call = std::make_shared<Call>(Call{request, responder, {}, roomId, userId});
+  accounts_.withUser(request, responder, [this, call, handler](const store::User& me) {
+    call->me = me;
+    (this->*handler)(*call);
+  });
+  return true;
+}
+
+void RoomApi::withVisibleRoom(const Call& call, std::function<void(const store::Room&)> then) {
+  store_.findRoom(call.roomId, call.me.id, [responder = call.responder, then = std::move(then)](StoreStatus status,
+                                                                                               store::Room room) {
+    if (status == StoreStatus::kFailed) return responder.respond(storeUnavailable());
+    // Private and direct rooms do not exist for those outside them.
+    if (status == StoreStatus::kNotFound || (room.kind != "public" && room.role.empty())) {
+      return responder.respond(noSuchRoom());
+    }
+    then(room);
+  });
+}
+
+void RoomApi::list(const Call& call) {
+  store_.listRooms(call.me.id, [responder = call.responder](StoreStatus status, std::vector<store::Room> rooms) {
+    responder.respond(listResponse(status, "rooms", rooms, roomJson));
+  });
+}
+
+void RoomApi::create(const Call& call) {
+  const HttpResponder& responder = call.responder;
+  const auto body = jsonBody(call.request, responder);
+  if (!body) return;
+  const auto name = body->string("name");
+  if (!name || name->empty() || name->size() > kMaxNameBytes) {
+    return responder.respond(jsonError(400, "invalid_name", "name: a string of 1 to 64 bytes"));
+  }
+  const auto kind = body->string("kind");
+  if (kind == "direct") {
+    return responder.respond(jsonError(400, "invalid_kind", "direct rooms are opened with POST /api/v1/direct/{user_id}"));
+  }
+  if (kind != "public" && kind != "private") {
+    return responder.respond(jsonError(400, "invalid_kind", "kind: \"public\" or \"private\""));
+  }
+  std::optional<std::string> topic;
+  if (body->has("topic") && body->typeOf("topic") != proto::JsonFields::Type::kNull) {
+    topic = body->string("topic");
+    if (!topic || topic->size() > kMaxTopicBytes) {
+      return responder.respond(jsonError(400, "invalid_topic", "topic: a string of at most 256 bytes, or null"));
+    }
+    if (topic->empty()) topic.reset();
+  }
+  store_.createRoom(*name, *kind, std::move(topic), call.me.id, [responder](StoreStatus status, store::Room room) {
+    if (status != StoreStatus::kOk) return responder.respond(writeFailed(status));
+    responder.respond(roomResponse(201, room));
+  });
+}
+
+void RoomApi::show(const Call& call) {
+  withVisibleRoom(call, [responder = call.responder](const store::Room& room) {
+    responder.respond(roomResponse(200, room));
+  });
+}
+
+void RoomApi::remove(const Call& call) {
+  withVisibleRoom(call, [this, responder = call.responder](const store::Room& room) {
+    if (room.role != "owner") return responder.respond(forbidden("only the owner deletes a room"));
+    store_.deleteRoom(room.id, [responder](StoreStatus status, bool) {
+      if (status != StoreStatus::kOk) return responder.respond(writeFailed(status));
+      responder.respond(noContent());
+    });
+  });
+}
+
+void RoomApi::join(const Call& call) {
+  store_.findRoom(call.roomId, call.me.id, [this, call](StoreStatus status, const store::Room& room) {
+    const HttpResponder& responder = call.responder;
+    if (status == StoreStatus::kFailed) return responder.respond(storeUnavailable());
+    if (status == StoreStatus::kNotFound) return responder.respond(noSuchRoom());
+    if (!room.role.empty()) return responder.respond(roomResponse(200, room));  // already in: nothing to do
+    if (room.kind != "public") return responder.respond(forbidden("private rooms are joined by invitation"));
+    store_.joinRoom(room.id, call.me.id, [responder](StoreStatus joined, store::Room now) {
+      if (joined != StoreStatus::kOk) return responder.respond(writeFailed(joined));
+      responder.respond(roomResponse(200, now));
+    });
+  });
+}
+
+void RoomApi::leave(const Call& call) {
+  withVisibleRoom(call, [this, call](const store::Room& room) {
+    const HttpResponder& responder = call.responder;
+    if (room.role.empty()) return responder.respond(jsonError(409, "not_member", "you are not a member of this room"));
+    if (room.kind == "direct") return responder.respond(forbidden("direct rooms cannot be left"));
+    if (room.role == "owner") return responder.respond(forbidden("the owner cannot leave; delete the room instead"));
+    store_.removeMember(room.id, call.me.id, [responder, room](StoreStatus status, bool) {
+      if (status == StoreStatus::kNotFound) {
+        return responder.respond(jsonError(409, "not_member", "you are not a member of this room"));
+      }
+      if (status != StoreStatus::kOk) return responder.respond(writeFailed(status));
+      store::Room left = room;
+      left.role.clear();
+      responder.respond(roomResponse(200, left));
+    });
+  });
+}
+
+void RoomApi::members(const Call& call) {
+  withVisibleRoom(call, [this, responder = call.responder](const store::Room& room) {
+    store_.listMembers(room.id, [responder](StoreStatus status, std::vector<store::RoomMember> members) {
+      responder.respond(listResponse(status, "members", members, memberJson));
+    });
+  });
+}
+
+void RoomApi::setMember(const Call& call) {
+  const HttpResponder& responder = call.responder;
+  const auto body = jsonBody(call.request, responder);
+  if (!body) return;
+  const auto userId = body->integer("user_id");
+  if (!userId || *userId <= 0) return responder.respond(jsonError(400, "invalid_user_id", "user_id: a user's id"));
+  const auto role = body->has("role") ? body->string("role") : std::optional<std::string>("member");
+  if (role != "member" && role != "admin") {
+    return responder.respond(jsonError(400, "invalid_role", "role: \"member\" or \"admin\""));
+  }
+  withVisibleRoom(call, [this, responder, userId = *userId, role = *role](const store::Room& room) {
+    if (room.kind == "direct") return responder.respond(forbidden("direct rooms have no members to manage"));
+    if (!canManage(room.role)) return responder.respond(forbidden("only the owner and admins add members"));
+    store_.findRoom(room.id, userId, [=, this, myRole = room.role](StoreStatus status, const store::Room& theirs) {
+      if (status != StoreStatus::kOk) return responder.respond(writeFailed(status));
+      if (theirs.role == "owner") return responder.respond(forbidden("the owner's role cannot change"));
+      if ((role == "admin" || theirs.role == "admin") && myRole != "owner") {
+        return responder.respond(forbidden("only the owner grants or revokes admin"));
+      }
+      const int created = theirs.role.empty() ? 201 : 200;
+      store_.setMemberRole(room.id, userId, role, [responder, created](StoreStatus set, store::RoomMember member) {
+        if (set != StoreStatus::kOk) return responder.respond(writeFailed(set));
+        responder.respond(proto::jsonResponse(created, "{\"member\":" + memberJson(member) + "}"));
+      });
+    });
+  });
+}
+
+void RoomApi::kick(const Call& call) {
+  withVisibleRoom(call, [this, responder = call.responder, userId = call.userId](const store::Room& room) {
+    if (room.kind == "direct") return responder.respond(forbidden("nobody is kicked from a direct room"));
+    if (!canManage(room.role)) return responder.respond(forbidden("only the owner and admins kick members"));
+    store_.findRoom(room.id, userId, [=, this, myRole = room.role](StoreStatus status, const store::Room& theirs) {
+      if (status != StoreStatus::kOk) return responder.respond(writeFailed(status));
+      if (theirs.role.empty()) return responder.respond(jsonError(404, "not_found", "no such member"));
+      if (theirs.role == "owner") return responder.respond(forbidden("the owner cannot be kicked"));
+      if (theirs.role == "admin" && myRole != "owner") {
+        return responder.respond(forbidden("only the owner kicks an admin"));
+      }
+      store_.removeMember(room.id, userId, [responder](StoreStatus removed, bool) {
+        if (removed != StoreStatus::kOk) return responder.respond(writeFailed(removed));
+        responder.respond(noContent());
+      });
+    });
+  });
+}
+
+void RoomApi::openDirect(const Call& call) {
+  const HttpResponder& responder = call.responder;
+  if (call.userId == call.me.id) {
+    return responder.respond(jsonError(400, "invalid_user", "a direct room needs another user"));
+  }
+  store_.findUser(call.userId, [this, responder, me = call.me.id](StoreStatus status, const store::User& other) {
+    if (status == StoreStatus::kNotFound) return responder.respond(jsonError(404, "not_found", "no such user"));
+    if (status != StoreStatus::kOk) return responder.respond(storeUnavailable());
+    store_.openDirectRoom(me, other.id, [responder](StoreStatus opened, store::DirectRoom direct) {
+      if (opened != StoreStatus::kOk) return responder.respond(writeFailed(opened));
+      responder.respond(roomResponse(direct.created ? 201 : 200, direct.room));
+    });
+  });
+}
+
+}  // namespace chatd::chat

@@ -1,0 +1,79 @@
+// The room endpoints of the HTTP API, every one for a signed-in user:
+//   GET    /api/v1/rooms                          -> 200 {rooms}: public ones and mine
+//   POST   /api/v1/rooms {name, kind, topic?}     -> 201 {room}; the creator owns it
+//   GET    /api/v1/rooms/{id}                     -> 200 {room}
+//   DELETE /api/v1/rooms/{id}                     -> 204, owner only
+//   POST   /api/v1/rooms/{id}/join                -> 200 {room}, public rooms only
+//   POST   /api/v1/rooms/{id}/leave               -> 200 {room}
+//   GET    /api/v1/rooms/{id}/members             -> 200 {members}
+//   POST   /api/v1/rooms/{id}/members {user_id, role?} -> 201 (added) / 200 (role changed) {member}
+//   DELETE /api/v1/rooms/{id}/members/{user_id}   -> 204 (kick)
+//   POST   /api/v1/direct/{user_id}               -> 201 (created) / 200 {room}
+//
+// Rules, all checked here:
+// - A private or direct room is visible only to its members: to anyone else
+//   it answers 404 as if it did not exist (join answers 403, saying private
+//   rooms are joined by invitation).
+// - Leaving: not a member 409; the owner cannot leave (403: delete the room);
+//   nobody leaves a direct room (403).
+// - Owners and admins add members; only the owner grants or revokes admin;
+//   nobody changes the owner's role; direct rooms have no roles to manage (403).
+// - Owners and admins kick members; only the owner kicks an admin; nobody
+//   kicks the owner (403).
+// - Only the owner deletes a room.
+// Path ids are digits only and > 0, else 404. Borrows the store and accounts.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "chat/AccountApi.h"
+#include "chat/HttpResponder.h"
+#include "proto/HttpRequest.h"
+#include "store/Store.h"
+
+namespace chatd::chat {
+
+class RoomApi {
+ public:
+  RoomApi(store::Store& store, AccountApi& accounts) : store_(store), accounts_(accounts) {}
+
+  // Answers and returns true when `request` is for one of these endpoints.
+  bool handle(const proto::HttpRequest& request, const HttpResponder& responder);
+
+  // One authenticated request, kept (copied) until it is answered.
+  struct Call {
+    proto::HttpRequest request;
+    HttpResponder responder;
+    store::User me;
+    int64_t roomId = 0;  // the path's {id}
+    int64_t userId = 0;  // the path's {user_id}
+  };
+
+ private:
+  using Handler = void (RoomApi::*)(const Call& call);
+
+  void list(const Call& call);
+  void create(const Call& call);
+  void show(const Call& call);
+  void remove(const Call& call);
+  void join(const Call& call);
+  void leave(const Call& call);
+  void members(const Call& call);
+  void setMember(const Call& call);
+  void kick(const Call& call);
+  void openDirect(const Call& call);
+
+  // Calls `then` with the room as the caller sees it, or answers 404 when it
+  // does not exist or is private to others (503 when the store fails).
+  void withVisibleRoom(const Call& call, std::function<void(const store::Room&)> then);
+
+  store::Store& store_;
+  AccountApi& accounts_;
+};
+
+// {"id","name","kind","topic"|null,"created_at","role"|null,"unread"}
+std::string roomJson(const store::Room& room);
+
+}  // namespace chatd::chat

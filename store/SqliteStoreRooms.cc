@@ -1,0 +1,230 @@
+// SqliteStore's rooms: memberships, roles, direct rooms. Reads answer at
+// once; writes go through GroupCommit and answer after their COMMIT.
+#include <algorithm>
+#include <memory>
+
+#include "store/SqliteStore.h"
+
+namespace chatd::store {
+
+namespace {
+
+// A room as one user sees it: the room's columns and that user's membership.
+// ?1 is the user; each caller adds its WHERE clause.
+#define CHATD_SELECT_ROOM                                                                                 \
+  "SELECT r.id, r.name, r.kind, r.topic, r.created_at, r.last_seq, coalesce(m.role, ''), "               \
+  "coalesce(m.last_read_seq, 0) FROM rooms r LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = ?1 "
+
+// A membership with its user; ?1 is the room.
+#define CHATD_SELECT_MEMBER                                                                   \
+  "SELECT u.id, u.username, coalesce(u.nickname, ''), u.created_at, m.role, m.joined_at "  \
+  "FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room_id = ?1 "
+
+Room roomFromRow(const SqliteStatement& s) {
+  Room room;
+  room.id = s.columnInt(0);
+  room.name = s.columnText(1);
+  room.kind = s.columnText(2);
+  if (!s.columnIsNull(3)) room.topic = s.columnText(3);
+  room.createdAt = s.columnInt(4);
+  room.lastSeq = s.columnInt(5);
+  room.role = s.columnText(6);
+  room.lastReadSeq = s.columnInt(7);
+  return room;
+}
+
+RoomMember memberFromRow(const SqliteStatement& s) {
+  return RoomMember{User{s.columnInt(0), s.columnText(1), s.columnText(2), s.columnInt(3)}, s.columnText(4),
+                    s.columnInt(5)};
+}
+
+// Why the last statement on `db` failed: a missing room or user is kNotFound,
+// a taken unique key kConflict.
+StoreStatus failure(SqliteDatabase& db) {
+  switch (sqlite3_extended_errcode(db.raw())) {
+    case SQLITE_CONSTRAINT_FOREIGNKEY: return StoreStatus::kNotFound;
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY: return StoreStatus::kConflict;
+    default: return StoreStatus::kFailed;
+  }
+}
+
+// Adds a membership unless one exists (whatever its role).
+StoreStatus insertMember(SqliteDatabase& db, int64_t roomId, int64_t userId, const char* role, int64_t now) {
+  SqliteStatement* insert = db.prepare(
+      "INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING");
+  if (!insert) return StoreStatus::kFailed;
+  return insert->bind(1, roomId).bind(2, userId).bind(3, role).bind(4, now).run() ? StoreStatus::kOk : failure(db);
+}
+
+StoreStatus readMember(SqliteDatabase& db, int64_t roomId, int64_t userId, RoomMember& out) {
+  SqliteStatement* select = db.prepare(CHATD_SELECT_MEMBER "AND m.user_id = ?2");
+  return select ? readOne(select->bind(1, roomId).bind(2, userId), memberFromRow, out) : StoreStatus::kFailed;
+}
+
+// Answers `done` with every row of `sql` (one parameter, `id`) through `fromRow`.
+template <typename T, typename FromRow>
+void readAll(SqliteDatabase& db, const char* sql, int64_t id, FromRow fromRow, Store::Callback<std::vector<T>> done) {
+  std::vector<T> rows;
+  SqliteStatement* select = db.prepare(sql);
+  if (!select) return done(StoreStatus::kFailed, {});
+  select->bind(1, id);
+  for (;;) {
+    switch (select->step()) {
+      case SqliteStatement::Step::kRow: rows.push_back(fromRow(*select)); break;
+      case SqliteStatement::Step::kDone: return done(StoreStatus::kOk, std::move(rows));
+      case SqliteStatement::Step::kError: select->reset(); return done(StoreStatus::kFailed, {});
+    }
+  }
+}
+
+std::string directKey(int64_t a, int64_t b) {
+  return std::to_string(std::min(a, b)) + ":" + std::to_string(std::max(a, b));
+}
+
+}  // namespace
+
+template <typename T>
+void SqliteStore::enqueueWrite(std::function<StoreStatus(SqliteDatabase&, T&)> body, Callback<T> done) {
+  auto result = std::make_shared<T>();
+  auto status = std::make_shared<StoreStatus>(StoreStatus::kFailed);
+  writes_.enqueue(
+      [=, body = std::move(body)](SqliteDatabase& db) {
+        *status = body(db, *result);
+        return *status == StoreStatus::kOk;
+      },
+      [=, done = std::move(done)](bool committed) {
+        const StoreStatus final = committed ? StoreStatus::kOk
+                                            : (*status == StoreStatus::kOk ? StoreStatus::kFailed : *status);
+        done(final, std::move(*result));
+      });
+}
+
+StoreStatus SqliteStore::readRoom(SqliteDatabase& db, int64_t roomId, int64_t userId, Room& out) {
+  SqliteStatement* select = db.prepare(CHATD_SELECT_ROOM "WHERE r.id = ?2");
+  return select ? readOne(select->bind(1, userId).bind(2, roomId), roomFromRow, out) : StoreStatus::kFailed;
+}
+
+void SqliteStore::listRooms(int64_t userId, Callback<std::vector<Room>> done) {
+  readAll(*db_, CHATD_SELECT_ROOM "WHERE r.kind = 'public' OR m.user_id IS NOT NULL ORDER BY r.id", userId, roomFromRow,
+          std::move(done));
+}
+
+void SqliteStore::findRoom(int64_t roomId, int64_t userId, Callback<Room> done) {
+  Room room;
+  const StoreStatus status = readRoom(*db_, roomId, userId, room);
+  done(status, std::move(room));
+}
+
+void SqliteStore::createRoom(std::string name, std::string kind, std::optional<std::string> topic, int64_t ownerId,
+                             Callback<Room> done) {
+  enqueueWrite<Room>(
+      [=](SqliteDatabase& db, Room& out) {
+        const int64_t now = nowMs();
+        SqliteStatement* insert = db.prepare(
+            "INSERT INTO rooms (name, kind, topic, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+        if (!insert) return StoreStatus::kFailed;
+        insert->bind(1, name).bind(2, kind).bind(4, ownerId).bind(5, now);
+        if (topic) {
+          insert->bind(3, *topic);
+        } else {
+          insert->bindNull(3);
+        }
+        if (!insert->run()) return failure(db);
+        const int64_t roomId = db.lastInsertRowid();
+        const StoreStatus added = insertMember(db, roomId, ownerId, "owner", now);
+        return added == StoreStatus::kOk ? readRoom(db, roomId, ownerId, out) : added;
+      },
+      std::move(done));
+}
+
+void SqliteStore::joinRoom(int64_t roomId, int64_t userId, Callback<Room> done) {
+  enqueueWrite<Room>(
+      [=](SqliteDatabase& db, Room& out) {
+        const StoreStatus added = insertMember(db, roomId, userId, "member", nowMs());
+        return added == StoreStatus::kOk ? readRoom(db, roomId, userId, out) : added;
+      },
+      std::move(done));
+}
+
+void SqliteStore::setMemberRole(int64_t roomId, int64_t userId, std::string role, Callback<RoomMember> done) {
+  enqueueWrite<RoomMember>(
+      [=](SqliteDatabase& db, RoomMember& out) {
+        // The owner's row is left alone, whoever asks.
+        SqliteStatement* upsert = db.prepare(
+            "INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES (?1, ?2, ?3, ?4) "
+            "ON CONFLICT (room_id, user_id) DO UPDATE SET role = excluded.role WHERE role != 'owner'");
+        if (!upsert) return StoreStatus::kFailed;
+        if (!upsert->bind(1, roomId).bind(2, userId).bind(3, role).bind(4, nowMs()).run()) return failure(db);
+        const StoreStatus found = readMember(db, roomId, userId, out);
+        if (found != StoreStatus::kOk) return found;
+        return out.role == role ? StoreStatus::kOk : StoreStatus::kConflict;
+      },
+      std::move(done));
+}
+
+void SqliteStore::removeMember(int64_t roomId, int64_t userId, Callback<bool> done) {
+  enqueueWrite<bool>(
+      [=](SqliteDatabase& db, bool& removed) {
+        SqliteStatement* remove =
+            db.prepare("DELETE FROM room_members WHERE room_id = ?1 AND user_id = ?2 AND role != 'owner'");
+        if (!remove || !remove->bind(1, roomId).bind(2, userId).run()) return StoreStatus::kFailed;
+        removed = db.changes() > 0;
+        if (removed) return StoreStatus::kOk;
+        RoomMember left;
+        const StoreStatus found = readMember(db, roomId, userId, left);
+        return found == StoreStatus::kOk ? StoreStatus::kConflict : found;  // still there: the owner
+      },
+      std::move(done));
+}
+
+void SqliteStore::deleteRoom(int64_t roomId, Callback<bool> done) {
+  enqueueWrite<bool>(
+      [=](SqliteDatabase& db, bool& deleted) {
+        SqliteStatement* remove = db.prepare("DELETE FROM rooms WHERE id = ?1");
+        if (!remove || !remove->bind(1, roomId).run()) return StoreStatus::kFailed;
+        deleted = db.changes() > 0;
+        return deleted ? StoreStatus::kOk : StoreStatus::kNotFound;
+      },
+      std::move(done));
+}
+
+void SqliteStore::listMembers(int64_t roomId, Callback<std::vector<RoomMember>> done) {
+  readAll(*db_, CHATD_SELECT_MEMBER "ORDER BY m.joined_at, u.id", roomId, memberFromRow, std::move(done));
+}
+
+void SqliteStore::openDirectRoom(int64_t userId, int64_t otherId, Callback<DirectRoom> done) {
+  const std::string key = directKey(userId, otherId);
+  SqliteStatement* select = db_->prepare(CHATD_SELECT_ROOM "WHERE r.direct_key = ?2");
+  DirectRoom found;
+  const StoreStatus status =
+      select ? readOne(select->bind(1, userId).bind(2, key), roomFromRow, found.room) : StoreStatus::kFailed;
+  if (status != StoreStatus::kNotFound) return done(status, std::move(found));
+  enqueueWrite<DirectRoom>(
+      [=](SqliteDatabase& db, DirectRoom& out) {
+        const int64_t now = nowMs();
+        // Named after both users; ON CONFLICT: another write of this batch made it first.
+        SqliteStatement* insert = db.prepare(
+            "INSERT INTO rooms (name, kind, created_by, created_at, direct_key) "
+            "SELECT coalesce((SELECT username FROM users WHERE id = ?1), '') || ' & ' || "
+            "coalesce((SELECT username FROM users WHERE id = ?2), ''), 'direct', ?1, ?3, ?4 "
+            "WHERE true ON CONFLICT (direct_key) DO NOTHING");
+        if (!insert || !insert->bind(1, std::min(userId, otherId)).bind(2, std::max(userId, otherId))
+                             .bind(3, now).bind(4, key).run()) {
+          return failure(db);
+        }
+        out.created = db.changes() > 0;
+        SqliteStatement* find = db.prepare("SELECT id FROM rooms WHERE direct_key = ?1");
+        int64_t roomId = 0;
+        auto id = [](const SqliteStatement& s) { return s.columnInt(0); };
+        if (!find || readOne(find->bind(1, key), id, roomId) != StoreStatus::kOk) return StoreStatus::kFailed;
+        for (const int64_t member : {userId, otherId}) {
+          const StoreStatus added = insertMember(db, roomId, member, "member", now);
+          if (added != StoreStatus::kOk) return added;
+        }
+        return readRoom(db, roomId, userId, out.room);
+      },
+      std::move(done));
+}
+
+}  // namespace chatd::store

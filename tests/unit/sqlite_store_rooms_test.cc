@@ -1,0 +1,134 @@
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/SqliteStore.h"
+#include "tests/unit/temp_database.h"
+
+namespace chatd::store {
+namespace {
+
+class SqliteStoreRooms : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    store_ = SqliteStore::open(loop_, file_.path(), error);
+    ASSERT_TRUE(store_) << error;
+    ann_ = await<User>([&](auto done) { store_->createUser("ann", "", "hash", done); }).id;
+    bob_ = await<User>([&](auto done) { store_->createUser("bob", "", "hash", done); }).id;
+  }
+
+  // Runs one store call and the loop until it answers (reads answer at once,
+  // writes after their COMMIT); checks the status.
+  template <typename T, typename Call>
+  T await(Call call, StoreStatus expected = StoreStatus::kOk) {
+    std::optional<T> result;
+    StoreStatus status = StoreStatus::kFailed;
+    call([&](StoreStatus s, T value) {
+      status = s;
+      result = std::move(value);
+      loop_.stop();
+    });
+    if (!result) loop_.run();
+    EXPECT_EQ(status, expected);
+    return result ? std::move(*result) : T{};
+  }
+  Room create(const char* name, const char* kind, int64_t owner) {
+    return await<Room>([&](auto done) { store_->createRoom(name, kind, std::nullopt, owner, done); });
+  }
+  // Runs `sql` on a second connection: sequence numbers move here by hand
+  // until messages are stored.
+  void exec(const char* sql) {
+    auto other = file_.open();
+    ASSERT_TRUE(other->exec(sql)) << other->errorMessage();
+  }
+
+  TempDatabaseFile file_;  // declared first: outlives the store
+  reactor::EventLoop loop_;
+  std::unique_ptr<SqliteStore> store_;
+  int64_t ann_ = 0;
+  int64_t bob_ = 0;
+};
+
+TEST_F(SqliteStoreRooms, UnreadIsTheRoomsLastSeqMinusTheMembersLastRead) {
+  const Room room = create("busy", "public", ann_);
+  EXPECT_EQ(room.role, "owner");
+  exec("UPDATE rooms SET last_seq = 7 WHERE name = 'busy'");
+  exec("UPDATE room_members SET last_read_seq = 3");
+  const auto rooms = await<std::vector<Room>>([&](auto done) { store_->listRooms(ann_, done); });
+  ASSERT_EQ(rooms.size(), 2u);  // the lobby and this one
+  EXPECT_EQ(rooms[0].name, "lobby");
+  EXPECT_EQ(rooms[0].role, "");
+  EXPECT_EQ(rooms[1].lastSeq - rooms[1].lastReadSeq, 4);
+  const Room seenByBob = await<Room>([&](auto done) { store_->findRoom(room.id, bob_, done); });
+  EXPECT_EQ(seenByBob.role, "");
+  EXPECT_EQ(seenByBob.lastReadSeq, 0);
+}
+
+TEST_F(SqliteStoreRooms, ListingShowsPublicRoomsAndOnlyMyPrivateOnes) {
+  create("annsecret", "private", ann_);
+  create("bobsecret", "private", bob_);
+  const auto rooms = await<std::vector<Room>>([&](auto done) { store_->listRooms(ann_, done); });
+  std::vector<std::string> names;
+  for (const Room& r : rooms) names.push_back(r.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"lobby", "annsecret"}));
+}
+
+TEST_F(SqliteStoreRooms, TheOwnersMembershipNeverChanges) {
+  const Room room = create("mine", "private", ann_);
+  await<RoomMember>([&](auto done) { store_->setMemberRole(room.id, ann_, "member", done); }, StoreStatus::kConflict);
+  await<bool>([&](auto done) { store_->removeMember(room.id, ann_, done); }, StoreStatus::kConflict);
+  await<bool>([&](auto done) { store_->removeMember(room.id, bob_, done); }, StoreStatus::kNotFound);
+  const Room joined = await<Room>([&](auto done) { store_->joinRoom(room.id, ann_, done); });
+  EXPECT_EQ(joined.role, "owner");
+}
+
+TEST_F(SqliteStoreRooms, MissingRoomsAndUsersAreNotFound) {
+  const Room room = create("r", "public", ann_);
+  await<RoomMember>([&](auto done) { store_->setMemberRole(room.id, 999, "member", done); }, StoreStatus::kNotFound);
+  await<Room>([&](auto done) { store_->joinRoom(999, bob_, done); }, StoreStatus::kNotFound);
+  await<bool>([&](auto done) { store_->deleteRoom(999, done); }, StoreStatus::kNotFound);
+  await<DirectRoom>([&](auto done) { store_->openDirectRoom(ann_, 999, done); }, StoreStatus::kNotFound);
+}
+
+TEST_F(SqliteStoreRooms, DeletingARoomTakesItsMembersAndMessages) {
+  const Room room = create("doomed", "public", ann_);
+  exec("INSERT INTO messages (room_id, seq, sender_id, content, created_at) SELECT id, 1, created_by, 'hi', 0 "
+       "FROM rooms WHERE name = 'doomed'");
+  await<bool>([&](auto done) { store_->deleteRoom(room.id, done); });
+  await<Room>([&](auto done) { store_->findRoom(room.id, ann_, done); }, StoreStatus::kNotFound);
+  auto db = file_.open();
+  SqliteStatement* left = db->prepare("SELECT (SELECT count(*) FROM room_members) + (SELECT count(*) FROM messages)");
+  ASSERT_EQ(left->step(), SqliteStatement::Step::kRow);
+  EXPECT_EQ(left->columnInt(0), 0);
+}
+
+TEST_F(SqliteStoreRooms, ADirectRoomIsCreatedOnceEvenWhenAskedTwiceInOneBatch) {
+  std::vector<DirectRoom> opened;
+  for (int i = 0; i < 2; ++i) {
+    store_->openDirectRoom(i == 0 ? ann_ : bob_, i == 0 ? bob_ : ann_, [&](StoreStatus status, DirectRoom direct) {
+      EXPECT_EQ(status, StoreStatus::kOk);
+      opened.push_back(direct);
+      if (opened.size() == 2) loop_.stop();
+    });
+  }
+  loop_.run();
+  ASSERT_EQ(opened.size(), 2u);
+  EXPECT_TRUE(opened[0].created);
+  EXPECT_FALSE(opened[1].created);
+  EXPECT_EQ(opened[0].room.id, opened[1].room.id);
+  EXPECT_EQ(opened[0].room.name, "ann & bob");
+  EXPECT_EQ(opened[1].room.role, "member");
+  const DirectRoom later = await<DirectRoom>([&](auto done) { store_->openDirectRoom(ann_, bob_, done); });
+  EXPECT_FALSE(later.created);
+  EXPECT_EQ(later.room.id, opened[0].room.id);
+  const auto members = await<std::vector<RoomMember>>([&](auto done) { store_->listMembers(later.room.id, done); });
+  ASSERT_EQ(members.size(), 2u);
+  EXPECT_EQ(members[0].role, "member");
+  EXPECT_EQ(members[1].role, "member");
+}
+
+}  // namespace
+}  // namespace chatd::store
