@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "proto/HttpRequest.h"
 #include "reactor/SocketAddress.h"
 
 namespace chatd::chat {
@@ -57,6 +58,8 @@ std::string usageText() {
          "                            (default: generated into DIR/jwt.secret on first start)\n"
          "  --jwt-public-key FILE     PEM public key (RSA or EC P-256) for an app backend's RS256/ES256 tokens\n"
          "  --token-ttl SECONDS       lifetime of the tokens chatd issues (default 86400)\n"
+         "  --allow-origin ORIGIN     a browser origin (https://app.example) that may call the API;\n"
+         "                            repeat, or separate with commas (default: none)\n"
          "  --max-body BYTES          largest HTTP request body (default 1048576)\n"
          "  --argon2-memory KIB       memory per password hash (default 65536)\n"
          "  --echo PATH               serve a WebSocket echo endpoint at PATH (off by default)\n"
@@ -117,6 +120,13 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       uint64_t ms = 0;
       if (!parseSeconds(value, ms) || ms < 1000) return fail("--token-ttl wants at least 1 second");
       config.tokenTtlSeconds = static_cast<int64_t>(ms / 1000);
+    } else if (flag == "--allow-origin") {
+      for (std::string_view origin : proto::splitHeaderList(value)) {
+        if (origin.find("://") == std::string_view::npos || origin.back() == '/') {
+          return fail("--allow-origin wants scheme://host[:port], no path, got '" + std::string(origin) + "'");
+        }
+        config.allowedOrigins.emplace_back(origin);
+      }
     } else if (flag == "--max-body") {
       if (!parseSize(value, config.maxBodyBytes) || config.maxBodyBytes == 0) return fail("--max-body wants a positive byte count");
     } else if (flag == "--argon2-memory") {

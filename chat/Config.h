@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "reactor/Log.h"
 
@@ -25,6 +26,7 @@ struct Config {
   std::string jwtPublicKeyFile;   // PEM; empty: no RS256/ES256 tokens accepted
   int64_t tokenTtlSeconds = 86'400;
   size_t maxBodyBytes = 1024 * 1024;
+  std::vector<std::string> allowedOrigins;  // CORS and (later) WebSocket Origin check
   uint32_t argon2MemoryKiB = 64 * 1024;
   std::string echoPath;       // empty: no echo endpoint
   std::string broadcastPath;  // empty: no broadcast endpoint

@@ -1,5 +1,6 @@
 #include "chat/Connection.h"
 
+#include "chat/CorsPolicy.h"
 #include "chat/Server.h"
 #include "chat/ServerFrames.h"
 #include "proto/WsHandshake.h"
@@ -89,6 +90,7 @@ void Connection::parseHttp(std::span<uint8_t> bytes) {
 void Connection::startRequest(const proto::HttpRequest& request) {
   http_->keepAlive = request.keepAlive;
   http_->headOnly = request.method == "HEAD";
+  http_->corsOrigin = server_.cors().allowedOrigin(request);
   http_->pending = std::make_shared<HttpResponder::State>(
       HttpResponder::State{this, reactor::SocketAddress::ofPeer(tcp_.fd()).host()});
   server_.router().handle(request, HttpResponder(http_->pending));
@@ -97,6 +99,7 @@ void Connection::startRequest(const proto::HttpRequest& request) {
 void Connection::deliverHttpResponse(proto::HttpResponse response) {
   HttpPhase& http = *http_;
   http.pending.reset();
+  if (http.corsOrigin) CorsPolicy::decorate(response, *http.corsOrigin);
   respond(response, http.keepAlive, http.headOnly);
   if (tcp_.closing() || tcp_.closed()) return;
   // The next request gets a fresh deadline (also the keep-alive idle limit).

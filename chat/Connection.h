@@ -72,6 +72,7 @@ class Connection final : public reactor::StreamHandler,
     proto::HttpParser parser;
     std::shared_ptr<HttpResponder::State> pending;  // the request being answered
     std::string held;  // bytes that came after it, parsed once it is answered
+    std::optional<std::string> corsOrigin;  // its Origin, when --allow-origin lists it
     bool keepAlive = true;
     bool headOnly = false;
     bool parsing = false;  // inside parseHttp(): an answer given now needs no resume

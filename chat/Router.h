@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "chat/CorsPolicy.h"
 #include "chat/HttpResponder.h"
 #include "chat/WsEndpoint.h"
 #include "proto/HttpRequest.h"
@@ -20,6 +21,9 @@ class RoomApi;
 
 class Router {
  public:
+  // Borrows the CORS policy, which answers OPTIONS preflights.
+  explicit Router(const CorsPolicy& cors) : cors_(cors) {}
+
   // None is owned; each is set once at start.
   void setAccountApi(AccountApi* api) { accounts_ = api; }
   void setRoomApi(RoomApi* api) { rooms_ = api; }
@@ -35,6 +39,7 @@ class Router {
   void handle(const proto::HttpRequest& request, const HttpResponder& responder) const;
 
  private:
+  const CorsPolicy& cors_;
   std::vector<std::pair<std::string, WsEndpoint*>> webSockets_;
   AccountApi* accounts_ = nullptr;
   RoomApi* rooms_ = nullptr;

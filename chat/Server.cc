@@ -23,6 +23,8 @@ namespace chatd::chat {
 Server::Server(reactor::EventLoop& loop, Config config)
     : loop_(loop),
       config_(std::move(config)),
+      cors_(config_.allowedOrigins),
+      router_(cors_),
       acceptor_(loop, [this](int fd) { onAccept(fd); }),
       signals_(loop, {SIGINT, SIGTERM}, [this](int signo) {
         LOG_INFO("received %s, shutting down", strsignal(signo));

@@ -13,6 +13,7 @@
 #include "chat/AccountApi.h"
 #include "chat/BroadcastEndpoint.h"
 #include "chat/Config.h"
+#include "chat/CorsPolicy.h"
 #include "chat/EchoEndpoint.h"
 #include "chat/RoomApi.h"
 #include "chat/Router.h"
@@ -42,6 +43,7 @@ class Server final : public reactor::TimerHandler {
   reactor::EventLoop& loop() { return loop_; }
   const Config& config() const { return config_; }
   const Router& router() const { return router_; }
+  const CorsPolicy& cors() const { return cors_; }
   const proto::HttpLimits& httpLimits() const { return httpLimits_; }
   size_t connectionCount() const { return connectionCount_; }
 
@@ -58,6 +60,7 @@ class Server final : public reactor::TimerHandler {
   proto::HttpLimits httpLimits_;
   bool openStore(std::string& error);
 
+  CorsPolicy cors_;
   Router router_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<reactor::WorkerPool> workers_;  // declared after the store: finishes first
