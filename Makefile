@@ -69,7 +69,7 @@ $(BUILD)/obj/llhttp/%.o: $(LLHTTP_DIR)/%.c
 	@mkdir -p $(@D)
 	$(CC) -I$(LLHTTP_INC) $(LLHTTP_STRICT) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/unit_tests: $(call obj,$(UNIT_SRC) $(BENCH_LIB) $(STORE_SRC) $(AUTH_SRC)) $(CORE_OBJ)
+$(BUILD)/tests/unit_tests: $(call obj,$(UNIT_SRC) $(BENCH_LIB) $(STORE_SRC) $(AUTH_SRC) tests/support/JwtSigning.cc) $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest_main -lgtest $(LDLIBS)
 

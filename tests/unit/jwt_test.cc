@@ -1,11 +1,7 @@
 #include "chat/Jwt.h"
 
 #include <gtest/gtest.h>
-#include <openssl/bn.h>
-#include <openssl/ec.h>
 #include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include <memory>
 #include <set>
@@ -13,88 +9,28 @@
 #include <vector>
 
 #include "proto/Base64Url.h"
+#include "tests/support/JwtSigning.h"
 
 namespace chatd::chat {
 namespace {
 
 using proto::base64UrlEncode;
-using Pkey = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
+using testing::ecKey;
+using testing::pkToken;
+using testing::Pkey;
+using testing::rsaKey;
+using testing::signingInput;
+using testing::toPem;
+using testing::withSignature;
 
 constexpr int64_t kNow = 1'700'000'000;
 constexpr char kSecret[] = "test-secret-that-is-long-enough-for-hs256";
-constexpr char kHs256[] = R"({"alg":"HS256","typ":"JWT"})";
-constexpr char kRs256[] = R"({"alg":"RS256","typ":"JWT"})";
-constexpr char kEs256[] = R"({"alg":"ES256","typ":"JWT"})";
-
-Pkey rsaKey(size_t bits) { return Pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", bits), EVP_PKEY_free); }
-Pkey ecKey(const char* curve) { return Pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve), EVP_PKEY_free); }
-
-std::string toPem(EVP_PKEY* key, bool privateKey) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  const int ok = privateKey ? PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr)
-                            : PEM_write_bio_PUBKEY(bio, key);
-  char* data = nullptr;
-  const long length = BIO_get_mem_data(bio, &data);
-  std::string pem = ok == 1 ? std::string(data, static_cast<size_t>(length)) : "";
-  BIO_free(bio);
-  return pem;
-}
-
-// Independent of the code under test: the EVP_MAC route, not HMAC().
-std::string hmacSha256(std::string_view key, std::string_view data) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  size_t length = 0;
-  EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(),
-            reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, sizeof mac, &length);
-  return std::string(reinterpret_cast<const char*>(mac), length);
-}
-
-// An RSA PKCS#1 v1.5 signature, or ECDSA as DER, over SHA-256 of `data`.
-std::string signSha256(EVP_PKEY* key, std::string_view data) {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  size_t length = 0;
-  std::string sig;
-  const auto* in = reinterpret_cast<const unsigned char*>(data.data());
-  if (EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key) == 1 &&
-      EVP_DigestSign(ctx, nullptr, &length, in, data.size()) == 1) {
-    sig.resize(length);
-    EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &length, in, data.size());
-    sig.resize(length);
-  }
-  EVP_MD_CTX_free(ctx);
-  return sig;
-}
-
-std::string derToRaw(std::string_view der) {
-  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
-  ECDSA_SIG* sig = d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size()));
-  std::string raw(64, '\0');
-  auto* out = reinterpret_cast<unsigned char*>(raw.data());
-  BN_bn2binpad(ECDSA_SIG_get0_r(sig), out, 32);
-  BN_bn2binpad(ECDSA_SIG_get0_s(sig), out + 32, 32);
-  ECDSA_SIG_free(sig);
-  return raw;
-}
-
-std::string signingInput(std::string_view header, std::string_view payload) {
-  return base64UrlEncode(header) + "." + base64UrlEncode(payload);
-}
-
-std::string withSignature(const std::string& input, std::string_view signature) {
-  return input + "." + base64UrlEncode(signature);
-}
+constexpr const char* kHs256 = testing::kHs256Header;
+constexpr const char* kRs256 = testing::kRs256Header;
+constexpr const char* kEs256 = testing::kEs256Header;
 
 std::string hsToken(std::string_view header, std::string_view payload, std::string_view secret = kSecret) {
-  const std::string input = signingInput(header, payload);
-  return withSignature(input, hmacSha256(secret, input));
-}
-
-// RS256 or ES256 depending on the key; `derEcdsa` keeps OpenSSL's encoding.
-std::string pkToken(std::string_view header, std::string_view payload, EVP_PKEY* key, bool derEcdsa = false) {
-  const std::string input = signingInput(header, payload);
-  const std::string sig = signSha256(key, input);
-  const bool ec = EVP_PKEY_get_base_id(key) == EVP_PKEY_EC;
-  return withSignature(input, ec && !derEcdsa ? derToRaw(sig) : sig);
+  return testing::hsToken(header, payload, secret);
 }
 
 std::string payload(int64_t exp, std::string_view extra = "") {
