@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "reactor/EventLoop.h"
 #include "store/GroupCommit.h"
@@ -35,6 +36,17 @@ class SqliteStore final : public Store {
   void deleteRoom(int64_t roomId, Callback<bool> done) override;
   void listMembers(int64_t roomId, Callback<std::vector<RoomMember>> done) override;
   void openDirectRoom(int64_t userId, int64_t otherId, Callback<DirectRoom> done) override;
+
+  // Messages: store/SqliteStoreMessages.cc.
+  void appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
+                     Callback<AppendResult> done) override;
+  void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<std::vector<Message>> done) override;
+  void messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<std::vector<Message>> done) override;
+  void markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) override;
+
+  // The store's own connection, for tests that watch its commits
+  // (sqlite3_commit_hook); nothing may write through it.
+  SqliteDatabase& database() { return *db_; }
 
  private:
   SqliteStore(reactor::EventLoop& loop, std::unique_ptr<SqliteDatabase> db);
@@ -70,6 +82,46 @@ StoreStatus readOne(SqliteStatement& select, FromRow fromRow, T& out) {
   }
   select.reset();
   return status;
+}
+
+// Why the last statement on `db` failed: a missing row that a foreign key
+// names is kNotFound, a taken unique key kConflict.
+inline StoreStatus failureStatus(SqliteDatabase& db) {
+  switch (sqlite3_extended_errcode(db.raw())) {
+    case SQLITE_CONSTRAINT_FOREIGNKEY: return StoreStatus::kNotFound;
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY: return StoreStatus::kConflict;
+    default: return StoreStatus::kFailed;
+  }
+}
+
+// Every row of `select` through `fromRow`, appended to `out`; then resets it
+// (see readOne()).
+template <typename T, typename FromRow>
+StoreStatus readAll(SqliteStatement& select, FromRow fromRow, std::vector<T>& out) {
+  for (;;) {
+    switch (select.step()) {
+      case SqliteStatement::Step::kRow: out.push_back(fromRow(select)); break;
+      case SqliteStatement::Step::kDone: select.reset(); return StoreStatus::kOk;
+      case SqliteStatement::Step::kError: select.reset(); return StoreStatus::kFailed;
+    }
+  }
+}
+
+template <typename T>
+void SqliteStore::enqueueWrite(std::function<StoreStatus(SqliteDatabase&, T&)> body, Callback<T> done) {
+  auto result = std::make_shared<T>();
+  auto status = std::make_shared<StoreStatus>(StoreStatus::kFailed);
+  writes_.enqueue(
+      [=, body = std::move(body)](SqliteDatabase& db) {
+        *status = body(db, *result);
+        return *status == StoreStatus::kOk;
+      },
+      [=, done = std::move(done)](bool committed) {
+        const StoreStatus final = committed ? StoreStatus::kOk
+                                            : (*status == StoreStatus::kOk ? StoreStatus::kFailed : *status);
+        done(final, std::move(*result));
+      });
 }
 
 }  // namespace chatd::store

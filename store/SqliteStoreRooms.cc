@@ -38,23 +38,13 @@ RoomMember memberFromRow(const SqliteStatement& s) {
                     s.columnInt(5)};
 }
 
-// Why the last statement on `db` failed: a missing room or user is kNotFound,
-// a taken unique key kConflict.
-StoreStatus failure(SqliteDatabase& db) {
-  switch (sqlite3_extended_errcode(db.raw())) {
-    case SQLITE_CONSTRAINT_FOREIGNKEY: return StoreStatus::kNotFound;
-    case SQLITE_CONSTRAINT_UNIQUE:
-    case SQLITE_CONSTRAINT_PRIMARYKEY: return StoreStatus::kConflict;
-    default: return StoreStatus::kFailed;
-  }
-}
-
 // Adds a membership unless one exists (whatever its role).
 StoreStatus insertMember(SqliteDatabase& db, int64_t roomId, int64_t userId, const char* role, int64_t now) {
   SqliteStatement* insert = db.prepare(
       "INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING");
   if (!insert) return StoreStatus::kFailed;
-  return insert->bind(1, roomId).bind(2, userId).bind(3, role).bind(4, now).run() ? StoreStatus::kOk : failure(db);
+  const bool ok = insert->bind(1, roomId).bind(2, userId).bind(3, role).bind(4, now).run();
+  return ok ? StoreStatus::kOk : failureStatus(db);
 }
 
 StoreStatus readMember(SqliteDatabase& db, int64_t roomId, int64_t userId, RoomMember& out) {
@@ -64,18 +54,12 @@ StoreStatus readMember(SqliteDatabase& db, int64_t roomId, int64_t userId, RoomM
 
 // Answers `done` with every row of `sql` (one parameter, `id`) through `fromRow`.
 template <typename T, typename FromRow>
-void readAll(SqliteDatabase& db, const char* sql, int64_t id, FromRow fromRow, Store::Callback<std::vector<T>> done) {
+void answerAll(SqliteDatabase& db, const char* sql, int64_t id, FromRow fromRow, Store::Callback<std::vector<T>> done) {
   std::vector<T> rows;
   SqliteStatement* select = db.prepare(sql);
-  if (!select) return done(StoreStatus::kFailed, {});
-  select->bind(1, id);
-  for (;;) {
-    switch (select->step()) {
-      case SqliteStatement::Step::kRow: rows.push_back(fromRow(*select)); break;
-      case SqliteStatement::Step::kDone: return done(StoreStatus::kOk, std::move(rows));
-      case SqliteStatement::Step::kError: select->reset(); return done(StoreStatus::kFailed, {});
-    }
-  }
+  const StoreStatus status = select ? readAll(select->bind(1, id), fromRow, rows) : StoreStatus::kFailed;
+  if (status != StoreStatus::kOk) rows.clear();
+  done(status, std::move(rows));
 }
 
 std::string directKey(int64_t a, int64_t b) {
@@ -84,30 +68,14 @@ std::string directKey(int64_t a, int64_t b) {
 
 }  // namespace
 
-template <typename T>
-void SqliteStore::enqueueWrite(std::function<StoreStatus(SqliteDatabase&, T&)> body, Callback<T> done) {
-  auto result = std::make_shared<T>();
-  auto status = std::make_shared<StoreStatus>(StoreStatus::kFailed);
-  writes_.enqueue(
-      [=, body = std::move(body)](SqliteDatabase& db) {
-        *status = body(db, *result);
-        return *status == StoreStatus::kOk;
-      },
-      [=, done = std::move(done)](bool committed) {
-        const StoreStatus final = committed ? StoreStatus::kOk
-                                            : (*status == StoreStatus::kOk ? StoreStatus::kFailed : *status);
-        done(final, std::move(*result));
-      });
-}
-
 StoreStatus SqliteStore::readRoom(SqliteDatabase& db, int64_t roomId, int64_t userId, Room& out) {
   SqliteStatement* select = db.prepare(CHATD_SELECT_ROOM "WHERE r.id = ?2");
   return select ? readOne(select->bind(1, userId).bind(2, roomId), roomFromRow, out) : StoreStatus::kFailed;
 }
 
 void SqliteStore::listRooms(int64_t userId, Callback<std::vector<Room>> done) {
-  readAll(*db_, CHATD_SELECT_ROOM "WHERE r.kind = 'public' OR m.user_id IS NOT NULL ORDER BY r.id", userId, roomFromRow,
-          std::move(done));
+  answerAll(*db_, CHATD_SELECT_ROOM "WHERE r.kind = 'public' OR m.user_id IS NOT NULL ORDER BY r.id", userId,
+            roomFromRow, std::move(done));
 }
 
 void SqliteStore::findRoom(int64_t roomId, int64_t userId, Callback<Room> done) {
@@ -130,7 +98,7 @@ void SqliteStore::createRoom(std::string name, std::string kind, std::optional<s
         } else {
           insert->bindNull(3);
         }
-        if (!insert->run()) return failure(db);
+        if (!insert->run()) return failureStatus(db);
         const int64_t roomId = db.lastInsertRowid();
         const StoreStatus added = insertMember(db, roomId, ownerId, "owner", now);
         return added == StoreStatus::kOk ? readRoom(db, roomId, ownerId, out) : added;
@@ -155,7 +123,7 @@ void SqliteStore::setMemberRole(int64_t roomId, int64_t userId, std::string role
             "INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES (?1, ?2, ?3, ?4) "
             "ON CONFLICT (room_id, user_id) DO UPDATE SET role = excluded.role WHERE role != 'owner'");
         if (!upsert) return StoreStatus::kFailed;
-        if (!upsert->bind(1, roomId).bind(2, userId).bind(3, role).bind(4, nowMs()).run()) return failure(db);
+        if (!upsert->bind(1, roomId).bind(2, userId).bind(3, role).bind(4, nowMs()).run()) return failureStatus(db);
         const StoreStatus found = readMember(db, roomId, userId, out);
         if (found != StoreStatus::kOk) return found;
         return out.role == role ? StoreStatus::kOk : StoreStatus::kConflict;
@@ -190,7 +158,7 @@ void SqliteStore::deleteRoom(int64_t roomId, Callback<bool> done) {
 }
 
 void SqliteStore::listMembers(int64_t roomId, Callback<std::vector<RoomMember>> done) {
-  readAll(*db_, CHATD_SELECT_MEMBER "ORDER BY m.joined_at, u.id", roomId, memberFromRow, std::move(done));
+  answerAll(*db_, CHATD_SELECT_MEMBER "ORDER BY m.joined_at, u.id", roomId, memberFromRow, std::move(done));
 }
 
 void SqliteStore::openDirectRoom(int64_t userId, int64_t otherId, Callback<DirectRoom> done) {
@@ -211,7 +179,7 @@ void SqliteStore::openDirectRoom(int64_t userId, int64_t otherId, Callback<Direc
             "WHERE true ON CONFLICT (direct_key) DO NOTHING");
         if (!insert || !insert->bind(1, std::min(userId, otherId)).bind(2, std::max(userId, otherId))
                              .bind(3, now).bind(4, key).run()) {
-          return failure(db);
+          return failureStatus(db);
         }
         out.created = db.changes() > 0;
         SqliteStatement* find = db.prepare("SELECT id FROM rooms WHERE direct_key = ?1");

@@ -51,6 +51,28 @@ struct DirectRoom {
   bool created = false;
 };
 
+// One stored message. `seq` numbers a room's messages 1, 2, 3, ... in commit
+// order, with no gaps: the order of a room is total, and a client that has
+// seen seq n asks for what comes after n.
+struct Message {
+  int64_t id = 0;
+  int64_t roomId = 0;
+  int64_t seq = 0;
+  int64_t senderId = 0;
+  std::string kind;  // "text"
+  std::string content;
+  std::string clientId;  // the sender's idempotency key; empty when none was given
+  int64_t createdAt = 0;
+  int64_t editedAt = 0;  // 0 = never edited
+  bool deleted = false;
+};
+
+// What appendMessage() stored, or the message a resend found instead.
+struct AppendResult {
+  Message message;
+  bool duplicate = false;  // true: (sender, client id) was already stored; nothing changed
+};
+
 struct Credentials {
   User user;
   std::string passwordHash;  // encoded Argon2id; empty for users known only from tokens
@@ -95,6 +117,27 @@ class Store {
   // The one direct room of two distinct users, created on first use with
   // both as members; as `userId` sees it.
   virtual void openDirectRoom(int64_t userId, int64_t otherId, Callback<DirectRoom> done) = 0;
+
+  // Messages. The caller checks that the sender may post and read.
+  //
+  // Stores `content` from `senderId` as the room's next seq; kNotFound when
+  // the room (or sender) does not exist, and then no seq is used. With a
+  // non-empty `clientId` a send is done at most once per (sender, client id):
+  // a retry, in this batch or after a restart, changes nothing and answers
+  // the original message with `duplicate` set. Appends queued in one loop
+  // iteration commit together and get consecutive seqs in call order; `done`
+  // runs after the COMMIT, so an ack built from it is durable.
+  virtual void appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
+                             Callback<AppendResult> done) = 0;
+  // Up to `limit` (clamped to 1..1000) messages with seq > `afterSeq`, oldest first.
+  virtual void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<std::vector<Message>> done) = 0;
+  // The `limit` (clamped to 1..1000) messages just before `beforeSeq`, oldest
+  // first: history paged upwards from the oldest one a client holds.
+  virtual void messagesBefore(int64_t roomId, int64_t beforeSeq, int limit,
+                              Callback<std::vector<Message>> done) = 0;
+  // Moves `userId`'s read mark to `seq`, capped at the room's last seq and
+  // never backwards; answers the stored mark. kNotFound for a non-member.
+  virtual void markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) = 0;
 
   // Whether the backend can serve requests now (GET /readyz).
   virtual bool ready() = 0;

@@ -4,53 +4,14 @@
 #include <string>
 #include <vector>
 
-#include "store/SqliteStore.h"
-#include "tests/unit/temp_database.h"
+#include "tests/unit/store_test_fixture.h"
 
 namespace chatd::store {
 namespace {
 
-class SqliteStoreRooms : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string error;
-    store_ = SqliteStore::open(loop_, file_.path(), error);
-    ASSERT_TRUE(store_) << error;
-    ann_ = await<User>([&](auto done) { store_->createUser("ann", "", "hash", done); }).id;
-    bob_ = await<User>([&](auto done) { store_->createUser("bob", "", "hash", done); }).id;
-  }
-
-  // Runs one store call and the loop until it answers (reads answer at once,
-  // writes after their COMMIT); checks the status.
-  template <typename T, typename Call>
-  T await(Call call, StoreStatus expected = StoreStatus::kOk) {
-    std::optional<T> result;
-    StoreStatus status = StoreStatus::kFailed;
-    call([&](StoreStatus s, T value) {
-      status = s;
-      result = std::move(value);
-      loop_.stop();
-    });
-    if (!result) loop_.run();
-    EXPECT_EQ(status, expected);
-    return result ? std::move(*result) : T{};
-  }
-  Room create(const char* name, const char* kind, int64_t owner) {
-    return await<Room>([&](auto done) { store_->createRoom(name, kind, std::nullopt, owner, done); });
-  }
-  // Runs `sql` on a second connection: sequence numbers move here by hand
-  // until messages are stored.
-  void exec(const char* sql) {
-    auto other = file_.open();
-    ASSERT_TRUE(other->exec(sql)) << other->errorMessage();
-  }
-
-  TempDatabaseFile file_;  // declared first: outlives the store
-  reactor::EventLoop loop_;
-  std::unique_ptr<SqliteStore> store_;
-  int64_t ann_ = 0;
-  int64_t bob_ = 0;
-};
+// Sequence numbers move here by hand (exec()); sqlite_store_messages_test.cc
+// moves them by storing messages.
+class SqliteStoreRooms : public StoreTest {};
 
 TEST_F(SqliteStoreRooms, UnreadIsTheRoomsLastSeqMinusTheMembersLastRead) {
   const Room room = create("busy", "public", ann_);

@@ -1,0 +1,239 @@
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "tests/unit/store_test_fixture.h"
+
+namespace chatd::store {
+namespace {
+
+int countCommits(void* counter) {
+  ++*static_cast<int*>(counter);
+  return 0;  // 0: let the commit proceed
+}
+
+class SqliteStoreMessages : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    room_ = create("talk", "public", ann_).id;
+  }
+
+  AppendResult append(int64_t room, int64_t sender, std::string content, std::string clientId = "",
+                      StoreStatus expected = StoreStatus::kOk) {
+    return await<AppendResult>(
+        [&](auto done) { store_->appendMessage(room, sender, content, clientId, done); }, expected);
+  }
+  // Queues one append without running the loop; its answer lands in `results`.
+  void queueAppend(int64_t room, int64_t sender, std::string content, std::vector<StoreStatus>& statuses,
+                   std::vector<Message>& results, size_t expected) {
+    store_->appendMessage(room, sender, std::move(content), "", [&, expected](StoreStatus s, AppendResult r) {
+      statuses.push_back(s);
+      results.push_back(r.message);
+      if (results.size() == expected) loop_.stop();
+    });
+  }
+  // A page of seqs, through messagesAfter() or messagesBefore().
+  std::vector<int64_t> after(int64_t seq, int limit, int64_t room = 0) {
+    return seqs(await<std::vector<Message>>(
+        [&](auto done) { store_->messagesAfter(room ? room : room_, seq, limit, done); }));
+  }
+  std::vector<int64_t> before(int64_t seq, int limit, int64_t room = 0) {
+    return seqs(await<std::vector<Message>>(
+        [&](auto done) { store_->messagesBefore(room ? room : room_, seq, limit, done); }));
+  }
+  static std::vector<int64_t> seqs(const std::vector<Message>& messages) {
+    std::vector<int64_t> out;
+    for (const Message& m : messages) out.push_back(m.seq);
+    return out;
+  }
+  int64_t markRead(int64_t user, int64_t seq, StoreStatus expected = StoreStatus::kOk) {
+    return await<int64_t>([&](auto done) { store_->markRead(room_, user, seq, done); }, expected);
+  }
+  Room seenBy(int64_t user) {
+    return await<Room>([&](auto done) { store_->findRoom(room_, user, done); });
+  }
+
+  int64_t room_ = 0;
+};
+
+TEST_F(SqliteStoreMessages, SeqsAreDensePerRoom) {
+  const int64_t other = create("other", "public", bob_).id;
+  EXPECT_EQ(append(room_, ann_, "a1").message.seq, 1);
+  EXPECT_EQ(append(other, bob_, "b1").message.seq, 1);
+  EXPECT_EQ(append(room_, bob_, "a2").message.seq, 2);
+  EXPECT_EQ(append(room_, ann_, "a3").message.seq, 3);
+  EXPECT_EQ(append(other, ann_, "b2").message.seq, 2);
+  EXPECT_EQ(seenBy(ann_).lastSeq, 3);
+  EXPECT_EQ(await<Room>([&](auto done) { store_->findRoom(other, ann_, done); }).lastSeq, 2);
+  const auto stored = await<std::vector<Message>>([&](auto done) { store_->messagesAfter(room_, 0, 10, done); });
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_EQ(stored[1].content, "a2");
+  EXPECT_EQ(stored[1].senderId, bob_);
+  EXPECT_EQ(stored[1].roomId, room_);
+  EXPECT_EQ(stored[1].kind, "text");
+  EXPECT_EQ(stored[1].editedAt, 0);
+  EXPECT_FALSE(stored[1].deleted);
+  EXPECT_GT(stored[1].createdAt, 0);
+  EXPECT_EQ(after(0, 10, other), (std::vector<int64_t>{1, 2}));
+}
+
+TEST_F(SqliteStoreMessages, OneBatchGetsConsecutiveSeqsInCallOrderAndOneCommit) {
+  int commits = 0;
+  sqlite3_commit_hook(store_->database().raw(), countCommits, &commits);
+  std::vector<StoreStatus> statuses;
+  std::vector<Message> results;
+  int commitsSeenByFirstAck = -1;
+  store_->appendMessage(room_, ann_, "m0", "", [&](StoreStatus s, AppendResult r) {
+    commitsSeenByFirstAck = commits;
+    statuses.push_back(s);
+    results.push_back(r.message);
+  });
+  for (int i = 1; i < 50; ++i) queueAppend(room_, i % 2 ? bob_ : ann_, "m" + std::to_string(i), statuses, results, 50);
+  EXPECT_TRUE(results.empty());  // nothing is acked before the COMMIT
+  loop_.run();
+  sqlite3_commit_hook(store_->database().raw(), nullptr, nullptr);
+  EXPECT_EQ(commits, 1);
+  EXPECT_EQ(commitsSeenByFirstAck, 1);
+  ASSERT_EQ(results.size(), 50u);
+  for (size_t i = 0; i < results.size(); ++i) {
+    EXPECT_EQ(statuses[i], StoreStatus::kOk);
+    EXPECT_EQ(results[i].seq, static_cast<int64_t>(i + 1));
+    EXPECT_EQ(results[i].content, "m" + std::to_string(i));
+  }
+}
+
+TEST_F(SqliteStoreMessages, AResendAnswersTheOriginalAndStoresNothing) {
+  const AppendResult first = append(room_, ann_, "hello", "c-1");
+  EXPECT_FALSE(first.duplicate);
+  const AppendResult again = append(room_, ann_, "hello, edited by the retry", "c-1");
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_EQ(again.message.id, first.message.id);
+  EXPECT_EQ(again.message.seq, first.message.seq);
+  EXPECT_EQ(again.message.content, "hello");
+  EXPECT_EQ(again.message.clientId, "c-1");
+  EXPECT_EQ(seenBy(ann_).lastSeq, 1);
+  EXPECT_EQ(after(0, 10), (std::vector<int64_t>{1}));
+  // Messages without a client id are never taken for resends.
+  EXPECT_FALSE(append(room_, ann_, "x").duplicate);
+  EXPECT_FALSE(append(room_, ann_, "x").duplicate);
+  EXPECT_EQ(seenBy(ann_).lastSeq, 3);
+}
+
+TEST_F(SqliteStoreMessages, AResendInTheSameBatchFindsTheOriginal) {
+  std::vector<AppendResult> results;
+  for (const char* content : {"first", "second"}) {
+    store_->appendMessage(room_, ann_, content, "same", [&](StoreStatus s, AppendResult r) {
+      EXPECT_EQ(s, StoreStatus::kOk);
+      results.push_back(r);
+      if (results.size() == 2) loop_.stop();
+    });
+  }
+  loop_.run();
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_FALSE(results[0].duplicate);
+  EXPECT_TRUE(results[1].duplicate);
+  EXPECT_EQ(results[1].message.id, results[0].message.id);
+  EXPECT_EQ(results[1].message.content, "first");
+  EXPECT_EQ(seenBy(ann_).lastSeq, 1);
+}
+
+TEST_F(SqliteStoreMessages, AResendAfterARestartFindsTheOriginal) {
+  const AppendResult first = append(room_, ann_, "before the crash", "c-9");
+  openStore();
+  const AppendResult again = append(room_, ann_, "before the crash", "c-9");
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_EQ(again.message.id, first.message.id);
+  EXPECT_EQ(again.message.seq, 1);
+  EXPECT_EQ(append(room_, ann_, "after", "c-10").message.seq, 2);
+}
+
+TEST_F(SqliteStoreMessages, DifferentSendersMayUseTheSameClientId) {
+  const AppendResult fromAnn = append(room_, ann_, "ann's", "c-1");
+  const AppendResult fromBob = append(room_, bob_, "bob's", "c-1");
+  EXPECT_FALSE(fromBob.duplicate);
+  EXPECT_NE(fromBob.message.id, fromAnn.message.id);
+  EXPECT_EQ(fromBob.message.seq, 2);
+  EXPECT_EQ(fromBob.message.content, "bob's");
+}
+
+TEST_F(SqliteStoreMessages, AFailedAppendUsesNoSeq) {
+  append(987654, ann_, "nowhere", "", StoreStatus::kNotFound);
+  // In one batch: the append from a user who does not exist is rolled back
+  // alone, with its seq.
+  std::vector<StoreStatus> statuses;
+  std::vector<Message> results;
+  queueAppend(room_, ann_, "one", statuses, results, 3);
+  queueAppend(room_, 987654, "ghost", statuses, results, 3);
+  queueAppend(room_, bob_, "two", statuses, results, 3);
+  loop_.run();
+  EXPECT_EQ(statuses, (std::vector<StoreStatus>{StoreStatus::kOk, StoreStatus::kNotFound, StoreStatus::kOk}));
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].seq, 1);
+  EXPECT_EQ(results[2].seq, 2);
+  EXPECT_EQ(seenBy(ann_).lastSeq, 2);
+  EXPECT_EQ(after(0, 10), (std::vector<int64_t>{1, 2}));
+}
+
+TEST_F(SqliteStoreMessages, HistoryPagesBothWaysWithinLimitsAndBounds) {
+  const int64_t other = create("other", "public", bob_).id;
+  for (int i = 0; i < 10; ++i) {
+    append(room_, ann_, "m" + std::to_string(i + 1));
+    append(other, bob_, "noise");
+  }
+  EXPECT_EQ(after(0, 3), (std::vector<int64_t>{1, 2, 3}));
+  EXPECT_EQ(after(3, 3), (std::vector<int64_t>{4, 5, 6}));
+  EXPECT_EQ(after(8, 5), (std::vector<int64_t>{9, 10}));
+  EXPECT_EQ(after(10, 5), (std::vector<int64_t>{}));
+  EXPECT_EQ(after(-5, 1), (std::vector<int64_t>{1}));
+  EXPECT_EQ(before(11, 3), (std::vector<int64_t>{8, 9, 10}));
+  EXPECT_EQ(before(8, 3), (std::vector<int64_t>{5, 6, 7}));
+  EXPECT_EQ(before(3, 5), (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(before(1, 5), (std::vector<int64_t>{}));
+  EXPECT_EQ(before(std::numeric_limits<int64_t>::max(), 2), (std::vector<int64_t>{9, 10}));
+  // A limit below 1 means 1.
+  EXPECT_EQ(after(0, 0), (std::vector<int64_t>{1}));
+  EXPECT_EQ(before(11, -4), (std::vector<int64_t>{10}));
+  EXPECT_EQ(after(0, 10, 987654), (std::vector<int64_t>{}));
+  const auto page = await<std::vector<Message>>([&](auto done) { store_->messagesBefore(room_, 3, 1, done); });
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].content, "m2");
+  EXPECT_EQ(page[0].roomId, room_);
+}
+
+TEST_F(SqliteStoreMessages, APageHoldsAtMostAThousand) {
+  std::vector<StoreStatus> statuses;
+  std::vector<Message> results;
+  for (int i = 0; i < 1001; ++i) queueAppend(room_, ann_, "m", statuses, results, 1001);
+  loop_.run();
+  EXPECT_EQ(after(0, 5000).size(), 1000u);
+  EXPECT_EQ(before(1002, std::numeric_limits<int>::max()).size(), 1000u);
+  EXPECT_EQ(before(1002, std::numeric_limits<int>::max()).front(), 2);
+}
+
+TEST_F(SqliteStoreMessages, MarkReadIsCappedNeverGoesBackAndMovesUnread) {
+  for (int i = 0; i < 5; ++i) append(room_, bob_, "m");
+  EXPECT_EQ(markRead(ann_, 3), 3);
+  EXPECT_EQ(markRead(ann_, 2), 3);  // never backwards
+  EXPECT_EQ(seenBy(ann_).lastReadSeq, 3);
+  auto unread = [&] {
+    for (const Room& r : await<std::vector<Room>>([&](auto done) { store_->listRooms(ann_, done); })) {
+      if (r.id == room_) return r.lastSeq - r.lastReadSeq;
+    }
+    return int64_t{-1};
+  };
+  EXPECT_EQ(unread(), 2);
+  append(room_, bob_, "m");
+  EXPECT_EQ(unread(), 3);
+  EXPECT_EQ(markRead(ann_, 100), 6);  // capped at the room's last seq
+  EXPECT_EQ(unread(), 0);
+  markRead(bob_, 1, StoreStatus::kNotFound);  // bob posts but never joined
+  EXPECT_EQ(seenBy(bob_).lastReadSeq, 0);
+  EXPECT_EQ(await<int64_t>([&](auto done) { store_->markRead(987654, ann_, 1, done); }, StoreStatus::kNotFound), 0);
+}
+
+}  // namespace
+}  // namespace chatd::store
