@@ -24,14 +24,6 @@ bool isValidUsername(std::string_view name) {
   return true;
 }
 
-std::string lowerAscii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
-}
-
 proto::HttpResponse unauthorized(std::string_view message) {
   return jsonError(401, "unauthorized", message).header("WWW-Authenticate", "Bearer");
 }
@@ -113,7 +105,7 @@ void AccountApi::registerUser(const proto::HttpRequest& request, const HttpRespo
     return responder.respond(jsonError(400, "invalid_nickname", "nickname: a string of at most 64 bytes"));
   }
   // A taken name is refused before any hashing is spent on it.
-  store_.findCredentials(lowerAscii(*username), [=, this](store::StoreStatus status, const store::Credentials&) {
+  store_.findCredentials(store::usernameKey(*username), [=, this](store::StoreStatus status, const store::Credentials&) {
     if (status == store::StoreStatus::kOk) return responder.respond(jsonError(409, "conflict", "username is taken"));
     if (status == store::StoreStatus::kFailed) return responder.respond(storeUnavailable());
     auto hash = std::make_shared<std::string>();
@@ -139,7 +131,7 @@ void AccountApi::login(const proto::HttpRequest& request, const HttpResponder& r
   if (!username || !password) {
     return responder.respond(jsonError(400, "bad_request", "username and password must be strings"));
   }
-  const std::string key = lowerAscii(*username);
+  const std::string key = store::usernameKey(*username);
   const std::string ip = responder.peerAddress();
   if (const auto retry = throttle_.retryAfterSeconds(ip, key, loop_.nowMs())) {
     return responder.respond(jsonError(429, "rate_limited", "too many failed logins, retry later")

@@ -34,7 +34,7 @@ void Connection::operator delete(void* object) { pool().release(object); }
 Connection::Connection(Server& server, int fd)
     : server_(server),
       tcp_(server.loop(), fd, server.config().maxQueueBytes, this),
-      http_(std::make_unique<HttpPhase>(server.httpLimits())) {}
+      http_(std::make_unique<HttpPhase>(*this, server.httpLimits())) {}
 
 Connection::~Connection() = default;
 
@@ -92,7 +92,7 @@ void Connection::startRequest(const proto::HttpRequest& request) {
   http_->headOnly = request.method == "HEAD";
   http_->corsOrigin = server_.cors().allowedOrigin(request);
   http_->pending = std::make_shared<HttpResponder::State>(
-      HttpResponder::State{this, reactor::SocketAddress::ofPeer(tcp_.fd()).host()});
+      HttpResponder::State{http_.get(), reactor::SocketAddress::ofPeer(tcp_.fd()).host()});
   server_.router().handle(request, HttpResponder(http_->pending));
 }
 

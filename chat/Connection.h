@@ -26,8 +26,7 @@ class Connection final : public reactor::StreamHandler,
                          public reactor::TimerHandler,
                          public reactor::Deferred,
                          public WsSession,
-                         private proto::WsFrameSink,
-                         private HttpReplySink {
+                         private proto::WsFrameSink {
  public:
   Connection(Server& server, int fd);
   ~Connection() override;
@@ -67,8 +66,13 @@ class Connection final : public reactor::StreamHandler,
   };
 
   // The HTTP phase's state; freed at the upgrade, so a WebSocket carries none of it.
-  struct HttpPhase {
-    explicit HttpPhase(const proto::HttpLimits& limits) : parser(limits) {}
+  struct HttpPhase final : HttpReplySink {
+    HttpPhase(Connection& owner, const proto::HttpLimits& limits) : connection(owner), parser(limits) {}
+    // Here rather than on Connection, so a WebSocket carries no HTTP vtable.
+    void deliverHttpResponse(proto::HttpResponse response) override {
+      connection.deliverHttpResponse(std::move(response));
+    }
+    Connection& connection;
     proto::HttpParser parser;
     std::shared_ptr<HttpResponder::State> pending;  // the request being answered
     std::string held;  // bytes that came after it, parsed once it is answered
@@ -80,7 +84,7 @@ class Connection final : public reactor::StreamHandler,
 
   void parseHttp(std::span<uint8_t> bytes);
   void startRequest(const proto::HttpRequest& request);
-  void deliverHttpResponse(proto::HttpResponse response) override;
+  void deliverHttpResponse(proto::HttpResponse response);
   void respond(const proto::HttpResponse& response, bool keepAlive, bool headOnly = false);
   void upgrade(const proto::HttpRequest& request, std::span<uint8_t> rest);
   void onWebSocketData(std::span<uint8_t> bytes);

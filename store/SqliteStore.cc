@@ -8,13 +8,6 @@ namespace chatd::store {
 
 namespace {
 
-std::string lowerAscii(std::string text) {
-  for (char& c : text) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return text;
-}
-
 
 
 // The columns readUser() reads, followed by each caller's WHERE clause.
@@ -26,6 +19,14 @@ std::string lowerAscii(std::string text) {
 int64_t SqliteStore::nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+std::string usernameKey(std::string_view username) {
+  std::string key(username);
+  for (char& c : key) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return key;
 }
 
 std::unique_ptr<SqliteStore> SqliteStore::open(reactor::EventLoop& loop, const std::string& path, std::string& error) {
@@ -59,7 +60,7 @@ void SqliteStore::createUser(std::string username, std::string nickname, std::st
             "INSERT INTO users (username, username_key, nickname, password_hash, created_at) "
             "VALUES (?1, ?2, nullif(?3, ''), ?4, ?5)");
         if (!insert) return false;
-        const bool ok = insert->bind(1, username).bind(2, lowerAscii(username)).bind(3, nickname)
+        const bool ok = insert->bind(1, username).bind(2, usernameKey(username)).bind(3, nickname)
                             .bind(4, passwordHash).bind(5, created->user.createdAt).run();
         if (!ok) {
           const bool taken = sqlite3_extended_errcode(db.raw()) == SQLITE_CONSTRAINT_UNIQUE;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace chatd::store {
@@ -18,6 +19,10 @@ enum class StoreStatus {
   kConflict,  // a unique key is taken (a username)
   kFailed,    // the backend failed; say so, retry later
 };
+
+// The key usernames are unique under: the name lower-cased (ASCII), so that
+// "Ann" and "ann" are one account. findCredentials() looks names up by it.
+std::string usernameKey(std::string_view username);
 
 struct User {
   int64_t id = 0;
