@@ -10,10 +10,6 @@ namespace {
 
 using proto::jsonError;
 
-int64_t unixSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 bool isValidUsername(std::string_view name) {
   if (name.size() < 3 || name.size() > 32) return false;
   for (char c : name) {
@@ -29,6 +25,19 @@ proto::HttpResponse unauthorized(std::string_view message) {
 }
 
 }  // namespace
+
+int64_t unixSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::optional<std::string_view> bearerToken(const proto::HttpRequest& request) {
+  const auto header = request.header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!header || header->size() <= kBearer.size() || !proto::equalsIgnoreCase(header->substr(0, kBearer.size()), kBearer)) {
+    return std::nullopt;
+  }
+  return header->substr(kBearer.size());
+}
 
 std::optional<proto::JsonFields> jsonBody(const proto::HttpRequest& request, const HttpResponder& responder) {
   const auto type = request.header("content-type");
@@ -69,6 +78,8 @@ bool AccountApi::handle(const proto::HttpRequest& request, const HttpResponder& 
     if (method("POST")) registerUser(request, responder);
   } else if (path == "/api/v1/login") {
     if (method("POST")) login(request, responder);
+  } else if (path == "/api/v1/logout") {
+    if (method("POST")) logout(request, responder);
   } else if (path == "/api/v1/me") {
     if (method("GET")) {
       withUser(request, responder, [responder](const store::User& user) {
@@ -163,24 +174,63 @@ void AccountApi::login(const proto::HttpRequest& request, const HttpResponder& r
 
 void AccountApi::withUser(const proto::HttpRequest& request, const HttpResponder& responder,
                           std::function<void(const store::User&)> then) {
-  const auto header = request.header("authorization");
-  constexpr std::string_view kBearer = "Bearer ";
-  if (!header || header->size() <= kBearer.size() || !proto::equalsIgnoreCase(header->substr(0, kBearer.size()), kBearer)) {
-    return responder.respond(unauthorized("send Authorization: Bearer TOKEN"));
+  const auto token = bearerToken(request);
+  if (!token) return responder.respond(unauthorized("send Authorization: Bearer TOKEN"));
+  resolveToken(*token, [responder, then = std::move(then)](Resolved resolved) {
+    switch (resolved.outcome) {
+      case Resolved::Outcome::kOk: return then(resolved.user);
+      case Resolved::Outcome::kUnauthorized: return responder.respond(unauthorized(resolved.reason));
+      case Resolved::Outcome::kUnavailable: return responder.respond(storeUnavailable());
+    }
+  });
+}
+
+void AccountApi::resolveToken(std::string_view token, std::function<void(Resolved)> done) {
+  Resolved resolved;
+  const JwtError error = tokens_.authenticate(token, unixSeconds(), resolved.identity);
+  if (error != JwtError::kNone) {
+    resolved.reason = jwtErrorMessage(error);
+    return done(std::move(resolved));
   }
-  TokenService::Identity identity;
-  const JwtError error = tokens_.authenticate(header->substr(kBearer.size()), unixSeconds(), identity);
-  if (error != JwtError::kNone) return responder.respond(unauthorized(jwtErrorMessage(error)));
-  auto found = [responder, then = std::move(then)](store::StoreStatus status, const store::User& user) {
-    if (status == store::StoreStatus::kNotFound) return responder.respond(unauthorized("the token's user does not exist"));
-    if (status != store::StoreStatus::kOk) return responder.respond(storeUnavailable());
-    then(user);
+  const std::optional<int64_t> userId = resolved.identity.userId;
+  const std::string subject = resolved.identity.subject;
+  const std::string name = resolved.identity.name;
+  auto found = [resolved = std::move(resolved), done = std::move(done)](store::StoreStatus status,
+                                                                        const store::User& user) mutable {
+    if (status == store::StoreStatus::kOk) {
+      resolved.outcome = Resolved::Outcome::kOk;
+      resolved.user = user;
+    } else if (status == store::StoreStatus::kNotFound) {
+      resolved.reason = "the token's user does not exist";
+    } else {
+      resolved.outcome = Resolved::Outcome::kUnavailable;
+      resolved.reason = "the store is unavailable";
+    }
+    done(std::move(resolved));
   };
-  if (identity.userId) {
-    store_.findUser(*identity.userId, std::move(found));
+  if (userId) {
+    store_.findUser(*userId, std::move(found));
   } else {
-    store_.findOrCreateExternalUser(identity.subject, identity.name, std::move(found));
+    store_.findOrCreateExternalUser(subject, name, std::move(found));
   }
+}
+
+void AccountApi::logout(const proto::HttpRequest& request, const HttpResponder& responder) {
+  const auto token = bearerToken(request);
+  if (!token) return responder.respond(unauthorized("send Authorization: Bearer TOKEN"));
+  TokenService::Identity identity;
+  const JwtError error = tokens_.authenticate(*token, unixSeconds(), identity);
+  if (error != JwtError::kNone) return responder.respond(unauthorized(jwtErrorMessage(error)));
+  // Answered once durable: a logout must hold across a restart.
+  store_.revokeToken(identity.revocationKey, identity.expiresAt,
+                     [this, responder, identity](store::StoreStatus status, bool) {
+                       if (status != store::StoreStatus::kOk) return responder.respond(storeUnavailable());
+                       tokens_.revoke(identity.revocationKey, identity.expiresAt, unixSeconds());
+                       if (logoutListener_) logoutListener_(identity.revocationKey);
+                       proto::HttpResponse response;
+                       response.status = 204;
+                       responder.respond(std::move(response));
+                     });
 }
 
 }  // namespace chatd::chat

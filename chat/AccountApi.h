@@ -2,6 +2,8 @@
 //   POST /api/v1/register {username, password, nickname?} -> 201 {user, token, expires_at}
 //   POST /api/v1/login    {username, password}            -> 200 {user, token, expires_at}
 //   GET  /api/v1/me       (Authorization: Bearer TOKEN)     -> 200 {user}
+//   POST /api/v1/logout   (Authorization: Bearer TOKEN)     -> 204; that token is
+//        refused from then on (also after a restart) until it would have expired
 // Passwords are hashed and checked on the worker pool, never on the loop;
 // failed logins are throttled per client address and per username (429).
 // Borrows everything it uses; the Server owns them.
@@ -24,7 +26,7 @@ namespace chatd::chat {
 
 class AccountApi {
  public:
-  AccountApi(reactor::EventLoop& loop, store::Store& store, reactor::WorkerPool& workers, const TokenService& tokens,
+  AccountApi(reactor::EventLoop& loop, store::Store& store, reactor::WorkerPool& workers, TokenService& tokens,
              const Argon2Params& argon2)
       : loop_(loop), store_(store), workers_(workers), tokens_(tokens), argon2_(argon2) {}
 
@@ -36,17 +38,36 @@ class AccountApi {
   void withUser(const proto::HttpRequest& request, const HttpResponder& responder,
                 std::function<void(const store::User&)> then);
 
+  // What a presented token resolves to.
+  struct Resolved {
+    enum class Outcome { kOk, kUnauthorized, kUnavailable } outcome = Outcome::kUnauthorized;
+    std::string reason;  // why not, for the client
+    store::User user;
+    TokenService::Identity identity;
+  };
+  // Verifies `token` and finds (or, for an app backend's subject, creates)
+  // its user. For the HTTP API and the WebSocket alike.
+  void resolveToken(std::string_view token, std::function<void(Resolved)> done);
+
+  // Called with the revocation key of every token logged out, so that the
+  // sessions opened with it can be closed.
+  void setLogoutListener(std::function<void(const std::string& revocationKey)> listener) {
+    logoutListener_ = std::move(listener);
+  }
+
  private:
   void registerUser(const proto::HttpRequest& request, const HttpResponder& responder);
   void login(const proto::HttpRequest& request, const HttpResponder& responder);
   void answerWithToken(int status, const store::User& user, const HttpResponder& responder) const;
+  void logout(const proto::HttpRequest& request, const HttpResponder& responder);
 
   reactor::EventLoop& loop_;
   store::Store& store_;
   reactor::WorkerPool& workers_;
-  const TokenService& tokens_;
+  TokenService& tokens_;
   Argon2Params argon2_;
   LoginThrottle throttle_;
+  std::function<void(const std::string&)> logoutListener_;
 };
 
 // The JSON body of a POST, or nullopt after answering 415 or 400 (why there is none).
@@ -56,5 +77,10 @@ proto::HttpResponse storeUnavailable();
 
 // {"id":..,"username":..,"nickname":..|null,"created_at":..}
 std::string userJson(const store::User& user);
+
+// The token of an `Authorization: Bearer TOKEN` header; nullopt when absent.
+std::optional<std::string_view> bearerToken(const proto::HttpRequest& request);
+// Unix seconds, now.
+int64_t unixSeconds();
 
 }  // namespace chatd::chat

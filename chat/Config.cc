@@ -30,6 +30,15 @@ bool parseSeconds(const std::string& text, uint64_t& outMs) {
   return outMs > 0;
 }
 
+// A positive decimal ("20", "0.5"); `allowZero` admits 0 too.
+bool parseRate(const std::string& text, double& out, bool allowZero) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || *end != '\0' || !std::isfinite(value) || value < 0 || value > 1e9) return false;
+  out = value;
+  return allowZero || value > 0;
+}
+
 ParsedCommandLine fail(std::string message) {
   ParsedCommandLine result;
   result.exitCode = 2;
@@ -62,6 +71,11 @@ std::string usageText() {
          "                            repeat, or separate with commas (default: none)\n"
          "  --max-body BYTES          largest HTTP request body (default 1048576)\n"
          "  --argon2-memory KIB       memory per password hash (default 65536)\n"
+         "  --max-content BYTES       largest chat message content, UTF-8 bytes (default 4096)\n"
+         "  --rate N                  chat messages per second per session, sustained (default 20; 0: no limit)\n"
+         "  --burst N                 chat messages a session may send at once (default 40)\n"
+         "  --stall-timeout SECONDS   close a session that reads nothing this long while its queue is full\n"
+         "                            (default 30)\n"
          "  --echo PATH               serve a WebSocket echo endpoint at PATH (off by default)\n"
          "  --broadcast PATH          serve a WebSocket room broadcast at PATH?r=ROOM (off by default)\n"
          "  --log-level LEVEL         debug, info, warn or error (default info)\n"
@@ -133,6 +147,16 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       size_t kib = 0;
       if (!parseSize(value, kib) || kib < 8 || kib > 4 * 1024 * 1024) return fail("--argon2-memory wants 8 to 4194304 KiB");
       config.argon2MemoryKiB = static_cast<uint32_t>(kib);
+    } else if (flag == "--max-content") {
+      if (!parseSize(value, config.maxContentBytes) || config.maxContentBytes == 0 || config.maxContentBytes > 1024 * 1024) {
+        return fail("--max-content wants a byte count from 1 to 1048576");
+      }
+    } else if (flag == "--rate") {
+      if (!parseRate(value, config.ratePerSecond, true)) return fail("--rate wants a number of messages per second (0: no limit)");
+    } else if (flag == "--burst") {
+      if (!parseRate(value, config.rateBurst, false) || config.rateBurst < 1) return fail("--burst wants a number of at least 1");
+    } else if (flag == "--stall-timeout") {
+      if (!parseSeconds(value, config.stallTimeoutMs)) return fail("--stall-timeout wants a positive number of seconds");
     } else if (flag == "--echo" || flag == "--broadcast") {
       if (value.empty() || value[0] != '/') return fail(flag + " wants a path starting with '/'");
       (flag == "--echo" ? config.echoPath : config.broadcastPath) = value;

@@ -26,8 +26,13 @@ struct Config {
   std::string jwtPublicKeyFile;   // PEM; empty: no RS256/ES256 tokens accepted
   int64_t tokenTtlSeconds = 86'400;
   size_t maxBodyBytes = 1024 * 1024;
-  std::vector<std::string> allowedOrigins;  // CORS and (later) WebSocket Origin check
+  std::vector<std::string> allowedOrigins;  // CORS and the WebSocket Origin check
   uint32_t argon2MemoryKiB = 64 * 1024;
+  // The chat protocol (GET /ws).
+  size_t maxContentBytes = 4096;   // a message's content, UTF-8 bytes
+  double ratePerSecond = 20;       // each session's token bucket; 0 = no limit
+  double rateBurst = 40;
+  uint64_t stallTimeoutMs = 30'000;  // a session that reads nothing this long past its queue limit is closed
   std::string echoPath;       // empty: no echo endpoint
   std::string broadcastPath;  // empty: no broadcast endpoint
   reactor::LogLevel logLevel = reactor::LogLevel::kInfo;

@@ -123,6 +123,10 @@ void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> r
   if (!endpoint) return respond(proto::jsonError(404, "not_found", "no WebSocket endpoint at this path"), false);
   const proto::WsHandshakeResult handshake = proto::evaluateWsHandshake(request, {});
   if (!handshake.accepted) return respond(handshake.response, false);
+  if (server_.cors().refusesWebSocket(request)) {
+    return respond(proto::jsonError(403, "forbidden", "this Origin may not open a WebSocket here"), false);
+  }
+  if (auto refusal = endpoint->admit(request)) return respond(*refusal, false);
 
   tcp_.sendUnbounded(blockOf(proto::serializeResponse(handshake.response, true)));
   http_.reset();
@@ -157,6 +161,7 @@ void Connection::onStreamDrained() {
     readingPaused_ = false;
     tcp_.resumeReading();
   }
+  if (phase_ == Phase::kWebSocket) endpoint_->onDrained(*this);
 }
 
 void Connection::onWsMessage(WsOpcode opcode, std::span<const uint8_t> payload, bool) {
@@ -204,6 +209,10 @@ void Connection::reply(WsOpcode opcode, std::span<const uint8_t> payload) {
 reactor::OutputQueue::PushResult Connection::sendShared(const reactor::BlockRef& frame) {
   if (phase_ != Phase::kWebSocket) return reactor::OutputQueue::PushResult::kRefused;
   return tcp_.send(frame);
+}
+
+void Connection::sendSharedUnbounded(const reactor::BlockRef& frame) {
+  if (phase_ == Phase::kWebSocket) tcp_.sendUnbounded(frame);
 }
 
 void Connection::close(uint16_t code, std::string_view reason) {

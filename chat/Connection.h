@@ -40,6 +40,8 @@ class Connection final : public reactor::StreamHandler,
   // WsSession
   void reply(proto::WsOpcode opcode, std::span<const uint8_t> payload) override;
   reactor::OutputQueue::PushResult sendShared(const reactor::BlockRef& frame) override;
+  void sendSharedUnbounded(const reactor::BlockRef& frame) override;
+  size_t queuedBytes() const override { return tcp_.queuedBytes(); }
   void close(uint16_t code, std::string_view reason) override;
 
   // StreamHandler, TimerHandler

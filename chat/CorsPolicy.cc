@@ -14,6 +14,18 @@ bool CorsPolicy::allows(std::string_view origin) const {
   return false;
 }
 
+bool CorsPolicy::refusesWebSocket(const proto::HttpRequest& request) const {
+  if (allowed_.empty()) return false;
+  const auto origin = request.header("origin");
+  if (!origin || allows(*origin)) return false;
+  // Same origin: "scheme://" followed by exactly the Host the request was sent to.
+  const auto host = request.header("host");
+  const size_t scheme = origin->find("://");
+  const bool sameOrigin = host && scheme != std::string_view::npos &&
+                          proto::equalsIgnoreCase(origin->substr(scheme + 3), *host);
+  return !sameOrigin;
+}
+
 std::optional<std::string> CorsPolicy::allowedOrigin(const proto::HttpRequest& request) const {
   const auto origin = request.header("origin");
   if (!origin || !allows(*origin)) return std::nullopt;

@@ -196,6 +196,7 @@ const char* jwtErrorMessage(JwtError error) {
     case JwtError::kNotYetValid: return "token not yet valid";
     case JwtError::kMissingClaim: return "token lacks sub or exp";
     case JwtError::kTooLarge: return "token too large";
+    case JwtError::kRevoked: return "token revoked (logged out)";
   }
   return "unknown token error";
 }

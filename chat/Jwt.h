@@ -54,6 +54,7 @@ enum class JwtError {
   kNotYetValid,
   kMissingClaim,           // sub or exp absent (or sub empty)
   kTooLarge,
+  kRevoked,                // logged out (TokenService's revocation list)
 };
 
 // A short English reason, for logs and error responses. Never null.

@@ -15,18 +15,6 @@ using store::StoreStatus;
 constexpr size_t kMaxNameBytes = 64;
 constexpr size_t kMaxTopicBytes = 256;
 
-// A path id: 1 to 18 digits (no sign, no spaces, no overflow), above zero.
-std::optional<int64_t> parseId(std::string_view text) {
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  int64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + (c - '0');
-  }
-  if (value <= 0) return std::nullopt;
-  return value;
-}
-
 bool consumePrefix(std::string_view& text, std::string_view prefix) {
   if (text.substr(0, prefix.size()) != prefix) return false;
   text.remove_prefix(prefix.size());
@@ -76,6 +64,17 @@ std::string memberJson(const store::RoomMember& member) {
 }
 
 }  // namespace
+
+std::optional<int64_t> parseId(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  int64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  if (value <= 0) return std::nullopt;
+  return value;
+}
 
 std::string roomJson(const store::Room& room) {
   proto::JsonWriter w;

@@ -26,6 +26,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "chat/AccountApi.h"
@@ -72,6 +73,9 @@ class RoomApi {
   store::Store& store_;
   AccountApi& accounts_;
 };
+
+// A path or query id: 1 to 18 digits (no sign, no spaces, no overflow), above zero.
+std::optional<int64_t> parseId(std::string_view text);
 
 // {"id","name","kind","topic"|null,"created_at","role"|null,"unread"}
 std::string roomJson(const store::Room& room);

@@ -1,6 +1,7 @@
 #include "chat/Router.h"
 
 #include "chat/AccountApi.h"
+#include "chat/MessageApi.h"
 #include "chat/RoomApi.h"
 #include "proto/WsHandshake.h"
 
@@ -32,6 +33,7 @@ void Router::handle(const proto::HttpRequest& request, const HttpResponder& resp
                                    : proto::jsonError(503, "not_ready", "the store is not usable"));
   }
   if (accounts_ && accounts_->handle(request, responder)) return;
+  if (messages_ && messages_->handle(request, responder)) return;
   if (rooms_ && rooms_->handle(request, responder)) return;
   if (webSocketAt(path)) {
     // Not an upgrade, or not one llhttp recognised: say what is missing.

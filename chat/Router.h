@@ -17,6 +17,7 @@
 namespace chatd::chat {
 
 class AccountApi;
+class MessageApi;
 class RoomApi;
 
 class Router {
@@ -27,6 +28,7 @@ class Router {
   // None is owned; each is set once at start.
   void setAccountApi(AccountApi* api) { accounts_ = api; }
   void setRoomApi(RoomApi* api) { rooms_ = api; }
+  void setMessageApi(MessageApi* api) { messages_ = api; }
   void setReadiness(std::function<bool()> ready) { ready_ = std::move(ready); }
 
   // Does not own the endpoint.
@@ -43,6 +45,7 @@ class Router {
   std::vector<std::pair<std::string, WsEndpoint*>> webSockets_;
   AccountApi* accounts_ = nullptr;
   RoomApi* rooms_ = nullptr;
+  MessageApi* messages_ = nullptr;
   std::function<bool()> ready_;
 };
 

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "chat/Connection.h"
+#include "chat/AccountApi.h"
 #include "reactor/Log.h"
 #include "store/SqliteStore.h"
 
@@ -76,8 +77,29 @@ bool Server::openStore(std::string& error) {
   router_.setAccountApi(accounts_.get());
   rooms_ = std::make_unique<RoomApi>(*store_, *accounts_);
   router_.setRoomApi(rooms_.get());
+  if (!loadRevokedTokens(error)) return false;
+  hub_ = std::make_unique<Hub>(loop_, *store_, config_);
+  chat_ = std::make_unique<ChatEndpoint>(loop_, *hub_, *accounts_, *tokens_, config_);
+  router_.addWebSocket("/ws", chat_.get());
+  messages_ = std::make_unique<MessageApi>(loop_, *store_, *accounts_, *hub_, config_);
+  router_.setMessageApi(messages_.get());
+  accounts_->setLogoutListener([this](const std::string& key) { hub_->closeSessionsWithToken(key); });
   router_.setReadiness([this] { return store_->ready(); });
   return true;
+}
+
+bool Server::loadRevokedTokens(std::string& error) {
+  const int64_t now = unixSeconds();
+  bool loaded = false;
+  store_->revokedTokens(now, [&](store::StoreStatus status, const std::vector<store::RevokedToken>& revoked) {
+    if (status != store::StoreStatus::kOk) return;
+    for (const store::RevokedToken& token : revoked) tokens_->revoke(token.key, token.expiresAt, now);
+    loaded = true;
+  });
+  // Read before listening, so no logged-out token is let in meanwhile (the
+  // embedded store answers reads at once).
+  if (!loaded) error = "cannot read the revoked tokens from the store";
+  return loaded;
 }
 
 bool Server::start(std::string& error) {

@@ -12,9 +12,12 @@
 
 #include "chat/AccountApi.h"
 #include "chat/BroadcastEndpoint.h"
+#include "chat/ChatEndpoint.h"
 #include "chat/Config.h"
 #include "chat/CorsPolicy.h"
 #include "chat/EchoEndpoint.h"
+#include "chat/Hub.h"
+#include "chat/MessageApi.h"
 #include "chat/RoomApi.h"
 #include "chat/Router.h"
 #include "chat/TokenService.h"
@@ -43,6 +46,7 @@ class Server final : public reactor::TimerHandler {
   reactor::EventLoop& loop() { return loop_; }
   const Config& config() const { return config_; }
   const Router& router() const { return router_; }
+  const Hub* hub() const { return hub_.get(); }
   const CorsPolicy& cors() const { return cors_; }
   const proto::HttpLimits& httpLimits() const { return httpLimits_; }
   size_t connectionCount() const { return connectionCount_; }
@@ -59,6 +63,8 @@ class Server final : public reactor::TimerHandler {
   Config config_;
   proto::HttpLimits httpLimits_;
   bool openStore(std::string& error);
+  // Logouts survive restarts: the store's list goes into the TokenService.
+  bool loadRevokedTokens(std::string& error);
 
   CorsPolicy cors_;
   Router router_;
@@ -67,6 +73,9 @@ class Server final : public reactor::TimerHandler {
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<AccountApi> accounts_;
   std::unique_ptr<RoomApi> rooms_;
+  std::unique_ptr<Hub> hub_;
+  std::unique_ptr<ChatEndpoint> chat_;
+  std::unique_ptr<MessageApi> messages_;
   EchoEndpoint echo_;
   BroadcastEndpoint broadcast_;
   reactor::Acceptor acceptor_;

@@ -1,7 +1,8 @@
 // chatd's tokens: issues HS256 tokens for its own users (sub "user:ID"),
 // and turns a presented bearer token (its own, or one an app backend minted
-// with the shared secret or its key pair) into an identity.
-// Owns the signing secret and the verifier.
+// with the shared secret or its key pair) into an identity, refusing tokens
+// that were logged out. Owns the signing secret, the verifier and the
+// in-memory revocation list (the store keeps it across restarts).
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "chat/Jwt.h"
 #include "store/Store.h"
@@ -26,6 +28,8 @@ class TokenService {
     std::optional<int64_t> userId;  // set for tokens chatd issued
     std::string subject;            // the external subject otherwise
     std::string name;
+    int64_t expiresAt = 0;       // exp, unix seconds
+    std::string revocationKey;   // what revoke() takes for this token
   };
 
   // `secret` signs and verifies HS256; `publicKeyPem` (may be empty) verifies
@@ -35,6 +39,15 @@ class TokenService {
 
   Issued issue(const store::User& user, int64_t nowSeconds) const;
   JwtError authenticate(std::string_view token, int64_t nowSeconds, Identity& out) const;
+
+  // Refuses the token with `key` (Identity::revocationKey) until `expiresAt`,
+  // when it would be refused anyway. Forgets entries that have expired.
+  void revoke(const std::string& key, int64_t expiresAt, int64_t nowSeconds);
+  // The revocation key of a token: hex of the first 16 bytes of its SHA-256,
+  // so that any token (ours, with a jti, or an app backend's) can be revoked.
+  static std::string revocationKey(std::string_view token);
+  // The first 8 bytes of a revocation key, for sessions to remember cheaply.
+  static uint64_t shortKey(const std::string& revocationKey);
 
   // The secret in `dataDir`/jwt.secret, created (mode 0600) on first start.
   static std::optional<std::string> loadOrCreateSecret(const std::string& dataDir, std::string& error);
@@ -46,6 +59,7 @@ class TokenService {
   std::string secret_;
   std::unique_ptr<JwtVerifier> verifier_;
   int64_t ttlSeconds_;
+  std::unordered_map<std::string, int64_t> revoked_;  // key -> exp
 };
 
 }  // namespace chatd::chat

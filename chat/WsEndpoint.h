@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
 #include "proto/HttpRequest.h"
+#include "proto/HttpResponse.h"
 #include "proto/WsTypes.h"
 #include "reactor/Block.h"
 #include "reactor/OutputQueue.h"
@@ -23,6 +25,11 @@ class WsSession {
   // Queues a pre-built frame shared by many sessions (fan-out). kRefused: not
   // queued because this session's queue is full; the caller decides.
   virtual reactor::OutputQueue::PushResult sendShared(const reactor::BlockRef& frame) = 0;
+  // Queues a shared frame regardless of the limit, for rare events that must
+  // not be lost (the reading pause bounds replies; the caller bounds these).
+  virtual void sendSharedUnbounded(const reactor::BlockRef& frame) = 0;
+  // Bytes queued and not yet taken by the kernel.
+  virtual size_t queuedBytes() const = 0;
   // Starts the closing handshake with `code` (and a reason of <= 123 bytes).
   virtual void close(uint16_t code, std::string_view reason) = 0;
 
@@ -41,9 +48,14 @@ class WsSession {
 class WsEndpoint {
  public:
   virtual ~WsEndpoint() = default;
+  // Before the handshake is answered: a response to send instead of the 101
+  // (401 for a bad token), or nullopt to accept.
+  virtual std::optional<proto::HttpResponse> admit(const proto::HttpRequest&) { return std::nullopt; }
   // The handshake succeeded; `request` is the upgrade request (path, query, headers).
   virtual void onOpen(WsSession& session, const proto::HttpRequest& request) = 0;
   virtual void onMessage(WsSession& session, proto::WsOpcode opcode, std::span<const uint8_t> payload) = 0;
+  // The session's output queue went over its limit and has drained.
+  virtual void onDrained(WsSession&) {}
   // The session is gone (closed cleanly or not); it must not be used after this.
   virtual void onClose(WsSession& session) = 0;
 };

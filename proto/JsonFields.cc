@@ -5,7 +5,8 @@
 namespace chatd::proto {
 
 std::optional<JsonFields> JsonFields::parse(std::string_view body, std::string& error) {
-  simdjson::dom::parser parser;
+  // One parser per thread, reused: it keeps its buffers between calls.
+  thread_local simdjson::dom::parser parser;
   simdjson::dom::element root;
   if (auto failure = parser.parse(body.data(), body.size()).get(root)) {
     error = std::string("malformed JSON: ") + simdjson::error_message(failure);
@@ -33,7 +34,10 @@ std::optional<JsonFields> JsonFields::parse(std::string_view body, std::string& 
         field.number = value.get_bool().value() ? 1 : 0;
         break;
       case simdjson::dom::element_type::NULL_VALUE: field.type = Type::kNull; break;
-      case simdjson::dom::element_type::OBJECT: field.type = Type::kObject; break;
+      case simdjson::dom::element_type::OBJECT:
+        field.type = Type::kObject;
+        field.text = simdjson::minify(value);
+        break;
       case simdjson::dom::element_type::ARRAY: field.type = Type::kArray; break;
       default: field.type = Type::kNumber; break;  // doubles, and integers beyond int64
     }
@@ -66,6 +70,18 @@ std::optional<int64_t> JsonFields::integer(std::string_view name) const {
 std::optional<bool> JsonFields::boolean(std::string_view name) const {
   const Field* f = find(name, Type::kBool);
   return f ? std::optional<bool>(f->number != 0) : std::nullopt;
+}
+
+std::optional<std::string> JsonFields::object(std::string_view name) const {
+  const Field* f = find(name, Type::kObject);
+  return f ? std::optional<std::string>(f->text) : std::nullopt;
+}
+
+std::vector<std::string> JsonFields::names() const {
+  std::vector<std::string> out;
+  out.reserve(fields_.size());
+  for (const auto& [name, field] : fields_) out.push_back(name);
+  return out;
 }
 
 }  // namespace chatd::proto

@@ -1,7 +1,8 @@
-// Reads a JSON request body whose fields are scalars (the HTTP API's
-// register/login/room bodies) with simdjson: the top-level object's fields,
-// typed, with clear errors for the 400 the API answers. Nested objects and
-// arrays are recorded as such, not descended into.
+// Reads a JSON object whose fields are scalars (the HTTP API's bodies, the
+// chat protocol's messages) with simdjson: the top-level object's fields,
+// typed, with clear errors for the 400 the API answers. Arrays are recorded
+// as such, not descended into; a nested object is kept as its JSON text, for
+// the caller to parse again (object()).
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace chatd::proto {
 
@@ -25,11 +27,15 @@ class JsonFields {
   std::optional<std::string> string(std::string_view name) const;
   std::optional<int64_t> integer(std::string_view name) const;
   std::optional<bool> boolean(std::string_view name) const;
+  // A nested object's JSON text (minified).
+  std::optional<std::string> object(std::string_view name) const;
+  // Every field's name, in no particular order.
+  std::vector<std::string> names() const;
 
  private:
   struct Field {
     Type type;
-    std::string text;  // kString
+    std::string text;  // kString; kObject: its JSON text
     int64_t number = 0;  // kInteger, kBool
   };
   const Field* find(std::string_view name, Type type) const;

@@ -33,6 +33,7 @@ class SqliteStatement {
   bool run();
   void reset();
 
+  int columnCount() const { return sqlite3_column_count(statement_); }
   int64_t columnInt(int column) const { return sqlite3_column_int64(statement_, column); }
   std::string columnText(int column) const;
   bool columnIsNull(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }

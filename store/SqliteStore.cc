@@ -118,6 +118,48 @@ void SqliteStore::findOrCreateExternalUser(std::string subject, std::string name
       });
 }
 
+void SqliteStore::setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) {
+  enqueueWrite<bool>(
+      [=](SqliteDatabase& db, bool& updated) {
+        SqliteStatement* update = db.prepare("UPDATE users SET last_seen = ?2 WHERE id = ?1");
+        if (!update || !update->bind(1, userId).bind(2, atMs).run()) return StoreStatus::kFailed;
+        updated = db.changes() > 0;
+        return updated ? StoreStatus::kOk : StoreStatus::kNotFound;
+      },
+      std::move(done));
+}
+
+void SqliteStore::revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) {
+  enqueueWrite<bool>(
+      [=](SqliteDatabase& db, bool& stored) {
+        // A second logout with the same token keeps the first row.
+        SqliteStatement* insert =
+            db.prepare("INSERT OR IGNORE INTO revoked_tokens (token_id, expires_at) VALUES (?1, ?2)");
+        stored = insert && insert->bind(1, key).bind(2, expiresAt).run();
+        return stored ? StoreStatus::kOk : StoreStatus::kFailed;
+      },
+      std::move(done));
+}
+
+void SqliteStore::revokedTokens(int64_t nowSeconds, Callback<std::vector<RevokedToken>> done) {
+  // Answered at once (chatd reads it before it listens); the expired ones
+  // are forgotten by a write queued behind it.
+  std::vector<RevokedToken> live;
+  SqliteStatement* select = db_->prepare(
+      "SELECT token_id, expires_at FROM revoked_tokens WHERE expires_at > ?1 ORDER BY expires_at, token_id");
+  auto fromRow = [](const SqliteStatement& s) { return RevokedToken{s.columnText(0), s.columnInt(1)}; };
+  const StoreStatus status = select ? readAll(select->bind(1, nowSeconds), fromRow, live) : StoreStatus::kFailed;
+  if (status != StoreStatus::kOk) live.clear();
+  enqueueWrite<bool>(
+      [=](SqliteDatabase& db, bool& purged) {
+        SqliteStatement* purge = db.prepare("DELETE FROM revoked_tokens WHERE expires_at <= ?1");
+        purged = purge && purge->bind(1, nowSeconds).run();
+        return purged ? StoreStatus::kOk : StoreStatus::kFailed;
+      },
+      [](StoreStatus, bool) {});
+  done(status, std::move(live));
+}
+
 bool SqliteStore::ready() {
   SqliteStatement* probe = db_->prepare("SELECT 1 FROM rooms LIMIT 1");
   int found = 0;

@@ -23,6 +23,11 @@ class SqliteStore final : public Store {
   void findCredentials(std::string usernameKey, Callback<Credentials> done) override;
   void findUser(int64_t id, Callback<User> done) override;
   void findOrCreateExternalUser(std::string subject, std::string name, Callback<User> done) override;
+  void setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) override;
+  // revokedTokens() answers at once from what is committed, and queues a
+  // write that forgets the expired ones.
+  void revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) override;
+  void revokedTokens(int64_t nowSeconds, Callback<std::vector<RevokedToken>> done) override;
   bool ready() override;
 
   // Rooms: store/SqliteStoreRooms.cc.
@@ -37,12 +42,20 @@ class SqliteStore final : public Store {
   void listMembers(int64_t roomId, Callback<std::vector<RoomMember>> done) override;
   void openDirectRoom(int64_t userId, int64_t otherId, Callback<DirectRoom> done) override;
 
-  // Messages: store/SqliteStoreMessages.cc.
+  // Messages: store/SqliteStoreMessages.cc. Pages and findMessage() fill in
+  // reactions with one extra query each; appendMessage() never does, not even
+  // for a duplicate (the ack needs only id and seq): use findMessage().
+  // editMessage() answers the message with its reactions.
   void appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
                      Callback<AppendResult> done) override;
   void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<std::vector<Message>> done) override;
   void messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<std::vector<Message>> done) override;
   void markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) override;
+  void findMessage(int64_t roomId, int64_t messageId, Callback<Message> done) override;
+  void editMessage(int64_t roomId, int64_t messageId, std::string content, Callback<Message> done) override;
+  void deleteMessage(int64_t roomId, int64_t messageId, Callback<Message> done) override;
+  void toggleReaction(int64_t roomId, int64_t messageId, int64_t userId, std::string emoji,
+                      Callback<ReactionChange> done) override;
 
   // The store's own connection, for tests that watch its commits
   // (sqlite3_commit_hook); nothing may write through it.

@@ -1,11 +1,17 @@
 // SqliteStore's messages: per-room sequence numbers, idempotent sends, history
-// pages and read marks. Reads answer at once; writes go through GroupCommit
-// and answer after their COMMIT.
+// pages, read marks, edits, deletes and reactions. Reads answer at once;
+// writes go through GroupCommit and answer after their COMMIT.
 //
 // Indexes: UNIQUE (room_id, seq) on messages is the index both history queries
 // walk (room_id = ? AND seq > / < ?, in seq order), and the partial unique
-// index on (sender_id, client_id) finds a resent message; no other is needed.
+// index on (sender_id, client_id) finds a resent message. The primary key of
+// reactions starts with message_id, so a page's reactions are found by joining
+// its seq range to them, and a message's by a prefix of that key; no other
+// index is needed.
 #include <algorithm>
+#include <span>
+#include <utility>
+#include <vector>
 
 #include "store/SqliteStore.h"
 
@@ -15,30 +21,83 @@ namespace {
 
 constexpr int kMaxPage = 1000;
 
-// The columns messageFromRow() reads, followed by each caller's WHERE clause.
-#define CHATD_SELECT_MESSAGE                                                                       \
-  "SELECT id, room_id, seq, sender_id, kind, content, coalesce(client_id, ''), created_at, "      \
-  "coalesce(edited_at, 0), deleted FROM messages "
+// The columns messageFromRow() reads: after SELECT (CHATD_SELECT_MESSAGE,
+// followed by each caller's WHERE clause) or RETURNING.
+#define CHATD_MESSAGE_COLUMNS \
+  "id, room_id, seq, sender_id, kind, content, coalesce(client_id, ''), created_at, coalesce(edited_at, 0), deleted "
+// A SELECT also names the sender (RETURNING cannot read another table).
+#define CHATD_SELECT_MESSAGE                                                                                \
+  "SELECT " CHATD_MESSAGE_COLUMNS ", (SELECT username FROM users WHERE id = sender_id), "                  \
+  "coalesce((SELECT nickname FROM users WHERE id = sender_id), '') FROM messages "
 
 Message messageFromRow(const SqliteStatement& s) {
-  return Message{s.columnInt(0),  s.columnInt(1),  s.columnInt(2), s.columnInt(3), s.columnText(4),
-                 s.columnText(5), s.columnText(6), s.columnInt(7), s.columnInt(8), s.columnInt(9) != 0};
+  Message m;
+  m.id = s.columnInt(0);
+  m.roomId = s.columnInt(1);
+  m.seq = s.columnInt(2);
+  m.senderId = s.columnInt(3);
+  m.kind = s.columnText(4);
+  m.content = s.columnText(5);
+  m.clientId = s.columnText(6);
+  m.createdAt = s.columnInt(7);
+  m.editedAt = s.columnInt(8);
+  m.deleted = s.columnInt(9) != 0;
+  if (s.columnCount() > 10) {
+    m.senderUsername = s.columnText(10);
+    m.senderNickname = s.columnText(11);
+  }
+  return m;
 }
 
 int64_t firstColumn(const SqliteStatement& s) { return s.columnInt(0); }
 
-// Answers `done` with the rows of `select`, bound to (room, seq, limit), in
-// ascending seq order.
-void answerPage(SqliteStatement* select, int64_t roomId, int64_t seq, int limit, bool descending,
+// One message of one room, deleted or not; its reactions are not filled in.
+StoreStatus readMessage(SqliteDatabase& db, int64_t roomId, int64_t messageId, Message& out) {
+  SqliteStatement* select = db.prepare(CHATD_SELECT_MESSAGE "WHERE id = ?1 AND room_id = ?2");
+  return select ? readOne(select->bind(1, messageId).bind(2, roomId), messageFromRow, out) : StoreStatus::kFailed;
+}
+
+// Fills in the reactions of `messages`, all of room `roomId` in ascending seq
+// order, with one query over their seq range: counts grouped by (seq, emoji),
+// in that order, merged in one walk.
+StoreStatus fillReactions(SqliteDatabase& db, int64_t roomId, std::span<Message> messages) {
+  if (messages.empty()) return StoreStatus::kOk;
+  struct Row {
+    int64_t seq;
+    ReactionCount reaction;
+  };
+  SqliteStatement* select = db.prepare(
+      "SELECT m.seq, r.emoji, count(*) FROM messages m JOIN reactions r ON r.message_id = m.id "
+      "WHERE m.room_id = ?1 AND m.seq BETWEEN ?2 AND ?3 GROUP BY m.seq, r.emoji ORDER BY m.seq, r.emoji");
+  if (!select) return StoreStatus::kFailed;
+  std::vector<Row> rows;
+  auto fromRow = [](const SqliteStatement& s) { return Row{s.columnInt(0), {s.columnText(1), s.columnInt(2)}}; };
+  const StoreStatus status =
+      readAll(select->bind(1, roomId).bind(2, messages.front().seq).bind(3, messages.back().seq), fromRow, rows);
+  if (status != StoreStatus::kOk) return status;
+  auto message = messages.begin();
+  for (Row& row : rows) {
+    while (message != messages.end() && message->seq < row.seq) ++message;
+    if (message == messages.end()) break;
+    if (message->seq == row.seq) message->reactions.push_back(std::move(row.reaction));
+  }
+  return StoreStatus::kOk;
+}
+
+// Answers `done` with the rows of `sql`, bound to (room, seq, limit), in
+// ascending seq order, reactions filled in.
+void answerPage(SqliteDatabase& db, const char* sql, int64_t roomId, int64_t seq, int limit, bool descending,
                 Store::Callback<std::vector<Message>> done) {
   std::vector<Message> page;
+  SqliteStatement* select = db.prepare(sql);
   StoreStatus status = StoreStatus::kFailed;
   if (select) {
     status = readAll(select->bind(1, roomId).bind(2, seq).bind(3, std::clamp(limit, 1, kMaxPage)), messageFromRow,
                      page);
   }
-  if (status != StoreStatus::kOk) page.clear();
   if (descending) std::reverse(page.begin(), page.end());
+  if (status == StoreStatus::kOk) status = fillReactions(db, roomId, page);
+  if (status != StoreStatus::kOk) page.clear();
   done(status, std::move(page));
 }
 
@@ -86,13 +145,13 @@ void SqliteStore::appendMessage(int64_t roomId, int64_t senderId, std::string co
 }
 
 void SqliteStore::messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<std::vector<Message>> done) {
-  answerPage(db_->prepare(CHATD_SELECT_MESSAGE "WHERE room_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"), roomId,
-             afterSeq, limit, false, std::move(done));
+  answerPage(*db_, CHATD_SELECT_MESSAGE "WHERE room_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3", roomId, afterSeq,
+             limit, false, std::move(done));
 }
 
 void SqliteStore::messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<std::vector<Message>> done) {
   // Walked downwards from beforeSeq so that LIMIT keeps the nearest ones.
-  answerPage(db_->prepare(CHATD_SELECT_MESSAGE "WHERE room_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3"), roomId,
+  answerPage(*db_, CHATD_SELECT_MESSAGE "WHERE room_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3", roomId,
              beforeSeq, limit, true, std::move(done));
 }
 
@@ -105,6 +164,69 @@ void SqliteStore::markRead(int64_t roomId, int64_t userId, int64_t seq, Callback
             "WHERE room_id = ?1 AND user_id = ?2 RETURNING last_read_seq");
         return update ? readOne(update->bind(1, roomId).bind(2, userId).bind(3, seq), firstColumn, stored)
                       : StoreStatus::kFailed;
+      },
+      std::move(done));
+}
+
+
+void SqliteStore::findMessage(int64_t roomId, int64_t messageId, Callback<Message> done) {
+  Message found;
+  StoreStatus status = readMessage(*db_, roomId, messageId, found);
+  if (status == StoreStatus::kOk) status = fillReactions(*db_, roomId, std::span(&found, 1));
+  done(status, std::move(found));
+}
+
+void SqliteStore::editMessage(int64_t roomId, int64_t messageId, std::string content, Callback<Message> done) {
+  enqueueWrite<Message>(
+      [=](SqliteDatabase& db, Message& out) {
+        SqliteStatement* update = db.prepare(
+            "UPDATE messages SET content = ?3, edited_at = ?4 WHERE id = ?1 AND room_id = ?2 AND deleted = 0 "
+            "RETURNING " CHATD_MESSAGE_COLUMNS);
+        if (!update) return StoreStatus::kFailed;
+        const StoreStatus updated =
+            readOne(update->bind(1, messageId).bind(2, roomId).bind(3, content).bind(4, nowMs()), messageFromRow, out);
+        return updated == StoreStatus::kOk ? fillReactions(db, roomId, std::span(&out, 1)) : updated;
+      },
+      std::move(done));
+}
+
+void SqliteStore::deleteMessage(int64_t roomId, int64_t messageId, Callback<Message> done) {
+  enqueueWrite<Message>(
+      [=](SqliteDatabase& db, Message& out) {
+        SqliteStatement* update = db.prepare(
+            "UPDATE messages SET deleted = 1, content = '' WHERE id = ?1 AND room_id = ?2 AND deleted = 0 "
+            "RETURNING " CHATD_MESSAGE_COLUMNS);
+        if (!update) return StoreStatus::kFailed;
+        const StoreStatus updated = readOne(update->bind(1, messageId).bind(2, roomId), messageFromRow, out);
+        if (updated != StoreStatus::kOk) return updated;
+        SqliteStatement* unreact = db.prepare("DELETE FROM reactions WHERE message_id = ?1");
+        return unreact && unreact->bind(1, messageId).run() ? StoreStatus::kOk : StoreStatus::kFailed;
+      },
+      std::move(done));
+}
+
+void SqliteStore::toggleReaction(int64_t roomId, int64_t messageId, int64_t userId, std::string emoji,
+                                 Callback<ReactionChange> done) {
+  enqueueWrite<ReactionChange>(
+      [=](SqliteDatabase& db, ReactionChange& out) {
+        const StoreStatus found = readMessage(db, roomId, messageId, out.message);
+        if (found != StoreStatus::kOk) return found;
+        if (out.message.deleted) return StoreStatus::kNotFound;
+        SqliteStatement* remove =
+            db.prepare("DELETE FROM reactions WHERE message_id = ?1 AND user_id = ?2 AND emoji = ?3");
+        if (!remove || !remove->bind(1, messageId).bind(2, userId).bind(3, emoji).run()) return StoreStatus::kFailed;
+        out.added = db.changes() == 0;
+        if (out.added) {
+          SqliteStatement* insert = db.prepare(
+              "INSERT INTO reactions (message_id, user_id, emoji, created_at) VALUES (?1, ?2, ?3, ?4)");
+          if (!insert) return StoreStatus::kFailed;
+          // A user who does not exist fails the foreign key: kNotFound.
+          if (!insert->bind(1, messageId).bind(2, userId).bind(3, emoji).bind(4, nowMs()).run()) {
+            return failureStatus(db);
+          }
+        }
+        SqliteStatement* count = db.prepare("SELECT count(*) FROM reactions WHERE message_id = ?1 AND emoji = ?2");
+        return count ? readOne(count->bind(1, messageId).bind(2, emoji), firstColumn, out.count) : StoreStatus::kFailed;
       },
       std::move(done));
 }

@@ -56,6 +56,12 @@ struct DirectRoom {
   bool created = false;
 };
 
+// How many users put one emoji on a message.
+struct ReactionCount {
+  std::string emoji;
+  int64_t count = 0;
+};
+
 // One stored message. `seq` numbers a room's messages 1, 2, 3, ... in commit
 // order, with no gaps: the order of a room is total, and a client that has
 // seen seq n asks for what comes after n.
@@ -69,7 +75,25 @@ struct Message {
   std::string clientId;  // the sender's idempotency key; empty when none was given
   int64_t createdAt = 0;
   int64_t editedAt = 0;  // 0 = never edited
-  bool deleted = false;
+  bool deleted = false;  // a deleted message keeps its seq; its content is emptied
+  std::vector<ReactionCount> reactions;  // by emoji (byte order); empty when none
+  // The sender's username and nickname, filled in by reads (history pages,
+  // findMessage) so that a page names its authors without more lookups.
+  std::string senderUsername;
+  std::string senderNickname;
+};
+
+// What toggleReaction() did.
+struct ReactionChange {
+  Message message;       // the message reacted to (reactions not filled in)
+  bool added = false;    // false: the user's reaction was there and is now removed
+  int64_t count = 0;     // how many users now have this emoji on the message
+};
+
+// A logged-out token, refused until it would have expired anyway.
+struct RevokedToken {
+  std::string key;        // TokenService's revocation key for the token
+  int64_t expiresAt = 0;  // unix seconds
 };
 
 // What appendMessage() stored, or the message a resend found instead.
@@ -143,6 +167,28 @@ class Store {
   // Moves `userId`'s read mark to `seq`, capped at the room's last seq and
   // never backwards; answers the stored mark. kNotFound for a non-member.
   virtual void markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) = 0;
+
+  // One message of a room (deleted ones too), reactions filled in;
+  // kNotFound when the room has no message with that id.
+  virtual void findMessage(int64_t roomId, int64_t messageId, Callback<Message> done) = 0;
+  // Replaces the content and sets editedAt; answers the updated message.
+  // kNotFound when there is no such message in the room or it is deleted.
+  virtual void editMessage(int64_t roomId, int64_t messageId, std::string content, Callback<Message> done) = 0;
+  // Marks the message deleted and empties its content (its seq stays, so
+  // nobody sees a gap); its reactions go. kNotFound as for editMessage.
+  virtual void deleteMessage(int64_t roomId, int64_t messageId, Callback<Message> done) = 0;
+  // Adds `userId`'s `emoji` to the message, or removes it when already there.
+  // kNotFound as for editMessage.
+  virtual void toggleReaction(int64_t roomId, int64_t messageId, int64_t userId, std::string emoji,
+                              Callback<ReactionChange> done) = 0;
+
+  // Presence: when the user was last connected (unix milliseconds).
+  virtual void setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) = 0;
+
+  // Logout. Stores a revoked token (idempotent); revokedTokens() answers the
+  // ones that have not expired by `nowSeconds` and forgets the others.
+  virtual void revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) = 0;
+  virtual void revokedTokens(int64_t nowSeconds, Callback<std::vector<RevokedToken>> done) = 0;
 
   // Whether the backend can serve requests now (GET /readyz).
   virtual bool ready() = 0;

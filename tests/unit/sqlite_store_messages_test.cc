@@ -3,12 +3,22 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/unit/store_test_fixture.h"
 
 namespace chatd::store {
 namespace {
+
+// A message's reactions as (emoji, count) pairs, for comparing and printing.
+using Counts = std::vector<std::pair<std::string, int64_t>>;
+
+Counts counts(const Message& m) {
+  Counts out;
+  for (const ReactionCount& r : m.reactions) out.emplace_back(r.emoji, r.count);
+  return out;
+}
 
 int countCommits(void* counter) {
   ++*static_cast<int*>(counter);
@@ -55,6 +65,26 @@ class SqliteStoreMessages : public StoreTest {
   }
   Room seenBy(int64_t user) {
     return await<Room>([&](auto done) { store_->findRoom(room_, user, done); });
+  }
+  Message find(int64_t id, StoreStatus expected = StoreStatus::kOk, int64_t room = 0) {
+    return await<Message>([&](auto done) { store_->findMessage(room ? room : room_, id, done); }, expected);
+  }
+  Message edit(int64_t id, std::string content, StoreStatus expected = StoreStatus::kOk, int64_t room = 0) {
+    return await<Message>([&](auto done) { store_->editMessage(room ? room : room_, id, content, done); }, expected);
+  }
+  Message remove(int64_t id, StoreStatus expected = StoreStatus::kOk, int64_t room = 0) {
+    return await<Message>([&](auto done) { store_->deleteMessage(room ? room : room_, id, done); }, expected);
+  }
+  ReactionChange react(int64_t id, int64_t user, std::string emoji, StoreStatus expected = StoreStatus::kOk,
+                       int64_t room = 0) {
+    return await<ReactionChange>(
+        [&](auto done) { store_->toggleReaction(room ? room : room_, id, user, emoji, done); }, expected);
+  }
+  std::vector<Message> pageAfter(int64_t seq, int limit) {
+    return await<std::vector<Message>>([&](auto done) { store_->messagesAfter(room_, seq, limit, done); });
+  }
+  std::vector<Message> pageBefore(int64_t seq, int limit) {
+    return await<std::vector<Message>>([&](auto done) { store_->messagesBefore(room_, seq, limit, done); });
   }
 
   int64_t room_ = 0;
@@ -233,6 +263,169 @@ TEST_F(SqliteStoreMessages, MarkReadIsCappedNeverGoesBackAndMovesUnread) {
   markRead(bob_, 1, StoreStatus::kNotFound);  // bob posts but never joined
   EXPECT_EQ(seenBy(bob_).lastReadSeq, 0);
   EXPECT_EQ(await<int64_t>([&](auto done) { store_->markRead(987654, ann_, 1, done); }, StoreStatus::kNotFound), 0);
+}
+
+// In UTF-8 byte order: U+2764 (E2 ..) < U+1F389 (F0 9F 8E ..) < U+1F44D (F0 9F 91 ..).
+constexpr const char* kHeart = "\u2764";
+constexpr const char* kParty = "\U0001F389";
+constexpr const char* kThumbsUp = "\U0001F44D";
+
+TEST_F(SqliteStoreMessages, AnEditReplacesTheContentAndSetsEditedAt) {
+  const Message original = append(room_, ann_, "first").message;
+  append(room_, bob_, "second");
+  const Message edited = edit(original.id, "first, fixed");
+  EXPECT_EQ(edited.id, original.id);
+  EXPECT_EQ(edited.seq, 1);
+  EXPECT_EQ(edited.senderId, ann_);
+  EXPECT_EQ(edited.content, "first, fixed");
+  EXPECT_EQ(edited.createdAt, original.createdAt);
+  EXPECT_GE(edited.editedAt, original.createdAt);
+  EXPECT_FALSE(edited.deleted);
+  const Message found = find(original.id);
+  EXPECT_EQ(found.content, "first, fixed");
+  EXPECT_EQ(found.editedAt, edited.editedAt);
+  const auto page = pageAfter(0, 10);
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].content, "first, fixed");
+  EXPECT_EQ(page[0].editedAt, edited.editedAt);
+  EXPECT_EQ(page[1].editedAt, 0);  // the other one never was
+  EXPECT_EQ(seenBy(ann_).lastSeq, 2);  // an edit uses no seq
+}
+
+TEST_F(SqliteStoreMessages, OnlyAStoredLiveMessageOfTheRoomCanBeEdited) {
+  const int64_t other = create("other", "public", bob_).id;
+  const Message m = append(room_, ann_, "mine").message;
+  edit(987654, "x", StoreStatus::kNotFound);
+  edit(m.id, "through the wrong room", StoreStatus::kNotFound, other);
+  edit(m.id, "x", StoreStatus::kNotFound, 987654);
+  EXPECT_EQ(find(m.id).content, "mine");
+  EXPECT_EQ(find(m.id).editedAt, 0);
+  remove(m.id);
+  edit(m.id, "back from the dead", StoreStatus::kNotFound);
+  EXPECT_EQ(find(m.id).content, "");
+  EXPECT_EQ(find(m.id).editedAt, 0);
+}
+
+TEST_F(SqliteStoreMessages, ADeleteEmptiesTheContentKeepsTheSeqAndDropsReactions) {
+  append(room_, ann_, "one");
+  const Message doomed = append(room_, bob_, "two").message;
+  append(room_, ann_, "three");
+  react(doomed.id, ann_, kThumbsUp);
+  react(doomed.id, bob_, kParty);
+  const Message deleted = remove(doomed.id);
+  EXPECT_EQ(deleted.id, doomed.id);
+  EXPECT_EQ(deleted.seq, 2);
+  EXPECT_TRUE(deleted.deleted);
+  EXPECT_EQ(deleted.content, "");
+  EXPECT_TRUE(deleted.reactions.empty());
+  const auto page = pageAfter(0, 10);
+  ASSERT_EQ(page.size(), 3u);  // no gap
+  EXPECT_EQ(page[1].seq, 2);
+  EXPECT_TRUE(page[1].deleted);
+  EXPECT_EQ(page[1].content, "");
+  EXPECT_EQ(page[1].senderId, bob_);
+  EXPECT_TRUE(page[1].reactions.empty());
+  EXPECT_FALSE(page[0].deleted);
+  EXPECT_EQ(page[2].content, "three");
+  // Still found, as deleted; no longer deletable or reactable.
+  const Message found = find(doomed.id);
+  EXPECT_TRUE(found.deleted);
+  EXPECT_TRUE(found.reactions.empty());
+  remove(doomed.id, StoreStatus::kNotFound);
+  react(doomed.id, ann_, kThumbsUp, StoreStatus::kNotFound);
+  EXPECT_TRUE(find(doomed.id).reactions.empty());
+  EXPECT_EQ(append(room_, ann_, "four").message.seq, 4);
+}
+
+TEST_F(SqliteStoreMessages, OnlyAStoredLiveMessageOfTheRoomCanBeDeletedOrFound) {
+  const int64_t other = create("other", "public", bob_).id;
+  const Message m = append(room_, ann_, "mine").message;
+  remove(987654, StoreStatus::kNotFound);
+  remove(m.id, StoreStatus::kNotFound, other);
+  find(987654, StoreStatus::kNotFound);
+  find(m.id, StoreStatus::kNotFound, other);
+  EXPECT_FALSE(find(m.id).deleted);
+  EXPECT_EQ(find(m.id).content, "mine");
+}
+
+TEST_F(SqliteStoreMessages, AReactionTogglesAndCountsUsersPerEmoji) {
+  const Message m = append(room_, ann_, "react to me", "c-1").message;
+  ReactionChange change = react(m.id, ann_, kThumbsUp);
+  EXPECT_TRUE(change.added);
+  EXPECT_EQ(change.count, 1);
+  EXPECT_EQ(change.message.id, m.id);
+  EXPECT_EQ(change.message.content, "react to me");
+  change = react(m.id, bob_, kThumbsUp);
+  EXPECT_TRUE(change.added);
+  EXPECT_EQ(change.count, 2);
+  change = react(m.id, ann_, kParty);
+  EXPECT_TRUE(change.added);
+  EXPECT_EQ(change.count, 1);
+  change = react(m.id, bob_, kHeart);
+  EXPECT_TRUE(change.added);
+  EXPECT_EQ(change.count, 1);
+  // By emoji in byte order, not in the order they were added.
+  EXPECT_EQ(counts(find(m.id)), (Counts{{kHeart, 1}, {kParty, 1}, {kThumbsUp, 2}}));
+  change = react(m.id, ann_, kThumbsUp);  // again: taken back
+  EXPECT_FALSE(change.added);
+  EXPECT_EQ(change.count, 1);
+  change = react(m.id, bob_, kHeart);
+  EXPECT_FALSE(change.added);
+  EXPECT_EQ(change.count, 0);
+  EXPECT_EQ(counts(find(m.id)), (Counts{{kParty, 1}, {kThumbsUp, 1}}));
+  // An edit answers the message with its reactions; a resend's answer has none.
+  EXPECT_EQ(counts(edit(m.id, "edited")), (Counts{{kParty, 1}, {kThumbsUp, 1}}));
+  const AppendResult again = append(room_, ann_, "react to me", "c-1");
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_TRUE(again.message.reactions.empty());
+}
+
+TEST_F(SqliteStoreMessages, OnlyAKnownUserReactsToAStoredMessageOfTheRoom) {
+  const int64_t other = create("other", "public", bob_).id;
+  const Message m = append(room_, ann_, "m").message;
+  react(987654, ann_, kThumbsUp, StoreStatus::kNotFound);
+  react(m.id, ann_, kThumbsUp, StoreStatus::kNotFound, other);
+  react(m.id, 987654, kThumbsUp, StoreStatus::kNotFound);
+  EXPECT_TRUE(find(m.id).reactions.empty());
+}
+
+TEST_F(SqliteStoreMessages, EveryPageCarriesItsOwnMessagesReactions) {
+  const int64_t other = create("other", "public", bob_).id;
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 5; ++i) {
+    ids.push_back(append(room_, ann_, "m" + std::to_string(i + 1)).message.id);
+    // Same seqs in another room, with reactions that must not leak.
+    react(append(other, bob_, "noise").message.id, bob_, kHeart, StoreStatus::kOk, other);
+  }
+  react(ids[1], ann_, kThumbsUp);
+  react(ids[1], bob_, kThumbsUp);
+  react(ids[1], bob_, kParty);
+  react(ids[3], ann_, kHeart);
+  react(ids[4], bob_, kParty);
+  const Counts none;
+  const auto all = pageAfter(0, 10);
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(counts(all[0]), none);
+  EXPECT_EQ(counts(all[1]), (Counts{{kParty, 1}, {kThumbsUp, 2}}));
+  EXPECT_EQ(counts(all[2]), none);
+  EXPECT_EQ(counts(all[3]), (Counts{{kHeart, 1}}));
+  EXPECT_EQ(counts(all[4]), (Counts{{kParty, 1}}));
+  // A page holds only its own messages' reactions.
+  const auto middle = pageAfter(1, 2);
+  ASSERT_EQ(middle.size(), 2u);
+  EXPECT_EQ(counts(middle[0]), (Counts{{kParty, 1}, {kThumbsUp, 2}}));
+  EXPECT_EQ(counts(middle[1]), none);
+  const auto newest = pageBefore(6, 2);
+  ASSERT_EQ(newest.size(), 2u);
+  EXPECT_EQ(newest[0].seq, 4);
+  EXPECT_EQ(counts(newest[0]), (Counts{{kHeart, 1}}));
+  EXPECT_EQ(counts(newest[1]), (Counts{{kParty, 1}}));
+  const auto oldest = pageBefore(3, 10);
+  ASSERT_EQ(oldest.size(), 2u);
+  EXPECT_EQ(counts(oldest[0]), none);
+  EXPECT_EQ(counts(oldest[1]), (Counts{{kParty, 1}, {kThumbsUp, 2}}));
+  EXPECT_EQ(counts(find(ids[3])), (Counts{{kHeart, 1}}));
+  EXPECT_EQ(counts(find(ids[2])), none);
 }
 
 }  // namespace

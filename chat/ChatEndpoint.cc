@@ -1,0 +1,88 @@
+#include "chat/ChatEndpoint.h"
+
+#include "chat/ChatError.h"
+#include "chat/ClientMessage.h"
+
+namespace chatd::chat {
+
+namespace {
+
+constexpr uint16_t kCloseUnauthorized = 4001;
+namespace err = chat_error;
+
+// The token of an upgrade request: the Authorization header, else ?token=.
+std::optional<std::string> upgradeToken(const proto::HttpRequest& request) {
+  if (const auto bearer = bearerToken(request)) return std::string(*bearer);
+  return request.queryParam("token");
+}
+
+ChatSession& sessionOf(WsSession& ws) { return *static_cast<ChatSession*>(ws.endpointData()); }
+
+}  // namespace
+
+std::optional<proto::HttpResponse> ChatEndpoint::admit(const proto::HttpRequest& request) {
+  const auto token = upgradeToken(request);
+  if (!token) return std::nullopt;  // it may authenticate with its first message
+  TokenService::Identity identity;
+  const JwtError error = tokens_.authenticate(*token, unixSeconds(), identity);
+  if (error == JwtError::kNone) return std::nullopt;
+  return proto::jsonError(401, err::kUnauthorized, jwtErrorMessage(error)).header("WWW-Authenticate", "Bearer");
+}
+
+void ChatEndpoint::onOpen(WsSession& ws, const proto::HttpRequest& request) {
+  ChatSession* session = hub_.openSession(ws);
+  ws.setEndpointData(session);
+  if (const auto token = upgradeToken(request)) authenticate(*session, *token, {});
+}
+
+void ChatEndpoint::onMessage(WsSession& ws, proto::WsOpcode opcode, std::span<const uint8_t> payload) {
+  ChatSession& session = sessionOf(ws);
+  if (opcode != proto::WsOpcode::kText) {
+    return hub_.sendError(session, err::kBadRequest, "messages are JSON text frames", {});
+  }
+  ParsedClientMessage parsed =
+      parseClientMessage(std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()));
+  if (parsed.error) return hub_.sendError(session, err::kBadRequest, parsed.error->message, parsed.error->ref);
+  ClientMessage& message = *parsed.message;
+  if (message.type != ClientType::kPing &&
+      !session.bucket.take(config_.ratePerSecond, config_.rateBurst, loop_.nowMs())) {
+    return hub_.sendError(session, err::kRateLimited, "too many messages: slow down", message.ref);
+  }
+  if (message.type == ClientType::kAuth) return authenticate(session, message.token, std::move(message.ref));
+  if (!session.authenticated()) {
+    return hub_.sendError(session, err::kUnauthorized, "authenticate first: {\"type\":\"auth\",\"token\":...}",
+                          message.ref);
+  }
+  hub_.handle(session, std::move(message));
+}
+
+void ChatEndpoint::authenticate(ChatSession& session, std::string_view token, std::string ref) {
+  session.authenticating = true;
+  accounts_.resolveToken(token, [this, sessionId = session.id, ref = std::move(ref)](AccountApi::Resolved resolved) {
+    ChatSession* s = hub_.findSession(sessionId);
+    if (!s) return;
+    s->authenticating = false;
+    if (resolved.outcome != AccountApi::Resolved::Outcome::kOk) {
+      const std::string_view code =
+          resolved.outcome == AccountApi::Resolved::Outcome::kUnavailable ? err::kUnavailable : err::kUnauthorized;
+      hub_.sendError(*s, code, resolved.reason, ref);
+      // A session that never authenticated has nothing to keep; an open one
+      // keeps its current token until that expires.
+      if (!s->authenticated()) s->ws.close(kCloseUnauthorized, resolved.reason);
+      return;
+    }
+    if (s->authenticated() && s->user->user.id != resolved.user.id) {
+      return hub_.sendError(*s, err::kForbidden, "the token is for another user", ref);
+    }
+    hub_.authenticated(*s, resolved.user, resolved.identity, ref);
+  });
+}
+
+void ChatEndpoint::onDrained(WsSession& ws) { hub_.drained(sessionOf(ws)); }
+
+void ChatEndpoint::onClose(WsSession& ws) {
+  hub_.closeSession(sessionOf(ws));
+  ws.setEndpointData(nullptr);
+}
+
+}  // namespace chatd::chat

@@ -1,0 +1,39 @@
+// An error of the chat protocol: a code from docs/protocol.md's list and a
+// sentence for people. The WebSocket sends it as {"type":"error",...}; the
+// HTTP API as a 4xx/5xx with the same code.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace chatd::chat {
+
+struct ChatError {
+  std::string_view code;  // one of the constants below
+  std::string message;
+};
+
+namespace chat_error {
+inline constexpr std::string_view kBadRequest = "bad_request";
+inline constexpr std::string_view kUnauthorized = "unauthorized";
+inline constexpr std::string_view kForbidden = "forbidden";
+inline constexpr std::string_view kNotFound = "not_found";
+inline constexpr std::string_view kNotMember = "not_member";
+inline constexpr std::string_view kTooLarge = "too_large";
+inline constexpr std::string_view kRateLimited = "rate_limited";
+inline constexpr std::string_view kUnavailable = "unavailable";  // the store failed; retry
+}  // namespace chat_error
+
+// The HTTP status that carries `code`.
+inline int httpStatusOf(std::string_view code) {
+  using namespace chat_error;
+  if (code == kUnauthorized) return 401;
+  if (code == kForbidden || code == kNotMember) return 403;
+  if (code == kNotFound) return 404;
+  if (code == kTooLarge) return 413;
+  if (code == kRateLimited) return 429;
+  if (code == kUnavailable) return 503;
+  return 400;
+}
+
+}  // namespace chatd::chat

@@ -1,0 +1,73 @@
+#include "chat/ChatFrames.h"
+
+namespace chatd::chat {
+
+std::string ServerMessage::finish(std::string_view ref) {
+  if (!ref.empty()) writer_.key("ref").raw(ref);
+  writer_.endObject();
+  return writer_.take();
+}
+
+std::string userSummaryJson(int64_t id, std::string_view username, std::string_view nickname) {
+  proto::JsonWriter w;
+  w.beginObject().key("id").value(id).key("username").value(username).key("nickname");
+  if (nickname.empty()) {
+    w.null();
+  } else {
+    w.value(nickname);
+  }
+  w.endObject();
+  return w.take();
+}
+
+void writeMessageData(proto::JsonWriter& w, const store::Message& m, std::string_view authorJson) {
+  w.beginObject().key("id").value(m.id).key("seq").value(m.seq).key("user_id").value(m.senderId);
+  w.key("user").raw(authorJson).key("kind").value(m.kind).key("content").value(m.content).key("client_id");
+  if (m.clientId.empty()) {
+    w.null();
+  } else {
+    w.value(m.clientId);
+  }
+  w.key("created_at").value(m.createdAt);
+  if (m.editedAt != 0) w.key("edited_at").value(m.editedAt);
+  if (m.deleted) w.key("deleted").value(true);
+  if (!m.reactions.empty()) {
+    w.key("reactions").beginArray();
+    for (const store::ReactionCount& r : m.reactions) {
+      w.beginObject().key("emoji").value(r.emoji).key("count").value(r.count).endObject();
+    }
+    w.endArray();
+  }
+  w.endObject();
+}
+
+void writeMessageData(proto::JsonWriter& w, const store::Message& m) {
+  writeMessageData(w, m, userSummaryJson(m.senderId, m.senderUsername, m.senderNickname));
+}
+
+std::string messageEvent(const store::Message& message, std::string_view authorJson) {
+  ServerMessage event("message", message.roomId);
+  writeMessageData(event.writer().key("data"), message, authorJson);
+  return event.finish();
+}
+
+std::string ackMessage(const store::Message& m, std::string_view ref) {
+  ServerMessage ack("ack");
+  proto::JsonWriter& w = ack.writer();
+  w.key("client_id");
+  if (m.clientId.empty()) {
+    w.null();
+  } else {
+    w.value(m.clientId);
+  }
+  w.key("room_id").value(m.roomId).key("id").value(m.id).key("seq").value(m.seq).key("created_at").value(m.createdAt);
+  return ack.finish(ref);
+}
+
+std::string errorMessage(std::string_view code, std::string_view message, std::string_view ref) {
+  ServerMessage error("error");
+  error.writer().key("code").value(code).key("message").value(message);
+  return error.finish(ref);
+}
+
+}  // namespace chatd::chat

@@ -1,0 +1,46 @@
+// The JSON the chat protocol sends (docs/protocol.md), built once per event:
+// a message for a room is serialized once and every recipient queues the
+// same frame. Pure functions over store types.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "proto/JsonWriter.h"
+#include "store/Store.h"
+
+namespace chatd::chat {
+
+// One server message: {"type":TYPE, ...fields..., "ref":REF}. The caller adds
+// its fields through writer(); finish() appends the ref (JSON text, or none
+// when empty) and closes the object.
+class ServerMessage {
+ public:
+  explicit ServerMessage(std::string_view type) { writer_.beginObject().key("type").value(type); }
+  ServerMessage(std::string_view type, int64_t roomId) : ServerMessage(type) { writer_.key("room_id").value(roomId); }
+  proto::JsonWriter& writer() { return writer_; }
+  std::string finish(std::string_view ref = {});
+
+ private:
+  proto::JsonWriter writer_;
+};
+
+// {"id":..,"username":..,"nickname":..|null}: how messages and presence name a user.
+std::string userSummaryJson(int64_t id, std::string_view username, std::string_view nickname);
+
+// A message's "data": id, seq, user_id, user (`authorJson`), kind, content,
+// client_id (null when none), created_at; edited_at when edited, deleted
+// when deleted, reactions when any.
+void writeMessageData(proto::JsonWriter& w, const store::Message& message, std::string_view authorJson);
+// Same, with the author summary from the message's own sender fields.
+void writeMessageData(proto::JsonWriter& w, const store::Message& message);
+
+// {"type":"message","room_id":..,"data":{...}}
+std::string messageEvent(const store::Message& message, std::string_view authorJson);
+// {"type":"ack","client_id":..,"room_id":..,"id":..,"seq":..,"created_at":..,"ref":..}
+std::string ackMessage(const store::Message& message, std::string_view ref);
+// {"type":"error","code":CODE,"message":MESSAGE,"ref":..}
+std::string errorMessage(std::string_view code, std::string_view message, std::string_view ref);
+
+}  // namespace chatd::chat

@@ -1,0 +1,70 @@
+// One authenticated WebSocket of the chat protocol, and the user behind it.
+// A user may have many sessions (tabs, devices); presence counts users, not
+// sessions. Plain state: the Hub does everything with it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "chat/TokenBucket.h"
+#include "chat/WsEndpoint.h"
+#include "reactor/Block.h"
+#include "store/Store.h"
+
+namespace chatd::chat {
+
+class ChatSession;
+class LiveRoom;
+
+// A user with at least one session open.
+struct OnlineUser {
+  store::User user;
+  std::string summaryJson;  // {"id","username","nickname"}, as messages and presence name the user
+  std::vector<ChatSession*> sessions;
+};
+
+// A room this session joined: where it sits in the room's member array.
+struct RoomSubscription {
+  LiveRoom* room;
+  uint32_t memberIndex;
+};
+
+// What an ephemeral event is about; with its room and user, its key.
+enum class EphemeralKind : uint8_t { kTyping, kPresence, kRead };
+uint64_t ephemeralKey(EphemeralKind kind, int64_t roomId, int64_t userId);
+
+// A typing or presence event waiting for a congested session's queue to
+// drain. Conflated by key: a newer event with the same key replaces it.
+struct ConflatedEvent {
+  uint64_t key;
+  reactor::BlockRef frame;
+};
+
+class ChatSession {
+ public:
+  ChatSession(WsSession& ws, uint64_t id, uint64_t openedMs) : ws(ws), id(id), openedMs(openedMs) {}
+
+  bool authenticated() const { return user != nullptr; }
+  RoomSubscription* subscription(int64_t roomId);
+
+  WsSession& ws;
+  const uint64_t id;
+  OnlineUser* user = nullptr;  // null until authenticated
+  std::vector<RoomSubscription> rooms;
+  std::vector<ConflatedEvent> conflated;  // ephemeral events held back while congested
+  TokenBucket bucket;
+  uint64_t openedMs;
+  uint64_t tokenKey = 0;          // TokenService::shortKey of the token in use
+  int64_t tokenExpiresAt = 0;     // unix seconds
+  int64_t tokenWarnAt = 0;        // when token_expiring goes out
+  uint64_t stalledSinceMs = 0;    // over its queue limit since; 0 = not stalled
+  size_t stalledQueuedBytes = 0;  // queue size when last seen shrinking
+  bool expiryWarned = false;
+  bool authenticating = false;    // a token is being resolved
+  bool catchingUp = false;        // inside Hub::catchUp(), which must not recurse
+  bool catchUpAgain = false;      // ... and something asked for another round
+  bool fetching = false;          // a catch-up page is being read from the store
+};
+
+}  // namespace chatd::chat

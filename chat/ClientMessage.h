@@ -1,0 +1,71 @@
+// The chat protocol's client messages (docs/protocol.md): one JSON text frame
+// in, one typed, validated ClientMessage out, or the `bad_request` error to
+// answer with. Pure: no sockets, no state; unit-tested and fuzzed.
+//
+// Limits that depend on configuration (content size) and on state
+// (membership, rate) are the hub's to check, not this parser's.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace chatd::chat {
+
+enum class ClientType {
+  kAuth,
+  kJoinRoom,
+  kLeaveRoom,
+  kMessage,
+  kTyping,
+  kRead,
+  kHistory,
+  kEdit,
+  kDelete,
+  kReact,
+  kSync,
+  kPing,
+};
+
+inline constexpr int kMaxHistoryPage = 100;
+inline constexpr int kDefaultHistoryPage = 50;
+inline constexpr size_t kMaxClientIdBytes = 64;
+inline constexpr size_t kMaxEmojiBytes = 32;
+inline constexpr size_t kMaxSyncRooms = 1000;
+
+struct ClientMessage {
+  ClientType type = ClientType::kPing;
+  std::string ref;  // the client's "ref" as JSON text (a string or an integer); empty when none
+  int64_t roomId = 0;
+  int64_t toUserId = 0;   // message: a direct message to this user instead of room_id
+  int64_t messageId = 0;  // edit, delete, react: "id"
+  int64_t seq = 0;        // read
+  std::optional<int64_t> since;   // join_room
+  std::optional<int64_t> before;  // history
+  std::optional<int64_t> after;   // history
+  int limit = kDefaultHistoryPage;  // history, clamped to 1..kMaxHistoryPage
+  bool typing = true;               // typing: false says the user stopped
+  std::string content;    // message, edit
+  std::string clientId;   // message
+  std::string emoji;      // react
+  std::string token;      // auth
+  std::vector<std::pair<int64_t, int64_t>> syncRooms;  // sync: (room id, since), by room id
+};
+
+struct ClientMessageError {
+  std::string message;  // for the `error` reply; the code is always bad_request
+  std::string ref;      // the ref, when the message got far enough to have one
+};
+
+// Parses one text frame. Exactly one of the two is set.
+struct ParsedClientMessage {
+  std::optional<ClientMessage> message;
+  std::optional<ClientMessageError> error;
+};
+
+ParsedClientMessage parseClientMessage(std::string_view text);
+
+}  // namespace chatd::chat

@@ -1,0 +1,202 @@
+#include "chat/Hub.h"
+
+#include <chrono>
+
+#include "chat/AccountApi.h"
+#include "chat/ChatFrames.h"
+#include "chat/ServerFrames.h"
+#include "proto/WsTypes.h"
+#include "reactor/Log.h"
+
+namespace chatd::chat {
+
+namespace {
+
+constexpr uint64_t kSweepIntervalMs = 1000;
+// token_expiring goes out this long before expiry (or halfway through a
+// shorter token's life).
+constexpr int64_t kExpiryWarningSeconds = 60;
+constexpr uint16_t kCloseUnauthorized = 4001;
+
+int64_t unixMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Hub::Hub(reactor::EventLoop& loop, store::Store& store, const Config& config)
+    : loop_(loop), store_(store), config_(config), longPolls_(loop) {
+  loop_.scheduleTimer(sweepTimer_, kSweepIntervalMs);
+}
+
+Hub::~Hub() {
+  for (auto& [id, session] : sessions_) delete session;
+}
+
+ChatSession* Hub::openSession(WsSession& ws) {
+  auto* session = new ChatSession(ws, nextSessionId_++, loop_.nowMs());
+  sessions_.emplace(session->id, session);
+  return session;
+}
+
+ChatSession* Hub::findSession(uint64_t id) const {
+  const auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : it->second;
+}
+
+void Hub::send(ChatSession& session, const std::string& json) {
+  session.ws.reply(proto::WsOpcode::kText,
+                   std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(json.data()), json.size()));
+}
+
+void Hub::sendError(ChatSession& session, std::string_view code, std::string_view message, std::string_view ref) {
+  send(session, errorMessage(code, message, ref));
+}
+
+void Hub::authenticated(ChatSession& session, const store::User& user, const TokenService::Identity& identity,
+                        std::string_view ref) {
+  const int64_t now = unixSeconds();
+  session.tokenKey = TokenService::shortKey(identity.revocationKey);
+  session.tokenExpiresAt = identity.expiresAt;
+  session.tokenWarnAt = identity.expiresAt - std::min(kExpiryWarningSeconds, (identity.expiresAt - now) / 2);
+  session.expiryWarned = false;
+  if (session.user) {
+    ServerMessage refreshed("token_refreshed");
+    refreshed.writer().key("expires_at").value(identity.expiresAt);
+    return send(session, refreshed.finish(ref));
+  }
+  std::unique_ptr<OnlineUser>& online = users_[user.id];
+  if (!online) {
+    online = std::make_unique<OnlineUser>();
+    online->user = user;
+    online->summaryJson = userSummaryJson(user.id, user.username, user.nickname);
+  }
+  online->sessions.push_back(&session);
+  session.user = online.get();
+  ServerMessage welcome("welcome");
+  welcome.writer().key("user").raw(userJson(user)).key("session_id").value(std::to_string(session.id));
+  welcome.writer().key("server_time").value(unixMs()).key("expires_at").value(identity.expiresAt);
+  send(session, welcome.finish(ref));
+}
+
+void Hub::closeSession(ChatSession& session) {
+  while (!session.rooms.empty()) unsubscribe(session, session.rooms.size() - 1);
+  if (OnlineUser* online = session.user) {
+    std::erase(online->sessions, &session);
+    if (online->sessions.empty()) {
+      // The user's last session: remember when they were last here.
+      store_.setLastSeen(online->user.id, unixMs(), [](store::StoreStatus, bool) {});
+      users_.erase(online->user.id);
+    }
+  }
+  sessions_.erase(session.id);
+  delete &session;
+}
+
+// --- Rooms and presence ---------------------------------------------------------
+
+LiveRoom& Hub::liveRoom(int64_t roomId, const std::string& kind, int64_t lastSeq) {
+  std::unique_ptr<LiveRoom>& room = rooms_[roomId];
+  if (!room) room = std::make_unique<LiveRoom>(roomId, kind, lastSeq);
+  return *room;
+}
+
+LiveRoom* Hub::findLiveRoom(int64_t roomId) const {
+  const auto it = rooms_.find(roomId);
+  return it == rooms_.end() ? nullptr : it->second.get();
+}
+
+void Hub::subscribe(ChatSession& session, LiveRoom& room) {
+  session.rooms.push_back(RoomSubscription{&room, static_cast<uint32_t>(room.members.size())});
+  room.members.push_back(RoomMember{&session, 0});
+  if (room.presence[session.user->user.id]++ == 0) announcePresence(room, *session.user, true);
+}
+
+void Hub::unsubscribe(ChatSession& session, size_t subscriptionIndex) {
+  LiveRoom& room = *session.rooms[subscriptionIndex].room;
+  const uint32_t index = session.rooms[subscriptionIndex].memberIndex;
+  // Swap-remove in both arrays; the member moved into `index` learns its new place.
+  if (index + 1 != room.members.size()) {
+    room.members[index] = room.members.back();
+    room.members[index].session->subscription(room.id)->memberIndex = index;
+  }
+  room.members.pop_back();
+  session.rooms[subscriptionIndex] = session.rooms.back();
+  session.rooms.pop_back();
+  const auto count = room.presence.find(session.user->user.id);
+  if (--count->second == 0) {
+    room.presence.erase(count);
+    announcePresence(room, *session.user, false);
+  }
+  if (room.members.empty()) rooms_.erase(room.id);
+}
+
+std::string Hub::onlineUsersJson(int64_t roomId) const {
+  proto::JsonWriter w;
+  w.beginObject().key("users").beginArray();
+  if (const LiveRoom* room = findLiveRoom(roomId)) {
+    for (const auto& [userId, sessions] : room->presence) w.raw(users_.at(userId)->summaryJson);
+  }
+  w.endArray().endObject();
+  return w.take();
+}
+
+void Hub::closeSessionsWithToken(const std::string& revocationKey) {
+  const uint64_t key = TokenService::shortKey(revocationKey);
+  for (auto& [id, session] : sessions_) {
+    if (session->authenticated() && session->tokenKey == key) session->ws.close(kCloseUnauthorized, "logged out");
+  }
+}
+
+// --- The sweep ------------------------------------------------------------------
+
+void Hub::handleTimer(reactor::Timer&) {
+  const uint64_t nowMs = loop_.nowMs();
+  const int64_t nowSeconds = unixSeconds();
+  for (auto& [id, session] : sessions_) sweep(*session, nowMs, nowSeconds);
+  loop_.scheduleTimer(sweepTimer_, kSweepIntervalMs);
+}
+
+void Hub::sweep(ChatSession& session, uint64_t nowMs, int64_t nowSeconds) {
+  if (!session.authenticated()) {
+    if (!session.authenticating && nowMs - session.openedMs >= config_.handshakeTimeoutMs) {
+      session.ws.close(kCloseUnauthorized, "authentication timeout");
+    }
+    return;
+  }
+  if (nowSeconds >= session.tokenExpiresAt) {
+    session.ws.close(kCloseUnauthorized, "token expired");
+    return;
+  }
+  if (!session.expiryWarned && nowSeconds >= session.tokenWarnAt) {
+    session.expiryWarned = true;
+    ServerMessage warning("token_expiring");
+    warning.writer().key("expires_at").value(session.tokenExpiresAt);
+    send(session, warning.finish());
+  }
+  if (session.stalledSinceMs != 0) {
+    const size_t queued = session.ws.queuedBytes();
+    if (queued < session.stalledQueuedBytes) {
+      // It reads, slowly: not stalled.
+      session.stalledSinceMs = nowMs;
+      session.stalledQueuedBytes = queued;
+    } else if (nowMs - session.stalledSinceMs >= config_.stallTimeoutMs) {
+      ++stats_.slowConsumersClosed;
+      LOG_INFO("closing session %llu of user %lld: read nothing for %llu ms (slow consumer)",
+               static_cast<unsigned long long>(session.id), static_cast<long long>(session.user->user.id),
+               static_cast<unsigned long long>(nowMs - session.stalledSinceMs));
+      session.stalledSinceMs = 0;
+      session.ws.close(proto::close_code::kPolicyViolation, "slow consumer");
+    }
+  }
+}
+
+RoomSubscription* ChatSession::subscription(int64_t roomId) {
+  for (RoomSubscription& sub : rooms) {
+    if (sub.room->id == roomId) return &sub;
+  }
+  return nullptr;
+}
+
+}  // namespace chatd::chat

@@ -1,0 +1,157 @@
+// The hub: every chat session, the rooms they joined, presence and fan-out.
+// Single-threaded (the loop's), so no locks anywhere.
+//
+// The send path: validate (size, membership) -> append to the store -> after
+// the COMMIT ack the sender and fan one pre-built frame out to every session
+// in the room. Delivery has two lanes per session. Stored messages are never
+// dropped: when a session's queue is full, the room falls into catch-up for
+// it (its first missed seq is remembered) and is replayed, from the room's
+// recent messages or the store, once the queue drains. Ephemeral events
+// (typing, presence, read receipts) are conflated by key while the session is
+// congested and dropped first. A session that reads nothing for
+// --stall-timeout while over its limit is closed (1008).
+//
+// Implementation in three files: Hub.cc (sessions, rooms, presence, the
+// sweep), HubCommands.cc (each client message), HubDelivery.cc (fan-out,
+// catch-up, the ephemeral lane).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "chat/ChatError.h"
+#include "chat/ChatFrames.h"
+#include "chat/ChatSession.h"
+#include "chat/ClientMessage.h"
+#include "chat/Config.h"
+#include "chat/LiveRoom.h"
+#include "chat/LongPolls.h"
+#include "chat/TokenService.h"
+#include "reactor/EventLoop.h"
+#include "store/Store.h"
+
+namespace chatd::chat {
+
+class Hub final : public reactor::TimerHandler {
+ public:
+  // What the hub has done, for operators and tests.
+  struct Stats {
+    uint64_t messagesPosted = 0;
+    uint64_t deliveries = 0;           // message frames queued live
+    uint64_t catchUps = 0;             // times a room fell into catch-up for a session
+    uint64_t replayed = 0;             // message frames sent by resume and catch-up
+    uint64_t ephemeralConflated = 0;   // typing/presence/receipts replaced by a newer one
+    uint64_t ephemeralDropped = 0;
+    uint64_t slowConsumersClosed = 0;
+  };
+
+  Hub(reactor::EventLoop& loop, store::Store& store, const Config& config);
+  ~Hub();
+
+  // --- Sessions (ChatEndpoint) ---
+  ChatSession* openSession(WsSession& ws);
+  ChatSession* findSession(uint64_t id) const;
+  // The session's token resolved to `user`: welcome it (or, on an open
+  // session, extend it: token_refreshed). `ref` is the auth message's.
+  void authenticated(ChatSession& session, const store::User& user, const TokenService::Identity& identity,
+                     std::string_view ref);
+  // The WebSocket is gone: leave every room, update presence.
+  void closeSession(ChatSession& session);
+  // One parsed client message of an authenticated session.
+  void handle(ChatSession& session, ClientMessage message);
+  // The session's queue drained: flush held events, resume catch-up.
+  void drained(ChatSession& session);
+  void sendError(ChatSession& session, std::string_view code, std::string_view message, std::string_view ref);
+  void send(ChatSession& session, const std::string& json);
+
+  // --- For the HTTP API too ---
+  using PostDone = std::function<void(std::optional<ChatError>, const store::AppendResult&)>;
+  // The one send path: checks, appends, acks (through `done`) after the
+  // commit, fans out. `originSessionId` (0 for HTTP) is not sent the message
+  // frame: it gets the ack. `toUserId` != 0 posts to the direct room of the
+  // sender and that user instead of `roomId`.
+  void postMessage(const store::User& sender, int64_t roomId, int64_t toUserId, std::string content,
+                   std::string clientId, uint64_t originSessionId, PostDone done);
+  // {"users":[{"id","username","nickname"}...]}: who is online in the room.
+  std::string onlineUsersJson(int64_t roomId) const;
+  LongPolls& longPolls() { return longPolls_; }
+  // A token was logged out: its sessions are closed (4001).
+  void closeSessionsWithToken(const std::string& revocationKey);
+
+  const Stats& stats() const { return stats_; }
+  size_t sessionCount() const { return sessions_.size(); }
+
+  void handleTimer(reactor::Timer& timer) override;  // the sweep: token expiry, auth and stall deadlines
+
+ private:
+  // Hub.cc: rooms and presence.
+  LiveRoom& liveRoom(int64_t roomId, const std::string& kind, int64_t lastSeq);
+  LiveRoom* findLiveRoom(int64_t roomId) const;
+  // Adds the session to the room (live from now on); announces the user when
+  // this is their first session there.
+  void subscribe(ChatSession& session, LiveRoom& room);
+  void unsubscribe(ChatSession& session, size_t subscriptionIndex);
+  void announcePresence(LiveRoom& room, const OnlineUser& user, bool joined);
+  void sweep(ChatSession& session, uint64_t nowMs, int64_t nowSeconds);
+
+  // HubCommands.cc: one per client message type.
+  void joinRoom(ChatSession& session, int64_t roomId, std::optional<int64_t> since, std::string ref,
+                std::function<void()> then);
+  void leaveRoom(ChatSession& session, const ClientMessage& m);
+  void sendChatMessage(ChatSession& session, ClientMessage m);
+  void typing(ChatSession& session, const ClientMessage& m);
+  void markRead(ChatSession& session, const ClientMessage& m);
+  void history(ChatSession& session, const ClientMessage& m);
+  // HubChanges.cc.
+  void edit(ChatSession& session, const ClientMessage& m);
+  void remove(ChatSession& session, const ClientMessage& m);
+  void react(ChatSession& session, const ClientMessage& m);
+  void withMessage(ChatSession& session, const ClientMessage& m,
+                   std::function<bool(const store::Room&, const store::Message&)> allowed,
+                   std::function<void(ChatSession&, const store::Message&)> change);
+  void answerChangeFailure(uint64_t sessionId, store::StoreStatus status, const std::string& ref);
+  // A stored message changed: the requester gets `event` with its ref, the
+  // room's other sessions without.
+  void relayChange(uint64_t originSessionId, int64_t roomId, int64_t changedSeq, ServerMessage event,
+                   const std::string& ref);
+  void sync(ChatSession& session, const ClientMessage& m);
+  // Calls `then` with the room as the session's user sees it when the user
+  // may read it (a member, or any public room); otherwise answers the error.
+  void withReadableRoom(ChatSession& session, int64_t roomId, const std::string& ref,
+                        std::function<void(ChatSession&, const store::Room&)> then);
+
+  // HubDelivery.cc.
+  // A message was committed: wake long-polls, fan out. `directPeerId` (for a
+  // direct room: the member who is not the sender) subscribes both users.
+  void deliver(const store::Message& message, const std::string& roomKind, const std::string& authorJson,
+               uint64_t originSessionId, int64_t directPeerId);
+  // A direct message's room gets every session of both users subscribed.
+  void subscribeDirectMembers(LiveRoom& room, int64_t userA, int64_t userB);
+  void catchUp(ChatSession& session);
+  // One step of catch-up for one room; false when it must wait (queue full
+  // or a store read in flight).
+  bool replayStep(ChatSession& session, LiveRoom& room, RoomMember& member);
+  void replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::StoreStatus status,
+                  std::vector<store::Message> page);
+  void sendEphemeral(ChatSession& session, uint64_t key, const reactor::BlockRef& frame);
+  void flushConflated(ChatSession& session);
+  void noteRefused(ChatSession& session);
+  bool congested(const ChatSession& session) const;
+
+  reactor::EventLoop& loop_;
+  store::Store& store_;
+  const Config& config_;
+  std::unordered_map<uint64_t, ChatSession*> sessions_;  // owned; by session id
+  std::unordered_map<int64_t, std::unique_ptr<LiveRoom>> rooms_;
+  std::unordered_map<int64_t, std::unique_ptr<OnlineUser>> users_;
+  LongPolls longPolls_;
+  reactor::Timer sweepTimer_{this};
+  uint64_t nextSessionId_ = 1;
+  Stats stats_;
+};
+
+}  // namespace chatd::chat

@@ -1,0 +1,266 @@
+// Hub: what each client message does (docs/protocol.md). Store callbacks may
+// run later than the call (a networked store), when the session may be gone:
+// they hold the session's id, never a pointer, and look it up again.
+#include <chrono>
+
+#include "chat/AccountApi.h"
+#include "chat/ChatFrames.h"
+#include "chat/Hub.h"
+#include "chat/ServerFrames.h"
+
+namespace chatd::chat {
+
+namespace {
+
+using store::StoreStatus;
+namespace err = chat_error;
+
+int64_t unixMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+void Hub::handle(ChatSession& session, ClientMessage m) {
+  switch (m.type) {
+    case ClientType::kAuth: break;  // ChatEndpoint's
+    case ClientType::kJoinRoom: return joinRoom(session, m.roomId, m.since, m.ref, [] {});
+    case ClientType::kLeaveRoom: return leaveRoom(session, m);
+    case ClientType::kMessage: return sendChatMessage(session, std::move(m));
+    case ClientType::kTyping: return typing(session, m);
+    case ClientType::kRead: return markRead(session, m);
+    case ClientType::kHistory: return history(session, m);
+    case ClientType::kEdit: return edit(session, m);
+    case ClientType::kDelete: return remove(session, m);
+    case ClientType::kReact: return react(session, m);
+    case ClientType::kSync: return sync(session, m);
+    case ClientType::kPing: {
+      ServerMessage pong("pong");
+      pong.writer().key("server_time").value(unixMs());
+      return send(session, pong.finish(m.ref));
+    }
+  }
+}
+
+void Hub::withReadableRoom(ChatSession& session, int64_t roomId, const std::string& ref,
+                           std::function<void(ChatSession&, const store::Room&)> then) {
+  store_.findRoom(roomId, session.user->user.id,
+                  [this, sessionId = session.id, ref, then = std::move(then)](StoreStatus status, store::Room room) {
+                    ChatSession* s = findSession(sessionId);
+                    if (!s) return;
+                    if (status == StoreStatus::kNotFound) return sendError(*s, err::kNotFound, "no such room", ref);
+                    if (status != StoreStatus::kOk) return sendError(*s, err::kUnavailable, "store unavailable", ref);
+                    if (room.role.empty() && room.kind != "public") {
+                      return sendError(*s, err::kNotMember, "not a member of this room", ref);
+                    }
+                    then(*s, room);
+                  });
+}
+
+// --- join, leave, sync ------------------------------------------------------------
+
+void Hub::joinRoom(ChatSession& session, int64_t roomId, std::optional<int64_t> since, std::string ref,
+                   std::function<void()> then) {
+  withReadableRoom(session, roomId, ref, [this, since, ref, then](ChatSession& s, const store::Room& room) {
+    auto enter = [this, sessionId = s.id, since, ref, then](const store::Room& room) {
+      ChatSession* s = findSession(sessionId);
+      if (!s) return;
+      LiveRoom& live = liveRoom(room.id, room.kind, room.lastSeq);
+      if (!s->subscription(room.id)) subscribe(*s, live);
+      ServerMessage joined("joined", room.id);
+      joined.writer().key("last_seq").value(live.lastSeq);
+      send(*s, joined.finish(ref));
+      if (since && *since < live.lastSeq) {
+        // Resume: everything after `since`, before any new message.
+        RoomMember& member = live.members[s->subscription(room.id)->memberIndex];
+        const int64_t from = *since + 1;
+        if (member.catchUpFrom == 0 || member.catchUpFrom > from) member.catchUpFrom = from;
+        catchUp(*s);
+      }
+      ServerMessage online("online_users", room.id);
+      online.writer().key("data").raw(onlineUsersJson(room.id));
+      send(*s, online.finish());
+      then();
+    };
+    if (!room.role.empty()) return enter(room);
+    // A public room: joining makes the user a member.
+    store_.joinRoom(room.id, s.user->user.id,
+                    [this, sessionId = s.id, ref, enter](StoreStatus status, const store::Room& joined) {
+                      ChatSession* s = findSession(sessionId);
+                      if (!s) return;
+                      if (status != StoreStatus::kOk) {
+                        return sendError(*s, status == StoreStatus::kNotFound ? err::kNotFound : err::kUnavailable,
+                                         "could not join the room", ref);
+                      }
+                      enter(joined);
+                    });
+  });
+}
+
+void Hub::leaveRoom(ChatSession& session, const ClientMessage& m) {
+  for (size_t i = 0; i < session.rooms.size(); ++i) {
+    if (session.rooms[i].room->id == m.roomId) {
+      unsubscribe(session, i);
+      break;
+    }
+  }
+  ServerMessage left("left", m.roomId);
+  send(session, left.finish(m.ref));
+}
+
+void Hub::sync(ChatSession& session, const ClientMessage& m) {
+  // Rooms one after the other, so each room's replay is whole before the next.
+  auto rooms = std::make_shared<std::vector<std::pair<int64_t, int64_t>>>(m.syncRooms);
+  auto next = std::make_shared<std::function<void(size_t)>>();
+  *next = [this, sessionId = session.id, rooms, next, ref = m.ref](size_t i) {
+    ChatSession* s = findSession(sessionId);
+    if (!s) return;
+    if (i == rooms->size()) {
+      *next = nullptr;  // breaks the cycle next -> lambda -> next
+      ServerMessage synced("synced");
+      synced.writer().key("rooms").beginArray();
+      for (const auto& [roomId, since] : *rooms) synced.writer().value(roomId);
+      synced.writer().endArray();
+      return send(*s, synced.finish(ref));
+    }
+    const auto [roomId, since] = (*rooms)[i];
+    joinRoom(*s, roomId, since, {}, [next, i] { (*next)(i + 1); });
+  };
+  (*next)(0);
+}
+
+// --- messages -------------------------------------------------------------------
+
+void Hub::sendChatMessage(ChatSession& session, ClientMessage m) {
+  postMessage(session.user->user, m.roomId, m.toUserId, std::move(m.content), std::move(m.clientId), session.id,
+              [this, sessionId = session.id, ref = m.ref](std::optional<ChatError> error,
+                                                          const store::AppendResult& result) {
+                ChatSession* s = findSession(sessionId);
+                if (!s) return;
+                if (error) return sendError(*s, error->code, error->message, ref);
+                send(*s, ackMessage(result.message, ref));
+              });
+}
+
+void Hub::postMessage(const store::User& sender, int64_t roomId, int64_t toUserId, std::string content,
+                      std::string clientId, uint64_t originSessionId, PostDone done) {
+  if (content.size() > config_.maxContentBytes) {
+    return done(ChatError{err::kTooLarge, "content is over " + std::to_string(config_.maxContentBytes) + " bytes"},
+                {});
+  }
+  auto append = [this, sender, content = std::move(content), clientId = std::move(clientId), originSessionId,
+                 done](const store::Room& room, int64_t directPeerId) {
+    store_.appendMessage(
+        room.id, sender.id, content, clientId,
+        [this, sender, kind = room.kind, originSessionId, directPeerId, done](StoreStatus status,
+                                                                            store::AppendResult result) {
+          if (status == StoreStatus::kNotFound) return done(ChatError{err::kNotFound, "no such room"}, result);
+          if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, result);
+          if (!result.duplicate) {
+            ++stats_.messagesPosted;
+            deliver(result.message, kind, userSummaryJson(sender.id, sender.username, sender.nickname),
+                    originSessionId, directPeerId);
+          }
+          done(std::nullopt, result);
+        });
+  };
+  if (toUserId != 0) {
+    if (toUserId == sender.id) return done(ChatError{err::kBadRequest, "to_user_id is yourself"}, {});
+    return store_.openDirectRoom(sender.id, toUserId,
+                                 [append, done, toUserId](StoreStatus status, const store::DirectRoom& direct) {
+                                   if (status == StoreStatus::kNotFound) {
+                                     return done(ChatError{err::kNotFound, "no such user"}, {});
+                                   }
+                                   if (status != StoreStatus::kOk) {
+                                     return done(ChatError{err::kUnavailable, "store unavailable, retry"}, {});
+                                   }
+                                   append(direct.room, toUserId);
+                                 });
+  }
+  store_.findRoom(roomId, sender.id, [this, sender, append, done](StoreStatus status, const store::Room& room) {
+    if (status == StoreStatus::kNotFound) return done(ChatError{err::kNotFound, "no such room"}, {});
+    if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, {});
+    if (room.role.empty()) return done(ChatError{err::kNotMember, "not a member of this room: join it first"}, {});
+    if (room.kind != "direct") return append(room, 0);
+    store_.listMembers(room.id, [sender, room, append, done](StoreStatus status,
+                                                            const std::vector<store::RoomMember>& members) {
+      if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, {});
+      int64_t peer = sender.id;
+      for (const store::RoomMember& member : members) {
+        if (member.user.id != sender.id) peer = member.user.id;
+      }
+      append(room, peer);
+    });
+  });
+}
+
+void Hub::typing(ChatSession& session, const ClientMessage& m) {
+  RoomSubscription* sub = session.subscription(m.roomId);
+  if (!sub) return sendError(session, err::kNotMember, "join the room first", m.ref);
+  ServerMessage event("typing", m.roomId);
+  event.writer().key("data").beginObject().key("user").raw(session.user->summaryJson);
+  event.writer().key("typing").value(m.typing).endObject();
+  const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.finish());
+  const uint64_t key = ephemeralKey(EphemeralKind::kTyping, m.roomId, session.user->user.id);
+  for (RoomMember& member : sub->room->members) {
+    if (member.session->user != session.user) sendEphemeral(*member.session, key, frame);
+  }
+}
+
+void Hub::markRead(ChatSession& session, const ClientMessage& m) {
+  const int64_t userId = session.user->user.id;
+  store_.markRead(m.roomId, userId, m.seq,
+                  [this, sessionId = session.id, roomId = m.roomId, userId, ref = m.ref](StoreStatus status,
+                                                                                      int64_t stored) {
+                    ChatSession* s = findSession(sessionId);
+                    if (status == StoreStatus::kNotFound) {
+                      if (s) sendError(*s, err::kNotMember, "not a member of this room", ref);
+                      return;
+                    }
+                    if (status != StoreStatus::kOk) {
+                      if (s) sendError(*s, err::kUnavailable, "store unavailable, retry", ref);
+                      return;
+                    }
+                    auto receipt = [&](std::string_view withRef) {
+                      ServerMessage event("read", roomId);
+                      event.writer().key("data").beginObject().key("user_id").value(userId);
+                      event.writer().key("seq").value(stored).endObject();
+                      return event.finish(withRef);
+                    };
+                    if (s) send(*s, receipt(ref));  // the reader's own reply carries its ref
+                    LiveRoom* room = findLiveRoom(roomId);
+                    if (!room) return;
+                    const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, receipt({}));
+                    const uint64_t key = ephemeralKey(EphemeralKind::kRead, roomId, userId);
+                    for (RoomMember& member : room->members) {
+                      if (member.session->id != sessionId) sendEphemeral(*member.session, key, frame);
+                    }
+                  });
+}
+
+void Hub::history(ChatSession& session, const ClientMessage& m) {
+  withReadableRoom(session, m.roomId, m.ref, [this, m](ChatSession& s, const store::Room& room) {
+    // One more than asked for says whether there is more.
+    const int limit = m.limit;
+    auto answer = [this, sessionId = s.id, roomId = room.id, limit, older = !m.after, ref = m.ref](
+                      StoreStatus status, std::vector<store::Message> page) {
+      ChatSession* s = findSession(sessionId);
+      if (!s) return;
+      if (status != StoreStatus::kOk) return sendError(*s, err::kUnavailable, "store unavailable, retry", ref);
+      const bool hasMore = page.size() > static_cast<size_t>(limit);
+      if (hasMore && older) page.erase(page.begin());
+      if (hasMore && !older) page.pop_back();
+      ServerMessage reply("history", roomId);
+      proto::JsonWriter& w = reply.writer();
+      w.key("messages").beginArray();
+      for (const store::Message& message : page) writeMessageData(w, message);
+      w.endArray().key("has_more").value(hasMore);
+      send(*s, reply.finish(ref));
+    };
+    if (m.after) return store_.messagesAfter(room.id, *m.after, limit + 1, answer);
+    store_.messagesBefore(room.id, m.before.value_or(room.lastSeq + 1), limit + 1, answer);
+  });
+}
+
+}  // namespace chatd::chat

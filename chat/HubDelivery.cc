@@ -1,0 +1,210 @@
+// Hub: getting messages and events to sessions. Stored messages go through
+// each member's catch-up state, never dropped; ephemeral events through the
+// conflation lane, dropped first. See Hub.h.
+#include "chat/ChatFrames.h"
+#include "chat/Hub.h"
+#include "chat/ServerFrames.h"
+#include "reactor/Log.h"
+
+namespace chatd::chat {
+
+namespace {
+
+using reactor::OutputQueue;
+
+// Messages per store read when replaying.
+constexpr int kReplayPage = 100;
+// Ephemeral events held for one congested session, at most.
+constexpr size_t kMaxConflated = 64;
+
+}  // namespace
+
+uint64_t ephemeralKey(EphemeralKind kind, int64_t roomId, int64_t userId) {
+  // Ids past 2^31 may share a key with another; the cost is one conflated event.
+  return (static_cast<uint64_t>(roomId) << 33) ^ (static_cast<uint64_t>(userId) << 2) ^ static_cast<uint64_t>(kind);
+}
+
+namespace {
+
+}  // namespace
+
+bool Hub::congested(const ChatSession& session) const { return session.ws.queuedBytes() >= config_.maxQueueBytes; }
+
+void Hub::noteRefused(ChatSession& session) {
+  if (session.stalledSinceMs != 0) return;
+  session.stalledSinceMs = loop_.nowMs();
+  session.stalledQueuedBytes = session.ws.queuedBytes();
+}
+
+void Hub::deliver(const store::Message& message, const std::string& roomKind, const std::string& authorJson,
+                  uint64_t originSessionId, int64_t directPeerId) {
+  longPolls_.notify(message.roomId, message.seq);
+  LiveRoom* room = findLiveRoom(message.roomId);
+  if (directPeerId != 0) {
+    // Nobody has to join a direct chat to hear from it: every session of
+    // both users joins it here, just before its message goes out.
+    if (!room) room = &liveRoom(message.roomId, roomKind, message.seq - 1);
+    subscribeDirectMembers(*room, message.senderId, directPeerId);
+  }
+  if (!room || message.seq <= room->lastSeq) return;
+  const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, messageEvent(message, authorJson));
+  room->lastSeq = message.seq;
+  room->recent.push(message.seq, frame);
+  for (RoomMember& member : room->members) {
+    ChatSession& session = *member.session;
+    if (member.catchUpFrom != 0 || session.id == originSessionId) continue;
+    if (session.ws.sendShared(frame) == OutputQueue::PushResult::kRefused) {
+      // Never dropped: this room is replayed to it from here once it drains.
+      member.catchUpFrom = message.seq;
+      ++stats_.catchUps;
+      noteRefused(session);
+    } else {
+      ++stats_.deliveries;
+    }
+  }
+}
+
+void Hub::subscribeDirectMembers(LiveRoom& room, int64_t userA, int64_t userB) {
+  for (const int64_t userId : {userA, userB}) {
+    const auto online = users_.find(userId);
+    if (online == users_.end()) continue;
+    for (ChatSession* session : online->second->sessions) {
+      if (session->subscription(room.id)) continue;
+      subscribe(*session, room);
+      ServerMessage joined("joined", room.id);
+      joined.writer().key("last_seq").value(room.lastSeq);
+      send(*session, joined.finish());
+    }
+  }
+}
+
+// --- Catch-up --------------------------------------------------------------------
+
+void Hub::drained(ChatSession& session) {
+  session.stalledSinceMs = 0;
+  flushConflated(session);
+  catchUp(session);
+}
+
+void Hub::catchUp(ChatSession& session) {
+  if (session.catchingUp) {
+    // A store read answered inside the loop below: it goes round once more.
+    session.catchUpAgain = true;
+    return;
+  }
+  session.catchingUp = true;
+  do {
+    session.catchUpAgain = false;
+    for (size_t i = 0; i < session.rooms.size() && !congested(session); ++i) {
+      LiveRoom& room = *session.rooms[i].room;
+      RoomMember& member = room.members[session.rooms[i].memberIndex];
+      while (member.catchUpFrom != 0 && replayStep(session, room, member)) {
+      }
+    }
+  } while (session.catchUpAgain && !congested(session));
+  session.catchingUp = false;
+}
+
+bool Hub::replayStep(ChatSession& session, LiveRoom& room, RoomMember& member) {
+  if (member.catchUpFrom > room.lastSeq) {
+    member.catchUpFrom = 0;  // caught up: live from here
+    return false;
+  }
+  if (room.recent.covers(member.catchUpFrom)) {
+    for (int64_t seq = member.catchUpFrom; seq <= room.lastSeq; ++seq) {
+      if (session.ws.sendShared(room.recent.frame(seq)) == OutputQueue::PushResult::kRefused) {
+        member.catchUpFrom = seq;
+        noteRefused(session);
+        return false;
+      }
+      ++stats_.replayed;
+    }
+    member.catchUpFrom = 0;
+    return false;
+  }
+  if (session.fetching) return false;
+  session.fetching = true;
+  const int64_t from = member.catchUpFrom;
+  store_.messagesAfter(room.id, from - 1, kReplayPage,
+                       [this, sessionId = session.id, roomId = room.id, from](store::StoreStatus status,
+                                                                            std::vector<store::Message> page) {
+                         replayPage(sessionId, roomId, from, status, std::move(page));
+                       });
+  return false;
+}
+
+void Hub::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::StoreStatus status,
+                     std::vector<store::Message> page) {
+  ChatSession* session = findSession(sessionId);
+  if (!session) return;
+  session->fetching = false;
+  RoomSubscription* sub = session->subscription(roomId);
+  if (!sub) return;
+  LiveRoom& room = *sub->room;
+  RoomMember& member = room.members[sub->memberIndex];
+  if (member.catchUpFrom != from) return catchUp(*session);
+  if (status != store::StoreStatus::kOk) {
+    // Tried again at the next drain or sweep; the seq is remembered.
+    LOG_WARN("replay of room %lld for session %llu failed; will retry", static_cast<long long>(roomId),
+             static_cast<unsigned long long>(sessionId));
+    return;
+  }
+  for (const store::Message& message : page) {
+    const reactor::BlockRef frame = makeServerFrame(
+        proto::WsOpcode::kText,
+        messageEvent(message, userSummaryJson(message.senderId, message.senderUsername, message.senderNickname)));
+    if (session->ws.sendShared(frame) == OutputQueue::PushResult::kRefused) {
+      member.catchUpFrom = message.seq;
+      noteRefused(*session);
+      return;
+    }
+    ++stats_.replayed;
+    member.catchUpFrom = message.seq + 1;
+  }
+  // Seqs are dense and deleted messages keep theirs: an empty page means the
+  // room itself is gone, and there is nothing left to replay.
+  if (page.empty()) member.catchUpFrom = 0;
+  catchUp(*session);
+}
+
+// --- The ephemeral lane ----------------------------------------------------------
+
+void Hub::sendEphemeral(ChatSession& session, uint64_t key, const reactor::BlockRef& frame) {
+  if (session.conflated.empty() && session.ws.queuedBytes() < config_.maxQueueBytes / 2) {
+    if (session.ws.sendShared(frame) != OutputQueue::PushResult::kRefused) return;
+  }
+  // Congested: hold the newest event per key until the queue drains.
+  for (ConflatedEvent& held : session.conflated) {
+    if (held.key == key) {
+      held.frame = frame;
+      ++stats_.ephemeralConflated;
+      return;
+    }
+  }
+  if (session.conflated.size() >= kMaxConflated) {
+    session.conflated.erase(session.conflated.begin());
+    ++stats_.ephemeralDropped;
+  }
+  session.conflated.push_back(ConflatedEvent{key, frame});
+}
+
+void Hub::flushConflated(ChatSession& session) {
+  size_t sent = 0;
+  while (sent < session.conflated.size() &&
+         session.ws.sendShared(session.conflated[sent].frame) != OutputQueue::PushResult::kRefused) {
+    ++sent;
+  }
+  session.conflated.erase(session.conflated.begin(), session.conflated.begin() + static_cast<std::ptrdiff_t>(sent));
+}
+
+void Hub::announcePresence(LiveRoom& room, const OnlineUser& user, bool joined) {
+  ServerMessage event(joined ? "user_joined" : "user_left", room.id);
+  event.writer().key("data").beginObject().key("user").raw(user.summaryJson).endObject();
+  const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.finish());
+  const uint64_t key = ephemeralKey(EphemeralKind::kPresence, room.id, user.user.id);
+  for (RoomMember& member : room.members) {
+    if (member.session->user != &user) sendEphemeral(*member.session, key, frame);
+  }
+}
+
+}  // namespace chatd::chat

@@ -1,0 +1,38 @@
+// A room with sessions joined to it, in memory: who is in it (a dense array
+// for fan-out), who is online (per user), how far its sequence has got, and
+// its recent messages for fast resume. Created on first join, dropped when
+// the last session leaves; the store remains the truth.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "chat/RecentMessages.h"
+
+namespace chatd::chat {
+
+class ChatSession;
+
+struct RoomMember {
+  ChatSession* session;
+  // 0: live, every new message is queued for it. Otherwise the first seq it
+  // has not been sent: the room is in catch-up for this session and is
+  // replayed from `recent` or the store once its queue drains.
+  int64_t catchUpFrom;
+};
+
+class LiveRoom {
+ public:
+  LiveRoom(int64_t id, std::string kind, int64_t lastSeq) : id(id), kind(std::move(kind)), lastSeq(lastSeq) {}
+
+  const int64_t id;
+  const std::string kind;  // public, private, direct
+  int64_t lastSeq;         // the newest committed message's seq
+  std::vector<RoomMember> members;
+  std::unordered_map<int64_t, uint32_t> presence;  // user id -> that user's sessions joined here
+  RecentMessages recent;
+};
+
+}  // namespace chatd::chat

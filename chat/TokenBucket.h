@@ -1,0 +1,30 @@
+// A token bucket: `rate` actions per second sustained, `burst` at once.
+// Starts full. Rate 0 means no limit.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+namespace chatd::chat {
+
+class TokenBucket {
+ public:
+  bool take(double rate, double burst, uint64_t nowMs) {
+    if (rate <= 0) return true;
+    if (lastMs_ == 0) {
+      tokens_ = burst;
+    } else {
+      tokens_ = std::min(burst, tokens_ + rate * static_cast<double>(nowMs - lastMs_) / 1000.0);
+    }
+    lastMs_ = nowMs;
+    if (tokens_ < 1) return false;
+    tokens_ -= 1;
+    return true;
+  }
+
+ private:
+  double tokens_ = 0;
+  uint64_t lastMs_ = 0;  // 0: never used
+};
+
+}  // namespace chatd::chat
