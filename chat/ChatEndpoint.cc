@@ -71,7 +71,7 @@ void ChatEndpoint::authenticate(ChatSession& session, std::string_view token, st
       if (!s->authenticated()) s->ws.close(kCloseUnauthorized, resolved.reason);
       return;
     }
-    if (s->authenticated() && s->user->user.id != resolved.user.id) {
+    if (s->authenticated() && s->user->id != resolved.user.id) {
       return hub_.sendError(*s, err::kForbidden, "the token is for another user", ref);
     }
     hub_.authenticated(*s, resolved.user, resolved.identity, ref);

@@ -19,7 +19,7 @@ class LiveRoom;
 
 // A user with at least one session open.
 struct OnlineUser {
-  store::User user;
+  int64_t id;
   std::string summaryJson;  // {"id","username","nickname"}, as messages and presence name the user
   std::vector<ChatSession*> sessions;
 };

@@ -61,16 +61,14 @@ void Hub::authenticated(ChatSession& session, const store::User& user, const Tok
   session.tokenExpiresAt = identity.expiresAt;
   session.tokenWarnAt = identity.expiresAt - std::min(kExpiryWarningSeconds, (identity.expiresAt - now) / 2);
   session.expiryWarned = false;
-  if (session.user) {
+  if (session.authenticated()) {
     ServerMessage refreshed("token_refreshed");
     refreshed.writer().key("expires_at").value(identity.expiresAt);
     return send(session, refreshed.finish(ref));
   }
   std::unique_ptr<OnlineUser>& online = users_[user.id];
   if (!online) {
-    online = std::make_unique<OnlineUser>();
-    online->user = user;
-    online->summaryJson = userSummaryJson(user.id, user.username, user.nickname);
+    online = std::make_unique<OnlineUser>(OnlineUser{user.id, userSummaryJson(user.id, user.username, user.nickname), {}});
   }
   online->sessions.push_back(&session);
   session.user = online.get();
@@ -86,8 +84,8 @@ void Hub::closeSession(ChatSession& session) {
     std::erase(online->sessions, &session);
     if (online->sessions.empty()) {
       // The user's last session: remember when they were last here.
-      store_.setLastSeen(online->user.id, unixMs(), [](store::StoreStatus, bool) {});
-      users_.erase(online->user.id);
+      store_.setLastSeen(online->id, unixMs(), [](store::StoreStatus, bool) {});
+      users_.erase(online->id);
     }
   }
   sessions_.erase(session.id);
@@ -110,7 +108,7 @@ LiveRoom* Hub::findLiveRoom(int64_t roomId) const {
 void Hub::subscribe(ChatSession& session, LiveRoom& room) {
   session.rooms.push_back(RoomSubscription{&room, static_cast<uint32_t>(room.members.size())});
   room.members.push_back(RoomMember{&session, 0});
-  if (room.presence[session.user->user.id]++ == 0) announcePresence(room, *session.user, true);
+  if (room.presence[session.user->id]++ == 0) announcePresence(room, *session.user, true);
 }
 
 void Hub::unsubscribe(ChatSession& session, size_t subscriptionIndex) {
@@ -124,7 +122,7 @@ void Hub::unsubscribe(ChatSession& session, size_t subscriptionIndex) {
   room.members.pop_back();
   session.rooms[subscriptionIndex] = session.rooms.back();
   session.rooms.pop_back();
-  const auto count = room.presence.find(session.user->user.id);
+  const auto count = room.presence.find(session.user->id);
   if (--count->second == 0) {
     room.presence.erase(count);
     announcePresence(room, *session.user, false);
@@ -133,12 +131,19 @@ void Hub::unsubscribe(ChatSession& session, size_t subscriptionIndex) {
 }
 
 std::string Hub::onlineUsersJson(int64_t roomId) const {
+  const LiveRoom* room = findLiveRoom(roomId);
+  const size_t online = room ? room->presence.size() : 0;
   proto::JsonWriter w;
   w.beginObject().key("users").beginArray();
-  if (const LiveRoom* room = findLiveRoom(roomId)) {
-    for (const auto& [userId, sessions] : room->presence) w.raw(users_.at(userId)->summaryJson);
+  if (room) {
+    // A join storm into a huge room would otherwise cost O(n^2) bytes.
+    size_t listed = 0;
+    for (auto it = room->presence.begin(); it != room->presence.end() && listed < kMaxOnlineListed; ++it, ++listed) {
+      w.raw(users_.at(it->first)->summaryJson);
+    }
   }
-  w.endArray().endObject();
+  w.endArray().key("count").value(static_cast<int64_t>(online));
+  w.key("truncated").value(online > kMaxOnlineListed).endObject();
   return w.take();
 }
 
@@ -184,7 +189,7 @@ void Hub::sweep(ChatSession& session, uint64_t nowMs, int64_t nowSeconds) {
     } else if (nowMs - session.stalledSinceMs >= config_.stallTimeoutMs) {
       ++stats_.slowConsumersClosed;
       LOG_INFO("closing session %llu of user %lld: read nothing for %llu ms (slow consumer)",
-               static_cast<unsigned long long>(session.id), static_cast<long long>(session.user->user.id),
+               static_cast<unsigned long long>(session.id), static_cast<long long>(session.user->id),
                static_cast<unsigned long long>(nowMs - session.stalledSinceMs));
       session.stalledSinceMs = 0;
       session.ws.close(proto::close_code::kPolicyViolation, "slow consumer");

@@ -74,9 +74,12 @@ class Hub final : public reactor::TimerHandler {
   // commit, fans out. `originSessionId` (0 for HTTP) is not sent the message
   // frame: it gets the ack. `toUserId` != 0 posts to the direct room of the
   // sender and that user instead of `roomId`.
-  void postMessage(const store::User& sender, int64_t roomId, int64_t toUserId, std::string content,
+  // `authorJson` names the sender in the message frame (userSummaryJson()).
+  void postMessage(int64_t senderId, const std::string& authorJson, int64_t roomId, int64_t toUserId, std::string content,
                    std::string clientId, uint64_t originSessionId, PostDone done);
-  // {"users":[{"id","username","nickname"}...]}: who is online in the room.
+  // {"users":[{"id","username","nickname"}...],"count":N,"truncated":bool}:
+  // who is online in the room, listing at most kMaxOnlineListed users.
+  static constexpr size_t kMaxOnlineListed = 500;
   std::string onlineUsersJson(int64_t roomId) const;
   LongPolls& longPolls() { return longPolls_; }
   // A token was logged out: its sessions are closed (4001).
@@ -84,6 +87,7 @@ class Hub final : public reactor::TimerHandler {
 
   const Stats& stats() const { return stats_; }
   size_t sessionCount() const { return sessions_.size(); }
+  size_t longPollsWaiting() const { return longPolls_.waiting(); }
 
   void handleTimer(reactor::Timer& timer) override;  // the sweep: token expiry, auth and stall deadlines
 
@@ -119,10 +123,19 @@ class Hub final : public reactor::TimerHandler {
   void relayChange(uint64_t originSessionId, int64_t roomId, int64_t changedSeq, ServerMessage event,
                    const std::string& ref);
   void sync(ChatSession& session, const ClientMessage& m);
+  struct SyncState {
+    std::vector<std::pair<int64_t, int64_t>> rooms;  // (room id, since)
+    size_t next;
+    std::string ref;
+    uint64_t sessionId;
+  };
+  void syncNext(const std::shared_ptr<SyncState>& state);
   // Calls `then` with the room as the session's user sees it when the user
-  // may read it (a member, or any public room); otherwise answers the error.
+  // may read it (a member, or any public room); otherwise answers the error
+  // and calls `refused` (when given).
   void withReadableRoom(ChatSession& session, int64_t roomId, const std::string& ref,
-                        std::function<void(ChatSession&, const store::Room&)> then);
+                        std::function<void(ChatSession&, const store::Room&)> then,
+                        std::function<void()> refused = {});
 
   // HubDelivery.cc.
   // A message was committed: wake long-polls, fan out. `directPeerId` (for a

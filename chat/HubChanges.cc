@@ -48,7 +48,7 @@ void Hub::edit(ChatSession& session, const ClientMessage& m) {
     return sendError(session, err::kTooLarge, "content is over " + std::to_string(config_.maxContentBytes) + " bytes",
                      m.ref);
   }
-  const int64_t userId = session.user->user.id;
+  const int64_t userId = session.user->id;
   withMessage(
       session, m, [userId](const store::Room&, const store::Message& message) { return message.senderId == userId; },
       [this, m](ChatSession& s, const store::Message&) {
@@ -65,7 +65,7 @@ void Hub::edit(ChatSession& session, const ClientMessage& m) {
 }
 
 void Hub::remove(ChatSession& session, const ClientMessage& m) {
-  const int64_t userId = session.user->user.id;
+  const int64_t userId = session.user->id;
   withMessage(
       session, m,
       [userId](const store::Room& room, const store::Message& message) {
@@ -84,7 +84,7 @@ void Hub::remove(ChatSession& session, const ClientMessage& m) {
 }
 
 void Hub::react(ChatSession& session, const ClientMessage& m) {
-  const int64_t userId = session.user->user.id;
+  const int64_t userId = session.user->id;
   withMessage(
       session, m, [](const store::Room&, const store::Message&) { return true; },
       [this, m, userId](ChatSession& s, const store::Message&) {

@@ -44,28 +44,31 @@ void Hub::handle(ChatSession& session, ClientMessage m) {
 }
 
 void Hub::withReadableRoom(ChatSession& session, int64_t roomId, const std::string& ref,
-                           std::function<void(ChatSession&, const store::Room&)> then) {
-  store_.findRoom(roomId, session.user->user.id,
-                  [this, sessionId = session.id, ref, then = std::move(then)](StoreStatus status, store::Room room) {
-                    ChatSession* s = findSession(sessionId);
-                    if (!s) return;
-                    if (status == StoreStatus::kNotFound) return sendError(*s, err::kNotFound, "no such room", ref);
-                    if (status != StoreStatus::kOk) return sendError(*s, err::kUnavailable, "store unavailable", ref);
-                    if (room.role.empty() && room.kind != "public") {
-                      return sendError(*s, err::kNotMember, "not a member of this room", ref);
-                    }
-                    then(*s, room);
-                  });
+                           std::function<void(ChatSession&, const store::Room&)> then, std::function<void()> refused) {
+  store_.findRoom(roomId, session.user->id, [this, sessionId = session.id, ref, then = std::move(then),
+                                                  refused = std::move(refused)](StoreStatus status, store::Room room) {
+    ChatSession* s = findSession(sessionId);
+    if (!s) return;
+    if (status == StoreStatus::kOk && (!room.role.empty() || room.kind == "public")) return then(*s, room);
+    if (status == StoreStatus::kNotFound) {
+      sendError(*s, err::kNotFound, "no such room", ref);
+    } else if (status != StoreStatus::kOk) {
+      sendError(*s, err::kUnavailable, "store unavailable", ref);
+    } else {
+      sendError(*s, err::kNotMember, "not a member of this room", ref);
+    }
+    if (refused) refused();
+  });
 }
 
 // --- join, leave, sync ------------------------------------------------------------
 
 void Hub::joinRoom(ChatSession& session, int64_t roomId, std::optional<int64_t> since, std::string ref,
                    std::function<void()> then) {
-  withReadableRoom(session, roomId, ref, [this, since, ref, then](ChatSession& s, const store::Room& room) {
+  auto joinRoomIn = [this, since, ref, then](ChatSession& s, const store::Room& room) {
     auto enter = [this, sessionId = s.id, since, ref, then](const store::Room& room) {
       ChatSession* s = findSession(sessionId);
-      if (!s) return;
+      if (!s) return;  // gone: nothing more to do for it
       LiveRoom& live = liveRoom(room.id, room.kind, room.lastSeq);
       if (!s->subscription(room.id)) subscribe(*s, live);
       ServerMessage joined("joined", room.id);
@@ -85,17 +88,20 @@ void Hub::joinRoom(ChatSession& session, int64_t roomId, std::optional<int64_t> 
     };
     if (!room.role.empty()) return enter(room);
     // A public room: joining makes the user a member.
-    store_.joinRoom(room.id, s.user->user.id,
-                    [this, sessionId = s.id, ref, enter](StoreStatus status, const store::Room& joined) {
+    store_.joinRoom(room.id, s.user->id,
+                    [this, sessionId = s.id, ref, enter, then](StoreStatus status, const store::Room& joined) {
                       ChatSession* s = findSession(sessionId);
                       if (!s) return;
                       if (status != StoreStatus::kOk) {
-                        return sendError(*s, status == StoreStatus::kNotFound ? err::kNotFound : err::kUnavailable,
-                                         "could not join the room", ref);
+                        sendError(*s, status == StoreStatus::kNotFound ? err::kNotFound : err::kUnavailable,
+                                  "could not join the room", ref);
+                        return then();
                       }
                       enter(joined);
                     });
-  });
+  };
+  // `then` runs whether or not the join succeeds: sync goes on to the next room.
+  withReadableRoom(session, roomId, ref, joinRoomIn, then);
 }
 
 void Hub::leaveRoom(ChatSession& session, const ClientMessage& m) {
@@ -110,30 +116,28 @@ void Hub::leaveRoom(ChatSession& session, const ClientMessage& m) {
 }
 
 void Hub::sync(ChatSession& session, const ClientMessage& m) {
-  // Rooms one after the other, so each room's replay is whole before the next.
-  auto rooms = std::make_shared<std::vector<std::pair<int64_t, int64_t>>>(m.syncRooms);
-  auto next = std::make_shared<std::function<void(size_t)>>();
-  *next = [this, sessionId = session.id, rooms, next, ref = m.ref](size_t i) {
-    ChatSession* s = findSession(sessionId);
-    if (!s) return;
-    if (i == rooms->size()) {
-      *next = nullptr;  // breaks the cycle next -> lambda -> next
-      ServerMessage synced("synced");
-      synced.writer().key("rooms").beginArray();
-      for (const auto& [roomId, since] : *rooms) synced.writer().value(roomId);
-      synced.writer().endArray();
-      return send(*s, synced.finish(ref));
-    }
-    const auto [roomId, since] = (*rooms)[i];
-    joinRoom(*s, roomId, since, {}, [next, i] { (*next)(i + 1); });
-  };
-  (*next)(0);
+  syncNext(std::make_shared<SyncState>(SyncState{m.syncRooms, 0, m.ref, session.id}));
+}
+
+// Rooms one after the other, so each room's replay is whole before the next.
+void Hub::syncNext(const std::shared_ptr<SyncState>& state) {
+  ChatSession* s = findSession(state->sessionId);
+  if (!s) return;
+  if (state->next == state->rooms.size()) {
+    ServerMessage synced("synced");
+    synced.writer().key("rooms").beginArray();
+    for (const auto& [roomId, since] : state->rooms) synced.writer().value(roomId);
+    synced.writer().endArray();
+    return send(*s, synced.finish(state->ref));
+  }
+  const auto [roomId, since] = state->rooms[state->next++];
+  joinRoom(*s, roomId, since, {}, [this, state] { syncNext(state); });
 }
 
 // --- messages -------------------------------------------------------------------
 
 void Hub::sendChatMessage(ChatSession& session, ClientMessage m) {
-  postMessage(session.user->user, m.roomId, m.toUserId, std::move(m.content), std::move(m.clientId), session.id,
+  postMessage(session.user->id, session.user->summaryJson, m.roomId, m.toUserId, std::move(m.content), std::move(m.clientId), session.id,
               [this, sessionId = session.id, ref = m.ref](std::optional<ChatError> error,
                                                           const store::AppendResult& result) {
                 ChatSession* s = findSession(sessionId);
@@ -143,31 +147,30 @@ void Hub::sendChatMessage(ChatSession& session, ClientMessage m) {
               });
 }
 
-void Hub::postMessage(const store::User& sender, int64_t roomId, int64_t toUserId, std::string content,
+void Hub::postMessage(int64_t senderId, const std::string& authorJson, int64_t roomId, int64_t toUserId, std::string content,
                       std::string clientId, uint64_t originSessionId, PostDone done) {
   if (content.size() > config_.maxContentBytes) {
     return done(ChatError{err::kTooLarge, "content is over " + std::to_string(config_.maxContentBytes) + " bytes"},
                 {});
   }
-  auto append = [this, sender, content = std::move(content), clientId = std::move(clientId), originSessionId,
+  auto append = [this, senderId, authorJson, content = std::move(content), clientId = std::move(clientId), originSessionId,
                  done](const store::Room& room, int64_t directPeerId) {
     store_.appendMessage(
-        room.id, sender.id, content, clientId,
-        [this, sender, kind = room.kind, originSessionId, directPeerId, done](StoreStatus status,
+        room.id, senderId, content, clientId,
+        [this, authorJson, kind = room.kind, originSessionId, directPeerId, done](StoreStatus status,
                                                                             store::AppendResult result) {
           if (status == StoreStatus::kNotFound) return done(ChatError{err::kNotFound, "no such room"}, result);
           if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, result);
           if (!result.duplicate) {
             ++stats_.messagesPosted;
-            deliver(result.message, kind, userSummaryJson(sender.id, sender.username, sender.nickname),
-                    originSessionId, directPeerId);
+            deliver(result.message, kind, authorJson, originSessionId, directPeerId);
           }
           done(std::nullopt, result);
         });
   };
   if (toUserId != 0) {
-    if (toUserId == sender.id) return done(ChatError{err::kBadRequest, "to_user_id is yourself"}, {});
-    return store_.openDirectRoom(sender.id, toUserId,
+    if (toUserId == senderId) return done(ChatError{err::kBadRequest, "to_user_id is yourself"}, {});
+    return store_.openDirectRoom(senderId, toUserId,
                                  [append, done, toUserId](StoreStatus status, const store::DirectRoom& direct) {
                                    if (status == StoreStatus::kNotFound) {
                                      return done(ChatError{err::kNotFound, "no such user"}, {});
@@ -178,17 +181,17 @@ void Hub::postMessage(const store::User& sender, int64_t roomId, int64_t toUserI
                                    append(direct.room, toUserId);
                                  });
   }
-  store_.findRoom(roomId, sender.id, [this, sender, append, done](StoreStatus status, const store::Room& room) {
+  store_.findRoom(roomId, senderId, [this, senderId, append, done](StoreStatus status, const store::Room& room) {
     if (status == StoreStatus::kNotFound) return done(ChatError{err::kNotFound, "no such room"}, {});
     if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, {});
     if (room.role.empty()) return done(ChatError{err::kNotMember, "not a member of this room: join it first"}, {});
     if (room.kind != "direct") return append(room, 0);
-    store_.listMembers(room.id, [sender, room, append, done](StoreStatus status,
+    store_.listMembers(room.id, [senderId, room, append, done](StoreStatus status,
                                                             const std::vector<store::RoomMember>& members) {
       if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, {});
-      int64_t peer = sender.id;
+      int64_t peer = senderId;
       for (const store::RoomMember& member : members) {
-        if (member.user.id != sender.id) peer = member.user.id;
+        if (member.user.id != senderId) peer = member.user.id;
       }
       append(room, peer);
     });
@@ -202,14 +205,14 @@ void Hub::typing(ChatSession& session, const ClientMessage& m) {
   event.writer().key("data").beginObject().key("user").raw(session.user->summaryJson);
   event.writer().key("typing").value(m.typing).endObject();
   const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.finish());
-  const uint64_t key = ephemeralKey(EphemeralKind::kTyping, m.roomId, session.user->user.id);
+  const uint64_t key = ephemeralKey(EphemeralKind::kTyping, m.roomId, session.user->id);
   for (RoomMember& member : sub->room->members) {
     if (member.session->user != session.user) sendEphemeral(*member.session, key, frame);
   }
 }
 
 void Hub::markRead(ChatSession& session, const ClientMessage& m) {
-  const int64_t userId = session.user->user.id;
+  const int64_t userId = session.user->id;
   store_.markRead(m.roomId, userId, m.seq,
                   [this, sessionId = session.id, roomId = m.roomId, userId, ref = m.ref](StoreStatus status,
                                                                                       int64_t stored) {

@@ -201,7 +201,7 @@ void Hub::announcePresence(LiveRoom& room, const OnlineUser& user, bool joined) 
   ServerMessage event(joined ? "user_joined" : "user_left", room.id);
   event.writer().key("data").beginObject().key("user").raw(user.summaryJson).endObject();
   const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.finish());
-  const uint64_t key = ephemeralKey(EphemeralKind::kPresence, room.id, user.user.id);
+  const uint64_t key = ephemeralKey(EphemeralKind::kPresence, room.id, user.id);
   for (RoomMember& member : room.members) {
     if (member.session->user != &user) sendEphemeral(*member.session, key, frame);
   }

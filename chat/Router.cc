@@ -22,9 +22,14 @@ void Router::handle(const proto::HttpRequest& request, const HttpResponder& resp
   const std::string_view path = request.path();
   if (request.method == "OPTIONS") return responder.respond(cors_.preflight(request));
   const bool readOnly = request.method == "GET" || request.method == "HEAD";
-  const bool probe = path == "/healthz" || path == "/readyz";
+  const bool probe = path == "/healthz" || path == "/readyz" || path == "/metrics";
   if (probe && !readOnly) {
     return responder.respond(proto::jsonError(405, "method_not_allowed", "use GET").header("Allow", "GET, HEAD"));
+  }
+  if (path == "/metrics" && metrics_) {
+    proto::HttpResponse response;
+    response.body = metrics_();
+    return responder.respond(std::move(response.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")));
   }
   if (path == "/healthz") return responder.respond(proto::jsonResponse(200, "{\"status\":\"ok\"}"));
   if (path == "/readyz") {

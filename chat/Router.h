@@ -30,13 +30,14 @@ class Router {
   void setRoomApi(RoomApi* api) { rooms_ = api; }
   void setMessageApi(MessageApi* api) { messages_ = api; }
   void setReadiness(std::function<bool()> ready) { ready_ = std::move(ready); }
+  void setMetrics(std::function<std::string()> metrics) { metrics_ = std::move(metrics); }
 
   // Does not own the endpoint.
   void addWebSocket(std::string path, WsEndpoint* endpoint);
   WsEndpoint* webSocketAt(std::string_view path) const;
 
   // Answers a plain HTTP request, now or later through `responder`:
-  // /healthz, /readyz, the API, a WebSocket path asked without an upgrade
+  // /healthz, /readyz, /metrics, the API, a WebSocket path asked without an upgrade
   // (400/426 from the handshake rules), 404 and 405 as JSON.
   void handle(const proto::HttpRequest& request, const HttpResponder& responder) const;
 
@@ -47,6 +48,7 @@ class Router {
   RoomApi* rooms_ = nullptr;
   MessageApi* messages_ = nullptr;
   std::function<bool()> ready_;
+  std::function<std::string()> metrics_;
 };
 
 }  // namespace chatd::chat

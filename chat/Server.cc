@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "chat/Connection.h"
+#include "chat/Metrics.h"
 #include "chat/AccountApi.h"
 #include "reactor/Log.h"
 #include "store/SqliteStore.h"
@@ -83,6 +84,7 @@ bool Server::openStore(std::string& error) {
   router_.addWebSocket("/ws", chat_.get());
   messages_ = std::make_unique<MessageApi>(loop_, *store_, *accounts_, *hub_, config_);
   router_.setMessageApi(messages_.get());
+  router_.setMetrics([this] { return metricsText(connectionCount_, *hub_); });
   accounts_->setLogoutListener([this](const std::string& key) { hub_->closeSessionsWithToken(key); });
   router_.setReadiness([this] { return store_->ready(); });
   return true;
