@@ -76,6 +76,7 @@ std::string usageText() {
          "  --burst N                 chat messages a session may send at once (default 40)\n"
          "  --stall-timeout SECONDS   close a session that reads nothing this long while its queue is full\n"
          "                            (default 30)\n"
+         "  --web-root DIR            serve the web client from DIR at / (default ./web when it exists)\n"
          "  --echo PATH               serve a WebSocket echo endpoint at PATH (off by default)\n"
          "  --broadcast PATH          serve a WebSocket room broadcast at PATH?r=ROOM (off by default)\n"
          "  --log-level LEVEL         debug, info, warn or error (default info)\n"
@@ -157,6 +158,9 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       if (!parseRate(value, config.rateBurst, false) || config.rateBurst < 1) return fail("--burst wants a number of at least 1");
     } else if (flag == "--stall-timeout") {
       if (!parseSeconds(value, config.stallTimeoutMs)) return fail("--stall-timeout wants a positive number of seconds");
+    } else if (flag == "--web-root") {
+      if (value.empty()) return fail("--web-root wants a directory");
+      config.webRoot = value;
     } else if (flag == "--echo" || flag == "--broadcast") {
       if (value.empty() || value[0] != '/') return fail(flag + " wants a path starting with '/'");
       (flag == "--echo" ? config.echoPath : config.broadcastPath) = value;

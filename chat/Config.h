@@ -33,6 +33,8 @@ struct Config {
   double ratePerSecond = 20;       // each session's token bucket; 0 = no limit
   double rateBurst = 40;
   uint64_t stallTimeoutMs = 30'000;  // a session that reads nothing this long past its queue limit is closed
+  // The web client's files; empty: ./web when that directory exists, else none.
+  std::string webRoot;
   std::string echoPath;       // empty: no echo endpoint
   std::string broadcastPath;  // empty: no broadcast endpoint
   reactor::LogLevel logLevel = reactor::LogLevel::kInfo;

@@ -3,6 +3,7 @@
 #include "chat/AccountApi.h"
 #include "chat/MessageApi.h"
 #include "chat/RoomApi.h"
+#include "chat/StaticFiles.h"
 #include "proto/WsHandshake.h"
 
 namespace chatd::chat {
@@ -43,6 +44,9 @@ void Router::handle(const proto::HttpRequest& request, const HttpResponder& resp
   if (webSocketAt(path)) {
     // Not an upgrade, or not one llhttp recognised: say what is missing.
     return responder.respond(proto::evaluateWsHandshake(request, {}).response);
+  }
+  if (static_ && readOnly) {
+    if (auto file = static_->serve(request)) return responder.respond(std::move(*file));
   }
   responder.respond(proto::jsonError(404, "not_found", "no such path"));
 }

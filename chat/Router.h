@@ -19,6 +19,7 @@ namespace chatd::chat {
 class AccountApi;
 class MessageApi;
 class RoomApi;
+class StaticFiles;
 
 class Router {
  public:
@@ -29,6 +30,7 @@ class Router {
   void setAccountApi(AccountApi* api) { accounts_ = api; }
   void setRoomApi(RoomApi* api) { rooms_ = api; }
   void setMessageApi(MessageApi* api) { messages_ = api; }
+  void setStaticFiles(const StaticFiles* files) { static_ = files; }
   void setReadiness(std::function<bool()> ready) { ready_ = std::move(ready); }
   void setMetrics(std::function<std::string()> metrics) { metrics_ = std::move(metrics); }
 
@@ -37,7 +39,7 @@ class Router {
   WsEndpoint* webSocketAt(std::string_view path) const;
 
   // Answers a plain HTTP request, now or later through `responder`:
-  // /healthz, /readyz, /metrics, the API, a WebSocket path asked without an upgrade
+  // /healthz, /readyz, /metrics, the API, the web client's files, a WebSocket path asked without an upgrade
   // (400/426 from the handshake rules), 404 and 405 as JSON.
   void handle(const proto::HttpRequest& request, const HttpResponder& responder) const;
 
@@ -47,6 +49,7 @@ class Router {
   AccountApi* accounts_ = nullptr;
   RoomApi* rooms_ = nullptr;
   MessageApi* messages_ = nullptr;
+  const StaticFiles* static_ = nullptr;
   std::function<bool()> ready_;
   std::function<std::string()> metrics_;
 };

@@ -104,8 +104,22 @@ bool Server::loadRevokedTokens(std::string& error) {
   return loaded;
 }
 
+bool Server::loadWebClient(std::string& error) {
+  std::string root = config_.webRoot;
+  if (root.empty()) {
+    struct stat st;
+    if (::stat("web", &st) != 0 || !S_ISDIR(st.st_mode)) return true;  // no web client: the API only
+    root = "web";
+  }
+  webFiles_ = StaticFiles::load(root, error);
+  if (!webFiles_) return false;
+  router_.setStaticFiles(&*webFiles_);
+  LOG_INFO("serving the web client from %s (%zu files)", root.c_str(), webFiles_->fileCount());
+  return true;
+}
+
 bool Server::start(std::string& error) {
-  if (!openStore(error)) return false;
+  if (!openStore(error) || !loadWebClient(error)) return false;
   const auto address = reactor::SocketAddress::parse(config_.listen);
   if (!address) {
     error = "bad listen address " + config_.listen;

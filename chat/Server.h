@@ -19,6 +19,7 @@
 #include "chat/Hub.h"
 #include "chat/MessageApi.h"
 #include "chat/RoomApi.h"
+#include "chat/StaticFiles.h"
 #include "chat/Router.h"
 #include "chat/TokenService.h"
 #include "proto/HttpParser.h"
@@ -65,6 +66,7 @@ class Server final : public reactor::TimerHandler {
   bool openStore(std::string& error);
   // Logouts survive restarts: the store's list goes into the TokenService.
   bool loadRevokedTokens(std::string& error);
+  bool loadWebClient(std::string& error);
 
   CorsPolicy cors_;
   Router router_;
@@ -76,6 +78,7 @@ class Server final : public reactor::TimerHandler {
   std::unique_ptr<Hub> hub_;
   std::unique_ptr<ChatEndpoint> chat_;
   std::unique_ptr<MessageApi> messages_;
+  std::optional<StaticFiles> webFiles_;
   EchoEndpoint echo_;
   BroadcastEndpoint broadcast_;
   reactor::Acceptor acceptor_;
