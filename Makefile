@@ -7,6 +7,7 @@
 #   make asan       the whole test suite under AddressSanitizer + UBSan (build/asan)
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang)
 #   make bench      chatd against its peers (Node ws, libwebsockets) -> bench/RESULTS.md
+#   make install    binaries, man pages, web client, systemd unit (PREFIX, DESTDIR)
 #   make clean
 
 BUILD        ?= build
@@ -17,6 +18,8 @@ SANITIZE     ?=
 FUZZ_SECONDS ?= 30
 LLHTTP_DIR   ?= /usr/share/llhttp
 LLHTTP_INC   ?= /usr/share/include/llhttp
+PREFIX       ?= /usr/local
+DESTDIR      ?=
 VERSION      := 0.1.0
 
 CPPFLAGS += -I. -I$(LLHTTP_INC) -DCHATD_VERSION='"$(VERSION)"'
@@ -33,6 +36,8 @@ PROTO_SRC   := $(wildcard proto/*.cc)
 CHAT_SRC    := $(filter-out chat/main.cc,$(wildcard chat/*.cc))
 STORE_SRC   := $(wildcard store/*.cc)
 AUTH_SRC    := chat/Jwt.cc chat/PasswordHasher.cc chat/LoginThrottle.cc
+# The chat layer's pure parts: unit-tested (and ClientMessage fuzzed) without a hub.
+CHAT_PURE_SRC := chat/ClientMessage.cc chat/ChatFrames.cc chat/RecentMessages.cc
 BENCH_SRC   := $(wildcard bench/*.cc)
 BENCH_LIB   := $(filter-out bench/main.cc,$(BENCH_SRC))
 LLHTTP_SRC  := api.c http.c llhttp.c
@@ -48,7 +53,7 @@ CONFORMANCE_SRC := $(wildcard tests/conformance/*.cc)
 SUPPORT_SRC     := $(wildcard tests/support/*.cc)
 TEST_BINS       := $(BUILD)/tests/unit_tests $(BUILD)/tests/integration_tests $(BUILD)/tests/conformance_tests
 
-.PHONY: all deps run test test-suites asan fuzz bench clean
+.PHONY: all deps run test test-suites asan fuzz bench install clean
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/chatd $(BUILD)/chat-bench
@@ -69,7 +74,7 @@ $(BUILD)/obj/llhttp/%.o: $(LLHTTP_DIR)/%.c
 	@mkdir -p $(@D)
 	$(CC) -I$(LLHTTP_INC) $(LLHTTP_STRICT) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/unit_tests: $(call obj,$(UNIT_SRC) $(BENCH_LIB) $(STORE_SRC) $(AUTH_SRC) tests/support/JwtSigning.cc) $(CORE_OBJ)
+$(BUILD)/tests/unit_tests: $(call obj,$(UNIT_SRC) $(BENCH_LIB) $(STORE_SRC) $(AUTH_SRC) $(CHAT_PURE_SRC) tests/support/JwtSigning.cc) $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest_main -lgtest $(LDLIBS)
 
@@ -98,11 +103,11 @@ asan: deps
 	@CHATD_SANITIZED=1 $(MAKE) --no-print-directory BUILD=build/asan OPT=-O1 \
 	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test-suites
 
-# Fuzz targets: proto/ and llhttp built with clang, libFuzzer and ASan+UBSan.
+# Fuzz targets: proto/, chat/ClientMessage and llhttp built with clang, libFuzzer and ASan+UBSan.
 FUZZ_TARGETS := $(patsubst tests/fuzz/%_fuzz.cc,%,$(wildcard tests/fuzz/*_fuzz.cc))
 FUZZ_SAN     := -fno-sanitize-recover=all -g -O1 -MMD -MP
 FUZZ_CFLAGS  := -fsanitize=fuzzer-no-link,address,undefined $(FUZZ_SAN)
-FUZZ_OBJ      = $(patsubst %.cc,build/fuzz/obj/%.o,$(PROTO_SRC)) $(patsubst %.c,build/fuzz/obj/llhttp/%.o,$(LLHTTP_SRC))
+FUZZ_OBJ      = $(patsubst %.cc,build/fuzz/obj/%.o,$(PROTO_SRC) chat/ClientMessage.cc) $(patsubst %.c,build/fuzz/obj/llhttp/%.o,$(LLHTTP_SRC))
 # Only a pattern rule names them, which would make them intermediate: deleted
 # after each build and recompiled by the next.
 .SECONDARY: $(FUZZ_OBJ)
@@ -133,6 +138,20 @@ include bench/peers/lws/build.mk
 bench: deps all $(BUILD)/peers/lws_server
 	@test -d bench/peers/ws/node_modules/ws || (cd bench/peers/ws && npm ci --silent --no-audit --no-fund)
 	BUILD=$(BUILD) bash bench/run.sh
+
+# Installs under $(DESTDIR)$(PREFIX); the unit starts chatd with its data in
+# /var/lib/chatd and the web client from $(PREFIX)/share/chatd/web.
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man7 \
+	  $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/chatd $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 755 $(BUILD)/chatd $(BUILD)/chat-bench $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 man/chat-bench.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/chatd-protocol.7 $(DESTDIR)$(PREFIX)/share/man/man7/
+	install -m 644 man/chatd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	rm -rf $(DESTDIR)$(PREFIX)/share/chatd/web
+	cp -R web $(DESTDIR)$(PREFIX)/share/chatd/web
+	find $(DESTDIR)$(PREFIX)/share/chatd/web -type d -exec chmod 755 {} + -o -type f -exec chmod 644 {} +
+	sed 's|@PREFIX@|$(PREFIX)|g' dist/chatd.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/chatd.service
 
 clean:
 	rm -rf build

@@ -8,6 +8,7 @@ namespace chatd::chat {
 namespace {
 
 constexpr uint16_t kCloseUnauthorized = 4001;
+constexpr uint16_t kCloseTryAgainLater = 1013;
 namespace err = chat_error;
 
 // The token of an upgrade request: the Authorization header, else ?token=.
@@ -66,9 +67,12 @@ void ChatEndpoint::authenticate(ChatSession& session, std::string_view token, st
       const std::string_view code =
           resolved.outcome == AccountApi::Resolved::Outcome::kUnavailable ? err::kUnavailable : err::kUnauthorized;
       hub_.sendError(*s, code, resolved.reason, ref);
-      // A session that never authenticated has nothing to keep; an open one
-      // keeps its current token until that expires.
-      if (!s->authenticated()) s->ws.close(kCloseUnauthorized, resolved.reason);
+      // A session that never authenticated has nothing to keep (a store
+      // outage says "try again later", 1013); an open one keeps its current
+      // token until that expires.
+      if (!s->authenticated()) {
+        s->ws.close(code == err::kUnavailable ? kCloseTryAgainLater : kCloseUnauthorized, resolved.reason);
+      }
       return;
     }
     if (s->authenticated() && s->user->id != resolved.user.id) {

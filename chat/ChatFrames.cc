@@ -64,9 +64,10 @@ std::string ackMessage(const store::Message& m, std::string_view ref) {
   return ack.finish(ref);
 }
 
-std::string errorMessage(std::string_view code, std::string_view message, std::string_view ref) {
+std::string errorMessage(std::string_view code, std::string_view message, std::string_view ref, int64_t roomId) {
   ServerMessage error("error");
   error.writer().key("code").value(code).key("message").value(message);
+  if (roomId != 0) error.writer().key("room_id").value(roomId);
   return error.finish(ref);
 }
 

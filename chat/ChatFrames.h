@@ -40,7 +40,8 @@ void writeMessageData(proto::JsonWriter& w, const store::Message& message);
 std::string messageEvent(const store::Message& message, std::string_view authorJson);
 // {"type":"ack","client_id":..,"room_id":..,"id":..,"seq":..,"created_at":..,"ref":..}
 std::string ackMessage(const store::Message& message, std::string_view ref);
-// {"type":"error","code":CODE,"message":MESSAGE,"ref":..}
-std::string errorMessage(std::string_view code, std::string_view message, std::string_view ref);
+// {"type":"error","code":CODE,"message":MESSAGE[,"room_id":..],"ref":..}; the
+// room when the error is about one (a room of a sync, which has one ref).
+std::string errorMessage(std::string_view code, std::string_view message, std::string_view ref, int64_t roomId = 0);
 
 }  // namespace chatd::chat

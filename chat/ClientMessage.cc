@@ -100,7 +100,9 @@ void readSyncRooms(const JsonFields& fields, Reader& reader, ClientMessage& out)
     int64_t roomId = 0;
     const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), roomId);
     const auto since = rooms->integer(name);
-    if (ec != std::errc() || end != name.data() + name.size() || roomId <= 0 || !since || *since < 0) {
+    // Canonical ids only ("7", not "07"), so that no room is named twice.
+    if (ec != std::errc() || end != name.data() + name.size() || roomId <= 0 || name[0] == '0' || !since ||
+        *since < 0) {
       return reader.fail("rooms: each key a room id, each value a seq >= 0");
     }
     out.syncRooms.emplace_back(roomId, *since);

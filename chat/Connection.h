@@ -42,6 +42,7 @@ class Connection final : public reactor::StreamHandler,
   reactor::OutputQueue::PushResult sendShared(const reactor::BlockRef& frame) override;
   void sendSharedUnbounded(const reactor::BlockRef& frame) override;
   size_t queuedBytes() const override { return tcp_.queuedBytes(); }
+  void notifyWhenDrained() override { tcp_.notifyWhenDrained(); }
   void close(uint16_t code, std::string_view reason) override;
 
   // StreamHandler, TimerHandler

@@ -50,8 +50,9 @@ void Hub::send(ChatSession& session, const std::string& json) {
                    std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(json.data()), json.size()));
 }
 
-void Hub::sendError(ChatSession& session, std::string_view code, std::string_view message, std::string_view ref) {
-  send(session, errorMessage(code, message, ref));
+void Hub::sendError(ChatSession& session, std::string_view code, std::string_view message, std::string_view ref,
+                    int64_t roomId) {
+  send(session, errorMessage(code, message, ref, roomId));
 }
 
 void Hub::authenticated(ChatSession& session, const store::User& user, const TokenService::Identity& identity,
@@ -145,6 +146,26 @@ std::string Hub::onlineUsersJson(int64_t roomId) const {
   w.endArray().key("count").value(static_cast<int64_t>(online));
   w.key("truncated").value(online > kMaxOnlineListed).endObject();
   return w.take();
+}
+
+void Hub::membershipEnded(int64_t roomId, int64_t userId) {
+  LiveRoom* room = findLiveRoom(roomId);
+  if (!room) return;
+  std::vector<ChatSession*> leaving;
+  for (const RoomMember& member : room->members) {
+    if (userId == 0 || member.session->user->id == userId) leaving.push_back(member.session);
+  }
+  // The last one out drops the room: nothing of `room` is used after the loop.
+  for (ChatSession* session : leaving) {
+    for (size_t i = 0; i < session->rooms.size(); ++i) {
+      if (session->rooms[i].room->id != roomId) continue;
+      unsubscribe(*session, i);
+      ServerMessage left("left", roomId);
+      left.writer().key("reason").value(userId == 0 ? "room_deleted" : "membership_ended");
+      send(*session, left.finish());
+      break;
+    }
+  }
 }
 
 void Hub::closeSessionsWithToken(const std::string& revocationKey) {

@@ -65,7 +65,8 @@ class Hub final : public reactor::TimerHandler {
   void handle(ChatSession& session, ClientMessage message);
   // The session's queue drained: flush held events, resume catch-up.
   void drained(ChatSession& session);
-  void sendError(ChatSession& session, std::string_view code, std::string_view message, std::string_view ref);
+  void sendError(ChatSession& session, std::string_view code, std::string_view message, std::string_view ref,
+                 int64_t roomId = 0);
   void send(ChatSession& session, const std::string& json);
 
   // --- For the HTTP API too ---
@@ -82,6 +83,9 @@ class Hub final : public reactor::TimerHandler {
   static constexpr size_t kMaxOnlineListed = 500;
   std::string onlineUsersJson(int64_t roomId) const;
   LongPolls& longPolls() { return longPolls_; }
+  // A user left or was removed from a room (`userId`), or the room was
+  // deleted (0): those sessions leave it and are told so (`left` with a reason).
+  void membershipEnded(int64_t roomId, int64_t userId);
   // A token was logged out: its sessions are closed (4001).
   void closeSessionsWithToken(const std::string& revocationKey);
 

@@ -45,17 +45,17 @@ void Hub::handle(ChatSession& session, ClientMessage m) {
 
 void Hub::withReadableRoom(ChatSession& session, int64_t roomId, const std::string& ref,
                            std::function<void(ChatSession&, const store::Room&)> then, std::function<void()> refused) {
-  store_.findRoom(roomId, session.user->id, [this, sessionId = session.id, ref, then = std::move(then),
+  store_.findRoom(roomId, session.user->id, [this, sessionId = session.id, roomId, ref, then = std::move(then),
                                                   refused = std::move(refused)](StoreStatus status, store::Room room) {
     ChatSession* s = findSession(sessionId);
     if (!s) return;
     if (status == StoreStatus::kOk && (!room.role.empty() || room.kind == "public")) return then(*s, room);
     if (status == StoreStatus::kNotFound) {
-      sendError(*s, err::kNotFound, "no such room", ref);
+      sendError(*s, err::kNotFound, "no such room", ref, roomId);
     } else if (status != StoreStatus::kOk) {
-      sendError(*s, err::kUnavailable, "store unavailable", ref);
+      sendError(*s, err::kUnavailable, "store unavailable", ref, roomId);
     } else {
-      sendError(*s, err::kNotMember, "not a member of this room", ref);
+      sendError(*s, err::kNotMember, "not a member of this room", ref, roomId);
     }
     if (refused) refused();
   });
@@ -89,12 +89,13 @@ void Hub::joinRoom(ChatSession& session, int64_t roomId, std::optional<int64_t> 
     if (!room.role.empty()) return enter(room);
     // A public room: joining makes the user a member.
     store_.joinRoom(room.id, s.user->id,
-                    [this, sessionId = s.id, ref, enter, then](StoreStatus status, const store::Room& joined) {
+                    [this, sessionId = s.id, roomId = room.id, ref, enter, then](StoreStatus status,
+                                                                                 const store::Room& joined) {
                       ChatSession* s = findSession(sessionId);
                       if (!s) return;
                       if (status != StoreStatus::kOk) {
                         sendError(*s, status == StoreStatus::kNotFound ? err::kNotFound : err::kUnavailable,
-                                  "could not join the room", ref);
+                                  "could not join the room", ref, roomId);
                         return then();
                       }
                       enter(joined);

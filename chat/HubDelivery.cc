@@ -174,6 +174,7 @@ void Hub::sendEphemeral(ChatSession& session, uint64_t key, const reactor::Block
     if (session.ws.sendShared(frame) != OutputQueue::PushResult::kRefused) return;
   }
   // Congested: hold the newest event per key until the queue drains.
+  session.ws.notifyWhenDrained();
   for (ConflatedEvent& held : session.conflated) {
     if (held.key == key) {
       held.frame = frame;

@@ -14,6 +14,7 @@ using store::StoreStatus;
 namespace err = chat_error;
 
 constexpr uint64_t kMaxWaitSeconds = 60;
+constexpr size_t kMaxBuckets = 100'000;
 
 proto::HttpResponse errorResponse(const ChatError& error) {
   return proto::jsonError(httpStatusOf(error.code), error.code, error.message);
@@ -82,11 +83,13 @@ void MessageApi::post(const proto::HttpRequest& request, const HttpResponder& re
   const auto content = body->string("content");
   const auto clientId = body->has("client_id") ? body->string("client_id") : std::optional<std::string>("");
   if (!content || content->empty()) return responder.respond(badQuery("content must be a non-empty string"));
-  if (!clientId || clientId->size() > kMaxClientIdBytes) {
-    return responder.respond(badQuery("client_id must be a string of at most 64 bytes"));
+  if (!clientId || (body->has("client_id") && clientId->empty()) || clientId->size() > kMaxClientIdBytes) {
+    return responder.respond(badQuery("client_id must be a string of 1 to 64 bytes"));
   }
   accounts_.withUser(request, responder, [this, responder, roomId, content = *content,
                                           clientId = *clientId](const store::User& user) {
+    // Bounded: past this many posters the buckets start afresh (full).
+    if (buckets_.size() >= kMaxBuckets && !buckets_.count(user.id)) buckets_.clear();
     if (!buckets_[user.id].take(config_.ratePerSecond, config_.rateBurst, loop_.nowMs())) {
       return responder.respond(
           errorResponse(ChatError{err::kRateLimited, "too many messages: slow down"}).header("Retry-After", "1"));
@@ -140,7 +143,8 @@ void MessageApi::answerAfter(const HttpResponder& responder, const store::Room& 
         });
       });
     }
-    responder.respond(pageResponse(std::move(page), limit, false, std::max(room.lastSeq, page.empty() ? 0 : page.back().seq)));
+    const int64_t lastSeq = std::max(room.lastSeq, page.empty() ? int64_t{0} : page.back().seq);
+    responder.respond(pageResponse(std::move(page), limit, false, lastSeq));
   });
 }
 

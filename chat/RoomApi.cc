@@ -216,8 +216,9 @@ void RoomApi::show(const Call& call) {
 void RoomApi::remove(const Call& call) {
   withVisibleRoom(call, [this, responder = call.responder](const store::Room& room) {
     if (room.role != "owner") return responder.respond(forbidden("only the owner deletes a room"));
-    store_.deleteRoom(room.id, [responder](StoreStatus status, bool) {
+    store_.deleteRoom(room.id, [this, responder, roomId = room.id](StoreStatus status, bool) {
       if (status != StoreStatus::kOk) return responder.respond(writeFailed(status));
+      if (membershipEnded_) membershipEnded_(roomId, 0);
       responder.respond(noContent());
     });
   });
@@ -243,11 +244,12 @@ void RoomApi::leave(const Call& call) {
     if (room.role.empty()) return responder.respond(jsonError(409, "not_member", "you are not a member of this room"));
     if (room.kind == "direct") return responder.respond(forbidden("direct rooms cannot be left"));
     if (room.role == "owner") return responder.respond(forbidden("the owner cannot leave; delete the room instead"));
-    store_.removeMember(room.id, call.me.id, [responder, room](StoreStatus status, bool) {
+    store_.removeMember(room.id, call.me.id, [this, responder, room, userId = call.me.id](StoreStatus status, bool) {
       if (status == StoreStatus::kNotFound) {
         return responder.respond(jsonError(409, "not_member", "you are not a member of this room"));
       }
       if (status != StoreStatus::kOk) return responder.respond(writeFailed(status));
+      if (membershipEnded_) membershipEnded_(room.id, userId);
       store::Room left = room;
       left.role.clear();
       responder.respond(roomResponse(200, left));
@@ -302,8 +304,9 @@ void RoomApi::kick(const Call& call) {
       if (theirs.role == "admin" && myRole != "owner") {
         return responder.respond(forbidden("only the owner kicks an admin"));
       }
-      store_.removeMember(room.id, userId, [responder](StoreStatus removed, bool) {
+      store_.removeMember(room.id, userId, [this, responder, roomId = room.id, userId](StoreStatus removed, bool) {
         if (removed != StoreStatus::kOk) return responder.respond(writeFailed(removed));
+        if (membershipEnded_) membershipEnded_(roomId, userId);
         responder.respond(noContent());
       });
     });

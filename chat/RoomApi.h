@@ -43,6 +43,12 @@ class RoomApi {
   // Answers and returns true when `request` is for one of these endpoints.
   bool handle(const proto::HttpRequest& request, const HttpResponder& responder);
 
+  // Called once a user's membership ended (left, kicked; userId) or the room
+  // was deleted (userId 0), so live sessions stop hearing from it.
+  void setMembershipEndedListener(std::function<void(int64_t roomId, int64_t userId)> listener) {
+    membershipEnded_ = std::move(listener);
+  }
+
   // One authenticated request, kept (copied) until it is answered.
   struct Call {
     proto::HttpRequest request;
@@ -72,6 +78,7 @@ class RoomApi {
 
   store::Store& store_;
   AccountApi& accounts_;
+  std::function<void(int64_t, int64_t)> membershipEnded_;
 };
 
 // A path or query id: 1 to 18 digits (no sign, no spaces, no overflow), above zero.

@@ -84,6 +84,8 @@ bool Server::openStore(std::string& error) {
   router_.addWebSocket("/ws", chat_.get());
   messages_ = std::make_unique<MessageApi>(loop_, *store_, *accounts_, *hub_, config_);
   router_.setMessageApi(messages_.get());
+  rooms_->setMembershipEndedListener(
+      [this](int64_t roomId, int64_t userId) { hub_->membershipEnded(roomId, userId); });
   router_.setMetrics([this] { return metricsText(connectionCount_, *hub_); });
   accounts_->setLogoutListener([this](const std::string& key) { hub_->closeSessionsWithToken(key); });
   router_.setReadiness([this] { return store_->ready(); });

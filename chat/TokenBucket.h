@@ -11,7 +11,8 @@ class TokenBucket {
  public:
   bool take(double rate, double burst, uint64_t nowMs) {
     if (rate <= 0) return true;
-    if (lastMs_ == 0) {
+    if (!started_) {
+      started_ = true;
       tokens_ = burst;
     } else {
       tokens_ = std::min(burst, tokens_ + rate * static_cast<double>(nowMs - lastMs_) / 1000.0);
@@ -24,7 +25,8 @@ class TokenBucket {
 
  private:
   double tokens_ = 0;
-  uint64_t lastMs_ = 0;  // 0: never used
+  uint64_t lastMs_ = 0;
+  bool started_ = false;
 };
 
 }  // namespace chatd::chat

@@ -30,6 +30,8 @@ class WsSession {
   virtual void sendSharedUnbounded(const reactor::BlockRef& frame) = 0;
   // Bytes queued and not yet taken by the kernel.
   virtual size_t queuedBytes() const = 0;
+  // The endpoint hears onDrained() once the queue is next empty.
+  virtual void notifyWhenDrained() = 0;
   // Starts the closing handshake with `code` (and a reason of <= 123 bytes).
   virtual void close(uint16_t code, std::string_view reason) = 0;
 
@@ -54,7 +56,8 @@ class WsEndpoint {
   // The handshake succeeded; `request` is the upgrade request (path, query, headers).
   virtual void onOpen(WsSession& session, const proto::HttpRequest& request) = 0;
   virtual void onMessage(WsSession& session, proto::WsOpcode opcode, std::span<const uint8_t> payload) = 0;
-  // The session's output queue went over its limit and has drained.
+  // The session's output queue went over its limit (or notifyWhenDrained()
+  // asked) and has drained.
   virtual void onDrained(WsSession&) {}
   // The session is gone (closed cleanly or not); it must not be used after this.
   virtual void onClose(WsSession& session) = 0;

@@ -23,7 +23,8 @@ class StreamHandler {
   // during the call (keep what is needed). It is writable so parsers may
   // transform in place (WebSocket unmasking).
   virtual void onStreamData(std::span<uint8_t> bytes) = 0;
-  // The output queue was full (send() said kFull or kRefused) and is now empty.
+  // The output queue was full (send() said kFull or kRefused), or the owner
+  // asked (notifyWhenDrained()), and is now empty.
   virtual void onStreamDrained() = 0;
   // The connection is closed; no further callbacks follow.
   virtual void onStreamClosed() = 0;
@@ -56,6 +57,10 @@ class TcpConnection final : public IoHandler, public Flushable {
   OutputQueue::PushResult send(BlockRef block);
   // Queues regardless of the limit: for small control output that must go out.
   void sendUnbounded(BlockRef block);
+
+  // onStreamDrained() when the queue is next empty, as after a refusal: for
+  // an owner holding output back until then.
+  void notifyWhenDrained() { notifyDrain_ = true; }
 
   void pauseReading();
   void resumeReading();
