@@ -60,7 +60,10 @@ void Hub::authenticated(ChatSession& session, const store::User& user, const Tok
   const int64_t now = unixSeconds();
   session.tokenKey = TokenService::shortKey(identity.revocationKey);
   session.tokenExpiresAt = identity.expiresAt;
-  session.tokenWarnAt = identity.expiresAt - std::min(kExpiryWarningSeconds, (identity.expiresAt - now) / 2);
+  // Half the remaining life, up to a minute, but at least two sweeps wide
+  // so that a short token cannot slip between them unwarned.
+  session.tokenWarnAt =
+      identity.expiresAt - std::min(kExpiryWarningSeconds, std::max<int64_t>(2, (identity.expiresAt - now) / 2));
   session.expiryWarned = false;
   if (session.authenticated()) {
     ServerMessage refreshed("token_refreshed");
