@@ -1,11 +1,12 @@
 #!/bin/sh
 # Installs what chatd needs to build and test: Debian packages (as root), and
-# the npm packages of the interop tests. Prints the command when not root.
+# the npm packages of the interop and web client tests. Prints the command
+# when not root.
 set -e
 
 PACKAGES="build-essential clang libclang-rt-14-dev libssl-dev node-llhttp libgtest-dev \
 zlib1g-dev libsqlite3-dev libhiredis-dev libsimdjson-dev libargon2-dev libinih-dev \
-redis-server python3 python3-websockets nodejs npm mandoc libwebsockets-dev pkg-config"
+redis-server python3 python3-websockets nodejs npm mandoc libwebsockets-dev pkg-config chromium"
 
 missing=""
 for p in $PACKAGES; do
@@ -33,4 +34,11 @@ fi
 if [ ! -d tests/interop/node_modules/ws ]; then
   echo "deps: npm ci (tests/interop)"
   (cd tests/interop && npm ci --silent --no-audit --no-fund)
+fi
+
+# playwright-core for the web client's tests (drives /usr/bin/chromium),
+# pinned by tests/e2e/package-lock.json.
+if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+  echo "deps: npm ci (tests/e2e)"
+  (cd tests/e2e && npm ci --silent --no-audit --no-fund)
 fi

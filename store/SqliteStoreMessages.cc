@@ -139,7 +139,11 @@ void SqliteStore::appendMessage(int64_t roomId, int64_t senderId, std::string co
           return failureStatus(db);
         }
         m.id = db.lastInsertRowid();
-        return StoreStatus::kOk;
+        // Whoever posts a message has read the room up to it.
+        SqliteStatement* read = db.prepare(
+            "UPDATE room_members SET last_read_seq = max(last_read_seq, ?3) WHERE room_id = ?1 AND user_id = ?2");
+        return read && read->bind(1, roomId).bind(2, senderId).bind(3, m.seq).run() ? StoreStatus::kOk
+                                                                                  : StoreStatus::kFailed;
       },
       std::move(done));
 }

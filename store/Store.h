@@ -155,7 +155,8 @@ class Store {
   // a retry, in this batch or after a restart, changes nothing and answers
   // the original message with `duplicate` set. Appends queued in one loop
   // iteration commit together and get consecutive seqs in call order; `done`
-  // runs after the COMMIT, so an ack built from it is durable.
+  // runs after the COMMIT, so an ack built from it is durable. The sender's
+  // read mark moves to the new message (one has read what one wrote).
   virtual void appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
                              Callback<AppendResult> done) = 0;
   // Up to `limit` (clamped to 1..1000) messages with seq > `afterSeq`, oldest first.

@@ -23,5 +23,22 @@ for suite in "$BUILD"/tests/*_tests; do
   fi
   rm -f "$log"
 done
+
+# The web client in headless Chromium (tests/e2e): each test counts like a
+# GoogleTest case. No browser, no playwright-core or no node fails the run.
+echo "== tests/e2e"
+log=$(mktemp)
+node tests/e2e/run.mjs 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+p=$(sed -n 's/^e2e: \([0-9][0-9]*\) passed, .*/\1/p' "$log" | tail -1)
+f=$(sed -n 's/^e2e: [0-9][0-9]* passed, \([0-9][0-9]*\) failed.*/\1/p' "$log" | tail -1)
+passed=$((passed + ${p:-0}))
+failed=$((failed + ${f:-0}))
+if [ "$rc" -ne 0 ] || [ -z "$p" ]; then
+  status=1
+  [ -z "$f" ] && failed=$((failed + 1)) && echo "tests/e2e did not run (node tests/e2e/run.mjs exited $rc)"
+fi
+rm -f "$log"
+
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]

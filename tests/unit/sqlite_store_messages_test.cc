@@ -265,6 +265,14 @@ TEST_F(SqliteStoreMessages, MarkReadIsCappedNeverGoesBackAndMovesUnread) {
   EXPECT_EQ(await<int64_t>([&](auto done) { store_->markRead(987654, ann_, 1, done); }, StoreStatus::kNotFound), 0);
 }
 
+TEST_F(SqliteStoreMessages, PostingMovesTheSendersReadMark) {
+  append(room_, bob_, "m");
+  append(room_, ann_, "mine");
+  EXPECT_EQ(seenBy(ann_).lastReadSeq, 2);  // nothing of one's own is unread
+  append(room_, bob_, "m");
+  EXPECT_EQ(seenBy(ann_).lastReadSeq, 2);
+}
+
 // In UTF-8 byte order: U+2764 (E2 ..) < U+1F389 (F0 9F 8E ..) < U+1F44D (F0 9F 91 ..).
 constexpr const char* kHeart = "\u2764";
 constexpr const char* kParty = "\U0001F389";

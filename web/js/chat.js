@@ -1,0 +1,349 @@
+// The signed-in client: owns the room model, the outbox and the socket, and
+// turns what the user does into API calls and chat messages. Server frames
+// are applied by frames.js. One instance for the page; start() and stop()
+// bracket a signed-in session.
+import { Rooms } from './rooms.js';
+import { Outbox, messageFrame } from './outbox.js';
+import { ChatSocket } from './socket.js';
+import { applyFrame } from './frames.js';
+import { showConnection } from './views/statusView.js';
+import { showError } from './views/errorView.js';
+import { renderRoomList } from './views/roomListView.js';
+import { renderOnline } from './views/onlineView.js';
+import { renderTyping } from './views/typingView.js';
+import { MessageListView } from './views/messageListView.js';
+import { Composer } from './views/composer.js';
+import { wireSidebar } from './views/sidebar.js';
+
+const kTypingEveryMs = 3000;
+const kRetryAfterMs = { rate_limited: 1000, unavailable: 2000 };
+const kHistoryPage = 50;
+const kRoomKey = 'chatd.room';
+
+export class Chat {
+  // onSignedOut(reason): the session ended (logout, or the server refused the token).
+  constructor(api, onSignedOut) {
+    this.api = api;
+    this.onSignedOut = onSignedOut;
+    this.socket = null;
+    this.messages = new MessageListView(() => this.loadOlder());
+    this.composer = new Composer((text) => this.send(text), () => this.typed());
+    this.sidebar = wireSidebar();
+    this.retryTimer = null;
+    document.getElementById('create-room-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.createRoom(e.target);
+    });
+    document.getElementById('direct-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.directByName(e.target);
+    });
+    document.getElementById('logout').addEventListener('click', () => this.logout());
+    document.addEventListener('visibilitychange', () => this.markRead(0));
+    window.addEventListener('pagehide', () => this.flushReads());
+    window.addEventListener('focus', () => { if (this.socket) this.refreshRooms(); });
+  }
+
+  async start(me, token) {
+    this.me = me;
+    this.rooms = new Rooms();
+    this.outbox = new Outbox();
+    this.users = new Map([[me.username.toLowerCase(), me]]);  // everyone seen, by lowercased name
+    this.openId = null;
+    this.welcomed = false;
+    this.lastTypingSent = 0;
+    this.loadingOlder = false;
+    this.failed = new Set();  // client_ids waiting to be retried
+    const meNode = document.getElementById('me');
+    meNode.textContent = me.nickname || me.username;
+    meNode.hidden = false;
+    document.getElementById('logout').hidden = false;
+    this.socket = new ChatSocket(token, {
+      onWelcome: (frame) => this.welcome(frame),
+      onFrame: (frame) => applyFrame(this, frame),
+      onState: (state) => showConnection(state),
+      onAuthFailed: (reason) => this.end(`Signed out: ${reason}`),
+    });
+    const socket = this.socket;
+    await this.refreshRooms();
+    if (this.socket !== socket) return;  // signed out meanwhile
+    const saved = Number(sessionStorage.getItem(kRoomKey));
+    const lobby = this.rooms.all().find((r) => r.name === 'lobby' && r.kind === 'public');
+    const first = this.rooms.get(saved) || lobby || this.rooms.all()[0];
+    if (first) this.open(first.id);
+    this.socket.start();
+  }
+
+  stop() {
+    if (this.socket) this.socket.stop();
+    this.socket = null;
+    clearTimeout(this.retryTimer);
+    this.messages.clearAll();
+    this.composer.enable(false);
+    document.getElementById('room-list').replaceChildren();
+    document.getElementById('online-list').replaceChildren();
+    document.getElementById('typing').textContent = '';
+    document.getElementById('me').hidden = true;
+    document.getElementById('logout').hidden = true;
+  }
+
+  end(reason) {
+    this.stop();
+    this.onSignedOut(reason);
+  }
+
+  async logout() {
+    try {
+      await this.api.logout();
+    } catch {
+      // Signing out locally is what matters; the token expires anyway.
+    }
+    this.end('');
+  }
+
+  // Every (re)connection: resume the rooms joined before from their last
+  // seq, join the rest of mine, then resend whatever was not acknowledged.
+  welcome(frame) {
+    const reconnect = this.welcomed;
+    this.welcomed = true;
+    this.me = frame.user;
+    const resume = {};
+    for (const room of this.rooms.all()) {
+      room.joined = false;
+      if (room.lastSeq !== null) resume[room.id] = room.lastSeq;
+      else if (room.role || room.id === this.openId) this.join(room);
+    }
+    if (Object.keys(resume).length > 0) this.socket.send({ type: 'sync', rooms: resume });
+    this.failed.clear();
+    for (const entry of this.outbox.entries) this.socket.send(messageFrame(entry));
+    if (reconnect) this.refreshRooms();
+  }
+
+  join(room) {
+    const frame = { type: 'join_room', room_id: room.id, ref: `join:${room.id}` };
+    if (room.lastSeq !== null) frame.since = room.lastSeq;
+    this.socket.send(frame);
+  }
+
+  async refreshRooms() {
+    const socket = this.socket;
+    try {
+      const list = await this.api.rooms();
+      if (this.socket !== socket) return;  // signed out (or in again) meanwhile
+      this.rooms.merge(list);
+      for (const info of list) {
+        const room = this.rooms.get(info.id);
+        if (!room.joined) room.unread = info.unread;
+        if (room.role && !room.joined && room.lastSeq === null && this.socket.ready) this.join(room);
+      }
+      this.renderRooms();
+    } catch (error) {
+      if (this.socket !== socket) return;
+      if (error.status === 401) this.end(`Signed out: ${error.message}`);
+      else showError(error.code, error.message);
+    }
+  }
+
+  open(roomId) {
+    const room = this.rooms.get(roomId);
+    if (!room) return;
+    this.openId = roomId;
+    sessionStorage.setItem(kRoomKey, String(roomId));
+    room.unread = 0;
+    document.getElementById('room-title').textContent = room.title(this.me);
+    document.getElementById('room-topic').textContent = room.topic;
+    this.messages.show(this.me, room.historyLoaded ? room.sortedMessages() : [], this.outbox.forRoom(roomId));
+    this.messages.setHasOlder(room.historyLoaded && room.hasOlder);
+    this.renderRooms();
+    this.renderPresence(room);
+    this.composer.enable(true);
+    this.sidebar.close();
+    if (!this.socket.ready) return;  // welcome() joins it
+    if (!room.joined) this.join(room);
+    else if (!room.historyLoaded) this.loadHistory(room);
+    else this.markRead(0);
+  }
+
+  openRoom() {
+    return this.openId === null ? undefined : this.rooms.get(this.openId);
+  }
+
+  async loadHistory(room) {
+    if (room.historyLoading) return;
+    room.historyLoading = true;
+    const socket = this.socket;
+    try {
+      const reply = await socket.request({ type: 'history', room_id: room.id, limit: kHistoryPage });
+      if (this.socket !== socket) return;
+      for (const message of reply.messages) this.putMessage(room, message);
+      room.historyLoaded = true;
+      room.hasOlder = reply.has_more;
+      if (room.id === this.openId) {
+        this.messages.show(this.me, room.sortedMessages(), this.outbox.forRoom(room.id));
+        this.messages.setHasOlder(room.hasOlder);
+        this.markRead(0);
+      }
+    } catch (error) {
+      if (error.code !== 'offline') showError(error.code, error.message);
+    } finally {
+      room.historyLoading = false;
+    }
+  }
+
+  async loadOlder() {
+    const room = this.openRoom();
+    const socket = this.socket;
+    if (!room || !room.historyLoaded || !room.hasOlder || this.loadingOlder || !socket || !socket.ready) return;
+    const oldest = room.oldestSeq();
+    if (oldest === null || oldest <= 1) {
+      room.hasOlder = false;
+      this.messages.setHasOlder(false);
+      return;
+    }
+    this.loadingOlder = true;
+    try {
+      const reply = await socket.request({ type: 'history', room_id: room.id, before: oldest, limit: kHistoryPage });
+      if (this.socket !== socket) return;
+      for (const message of reply.messages) this.putMessage(room, message);
+      room.hasOlder = reply.has_more;
+      if (room.id === this.openId) {
+        this.messages.prepend(reply.messages);
+        this.messages.setHasOlder(room.hasOlder);
+      }
+    } catch (error) {
+      if (error.code !== 'offline') showError(error.code, error.message);
+    } finally {
+      this.loadingOlder = false;
+    }
+  }
+
+  putMessage(room, message) {
+    if (message.user) this.remember(message.user);
+    return room.put(message);
+  }
+
+  remember(user) {
+    this.users.set(user.username.toLowerCase(), user);
+  }
+
+  send(text) {
+    const room = this.openRoom();
+    if (!room) return;
+    const entry = this.outbox.add(room.id, text);
+    this.messages.upsert(entry, 'pending');
+    this.socket.send(messageFrame(entry));  // when offline, welcome() sends it
+    if (this.lastTypingSent) {
+      this.socket.send({ type: 'typing', room_id: room.id, typing: false, ref: 'typing' });
+      this.lastTypingSent = 0;
+    }
+  }
+
+  // A message the server refused: retry what may pass later, give back the rest.
+  messageFailed(clientId, code, message) {
+    const entry = this.outbox.find(clientId);
+    if (!entry) return;
+    showError(code, message);
+    if (kRetryAfterMs[code]) {
+      this.failed.add(clientId);
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.retryFailed(), kRetryAfterMs[code]);
+      return;
+    }
+    this.outbox.take(clientId);
+    this.messages.removePending(clientId);
+    if (entry.room_id === this.openId) this.composer.restore(entry.content);
+  }
+
+  retryFailed() {
+    for (const entry of this.outbox.entries) {
+      if (this.failed.delete(entry.client_id)) this.socket.send(messageFrame(entry));
+    }
+  }
+
+  typed() {
+    const room = this.openRoom();
+    const now = Date.now();
+    if (!room || !room.joined || now - this.lastTypingSent < kTypingEveryMs) return;
+    if (this.socket.send({ type: 'typing', room_id: room.id, typing: true, ref: 'typing' })) this.lastTypingSent = now;
+  }
+
+  // Moves my read mark in the open room to its newest message: at once when
+  // the room is opened, a moment later for live messages (one read for a
+  // burst). Per room, so switching rooms does not cancel it; a page being
+  // left sends what is still waiting (flushReads).
+  markRead(delayMs = 300) {
+    const room = this.openRoom();
+    if (!room || document.visibilityState !== 'visible') return;
+    clearTimeout(room.readTimer);
+    room.readTimer = null;
+    if (delayMs === 0) this.sendRead(room);
+    else room.readTimer = setTimeout(() => this.sendRead(room), delayMs);
+  }
+
+  sendRead(room) {
+    room.readTimer = null;
+    if (!room.joined || !room.lastSeq || room.readSent >= room.lastSeq) return;
+    if (this.socket.send({ type: 'read', room_id: room.id, seq: room.lastSeq, ref: 'read' })) room.readSent = room.lastSeq;
+  }
+
+  flushReads() {
+    if (!this.socket) return;
+    for (const room of this.rooms.all()) {
+      if (room.readTimer === null || room.readTimer === undefined) continue;
+      clearTimeout(room.readTimer);
+      this.sendRead(room);
+    }
+  }
+
+  async createRoom(form) {
+    const name = form.elements['room-name'].value.trim();
+    if (!name) return;
+    const socket = this.socket;
+    try {
+      const room = await this.api.createRoom(name, form.elements['room-kind'].value);
+      if (this.socket !== socket) return;
+      form.reset();
+      this.rooms.merge([room]);
+      this.open(room.id);
+    } catch (error) {
+      showError(error.code, error.message);
+    }
+  }
+
+  async directByName(form) {
+    const name = form.elements['direct-username'].value.trim();
+    const user = this.users.get(name.toLowerCase());
+    if (!user) {
+      showError('not_found', `No user "${name}" seen yet: pick someone from the online list or a message author.`);
+      return;
+    }
+    if (user.id === this.me.id) {
+      showError('bad_request', 'That is you.');
+      return;
+    }
+    form.reset();
+    await this.openDirect(user);
+  }
+
+  async openDirect(user) {
+    const socket = this.socket;
+    try {
+      const room = await this.api.direct(user.id);
+      if (this.socket !== socket) return;
+      this.rooms.merge([room]);
+      this.open(room.id);
+    } catch (error) {
+      showError(error.code, error.message);
+    }
+  }
+
+  renderRooms() {
+    renderRoomList(this.rooms.all(), this.openId, this.me, (id) => this.open(id));
+  }
+
+  renderPresence(room) {
+    if (room.id !== this.openId) return;
+    renderOnline([...room.online.values()], this.me, (user) => this.openDirect(user));
+    renderTyping([...room.typing.values()].map((t) => t.user));
+  }
+}

@@ -1,0 +1,170 @@
+// Applies what the server sends (docs/protocol.md, "Server events") to the
+// Chat's model and, for the open room, to the page.
+import { Room } from './rooms.js';
+import { showError } from './views/errorView.js';
+
+const kTypingShownMs = 5000;
+// Refs whose errors nobody needs to see: typing and read marks are best effort.
+const kQuietRefs = new Set(['typing', 'read', 'auth']);
+
+const handlers = {
+  joined(chat, frame) {
+    const room = roomOf(chat, frame.room_id);
+    room.joined = true;
+    if (room.lastSeq === null) room.lastSeq = frame.last_seq;
+    if (!room.role) {
+      room.role = 'member';  // joining a public room makes me a member
+      chat.renderRooms();
+    }
+    // A resume's replay follows; the messages it brings mark themselves read.
+    if (room.id === chat.openId && !room.historyLoaded) chat.loadHistory(room);
+  },
+
+  message(chat, frame) {
+    const room = roomOf(chat, frame.room_id);
+    const message = frame.data;
+    const isNew = chat.putMessage(room, message);
+    const mine = message.user_id === chat.me.id;
+    // My own message in a replay: its ack was lost with the old connection.
+    if (mine && message.client_id) chat.outbox.take(message.client_id);
+    stopTyping(chat, room, message.user_id);
+    if (room.id === chat.openId) {
+      if (room.historyLoaded) chat.messages.upsert(message, 'sent');
+      chat.markRead();
+    } else if (isNew && !mine && !message.deleted) {
+      room.unread += 1;
+      chat.renderRooms();
+    }
+  },
+
+  ack(chat, frame) {
+    const entry = chat.outbox.take(frame.client_id);
+    const room = roomOf(chat, frame.room_id);
+    const known = room.messages.get(frame.seq);
+    if (!entry && !known) return;
+    const message = known || {
+      id: frame.id, seq: frame.seq, user_id: chat.me.id, kind: 'text', content: entry.content,
+      client_id: frame.client_id, created_at: frame.created_at,
+      user: { id: chat.me.id, username: chat.me.username, nickname: chat.me.nickname },
+    };
+    room.put(message);
+    if (room.id === chat.openId) {
+      chat.messages.upsert(message, 'sent');
+      chat.markRead();
+    }
+  },
+
+  online_users(chat, frame) {
+    const room = roomOf(chat, frame.room_id);
+    room.online = new Map(frame.data.users.map((u) => [u.id, u]));
+    frame.data.users.forEach((u) => chat.remember(u));
+    chat.renderPresence(room);
+  },
+
+  user_joined(chat, frame) {
+    const room = roomOf(chat, frame.room_id);
+    room.online.set(frame.data.user.id, frame.data.user);
+    chat.remember(frame.data.user);
+    chat.renderPresence(room);
+  },
+
+  user_left(chat, frame) {
+    const room = roomOf(chat, frame.room_id);
+    room.online.delete(frame.data.user.id);
+    stopTyping(chat, room, frame.data.user.id);
+    chat.renderPresence(room);
+  },
+
+  typing(chat, frame) {
+    const room = roomOf(chat, frame.room_id);
+    const { user, typing } = frame.data;
+    if (user.id === chat.me.id) return;
+    const shown = room.typing.get(user.id);
+    if (shown) clearTimeout(shown.timer);
+    if (typing === false) {
+      room.typing.delete(user.id);
+    } else {
+      const timer = setTimeout(() => stopTyping(chat, room, user.id), kTypingShownMs);
+      room.typing.set(user.id, { user, timer });
+    }
+    chat.renderPresence(room);
+  },
+
+  message_edited(chat, frame) {
+    change(chat, frame, (m) => Object.assign(m, { content: frame.data.content, edited_at: frame.data.edited_at }));
+  },
+
+  message_deleted(chat, frame) {
+    change(chat, frame, (m) => Object.assign(m, { content: '', deleted: true, reactions: undefined }));
+  },
+
+  reaction_added(chat, frame) {
+    change(chat, frame, (m) => setReaction(m, frame.data.emoji, frame.data.count));
+  },
+
+  reaction_removed(chat, frame) {
+    change(chat, frame, (m) => setReaction(m, frame.data.emoji, frame.data.count));
+  },
+
+  read(chat, frame) {
+    const room = roomOf(chat, frame.room_id);
+    if (frame.data.user_id !== chat.me.id) return;
+    room.readSent = Math.max(room.readSent || 0, frame.data.seq);
+    if (room.lastSeq !== null && frame.data.seq >= room.lastSeq && room.unread) {
+      room.unread = 0;  // read in another tab
+      chat.renderRooms();
+    }
+  },
+
+  error(chat, frame) {
+    const ref = typeof frame.ref === 'string' ? frame.ref : '';
+    if (kQuietRefs.has(ref) || /^r\d+$/.test(ref)) return;  // r1, r2...: the request's caller reports it
+    if (ref.startsWith('m:')) {
+      chat.messageFailed(ref.slice(2), frame.code, frame.message);
+      return;
+    }
+    if (ref.startsWith('join:')) {
+      const room = chat.rooms.get(Number(ref.slice(5)));
+      if (room) room.joined = false;
+    }
+    showError(frame.code, frame.message);
+  },
+};
+
+export function applyFrame(chat, frame) {
+  const handler = handlers[frame.type];
+  if (handler && chat.socket) handler(chat, frame);
+}
+
+// A room the list does not show yet (say, a direct chat someone just
+// opened with me): a placeholder now, its name from the API soon after.
+function roomOf(chat, roomId) {
+  let room = chat.rooms.get(roomId);
+  if (!room) {
+    room = new Room({ id: roomId, name: `room ${roomId}`, kind: 'direct', role: 'member' });
+    chat.rooms.byId.set(roomId, room);
+    chat.refreshRooms();
+  }
+  return room;
+}
+
+function stopTyping(chat, room, userId) {
+  const shown = room.typing.get(userId);
+  if (!shown) return;
+  clearTimeout(shown.timer);
+  room.typing.delete(userId);
+  chat.renderPresence(room);
+}
+
+function change(chat, frame, apply) {
+  const room = roomOf(chat, frame.room_id);
+  const message = room.messages.get(frame.data.seq);
+  if (!message) return;
+  apply(message);
+  if (room.id === chat.openId && room.historyLoaded) chat.messages.upsert(message, 'sent');
+}
+
+function setReaction(message, emoji, count) {
+  const others = (message.reactions || []).filter((r) => r.emoji !== emoji);
+  message.reactions = count > 0 ? [...others, { emoji, count }] : others;
+}

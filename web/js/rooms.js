@@ -1,0 +1,81 @@
+// What the client knows of each room: its messages by seq, the newest seq it
+// has without a gap (what a resume asks from), the unread count, who is
+// online and who is typing. Plain data; the views draw it.
+
+export class Room {
+  constructor(info) {
+    this.id = info.id;
+    this.update(info);
+    this.unread = info.unread || 0;
+    this.messages = new Map();  // seq -> message data (docs/protocol.md)
+    this.lastSeq = null;  // null until the room is joined on a connection
+    this.joined = false;  // joined on the current connection
+    this.historyLoaded = false;
+    this.hasOlder = true;
+    this.online = new Map();  // user id -> user
+    this.typing = new Map();  // user id -> {user, timer}
+  }
+
+  update(info) {
+    this.name = info.name;
+    this.kind = info.kind;
+    this.role = info.role;
+    this.topic = info.topic || '';
+  }
+
+  // Adds or replaces a message; advances lastSeq over every seq now held
+  // without a gap. Returns true when the seq was new.
+  put(message) {
+    const isNew = !this.messages.has(message.seq);
+    this.messages.set(message.seq, message);
+    if (this.lastSeq !== null) {
+      while (this.messages.has(this.lastSeq + 1)) this.lastSeq += 1;
+    }
+    return isNew;
+  }
+
+  oldestSeq() {
+    let oldest = null;
+    for (const seq of this.messages.keys()) if (oldest === null || seq < oldest) oldest = seq;
+    return oldest;
+  }
+
+  sortedMessages() {
+    return [...this.messages.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  // The other user's name for a direct room ("ann & bob" seen by ann: "bob").
+  title(me) {
+    if (this.kind !== 'direct' || !me) return this.name;
+    const names = this.name.split(' & ').filter((n) => n !== me.username);
+    return names.length === 1 ? names[0] : this.name;
+  }
+}
+
+export class Rooms {
+  constructor() {
+    this.byId = new Map();
+  }
+
+  // Merges the API's room list (names, kinds and roles; counts stay live).
+  merge(list) {
+    for (const info of list) {
+      const room = this.byId.get(info.id);
+      if (room) room.update(info);
+      else this.byId.set(info.id, new Room(info));
+    }
+  }
+
+  get(id) {
+    return this.byId.get(id);
+  }
+
+  all() {
+    const order = { public: 0, private: 1, direct: 2 };
+    return [...this.byId.values()].sort((a, b) => order[a.kind] - order[b.kind] || a.name.localeCompare(b.name));
+  }
+}
+
+export function displayName(user) {
+  return user.nickname || user.username;
+}

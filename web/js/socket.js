@@ -1,0 +1,171 @@
+// One chat WebSocket (GET /ws) that stays up: it authenticates with an `auth`
+// message (the token stays out of the URL), reconnects after any drop with
+// Backoff, and notices a dead link with an application ping. It knows
+// nothing of rooms: the owner resumes them in onWelcome.
+//
+// States reported by onState: 'reconnecting' (connecting, or waiting to),
+// 'connected' (welcome received), 'offline' (stopped, the browser is offline,
+// or the server refused the token: onAuthFailed, no more retries).
+import { Backoff } from './backoff.js';
+
+const kPingEveryMs = 25000;
+const kPongWithinMs = 10000;
+
+export class ChatSocket {
+  // handlers: onWelcome(frame), onFrame(frame), onState(state), onAuthFailed(reason)
+  constructor(token, handlers) {
+    this.token = token;
+    this.handlers = handlers;
+    this.backoff = new Backoff();
+    this.ws = null;
+    this.ready = false;
+    this.stopped = true;
+    this.retryTimer = null;
+    this.pingTimer = null;
+    this.pongTimer = null;
+    this.nextRef = 1;
+    this.waiting = new Map();  // ref -> {resolve, reject}
+    this.onOnline = () => this.retryNow();
+    this.onOffline = () => { if (!this.ready) this.setState('offline'); };
+  }
+
+  start() {
+    this.stopped = false;
+    window.addEventListener('online', this.onOnline);
+    window.addEventListener('offline', this.onOffline);
+    this.connect();
+  }
+
+  stop() {
+    this.stopped = true;
+    window.removeEventListener('online', this.onOnline);
+    window.removeEventListener('offline', this.onOffline);
+    clearTimeout(this.retryTimer);
+    this.drop();
+    this.setState('offline');
+  }
+
+  // Sends a frame if the session is authenticated; false when it is not (the
+  // caller keeps what must survive, e.g. the outbox).
+  send(frame) {
+    if (!this.ready) return false;
+    this.ws.send(JSON.stringify(frame));
+    return true;
+  }
+
+  // Sends a frame with a fresh ref; resolves with the reply carrying that
+  // ref, rejects with the `error` frame or when the connection drops.
+  request(frame) {
+    const ref = `r${this.nextRef++}`;
+    return new Promise((resolve, reject) => {
+      if (!this.send({ ...frame, ref })) {
+        reject({ type: 'error', code: 'offline', message: 'not connected' });
+        return;
+      }
+      this.waiting.set(ref, { resolve, reject });
+    });
+  }
+
+  connect() {
+    this.setState(navigator.onLine === false ? 'offline' : 'reconnecting');
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const ws = new WebSocket(`${scheme}://${location.host}/ws`);
+    this.ws = ws;
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token: this.token, ref: 'auth' }));
+    ws.onmessage = (event) => this.receive(event.data);
+    ws.onclose = (event) => this.closed(event.code, event.reason);
+  }
+
+  receive(text) {
+    let frame;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (frame.type === 'welcome') {
+      this.ready = true;
+      this.backoff.reset();
+      this.startPinging();
+      this.setState('connected');
+      this.handlers.onWelcome(frame);
+      return;
+    }
+    if (frame.type === 'pong') {
+      clearTimeout(this.pongTimer);
+      return;
+    }
+    const waiter = frame.ref !== undefined ? this.waiting.get(frame.ref) : undefined;
+    if (waiter) {
+      this.waiting.delete(frame.ref);
+      if (frame.type === 'error') waiter.reject(frame);
+      else waiter.resolve(frame);
+    }
+    this.handlers.onFrame(frame);
+  }
+
+  closed(code, reason) {
+    this.detach();
+    if (this.stopped) return;
+    if (code === 4001) {
+      this.stopped = true;
+      this.setState('offline');
+      this.handlers.onAuthFailed(reason || 'session ended');
+      return;
+    }
+    this.retryLater();
+  }
+
+  retryLater() {
+    clearTimeout(this.retryTimer);
+    this.setState(navigator.onLine === false ? 'offline' : 'reconnecting');
+    this.retryTimer = setTimeout(() => this.connect(), this.backoff.next());
+  }
+
+  // The browser says the network is back: no reason to wait out the backoff.
+  retryNow() {
+    if (this.stopped || this.ws) return;
+    clearTimeout(this.retryTimer);
+    this.backoff.reset();
+    this.connect();
+  }
+
+  startPinging() {
+    clearInterval(this.pingTimer);
+    this.pingTimer = setInterval(() => {
+      if (!this.send({ type: 'ping' })) return;
+      clearTimeout(this.pongTimer);
+      this.pongTimer = setTimeout(() => {
+        // No pong: the link is dead even if the browser has not noticed.
+        this.drop();
+        if (!this.stopped) this.retryLater();
+      }, kPongWithinMs);
+    }, kPingEveryMs);
+  }
+
+  // Forgets the current WebSocket (closing it if open) without reporting.
+  drop() {
+    const ws = this.ws;
+    this.detach();
+    if (ws && ws.readyState <= WebSocket.OPEN) ws.close(1000);
+  }
+
+  detach() {
+    if (this.ws) {
+      this.ws.onopen = this.ws.onmessage = this.ws.onclose = null;
+      this.ws = null;
+    }
+    this.ready = false;
+    clearInterval(this.pingTimer);
+    clearTimeout(this.pongTimer);
+    for (const waiter of this.waiting.values()) waiter.reject({ type: 'error', code: 'offline', message: 'connection lost' });
+    this.waiting.clear();
+  }
+
+  setState(state) {
+    if (state !== this.state) {
+      this.state = state;
+      this.handlers.onState(state);
+    }
+  }
+}
