@@ -3,28 +3,14 @@
 // keyboard alone, use it at phone width; message text never becomes markup.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Chatd } from './support/chatd.mjs';
 import { call, register, joinRoom, post } from './support/http.mjs';
-import { launch, openClient, person, message, sendMessage, messageTexts, expectNoConsoleErrors }
+import { launch, openClient, person, message, sendMessage, messageTexts, expectNoConsoleErrors, withChatd }
   from './support/browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-// Runs `body(chatd, pages)` against a fresh chatd; `pages` collects the pages
-// the test opens, whose console must stay clean.
-async function withChatd(body, args = []) {
-  const chatd = await Chatd.start(args);
-  const pages = [];
-  try {
-    await body(chatd, pages);
-    expectNoConsoleErrors(pages);
-  } finally {
-    await Promise.all(pages.map((p) => p.context().close()));
-    await chatd.dispose();
-  }
-}
 
 function onlineUser(page, username) {
   return page.locator(`[data-testid="online-user"][data-username="${username}"]`);
@@ -35,7 +21,7 @@ function roomItem(page, selector = '') {
 }
 
 test('two people register and chat both ways', async () => {
-  await withChatd(async (chatd, pages) => {
+  await withChatd([], async (chatd, pages) => {
     const alice = await person(browser, chatd, 'alice');
     const bob = await person(browser, chatd, 'bob');
     pages.push(alice, bob);
@@ -67,7 +53,7 @@ test('two people register and chat both ways', async () => {
 });
 
 test('who is online and who is typing show up, and go away', async () => {
-  await withChatd(async (chatd, pages) => {
+  await withChatd([], async (chatd, pages) => {
     const alice = await person(browser, chatd, 'alice');
     pages.push(alice);
     await onlineUser(alice, 'alice').waitFor();
@@ -92,7 +78,7 @@ test('who is online and who is typing show up, and go away', async () => {
 });
 
 test('HTML in messages and room names is shown as text and runs nothing', async () => {
-  await withChatd(async (chatd, pages) => {
+  await withChatd([], async (chatd, pages) => {
     const payload = `<img src=x onerror="window.__xss='img'"><script>window.__xss='script'</script><b>bold</b>`;
     const roomName = `<img src=x onerror="window.__xss='room'">`;
     const carol = await register(chatd, 'carol');
@@ -122,7 +108,7 @@ test('HTML in messages and room names is shown as text and runs nothing', async 
 });
 
 test('choosing someone online opens a direct chat, with an unread count on the other side', async () => {
-  await withChatd(async (chatd, pages) => {
+  await withChatd([], async (chatd, pages) => {
     const alice = await person(browser, chatd, 'alice');
     const bob = await person(browser, chatd, 'bob');
     pages.push(alice, bob);
@@ -155,7 +141,7 @@ test('choosing someone online opens a direct chat, with an unread count on the o
 });
 
 test('keyboard alone: log in, send, log out (the token is then refused)', async () => {
-  await withChatd(async (chatd, pages) => {
+  await withChatd([], async (chatd, pages) => {
     await register(chatd, 'dora', 'dora-password');
     const page = await openClient(browser, chatd);
     pages.push(page);
@@ -190,7 +176,7 @@ test('keyboard alone: log in, send, log out (the token is then refused)', async 
 });
 
 test('at phone width the rooms panel opens from a button and nothing overflows', async () => {
-  await withChatd(async (chatd, pages) => {
+  await withChatd([], async (chatd, pages) => {
     const phone = { width: 390, height: 760 };
     const alice = await person(browser, chatd, 'alice', phone);
     pages.push(alice);

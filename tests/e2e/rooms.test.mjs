@@ -3,25 +3,13 @@
 // hit (too large, rate limited) shown rather than swallowed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Chatd } from './support/chatd.mjs';
 import { call, register, joinRoom, post, allMessages, eventually } from './support/http.mjs';
-import { launch, person, message, sendMessage, messageTexts, expectNoConsoleErrors } from './support/browser.mjs';
+import { launch, person, message, sendMessage, messageTexts, withChatd } from './support/browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-async function withChatd(args, body) {
-  const chatd = await Chatd.start(args);
-  const pages = [];
-  try {
-    await body(chatd, pages);
-    expectNoConsoleErrors(pages);
-  } finally {
-    await Promise.all(pages.map((p) => p.context().close()));
-    await chatd.dispose();
-  }
-}
 
 function roomNamed(page, name) {
   return page.locator('[data-testid="room-item"]').filter({ hasText: name });

@@ -4,6 +4,7 @@
 // expectNoConsoleErrors() fails the test on any.
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { Chatd } from './chatd.mjs';
 
 export const kChromium = '/usr/bin/chromium';
 const kActionTimeoutMs = 10000;
@@ -66,5 +67,19 @@ export function expectNoConsoleErrors(pages, allowed = []) {
   for (const page of pages) {
     const unexpected = page.consoleErrors.filter((text) => !allowed.some((pattern) => pattern.test(text)));
     assert.deepEqual(unexpected, [], 'console errors on the page');
+  }
+}
+
+// Runs `body(chatd, pages)` against a fresh chatd started with `args`;
+// `pages` collects the pages the test opens, whose consoles must stay clean.
+export async function withChatd(args, body) {
+  const chatd = await Chatd.start(args);
+  const pages = [];
+  try {
+    await body(chatd, pages);
+    expectNoConsoleErrors(pages);
+  } finally {
+    await Promise.all(pages.map((p) => p.context().close()));
+    await chatd.dispose();
   }
 }
