@@ -47,6 +47,8 @@ void Router::handle(const proto::HttpRequest& request, const HttpResponder& resp
   }
   if (static_ && readOnly) {
     if (auto file = static_->serve(request)) return responder.respond(std::move(*file));
+  } else if (static_ && static_->has(path)) {
+    return responder.respond(proto::jsonError(405, "method_not_allowed", "use GET").header("Allow", "GET, HEAD"));
   }
   responder.respond(proto::jsonError(404, "not_found", "no such path"));
 }

@@ -101,8 +101,8 @@ std::optional<StaticFiles> StaticFiles::load(const std::string& root, std::strin
 }
 
 std::optional<proto::HttpResponse> StaticFiles::serve(const proto::HttpRequest& request) const {
-  std::string_view path = request.path();
-  const auto it = files_.find(path == "/" ? std::string("/index.html") : std::string(path));
+  const std::string_view path = request.path();
+  const auto it = files_.find(urlPathKey(path));
   if (it == files_.end()) return std::nullopt;
   const File& file = it->second;
   proto::HttpResponse response;

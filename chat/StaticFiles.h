@@ -27,6 +27,7 @@ class StaticFiles {
   // The response for a GET or HEAD of `request`'s path; nullopt when no
   // file has that path.
   std::optional<proto::HttpResponse> serve(const proto::HttpRequest& request) const;
+  bool has(std::string_view path) const { return files_.count(urlPathKey(path)) != 0; }
   size_t fileCount() const { return files_.size(); }
 
  private:
@@ -35,6 +36,7 @@ class StaticFiles {
     std::string contentType;
     std::string etag;  // quoted
   };
+  static std::string urlPathKey(std::string_view path) { return path == "/" ? "/index.html" : std::string(path); }
   std::unordered_map<std::string, File> files_;  // by URL path ("/index.html")
 };
 

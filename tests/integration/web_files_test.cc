@@ -73,6 +73,15 @@ TEST_F(WebFiles, AnUnchangedFileIsRevalidatedWith304) {
   EXPECT_EQ(stale.status, 200);
 }
 
+TEST_F(WebFiles, FilesAreReadOnly) {
+  const HttpReply post = httpCall(port(), "POST", "/js/app.js", "{}");
+  EXPECT_EQ(post.status, 405);
+  EXPECT_EQ(post.header("Allow"), "GET, HEAD");
+  const HttpReply head = httpCall(port(), "HEAD", "/js/app.js");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+}
+
 TEST_F(WebFiles, OnlyFilesUnderTheRootAreServed) {
   EXPECT_EQ(httpCall(port(), "GET", "/.secret").status, 404);
   EXPECT_EQ(httpCall(port(), "GET", "/../etc/passwd").status, 404);
