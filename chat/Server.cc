@@ -52,6 +52,10 @@ bool Server::openStore(std::string& error) {
   }
   auto sqlite = store::SqliteStore::open(loop_, config_.dataDir + "/chatd.db", error);
   if (!sqlite) return false;
+  // Password hashing and WAL checkpoints are the CPU- and fsync-heavy parts:
+  // a thread per core, at least two.
+  workers_ = std::make_unique<reactor::WorkerPool>(loop_, std::max(2u, std::thread::hardware_concurrency()));
+  if (!sqlite->checkpointOn(*workers_, error)) return false;
   store_ = std::move(sqlite);
   std::string secret = config_.jwtSecret;
   if (secret.empty()) {
@@ -70,8 +74,6 @@ bool Server::openStore(std::string& error) {
   }
   tokens_ = TokenService::create(std::move(secret), publicKey, config_.tokenTtlSeconds, error);
   if (!tokens_) return false;
-  // Password hashing is the CPU-heavy part: a thread per core, at least two.
-  workers_ = std::make_unique<reactor::WorkerPool>(loop_, std::max(2u, std::thread::hardware_concurrency()));
   Argon2Params argon2 = kDefaultArgon2Params;
   argon2.memoryKiB = config_.argon2MemoryKiB;
   accounts_ = std::make_unique<AccountApi>(loop_, *store_, *workers_, *tokens_, argon2);

@@ -32,7 +32,23 @@ std::string usernameKey(std::string_view username) {
 std::unique_ptr<SqliteStore> SqliteStore::open(reactor::EventLoop& loop, const std::string& path, std::string& error) {
   auto db = SqliteDatabase::open(path, error);
   if (!db || !migrate(*db, error)) return nullptr;
-  return std::unique_ptr<SqliteStore>(new SqliteStore(loop, std::move(db)));
+  auto store = std::unique_ptr<SqliteStore>(new SqliteStore(loop, std::move(db)));
+  store->path_ = path;
+  return store;
+}
+
+bool SqliteStore::checkpointOn(reactor::WorkerPool& workers, std::string& error) {
+  checkpointer_ = Checkpointer::open(path_, workers, error);
+  if (!checkpointer_) return false;
+  // Replaces SQLite's autocheckpoint, which is itself a WAL hook.
+  sqlite3_wal_hook(
+      db_->raw(),
+      [](void* checkpointer, sqlite3*, const char*, int pages) {
+        static_cast<Checkpointer*>(checkpointer)->walGrew(pages);
+        return SQLITE_OK;
+      },
+      checkpointer_.get());
+  return true;
 }
 
 SqliteStore::SqliteStore(reactor::EventLoop& loop, std::unique_ptr<SqliteDatabase> db)

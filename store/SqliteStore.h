@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "reactor/EventLoop.h"
+#include "reactor/WorkerPool.h"
+#include "store/Checkpointer.h"
 #include "store/GroupCommit.h"
 #include "store/SqliteDatabase.h"
 #include "store/Store.h"
@@ -18,6 +20,11 @@ class SqliteStore final : public Store {
  public:
   // Opens `path` and brings its schema up to date; nullptr with `error` on failure.
   static std::unique_ptr<SqliteStore> open(reactor::EventLoop& loop, const std::string& path, std::string& error);
+  // From now on WAL checkpoints run on `workers` (see Checkpointer), not
+  // inside a commit on the loop. False with `error` when that cannot start.
+  bool checkpointOn(reactor::WorkerPool& workers, std::string& error);
+  // Checkpoints finished on the workers (0 without checkpointOn()).
+  uint64_t checkpoints() const { return checkpointer_ ? checkpointer_->checkpoints() : 0; }
 
   void createUser(std::string username, std::string nickname, std::string passwordHash, Callback<User> done) override;
   void findCredentials(std::string usernameKey, Callback<Credentials> done) override;
@@ -77,6 +84,8 @@ class SqliteStore final : public Store {
 
   std::unique_ptr<SqliteDatabase> db_;
   GroupCommit writes_;
+  std::string path_;
+  std::unique_ptr<Checkpointer> checkpointer_;
 };
 
 // For the store's .cc files: the first row of `select` through `fromRow`
