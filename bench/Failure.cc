@@ -17,6 +17,9 @@ const char* failureName(Failure failure) {
     case Failure::kServerClose: return "server_close";
     case Failure::kProtocolError: return "protocol_error";
     case Failure::kSendBackpressure: return "send_backpressure";
+    case Failure::kJoinFailed: return "join_failed";
+    case Failure::kRateLimited: return "rate_limited";
+    case Failure::kChatError: return "chat_error";
   }
   return "unknown";
 }

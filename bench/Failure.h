@@ -18,9 +18,13 @@ enum class Failure : uint8_t {
   kServerClose,        // the server sent a Close we did not ask for
   kProtocolError,      // the server broke RFC 6455
   kSendBackpressure,   // our own queue to the server was full
+  // The chat scenarios (chatd's protocol on /ws):
+  kJoinFailed,         // an error answered join_room, or the session closed before joining
+  kRateLimited,        // an error frame "rate_limited" (run chatd with --rate 0)
+  kChatError,          // any other error frame
 };
 
-constexpr size_t kFailureKinds = 11;
+constexpr size_t kFailureKinds = 14;
 
 const char* failureName(Failure failure);
 Failure failureFromErrno(int err);

@@ -65,7 +65,12 @@ uint64_t LoadRun::nowUs() {
 }
 
 LoadRun::LoadRun(reactor::EventLoop& loop, const Options& options, size_t firstIndex, size_t count, double rate)
-    : loop_(loop), options_(options), rate_(rate), connectStartUs_(count, 0), firstIndex_(firstIndex) {
+    : loop_(loop),
+      options_(options),
+      rate_(rate),
+      connectStartUs_(count, 0),
+      settledFlags_(count, 0),
+      firstIndex_(firstIndex) {
   result_.scenario = options.scenario;
   result_.url = options.url;
   result_.connections = count;
@@ -105,6 +110,9 @@ RunResult LoadRun::run() {
     result_.serverRssBeforeKb = statusKb(options_.serverPid, "VmRSS:");
     result_.serverAnonBeforeKb = statusKb(options_.serverPid, "RssAnon:");
   }
+  // The connect scenarios measure the opening itself: CPU from here.
+  cpuAtStart_ = cpuSeconds();
+  if (options_.serverPid > 0) serverCpuAtStart_ = processCpuSeconds(options_.serverPid);
   openStartedUs_ = nowUs();
   openMore(openStartedUs_);
   loop_.scheduleTimer(ticker_, kTickMs);
@@ -114,7 +122,7 @@ RunResult LoadRun::run() {
 
 void LoadRun::openMore(uint64_t now) {
   size_t allowed = clients_.size() - attempted_;
-  if (options_.scenario == "connect" && options_.rate > 0) {
+  if ((options_.scenario == "connect" || options_.scenario == "chat-connect") && options_.rate > 0) {
     const double elapsed = static_cast<double>(now - openStartedUs_) / 1e6;
     const auto due = static_cast<size_t>(elapsed * rate_) + 1;
     allowed = std::min(allowed, due > attempted_ ? due - attempted_ : 0);
@@ -130,8 +138,19 @@ void LoadRun::openMore(uint64_t now) {
   if (attempted_ == clients_.size() && settled_ == clients_.size() && phase_ == Phase::kOpening) allAttempted(now);
 }
 
-void LoadRun::onClientOpen(WsClient& client) {
+void LoadRun::settle(size_t index) {
+  if (settledFlags_[index]) return;
+  settledFlags_[index] = 1;
   ++settled_;
+}
+
+void LoadRun::onClientOpen(WsClient& client) {
+  if (readyOnOpen()) markReady(client);
+}
+
+void LoadRun::markReady(WsClient& client) {
+  if (settledFlags_[client.index()]) return;
+  settle(client.index());
   ++result_.opened;
   const uint64_t now = nowUs();
   result_.latency.record(now - connectStartUs_[client.index()]);
@@ -140,7 +159,7 @@ void LoadRun::onClientOpen(WsClient& client) {
 
 void LoadRun::onClientClosed(WsClient& client, Failure failure) {
   if (failure != Failure::kNone && phase_ != Phase::kClosing) ++result_.failures[static_cast<size_t>(failure)];
-  if (!client.everOpened()) ++settled_;  // failed before opening
+  settle(client.index());  // failed before it was ready, or already counted
   ++closed_;
   if (phase_ == Phase::kOpening && settled_ == clients_.size()) allAttempted(nowUs());
   if (phase_ == Phase::kClosing && closed_ == attempted_) {
@@ -180,7 +199,8 @@ void LoadRun::endMeasuring(uint64_t now) {
     result_.generatorCpuSeconds = cpuSeconds() - cpuAtStart_;
     if (options_.serverPid > 0) result_.serverCpuSeconds = processCpuSeconds(options_.serverPid) - serverCpuAtStart_;
   } else {
-    result_.generatorCpuSeconds = cpuSeconds();
+    result_.generatorCpuSeconds = cpuSeconds() - cpuAtStart_;
+    if (options_.serverPid > 0) result_.serverCpuSeconds = processCpuSeconds(options_.serverPid) - serverCpuAtStart_;
   }
   endOfWindow();
   if (options_.serverPid > 0) {
@@ -205,7 +225,7 @@ void LoadRun::handleTimer(reactor::Timer&) {
           now - openStartedUs_ > static_cast<uint64_t>(options_.connectTimeoutSeconds * 1e6)) {
         // Whatever has not opened by now counts as timed out.
         for (size_t i = 0; i < attempted_; ++i) {
-          if (!clients_[i]->everOpened()) clients_[i]->abortAsTimeout();
+          if (!settledFlags_[i]) clients_[i]->abortAsTimeout();
         }
         if (phase_ == Phase::kOpening) allAttempted(now);
       }

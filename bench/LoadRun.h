@@ -39,6 +39,12 @@ class LoadRun : public ClientObserver, public reactor::TimerHandler {
   virtual bool holdsLoad() const { return true; }
   // Called when the window closes, before the connections are closed.
   virtual void endOfWindow() {}
+  // false: a connection counts as ready (opened, timed, no longer in flight)
+  // only when the subclass calls markReady() (the chat scenarios: once joined).
+  virtual bool readyOnOpen() const { return true; }
+  // The request target of client `globalIndex`: the URL's path with {room} filled in.
+  virtual std::string targetFor(size_t globalIndex) const;
+  void markReady(WsClient& client);
 
   void onClientOpen(WsClient& client) override;
   void onClientClosed(WsClient& client, Failure failure) override;
@@ -66,10 +72,11 @@ class LoadRun : public ClientObserver, public reactor::TimerHandler {
   void beginMeasuring(uint64_t now);
   void endMeasuring(uint64_t now);
   const reactor::SocketAddress* sourceFor(size_t globalIndex) const;
-  std::string targetFor(size_t globalIndex) const;
+  void settle(size_t index);
 
   std::vector<std::unique_ptr<WsClient>> clients_;
   std::vector<reactor::SocketAddress> sources_;
+  std::vector<uint8_t> settledFlags_;  // per client: ready or failed
   reactor::Timer ticker_{this};
   size_t firstIndex_;
   size_t attempted_ = 0;

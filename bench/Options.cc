@@ -21,25 +21,46 @@ const char* kUsage =
     "  fanout    --connections in --rooms rooms, --senders of them sending at --rate per second in\n"
     "            total; every delivery's latency is measured from the time written in the message\n"
     "\n"
+    "Chat scenarios (chatd's protocol on /ws; run chatd with --rate 0 --argon2-memory 1024):\n"
+    "  chat-connect  --connections sessions authenticate and join --rooms rooms; time to all joined\n"
+    "  chat-idle     hold them joined; with --server-pid, server memory per joined session\n"
+    "  chat-fanout   --senders send `message` at --rate per second in total; send->ack latency at the\n"
+    "                sender and send->delivery latency at every other member of the room\n"
+    "  chat-history  every session reads history (--history-limit) in a closed loop\n"
+    "  chat-mixed    senders at --rate, history reads at --history-rate, typing at --typing-rate\n"
+    "\n"
     "Options:\n"
-    "  --url ws://HOST:PORT/PATH   target (default ws://127.0.0.1:8080/echo); {room} in PATH is\n"
-    "                              replaced by each connection's room number\n"
+    "  --url ws://HOST:PORT/PATH   target (default ws://127.0.0.1:8080/echo; chat: .../ws); {room}\n"
+    "                              in PATH is replaced by each connection's room number\n"
     "  --connections N             connections (default 100, at most 200000)\n"
     "  --duration SECONDS          measured time (default 10, at most 600)\n"
     "  --warmup SECONDS            load before measuring (default 1)\n"
-    "  --rate N                    connect: connections/s; echo, fanout: messages/s (echo: 0 = closed loop)\n"
+    "  --rate N                    connect, chat-connect: connections/s; echo, fanout, chat-fanout,\n"
+    "                              chat-mixed: messages/s in total (echo: 0 = closed loop)\n"
     "  --rates N,N,...             run once per rate and report each (a sweep; see --svg)\n"
     "  --size BYTES                echo payload size (default 32)\n"
-    "  --rooms N                   fanout: rooms (default 1)\n"
-    "  --senders N                 fanout: sending connections (default 1)\n"
-    "  --message TEMPLATE          fanout: message text; {ts} is replaced by the send time (required),\n"
+    "  --rooms N                   fanout, chat: rooms (default 1)\n"
+    "  --senders N                 fanout, chat-fanout, chat-mixed: sending connections (default 1)\n"
+    "  --message TEMPLATE          fanout, chat: message text; {ts} is replaced by the send time (required),\n"
     "                              {room} by the room number, {seq} by a sequence number (default {ts})\n"
-    "  --server-pid PID            idle: read the server's resident memory before and after\n"
+    "  --server-pid PID            read the server's CPU use, and its resident memory before and\n"
+    "                              after (idle, chat-idle: per connection)\n"
     "  --connect-timeout SECONDS   a connection not open by then fails (default 10)\n"
     "  --workers N                 generator processes (default: as many as the descriptor limit needs)\n"
     "  --source-addresses N        spread connections over 127.0.0.1..127.0.0.N (default: as needed)\n"
     "  --svg FILE                  draw latency against offered load (with --rates)\n"
     "  --json                      print only the JSON result line(s)\n"
+    "  --jwt-secret SECRET         chat: mint HS256 tokens for subjects bench:<i> with chatd's secret\n"
+    "                              (chatd creates those users on first sight); without it, register\n"
+    "                              users PREFIX-<i> over HTTP (or log them in when they exist)\n"
+    "  --user-prefix PREFIX        chat: registered user names (default bench-<run>)\n"
+    "  --password PASSWORD         chat: their password (default bench-password)\n"
+    "  --members-first             chat: users join their rooms over HTTP before the sessions connect,\n"
+    "                              so the run measures sessions, not account and membership creation\n"
+    "  --history-limit N           chat-history, chat-mixed: messages per request (default 50, at most 100)\n"
+    "  --history-fill N            chat-history, chat-mixed: messages posted to each room first (default 100)\n"
+    "  --history-rate N            chat-mixed: history requests/s in total (default --rate / 10)\n"
+    "  --typing-rate N             chat-mixed: typing events/s in total (default --rate)\n"
     "  --help\n";
 
 ParsedOptions fail(const std::string& message) {
@@ -85,20 +106,26 @@ bool parseUrl(Options& options) {
 }  // namespace
 
 ParsedOptions parseOptions(int argc, char** argv) {
-  if (argc < 2) return fail("which scenario? connect, idle, echo or fanout");
+  if (argc < 2) return fail("which scenario? connect, idle, echo, fanout or chat-connect, chat-idle, chat-fanout, chat-history, chat-mixed");
   Options options;
   options.scenario = argv[1];
   if (options.scenario == "--help" || options.scenario == "-h") return {std::nullopt, 0, kUsage};
   if (options.scenario != "connect" && options.scenario != "idle" && options.scenario != "echo" &&
-      options.scenario != "fanout") {
+      options.scenario != "fanout" && options.scenario != "chat-connect" && options.scenario != "chat-idle" &&
+      options.scenario != "chat-fanout" && options.scenario != "chat-history" && options.scenario != "chat-mixed") {
     return fail("unknown scenario '" + options.scenario + "'");
   }
+  if (options.isChat()) options.url = "ws://127.0.0.1:8080/ws";
   for (int i = 2; i < argc; ++i) {
     std::string flag = argv[i];
     std::string value;
     if (flag == "--help") return {std::nullopt, 0, kUsage};
     if (flag == "--json") {
       options.jsonOnly = true;
+      continue;
+    }
+    if (flag == "--members-first") {
+      options.membersFirst = true;
       continue;
     }
     if (const size_t eq = flag.find('='); eq != std::string::npos) {
@@ -151,6 +178,23 @@ ParsedOptions parseOptions(int argc, char** argv) {
       ok = parseCount(value, options.sourceAddresses) && options.sourceAddresses <= 254;
     } else if (flag == "--svg") {
       options.svgPath = value;
+    } else if (flag == "--jwt-secret") {
+      options.jwtSecret = value;
+      ok = value.size() >= 32;
+    } else if (flag == "--user-prefix") {
+      options.userPrefix = value;
+      ok = !value.empty() && value.size() <= 20;
+    } else if (flag == "--password") {
+      options.password = value;
+      ok = value.size() >= 8 && value.size() <= 128;
+    } else if (flag == "--history-limit") {
+      ok = parseCount(value, options.historyLimit) && options.historyLimit >= 1 && options.historyLimit <= 100;
+    } else if (flag == "--history-fill") {
+      ok = parseCount(value, options.historyFill) && options.historyFill <= 10'000;
+    } else if (flag == "--history-rate") {
+      ok = parseNumber(value, options.historyRate);
+    } else if (flag == "--typing-rate") {
+      ok = parseNumber(value, options.typingRate);
     } else {
       return fail("unknown option '" + flag + "'");
     }
@@ -158,9 +202,16 @@ ParsedOptions parseOptions(int argc, char** argv) {
   }
   if (!parseUrl(options)) return fail("--url wants ws://HOST:PORT/PATH with a numeric host, got '" + options.url + "'");
   if (!isLoopback(options.server)) return fail("only loopback targets (127.0.0.0/8, [::1]) are allowed");
-  if (options.scenario == "fanout" && options.senders > options.connections) {
+  if ((options.scenario == "fanout" || options.scenario == "chat-fanout" || options.scenario == "chat-mixed") &&
+      options.senders > options.connections) {
     return fail("--senders cannot exceed --connections");
   }
+  if ((options.scenario == "chat-fanout" || options.scenario == "chat-mixed") && options.rate <= 0 &&
+      options.rates.empty()) {
+    return fail(options.scenario + " needs --rate or --rates (messages per second in total)");
+  }
+  if (options.isChat() && options.rooms > options.connections) return fail("--rooms cannot exceed --connections");
+  if (options.isChat() && options.rooms > 10'000) return fail("--rooms: at most 10000 for the chat scenarios");
   return {options, 0, {}};
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,8 +13,11 @@
 
 namespace chatd::bench {
 
+struct ChatPlan;
+
 struct Options {
-  std::string scenario;                 // connect | idle | echo | fanout
+  std::string scenario;                 // connect | idle | echo | fanout | chat-connect | chat-fanout |
+                                        // chat-idle | chat-history | chat-mixed
   std::string url = "ws://127.0.0.1:8080/echo";
   reactor::SocketAddress server;        // from url
   std::string host;                     // Host header
@@ -33,6 +37,18 @@ struct Options {
   size_t sourceAddresses = 0;           // 0: as many as the port range needs
   std::string svgPath;
   bool jsonOnly = false;
+  // The chat scenarios (chatd's protocol; the URL's path is /ws).
+  std::string jwtSecret;                // mint HS256 tokens (sub "bench:<i>") instead of registering users
+  std::string userPrefix;               // registered users are PREFIX-<i> (default bench-<run>)
+  std::string password = "bench-password";
+  bool membersFirst = false;            // users join their rooms over HTTP before the run
+  size_t historyLimit = 50;             // chat-history, chat-mixed: messages per history request
+  size_t historyFill = 100;             // chat-history, chat-mixed: messages posted to each room first
+  double historyRate = -1;              // chat-mixed: history requests/s (-1: --rate / 10)
+  double typingRate = -1;               // chat-mixed: typing events/s (-1: --rate)
+  std::shared_ptr<const ChatPlan> chat; // rooms and tokens, prepared before the workers fork
+
+  bool isChat() const { return scenario.rfind("chat-", 0) == 0; }
 };
 
 struct ParsedOptions {

@@ -18,6 +18,8 @@ void RunResult::merge(const RunResult& other) {
   received += other.received;
   expected += other.expected;
   latency.merge(other.latency);
+  ackLatency.merge(other.ackLatency);
+  historyLatency.merge(other.historyLatency);
   for (size_t i = 0; i < kFailureKinds; ++i) failures[i] += other.failures[i];
   // Workers read the same server: the earliest "before" and the latest "after" count.
   if (other.serverRssBeforeKb >= 0 && serverRssBeforeKb < 0) serverRssBeforeKb = other.serverRssBeforeKb;
@@ -45,20 +47,27 @@ std::string RunResult::serialize() const {
       << ' ' << received << ' ' << expected << ' ' << serverRssBeforeKb << ' ' << serverRssAfterKb << ' '
       << serverAnonBeforeKb << ' ' << serverAnonAfterKb << ' ' << generatorCpuSeconds << ' ' << serverCpuSeconds;
   for (uint64_t f : failures) out << ' ' << f;
-  out << " | " << latency.serialize();
+  out << " | " << latency.serialize() << " | " << ackLatency.serialize() << " | " << historyLatency.serialize();
   return out.str();
 }
 
 bool RunResult::deserialize(const std::string& line, RunResult& out) {
   const size_t bar = line.find(" | ");
   if (bar == std::string::npos) return false;
+  const size_t bar2 = line.find(" | ", bar + 3);
+  const size_t bar3 = bar2 == std::string::npos ? bar2 : line.find(" | ", bar2 + 3);
+  if (bar3 == std::string::npos) return false;
   std::istringstream in(line.substr(0, bar));
   RunResult r;
   in >> r.connections >> r.opened >> r.offeredRate >> r.seconds >> r.openSeconds >> r.sent >> r.received >>
       r.expected >> r.serverRssBeforeKb >> r.serverRssAfterKb >> r.serverAnonBeforeKb >> r.serverAnonAfterKb >>
       r.generatorCpuSeconds >> r.serverCpuSeconds;
   for (uint64_t& f : r.failures) in >> f;
-  if (!in || !Histogram::deserialize(line.substr(bar + 3), r.latency)) return false;
+  if (!in || !Histogram::deserialize(line.substr(bar + 3, bar2 - bar - 3), r.latency) ||
+      !Histogram::deserialize(line.substr(bar2 + 3, bar3 - bar2 - 3), r.ackLatency) ||
+      !Histogram::deserialize(line.substr(bar3 + 3), r.historyLatency)) {
+    return false;
+  }
   out = std::move(r);
   return true;
 }
@@ -69,6 +78,13 @@ std::string fixed(double value, int decimals) {
   char text[64];
   std::snprintf(text, sizeof text, "%.*f", decimals, value);
   return text;
+}
+
+std::string histogramJson(const Histogram& h) {
+  return "{\"count\":" + std::to_string(h.count()) + ",\"p50\":" + std::to_string(h.percentile(50)) +
+         ",\"p90\":" + std::to_string(h.percentile(90)) + ",\"p99\":" + std::to_string(h.percentile(99)) +
+         ",\"p999\":" + std::to_string(h.percentile(99.9)) + ",\"max\":" + std::to_string(h.max()) +
+         ",\"mean\":" + fixed(h.mean(), 1) + "}";
 }
 
 }  // namespace
@@ -83,10 +99,9 @@ std::string RunResult::toJson() const {
   json += ",\"open_seconds\":" + fixed(openSeconds, 3);
   json += ",\"sent\":" + std::to_string(sent) + ",\"received\":" + std::to_string(received);
   json += ",\"expected\":" + std::to_string(expected) + ",\"throughput\":" + fixed(throughput(), 1);
-  json += ",\"latency_us\":{\"count\":" + std::to_string(latency.count());
-  json += ",\"p50\":" + std::to_string(latency.percentile(50)) + ",\"p90\":" + std::to_string(latency.percentile(90));
-  json += ",\"p99\":" + std::to_string(latency.percentile(99)) + ",\"p999\":" + std::to_string(latency.percentile(99.9));
-  json += ",\"max\":" + std::to_string(latency.max()) + ",\"mean\":" + fixed(latency.mean(), 1) + "}";
+  json += ",\"latency_us\":" + histogramJson(latency);
+  if (ackLatency.count()) json += ",\"ack_latency_us\":" + histogramJson(ackLatency);
+  if (historyLatency.count()) json += ",\"history_latency_us\":" + histogramJson(historyLatency);
   json += ",\"errors\":{";
   bool first = true;
   for (size_t i = 1; i < kFailureKinds; ++i) {
@@ -120,22 +135,34 @@ std::string RunResult::toTable() const {
     out << value << '\n';
   };
   out << scenario << " against " << url << '\n';
-  row("connections", std::to_string(opened) + " open of " + std::to_string(connections));
-  if (openSeconds > 0) row("time to open all", fixed(openSeconds, 3) + " s");
+  const bool chatSessions = scenario.rfind("chat-", 0) == 0;
+  if (chatSessions) {
+    row("sessions", std::to_string(opened) + " joined of " + std::to_string(connections));
+    if (openSeconds > 0) row("time to join all", fixed(openSeconds, 3) + " s");
+  } else {
+    row("connections", std::to_string(opened) + " open of " + std::to_string(connections));
+    if (openSeconds > 0) row("time to open all", fixed(openSeconds, 3) + " s");
+  }
   if (offeredRate > 0) row("offered rate", fixed(offeredRate, 0) + " /s");
   if (seconds > 0) row("measured", fixed(seconds, 2) + " s");
   if (sent || received) {
     row("sent", std::to_string(sent));
     row("received", std::to_string(received) + (expected ? " of " + std::to_string(expected) + " expected" : ""));
-    row("throughput", fixed(throughput(), 0) + " msgs/s");
+    row("throughput", fixed(throughput(), 0) + (chatSessions && scenario != "chat-history" ? " deliveries/s" : " msgs/s"));
   }
-  if (latency.count()) {
-    row("latency p50", fixed(latency.percentile(50) / 1000.0, 3) + " ms");
-    row("latency p90", fixed(latency.percentile(90) / 1000.0, 3) + " ms");
-    row("latency p99", fixed(latency.percentile(99) / 1000.0, 3) + " ms");
-    row("latency p99.9", fixed(latency.percentile(99.9) / 1000.0, 3) + " ms");
-    row("latency max", fixed(latency.max() / 1000.0, 3) + " ms");
-  }
+  auto rows = [&row](const std::string& name, const Histogram& h) {
+    if (!h.count()) return;
+    row((name + " p50").c_str(), fixed(h.percentile(50) / 1000.0, 3) + " ms");
+    row((name + " p90").c_str(), fixed(h.percentile(90) / 1000.0, 3) + " ms");
+    row((name + " p99").c_str(), fixed(h.percentile(99) / 1000.0, 3) + " ms");
+    row((name + " p99.9").c_str(), fixed(h.percentile(99.9) / 1000.0, 3) + " ms");
+    row((name + " max").c_str(), fixed(h.max() / 1000.0, 3) + " ms");
+  };
+  rows(!chatSessions ? "latency" : scenario == "chat-connect" ? "joined in" : scenario == "chat-history" ? "history"
+                                                                                                 : "delivery",
+       latency);
+  rows("ack", ackLatency);
+  rows("history", historyLatency);
   if (serverRssBeforeKb >= 0) {
     row("server memory", std::to_string(serverRssBeforeKb) + " KiB -> " + std::to_string(serverRssAfterKb) + " KiB (" +
                              fixed(perConnectionBytes(serverRssBeforeKb, serverRssAfterKb), 0) + " bytes/connection)");

@@ -22,7 +22,10 @@ struct RunResult {
   uint64_t sent = 0;          // messages sent in the window
   uint64_t received = 0;      // messages (deliveries) received in the window
   uint64_t expected = 0;      // fanout: deliveries the sends should cause
-  Histogram latency;          // us: per message (echo, fanout) or per connection (connect)
+  Histogram latency;          // us: per message (echo, fanout, chat-fanout: send -> delivery), per
+                              // connection (connect; chat-connect: connect -> joined), per request (chat-history)
+  Histogram ackLatency;       // chat-fanout, chat-mixed: send -> ack at the sender
+  Histogram historyLatency;   // chat-mixed: history request -> reply
   std::array<uint64_t, kFailureKinds> failures{};
   long serverRssBeforeKb = -1;   // VmRSS: everything resident, shared library pages included
   long serverRssAfterKb = -1;

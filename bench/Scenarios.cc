@@ -1,5 +1,7 @@
 #include "bench/Scenarios.h"
 
+#include "bench/ChatScenarios.h"
+
 #include <cstdlib>
 #include <cstring>
 
@@ -114,6 +116,7 @@ void FanoutRun::onClientMessage(WsClient&, proto::WsOpcode, std::span<const uint
 
 std::unique_ptr<LoadRun> makeRun(reactor::EventLoop& loop, const Options& options, size_t firstIndex, size_t count,
                                  double rate) {
+  if (options.isChat()) return std::make_unique<ChatRun>(loop, options, firstIndex, count, rate);
   if (options.scenario == "echo") return std::make_unique<EchoRun>(loop, options, firstIndex, count, rate);
   if (options.scenario == "fanout") return std::make_unique<FanoutRun>(loop, options, firstIndex, count, rate);
   return std::make_unique<HoldRun>(loop, options, firstIndex, count, rate);

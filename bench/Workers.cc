@@ -74,7 +74,9 @@ bool runWorkers(const Options& options, double rate, size_t workers, RunResult& 
     const pid_t pid = fork();
     if (pid == 0) {
       ::close(fds[0]);
-      runWorker(options, rate / static_cast<double>(workers), first, count, fds[1]);
+      // Each worker's share of the rate follows its share of the connections.
+      runWorker(options, rate * static_cast<double>(count) / static_cast<double>(options.connections), first, count,
+                fds[1]);
     }
     ::close(fds[1]);
     children.push_back({pid, fds[0]});

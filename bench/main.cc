@@ -6,6 +6,7 @@
 #include <fstream>
 #include <vector>
 
+#include "bench/ChatPlan.h"
 #include "bench/Options.h"
 #include "bench/SvgChart.h"
 #include "bench/Workers.h"
@@ -17,7 +18,7 @@ int main(int argc, char** argv) {
     std::fputs(parsed.output.c_str(), parsed.exitCode == 0 ? stdout : stderr);
     return parsed.exitCode;
   }
-  const Options& options = *parsed.options;
+  Options& options = *parsed.options;
   signal(SIGPIPE, SIG_IGN);
 
   const size_t descriptors = raiseDescriptorLimit();
@@ -28,6 +29,17 @@ int main(int argc, char** argv) {
                  "(ulimit -n, LimitNOFILE) or lower --connections\n",
                  options.connections, workers, descriptors);
     return 2;
+  }
+
+  if (options.isChat()) {
+    // Users, tokens and rooms, once, before the workers fork (they inherit the plan).
+    auto plan = std::make_shared<ChatPlan>();
+    std::string error;
+    if (!prepareChat(options, *plan, error)) {
+      std::fprintf(stderr, "chat-bench: preparing the chat run: %s\n", error.c_str());
+      return 1;
+    }
+    options.chat = std::move(plan);
   }
 
   std::vector<double> rates = options.rates;

@@ -48,8 +48,25 @@ def sustained(runs):
     return best
 
 
+def chat_score(case, runs):
+    """One number per repeat for the chat cases (see CHAT_CASES for the unit and direction)."""
+    r = runs[0]
+    if case in ("chat-fanout1000", "chat-fanout100x100"):
+        return sustained(runs)
+    if case == "chat-ack":
+        return r["ack_latency_us"]["p99"] / 1000 if "ack_latency_us" in r else float("nan")
+    if case.startswith("chat-connect"):
+        whole = r["opened"] == r["connections"] and not r["errors"]
+        return r["open_seconds"] if whole else float("nan")
+    if case == "chat-idle":
+        return r.get("server_anon_bytes_per_connection", float("nan"))
+    return r["throughput"]
+
+
 def score(case, runs):
     """One number per repeat: higher is better except for idle (bytes/connection)."""
+    if case.startswith("chat-"):
+        return chat_score(case, runs)
     if case == "echo":
         return runs[0]["throughput"]
     if case.startswith("fanout"):
@@ -71,8 +88,15 @@ def main(path):
     for l in lines:
         grouped[l["case"]][(l["server"], l["repeat"])].append(l["result"])
 
+    loads = defaultdict(float)  # case -> highest load average seen when a run started
+    for l in lines:
+        loads[l["case"]] = max(loads[l["case"]], l.get("load", 0.0))
     table = defaultdict(dict)  # case -> server -> (median, lo, hi, saturated, extra)
+    chat = {}  # case -> [per repeat: (score, runs)]
     for case, by_run in grouped.items():
+        if case.startswith("chat-"):
+            chat[case] = [(chat_score(case, runs), runs) for (_, _), runs in sorted(by_run.items())]
+            continue
         per_server = defaultdict(list)
         for (server, _), runs in by_run.items():
             saturated = any(r.get("generator_saturated") for r in runs)
@@ -154,11 +178,114 @@ def main(path):
     if idle:
         out.append(f"| idle <= 300 bytes per connection | {idle['median']:.0f} B | {'yes' if idle['median'] <= 300 else 'NO'} |")
     out.append("")
+    out += chat_section(chat, loads)
     # Hand-written findings (profiles, saturation) kept beside the generated tables.
     notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "profile-notes.md")
     if os.path.exists(notes):
         out.append(open(notes).read())
     print("\n".join(out))
+
+
+# case -> (what is measured, unit, higher is better, bar, how the bar reads)
+CHAT_CASES = {
+    "chat-fanout1000": ("`chat-fanout --connections 1000 --rooms 1 --senders 10 --rates ...`: one room of 1,000",
+                        "deliveries/s sustained (p99 send->delivery < 50 ms, >= 99% delivered, no errors)",
+                        True, 400_000, ">= 400k deliveries/s, p99 < 50 ms"),
+    "chat-fanout100x100": ("`chat-fanout --connections 10000 --rooms 100 --senders 100 --rates ...`",
+                           "deliveries/s sustained (the same rule)", True, 60_000, ">= 60k deliveries/s"),
+    "chat-ack": ("`chat-fanout --connections 1000 --rooms 100 --senders 100 --rate 1000`",
+                 "p99 send->ack at the sender, ms", False, 5.0, "< 5 ms at 1,000 msgs/s"),
+    "chat-idle": ("`chat-idle --connections 10000 --rooms 100 --members-first --server-pid PID`",
+                  "server memory allocated per joined session (RssAnon), bytes", False, 1024,
+                  "<= 1 KiB per authenticated joined session"),
+    "chat-connect": ("`chat-connect --connections 19000 --rooms 190 --members-first`: known users",
+                     "seconds until all 19,000 joined (connect + auth + join)", False, 3.0, "< 3 s for 19,000"),
+    "chat-connect10": ("`chat-connect --connections 19000 --rooms 1900 --members-first`: known users, rooms of 10",
+                       "seconds until all 19,000 joined", False, 3.0, "< 3 s for 19,000"),
+    "chat-connect-new": ("`chat-connect --connections 19000 --rooms 190`: users new to chatd",
+                         "seconds until all 19,000 joined (chatd creates each user first)", False, None, ""),
+    "chat-history": ("`chat-history --connections 100 --rooms 10 --history-fill 200 --history-limit 50`",
+                     "history requests/s (closed loop)", True, None, ""),
+    "chat-mixed": ("`chat-mixed --connections 10000 --rooms 100 --senders 100 --rate 500 --history-rate 200 "
+                   "--typing-rate 500`", "deliveries/s", True, None, ""),
+}
+
+
+def chat_notes(case, runs_list):
+    notes = []
+    if any(r.get("generator_saturated") for _, runs in runs_list for r in runs):
+        notes.append("generator saturated in some run: a floor")
+    best = [max((r for r in runs), key=lambda r: r["throughput"]) for _, runs in runs_list]
+    def med(values):
+        values = [v for v in values if v == v]
+        return statistics.median(values) if values else float("nan")
+    if case in ("chat-fanout1000", "chat-fanout100x100"):
+        # The highest rate offered, to show where it stops keeping up.
+        top = [max(runs, key=lambda r: r["offered_rate"]) for _, runs in runs_list]
+        notes.append(f"at the highest rate offered ({top[0]['offered_rate']:.0f} msgs/s): "
+                     f"{med([r['throughput'] for r in top]):,.0f} deliveries/s, "
+                     f"p99 {med([r['latency_us']['p99'] for r in top]) / 1000:.1f} ms, "
+                     f"server CPU {med([r.get('server_cpu', -1) for r in top]) * 100:.0f}%")
+        sustained_runs = [r for _, runs in runs_list for r in runs
+                          if r["latency_us"]["p99"] < P99_BOUND_US and r["received"] >= 0.99 * r["expected"]
+                          and not r["errors"] and r["expected"] > 0]
+        if sustained_runs:
+            r = max(sustained_runs, key=lambda r: r["throughput"])
+            notes.append(f"best sustained run: p99 delivery {r['latency_us']['p99'] / 1000:.1f} ms, "
+                         f"p99 ack {r.get('ack_latency_us', {}).get('p99', 0) / 1000:.1f} ms")
+    elif case == "chat-ack":
+        notes.append(f"p50 ack {med([r['ack_latency_us']['p50'] for r in best]) / 1000:.2f} ms, "
+                     f"p99 delivery {med([r['latency_us']['p99'] for r in best]) / 1000:.2f} ms")
+    elif case.startswith("chat-connect"):
+        notes.append(f"p50 connect->joined {med([r['latency_us']['p50'] for r in best]) / 1000:.0f} ms, "
+                     f"p99 {med([r['latency_us']['p99'] for r in best]) / 1000:.0f} ms")
+        cpu = med([r.get("server_cpu", -1) for r in best])
+        if cpu >= 0:
+            notes.append(f"server CPU {cpu * 100:.0f}%")
+    elif case == "chat-history":
+        notes.append(f"p99 {med([r['latency_us']['p99'] for r in best]) / 1000:.2f} ms")
+    elif case == "chat-mixed":
+        notes.append(f"p99 delivery {med([r['latency_us']['p99'] for r in best]) / 1000:.1f} ms, "
+                     f"ack {med([r.get('ack_latency_us', {}).get('p99', 0) for r in best]) / 1000:.1f} ms, "
+                     f"history {med([r.get('history_latency_us', {}).get('p99', 0) for r in best]) / 1000:.1f} ms")
+    errors = defaultdict(int)
+    for _, runs in runs_list:
+        for r in runs:
+            for k, v in r["errors"].items():
+                errors[k] += v
+    if errors:
+        notes.append("errors: " + ", ".join(f"{k} {v}" for k, v in sorted(errors.items())))
+    return notes
+
+
+def chat_section(chat, loads):
+    if not chat:
+        return []
+    out = ["## Chat path (issue 5)", "",
+           "chatd's own protocol on `/ws`, chatd only (the peers have no chat protocol). chatd runs with a fresh "
+           "data directory, `--rate 0` (no per-session message limit), `--argon2-memory 1024` and a "
+           "`--jwt-secret` with which chat-bench mints each session's token (users `bench:<i>`). Every message "
+           "goes through the store (SQLite, group commit) before its ack and fan-out. Same pinning and repeats "
+           "as above; \"load\" is the highest 1-minute load average when a run started (above ~2, other work "
+           "competed for the two CPUs).", "",
+           "| case | run | measures | median | spread | met bar | notes |",
+           "| --- | --- | --- | --- | --- | --- | --- |"]
+    for case, (command, unit, higher, bar, bar_text) in CHAT_CASES.items():
+        if case not in chat:
+            continue
+        values = [v for v, _ in chat[case]]
+        good = [v for v in values if v == v]
+        median = statistics.median(good) if good else float("nan")
+        spread = f"{fmt(min(good))}..{fmt(max(good))}" if good else "n/a"
+        met = ""
+        if bar is not None:
+            ok = median == median and (median >= bar if higher else median <= bar if case == "chat-idle" else median < bar)
+            met = f"{'yes' if ok else 'NO'} ({bar_text})"
+        notes = chat_notes(case, chat[case])
+        notes.append(f"load {loads.get(case, 0):.1f}")
+        out.append(f"| {case} | {command} | {unit} | {fmt(median)} | {spread} | {met} | {'; '.join(notes)} |")
+    out.append("")
+    return out
 
 
 if __name__ == "__main__":

@@ -2,37 +2,59 @@
 # make bench: measures chatd and its peers (Node's ws, libwebsockets) with the
 # same chat-bench runs, server pinned to CPU 0 and chat-bench to CPU 1, each
 # run REPEATS times, then writes bench/RESULTS.md (bench/report.py).
+# The chat-* cases speak chatd's own protocol (/ws) and run against chatd
+# only; chatd then gets a fresh data directory, a JWT secret chat-bench mints
+# tokens with, --rate 0 (no per-session message limit) and a cheap
+# --argon2-memory (only registration and login hash).
 #
 # Environment: BUILD (default build), REPEATS (3), SERVERS ("chatd ws lws"),
-# SCENARIOS ("echo fanout1000 fanout100x100 idle"), QUICK=1 for short runs.
+# SCENARIOS (default: all cases below), QUICK=1 for short runs, APPEND=1 to
+# keep the other cases' results in the raw file and replace only these.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD=${BUILD:-build}
 REPEATS=${REPEATS:-3}
 SERVERS=${SERVERS:-"chatd ws lws"}
-SCENARIOS=${SCENARIOS:-"echo fanout1000 fanout100x100 idle"}
+SCENARIOS=${SCENARIOS:-"echo fanout1000 fanout100x100 idle chat-connect chat-connect10 chat-connect-new chat-fanout1000 chat-fanout100x100 chat-ack chat-idle chat-history chat-mixed"}
 DURATION=${DURATION:-5}
 [ "${QUICK:-0}" = 1 ] && DURATION=2
 OUT=${OUT:-$BUILD/bench}
 PYTHON=/usr/bin/python3
 mkdir -p "$OUT"
 RAW="$OUT/raw.jsonl"
-: > "$RAW"
+if [ "${APPEND:-0}" = 1 ] && [ -f "$RAW" ]; then
+  "$PYTHON" - "$RAW" $SCENARIOS <<'PY'
+import json, sys
+path, cases = sys.argv[1], set(sys.argv[2:])
+keep = [l for l in open(path) if l.strip() and json.loads(l)["case"] not in cases]
+open(path, "w").writelines(keep)
+PY
+else
+  : > "$RAW"
+fi
+JWT_SECRET="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+CHAT_DATA=""
 
 ulimit -n "$(ulimit -Hn)"
 SERVER_PID=""
 
 free_port() { "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-start_server() {  # name port
+start_server() {  # name port [chat]
   local log="$OUT/$1.log"
+  if [ "${3:-}" = chat ]; then
+    CHAT_DATA=$(mktemp -d "$OUT/chatd-data.XXXXXX")
+    taskset -c 0 "$BUILD/chatd" --listen "127.0.0.1:$2" --data "$CHAT_DATA" --jwt-secret "$JWT_SECRET" --rate 0 \
+      --argon2-memory 1024 --max-connections 19500 --log-level warn 2>"$log" &
+  else
   case "$1" in
     chatd) taskset -c 0 "$BUILD/chatd" --listen "127.0.0.1:$2" --echo /echo --broadcast /broadcast \
              --max-connections 19500 --log-level warn 2>"$log" & ;;
     ws)    taskset -c 0 node bench/peers/ws/server.mjs "$2" 2>"$log" & ;;
     lws)   taskset -c 0 "$BUILD/peers/lws_server" "$2" 2>"$log" & ;;
   esac
+  fi
   SERVER_PID=$!
   for _ in $(seq 100); do
     if "$PYTHON" -c "import socket,sys; socket.create_connection(('127.0.0.1',$2),0.1)" 2>/dev/null; then return 0; fi
@@ -49,14 +71,18 @@ stop_server() {
   kill -KILL "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=""
+  if [ -n "$CHAT_DATA" ]; then rm -rf "$CHAT_DATA"; CHAT_DATA=""; fi
 }
 trap stop_server EXIT
 
 bench() {  # server scenario repeat port args...
   local server=$1 scenario=$2 repeat=$3 port=$4
   shift 4
+  # The load average says whether anything else competed for the two CPUs.
+  local load
+  load=$(cut -d' ' -f1 /proc/loadavg)
   taskset -c 1 "$BUILD/chat-bench" "$@" --json | while read -r line; do
-    echo "{\"server\":\"$server\",\"case\":\"$scenario\",\"repeat\":$repeat,\"result\":$line}" >> "$RAW"
+    echo "{\"server\":\"$server\",\"case\":\"$scenario\",\"repeat\":$repeat,\"load\":$load,\"result\":$line}" >> "$RAW"
   done
 }
 
@@ -74,14 +100,45 @@ run_case() {  # server scenario repeat port
     idle)
       bench "$@" idle --url "$url/echo" --connections "${IDLE_CONNECTIONS:-19000}" --duration 2 --warmup 0 \
         --server-pid "$SERVER_PID" ;;
+    # chatd's protocol. Tokens are minted with chatd's secret (users bench:<i>, created on first sight).
+    chat-connect)  # 19,000 sessions (one generator process: the descriptor limit is 20,000) in 190 rooms of 100
+      bench "$@" chat-connect --url "$url/ws" --connections "${CHAT_CONNECT_SESSIONS:-19000}" --rooms 190 \
+        --jwt-secret "$JWT_SECRET" --members-first --server-pid "$SERVER_PID" ;;
+    chat-connect10)  # the same 19,000 in 1,900 rooms of 10: less presence fan-out per join
+      bench "$@" chat-connect --url "$url/ws" --connections "${CHAT_CONNECT_SESSIONS:-19000}" --rooms 1900 \
+        --jwt-secret "$JWT_SECRET" --members-first --server-pid "$SERVER_PID" ;;
+    chat-connect-new)  # the same, but every user is new to chatd (created on first sight of its token)
+      bench "$@" chat-connect --url "$url/ws" --connections "${CHAT_CONNECT_SESSIONS:-19000}" --rooms 190 \
+        --jwt-secret "$JWT_SECRET" --server-pid "$SERVER_PID" ;;
+    chat-fanout1000)
+      bench "$@" chat-fanout --url "$url/ws" --connections 1000 --rooms 1 --senders 10 --duration "$DURATION" \
+        --rates "${CHAT_FANOUT1000_RATES:-400,800,1600,2400,3200}" --jwt-secret "$JWT_SECRET" --server-pid "$SERVER_PID" ;;
+    chat-fanout100x100)
+      bench "$@" chat-fanout --url "$url/ws" --connections 10000 --rooms 100 --senders 100 --duration "$DURATION" \
+        --rates "${CHAT_FANOUT100_RATES:-400,650,800,1000,1200}" --jwt-secret "$JWT_SECRET" --server-pid "$SERVER_PID" ;;
+    chat-ack)  # 1,000 messages/s from 100 senders into 100 rooms of 10
+      bench "$@" chat-fanout --url "$url/ws" --connections 1000 --rooms 100 --senders 100 --rate 1000 \
+        --duration "$DURATION" --jwt-secret "$JWT_SECRET" --server-pid "$SERVER_PID" ;;
+    chat-idle)  # users and memberships made first (HTTP), so only the sessions' memory is measured
+      bench "$@" chat-idle --url "$url/ws" --connections "${CHAT_IDLE_SESSIONS:-10000}" --rooms 100 --duration 2 \
+        --warmup 0 --jwt-secret "$JWT_SECRET" --members-first --server-pid "$SERVER_PID" ;;
+    chat-history)
+      bench "$@" chat-history --url "$url/ws" --connections 100 --rooms 10 --history-fill 200 --history-limit 50 \
+        --duration "$DURATION" --jwt-secret "$JWT_SECRET" --server-pid "$SERVER_PID" ;;
+    chat-mixed)  # 10,000 sessions in 100 rooms: 100 senders, history reads, typing
+      bench "$@" chat-mixed --url "$url/ws" --connections 10000 --rooms 100 --senders 100 --rate 500 \
+        --history-rate 200 --typing-rate 500 --history-fill 100 --duration "$DURATION" --jwt-secret "$JWT_SECRET" \
+        --server-pid "$SERVER_PID" ;;
   esac
 }
 
 for scenario in $SCENARIOS; do
   for server in $SERVERS; do
+    chat=""
+    case "$scenario" in chat-*) chat=chat; [ "$server" = chatd ] || continue ;; esac
     for repeat in $(seq "$REPEATS"); do
       port=$(free_port)
-      start_server "$server" "$port"
+      start_server "$server" "$port" $chat
       echo "bench: $scenario against $server (run $repeat of $REPEATS)" >&2
       run_case "$server" "$scenario" "$repeat" "$port"
       stop_server

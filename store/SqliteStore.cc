@@ -116,22 +116,25 @@ void SqliteStore::findOrCreateExternalUser(std::string subject, std::string name
       [&](SqliteStatement& s) { s.bind(1, subject); }, found);
   if (status != StoreStatus::kNotFound) return done(status, std::move(found.user));
   // Usernames of external users live under "ext:", which no registered name can take.
-  auto created = std::make_shared<User>(User{0, name.empty() ? subject : name, name, nowMs()});
-  writes_.enqueue(
-      [=](SqliteDatabase& db) {
+  const User fresh{0, name.empty() ? subject : name, name, nowMs()};
+  enqueueWrite<User>(
+      [=, this](SqliteDatabase& db, User& out) {
+        // Two first requests of one subject may share a batch: the second
+        // finds the row the first inserted.
         SqliteStatement* insert = db.prepare(
             "INSERT INTO users (username, username_key, nickname, external_subject, created_at) "
-            "VALUES (?1, ?2, nullif(?3, ''), ?4, ?5)");
-        if (!insert || !insert->bind(1, created->username).bind(2, "ext:" + subject).bind(3, created->nickname)
-                            .bind(4, subject).bind(5, created->createdAt).run()) {
-          return false;
+            "VALUES (?1, ?2, nullif(?3, ''), ?4, ?5) ON CONFLICT (external_subject) DO NOTHING");
+        if (!insert || !insert->bind(1, fresh.username).bind(2, "ext:" + subject).bind(3, fresh.nickname)
+                            .bind(4, subject).bind(5, fresh.createdAt).run()) {
+          return failureStatus(db);
         }
-        created->id = db.lastInsertRowid();
-        return true;
+        Credentials stored;  // read on the same connection, inside this write
+        const StoreStatus status = readUser(
+            CHATD_SELECT_USER "WHERE external_subject = ?1", [&](SqliteStatement& s) { s.bind(1, subject); }, stored);
+        out = stored.user;
+        return status;
       },
-      [created, done = std::move(done)](bool committed) {
-        done(committed ? StoreStatus::kOk : StoreStatus::kFailed, *created);
-      });
+      std::move(done));
 }
 
 void SqliteStore::setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) {

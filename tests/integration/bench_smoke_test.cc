@@ -81,6 +81,64 @@ TEST_F(BenchSmoke, FanoutDeliversEveryMessageToEveryMember) {
   EXPECT_NE(json.find("\"errors\":{}"), std::string::npos) << json;
 }
 
+// The chat scenarios against chatd's own protocol: sessions authenticate
+// with tokens chat-bench mints (the shared secret) or registers, join rooms,
+// and messages go through the store to every other member.
+class ChatBenchSmoke : public ::testing::Test {
+ protected:
+  static constexpr char kSecret[] = "bench-smoke-secret-0123456789abcdef";
+  ChatdProcess chatd_{{"--jwt-secret", kSecret, "--rate", "0", "--argon2-memory", "1024"}};
+  std::string url() const { return "ws://127.0.0.1:" + std::to_string(chatd_.port()) + "/ws"; }
+};
+
+TEST_F(ChatBenchSmoke, ChatConnectJoinsEverySessionWithMintedTokens) {
+  const std::string json = runBench({"chat-connect", "--url", url(), "--connections", "100", "--rooms", "5",
+                                     "--jwt-secret", kSecret});
+  EXPECT_EQ(jsonNumber(json, "opened"), 100) << json;
+  EXPECT_EQ(jsonNumber(json, "count"), 100) << json;  // one connect-to-joined time per session
+  EXPECT_NE(json.find("\"errors\":{}"), std::string::npos) << json;
+}
+
+TEST_F(ChatBenchSmoke, ChatConnectRegistersUsersWithoutASecret) {
+  const std::string json = runBench({"chat-connect", "--url", url(), "--connections", "10", "--rooms", "2"});
+  EXPECT_EQ(jsonNumber(json, "opened"), 10) << json;
+  EXPECT_NE(json.find("\"errors\":{}"), std::string::npos) << json;
+}
+
+TEST_F(ChatBenchSmoke, ChatRunStopsBeforeConnectingOnAWrongSecret) {
+  const ProcessResult result = runProcess({benchBinary(), "chat-connect", "--url", url(), "--connections", "5",
+                                           "--jwt-secret", "not-the-secret-0123456789abcdefghij", "--json"},
+                                          30000);
+  EXPECT_FALSE(result.exitedZero());  // it cannot even create its rooms
+  EXPECT_NE(result.output.find("jwt-secret"), std::string::npos) << result.output;
+}
+
+TEST_F(ChatBenchSmoke, ChatFanoutDeliversAndAcksWithoutErrors) {
+  const std::string json = runBench({"chat-fanout", "--url", url(), "--connections", "40", "--rooms", "4",
+                                     "--senders", "4", "--rate", "100", "--duration", "0.5", "--warmup", "0.2",
+                                     "--jwt-secret", kSecret});
+  EXPECT_EQ(jsonNumber(json, "opened"), 40) << json;
+  EXPECT_GT(jsonNumber(json, "sent"), 10) << json;
+  EXPECT_GT(jsonNumber(json, "received"), 0) << json;
+  EXPECT_GE(jsonNumber(json, "received"), jsonNumber(json, "expected") * 0.9) << json;
+  EXPECT_NE(json.find("\"ack_latency_us\":{\"count\":"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"errors\":{}"), std::string::npos) << json;
+}
+
+TEST_F(ChatBenchSmoke, ChatHistoryAndMixedAnswerRequests) {
+  const std::string history = runBench({"chat-history", "--url", url(), "--connections", "10", "--rooms", "2",
+                                        "--history-fill", "20", "--duration", "0.3", "--warmup", "0.1",
+                                        "--jwt-secret", kSecret});
+  EXPECT_GT(jsonNumber(history, "received"), 10) << history;
+  EXPECT_NE(history.find("\"errors\":{}"), std::string::npos) << history;
+  const std::string mixed = runBench({"chat-mixed", "--url", url(), "--connections", "20", "--rooms", "2",
+                                      "--senders", "2", "--rate", "50", "--history-fill", "10", "--duration", "0.5",
+                                      "--warmup", "0.2", "--jwt-secret", kSecret});
+  EXPECT_GT(jsonNumber(mixed, "received"), 0) << mixed;
+  EXPECT_NE(mixed.find("\"history_latency_us\":{\"count\":"), std::string::npos) << mixed;
+  EXPECT_NE(mixed.find("\"errors\":{}"), std::string::npos) << mixed;
+}
+
 TEST_F(BenchSmoke, RejectsTargetsOffLoopback) {
   const ProcessResult result =
       runProcess({benchBinary(), "echo", "--url", "ws://10.1.2.3:80/echo", "--duration", "1"}, 10000);

@@ -43,6 +43,26 @@ class SqliteStoreAccounts : public StoreTest {
   }
 };
 
+// An app backend's new user making two first requests at once: both calls
+// land in one batch, and both must answer the one user.
+TEST_F(SqliteStoreAccounts, TwoFirstSightingsOfASubjectInOneBatchAreOneUser) {
+  std::vector<std::pair<StoreStatus, User>> answers;
+  for (int i = 0; i < 2; ++i) {
+    store_->findOrCreateExternalUser("app:7", "Rita", [&](StoreStatus s, User u) {
+      answers.emplace_back(s, u);
+      if (answers.size() == 2) loop_.stop();
+    });
+  }
+  loop_.run();
+  ASSERT_EQ(answers.size(), 2u);
+  for (const auto& [status, user] : answers) {
+    EXPECT_EQ(status, StoreStatus::kOk);
+    EXPECT_EQ(user.username, "Rita");
+  }
+  EXPECT_EQ(answers[0].second.id, answers[1].second.id);
+  EXPECT_GT(answers[0].second.id, 0);
+}
+
 TEST_F(SqliteStoreAccounts, LastSeenIsStoredForKnownUsersOnly) {
   EXPECT_EQ(queryInt("SELECT last_seen FROM users WHERE username = 'ann'"), -2);  // NULL: never seen
   EXPECT_TRUE(await<bool>([&](auto done) { store_->setLastSeen(ann_, 1'700'000'000'123, done); }));
