@@ -180,7 +180,8 @@ void Hub::closeSessionsWithToken(const std::string& revocationKey) {
 
 // --- The sweep ------------------------------------------------------------------
 
-void Hub::handleTimer(reactor::Timer&) {
+void Hub::handleTimer(reactor::Timer& timer) {
+  if (&timer == &presenceTimer_) return flushPresence();
   const uint64_t nowMs = loop_.nowMs();
   const int64_t nowSeconds = unixSeconds();
   for (auto& [id, session] : sessions_) sweep(*session, nowMs, nowSeconds);

@@ -93,7 +93,8 @@ class Hub final : public reactor::TimerHandler {
   size_t sessionCount() const { return sessions_.size(); }
   size_t longPollsWaiting() const { return longPolls_.waiting(); }
 
-  void handleTimer(reactor::Timer& timer) override;  // the sweep: token expiry, auth and stall deadlines
+  // The sweep (token expiry, auth and stall deadlines) and the presence batch.
+  void handleTimer(reactor::Timer& timer) override;
 
  private:
   // Hub.cc: rooms and presence.
@@ -103,7 +104,14 @@ class Hub final : public reactor::TimerHandler {
   // this is their first session there.
   void subscribe(ChatSession& session, LiveRoom& room);
   void unsubscribe(ChatSession& session, size_t subscriptionIndex);
+  // user_joined / user_left to the room's other users: at once while the
+  // room is quiet (up to kPresenceImmediate events per kPresenceBatchMs);
+  // past that (a join storm) batched, one batch per kPresenceBatchMs, so
+  // each member gets one write per batch rather than one per join. A room
+  // stays batched until a whole window passes without presence.
   void announcePresence(LiveRoom& room, const OnlineUser& user, bool joined);
+  void sendPresence(LiveRoom& room, int64_t userId, const reactor::BlockRef& frame);
+  void flushPresence();
   void sweep(ChatSession& session, uint64_t nowMs, int64_t nowSeconds);
 
   // HubCommands.cc: one per client message type.
@@ -167,6 +175,10 @@ class Hub final : public reactor::TimerHandler {
   std::unordered_map<int64_t, std::unique_ptr<OnlineUser>> users_;
   LongPolls longPolls_;
   reactor::Timer sweepTimer_{this};
+  static constexpr uint64_t kPresenceBatchMs = 250;
+  static constexpr uint32_t kPresenceImmediate = 8;
+  reactor::Timer presenceTimer_{this};
+  std::vector<int64_t> presenceDue_;  // rooms with pending presence
   uint64_t nextSessionId_ = 1;
   Stats stats_;
 };

@@ -201,10 +201,42 @@ void Hub::flushConflated(ChatSession& session) {
 void Hub::announcePresence(LiveRoom& room, const OnlineUser& user, bool joined) {
   ServerMessage event(joined ? "user_joined" : "user_left", room.id);
   event.writer().key("data").beginObject().key("user").raw(user.summaryJson).endObject();
-  const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.finish());
-  const uint64_t key = ephemeralKey(EphemeralKind::kPresence, room.id, user.id);
+  reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.finish());
+  if (room.pendingPresence.empty()) {
+    const uint64_t now = loop_.nowMs();
+    if (now - room.presenceWindowStartMs >= kPresenceBatchMs) {
+      room.presenceWindowStartMs = now;
+      room.presenceInWindow = 0;
+    }
+    if (room.presenceInWindow < kPresenceImmediate) {
+      ++room.presenceInWindow;
+      return sendPresence(room, user.id, frame);
+    }
+    presenceDue_.push_back(room.id);
+    if (!presenceTimer_.scheduled()) loop_.scheduleTimer(presenceTimer_, kPresenceBatchMs);
+  }
+  room.pendingPresence.push_back(LiveRoom::PendingPresence{user.id, std::move(frame)});
+}
+
+void Hub::flushPresence() {
+  const std::vector<int64_t> due = std::move(presenceDue_);
+  presenceDue_.clear();
+  for (const int64_t roomId : due) {
+    LiveRoom* room = findLiveRoom(roomId);  // a room emptied meanwhile has nobody to tell
+    if (!room) continue;
+    const std::vector<LiveRoom::PendingPresence> pending = std::move(room->pendingPresence);
+    room->pendingPresence.clear();
+    // Still busy: the next window batches too, unless it stays quiet.
+    room->presenceWindowStartMs = loop_.nowMs();
+    room->presenceInWindow = kPresenceImmediate;
+    for (const LiveRoom::PendingPresence& event : pending) sendPresence(*room, event.userId, event.frame);
+  }
+}
+
+void Hub::sendPresence(LiveRoom& room, int64_t userId, const reactor::BlockRef& frame) {
+  const uint64_t key = ephemeralKey(EphemeralKind::kPresence, room.id, userId);
   for (RoomMember& member : room.members) {
-    if (member.session->user != &user) sendEphemeral(*member.session, key, frame);
+    if (member.session->user->id != userId) sendEphemeral(*member.session, key, frame);
   }
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "chat/RecentMessages.h"
+#include "reactor/Block.h"
 
 namespace chatd::chat {
 
@@ -33,6 +34,16 @@ class LiveRoom {
   std::vector<RoomMember> members;
   std::unordered_map<int64_t, uint32_t> presence;  // user id -> that user's sessions joined here
   RecentMessages recent;
+
+  // Presence events held back while the room is busy with them (see
+  // Hub::announcePresence): who they are about, and the frame.
+  struct PendingPresence {
+    int64_t userId;
+    reactor::BlockRef frame;
+  };
+  std::vector<PendingPresence> pendingPresence;
+  uint64_t presenceWindowStartMs = 0;  // loop time the current presence window began
+  uint32_t presenceInWindow = 0;       // events sent at once in it
 };
 
 }  // namespace chatd::chat
