@@ -21,7 +21,7 @@ class LiveRoom;
 struct OnlineUser {
   int64_t id;
   std::string summaryJson;  // {"id","username","nickname"}, as messages and presence name the user
-  std::vector<ChatSession*> sessions;
+  ChatSession* sessions;    // the user's sessions, linked through ChatSession::nextOfUser
 };
 
 // A room this session joined: where it sits in the room's member array.
@@ -51,6 +51,8 @@ class ChatSession {
   WsSession& ws;
   const uint64_t id;
   OnlineUser* user = nullptr;  // null until authenticated
+  ChatSession* nextOfUser = nullptr;  // the user's other sessions (an intrusive list: no
+  ChatSession* prevOfUser = nullptr;  // allocation for the common single session)
   std::vector<RoomSubscription> rooms;
   std::vector<ConflatedEvent> conflated;  // ephemeral events held back while congested
   TokenBucket bucket;

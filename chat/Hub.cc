@@ -70,12 +70,15 @@ void Hub::authenticated(ChatSession& session, const store::User& user, const Tok
     refreshed.writer().key("expires_at").value(identity.expiresAt);
     return send(session, refreshed.finish(ref));
   }
-  std::unique_ptr<OnlineUser>& online = users_[user.id];
-  if (!online) {
-    online = std::make_unique<OnlineUser>(OnlineUser{user.id, userSummaryJson(user.id, user.username, user.nickname), {}});
+  auto online = users_.find(user.id);
+  if (online == users_.end()) {
+    online = users_.emplace(user.id, OnlineUser{user.id, userSummaryJson(user.id, user.username, user.nickname), nullptr})
+                 .first;
   }
-  online->sessions.push_back(&session);
-  session.user = online.get();
+  session.user = &online->second;
+  session.nextOfUser = session.user->sessions;
+  if (session.nextOfUser) session.nextOfUser->prevOfUser = &session;
+  session.user->sessions = &session;
   ServerMessage welcome("welcome");
   welcome.writer().key("user").raw(userJson(user)).key("session_id").value(std::to_string(session.id));
   welcome.writer().key("server_time").value(unixMs()).key("expires_at").value(identity.expiresAt);
@@ -85,8 +88,10 @@ void Hub::authenticated(ChatSession& session, const store::User& user, const Tok
 void Hub::closeSession(ChatSession& session) {
   while (!session.rooms.empty()) unsubscribe(session, session.rooms.size() - 1);
   if (OnlineUser* online = session.user) {
-    std::erase(online->sessions, &session);
-    if (online->sessions.empty()) {
+    if (session.prevOfUser) session.prevOfUser->nextOfUser = session.nextOfUser;
+    if (session.nextOfUser) session.nextOfUser->prevOfUser = session.prevOfUser;
+    if (online->sessions == &session) online->sessions = session.nextOfUser;
+    if (!online->sessions) {
       // The user's last session: remember when they were last here.
       store_.setLastSeen(online->id, unixMs(), [](store::StoreStatus, bool) {});
       users_.erase(online->id);
@@ -143,7 +148,7 @@ std::string Hub::onlineUsersJson(int64_t roomId) const {
     // A join storm into a huge room would otherwise cost O(n^2) bytes.
     size_t listed = 0;
     for (auto it = room->presence.begin(); it != room->presence.end() && listed < kMaxOnlineListed; ++it, ++listed) {
-      w.raw(users_.at(it->first)->summaryJson);
+      w.raw(users_.at(it->first).summaryJson);
     }
   }
   w.endArray().key("count").value(static_cast<int64_t>(online));

@@ -172,7 +172,7 @@ class Hub final : public reactor::TimerHandler {
   const Config& config_;
   std::unordered_map<uint64_t, ChatSession*> sessions_;  // owned; by session id
   std::unordered_map<int64_t, std::unique_ptr<LiveRoom>> rooms_;
-  std::unordered_map<int64_t, std::unique_ptr<OnlineUser>> users_;
+  std::unordered_map<int64_t, OnlineUser> users_;  // nodes: addresses stay put
   LongPolls longPolls_;
   reactor::Timer sweepTimer_{this};
   static constexpr uint64_t kPresenceBatchMs = 250;

@@ -68,7 +68,7 @@ void Hub::subscribeDirectMembers(LiveRoom& room, int64_t userA, int64_t userB) {
   for (const int64_t userId : {userA, userB}) {
     const auto online = users_.find(userId);
     if (online == users_.end()) continue;
-    for (ChatSession* session : online->second->sessions) {
+    for (ChatSession* session = online->second.sessions; session; session = session->nextOfUser) {
       if (session->subscription(room.id)) continue;
       subscribe(*session, room);
       ServerMessage joined("joined", room.id);

@@ -11,8 +11,7 @@ class TokenBucket {
  public:
   bool take(double rate, double burst, uint64_t nowMs) {
     if (rate <= 0) return true;
-    if (!started_) {
-      started_ = true;
+    if (lastMs_ == kNever) {
       tokens_ = burst;
     } else {
       tokens_ = std::min(burst, tokens_ + rate * static_cast<double>(nowMs - lastMs_) / 1000.0);
@@ -25,8 +24,8 @@ class TokenBucket {
 
  private:
   double tokens_ = 0;
-  uint64_t lastMs_ = 0;
-  bool started_ = false;
+  static constexpr uint64_t kNever = UINT64_MAX;
+  uint64_t lastMs_ = kNever;
 };
 
 }  // namespace chatd::chat
