@@ -41,12 +41,16 @@ struct ConflatedEvent {
   reactor::BlockRef frame;
 };
 
-class ChatSession {
+class ChatSession final {
  public:
   ChatSession(WsSession& ws, uint64_t id, uint64_t openedMs) : ws(ws), id(id), openedMs(openedMs) {}
 
   bool authenticated() const { return user != nullptr; }
   RoomSubscription* subscription(int64_t roomId);
+
+  // Sessions come from a pool (reactor/ObjectPool.h), like connections.
+  static void* operator new(size_t size);
+  static void operator delete(void* session);
 
   WsSession& ws;
   const uint64_t id;

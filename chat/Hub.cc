@@ -227,11 +227,4 @@ void Hub::sweep(ChatSession& session, uint64_t nowMs, int64_t nowSeconds) {
   }
 }
 
-RoomSubscription* ChatSession::subscription(int64_t roomId) {
-  for (RoomSubscription& sub : rooms) {
-    if (sub.room->id == roomId) return &sub;
-  }
-  return nullptr;
-}
-
 }  // namespace chatd::chat

@@ -16,10 +16,15 @@
 #include "chat/Connection.h"
 #include "chat/Metrics.h"
 #include "chat/AccountApi.h"
+#include "reactor/HeapTrim.h"
 #include "reactor/Log.h"
 #include "store/SqliteStore.h"
 
 namespace chatd::chat {
+
+namespace {
+constexpr uint64_t kHeapCheckMs = 1000;
+}  // namespace
 
 
 Server::Server(reactor::EventLoop& loop, Config config)
@@ -133,6 +138,7 @@ bool Server::start(std::string& error) {
     error = "cannot listen on " + config_.listen + ": " + std::strerror(-rc);
     return false;
   }
+  loop_.scheduleTimer(heapTimer_, kHeapCheckMs);
   LOG_INFO("listening on %s (data in %s)", localAddress().toString().c_str(), config_.dataDir.c_str());
   return true;
 }
@@ -185,7 +191,12 @@ void Server::beginShutdown() {
   loop_.scheduleTimer(drainTimer_, config_.drainTimeoutMs);
 }
 
-void Server::handleTimer(reactor::Timer&) {
+void Server::handleTimer(reactor::Timer& timer) {
+  if (&timer == &heapTimer_) {
+    reactor::trimHeapIfWorthIt();
+    loop_.scheduleTimer(heapTimer_, kHeapCheckMs);
+    return;
+  }
   LOG_WARN("drain timeout: %zu connections still open, closing them", connectionCount_);
   loop_.stop();
 }

@@ -55,7 +55,8 @@ class Server final : public reactor::TimerHandler {
   // Called by a Connection once its socket is closed; schedules its destruction.
   void connectionClosed(Connection* connection);
 
-  void handleTimer(reactor::Timer& timer) override;  // the drain deadline
+  // The drain deadline, and the heap check that gives a burst's memory back.
+  void handleTimer(reactor::Timer& timer) override;
 
  private:
   void onAccept(int fd);
@@ -84,6 +85,7 @@ class Server final : public reactor::TimerHandler {
   reactor::Acceptor acceptor_;
   reactor::SignalSet signals_;
   reactor::Timer drainTimer_{this};
+  reactor::Timer heapTimer_{this};
   const std::string busyResponse_;  // 503 for connections over --max-connections
   Connection* connections_ = nullptr;  // head of the intrusive list
   size_t connectionCount_ = 0;
