@@ -31,18 +31,32 @@ Hub::Hub(reactor::EventLoop& loop, store::Store& store, const Config& config)
 }
 
 Hub::~Hub() {
-  for (auto& [id, session] : sessions_) delete session;
+  for (ChatSession* session : sessionSlots_) delete session;
 }
 
 ChatSession* Hub::openSession(WsSession& ws) {
-  auto* session = new ChatSession(ws, nextSessionId_++, loop_.nowMs());
-  sessions_.emplace(session->id, session);
+  uint32_t slot;
+  if (freeSlots_.empty()) {
+    slot = static_cast<uint32_t>(sessionSlots_.size());
+    sessionSlots_.push_back(nullptr);
+  } else {
+    slot = freeSlots_.back();
+    freeSlots_.pop_back();
+  }
+  // The generation makes an id unique over time: a late callback for a closed
+  // session never finds the next session in its slot.
+  const uint64_t id = (static_cast<uint64_t>(++generation_) << 32) | slot;
+  auto* session = new ChatSession(ws, id, loop_.nowMs());
+  sessionSlots_[slot] = session;
+  ++sessionCount_;
   return session;
 }
 
 ChatSession* Hub::findSession(uint64_t id) const {
-  const auto it = sessions_.find(id);
-  return it == sessions_.end() ? nullptr : it->second;
+  const uint32_t slot = static_cast<uint32_t>(id);
+  if (slot >= sessionSlots_.size()) return nullptr;
+  ChatSession* session = sessionSlots_[slot];
+  return session && session->id == id ? session : nullptr;
 }
 
 void Hub::send(ChatSession& session, const std::string& json) {
@@ -97,7 +111,9 @@ void Hub::closeSession(ChatSession& session) {
       users_.erase(online->id);
     }
   }
-  sessions_.erase(session.id);
+  sessionSlots_[static_cast<uint32_t>(session.id)] = nullptr;
+  freeSlots_.push_back(static_cast<uint32_t>(session.id));
+  --sessionCount_;
   delete &session;
 }
 
@@ -178,8 +194,10 @@ void Hub::membershipEnded(int64_t roomId, int64_t userId) {
 
 void Hub::closeSessionsWithToken(const std::string& revocationKey) {
   const uint64_t key = TokenService::shortKey(revocationKey);
-  for (auto& [id, session] : sessions_) {
-    if (session->authenticated() && session->tokenKey == key) session->ws.close(kCloseUnauthorized, "logged out");
+  for (ChatSession* session : sessionSlots_) {
+    if (session && session->authenticated() && session->tokenKey == key) {
+      session->ws.close(kCloseUnauthorized, "logged out");
+    }
   }
 }
 
@@ -189,7 +207,9 @@ void Hub::handleTimer(reactor::Timer& timer) {
   if (&timer == &presenceTimer_) return flushPresence();
   const uint64_t nowMs = loop_.nowMs();
   const int64_t nowSeconds = unixSeconds();
-  for (auto& [id, session] : sessions_) sweep(*session, nowMs, nowSeconds);
+  for (ChatSession* session : sessionSlots_) {
+    if (session) sweep(*session, nowMs, nowSeconds);
+  }
   loop_.scheduleTimer(sweepTimer_, kSweepIntervalMs);
 }
 
