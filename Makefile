@@ -89,7 +89,9 @@ $(BUILD)/tests/conformance_tests: $(call obj,$(CONFORMANCE_SRC) $(SUPPORT_SRC)) 
 deps:
 	@sh scripts/deps.sh
 
-run: deps all
+run:
+	@sh scripts/deps.sh run
+	@$(MAKE) --no-print-directory all
 	$(BUILD)/chatd --listen 127.0.0.1:8080
 
 # The suites, built and run against this build's chatd.

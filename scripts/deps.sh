@@ -1,12 +1,20 @@
 #!/bin/sh
-# Installs what chatd needs to build and test: Debian packages (as root), and
-# the npm packages of the interop and web client tests. Prints the command
-# when not root.
+# Installs what chatd needs: Debian packages (as root; prints the command
+# otherwise). `deps.sh run`: only what building and running chatd takes
+# (make run). Without an argument: also everything the tests, the fuzzers and
+# the benchmarks take, and the npm packages of the interop and web client
+# tests (make test).
 set -e
 
-PACKAGES="build-essential clang libclang-rt-14-dev libssl-dev node-llhttp libgtest-dev \
-zlib1g-dev libsqlite3-dev libhiredis-dev libsimdjson-dev libargon2-dev libinih-dev \
-redis-server python3 python3-websockets nodejs npm mandoc libwebsockets-dev pkg-config chromium"
+BUILD_PACKAGES="build-essential libssl-dev node-llhttp libsqlite3-dev libsimdjson-dev libargon2-dev \
+zlib1g-dev libhiredis-dev libinih-dev"
+TEST_PACKAGES="clang libclang-rt-14-dev libgtest-dev redis-server python3 python3-websockets nodejs npm \
+mandoc libwebsockets-dev pkg-config chromium"
+if [ "${1:-}" = run ]; then
+  PACKAGES=$BUILD_PACKAGES
+else
+  PACKAGES="$BUILD_PACKAGES $TEST_PACKAGES"
+fi
 
 missing=""
 for p in $PACKAGES; do
@@ -29,6 +37,8 @@ if [ -n "$missing" ]; then
     exit 1
   fi
 fi
+
+[ "${1:-}" = run ] && exit 0
 
 # Node's ws for the interop tests, pinned by tests/interop/package-lock.json.
 if [ ! -d tests/interop/node_modules/ws ]; then

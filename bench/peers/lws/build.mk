@@ -4,8 +4,8 @@
 #
 #   make $(BUILD)/peers/lws_server
 
-LWS_PEER_CFLAGS := -O2 -g -Wall -Wextra $(shell pkg-config --cflags libwebsockets)
-LWS_PEER_LIBS   := $(shell pkg-config --libs libwebsockets)
+LWS_PEER_CFLAGS := -O2 -g -Wall -Wextra $(shell pkg-config --cflags libwebsockets 2>/dev/null)
+LWS_PEER_LIBS   := $(shell pkg-config --libs libwebsockets 2>/dev/null)
 
 $(BUILD)/peers/lws_server: bench/peers/lws/lws_server.c
 	@mkdir -p $(@D)
