@@ -133,7 +133,7 @@ void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> r
   ws_.emplace(proto::WsFrameParser::Role::kServer, server_.config().maxMessageBytes);
   endpoint_ = endpoint;
   phase_ = Phase::kWebSocket;
-  lastInputMs_ = server_.loop().nowMs();
+  lastInputMs_ = static_cast<uint32_t>(server_.loop().nowMs());
   server_.loop().scheduleTimer(timer_, server_.config().pingIntervalMs);
   endpoint_->onOpen(*this, request);
   // Frames the client sent right behind its request are WebSocket bytes.
@@ -143,7 +143,7 @@ void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> r
 // --- WebSocket --------------------------------------------------------------
 
 void Connection::onWebSocketData(std::span<uint8_t> bytes) {
-  lastInputMs_ = server_.loop().nowMs();
+  lastInputMs_ = static_cast<uint32_t>(server_.loop().nowMs());
   awaitingPong_ = false;  // any input proves the peer alive
   ws_->feed(bytes, *this);
 }
@@ -260,7 +260,7 @@ void Connection::handleTimer(reactor::Timer&) {
         finish();
         return;
       }
-      const uint64_t idle = loop.nowMs() - lastInputMs_;
+      const uint64_t idle = static_cast<uint32_t>(static_cast<uint32_t>(loop.nowMs()) - lastInputMs_);
       if (idle + reactor::EventLoop::kTimerTickMs < config.pingIntervalMs) {
         loop.scheduleTimer(timer_, config.pingIntervalMs - idle);
         return;

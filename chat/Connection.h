@@ -109,7 +109,9 @@ class Connection final : public reactor::StreamHandler,
   std::unique_ptr<HttpPhase> http_;            // HTTP phase only
   std::optional<proto::WsFrameParser> ws_;     // WebSocket phases only; inline, no allocation
   WsEndpoint* endpoint_ = nullptr;             // not owned; set once open
-  uint64_t lastInputMs_ = 0;
+  // The loop's clock, low 32 bits: differences stay right across the wrap
+  // (every 49 days), and idle spans are seconds long.
+  uint32_t lastInputMs_ = 0;
   Phase phase_ = Phase::kHttp;
   bool awaitingPong_ = false;
   bool readingPaused_ = false;

@@ -101,14 +101,15 @@ class TcpConnection final : public IoHandler, public Flushable {
   int fd_;
   uint32_t interest_ = 0;
   int error_ = 0;
-  bool flushQueued_ = false;
-  bool readingPaused_ = false;
-  bool writeArmed_ = false;
-  bool closing_ = false;      // closeAfterFlush(): no new reads delivered
-  bool writeShutdown_ = false;
-  bool peerEof_ = false;
-  bool connecting_ = false;
-  bool notifyDrain_ = false;
+  bool flushQueued_ = false;  // not a bit-field: EventLoop::requestFlush() takes it by reference
+  // One byte of flags rather than seven: a connection is mostly idle state.
+  bool readingPaused_ : 1 = false;
+  bool writeArmed_ : 1 = false;
+  bool closing_ : 1 = false;  // closeAfterFlush(): no new reads delivered
+  bool writeShutdown_ : 1 = false;
+  bool peerEof_ : 1 = false;
+  bool connecting_ : 1 = false;
+  bool notifyDrain_ : 1 = false;
 };
 
 }  // namespace chatd::reactor
