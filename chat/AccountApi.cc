@@ -26,10 +26,6 @@ proto::HttpResponse unauthorized(std::string_view message) {
 
 }  // namespace
 
-int64_t unixSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 std::optional<std::string_view> bearerToken(const proto::HttpRequest& request) {
   const auto header = request.header("authorization");
   constexpr std::string_view kBearer = "Bearer ";

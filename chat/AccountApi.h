@@ -16,6 +16,7 @@
 #include "chat/LoginThrottle.h"
 #include "chat/PasswordHasher.h"
 #include "chat/TokenService.h"
+#include "chat/WallClock.h"
 #include "proto/HttpRequest.h"
 #include "proto/JsonFields.h"
 #include "reactor/EventLoop.h"
@@ -80,7 +81,5 @@ std::string userJson(const store::User& user);
 
 // The token of an `Authorization: Bearer TOKEN` header; nullopt when absent.
 std::optional<std::string_view> bearerToken(const proto::HttpRequest& request);
-// Unix seconds, now.
-int64_t unixSeconds();
 
 }  // namespace chatd::chat

@@ -7,8 +7,6 @@ namespace chatd::chat {
 
 namespace {
 
-constexpr uint16_t kCloseUnauthorized = 4001;
-constexpr uint16_t kCloseTryAgainLater = 1013;
 namespace err = chat_error;
 
 // The token of an upgrade request: the Authorization header, else ?token=.
@@ -71,7 +69,7 @@ void ChatEndpoint::authenticate(ChatSession& session, std::string_view token, st
       // outage says "try again later", 1013); an open one keeps its current
       // token until that expires.
       if (!s->authenticated()) {
-        s->ws.close(code == err::kUnavailable ? kCloseTryAgainLater : kCloseUnauthorized, resolved.reason);
+        s->ws.close(code == err::kUnavailable ? chat_close::kTryAgainLater : chat_close::kUnauthorized, resolved.reason);
       }
       return;
     }

@@ -3,6 +3,7 @@
 // HTTP API as a 4xx/5xx with the same code.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,12 @@ inline constexpr std::string_view kTooLarge = "too_large";
 inline constexpr std::string_view kRateLimited = "rate_limited";
 inline constexpr std::string_view kUnavailable = "unavailable";  // the store failed; retry
 }  // namespace chat_error
+
+// Close codes of a chat session (docs/protocol.md).
+namespace chat_close {
+inline constexpr uint16_t kUnauthorized = 4001;   // no, a bad, an expired or a logged-out token
+inline constexpr uint16_t kTryAgainLater = 1013;  // the token could not be checked: the store failed
+}  // namespace chat_close
 
 // The HTTP status that carries `code`.
 inline int httpStatusOf(std::string_view code) {

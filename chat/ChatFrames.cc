@@ -45,6 +45,15 @@ void writeMessageData(proto::JsonWriter& w, const store::Message& m) {
   writeMessageData(w, m, userSummaryJson(m.senderId, m.senderUsername, m.senderNickname));
 }
 
+void writeHistoryPage(proto::JsonWriter& w, const std::vector<store::Message>& page, int limit, bool older) {
+  const bool hasMore = page.size() > static_cast<size_t>(limit);
+  const size_t skipFront = hasMore && older ? 1 : 0;
+  const size_t shown = hasMore ? static_cast<size_t>(limit) : page.size();
+  w.key("messages").beginArray();
+  for (size_t i = skipFront; i < skipFront + shown; ++i) writeMessageData(w, page[i]);
+  w.endArray().key("has_more").value(hasMore);
+}
+
 std::string messageEvent(const store::Message& message, std::string_view authorJson) {
   ServerMessage event("message", message.roomId);
   writeMessageData(event.writer().key("data"), message, authorJson);

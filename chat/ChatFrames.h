@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "proto/JsonWriter.h"
 #include "store/Store.h"
@@ -35,6 +36,11 @@ std::string userSummaryJson(int64_t id, std::string_view username, std::string_v
 void writeMessageData(proto::JsonWriter& w, const store::Message& message, std::string_view authorJson);
 // Same, with the author summary from the message's own sender fields.
 void writeMessageData(proto::JsonWriter& w, const store::Message& message);
+
+// "messages":[...],"has_more":bool of a history page that was read with one
+// row more than `limit` (that row says there is more, and is not shown): the
+// oldest one for a page read backwards (`older`), else the newest.
+void writeHistoryPage(proto::JsonWriter& w, const std::vector<store::Message>& page, int limit, bool older);
 
 // {"type":"message","room_id":..,"data":{...}}
 std::string messageEvent(const store::Message& message, std::string_view authorJson);

@@ -1,6 +1,6 @@
 #include "chat/Hub.h"
 
-#include <chrono>
+#include <algorithm>
 
 #include "chat/AccountApi.h"
 #include "chat/ChatFrames.h"
@@ -16,12 +16,6 @@ constexpr uint64_t kSweepIntervalMs = 1000;
 // token_expiring goes out this long before expiry (or halfway through a
 // shorter token's life).
 constexpr int64_t kExpiryWarningSeconds = 60;
-constexpr uint16_t kCloseUnauthorized = 4001;
-
-int64_t unixMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -196,7 +190,7 @@ void Hub::closeSessionsWithToken(const std::string& revocationKey) {
   const uint64_t key = TokenService::shortKey(revocationKey);
   for (ChatSession* session : sessionSlots_) {
     if (session && session->authenticated() && session->tokenKey == key) {
-      session->ws.close(kCloseUnauthorized, "logged out");
+      session->ws.close(chat_close::kUnauthorized, "logged out");
     }
   }
 }
@@ -216,12 +210,12 @@ void Hub::handleTimer(reactor::Timer& timer) {
 void Hub::sweep(ChatSession& session, uint64_t nowMs, int64_t nowSeconds) {
   if (!session.authenticated()) {
     if (!session.authenticating && nowMs - session.openedMs >= config_.handshakeTimeoutMs) {
-      session.ws.close(kCloseUnauthorized, "authentication timeout");
+      session.ws.close(chat_close::kUnauthorized, "authentication timeout");
     }
     return;
   }
   if (nowSeconds >= session.tokenExpiresAt) {
-    session.ws.close(kCloseUnauthorized, "token expired");
+    session.ws.close(chat_close::kUnauthorized, "token expired");
     return;
   }
   if (!session.expiryWarned && nowSeconds >= session.tokenWarnAt) {

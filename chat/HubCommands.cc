@@ -1,8 +1,6 @@
 // Hub: what each client message does (docs/protocol.md). Store callbacks may
 // run later than the call (a networked store), when the session may be gone:
 // they hold the session's id, never a pointer, and look it up again.
-#include <chrono>
-
 #include "chat/AccountApi.h"
 #include "chat/ChatFrames.h"
 #include "chat/Hub.h"
@@ -14,11 +12,6 @@ namespace {
 
 using store::StoreStatus;
 namespace err = chat_error;
-
-int64_t unixMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -248,18 +241,12 @@ void Hub::history(ChatSession& session, const ClientMessage& m) {
     // One more than asked for says whether there is more.
     const int limit = m.limit;
     auto answer = [this, sessionId = s.id, roomId = room.id, limit, older = !m.after, ref = m.ref](
-                      StoreStatus status, std::vector<store::Message> page) {
+                      StoreStatus status, const std::vector<store::Message>& page) {
       ChatSession* s = findSession(sessionId);
       if (!s) return;
       if (status != StoreStatus::kOk) return sendError(*s, err::kUnavailable, "store unavailable, retry", ref);
-      const bool hasMore = page.size() > static_cast<size_t>(limit);
-      if (hasMore && older) page.erase(page.begin());
-      if (hasMore && !older) page.pop_back();
       ServerMessage reply("history", roomId);
-      proto::JsonWriter& w = reply.writer();
-      w.key("messages").beginArray();
-      for (const store::Message& message : page) writeMessageData(w, message);
-      w.endArray().key("has_more").value(hasMore);
+      writeHistoryPage(reply.writer(), page, limit, older);
       send(*s, reply.finish(ref));
     };
     if (m.after) return store_.messagesAfter(room.id, *m.after, limit + 1, answer);

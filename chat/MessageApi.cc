@@ -35,14 +35,11 @@ bool queryNumber(const proto::HttpRequest& request, std::string_view name, std::
 }
 
 // 200 {"messages":[...],"has_more":..,"last_seq":..} from a page fetched with one extra row.
-proto::HttpResponse pageResponse(std::vector<store::Message> page, int limit, bool older, int64_t lastSeq) {
-  const bool hasMore = page.size() > static_cast<size_t>(limit);
-  if (hasMore && older) page.erase(page.begin());
-  if (hasMore && !older) page.pop_back();
+proto::HttpResponse pageResponse(const std::vector<store::Message>& page, int limit, bool older, int64_t lastSeq) {
   proto::JsonWriter w;
-  w.beginObject().key("messages").beginArray();
-  for (const store::Message& message : page) writeMessageData(w, message);
-  w.endArray().key("has_more").value(hasMore).key("last_seq").value(lastSeq).endObject();
+  w.beginObject();
+  writeHistoryPage(w, page, limit, older);
+  w.key("last_seq").value(lastSeq).endObject();
   return proto::jsonResponse(200, w.take());
 }
 
@@ -124,7 +121,7 @@ void MessageApi::list(const proto::HttpRequest& request, const HttpResponder& re
     store_.messagesBefore(roomId, before.value_or(room.lastSeq + 1), pageSize + 1,
                           [=](StoreStatus status, std::vector<store::Message> page) {
                             if (status != StoreStatus::kOk) return responder.respond(storeUnavailable());
-                            responder.respond(pageResponse(std::move(page), pageSize, true, room.lastSeq));
+                            responder.respond(pageResponse(page, pageSize, true, room.lastSeq));
                           });
   });
 }
@@ -144,7 +141,7 @@ void MessageApi::answerAfter(const HttpResponder& responder, const store::Room& 
       });
     }
     const int64_t lastSeq = std::max(room.lastSeq, page.empty() ? int64_t{0} : page.back().seq);
-    responder.respond(pageResponse(std::move(page), limit, false, lastSeq));
+    responder.respond(pageResponse(page, limit, false, lastSeq));
   });
 }
 
