@@ -13,6 +13,7 @@ namespace chatd::chat {
 namespace {
 
 constexpr size_t kMaxMessageLimit = size_t{1} << 30;  // output blocks stay well under 4 GiB
+constexpr size_t kMaxQueueLimit = size_t{1} << 30;    // an output queue counts its bytes in 32 bits
 
 bool parseSize(std::string_view text, size_t& out) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -112,7 +113,9 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
         return fail("--max-message wants a byte count from 1 to 1073741824 (1 GiB)");
       }
     } else if (flag == "--max-queue") {
-      if (!parseSize(value, config.maxQueueBytes) || config.maxQueueBytes < 1024) return fail("--max-queue wants a byte count of at least 1024");
+      if (!parseSize(value, config.maxQueueBytes) || config.maxQueueBytes < 1024 || config.maxQueueBytes > kMaxQueueLimit) {
+        return fail("--max-queue wants a byte count from 1024 to 1073741824 (1 GiB)");
+      }
     } else if (flag == "--max-connections") {
       if (!parseSize(value, config.maxConnections) || config.maxConnections == 0) return fail("--max-connections wants a positive number");
     } else if (flag == "--ping-interval") {

@@ -1,5 +1,7 @@
 #include "chat/Connection.h"
 
+#include <memory>
+
 #include "chat/CorsPolicy.h"
 #include "chat/Server.h"
 #include "chat/ServerFrames.h"
@@ -33,10 +35,17 @@ void Connection::operator delete(void* object) { pool().release(object); }
 
 Connection::Connection(Server& server, int fd)
     : server_(server),
-      tcp_(server.loop(), fd, server.config().maxQueueBytes, this),
-      http_(std::make_unique<HttpPhase>(*this, server.httpLimits())) {}
+      tcp_(server.loop(), fd, server.config().maxQueueBytes, this) {
+  phaseState_.http = new HttpPhase(*this, server.httpLimits());
+}
 
-Connection::~Connection() = default;
+Connection::~Connection() {
+  if (frameParserLive_) {
+    std::destroy_at(&phaseState_.frames);
+  } else {
+    delete phaseState_.http;
+  }
+}
 
 int Connection::start() {
   const int rc = tcp_.start();
@@ -45,9 +54,9 @@ int Connection::start() {
 }
 
 void Connection::onStreamData(std::span<uint8_t> bytes) {
-  if (phase_ == Phase::kHttp && http_->pending) {
+  if (phase_ == Phase::kHttp && httpPhase()->pending) {
     // Reading pauses while a request is answered; this batch was already on its way.
-    http_->held.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    httpPhase()->held.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   } else if (phase_ == Phase::kHttp) {
     parseHttp(bytes);
   } else {
@@ -59,7 +68,7 @@ void Connection::onStreamData(std::span<uint8_t> bytes) {
 // --- HTTP -----------------------------------------------------------------
 
 void Connection::parseHttp(std::span<uint8_t> bytes) {
-  HttpPhase& http = *http_;
+  HttpPhase& http = *httpPhase();
   size_t pos = 0;
   while (phase_ == Phase::kHttp && !tcp_.closing() && !tcp_.closed()) {
     const auto result = http.parser.feed(reinterpret_cast<const char*>(bytes.data() + pos), bytes.size() - pos);
@@ -88,16 +97,17 @@ void Connection::parseHttp(std::span<uint8_t> bytes) {
 }
 
 void Connection::startRequest(const proto::HttpRequest& request) {
-  http_->keepAlive = request.keepAlive;
-  http_->headOnly = request.method == "HEAD";
-  http_->corsOrigin = server_.cors().allowedOrigin(request);
-  http_->pending = std::make_shared<HttpResponder::State>(
-      HttpResponder::State{http_.get(), reactor::SocketAddress::ofPeer(tcp_.fd()).host()});
-  server_.router().handle(request, HttpResponder(http_->pending));
+  HttpPhase& http = *httpPhase();
+  http.keepAlive = request.keepAlive;
+  http.headOnly = request.method == "HEAD";
+  http.corsOrigin = server_.cors().allowedOrigin(request);
+  http.pending = std::make_shared<HttpResponder::State>(
+      HttpResponder::State{&http, reactor::SocketAddress::ofPeer(tcp_.fd()).host()});
+  server_.router().handle(request, HttpResponder(http.pending));
 }
 
 void Connection::deliverHttpResponse(proto::HttpResponse response) {
-  HttpPhase& http = *http_;
+  HttpPhase& http = *httpPhase();
   http.pending.reset();
   if (http.corsOrigin) CorsPolicy::decorate(response, *http.corsOrigin);
   respond(response, http.keepAlive, http.headOnly);
@@ -129,8 +139,9 @@ void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> r
   if (auto refusal = endpoint->admit(request)) return respond(*refusal, false);
 
   tcp_.sendUnbounded(blockOf(proto::serializeResponse(handshake.response, true)));
-  http_.reset();
-  ws_.emplace(proto::WsFrameParser::Role::kServer, server_.config().maxMessageBytes);
+  delete phaseState_.http;
+  std::construct_at(&phaseState_.frames, proto::WsFrameParser::Role::kServer, server_.config().maxMessageBytes);
+  frameParserLive_ = true;
   endpoint_ = endpoint;
   phase_ = Phase::kWebSocket;
   lastInputMs_ = static_cast<uint32_t>(server_.loop().nowMs());
@@ -145,7 +156,7 @@ void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> r
 void Connection::onWebSocketData(std::span<uint8_t> bytes) {
   lastInputMs_ = static_cast<uint32_t>(server_.loop().nowMs());
   awaitingPong_ = false;  // any input proves the peer alive
-  ws_->feed(bytes, *this);
+  phaseState_.frames.feed(bytes, *this);
 }
 
 // A peer that sends faster than it reads stops being read until its replies drain.
@@ -157,7 +168,7 @@ void Connection::applyBackpressure() {
 }
 
 void Connection::onStreamDrained() {
-  if (readingPaused_ && !(http_ && http_->pending)) {
+  if (readingPaused_ && !(httpPhase() && httpPhase()->pending)) {
     readingPaused_ = false;
     tcp_.resumeReading();
   }
@@ -243,10 +254,10 @@ void Connection::handleTimer(reactor::Timer&) {
   const auto& config = server_.config();
   switch (phase_) {
     case Phase::kHttp:
-      if (http_->pending) {
+      if (httpPhase()->pending) {
         // The answer is late (a slow store or worker); the deadline waits for it.
         server_.loop().scheduleTimer(timer_, server_.config().handshakeTimeoutMs);
-      } else if (http_->parser.midRequest()) {
+      } else if (httpPhase()->parser.midRequest()) {
         respond(proto::jsonError(408, "request_timeout", "the request did not complete in time"), false);
       } else {
         phase_ = Phase::kClosed;
@@ -278,8 +289,8 @@ void Connection::handleTimer(reactor::Timer&) {
 }
 
 void Connection::onStreamClosed() {
-  server_.loop().timers().cancel(timer_);
-  if (http_ && http_->pending) http_->pending->sink = nullptr;  // a late answer goes nowhere
+  reactor::TimerWheel::cancel(timer_);
+  if (httpPhase() && httpPhase()->pending) httpPhase()->pending->sink = nullptr;  // a late answer goes nowhere
   const bool wasWebSocket = endpoint_ != nullptr;
   phase_ = Phase::kClosed;
   if (wasWebSocket) endpoint_->onClose(*this);

@@ -6,10 +6,14 @@
 // closing-handshake deadline and the final linger. Owned by Server, which links it into its
 // list and hands it to EventLoop::destroyLater once the socket is closed, so
 // it is never destroyed inside its own callback.
+//
+// Every open WebSocket is one of these, so its layout is kept tight
+// (docs/architecture.md, "What an idle WebSocket costs").
 #pragma once
 
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "chat/HttpResponder.h"
 #include "chat/WsEndpoint.h"
@@ -24,12 +28,11 @@ class Server;
 
 class Connection final : public reactor::StreamHandler,
                          public reactor::TimerHandler,
-                         public reactor::Deferred,
                          public WsSession,
                          private proto::WsFrameSink {
  public:
   Connection(Server& server, int fd);
-  ~Connection() override;
+  ~Connection();
 
   int start();
   // The server is stopping: WebSockets get Close 1001, HTTP connections close.
@@ -85,6 +88,9 @@ class Connection final : public reactor::StreamHandler,
     bool parsing = false;  // inside parseHttp(): an answer given now needs no resume
   };
 
+  // Null once upgraded.
+  HttpPhase* httpPhase() const { return frameParserLive_ ? nullptr : phaseState_.http; }
+
   void parseHttp(std::span<uint8_t> bytes);
   void startRequest(const proto::HttpRequest& request);
   void deliverHttpResponse(proto::HttpResponse response);
@@ -106,15 +112,23 @@ class Connection final : public reactor::StreamHandler,
   Server& server_;
   reactor::TcpConnection tcp_;
   reactor::Timer timer_{this};
-  std::unique_ptr<HttpPhase> http_;            // HTTP phase only
-  std::optional<proto::WsFrameParser> ws_;     // WebSocket phases only; inline, no allocation
-  WsEndpoint* endpoint_ = nullptr;             // not owned; set once open
+  // The HTTP phase's state until the upgrade, the frame parser (inline, no
+  // allocation) after it: never both, so they share their bytes, and
+  // frameParserLive_ says which is there.
+  union PhaseState {
+    PhaseState() : http(nullptr) {}
+    ~PhaseState() {}  // ~Connection ends whichever member is live
+    HttpPhase* http;  // owned
+    proto::WsFrameParser frames;
+  } phaseState_;
+  WsEndpoint* endpoint_ = nullptr;  // not owned; set once open
   // The loop's clock, low 32 bits: differences stay right across the wrap
   // (every 49 days), and idle spans are seconds long.
   uint32_t lastInputMs_ = 0;
   Phase phase_ = Phase::kHttp;
   bool awaitingPong_ = false;
   bool readingPaused_ = false;
+  bool frameParserLive_ = false;
 };
 
 }  // namespace chatd::chat

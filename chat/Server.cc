@@ -171,7 +171,7 @@ void Server::connectionClosed(Connection* connection) {
   if (connections_ == connection) connections_ = connection->next;
   connection->prev = connection->next = nullptr;
   --connectionCount_;
-  loop_.destroyLater(std::unique_ptr<reactor::Deferred>(connection));
+  loop_.destroyLater(std::unique_ptr<Connection>(connection));
   if (shuttingDown_ && connectionCount_ == 0) loop_.stop();
 }
 

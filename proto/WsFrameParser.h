@@ -12,6 +12,7 @@
 // any callback to stop parsing the rest of the current span.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -49,7 +50,10 @@ class WsFrameParser {
     kClient,  // parses server frames: no frame may be masked
   };
 
-  WsFrameParser(Role role, size_t maxMessageBytes) : maxMessage_(maxMessageBytes), role_(role) {}
+  // Messages are limited to at most 4 GiB - 1 (`maxMessageBytes` is clamped):
+  // the limit is kept in 32 bits, as the parser lives in every open connection.
+  WsFrameParser(Role role, size_t maxMessageBytes)
+      : maxMessage_(static_cast<uint32_t>(std::min<size_t>(maxMessageBytes, UINT32_MAX))), role_(role) {}
 
   // permessage-deflate negotiated: RSV1 allowed on the first frame of a data message.
   void allowRsv1(bool allowed) { rsv1Allowed_ = allowed; }
@@ -81,7 +85,7 @@ class WsFrameParser {
   // A control payload split across reads: rare, so kept off the idle footprint.
   std::unique_ptr<std::string> control_;
   uint64_t remaining_ = 0;   // payload bytes still to come for the current frame
-  size_t maxMessage_;
+  uint32_t maxMessage_;
   Utf8Validator utf8_;
   uint8_t header_[kMaxFrameHeader];
   uint8_t headerHave_ = 0;
@@ -89,11 +93,11 @@ class WsFrameParser {
   uint8_t maskPhase_ = 0;
   WsOpcode frameOpcode_ = WsOpcode::kContinuation;
   WsOpcode messageOpcode_ = WsOpcode::kContinuation;  // kContinuation: no message in progress
-  bool frameFin_ = false;
-  bool frameMasked_ = false;
-  bool payloadSplit_ = false;  // part of this frame's payload came in an earlier span
-  bool messageCompressed_ = false;
-  bool rsv1Allowed_ = false;
+  bool frameFin_ : 1 = false;
+  bool frameMasked_ : 1 = false;
+  bool payloadSplit_ : 1 = false;  // part of this frame's payload came in an earlier span
+  bool messageCompressed_ : 1 = false;
+  bool rsv1Allowed_ : 1 = false;
   Role role_;
   State state_ = State::kHeader;
 };

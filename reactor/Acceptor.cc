@@ -32,13 +32,13 @@ int Acceptor::listen(const SocketAddress& address, bool reusePort) {
     fd_ = -1;
     return -err;
   }
-  return loop_.add(fd_, this, EPOLLIN, reg_);
+  return loop_.add(fd_, this, EPOLLIN);
 }
 
 void Acceptor::close() {
-  loop_.timers().cancel(backoff_);
+  TimerWheel::cancel(backoff_);
   if (fd_ < 0) return;
-  loop_.remove(reg_, fd_);
+  loop_.remove(fd_, this);
   ::close(fd_);
   fd_ = -1;
 }
@@ -69,13 +69,13 @@ void Acceptor::onDescriptorsExhausted() {
     spareFd_ = openSpare();
     if (spareFd_ >= 0) return;
   }
-  loop_.modify(reg_, fd_, 0);
+  loop_.modify(fd_, this, 0);
   loop_.scheduleTimer(backoff_, kBackoffMs);
 }
 
 void Acceptor::handleTimer(Timer&) {
   if (spareFd_ < 0) spareFd_ = openSpare();
-  if (fd_ >= 0) loop_.modify(reg_, fd_, EPOLLIN);
+  if (fd_ >= 0) loop_.modify(fd_, this, EPOLLIN);
 }
 
 }  // namespace chatd::reactor

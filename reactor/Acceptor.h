@@ -42,7 +42,6 @@ class Acceptor final : public IoHandler, public TimerHandler {
   AcceptCallback onAccept_;
   int fd_ = -1;
   int spareFd_ = -1;
-  Registration reg_;
   Timer backoff_{this};
   size_t descriptorDrops_ = 0;
 };

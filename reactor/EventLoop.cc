@@ -17,8 +17,6 @@ namespace {
   std::abort();
 }
 
-uint64_t pack(const Registration& reg) { return (uint64_t{reg.generation} << 32) | reg.slot; }
-
 }  // namespace
 
 class EventLoop::WakeupHandler final : public IoHandler {
@@ -52,7 +50,7 @@ EventLoop::EventLoop()
       wakeup_(std::make_unique<WakeupHandler>(*this)) {
   if (epollFd_ < 0) die("epoll_create1");
   if (wakeFd_ < 0) die("eventfd");
-  if (add(wakeFd_, wakeup_.get(), EPOLLIN, wakeReg_) < 0) die("epoll_ctl(eventfd)");
+  if (add(wakeFd_, wakeup_.get(), EPOLLIN) < 0) die("epoll_ctl(eventfd)");
 }
 
 EventLoop::~EventLoop() {
@@ -61,56 +59,41 @@ EventLoop::~EventLoop() {
   ::close(epollFd_);
 }
 
-int EventLoop::add(int fd, IoHandler* handler, uint32_t events, Registration& out) {
-  uint32_t slot;
-  if (!freeSlots_.empty()) {
-    slot = freeSlots_.back();
-    freeSlots_.pop_back();
-  } else {
-    slot = static_cast<uint32_t>(slots_.size());
-    slots_.emplace_back();
-  }
-  slots_[slot].handler = handler;
-  out = Registration{slot, slots_[slot].generation};
+int EventLoop::add(int fd, IoHandler* handler, uint32_t events) {
   epoll_event ev{};
   ev.events = events;
-  ev.data.u64 = pack(out);
-  if (epoll_ctl(epollFd_, EPOLL_CTL_ADD, fd, &ev) < 0) {
-    const int err = errno;
-    remove(out, -1);
-    return -err;
-  }
-  return 0;
+  ev.data.ptr = handler;
+  return epoll_ctl(epollFd_, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
-void EventLoop::modify(const Registration& reg, int fd, uint32_t events) {
+void EventLoop::modify(int fd, IoHandler* handler, uint32_t events) {
   epoll_event ev{};
   ev.events = events;
-  ev.data.u64 = pack(reg);
+  ev.data.ptr = handler;
   if (epoll_ctl(epollFd_, EPOLL_CTL_MOD, fd, &ev) < 0) die("epoll_ctl(MOD)");
 }
 
-void EventLoop::remove(Registration& reg, int fd) {
-  if (!reg.valid()) return;
+void EventLoop::remove(int fd, IoHandler* handler) {
   if (fd >= 0) epoll_ctl(epollFd_, EPOLL_CTL_DEL, fd, nullptr);
-  Slot& slot = slots_[reg.slot];
-  slot.handler = nullptr;
-  // Generation 0 means "unregistered", so skip it on wrap-around.
-  if (++slot.generation == 0) slot.generation = 1;
-  freeSlots_.push_back(reg.slot);
-  reg = Registration{};
+  if (dispatching_ >= batchSize_) return;  // not inside a batch: nothing pending
+  // epoll reports a registration at most once per wait, so a handler removing
+  // itself has no later event in this batch: blank only its current one (no
+  // writable after readable). Removed by another, its event may still be ahead.
+  if (events_[dispatching_].data.ptr == handler) {
+    events_[dispatching_].data.ptr = nullptr;
+    return;
+  }
+  for (size_t i = dispatching_ + 1; i < batchSize_; ++i) {
+    if (events_[i].data.ptr == handler) events_[i].data.ptr = nullptr;
+  }
 }
 
-void EventLoop::dispatch(const epoll_event& event) {
-  const auto slotIndex = static_cast<uint32_t>(event.data.u64);
-  const auto generation = static_cast<uint32_t>(event.data.u64 >> 32);
-  auto live = [&] {
-    return slotIndex < slots_.size() && slots_[slotIndex].generation == generation && slots_[slotIndex].handler;
-  };
-  if (!live()) return;  // stale: removed earlier in this iteration
+void EventLoop::dispatch(epoll_event& event) {
+  auto* handler = static_cast<IoHandler*>(event.data.ptr);
+  if (!handler) return;  // removed earlier in this iteration
   // Errors and hang-ups surface through read()/write() returning them.
-  if (event.events & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) slots_[slotIndex].handler->handleReadable();
-  if ((event.events & EPOLLOUT) && live()) slots_[slotIndex].handler->handleWritable();
+  if (event.events & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) handler->handleReadable();
+  if ((event.events & EPOLLOUT) && event.data.ptr) handler->handleWritable();
 }
 
 void EventLoop::run() {
@@ -121,7 +104,9 @@ void EventLoop::run() {
     const int n = epoll_wait(epollFd_, events_.data(), static_cast<int>(events_.size()), timeout);
     if (n < 0 && errno != EINTR) die("epoll_wait");
     nowMs_ = monotonicMs();
-    for (int i = 0; i < n; ++i) dispatch(events_[static_cast<size_t>(i)]);
+    batchSize_ = n > 0 ? static_cast<size_t>(n) : 0;
+    for (dispatching_ = 0; dispatching_ < batchSize_; ++dispatching_) dispatch(events_[dispatching_]);
+    batchSize_ = 0;
     if (n == static_cast<int>(events_.size()) && events_.size() < 4096) events_.resize(events_.size() * 2);
     timers_.advance(nowMs_);
     finishIteration();
@@ -136,8 +121,6 @@ void EventLoop::requestFlush(Flushable* f, bool& queuedFlag) {
   queuedFlag = true;
   flushQueue_.emplace_back(f, &queuedFlag);
 }
-
-void EventLoop::destroyLater(std::unique_ptr<Deferred> object) { graveyard_.push_back(std::move(object)); }
 
 void EventLoop::finishIteration() {
   // A flush may queue more flushes (or closes); take batches until none are left.
@@ -156,8 +139,9 @@ void EventLoop::destroyDeferred() {
   // A destructor may defer more objects: never let it append to the vector
   // being cleared, take batches instead.
   while (!graveyard_.empty()) {
-    std::vector<std::unique_ptr<Deferred>> batch;
+    std::vector<Doomed> batch;
     batch.swap(graveyard_);
+    for (const Doomed& doomed : batch) doomed.destroy(doomed.object);
   }
 }
 

@@ -2,10 +2,12 @@
 // shared receive buffer, the self-wakeup eventfd and the list of objects whose
 // destruction was deferred. Knows nothing of any protocol.
 //
-// Handlers are registered per fd and get a Registration (slot + generation) so
-// an event that is still pending for an fd removed earlier in the same
-// iteration is recognised as stale and dropped. Readable is dispatched before
-// writable so a reply can leave in the same iteration.
+// epoll's data word is the handler itself: the loop keeps no table per fd, so
+// a registration costs nothing but the kernel's own. When a handler is removed
+// while a batch of events is being dispatched, its events still waiting in the
+// batch are blanked, so a stale event never reaches it (or whatever takes its
+// place). Readable is dispatched before writable so a reply can leave in the
+// same iteration.
 //
 // One iteration: epoll_wait (timeout from the timer wheel) -> dispatch I/O ->
 // run due timers -> run cross-thread tasks -> flush corked output -> destroy
@@ -44,18 +46,6 @@ class Flushable {
   ~Flushable() = default;
 };
 
-// Something whose destruction the loop defers to the end of the iteration.
-class Deferred {
- public:
-  virtual ~Deferred() = default;
-};
-
-struct Registration {
-  uint32_t slot = 0;
-  uint32_t generation = 0;  // 0: not registered
-  bool valid() const { return generation != 0; }
-};
-
 class EventLoop {
  public:
   static constexpr size_t kReceiveBufferBytes = 512 * 1024;
@@ -66,11 +56,13 @@ class EventLoop {
   EventLoop& operator=(const EventLoop&) = delete;
   ~EventLoop();
 
-  // Registers `fd` for `events` (EPOLLIN/EPOLLOUT); returns -errno on failure.
-  int add(int fd, IoHandler* handler, uint32_t events, Registration& out);
-  void modify(const Registration& reg, int fd, uint32_t events);
-  // Unregisters; pending events for it in this iteration are dropped. Does not close fd.
-  void remove(Registration& reg, int fd);
+  // Registers `fd` for `events` (EPOLLIN/EPOLLOUT); its events go to
+  // `handler` (one fd per handler) until remove(). Returns -errno on failure.
+  int add(int fd, IoHandler* handler, uint32_t events);
+  void modify(int fd, IoHandler* handler, uint32_t events);
+  // Unregisters (harmless if `fd` is not registered); the handler's events
+  // still pending in this iteration are dropped. Does not close fd.
+  void remove(int fd, IoHandler* handler);
 
   void run();   // until stop()
   void stop();  // from the loop thread
@@ -87,7 +79,12 @@ class EventLoop {
   // Queues `f` to flush at the end of this iteration (once, however often asked).
   void requestFlush(Flushable* f, bool& queuedFlag);
   // Takes ownership of `object` and destroys it at the end of this iteration.
-  void destroyLater(std::unique_ptr<Deferred> object);
+  // A plain function pointer rather than a virtual base, so the many
+  // long-lived objects that die this way carry no extra vtable pointer.
+  template <typename T>
+  void destroyLater(std::unique_ptr<T> object) {
+    graveyard_.push_back({object.release(), [](void* doomed) { delete static_cast<T*>(doomed); }});
+  }
 
   // Thread-safe: runs `task` on the loop thread soon (wakes the loop via eventfd).
   void runInLoop(std::function<void()> task);
@@ -95,13 +92,13 @@ class EventLoop {
   static uint64_t monotonicMs();
 
  private:
-  struct Slot {
-    IoHandler* handler = nullptr;
-    uint32_t generation = 1;
+  struct Doomed {
+    void* object;
+    void (*destroy)(void*);
   };
   class WakeupHandler;
 
-  void dispatch(const epoll_event& event);
+  void dispatch(epoll_event& event);
   void runPendingTasks();
   void finishIteration();
   void destroyDeferred();
@@ -110,14 +107,13 @@ class EventLoop {
   int wakeFd_;
   uint64_t nowMs_;
   TimerWheel timers_;
-  std::vector<Slot> slots_;
-  std::vector<uint32_t> freeSlots_;
   std::vector<epoll_event> events_;
+  size_t dispatching_ = 0;  // index into events_ of the event being dispatched
+  size_t batchSize_ = 0;    // events_[dispatching_..batchSize_) are still to dispatch
   std::unique_ptr<uint8_t[]> receiveBuffer_;
   std::vector<std::pair<Flushable*, bool*>> flushQueue_;
-  std::vector<std::unique_ptr<Deferred>> graveyard_;
+  std::vector<Doomed> graveyard_;
   std::unique_ptr<WakeupHandler> wakeup_;
-  Registration wakeReg_;
   std::mutex tasksMutex_;
   std::vector<std::function<void()>> tasks_;
   bool stopping_ = false;

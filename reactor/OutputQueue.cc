@@ -4,14 +4,16 @@ namespace chatd::reactor {
 
 OutputQueue::PushResult OutputQueue::push(BlockRef block) {
   if (bytes_ > 0 && bytes_ + block.size() > limit_) return PushResult::kRefused;
-  pushUnbounded(std::move(block));
+  if (!pushUnbounded(std::move(block))) return PushResult::kRefused;
   return bytes_ >= limit_ ? PushResult::kFull : PushResult::kQueued;
 }
 
-void OutputQueue::pushUnbounded(BlockRef block) {
-  if (block.size() == 0) return;
-  bytes_ += block.size();
+bool OutputQueue::pushUnbounded(BlockRef block) {
+  if (block.size() == 0) return true;
+  if (block.size() > kMaxBytes - bytes_) return false;
+  bytes_ += static_cast<uint32_t>(block.size());
   blocks_.push_back(std::move(block));
+  return true;
 }
 
 int OutputQueue::fillIovecs(iovec* iov, int max) const {
@@ -25,7 +27,7 @@ int OutputQueue::fillIovecs(iovec* iov, int max) const {
 }
 
 void OutputQueue::consume(size_t written) {
-  bytes_ -= written;
+  bytes_ -= static_cast<uint32_t>(written);
   while (written > 0) {
     const size_t left = blocks_[head_].size() - headOffset_;
     if (written < left) {

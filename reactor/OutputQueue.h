@@ -25,13 +25,19 @@ class OutputQueue {
     kRefused,  // not queued: it would not fit (the queue was not empty)
   };
 
-  explicit OutputQueue(size_t limitBytes) : limit_(limitBytes) {}
+  // The most a queue ever holds (its counters are 32-bit: a queue is
+  // per-connection state, repeated for every idle connection).
+  static constexpr size_t kMaxBytes = UINT32_MAX;
+
+  explicit OutputQueue(size_t limitBytes) { setLimit(limitBytes); }
 
   // Queues `block` if it fits. An empty queue always takes a block, however
   // large, so that a single message at the size limit can be sent.
   PushResult push(BlockRef block);
-  // Queues `block` regardless of the limit (control frames).
-  void pushUnbounded(BlockRef block);
+  // Queues `block` regardless of the limit (control frames). False, and not
+  // queued, only if the queue would pass kMaxBytes: a peer that has left 4 GiB
+  // unread is not reading at all.
+  [[nodiscard]] bool pushUnbounded(BlockRef block);
 
   // Fills up to `max` iovecs with the unsent bytes, oldest first; returns the count.
   int fillIovecs(iovec* iov, int max) const;
@@ -41,13 +47,13 @@ class OutputQueue {
   bool empty() const { return bytes_ == 0; }
   size_t bytes() const { return bytes_; }
   size_t limit() const { return limit_; }
-  void setLimit(size_t limitBytes) { limit_ = limitBytes; }
+  void setLimit(size_t limitBytes) { limit_ = static_cast<uint32_t>(limitBytes < kMaxBytes ? limitBytes : kMaxBytes); }
   void clear();
 
  private:
   std::vector<BlockRef> blocks_;  // blocks_[head_..] are pending; a vector keeps an idle queue at 24 bytes
-  size_t bytes_ = 0;  // unsent bytes in total
-  size_t limit_;
+  uint32_t bytes_ = 0;  // unsent bytes in total
+  uint32_t limit_ = 0;
   uint32_t head_ = 0;
   uint32_t headOffset_ = 0;  // bytes of blocks_[head_] already written (blocks stay under 4 GiB)
 };

@@ -15,14 +15,14 @@ SignalSet::SignalSet(EventLoop& loop, std::initializer_list<int> signals, Signal
   sigemptyset(&mask);
   for (int signo : signals) sigaddset(&mask, signo);
   if (sigprocmask(SIG_BLOCK, &mask, nullptr) < 0 ||
-      (fd_ = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0 || loop_.add(fd_, this, EPOLLIN, reg_) < 0) {
+      (fd_ = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0 || loop_.add(fd_, this, EPOLLIN) < 0) {
     std::perror("signalfd");
     std::abort();
   }
 }
 
 SignalSet::~SignalSet() {
-  loop_.remove(reg_, fd_);
+  loop_.remove(fd_, this);
   ::close(fd_);
 }
 

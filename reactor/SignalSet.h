@@ -26,7 +26,6 @@ class SignalSet final : public IoHandler {
   EventLoop& loop_;
   SignalCallback onSignal_;
   int fd_ = -1;
-  Registration reg_;
 };
 
 }  // namespace chatd::reactor

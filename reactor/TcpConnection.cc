@@ -10,6 +10,9 @@ namespace chatd::reactor {
 namespace {
 constexpr int kIovecsPerWrite = 64;
 constexpr int kWritesPerFlush = 16;  // fairness: bound the bytes one connection moves per event
+constexpr uint32_t kInputEvents = EPOLLIN | EPOLLRDHUP;
+
+uint32_t epollEvents(bool input, bool output) { return (input ? kInputEvents : 0u) | (output ? uint32_t{EPOLLOUT} : 0u); }
 }  // namespace
 
 TcpConnection::TcpConnection(EventLoop& loop, int fd, size_t outputLimitBytes, StreamHandler* handler)
@@ -17,21 +20,21 @@ TcpConnection::TcpConnection(EventLoop& loop, int fd, size_t outputLimitBytes, S
 
 TcpConnection::~TcpConnection() {
   if (fd_ >= 0) {
-    loop_.remove(reg_, fd_);
+    loop_.remove(fd_, this);
     ::close(fd_);
   }
 }
 
 int TcpConnection::start() {
-  interest_ = EPOLLIN | EPOLLRDHUP;
-  return loop_.add(fd_, this, interest_, reg_);
+  watchingInput_ = true;
+  return loop_.add(fd_, this, kInputEvents);
 }
 
 int TcpConnection::startConnecting() {
   connecting_ = true;
   writeArmed_ = true;  // writable = connected (or failed)
-  interest_ = EPOLLOUT;
-  return loop_.add(fd_, this, interest_, reg_);
+  watchingOutput_ = true;
+  return loop_.add(fd_, this, EPOLLOUT);
 }
 
 void TcpConnection::finishConnect() {
@@ -39,7 +42,7 @@ void TcpConnection::finishConnect() {
   socklen_t len = sizeof err;
   getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len);
   if (err != 0) {
-    error_ = err;
+    error_ = static_cast<uint8_t>(err);
     return close();
   }
   connecting_ = false;
@@ -50,12 +53,12 @@ void TcpConnection::finishConnect() {
 
 void TcpConnection::updateInterest() {
   if (fd_ < 0) return;
-  uint32_t wanted = 0;
-  if (!readingPaused_ && !connecting_) wanted |= EPOLLIN | EPOLLRDHUP;
-  if (writeArmed_) wanted |= EPOLLOUT;
-  if (wanted != interest_) {
-    interest_ = wanted;
-    loop_.modify(reg_, fd_, wanted);
+  const bool input = !readingPaused_ && !connecting_;
+  const bool output = writeArmed_;
+  if (input != watchingInput_ || output != watchingOutput_) {
+    watchingInput_ = input;
+    watchingOutput_ = output;
+    loop_.modify(fd_, this, epollEvents(input, output));
   }
 }
 
@@ -73,7 +76,10 @@ OutputQueue::PushResult TcpConnection::send(BlockRef block) {
 
 void TcpConnection::sendUnbounded(BlockRef block) {
   if (fd_ < 0 || writeShutdown_) return;
-  output_.pushUnbounded(std::move(block));
+  if (!output_.pushUnbounded(std::move(block))) {
+    error_ = ENOBUFS;
+    return close();
+  }
   noteQueueState(output_.bytes() >= output_.limit() ? OutputQueue::PushResult::kFull : OutputQueue::PushResult::kQueued);
 }
 
@@ -100,7 +106,7 @@ void TcpConnection::handleReadable() {
     return;
   }
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
-  if (n < 0) error_ = errno;
+  if (n < 0) error_ = static_cast<uint8_t>(errno);
   if (n == 0 && !output_.empty()) {
     // The peer half-closed but may still read: finish sending, then close.
     peerEof_ = true;
@@ -121,7 +127,7 @@ TcpConnection::WriteResult TcpConnection::writeOut() {
     const ssize_t n = ::writev(fd_, iov, count);
     if (n < 0) {
       if (errno == EAGAIN || errno == EINTR) return WriteResult::kPending;
-      error_ = errno;
+      error_ = static_cast<uint8_t>(errno);
       return WriteResult::kFailed;
     }
     output_.consume(static_cast<size_t>(n));
@@ -174,7 +180,7 @@ void TcpConnection::closeAfterFlush() {
 
 void TcpConnection::close() {
   if (fd_ < 0) return;
-  loop_.remove(reg_, fd_);
+  loop_.remove(fd_, this);
   ::close(fd_);
   fd_ = -1;
   output_.clear();

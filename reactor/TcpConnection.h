@@ -97,12 +97,11 @@ class TcpConnection final : public IoHandler, public Flushable {
   EventLoop& loop_;
   StreamHandler* handler_;
   OutputQueue output_;
-  Registration reg_;
   int fd_;
-  uint32_t interest_ = 0;
-  int error_ = 0;
+  uint8_t error_ = 0;  // an errno (all below 256 on Linux)
   bool flushQueued_ = false;  // not a bit-field: EventLoop::requestFlush() takes it by reference
-  // One byte of flags rather than seven: a connection is mostly idle state.
+  // Bit-fields rather than bools: a connection is mostly idle state, and
+  // these bytes are repeated for every one of them.
   bool readingPaused_ : 1 = false;
   bool writeArmed_ : 1 = false;
   bool closing_ : 1 = false;  // closeAfterFlush(): no new reads delivered
@@ -110,6 +109,9 @@ class TcpConnection final : public IoHandler, public Flushable {
   bool peerEof_ : 1 = false;
   bool connecting_ : 1 = false;
   bool notifyDrain_ : 1 = false;
+  // What epoll watches for now: EPOLLIN | EPOLLRDHUP and EPOLLOUT.
+  bool watchingInput_ : 1 = false;
+  bool watchingOutput_ : 1 = false;
 };
 
 }  // namespace chatd::reactor

@@ -2,14 +2,15 @@
 // (handshake, idle ping, pong deadline): O(1) schedule and cancel, one wheel
 // per loop instead of a timer fd per connection.
 //
-// Timers are intrusive: the owner embeds a Timer (40 bytes) and the wheel only
-// links it, so a connection's timer costs no allocation. A Timer must be
-// cancelled (or have fired) before its owner is destroyed; ~Timer cancels.
+// Timers are intrusive: the owner embeds a Timer (32 bytes) and the wheel only
+// links it, so a connection's timer costs no allocation. The lists are
+// circular around a sentinel, so a timer unlinks itself without knowing its
+// wheel: ~Timer cancels, and a Timer may outlive its wheel (it is detached).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
+#include <memory>
 
 namespace chatd::reactor {
 
@@ -24,20 +25,26 @@ class TimerHandler {
   ~TimerHandler() = default;
 };
 
-class Timer {
+// A place in one of the wheel's circular lists: a timer, or a list's sentinel.
+struct TimerLink {
+  TimerLink* prev = nullptr;  // both null: not linked
+  TimerLink* next = nullptr;
+  bool linked() const { return next != nullptr; }
+  void unlink();
+  void insertAfter(TimerLink& position);
+};
+
+class Timer : private TimerLink {
  public:
   explicit Timer(TimerHandler* handler) : handler_(handler) {}
   Timer(const Timer&) = delete;
   Timer& operator=(const Timer&) = delete;
-  ~Timer();
+  ~Timer() { unlink(); }
 
-  bool scheduled() const { return wheel_ != nullptr; }
+  bool scheduled() const { return linked(); }
 
  private:
   friend class TimerWheel;
-  Timer* prev_ = nullptr;
-  Timer* next_ = nullptr;
-  TimerWheel* wheel_ = nullptr;  // set while linked into a bucket or the ready list
   TimerHandler* handler_;
   uint64_t deadlineTick_ = 0;
 };
@@ -53,7 +60,8 @@ class TimerWheel {
 
   // (Re)arms `timer` to fire `delayMs` after `nowMs` (rounded up to a tick).
   void schedule(Timer& timer, uint64_t delayMs, uint64_t nowMs);
-  void cancel(Timer& timer);
+  // Harmless for a timer that is not scheduled.
+  static void cancel(Timer& timer) { timer.unlink(); }
 
   // Fires every timer due at `nowMs`, in deadline order (after a jump of more
   // than one revolution, overdue timers fire in bucket order instead). Due
@@ -66,21 +74,24 @@ class TimerWheel {
   // when no timer is scheduled. May be early, never late: fit for epoll_wait.
   int msUntilNext(uint64_t nowMs) const;
 
-  size_t size() const { return count_; }
+  // How many timers are scheduled: walks every list (tests, diagnostics).
+  size_t size() const;
 
  private:
-  struct List {
-    Timer* head = nullptr;
+  struct List : TimerLink {
+    List() { prev = next = this; }
+    List(const List&) = delete;
+    List& operator=(const List&) = delete;
+    bool empty() const { return next == this; }
   };
-  static void link(List& list, Timer& timer);
-  void unlink(Timer& timer);
-  List& bucketFor(uint64_t tick) { return buckets_[tick % buckets_.size()]; }
+  List& bucketFor(uint64_t tick) { return buckets_[tick % slotCount_]; }
+  static Timer& timerAt(TimerLink* link) { return static_cast<Timer&>(*link); }
 
-  std::vector<List> buckets_;
+  std::unique_ptr<List[]> buckets_;  // sentinels: never move once the lists point at them
+  size_t slotCount_;
   List ready_;
   uint32_t tickMs_;
   uint64_t currentTick_;  // every bucket up to this tick has been processed
-  size_t count_ = 0;
 };
 
 }  // namespace chatd::reactor

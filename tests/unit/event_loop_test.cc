@@ -37,14 +37,13 @@ struct Pair {
     }
   }
   int fds[2] = {-1, -1};
-  Registration reg;
   FnIoHandler handler;
 };
 
 // Logs its own destruction; optionally defers another object when it dies.
-struct Tracked final : Deferred {
+struct Tracked final {
   Tracked(std::string n, std::vector<std::string>& l) : name(std::move(n)), log(l) {}
-  ~Tracked() override {
+  ~Tracked() {
     log.push_back("~" + name);
     if (onDestroy) onDestroy();
   }
@@ -55,7 +54,7 @@ struct Tracked final : Deferred {
 
 class EventLoopTest : public ::testing::Test {
  protected:
-  void watch(Pair& p, uint32_t events) { ASSERT_EQ(loop.add(p.fds[0], &p.handler, events, p.reg), 0); }
+  void watch(Pair& p, uint32_t events) { ASSERT_EQ(loop.add(p.fds[0], &p.handler, events), 0); }
 
   // Makes `a` and `b` readable at once and runs one iteration in which the
   // first handler called does `toOther` to the other pair; returns how many
@@ -66,7 +65,7 @@ class EventLoopTest : public ::testing::Test {
       return [&, s = &self, o = &other] {
         ++calls;
         toOther(*o);
-        loop.remove(s->reg, s->fds[0]);
+        loop.remove(s->fds[0], &s->handler);
         loop.stop();
       };
     };
@@ -91,7 +90,7 @@ TEST_F(EventLoopTest, ReadableIsDispatchedBeforeWritable) {
   };
   p.handler.writable = [&] {
     log.push_back("writable");
-    loop.remove(p.reg, p.fds[0]);
+    loop.remove(p.fds[0], &p.handler);
     loop.stop();
   };
   p.poke();
@@ -104,7 +103,7 @@ TEST_F(EventLoopTest, RemovingItselfInReadableSkipsWritable) {
   Pair p;
   int writable = 0;
   p.handler.readable = [&] {
-    loop.remove(p.reg, p.fds[0]);
+    loop.remove(p.fds[0], &p.handler);
     loop.stop();
   };
   p.handler.writable = [&] { ++writable; };
@@ -118,26 +117,63 @@ TEST_F(EventLoopTest, RemovingItselfInReadableSkipsWritable) {
 // removes the other's registration, whose event is still in the batch.
 TEST_F(EventLoopTest, EventOfARegistrationRemovedEarlierInTheIterationIsDropped) {
   Pair a, b;
-  EXPECT_EQ(raceReadyPairs(a, b, [&](Pair& other) { loop.remove(other.reg, other.fds[0]); }), 1);
+  EXPECT_EQ(raceReadyPairs(a, b, [&](Pair& other) { loop.remove(other.fds[0], &other.handler); }), 1);
 }
 
-// The removed registration's slot is reused at once by a new fd: the stale
-// event must not reach the new handler.
-TEST_F(EventLoopTest, StaleEventDoesNotReachANewRegistrationInTheSameSlot) {
-  Pair a, b, c;
+// The removed handler's descriptor is closed and its number taken at once by
+// a new registration with a new handler: the stale event must reach neither.
+TEST_F(EventLoopTest, StaleEventDoesNotReachANewRegistrationOnTheSameDescriptor) {
+  Pair a, b;
+  FnIoHandler newcomer;
   int newcomerCalls = 0;
-  c.handler.readable = [&] { ++newcomerCalls; };
-  Registration removed;
+  newcomer.readable = [&] { ++newcomerCalls; };
+  int reused = -1;
   const int calls = raceReadyPairs(a, b, [&](Pair& other) {
-    removed = other.reg;
-    loop.remove(other.reg, other.fds[0]);
-    ASSERT_EQ(loop.add(c.fds[0], &c.handler, EPOLLIN, c.reg), 0);
-    EXPECT_EQ(c.reg.slot, removed.slot) << "the test needs the slot to be reused";
+    const int number = other.fds[0];
+    loop.remove(number, &other.handler);
+    close(number);
+    reused = dup(other.fds[1]);
+    ASSERT_EQ(reused, number) << "the test needs the descriptor number to be reused";
+    other.fds[0] = -1;
+    ASSERT_EQ(loop.add(reused, &newcomer, EPOLLIN), 0);
   });
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(newcomerCalls, 0);
-  EXPECT_NE(c.reg.generation, removed.generation);
-  loop.remove(c.reg, c.fds[0]);
+  loop.remove(reused, &newcomer);
+  close(reused);
+}
+
+// A handler removed by another may be destroyed and its memory reused by the
+// next handler registered: the stale event still carries the old address.
+TEST_F(EventLoopTest, StaleEventDoesNotReachAHandlerAllocatedInThePlaceOfTheRemovedOne) {
+  Pair a, b, c;
+  auto first = std::make_unique<FnIoHandler>();
+  auto second = std::make_unique<FnIoHandler>();
+  int calls = 0, newcomerCalls = 0;
+  FnIoHandler* slot[2] = {first.get(), second.get()};
+  int* fd[2] = {&a.fds[0], &b.fds[0]};
+  for (int i = 0; i < 2; ++i) {
+    slot[i]->readable = [&, i] {
+      ++calls;
+      const int other = 1 - i;
+      loop.remove(*fd[other], slot[other]);
+      // Reuse the other handler's storage for a new handler on another descriptor.
+      slot[other]->~FnIoHandler();
+      auto* reborn = new (slot[other]) FnIoHandler();
+      reborn->readable = [&] { ++newcomerCalls; };
+      ASSERT_EQ(loop.add(c.fds[0], reborn, EPOLLIN), 0);
+      loop.remove(*fd[i], slot[i]);
+      loop.stop();
+    };
+  }
+  a.poke();
+  b.poke();
+  ASSERT_EQ(loop.add(a.fds[0], first.get(), EPOLLIN), 0);
+  ASSERT_EQ(loop.add(b.fds[0], second.get(), EPOLLIN), 0);
+  runWithin(loop, kLimitMs);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(newcomerCalls, 0) << "the stale event of the removed handler reached its successor";
+  loop.remove(c.fds[0], nullptr);
 }
 
 TEST_F(EventLoopTest, HangUpIsDeliveredAsReadable) {
@@ -147,7 +183,7 @@ TEST_F(EventLoopTest, HangUpIsDeliveredAsReadable) {
     ++readable;
     char byte;
     EXPECT_EQ(read(p.fds[0], &byte, 1), 0);
-    loop.remove(p.reg, p.fds[0]);
+    loop.remove(p.fds[0], &p.handler);
     loop.stop();
   };
   watch(p, EPOLLIN);
@@ -157,16 +193,13 @@ TEST_F(EventLoopTest, HangUpIsDeliveredAsReadable) {
   EXPECT_EQ(readable, 1);
 }
 
-TEST_F(EventLoopTest, AddReportsErrorsAndFreesTheSlot) {
+TEST_F(EventLoopTest, AddReportsErrors) {
   Pair p;
   FnIoHandler h;
-  Registration reg;
-  EXPECT_EQ(loop.add(-1, &h, EPOLLIN, reg), -EBADF);
-  EXPECT_FALSE(reg.valid());
+  EXPECT_EQ(loop.add(-1, &h, EPOLLIN), -EBADF);
   watch(p, EPOLLIN);
-  EXPECT_EQ(loop.add(p.fds[0], &h, EPOLLIN, reg), -EEXIST);  // already registered
-  EXPECT_FALSE(reg.valid());
-  loop.remove(p.reg, p.fds[0]);
+  EXPECT_EQ(loop.add(p.fds[0], &h, EPOLLIN), -EEXIST);  // already registered
+  loop.remove(p.fds[0], &p.handler);
 }
 
 // Iteration 1 defers the object; iteration 2 (woken by a byte written in
@@ -193,8 +226,8 @@ TEST_F(EventLoopTest, DestroyLaterDestroysAfterTheIterationsFlushes) {
   watch(second, EPOLLIN);
   runWithin(loop, kLimitMs);
   EXPECT_EQ(log, (std::vector<std::string>{"deferred", "flush", "~obj", "next iteration"}));
-  loop.remove(first.reg, first.fds[0]);
-  loop.remove(second.reg, second.fds[0]);
+  loop.remove(first.fds[0], &first.handler);
+  loop.remove(second.fds[0], &second.handler);
 }
 
 // A deferred object whose destructor defers another (an owner releasing a
@@ -233,7 +266,7 @@ TEST_F(EventLoopTest, RequestFlushFlushesOncePerIteration) {
       EXPECT_EQ(fFlushes, 1);
       EXPECT_EQ(gFlushes, 1);
       EXPECT_EQ(lateFlushes, 1);
-      loop.remove(p.reg, p.fds[0]);
+      loop.remove(p.fds[0], &p.handler);
       loop.stop();
     }
     for (int i = 0; i < 5; ++i) loop.requestFlush(&f, f.queued);

@@ -137,11 +137,29 @@ TEST(OutputQueue, EmptyQueueAcceptsOneBlockLargerThanTheLimit) {
 TEST(OutputQueue, PushUnboundedIgnoresTheLimit) {
   OutputQueue q(10);
   q.push(BlockRef::copyOf(pattern(10, 1)));
-  q.pushUnbounded(BlockRef::copyOf("pong"));
-  q.pushUnbounded(BlockRef::copyOf(pattern(1000, 2)));
+  EXPECT_TRUE(q.pushUnbounded(BlockRef::copyOf("pong")));
+  EXPECT_TRUE(q.pushUnbounded(BlockRef::copyOf(pattern(1000, 2))));
   EXPECT_EQ(q.bytes(), 1014u);
   EXPECT_EQ(unsentBytes(q), pattern(10, 1) + "pong" + pattern(1000, 2));
   EXPECT_EQ(q.push(BlockRef::copyOf("z")), Push::kRefused);
+}
+
+// The counters are 32-bit: a block that would take the queue past 4 GiB is
+// refused even by pushUnbounded (the connection then closes). The blocks are
+// allocated and never touched, so this costs address space, not memory.
+TEST(OutputQueue, NeverHoldsMoreThanFourGibibytes) {
+  OutputQueue q(1024);
+  const size_t over_half = OutputQueue::kMaxBytes / 2 + 1;
+  EXPECT_TRUE(q.pushUnbounded(BlockRef(Block::allocate(over_half))));
+  EXPECT_FALSE(q.pushUnbounded(BlockRef(Block::allocate(over_half))));
+  EXPECT_EQ(q.bytes(), over_half);
+  EXPECT_EQ(q.push(BlockRef::copyOf("x")), Push::kRefused);
+  EXPECT_TRUE(q.pushUnbounded(BlockRef::copyOf("close frame")));
+}
+
+TEST(OutputQueue, LimitsAboveFourGibibytesAreClamped) {
+  OutputQueue q(size_t{1} << 40);
+  EXPECT_EQ(q.limit(), OutputQueue::kMaxBytes);
 }
 
 TEST(OutputQueue, SetLimitAppliesToLaterPushes) {
@@ -156,7 +174,7 @@ TEST(OutputQueue, SetLimitAppliesToLaterPushes) {
 TEST(OutputQueue, EmptyBlocksAreIgnored) {
   OutputQueue q(10);
   EXPECT_EQ(q.push(BlockRef::copyOf("")), Push::kQueued);
-  q.pushUnbounded(BlockRef());
+  EXPECT_TRUE(q.pushUnbounded(BlockRef()));
   EXPECT_TRUE(q.empty());
   EXPECT_EQ(iovecCount(q), 0);
   q.push(BlockRef::copyOf("ab"));

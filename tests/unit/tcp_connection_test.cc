@@ -35,10 +35,10 @@ struct Stats {
 
 // Owns a connection the way a server session does: hears its callbacks and,
 // once closed, hands itself to destroyLater (never deleted inside a callback).
-class Session final : public Deferred, public StreamHandler {
+class Session final : public StreamHandler {
  public:
   Session(EventLoop& loop, int fd, size_t limit, Stats& stats) : conn(loop, fd, limit, this), loop_(loop), stats_(stats) {}
-  ~Session() override { stats_.destroyed = true; }
+  ~Session() { stats_.destroyed = true; }
 
   void onStreamData(std::span<uint8_t> bytes) override {
     ++stats_.dataCalls;
@@ -53,7 +53,7 @@ class Session final : public Deferred, public StreamHandler {
     ++stats_.closed;
     EXPECT_EQ(stats_.closed, 1) << "onStreamClosed more than once";
     if (onClosed) onClosed();
-    loop_.destroyLater(std::unique_ptr<Deferred>(this));
+    loop_.destroyLater(std::unique_ptr<Session>(this));
   }
 
   TcpConnection conn;
@@ -72,11 +72,11 @@ class Peer final : public IoHandler {
 
   void startReading(size_t chunkBytes) {
     chunk_ = chunkBytes;
-    ASSERT_EQ(loop_.add(fd, this, EPOLLIN, reg_), 0);
+    ASSERT_EQ(loop_.add(fd, this, EPOLLIN), 0);
   }
   void hangUp() {
     if (fd < 0) return;
-    loop_.remove(reg_, fd);
+    loop_.remove(fd, this);
     close(fd);
     fd = -1;
   }
@@ -99,7 +99,7 @@ class Peer final : public IoHandler {
       if (onRead) onRead();
     } else if (n == 0 || errno != EAGAIN) {
       eof = n == 0;
-      loop_.remove(reg_, fd);
+      loop_.remove(fd, this);
       if (onEof) onEof();
     }
   }
@@ -112,7 +112,6 @@ class Peer final : public IoHandler {
 
  private:
   EventLoop& loop_;
-  Registration reg_;
   size_t chunk_ = 0;
 };
 
