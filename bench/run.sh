@@ -96,7 +96,7 @@ run_case() {  # server scenario repeat port
         --duration "$DURATION" --rates "${FANOUT1000_RATES:-100,300,1000,2000,3000}" --server-pid "$SERVER_PID" ;;
     fanout100x100)
       bench "$@" fanout --url "$url/broadcast?r={room}" --connections 10000 --rooms 100 --senders 100 \
-        --duration "$DURATION" --rates "${FANOUT100_RATES:-250,500,1000,1500,2000}" --server-pid "$SERVER_PID" ;;
+        --duration "$DURATION" --rates "${FANOUT100_RATES:-250,500,1000,1250,1500,1750,2000,2500}" --server-pid "$SERVER_PID" ;;
     idle)
       bench "$@" idle --url "$url/echo" --connections "${IDLE_CONNECTIONS:-19000}" --duration 2 --warmup 0 \
         --server-pid "$SERVER_PID" ;;
@@ -115,7 +115,7 @@ run_case() {  # server scenario repeat port
         --rates "${CHAT_FANOUT1000_RATES:-400,800,1600,2400,3200}" --jwt-secret "$JWT_SECRET" --server-pid "$SERVER_PID" ;;
     chat-fanout100x100)
       bench "$@" chat-fanout --url "$url/ws" --connections 10000 --rooms 100 --senders 100 --duration "$DURATION" \
-        --rates "${CHAT_FANOUT100_RATES:-400,650,800,1000,1200}" --jwt-secret "$JWT_SECRET" --server-pid "$SERVER_PID" ;;
+        --rates "${CHAT_FANOUT100_RATES:-400,650,800,1000,1200,1500,1800}" --jwt-secret "$JWT_SECRET" --server-pid "$SERVER_PID" ;;
     chat-ack)  # 1,000 messages/s from 100 senders into 100 rooms of 10
       bench "$@" chat-fanout --url "$url/ws" --connections 1000 --rooms 100 --senders 100 --rate 1000 \
         --duration "$DURATION" --jwt-secret "$JWT_SECRET" --server-pid "$SERVER_PID" ;;
