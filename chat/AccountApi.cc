@@ -182,12 +182,19 @@ void AccountApi::withUser(const proto::HttpRequest& request, const HttpResponder
 }
 
 void AccountApi::resolveToken(std::string_view token, std::function<void(Resolved)> done) {
-  Resolved resolved;
-  const JwtError error = tokens_.authenticate(token, unixSeconds(), resolved.identity);
+  TokenService::Identity identity;
+  const JwtError error = tokens_.authenticate(token, unixSeconds(), identity);
   if (error != JwtError::kNone) {
-    resolved.reason = jwtErrorMessage(error);
-    return done(std::move(resolved));
+    Resolved refused;
+    refused.reason = jwtErrorMessage(error);
+    return done(std::move(refused));
   }
+  resolveIdentity(std::move(identity), std::move(done));
+}
+
+void AccountApi::resolveIdentity(TokenService::Identity identity, std::function<void(Resolved)> done) {
+  Resolved resolved;
+  resolved.identity = std::move(identity);
   const std::optional<int64_t> userId = resolved.identity.userId;
   const std::string subject = resolved.identity.subject;
   const std::string name = resolved.identity.name;

@@ -49,6 +49,8 @@ class AccountApi {
   // Verifies `token` and finds (or, for an app backend's subject, creates)
   // its user. For the HTTP API and the WebSocket alike.
   void resolveToken(std::string_view token, std::function<void(Resolved)> done);
+  // The same for a token already verified (TokenService::authenticate).
+  void resolveIdentity(TokenService::Identity identity, std::function<void(Resolved)> done);
 
   // Called with the revocation key of every token logged out, so that the
   // sessions opened with it can be closed.

@@ -1,5 +1,7 @@
 #include "chat/ChatEndpoint.h"
 
+#include <utility>
+
 #include "chat/ChatError.h"
 #include "chat/ClientMessage.h"
 
@@ -24,14 +26,24 @@ std::optional<proto::HttpResponse> ChatEndpoint::admit(const proto::HttpRequest&
   if (!token) return std::nullopt;  // it may authenticate with its first message
   TokenService::Identity identity;
   const JwtError error = tokens_.authenticate(*token, unixSeconds(), identity);
-  if (error == JwtError::kNone) return std::nullopt;
-  return proto::jsonError(401, err::kUnauthorized, jwtErrorMessage(error)).header("WWW-Authenticate", "Bearer");
+  if (error != JwtError::kNone) {
+    return proto::jsonError(401, err::kUnauthorized, jwtErrorMessage(error)).header("WWW-Authenticate", "Bearer");
+  }
+  admitted_ = Admitted{std::move(*token), std::move(identity)};
+  return std::nullopt;
 }
 
 void ChatEndpoint::onOpen(WsSession& ws, const proto::HttpRequest& request) {
   ChatSession* session = hub_.openSession(ws);
   ws.setEndpointData(session);
-  if (const auto token = upgradeToken(request)) authenticate(*session, *token, {});
+  std::optional<Admitted> admitted = std::exchange(admitted_, std::nullopt);
+  const auto token = upgradeToken(request);
+  if (!token) return;
+  if (!admitted || admitted->token != *token) return authenticate(*session, *token, {});
+  session->authenticating = true;
+  accounts_.resolveIdentity(std::move(admitted->identity), [this, sessionId = session->id](AccountApi::Resolved resolved) {
+    onResolved(sessionId, {}, std::move(resolved));
+  });
 }
 
 void ChatEndpoint::onMessage(WsSession& ws, proto::WsOpcode opcode, std::span<const uint8_t> payload) {
@@ -58,26 +70,30 @@ void ChatEndpoint::onMessage(WsSession& ws, proto::WsOpcode opcode, std::span<co
 void ChatEndpoint::authenticate(ChatSession& session, std::string_view token, std::string ref) {
   session.authenticating = true;
   accounts_.resolveToken(token, [this, sessionId = session.id, ref = std::move(ref)](AccountApi::Resolved resolved) {
-    ChatSession* s = hub_.findSession(sessionId);
-    if (!s) return;
-    s->authenticating = false;
-    if (resolved.outcome != AccountApi::Resolved::Outcome::kOk) {
-      const std::string_view code =
-          resolved.outcome == AccountApi::Resolved::Outcome::kUnavailable ? err::kUnavailable : err::kUnauthorized;
-      hub_.sendError(*s, code, resolved.reason, ref);
-      // A session that never authenticated has nothing to keep (a store
-      // outage says "try again later", 1013); an open one keeps its current
-      // token until that expires.
-      if (!s->authenticated()) {
-        s->ws.close(code == err::kUnavailable ? chat_close::kTryAgainLater : chat_close::kUnauthorized, resolved.reason);
-      }
-      return;
-    }
-    if (s->authenticated() && s->user->id != resolved.user.id) {
-      return hub_.sendError(*s, err::kForbidden, "the token is for another user", ref);
-    }
-    hub_.authenticated(*s, resolved.user, resolved.identity, ref);
+    onResolved(sessionId, ref, std::move(resolved));
   });
+}
+
+void ChatEndpoint::onResolved(uint64_t sessionId, const std::string& ref, AccountApi::Resolved resolved) {
+  ChatSession* s = hub_.findSession(sessionId);
+  if (!s) return;
+  s->authenticating = false;
+  if (resolved.outcome != AccountApi::Resolved::Outcome::kOk) {
+    const std::string_view code =
+        resolved.outcome == AccountApi::Resolved::Outcome::kUnavailable ? err::kUnavailable : err::kUnauthorized;
+    hub_.sendError(*s, code, resolved.reason, ref);
+    // A session that never authenticated has nothing to keep (a store
+    // outage says "try again later", 1013); an open one keeps its current
+    // token until that expires.
+    if (!s->authenticated()) {
+      s->ws.close(code == err::kUnavailable ? chat_close::kTryAgainLater : chat_close::kUnauthorized, resolved.reason);
+    }
+    return;
+  }
+  if (s->authenticated() && s->user->id != resolved.user.id) {
+    return hub_.sendError(*s, err::kForbidden, "the token is for another user", ref);
+  }
+  hub_.authenticated(*s, resolved.user, resolved.identity, ref);
 }
 
 void ChatEndpoint::onDrained(WsSession& ws) { hub_.drained(sessionOf(ws)); }

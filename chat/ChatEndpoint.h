@@ -5,7 +5,15 @@
 // {"type":"auth","token":...} message within --handshake-timeout (a bad one
 // closes with 4001). A later `auth` on an open session refreshes its token.
 // Applies the per-session rate limit. Borrows everything.
+//
+// An upgrade's token is verified once: admit() keeps what it verified for the
+// onOpen() that follows it at once (Connection::upgrade calls them back to
+// back), which checks that it is the same token before using it.
 #pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
 
 #include "chat/AccountApi.h"
 #include "chat/Config.h"
@@ -30,6 +38,14 @@ class ChatEndpoint final : public WsEndpoint {
 
  private:
   void authenticate(ChatSession& session, std::string_view token, std::string ref);
+  // What a token resolved to, for the session `sessionId` (it may be gone by then).
+  void onResolved(uint64_t sessionId, const std::string& ref, AccountApi::Resolved resolved);
+
+  struct Admitted {
+    std::string token;
+    TokenService::Identity identity;
+  };
+  std::optional<Admitted> admitted_;  // the last upgrade admit() verified, until its onOpen()
 
   reactor::EventLoop& loop_;
   Hub& hub_;

@@ -3,6 +3,7 @@
 // user's role, made durable, then relayed to every session in the room.
 #include "chat/ChatFrames.h"
 #include "chat/Hub.h"
+#include "chat/RoomAccess.h"
 #include "chat/ServerFrames.h"
 
 namespace chatd::chat {
@@ -11,8 +12,6 @@ namespace {
 
 using store::StoreStatus;
 namespace err = chat_error;
-
-bool canModerate(const std::string& role) { return role == "owner" || role == "admin"; }
 
 // What a failed change answers.
 ChatError changeFailed(StoreStatus status) {

@@ -4,6 +4,7 @@
 #include "chat/AccountApi.h"
 #include "chat/ChatFrames.h"
 #include "chat/Hub.h"
+#include "chat/RoomAccess.h"
 #include "chat/ServerFrames.h"
 
 namespace chatd::chat {
@@ -42,13 +43,11 @@ void Hub::withReadableRoom(ChatSession& session, int64_t roomId, const std::stri
                                                   refused = std::move(refused)](StoreStatus status, store::Room room) {
     ChatSession* s = findSession(sessionId);
     if (!s) return;
-    if (status == StoreStatus::kOk && (!room.role.empty() || room.kind == "public")) return then(*s, room);
-    if (status == StoreStatus::kNotFound) {
+    if (status == StoreStatus::kOk && visibleToUser(room)) return then(*s, room);
+    if (status == StoreStatus::kOk || status == StoreStatus::kNotFound) {
       sendError(*s, err::kNotFound, "no such room", ref, roomId);
-    } else if (status != StoreStatus::kOk) {
-      sendError(*s, err::kUnavailable, "store unavailable", ref, roomId);
     } else {
-      sendError(*s, err::kNotMember, "not a member of this room", ref, roomId);
+      sendError(*s, err::kUnavailable, "store unavailable", ref, roomId);
     }
     if (refused) refused();
   });
@@ -176,7 +175,9 @@ void Hub::postMessage(int64_t senderId, const std::string& authorJson, int64_t r
                                  });
   }
   store_.findRoom(roomId, senderId, [this, senderId, append, done](StoreStatus status, const store::Room& room) {
-    if (status == StoreStatus::kNotFound) return done(ChatError{err::kNotFound, "no such room"}, {});
+    if (status == StoreStatus::kNotFound || (status == StoreStatus::kOk && !visibleToUser(room))) {
+      return done(ChatError{err::kNotFound, "no such room"}, {});
+    }
     if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, {});
     if (room.role.empty()) return done(ChatError{err::kNotMember, "not a member of this room: join it first"}, {});
     if (room.kind != "direct") return append(room, 0);

@@ -5,6 +5,7 @@
 #include "chat/ChatFrames.h"
 #include "chat/ClientMessage.h"
 #include "chat/RoomApi.h"
+#include "chat/RoomAccess.h"
 
 namespace chatd::chat {
 
@@ -149,8 +150,7 @@ void MessageApi::withVisibleRoom(const proto::HttpRequest& request, const HttpRe
                                  std::function<void(const store::User&, const store::Room&)> then) {
   accounts_.withUser(request, responder, [=, this](const store::User& user) {
     store_.findRoom(roomId, user.id, [=](StoreStatus status, const store::Room& room) {
-      // Private rooms are invisible to non-members, as in the room API.
-      if (status == StoreStatus::kNotFound || (status == StoreStatus::kOk && room.role.empty() && room.kind != "public")) {
+      if (status == StoreStatus::kNotFound || (status == StoreStatus::kOk && !visibleToUser(room))) {
         return responder.respond(proto::jsonError(404, err::kNotFound, "no such room"));
       }
       if (status != StoreStatus::kOk) return responder.respond(storeUnavailable());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "chat/RoomAccess.h"
 #include "proto/JsonWriter.h"
 
 namespace chatd::chat {
@@ -20,8 +21,6 @@ bool consumePrefix(std::string_view& text, std::string_view prefix) {
   text.remove_prefix(prefix.size());
   return true;
 }
-
-bool canManage(const std::string& role) { return role == "owner" || role == "admin"; }
 
 proto::HttpResponse roomResponse(int status, const store::Room& room) {
   return proto::jsonResponse(status, "{\"room\":" + roomJson(room) + "}");
@@ -164,8 +163,7 @@ void RoomApi::withVisibleRoom(const Call& call, std::function<void(const store::
   store_.findRoom(call.roomId, call.me.id, [responder = call.responder, then = std::move(then)](StoreStatus status,
                                                                                                store::Room room) {
     if (status == StoreStatus::kFailed) return responder.respond(storeUnavailable());
-    // Private and direct rooms do not exist for those outside them.
-    if (status == StoreStatus::kNotFound || (room.kind != "public" && room.role.empty())) {
+    if (status == StoreStatus::kNotFound || !visibleToUser(room)) {
       return responder.respond(noSuchRoom());
     }
     then(room);
@@ -277,7 +275,7 @@ void RoomApi::setMember(const Call& call) {
   }
   withVisibleRoom(call, [this, responder, userId = *userId, role = *role](const store::Room& room) {
     if (room.kind == "direct") return responder.respond(forbidden("direct rooms have no members to manage"));
-    if (!canManage(room.role)) return responder.respond(forbidden("only the owner and admins add members"));
+    if (!canModerate(room.role)) return responder.respond(forbidden("only the owner and admins add members"));
     store_.findRoom(room.id, userId, [=, this, myRole = room.role](StoreStatus status, const store::Room& theirs) {
       if (status != StoreStatus::kOk) return responder.respond(writeFailed(status));
       if (theirs.role == "owner") return responder.respond(forbidden("the owner's role cannot change"));
@@ -296,7 +294,7 @@ void RoomApi::setMember(const Call& call) {
 void RoomApi::kick(const Call& call) {
   withVisibleRoom(call, [this, responder = call.responder, userId = call.userId](const store::Room& room) {
     if (room.kind == "direct") return responder.respond(forbidden("nobody is kicked from a direct room"));
-    if (!canManage(room.role)) return responder.respond(forbidden("only the owner and admins kick members"));
+    if (!canModerate(room.role)) return responder.respond(forbidden("only the owner and admins kick members"));
     store_.findRoom(room.id, userId, [=, this, myRole = room.role](StoreStatus status, const store::Room& theirs) {
       if (status != StoreStatus::kOk) return responder.respond(writeFailed(status));
       if (theirs.role.empty()) return responder.respond(jsonError(404, "not_found", "no such member"));

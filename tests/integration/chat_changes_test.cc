@@ -184,9 +184,10 @@ TEST_F(ChatChangesTest, OutsidersChangeNothing) {
   ChatClient e(port(), "eve");
   e.connect(eve.token);
   const std::string target = roomField_ + R"(,"id":)" + std::to_string(id);
-  expectError(e.call("edit", target + R"(,"content":"x")"), "not_member");
-  expectError(e.call("delete", target), "not_member");
-  expectError(e.call("react", target + R"(,"emoji":"x")"), "not_member");
+  // The room is private: to an outsider it does not exist.
+  expectError(e.call("edit", target + R"(,"content":"x")"), "not_found");
+  expectError(e.call("delete", target), "not_found");
+  expectError(e.call("react", target + R"(,"emoji":"x")"), "not_found");
   EXPECT_EQ(historyEntry(id).string("content"), "members only");
 }
 

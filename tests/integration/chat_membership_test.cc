@@ -43,10 +43,10 @@ TEST_F(ChatMembershipTest, AKickedMemberIsToldAndHearsNothingMore) {
 
   EXPECT_EQ(olgaWs_.sendMessage(roomId(), "after the kick").type(), "ack");
   for (const Json& frame : bobWs_.drain()) EXPECT_NE(frame.type(), "message") << frame;
-  // A private room is joined by invitation only.
+  // A private room is joined by invitation only; to an outsider it does not exist.
   const Json again = bobWs_.call("join_room", R"("room_id":)" + room_);
   EXPECT_EQ(again.type(), "error");
-  EXPECT_EQ(again.string("code"), "not_member");
+  EXPECT_EQ(again.string("code"), "not_found");
 }
 
 TEST_F(ChatMembershipTest, LeavingOverHttpEndsTheLiveSubscriptionToo) {
