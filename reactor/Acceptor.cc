@@ -43,7 +43,7 @@ void Acceptor::close() {
   fd_ = -1;
 }
 
-void Acceptor::handleReadable() {
+void Acceptor::handleReadable(uint32_t) {
   for (int i = 0; i < kAcceptsPerWakeup && fd_ >= 0; ++i) {
     const int conn = ::accept4(fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (conn >= 0) {

@@ -31,7 +31,7 @@ class Acceptor final : public IoHandler, public TimerHandler {
   SocketAddress localAddress() const { return SocketAddress::ofSocket(fd_); }
   size_t descriptorDrops() const { return descriptorDrops_; }
 
-  void handleReadable() override;
+  void handleReadable(uint32_t events) override;
   void handleWritable() override {}
   void handleTimer(Timer& timer) override;
 

@@ -22,7 +22,7 @@ namespace {
 class EventLoop::WakeupHandler final : public IoHandler {
  public:
   explicit WakeupHandler(EventLoop& loop) : loop_(loop) {}
-  void handleReadable() override {
+  void handleReadable(uint32_t) override {
     uint64_t count;
     while (::read(loop_.wakeFd_, &count, sizeof count) == sizeof count) {
     }
@@ -40,13 +40,14 @@ uint64_t EventLoop::monotonicMs() {
   return static_cast<uint64_t>(ts.tv_sec) * 1000 + static_cast<uint64_t>(ts.tv_nsec) / 1000000;
 }
 
-EventLoop::EventLoop()
+EventLoop::EventLoop(size_t receiveBufferBytes)
     : epollFd_(epoll_create1(EPOLL_CLOEXEC)),
       wakeFd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
       nowMs_(monotonicMs()),
       timers_(kTimerTickMs, 1024, nowMs_),
       events_(256),
-      receiveBuffer_(new uint8_t[kReceiveBufferBytes]),
+      receiveBufferBytes_(receiveBufferBytes),
+      receiveBuffer_(new uint8_t[receiveBufferBytes]),
       wakeup_(std::make_unique<WakeupHandler>(*this)) {
   if (epollFd_ < 0) die("epoll_create1");
   if (wakeFd_ < 0) die("eventfd");
@@ -92,7 +93,7 @@ void EventLoop::dispatch(epoll_event& event) {
   auto* handler = static_cast<IoHandler*>(event.data.ptr);
   if (!handler) return;  // removed earlier in this iteration
   // Errors and hang-ups surface through read()/write() returning them.
-  if (event.events & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) handler->handleReadable();
+  if (event.events & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) handler->handleReadable(event.events);
   if ((event.events & EPOLLOUT) && event.data.ptr) handler->handleWritable();
 }
 

@@ -30,7 +30,9 @@ namespace chatd::reactor {
 
 class IoHandler {
  public:
-  virtual void handleReadable() = 0;
+  // Readable, hung up or failed; `events` is what epoll reported (EPOLLIN,
+  // EPOLLRDHUP, EPOLLHUP, EPOLLERR, EPOLLOUT).
+  virtual void handleReadable(uint32_t events) = 0;
   virtual void handleWritable() = 0;
 
  protected:
@@ -51,7 +53,8 @@ class EventLoop {
   static constexpr size_t kReceiveBufferBytes = 512 * 1024;
   static constexpr uint32_t kTimerTickMs = 10;
 
-  EventLoop();
+  // `receiveBufferBytes`: the shared receive buffer's size, the most one read takes.
+  explicit EventLoop(size_t receiveBufferBytes = kReceiveBufferBytes);
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
   ~EventLoop();
@@ -74,7 +77,7 @@ class EventLoop {
   void scheduleTimer(Timer& timer, uint64_t delayMs) { timers_.schedule(timer, delayMs, nowMs_); }
 
   // The shared receive buffer: valid until the handler returns.
-  std::span<uint8_t> receiveBuffer() { return {receiveBuffer_.get(), kReceiveBufferBytes}; }
+  std::span<uint8_t> receiveBuffer() { return {receiveBuffer_.get(), receiveBufferBytes_}; }
 
   // Queues `f` to flush at the end of this iteration (once, however often asked).
   void requestFlush(Flushable* f, bool& queuedFlag);
@@ -110,6 +113,7 @@ class EventLoop {
   std::vector<epoll_event> events_;
   size_t dispatching_ = 0;  // index into events_ of the event being dispatched
   size_t batchSize_ = 0;    // events_[dispatching_..batchSize_) are still to dispatch
+  size_t receiveBufferBytes_;
   std::unique_ptr<uint8_t[]> receiveBuffer_;
   std::vector<std::pair<Flushable*, bool*>> flushQueue_;
   std::vector<Doomed> graveyard_;

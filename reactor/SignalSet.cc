@@ -26,7 +26,7 @@ SignalSet::~SignalSet() {
   ::close(fd_);
 }
 
-void SignalSet::handleReadable() {
+void SignalSet::handleReadable(uint32_t) {
   signalfd_siginfo info;
   while (::read(fd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
     onSignal_(static_cast<int>(info.ssi_signo));

@@ -19,7 +19,7 @@ class SignalSet final : public IoHandler {
   SignalSet& operator=(const SignalSet&) = delete;
   ~SignalSet();
 
-  void handleReadable() override;
+  void handleReadable(uint32_t events) override;
   void handleWritable() override {}
 
  private:

@@ -12,7 +12,9 @@ constexpr int kIovecsPerWrite = 64;
 constexpr int kWritesPerFlush = 16;  // fairness: bound the bytes one connection moves per event
 constexpr uint32_t kInputEvents = EPOLLIN | EPOLLRDHUP;
 
-uint32_t epollEvents(bool input, bool output) { return (input ? kInputEvents : 0u) | (output ? uint32_t{EPOLLOUT} : 0u); }
+uint32_t epollEvents(bool input, bool output) {
+  return EPOLLET | (input ? kInputEvents : 0u) | (output ? uint32_t{EPOLLOUT} : 0u);
+}
 }  // namespace
 
 TcpConnection::TcpConnection(EventLoop& loop, int fd, size_t outputLimitBytes, StreamHandler* handler)
@@ -27,14 +29,14 @@ TcpConnection::~TcpConnection() {
 
 int TcpConnection::start() {
   watchingInput_ = true;
-  return loop_.add(fd_, this, kInputEvents);
+  return loop_.add(fd_, this, epollEvents(true, false));
 }
 
 int TcpConnection::startConnecting() {
   connecting_ = true;
   writeArmed_ = true;  // writable = connected (or failed)
   watchingOutput_ = true;
-  return loop_.add(fd_, this, EPOLLOUT);
+  return loop_.add(fd_, this, epollEvents(false, true));
 }
 
 void TcpConnection::finishConnect() {
@@ -60,6 +62,12 @@ void TcpConnection::updateInterest() {
     watchingOutput_ = output;
     loop_.modify(fd_, this, epollEvents(input, output));
   }
+}
+
+// EPOLL_CTL_MOD checks the socket's readiness at once and queues an event if
+// it is ready.
+void TcpConnection::rearm() {
+  if (fd_ >= 0) loop_.modify(fd_, this, epollEvents(watchingInput_, watchingOutput_));
 }
 
 void TcpConnection::noteQueueState(OutputQueue::PushResult result) {
@@ -94,7 +102,7 @@ void TcpConnection::resumeReading() {
   updateInterest();
 }
 
-void TcpConnection::handleReadable() {
+void TcpConnection::handleReadable(uint32_t events) {
   // Reading even when paused after epoll_wait returned this event: it may be
   // an error or hang-up, which epoll reports whatever the mask, and skipping
   // it would spin. The handler gets at most one more batch.
@@ -103,9 +111,14 @@ void TcpConnection::handleReadable() {
   const ssize_t n = ::read(fd_, buffer.data(), buffer.size());
   if (n > 0) {
     if (!closing_) handler_->onStreamData(buffer.first(static_cast<size_t>(n)));
+    // Bytes may be left behind a full buffer, and the end of the stream
+    // behind bytes that came with it: no new edge would say so.
+    const bool more = static_cast<size_t>(n) == buffer.size() || (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR));
+    if (more && watchingInput_) rearm();
     return;
   }
-  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+  if (n < 0 && errno == EAGAIN) return;
+  if (n < 0 && errno == EINTR) return rearm();
   if (n < 0) error_ = static_cast<uint8_t>(errno);
   if (n == 0 && !output_.empty()) {
     // The peer half-closed but may still read: finish sending, then close.
@@ -126,19 +139,24 @@ TcpConnection::WriteResult TcpConnection::writeOut() {
     for (int i = 0; i < count; ++i) offered += iov[i].iov_len;
     const ssize_t n = ::writev(fd_, iov, count);
     if (n < 0) {
-      if (errno == EAGAIN || errno == EINTR) return WriteResult::kPending;
+      if (errno == EAGAIN) return WriteResult::kPending;
+      if (errno == EINTR) return WriteResult::kYielded;
       error_ = static_cast<uint8_t>(errno);
       return WriteResult::kFailed;
     }
     output_.consume(static_cast<size_t>(n));
     if (static_cast<size_t>(n) < offered) return WriteResult::kPending;
   }
-  return output_.empty() ? WriteResult::kDrained : WriteResult::kPending;
+  return output_.empty() ? WriteResult::kDrained : WriteResult::kYielded;
 }
 
 void TcpConnection::afterWrite(WriteResult result) {
   if (result == WriteResult::kFailed) return close();
-  writeArmed_ = result == WriteResult::kPending;
+  writeArmed_ = result != WriteResult::kDrained;
+  if (result == WriteResult::kYielded && watchingOutput_) {
+    rearm();  // already watching for EPOLLOUT: no new edge would come
+    return;
+  }
   updateInterest();
   if (result != WriteResult::kDrained) return;
   if (closing_ && peerEof_) return close();

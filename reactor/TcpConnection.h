@@ -3,6 +3,13 @@
 // Blocks with writev, corked until the end of the iteration, asking for
 // EPOLLOUT only while the kernel has not taken everything.
 //
+// Edge-triggered: epoll reports a socket again only when something new
+// happens to it, which spares the kernel a second readiness poll of every
+// busy socket on every wait (~4% of the CPU of an echo round trip). So
+// wherever this connection stops short while the socket may still be ready
+// (a read that filled the whole buffer, a write cut short for fairness), it
+// re-arms the registration, and epoll reports the socket once more.
+//
 // Owns the fd (closed by close() or the destructor). Does not own the
 // StreamHandler. close() may be called from any callback, including the
 // handler's own; the handler then hears onStreamClosed() exactly once and must
@@ -82,14 +89,21 @@ class TcpConnection final : public IoHandler, public Flushable {
   void setOutputLimit(size_t bytes) { output_.setLimit(bytes); }
   int fd() const { return fd_; }
 
-  void handleReadable() override;
+  void handleReadable(uint32_t events) override;
   void handleWritable() override;
   void flush() override;
 
  private:
-  enum class WriteResult { kDrained, kPending, kFailed };
+  enum class WriteResult {
+    kDrained,  // all written
+    kPending,  // the kernel's buffer is full: an edge comes when it has room
+    kYielded,  // stopped while the socket can still take more (fairness)
+    kFailed,
+  };
   WriteResult writeOut();
   void updateInterest();
+  // Asks epoll to look at the socket again, as if something had changed.
+  void rearm();
   void afterWrite(WriteResult result);
   void noteQueueState(OutputQueue::PushResult result);
   void finishConnect();

@@ -28,7 +28,7 @@ namespace chatd::reactor::test {
 struct FnIoHandler final : IoHandler {
   std::function<void()> readable = [] {};
   std::function<void()> writable = [] {};
-  void handleReadable() override { readable(); }
+  void handleReadable(uint32_t) override { readable(); }
   void handleWritable() override { writable(); }
 };
 

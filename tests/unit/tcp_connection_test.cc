@@ -91,7 +91,7 @@ class Peer final : public IoHandler {
     return buf;
   }
 
-  void handleReadable() override {
+  void handleReadable(uint32_t) override {
     std::string buf(chunk_, '\0');
     const ssize_t n = read(fd, buf.data(), chunk_);
     if (n > 0) {
@@ -166,7 +166,11 @@ class TcpConnectionTest : public ::testing::TestWithParam<bool> {
   }
   Stats& stats(size_t i) { return *stats_[i]; }
 
-  EventLoop loop;
+  // A small receive buffer, so that most tests also read more than one
+  // buffer's worth at a time (the edge-triggered registration must then ask
+  // to hear of the rest).
+  static constexpr size_t kReceiveBufferBytes = 4096;
+  EventLoop loop{kReceiveBufferBytes};
 
  private:
   std::vector<std::unique_ptr<Stats>> stats_;
@@ -184,6 +188,54 @@ TEST_P(TcpConnectionTest, DeliversReceivedBytesToTheHandler) {
   peer->write(sent.substr(5));
   runWithin(loop, kLimitMs);
   EXPECT_EQ(firstDifference(stats(0).received, sent), std::string::npos);
+}
+
+// Everything is in the socket before the first read, more than one buffer's
+// worth: no new data arrives to raise another edge.
+TEST_P(TcpConnectionTest, ReadsEverythingAlreadyWaitingWithoutAnotherEdge) {
+  std::unique_ptr<Peer> peer;
+  Session* s = open(peer);
+  const std::string sent = streamBytes(0, 5 * kReceiveBufferBytes + 17);
+  peer->write(sent);
+  s->onData = [&] {
+    if (stats(0).received.size() == sent.size()) loop.stop();
+  };
+  runWithin(loop, kLimitMs);
+  EXPECT_EQ(firstDifference(stats(0).received, sent), std::string::npos);
+  EXPECT_GE(stats(0).dataCalls, 6);
+}
+
+// The last bytes and the end of the stream arrive together: one edge for both.
+TEST_P(TcpConnectionTest, EndOfStreamBehindTheLastBytesIsSeen) {
+  std::unique_ptr<Peer> peer;
+  Session* s = open(peer);
+  s->onClosed = [&] { loop.stop(); };
+  peer->write("goodbye");
+  peer->hangUp();
+  runWithin(loop, kLimitMs);
+  EXPECT_EQ(stats(0).received, "goodbye");
+  EXPECT_EQ(stats(0).closed, 1);
+}
+
+// More blocks than one flush writes (it stops after 16 writes of 64 blocks,
+// for fairness) while the socket still has room: the rest must not wait for
+// an edge that never comes.
+TEST_P(TcpConnectionTest, OutputCutShortForFairnessCarriesOn) {
+  constexpr size_t kBlocks = 4 * 16 * 64 + 5;
+  std::unique_ptr<Peer> peer;
+  Session* s = open(peer);
+  std::string expected;
+  for (size_t i = 0; i < kBlocks; ++i) {
+    const std::string block = streamBytes(i * 3, 3);
+    expected += block;
+    ASSERT_NE(s->conn.send(BlockRef::copyOf(block)), Push::kRefused);
+  }
+  peer->onRead = [&] {
+    if (peer->got.size() == expected.size()) loop.stop();
+  };
+  peer->startReading(64 * 1024);
+  runWithin(loop, kLimitMs);
+  EXPECT_EQ(firstDifference(peer->got, expected), std::string::npos);
 }
 
 TEST_P(TcpConnectionTest, OutputIsCorkedUntilTheEndOfTheIteration) {
