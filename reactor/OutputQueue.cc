@@ -42,8 +42,8 @@ void OutputQueue::consume(size_t written) {
   if (head_ == blocks_.size()) {
     clear();
   } else if (head_ >= 64 && head_ * 2 >= blocks_.size()) {
-    // Compact so a long-lived busy queue does not grow its vector forever.
-    blocks_.erase(blocks_.begin(), blocks_.begin() + head_);
+    // Compact so a long-lived busy queue does not grow its storage forever.
+    blocks_.dropFront(head_);
     head_ = 0;
   }
 }
@@ -51,7 +51,7 @@ void OutputQueue::consume(size_t written) {
 void OutputQueue::clear() {
   // Give the storage back: most connections are idle most of the time, and an
   // idle one should cost nothing here.
-  std::vector<BlockRef>().swap(blocks_);
+  blocks_.clear();
   head_ = 0;
   headOffset_ = 0;
   bytes_ = 0;

@@ -11,9 +11,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
-
 #include "reactor/Block.h"
+#include "reactor/BlockList.h"
 
 namespace chatd::reactor {
 
@@ -51,7 +50,7 @@ class OutputQueue {
   void clear();
 
  private:
-  std::vector<BlockRef> blocks_;  // blocks_[head_..] are pending; a vector keeps an idle queue at 24 bytes
+  BlockList blocks_;  // blocks_[head_..] are pending
   uint32_t bytes_ = 0;  // unsent bytes in total
   uint32_t limit_ = 0;
   uint32_t head_ = 0;
