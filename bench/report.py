@@ -7,6 +7,7 @@ when p99 latency stays under 50 ms, at least 99% of the expected deliveries
 arrive and nothing fails; its score is the highest throughput it sustained.
 """
 import json
+import math
 import os
 import platform
 import statistics
@@ -82,6 +83,12 @@ def fmt(x, unit=""):
     return f"{x:.1f}{unit}"
 
 
+def times(r):
+    # Rounded down, so that a ratio shown never claims more than was measured
+    # (2.996 is 2.99x, not a 3.00x that misses a 3x bar).
+    return f"{math.floor(r * 100) / 100:.2f}x"
+
+
 def main(path):
     lines = [json.loads(l) for l in open(path) if l.strip()]
     grouped = defaultdict(lambda: defaultdict(list))  # case -> server -> repeat -> [results]
@@ -115,7 +122,10 @@ def main(path):
             }
 
     ws_version = sh("node", "-p", 'require("./bench/peers/ws/node_modules/ws/package.json").version')
-    commit = sh("git", "rev-parse", "--short", "HEAD") + (" (dirty)" if sh("git", "status", "--porcelain") else "")
+    # The commit run.sh recorded when the runs started, else the current one.
+    recorded = sorted({l["commit"] for l in lines if l.get("commit")})
+    commit = ", ".join(recorded) if recorded else \
+        sh("git", "rev-parse", "--short", "HEAD") + (" (dirty)" if sh("git", "status", "--porcelain") else "")
     out = ["# chatd benchmark results", "",
            "Written by `make bench` (bench/run.sh, bench/report.py); do not edit by hand.", "",
            f"- machine: {machine()}",
@@ -135,18 +145,23 @@ def main(path):
            "", "## Results", "",
            "| case | server | median | spread | ratio chatd/peer | notes |",
            "| --- | --- | --- | --- | --- | --- |"]
+    def ratio(case, peer, inverse=False):
+        c, p = table.get(case, {}).get("chatd"), table.get(case, {}).get(peer)
+        if not c or not p or not c["median"] or not p["median"]:
+            return None
+        return p["median"] / c["median"] if inverse else c["median"] / p["median"]
+
     for case in ["echo", "fanout1000", "fanout100x100", "idle"]:
         if case not in table:
             continue
-        chatd = table[case].get("chatd")
         for server in ["chatd", "ws", "lws"]:
             row = table[case].get(server)
             if not row:
                 continue
-            ratio = ""
-            if chatd and server != "chatd" and row["median"] and chatd["median"]:
-                r = (row["median"] / chatd["median"]) if case == "idle" else (chatd["median"] / row["median"])
-                ratio = f"{r:.2f}x" + (" (peer/chatd memory)" if case == "idle" else "")
+            shown = ""
+            r = ratio(case, server, inverse=case == "idle") if server != "chatd" else None
+            if r is not None:
+                shown = times(r) + (" (peer/chatd memory)" if case == "idle" else "")
             notes = []
             if row["saturated"]:
                 notes.append("generator saturated: a floor, not a measure")
@@ -157,13 +172,7 @@ def main(path):
             if row["open"] is not None:
                 notes.append(f"all open in {row['open']:.2f} s")
             unit = " B" if case == "idle" else "/s"
-            out.append(f"| {case} | {server} | {fmt(row['median'], unit)} | {fmt(row['lo'])}..{fmt(row['hi'])} | {ratio} | {'; '.join(notes)} |")
-
-    def ratio(case, peer, inverse=False):
-        c, p = table.get(case, {}).get("chatd"), table.get(case, {}).get(peer)
-        if not c or not p or not c["median"] or not p["median"]:
-            return None
-        return p["median"] / c["median"] if inverse else c["median"] / p["median"]
+            out.append(f"| {case} | {server} | {fmt(row['median'], unit)} | {fmt(row['lo'])}..{fmt(row['hi'])} | {shown} | {'; '.join(notes)} |")
 
     bar = [("echo >= 2.0x ws", ratio("echo", "ws"), 2.0),
            ("echo >= 1.05x lws", ratio("echo", "lws"), 1.05),
@@ -173,7 +182,7 @@ def main(path):
     idle = table.get("idle", {}).get("chatd")
     out += ["", "## The bar (issue 3)", "", "| target | measured | met |", "| --- | --- | --- |"]
     for name, value, need in bar:
-        out.append(f"| {name} | {'n/a' if value is None else f'{value:.2f}x'} | "
+        out.append(f"| {name} | {'n/a' if value is None else times(value)} | "
                    f"{'n/a' if value is None else ('yes' if value >= need else 'NO')} |")
     if idle:
         out.append(f"| idle <= 300 bytes per connection | {idle['median']:.0f} B | {'yes' if idle['median'] <= 300 else 'NO'} |")

@@ -33,6 +33,9 @@ PY
 else
   : > "$RAW"
 fi
+# The code measured: the commit, and whether the tree differed from it.
+COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+[ -n "$(git status --porcelain 2>/dev/null)" ] && COMMIT="$COMMIT (dirty)"
 JWT_SECRET="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 CHAT_DATA=""
 
@@ -82,7 +85,7 @@ bench() {  # server scenario repeat port args...
   local load
   load=$(cut -d' ' -f1 /proc/loadavg)
   taskset -c 1 "$BUILD/chat-bench" "$@" --json | while read -r line; do
-    echo "{\"server\":\"$server\",\"case\":\"$scenario\",\"repeat\":$repeat,\"load\":$load,\"result\":$line}" >> "$RAW"
+    echo "{\"server\":\"$server\",\"case\":\"$scenario\",\"repeat\":$repeat,\"load\":$load,\"commit\":\"$COMMIT\",\"result\":$line}" >> "$RAW"
   done
 }
 
