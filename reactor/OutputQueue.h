@@ -1,5 +1,5 @@
 // A connection's pending output: references to shared Blocks, drained with
-// writev. Bounded in bytes: the owner decides what a full queue means
+// one gathered write (sendmsg). Bounded in bytes: the owner decides what a full queue means
 // (backpressure, dropping, closing); control output may bypass the bound so
 // that pongs and closes always go out.
 //

@@ -1,6 +1,6 @@
 // One non-blocking TCP connection on the loop: reads into the loop's shared
 // receive buffer and hands the bytes to its StreamHandler; writes queued
-// Blocks with writev, corked until the end of the iteration, asking for
+// Blocks with send/sendmsg, corked until the end of the iteration, asking for
 // EPOLLOUT only while the kernel has not taken everything.
 //
 // Edge-triggered: epoll reports a socket again only when something new
