@@ -99,7 +99,7 @@ run_case() {  # server scenario repeat port
         --duration "$DURATION" --rates "${FANOUT1000_RATES:-100,300,1000,2000,3000}" --server-pid "$SERVER_PID" ;;
     fanout100x100)
       bench "$@" fanout --url "$url/broadcast?r={room}" --connections 10000 --rooms 100 --senders 100 \
-        --duration "$DURATION" --rates "${FANOUT100_RATES:-250,500,1000,1250,1500,1750,2000,2500}" --server-pid "$SERVER_PID" ;;
+        --duration "$DURATION" --rates "${FANOUT100_RATES:-500,700,850,1000,1250,1500,1750,2000}" --server-pid "$SERVER_PID" ;;
     idle)
       bench "$@" idle --url "$url/echo" --connections "${IDLE_CONNECTIONS:-19000}" --duration 2 --warmup 0 \
         --server-pid "$SERVER_PID" ;;
