@@ -102,7 +102,8 @@ def main(path):
     chat = {}  # case -> [per repeat: (score, runs)]
     for case, by_run in grouped.items():
         if case.startswith("chat-"):
-            chat[case] = [(chat_score(case, runs), runs) for (_, _), runs in sorted(by_run.items())]
+            chat[case] = [(chat_score(case, runs), runs) for (server, _), runs in sorted(by_run.items())
+                          if server == "chatd"]
             continue
         per_server = defaultdict(list)
         for (server, _), runs in by_run.items():
@@ -123,7 +124,7 @@ def main(path):
 
     ws_version = sh("node", "-p", 'require("./bench/peers/ws/node_modules/ws/package.json").version')
     # The commit run.sh recorded when the runs started, else the current one.
-    recorded = sorted({l["commit"] for l in lines if l.get("commit")})
+    recorded = sorted({l["commit"] for l in lines if l.get("commit") and l["server"] != "baseline"})
     commit = ", ".join(recorded) if recorded else \
         sh("git", "rev-parse", "--short", "HEAD") + (" (dirty)" if sh("git", "status", "--porcelain") else "")
     out = ["# chatd benchmark results", "",
@@ -188,6 +189,7 @@ def main(path):
         out.append(f"| idle <= 300 bytes per connection | {idle['median']:.0f} B | {'yes' if idle['median'] <= 300 else 'NO'} |")
     out.append("")
     out += chat_section(chat, loads)
+    out += baseline_section(grouped, lines)
     # Hand-written findings (profiles, saturation) kept beside the generated tables.
     notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "profile-notes.md")
     if os.path.exists(notes):
@@ -295,6 +297,38 @@ def chat_section(chat, loads):
         out.append(f"| {case} | {command} | {unit} | {fmt(median)} | {spread} | {met} | {'; '.join(notes)} |")
     out.append("")
     return out
+
+
+def lower_is_better(case):
+    return case in ("idle", "chat-idle", "chat-ack") or case.startswith("chat-connect")
+
+
+def baseline_section(grouped, lines):
+    """chatd against BASELINE (an earlier build) from the same run: the cost of a change."""
+    base_commit = sorted({l["commit"] for l in lines if l["server"] == "baseline"})
+    rows = []
+    for case, by_run in grouped.items():
+        medians = {}
+        for server in ("chatd", "baseline"):
+            values = [score(case, runs) for (s, _), runs in by_run.items() if s == server]
+            values = [v for v in values if v == v]
+            if values:
+                medians[server] = (statistics.median(values), min(values), max(values))
+        if len(medians) < 2:
+            continue
+        (now, lo, hi), (before, blo, bhi) = medians["chatd"], medians["baseline"]
+        change = (now - before) / before * 100 if before else float("nan")
+        better = now <= before if lower_is_better(case) else now >= before
+        rows.append(f"| {case} | {fmt(before)} ({fmt(blo)}..{fmt(bhi)}) | {fmt(now)} ({fmt(lo)}..{fmt(hi)}) | "
+                    f"{change:+.1f}% | {'lower' if lower_is_better(case) else 'higher'} | "
+                    f"{'no worse' if better else 'worse'} |")
+    if not rows:
+        return []
+    return ["## Before and after (baseline in the same run)", "",
+            f"`BASELINE=<chatd binary> bash bench/run.sh`: the baseline ({', '.join(base_commit)}) runs with the same "
+            "flags, each repeat right after chatd's; medians (min..max). \"worse\" inside the spreads is noise.", "",
+            "| case | baseline | now | change | better is | verdict |", "| --- | --- | --- | --- | --- | --- |",
+            *sorted(rows), ""]
 
 
 if __name__ == "__main__":

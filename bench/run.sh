@@ -10,12 +10,21 @@
 # Environment: BUILD (default build), REPEATS (3), SERVERS ("chatd ws lws"),
 # SCENARIOS (default: all cases below), QUICK=1 for short runs, APPEND=1 to
 # keep the other cases' results in the raw file and replace only these.
+# BASELINE=path/to/chatd adds server "baseline": another chatd binary (an
+# earlier commit's build) run with the same flags, each repeat right after
+# chatd's, so a change's cost reads as a ratio from one run. BASELINE_COMMIT
+# names it in the report (default: the binary's path).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD=${BUILD:-build}
 REPEATS=${REPEATS:-3}
 SERVERS=${SERVERS:-"chatd ws lws"}
+BASELINE=${BASELINE:-}
+if [ -n "$BASELINE" ]; then
+  [ -x "$BASELINE" ] || { echo "bench: BASELINE=$BASELINE is not an executable" >&2; exit 2; }
+  case " $SERVERS " in *" baseline "*) ;; *) SERVERS="$SERVERS baseline" ;; esac
+fi
 SCENARIOS=${SCENARIOS:-"echo fanout1000 fanout100x100 idle chat-connect chat-connect10 chat-connect-new chat-fanout1000 chat-fanout100x100 chat-ack chat-idle chat-history chat-mixed"}
 DURATION=${DURATION:-5}
 [ "${QUICK:-0}" = 1 ] && DURATION=2
@@ -44,15 +53,19 @@ SERVER_PID=""
 
 free_port() { "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+chatd_binary() {  # name
+  if [ "$1" = baseline ]; then echo "$BASELINE"; else echo "$BUILD/chatd"; fi
+}
+
 start_server() {  # name port [chat]
   local log="$OUT/$1.log"
   if [ "${3:-}" = chat ]; then
     CHAT_DATA=$(mktemp -d "$OUT/chatd-data.XXXXXX")
-    taskset -c 0 "$BUILD/chatd" --listen "127.0.0.1:$2" --data "$CHAT_DATA" --jwt-secret "$JWT_SECRET" --rate 0 \
+    taskset -c 0 "$(chatd_binary "$1")" --listen "127.0.0.1:$2" --data "$CHAT_DATA" --jwt-secret "$JWT_SECRET" --rate 0 \
       --argon2-memory 1024 --max-connections 19500 --log-level warn 2>"$log" &
   else
   case "$1" in
-    chatd) taskset -c 0 "$BUILD/chatd" --listen "127.0.0.1:$2" --echo /echo --broadcast /broadcast \
+    chatd|baseline) taskset -c 0 "$(chatd_binary "$1")" --listen "127.0.0.1:$2" --echo /echo --broadcast /broadcast \
              --max-connections 19500 --log-level warn 2>"$log" & ;;
     ws)    taskset -c 0 node bench/peers/ws/server.mjs "$2" 2>"$log" & ;;
     lws)   taskset -c 0 "$BUILD/peers/lws_server" "$2" 2>"$log" & ;;
@@ -82,10 +95,11 @@ bench() {  # server scenario repeat port args...
   local server=$1 scenario=$2 repeat=$3 port=$4
   shift 4
   # The load average says whether anything else competed for the two CPUs.
-  local load
+  local load commit=$COMMIT
   load=$(cut -d' ' -f1 /proc/loadavg)
+  if [ "$server" = baseline ]; then commit=${BASELINE_COMMIT:-$BASELINE}; fi
   taskset -c 1 "$BUILD/chat-bench" "$@" --json | while read -r line; do
-    echo "{\"server\":\"$server\",\"case\":\"$scenario\",\"repeat\":$repeat,\"load\":$load,\"commit\":\"$COMMIT\",\"result\":$line}" >> "$RAW"
+    echo "{\"server\":\"$server\",\"case\":\"$scenario\",\"repeat\":$repeat,\"load\":$load,\"commit\":\"$commit\",\"result\":$line}" >> "$RAW"
   done
 }
 
@@ -135,11 +149,13 @@ run_case() {  # server scenario repeat port
   esac
 }
 
+# Servers alternate within each repeat, so a drift in the machine's load
+# touches all of them alike.
 for scenario in $SCENARIOS; do
-  for server in $SERVERS; do
-    chat=""
-    case "$scenario" in chat-*) chat=chat; [ "$server" = chatd ] || continue ;; esac
-    for repeat in $(seq "$REPEATS"); do
+  for repeat in $(seq "$REPEATS"); do
+    for server in $SERVERS; do
+      chat=""
+      case "$scenario" in chat-*) chat=chat; [ "$server" = chatd ] || [ "$server" = baseline ] || continue ;; esac
       port=$(free_port)
       start_server "$server" "$port" $chat
       echo "bench: $scenario against $server (run $repeat of $REPEATS)" >&2
