@@ -90,6 +90,12 @@ std::optional<std::string_view> HttpRequest::header(std::string_view name) const
   return std::nullopt;
 }
 
+size_t HttpRequest::headerCount(std::string_view name) const {
+  size_t n = 0;
+  for (const auto& [key, value] : headers) n += key == name;
+  return n;
+}
+
 bool HttpRequest::headerHasToken(std::string_view name, std::string_view token) const {
   for (const auto& [key, value] : headers) {
     if (key != name) continue;

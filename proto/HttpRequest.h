@@ -25,6 +25,8 @@ struct HttpRequest {
   std::optional<std::string> queryParam(std::string_view name) const;
   // The first header called `name` (lower-case); nullopt when absent.
   std::optional<std::string_view> header(std::string_view name) const;
+  // How many header lines are called `name` (lower-case).
+  size_t headerCount(std::string_view name) const;
   // Whether a comma-separated header list (Connection, Upgrade, ...) holds
   // `token`, compared case-insensitively.
   bool headerHasToken(std::string_view name, std::string_view token) const;
