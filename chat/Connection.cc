@@ -77,6 +77,8 @@ void Connection::parseHttp(std::span<uint8_t> bytes) {
     }
     const auto result = http.parser.feed(reinterpret_cast<const char*>(bytes.data() + pos), bytes.size() - pos);
     pos += result.consumed;
+    // The head passed the parser's limits: let the client send the body.
+    if (http.parser.takeExpectContinue()) tcp_.sendUnbounded(blockOf("HTTP/1.1 100 Continue\r\n\r\n"));
     switch (result.status) {
       case proto::HttpParser::Status::kNeedMore:
         return;
@@ -101,10 +103,12 @@ void Connection::resumeHttp() {
   parseHttp({reinterpret_cast<uint8_t*>(held.data()), held.size()});
 }
 
-void Connection::startRequest(const proto::HttpRequest& request) {
+void Connection::startRequest(proto::HttpRequest request) {
   HttpPhase& http = *httpPhase();
   http.keepAlive = request.keepAlive;
+  // HEAD is answered wherever GET is: handlers see a GET, and respond() drops the body.
   http.headOnly = request.method == "HEAD";
+  if (http.headOnly) request.method = "GET";
   http.corsOrigin = server_.cors().allowedOrigin(request);
   http.pending = std::make_shared<HttpResponder::State>(
       HttpResponder::State{&http, reactor::SocketAddress::ofPeer(tcp_.fd()).host()});

@@ -101,7 +101,7 @@ class Connection final : public reactor::StreamHandler,
   void parseHttp(std::span<uint8_t> bytes);
   // Parses what was held back once nothing holds it, then reads again.
   void resumeHttp();
-  void startRequest(const proto::HttpRequest& request);
+  void startRequest(proto::HttpRequest request);
   void deliverHttpResponse(proto::HttpResponse response);
   void respond(const proto::HttpResponse& response, bool keepAlive, bool headOnly = false);
   void upgrade(const proto::HttpRequest& request, std::span<uint8_t> rest);

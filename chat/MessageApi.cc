@@ -56,10 +56,10 @@ bool MessageApi::handle(const proto::HttpRequest& request, const HttpResponder& 
   const auto roomId = parseId(path.substr(0, slash));
   const std::string_view rest = path.substr(slash);
   if (!roomId || (rest != "/messages" && rest != "/online")) return false;
-  const bool get = request.method == "GET" || request.method == "HEAD";
+  const bool get = request.method == "GET";
   if (rest == "/online") {
     if (!get) {
-      responder.respond(proto::jsonError(405, "method_not_allowed", "use GET").header("Allow", "GET"));
+      responder.respond(proto::jsonError(405, "method_not_allowed", "use GET").header("Allow", "GET, HEAD"));
       return true;
     }
     withVisibleRoom(request, responder, *roomId, [this, responder](const store::User&, const store::Room& room) {
@@ -70,7 +70,7 @@ bool MessageApi::handle(const proto::HttpRequest& request, const HttpResponder& 
   } else if (request.method == "POST") {
     post(request, responder, *roomId);
   } else {
-    responder.respond(proto::jsonError(405, "method_not_allowed", "use GET or POST").header("Allow", "GET, POST"));
+    responder.respond(proto::jsonError(405, "method_not_allowed", "use GET or POST").header("Allow", "GET, HEAD, POST"));
   }
   return true;
 }

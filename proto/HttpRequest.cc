@@ -45,6 +45,10 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+std::string_view mediaTypeOf(std::string_view contentType) {
+  return trimWhitespace(contentType.substr(0, contentType.find(';')));
+}
+
 std::vector<std::string_view> splitHeaderList(std::string_view value) {
   std::vector<std::string_view> items;
   while (!value.empty()) {

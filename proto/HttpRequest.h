@@ -36,6 +36,9 @@ struct HttpRequest {
 std::string_view trimWhitespace(std::string_view s);
 // Case-insensitive ASCII comparison, for header values and tokens.
 bool equalsIgnoreCase(std::string_view a, std::string_view b);
+// The media type of a Content-Type value ("type/subtype", RFC 9110 §8.3.1):
+// what comes before its parameters, trimmed. Compare it with equalsIgnoreCase().
+std::string_view mediaTypeOf(std::string_view contentType);
 // Splits a comma-separated header value into trimmed, non-empty items.
 std::vector<std::string_view> splitHeaderList(std::string_view value);
 
