@@ -143,6 +143,7 @@ HttpParser::Result HttpParser::feed(const char* data, size_t len) {
       upgraded_ = true;
       return {Status::kUpgrade, stoppedAt()};
     default:
+      expectContinue_ = false;  // the error is the final answer
       if (errorStatus_ == 0) {
         errorStatus_ = 400;
         errorReason_ = llhttp_get_error_reason(&parser_);

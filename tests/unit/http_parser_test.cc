@@ -241,6 +241,14 @@ TEST(HttpParser, ExpectContinueIsSignalledOnceBeforeTheBody) {
   EXPECT_FALSE(parser.takeExpectContinue());
 }
 
+TEST(HttpParser, ExpectContinueGivesWayToAnError) {
+  HttpParser parser({});
+  const std::string bad =
+      "POST /m HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n";
+  ASSERT_EQ(parser.feed(bad.data(), bad.size()).status, Status::kError);
+  EXPECT_FALSE(parser.takeExpectContinue());
+}
+
 HttpLimits smallLimits() {
   HttpLimits limits;
   limits.maxUrlBytes = 16;
