@@ -52,6 +52,10 @@ struct HttpParserCallbacks {
     for (char& c : h.fieldName_) {
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
     }
+    // Two Hosts leave the request's target ambiguous (RFC 9112 §3.2: 400).
+    if (!h.headersDone_ && h.fieldName_ == "host" && h.current_.header("host")) {
+      return h.failWith(400, "more than one Host header field");
+    }
     // A trailer field (after a chunked body) is counted against the limits but not kept.
     if (!h.headersDone_) h.current_.headers.emplace_back(std::move(h.fieldName_), std::move(h.fieldValue_));
     h.fieldName_.clear();

@@ -5,7 +5,8 @@
 // the bytes after `consumed` again. An Upgrade request stops the parser for
 // good: the bytes after it belong to the new protocol and are left unconsumed.
 // Trailer fields of a chunked body are dropped: a field a client could append
-// after the body (an Authorization) must not pass for a header.
+// after the body (an Authorization) must not pass for a header. A request
+// with two Host fields is an error (400).
 #pragma once
 
 #include <llhttp.h>

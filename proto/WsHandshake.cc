@@ -48,10 +48,10 @@ WsHandshakeResult evaluateWsHandshake(const HttpRequest& request,
     return reject(400, "a WebSocket handshake needs HTTP/1.1");
   }
   if (!request.header("host")) return reject(400, "missing Host header");
-  // Fields that must appear once (RFC 6455 §11.3.1, §11.3.5; Host: RFC 9112
-  // §3.2; Origin: RFC 6454 §7.3): with two, which one counts is ambiguous, and
-  // a check of one could be slipped past with the other.
-  for (const std::string_view name : {"host", "sec-websocket-key", "sec-websocket-version", "origin"}) {
+  // Fields that must appear once (RFC 6455 §11.3.1, §11.3.5; Origin: RFC 6454
+  // §7.3; HttpParser refuses a second Host): with two, which one counts is
+  // ambiguous, and a check of one could be slipped past with the other.
+  for (const std::string_view name : {"sec-websocket-key", "sec-websocket-version", "origin"}) {
     if (request.headerCount(name) > 1) return reject(400, "the " + std::string(name) + " header field appears more than once");
   }
   if (!request.headerHasToken("upgrade", "websocket")) return reject(426, "this endpoint speaks WebSocket: send Upgrade: websocket");

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <thread>
 
 #include "tests/integration/room_fixture.h"
@@ -111,6 +112,7 @@ TEST(HttpHardeningTest, PipelinedAnswersWaitWhileTheClientDoesNotRead) {
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // chatd answers what it will
   const int64_t growthKiB = procStatusKiB(chatd.pid(), "VmHWM") - rssBefore;
   EXPECT_LT(growthKiB, 16 * 1024) << "chatd grew by " << growthKiB << " KiB for " << kRequests << " unread MiB";
+  std::cout << "[ memory   ] chatd grew by " << growthKiB << " KiB for " << kRequests << " unread MiB\n";
 
   for (int i = 0; i < kRequests; ++i) {
     const HttpReply reply = client.readHttpReply(5000);
@@ -138,6 +140,7 @@ TEST(HttpHardeningTest, AbandonedLongPollsFreeTheirConnectionsAtOnce) {
   EXPECT_TRUE(eventually([&] { return (bystander = httpCall(chatd.port(), "GET", "/metrics")).status == 200; }, 1000))
       << "a bystander still gets " << bystander.status << " after " << watch.elapsedMs() << " ms";
   EXPECT_NE(bystander.body.find("\nchatd_long_polls 0\n"), std::string::npos) << bystander.body;
+  std::cout << "[ slots    ] a bystander was served after " << watch.elapsedMs() << " ms\n";
 }
 
 // Issue 11, item 14: the keep-alive deadline counts from the answer's last

@@ -218,6 +218,12 @@ TEST(HttpParser, TrailerFieldsAreDropped) {
   EXPECT_EQ(chunked.requests[1].substr(0, 9), "GET /next");
 }
 
+TEST(HttpParser, TwoHostFieldsAre400) {
+  const StreamResult two = expectSameInEverySplit("GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\nhost: b\r\n\r\n");
+  EXPECT_TRUE(two.requests.empty());
+  EXPECT_EQ(two.errorStatus, 400);
+}
+
 TEST(HttpParser, ExpectContinueIsSignalledOnceBeforeTheBody) {
   HttpParser parser({});
   const std::string head = "POST /m HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 4\r\n\r\n";
