@@ -37,7 +37,7 @@ std::optional<std::string_view> bearerToken(const proto::HttpRequest& request) {
 
 std::optional<proto::JsonFields> jsonBody(const proto::HttpRequest& request, const HttpResponder& responder) {
   const auto type = request.header("content-type");
-  if (!type || type->find("application/json") == std::string_view::npos) {
+  if (!type || !proto::equalsIgnoreCase(proto::mediaTypeOf(*type), "application/json")) {
     responder.respond(jsonError(415, "unsupported_media_type", "send Content-Type: application/json"));
     return std::nullopt;
   }

@@ -54,7 +54,8 @@ std::string usageText() {
          "A real-time chat server: WebSocket chat and an HTTP API on one event loop.\n"
          "\n"
          "  --listen ADDR:PORT        address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
-         "  --reuse-port              set SO_REUSEPORT so several chatd processes share the port\n"
+         "  --reuse-port              set SO_REUSEPORT so several chatd processes share the port; only with\n"
+         "                            --echo or --broadcast, and then without chat, API or web client\n"
          "  --max-message BYTES       largest WebSocket message accepted (default 1048576)\n"
          "  --max-queue BYTES         output queued per connection before backpressure (default 1048576)\n"
          "  --ping-interval SECONDS   ping a WebSocket that has been silent this long (default 30)\n"
@@ -172,6 +173,12 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
     } else {
       return fail("unknown option '" + flag + "'");
     }
+  }
+  if (config.reusePort && config.echoPath.empty() && config.broadcastPath.empty()) {
+    // Until cluster mode exists, chat processes sharing a port would each keep
+    // their own sessions: messages stored by one never reach the other's.
+    return fail("--reuse-port is for --echo and --broadcast only: chat processes sharing a port would not "
+                "deliver each other's messages");
   }
   return {config, 0, {}};
 }

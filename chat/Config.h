@@ -13,7 +13,7 @@ namespace chatd::chat {
 
 struct Config {
   std::string listen = "127.0.0.1:8080";
-  bool reusePort = false;
+  bool reusePort = false;  // echo and broadcast only: no chat, API or web client (parseCommandLine checks)
   size_t maxMessageBytes = 1024 * 1024;
   size_t maxQueueBytes = 1024 * 1024;
   uint64_t pingIntervalMs = 30'000;

@@ -54,25 +54,31 @@ int Connection::start() {
 }
 
 void Connection::onStreamData(std::span<uint8_t> bytes) {
-  if (phase_ == Phase::kHttp && httpPhase()->pending) {
-    // Reading pauses while a request is answered; this batch was already on its way.
-    httpPhase()->held.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  } else if (phase_ == Phase::kHttp) {
-    parseHttp(bytes);
-  } else {
-    onWebSocketData(bytes);
-  }
+  if (phase_ == Phase::kHttp) return parseHttp(bytes);  // holds back by itself (holdingHttp())
+  onWebSocketData(bytes);
   applyBackpressure();
 }
 
 // --- HTTP -----------------------------------------------------------------
 
+bool Connection::holdingHttp() const {
+  return httpPhase()->pending || tcp_.queuedBytes() >= server_.config().maxQueueBytes;
+}
+
 void Connection::parseHttp(std::span<uint8_t> bytes) {
   HttpPhase& http = *httpPhase();
   size_t pos = 0;
   while (phase_ == Phase::kHttp && !tcp_.closing() && !tcp_.closed()) {
+    if (holdingHttp()) {
+      // Keep the rest for resumeHttp(), and read no more meanwhile.
+      http.held.assign(reinterpret_cast<const char*>(bytes.data() + pos), bytes.size() - pos);
+      tcp_.pauseReading();
+      return;
+    }
     const auto result = http.parser.feed(reinterpret_cast<const char*>(bytes.data() + pos), bytes.size() - pos);
     pos += result.consumed;
+    // The head passed the parser's limits: let the client send the body.
+    if (http.parser.takeExpectContinue()) tcp_.sendUnbounded(blockOf("HTTP/1.1 100 Continue\r\n\r\n"));
     switch (result.status) {
       case proto::HttpParser::Status::kNeedMore:
         return;
@@ -80,12 +86,6 @@ void Connection::parseHttp(std::span<uint8_t> bytes) {
         http.parsing = true;
         startRequest(http.parser.takeRequest());
         http.parsing = false;
-        if (http.pending) {
-          // Answered later: keep the rest for then, and read no more meanwhile.
-          http.held.assign(reinterpret_cast<const char*>(bytes.data() + pos), bytes.size() - pos);
-          tcp_.pauseReading();
-          return;
-        }
         break;
       case proto::HttpParser::Status::kUpgrade:
         return upgrade(http.parser.takeRequest(), bytes.subspan(pos));
@@ -96,10 +96,19 @@ void Connection::parseHttp(std::span<uint8_t> bytes) {
   }
 }
 
-void Connection::startRequest(const proto::HttpRequest& request) {
+void Connection::resumeHttp() {
+  if (holdingHttp() || tcp_.closing() || tcp_.closed()) return;
+  std::string held = std::move(httpPhase()->held);
+  tcp_.resumeReading();
+  parseHttp({reinterpret_cast<uint8_t*>(held.data()), held.size()});
+}
+
+void Connection::startRequest(proto::HttpRequest request) {
   HttpPhase& http = *httpPhase();
   http.keepAlive = request.keepAlive;
+  // HEAD is answered wherever GET is: handlers see a GET, and respond() drops the body.
   http.headOnly = request.method == "HEAD";
+  if (http.headOnly) request.method = "GET";
   http.corsOrigin = server_.cors().allowedOrigin(request);
   http.pending = std::make_shared<HttpResponder::State>(
       HttpResponder::State{&http, reactor::SocketAddress::ofPeer(tcp_.fd()).host()});
@@ -111,21 +120,20 @@ void Connection::deliverHttpResponse(proto::HttpResponse response) {
   http.pending.reset();
   if (http.corsOrigin) CorsPolicy::decorate(response, *http.corsOrigin);
   respond(response, http.keepAlive, http.headOnly);
-  if (tcp_.closing() || tcp_.closed()) return;
-  // The next request gets a fresh deadline (also the keep-alive idle limit).
-  server_.loop().scheduleTimer(timer_, server_.config().handshakeTimeoutMs);
-  if (http.parsing) return;  // answered at once: parseHttp() carries on by itself
-  // Answered later: go on with what arrived meanwhile, then read again.
-  std::string held = std::move(http.held);
-  if (!readingPaused_) tcp_.resumeReading();
-  parseHttp({reinterpret_cast<uint8_t*>(held.data()), held.size()});
+  // Answered at once, parseHttp() carries on by itself; answered later, go
+  // on with what arrived meanwhile.
+  if (!http.parsing) resumeHttp();
 }
 
 void Connection::respond(const proto::HttpResponse& response, bool keepAlive, bool headOnly) {
   std::string bytes = proto::serializeResponse(response, keepAlive);
   if (headOnly) bytes.resize(bytes.size() - response.body.size());
   tcp_.sendUnbounded(blockOf(bytes));
-  if (!keepAlive) finish();
+  if (!keepAlive) return finish();
+  // The keep-alive deadline starts once the answer is out (onStreamDrained);
+  // until then the timer watches that the client reads.
+  httpPhase()->unsentAtLastCheck = SIZE_MAX;
+  tcp_.notifyWhenDrained();
 }
 
 void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> rest) {
@@ -159,20 +167,35 @@ void Connection::onWebSocketData(std::span<uint8_t> bytes) {
   phaseState_.frames.feed(bytes, *this);
 }
 
-// A peer that sends faster than it reads stops being read until its replies drain.
+// A peer that sends faster than it reads stops being read until its replies
+// drain. (Over HTTP, holdingHttp() does this, between requests.)
 void Connection::applyBackpressure() {
-  if (!readingPaused_ && tcp_.queuedBytes() >= server_.config().maxQueueBytes && !tcp_.closing()) {
+  if (phase_ == Phase::kWebSocket && !readingPaused_ && tcp_.queuedBytes() >= server_.config().maxQueueBytes &&
+      !tcp_.closing()) {
     readingPaused_ = true;
     tcp_.pauseReading();
   }
 }
 
 void Connection::onStreamDrained() {
-  if (readingPaused_ && !(httpPhase() && httpPhase()->pending)) {
+  if (phase_ == Phase::kHttp) {
+    // Every answer is out: the keep-alive deadline (the next request's) starts now.
+    httpPhase()->unsentAtLastCheck = SIZE_MAX;
+    server_.loop().scheduleTimer(timer_, server_.config().handshakeTimeoutMs);
+    return resumeHttp();
+  }
+  if (readingPaused_) {
     readingPaused_ = false;
     tcp_.resumeReading();
   }
   if (phase_ == Phase::kWebSocket) endpoint_->onDrained(*this);
+}
+
+void Connection::onStreamHangUp() {
+  // A client that hangs up while its request is being answered is gone: its
+  // slot is freed now, and its pending work dropped (onStreamClosed), rather
+  // than when the answer comes, up to a long-poll's minute later.
+  if (phase_ == Phase::kHttp && httpPhase()->pending) tcp_.close();
 }
 
 void Connection::onWsMessage(WsOpcode opcode, std::span<const uint8_t> payload, bool) {
@@ -253,17 +276,31 @@ void Connection::handleTimer(reactor::Timer&) {
   reactor::EventLoop& loop = server_.loop();
   const auto& config = server_.config();
   switch (phase_) {
-    case Phase::kHttp:
-      if (httpPhase()->pending) {
+    case Phase::kHttp: {
+      HttpPhase& http = *httpPhase();
+      if (http.pending) {
         // The answer is late (a slow store or worker); the deadline waits for it.
-        server_.loop().scheduleTimer(timer_, server_.config().handshakeTimeoutMs);
-      } else if (httpPhase()->parser.midRequest()) {
+        server_.loop().scheduleTimer(timer_, config.handshakeTimeoutMs);
+      } else if (tcp_.queuedBytes() > 0) {
+        // Answers are still going out: wait on while the client reads them,
+        // close a client that has read nothing since the last look.
+        const size_t unread = tcp_.unacknowledgedBytes();
+        if (unread < http.unsentAtLastCheck) {
+          http.unsentAtLastCheck = unread;
+          server_.loop().scheduleTimer(timer_, config.handshakeTimeoutMs);
+        } else {
+          LOG_DEBUG("fd %d: client reads none of its answers, closing", tcp_.fd());
+          phase_ = Phase::kClosed;
+          tcp_.close();
+        }
+      } else if (http.parser.midRequest()) {
         respond(proto::jsonError(408, "request_timeout", "the request did not complete in time"), false);
       } else {
         phase_ = Phase::kClosed;
         tcp_.close();  // idle keep-alive connection
       }
       return;
+    }
     case Phase::kWebSocket: {
       if (awaitingPong_) {
         LOG_DEBUG("fd %d: no answer to ping, closing", tcp_.fd());
@@ -290,7 +327,7 @@ void Connection::handleTimer(reactor::Timer&) {
 
 void Connection::onStreamClosed() {
   reactor::TimerWheel::cancel(timer_);
-  if (httpPhase() && httpPhase()->pending) httpPhase()->pending->sink = nullptr;  // a late answer goes nowhere
+  if (httpPhase() && httpPhase()->pending) httpPhase()->pending->abandon();  // a late answer goes nowhere
   const bool wasWebSocket = endpoint_ != nullptr;
   phase_ = Phase::kClosed;
   if (wasWebSocket) endpoint_->onClose(*this);

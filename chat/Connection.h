@@ -11,6 +11,7 @@
 // (docs/architecture.md, "What an idle WebSocket costs").
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,6 +53,7 @@ class Connection final : public reactor::StreamHandler,
   void onStreamData(std::span<uint8_t> bytes) override;
   void onStreamDrained() override;
   void onStreamClosed() override;
+  void onStreamHangUp() override;
   void handleTimer(reactor::Timer& timer) override;
 
   // Connections come from a pool (reactor/ObjectPool.h): dense, and apart
@@ -81,7 +83,8 @@ class Connection final : public reactor::StreamHandler,
     Connection& connection;
     proto::HttpParser parser;
     std::shared_ptr<HttpResponder::State> pending;  // the request being answered
-    std::string held;  // bytes that came after it, parsed once it is answered
+    std::string held;  // bytes that came after it (or after answers over --max-queue), parsed later
+    size_t unsentAtLastCheck = SIZE_MAX;  // answers' bytes the client had not taken when the timer last looked
     std::optional<std::string> corsOrigin;  // its Origin, when --allow-origin lists it
     bool keepAlive = true;
     bool headOnly = false;
@@ -91,8 +94,14 @@ class Connection final : public reactor::StreamHandler,
   // Null once upgraded.
   HttpPhase* httpPhase() const { return frameParserLive_ ? nullptr : phaseState_.http; }
 
+  // Parsing stops while a request is being answered, and while the answers
+  // queued are over --max-queue: pipelined requests are answered in order,
+  // and a client that does not read its answers is not served more of them.
+  bool holdingHttp() const;
   void parseHttp(std::span<uint8_t> bytes);
-  void startRequest(const proto::HttpRequest& request);
+  // Parses what was held back once nothing holds it, then reads again.
+  void resumeHttp();
+  void startRequest(proto::HttpRequest request);
   void deliverHttpResponse(proto::HttpResponse response);
   void respond(const proto::HttpResponse& response, bool keepAlive, bool headOnly = false);
   void upgrade(const proto::HttpRequest& request, std::span<uint8_t> rest);
@@ -127,7 +136,7 @@ class Connection final : public reactor::StreamHandler,
   uint32_t lastInputMs_ = 0;
   Phase phase_ = Phase::kHttp;
   bool awaitingPong_ = false;
-  bool readingPaused_ = false;
+  bool readingPaused_ = false;  // WebSocket backpressure (HTTP holds with holdingHttp())
   bool frameParserLive_ = false;
 };
 

@@ -4,10 +4,16 @@
 
 namespace chatd::chat {
 
-void LongPolls::wait(int64_t roomId, int64_t afterSeq, uint64_t timeoutMs, std::function<void()> wake) {
-  auto waiter = std::make_unique<Waiter>(*this, roomId, afterSeq, std::move(wake));
+uint64_t LongPolls::wait(int64_t roomId, int64_t afterSeq, uint64_t timeoutMs, std::function<void()> wake) {
+  const uint64_t ticket = nextTicket_++;
+  auto waiter = std::make_unique<Waiter>(*this, roomId, afterSeq, ticket, std::move(wake));
   loop_.scheduleTimer(waiter->timer, timeoutMs);
   rooms_[roomId].push_back(std::move(waiter));
+  return ticket;
+}
+
+void LongPolls::cancel(int64_t roomId, uint64_t ticket) {
+  take(roomId, [ticket](const Waiter& w) { return w.ticket == ticket; });  // its timer is cancelled with it
 }
 
 void LongPolls::notify(int64_t roomId, int64_t seq) {
@@ -26,13 +32,20 @@ void LongPolls::notify(int64_t roomId, int64_t seq) {
 }
 
 void LongPolls::expire(Waiter* waiter) {
-  auto it = rooms_.find(waiter->roomId);
+  take(waiter->roomId, [waiter](const Waiter& w) { return &w == waiter; })->wake();
+}
+
+template <typename Match>
+std::unique_ptr<LongPolls::Waiter> LongPolls::take(int64_t roomId, Match match) {
+  const auto it = rooms_.find(roomId);
+  if (it == rooms_.end()) return nullptr;
   auto& waiters = it->second;
-  const auto at = std::find_if(waiters.begin(), waiters.end(), [&](const auto& w) { return w.get() == waiter; });
-  std::unique_ptr<Waiter> expired = std::move(*at);
+  const auto at = std::find_if(waiters.begin(), waiters.end(), [&](const auto& w) { return match(*w); });
+  if (at == waiters.end()) return nullptr;
+  std::unique_ptr<Waiter> taken = std::move(*at);
   waiters.erase(at);
   if (waiters.empty()) rooms_.erase(it);
-  expired->wake();
+  return taken;
 }
 
 size_t LongPolls::waiting() const {

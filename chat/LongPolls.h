@@ -18,26 +18,34 @@ class LongPolls {
  public:
   explicit LongPolls(reactor::EventLoop& loop) : loop_(loop) {}
 
-  void wait(int64_t roomId, int64_t afterSeq, uint64_t timeoutMs, std::function<void()> wake);
+  // Returns a ticket for cancel().
+  uint64_t wait(int64_t roomId, int64_t afterSeq, uint64_t timeoutMs, std::function<void()> wake);
+  // Drops the wait without waking it (its client has gone); nothing if it has already woken.
+  void cancel(int64_t roomId, uint64_t ticket);
   // A message with `seq` was committed in `roomId`.
   void notify(int64_t roomId, int64_t seq);
   size_t waiting() const;
 
  private:
   struct Waiter final : reactor::TimerHandler {
-    Waiter(LongPolls& owner, int64_t roomId, int64_t afterSeq, std::function<void()> wake)
-        : owner(owner), roomId(roomId), afterSeq(afterSeq), wake(std::move(wake)) {}
+    Waiter(LongPolls& owner, int64_t roomId, int64_t afterSeq, uint64_t ticket, std::function<void()> wake)
+        : owner(owner), roomId(roomId), afterSeq(afterSeq), ticket(ticket), wake(std::move(wake)) {}
     void handleTimer(reactor::Timer&) override { owner.expire(this); }
     LongPolls& owner;
     int64_t roomId;
     int64_t afterSeq;
+    uint64_t ticket;
     std::function<void()> wake;
     reactor::Timer timer{this};
   };
   void expire(Waiter* waiter);
+  // Takes the first waiter in `roomId` that `match`es out of the list; null when none does.
+  template <typename Match>
+  std::unique_ptr<Waiter> take(int64_t roomId, Match match);
 
   reactor::EventLoop& loop_;
   std::unordered_map<int64_t, std::vector<std::unique_ptr<Waiter>>> rooms_;
+  uint64_t nextTicket_ = 1;
 };
 
 }  // namespace chatd::chat

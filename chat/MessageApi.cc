@@ -56,10 +56,10 @@ bool MessageApi::handle(const proto::HttpRequest& request, const HttpResponder& 
   const auto roomId = parseId(path.substr(0, slash));
   const std::string_view rest = path.substr(slash);
   if (!roomId || (rest != "/messages" && rest != "/online")) return false;
-  const bool get = request.method == "GET" || request.method == "HEAD";
+  const bool get = request.method == "GET";
   if (rest == "/online") {
     if (!get) {
-      responder.respond(proto::jsonError(405, "method_not_allowed", "use GET").header("Allow", "GET"));
+      responder.respond(proto::jsonError(405, "method_not_allowed", "use GET").header("Allow", "GET, HEAD"));
       return true;
     }
     withVisibleRoom(request, responder, *roomId, [this, responder](const store::User&, const store::Room& room) {
@@ -70,7 +70,7 @@ bool MessageApi::handle(const proto::HttpRequest& request, const HttpResponder& 
   } else if (request.method == "POST") {
     post(request, responder, *roomId);
   } else {
-    responder.respond(proto::jsonError(405, "method_not_allowed", "use GET or POST").header("Allow", "GET, POST"));
+    responder.respond(proto::jsonError(405, "method_not_allowed", "use GET or POST").header("Allow", "GET, HEAD, POST"));
   }
   return true;
 }
@@ -134,12 +134,13 @@ void MessageApi::answerAfter(const HttpResponder& responder, const store::Room& 
     if (page.empty() && waitMs > 0 && responder.connectionOpen()) {
       // Nothing yet: wait for the next commit in the room (or the timeout),
       // then answer whatever there is.
-      return hub_.longPolls().wait(room.id, after, waitMs, [=, this] {
+      const uint64_t ticket = hub_.longPolls().wait(room.id, after, waitMs, [=, this] {
         store_.findRoom(room.id, 0, [=, this](StoreStatus status, const store::Room& now) {
           if (status != StoreStatus::kOk) return responder.respond(proto::jsonError(404, err::kNotFound, "no such room"));
           answerAfter(responder, now, after, limit, 0);
         });
       });
+      return responder.onAbandoned([this, roomId = room.id, ticket] { hub_.longPolls().cancel(roomId, ticket); });
     }
     const int64_t lastSeq = std::max(room.lastSeq, page.empty() ? int64_t{0} : page.back().seq);
     responder.respond(pageResponse(page, limit, false, lastSeq));

@@ -113,7 +113,7 @@ bool RoomApi::handle(const proto::HttpRequest& request, const HttpResponder& res
   } else if (path == "/api/v1/rooms") {
     methods[0] = {"GET", &RoomApi::list};
     methods[1] = {"POST", &RoomApi::create};
-    allow = "GET, POST";
+    allow = "GET, HEAD, POST";
   } else if (consumePrefix(path, "/api/v1/rooms/")) {
     const size_t slash = path.find('/');
     const auto id = parseId(path.substr(0, slash));
@@ -123,14 +123,14 @@ bool RoomApi::handle(const proto::HttpRequest& request, const HttpResponder& res
     if (rest.empty()) {
       methods[0] = {"GET", &RoomApi::show};
       methods[1] = {"DELETE", &RoomApi::remove};
-      allow = "GET, DELETE";
+      allow = "GET, HEAD, DELETE";
     } else if (rest == "/join" || rest == "/leave") {
       methods[0] = {"POST", rest == "/join" ? &RoomApi::join : &RoomApi::leave};
       allow = "POST";
     } else if (rest == "/members") {
       methods[0] = {"GET", &RoomApi::members};
       methods[1] = {"POST", &RoomApi::setMember};
-      allow = "GET, POST";
+      allow = "GET, HEAD, POST";
     } else if (consumePrefix(rest, "/members/")) {
       const auto member = parseId(rest);
       if (!member) return false;

@@ -22,7 +22,7 @@ WsEndpoint* Router::webSocketAt(std::string_view path) const {
 void Router::handle(const proto::HttpRequest& request, const HttpResponder& responder) const {
   const std::string_view path = request.path();
   if (request.method == "OPTIONS") return responder.respond(cors_.preflight(request));
-  const bool readOnly = request.method == "GET" || request.method == "HEAD";
+  const bool readOnly = request.method == "GET";  // HEAD arrives as GET (Connection)
   const bool probe = path == "/healthz" || path == "/readyz" || path == "/metrics";
   if (probe && !readOnly) {
     return responder.respond(proto::jsonError(405, "method_not_allowed", "use GET").header("Allow", "GET, HEAD"));

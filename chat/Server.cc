@@ -33,7 +33,12 @@ Server::Server(reactor::EventLoop& loop, Config config)
       cors_(config_.allowedOrigins),
       router_(cors_),
       acceptor_(loop, [this](int fd) { onAccept(fd); }),
-      signals_(loop, {SIGINT, SIGTERM}, [this](int signo) {
+      signals_(loop, {SIGINT, SIGTERM, SIGHUP}, [this](int signo) {
+        if (signo == SIGHUP) {
+          // Not fatal, as it is by default: reload will come with the operations work.
+          LOG_WARN("received SIGHUP: configuration reload is not supported yet, ignored");
+          return;
+        }
         LOG_INFO("received %s, shutting down", strsignal(signo));
         beginShutdown();
       }),
@@ -128,7 +133,10 @@ bool Server::loadWebClient(std::string& error) {
 }
 
 bool Server::start(std::string& error) {
-  if (!openStore(error) || !loadWebClient(error)) return false;
+  // Sharing the port (--reuse-port), a process serves only the endpoints that
+  // keep no shared state: a chat split over processes would not deliver.
+  const bool chat = !config_.reusePort;
+  if (chat && (!openStore(error) || !loadWebClient(error))) return false;
   const auto address = reactor::SocketAddress::parse(config_.listen);
   if (!address) {
     error = "bad listen address " + config_.listen;
@@ -139,7 +147,8 @@ bool Server::start(std::string& error) {
     return false;
   }
   loop_.scheduleTimer(heapTimer_, kHeapCheckMs);
-  LOG_INFO("listening on %s (data in %s)", localAddress().toString().c_str(), config_.dataDir.c_str());
+  LOG_INFO("listening on %s (%s%s)", localAddress().toString().c_str(), chat ? "data in " : "echo and broadcast only",
+           chat ? config_.dataDir.c_str() : "");
   return true;
 }
 

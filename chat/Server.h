@@ -4,7 +4,7 @@
 //
 // Shutdown (SIGTERM/SIGINT): stop accepting, send every WebSocket Close 1001,
 // close idle HTTP connections, and stop the loop when the last connection is
-// gone or the drain timeout passes.
+// gone or the drain timeout passes. SIGHUP is logged and ignored (no reload yet).
 #pragma once
 
 #include <memory>

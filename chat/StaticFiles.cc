@@ -44,6 +44,16 @@ bool matches(std::string_view ifNoneMatch, std::string_view etag) {
   return false;
 }
 
+// A regular file whose real path (symlinks resolved) lies under the root: a
+// link in the web root must not publish a file from elsewhere.
+bool servable(const std::filesystem::path& realRoot, const std::filesystem::path& path) {
+  std::error_code ec;
+  const std::filesystem::path real = std::filesystem::canonical(path, ec);
+  if (ec || !std::filesystem::is_regular_file(real, ec)) return false;
+  const std::filesystem::path inside = real.lexically_relative(realRoot);
+  return !inside.empty() && *inside.begin() != "..";
+}
+
 }  // namespace
 
 std::string_view contentTypeFor(std::string_view name) {
@@ -69,7 +79,8 @@ std::optional<StaticFiles> StaticFiles::load(const std::string& root, std::strin
   StaticFiles files;
   size_t total = 0;
   std::error_code ec;
-  fs::recursive_directory_iterator it(root, ec);
+  const fs::path realRoot = fs::canonical(root, ec);
+  fs::recursive_directory_iterator it(realRoot, ec);
   if (ec) {
     error = "cannot read --web-root " + root + ": " + ec.message();
     return std::nullopt;
@@ -79,12 +90,14 @@ std::optional<StaticFiles> StaticFiles::load(const std::string& root, std::strin
       error = "cannot read --web-root " + root + ": " + ec.message();
       return std::nullopt;
     }
-    const fs::path relative = fs::relative(it->path(), root);
+    // Served under its own name in the tree (lexically: fs::relative would
+    // follow a symlink and name its target, even one outside the root).
+    const fs::path relative = it->path().lexically_relative(realRoot);
     if (relative.filename().string().starts_with(".")) {
       if (it->is_directory()) it.disable_recursion_pending();
       continue;
     }
-    if (!it->is_regular_file()) continue;
+    if (!servable(realRoot, it->path())) continue;
     std::ifstream in(it->path(), std::ios::binary);
     std::stringstream body;
     body << in.rdbuf();

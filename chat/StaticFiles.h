@@ -20,8 +20,9 @@ class StaticFiles {
  public:
   static constexpr size_t kMaxTotalBytes = 16 * 1024 * 1024;
 
-  // Reads every regular file under `root` (dot files skipped). nullopt with
-  // `error` when the directory cannot be read or holds too much.
+  // Reads every regular file under `root` (dot files skipped; a symlink only
+  // when it resolves to a regular file under `root`). nullopt with `error`
+  // when the directory cannot be read or holds too much.
   static std::optional<StaticFiles> load(const std::string& root, std::string& error);
 
   // The response for a GET or HEAD of `request`'s path; nullopt when no

@@ -16,6 +16,8 @@ struct HttpParserCallbacks {
     h.current_ = HttpRequest{};
     h.headerBytes_ = 0;
     h.inMessage_ = true;
+    h.headersDone_ = false;
+    h.expectContinue_ = false;
     return 0;
   }
   static int onMethod(llhttp_t* p, const char* at, size_t len) {
@@ -50,7 +52,12 @@ struct HttpParserCallbacks {
     for (char& c : h.fieldName_) {
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
     }
-    h.current_.headers.emplace_back(std::move(h.fieldName_), std::move(h.fieldValue_));
+    // Two Hosts leave the request's target ambiguous (RFC 9112 §3.2: 400).
+    if (!h.headersDone_ && h.fieldName_ == "host" && h.current_.header("host")) {
+      return h.failWith(400, "more than one Host header field");
+    }
+    // A trailer field (after a chunked body) is counted against the limits but not kept.
+    if (!h.headersDone_) h.current_.headers.emplace_back(std::move(h.fieldName_), std::move(h.fieldValue_));
     h.fieldName_.clear();
     h.fieldValue_.clear();
     return 0;
@@ -62,11 +69,16 @@ struct HttpParserCallbacks {
     if ((p->flags & F_CONTENT_LENGTH) && p->content_length > h.limits_.maxBodyBytes) {
       return h.failWith(413, "request body too large");
     }
+    h.headersDone_ = true;
+    const bool bodyComing = (p->flags & F_CHUNKED) || ((p->flags & F_CONTENT_LENGTH) && p->content_length > 0);
+    const auto expect = h.current_.header("expect");
+    h.expectContinue_ = bodyComing && expect && equalsIgnoreCase(trimWhitespace(*expect), "100-continue");
     return 0;
   }
   static int onBody(llhttp_t* p, const char* at, size_t len) {
     HttpParser& h = self(p);
     if (h.current_.body.size() + len > h.limits_.maxBodyBytes) return h.failWith(413, "request body too large");
+    h.expectContinue_ = false;  // the client sent the body without waiting
     h.current_.body.append(at, len);
     return 0;
   }
@@ -75,6 +87,7 @@ struct HttpParserCallbacks {
     h.current_.keepAlive = llhttp_should_keep_alive(p);
     h.current_.upgrade = p->upgrade;
     h.inMessage_ = false;
+    h.expectContinue_ = false;
     // An upgrade makes llhttp return HPE_PAUSED_UPGRADE by itself; any other
     // request pauses here so pipelined requests come out one at a time.
     return p->upgrade ? 0 : HPE_PAUSED;
@@ -134,6 +147,7 @@ HttpParser::Result HttpParser::feed(const char* data, size_t len) {
       upgraded_ = true;
       return {Status::kUpgrade, stoppedAt()};
     default:
+      expectContinue_ = false;  // the error is the final answer
       if (errorStatus_ == 0) {
         errorStatus_ = 400;
         errorReason_ = llhttp_get_error_reason(&parser_);

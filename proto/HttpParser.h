@@ -4,12 +4,16 @@
 // one at a time, in order: the caller takes the request, answers it, and feeds
 // the bytes after `consumed` again. An Upgrade request stops the parser for
 // good: the bytes after it belong to the new protocol and are left unconsumed.
+// Trailer fields of a chunked body are dropped: a field a client could append
+// after the body (an Authorization) must not pass for a header. A request
+// with two Host fields is an error (400).
 #pragma once
 
 #include <llhttp.h>
 
 #include <cstddef>
 #include <string>
+#include <utility>
 
 #include "proto/HttpRequest.h"
 
@@ -44,6 +48,9 @@ class HttpParser {
 
   // True once any byte of an unfinished request has arrived.
   bool midRequest() const { return inMessage_; }
+  // True once, when the request's head asked "Expect: 100-continue" and its
+  // body has not begun: the caller answers "100 Continue" so the client sends it.
+  bool takeExpectContinue() { return std::exchange(expectContinue_, false); }
   int errorStatus() const { return errorStatus_; }  // 400, 413, 414 or 431
   const std::string& errorReason() const { return errorReason_; }
 
@@ -61,6 +68,8 @@ class HttpParser {
   int errorStatus_ = 0;
   std::string errorReason_;
   bool inMessage_ = false;
+  bool headersDone_ = false;  // what follows are the body and trailer fields, which are not headers
+  bool expectContinue_ = false;
   bool upgraded_ = false;
 };
 

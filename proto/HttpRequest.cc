@@ -45,6 +45,10 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+std::string_view mediaTypeOf(std::string_view contentType) {
+  return trimWhitespace(contentType.substr(0, contentType.find(';')));
+}
+
 std::vector<std::string_view> splitHeaderList(std::string_view value) {
   std::vector<std::string_view> items;
   while (!value.empty()) {
@@ -88,6 +92,12 @@ std::optional<std::string_view> HttpRequest::header(std::string_view name) const
     if (key == name) return std::string_view(value);
   }
   return std::nullopt;
+}
+
+size_t HttpRequest::headerCount(std::string_view name) const {
+  size_t n = 0;
+  for (const auto& [key, value] : headers) n += key == name;
+  return n;
 }
 
 bool HttpRequest::headerHasToken(std::string_view name, std::string_view token) const {

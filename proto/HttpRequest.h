@@ -25,6 +25,8 @@ struct HttpRequest {
   std::optional<std::string> queryParam(std::string_view name) const;
   // The first header called `name` (lower-case); nullopt when absent.
   std::optional<std::string_view> header(std::string_view name) const;
+  // How many header lines are called `name` (lower-case).
+  size_t headerCount(std::string_view name) const;
   // Whether a comma-separated header list (Connection, Upgrade, ...) holds
   // `token`, compared case-insensitively.
   bool headerHasToken(std::string_view name, std::string_view token) const;
@@ -34,6 +36,9 @@ struct HttpRequest {
 std::string_view trimWhitespace(std::string_view s);
 // Case-insensitive ASCII comparison, for header values and tokens.
 bool equalsIgnoreCase(std::string_view a, std::string_view b);
+// The media type of a Content-Type value ("type/subtype", RFC 9110 §8.3.1):
+// what comes before its parameters, trimmed. Compare it with equalsIgnoreCase().
+std::string_view mediaTypeOf(std::string_view contentType);
 // Splits a comma-separated header value into trimmed, non-empty items.
 std::vector<std::string_view> splitHeaderList(std::string_view value);
 

@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include <string>
+
 namespace chatd::proto {
 
 namespace {
@@ -46,6 +48,12 @@ WsHandshakeResult evaluateWsHandshake(const HttpRequest& request,
     return reject(400, "a WebSocket handshake needs HTTP/1.1");
   }
   if (!request.header("host")) return reject(400, "missing Host header");
+  // Fields that must appear once (RFC 6455 §11.3.1, §11.3.5; Origin: RFC 6454
+  // §7.3; HttpParser refuses a second Host): with two, which one counts is
+  // ambiguous, and a check of one could be slipped past with the other.
+  for (const std::string_view name : {"sec-websocket-key", "sec-websocket-version", "origin"}) {
+    if (request.headerCount(name) > 1) return reject(400, "the " + std::string(name) + " header field appears more than once");
+  }
   if (!request.headerHasToken("upgrade", "websocket")) return reject(426, "this endpoint speaks WebSocket: send Upgrade: websocket");
   if (!request.headerHasToken("connection", "upgrade")) return reject(400, "missing Connection: Upgrade");
   const auto version = request.header("sec-websocket-version");

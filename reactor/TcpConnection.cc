@@ -1,5 +1,7 @@
 #include "reactor/TcpConnection.h"
 
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -10,7 +12,6 @@ namespace chatd::reactor {
 namespace {
 constexpr int kIovecsPerWrite = 64;
 constexpr int kWritesPerFlush = 16;  // fairness: bound the bytes one connection moves per event
-constexpr uint32_t kInputEvents = EPOLLIN | EPOLLRDHUP;
 
 // The socket calls (recv, send, sendmsg) rather than read() and writev(): they
 // go straight to the protocol, past the file layer's checks and notifications
@@ -25,8 +26,11 @@ ssize_t sendVector(int fd, const iovec* iov, int count) {
   return ::sendmsg(fd, &message, MSG_NOSIGNAL);
 }
 
-uint32_t epollEvents(bool input, bool output) {
-  return EPOLLET | (input ? kInputEvents : 0u) | (output ? uint32_t{EPOLLOUT} : 0u);
+// EPOLLRDHUP alone while reading is paused: the peer's hang-up is still
+// heard (a client gone while its request was pending), its bytes are not.
+uint32_t epollEvents(bool input, bool hangUp, bool output) {
+  return EPOLLET | (input ? uint32_t{EPOLLIN} : 0u) | (hangUp ? uint32_t{EPOLLRDHUP} : 0u) |
+         (output ? uint32_t{EPOLLOUT} : 0u);
 }
 }  // namespace
 
@@ -42,14 +46,15 @@ TcpConnection::~TcpConnection() {
 
 int TcpConnection::start() {
   watchingInput_ = true;
-  return loop_.add(fd_, this, epollEvents(true, false));
+  watchingHangUp_ = true;
+  return loop_.add(fd_, this, epollEvents(true, true, false));
 }
 
 int TcpConnection::startConnecting() {
   connecting_ = true;
   writeArmed_ = true;  // writable = connected (or failed)
   watchingOutput_ = true;
-  return loop_.add(fd_, this, epollEvents(false, true));
+  return loop_.add(fd_, this, epollEvents(false, false, true));
 }
 
 void TcpConnection::finishConnect() {
@@ -69,18 +74,20 @@ void TcpConnection::finishConnect() {
 void TcpConnection::updateInterest() {
   if (fd_ < 0) return;
   const bool input = !readingPaused_ && !connecting_;
+  const bool hangUp = !connecting_ && !peerEof_;
   const bool output = writeArmed_;
-  if (input != watchingInput_ || output != watchingOutput_) {
+  if (input != watchingInput_ || hangUp != watchingHangUp_ || output != watchingOutput_) {
     watchingInput_ = input;
+    watchingHangUp_ = hangUp;
     watchingOutput_ = output;
-    loop_.modify(fd_, this, epollEvents(input, output));
+    loop_.modify(fd_, this, epollEvents(input, hangUp, output));
   }
 }
 
 // EPOLL_CTL_MOD checks the socket's readiness at once and queues an event if
 // it is ready.
 void TcpConnection::rearm() {
-  if (fd_ >= 0) loop_.modify(fd_, this, epollEvents(watchingInput_, watchingOutput_));
+  if (fd_ >= 0) loop_.modify(fd_, this, epollEvents(watchingInput_, watchingHangUp_, watchingOutput_));
 }
 
 void TcpConnection::noteQueueState(OutputQueue::PushResult result) {
@@ -104,6 +111,12 @@ void TcpConnection::sendUnbounded(BlockRef block) {
   noteQueueState(output_.bytes() >= output_.limit() ? OutputQueue::PushResult::kFull : OutputQueue::PushResult::kQueued);
 }
 
+size_t TcpConnection::unacknowledgedBytes() const {
+  int inKernel = 0;
+  if (fd_ < 0 || ::ioctl(fd_, SIOCOUTQ, &inKernel) < 0) inKernel = 0;
+  return output_.bytes() + static_cast<size_t>(inKernel);
+}
+
 void TcpConnection::pauseReading() {
   readingPaused_ = true;
   updateInterest();
@@ -116,18 +129,23 @@ void TcpConnection::resumeReading() {
 }
 
 void TcpConnection::handleReadable(uint32_t events) {
-  // Reading even when paused after epoll_wait returned this event: it may be
-  // an error or hang-up, which epoll reports whatever the mask, and skipping
-  // it would spin. The handler gets at most one more batch.
   if (fd_ < 0) return;
+  if (readingPaused_) {
+    // Only a hang-up is news now (EPOLLRDHUP, or an error or hang-up, which
+    // epoll reports whatever the mask); the bytes before it wait for
+    // resumeReading(), whose re-registration reports them.
+    if (!closing_ && (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))) handler_->onStreamHangUp();
+    return;
+  }
   std::span<uint8_t> buffer = loop_.receiveBuffer();
   const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
   if (n > 0) {
     if (!closing_) handler_->onStreamData(buffer.first(static_cast<size_t>(n)));
     // Bytes may be left behind a full buffer, and the end of the stream
-    // behind bytes that came with it: no new edge would say so.
+    // behind bytes that came with it: no new edge would say so. (If the
+    // handler paused reading meanwhile, only the hang-up is reported again.)
     const bool more = static_cast<size_t>(n) == buffer.size() || (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR));
-    if (more && watchingInput_) rearm();
+    if (more && watchingHangUp_) rearm();
     return;
   }
   if (n < 0 && errno == EAGAIN) return;

@@ -35,6 +35,11 @@ class StreamHandler {
   virtual void onStreamDrained() = 0;
   // The connection is closed; no further callbacks follow.
   virtual void onStreamClosed() = 0;
+  // While reading is paused, the peer hung up (its FIN, a reset or an error):
+  // the owner may close now instead of waiting to read up to the end of the
+  // stream. Whatever the peer sent before is still unread; if the owner does
+  // nothing, it arrives, then the end of the stream, once reading resumes.
+  virtual void onStreamHangUp() {}
   // An outgoing connection (startConnecting) is established.
   virtual void onStreamConnected() {}
 
@@ -69,6 +74,7 @@ class TcpConnection final : public IoHandler, public Flushable {
   // an owner holding output back until then.
   void notifyWhenDrained() { notifyDrain_ = true; }
 
+  // While paused, no input is delivered, but a hang-up is (onStreamHangUp()).
   void pauseReading();
   void resumeReading();
 
@@ -86,6 +92,10 @@ class TcpConnection final : public IoHandler, public Flushable {
   int error() const { return error_; }
   bool closing() const { return closing_; }
   size_t queuedBytes() const { return output_.bytes(); }
+  // What the peer has not yet acknowledged: queuedBytes() plus the kernel's
+  // send queue (one ioctl). It shrinks as the peer reads, even while the
+  // kernel's buffer is too full to take more from the queue.
+  size_t unacknowledgedBytes() const;
   void setOutputLimit(size_t bytes) { output_.setLimit(bytes); }
   int fd() const { return fd_; }
 
@@ -123,8 +133,9 @@ class TcpConnection final : public IoHandler, public Flushable {
   bool peerEof_ : 1 = false;
   bool connecting_ : 1 = false;
   bool notifyDrain_ : 1 = false;
-  // What epoll watches for now: EPOLLIN | EPOLLRDHUP and EPOLLOUT.
+  // What epoll watches for now: EPOLLIN, EPOLLRDHUP (also while paused) and EPOLLOUT.
   bool watchingInput_ : 1 = false;
+  bool watchingHangUp_ : 1 = false;
   bool watchingOutput_ : 1 = false;
 };
 

@@ -4,6 +4,8 @@
 //   containing "websocket", Connection containing "Upgrade" (both compared
 //   case-insensitively), a Sec-WebSocket-Key that decodes to 16 bytes and
 //   Sec-WebSocket-Version 13; otherwise it MUST stop and answer an HTTP error.
+//   Sec-WebSocket-Key and Sec-WebSocket-Version MUST NOT appear more than once
+//   (§11.3.1, §11.3.5), nor Host (RFC 9112 §3.2): two of them get 400.
 // §4.2.2: the 101 carries Upgrade: websocket, Connection: Upgrade and
 //   Sec-WebSocket-Accept = base64(SHA-1(key + GUID)); it MUST NOT name a
 //   subprotocol the server did not select; an unknown resource gets an error
@@ -205,6 +207,13 @@ RejectedCase withValue(std::string name, std::string header, std::string value, 
   return {std::move(name), [header, value](HandshakeRequest& r) { r.set(header, value); }, status};
 }
 
+// §11.3.1, §11.3.5 (and RFC 9112 §3.2 for Host): these header fields MUST NOT
+// appear more than once in the request.
+RejectedCase withTwice(std::string name, std::string header, std::string secondValue) {
+  return {std::move(name), [header, secondValue](HandshakeRequest& r) { r.headers.emplace_back(header, secondValue); },
+          400};
+}
+
 RejectedCase withRequestLine(std::string name, std::string line, int status) {
   return {std::move(name), [line](HandshakeRequest& r) { r.requestLine = line; }, status};
 }
@@ -236,6 +245,10 @@ INSTANTIATE_TEST_SUITE_P(
         withValue("Version12", "Sec-WebSocket-Version", "12", 426),
         withValue("Version14", "Sec-WebSocket-Version", "14", 426),
         withValue("VersionNotANumber", "Sec-WebSocket-Version", "thirteen", 426),
+        withTwice("KeyTwice", "Sec-WebSocket-Key", std::string(kSampleKey)),
+        withTwice("KeyTwiceDifferent", "Sec-WebSocket-Key", "AAAAAAAAAAAAAAAAAAAAAA=="),
+        withTwice("VersionTwice", "Sec-WebSocket-Version", "13"),
+        withTwice("HostTwice", "Host", "127.0.0.1"),
         // §4.2.2 step 1 of the server's response: an unknown resource gets "such as 404".
         withRequestLine("UnknownResource", "GET /no-such-endpoint HTTP/1.1", 404)),
     NameOf{});

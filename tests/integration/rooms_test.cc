@@ -192,8 +192,8 @@ TEST_F(Rooms, PathIdsAreDigitsAboveZero) {
 TEST_F(Rooms, AWrongMethodIs405WithAllow) {
   const Account ann = signUp("ann");
   const std::pair<const char*, const char*> cases[] = {
-      {"/api/v1/rooms", "GET, POST"},        {"/api/v1/rooms/1", "GET, DELETE"},
-      {"/api/v1/rooms/1/join", "POST"},      {"/api/v1/rooms/1/members", "GET, POST"},
+      {"/api/v1/rooms", "GET, HEAD, POST"},  {"/api/v1/rooms/1", "GET, HEAD, DELETE"},
+      {"/api/v1/rooms/1/join", "POST"},      {"/api/v1/rooms/1/members", "GET, HEAD, POST"},
       {"/api/v1/rooms/1/members/2", "DELETE"}, {"/api/v1/direct/2", "POST"},
   };
   for (const auto& [path, allow] : cases) {

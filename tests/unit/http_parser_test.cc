@@ -205,6 +205,56 @@ TEST(HttpParser, Bodies) {
   EXPECT_EQ(chunked.requests[1].substr(0, 9), "GET /next");
 }
 
+// Trailer fields are not headers: an Authorization sent after the body must
+// not be taken for one (issue 11).
+TEST(HttpParser, TrailerFieldsAreDropped) {
+  const StreamResult chunked = expectSameInEverySplit(
+      "POST /m HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "4\r\nWiki\r\n0\r\nAuthorization: Bearer stolen\r\nX-Other: 1\r\n\r\n"
+      "GET /next HTTP/1.1\r\nHost: a\r\n\r\n");
+  ASSERT_EQ(chunked.requests.size(), 2u);
+  EXPECT_EQ(chunked.requests[0],
+            "POST /m HTTP/1.1\n[host]: [a]\n[transfer-encoding]: [chunked]\nbody [Wiki] keep-alive");
+  EXPECT_EQ(chunked.requests[1].substr(0, 9), "GET /next");
+}
+
+TEST(HttpParser, TwoHostFieldsAre400) {
+  const StreamResult two = expectSameInEverySplit("GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\nhost: b\r\n\r\n");
+  EXPECT_TRUE(two.requests.empty());
+  EXPECT_EQ(two.errorStatus, 400);
+}
+
+TEST(HttpParser, ExpectContinueIsSignalledOnceBeforeTheBody) {
+  HttpParser parser({});
+  const std::string head = "POST /m HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 4\r\n\r\n";
+  ASSERT_EQ(parser.feed(head.data(), head.size()).status, Status::kNeedMore);
+  EXPECT_TRUE(parser.takeExpectContinue());
+  EXPECT_FALSE(parser.takeExpectContinue()) << "once";
+  ASSERT_EQ(parser.feed("body", 4).status, Status::kRequest);
+  EXPECT_EQ(parser.takeRequest().body, "body");
+
+  // The body came with the head: nothing to wait for.
+  const std::string whole = head + "body";
+  ASSERT_EQ(parser.feed(whole.data(), whole.size()).status, Status::kRequest);
+  EXPECT_FALSE(parser.takeExpectContinue());
+
+  // No body, or no expectation: no 100 either.
+  const std::string empty = "POST /m HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 0\r\n\r\n";
+  ASSERT_EQ(parser.feed(empty.data(), empty.size()).status, Status::kRequest);
+  EXPECT_FALSE(parser.takeExpectContinue());
+  const std::string plain = "POST /m HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\n";
+  ASSERT_EQ(parser.feed(plain.data(), plain.size()).status, Status::kNeedMore);
+  EXPECT_FALSE(parser.takeExpectContinue());
+}
+
+TEST(HttpParser, ExpectContinueGivesWayToAnError) {
+  HttpParser parser({});
+  const std::string bad =
+      "POST /m HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n";
+  ASSERT_EQ(parser.feed(bad.data(), bad.size()).status, Status::kError);
+  EXPECT_FALSE(parser.takeExpectContinue());
+}
+
 HttpLimits smallLimits() {
   HttpLimits limits;
   limits.maxUrlBytes = 16;

@@ -107,6 +107,21 @@ TEST(HttpRequest, SplitHeaderList) {
   EXPECT_EQ(splitHeaderList("a b, c"), (List{"a b", "c"}));
 }
 
+TEST(HttpRequest, MediaTypeOf) {
+  EXPECT_EQ(mediaTypeOf("application/json"), "application/json");
+  EXPECT_EQ(mediaTypeOf(" application/json ; charset=utf-8"), "application/json");
+  EXPECT_EQ(mediaTypeOf("text/plain; x=application/json"), "text/plain");
+  EXPECT_EQ(mediaTypeOf(""), "");
+}
+
+TEST(HttpRequest, HeaderCount) {
+  HttpRequest r;
+  r.headers = {{"host", "a"}, {"x", "1"}, {"host", "b"}};
+  EXPECT_EQ(r.headerCount("host"), 2u);
+  EXPECT_EQ(r.headerCount("x"), 1u);
+  EXPECT_EQ(r.headerCount("y"), 0u);
+}
+
 TEST(HttpRequest, TrimAndCompare) {
   EXPECT_EQ(trimWhitespace(" \t x y \t "), "x y");
   EXPECT_EQ(trimWhitespace(" \t "), "");

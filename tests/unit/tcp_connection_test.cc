@@ -30,6 +30,7 @@ struct Stats {
   int dataCalls = 0;
   int drained = 0;
   int closed = 0;
+  int hangUps = 0;
   bool destroyed = false;
 };
 
@@ -49,6 +50,10 @@ class Session final : public StreamHandler {
     ++stats_.drained;
     if (onDrained) onDrained();
   }
+  void onStreamHangUp() override {
+    ++stats_.hangUps;
+    if (onHangUp) onHangUp();
+  }
   void onStreamClosed() override {
     ++stats_.closed;
     EXPECT_EQ(stats_.closed, 1) << "onStreamClosed more than once";
@@ -57,7 +62,7 @@ class Session final : public StreamHandler {
   }
 
   TcpConnection conn;
-  std::function<void()> onData, onDrained, onClosed;
+  std::function<void()> onData, onDrained, onClosed, onHangUp;
 
  private:
   EventLoop& loop_;
@@ -419,6 +424,37 @@ TEST_P(TcpConnectionTest, PausedReadingHoldsInputUntilResumed) {
   loop.scheduleTimer(resume.timer, 30);
   runWithin(loop, kLimitMs);
   EXPECT_EQ(stats(0).received, "held");
+}
+
+// A connection paused while a request is answered must still learn that its
+// peer has gone, without reading the bytes that came before the hang-up.
+TEST_P(TcpConnectionTest, PausedReadingStillHearsTheHangUp) {
+  std::unique_ptr<Peer> peer;
+  Session* s = open(peer);
+  s->conn.pauseReading();
+  s->onHangUp = [&] { s->conn.close(); };
+  s->onClosed = [&] { loop.stop(); };
+  peer->write("unread");
+  peer->hangUp();
+  runWithin(loop, kLimitMs);
+  EXPECT_EQ(stats(0).hangUps, 1);
+  EXPECT_EQ(stats(0).dataCalls, 0);
+  EXPECT_EQ(stats(0).closed, 1);
+}
+
+// The hang-up came with the bytes that made the handler pause: it is heard
+// even so (no new edge would report it).
+TEST_P(TcpConnectionTest, HangUpBehindTheBatchThatPausedIsHeard) {
+  std::unique_ptr<Peer> peer;
+  Session* s = open(peer);
+  s->onData = [&] { s->conn.pauseReading(); };
+  s->onHangUp = [&] { s->conn.close(); };
+  s->onClosed = [&] { loop.stop(); };
+  peer->write("request");
+  peer->hangUp();
+  runWithin(loop, kLimitMs);
+  EXPECT_EQ(stats(0).received, "request");
+  EXPECT_EQ(stats(0).hangUps, 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Transports, TcpConnectionTest, ::testing::Values(false, true),

@@ -115,6 +115,13 @@ TEST(WsHandshake, BadRequests) {
       {"key without padding", [](HttpRequest& r) { setHeader(r, "sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQAA"); }, 400},
       {"key with a bad character", [](HttpRequest& r) { setHeader(r, "sec-websocket-key", "dGhlIHNhbXBsZSBub25j*Q=="); }, 400},
       {"key with a space inside", [](HttpRequest& r) { setHeader(r, "sec-websocket-key", "dGhlIHNhbXBsZS Bub25jZ=="); }, 400},
+      // RFC 6455 §11.3.1 and §11.3.5, RFC 6454 §7.3: these appear once (a second
+      // Host is refused by HttpParser).
+      {"two keys", [](HttpRequest& r) { r.headers.emplace_back("sec-websocket-key", kSampleKey); }, 400},
+      {"two different keys",
+       [](HttpRequest& r) { r.headers.emplace_back("sec-websocket-key", "AAAAAAAAAAAAAAAAAAAAAA=="); }, 400},
+      {"two versions", [](HttpRequest& r) { r.headers.emplace_back("sec-websocket-version", "13"); }, 400},
+      {"two origins", [](HttpRequest& r) { r.headers.emplace_back("origin", "http://evil.example"); }, 400},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
