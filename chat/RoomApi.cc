@@ -226,9 +226,10 @@ void RoomApi::join(const Call& call) {
   store_.findRoom(call.roomId, call.me.id, [this, call](StoreStatus status, const store::Room& room) {
     const HttpResponder& responder = call.responder;
     if (status == StoreStatus::kFailed) return responder.respond(storeUnavailable());
-    if (status == StoreStatus::kNotFound) return responder.respond(noSuchRoom());
+    // A private room one is not in answers as a missing one (RoomAccess.h):
+    // no outsider learns which ids are private rooms.
+    if (status == StoreStatus::kNotFound || !visibleToUser(room)) return responder.respond(noSuchRoom());
     if (!room.role.empty()) return responder.respond(roomResponse(200, room));  // already in: nothing to do
-    if (room.kind != "public") return responder.respond(forbidden("private rooms are joined by invitation"));
     store_.joinRoom(room.id, call.me.id, [responder](StoreStatus joined, store::Room now) {
       if (joined != StoreStatus::kOk) return responder.respond(writeFailed(joined));
       responder.respond(roomResponse(200, now));

@@ -12,8 +12,8 @@
 //
 // Rules, all checked here:
 // - A private or direct room is visible only to its members: to anyone else
-//   it answers 404 as if it did not exist (join answers 403, saying private
-//   rooms are joined by invitation).
+//   it answers 404 as if it did not exist (join too: private rooms are joined
+//   by invitation, and an outsider cannot tell them from missing ids).
 // - Leaving: not a member 409; the owner cannot leave (403: delete the room);
 //   nobody leaves a direct room (403).
 // - Owners and admins add members; only the owner grants or revokes admin;

@@ -388,6 +388,18 @@ TEST_F(SqliteStoreMessages, AReactionTogglesAndCountsUsersPerEmoji) {
   EXPECT_TRUE(again.message.reactions.empty());
 }
 
+// The second user to react, then the first taking theirs back: a toggle is
+// per (user, emoji), whoever reacted first or last.
+TEST_F(SqliteStoreMessages, TheFirstReactorTakesTheirReactionBackAfterAnotherReacted) {
+  const Message m = append(room_, ann_, "hi").message;
+  EXPECT_TRUE(react(m.id, bob_, kThumbsUp).added);
+  EXPECT_EQ(react(m.id, ann_, kThumbsUp).count, 2);
+  const ReactionChange again = react(m.id, bob_, kThumbsUp);
+  EXPECT_FALSE(again.added);
+  EXPECT_EQ(again.count, 1);
+  EXPECT_EQ(counts(find(m.id)), (Counts{{kThumbsUp, 1}}));
+}
+
 TEST_F(SqliteStoreMessages, OnlyAKnownUserReactsToAStoredMessageOfTheRoom) {
   const int64_t other = create("other", "public", bob_).id;
   const Message m = append(room_, ann_, "m").message;
