@@ -170,9 +170,13 @@ void AccountApi::login(const proto::HttpRequest& request, const HttpResponder& r
 
 void AccountApi::withUser(const proto::HttpRequest& request, const HttpResponder& responder,
                           std::function<void(const store::User&)> then) {
-  const auto token = bearerToken(request);
-  if (!token) return responder.respond(unauthorized("send Authorization: Bearer TOKEN"));
-  resolveToken(*token, [responder, then = std::move(then)](Resolved resolved) {
+  withToken(bearerToken(request).value_or(std::string_view()), responder, std::move(then));
+}
+
+void AccountApi::withToken(std::string_view token, const HttpResponder& responder,
+                           std::function<void(const store::User&)> then) {
+  if (token.empty()) return responder.respond(unauthorized("send Authorization: Bearer TOKEN"));
+  resolveToken(token, [responder, then = std::move(then)](Resolved resolved) {
     switch (resolved.outcome) {
       case Resolved::Outcome::kOk: return then(resolved.user);
       case Resolved::Outcome::kUnauthorized: return responder.respond(unauthorized(resolved.reason));

@@ -38,6 +38,9 @@ class AccountApi {
   // (and never calls `then`). For every endpoint that needs a signed-in user.
   void withUser(const proto::HttpRequest& request, const HttpResponder& responder,
                 std::function<void(const store::User&)> then);
+  // The same for a bearer token kept from a request (empty: none was sent),
+  // for a request that checks its caller again later (a long-poll's wake).
+  void withToken(std::string_view token, const HttpResponder& responder, std::function<void(const store::User&)> then);
 
   // What a presented token resolves to.
   struct Resolved {

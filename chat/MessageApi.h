@@ -38,12 +38,16 @@ class MessageApi {
  private:
   void post(const proto::HttpRequest& request, const HttpResponder& responder, int64_t roomId);
   void list(const proto::HttpRequest& request, const HttpResponder& responder, int64_t roomId);
-  // Calls `then` when the signed-in user may read the room (a member, or any
-  // public room); answers 401/404/503 otherwise.
-  void withVisibleRoom(const proto::HttpRequest& request, const HttpResponder& responder, int64_t roomId,
+  // Calls `then` when the bearer `token` is valid (not expired, not logged
+  // out) and its user may read the room (a member, or any public room);
+  // answers 401/404/503 otherwise.
+  void withVisibleRoom(const std::string& token, const HttpResponder& responder, int64_t roomId,
                        std::function<void(const store::User&, const store::Room&)> then);
   // Answers the page after `after`, or (with `waitMs`) waits for one first.
-  void answerAfter(const HttpResponder& responder, const store::Room& room, int64_t after, int limit, uint64_t waitMs);
+  // A wait woken later checks `token` and the room's access again: the user
+  // may have logged out or been removed while it waited.
+  void answerAfter(const HttpResponder& responder, const std::string& token, const store::Room& room, int64_t after,
+                   int limit, uint64_t waitMs);
 
   reactor::EventLoop& loop_;
   store::Store& store_;
