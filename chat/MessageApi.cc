@@ -15,7 +15,6 @@ using store::StoreStatus;
 namespace err = chat_error;
 
 constexpr uint64_t kMaxWaitSeconds = 60;
-constexpr size_t kMaxBuckets = 100'000;
 
 proto::HttpResponse errorResponse(const ChatError& error) {
   return proto::jsonError(httpStatusOf(error.code), error.code, error.message);
@@ -89,9 +88,7 @@ void MessageApi::post(const proto::HttpRequest& request, const HttpResponder& re
   }
   accounts_.withUser(request, responder, [this, responder, roomId, content = *content,
                                           clientId = *clientId](const store::User& user) {
-    // Bounded: past this many posters the buckets start afresh (full).
-    if (buckets_.size() >= kMaxBuckets && !buckets_.count(user.id)) buckets_.clear();
-    if (!buckets_[user.id].take(config_.ratePerSecond, config_.rateBurst, loop_.nowMs())) {
+    if (!hub_.takeMessageToken(user.id)) {
       return responder.respond(
           errorResponse(ChatError{err::kRateLimited, "too many messages: slow down"}).header("Retry-After", "1"));
     }

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <memory>
 
+#include "chat/ChatError.h"
 #include "chat/RoomAccess.h"
+#include "chat/WallClock.h"
 #include "proto/JsonWriter.h"
 
 namespace chatd::chat {
@@ -15,6 +17,7 @@ using store::StoreStatus;
 
 constexpr size_t kMaxNameBytes = 64;
 constexpr size_t kMaxTopicBytes = 256;
+constexpr int64_t kHourMs = 3'600'000;
 
 bool consumePrefix(std::string_view& text, std::string_view prefix) {
   if (text.substr(0, prefix.size()) != prefix) return false;
@@ -199,7 +202,14 @@ void RoomApi::create(const Call& call) {
     }
     if (topic->empty()) topic.reset();
   }
-  store_.createRoom(*name, *kind, std::move(topic), call.me.id, [responder](StoreStatus status, store::Room room) {
+  store_.createRoom(*name, *kind, std::move(topic), call.me.id, roomsPerHour_, [responder](StoreStatus status,
+                                                                                          store::Room room) {
+    if (status == StoreStatus::kOverQuota) {
+      // The next one may come once the oldest of the hour's rooms is an hour old.
+      const int64_t waitMs = room.createdAt + kHourMs - unixMs();
+      return responder.respond(jsonError(429, chat_error::kTooManyRooms, "too many rooms created in the last hour")
+                                   .header("Retry-After", std::to_string(std::max<int64_t>(1, (waitMs + 999) / 1000))));
+    }
     if (status != StoreStatus::kOk) return responder.respond(writeFailed(status));
     responder.respond(roomResponse(201, room));
   });

@@ -1,6 +1,7 @@
 // The room endpoints of the HTTP API, every one for a signed-in user:
 //   GET    /api/v1/rooms                          -> 200 {rooms}: public ones and mine
-//   POST   /api/v1/rooms {name, kind, topic?}     -> 201 {room}; the creator owns it
+//   POST   /api/v1/rooms {name, kind, topic?}     -> 201 {room}; the creator owns it;
+//          429 too_many_rooms past --rooms-per-hour
 //   GET    /api/v1/rooms/{id}                     -> 200 {room}
 //   DELETE /api/v1/rooms/{id}                     -> 204, owner only
 //   POST   /api/v1/rooms/{id}/join                -> 200 {room}, public rooms only
@@ -38,7 +39,9 @@ namespace chatd::chat {
 
 class RoomApi {
  public:
-  RoomApi(store::Store& store, AccountApi& accounts) : store_(store), accounts_(accounts) {}
+  // `roomsPerHour`: rooms one user may create in any hour (0: no limit).
+  RoomApi(store::Store& store, AccountApi& accounts, uint32_t roomsPerHour)
+      : store_(store), accounts_(accounts), roomsPerHour_(roomsPerHour) {}
 
   // Answers and returns true when `request` is for one of these endpoints.
   bool handle(const proto::HttpRequest& request, const HttpResponder& responder);
@@ -78,6 +81,7 @@ class RoomApi {
 
   store::Store& store_;
   AccountApi& accounts_;
+  uint32_t roomsPerHour_;
   std::function<void(int64_t, int64_t)> membershipEnded_;
 };
 

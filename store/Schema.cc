@@ -72,6 +72,10 @@ constexpr const char* kMigrations[] = {
     ) WITHOUT ROWID;
     CREATE INDEX revoked_tokens_by_expiry ON revoked_tokens(expires_at);
     )sql",
+    // 3: the rooms a user created lately, counted for --rooms-per-hour.
+    R"sql(
+    CREATE INDEX rooms_by_creator ON rooms(created_by, created_at);
+    )sql",
 };
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion);
 

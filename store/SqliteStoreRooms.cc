@@ -2,6 +2,7 @@
 // once; writes go through GroupCommit and answer after their COMMIT.
 #include <algorithm>
 #include <memory>
+#include <utility>
 
 #include "store/SqliteStore.h"
 
@@ -62,6 +63,8 @@ void answerAll(SqliteDatabase& db, const char* sql, int64_t id, FromRow fromRow,
   done(status, std::move(rows));
 }
 
+constexpr int64_t kHourMs = 3'600'000;
+
 std::string directKey(int64_t a, int64_t b) {
   return std::to_string(std::min(a, b)) + ":" + std::to_string(std::max(a, b));
 }
@@ -85,10 +88,23 @@ void SqliteStore::findRoom(int64_t roomId, int64_t userId, Callback<Room> done) 
 }
 
 void SqliteStore::createRoom(std::string name, std::string kind, std::optional<std::string> topic, int64_t ownerId,
-                             Callback<Room> done) {
+                             uint32_t maxPerHour, Callback<Room> done) {
   enqueueWrite<Room>(
       [=](SqliteDatabase& db, Room& out) {
         const int64_t now = nowMs();
+        if (maxPerHour > 0) {
+          // Counted inside the write: creates racing in one batch see each other.
+          SqliteStatement* recent = db.prepare(
+              "SELECT count(*), coalesce(min(created_at), 0) FROM rooms WHERE created_by = ?1 AND created_at > ?2");
+          auto fromRow = [](const SqliteStatement& s) { return std::pair(s.columnInt(0), s.columnInt(1)); };
+          std::pair<int64_t, int64_t> countAndOldest;
+          if (!recent || readOne(recent->bind(1, ownerId).bind(2, now - kHourMs), fromRow, countAndOldest) !=
+                             StoreStatus::kOk) {
+            return StoreStatus::kFailed;
+          }
+          out.createdAt = countAndOldest.second;
+          if (countAndOldest.first >= maxPerHour) return StoreStatus::kOverQuota;
+        }
         SqliteStatement* insert = db.prepare(
             "INSERT INTO rooms (name, kind, topic, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
         if (!insert) return StoreStatus::kFailed;

@@ -17,6 +17,7 @@ enum class StoreStatus {
   kOk,
   kNotFound,
   kConflict,  // a unique key is taken (a username)
+  kOverQuota, // a limit the caller passed is reached; nothing changed
   kFailed,    // the backend failed; say so, retry later
 };
 
@@ -129,9 +130,12 @@ class Store {
   virtual void listRooms(int64_t userId, Callback<std::vector<Room>> done) = 0;
   // One room as `userId` sees it, member or not; kNotFound when no such room.
   virtual void findRoom(int64_t roomId, int64_t userId, Callback<Room> done) = 0;
-  // A public or private room with `ownerId` as its owner.
+  // A public or private room with `ownerId` as its owner. kOverQuota when
+  // `ownerId` created `maxPerHour` rooms (0: no limit) in the last hour; the
+  // answer's createdAt is then the oldest of those, so the caller can say
+  // when the next one may be created.
   virtual void createRoom(std::string name, std::string kind, std::optional<std::string> topic, int64_t ownerId,
-                          Callback<Room> done) = 0;
+                          uint32_t maxPerHour, Callback<Room> done) = 0;
   // Adds `userId` as a plain member unless already one (whatever the role).
   virtual void joinRoom(int64_t roomId, int64_t userId, Callback<Room> done) = 0;
   // Adds `userId` with `role` ("admin" or "member"), or changes the role of a
@@ -179,9 +183,10 @@ class Store {
   // nobody sees a gap); its reactions go. kNotFound as for editMessage.
   virtual void deleteMessage(int64_t roomId, int64_t messageId, Callback<Message> done) = 0;
   // Adds `userId`'s `emoji` to the message, or removes it when already there.
-  // kNotFound as for editMessage.
+  // kNotFound as for editMessage; kOverQuota when adding would give the user
+  // more than `maxPerUser` distinct emoji on the message.
   virtual void toggleReaction(int64_t roomId, int64_t messageId, int64_t userId, std::string emoji,
-                              Callback<ReactionChange> done) = 0;
+                              uint32_t maxPerUser, Callback<ReactionChange> done) = 0;
 
   // Presence: when the user was last connected (unix milliseconds).
   virtual void setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) = 0;

@@ -20,6 +20,8 @@ Counts counts(const Message& m) {
   return out;
 }
 
+constexpr uint32_t kMaxReactions = 1000;
+
 int countCommits(void* counter) {
   ++*static_cast<int*>(counter);
   return 0;  // 0: let the commit proceed
@@ -78,7 +80,7 @@ class SqliteStoreMessages : public StoreTest {
   ReactionChange react(int64_t id, int64_t user, std::string emoji, StoreStatus expected = StoreStatus::kOk,
                        int64_t room = 0) {
     return await<ReactionChange>(
-        [&](auto done) { store_->toggleReaction(room ? room : room_, id, user, emoji, done); }, expected);
+        [&](auto done) { store_->toggleReaction(room ? room : room_, id, user, emoji, kMaxReactions, done); }, expected);
   }
   std::vector<Message> pageAfter(int64_t seq, int limit) {
     return await<std::vector<Message>>([&](auto done) { store_->messagesAfter(room_, seq, limit, done); });
@@ -398,6 +400,21 @@ TEST_F(SqliteStoreMessages, TheFirstReactorTakesTheirReactionBackAfterAnotherRea
   EXPECT_FALSE(again.added);
   EXPECT_EQ(again.count, 1);
   EXPECT_EQ(counts(find(m.id)), (Counts{{kThumbsUp, 1}}));
+}
+
+TEST_F(SqliteStoreMessages, AUserPutsAtMostTheLimitOfDistinctReactionsOnAMessage) {
+  const Message m = append(room_, ann_, "hi").message;
+  auto reactWithin = [&](int64_t user, const char* emoji, StoreStatus expected = StoreStatus::kOk) {
+    return await<ReactionChange>(
+        [&](auto done) { store_->toggleReaction(room_, m.id, user, emoji, 2, done); }, expected);
+  };
+  EXPECT_TRUE(reactWithin(ann_, kThumbsUp).added);
+  EXPECT_TRUE(reactWithin(ann_, kHeart).added);
+  reactWithin(ann_, kParty, StoreStatus::kOverQuota);
+  EXPECT_TRUE(reactWithin(bob_, kParty).added);      // another user's own limit
+  EXPECT_FALSE(reactWithin(ann_, kHeart).added);     // taking one back is always allowed
+  EXPECT_TRUE(reactWithin(ann_, kParty).added);      // and makes room for another
+  EXPECT_EQ(counts(find(m.id)), (Counts{{kParty, 2}, {kThumbsUp, 1}}));
 }
 
 TEST_F(SqliteStoreMessages, OnlyAKnownUserReactsToAStoredMessageOfTheRoom) {

@@ -37,6 +37,20 @@ TEST_F(SqliteStoreRooms, ListingShowsPublicRoomsAndOnlyMyPrivateOnes) {
   EXPECT_EQ(names, (std::vector<std::string>{"lobby", "annsecret"}));
 }
 
+TEST_F(SqliteStoreRooms, AnOwnerCreatesAtMostTheHourlyLimitOfRooms) {
+  auto createWithin = [&](int64_t owner, uint32_t perHour, StoreStatus expected = StoreStatus::kOk) {
+    return await<Room>([&](auto done) { store_->createRoom("r", "public", std::nullopt, owner, perHour, done); },
+                       expected);
+  };
+  const Room first = createWithin(ann_, 2);
+  createWithin(ann_, 2);
+  // Refused, and the answer says since when the hour's rooms count.
+  EXPECT_EQ(createWithin(ann_, 2, StoreStatus::kOverQuota).createdAt, first.createdAt);
+  createWithin(bob_, 2);  // each owner has the limit
+  exec("UPDATE rooms SET created_at = created_at - 3600001");  // an hour later
+  createWithin(ann_, 2);
+}
+
 TEST_F(SqliteStoreRooms, TheOwnersMembershipNeverChanges) {
   const Room room = create("mine", "private", ann_);
   await<RoomMember>([&](auto done) { store_->setMemberRole(room.id, ann_, "member", done); }, StoreStatus::kConflict);
