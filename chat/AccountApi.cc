@@ -111,6 +111,11 @@ void AccountApi::registerUser(const proto::HttpRequest& request, const HttpRespo
   if (!nickname || nickname->size() > 64) {
     return responder.respond(jsonError(400, "invalid_nickname", "nickname: a string of at most 64 bytes"));
   }
+  // Counted before the store or the hasher is asked anything: the attempt is what costs.
+  if (const auto retry = registrations_.admit(responder.peerAddress(), loop_.nowMs())) {
+    return responder.respond(jsonError(429, "rate_limited", "too many registrations from this address, retry later")
+                                 .header("Retry-After", std::to_string(*retry)));
+  }
   // A taken name is refused before any hashing is spent on it.
   store_.findCredentials(store::usernameKey(*username), [=, this](store::StoreStatus status, const store::Credentials&) {
     if (status == store::StoreStatus::kOk) return responder.respond(jsonError(409, "conflict", "username is taken"));

@@ -81,7 +81,7 @@ bool Server::openStore(std::string& error) {
   if (!tokens_) return false;
   Argon2Params argon2 = kDefaultArgon2Params;
   argon2.memoryKiB = config_.argon2MemoryKiB;
-  accounts_ = std::make_unique<AccountApi>(loop_, *store_, *workers_, *tokens_, argon2);
+  accounts_ = std::make_unique<AccountApi>(loop_, *store_, *workers_, *tokens_, argon2, config_.registrationsPerHour);
   router_.setAccountApi(accounts_.get());
   rooms_ = std::make_unique<RoomApi>(*store_, *accounts_, config_.roomsPerHour);
   router_.setRoomApi(rooms_.get());
