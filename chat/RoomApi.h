@@ -1,12 +1,12 @@
 // The room endpoints of the HTTP API, every one for a signed-in user:
-//   GET    /api/v1/rooms                          -> 200 {rooms}: public ones and mine
+//   GET    /api/v1/rooms?limit=N&cursor=C         -> 200 {rooms, next_cursor}: public ones and mine
 //   POST   /api/v1/rooms {name, kind, topic?}     -> 201 {room}; the creator owns it;
 //          429 too_many_rooms past --rooms-per-hour
 //   GET    /api/v1/rooms/{id}                     -> 200 {room}
 //   DELETE /api/v1/rooms/{id}                     -> 204, owner only
 //   POST   /api/v1/rooms/{id}/join                -> 200 {room}, public rooms only
 //   POST   /api/v1/rooms/{id}/leave               -> 200 {room}
-//   GET    /api/v1/rooms/{id}/members             -> 200 {members}
+//   GET    /api/v1/rooms/{id}/members?limit&cursor -> 200 {members, next_cursor}
 //   POST   /api/v1/rooms/{id}/members {user_id, role?} -> 201 (added) / 200 (role changed) {member}
 //   DELETE /api/v1/rooms/{id}/members/{user_id}   -> 204 (kick)
 //   POST   /api/v1/direct/{user_id}               -> 201 (created) / 200 {room}
@@ -22,6 +22,8 @@
 // - Owners and admins kick members; only the owner kicks an admin; nobody
 //   kicks the owner (403).
 // - Only the owner deletes a room.
+// The lists are paged: at most `limit` items (default 100, at most 500), and
+// `next_cursor` (null on the last page) is the `cursor` of the next page.
 // Path ids are digits only and > 0, else 404. Borrows the store and accounts.
 #pragma once
 

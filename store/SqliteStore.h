@@ -38,7 +38,7 @@ class SqliteStore final : public Store {
   bool ready() override;
 
   // Rooms: store/SqliteStoreRooms.cc.
-  void listRooms(int64_t userId, Callback<std::vector<Room>> done) override;
+  void listRooms(int64_t userId, int64_t afterRoomId, int limit, Callback<std::vector<Room>> done) override;
   void findRoom(int64_t roomId, int64_t userId, Callback<Room> done) override;
   void createRoom(std::string name, std::string kind, std::optional<std::string> topic, int64_t ownerId,
                   uint32_t maxPerHour, Callback<Room> done) override;
@@ -46,7 +46,7 @@ class SqliteStore final : public Store {
   void setMemberRole(int64_t roomId, int64_t userId, std::string role, Callback<RoomMember> done) override;
   void removeMember(int64_t roomId, int64_t userId, Callback<bool> done) override;
   void deleteRoom(int64_t roomId, Callback<bool> done) override;
-  void listMembers(int64_t roomId, Callback<std::vector<RoomMember>> done) override;
+  void listMembers(int64_t roomId, MemberCursor after, int limit, Callback<std::vector<RoomMember>> done) override;
   void openDirectRoom(int64_t userId, int64_t otherId, Callback<DirectRoom> done) override;
 
   // Messages: store/SqliteStoreMessages.cc. Pages and findMessage() fill in

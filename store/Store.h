@@ -51,6 +51,13 @@ struct RoomMember {
   int64_t joinedAt = 0;
 };
 
+// Where a page of members starts: after the member who joined at `joinedAt`
+// with `userId` ({} for the first page).
+struct MemberCursor {
+  int64_t joinedAt = 0;
+  int64_t userId = 0;
+};
+
 // The pair's direct room and whether this call created it.
 struct DirectRoom {
   Room room;
@@ -126,8 +133,9 @@ class Store {
   // Rooms. Permissions are the caller's business; the store only refuses to
   // change or remove an owner's membership (kConflict), whoever asks.
   //
-  // Every public room and every room `userId` is a member of, by id.
-  virtual void listRooms(int64_t userId, Callback<std::vector<Room>> done) = 0;
+  // Every public room and every room `userId` is a member of, by id: those
+  // with an id above `afterRoomId`, at most `limit` (clamped to 1..1001).
+  virtual void listRooms(int64_t userId, int64_t afterRoomId, int limit, Callback<std::vector<Room>> done) = 0;
   // One room as `userId` sees it, member or not; kNotFound when no such room.
   virtual void findRoom(int64_t roomId, int64_t userId, Callback<Room> done) = 0;
   // A public or private room with `ownerId` as its owner. kOverQuota when
@@ -145,8 +153,9 @@ class Store {
   virtual void removeMember(int64_t roomId, int64_t userId, Callback<bool> done) = 0;
   // The room, its memberships and its messages; kNotFound when already gone.
   virtual void deleteRoom(int64_t roomId, Callback<bool> done) = 0;
-  // Members by join time.
-  virtual void listMembers(int64_t roomId, Callback<std::vector<RoomMember>> done) = 0;
+  // Members by join time (then user id): those after `after`, at most
+  // `limit` (clamped to 1..1001).
+  virtual void listMembers(int64_t roomId, MemberCursor after, int limit, Callback<std::vector<RoomMember>> done) = 0;
   // The one direct room of two distinct users, created on first use with
   // both as members; as `userId` sees it.
   virtual void openDirectRoom(int64_t userId, int64_t otherId, Callback<DirectRoom> done) = 0;

@@ -252,7 +252,7 @@ TEST_F(SqliteStoreMessages, MarkReadIsCappedNeverGoesBackAndMovesUnread) {
   EXPECT_EQ(markRead(ann_, 2), 3);  // never backwards
   EXPECT_EQ(seenBy(ann_).lastReadSeq, 3);
   auto unread = [&] {
-    for (const Room& r : await<std::vector<Room>>([&](auto done) { store_->listRooms(ann_, done); })) {
+    for (const Room& r : await<std::vector<Room>>([&](auto done) { store_->listRooms(ann_, 0, 1000, done); })) {
       if (r.id == room_) return r.lastSeq - r.lastReadSeq;
     }
     return int64_t{-1};
