@@ -88,7 +88,7 @@ std::string usageText() {
          "  --max-reactions N         distinct reactions one user may put on one message (default 20)\n"
          "  --max-sessions-per-user N open chat sessions (WebSockets) of one user (default 32)\n"
          "  --registrations-per-hour N\n"
-         "                            accounts registered per client address (IPv6: per /64) per hour\n"
+         "                            registration attempts per client address (IPv6: per /64) per hour\n"
          "                            (default 30; 0: no limit)\n"
          "  --stall-timeout SECONDS   close a session that reads nothing this long while its queue is full\n"
          "                            (default 30)\n"

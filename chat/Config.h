@@ -36,7 +36,7 @@ struct Config {
   uint32_t roomsPerHour = 60;           // rooms one user creates per hour
   uint32_t maxReactionsPerMessage = 20; // distinct emoji one user puts on one message
   uint32_t maxSessionsPerUser = 32;     // open chat sessions (WebSockets) of one user
-  uint32_t registrationsPerHour = 30;   // accounts registered per client address (IPv6: per /64)
+  uint32_t registrationsPerHour = 30;   // registration attempts per client address (IPv6: per /64)
   uint64_t stallTimeoutMs = 30'000;  // a session that reads nothing this long past its queue limit is closed
   // The web client's files; empty: ./web when that directory exists, else none.
   std::string webRoot;

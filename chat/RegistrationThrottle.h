@@ -1,4 +1,4 @@
-// Slows down mass registration: at most `perHour` accounts registered per
+// Slows down mass registration: at most `perHour` registration attempts per
 // client address per hour, as one token bucket per address that holds
 // `perHour` and refills evenly over the hour. IPv6 addresses count per /64
 // (addressKey()), since one host commonly holds the whole /64.
