@@ -43,7 +43,9 @@ inline int httpStatusOf(std::string_view code) {
   if (code == kForbidden || code == kNotMember) return 403;
   if (code == kNotFound) return 404;
   if (code == kTooLarge) return 413;
-  if (code == kRateLimited || code == kTooManyRooms || code == kTooManyReactions || code == kTooManySessions) return 429;
+  if (code == kRateLimited || code == kTooManyRooms || code == kTooManyReactions || code == kTooManySessions) {
+    return 429;
+  }
   if (code == kUnavailable) return 503;
   return 400;
 }

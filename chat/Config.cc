@@ -179,7 +179,8 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
         return fail(flag + " wants a count per hour from 0 (no limit) to 1000000");
       }
     } else if (flag == "--max-reactions" || flag == "--max-sessions-per-user") {
-      if (!parseCount(value, flag == "--max-reactions" ? config.maxReactionsPerMessage : config.maxSessionsPerUser, false)) {
+      uint32_t& count = flag == "--max-reactions" ? config.maxReactionsPerMessage : config.maxSessionsPerUser;
+      if (!parseCount(value, count, false)) {
         return fail(flag + " wants a count from 1 to 1000000");
       }
     } else if (flag == "--stall-timeout") {

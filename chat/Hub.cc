@@ -80,7 +80,8 @@ void Hub::authenticated(ChatSession& session, const store::User& user, const Tok
   }
   auto online = users_.find(user.id);
   if (online == users_.end()) {
-    online = users_.emplace(user.id, OnlineUser{user.id, userSummaryJson(user.id, user.username, user.nickname), nullptr, 0, {}}).first;
+    const std::string summary = userSummaryJson(user.id, user.username, user.nickname);
+    online = users_.emplace(user.id, OnlineUser{user.id, summary, nullptr, 0, {}}).first;
     if (const auto spent = offlineBuckets_.find(user.id); spent != offlineBuckets_.end()) {
       online->second.bucket = spent->second;
       offlineBuckets_.erase(spent);

@@ -64,9 +64,10 @@ bool MessageApi::handle(const proto::HttpRequest& request, const HttpResponder& 
       responder.respond(proto::jsonError(405, "method_not_allowed", "use GET").header("Allow", "GET"));
       return true;
     }
-    withVisibleRoom(tokenOf(request), responder, *roomId, [this, responder](const store::User&, const store::Room& room) {
-      responder.respond(proto::jsonResponse(200, hub_.onlineUsersJson(room.id)));
-    });
+    withVisibleRoom(tokenOf(request), responder, *roomId,
+                    [this, responder](const store::User&, const store::Room& room) {
+                      responder.respond(proto::jsonResponse(200, hub_.onlineUsersJson(room.id)));
+                    });
   } else if (get) {
     list(request, responder, *roomId);
   } else if (request.method == "POST") {

@@ -230,11 +230,11 @@ void RoomApi::list(const Call& call) {
   if (!page) return;
   std::optional<int64_t> after = page->cursor.empty() ? std::optional<int64_t>(0) : parseId(page->cursor);
   if (!after) return call.responder.respond(badCursor());
+  auto roomCursor = [](const store::Room& room) { return std::to_string(room.id); };
   store_.listRooms(call.me.id, *after, page->limit + 1,
-                   [responder = call.responder, limit = page->limit](StoreStatus status, std::vector<store::Room> rooms) {
-                     responder.respond(pageResponse(status, "rooms", rooms, limit, roomJson, [](const store::Room& room) {
-                       return std::to_string(room.id);
-                     }));
+                   [responder = call.responder, limit = page->limit, roomCursor](StoreStatus status,
+                                                                                 std::vector<store::Room> rooms) {
+                     responder.respond(pageResponse(status, "rooms", rooms, limit, roomJson, roomCursor));
                    });
 }
 
@@ -330,7 +330,8 @@ void RoomApi::members(const Call& call) {
   if (!page) return;
   const auto after = parseMemberCursor(page->cursor);
   if (!after) return call.responder.respond(badCursor());
-  withVisibleRoom(call, [this, responder = call.responder, after = *after, limit = page->limit](const store::Room& room) {
+  withVisibleRoom(call, [this, responder = call.responder, after = *after,
+                         limit = page->limit](const store::Room& room) {
     store_.listMembers(room.id, after, limit + 1,
                        [responder, limit](StoreStatus status, std::vector<store::RoomMember> members) {
                          responder.respond(pageResponse(status, "members", members, limit, memberJson, memberCursor));

@@ -179,9 +179,11 @@ void SqliteStore::deleteRoom(int64_t roomId, Callback<bool> done) {
 }
 
 void SqliteStore::listMembers(int64_t roomId, MemberCursor after, int limit, Callback<std::vector<RoomMember>> done) {
-  SqliteStatement* select =
-      db_->prepare(CHATD_SELECT_MEMBER "AND (m.joined_at, m.user_id) > (?2, ?3) ORDER BY m.joined_at, m.user_id LIMIT ?4");
-  if (select) select->bind(1, roomId).bind(2, after.joinedAt).bind(3, after.userId).bind(4, std::clamp(limit, 1, kMaxListPage));
+  SqliteStatement* select = db_->prepare(
+      CHATD_SELECT_MEMBER "AND (m.joined_at, m.user_id) > (?2, ?3) ORDER BY m.joined_at, m.user_id LIMIT ?4");
+  if (select) {
+    select->bind(1, roomId).bind(2, after.joinedAt).bind(3, after.userId).bind(4, std::clamp(limit, 1, kMaxListPage));
+  }
   answerAll(select, memberFromRow, std::move(done));
 }
 

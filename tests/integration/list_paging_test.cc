@@ -40,7 +40,9 @@ TEST_F(ListPaging, RoomsArePagedWithACursorAndEachRoomComesOnce) {
   const Account ann = signUp("ann");
   const Account bob = signUp("bob");
   std::set<int64_t> expected = {1};  // the lobby
-  for (int i = 0; i < 7; ++i) expected.insert(std::stoll(createRoom(ann, "r" + std::to_string(i), i % 2 ? "public" : "private")));
+  for (int i = 0; i < 7; ++i) {
+    expected.insert(std::stoll(createRoom(ann, "r" + std::to_string(i), i % 2 ? "public" : "private")));
+  }
   createRoom(bob, "bobs-secret", "private");  // not ann's to see, on no page
 
   int pages = 0;

@@ -121,14 +121,16 @@ TEST_F(QuotaTest, SessionsOfOneUserShareOneMessageBudget) {
 TEST_F(QuotaTest, RegistrationsFromOneAddressAreThrottled) {
   start({"--registrations-per-hour", "3"});  // ann and bob used two
   signUp(port(), "carol");
-  const HttpReply over = httpCall(port(), "POST", "/api/v1/register", R"({"username":"dave","password":"correct-horse"})");
+  const HttpReply over =
+      httpCall(port(), "POST", "/api/v1/register", R"({"username":"dave","password":"correct-horse"})");
   EXPECT_EQ(over.status, 429) << over.body;
   EXPECT_EQ(Json(over.body).string("error.code"), "rate_limited") << over.body;
   const auto retry = over.header("retry-after");
   ASSERT_TRUE(retry.has_value());
   EXPECT_GE(std::stoi(*retry), 1000);  // one registration refills in 20 minutes
   // Signing in is not registering: the accounts made still log in.
-  EXPECT_EQ(httpCall(port(), "POST", "/api/v1/login", R"({"username":"carol","password":"correct-horse"})").status, 200);
+  const std::string carol = R"({"username":"carol","password":"correct-horse"})";
+  EXPECT_EQ(httpCall(port(), "POST", "/api/v1/login", carol).status, 200);
 }
 
 }  // namespace

@@ -80,7 +80,8 @@ class SqliteStoreMessages : public StoreTest {
   ReactionChange react(int64_t id, int64_t user, std::string emoji, StoreStatus expected = StoreStatus::kOk,
                        int64_t room = 0) {
     return await<ReactionChange>(
-        [&](auto done) { store_->toggleReaction(room ? room : room_, id, user, emoji, kMaxReactions, done); }, expected);
+        [&](auto done) { store_->toggleReaction(room ? room : room_, id, user, emoji, kMaxReactions, done); },
+        expected);
   }
   std::vector<Message> pageAfter(int64_t seq, int limit) {
     return await<std::vector<Message>>([&](auto done) { store_->messagesAfter(room_, seq, limit, done); });

@@ -126,7 +126,8 @@ TEST_F(SqliteStoreRooms, ADirectRoomIsCreatedOnceEvenWhenAskedTwiceInOneBatch) {
   const DirectRoom later = await<DirectRoom>([&](auto done) { store_->openDirectRoom(ann_, bob_, done); });
   EXPECT_FALSE(later.created);
   EXPECT_EQ(later.room.id, opened[0].room.id);
-  const auto members = await<std::vector<RoomMember>>([&](auto done) { store_->listMembers(later.room.id, {}, 1000, done); });
+  const auto members =
+      await<std::vector<RoomMember>>([&](auto done) { store_->listMembers(later.room.id, {}, 1000, done); });
   ASSERT_EQ(members.size(), 2u);
   EXPECT_EQ(members[0].role, "member");
   EXPECT_EQ(members[1].role, "member");
