@@ -4,7 +4,8 @@
 # run REPEATS times, then writes bench/RESULTS.md (bench/report.py).
 # The chat-* cases speak chatd's own protocol (/ws) and run against chatd
 # only; chatd then gets a fresh data directory, a JWT secret chat-bench mints
-# tokens with, --rate 0 (no per-session message limit) and a cheap
+# tokens with, --rate 0 (no per-user message limit), --rooms-per-hour 0 (its
+# one owner creates up to 1900 rooms) and a cheap
 # --argon2-memory (only registration and login hash).
 #
 # Environment: BUILD (default build), REPEATS (3), SERVERS ("chatd ws lws"),
@@ -57,11 +58,17 @@ chatd_binary() {  # name
   if [ "$1" = baseline ]; then echo "$BASELINE"; else echo "$BUILD/chatd"; fi
 }
 
+# The chat cases' quota flags (one owner creates up to 1,900 rooms). A
+# baseline from before a flag existed gets BASELINE_CHAT_FLAGS instead.
+chat_flags() {  # name
+  if [ "$1" = baseline ]; then echo "${BASELINE_CHAT_FLAGS---rooms-per-hour 0}"; else echo "--rooms-per-hour 0"; fi
+}
+
 start_server() {  # name port [chat]
   local log="$OUT/$1.log"
   if [ "${3:-}" = chat ]; then
     CHAT_DATA=$(mktemp -d "$OUT/chatd-data.XXXXXX")
-    taskset -c 0 "$(chatd_binary "$1")" --listen "127.0.0.1:$2" --data "$CHAT_DATA" --jwt-secret "$JWT_SECRET" --rate 0 \
+    taskset -c 0 "$(chatd_binary "$1")" --listen "127.0.0.1:$2" --data "$CHAT_DATA" --jwt-secret "$JWT_SECRET" --rate 0 $(chat_flags "$1") \
       --argon2-memory 1024 --max-connections 19500 --log-level warn 2>"$log" &
   else
   case "$1" in

@@ -111,6 +111,11 @@ void AccountApi::registerUser(const proto::HttpRequest& request, const HttpRespo
   if (!nickname || nickname->size() > 64) {
     return responder.respond(jsonError(400, "invalid_nickname", "nickname: a string of at most 64 bytes"));
   }
+  // Counted before the store or the hasher is asked anything: the attempt is what costs.
+  if (const auto retry = registrations_.admit(responder.peerAddress(), loop_.nowMs())) {
+    return responder.respond(jsonError(429, "rate_limited", "too many registrations from this address, retry later")
+                                 .header("Retry-After", std::to_string(*retry)));
+  }
   // A taken name is refused before any hashing is spent on it.
   store_.findCredentials(store::usernameKey(*username), [=, this](store::StoreStatus status, const store::Credentials&) {
     if (status == store::StoreStatus::kOk) return responder.respond(jsonError(409, "conflict", "username is taken"));
@@ -170,9 +175,13 @@ void AccountApi::login(const proto::HttpRequest& request, const HttpResponder& r
 
 void AccountApi::withUser(const proto::HttpRequest& request, const HttpResponder& responder,
                           std::function<void(const store::User&)> then) {
-  const auto token = bearerToken(request);
-  if (!token) return responder.respond(unauthorized("send Authorization: Bearer TOKEN"));
-  resolveToken(*token, [responder, then = std::move(then)](Resolved resolved) {
+  withToken(bearerToken(request).value_or(std::string_view()), responder, std::move(then));
+}
+
+void AccountApi::withToken(std::string_view token, const HttpResponder& responder,
+                           std::function<void(const store::User&)> then) {
+  if (token.empty()) return responder.respond(unauthorized("send Authorization: Bearer TOKEN"));
+  resolveToken(token, [responder, then = std::move(then)](Resolved resolved) {
     switch (resolved.outcome) {
       case Resolved::Outcome::kOk: return then(resolved.user);
       case Resolved::Outcome::kUnauthorized: return responder.respond(unauthorized(resolved.reason));

@@ -5,7 +5,8 @@
 //   POST /api/v1/logout   (Authorization: Bearer TOKEN)     -> 204; that token is
 //        refused from then on (also after a restart) until it would have expired
 // Passwords are hashed and checked on the worker pool, never on the loop;
-// failed logins are throttled per client address and per username (429).
+// failed logins are throttled per client address and per username, and
+// registrations per client address (429 with Retry-After).
 // Borrows everything it uses; the Server owns them.
 #pragma once
 
@@ -15,6 +16,7 @@
 #include "chat/HttpResponder.h"
 #include "chat/LoginThrottle.h"
 #include "chat/PasswordHasher.h"
+#include "chat/RegistrationThrottle.h"
 #include "chat/TokenService.h"
 #include "chat/WallClock.h"
 #include "proto/HttpRequest.h"
@@ -27,9 +29,11 @@ namespace chatd::chat {
 
 class AccountApi {
  public:
+  // `registrationsPerHour`: per client address (RegistrationThrottle; 0: no limit).
   AccountApi(reactor::EventLoop& loop, store::Store& store, reactor::WorkerPool& workers, TokenService& tokens,
-             const Argon2Params& argon2)
-      : loop_(loop), store_(store), workers_(workers), tokens_(tokens), argon2_(argon2) {}
+             const Argon2Params& argon2, uint32_t registrationsPerHour)
+      : loop_(loop), store_(store), workers_(workers), tokens_(tokens), argon2_(argon2),
+        registrations_(registrationsPerHour) {}
 
   // Answers and returns true when `request` is for one of these endpoints.
   bool handle(const proto::HttpRequest& request, const HttpResponder& responder);
@@ -38,6 +42,9 @@ class AccountApi {
   // (and never calls `then`). For every endpoint that needs a signed-in user.
   void withUser(const proto::HttpRequest& request, const HttpResponder& responder,
                 std::function<void(const store::User&)> then);
+  // The same for a bearer token kept from a request (empty: none was sent),
+  // for a request that checks its caller again later (a long-poll's wake).
+  void withToken(std::string_view token, const HttpResponder& responder, std::function<void(const store::User&)> then);
 
   // What a presented token resolves to.
   struct Resolved {
@@ -70,6 +77,7 @@ class AccountApi {
   TokenService& tokens_;
   Argon2Params argon2_;
   LoginThrottle throttle_;
+  RegistrationThrottle registrations_;
   std::function<void(const std::string&)> logoutListener_;
 };
 

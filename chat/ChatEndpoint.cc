@@ -55,8 +55,12 @@ void ChatEndpoint::onMessage(WsSession& ws, proto::WsOpcode opcode, std::span<co
       parseClientMessage(std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()));
   if (parsed.error) return hub_.sendError(session, err::kBadRequest, parsed.error->message, parsed.error->ref);
   ClientMessage& message = *parsed.message;
-  if (message.type != ClientType::kPing &&
-      !session.bucket.take(config_.ratePerSecond, config_.rateBurst, loop_.nowMs())) {
+  // One budget per user, whatever number of sessions it opens.
+  auto withinRate = [&] {
+    return session.authenticated() ? hub_.takeMessageToken(*session.user)
+                                   : session.bucket.take(config_.ratePerSecond, config_.rateBurst, loop_.nowMs());
+  };
+  if (message.type != ClientType::kPing && !withinRate()) {
     return hub_.sendError(session, err::kRateLimited, "too many messages: slow down", message.ref);
   }
   if (message.type == ClientType::kAuth) return authenticate(session, message.token, std::move(message.ref));

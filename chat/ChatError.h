@@ -22,6 +22,10 @@ inline constexpr std::string_view kNotFound = "not_found";
 inline constexpr std::string_view kNotMember = "not_member";
 inline constexpr std::string_view kTooLarge = "too_large";
 inline constexpr std::string_view kRateLimited = "rate_limited";
+// Quotas (docs/protocol.md): one more than a flag allows.
+inline constexpr std::string_view kTooManyRooms = "too_many_rooms";          // --rooms-per-hour
+inline constexpr std::string_view kTooManyReactions = "too_many_reactions";  // --max-reactions
+inline constexpr std::string_view kTooManySessions = "too_many_sessions";    // --max-sessions-per-user
 inline constexpr std::string_view kUnavailable = "unavailable";  // the store failed; retry
 }  // namespace chat_error
 
@@ -29,6 +33,7 @@ inline constexpr std::string_view kUnavailable = "unavailable";  // the store fa
 namespace chat_close {
 inline constexpr uint16_t kUnauthorized = 4001;   // no, a bad, an expired or a logged-out token
 inline constexpr uint16_t kTryAgainLater = 1013;  // the token could not be checked: the store failed
+inline constexpr uint16_t kTooManySessions = 4029;  // the user has --max-sessions-per-user open already
 }  // namespace chat_close
 
 // The HTTP status that carries `code`.
@@ -38,7 +43,9 @@ inline int httpStatusOf(std::string_view code) {
   if (code == kForbidden || code == kNotMember) return 403;
   if (code == kNotFound) return 404;
   if (code == kTooLarge) return 413;
-  if (code == kRateLimited) return 429;
+  if (code == kRateLimited || code == kTooManyRooms || code == kTooManyReactions || code == kTooManySessions) {
+    return 429;
+  }
   if (code == kUnavailable) return 503;
   return 400;
 }

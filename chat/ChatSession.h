@@ -21,7 +21,9 @@ class LiveRoom;
 struct OnlineUser {
   int64_t id;
   std::string summaryJson;  // {"id","username","nickname"}, as messages and presence name the user
-  ChatSession* sessions;    // the user's sessions, linked through ChatSession::nextOfUser
+  ChatSession* sessions = nullptr;  // the user's sessions, linked through ChatSession::nextOfUser
+  uint32_t sessionCount = 0;        // how many: at most --max-sessions-per-user
+  TokenBucket bucket;               // --rate/--burst, shared by all the user's sessions and HTTP posts
 };
 
 // A room this session joined: where it sits in the room's member array.
@@ -59,7 +61,7 @@ class ChatSession final {
   ChatSession* prevOfUser = nullptr;  // allocation for the common single session)
   std::vector<RoomSubscription> rooms;
   std::vector<ConflatedEvent> conflated;  // ephemeral events held back while congested
-  TokenBucket bucket;
+  TokenBucket bucket;  // --rate until authenticated (auth attempts); then the user's counts
   uint64_t openedMs;
   uint64_t tokenKey = 0;          // TokenService::shortKey of the token in use
   int64_t tokenExpiresAt = 0;     // unix seconds

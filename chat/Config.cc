@@ -40,6 +40,14 @@ bool parseRate(const std::string& text, double& out, bool allowZero) {
   return allowZero || value > 0;
 }
 
+// A count of at most a million; `allowZero` admits 0 (no limit) too.
+bool parseCount(std::string_view text, uint32_t& out, bool allowZero) {
+  size_t value = 0;
+  if (!parseSize(text, value) || value > 1'000'000 || (value == 0 && !allowZero)) return false;
+  out = static_cast<uint32_t>(value);
+  return true;
+}
+
 ParsedCommandLine fail(std::string message) {
   ParsedCommandLine result;
   result.exitCode = 2;
@@ -74,8 +82,15 @@ std::string usageText() {
          "  --max-body BYTES          largest HTTP request body (default 1048576)\n"
          "  --argon2-memory KIB       memory per password hash (default 65536)\n"
          "  --max-content BYTES       largest chat message content, UTF-8 bytes (default 4096)\n"
-         "  --rate N                  chat messages per second per session, sustained (default 20; 0: no limit)\n"
-         "  --burst N                 chat messages a session may send at once (default 40)\n"
+         "  --rate N                  chat messages per second per user, all sessions together, sustained\n"
+         "                            (default 20; 0: no limit)\n"
+         "  --burst N                 chat messages a user may send at once (default 40)\n"
+         "  --rooms-per-hour N        rooms one user may create per hour (default 60; 0: no limit)\n"
+         "  --max-reactions N         distinct reactions one user may put on one message (default 20)\n"
+         "  --max-sessions-per-user N open chat sessions (WebSockets) of one user (default 32)\n"
+         "  --registrations-per-hour N\n"
+         "                            registration attempts per client address (IPv6: per /64) per hour\n"
+         "                            (default 30; 0: no limit)\n"
          "  --stall-timeout SECONDS   close a session that reads nothing this long while its queue is full\n"
          "                            (default 30)\n"
          "  --web-root DIR            serve the web client from DIR at / (default ./web when it exists)\n"
@@ -160,6 +175,15 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       if (!parseRate(value, config.ratePerSecond, true)) return fail("--rate wants a number of messages per second (0: no limit)");
     } else if (flag == "--burst") {
       if (!parseRate(value, config.rateBurst, false) || config.rateBurst < 1) return fail("--burst wants a number of at least 1");
+    } else if (flag == "--rooms-per-hour" || flag == "--registrations-per-hour") {
+      if (!parseCount(value, flag == "--rooms-per-hour" ? config.roomsPerHour : config.registrationsPerHour, true)) {
+        return fail(flag + " wants a count per hour from 0 (no limit) to 1000000");
+      }
+    } else if (flag == "--max-reactions" || flag == "--max-sessions-per-user") {
+      uint32_t& count = flag == "--max-reactions" ? config.maxReactionsPerMessage : config.maxSessionsPerUser;
+      if (!parseCount(value, count, false)) {
+        return fail(flag + " wants a count from 1 to 1000000");
+      }
     } else if (flag == "--stall-timeout") {
       if (!parseSeconds(value, config.stallTimeoutMs)) return fail("--stall-timeout wants a positive number of seconds");
     } else if (flag == "--web-root") {

@@ -30,8 +30,13 @@ struct Config {
   uint32_t argon2MemoryKiB = 64 * 1024;
   // The chat protocol (GET /ws).
   size_t maxContentBytes = 4096;   // a message's content, UTF-8 bytes
-  double ratePerSecond = 20;       // each session's token bucket; 0 = no limit
+  double ratePerSecond = 20;       // each user's token bucket, shared by its sessions; 0 = no limit
   double rateBurst = 40;
+  // Quotas per user and per client address (0: no limit, except sessions and reactions).
+  uint32_t roomsPerHour = 60;           // rooms one user creates per hour
+  uint32_t maxReactionsPerMessage = 20; // distinct emoji one user puts on one message
+  uint32_t maxSessionsPerUser = 32;     // open chat sessions (WebSockets) of one user
+  uint32_t registrationsPerHour = 30;   // registration attempts per client address (IPv6: per /64)
   uint64_t stallTimeoutMs = 30'000;  // a session that reads nothing this long past its queue limit is closed
   // The web client's files; empty: ./web when that directory exists, else none.
   std::string webRoot;

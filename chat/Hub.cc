@@ -80,10 +80,20 @@ void Hub::authenticated(ChatSession& session, const store::User& user, const Tok
   }
   auto online = users_.find(user.id);
   if (online == users_.end()) {
-    online = users_.emplace(user.id, OnlineUser{user.id, userSummaryJson(user.id, user.username, user.nickname), nullptr})
-                 .first;
+    const std::string summary = userSummaryJson(user.id, user.username, user.nickname);
+    online = users_.emplace(user.id, OnlineUser{user.id, summary, nullptr, 0, {}}).first;
+    if (const auto spent = offlineBuckets_.find(user.id); spent != offlineBuckets_.end()) {
+      online->second.bucket = spent->second;
+      offlineBuckets_.erase(spent);
+    }
+  } else if (online->second.sessionCount >= config_.maxSessionsPerUser) {
+    // One user must not hold every connection slot; the others keep theirs.
+    const std::string why = "over " + std::to_string(config_.maxSessionsPerUser) + " sessions for one user";
+    sendError(session, chat_error::kTooManySessions, why, ref);
+    return session.ws.close(chat_close::kTooManySessions, "too many sessions");
   }
   session.user = &online->second;
+  ++session.user->sessionCount;
   session.nextOfUser = session.user->sessions;
   if (session.nextOfUser) session.nextOfUser->prevOfUser = &session;
   session.user->sessions = &session;
@@ -99,9 +109,11 @@ void Hub::closeSession(ChatSession& session) {
     if (session.prevOfUser) session.prevOfUser->nextOfUser = session.nextOfUser;
     if (session.nextOfUser) session.nextOfUser->prevOfUser = session.prevOfUser;
     if (online->sessions == &session) online->sessions = session.nextOfUser;
+    --online->sessionCount;
     if (!online->sessions) {
       // The user's last session: remember when they were last here.
       store_.setLastSeen(online->id, unixMs(), [](store::StoreStatus, bool) {});
+      keepOfflineBucket(online->id, online->bucket);
       users_.erase(online->id);
     }
   }
@@ -109,6 +121,21 @@ void Hub::closeSession(ChatSession& session) {
   freeSlots_.push_back(static_cast<uint32_t>(session.id));
   --sessionCount_;
   delete &session;
+}
+
+bool Hub::takeMessageToken(OnlineUser& user) {
+  return user.bucket.take(config_.ratePerSecond, config_.rateBurst, loop_.nowMs());
+}
+
+bool Hub::takeMessageToken(int64_t userId) {
+  if (const auto online = users_.find(userId); online != users_.end()) return takeMessageToken(online->second);
+  keepOfflineBucket(userId, {});
+  return offlineBuckets_[userId].take(config_.ratePerSecond, config_.rateBurst, loop_.nowMs());
+}
+
+void Hub::keepOfflineBucket(int64_t userId, const TokenBucket& bucket) {
+  if (offlineBuckets_.size() >= kMaxOfflineBuckets && !offlineBuckets_.count(userId)) offlineBuckets_.clear();
+  offlineBuckets_.try_emplace(userId, bucket);
 }
 
 // --- Rooms and presence ---------------------------------------------------------

@@ -89,6 +89,11 @@ class Hub final : public reactor::TimerHandler {
   // A token was logged out: its sessions are closed (4001).
   void closeSessionsWithToken(const std::string& revocationKey);
 
+  // One message's worth of the user's budget (--rate, --burst), shared by
+  // all the user's sessions and HTTP posts; false when it is spent.
+  bool takeMessageToken(OnlineUser& user);
+  bool takeMessageToken(int64_t userId);
+
   const Stats& stats() const { return stats_; }
   size_t sessionCount() const { return sessionCount_; }
   size_t longPollsWaiting() const { return longPolls_.waiting(); }
@@ -97,6 +102,8 @@ class Hub final : public reactor::TimerHandler {
   void handleTimer(reactor::Timer& timer) override;
 
  private:
+  // Keeps `bucket` for a user without sessions, unless one is kept already.
+  void keepOfflineBucket(int64_t userId, const TokenBucket& bucket);
   // Hub.cc: rooms and presence.
   LiveRoom& liveRoom(int64_t roomId, const std::string& kind, int64_t lastSeq);
   LiveRoom* findLiveRoom(int64_t roomId) const;
@@ -178,6 +185,11 @@ class Hub final : public reactor::TimerHandler {
   size_t sessionCount_ = 0;
   std::unordered_map<int64_t, std::unique_ptr<LiveRoom>> rooms_;
   std::unordered_map<int64_t, OnlineUser> users_;  // nodes: addresses stay put
+  // The budgets of users without a session: HTTP posters, and users who just
+  // closed their last session (so that reconnecting does not refill it).
+  // Bounded: past kMaxOfflineBuckets they start afresh (full).
+  static constexpr size_t kMaxOfflineBuckets = 100'000;
+  std::unordered_map<int64_t, TokenBucket> offlineBuckets_;
   LongPolls longPolls_;
   reactor::Timer sweepTimer_{this};
   static constexpr uint64_t kPresenceBatchMs = 250;

@@ -16,6 +16,9 @@ namespace err = chat_error;
 // What a failed change answers.
 ChatError changeFailed(StoreStatus status) {
   if (status == StoreStatus::kNotFound) return ChatError{err::kNotFound, "no such message"};
+  if (status == StoreStatus::kOverQuota) {
+    return ChatError{err::kTooManyReactions, "no more distinct reactions of yours on this message"};
+  }
   return ChatError{err::kUnavailable, "store unavailable, retry"};
 }
 
@@ -88,7 +91,7 @@ void Hub::react(ChatSession& session, const ClientMessage& m) {
       session, m, [](const store::Room&, const store::Message&) { return true; },
       [this, m, userId](ChatSession& s, const store::Message&) {
         store_.toggleReaction(
-            m.roomId, m.messageId, userId, m.emoji,
+            m.roomId, m.messageId, userId, m.emoji, config_.maxReactionsPerMessage,
             [this, sessionId = s.id, m, userId](StoreStatus status, const store::ReactionChange& change) {
               if (status != StoreStatus::kOk) return answerChangeFailure(sessionId, status, m.ref);
               ServerMessage event(change.added ? "reaction_added" : "reaction_removed", m.roomId);

@@ -181,7 +181,7 @@ void Hub::postMessage(int64_t senderId, const std::string& authorJson, int64_t r
     if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, {});
     if (room.role.empty()) return done(ChatError{err::kNotMember, "not a member of this room: join it first"}, {});
     if (room.kind != "direct") return append(room, 0);
-    store_.listMembers(room.id, [senderId, room, append, done](StoreStatus status,
+    store_.listMembers(room.id, {}, 2, [senderId, room, append, done](StoreStatus status,
                                                             const std::vector<store::RoomMember>& members) {
       if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, {});
       int64_t peer = senderId;

@@ -15,11 +15,13 @@ using store::StoreStatus;
 namespace err = chat_error;
 
 constexpr uint64_t kMaxWaitSeconds = 60;
-constexpr size_t kMaxBuckets = 100'000;
 
 proto::HttpResponse errorResponse(const ChatError& error) {
   return proto::jsonError(httpStatusOf(error.code), error.code, error.message);
 }
+
+// The request's bearer token, kept for checks after it is gone; empty when none.
+std::string tokenOf(const proto::HttpRequest& request) { return std::string(bearerToken(request).value_or("")); }
 
 proto::HttpResponse badQuery(std::string_view message) { return proto::jsonError(400, err::kBadRequest, message); }
 
@@ -62,9 +64,10 @@ bool MessageApi::handle(const proto::HttpRequest& request, const HttpResponder& 
       responder.respond(proto::jsonError(405, "method_not_allowed", "use GET").header("Allow", "GET, HEAD"));
       return true;
     }
-    withVisibleRoom(request, responder, *roomId, [this, responder](const store::User&, const store::Room& room) {
-      responder.respond(proto::jsonResponse(200, hub_.onlineUsersJson(room.id)));
-    });
+    withVisibleRoom(tokenOf(request), responder, *roomId,
+                    [this, responder](const store::User&, const store::Room& room) {
+                      responder.respond(proto::jsonResponse(200, hub_.onlineUsersJson(room.id)));
+                    });
   } else if (get) {
     list(request, responder, *roomId);
   } else if (request.method == "POST") {
@@ -86,9 +89,7 @@ void MessageApi::post(const proto::HttpRequest& request, const HttpResponder& re
   }
   accounts_.withUser(request, responder, [this, responder, roomId, content = *content,
                                           clientId = *clientId](const store::User& user) {
-    // Bounded: past this many posters the buckets start afresh (full).
-    if (buckets_.size() >= kMaxBuckets && !buckets_.count(user.id)) buckets_.clear();
-    if (!buckets_[user.id].take(config_.ratePerSecond, config_.rateBurst, loop_.nowMs())) {
+    if (!hub_.takeMessageToken(user.id)) {
       return responder.respond(
           errorResponse(ChatError{err::kRateLimited, "too many messages: slow down"}).header("Retry-After", "1"));
     }
@@ -117,8 +118,9 @@ void MessageApi::list(const proto::HttpRequest& request, const HttpResponder& re
   if (wait && !after) return responder.respond(badQuery("wait needs after=SEQ: it waits for what follows SEQ"));
   const int pageSize = static_cast<int>(std::clamp<int64_t>(limit.value_or(kDefaultHistoryPage), 1, kMaxHistoryPage));
   const uint64_t waitMs = std::min<uint64_t>(wait.value_or(0), kMaxWaitSeconds) * 1000;
-  withVisibleRoom(request, responder, roomId, [=, this](const store::User&, const store::Room& room) {
-    if (after) return answerAfter(responder, room, *after, pageSize, waitMs);
+  const std::string token = tokenOf(request);
+  withVisibleRoom(token, responder, roomId, [=, this](const store::User&, const store::Room& room) {
+    if (after) return answerAfter(responder, token, room, *after, pageSize, waitMs);
     store_.messagesBefore(roomId, before.value_or(room.lastSeq + 1), pageSize + 1,
                           [=](StoreStatus status, std::vector<store::Message> page) {
                             if (status != StoreStatus::kOk) return responder.respond(storeUnavailable());
@@ -127,17 +129,16 @@ void MessageApi::list(const proto::HttpRequest& request, const HttpResponder& re
   });
 }
 
-void MessageApi::answerAfter(const HttpResponder& responder, const store::Room& room, int64_t after, int limit,
-                             uint64_t waitMs) {
+void MessageApi::answerAfter(const HttpResponder& responder, const std::string& token, const store::Room& room,
+                             int64_t after, int limit, uint64_t waitMs) {
   store_.messagesAfter(room.id, after, limit + 1, [=, this](StoreStatus status, std::vector<store::Message> page) {
     if (status != StoreStatus::kOk) return responder.respond(storeUnavailable());
     if (page.empty() && waitMs > 0 && responder.connectionOpen()) {
       // Nothing yet: wait for the next commit in the room (or the timeout),
-      // then answer whatever there is.
+      // then answer whatever there is, if the caller may still read it.
       const uint64_t ticket = hub_.longPolls().wait(room.id, after, waitMs, [=, this] {
-        store_.findRoom(room.id, 0, [=, this](StoreStatus status, const store::Room& now) {
-          if (status != StoreStatus::kOk) return responder.respond(proto::jsonError(404, err::kNotFound, "no such room"));
-          answerAfter(responder, now, after, limit, 0);
+        withVisibleRoom(token, responder, room.id, [=, this](const store::User&, const store::Room& now) {
+          answerAfter(responder, token, now, after, limit, 0);
         });
       });
       return responder.onAbandoned([this, roomId = room.id, ticket] { hub_.longPolls().cancel(roomId, ticket); });
@@ -147,9 +148,9 @@ void MessageApi::answerAfter(const HttpResponder& responder, const store::Room& 
   });
 }
 
-void MessageApi::withVisibleRoom(const proto::HttpRequest& request, const HttpResponder& responder, int64_t roomId,
+void MessageApi::withVisibleRoom(const std::string& token, const HttpResponder& responder, int64_t roomId,
                                  std::function<void(const store::User&, const store::Room&)> then) {
-  accounts_.withUser(request, responder, [=, this](const store::User& user) {
+  accounts_.withToken(token, responder, [=, this](const store::User& user) {
     store_.findRoom(roomId, user.id, [=](StoreStatus status, const store::Room& room) {
       if (status == StoreStatus::kNotFound || (status == StoreStatus::kOk && !visibleToUser(room))) {
         return responder.respond(proto::jsonError(404, err::kNotFound, "no such room"));

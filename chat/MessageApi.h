@@ -9,28 +9,24 @@
 //        message (long-poll).
 //   GET  /api/v1/rooms/{id}/online -> 200 {users}
 // Errors carry the chat protocol's codes (403 not_member, 413 too_large,
-// 429 rate_limited, ...). Borrows everything.
+// 429 rate_limited, ...). Posts spend the user's one message budget, shared
+// with its WebSocket sessions (Hub::takeMessageToken). Borrows everything.
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <unordered_map>
 
 #include "chat/AccountApi.h"
-#include "chat/Config.h"
 #include "chat/HttpResponder.h"
 #include "chat/Hub.h"
-#include "chat/TokenBucket.h"
 #include "proto/HttpRequest.h"
-#include "reactor/EventLoop.h"
 #include "store/Store.h"
 
 namespace chatd::chat {
 
 class MessageApi {
  public:
-  MessageApi(reactor::EventLoop& loop, store::Store& store, AccountApi& accounts, Hub& hub, const Config& config)
-      : loop_(loop), store_(store), accounts_(accounts), hub_(hub), config_(config) {}
+  MessageApi(store::Store& store, AccountApi& accounts, Hub& hub) : store_(store), accounts_(accounts), hub_(hub) {}
 
   // Answers and returns true when `request` is for one of these endpoints.
   bool handle(const proto::HttpRequest& request, const HttpResponder& responder);
@@ -38,19 +34,20 @@ class MessageApi {
  private:
   void post(const proto::HttpRequest& request, const HttpResponder& responder, int64_t roomId);
   void list(const proto::HttpRequest& request, const HttpResponder& responder, int64_t roomId);
-  // Calls `then` when the signed-in user may read the room (a member, or any
-  // public room); answers 401/404/503 otherwise.
-  void withVisibleRoom(const proto::HttpRequest& request, const HttpResponder& responder, int64_t roomId,
+  // Calls `then` when the bearer `token` is valid (not expired, not logged
+  // out) and its user may read the room (a member, or any public room);
+  // answers 401/404/503 otherwise.
+  void withVisibleRoom(const std::string& token, const HttpResponder& responder, int64_t roomId,
                        std::function<void(const store::User&, const store::Room&)> then);
   // Answers the page after `after`, or (with `waitMs`) waits for one first.
-  void answerAfter(const HttpResponder& responder, const store::Room& room, int64_t after, int limit, uint64_t waitMs);
+  // A wait woken later checks `token` and the room's access again: the user
+  // may have logged out or been removed while it waited.
+  void answerAfter(const HttpResponder& responder, const std::string& token, const store::Room& room, int64_t after,
+                   int limit, uint64_t waitMs);
 
-  reactor::EventLoop& loop_;
   store::Store& store_;
   AccountApi& accounts_;
   Hub& hub_;
-  const Config& config_;
-  std::unordered_map<int64_t, TokenBucket> buckets_;  // per user: HTTP posts share one rate
 };
 
 }  // namespace chatd::chat

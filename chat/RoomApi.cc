@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <memory>
 
+#include "chat/ChatError.h"
 #include "chat/RoomAccess.h"
+#include "chat/WallClock.h"
 #include "proto/JsonWriter.h"
 
 namespace chatd::chat {
@@ -15,6 +17,11 @@ using store::StoreStatus;
 
 constexpr size_t kMaxNameBytes = 64;
 constexpr size_t kMaxTopicBytes = 256;
+constexpr int64_t kHourMs = 3'600'000;
+// GET /api/v1/rooms and .../members pages: so many items unless ?limit= says
+// fewer or more, and never more than the maximum.
+constexpr int kDefaultListPage = 100;
+constexpr int kMaxListPage = 500;
 
 bool consumePrefix(std::string_view& text, std::string_view prefix) {
   if (text.substr(0, prefix.size()) != prefix) return false;
@@ -44,15 +51,63 @@ proto::HttpResponse writeFailed(StoreStatus status) {
   return storeUnavailable();
 }
 
-// 200 {"<key>":[...]} with each item through `toJson`, or 503 when the store failed.
-template <typename T, typename ToJson>
-proto::HttpResponse listResponse(StoreStatus status, std::string_view key, const std::vector<T>& items, ToJson toJson) {
+// A list endpoint's page, from ?limit=N&cursor=C.
+struct PageRequest {
+  int limit = kDefaultListPage;
+  std::string cursor;  // empty: the first page
+};
+
+// The page asked for, or nullopt after answering 400.
+std::optional<PageRequest> pageRequest(const proto::HttpRequest& request, const HttpResponder& responder) {
+  PageRequest page;
+  if (const auto limit = request.queryParam("limit")) {
+    const auto n = parseId(*limit);
+    if (!n || *n > kMaxListPage) {
+      responder.respond(jsonError(400, "bad_request", "limit: 1 to " + std::to_string(kMaxListPage)));
+      return std::nullopt;
+    }
+    page.limit = static_cast<int>(*n);
+  }
+  page.cursor = request.queryParam("cursor").value_or("");
+  return page;
+}
+
+// 200 {"<key>":[...],"next_cursor":C|null} from `items`, read with one more
+// than the page's limit: that one says whether a next page exists, which
+// starts after the page's last item (`cursorOf`). 503 when the store failed.
+template <typename T, typename ToJson, typename CursorOf>
+proto::HttpResponse pageResponse(StoreStatus status, std::string_view key, const std::vector<T>& items, int limit,
+                                 ToJson toJson, CursorOf cursorOf) {
   if (status != StoreStatus::kOk) return storeUnavailable();
+  const size_t shown = std::min(items.size(), static_cast<size_t>(limit));
   proto::JsonWriter w;
   w.beginObject().key(key).beginArray();
-  for (const T& item : items) w.raw(toJson(item));
-  w.endArray().endObject();
+  for (size_t i = 0; i < shown; ++i) w.raw(toJson(items[i]));
+  w.endArray().key("next_cursor");
+  if (items.size() > shown) {
+    w.value(cursorOf(items[shown - 1]));
+  } else {
+    w.null();
+  }
+  w.endObject();
   return proto::jsonResponse(200, w.take());
+}
+
+proto::HttpResponse badCursor() { return jsonError(400, "bad_request", "cursor: a next_cursor this list answered"); }
+
+// A member cursor is "JOINED_AT.USER_ID".
+std::string memberCursor(const store::RoomMember& member) {
+  return std::to_string(member.joinedAt) + "." + std::to_string(member.user.id);
+}
+
+std::optional<store::MemberCursor> parseMemberCursor(std::string_view text) {
+  if (text.empty()) return store::MemberCursor{};
+  const size_t dot = text.find('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  const auto joinedAt = text.substr(0, dot) == "0" ? std::optional<int64_t>(0) : parseId(text.substr(0, dot));
+  const auto userId = parseId(text.substr(dot + 1));
+  if (!joinedAt || !userId) return std::nullopt;
+  return store::MemberCursor{*joinedAt, *userId};
 }
 
 std::string memberJson(const store::RoomMember& member) {
@@ -171,9 +226,16 @@ void RoomApi::withVisibleRoom(const Call& call, std::function<void(const store::
 }
 
 void RoomApi::list(const Call& call) {
-  store_.listRooms(call.me.id, [responder = call.responder](StoreStatus status, std::vector<store::Room> rooms) {
-    responder.respond(listResponse(status, "rooms", rooms, roomJson));
-  });
+  const auto page = pageRequest(call.request, call.responder);
+  if (!page) return;
+  std::optional<int64_t> after = page->cursor.empty() ? std::optional<int64_t>(0) : parseId(page->cursor);
+  if (!after) return call.responder.respond(badCursor());
+  auto roomCursor = [](const store::Room& room) { return std::to_string(room.id); };
+  store_.listRooms(call.me.id, *after, page->limit + 1,
+                   [responder = call.responder, limit = page->limit, roomCursor](StoreStatus status,
+                                                                                 std::vector<store::Room> rooms) {
+                     responder.respond(pageResponse(status, "rooms", rooms, limit, roomJson, roomCursor));
+                   });
 }
 
 void RoomApi::create(const Call& call) {
@@ -199,7 +261,14 @@ void RoomApi::create(const Call& call) {
     }
     if (topic->empty()) topic.reset();
   }
-  store_.createRoom(*name, *kind, std::move(topic), call.me.id, [responder](StoreStatus status, store::Room room) {
+  store_.createRoom(*name, *kind, std::move(topic), call.me.id, roomsPerHour_, [responder](StoreStatus status,
+                                                                                          store::Room room) {
+    if (status == StoreStatus::kOverQuota) {
+      // The next one may come once the oldest of the hour's rooms is an hour old.
+      const int64_t waitMs = room.createdAt + kHourMs - unixMs();
+      return responder.respond(jsonError(429, chat_error::kTooManyRooms, "too many rooms created in the last hour")
+                                   .header("Retry-After", std::to_string(std::max<int64_t>(1, (waitMs + 999) / 1000))));
+    }
     if (status != StoreStatus::kOk) return responder.respond(writeFailed(status));
     responder.respond(roomResponse(201, room));
   });
@@ -226,9 +295,10 @@ void RoomApi::join(const Call& call) {
   store_.findRoom(call.roomId, call.me.id, [this, call](StoreStatus status, const store::Room& room) {
     const HttpResponder& responder = call.responder;
     if (status == StoreStatus::kFailed) return responder.respond(storeUnavailable());
-    if (status == StoreStatus::kNotFound) return responder.respond(noSuchRoom());
+    // A private room one is not in answers as a missing one (RoomAccess.h):
+    // no outsider learns which ids are private rooms.
+    if (status == StoreStatus::kNotFound || !visibleToUser(room)) return responder.respond(noSuchRoom());
     if (!room.role.empty()) return responder.respond(roomResponse(200, room));  // already in: nothing to do
-    if (room.kind != "public") return responder.respond(forbidden("private rooms are joined by invitation"));
     store_.joinRoom(room.id, call.me.id, [responder](StoreStatus joined, store::Room now) {
       if (joined != StoreStatus::kOk) return responder.respond(writeFailed(joined));
       responder.respond(roomResponse(200, now));
@@ -256,10 +326,16 @@ void RoomApi::leave(const Call& call) {
 }
 
 void RoomApi::members(const Call& call) {
-  withVisibleRoom(call, [this, responder = call.responder](const store::Room& room) {
-    store_.listMembers(room.id, [responder](StoreStatus status, std::vector<store::RoomMember> members) {
-      responder.respond(listResponse(status, "members", members, memberJson));
-    });
+  const auto page = pageRequest(call.request, call.responder);
+  if (!page) return;
+  const auto after = parseMemberCursor(page->cursor);
+  if (!after) return call.responder.respond(badCursor());
+  withVisibleRoom(call, [this, responder = call.responder, after = *after,
+                         limit = page->limit](const store::Room& room) {
+    store_.listMembers(room.id, after, limit + 1,
+                       [responder, limit](StoreStatus status, std::vector<store::RoomMember> members) {
+                         responder.respond(pageResponse(status, "members", members, limit, memberJson, memberCursor));
+                       });
   });
 }
 

@@ -1,19 +1,20 @@
 // The room endpoints of the HTTP API, every one for a signed-in user:
-//   GET    /api/v1/rooms                          -> 200 {rooms}: public ones and mine
-//   POST   /api/v1/rooms {name, kind, topic?}     -> 201 {room}; the creator owns it
+//   GET    /api/v1/rooms?limit=N&cursor=C         -> 200 {rooms, next_cursor}: public ones and mine
+//   POST   /api/v1/rooms {name, kind, topic?}     -> 201 {room}; the creator owns it;
+//          429 too_many_rooms past --rooms-per-hour
 //   GET    /api/v1/rooms/{id}                     -> 200 {room}
 //   DELETE /api/v1/rooms/{id}                     -> 204, owner only
 //   POST   /api/v1/rooms/{id}/join                -> 200 {room}, public rooms only
 //   POST   /api/v1/rooms/{id}/leave               -> 200 {room}
-//   GET    /api/v1/rooms/{id}/members             -> 200 {members}
+//   GET    /api/v1/rooms/{id}/members?limit&cursor -> 200 {members, next_cursor}
 //   POST   /api/v1/rooms/{id}/members {user_id, role?} -> 201 (added) / 200 (role changed) {member}
 //   DELETE /api/v1/rooms/{id}/members/{user_id}   -> 204 (kick)
 //   POST   /api/v1/direct/{user_id}               -> 201 (created) / 200 {room}
 //
 // Rules, all checked here:
 // - A private or direct room is visible only to its members: to anyone else
-//   it answers 404 as if it did not exist (join answers 403, saying private
-//   rooms are joined by invitation).
+//   it answers 404 as if it did not exist (join too: private rooms are joined
+//   by invitation, and an outsider cannot tell them from missing ids).
 // - Leaving: not a member 409; the owner cannot leave (403: delete the room);
 //   nobody leaves a direct room (403).
 // - Owners and admins add members; only the owner grants or revokes admin;
@@ -21,6 +22,8 @@
 // - Owners and admins kick members; only the owner kicks an admin; nobody
 //   kicks the owner (403).
 // - Only the owner deletes a room.
+// The lists are paged: at most `limit` items (default 100, at most 500), and
+// `next_cursor` (null on the last page) is the `cursor` of the next page.
 // Path ids are digits only and > 0, else 404. Borrows the store and accounts.
 #pragma once
 
@@ -38,7 +41,9 @@ namespace chatd::chat {
 
 class RoomApi {
  public:
-  RoomApi(store::Store& store, AccountApi& accounts) : store_(store), accounts_(accounts) {}
+  // `roomsPerHour`: rooms one user may create in any hour (0: no limit).
+  RoomApi(store::Store& store, AccountApi& accounts, uint32_t roomsPerHour)
+      : store_(store), accounts_(accounts), roomsPerHour_(roomsPerHour) {}
 
   // Answers and returns true when `request` is for one of these endpoints.
   bool handle(const proto::HttpRequest& request, const HttpResponder& responder);
@@ -78,6 +83,7 @@ class RoomApi {
 
   store::Store& store_;
   AccountApi& accounts_;
+  uint32_t roomsPerHour_;
   std::function<void(int64_t, int64_t)> membershipEnded_;
 };
 

@@ -86,15 +86,15 @@ bool Server::openStore(std::string& error) {
   if (!tokens_) return false;
   Argon2Params argon2 = kDefaultArgon2Params;
   argon2.memoryKiB = config_.argon2MemoryKiB;
-  accounts_ = std::make_unique<AccountApi>(loop_, *store_, *workers_, *tokens_, argon2);
+  accounts_ = std::make_unique<AccountApi>(loop_, *store_, *workers_, *tokens_, argon2, config_.registrationsPerHour);
   router_.setAccountApi(accounts_.get());
-  rooms_ = std::make_unique<RoomApi>(*store_, *accounts_);
+  rooms_ = std::make_unique<RoomApi>(*store_, *accounts_, config_.roomsPerHour);
   router_.setRoomApi(rooms_.get());
   if (!loadRevokedTokens(error)) return false;
   hub_ = std::make_unique<Hub>(loop_, *store_, config_);
   chat_ = std::make_unique<ChatEndpoint>(loop_, *hub_, *accounts_, *tokens_, config_);
   router_.addWebSocket("/ws", chat_.get());
-  messages_ = std::make_unique<MessageApi>(loop_, *store_, *accounts_, *hub_, config_);
+  messages_ = std::make_unique<MessageApi>(*store_, *accounts_, *hub_);
   router_.setMessageApi(messages_.get());
   rooms_->setMembershipEndedListener(
       [this](int64_t roomId, int64_t userId) { hub_->membershipEnded(roomId, userId); });

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 namespace chatd::chat {
@@ -20,6 +21,12 @@ class TokenBucket {
     if (tokens_ < 1) return false;
     tokens_ -= 1;
     return true;
+  }
+
+  // After a refused take(): how long until the bucket holds one token again
+  // at `rate` (> 0), for a Retry-After.
+  uint64_t msUntilNext(double rate) const {
+    return tokens_ >= 1 ? 0 : static_cast<uint64_t>(std::ceil((1 - tokens_) * 1000.0 / rate));
   }
 
  private:

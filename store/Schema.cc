@@ -72,6 +72,12 @@ constexpr const char* kMigrations[] = {
     ) WITHOUT ROWID;
     CREATE INDEX revoked_tokens_by_expiry ON revoked_tokens(expires_at);
     )sql",
+    // 3: the rooms a user created lately, counted for --rooms-per-hour; a
+    // room's members in the order their list is paged.
+    R"sql(
+    CREATE INDEX rooms_by_creator ON rooms(created_by, created_at);
+    CREATE INDEX room_members_by_join ON room_members(room_id, joined_at, user_id);
+    )sql",
 };
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion);
 

@@ -38,15 +38,15 @@ class SqliteStore final : public Store {
   bool ready() override;
 
   // Rooms: store/SqliteStoreRooms.cc.
-  void listRooms(int64_t userId, Callback<std::vector<Room>> done) override;
+  void listRooms(int64_t userId, int64_t afterRoomId, int limit, Callback<std::vector<Room>> done) override;
   void findRoom(int64_t roomId, int64_t userId, Callback<Room> done) override;
   void createRoom(std::string name, std::string kind, std::optional<std::string> topic, int64_t ownerId,
-                  Callback<Room> done) override;
+                  uint32_t maxPerHour, Callback<Room> done) override;
   void joinRoom(int64_t roomId, int64_t userId, Callback<Room> done) override;
   void setMemberRole(int64_t roomId, int64_t userId, std::string role, Callback<RoomMember> done) override;
   void removeMember(int64_t roomId, int64_t userId, Callback<bool> done) override;
   void deleteRoom(int64_t roomId, Callback<bool> done) override;
-  void listMembers(int64_t roomId, Callback<std::vector<RoomMember>> done) override;
+  void listMembers(int64_t roomId, MemberCursor after, int limit, Callback<std::vector<RoomMember>> done) override;
   void openDirectRoom(int64_t userId, int64_t otherId, Callback<DirectRoom> done) override;
 
   // Messages: store/SqliteStoreMessages.cc. Pages and findMessage() fill in
@@ -61,7 +61,7 @@ class SqliteStore final : public Store {
   void findMessage(int64_t roomId, int64_t messageId, Callback<Message> done) override;
   void editMessage(int64_t roomId, int64_t messageId, std::string content, Callback<Message> done) override;
   void deleteMessage(int64_t roomId, int64_t messageId, Callback<Message> done) override;
-  void toggleReaction(int64_t roomId, int64_t messageId, int64_t userId, std::string emoji,
+  void toggleReaction(int64_t roomId, int64_t messageId, int64_t userId, std::string emoji, uint32_t maxPerUser,
                       Callback<ReactionChange> done) override;
 
   // The store's own connection, for tests that watch its commits

@@ -210,7 +210,7 @@ void SqliteStore::deleteMessage(int64_t roomId, int64_t messageId, Callback<Mess
 }
 
 void SqliteStore::toggleReaction(int64_t roomId, int64_t messageId, int64_t userId, std::string emoji,
-                                 Callback<ReactionChange> done) {
+                                 uint32_t maxPerUser, Callback<ReactionChange> done) {
   enqueueWrite<ReactionChange>(
       [=](SqliteDatabase& db, ReactionChange& out) {
         const StoreStatus found = readMessage(db, roomId, messageId, out.message);
@@ -221,6 +221,12 @@ void SqliteStore::toggleReaction(int64_t roomId, int64_t messageId, int64_t user
         if (!remove || !remove->bind(1, messageId).bind(2, userId).bind(3, emoji).run()) return StoreStatus::kFailed;
         out.added = db.changes() == 0;
         if (out.added) {
+          SqliteStatement* mine = db.prepare("SELECT count(*) FROM reactions WHERE message_id = ?1 AND user_id = ?2");
+          int64_t distinct = 0;
+          if (!mine || readOne(mine->bind(1, messageId).bind(2, userId), firstColumn, distinct) != StoreStatus::kOk) {
+            return StoreStatus::kFailed;
+          }
+          if (distinct >= maxPerUser) return StoreStatus::kOverQuota;
           SqliteStatement* insert = db.prepare(
               "INSERT INTO reactions (message_id, user_id, emoji, created_at) VALUES (?1, ?2, ?3, ?4)");
           if (!insert) return StoreStatus::kFailed;

@@ -2,6 +2,7 @@
 // once; writes go through GroupCommit and answer after their COMMIT.
 #include <algorithm>
 #include <memory>
+#include <utility>
 
 #include "store/SqliteStore.h"
 
@@ -52,15 +53,20 @@ StoreStatus readMember(SqliteDatabase& db, int64_t roomId, int64_t userId, RoomM
   return select ? readOne(select->bind(1, roomId).bind(2, userId), memberFromRow, out) : StoreStatus::kFailed;
 }
 
-// Answers `done` with every row of `sql` (one parameter, `id`) through `fromRow`.
+// The most a list page holds: a client's page of 1000 and the row that says there is more.
+constexpr int kMaxListPage = 1001;
+
+// Answers `done` with every row of `select` (bound; null when it did not
+// compile) through `fromRow`.
 template <typename T, typename FromRow>
-void answerAll(SqliteDatabase& db, const char* sql, int64_t id, FromRow fromRow, Store::Callback<std::vector<T>> done) {
+void answerAll(SqliteStatement* select, FromRow fromRow, Store::Callback<std::vector<T>> done) {
   std::vector<T> rows;
-  SqliteStatement* select = db.prepare(sql);
-  const StoreStatus status = select ? readAll(select->bind(1, id), fromRow, rows) : StoreStatus::kFailed;
+  const StoreStatus status = select ? readAll(*select, fromRow, rows) : StoreStatus::kFailed;
   if (status != StoreStatus::kOk) rows.clear();
   done(status, std::move(rows));
 }
+
+constexpr int64_t kHourMs = 3'600'000;
 
 std::string directKey(int64_t a, int64_t b) {
   return std::to_string(std::min(a, b)) + ":" + std::to_string(std::max(a, b));
@@ -73,9 +79,11 @@ StoreStatus SqliteStore::readRoom(SqliteDatabase& db, int64_t roomId, int64_t us
   return select ? readOne(select->bind(1, userId).bind(2, roomId), roomFromRow, out) : StoreStatus::kFailed;
 }
 
-void SqliteStore::listRooms(int64_t userId, Callback<std::vector<Room>> done) {
-  answerAll(*db_, CHATD_SELECT_ROOM "WHERE r.kind = 'public' OR m.user_id IS NOT NULL ORDER BY r.id", userId,
-            roomFromRow, std::move(done));
+void SqliteStore::listRooms(int64_t userId, int64_t afterRoomId, int limit, Callback<std::vector<Room>> done) {
+  SqliteStatement* select = db_->prepare(
+      CHATD_SELECT_ROOM "WHERE r.id > ?2 AND (r.kind = 'public' OR m.user_id IS NOT NULL) ORDER BY r.id LIMIT ?3");
+  if (select) select->bind(1, userId).bind(2, afterRoomId).bind(3, std::clamp(limit, 1, kMaxListPage));
+  answerAll(select, roomFromRow, std::move(done));
 }
 
 void SqliteStore::findRoom(int64_t roomId, int64_t userId, Callback<Room> done) {
@@ -85,10 +93,23 @@ void SqliteStore::findRoom(int64_t roomId, int64_t userId, Callback<Room> done) 
 }
 
 void SqliteStore::createRoom(std::string name, std::string kind, std::optional<std::string> topic, int64_t ownerId,
-                             Callback<Room> done) {
+                             uint32_t maxPerHour, Callback<Room> done) {
   enqueueWrite<Room>(
       [=](SqliteDatabase& db, Room& out) {
         const int64_t now = nowMs();
+        if (maxPerHour > 0) {
+          // Counted inside the write: creates racing in one batch see each other.
+          SqliteStatement* recent = db.prepare(
+              "SELECT count(*), coalesce(min(created_at), 0) FROM rooms WHERE created_by = ?1 AND created_at > ?2");
+          auto fromRow = [](const SqliteStatement& s) { return std::pair(s.columnInt(0), s.columnInt(1)); };
+          std::pair<int64_t, int64_t> countAndOldest;
+          if (!recent || readOne(recent->bind(1, ownerId).bind(2, now - kHourMs), fromRow, countAndOldest) !=
+                             StoreStatus::kOk) {
+            return StoreStatus::kFailed;
+          }
+          out.createdAt = countAndOldest.second;
+          if (countAndOldest.first >= maxPerHour) return StoreStatus::kOverQuota;
+        }
         SqliteStatement* insert = db.prepare(
             "INSERT INTO rooms (name, kind, topic, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
         if (!insert) return StoreStatus::kFailed;
@@ -157,8 +178,13 @@ void SqliteStore::deleteRoom(int64_t roomId, Callback<bool> done) {
       std::move(done));
 }
 
-void SqliteStore::listMembers(int64_t roomId, Callback<std::vector<RoomMember>> done) {
-  answerAll(*db_, CHATD_SELECT_MEMBER "ORDER BY m.joined_at, u.id", roomId, memberFromRow, std::move(done));
+void SqliteStore::listMembers(int64_t roomId, MemberCursor after, int limit, Callback<std::vector<RoomMember>> done) {
+  SqliteStatement* select = db_->prepare(
+      CHATD_SELECT_MEMBER "AND (m.joined_at, m.user_id) > (?2, ?3) ORDER BY m.joined_at, m.user_id LIMIT ?4");
+  if (select) {
+    select->bind(1, roomId).bind(2, after.joinedAt).bind(3, after.userId).bind(4, std::clamp(limit, 1, kMaxListPage));
+  }
+  answerAll(select, memberFromRow, std::move(done));
 }
 
 void SqliteStore::openDirectRoom(int64_t userId, int64_t otherId, Callback<DirectRoom> done) {

@@ -17,6 +17,7 @@ enum class StoreStatus {
   kOk,
   kNotFound,
   kConflict,  // a unique key is taken (a username)
+  kOverQuota, // a limit the caller passed is reached; nothing changed
   kFailed,    // the backend failed; say so, retry later
 };
 
@@ -48,6 +49,13 @@ struct RoomMember {
   User user;
   std::string role;
   int64_t joinedAt = 0;
+};
+
+// Where a page of members starts: after the member who joined at `joinedAt`
+// with `userId` ({} for the first page).
+struct MemberCursor {
+  int64_t joinedAt = 0;
+  int64_t userId = 0;
 };
 
 // The pair's direct room and whether this call created it.
@@ -125,13 +133,17 @@ class Store {
   // Rooms. Permissions are the caller's business; the store only refuses to
   // change or remove an owner's membership (kConflict), whoever asks.
   //
-  // Every public room and every room `userId` is a member of, by id.
-  virtual void listRooms(int64_t userId, Callback<std::vector<Room>> done) = 0;
+  // Every public room and every room `userId` is a member of, by id: those
+  // with an id above `afterRoomId`, at most `limit` (clamped to 1..1001).
+  virtual void listRooms(int64_t userId, int64_t afterRoomId, int limit, Callback<std::vector<Room>> done) = 0;
   // One room as `userId` sees it, member or not; kNotFound when no such room.
   virtual void findRoom(int64_t roomId, int64_t userId, Callback<Room> done) = 0;
-  // A public or private room with `ownerId` as its owner.
+  // A public or private room with `ownerId` as its owner. kOverQuota when
+  // `ownerId` created `maxPerHour` rooms (0: no limit) in the last hour; the
+  // answer's createdAt is then the oldest of those, so the caller can say
+  // when the next one may be created.
   virtual void createRoom(std::string name, std::string kind, std::optional<std::string> topic, int64_t ownerId,
-                          Callback<Room> done) = 0;
+                          uint32_t maxPerHour, Callback<Room> done) = 0;
   // Adds `userId` as a plain member unless already one (whatever the role).
   virtual void joinRoom(int64_t roomId, int64_t userId, Callback<Room> done) = 0;
   // Adds `userId` with `role` ("admin" or "member"), or changes the role of a
@@ -141,8 +153,9 @@ class Store {
   virtual void removeMember(int64_t roomId, int64_t userId, Callback<bool> done) = 0;
   // The room, its memberships and its messages; kNotFound when already gone.
   virtual void deleteRoom(int64_t roomId, Callback<bool> done) = 0;
-  // Members by join time.
-  virtual void listMembers(int64_t roomId, Callback<std::vector<RoomMember>> done) = 0;
+  // Members by join time (then user id): those after `after`, at most
+  // `limit` (clamped to 1..1001).
+  virtual void listMembers(int64_t roomId, MemberCursor after, int limit, Callback<std::vector<RoomMember>> done) = 0;
   // The one direct room of two distinct users, created on first use with
   // both as members; as `userId` sees it.
   virtual void openDirectRoom(int64_t userId, int64_t otherId, Callback<DirectRoom> done) = 0;
@@ -179,9 +192,10 @@ class Store {
   // nobody sees a gap); its reactions go. kNotFound as for editMessage.
   virtual void deleteMessage(int64_t roomId, int64_t messageId, Callback<Message> done) = 0;
   // Adds `userId`'s `emoji` to the message, or removes it when already there.
-  // kNotFound as for editMessage.
+  // kNotFound as for editMessage; kOverQuota when adding would give the user
+  // more than `maxPerUser` distinct emoji on the message.
   virtual void toggleReaction(int64_t roomId, int64_t messageId, int64_t userId, std::string emoji,
-                              Callback<ReactionChange> done) = 0;
+                              uint32_t maxPerUser, Callback<ReactionChange> done) = 0;
 
   // Presence: when the user was last connected (unix milliseconds).
   virtual void setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) = 0;

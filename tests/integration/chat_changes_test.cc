@@ -178,6 +178,20 @@ TEST_F(ChatChangesTest, ReactionsToggleAndCount) {
   }
 }
 
+// Issue 11, item 16: B reacts, A reacts, B takes theirs back: removed, 1 left.
+TEST_F(ChatChangesTest, AReactionIsTakenBackAfterAnotherUserAddedTheSame) {
+  const int64_t id = annPosts("vote");
+  const std::string emoji = R"(,"emoji":")" + std::string("\xF0\x9F\x91\x8D") + "\"";
+  EXPECT_EQ(change(bob_, "react", id, emoji).integer("data.count"), 1);
+  EXPECT_EQ(change(ann_, "react", id, emoji).integer("data.count"), 2);
+  const Json again = change(bob_, "react", id, emoji);
+  EXPECT_EQ(again.type(), "reaction_removed") << again;
+  EXPECT_EQ(again.integer("data.count"), 1);
+  const std::vector<Json> reactions = historyEntry(id).items("reactions");
+  ASSERT_EQ(reactions.size(), 1u);
+  EXPECT_EQ(reactions[0].integer("count"), 1);
+}
+
 TEST_F(ChatChangesTest, OutsidersChangeNothing) {
   const int64_t id = annPosts("members only");
   const Account eve = signUp("eve");

@@ -122,6 +122,47 @@ TEST_F(ChatHttpTest, LongPollAnswersWithTheNextMessageOnceItIsSent) {
   EXPECT_EQ(call(bob, "GET", "/api/v1/rooms/1/messages?wait=1").status, 400);  // wait needs after
 }
 
+// Issue 11, item 11: a long-poll woken after its user lost access answers
+// as a fresh request would (404 for a private room one was removed from, 401
+// for a logged-out token), never with the message that woke it.
+class LongPollAccessTest : public ChatHttpTest {
+ protected:
+  void SetUp() override {
+    olga_ = signUp("olga");
+    bob_ = signUp("bob");
+    room_ = createRoom(olga_, "secret", "private");
+    ASSERT_EQ(setRole(olga_, room_, bob_, "member").status, 201);
+    ASSERT_EQ(post(olga_, room_, R"({"content":"before"})").status, 201);
+    ASSERT_TRUE(poll_.connect(port()));
+    ASSERT_TRUE(poll_.sendRaw("GET /api/v1/rooms/" + room_ + "/messages?after=1&wait=10 HTTP/1.1\r\n"
+                              "Host: 127.0.0.1\r\nAuthorization: Bearer " + bob_.token + "\r\n\r\n"));
+    ASSERT_FALSE(poll_.fill(1, 300)) << "answered before it waited: " << poll_.buffered();
+  }
+  // Olga posts; what bob's long-poll answers.
+  HttpReply wokenBy(const std::string& content) {
+    EXPECT_EQ(post(olga_, room_, R"({"content":")" + content + "\"}").status, 201);
+    return poll_.readHttpReply(5000);
+  }
+
+  Account olga_, bob_;
+  std::string room_;
+  WsTestClient poll_;
+};
+
+TEST_F(LongPollAccessTest, AKickedMemberIsNotAnsweredTheNextMessage) {
+  ASSERT_EQ(kick(olga_, room_, bob_).status, 204);
+  const HttpReply reply = wokenBy("after the kick");
+  EXPECT_EQ(reply.status, 404) << reply.body;
+  EXPECT_EQ(reply.body.find("after the kick"), std::string::npos) << reply.body;
+}
+
+TEST_F(LongPollAccessTest, ALoggedOutTokenIsNotAnsweredTheNextMessage) {
+  ASSERT_EQ(call(bob_, "POST", "/api/v1/logout").status, 204);
+  const HttpReply reply = wokenBy("after the logout");
+  EXPECT_EQ(reply.status, 401) << reply.body;
+  EXPECT_EQ(reply.body.find("after the logout"), std::string::npos) << reply.body;
+}
+
 TEST_F(ChatHttpTest, OnlineListsUsersWithASessionInTheRoom) {
   const Account ann = signUp("ann");
   const Account bob = signUp("bob");

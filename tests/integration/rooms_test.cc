@@ -141,15 +141,17 @@ TEST_F(Rooms, JoiningAPublicRoomTwiceIsFine) {
   EXPECT_EQ(call(bob, "POST", "/api/v1/rooms/1/join").status, 200);  // the lobby
 }
 
-TEST_F(Rooms, JoiningAPrivateRoomIsForbidden) {
+// Issue 11, item 14: joining tells an outsider nothing a missing id would not.
+TEST_F(Rooms, JoiningAPrivateRoomAnswersAsAMissingRoom) {
   const Account ann = signUp("ann");
   const Account bob = signUp("bob");
   const std::string room = createRoom(ann, "club", "private");
-  const HttpReply reply = call(bob, "POST", "/api/v1/rooms/" + room + "/join");
-  EXPECT_EQ(reply.status, 403) << reply.body;
-  EXPECT_EQ(jsonField(reply.body, "code"), "forbidden");
+  const HttpReply privateRoom = call(bob, "POST", "/api/v1/rooms/" + room + "/join");
+  const HttpReply missingRoom = call(bob, "POST", "/api/v1/rooms/999/join");
+  EXPECT_EQ(privateRoom.status, 404) << privateRoom.body;
+  EXPECT_EQ(privateRoom.status, missingRoom.status);
+  EXPECT_EQ(privateRoom.body, missingRoom.body);
   EXPECT_EQ(call(bob, "GET", "/api/v1/rooms/" + room).status, 404);  // still not in
-  EXPECT_EQ(call(bob, "POST", "/api/v1/rooms/999/join").status, 404);
 }
 
 TEST_F(Rooms, LeavingEndsMembershipAndANonMemberCannotLeave) {

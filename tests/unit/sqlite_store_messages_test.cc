@@ -20,6 +20,8 @@ Counts counts(const Message& m) {
   return out;
 }
 
+constexpr uint32_t kMaxReactions = 1000;
+
 int countCommits(void* counter) {
   ++*static_cast<int*>(counter);
   return 0;  // 0: let the commit proceed
@@ -78,7 +80,8 @@ class SqliteStoreMessages : public StoreTest {
   ReactionChange react(int64_t id, int64_t user, std::string emoji, StoreStatus expected = StoreStatus::kOk,
                        int64_t room = 0) {
     return await<ReactionChange>(
-        [&](auto done) { store_->toggleReaction(room ? room : room_, id, user, emoji, done); }, expected);
+        [&](auto done) { store_->toggleReaction(room ? room : room_, id, user, emoji, kMaxReactions, done); },
+        expected);
   }
   std::vector<Message> pageAfter(int64_t seq, int limit) {
     return await<std::vector<Message>>([&](auto done) { store_->messagesAfter(room_, seq, limit, done); });
@@ -250,7 +253,7 @@ TEST_F(SqliteStoreMessages, MarkReadIsCappedNeverGoesBackAndMovesUnread) {
   EXPECT_EQ(markRead(ann_, 2), 3);  // never backwards
   EXPECT_EQ(seenBy(ann_).lastReadSeq, 3);
   auto unread = [&] {
-    for (const Room& r : await<std::vector<Room>>([&](auto done) { store_->listRooms(ann_, done); })) {
+    for (const Room& r : await<std::vector<Room>>([&](auto done) { store_->listRooms(ann_, 0, 1000, done); })) {
       if (r.id == room_) return r.lastSeq - r.lastReadSeq;
     }
     return int64_t{-1};
@@ -386,6 +389,33 @@ TEST_F(SqliteStoreMessages, AReactionTogglesAndCountsUsersPerEmoji) {
   const AppendResult again = append(room_, ann_, "react to me", "c-1");
   EXPECT_TRUE(again.duplicate);
   EXPECT_TRUE(again.message.reactions.empty());
+}
+
+// The second user to react, then the first taking theirs back: a toggle is
+// per (user, emoji), whoever reacted first or last.
+TEST_F(SqliteStoreMessages, TheFirstReactorTakesTheirReactionBackAfterAnotherReacted) {
+  const Message m = append(room_, ann_, "hi").message;
+  EXPECT_TRUE(react(m.id, bob_, kThumbsUp).added);
+  EXPECT_EQ(react(m.id, ann_, kThumbsUp).count, 2);
+  const ReactionChange again = react(m.id, bob_, kThumbsUp);
+  EXPECT_FALSE(again.added);
+  EXPECT_EQ(again.count, 1);
+  EXPECT_EQ(counts(find(m.id)), (Counts{{kThumbsUp, 1}}));
+}
+
+TEST_F(SqliteStoreMessages, AUserPutsAtMostTheLimitOfDistinctReactionsOnAMessage) {
+  const Message m = append(room_, ann_, "hi").message;
+  auto reactWithin = [&](int64_t user, const char* emoji, StoreStatus expected = StoreStatus::kOk) {
+    return await<ReactionChange>(
+        [&](auto done) { store_->toggleReaction(room_, m.id, user, emoji, 2, done); }, expected);
+  };
+  EXPECT_TRUE(reactWithin(ann_, kThumbsUp).added);
+  EXPECT_TRUE(reactWithin(ann_, kHeart).added);
+  reactWithin(ann_, kParty, StoreStatus::kOverQuota);
+  EXPECT_TRUE(reactWithin(bob_, kParty).added);      // another user's own limit
+  EXPECT_FALSE(reactWithin(ann_, kHeart).added);     // taking one back is always allowed
+  EXPECT_TRUE(reactWithin(ann_, kParty).added);      // and makes room for another
+  EXPECT_EQ(counts(find(m.id)), (Counts{{kParty, 2}, {kThumbsUp, 1}}));
 }
 
 TEST_F(SqliteStoreMessages, OnlyAKnownUserReactsToAStoredMessageOfTheRoom) {

@@ -18,7 +18,7 @@ TEST_F(SqliteStoreRooms, UnreadIsTheRoomsLastSeqMinusTheMembersLastRead) {
   EXPECT_EQ(room.role, "owner");
   exec("UPDATE rooms SET last_seq = 7 WHERE name = 'busy'");
   exec("UPDATE room_members SET last_read_seq = 3");
-  const auto rooms = await<std::vector<Room>>([&](auto done) { store_->listRooms(ann_, done); });
+  const auto rooms = await<std::vector<Room>>([&](auto done) { store_->listRooms(ann_, 0, 1000, done); });
   ASSERT_EQ(rooms.size(), 2u);  // the lobby and this one
   EXPECT_EQ(rooms[0].name, "lobby");
   EXPECT_EQ(rooms[0].role, "");
@@ -31,10 +31,51 @@ TEST_F(SqliteStoreRooms, UnreadIsTheRoomsLastSeqMinusTheMembersLastRead) {
 TEST_F(SqliteStoreRooms, ListingShowsPublicRoomsAndOnlyMyPrivateOnes) {
   create("annsecret", "private", ann_);
   create("bobsecret", "private", bob_);
-  const auto rooms = await<std::vector<Room>>([&](auto done) { store_->listRooms(ann_, done); });
+  const auto rooms = await<std::vector<Room>>([&](auto done) { store_->listRooms(ann_, 0, 1000, done); });
   std::vector<std::string> names;
   for (const Room& r : rooms) names.push_back(r.name);
   EXPECT_EQ(names, (std::vector<std::string>{"lobby", "annsecret"}));
+}
+
+TEST_F(SqliteStoreRooms, AnOwnerCreatesAtMostTheHourlyLimitOfRooms) {
+  auto createWithin = [&](int64_t owner, uint32_t perHour, StoreStatus expected = StoreStatus::kOk) {
+    return await<Room>([&](auto done) { store_->createRoom("r", "public", std::nullopt, owner, perHour, done); },
+                       expected);
+  };
+  const Room first = createWithin(ann_, 2);
+  createWithin(ann_, 2);
+  // Refused, and the answer says since when the hour's rooms count.
+  EXPECT_EQ(createWithin(ann_, 2, StoreStatus::kOverQuota).createdAt, first.createdAt);
+  createWithin(bob_, 2);  // each owner has the limit
+  exec("UPDATE rooms SET created_at = created_at - 3600001");  // an hour later
+  createWithin(ann_, 2);
+}
+
+TEST_F(SqliteStoreRooms, RoomsAndMembersArePagedAfterACursor) {
+  create("a", "public", ann_);
+  create("hidden", "private", bob_);
+  const Room b = create("b", "private", ann_);
+  auto names = [&](int64_t after, int limit) {
+    std::vector<std::string> out;
+    for (const Room& r : await<std::vector<Room>>([&](auto done) { store_->listRooms(ann_, after, limit, done); })) {
+      out.push_back(r.name);
+    }
+    return out;
+  };
+  EXPECT_EQ(names(0, 2), (std::vector<std::string>{"lobby", "a"}));
+  EXPECT_EQ(names(1, 2), (std::vector<std::string>{"a", "b"}));  // bob's private room is not ann's to see
+  EXPECT_EQ(names(b.id, 2), std::vector<std::string>{});
+  await<RoomMember>([&](auto done) { store_->setMemberRole(b.id, bob_, "member", done); });
+  auto members = [&](MemberCursor after) {
+    return await<std::vector<RoomMember>>([&](auto done) { store_->listMembers(b.id, after, 1, done); });
+  };
+  const auto first = members({});
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].user.id, ann_);
+  const auto second = members({first[0].joinedAt, first[0].user.id});
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].user.id, bob_);
+  EXPECT_TRUE(members({second[0].joinedAt, second[0].user.id}).empty());
 }
 
 TEST_F(SqliteStoreRooms, TheOwnersMembershipNeverChanges) {
@@ -85,7 +126,8 @@ TEST_F(SqliteStoreRooms, ADirectRoomIsCreatedOnceEvenWhenAskedTwiceInOneBatch) {
   const DirectRoom later = await<DirectRoom>([&](auto done) { store_->openDirectRoom(ann_, bob_, done); });
   EXPECT_FALSE(later.created);
   EXPECT_EQ(later.room.id, opened[0].room.id);
-  const auto members = await<std::vector<RoomMember>>([&](auto done) { store_->listMembers(later.room.id, done); });
+  const auto members =
+      await<std::vector<RoomMember>>([&](auto done) { store_->listMembers(later.room.id, {}, 1000, done); });
   ASSERT_EQ(members.size(), 2u);
   EXPECT_EQ(members[0].role, "member");
   EXPECT_EQ(members[1].role, "member");

@@ -45,7 +45,7 @@ class StoreTest : public ::testing::Test {
     return result ? std::move(*result) : T{};
   }
   Room create(const char* name, const char* kind, int64_t owner) {
-    return await<Room>([&](auto done) { store_->createRoom(name, kind, std::nullopt, owner, done); });
+    return await<Room>([&](auto done) { store_->createRoom(name, kind, std::nullopt, owner, 0, done); });
   }
   // Runs `sql` on a second connection.
   void exec(const char* sql) {

@@ -45,8 +45,17 @@ export class Api {
   logout() {
     return this.request('POST', '/api/v1/logout');
   }
-  rooms() {
-    return this.request('GET', '/api/v1/rooms').then((r) => r.rooms);
+  // Every room, page after page: the list is paged (next_cursor).
+  async rooms() {
+    const rooms = [];
+    let cursor = null;
+    do {
+      const query = cursor === null ? '?limit=500' : `?limit=500&cursor=${encodeURIComponent(cursor)}`;
+      const page = await this.request('GET', `/api/v1/rooms${query}`);
+      rooms.push(...page.rooms);
+      cursor = page.next_cursor;
+    } while (cursor);
+    return rooms;
   }
   createRoom(name, kind) {
     return this.request('POST', '/api/v1/rooms', { name, kind }).then((r) => r.room);

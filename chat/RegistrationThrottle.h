@@ -1,0 +1,58 @@
+// Slows down mass registration: at most `perHour` registration attempts per
+// client address per hour, as one token bucket per address that holds
+// `perHour` and refills evenly over the hour. IPv6 addresses count per /64
+// (addressKey()), since one host commonly holds the whole /64.
+//
+// Pure bookkeeping: no I/O, no clock (the caller passes a monotonic nowMs),
+// not thread-safe; for the loop thread. Owns its table, which is bounded: at
+// most maxAddresses entries, the least recently used forgotten first (a
+// forgotten address starts again with a full bucket).
+//
+// LoginThrottle keeps failures per key in the same kind of bounded LRU table;
+// the two could share one "bounded table of per-address state" class, with
+// addressKey() as its key.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "chat/TokenBucket.h"
+
+namespace chatd::chat {
+
+// The key a client address is throttled under: an IPv4 address as it is
+// (also when IPv4-mapped, "::ffff:192.0.2.1"), an IPv6 one as its /64 prefix
+// ("2001:db8:1:2::/64"); anything else as given.
+std::string addressKey(std::string_view address);
+
+class RegistrationThrottle {
+ public:
+  // perHour 0: no limit.
+  explicit RegistrationThrottle(uint32_t perHour, size_t maxAddresses = 100'000)
+      : perHour_(perHour), maxAddresses_(maxAddresses) {}
+
+  // Counts one registration from `address` and answers nullopt, or, when the
+  // address has used its allowance, counts nothing and answers the seconds
+  // until the next one (at least 1), for a Retry-After header.
+  std::optional<uint32_t> admit(std::string_view address, uint64_t nowMs);
+
+  size_t trackedAddresses() const { return buckets_.size(); }
+
+ private:
+  struct Entry {
+    TokenBucket bucket;
+    std::list<std::string>::iterator age;  // its place in ages_
+  };
+
+  uint32_t perHour_;
+  size_t maxAddresses_;
+  std::list<std::string> ages_;  // keys, the most recently used first
+  std::unordered_map<std::string, Entry> buckets_;
+};
+
+}  // namespace chatd::chat

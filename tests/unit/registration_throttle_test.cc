@@ -1,0 +1,50 @@
+#include "chat/RegistrationThrottle.h"
+
+#include <gtest/gtest.h>
+
+namespace chatd::chat {
+namespace {
+
+constexpr uint64_t kHourMs = 3'600'000;
+
+TEST(AddressKey, IPv6CountsPerSlash64AndIPv4PerAddress) {
+  EXPECT_EQ(addressKey("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+  EXPECT_EQ(addressKey("2001:db8:1:2:ffff:ffff:ffff:ffff"), "2001:db8:1:2::/64");
+  EXPECT_NE(addressKey("2001:db8:1:3::1"), addressKey("2001:db8:1:2::1"));
+  EXPECT_EQ(addressKey("::ffff:192.0.2.7"), "192.0.2.7");
+  EXPECT_EQ(addressKey("192.0.2.7"), "192.0.2.7");
+  EXPECT_NE(addressKey("192.0.2.8"), addressKey("192.0.2.7"));
+}
+
+TEST(RegistrationThrottle, AnAddressGetsItsHourlyAllowanceThenWaits) {
+  RegistrationThrottle throttle(3);
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(throttle.admit("2001:db8::1", 1000 + i)) << i;
+  const auto retry = throttle.admit("2001:db8::2", 1010);  // the same /64
+  ASSERT_TRUE(retry.has_value());
+  EXPECT_GE(*retry, 1190u);  // one registration refills in 20 minutes
+  EXPECT_LE(*retry, 1200u);
+  EXPECT_FALSE(throttle.admit("2001:db8:0:1::1", 1010));  // another /64
+  EXPECT_FALSE(throttle.admit("192.0.2.1", 1010));
+  EXPECT_FALSE(throttle.admit("2001:db8::1", 1000 + kHourMs / 3));  // refilled by one
+  EXPECT_TRUE(throttle.admit("2001:db8::1", 1001 + kHourMs / 3));
+}
+
+TEST(RegistrationThrottle, NoLimitAtZero) {
+  RegistrationThrottle throttle(0);
+  for (int i = 0; i < 1000; ++i) ASSERT_FALSE(throttle.admit("192.0.2.1", i));
+  EXPECT_EQ(throttle.trackedAddresses(), 0u);
+}
+
+TEST(RegistrationThrottle, TheTableIsBoundedAndForgetsTheLeastRecentlyUsed) {
+  RegistrationThrottle throttle(1, 2);
+  EXPECT_FALSE(throttle.admit("192.0.2.1", 0));
+  EXPECT_FALSE(throttle.admit("192.0.2.2", 0));
+  EXPECT_TRUE(throttle.admit("192.0.2.1", 1));   // used again: the most recent
+  EXPECT_FALSE(throttle.admit("192.0.2.3", 2));  // pushes out .2, not .1
+  EXPECT_EQ(throttle.trackedAddresses(), 2u);
+  EXPECT_TRUE(throttle.admit("192.0.2.1", 3));
+  EXPECT_FALSE(throttle.admit("192.0.2.2", 3));  // forgotten: a full bucket again
+}
+
+}  // namespace
+}  // namespace chatd::chat
