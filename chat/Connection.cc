@@ -222,10 +222,6 @@ reactor::OutputQueue::PushResult Connection::sendShared(const reactor::BlockRef&
   return tcp_.send(frame);
 }
 
-void Connection::sendSharedUnbounded(const reactor::BlockRef& frame) {
-  if (phase_ == Phase::kWebSocket) tcp_.sendUnbounded(frame);
-}
-
 void Connection::close(uint16_t code, std::string_view reason) {
   if (phase_ != Phase::kWebSocket) return;
   sendClose(code, reason);

@@ -43,8 +43,8 @@ class Connection final : public reactor::StreamHandler,
   // WsSession
   void reply(proto::WsOpcode opcode, std::span<const uint8_t> payload) override;
   reactor::OutputQueue::PushResult sendShared(const reactor::BlockRef& frame) override;
-  void sendSharedUnbounded(const reactor::BlockRef& frame) override;
   size_t queuedBytes() const override { return tcp_.queuedBytes(); }
+  uint64_t bytesAcked() const override { return tcp_.bytesAcked(); }
   void notifyWhenDrained() override { tcp_.notifyWhenDrained(); }
   void close(uint16_t code, std::string_view reason) override;
 

@@ -1,5 +1,7 @@
 #include "reactor/TcpConnection.h"
 
+#include <netinet/in.h>
+#include <linux/tcp.h>  // struct tcp_info with tcpi_bytes_acked, which glibc's lacks
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -102,6 +104,13 @@ void TcpConnection::sendUnbounded(BlockRef block) {
     return close();
   }
   noteQueueState(output_.bytes() >= output_.limit() ? OutputQueue::PushResult::kFull : OutputQueue::PushResult::kQueued);
+}
+
+uint64_t TcpConnection::bytesAcked() const {
+  tcp_info info{};
+  socklen_t length = sizeof info;
+  if (fd_ < 0 || ::getsockopt(fd_, IPPROTO_TCP, TCP_INFO, &info, &length) != 0) return 0;
+  return info.tcpi_bytes_acked;
 }
 
 void TcpConnection::pauseReading() {
