@@ -156,10 +156,10 @@ TEST(ChatBackpressureTest, ReaderThatMissesChangesIsToldToFetchThemAgain) {
 // closed, and gets every message in order.
 TEST(ChatBackpressureTest, SlowSteadyReaderIsNeverClosed) {
   constexpr int kBurst = 2000;            // 4 KB each, read at full speed
-  constexpr int kSlowMessages = 1000;     // 24 KB each, one every 10 ms: 2.4 MB/s for 10 s
+  constexpr int kSlowMessages = 600;      // 24 KB each, one every 10 ms: 2.4 MB/s for 6 s
   constexpr size_t kReadPerTick = 12000;  // every 100 ms: 120 KB/s
   constexpr int kTotal = kBurst + kSlowMessages;
-  ChatdProcess chatd(chatdArgs({"--max-queue", "65536", "--stall-timeout", "3", "--rate", "0"}));
+  ChatdProcess chatd(chatdArgs({"--max-queue", "65536", "--stall-timeout", "2", "--rate", "0"}));
   auto reader = lobbyClient(chatd.port(), "reader", true);
   auto sender = lobbyClient(chatd.port(), "sender", false);
 
@@ -174,7 +174,7 @@ TEST(ChatBackpressureTest, SlowSteadyReaderIsNeverClosed) {
   std::vector<int64_t> seqs = readMessages(*reader, kLobby, kBurst).seqs;
   size_t budget = 0;
   size_t consumed = 0;
-  const auto slowUntil = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  const auto slowUntil = std::chrono::steady_clock::now() + std::chrono::seconds(6);
   while (seqs.size() < static_cast<size_t>(kTotal) && !reader->closeFrame()) {
     if (consumed >= budget && std::chrono::steady_clock::now() < slowUntil) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
