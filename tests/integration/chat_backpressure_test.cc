@@ -87,6 +87,38 @@ TEST(ChatBackpressureTest, HistoryFloodFromANonReaderWaitsForItsQueue) {
   }
 }
 
+// Item 2: at most --burst requests wait for a session's queue; the ones past
+// that are answered rate_limited at once, and the waiting ones in order later.
+TEST(ChatBackpressureTest, RequestsPastTheBurstDoNotWait) {
+  constexpr int kBurst = 5;
+  constexpr int kRequests = 10;
+  ChatdProcess chatd(chatdArgs({"--max-queue", "65536", "--rate", "0", "--burst", std::to_string(kBurst)}));
+  auto poster = lobbyClient(chatd.port(), "poster", false);
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(poster->send(messageJson(kLobby, escapedContent(4000), "p" + std::to_string(i))));
+  }
+  ASSERT_EQ(readAcks(*poster, 10).size(), 10u);
+  auto reader = lobbyClient(chatd.port(), "reader", false);
+
+  std::string flood;  // each page (240 KB) is over the queue limit by itself
+  for (int i = 0; i < kRequests; ++i) {
+    flood += WsTestClient::frame(0x1, R"({"type":"history","room_id":1,"ref":"h)" + std::to_string(i) + R"("})");
+  }
+  ASSERT_TRUE(reader->raw().sendRaw(flood));
+  std::vector<std::string> pages, refused;
+  while (pages.size() + refused.size() < static_cast<size_t>(kRequests)) {
+    const std::optional<Json> frame = reader->tryNext(5000);
+    if (!frame) break;
+    if (frame->type() == "history") pages.push_back(frame->string("ref").value_or(""));
+    if (frame->type() == "error" && frame->string("code") == "rate_limited") {
+      refused.push_back(frame->string("ref").value_or(""));
+    }
+  }
+  // The first runs at once, the next --burst wait, the rest are refused.
+  EXPECT_EQ(pages, (std::vector<std::string>{"h0", "h1", "h2", "h3", "h4", "h5"}));
+  EXPECT_EQ(refused, (std::vector<std::string>{"h6", "h7", "h8", "h9"}));
+}
+
 // Item 3: an edit flood (24 KB events) reaches a member that reads nothing.
 // Its queue holds at most --max-queue of them; it is closed as a slow
 // consumer after --stall-timeout, and chatd's memory stays bounded.
