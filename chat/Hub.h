@@ -15,7 +15,8 @@
 // the session's queue is over its limit, and a change event (edit, delete,
 // reaction) that does not fit is not queued: the session is told on drain to
 // fetch the changed messages again. So a session costs at most its queue
-// limit plus one answer, whatever it asks and however busy its rooms are.
+// limit, one large answer and the small replies to one read of its input,
+// whatever it asks and however busy its rooms are.
 //
 // Implementation in five files: Hub.cc (sessions, rooms, presence, the
 // sweep), HubCommands.cc (each client message), HubChanges.cc (edit, delete,
