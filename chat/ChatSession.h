@@ -66,13 +66,15 @@ class ChatSession final {
   uint64_t tokenKey = 0;          // TokenService::shortKey of the token in use
   int64_t tokenExpiresAt = 0;     // unix seconds
   int64_t tokenWarnAt = 0;        // when token_expiring goes out
-  uint64_t stalledSinceMs = 0;    // over its queue limit since; 0 = not stalled
-  size_t stalledQueuedBytes = 0;  // queue size when last seen shrinking
+  uint64_t stalledSinceMs = 0;    // over its queue limit, the peer acknowledging nothing, since; 0 = not stalled
+  uint64_t stalledAckedBytes = 0; // WsSession::bytesAcked() when the peer was last seen reading
   bool expiryWarned = false;
   bool authenticating = false;    // a token is being resolved
   bool catchingUp = false;        // inside Hub::catchUp(), which must not recurse
   bool catchUpAgain = false;      // ... and something asked for another round
   bool fetching = false;          // a catch-up page is being read from the store
+  bool answering = false;         // a request with a large answer is running (Hub::whenQueueHasRoom)
+  bool runningRequests = false;   // inside Hub::runWaitingRequests(), which must not recurse
 };
 
 }  // namespace chatd::chat

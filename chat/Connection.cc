@@ -132,7 +132,7 @@ void Connection::respond(const proto::HttpResponse& response, bool keepAlive, bo
   if (!keepAlive) return finish();
   // The keep-alive deadline starts once the answer is out (onStreamDrained);
   // until then the timer watches that the client reads.
-  httpPhase()->unsentAtLastCheck = SIZE_MAX;
+  httpPhase()->ackedAtLastCheck = HttpPhase::kNotLookedYet;
   tcp_.notifyWhenDrained();
 }
 
@@ -180,7 +180,7 @@ void Connection::applyBackpressure() {
 void Connection::onStreamDrained() {
   if (phase_ == Phase::kHttp) {
     // Every answer is out: the keep-alive deadline (the next request's) starts now.
-    httpPhase()->unsentAtLastCheck = SIZE_MAX;
+    httpPhase()->ackedAtLastCheck = HttpPhase::kNotLookedYet;
     server_.loop().scheduleTimer(timer_, server_.config().handshakeTimeoutMs);
     return resumeHttp();
   }
@@ -245,10 +245,6 @@ reactor::OutputQueue::PushResult Connection::sendShared(const reactor::BlockRef&
   return tcp_.send(frame);
 }
 
-void Connection::sendSharedUnbounded(const reactor::BlockRef& frame) {
-  if (phase_ == Phase::kWebSocket) tcp_.sendUnbounded(frame);
-}
-
 void Connection::close(uint16_t code, std::string_view reason) {
   if (phase_ != Phase::kWebSocket) return;
   sendClose(code, reason);
@@ -284,9 +280,9 @@ void Connection::handleTimer(reactor::Timer&) {
       } else if (tcp_.queuedBytes() > 0) {
         // Answers are still going out: wait on while the client reads them,
         // close a client that has read nothing since the last look.
-        const size_t unread = tcp_.unacknowledgedBytes();
-        if (unread < http.unsentAtLastCheck) {
-          http.unsentAtLastCheck = unread;
+        const uint64_t acked = tcp_.bytesAcked();
+        if (http.ackedAtLastCheck == HttpPhase::kNotLookedYet || acked > http.ackedAtLastCheck) {
+          http.ackedAtLastCheck = acked;
           server_.loop().scheduleTimer(timer_, config.handshakeTimeoutMs);
         } else {
           LOG_DEBUG("fd %d: client reads none of its answers, closing", tcp_.fd());

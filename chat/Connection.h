@@ -44,8 +44,8 @@ class Connection final : public reactor::StreamHandler,
   // WsSession
   void reply(proto::WsOpcode opcode, std::span<const uint8_t> payload) override;
   reactor::OutputQueue::PushResult sendShared(const reactor::BlockRef& frame) override;
-  void sendSharedUnbounded(const reactor::BlockRef& frame) override;
   size_t queuedBytes() const override { return tcp_.queuedBytes(); }
+  uint64_t bytesAcked() const override { return tcp_.bytesAcked(); }
   void notifyWhenDrained() override { tcp_.notifyWhenDrained(); }
   void close(uint16_t code, std::string_view reason) override;
 
@@ -84,7 +84,8 @@ class Connection final : public reactor::StreamHandler,
     proto::HttpParser parser;
     std::shared_ptr<HttpResponder::State> pending;  // the request being answered
     std::string held;  // bytes that came after it (or after answers over --max-queue), parsed later
-    size_t unsentAtLastCheck = SIZE_MAX;  // answers' bytes the client had not taken when the timer last looked
+    static constexpr uint64_t kNotLookedYet = UINT64_MAX;
+    uint64_t ackedAtLastCheck = kNotLookedYet;  // bytes the client had acknowledged when the timer last looked
     std::optional<std::string> corsOrigin;  // its Origin, when --allow-origin lists it
     bool keepAlive = true;
     bool headOnly = false;

@@ -105,6 +105,7 @@ void Hub::authenticated(ChatSession& session, const store::User& user, const Tok
 
 void Hub::closeSession(ChatSession& session) {
   while (!session.rooms.empty()) unsubscribe(session, session.rooms.size() - 1);
+  backlogs_.erase(session.id);
   if (OnlineUser* online = session.user) {
     if (session.prevOfUser) session.prevOfUser->nextOfUser = session.nextOfUser;
     if (session.nextOfUser) session.nextOfUser->prevOfUser = session.prevOfUser;
@@ -168,6 +169,7 @@ void Hub::unsubscribe(ChatSession& session, size_t subscriptionIndex) {
   room.members.pop_back();
   session.rooms[subscriptionIndex] = session.rooms.back();
   session.rooms.pop_back();
+  forgetMissedChanges(session, room.id);
   const auto count = room.presence.find(session.user->id);
   if (--count->second == 0) {
     room.presence.erase(count);
@@ -251,20 +253,26 @@ void Hub::sweep(ChatSession& session, uint64_t nowMs, int64_t nowSeconds) {
     warning.writer().key("expires_at").value(session.tokenExpiresAt);
     send(session, warning.finish());
   }
-  if (session.stalledSinceMs != 0) {
-    const size_t queued = session.ws.queuedBytes();
-    if (queued < session.stalledQueuedBytes) {
-      // It reads, slowly: not stalled.
-      session.stalledSinceMs = nowMs;
-      session.stalledQueuedBytes = queued;
-    } else if (nowMs - session.stalledSinceMs >= config_.stallTimeoutMs) {
-      ++stats_.slowConsumersClosed;
-      LOG_INFO("closing session %llu of user %lld: read nothing for %llu ms (slow consumer)",
-               static_cast<unsigned long long>(session.id), static_cast<long long>(session.user->id),
-               static_cast<unsigned long long>(nowMs - session.stalledSinceMs));
-      session.stalledSinceMs = 0;
-      session.ws.close(proto::close_code::kPolicyViolation, "slow consumer");
-    }
+  // Stalled means reading nothing, not reading slower than the room: the
+  // clock runs while the queue is over its limit and stops whenever the peer
+  // acknowledges more bytes. The kernel's count, not the queue's size: the
+  // queue refills as fast as it drains while the session is behind, and the
+  // kernel takes bytes from it only in large steps.
+  if (session.stalledSinceMs == 0) {
+    if (congested(session)) noteRefused(session);
+    return;
+  }
+  const uint64_t acked = session.ws.bytesAcked();
+  if (acked != session.stalledAckedBytes) {
+    session.stalledSinceMs = nowMs;
+    session.stalledAckedBytes = acked;
+  } else if (nowMs - session.stalledSinceMs >= config_.stallTimeoutMs) {
+    ++stats_.slowConsumersClosed;
+    LOG_INFO("closing session %llu of user %lld: read nothing for %llu ms (slow consumer)",
+             static_cast<unsigned long long>(session.id), static_cast<long long>(session.user->id),
+             static_cast<unsigned long long>(nowMs - session.stalledSinceMs));
+    session.stalledSinceMs = 0;
+    session.ws.close(proto::close_code::kPolicyViolation, "slow consumer");
   }
 }
 

@@ -11,9 +11,17 @@
 // congested and dropped first. A session that reads nothing for
 // --stall-timeout while over its limit is closed (1008).
 //
-// Implementation in three files: Hub.cc (sessions, rooms, presence, the
-// sweep), HubCommands.cc (each client message), HubDelivery.cc (fan-out,
-// catch-up, the ephemeral lane).
+// Requests whose answer can be large (history, join_room, sync) wait while
+// the session's queue is over its limit, and a change event (edit, delete,
+// reaction) that does not fit is not queued: the session is told on drain to
+// fetch the changed messages again. So a session costs at most its queue
+// limit, one large answer and the small replies to one read of its input,
+// whatever it asks and however busy its rooms are.
+//
+// Implementation in five files: Hub.cc (sessions, rooms, presence, the
+// sweep), HubCommands.cc (each client message), HubChanges.cc (edit, delete,
+// react), HubDelivery.cc (fan-out, catch-up, the ephemeral lane),
+// HubBacklog.cc (what waits for a congested session's queue to drain).
 #pragma once
 
 #include <cstdint>
@@ -30,6 +38,7 @@
 #include "chat/Config.h"
 #include "chat/LiveRoom.h"
 #include "chat/LongPolls.h"
+#include "chat/SessionBacklog.h"
 #include "chat/TokenService.h"
 #include "reactor/EventLoop.h"
 #include "store/Store.h"
@@ -97,6 +106,7 @@ class Hub final : public reactor::TimerHandler {
   const Stats& stats() const { return stats_; }
   size_t sessionCount() const { return sessionCount_; }
   size_t longPollsWaiting() const { return longPolls_.waiting(); }
+  size_t liveRoomCount() const { return rooms_.size(); }
 
   // The sweep (token expiry, auth and stall deadlines) and the presence batch.
   void handleTimer(reactor::Timer& timer) override;
@@ -122,13 +132,14 @@ class Hub final : public reactor::TimerHandler {
   void sweep(ChatSession& session, uint64_t nowMs, int64_t nowSeconds);
 
   // HubCommands.cc: one per client message type.
+  // `then` runs once the answer is queued, whether the join succeeded or not.
   void joinRoom(ChatSession& session, int64_t roomId, std::optional<int64_t> since, std::string ref,
                 std::function<void()> then);
   void leaveRoom(ChatSession& session, const ClientMessage& m);
   void sendChatMessage(ChatSession& session, ClientMessage m);
   void typing(ChatSession& session, const ClientMessage& m);
   void markRead(ChatSession& session, const ClientMessage& m);
-  void history(ChatSession& session, const ClientMessage& m);
+  void history(ChatSession& session, const ClientMessage& m, std::function<void()> then);
   // HubChanges.cc.
   void edit(ChatSession& session, const ClientMessage& m);
   void remove(ChatSession& session, const ClientMessage& m);
@@ -148,7 +159,9 @@ class Hub final : public reactor::TimerHandler {
     std::string ref;
     uint64_t sessionId;
   };
-  void syncNext(const std::shared_ptr<SyncState>& state);
+  // Joins the next room of a sync, then queues the one after ahead of the
+  // session's other waiting requests; `done` ends this step (whenQueueHasRoom).
+  void syncNext(const std::shared_ptr<SyncState>& state, std::function<void()> done);
   // Calls `then` with the room as the session's user sees it when the user
   // may read it (a member, or any public room); otherwise answers the error
   // and calls `refused` (when given).
@@ -161,14 +174,30 @@ class Hub final : public reactor::TimerHandler {
   // direct room: the member who is not the sender) subscribes both users.
   void deliver(const store::Message& message, const std::string& roomKind, const std::string& authorJson,
                uint64_t originSessionId, int64_t directPeerId);
-  // A direct message's room gets every session of both users subscribed.
-  void subscribeDirectMembers(LiveRoom& room, int64_t userA, int64_t userB);
+  // A direct message's room gets every session of both users subscribed;
+  // the live room is made only when one of them has a session.
+  LiveRoom* subscribeDirectMembers(const store::Message& message, const std::string& roomKind, int64_t peerId);
   void catchUp(ChatSession& session);
   // One step of catch-up for one room; false when it must wait (queue full
   // or a store read in flight).
   bool replayStep(ChatSession& session, LiveRoom& room, RoomMember& member);
   void replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::StoreStatus status,
                   std::vector<store::Message> page);
+  // HubBacklog.cc.
+  // Runs `request` now when the session's queue has room and nothing else
+  // waits or runs; else holds it until it does (`ahead`: before the others,
+  // for the next step of a request already running). Past --burst waiting
+  // requests it is answered rate_limited instead.
+  void whenQueueHasRoom(ChatSession& session, std::string_view ref, SessionBacklog::Request request,
+                        bool ahead = false);
+  void startRequest(ChatSession& session, const SessionBacklog::Request& request);
+  void runWaitingRequests(ChatSession& session);
+  // A change to message `seq` of the room did not fit in the session's queue.
+  void noteMissedChange(ChatSession& session, int64_t roomId, int64_t seq);
+  // messages_changed for each room with missed changes, while they fit.
+  void sendMissedChanges(ChatSession& session);
+  void forgetMissedChanges(ChatSession& session, int64_t roomId);
+
   void sendEphemeral(ChatSession& session, uint64_t key, const reactor::BlockRef& frame);
   void flushConflated(ChatSession& session);
   void noteRefused(ChatSession& session);
@@ -196,6 +225,7 @@ class Hub final : public reactor::TimerHandler {
   static constexpr uint32_t kPresenceImmediate = 8;
   reactor::Timer presenceTimer_{this};
   std::vector<int64_t> presenceDue_;  // rooms with pending presence
+  std::unordered_map<uint64_t, SessionBacklog> backlogs_;  // by session id; only congested sessions have one
   Stats stats_;
 };
 

@@ -123,10 +123,15 @@ void Hub::relayChange(uint64_t originSessionId, int64_t roomId, int64_t changedS
   room->recent.invalidateThrough(changedSeq);
   const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, json);
   for (RoomMember& member : room->members) {
-    // Changes are rare and rate-limited at their source, so they are queued
-    // even past the limit rather than lost; a session that reads nothing is
-    // closed by the stall timeout all the same.
-    if (member.session->id != originSessionId) member.session->ws.sendSharedUnbounded(frame);
+    ChatSession& session = *member.session;
+    if (session.id == originSessionId) continue;
+    // In catch-up from this message or an older one: its replay shows the change.
+    if (member.catchUpFrom != 0 && member.catchUpFrom <= changedSeq) continue;
+    // Bounded like every other frame; one that does not fit is not lost: the
+    // session is told, once its queue drains, to fetch the message again.
+    if (session.ws.sendShared(frame) == reactor::OutputQueue::PushResult::kRefused) {
+      noteMissedChange(session, roomId, changedSeq);
+    }
   }
 }
 

@@ -19,12 +19,19 @@ namespace err = chat_error;
 void Hub::handle(ChatSession& session, ClientMessage m) {
   switch (m.type) {
     case ClientType::kAuth: break;  // ChatEndpoint's
-    case ClientType::kJoinRoom: return joinRoom(session, m.roomId, m.since, m.ref, [] {});
+    // Answers that can be large wait for room in the session's queue.
+    case ClientType::kJoinRoom:
+      return whenQueueHasRoom(session, m.ref, [this, m](ChatSession& s, std::function<void()> done) {
+        joinRoom(s, m.roomId, m.since, m.ref, std::move(done));
+      });
     case ClientType::kLeaveRoom: return leaveRoom(session, m);
     case ClientType::kMessage: return sendChatMessage(session, std::move(m));
     case ClientType::kTyping: return typing(session, m);
     case ClientType::kRead: return markRead(session, m);
-    case ClientType::kHistory: return history(session, m);
+    case ClientType::kHistory:
+      return whenQueueHasRoom(session, m.ref, [this, m](ChatSession& s, std::function<void()> done) {
+        history(s, m, std::move(done));
+      });
     case ClientType::kEdit: return edit(session, m);
     case ClientType::kDelete: return remove(session, m);
     case ClientType::kReact: return react(session, m);
@@ -109,11 +116,15 @@ void Hub::leaveRoom(ChatSession& session, const ClientMessage& m) {
 }
 
 void Hub::sync(ChatSession& session, const ClientMessage& m) {
-  syncNext(std::make_shared<SyncState>(SyncState{m.syncRooms, 0, m.ref, session.id}));
+  auto state = std::make_shared<SyncState>(SyncState{m.syncRooms, 0, m.ref, session.id});
+  whenQueueHasRoom(session, m.ref, [this, state](ChatSession&, std::function<void()> done) {
+    syncNext(state, std::move(done));
+  });
 }
 
-// Rooms one after the other, so each room's replay is whole before the next.
-void Hub::syncNext(const std::shared_ptr<SyncState>& state) {
+// Rooms one after the other, so each room's replay is whole before the next,
+// and each waits for room in the queue as a request of its own would.
+void Hub::syncNext(const std::shared_ptr<SyncState>& state, std::function<void()> done) {
   ChatSession* s = findSession(state->sessionId);
   if (!s) return;
   if (state->next == state->rooms.size()) {
@@ -121,10 +132,18 @@ void Hub::syncNext(const std::shared_ptr<SyncState>& state) {
     synced.writer().key("rooms").beginArray();
     for (const auto& [roomId, since] : state->rooms) synced.writer().value(roomId);
     synced.writer().endArray();
-    return send(*s, synced.finish(state->ref));
+    send(*s, synced.finish(state->ref));
+    return done();
   }
   const auto [roomId, since] = state->rooms[state->next++];
-  joinRoom(*s, roomId, since, {}, [this, state] { syncNext(state); });
+  joinRoom(*s, roomId, since, {}, [this, state, done] {
+    if (ChatSession* s = findSession(state->sessionId)) {
+      whenQueueHasRoom(
+          *s, state->ref,
+          [this, state](ChatSession&, std::function<void()> next) { syncNext(state, std::move(next)); }, true);
+    }
+    done();
+  });
 }
 
 // --- messages -------------------------------------------------------------------
@@ -237,22 +256,27 @@ void Hub::markRead(ChatSession& session, const ClientMessage& m) {
                   });
 }
 
-void Hub::history(ChatSession& session, const ClientMessage& m) {
-  withReadableRoom(session, m.roomId, m.ref, [this, m](ChatSession& s, const store::Room& room) {
+void Hub::history(ChatSession& session, const ClientMessage& m, std::function<void()> then) {
+  auto readPage = [this, m, then](ChatSession& s, const store::Room& room) {
     // One more than asked for says whether there is more.
     const int limit = m.limit;
-    auto answer = [this, sessionId = s.id, roomId = room.id, limit, older = !m.after, ref = m.ref](
+    auto answer = [this, sessionId = s.id, roomId = room.id, limit, older = !m.after, ref = m.ref, then](
                       StoreStatus status, const std::vector<store::Message>& page) {
       ChatSession* s = findSession(sessionId);
       if (!s) return;
-      if (status != StoreStatus::kOk) return sendError(*s, err::kUnavailable, "store unavailable, retry", ref);
-      ServerMessage reply("history", roomId);
-      writeHistoryPage(reply.writer(), page, limit, older);
-      send(*s, reply.finish(ref));
+      if (status != StoreStatus::kOk) {
+        sendError(*s, err::kUnavailable, "store unavailable, retry", ref);
+      } else {
+        ServerMessage reply("history", roomId);
+        writeHistoryPage(reply.writer(), page, limit, older);
+        send(*s, reply.finish(ref));
+      }
+      then();
     };
     if (m.after) return store_.messagesAfter(room.id, *m.after, limit + 1, answer);
     store_.messagesBefore(room.id, m.before.value_or(room.lastSeq + 1), limit + 1, answer);
-  });
+  };
+  withReadableRoom(session, m.roomId, m.ref, readPage, then);
 }
 
 }  // namespace chatd::chat

@@ -24,28 +24,21 @@ uint64_t ephemeralKey(EphemeralKind kind, int64_t roomId, int64_t userId) {
   return (static_cast<uint64_t>(roomId) << 33) ^ (static_cast<uint64_t>(userId) << 2) ^ static_cast<uint64_t>(kind);
 }
 
-namespace {
-
-}  // namespace
-
 bool Hub::congested(const ChatSession& session) const { return session.ws.queuedBytes() >= config_.maxQueueBytes; }
 
 void Hub::noteRefused(ChatSession& session) {
   if (session.stalledSinceMs != 0) return;
   session.stalledSinceMs = loop_.nowMs();
-  session.stalledQueuedBytes = session.ws.queuedBytes();
+  session.stalledAckedBytes = session.ws.bytesAcked();
 }
 
 void Hub::deliver(const store::Message& message, const std::string& roomKind, const std::string& authorJson,
                   uint64_t originSessionId, int64_t directPeerId) {
   longPolls_.notify(message.roomId, message.seq);
-  LiveRoom* room = findLiveRoom(message.roomId);
-  if (directPeerId != 0) {
-    // Nobody has to join a direct chat to hear from it: every session of
-    // both users joins it here, just before its message goes out.
-    if (!room) room = &liveRoom(message.roomId, roomKind, message.seq - 1);
-    subscribeDirectMembers(*room, message.senderId, directPeerId);
-  }
+  // Nobody has to join a direct chat to hear from it: every session of both
+  // users joins it here, just before its message goes out.
+  LiveRoom* room = directPeerId != 0 ? subscribeDirectMembers(message, roomKind, directPeerId)
+                                     : findLiveRoom(message.roomId);
   if (!room || message.seq <= room->lastSeq) return;
   const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, messageEvent(message, authorJson));
   room->lastSeq = message.seq;
@@ -64,18 +57,22 @@ void Hub::deliver(const store::Message& message, const std::string& roomKind, co
   }
 }
 
-void Hub::subscribeDirectMembers(LiveRoom& room, int64_t userA, int64_t userB) {
-  for (const int64_t userId : {userA, userB}) {
+LiveRoom* Hub::subscribeDirectMembers(const store::Message& message, const std::string& roomKind, int64_t peerId) {
+  LiveRoom* room = findLiveRoom(message.roomId);
+  for (const int64_t userId : {message.senderId, peerId}) {
     const auto online = users_.find(userId);
     if (online == users_.end()) continue;
     for (ChatSession* session = online->second.sessions; session; session = session->nextOfUser) {
-      if (session->subscription(room.id)) continue;
-      subscribe(*session, room);
-      ServerMessage joined("joined", room.id);
-      joined.writer().key("last_seq").value(room.lastSeq);
+      // A live room without sessions would never be dropped: made only here.
+      if (!room) room = &liveRoom(message.roomId, roomKind, message.seq - 1);
+      if (session->subscription(room->id)) continue;
+      subscribe(*session, *room);
+      ServerMessage joined("joined", room->id);
+      joined.writer().key("last_seq").value(room->lastSeq);
       send(*session, joined.finish());
     }
   }
+  return room;
 }
 
 // --- Catch-up --------------------------------------------------------------------
@@ -83,6 +80,10 @@ void Hub::subscribeDirectMembers(LiveRoom& room, int64_t userA, int64_t userB) {
 void Hub::drained(ChatSession& session) {
   session.stalledSinceMs = 0;
   flushConflated(session);
+  sendMissedChanges(session);
+  // The session's own requests before catch-up: they are few (bounded), and
+  // a room busier than the reader would otherwise keep them waiting forever.
+  runWaitingRequests(session);
   catchUp(session);
 }
 

@@ -29,6 +29,8 @@ std::string metricsText(size_t connections, const Hub& hub) {
   std::string out;
   metric(out, "chatd_connections", "gauge", "Open client connections (HTTP and WebSocket).", connections);
   metric(out, "chatd_chat_sessions", "gauge", "Open chat WebSocket sessions.", hub.sessionCount());
+  metric(out, "chatd_live_rooms", "gauge", "Rooms with at least one chat session joined, held in memory.",
+         hub.liveRoomCount());
   metric(out, "chatd_long_polls", "gauge", "HTTP long-polls waiting for a message.", hub.longPollsWaiting());
   metric(out, "chatd_messages_posted_total", "counter", "Messages stored (resends not counted).", s.messagesPosted);
   metric(out, "chatd_deliveries_total", "counter", "Message frames queued to sessions live.", s.deliveries);

@@ -25,11 +25,11 @@ class WsSession {
   // Queues a pre-built frame shared by many sessions (fan-out). kRefused: not
   // queued because this session's queue is full; the caller decides.
   virtual reactor::OutputQueue::PushResult sendShared(const reactor::BlockRef& frame) = 0;
-  // Queues a shared frame regardless of the limit, for rare events that must
-  // not be lost (the reading pause bounds replies; the caller bounds these).
-  virtual void sendSharedUnbounded(const reactor::BlockRef& frame) = 0;
   // Bytes queued and not yet taken by the kernel.
   virtual size_t queuedBytes() const = 0;
+  // Bytes the peer has acknowledged so far: grows while the peer reads,
+  // however slowly. A syscall: for a once-a-second check, not per message.
+  virtual uint64_t bytesAcked() const = 0;
   // The endpoint hears onDrained() once the queue is next empty.
   virtual void notifyWhenDrained() = 0;
   // Starts the closing handshake with `code` (and a reason of <= 123 bytes).

@@ -1,7 +1,7 @@
 #include "reactor/TcpConnection.h"
 
-#include <linux/sockios.h>
-#include <sys/ioctl.h>
+#include <netinet/in.h>
+#include <linux/tcp.h>  // struct tcp_info with tcpi_bytes_acked, which glibc's lacks
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -111,10 +111,11 @@ void TcpConnection::sendUnbounded(BlockRef block) {
   noteQueueState(output_.bytes() >= output_.limit() ? OutputQueue::PushResult::kFull : OutputQueue::PushResult::kQueued);
 }
 
-size_t TcpConnection::unacknowledgedBytes() const {
-  int inKernel = 0;
-  if (fd_ < 0 || ::ioctl(fd_, SIOCOUTQ, &inKernel) < 0) inKernel = 0;
-  return output_.bytes() + static_cast<size_t>(inKernel);
+uint64_t TcpConnection::bytesAcked() const {
+  tcp_info info{};
+  socklen_t length = sizeof info;
+  if (fd_ < 0 || ::getsockopt(fd_, IPPROTO_TCP, TCP_INFO, &info, &length) != 0) return 0;
+  return info.tcpi_bytes_acked;
 }
 
 void TcpConnection::pauseReading() {

@@ -92,10 +92,10 @@ class TcpConnection final : public IoHandler, public Flushable {
   int error() const { return error_; }
   bool closing() const { return closing_; }
   size_t queuedBytes() const { return output_.bytes(); }
-  // What the peer has not yet acknowledged: queuedBytes() plus the kernel's
-  // send queue (one ioctl). It shrinks as the peer reads, even while the
-  // kernel's buffer is too full to take more from the queue.
-  size_t unacknowledgedBytes() const;
+  // Bytes of this connection's output the peer has acknowledged, from the
+  // kernel (TCP_INFO): it grows only while the peer reads. One syscall; for
+  // occasional checks (a stall clock), not per message. 0 when unknown.
+  uint64_t bytesAcked() const;
   void setOutputLimit(size_t bytes) { output_.setLimit(bytes); }
   int fd() const { return fd_; }
 

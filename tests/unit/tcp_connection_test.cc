@@ -4,6 +4,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -286,6 +287,29 @@ TEST_P(TcpConnectionTest, LargeSendArrivesWholeAndInOrderThroughPartialWrites) {
   EXPECT_EQ(s->conn.queuedBytes(), 0u);
   ASSERT_EQ(peer->got.size(), kTotal);
   EXPECT_EQ(firstDifference(peer->got, streamBytes(0, kTotal)), std::string::npos);
+}
+
+// The stall clock's measure of a reader's progress: what the peer has
+// acknowledged, which a Unix socket does not tell (0).
+TEST_P(TcpConnectionTest, BytesAckedCountsWhatThePeerReceived) {
+  constexpr size_t kTotal = 256 * 1024;
+  std::unique_ptr<Peer> peer;
+  Session* s = open(peer);
+  EXPECT_EQ(s->conn.bytesAcked(), 0u);
+  queueStream(s->conn, kTotal);
+  peer->onRead = [&] {
+    if (peer->got.size() == kTotal) loop.stop();
+  };
+  peer->startReading(16 * 1024);
+  runWithin(loop, kLimitMs);
+  ASSERT_EQ(peer->got.size(), kTotal);
+  if (GetParam()) {
+    // The last acknowledgement may be a delayed one.
+    for (int waited = 0; s->conn.bytesAcked() < kTotal && waited < 1000; ++waited) usleep(1000);
+    EXPECT_EQ(s->conn.bytesAcked(), kTotal);
+  } else {
+    EXPECT_EQ(s->conn.bytesAcked(), 0u);
+  }
 }
 
 TEST_P(TcpConnectionTest, SendReportsTheLimitAndDrainedFiresOnceWhenEmpty) {

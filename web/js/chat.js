@@ -217,6 +217,27 @@ export class Chat {
     }
   }
 
+  // Messages fromSeq..toSeq changed while this tab was too far behind to be
+  // sent each change (docs/protocol.md, "Slow readers"): read the ones it
+  // shows again.
+  async refetchMessages(room, fromSeq, toSeq) {
+    const socket = this.socket;
+    try {
+      for (let after = fromSeq - 1; after < toSeq;) {
+        const reply = await socket.request({ type: 'history', room_id: room.id, after, limit: kHistoryPage });
+        if (this.socket !== socket || reply.messages.length === 0) return;
+        for (const message of reply.messages) {
+          if (message.seq > toSeq || !room.messages.has(message.seq)) continue;
+          this.putMessage(room, message);
+          if (room.id === this.openId && room.historyLoaded) this.messages.upsert(message, 'sent');
+        }
+        after = reply.messages[reply.messages.length - 1].seq;
+      }
+    } catch (error) {
+      if (error.code !== 'offline') showError(error.code, error.message);
+    }
+  }
+
   putMessage(room, message) {
     if (message.user) this.remember(message.user);
     return room.put(message);

@@ -106,6 +106,10 @@ const handlers = {
     change(chat, frame, (m) => setReaction(m, frame.data.emoji, frame.data.count));
   },
 
+  messages_changed(chat, frame) {
+    chat.refetchMessages(roomOf(chat, frame.room_id), frame.data.from_seq, frame.data.to_seq);
+  },
+
   read(chat, frame) {
     const room = roomOf(chat, frame.room_id);
     if (frame.data.user_id !== chat.me.id) return;
