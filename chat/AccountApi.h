@@ -4,14 +4,16 @@
 //   GET  /api/v1/me       (Authorization: Bearer TOKEN)     -> 200 {user}
 //   POST /api/v1/logout   (Authorization: Bearer TOKEN)     -> 204; that token is
 //        refused from then on (also after a restart) until it would have expired
-// Passwords are hashed and checked on the worker pool, never on the loop;
-// failed logins are throttled per client address and per username (429).
-// Borrows everything it uses; the Server owns them.
+// Passwords are hashed and checked on the worker pool, never on the loop,
+// through a bounded line (HashingQueue: 503 when full); logins are throttled
+// (LoginThrottle: 429). Owns the line and the throttle; borrows everything
+// else, which the Server owns.
 #pragma once
 
 #include <optional>
 #include <string_view>
 
+#include "chat/HashingQueue.h"
 #include "chat/HttpResponder.h"
 #include "chat/LoginThrottle.h"
 #include "chat/PasswordHasher.h"
@@ -27,9 +29,10 @@ namespace chatd::chat {
 
 class AccountApi {
  public:
-  AccountApi(reactor::EventLoop& loop, store::Store& store, reactor::WorkerPool& workers, TokenService& tokens,
-             const Argon2Params& argon2)
-      : loop_(loop), store_(store), workers_(workers), tokens_(tokens), argon2_(argon2) {}
+  // `hashWorkers` must do nothing but this API's hashing (see HashingQueue).
+  AccountApi(reactor::EventLoop& loop, store::Store& store, reactor::WorkerPool& hashWorkers, size_t maxPendingHashes,
+             TokenService& tokens, const Argon2Params& argon2)
+      : loop_(loop), store_(store), hashing_(hashWorkers, maxPendingHashes), tokens_(tokens), argon2_(argon2) {}
 
   // Answers and returns true when `request` is for one of these endpoints.
   bool handle(const proto::HttpRequest& request, const HttpResponder& responder);
@@ -58,6 +61,9 @@ class AccountApi {
     logoutListener_ = std::move(listener);
   }
 
+  // For shutdown: password checks still waiting for a worker are dropped.
+  void stopHashing() { hashing_.close(); }
+
  private:
   void registerUser(const proto::HttpRequest& request, const HttpResponder& responder);
   void login(const proto::HttpRequest& request, const HttpResponder& responder);
@@ -66,7 +72,7 @@ class AccountApi {
 
   reactor::EventLoop& loop_;
   store::Store& store_;
-  reactor::WorkerPool& workers_;
+  HashingQueue hashing_;
   TokenService& tokens_;
   Argon2Params argon2_;
   LoginThrottle throttle_;

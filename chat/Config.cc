@@ -72,6 +72,8 @@ std::string usageText() {
          "                            repeat, or separate with commas (default: none)\n"
          "  --max-body BYTES          largest HTTP request body (default 1048576)\n"
          "  --argon2-memory KIB       memory per password hash (default 65536)\n"
+         "  --max-pending-hashes N    logins and registrations waiting for a hashing thread; more get 503\n"
+         "                            (default 32)\n"
          "  --max-content BYTES       largest chat message content, UTF-8 bytes (default 4096)\n"
          "  --rate N                  chat messages per second per session, sustained (default 20; 0: no limit)\n"
          "  --burst N                 chat messages a session may send at once (default 40)\n"
@@ -151,6 +153,10 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       size_t kib = 0;
       if (!parseSize(value, kib) || kib < 8 || kib > 4 * 1024 * 1024) return fail("--argon2-memory wants 8 to 4194304 KiB");
       config.argon2MemoryKiB = static_cast<uint32_t>(kib);
+    } else if (flag == "--max-pending-hashes") {
+      if (!parseSize(value, config.maxPendingHashes) || config.maxPendingHashes == 0 || config.maxPendingHashes > 100'000) {
+        return fail("--max-pending-hashes wants a number from 1 to 100000");
+      }
     } else if (flag == "--max-content") {
       if (!parseSize(value, config.maxContentBytes) || config.maxContentBytes == 0 || config.maxContentBytes > 1024 * 1024) {
         return fail("--max-content wants a byte count from 1 to 1048576");
