@@ -36,7 +36,7 @@ PROTO_SRC   := $(wildcard proto/*.cc)
 CHAT_SRC    := $(filter-out chat/main.cc,$(wildcard chat/*.cc))
 STORE_SRC   := $(wildcard store/*.cc)
 AUTH_SRC    := chat/Jwt.cc chat/PasswordHasher.cc chat/LoginThrottle.cc chat/AttemptTable.cc chat/AddressKey.cc \
-               chat/HashingQueue.cc
+               chat/HashingQueue.cc chat/TokenService.cc
 # The chat layer's pure parts: unit-tested (and ClientMessage fuzzed) without a hub.
 CHAT_PURE_SRC := chat/ClientMessage.cc chat/ChatFrames.cc chat/RecentMessages.cc
 BENCH_SRC   := $(wildcard bench/*.cc)

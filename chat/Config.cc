@@ -67,6 +67,8 @@ std::string usageText() {
          "  --jwt-secret SECRET       HS256 secret (at least 32 bytes) shared with an app backend\n"
          "                            (default: generated into DIR/jwt.secret on first start)\n"
          "  --jwt-public-key FILE     PEM public key (RSA or EC P-256) for an app backend's RS256/ES256 tokens\n"
+         "  --jwt-issuer ISS          an app backend's tokens must have this iss (default: not checked)\n"
+         "  --jwt-audience AUD        an app backend's tokens must have this aud (default: not checked)\n"
          "  --token-ttl SECONDS       lifetime of the tokens chatd issues (default 86400)\n"
          "  --allow-origin ORIGIN     a browser origin (https://app.example) that may call the API;\n"
          "                            repeat, or separate with commas (default: none)\n"
@@ -136,6 +138,13 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       config.jwtSecret = value;
     } else if (flag == "--jwt-public-key") {
       config.jwtPublicKeyFile = value;
+    } else if (flag == "--jwt-issuer") {
+      // "chatd" is the iss of chatd's own tokens: an app backend may not claim it.
+      if (value.empty() || value == "chatd") return fail("--jwt-issuer wants a non-empty string other than 'chatd'");
+      config.jwtIssuer = value;
+    } else if (flag == "--jwt-audience") {
+      if (value.empty()) return fail("--jwt-audience wants a non-empty string");
+      config.jwtAudience = value;
     } else if (flag == "--token-ttl") {
       uint64_t ms = 0;
       if (!parseSeconds(value, ms) || ms < 1000) return fail("--token-ttl wants at least 1 second");

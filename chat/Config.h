@@ -24,6 +24,8 @@ struct Config {
   std::string dataDir = "./var";  // holds chatd.db and jwt.secret
   std::string jwtSecret;          // empty: the one in dataDir (created on first start)
   std::string jwtPublicKeyFile;   // PEM; empty: no RS256/ES256 tokens accepted
+  std::string jwtIssuer;          // an app backend's tokens must carry this iss; empty: not checked
+  std::string jwtAudience;        // ... and this aud; empty: not checked
   int64_t tokenTtlSeconds = 86'400;
   size_t maxBodyBytes = 1024 * 1024;
   std::vector<std::string> allowedOrigins;  // CORS and the WebSocket Origin check

@@ -80,7 +80,8 @@ bool Server::openStore(std::string& error) {
     }
     publicKey.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
-  tokens_ = TokenService::create(std::move(secret), publicKey, config_.tokenTtlSeconds, error);
+  tokens_ = TokenService::create(std::move(secret), publicKey, config_.tokenTtlSeconds,
+                                 {config_.jwtIssuer, config_.jwtAudience}, error);
   if (!tokens_) return false;
   Argon2Params argon2 = kDefaultArgon2Params;
   argon2.memoryKiB = config_.argon2MemoryKiB;
