@@ -5,8 +5,10 @@
 // logins really overlap.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <stdlib.h>
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -122,6 +124,42 @@ TEST(LoginHardening, ShutdownDoesNotWaitForQueuedLogins) {
   const int64_t exitMs = msSince(start);
   EXPECT_NE(status, -1);
   EXPECT_LT(exitMs, 3000) << "SIGTERM waited for the queued password hashes";
+}
+
+TEST(LoginHardening, CheckpointsDoNotWaitBehindQueuedLogins) {
+  char dir[] = "/tmp/chatd-wal-XXXXXX";
+  ASSERT_TRUE(mkdtemp(dir));
+  {
+    ChatdProcess chatd({"--data", dir, "--rate", "0"});
+    const HttpReply registered = httpCall(chatd.port(), "POST", "/api/v1/register", credentials("writer", "correct-horse"));
+    ASSERT_EQ(registered.status, 201) << registered.body;
+    const std::string token = jsonField(registered.body, "token");
+    ASSERT_EQ(httpCallAs(token, chatd.port(), "POST", "/api/v1/rooms/1/join").status, 200);
+    std::vector<std::string> requests;
+    for (int i = 0; i < 150; ++i) requests.push_back(loginRequest("busy" + std::to_string(i), "some-password"));
+    const auto clients = sendLogins(chatd.port(), requests);
+    // While the logins hash: a round of messages past the checkpoint
+    // threshold (1000 pages), a few small commits a moment apart (each one
+    // asks for a checkpoint), then a second round as large as the first.
+    const std::string walPath = std::string(dir) + "/chatd.db-wal";
+    auto post = [&](int count, size_t bytes) {
+      const std::string body = R"({"content":")" + std::string(bytes, 'w') + R"("})";
+      for (int i = 0; i < count; ++i) {
+        ASSERT_EQ(httpCallAs(token, chatd.port(), "POST", "/api/v1/rooms/1/messages", body).status, 201) << i;
+      }
+    };
+    post(250, 4000);
+    const uintmax_t firstRound = std::filesystem::file_size(walPath);
+    for (int i = 0; i < 5; ++i) {
+      post(1, 10);
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    post(250, 4000);
+    // Checkpointed in between, the WAL is rewritten from its start; a
+    // checkpoint stuck behind the hashes leaves it to grow by the second round.
+    EXPECT_LT(std::filesystem::file_size(walPath), firstRound + firstRound / 2) << "first round: " << firstRound;
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
