@@ -137,19 +137,6 @@ TEST_F(JwtTest, Hs256FromAppBackend) {
   EXPECT_TRUE(out.signedWithSecret);
 }
 
-TEST_F(JwtTest, AudienceIsAStringOrAnArrayOfThem) {
-  JwtClaims out;
-  ASSERT_EQ(hs_->verify(hsToken(kHs256, payload(kNow + 60, R"(,"aud":"one")")), kNow, out), JwtError::kNone);
-  EXPECT_EQ(out.audience, std::vector<std::string>{"one"});
-  ASSERT_EQ(hs_->verify(hsToken(kHs256, payload(kNow + 60, R"(,"aud":["a","b"])")), kNow, out), JwtError::kNone);
-  EXPECT_EQ(out.audience, (std::vector<std::string>{"a", "b"}));
-  for (const char* aud : {R"(,"aud":5)", R"(,"aud":["a",5])", R"(,"aud":{})", R"(,"aud":"a","aud":"b")"}) {
-    SCOPED_TRACE(aud);
-    EXPECT_EQ(check(*hs_, hsToken(kHs256, payload(kNow + 60, aud))), JwtError::kMalformed);
-  }
-  EXPECT_EQ(check(*hs_, hsToken(kHs256, payload(kNow + 60, R"(,"iss":7)"))), JwtError::kMalformed);
-}
-
 TEST_F(JwtTest, Rs256Verifies) {
   JwtClaims out;
   ASSERT_EQ(rs_->verify(pkToken(kRs256, payload(kNow + 60, R"(,"jti":"r1")"), rsa_->get()), kNow, out),
@@ -357,18 +344,6 @@ TEST_F(JwtTest, Es256NeedsRawSignature) {
   EXPECT_EQ(check(*es_, withSignature(input, raw.substr(0, 63))), JwtError::kBadSignature);
   EXPECT_EQ(check(*es_, withSignature(input, raw + '\0')), JwtError::kBadSignature);
   EXPECT_EQ(check(*es_, withSignature(input, std::string(64, '\0'))), JwtError::kBadSignature);
-}
-
-// (r, s) and (r, n - s) both verify as ECDSA; only the low s is one token's
-// signature, so no second encoding of a token exists.
-TEST_F(JwtTest, Es256AcceptsOnlyTheLowS) {
-  for (int i = 0; i < 8; ++i) {  // OpenSSL signs with either s: the helper normalizes
-    const std::string token = pkToken(kEs256, payload(kNow + 60, R"(,"jti":")" + std::to_string(i) + "\""), ec_->get());
-    const size_t dot = token.rfind('.');
-    const std::string raw = *proto::base64UrlDecode(token.substr(dot + 1));
-    EXPECT_EQ(check(*es_, token), JwtError::kNone);
-    EXPECT_EQ(check(*es_, withSignature(token.substr(0, dot), testing::withOtherS(raw))), JwtError::kBadSignature);
-  }
 }
 
 TEST(JwtVerifierCreate, RefusesUnusableConfiguration) {
