@@ -75,7 +75,7 @@ std::string usageText() {
          "  --max-body BYTES          largest HTTP request body (default 1048576)\n"
          "  --argon2-memory KIB       memory per password hash (default 65536)\n"
          "  --max-pending-hashes N    logins and registrations waiting for a hashing thread; more get 503\n"
-         "                            (default 32)\n"
+         "                            (default 16)\n"
          "  --max-content BYTES       largest chat message content, UTF-8 bytes (default 4096)\n"
          "  --rate N                  chat messages per second per session, sustained (default 20; 0: no limit)\n"
          "  --burst N                 chat messages a session may send at once (default 40)\n"

@@ -30,7 +30,7 @@ struct Config {
   size_t maxBodyBytes = 1024 * 1024;
   std::vector<std::string> allowedOrigins;  // CORS and the WebSocket Origin check
   uint32_t argon2MemoryKiB = 64 * 1024;
-  size_t maxPendingHashes = 32;  // password checks waiting for a worker; past it, 503
+  size_t maxPendingHashes = 16;  // password checks waiting for a worker; past it, 503
   // The chat protocol (GET /ws).
   size_t maxContentBytes = 4096;   // a message's content, UTF-8 bytes
   double ratePerSecond = 20;       // each session's token bucket; 0 = no limit
