@@ -118,7 +118,9 @@ void SqliteStore::findOrCreateExternalUser(std::string subject, std::string name
   // Username keys of external users live under "ext:", which no registered
   // name can take; their usernames are the name and "#ID", which no
   // registered name can look like and no other user has.
-  const User fresh{0, name.empty() ? "user" : name, name, nowMs()};
+  // No nickname: clients show a nickname before the username, and the
+  // name alone would not tell two such users apart.
+  const User fresh{0, name.empty() ? "user" : name, "", nowMs()};
   enqueueWrite<User>(
       [=, this](SqliteDatabase& db, User& out) {
         // Two first requests of one subject may share a batch: the second

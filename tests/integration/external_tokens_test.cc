@@ -225,6 +225,7 @@ TEST(ExternalTokens, NamesAreCheckedAndShownApartFromRegisteredOnes) {
   EXPECT_EQ(jsonField(first.body, "username"), "alice#" + jsonField(first.body, "id"));
   EXPECT_EQ(jsonField(second.body, "username"), "alice#" + jsonField(second.body, "id"));
   EXPECT_NE(jsonField(first.body, "username"), jsonField(second.body, "username"));
+  EXPECT_NE(first.body.find(R"("nickname":null)"), std::string::npos) << first.body;  // clients show the username
   for (const std::string& name : {std::string("alice#2"), std::string("tab\\there"), std::string(65, 'x')}) {
     SCOPED_TRACE(name);
     expectRejected(chatd.port(), signedBy(keys().ec.get(), claims("backend|3", name, exp)), chat::JwtError::kInvalidName);
