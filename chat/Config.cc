@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "chat/TokenService.h"
 #include "proto/HttpRequest.h"
 #include "reactor/SocketAddress.h"
 
@@ -139,8 +140,10 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
     } else if (flag == "--jwt-public-key") {
       config.jwtPublicKeyFile = value;
     } else if (flag == "--jwt-issuer") {
-      // "chatd" is the iss of chatd's own tokens: an app backend may not claim it.
-      if (value.empty() || value == "chatd") return fail("--jwt-issuer wants a non-empty string other than 'chatd'");
+      // An app backend may not claim the iss of chatd's own tokens.
+      if (value.empty() || value == TokenService::kLocalIssuer) {
+        return fail("--jwt-issuer wants a non-empty string other than '" + std::string(TokenService::kLocalIssuer) + "'");
+      }
       config.jwtIssuer = value;
     } else if (flag == "--jwt-audience") {
       if (value.empty()) return fail("--jwt-audience wants a non-empty string");

@@ -39,7 +39,7 @@ class TokenService {
     std::string revocationKey;   // what revoke() takes for this token
   };
 
-  // The iss of chatd's own tokens; --jwt-issuer may not take it.
+  // The iss of chatd's own tokens; --jwt-issuer may not take it (Config refuses it).
   static constexpr std::string_view kLocalIssuer = "chatd";
   // What an app backend's tokens must carry; an empty field is not checked.
   struct ExternalRules {
