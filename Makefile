@@ -35,7 +35,8 @@ REACTOR_SRC := $(wildcard reactor/*.cc)
 PROTO_SRC   := $(wildcard proto/*.cc)
 CHAT_SRC    := $(filter-out chat/main.cc,$(wildcard chat/*.cc))
 STORE_SRC   := $(wildcard store/*.cc)
-AUTH_SRC    := chat/Jwt.cc chat/PasswordHasher.cc chat/LoginThrottle.cc
+AUTH_SRC    := chat/Jwt.cc chat/PasswordHasher.cc chat/LoginThrottle.cc chat/AttemptTable.cc chat/AddressKey.cc \
+               chat/HashingQueue.cc chat/TokenService.cc
 # The chat layer's pure parts: unit-tested (and ClientMessage fuzzed) without a hub.
 CHAT_PURE_SRC := chat/ClientMessage.cc chat/ChatFrames.cc chat/RecentMessages.cc chat/RegistrationThrottle.cc
 BENCH_SRC   := $(wildcard bench/*.cc)
@@ -105,11 +106,11 @@ asan: deps
 	@CHATD_SANITIZED=1 $(MAKE) --no-print-directory BUILD=build/asan OPT=-O1 \
 	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test-suites
 
-# Fuzz targets: proto/, chat/ClientMessage and llhttp built with clang, libFuzzer and ASan+UBSan.
+# Fuzz targets: proto/, chat/ClientMessage, chat/Jwt and llhttp built with clang, libFuzzer and ASan+UBSan.
 FUZZ_TARGETS := $(patsubst tests/fuzz/%_fuzz.cc,%,$(wildcard tests/fuzz/*_fuzz.cc))
 FUZZ_SAN     := -fno-sanitize-recover=all -g -O1 -MMD -MP
 FUZZ_CFLAGS  := -fsanitize=fuzzer-no-link,address,undefined $(FUZZ_SAN)
-FUZZ_OBJ      = $(patsubst %.cc,build/fuzz/obj/%.o,$(PROTO_SRC) chat/ClientMessage.cc) $(patsubst %.c,build/fuzz/obj/llhttp/%.o,$(LLHTTP_SRC))
+FUZZ_OBJ      = $(patsubst %.cc,build/fuzz/obj/%.o,$(PROTO_SRC) chat/ClientMessage.cc chat/Jwt.cc) $(patsubst %.c,build/fuzz/obj/llhttp/%.o,$(LLHTTP_SRC))
 # Only a pattern rule names them, which would make them intermediate: deleted
 # after each build and recompiled by the next.
 .SECONDARY: $(FUZZ_OBJ)

@@ -24,6 +24,11 @@ proto::HttpResponse unauthorized(std::string_view message) {
   return jsonError(401, "unauthorized", message).header("WWW-Authenticate", "Bearer");
 }
 
+// The line of password checks is full (--max-pending-hashes), or closed for shutdown.
+proto::HttpResponse tooBusyToHash() {
+  return jsonError(503, "overloaded", "too many password checks waiting, retry later").header("Retry-After", "1");
+}
+
 }  // namespace
 
 std::optional<std::string_view> bearerToken(const proto::HttpRequest& request) {
@@ -121,17 +126,20 @@ void AccountApi::registerUser(const proto::HttpRequest& request, const HttpRespo
     if (status == store::StoreStatus::kOk) return responder.respond(jsonError(409, "conflict", "username is taken"));
     if (status == store::StoreStatus::kFailed) return responder.respond(storeUnavailable());
     auto hash = std::make_shared<std::string>();
-    workers_.submit([hash, password = *password, params = argon2_] { *hash = hashPassword(password, params); },
-                    [=, this] {
-                      if (hash->empty()) return responder.respond(jsonError(500, "internal", "could not hash the password"));
-                      store_.createUser(*username, *nickname, *hash, [=, this](store::StoreStatus created, store::User user) {
-                        if (created == store::StoreStatus::kConflict) {
-                          return responder.respond(jsonError(409, "conflict", "username is taken"));
-                        }
-                        if (created != store::StoreStatus::kOk) return responder.respond(storeUnavailable());
-                        answerWithToken(201, user, responder);
-                      });
-                    });
+    const bool queued = hashing_.submit(
+        responder, [hash, password = *password, params = argon2_] { *hash = hashPassword(password, params); },
+        [=, this](bool ran) {
+          if (!ran) return responder.respond(tooBusyToHash());
+          if (hash->empty()) return responder.respond(jsonError(500, "internal", "could not hash the password"));
+          store_.createUser(*username, *nickname, *hash, [=, this](store::StoreStatus created, store::User user) {
+            if (created == store::StoreStatus::kConflict) {
+              return responder.respond(jsonError(409, "conflict", "username is taken"));
+            }
+            if (created != store::StoreStatus::kOk) return responder.respond(storeUnavailable());
+            answerWithToken(201, user, responder);
+          });
+        });
+    if (!queued) responder.respond(tooBusyToHash());
   });
 }
 
@@ -144,16 +152,22 @@ void AccountApi::login(const proto::HttpRequest& request, const HttpResponder& r
     return responder.respond(jsonError(400, "bad_request", "username and password must be strings"));
   }
   const std::string key = store::usernameKey(*username);
-  const std::string ip = responder.peerAddress();
-  if (const auto retry = throttle_.retryAfterSeconds(ip, key, loop_.nowMs())) {
+  const std::string address = responder.peerAddress();
+  if (const auto retry = throttle_.begin(address, key, loop_.nowMs())) {
     return responder.respond(jsonError(429, "rate_limited", "too many failed logins, retry later")
                                  .header("Retry-After", std::to_string(*retry)));
   }
+  // From here on the login counts as in flight: every path ends it.
+  auto finish = [=, this](LoginThrottle::Outcome outcome) { throttle_.finish(address, key, outcome); };
   store_.findCredentials(key, [=, this](store::StoreStatus status, store::Credentials credentials) {
-    if (status == store::StoreStatus::kFailed) return responder.respond(storeUnavailable());
+    if (status == store::StoreStatus::kFailed) {
+      finish(LoginThrottle::Outcome::kNotChecked);
+      return responder.respond(storeUnavailable());
+    }
     auto verified = std::make_shared<bool>(false);
     const bool known = status == store::StoreStatus::kOk && !credentials.passwordHash.empty();
-    workers_.submit(
+    const bool queued = hashing_.submit(
+        responder,
         [=, hash = credentials.passwordHash, password = *password, params = argon2_] {
           // An unknown name costs as much time as a wrong password: no hint which names exist.
           if (known) {
@@ -162,14 +176,22 @@ void AccountApi::login(const proto::HttpRequest& request, const HttpResponder& r
             burnVerificationTime(params);
           }
         },
-        [=, this, user = credentials.user] {
+        [=, this, user = credentials.user](bool ran) {
+          if (!ran) {
+            finish(LoginThrottle::Outcome::kNotChecked);
+            return responder.respond(tooBusyToHash());
+          }
           if (!*verified) {
-            throttle_.recordFailure(ip, key, loop_.nowMs());
+            finish(LoginThrottle::Outcome::kWrongPassword);
             return responder.respond(unauthorized("wrong username or password"));
           }
-          throttle_.recordSuccess(key);
+          finish(LoginThrottle::Outcome::kLoggedIn);
           answerWithToken(200, user, responder);
         });
+    if (!queued) {
+      finish(LoginThrottle::Outcome::kNotChecked);
+      responder.respond(tooBusyToHash());
+    }
   });
 }
 

@@ -4,15 +4,17 @@
 //   GET  /api/v1/me       (Authorization: Bearer TOKEN)     -> 200 {user}
 //   POST /api/v1/logout   (Authorization: Bearer TOKEN)     -> 204; that token is
 //        refused from then on (also after a restart) until it would have expired
-// Passwords are hashed and checked on the worker pool, never on the loop;
-// failed logins are throttled per client address and per username, and
-// registrations per client address (429 with Retry-After).
-// Borrows everything it uses; the Server owns them.
+// Passwords are hashed and checked on the worker pool, never on the loop,
+// through a bounded line (HashingQueue: 503 when full); failed logins are
+// throttled (LoginThrottle) and registrations per client address
+// (RegistrationThrottle), both 429 with Retry-After. Owns the line and the
+// throttles; borrows everything else, which the Server owns.
 #pragma once
 
 #include <optional>
 #include <string_view>
 
+#include "chat/HashingQueue.h"
 #include "chat/HttpResponder.h"
 #include "chat/LoginThrottle.h"
 #include "chat/PasswordHasher.h"
@@ -29,10 +31,11 @@ namespace chatd::chat {
 
 class AccountApi {
  public:
+  // `hashWorkers` must do nothing but this API's hashing (see HashingQueue).
   // `registrationsPerHour`: per client address (RegistrationThrottle; 0: no limit).
-  AccountApi(reactor::EventLoop& loop, store::Store& store, reactor::WorkerPool& workers, TokenService& tokens,
-             const Argon2Params& argon2, uint32_t registrationsPerHour)
-      : loop_(loop), store_(store), workers_(workers), tokens_(tokens), argon2_(argon2),
+  AccountApi(reactor::EventLoop& loop, store::Store& store, reactor::WorkerPool& hashWorkers, size_t maxPendingHashes,
+             TokenService& tokens, const Argon2Params& argon2, uint32_t registrationsPerHour)
+      : loop_(loop), store_(store), hashing_(hashWorkers, maxPendingHashes), tokens_(tokens), argon2_(argon2),
         registrations_(registrationsPerHour) {}
 
   // Answers and returns true when `request` is for one of these endpoints.
@@ -65,6 +68,9 @@ class AccountApi {
     logoutListener_ = std::move(listener);
   }
 
+  // For shutdown: password checks still waiting for a worker are dropped.
+  void stopHashing() { hashing_.close(); }
+
  private:
   void registerUser(const proto::HttpRequest& request, const HttpResponder& responder);
   void login(const proto::HttpRequest& request, const HttpResponder& responder);
@@ -73,7 +79,7 @@ class AccountApi {
 
   reactor::EventLoop& loop_;
   store::Store& store_;
-  reactor::WorkerPool& workers_;
+  HashingQueue hashing_;
   TokenService& tokens_;
   Argon2Params argon2_;
   LoginThrottle throttle_;

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "chat/TokenService.h"
 #include "proto/HttpRequest.h"
 #include "reactor/SocketAddress.h"
 
@@ -76,11 +77,15 @@ std::string usageText() {
          "  --jwt-secret SECRET       HS256 secret (at least 32 bytes) shared with an app backend\n"
          "                            (default: generated into DIR/jwt.secret on first start)\n"
          "  --jwt-public-key FILE     PEM public key (RSA or EC P-256) for an app backend's RS256/ES256 tokens\n"
+         "  --jwt-issuer ISS          an app backend's tokens must have this iss (default: not checked)\n"
+         "  --jwt-audience AUD        an app backend's tokens must have this aud (default: not checked)\n"
          "  --token-ttl SECONDS       lifetime of the tokens chatd issues (default 86400)\n"
          "  --allow-origin ORIGIN     a browser origin (https://app.example) that may call the API;\n"
          "                            repeat, or separate with commas (default: none)\n"
          "  --max-body BYTES          largest HTTP request body (default 1048576)\n"
          "  --argon2-memory KIB       memory per password hash (default 65536)\n"
+         "  --max-pending-hashes N    logins and registrations waiting for a hashing thread; more get 503\n"
+         "                            (default 16)\n"
          "  --max-content BYTES       largest chat message content, UTF-8 bytes (default 4096)\n"
          "  --rate N                  chat messages per second per user, all sessions together, sustained\n"
          "                            (default 20; 0: no limit)\n"
@@ -150,6 +155,15 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       config.jwtSecret = value;
     } else if (flag == "--jwt-public-key") {
       config.jwtPublicKeyFile = value;
+    } else if (flag == "--jwt-issuer") {
+      // An app backend may not claim the iss of chatd's own tokens.
+      if (value.empty() || value == TokenService::kLocalIssuer) {
+        return fail("--jwt-issuer wants a non-empty string other than '" + std::string(TokenService::kLocalIssuer) + "'");
+      }
+      config.jwtIssuer = value;
+    } else if (flag == "--jwt-audience") {
+      if (value.empty()) return fail("--jwt-audience wants a non-empty string");
+      config.jwtAudience = value;
     } else if (flag == "--token-ttl") {
       uint64_t ms = 0;
       if (!parseSeconds(value, ms) || ms < 1000) return fail("--token-ttl wants at least 1 second");
@@ -167,6 +181,10 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
       size_t kib = 0;
       if (!parseSize(value, kib) || kib < 8 || kib > 4 * 1024 * 1024) return fail("--argon2-memory wants 8 to 4194304 KiB");
       config.argon2MemoryKiB = static_cast<uint32_t>(kib);
+    } else if (flag == "--max-pending-hashes") {
+      if (!parseSize(value, config.maxPendingHashes) || config.maxPendingHashes == 0 || config.maxPendingHashes > 100'000) {
+        return fail("--max-pending-hashes wants a number from 1 to 100000");
+      }
     } else if (flag == "--max-content") {
       if (!parseSize(value, config.maxContentBytes) || config.maxContentBytes == 0 || config.maxContentBytes > 1024 * 1024) {
         return fail("--max-content wants a byte count from 1 to 1048576");

@@ -24,10 +24,13 @@ struct Config {
   std::string dataDir = "./var";  // holds chatd.db and jwt.secret
   std::string jwtSecret;          // empty: the one in dataDir (created on first start)
   std::string jwtPublicKeyFile;   // PEM; empty: no RS256/ES256 tokens accepted
+  std::string jwtIssuer;          // an app backend's tokens must carry this iss; empty: not checked
+  std::string jwtAudience;        // ... and this aud; empty: not checked
   int64_t tokenTtlSeconds = 86'400;
   size_t maxBodyBytes = 1024 * 1024;
   std::vector<std::string> allowedOrigins;  // CORS and the WebSocket Origin check
   uint32_t argon2MemoryKiB = 64 * 1024;
+  size_t maxPendingHashes = 16;  // password checks waiting for a worker; past it, 503
   // The chat protocol (GET /ws).
   size_t maxContentBytes = 4096;   // a message's content, UTF-8 bytes
   double ratePerSecond = 20;       // each user's token bucket, shared by its sessions; 0 = no limit

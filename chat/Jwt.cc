@@ -12,6 +12,7 @@
 #include <simdjson.h>
 
 #include <cmath>
+#include <cstring>
 #include <utility>
 
 #include "proto/Base64Url.h"
@@ -27,6 +28,10 @@ using simdjson::dom::element_type;
 // NIST's guidance since 2015; smaller RSA keys are refused at configuration.
 constexpr int kMinRsaBits = 2048;
 constexpr size_t kEs256CoordinateBytes = 32;
+// Half the order n of P-256, big-endian: (n - 1) / 2.
+constexpr unsigned char kP256HalfOrder[kEs256CoordinateBytes] = {
+    0x7f, 0xff, 0xff, 0xff, 0x80, 0x00, 0x00, 0x00, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xde, 0x73, 0x7d, 0x56, 0xd3, 0x8b, 0xcf, 0x42, 0x79, 0xdc, 0xe5, 0x61, 0x7e, 0x31, 0x92, 0xa8};
 
 struct TokenParts {
   std::string_view header, payload, signature;
@@ -75,6 +80,17 @@ bool readString(element value, std::string& out) {
   return true;
 }
 
+// aud is one string or an array of them (RFC 7519 §4.1.3).
+bool readAudience(element value, std::vector<std::string>& out) {
+  if (value.is_string()) return readString(value, out.emplace_back());
+  simdjson::dom::array array;
+  if (value.get_array().get(array) != simdjson::SUCCESS) return false;
+  for (const element item : array) {
+    if (!readString(item, out.emplace_back())) return false;
+  }
+  return true;
+}
+
 // A NumericDate (RFC 7519 §2) may have a fraction; whole seconds are enough.
 bool readNumericDate(element value, int64_t& out) {
   switch (value.type()) {
@@ -93,7 +109,7 @@ bool readNumericDate(element value, int64_t& out) {
 }
 
 JwtError readClaims(simdjson::dom::object payload, JwtClaims& claims) {
-  enum : unsigned { kSub = 1, kName = 2, kExp = 4, kNbf = 8, kIat = 16, kJti = 32 };
+  enum : unsigned { kSub = 1, kName = 2, kExp = 4, kNbf = 8, kIat = 16, kJti = 32, kIss = 64, kAud = 128 };
   unsigned seen = 0;
   for (const auto field : payload) {
     unsigned claim = 0;
@@ -107,6 +123,12 @@ JwtError readClaims(simdjson::dom::object payload, JwtClaims& claims) {
     } else if (field.key == "jti") {
       claim = kJti;
       ok = readString(field.value, claims.tokenId);
+    } else if (field.key == "iss") {
+      claim = kIss;
+      ok = readString(field.value, claims.issuer);
+    } else if (field.key == "aud") {
+      claim = kAud;
+      ok = readAudience(field.value, claims.audience);
     } else if (field.key == "exp") {
       claim = kExp;
       ok = readNumericDate(field.value, claims.expiresAt);
@@ -119,7 +141,7 @@ JwtError readClaims(simdjson::dom::object payload, JwtClaims& claims) {
       ok = readNumericDate(field.value, notBefore);
       claims.notBefore = notBefore;
     } else {
-      continue;  // iss, aud and the app's own claims are its business
+      continue;  // the app's own claims are its business
     }
     if (!ok || (seen & claim) != 0) return JwtError::kMalformed;
     seen |= claim;
@@ -139,10 +161,20 @@ std::string hmacSha256(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<const char*>(mac), length);
 }
 
+// ECDSA verifies (r, s) and (r, n - s) alike, so anyone can turn a valid
+// signature into a second one for the same token. Only the low form
+// (s <= n/2, as libsecp256k1 and BIP 62 require) is accepted: one token, one
+// encoding. `raw` is r || s.
+bool hasLowS(std::string_view raw) {
+  const auto* s = reinterpret_cast<const unsigned char*>(raw.data()) + kEs256CoordinateBytes;
+  return std::memcmp(s, kP256HalfOrder, kEs256CoordinateBytes) <= 0;
+}
+
 // JWS carries an ES256 signature as r || s, 32 bytes each (RFC 7518 §3.4);
-// OpenSSL verifies the DER ECDSA-Sig-Value. Empty when `raw` is not 64 bytes.
+// OpenSSL verifies the DER ECDSA-Sig-Value. Empty when `raw` is not 64 bytes
+// or its s is not the low one.
 std::string ecdsaRawToDer(std::string_view raw) {
-  if (raw.size() != 2 * kEs256CoordinateBytes) return {};
+  if (raw.size() != 2 * kEs256CoordinateBytes || !hasLowS(raw)) return {};
   const auto* bytes = reinterpret_cast<const unsigned char*>(raw.data());
   ECDSA_SIG* sig = ECDSA_SIG_new();
   BIGNUM* r = BN_bin2bn(bytes, kEs256CoordinateBytes, nullptr);
@@ -197,6 +229,11 @@ const char* jwtErrorMessage(JwtError error) {
     case JwtError::kMissingClaim: return "token lacks sub or exp";
     case JwtError::kTooLarge: return "token too large";
     case JwtError::kRevoked: return "token revoked (logged out)";
+    case JwtError::kWrongIssuer: return "token iss is not the configured issuer";
+    case JwtError::kWrongAudience: return "token aud does not name the configured audience";
+    case JwtError::kReservedSubject: return "token sub user:... is reserved for chatd's own tokens";
+    case JwtError::kBadLocalSubject: return "token of chatd's own names no user";
+    case JwtError::kInvalidName: return "token name: at most 64 bytes, no control characters or '#'";
   }
   return "unknown token error";
 }
@@ -294,8 +331,9 @@ JwtError JwtVerifier::verify(std::string_view token, int64_t nowSeconds, JwtClai
   std::string_view alg;
   if (const JwtError error = readAlgorithm(object, alg); error != JwtError::kNone) return error;
   if (const JwtError error = checkAlgorithm(alg); error != JwtError::kNone) return error;
-  const bool valid = alg == "HS256" ? checkHmac(parts.signingInput, *signature)
-                                    : checkPublicKey(parts.signingInput, *signature);
+  const bool signedWithSecret = alg == "HS256";
+  const bool valid = signedWithSecret ? checkHmac(parts.signingInput, *signature)
+                                      : checkPublicKey(parts.signingInput, *signature);
   if (!valid) return JwtError::kBadSignature;
 
   // Only now, with the signer vouching for it, is the payload parsed (which
@@ -303,6 +341,7 @@ JwtError JwtVerifier::verify(std::string_view token, int64_t nowSeconds, JwtClai
   if (!parseObject(parser, *payloadJson, object)) return JwtError::kMalformed;
   JwtClaims claims;
   if (const JwtError error = readClaims(object, claims); error != JwtError::kNone) return error;
+  claims.signedWithSecret = signedWithSecret;
   // exp is the first instant the token is no longer good (RFC 7519 §4.1.4).
   if (nowSeconds - kJwtClockSkewSeconds >= claims.expiresAt) return JwtError::kExpired;
   if (claims.notBefore && nowSeconds + kJwtClockSkewSeconds < *claims.notBefore) return JwtError::kNotYetValid;
@@ -313,6 +352,10 @@ JwtError JwtVerifier::verify(std::string_view token, int64_t nowSeconds, JwtClai
 std::string signJwtHs256(const JwtClaims& claims, std::string_view secret) {
   std::string payload = "{\"sub\":";
   proto::appendJsonString(payload, claims.subject);
+  if (!claims.issuer.empty()) {
+    payload += ",\"iss\":";
+    proto::appendJsonString(payload, claims.issuer);
+  }
   if (!claims.name.empty()) {
     payload += ",\"name\":";
     proto::appendJsonString(payload, claims.name);

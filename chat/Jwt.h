@@ -11,9 +11,12 @@
 //   - A header naming `crit` extensions is refused: chatd understands none.
 //   - base64url must be canonical and unpadded; tokens over kMaxJwtBytes are
 //     refused before any decoding.
+//   - ES256 signatures must be low-s (s <= n/2): ECDSA's other valid form
+//     (r, n - s) would give one token a second encoding.
 //   - Claims: `sub` (non-empty string) and `exp` (number) are required;
-//     `name`, `jti` (strings), `nbf`, `iat` (numbers) are optional; others are
-//     ignored. A claim given twice is malformed, as different parsers would
+//     `name`, `jti`, `iss` (strings), `aud` (a string or an array of them),
+//     `nbf`, `iat` (numbers) are optional; others are ignored. What iss and
+//     aud must be is the caller's business (TokenService). A claim given twice is malformed, as different parsers would
 //     disagree on which one counts. Fractional times are floored.
 //   - exp and nbf are checked with kJwtClockSkewSeconds of slack.
 #pragma once
@@ -26,6 +29,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace chatd::chat {
 
@@ -41,6 +45,9 @@ struct JwtClaims {
   std::optional<int64_t> notBefore;   // nbf
   int64_t issuedAt = 0;               // iat, 0 when absent
   std::string tokenId;                // jti, empty when absent
+  std::string issuer;                 // iss, empty when absent
+  std::vector<std::string> audience;  // aud, empty when absent
+  bool signedWithSecret = false;      // verified as HS256 with the shared secret (not signed)
 };
 
 enum class JwtError {
@@ -55,6 +62,12 @@ enum class JwtError {
   kMissingClaim,           // sub or exp absent (or sub empty)
   kTooLarge,
   kRevoked,                // logged out (TokenService's revocation list)
+  // TokenService's checks of who the token names:
+  kWrongIssuer,            // an app backend's token whose iss is not --jwt-issuer
+  kWrongAudience,          // an app backend's token whose aud lacks --jwt-audience
+  kReservedSubject,        // an app backend's sub in chatd's own "user:" namespace
+  kBadLocalSubject,        // chatd's own token whose sub is not a canonical user:ID
+  kInvalidName,            // an app backend's name claim unfit for display
 };
 
 // A short English reason, for logs and error responses. Never null.
@@ -92,8 +105,9 @@ class JwtVerifier {
   KeyAlgorithm keyAlgorithm_;
 };
 
-// A compact HS256 token, header {"alg":"HS256","typ":"JWT"}. Writes name, jti
-// only when non-empty, iat only when non-zero, nbf only when set. Strings must
+// A compact HS256 token, header {"alg":"HS256","typ":"JWT"}. Writes name,
+// iss, jti only when non-empty, iat only when non-zero, nbf only when set
+// (never aud). Strings must
 // be UTF-8, or the verifier will refuse the token.
 std::string signJwtHs256(const JwtClaims& claims, std::string_view secret);
 

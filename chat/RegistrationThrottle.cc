@@ -1,23 +1,10 @@
 #include "chat/RegistrationThrottle.h"
 
-#include <arpa/inet.h>
+#include <algorithm>
 
-#include <cmath>
-#include <cstring>
+#include "chat/AddressKey.h"
 
 namespace chatd::chat {
-
-std::string addressKey(std::string_view address) {
-  in6_addr v6;
-  const std::string text(address);
-  if (inet_pton(AF_INET6, text.c_str(), &v6) != 1) return text;
-  char printed[INET6_ADDRSTRLEN];
-  if (IN6_IS_ADDR_V4MAPPED(&v6)) {
-    return inet_ntop(AF_INET, &v6.s6_addr[12], printed, sizeof printed) ? printed : text;
-  }
-  std::memset(&v6.s6_addr[8], 0, 8);
-  return inet_ntop(AF_INET6, &v6, printed, sizeof printed) ? std::string(printed) + "/64" : text;
-}
 
 std::optional<uint32_t> RegistrationThrottle::admit(std::string_view address, uint64_t nowMs) {
   if (perHour_ == 0) return std::nullopt;

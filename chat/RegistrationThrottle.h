@@ -7,10 +7,6 @@
 // not thread-safe; for the loop thread. Owns its table, which is bounded: at
 // most maxAddresses entries, the least recently used forgotten first (a
 // forgotten address starts again with a full bucket).
-//
-// LoginThrottle keeps failures per key in the same kind of bounded LRU table;
-// the two could share one "bounded table of per-address state" class, with
-// addressKey() as its key.
 #pragma once
 
 #include <cstddef>
@@ -24,11 +20,6 @@
 #include "chat/TokenBucket.h"
 
 namespace chatd::chat {
-
-// The key a client address is throttled under: an IPv4 address as it is
-// (also when IPv4-mapped, "::ffff:192.0.2.1"), an IPv6 one as its /64 prefix
-// ("2001:db8:1:2::/64"); anything else as given.
-std::string addressKey(std::string_view address);
 
 class RegistrationThrottle {
  public:

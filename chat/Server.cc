@@ -62,10 +62,13 @@ bool Server::openStore(std::string& error) {
   }
   auto sqlite = store::SqliteStore::open(loop_, config_.dataDir + "/chatd.db", error);
   if (!sqlite) return false;
-  // Password hashing and WAL checkpoints are the CPU- and fsync-heavy parts:
-  // a thread per core, at least two.
-  workers_ = std::make_unique<reactor::WorkerPool>(loop_, std::max(2u, std::thread::hardware_concurrency()));
-  if (!sqlite->checkpointOn(*workers_, error)) return false;
+  // Password hashing and WAL checkpoints are the CPU- and fsync-heavy parts,
+  // each in a lane of its own so a flood of logins never holds back a
+  // checkpoint: hashing gets a thread per core (at least two), checkpoints
+  // (one at a time) one thread.
+  hashWorkers_ = std::make_unique<reactor::WorkerPool>(loop_, std::max(2u, std::thread::hardware_concurrency()));
+  checkpointWorkers_ = std::make_unique<reactor::WorkerPool>(loop_, 1);
+  if (!sqlite->checkpointOn(*checkpointWorkers_, error)) return false;
   store_ = std::move(sqlite);
   std::string secret = config_.jwtSecret;
   if (secret.empty()) {
@@ -82,11 +85,13 @@ bool Server::openStore(std::string& error) {
     }
     publicKey.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
-  tokens_ = TokenService::create(std::move(secret), publicKey, config_.tokenTtlSeconds, error);
+  tokens_ = TokenService::create(std::move(secret), publicKey, config_.tokenTtlSeconds,
+                                 {config_.jwtIssuer, config_.jwtAudience}, error);
   if (!tokens_) return false;
   Argon2Params argon2 = kDefaultArgon2Params;
   argon2.memoryKiB = config_.argon2MemoryKiB;
-  accounts_ = std::make_unique<AccountApi>(loop_, *store_, *workers_, *tokens_, argon2, config_.registrationsPerHour);
+  accounts_ = std::make_unique<AccountApi>(loop_, *store_, *hashWorkers_, config_.maxPendingHashes, *tokens_, argon2,
+                                           config_.registrationsPerHour);
   router_.setAccountApi(accounts_.get());
   rooms_ = std::make_unique<RoomApi>(*store_, *accounts_, config_.roomsPerHour);
   router_.setRoomApi(rooms_.get());
@@ -188,6 +193,8 @@ void Server::beginShutdown() {
   if (shuttingDown_) return;
   shuttingDown_ = true;
   acceptor_.close();
+  // Waiting password checks would hold the exit until each was computed.
+  if (accounts_) accounts_->stopHashing();
   if (connectionCount_ == 0) return loop_.stop();
   LOG_INFO("closing %zu connections (drain timeout %llu ms)", connectionCount_,
            static_cast<unsigned long long>(config_.drainTimeoutMs));

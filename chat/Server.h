@@ -72,7 +72,9 @@ class Server final : public reactor::TimerHandler {
   CorsPolicy cors_;
   Router router_;
   std::unique_ptr<store::Store> store_;
-  std::unique_ptr<reactor::WorkerPool> workers_;  // declared after the store: finishes first
+  // Declared after the store: they finish first.
+  std::unique_ptr<reactor::WorkerPool> hashWorkers_;        // AccountApi's password hashing only
+  std::unique_ptr<reactor::WorkerPool> checkpointWorkers_;  // the store's WAL checkpoints
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<AccountApi> accounts_;
   std::unique_ptr<RoomApi> rooms_;

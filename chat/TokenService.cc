@@ -17,6 +17,9 @@ namespace chatd::chat {
 namespace {
 
 constexpr std::string_view kLocalSubjectPrefix = "user:";
+constexpr size_t kKeyHexDigits = 2 * SHA256_DIGEST_LENGTH;
+constexpr size_t kWholeTokenKeyHexDigits = 32;  // see revokedWholeTokens_
+constexpr size_t kMaxNameBytes = 64;
 
 std::string hex(const unsigned char* bytes, size_t n) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -29,18 +32,47 @@ std::string hex(const unsigned char* bytes, size_t n) {
   return out;
 }
 
+std::string sha256Hex(std::string_view bytes, size_t hexDigits) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  return hex(digest, hexDigits / 2);
+}
+
+// "user:ID" with ID a positive decimal without leading zeros, so that one
+// user has exactly one subject ("user:02" is no one).
+std::optional<int64_t> localUserId(std::string_view subject) {
+  if (!subject.starts_with(kLocalSubjectPrefix)) return std::nullopt;
+  const std::string_view digits = subject.substr(kLocalSubjectPrefix.size());
+  int64_t id = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+  if (ec != std::errc() || end != digits.data() + digits.size() || id <= 0 || digits[0] == '0') return std::nullopt;
+  return id;
+}
+
+// A name others will see beside messages: short, printable, and without '#',
+// which marks the id chatd appends to external users' names.
+bool isDisplayName(std::string_view name) {
+  if (name.size() > kMaxNameBytes) return false;
+  return std::none_of(name.begin(), name.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7f || c == '#';
+  });
+}
+
 }  // namespace
 
 std::unique_ptr<TokenService> TokenService::create(std::string secret, const std::string& publicKeyPem,
-                                                   int64_t ttlSeconds, std::string& error) {
+                                                   int64_t ttlSeconds, ExternalRules external, std::string& error) {
   auto verifier = JwtVerifier::create(secret, publicKeyPem, error);
   if (!verifier) return nullptr;
-  return std::unique_ptr<TokenService>(new TokenService(std::move(secret), std::move(verifier), ttlSeconds));
+  return std::unique_ptr<TokenService>(
+      new TokenService(std::move(secret), std::move(verifier), ttlSeconds, std::move(external)));
 }
 
 TokenService::Issued TokenService::issue(const store::User& user, int64_t nowSeconds) const {
   JwtClaims claims;
   claims.subject = std::string(kLocalSubjectPrefix) + std::to_string(user.id);
+  claims.issuer = kLocalIssuer;
   claims.name = user.username;
   claims.issuedAt = nowSeconds;
   claims.expiresAt = nowSeconds + ttlSeconds_;
@@ -57,32 +89,45 @@ JwtError TokenService::authenticate(std::string_view token, int64_t nowSeconds, 
   if (error != JwtError::kNone) return error;
   out = Identity{};
   out.revocationKey = revocationKey(token);
-  if (revoked_.count(out.revocationKey)) return JwtError::kRevoked;
+  if (isRevoked(token, out.revocationKey)) return JwtError::kRevoked;
   out.name = claims.name;
   out.expiresAt = claims.expiresAt;
-  const std::string_view subject = claims.subject;
-  int64_t id = 0;
-  if (subject.substr(0, kLocalSubjectPrefix.size()) == kLocalSubjectPrefix) {
-    const std::string_view digits = subject.substr(kLocalSubjectPrefix.size());
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
-    if (ec == std::errc() && end == digits.data() + digits.size() && id > 0) {
-      out.userId = id;
-      return JwtError::kNone;
-    }
+  if (claims.signedWithSecret && claims.issuer == kLocalIssuer) {
+    out.userId = localUserId(claims.subject);
+    return out.userId ? JwtError::kNone : JwtError::kBadLocalSubject;
   }
+  if (const JwtError refused = checkExternal(claims); refused != JwtError::kNone) return refused;
   out.subject = claims.subject;
   return JwtError::kNone;
 }
 
+JwtError TokenService::checkExternal(const JwtClaims& claims) const {
+  if (claims.subject.starts_with(kLocalSubjectPrefix)) return JwtError::kReservedSubject;
+  if (!external_.issuer.empty() && claims.issuer != external_.issuer) return JwtError::kWrongIssuer;
+  if (!external_.audience.empty() &&
+      std::find(claims.audience.begin(), claims.audience.end(), external_.audience) == claims.audience.end()) {
+    return JwtError::kWrongAudience;
+  }
+  if (!isDisplayName(claims.name)) return JwtError::kInvalidName;
+  return JwtError::kNone;
+}
+
+bool TokenService::isRevoked(std::string_view token, const std::string& key) const {
+  if (revoked_.count(key)) return true;
+  return !revokedWholeTokens_.empty() && revokedWholeTokens_.count(sha256Hex(token, kWholeTokenKeyHexDigits));
+}
+
 void TokenService::revoke(const std::string& key, int64_t expiresAt, int64_t nowSeconds) {
-  std::erase_if(revoked_, [nowSeconds](const auto& entry) { return entry.second <= nowSeconds; });
-  if (expiresAt > nowSeconds) revoked_[key] = expiresAt;
+  auto expired = [nowSeconds](const auto& entry) { return entry.second <= nowSeconds; };
+  std::erase_if(revoked_, expired);
+  std::erase_if(revokedWholeTokens_, expired);
+  if (expiresAt <= nowSeconds) return;
+  (key.size() == kWholeTokenKeyHexDigits ? revokedWholeTokens_ : revoked_)[key] = expiresAt;
 }
 
 std::string TokenService::revocationKey(std::string_view token) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest);
-  return hex(digest, 16);
+  // Verified tokens have their two dots; the signature goes.
+  return sha256Hex(token.substr(0, token.rfind('.')), kKeyHexDigits);
 }
 
 uint64_t TokenService::shortKey(const std::string& revocationKey) {

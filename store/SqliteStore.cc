@@ -115,8 +115,12 @@ void SqliteStore::findOrCreateExternalUser(std::string subject, std::string name
       CHATD_SELECT_USER "WHERE external_subject = ?1",
       [&](SqliteStatement& s) { s.bind(1, subject); }, found);
   if (status != StoreStatus::kNotFound) return done(status, std::move(found.user));
-  // Usernames of external users live under "ext:", which no registered name can take.
-  const User fresh{0, name.empty() ? subject : name, name, nowMs()};
+  // Username keys of external users live under "ext:", which no registered
+  // name can take; their usernames are the name and "#ID", which no
+  // registered name can look like and no other user has.
+  // No nickname: clients show a nickname before the username, and the
+  // name alone would not tell two such users apart.
+  const User fresh{0, name.empty() ? "user" : name, "", nowMs()};
   enqueueWrite<User>(
       [=, this](SqliteDatabase& db, User& out) {
         // Two first requests of one subject may share a batch: the second
@@ -127,6 +131,10 @@ void SqliteStore::findOrCreateExternalUser(std::string subject, std::string name
         if (!insert || !insert->bind(1, fresh.username).bind(2, "ext:" + subject).bind(3, fresh.nickname)
                             .bind(4, subject).bind(5, fresh.createdAt).run()) {
           return failureStatus(db);
+        }
+        if (db.changes() > 0) {
+          SqliteStatement* handle = db.prepare("UPDATE users SET username = username || '#' || id WHERE id = ?1");
+          if (!handle || !handle->bind(1, db.lastInsertRowid()).run()) return failureStatus(db);
         }
         Credentials stored;  // read on the same connection, inside this write
         const StoreStatus status = readUser(

@@ -127,7 +127,8 @@ class Store {
   // Looked up by the lower-cased username.
   virtual void findCredentials(std::string usernameKey, Callback<Credentials> done) = 0;
   virtual void findUser(int64_t id, Callback<User> done) = 0;
-  // The user an app backend's token names (`sub`), created on first sight.
+  // The user an app backend's token names (`sub`), created on first sight
+  // with the username "NAME#ID" ("user#ID" without a name) and no nickname.
   virtual void findOrCreateExternalUser(std::string subject, std::string name, Callback<User> done) = 0;
 
   // Rooms. Permissions are the caller's business; the store only refuses to

@@ -21,6 +21,15 @@ int64_t nowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// An app backend's claims (HS256 with the shared secret, no iss).
+chat::JwtClaims claimsFor(const std::string& subject, const std::string& name, int64_t expiresAt) {
+  chat::JwtClaims claims;
+  claims.subject = subject;
+  claims.name = name;
+  claims.expiresAt = expiresAt;
+  return claims;
+}
+
 std::string credentials(const std::string& user, const std::string& password) {
   return R"({"username":")" + user + R"(","password":")" + password + R"("})";
 }
@@ -126,9 +135,9 @@ TEST_F(Accounts, RepeatedFailedLoginsAreThrottled) {
 TEST_F(Accounts, MeNeedsAValidToken) {
   EXPECT_EQ(httpCall(port(), "GET", "/api/v1/me").status, 401);
   EXPECT_EQ(httpCallAs("not-a-token", port(), "GET", "/api/v1/me").status, 401);
-  chat::JwtClaims expired{"user:1", "x", nowSeconds() - 3600, std::nullopt, 0, ""};
+  const chat::JwtClaims expired = claimsFor("user:1", "x", nowSeconds() - 3600);
   EXPECT_EQ(httpCallAs(chat::signJwtHs256(expired, kSecret), port(), "GET", "/api/v1/me").status, 401);
-  chat::JwtClaims wrongKey{"user:1", "x", nowSeconds() + 3600, std::nullopt, 0, ""};
+  const chat::JwtClaims wrongKey = claimsFor("user:1", "x", nowSeconds() + 3600);
   EXPECT_EQ(httpCallAs(chat::signJwtHs256(wrongKey, kSecret + "-other"), port(), "GET", "/api/v1/me").status, 401);
   // alg "none": header {"alg":"none"}, no signature.
   EXPECT_EQ(httpCallAs("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1c2VyOjEiLCJleHAiOjQxMDI0NDQ4MDB9.", port(), "GET",
@@ -137,11 +146,12 @@ TEST_F(Accounts, MeNeedsAValidToken) {
 }
 
 TEST_F(Accounts, AnAppBackendsTokenCreatesItsUserOnFirstSight) {
-  chat::JwtClaims claims{"app-user-77", "Grace", nowSeconds() + 3600, std::nullopt, 0, ""};
+  const chat::JwtClaims claims = claimsFor("app-user-77", "Grace", nowSeconds() + 3600);
   const std::string token = chat::signJwtHs256(claims, kSecret);
   const HttpReply first = httpCallAs(token, port(), "GET", "/api/v1/me");
   ASSERT_EQ(first.status, 200) << first.body;
-  EXPECT_EQ(jsonField(first.body, "username"), "Grace");
+  // Shown as the name and its id: never taken for a registered "Grace".
+  EXPECT_EQ(jsonField(first.body, "username"), "Grace#" + jsonField(first.body, "id"));
   const HttpReply second = httpCallAs(token, port(), "GET", "/api/v1/me");
   EXPECT_EQ(jsonField(second.body, "id"), jsonField(first.body, "id"));  // the same user, not a new one
 }

@@ -1,7 +1,8 @@
 // An app backend's RS256 and ES256 tokens against a real chatd started with
 // --jwt-public-key: accepted through GET /api/v1/me (the token's user made on
 // first sight, the same one after), and refused with 401 for the reason the
-// token is bad. HS256 from an app backend is in accounts_test.cc.
+// token is bad; its subjects and names never pass for chatd's own users.
+// HS256 from an app backend is in accounts_test.cc.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -100,14 +101,14 @@ void expectUserPerSubject(EVP_PKEY* key) {
   const int64_t exp = nowSeconds() + 3600;
   const HttpReply first = me(chatd.port(), signedBy(key, claims("backend|42", "Rita", exp)));
   ASSERT_EQ(first.status, 200) << first.body;
-  EXPECT_EQ(jsonField(first.body, "username"), "Rita");
+  EXPECT_EQ(jsonField(first.body, "username"), "Rita#" + jsonField(first.body, "id"));
   ASSERT_FALSE(jsonField(first.body, "id").empty()) << first.body;
   const HttpReply again = me(chatd.port(), signedBy(key, claims("backend|42", "Rita", exp + 60, R"(,"jti":"2")")));
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_EQ(jsonField(again.body, "id"), jsonField(first.body, "id"));
   const HttpReply other = me(chatd.port(), signedBy(key, claims("backend|43", "Sam", exp)));
   ASSERT_EQ(other.status, 200) << other.body;
-  EXPECT_EQ(jsonField(other.body, "username"), "Sam");
+  EXPECT_EQ(jsonField(other.body, "username"), "Sam#" + jsonField(other.body, "id"));
   EXPECT_NE(jsonField(other.body, "id"), jsonField(first.body, "id"));
 }
 
@@ -180,6 +181,75 @@ TEST(ExternalTokens, TheKeyTypeFixesTheAlgorithm) {
   const std::string payload = claims("backend|8", "Wes", nowSeconds() + 3600);
   ASSERT_EQ(me(chatd.port(), signedBy(keys().ec.get(), payload)).status, 200);
   expectRejected(chatd.port(), signedBy(keys().rsa.get(), payload), chat::JwtError::kUnsupportedAlgorithm);
+}
+
+TEST(ExternalTokens, AnEs256SignatureWithTheOtherSIsRefused) {
+  const ChatdWithKey chatd(keys().ec.get());
+  const std::string token = signedBy(keys().ec.get(), claims("backend|9", "Xan", nowSeconds() + 3600));
+  ASSERT_EQ(me(chatd.port(), token).status, 200);
+  // (r, n - s) verifies as ECDSA too: accepted, it would be a second token
+  // that a logout of the first one does not name.
+  const size_t dot = token.rfind('.');
+  const auto raw = proto::base64UrlDecode(token.substr(dot + 1));
+  ASSERT_TRUE(raw.has_value());
+  const std::string malleated = token.substr(0, dot + 1) + proto::base64UrlEncode(withOtherS(*raw));
+  expectRejected(chatd.port(), malleated, chat::JwtError::kBadSignature);
+}
+
+TEST(ExternalTokens, AnAppBackendsSubjectIsNeverALocalUser) {
+  const ChatdWithKey chatd(keys().ec.get());
+  const HttpReply registered =
+      httpCall(chatd.port(), "POST", "/api/v1/register", R"({"username":"lou","password":"correct-horse"})");
+  ASSERT_EQ(registered.status, 201) << registered.body;
+  const std::string localId = jsonField(registered.body, "id");
+  const int64_t exp = nowSeconds() + 3600;
+  for (const std::string& sub : {"user:" + localId, "user:0" + localId}) {
+    SCOPED_TRACE(sub);
+    expectRejected(chatd.port(), signedBy(keys().ec.get(), claims(sub, "lou", exp)), chat::JwtError::kReservedSubject);
+    // Not even with chatd's own issuer: only its HS256 tokens are its own.
+    expectRejected(chatd.port(), signedBy(keys().ec.get(), claims(sub, "lou", exp, R"(,"iss":"chatd")")),
+                   chat::JwtError::kReservedSubject);
+  }
+}
+
+TEST(ExternalTokens, NamesAreCheckedAndShownApartFromRegisteredOnes) {
+  const ChatdWithKey chatd(keys().ec.get());
+  ASSERT_EQ(httpCall(chatd.port(), "POST", "/api/v1/register", R"({"username":"alice","password":"correct-horse"})")
+                .status,
+            201);
+  const int64_t exp = nowSeconds() + 3600;
+  const HttpReply first = me(chatd.port(), signedBy(keys().ec.get(), claims("backend|1", "alice", exp)));
+  const HttpReply second = me(chatd.port(), signedBy(keys().ec.get(), claims("backend|2", "alice", exp)));
+  ASSERT_EQ(first.status, 200) << first.body;
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_EQ(jsonField(first.body, "username"), "alice#" + jsonField(first.body, "id"));
+  EXPECT_EQ(jsonField(second.body, "username"), "alice#" + jsonField(second.body, "id"));
+  EXPECT_NE(jsonField(first.body, "username"), jsonField(second.body, "username"));
+  EXPECT_NE(first.body.find(R"("nickname":null)"), std::string::npos) << first.body;  // clients show the username
+  for (const std::string& name : {std::string("alice#2"), std::string("tab\\there"), std::string(65, 'x')}) {
+    SCOPED_TRACE(name);
+    expectRejected(chatd.port(), signedBy(keys().ec.get(), claims("backend|3", name, exp)), chat::JwtError::kInvalidName);
+  }
+}
+
+TEST(ExternalTokens, IssuerAndAudienceAreCheckedWhenConfigured) {
+  const std::string pem = toPem(keys().ec.get(), false);
+  const PemFile file(pem);
+  ChatdProcess chatd({"--argon2-memory", "1024", "--jwt-public-key", file.path(), "--jwt-issuer",
+                      "https://app.example", "--jwt-audience", "chat"});
+  EVP_PKEY* key = keys().ec.get();
+  const int64_t exp = nowSeconds() + 3600;
+  const std::string iss = R"(,"iss":"https://app.example")";
+  EXPECT_EQ(me(chatd.port(), signedBy(key, claims("backend|5", "Yael", exp, iss + R"(,"aud":"chat")"))).status, 200);
+  EXPECT_EQ(me(chatd.port(), signedBy(key, claims("backend|5", "Yael", exp, iss + R"(,"aud":["web","chat"])"))).status,
+            200);
+  expectRejected(chatd.port(), signedBy(key, claims("backend|5", "Yael", exp, R"(,"aud":"chat")")),
+                 chat::JwtError::kWrongIssuer);
+  expectRejected(chatd.port(), signedBy(key, claims("backend|5", "Yael", exp, R"(,"iss":"https://evil.example","aud":"chat")")),
+                 chat::JwtError::kWrongIssuer);
+  expectRejected(chatd.port(), signedBy(key, claims("backend|5", "Yael", exp, iss + R"(,"aud":"web")")),
+                 chat::JwtError::kWrongAudience);
+  expectRejected(chatd.port(), signedBy(key, claims("backend|5", "Yael", exp, iss)), chat::JwtError::kWrongAudience);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
+#include <openssl/obj_mac.h>
 #include <openssl/pem.h>
 
 #include "proto/Base64Url.h"
@@ -47,6 +48,30 @@ std::string signSha256(EVP_PKEY* key, std::string_view data) {
   return sig;
 }
 
+namespace {
+
+// n - s for P-256's order n, into 32 bytes at `out`.
+void negateS(const BIGNUM* s, unsigned char* out) {
+  EC_GROUP* group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+  BIGNUM* negated = BN_new();
+  BN_sub(negated, EC_GROUP_get0_order(group), s);
+  BN_bn2binpad(negated, out, 32);
+  BN_free(negated);
+  EC_GROUP_free(group);
+}
+
+bool isHighS(const BIGNUM* s) {
+  EC_GROUP* group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+  BIGNUM* half = BN_dup(EC_GROUP_get0_order(group));
+  BN_rshift1(half, half);
+  const bool high = BN_cmp(s, half) > 0;
+  BN_free(half);
+  EC_GROUP_free(group);
+  return high;
+}
+
+}  // namespace
+
 std::string derToRaw(std::string_view der) {
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
   ECDSA_SIG* sig = d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size()));
@@ -54,9 +79,23 @@ std::string derToRaw(std::string_view der) {
   if (!sig) return raw;
   auto* out = reinterpret_cast<unsigned char*>(raw.data());
   BN_bn2binpad(ECDSA_SIG_get0_r(sig), out, 32);
-  BN_bn2binpad(ECDSA_SIG_get0_s(sig), out + 32, 32);
+  const BIGNUM* s = ECDSA_SIG_get0_s(sig);
+  if (isHighS(s)) {
+    negateS(s, out + 32);
+  } else {
+    BN_bn2binpad(s, out + 32, 32);
+  }
   ECDSA_SIG_free(sig);
   return raw;
+}
+
+std::string withOtherS(std::string_view raw) {
+  std::string other(raw);
+  if (raw.size() != 64) return other;
+  BIGNUM* s = BN_bin2bn(reinterpret_cast<const unsigned char*>(raw.data()) + 32, 32, nullptr);
+  negateS(s, reinterpret_cast<unsigned char*>(other.data()) + 32);
+  BN_free(s);
+  return other;
 }
 
 std::string signingInput(std::string_view header, std::string_view payload) {

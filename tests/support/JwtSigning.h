@@ -28,8 +28,11 @@ std::string toPem(EVP_PKEY* key, bool privateKey);
 std::string hmacSha256(std::string_view key, std::string_view data);
 // An RSA PKCS#1 v1.5 signature, or ECDSA as DER, over SHA-256 of `data`.
 std::string signSha256(EVP_PKEY* key, std::string_view data);
-// A DER ECDSA signature as JWS wants it: r||s, 32 bytes each.
+// A DER ECDSA signature as JWS wants it: r||s, 32 bytes each, with the low s
+// (s <= n/2) of the two that verify, as chatd requires.
 std::string derToRaw(std::string_view der);
+// The other valid ES256 signature for the same token: r||(n - s).
+std::string withOtherS(std::string_view raw);
 
 // base64url(header) "." base64url(payload)
 std::string signingInput(std::string_view header, std::string_view payload);

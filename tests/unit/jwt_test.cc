@@ -132,6 +132,9 @@ TEST_F(JwtTest, Hs256FromAppBackend) {
   EXPECT_EQ(out.name, "Ann");
   EXPECT_EQ(out.expiresAt, 1'700'000'600);
   EXPECT_EQ(out.issuedAt, 1'699'999'999);
+  EXPECT_EQ(out.issuer, "app");
+  EXPECT_EQ(out.audience, std::vector<std::string>{"chatd"});
+  EXPECT_TRUE(out.signedWithSecret);
 }
 
 TEST_F(JwtTest, Rs256Verifies) {
@@ -374,7 +377,9 @@ TEST(JwtErrorMessage, DistinctForEachError) {
   std::set<std::string> seen;
   for (JwtError error : {JwtError::kNone, JwtError::kMalformed, JwtError::kUnsupportedAlgorithm,
                          JwtError::kUnsupportedHeader, JwtError::kBadSignature, JwtError::kExpired,
-                         JwtError::kNotYetValid, JwtError::kMissingClaim, JwtError::kTooLarge}) {
+                         JwtError::kNotYetValid, JwtError::kMissingClaim, JwtError::kTooLarge,
+                         JwtError::kRevoked, JwtError::kWrongIssuer, JwtError::kWrongAudience,
+                         JwtError::kReservedSubject, JwtError::kBadLocalSubject, JwtError::kInvalidName}) {
     const char* message = jwtErrorMessage(error);
     ASSERT_NE(message, nullptr);
     EXPECT_TRUE(seen.insert(message).second) << message;

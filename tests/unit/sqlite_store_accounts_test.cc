@@ -57,7 +57,8 @@ TEST_F(SqliteStoreAccounts, TwoFirstSightingsOfASubjectInOneBatchAreOneUser) {
   ASSERT_EQ(answers.size(), 2u);
   for (const auto& [status, user] : answers) {
     EXPECT_EQ(status, StoreStatus::kOk);
-    EXPECT_EQ(user.username, "Rita");
+    EXPECT_EQ(user.username, "Rita#" + std::to_string(user.id));  // unlike any registered name
+    EXPECT_EQ(user.nickname, "");
   }
   EXPECT_EQ(answers[0].second.id, answers[1].second.id);
   EXPECT_GT(answers[0].second.id, 0);

@@ -1,0 +1,103 @@
+// TokenService: which tokens are chatd's own and which an app backend's, the
+// checks on the latter, and revocation keyed on what the signature cannot change.
+#include "chat/TokenService.h"
+
+#include <gtest/gtest.h>
+#include <openssl/sha.h>
+
+#include <memory>
+#include <string>
+
+#include "proto/Base64Url.h"
+#include "tests/support/JwtSigning.h"
+
+namespace chatd::chat {
+namespace {
+
+constexpr int64_t kNow = 1'700'000'000;
+const std::string kSecret = "token-service-test-secret-0123456789abcdef";
+
+std::unique_ptr<TokenService> makeService(TokenService::ExternalRules rules = {}) {
+  std::string error;
+  auto service = TokenService::create(kSecret, "", 3600, std::move(rules), error);
+  EXPECT_NE(service, nullptr) << error;
+  return service;
+}
+
+std::string appToken(const std::string& claims) {
+  return testing::hsToken(testing::kHs256Header, R"({"exp":1700003600,)" + claims + "}", kSecret);
+}
+
+JwtError check(const TokenService& service, const std::string& token, TokenService::Identity& identity) {
+  return service.authenticate(token, kNow, identity);
+}
+
+TEST(TokenService, ItsOwnTokensNameLocalUsers) {
+  auto service = makeService();
+  store::User user{42, "ann", "", 0};
+  TokenService::Identity identity;
+  ASSERT_EQ(check(*service, service->issue(user, kNow).token, identity), JwtError::kNone);
+  EXPECT_EQ(identity.userId, 42);
+  EXPECT_EQ(identity.subject, "");
+}
+
+TEST(TokenService, AppSubjectsNeverNameLocalUsers) {
+  auto service = makeService();
+  TokenService::Identity identity;
+  // Signed with the shared secret, but without chatd's iss: an app backend's.
+  EXPECT_EQ(check(*service, appToken(R"("sub":"user:2")"), identity), JwtError::kReservedSubject);
+  EXPECT_EQ(check(*service, appToken(R"("sub":"user:02")"), identity), JwtError::kReservedSubject);
+  ASSERT_EQ(check(*service, appToken(R"("sub":"member:2","name":"Bo")"), identity), JwtError::kNone);
+  EXPECT_EQ(identity.userId, std::nullopt);
+  EXPECT_EQ(identity.subject, "member:2");
+  // chatd's own form admits one spelling per user.
+  for (const char* sub : {"user:02", "user:+2", "user:2x", "user:0", "user:", "alice"}) {
+    SCOPED_TRACE(sub);
+    EXPECT_EQ(check(*service, appToken(R"("iss":"chatd","sub":")" + std::string(sub) + "\""), identity),
+              JwtError::kBadLocalSubject);
+  }
+}
+
+TEST(TokenService, AppTokensMeetTheConfiguredIssuerAudienceAndNameRules) {
+  auto service = makeService({"https://app.example", "chat"});
+  TokenService::Identity identity;
+  const std::string iss = R"("iss":"https://app.example",)";
+  EXPECT_EQ(check(*service, appToken(iss + R"("aud":"chat","sub":"a1")"), identity), JwtError::kNone);
+  EXPECT_EQ(check(*service, appToken(R"("aud":"chat","sub":"a1")"), identity), JwtError::kWrongIssuer);
+  EXPECT_EQ(check(*service, appToken(iss + R"("aud":["x"],"sub":"a1")"), identity), JwtError::kWrongAudience);
+  EXPECT_EQ(check(*service, appToken(iss + R"("aud":"chat","sub":"a1","name":"a#1")"), identity),
+            JwtError::kInvalidName);
+}
+
+TEST(TokenService, TheRevocationKeyIgnoresTheSignature) {
+  const std::string token = appToken(R"("sub":"a1")");
+  const std::string input = token.substr(0, token.rfind('.'));
+  EXPECT_EQ(TokenService::revocationKey(token), TokenService::revocationKey(input + ".c2lnbmF0dXJl"));
+  EXPECT_NE(TokenService::revocationKey(token), TokenService::revocationKey(appToken(R"("sub":"a2")")));
+}
+
+TEST(TokenService, LogoutsStoredUnderTheOldWholeTokenKeyStillHold) {
+  auto service = makeService();
+  const std::string token = service->issue(store::User{7, "cy", "", 0}, kNow).token;
+  // Before this version a revocation key was 16 bytes of SHA-256(token), in hex.
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest);
+  std::string oldKey;
+  for (int i = 0; i < 16; ++i) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    oldKey += kHex[digest[i] >> 4];
+    oldKey += kHex[digest[i] & 15];
+  }
+  TokenService::Identity identity;
+  ASSERT_EQ(check(*service, token, identity), JwtError::kNone);
+  service->revoke(oldKey, kNow + 3600, kNow);
+  EXPECT_EQ(check(*service, token, identity), JwtError::kRevoked);
+  // New logouts use the new key.
+  const std::string other = service->issue(store::User{8, "di", "", 0}, kNow).token;
+  ASSERT_EQ(check(*service, other, identity), JwtError::kNone);
+  service->revoke(identity.revocationKey, kNow + 3600, kNow);
+  EXPECT_EQ(check(*service, other, identity), JwtError::kRevoked);
+}
+
+}  // namespace
+}  // namespace chatd::chat
