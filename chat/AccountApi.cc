@@ -71,8 +71,8 @@ std::string userJson(const store::User& user) {
 bool AccountApi::handle(const proto::HttpRequest& request, const HttpResponder& responder) {
   const std::string_view path = request.path();
   auto method = [&](std::string_view allowed) {
-    if (request.method == allowed) return true;
-    responder.respond(jsonError(405, "method_not_allowed", "use " + std::string(allowed)).header("Allow", std::string(allowed)));
+    if (request.method == allowed) return true;  // HEAD arrives as GET (Connection)
+    responder.respond(proto::methodNotAllowed(allowed == "GET" ? "GET, HEAD" : allowed));
     return false;
   };
   if (path == "/api/v1/register") {

@@ -61,7 +61,7 @@ bool MessageApi::handle(const proto::HttpRequest& request, const HttpResponder& 
   const bool get = request.method == "GET";
   if (rest == "/online") {
     if (!get) {
-      responder.respond(proto::jsonError(405, "method_not_allowed", "use GET").header("Allow", "GET, HEAD"));
+      responder.respond(proto::methodNotAllowed("GET, HEAD"));
       return true;
     }
     withVisibleRoom(tokenOf(request), responder, *roomId,
@@ -73,7 +73,7 @@ bool MessageApi::handle(const proto::HttpRequest& request, const HttpResponder& 
   } else if (request.method == "POST") {
     post(request, responder, *roomId);
   } else {
-    responder.respond(proto::jsonError(405, "method_not_allowed", "use GET or POST").header("Allow", "GET, HEAD, POST"));
+    responder.respond(proto::methodNotAllowed("GET, HEAD, POST"));
   }
   return true;
 }

@@ -203,7 +203,7 @@ bool RoomApi::handle(const proto::HttpRequest& request, const HttpResponder& res
     if (m.handler && m.name == request.method) handler = m.handler;
   }
   if (!handler) {
-    responder.respond(jsonError(405, "method_not_allowed", "use " + std::string(allow)).header("Allow", std::string(allow)));
+    responder.respond(proto::methodNotAllowed(allow));
     return true;
   }
   auto call = std::make_shared<Call>(Call{request, responder, {}, roomId, userId});

@@ -25,7 +25,7 @@ void Router::handle(const proto::HttpRequest& request, const HttpResponder& resp
   const bool readOnly = request.method == "GET";  // HEAD arrives as GET (Connection)
   const bool probe = path == "/healthz" || path == "/readyz" || path == "/metrics";
   if (probe && !readOnly) {
-    return responder.respond(proto::jsonError(405, "method_not_allowed", "use GET").header("Allow", "GET, HEAD"));
+    return responder.respond(proto::methodNotAllowed("GET, HEAD"));
   }
   if (path == "/metrics" && metrics_) {
     proto::HttpResponse response;
@@ -48,7 +48,7 @@ void Router::handle(const proto::HttpRequest& request, const HttpResponder& resp
   if (static_ && readOnly) {
     if (auto file = static_->serve(request)) return responder.respond(std::move(*file));
   } else if (static_ && static_->has(path)) {
-    return responder.respond(proto::jsonError(405, "method_not_allowed", "use GET").header("Allow", "GET, HEAD"));
+    return responder.respond(proto::methodNotAllowed("GET, HEAD"));
   }
   responder.respond(proto::jsonError(404, "not_found", "no such path"));
 }

@@ -74,4 +74,8 @@ HttpResponse jsonError(int status, std::string_view code, std::string_view messa
   return jsonResponse(status, std::move(body));
 }
 
+HttpResponse methodNotAllowed(std::string_view allow) {
+  return jsonError(405, "method_not_allowed", "use " + std::string(allow)).header("Allow", std::string(allow));
+}
+
 }  // namespace chatd::proto

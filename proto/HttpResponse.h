@@ -28,5 +28,8 @@ std::string serializeResponse(const HttpResponse& response, bool keepAlive);
 
 HttpResponse jsonResponse(int status, std::string body);
 HttpResponse jsonError(int status, std::string_view code, std::string_view message);
+// 405 method_not_allowed with its Allow header; `allow` lists the methods
+// ("GET, HEAD, POST"): HEAD wherever GET is.
+HttpResponse methodNotAllowed(std::string_view allow);
 
 }  // namespace chatd::proto

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -113,6 +114,27 @@ TEST(LoginHardening, AFullHashingLineAnswers503AndRequestsWithoutAHashAreServedA
     EXPECT_EQ(jsonField(reply.body, "code"), "overloaded") << reply.body;
   }
   EXPECT_GE(busy, 10);
+}
+
+TEST(LoginHardening, LoginsWhoseClientsHungUpAreNotHashed) {
+  ChatdProcess chatd({"--max-pending-hashes", "100"});
+  registerUser(chatd.port(), "bystander", "correct-horse");
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(httpCall(chatd.port(), "POST", "/api/v1/login", credentials("bystander", "correct-horse")).status, 200);
+  const int64_t oneLoginMs = std::max<int64_t>(msSince(start), 1);
+  // Forty logins queue behind the hashing threads, then their clients leave.
+  std::vector<std::string> requests;
+  for (int i = 0; i < 40; ++i) requests.push_back(loginRequest("gone" + std::to_string(i), "some-password"));
+  auto clients = sendLogins(chatd.port(), requests);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // every login has arrived
+  clients.clear();
+  start = std::chrono::steady_clock::now();
+  const HttpReply reply = httpCall(chatd.port(), "POST", "/api/v1/login", credentials("bystander", "correct-horse"));
+  const int64_t waitedMs = msSince(start);
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  // Only the hashes already running finish first; hashing all forty would
+  // take twenty logins' time on two threads.
+  EXPECT_LT(waitedMs, 6 * oneLoginMs) << "one login takes " << oneLoginMs << " ms";
 }
 
 TEST(LoginHardening, ShutdownDoesNotWaitForQueuedLogins) {
