@@ -66,14 +66,16 @@ chat_flags() {  # name
 
 start_server() {  # name port [chat]
   local log="$OUT/$1.log"
+  # Every chatd run gets a data directory of its own: a baseline must not
+  # meet a database a newer chatd has upgraded.
+  case "$1" in chatd|baseline) CHAT_DATA=$(mktemp -d "$OUT/chatd-data.XXXXXX") ;; esac
   if [ "${3:-}" = chat ]; then
-    CHAT_DATA=$(mktemp -d "$OUT/chatd-data.XXXXXX")
     taskset -c 0 "$(chatd_binary "$1")" --listen "127.0.0.1:$2" --data "$CHAT_DATA" --jwt-secret "$JWT_SECRET" --rate 0 $(chat_flags "$1") \
       --argon2-memory 1024 --max-connections 19500 --log-level warn 2>"$log" &
   else
   case "$1" in
-    chatd|baseline) taskset -c 0 "$(chatd_binary "$1")" --listen "127.0.0.1:$2" --echo /echo --broadcast /broadcast \
-             --max-connections 19500 --log-level warn 2>"$log" & ;;
+    chatd|baseline) taskset -c 0 "$(chatd_binary "$1")" --listen "127.0.0.1:$2" --data "$CHAT_DATA" --echo /echo \
+             --broadcast /broadcast --max-connections 19500 --log-level warn 2>"$log" & ;;
     ws)    taskset -c 0 node bench/peers/ws/server.mjs "$2" 2>"$log" & ;;
     lws)   taskset -c 0 "$BUILD/peers/lws_server" "$2" 2>"$log" & ;;
   esac

@@ -29,12 +29,9 @@ uint32_t saturatingAdd(uint32_t a, uint32_t b) {
 
 }  // namespace
 
-AttemptTable::AttemptTable(const BackoffPolicy& policy) : policy_(sane(policy)) {}
+AttemptTable::AttemptTable(const BackoffPolicy& policy) : policy_(sane(policy)), entries_(policy_.maxKeys) {}
 
-AttemptTable::Entry* AttemptTable::find(std::string_view key) const {
-  const auto found = index_.find(cut(key));
-  return found == index_.end() ? nullptr : &*found->second;
-}
+AttemptTable::Entry* AttemptTable::find(std::string_view key) const { return entries_.find(cut(key)); }
 
 uint64_t AttemptTable::refusedUntilMs(std::string_view key) const {
   // An idle entry the sweep has not reached yet needs no check: its refusal
@@ -53,21 +50,11 @@ uint32_t AttemptTable::failures(std::string_view key) const {
 
 AttemptTable::Entry* AttemptTable::touch(std::string_view key, uint64_t nowMs) {
   key = cut(key);
-  if (key.empty() || policy_.maxKeys == 0) return nullptr;
+  if (key.empty()) return nullptr;
   forgetIdle(nowMs);
-  const auto found = index_.find(key);
-  if (found != index_.end()) {
-    found->second->lastAttemptMs = nowMs;
-    order_.splice(order_.begin(), order_, found->second);
-    return &order_.front();
-  }
-  if (index_.size() >= policy_.maxKeys) {
-    index_.erase(order_.back().key);
-    order_.pop_back();
-  }
-  order_.push_front(Entry{std::string(key), 0, 0, nowMs});
-  index_.emplace(order_.front().key, order_.begin());
-  return &order_.front();
+  Entry* entry = entries_.touch(key);
+  if (entry) entry->lastAttemptMs = nowMs;
+  return entry;
 }
 
 void AttemptTable::begin(std::string_view key, uint64_t nowMs) {
@@ -90,23 +77,14 @@ void AttemptTable::recordFailure(std::string_view key, uint64_t nowMs) {
   if (Entry* entry = touch(key, nowMs)) entry->failures = saturatingAdd(entry->failures, 1);
 }
 
-void AttemptTable::forget(std::string_view key) {
-  const auto found = index_.find(cut(key));
-  if (found == index_.end()) return;
-  const Order::iterator node = found->second;
-  index_.erase(found);  // before the node: the map's key views its string
-  order_.erase(node);
-}
+void AttemptTable::forget(std::string_view key) { entries_.erase(cut(key)); }
 
 bool AttemptTable::isForgotten(const Entry& entry, uint64_t nowMs) const {
   return nowMs >= entry.lastAttemptMs && nowMs - entry.lastAttemptMs >= policy_.forgetAfterMs;
 }
 
 void AttemptTable::forgetIdle(uint64_t nowMs) {
-  while (!order_.empty() && isForgotten(order_.back(), nowMs)) {
-    index_.erase(order_.back().key);
-    order_.pop_back();
-  }
+  entries_.dropOldestWhile([&](const Entry& entry) { return isForgotten(entry, nowMs); });
 }
 
 }  // namespace chatd::chat

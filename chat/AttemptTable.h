@@ -17,10 +17,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <list>
-#include <string>
 #include <string_view>
-#include <unordered_map>
+
+#include "chat/LruTable.h"
 
 namespace chatd::chat {
 
@@ -41,9 +40,6 @@ class AttemptTable {
   static constexpr size_t kMaxKeyBytes = 128;
 
   explicit AttemptTable(const BackoffPolicy& policy);
-  // index_ views strings inside order_'s nodes: a copy would view the original's.
-  AttemptTable(const AttemptTable&) = delete;
-  AttemptTable& operator=(const AttemptTable&) = delete;
 
   // When the key's next attempt may begin: 0 while it is unknown or has free
   // failures left (failures and attempts in flight together).
@@ -59,29 +55,26 @@ class AttemptTable {
   void recordFailure(std::string_view key, uint64_t nowMs);
   void forget(std::string_view key);
 
-  size_t size() const { return index_.size(); }
+  size_t size() const { return entries_.size(); }
 
  private:
   struct Entry {
-    std::string key;
     uint32_t failures = 0;
     uint32_t inFlight = 0;
     uint64_t lastAttemptMs = 0;  // the latest failure or begin()
   };
-  using Order = std::list<Entry>;
 
   Entry* find(std::string_view key) const;
-  // The key's entry, created if need be, moved to the front as the newest.
+  // The key's entry, created if need be, now the most recent (null when the
+  // key is empty or maxKeys is 0).
   Entry* touch(std::string_view key, uint64_t nowMs);
   bool isForgotten(const Entry& entry, uint64_t nowMs) const;
   void forgetIdle(uint64_t nowMs);
 
   BackoffPolicy policy_;
-  // Front: the most recent attempt; as nowMs never goes back, the back is the
-  // oldest. List nodes never move.
-  Order order_;
-  // Keys view the strings inside order_'s nodes.
-  std::unordered_map<std::string_view, Order::iterator> index_;
+  // Used in attempt order: as nowMs never goes back, the least recently used
+  // entry is the one idle longest.
+  LruTable<Entry> entries_;
 };
 
 }  // namespace chatd::chat

@@ -11,12 +11,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <list>
 #include <optional>
-#include <string>
 #include <string_view>
-#include <unordered_map>
 
+#include "chat/LruTable.h"
 #include "chat/TokenBucket.h"
 
 namespace chatd::chat {
@@ -25,7 +23,7 @@ class RegistrationThrottle {
  public:
   // perHour 0: no limit.
   explicit RegistrationThrottle(uint32_t perHour, size_t maxAddresses = 100'000)
-      : perHour_(perHour), maxAddresses_(maxAddresses) {}
+      : perHour_(perHour), buckets_(maxAddresses) {}
 
   // Counts one registration from `address` and answers nullopt, or, when the
   // address has used its allowance, counts nothing and answers the seconds
@@ -35,15 +33,8 @@ class RegistrationThrottle {
   size_t trackedAddresses() const { return buckets_.size(); }
 
  private:
-  struct Entry {
-    TokenBucket bucket;
-    std::list<std::string>::iterator age;  // its place in ages_
-  };
-
   uint32_t perHour_;
-  size_t maxAddresses_;
-  std::list<std::string> ages_;  // keys, the most recently used first
-  std::unordered_map<std::string, Entry> buckets_;
+  LruTable<TokenBucket> buckets_;  // by addressKey()
 };
 
 }  // namespace chatd::chat
