@@ -176,14 +176,16 @@ TEST(LoginHardening, CheckpointsDoNotWaitBehindQueuedLogins) {
     };
     post(250, 4000);
     const uintmax_t firstRound = std::filesystem::file_size(walPath);
-    for (int i = 0; i < 5; ++i) {
+    for (int i = 0; i < 10; ++i) {
       post(1, 10);
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
     post(250, 4000);
-    // Checkpointed in between, the WAL is rewritten from its start; a
-    // checkpoint stuck behind the hashes leaves it to grow by the second round.
-    EXPECT_LT(std::filesystem::file_size(walPath), firstRound + firstRound / 2) << "first round: " << firstRound;
+    // Checkpointed in between, the WAL is rewritten from its start (or from
+    // part way, when the checkpoint ends during the second round: the 2 cores
+    // are busy hashing); a checkpoint stuck behind the hashes leaves it to
+    // grow by the whole second round.
+    EXPECT_LT(std::filesystem::file_size(walPath), firstRound + firstRound * 3 / 4) << "first round: " << firstRound;
   }
   std::filesystem::remove_all(dir);
 }
