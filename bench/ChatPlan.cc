@@ -216,7 +216,8 @@ bool prepareChat(const Options& options, ChatPlan& plan, std::string& error) {
       if (status == 409) status = http.post("/api/v1/login", {}, body, reply);
       const auto token = replyString(reply, "token");
       if ((status != 200 && status != 201) || !token) {
-        why = "registering user " + std::to_string(i) + ": HTTP " + std::to_string(status) + " " + reply;
+        why = "registering user " + std::to_string(i) + ": HTTP " + std::to_string(status) + " " + reply +
+              (status == 429 ? " (run chatd with --registrations-per-hour 0)" : "");
         return false;
       }
       plan.tokens[i] = *token;
@@ -234,7 +235,8 @@ bool prepareChat(const Options& options, ChatPlan& plan, std::string& error) {
     const auto id = replyNestedId(reply, "room");
     if (status != 201 || !id) {
       why = "creating room " + std::to_string(k) + ": HTTP " + std::to_string(status) + " " + reply +
-            (status == 401 ? " (does --jwt-secret match chatd's?)" : "");
+            (status == 401 ? " (does --jwt-secret match chatd's?)" : "") +
+            (status == 429 ? " (run chatd with --rooms-per-hour 0)" : "");
       return false;
     }
     plan.roomIds[k] = *id;
