@@ -233,6 +233,11 @@ void Hub::handleTimer(reactor::Timer& timer) {
   for (ChatSession* session : sessionSlots_) {
     if (session) sweep(*session, nowMs, nowSeconds);
   }
+  // A budget that has refilled is the same as none: only users who posted in
+  // the last burst/rate seconds keep an entry.
+  std::erase_if(offlineBuckets_, [&](const auto& entry) {
+    return entry.second.fullAt(config_.ratePerSecond, config_.rateBurst, nowMs);
+  });
   loop_.scheduleTimer(sweepTimer_, kSweepIntervalMs);
 }
 

@@ -216,7 +216,8 @@ class Hub final : public reactor::TimerHandler {
   std::unordered_map<int64_t, OnlineUser> users_;  // nodes: addresses stay put
   // The budgets of users without a session: HTTP posters, and users who just
   // closed their last session (so that reconnecting does not refill it).
-  // Bounded: past kMaxOfflineBuckets they start afresh (full).
+  // The sweep drops those that have refilled; should more than
+  // kMaxOfflineBuckets users post within one refill, they start afresh (full).
   static constexpr size_t kMaxOfflineBuckets = 100'000;
   std::unordered_map<int64_t, TokenBucket> offlineBuckets_;
   LongPolls longPolls_;

@@ -23,6 +23,13 @@ class TokenBucket {
     return true;
   }
 
+  // Whether the bucket has refilled to `burst` by `nowMs`: then it is no
+  // different from a new one and need not be kept.
+  bool fullAt(double rate, double burst, uint64_t nowMs) const {
+    return lastMs_ == kNever || rate <= 0 || nowMs < lastMs_ ||
+           tokens_ + rate * static_cast<double>(nowMs - lastMs_) / 1000.0 >= burst;
+  }
+
   // After a refused take(): how long until the bucket holds one token again
   // at `rate` (> 0), for a Retry-After.
   uint64_t msUntilNext(double rate) const {

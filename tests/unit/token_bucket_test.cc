@@ -46,5 +46,14 @@ TEST(TokenBucket, RateZeroIsUnlimited) {
   EXPECT_EQ(takeAll(bucket, 0, 40, kStart), 10000);
 }
 
+TEST(TokenBucket, IsFullOnceItHasRefilledToTheBurst) {
+  TokenBucket bucket;
+  EXPECT_TRUE(bucket.fullAt(2, 4, kStart));  // never used
+  ASSERT_TRUE(bucket.take(2, 4, kStart));
+  ASSERT_TRUE(bucket.take(2, 4, kStart));
+  EXPECT_FALSE(bucket.fullAt(2, 4, kStart + 500));  // two taken, one back
+  EXPECT_TRUE(bucket.fullAt(2, 4, kStart + 1000));
+}
+
 }  // namespace
 }  // namespace chatd::chat
