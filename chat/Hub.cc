@@ -2,11 +2,11 @@
 
 #include <algorithm>
 
-#include "chat/AccountApi.h"
 #include "chat/ChatFrames.h"
-#include "chat/ServerFrames.h"
+#include "server/ServerFrames.h"
 #include "proto/WsTypes.h"
 #include "reactor/Log.h"
+#include "reactor/WallClock.h"
 
 namespace chatd::chat {
 
@@ -19,7 +19,7 @@ constexpr int64_t kExpiryWarningSeconds = 60;
 
 }  // namespace
 
-Hub::Hub(reactor::EventLoop& loop, store::Store& store, const Config& config)
+Hub::Hub(reactor::EventLoop& loop, store::Store& store, const ChatOptions& config)
     : loop_(loop), store_(store), config_(config), longPolls_(loop) {
   loop_.scheduleTimer(sweepTimer_, kSweepIntervalMs);
 }
@@ -28,7 +28,7 @@ Hub::~Hub() {
   for (ChatSession* session : sessionSlots_) delete session;
 }
 
-ChatSession* Hub::openSession(WsSession& ws) {
+ChatSession* Hub::openSession(server::WsSession& ws) {
   uint32_t slot;
   if (freeSlots_.empty()) {
     slot = static_cast<uint32_t>(sessionSlots_.size());
@@ -63,10 +63,10 @@ void Hub::sendError(ChatSession& session, std::string_view code, std::string_vie
   send(session, errorMessage(code, message, ref, roomId));
 }
 
-void Hub::authenticated(ChatSession& session, const store::User& user, const TokenService::Identity& identity,
+void Hub::authenticated(ChatSession& session, const store::User& user, const auth::TokenService::Identity& identity,
                         std::string_view ref) {
-  const int64_t now = unixSeconds();
-  session.tokenKey = TokenService::shortKey(identity.revocationKey);
+  const int64_t now = reactor::unixSeconds();
+  session.tokenKey = auth::TokenService::shortKey(identity.revocationKey);
   session.tokenExpiresAt = identity.expiresAt;
   // Half the remaining life, up to a minute, but at least two sweeps wide
   // so that a short token cannot slip between them unwarned.
@@ -99,7 +99,7 @@ void Hub::authenticated(ChatSession& session, const store::User& user, const Tok
   session.user->sessions = &session;
   ServerMessage welcome("welcome");
   welcome.writer().key("user").raw(userJson(user)).key("session_id").value(std::to_string(session.id));
-  welcome.writer().key("server_time").value(unixMs()).key("expires_at").value(identity.expiresAt);
+  welcome.writer().key("server_time").value(reactor::unixMs()).key("expires_at").value(identity.expiresAt);
   send(session, welcome.finish(ref));
 }
 
@@ -113,7 +113,7 @@ void Hub::closeSession(ChatSession& session) {
     --online->sessionCount;
     if (!online->sessions) {
       // The user's last session: remember when they were last here.
-      store_.setLastSeen(online->id, unixMs(), [](store::StoreStatus, bool) {});
+      store_.setLastSeen(online->id, reactor::unixMs(), [](store::StoreStatus, bool) {});
       keepOfflineBucket(online->id, online->bucket);
       users_.erase(online->id);
     }
@@ -134,7 +134,7 @@ bool Hub::takeMessageToken(int64_t userId) {
   return offlineBuckets_[userId].take(config_.ratePerSecond, config_.rateBurst, loop_.nowMs());
 }
 
-void Hub::keepOfflineBucket(int64_t userId, const TokenBucket& bucket) {
+void Hub::keepOfflineBucket(int64_t userId, const auth::TokenBucket& bucket) {
   if (offlineBuckets_.size() >= kMaxOfflineBuckets && !offlineBuckets_.count(userId)) offlineBuckets_.clear();
   offlineBuckets_.try_emplace(userId, bucket);
 }
@@ -216,7 +216,7 @@ void Hub::membershipEnded(int64_t roomId, int64_t userId) {
 }
 
 void Hub::closeSessionsWithToken(const std::string& revocationKey) {
-  const uint64_t key = TokenService::shortKey(revocationKey);
+  const uint64_t key = auth::TokenService::shortKey(revocationKey);
   for (ChatSession* session : sessionSlots_) {
     if (session && session->authenticated() && session->tokenKey == key) {
       session->ws.close(chat_close::kUnauthorized, "logged out");
@@ -229,7 +229,7 @@ void Hub::closeSessionsWithToken(const std::string& revocationKey) {
 void Hub::handleTimer(reactor::Timer& timer) {
   if (&timer == &presenceTimer_) return flushPresence();
   const uint64_t nowMs = loop_.nowMs();
-  const int64_t nowSeconds = unixSeconds();
+  const int64_t nowSeconds = reactor::unixSeconds();
   for (ChatSession* session : sessionSlots_) {
     if (session) sweep(*session, nowMs, nowSeconds);
   }

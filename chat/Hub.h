@@ -35,11 +35,11 @@
 #include "chat/ChatFrames.h"
 #include "chat/ChatSession.h"
 #include "chat/ClientMessage.h"
-#include "chat/Config.h"
+#include "chat/ChatOptions.h"
 #include "chat/LiveRoom.h"
 #include "chat/LongPolls.h"
 #include "chat/SessionBacklog.h"
-#include "chat/TokenService.h"
+#include "auth/TokenService.h"
 #include "reactor/EventLoop.h"
 #include "store/Store.h"
 
@@ -58,15 +58,15 @@ class Hub final : public reactor::TimerHandler {
     uint64_t slowConsumersClosed = 0;
   };
 
-  Hub(reactor::EventLoop& loop, store::Store& store, const Config& config);
+  Hub(reactor::EventLoop& loop, store::Store& store, const ChatOptions& config);
   ~Hub();
 
   // --- Sessions (ChatEndpoint) ---
-  ChatSession* openSession(WsSession& ws);
+  ChatSession* openSession(server::WsSession& ws);
   ChatSession* findSession(uint64_t id) const;
   // The session's token resolved to `user`: welcome it (or, on an open
   // session, extend it: token_refreshed). `ref` is the auth message's.
-  void authenticated(ChatSession& session, const store::User& user, const TokenService::Identity& identity,
+  void authenticated(ChatSession& session, const store::User& user, const auth::TokenService::Identity& identity,
                      std::string_view ref);
   // The WebSocket is gone: leave every room, update presence.
   void closeSession(ChatSession& session);
@@ -113,7 +113,7 @@ class Hub final : public reactor::TimerHandler {
 
  private:
   // Keeps `bucket` for a user without sessions, unless one is kept already.
-  void keepOfflineBucket(int64_t userId, const TokenBucket& bucket);
+  void keepOfflineBucket(int64_t userId, const auth::TokenBucket& bucket);
   // Hub.cc: rooms and presence.
   LiveRoom& liveRoom(int64_t roomId, const std::string& kind, int64_t lastSeq);
   LiveRoom* findLiveRoom(int64_t roomId) const;
@@ -205,7 +205,7 @@ class Hub final : public reactor::TimerHandler {
 
   reactor::EventLoop& loop_;
   store::Store& store_;
-  const Config& config_;
+  const ChatOptions& config_;
   // Owned; a session's id is (generation << 32 | slot), so finding it is an
   // index and a compare, and an idle session costs 8 bytes here.
   std::vector<ChatSession*> sessionSlots_;
@@ -219,7 +219,7 @@ class Hub final : public reactor::TimerHandler {
   // The sweep drops those that have refilled; should more than
   // kMaxOfflineBuckets users post within one refill, they start afresh (full).
   static constexpr size_t kMaxOfflineBuckets = 100'000;
-  std::unordered_map<int64_t, TokenBucket> offlineBuckets_;
+  std::unordered_map<int64_t, auth::TokenBucket> offlineBuckets_;
   LongPolls longPolls_;
   reactor::Timer sweepTimer_{this};
   static constexpr uint64_t kPresenceBatchMs = 250;

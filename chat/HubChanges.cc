@@ -4,7 +4,7 @@
 #include "chat/ChatFrames.h"
 #include "chat/Hub.h"
 #include "chat/RoomAccess.h"
-#include "chat/ServerFrames.h"
+#include "server/ServerFrames.h"
 
 namespace chatd::chat {
 
@@ -121,7 +121,7 @@ void Hub::relayChange(uint64_t originSessionId, int64_t roomId, int64_t changedS
   if (!room) return;
   // A replay from the recent ring would show the old state; the store has the new.
   room->recent.invalidateThrough(changedSeq);
-  const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, json);
+  const reactor::BlockRef frame = server::makeServerFrame(proto::WsOpcode::kText, json);
   for (RoomMember& member : room->members) {
     ChatSession& session = *member.session;
     if (session.id == originSessionId) continue;

@@ -1,11 +1,11 @@
 // Hub: what each client message does (docs/protocol.md). Store callbacks may
 // run later than the call (a networked store), when the session may be gone:
 // they hold the session's id, never a pointer, and look it up again.
-#include "chat/AccountApi.h"
+#include "reactor/WallClock.h"
 #include "chat/ChatFrames.h"
 #include "chat/Hub.h"
 #include "chat/RoomAccess.h"
-#include "chat/ServerFrames.h"
+#include "server/ServerFrames.h"
 
 namespace chatd::chat {
 
@@ -38,7 +38,7 @@ void Hub::handle(ChatSession& session, ClientMessage m) {
     case ClientType::kSync: return sync(session, m);
     case ClientType::kPing: {
       ServerMessage pong("pong");
-      pong.writer().key("server_time").value(unixMs());
+      pong.writer().key("server_time").value(reactor::unixMs());
       return send(session, pong.finish(m.ref));
     }
   }
@@ -218,7 +218,7 @@ void Hub::typing(ChatSession& session, const ClientMessage& m) {
   ServerMessage event("typing", m.roomId);
   event.writer().key("data").beginObject().key("user").raw(session.user->summaryJson);
   event.writer().key("typing").value(m.typing).endObject();
-  const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.finish());
+  const reactor::BlockRef frame = server::makeServerFrame(proto::WsOpcode::kText, event.finish());
   const uint64_t key = ephemeralKey(EphemeralKind::kTyping, m.roomId, session.user->id);
   for (RoomMember& member : sub->room->members) {
     if (member.session->user != session.user) sendEphemeral(*member.session, key, frame);
@@ -248,7 +248,7 @@ void Hub::markRead(ChatSession& session, const ClientMessage& m) {
                     if (s) send(*s, receipt(ref));  // the reader's own reply carries its ref
                     LiveRoom* room = findLiveRoom(roomId);
                     if (!room) return;
-                    const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, receipt({}));
+                    const reactor::BlockRef frame = server::makeServerFrame(proto::WsOpcode::kText, receipt({}));
                     const uint64_t key = ephemeralKey(EphemeralKind::kRead, roomId, userId);
                     for (RoomMember& member : room->members) {
                       if (member.session->id != sessionId) sendEphemeral(*member.session, key, frame);

@@ -3,7 +3,7 @@
 // conflation lane, dropped first. See Hub.h.
 #include "chat/ChatFrames.h"
 #include "chat/Hub.h"
-#include "chat/ServerFrames.h"
+#include "server/ServerFrames.h"
 #include "reactor/Log.h"
 
 namespace chatd::chat {
@@ -40,7 +40,7 @@ void Hub::deliver(const store::Message& message, const std::string& roomKind, co
   LiveRoom* room = directPeerId != 0 ? subscribeDirectMembers(message, roomKind, directPeerId)
                                      : findLiveRoom(message.roomId);
   if (!room || message.seq <= room->lastSeq) return;
-  const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, messageEvent(message, authorJson));
+  const reactor::BlockRef frame = server::makeServerFrame(proto::WsOpcode::kText, messageEvent(message, authorJson));
   room->lastSeq = message.seq;
   room->recent.push(message.seq, frame);
   for (RoomMember& member : room->members) {
@@ -151,7 +151,7 @@ void Hub::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::St
     return;
   }
   for (const store::Message& message : page) {
-    const reactor::BlockRef frame = makeServerFrame(
+    const reactor::BlockRef frame = server::makeServerFrame(
         proto::WsOpcode::kText,
         messageEvent(message, userSummaryJson(message.senderId, message.senderUsername, message.senderNickname)));
     if (session->ws.sendShared(frame) == OutputQueue::PushResult::kRefused) {
@@ -202,7 +202,7 @@ void Hub::flushConflated(ChatSession& session) {
 void Hub::announcePresence(LiveRoom& room, const OnlineUser& user, bool joined) {
   ServerMessage event(joined ? "user_joined" : "user_left", room.id);
   event.writer().key("data").beginObject().key("user").raw(user.summaryJson).endObject();
-  reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.finish());
+  reactor::BlockRef frame = server::makeServerFrame(proto::WsOpcode::kText, event.finish());
   if (room.pendingPresence.empty()) {
     const uint64_t now = loop_.nowMs();
     if (now - room.presenceWindowStartMs >= kPresenceBatchMs) {
