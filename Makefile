@@ -39,6 +39,8 @@ AUTH_SRC    := chat/Jwt.cc chat/PasswordHasher.cc chat/LoginThrottle.cc chat/Att
                chat/HashingQueue.cc chat/TokenService.cc
 # The chat layer's pure parts: unit-tested (and ClientMessage fuzzed) without a hub.
 CHAT_PURE_SRC := chat/ClientMessage.cc chat/ChatFrames.cc chat/RecentMessages.cc chat/RegistrationThrottle.cc
+# The hub and what it calls: unit-tested in process with a fake store and fake sessions (tests/unit/hub_*).
+CHAT_HUB_SRC  := $(wildcard chat/Hub*.cc) chat/ChatSession.cc chat/ServerFrames.cc chat/LongPolls.cc chat/AccountApi.cc
 BENCH_SRC   := $(wildcard bench/*.cc)
 BENCH_LIB   := $(filter-out bench/main.cc,$(BENCH_SRC))
 LLHTTP_SRC  := api.c http.c llhttp.c
@@ -48,7 +50,7 @@ LLHTTP_OBJ  := $(patsubst %.c,$(BUILD)/obj/llhttp/%.o,$(LLHTTP_SRC))
 CORE_OBJ    := $(call obj,$(REACTOR_SRC) $(PROTO_SRC)) $(LLHTTP_OBJ)
 CHAT_OBJ    := $(call obj,$(CHAT_SRC))
 
-UNIT_SRC        := $(wildcard tests/unit/*.cc)
+UNIT_SRC        := $(wildcard tests/unit/*.cc tests/unit/fakes/*.cc)
 INTEGRATION_SRC := $(wildcard tests/integration/*.cc)
 CONFORMANCE_SRC := $(wildcard tests/conformance/*.cc)
 SUPPORT_SRC     := $(wildcard tests/support/*.cc)
@@ -75,7 +77,7 @@ $(BUILD)/obj/llhttp/%.o: $(LLHTTP_DIR)/%.c
 	@mkdir -p $(@D)
 	$(CC) -I$(LLHTTP_INC) $(LLHTTP_STRICT) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/unit_tests: $(call obj,$(UNIT_SRC) $(BENCH_LIB) $(STORE_SRC) $(AUTH_SRC) $(CHAT_PURE_SRC) tests/support/JwtSigning.cc) $(CORE_OBJ)
+$(BUILD)/tests/unit_tests: $(call obj,$(UNIT_SRC) $(BENCH_LIB) $(STORE_SRC) $(AUTH_SRC) $(CHAT_PURE_SRC) $(CHAT_HUB_SRC) tests/support/JwtSigning.cc) $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest_main -lgtest $(LDLIBS)
 
