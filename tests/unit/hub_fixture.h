@@ -42,6 +42,37 @@ struct ReceivedFrame {
   std::optional<proto::JsonFields> data;
 };
 
+// --- What clients received ---
+// The frames a client received (of one type, when `type` is given), in order.
+inline std::vector<ReceivedFrame> frames(const HubClient& client, std::string_view type = {}) {
+  std::vector<ReceivedFrame> out;
+  for (const std::string& text : client.ws.texts()) {
+    std::string error;
+    std::optional<proto::JsonFields> fields = proto::JsonFields::parse(text, error);
+    EXPECT_TRUE(fields) << text << ": " << error;
+    if (!fields || (!type.empty() && fields->string("type") != type)) continue;
+    std::optional<proto::JsonFields> data;
+    if (const std::optional<std::string> object = fields->object("data")) data = proto::JsonFields::parse(*object, error);
+    out.push_back(ReceivedFrame{text, std::move(*fields), std::move(data)});
+  }
+  return out;
+}
+
+// The seqs of the message events a client received, in order.
+inline std::vector<int64_t> messageSeqs(const HubClient& client) {
+  std::vector<int64_t> seqs;
+  for (const ReceivedFrame& frame : frames(client, "message")) seqs.push_back(frame.data->integer("seq").value_or(-1));
+  return seqs;
+}
+
+// The username of the user an event is about (its data's "user").
+inline std::string aboutUser(const ReceivedFrame& frame) {
+  std::string error;
+  const std::optional<proto::JsonFields> user =
+      frame.data ? proto::JsonFields::parse(frame.data->object("user").value_or(""), error) : std::nullopt;
+  return user ? user->string("username").value_or("?") : "?";
+}
+
 class HubTest : public ::testing::Test {
  protected:
   HubTest() : store_(loop_), hub_(loop_, store_, config_) {}
@@ -85,10 +116,18 @@ class HubTest : public ::testing::Test {
     hub_.closeSession(*client.session);
     client.session = nullptr;
   }
-  // The peer read everything queued; the hub hears of it as from the connection.
+  // The peer stops reading: from now on every shared frame (fan-out) is refused.
+  static void congest(HubClient& client) { client.ws.setQueueLimit(client.ws.queuedBytes()); }
+  // The peer read everything queued (its limit unchanged); the hub hears of
+  // it as it would from the connection.
   void drain(HubClient& client) {
     client.ws.drain();
     hub_.drained(*client.session);
+  }
+  // The peer reads everything, now and from now on: no limit, queue drained.
+  void readAll(HubClient& client) {
+    client.ws.setQueueLimit(reactor::OutputQueue::kMaxBytes);
+    drain(client);
   }
   // The one place that calls Hub::postMessage (its parameters are about to
   // become a request struct): an HTTP post (no origin session) as `sender`.
@@ -115,27 +154,6 @@ class HubTest : public ::testing::Test {
   // moved on (the loop's own clock is not, so windows the hub measures with
   // it, like presence's, do not pass).
   void fireTimersWithin(uint64_t ms) { loop_.timers().advance(loop_.nowMs() + ms); }
-
-  // --- What clients received ---
-  static std::vector<ReceivedFrame> frames(const HubClient& client, std::string_view type = {}) {
-    std::vector<ReceivedFrame> out;
-    for (const std::string& text : client.ws.texts()) {
-      std::string error;
-      std::optional<proto::JsonFields> fields = proto::JsonFields::parse(text, error);
-      EXPECT_TRUE(fields) << text << ": " << error;
-      if (!fields || (!type.empty() && fields->string("type") != type)) continue;
-      std::optional<proto::JsonFields> data;
-      if (const std::optional<std::string> object = fields->object("data")) data = proto::JsonFields::parse(*object, error);
-      out.push_back(ReceivedFrame{text, std::move(*fields), std::move(data)});
-    }
-    return out;
-  }
-  // The seqs of the message events a client received, in order.
-  static std::vector<int64_t> messageSeqs(const HubClient& client) {
-    std::vector<int64_t> seqs;
-    for (const ReceivedFrame& frame : frames(client, "message")) seqs.push_back(frame.data->integer("seq").value_or(-1));
-    return seqs;
-  }
 
   static constexpr size_t kMaxRounds = 10'000;
 
