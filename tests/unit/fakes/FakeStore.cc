@@ -1,5 +1,7 @@
 #include "tests/unit/fakes/FakeStore.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 
 namespace chatd::test {
@@ -38,6 +40,20 @@ void FakeStore::runCompletions() {
     completion();
   }
   postRunnable();
+}
+
+void FakeStore::runLoopUntilIdle() {
+  constexpr size_t kMaxRounds = 10'000;
+  size_t rounds = 0;
+  // Tasks run in the order posted: this check runs after the completions
+  // posted before it, and posts itself again behind any they queued.
+  std::function<void()> check = [&] {
+    if (!paused_ && !completions_.empty() && ++rounds < kMaxRounds) return loop_.runInLoop(check);
+    loop_.stop();
+  };
+  loop_.runInLoop(check);
+  loop_.run();
+  EXPECT_LT(rounds, kMaxRounds) << "the store's completions never ran out";
 }
 
 // --- Rows -------------------------------------------------------------------------

@@ -47,8 +47,9 @@ class FakeStore final : public store::Store {
   void pauseAt(std::string method) { pauseAt_ = std::move(method); }
   // The next `count` calls answer kFailed and change nothing.
   void failNext(size_t count) { failuresLeft_ = count; }
-  // Completions queued and free to run (none while paused).
-  bool hasRunnableCompletions() const { return !paused_ && !completions_.empty(); }
+  // Runs the loop until no completion is left to run, including those that
+  // completions queue (held ones stay held); fails the test rather than spin.
+  void runLoopUntilIdle();
   size_t heldCompletions() const { return completions_.size(); }
   // Stores a message as another chatd node sharing this store would: the
   // room's next seq, with no completion and no call counted.
