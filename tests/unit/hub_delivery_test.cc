@@ -8,9 +8,14 @@ namespace {
 
 using DeliveryTest = HubTest;
 
-std::string messageJson(int64_t roomId, std::string_view content, std::string_view clientId, int ref) {
+// `ref` is JSON: an integer or a quoted string.
+std::string messageJson(int64_t roomId, std::string_view content, std::string_view clientId, std::string_view ref) {
   return R"({"type":"message","room_id":)" + std::to_string(roomId) + R"(,"content":")" + std::string(content) +
-         R"(","client_id":")" + std::string(clientId) + R"(","ref":)" + std::to_string(ref) + "}";
+         R"(","client_id":")" + std::string(clientId) + R"(","ref":)" + std::string(ref) + "}";
+}
+
+std::string messageJson(int64_t roomId, std::string_view content, std::string_view clientId, int ref) {
+  return messageJson(roomId, content, clientId, std::to_string(ref));
 }
 
 TEST_F(DeliveryTest, ASendIsAckedAfterTheCommitAndFannedOutOncePerSession) {
@@ -70,7 +75,29 @@ TEST_F(DeliveryTest, ARetriedSendIsAckedAgainAndDeliveredOnce) {
   EXPECT_EQ(hub_.stats().messagesPosted, 1u);
 }
 
-TEST_F(DeliveryTest, AStoreFailureAnswersUnavailableWithTheClientsRef) {
+TEST_F(DeliveryTest, AFailedCommitAnswersUnavailableWithTheClientsRefAndDeliversNothing) {
+  const store::User ann = addUser("ann");
+  const store::User bob = addUser("bob");
+  const int64_t room = addRoom(ann, {bob});
+  HubClient& annTab = connect(ann);
+  HubClient& bobTab = connect(bob);
+  join(annTab, room);
+  join(bobTab, room);
+
+  store_.failNext(1, "appendMessage");
+  send(annTab, messageJson(room, "lost?", "c1", "\"r-1\""));
+  runUntilIdle();
+
+  const std::vector<ReceivedFrame> errors = frames(annTab, "error");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].fields.string("code"), "unavailable");
+  EXPECT_EQ(errors[0].fields.string("ref"), "r-1");
+  EXPECT_TRUE(frames(annTab, "ack").empty());
+  EXPECT_TRUE(frames(bobTab, "message").empty());
+  EXPECT_EQ(hub_.stats().messagesPosted, 0u);
+}
+
+TEST_F(DeliveryTest, AFailedRoomLookupAnswersUnavailableWithTheClientsRefAndTheRetryGoesThroughOnce) {
   const store::User ann = addUser("ann");
   const store::User bob = addUser("bob");
   const int64_t room = addRoom(ann, {bob});
@@ -152,7 +179,7 @@ TEST_F(DeliveryTest, ACongestedSessionCatchesUpFromTheStoreWhenRecentMessagesNoL
   runUntilIdle();
   std::vector<int64_t> expected(static_cast<size_t>(total));
   for (int64_t seq = 1; seq <= total; ++seq) expected[static_cast<size_t>(seq - 1)] = seq;
-  EXPECT_EQ(messageSeqs(bobTab), expected);
+  ASSERT_EQ(messageSeqs(bobTab), expected);
   EXPECT_GE(store_.calls("messagesAfter"), 1u);
   const std::vector<ReceivedFrame> messages = frames(bobTab, "message");
   EXPECT_EQ(messages.front().data->string("content"), "m1");

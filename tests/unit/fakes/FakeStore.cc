@@ -173,10 +173,7 @@ void FakeStore::createUser(std::string username, std::string nickname, std::stri
 void FakeStore::findCredentials(std::string usernameKey, Callback<store::Credentials> done) {
   answer<store::Credentials>("findCredentials", std::move(done), [&] {
     for (const UserRow& row : users_) {
-      // External users are never found by name (their keys live apart).
-      const bool external = std::any_of(externalUsers_.begin(), externalUsers_.end(),
-                                        [&](const auto& entry) { return entry.second == row.user.id; });
-      if (!external && store::usernameKey(row.user.username) == usernameKey) {
+      if (!row.external && store::usernameKey(row.user.username) == usernameKey) {
         return ok(store::Credentials{row.user, row.passwordHash});
       }
     }
@@ -198,6 +195,7 @@ void FakeStore::findOrCreateExternalUser(std::string subject, std::string name, 
     }
     const int64_t id = static_cast<int64_t>(users_.size()) + 1;
     const store::User fresh = insertUser((name.empty() ? "user" : name) + "#" + std::to_string(id), "", "");
+    users_.back().external = true;
     externalUsers_[subject] = fresh.id;
     return ok(fresh);
   });

@@ -45,8 +45,12 @@ class FakeStore final : public store::Store {
   // Pauses at the next call to `method` (e.g. "appendMessage"): its
   // completion and every later one are held until release().
   void pauseAt(std::string method) { pauseAt_ = std::move(method); }
-  // The next `count` calls answer kFailed and change nothing.
-  void failNext(size_t count) { failuresLeft_ = count; }
+  // The next `count` calls (to `method` only, when given) answer kFailed and
+  // change nothing.
+  void failNext(size_t count, std::string method = {}) {
+    failuresLeft_ = count;
+    failingMethod_ = std::move(method);
+  }
   // Runs the loop until no completion is left to run, including those that
   // completions queue (held ones stay held); fails the test rather than spin.
   void runLoopUntilIdle();
@@ -114,6 +118,7 @@ class FakeStore final : public store::Store {
   struct UserRow {
     store::User user;
     std::string passwordHash;
+    bool external = false;  // known by an app backend's subject, never by name
   };
 
   template <typename T>
@@ -151,6 +156,7 @@ class FakeStore final : public store::Store {
   std::string pauseAt_;
   bool taskPosted_ = false;
   size_t failuresLeft_ = 0;
+  std::string failingMethod_;  // empty: any
 
   int64_t clockMs_ = 1'700'000'000'000;
   std::vector<UserRow> users_;  // users_[id - 1]
@@ -170,7 +176,7 @@ void FakeStore::answer(const char* method, Callback<T> done, Decide decide) {
     paused_ = true;
     pauseAt_.clear();
   }
-  if (failuresLeft_ > 0) {
+  if (failuresLeft_ > 0 && (failingMethod_.empty() || method == failingMethod_)) {
     --failuresLeft_;
     return queueCompletion([done = std::move(done)] { done(store::StoreStatus::kFailed, T{}); });
   }
