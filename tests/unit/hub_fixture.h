@@ -115,7 +115,9 @@ class HubTest : public ::testing::Test {
     hub_.closeSession(*client.session);
     client.session = nullptr;
   }
-  // The peer stops reading: from now on every shared frame (fan-out) is refused.
+  // The peer stops reading: from now on every shared frame (fan-out) is
+  // refused. Its queue must hold something (a welcome, a join's answer): an
+  // empty queue takes one frame whatever its limit, as a connection's does.
   static void congest(HubClient& client) { client.ws.setQueueLimit(client.ws.queuedBytes()); }
   // The peer read everything queued (its limit unchanged); the hub hears of
   // it as it would from the connection.

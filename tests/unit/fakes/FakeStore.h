@@ -8,8 +8,9 @@
 // which runs from the event loop (EventLoop::runInLoop) in a later task.
 // Completions queued by a completion run in the task after.
 //
-// Test controls: calls per method, holding completions (pause/release),
-// failing the next N calls with kFailed (nothing changes), and appending a
+// Test controls: calls per method, holding completions (pause/release, or
+// pauseAt a method), failing the next N calls (of any method or of one) with
+// kFailed (nothing changes), and appending a
 // message "from another node" that the hub is never told about.
 #pragma once
 
