@@ -50,7 +50,7 @@ LLHTTP_OBJ  := $(patsubst %.c,$(BUILD)/obj/llhttp/%.o,$(LLHTTP_SRC))
 CORE_OBJ    := $(call obj,$(REACTOR_SRC) $(PROTO_SRC)) $(LLHTTP_OBJ)
 LIB_OBJ     := $(call obj,$(LIB_SRC)) $(LLHTTP_OBJ)
 
-UNIT_SRC        := $(wildcard tests/unit/*.cc)
+UNIT_SRC        := $(wildcard tests/unit/*.cc tests/unit/fakes/*.cc)
 INTEGRATION_SRC := $(wildcard tests/integration/*.cc)
 CONFORMANCE_SRC := $(wildcard tests/conformance/*.cc)
 SUPPORT_SRC     := $(wildcard tests/support/*.cc)
