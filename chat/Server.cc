@@ -111,14 +111,18 @@ bool Server::openStore(std::string& error) {
 
 bool Server::loadRevokedTokens(std::string& error) {
   const int64_t now = unixSeconds();
+  bool answered = false;
   bool loaded = false;
   store_->revokedTokens(now, [&](store::StoreStatus status, const std::vector<store::RevokedToken>& revoked) {
+    answered = true;
+    loop_.stop();
     if (status != store::StoreStatus::kOk) return;
     for (const store::RevokedToken& token : revoked) tokens_->revoke(token.key, token.expiresAt, now);
     loaded = true;
   });
-  // Read before listening, so no logged-out token is let in meanwhile (the
-  // embedded store answers reads at once).
+  // Read before listening, so no logged-out token is let in meanwhile: the
+  // store answers later in the loop, so run it until the answer is in.
+  if (!answered) loop_.run();
   if (!loaded) error = "cannot read the revoked tokens from the store";
   return loaded;
 }

@@ -1,7 +1,12 @@
 // What the chat layer asks of storage, with completion callbacks, so that an
-// embedded backend (SQLite, which may answer before the call returns) and a
-// networked one (Redis, which answers later) look the same to the caller.
-// Writes complete only once durable (after their COMMIT).
+// embedded backend (SQLite) and a networked one (Redis) look the same to the
+// caller.
+//
+// The completion rule, for every backend: a completion never runs inside the
+// call that asked for it, always later in the loop (SQLite: at the end of the
+// iteration; Redis: when the reply arrives). A caller may therefore set state
+// after the call that its callback reads, and must not capture locals by
+// reference. Writes complete only once durable (after their COMMIT).
 #pragma once
 
 #include <cstdint>
