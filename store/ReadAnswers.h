@@ -21,7 +21,7 @@ namespace chatd::store {
 class ReadAnswers {
  public:
   template <typename T>
-  void park(Store::Callback<T> done, StoreStatus status, T value) {
+  void park(Callback<T> done, StoreStatus status, T value) {
     parked_.emplace_back(Ready<T>{std::move(done), status, std::move(value)});
   }
   bool empty() const { return parked_.empty(); }
@@ -38,7 +38,7 @@ class ReadAnswers {
  private:
   template <typename T>
   struct Ready {
-    Store::Callback<T> done;
+    Callback<T> done;
     StoreStatus status;
     T value;
   };
