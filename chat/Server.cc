@@ -18,7 +18,7 @@
 #include "chat/AccountApi.h"
 #include "reactor/HeapTrim.h"
 #include "reactor/Log.h"
-#include "store/SqliteStore.h"
+#include "store/StoreFactory.h"
 
 namespace chatd::chat {
 
@@ -60,16 +60,14 @@ bool Server::openStore(std::string& error) {
     error = "cannot create " + config_.dataDir + ": " + std::strerror(errno);
     return false;
   }
-  auto sqlite = store::SqliteStore::open(loop_, config_.dataDir + "/chatd.db", error);
-  if (!sqlite) return false;
   // Password hashing and WAL checkpoints are the CPU- and fsync-heavy parts,
   // each in a lane of its own so a flood of logins never holds back a
   // checkpoint: hashing gets a thread per core (at least two), checkpoints
   // (one at a time) one thread.
   hashWorkers_ = std::make_unique<reactor::WorkerPool>(loop_, std::max(2u, std::thread::hardware_concurrency()));
   checkpointWorkers_ = std::make_unique<reactor::WorkerPool>(loop_, 1);
-  if (!sqlite->checkpointOn(*checkpointWorkers_, error)) return false;
-  store_ = std::move(sqlite);
+  store_ = store::openStore(loop_, {"sqlite", config_.dataDir, checkpointWorkers_.get()}, error);
+  if (!store_) return false;
   std::string secret = config_.jwtSecret;
   if (secret.empty()) {
     auto stored = TokenService::loadOrCreateSecret(config_.dataDir, error);
