@@ -119,8 +119,9 @@ bool Server::loadRevokedTokens(std::string& error) {
     loaded = true;
   });
   // Read before listening, so no logged-out token is let in meanwhile: the
-  // store answers later in the loop, so run it until the answer is in.
-  if (!answered) loop_.run();
+  // store answers later in the loop, so run it until the answer is in (a
+  // signal handled meanwhile may stop it first).
+  while (!answered) loop_.run();
   if (!loaded) error = "cannot read the revoked tokens from the store";
   return loaded;
 }
