@@ -183,6 +183,20 @@ class Hub final : public reactor::TimerHandler {
   bool replayStep(ChatSession& session, LiveRoom& room, RoomMember& member);
   void replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::StoreStatus status,
                   std::vector<store::Message> page);
+  // A join's resume that reads the store: `finish` (its online_users and
+  // next step) runs once the replay has sent every seq up to `lastSeq` (the
+  // joined frame's), before any later one; or when it cannot go on now (the
+  // queue is full, the read failed, the session or room is gone).
+  struct ReplayWaiter {
+    int64_t roomId;
+    int64_t lastSeq;
+    std::function<void()> finish;
+  };
+  bool replayWaits(ChatSession* session, const ReplayWaiter& waiter, int64_t nextSeq) const;
+  void awaitReplay(ChatSession& session, ReplayWaiter waiter);
+  // Runs the session's waiters that no longer wait: `nextSeq` is the seq the
+  // replay of `roomId` sends next (0: after a store read; `failed`: it failed).
+  void settleReplayWaiters(uint64_t sessionId, int64_t roomId, int64_t nextSeq, bool failed = false);
   // HubBacklog.cc.
   // Runs `request` now when the session's queue has room and nothing else
   // waits or runs; else holds it until it does (`ahead`: before the others,
@@ -227,6 +241,8 @@ class Hub final : public reactor::TimerHandler {
   reactor::Timer presenceTimer_{this};
   std::vector<int64_t> presenceDue_;  // rooms with pending presence
   std::unordered_map<uint64_t, SessionBacklog> backlogs_;  // by session id; only congested sessions have one
+  // By session id; only while a store read of their replay is in flight.
+  std::unordered_map<uint64_t, std::vector<ReplayWaiter>> replayWaiters_;
   Stats stats_;
 };
 

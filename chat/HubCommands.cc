@@ -73,17 +73,28 @@ void Hub::joinRoom(ChatSession& session, int64_t roomId, std::optional<int64_t> 
       ServerMessage joined("joined", room.id);
       joined.writer().key("last_seq").value(live.lastSeq);
       send(*s, joined.finish(ref));
+      // online_users closes the replay (unless the queue fills first).
+      auto finish = [this, sessionId, roomId = room.id, then] {
+        ChatSession* s = findSession(sessionId);
+        if (!s) return;
+        ServerMessage online("online_users", roomId);
+        online.writer().key("data").raw(onlineUsersJson(roomId));
+        send(*s, online.finish());
+        then();
+      };
       if (since && *since < live.lastSeq) {
         // Resume: everything after `since`, before any new message.
         RoomMember& member = live.members[s->subscription(room.id)->memberIndex];
         const int64_t from = *since + 1;
         if (member.catchUpFrom == 0 || member.catchUpFrom > from) member.catchUpFrom = from;
+        ReplayWaiter waiter{room.id, live.lastSeq, {}};
         catchUp(*s);
+        if (replayWaits(s, waiter, 0)) {
+          waiter.finish = std::move(finish);
+          return awaitReplay(*s, std::move(waiter));
+        }
       }
-      ServerMessage online("online_users", room.id);
-      online.writer().key("data").raw(onlineUsersJson(room.id));
-      send(*s, online.finish());
-      then();
+      finish();
     };
     if (!room.role.empty()) return enter(room);
     // A public room: joining makes the user a member.

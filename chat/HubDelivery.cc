@@ -113,6 +113,7 @@ bool Hub::replayStep(ChatSession& session, LiveRoom& room, RoomMember& member) {
   }
   if (room.recent.covers(member.catchUpFrom)) {
     for (int64_t seq = member.catchUpFrom; seq <= room.lastSeq; ++seq) {
+      if (!replayWaiters_.empty()) settleReplayWaiters(session.id, room.id, seq);
       if (session.ws.sendShared(room.recent.frame(seq)) == OutputQueue::PushResult::kRefused) {
         member.catchUpFrom = seq;
         noteRefused(session);
@@ -130,8 +131,40 @@ bool Hub::replayStep(ChatSession& session, LiveRoom& room, RoomMember& member) {
                        [this, sessionId = session.id, roomId = room.id, from](store::StoreStatus status,
                                                                             std::vector<store::Message> page) {
                          replayPage(sessionId, roomId, from, status, std::move(page));
+                         settleReplayWaiters(sessionId, 0, 0, status != store::StoreStatus::kOk);
                        });
   return false;
+}
+
+bool Hub::replayWaits(ChatSession* session, const ReplayWaiter& waiter, int64_t nextSeq) const {
+  if (!session || congested(*session)) return false;
+  const RoomSubscription* sub = session->subscription(waiter.roomId);
+  if (!sub) return false;
+  const int64_t from = sub->room->members[sub->memberIndex].catchUpFrom;
+  return from != 0 && from <= waiter.lastSeq && nextSeq <= waiter.lastSeq;
+}
+
+void Hub::awaitReplay(ChatSession& session, ReplayWaiter waiter) {
+  replayWaiters_[session.id].push_back(std::move(waiter));
+}
+
+void Hub::settleReplayWaiters(uint64_t sessionId, int64_t roomId, int64_t nextSeq, bool failed) {
+  const auto found = replayWaiters_.find(sessionId);
+  if (found == replayWaiters_.end()) return;
+  ChatSession* session = findSession(sessionId);
+  std::vector<ReplayWaiter>& waiters = found->second;
+  std::vector<std::function<void()>> settled;
+  for (size_t i = 0; i < waiters.size();) {
+    const bool thisRoom = roomId == 0 || waiters[i].roomId == roomId;
+    if (failed || !replayWaits(session, waiters[i], thisRoom ? nextSeq : 0)) {
+      settled.push_back(std::move(waiters[i].finish));
+      waiters.erase(waiters.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      ++i;
+    }
+  }
+  if (waiters.empty()) replayWaiters_.erase(found);
+  for (auto& finish : settled) finish();  // may join a sync's next room: new waiters
 }
 
 void Hub::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::StoreStatus status,
@@ -151,6 +184,7 @@ void Hub::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::St
     return;
   }
   for (const store::Message& message : page) {
+    if (!replayWaiters_.empty()) settleReplayWaiters(sessionId, roomId, message.seq);
     const reactor::BlockRef frame = server::makeServerFrame(
         proto::WsOpcode::kText,
         messageEvent(message, userSummaryJson(message.senderId, message.senderUsername, message.senderNickname)));

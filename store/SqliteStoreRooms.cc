@@ -1,5 +1,6 @@
-// SqliteStore's rooms: memberships, roles, direct rooms. Reads answer at
-// once; writes go through GroupCommit and answer after their COMMIT.
+// SqliteStore's rooms: memberships, roles, direct rooms. Reads answer at the
+// end of the iteration; writes go through GroupCommit and answer after their
+// COMMIT.
 #include <algorithm>
 #include <memory>
 #include <utility>
@@ -56,14 +57,13 @@ StoreStatus readMember(SqliteDatabase& db, int64_t roomId, int64_t userId, RoomM
 // The most a list page holds: a client's page of 1000 and the row that says there is more.
 constexpr int kMaxListPage = 1001;
 
-// Answers `done` with every row of `select` (bound; null when it did not
-// compile) through `fromRow`.
+// Every row of `select` (bound; null when it did not compile) through
+// `fromRow`; none unless kOk.
 template <typename T, typename FromRow>
-void answerAll(SqliteStatement* select, FromRow fromRow, Store::Callback<std::vector<T>> done) {
-  std::vector<T> rows;
+StoreStatus readList(SqliteStatement* select, FromRow fromRow, std::vector<T>& rows) {
   const StoreStatus status = select ? readAll(*select, fromRow, rows) : StoreStatus::kFailed;
   if (status != StoreStatus::kOk) rows.clear();
-  done(status, std::move(rows));
+  return status;
 }
 
 constexpr int64_t kHourMs = 3'600'000;
@@ -83,13 +83,15 @@ void SqliteStore::listRooms(int64_t userId, int64_t afterRoomId, int limit, Call
   SqliteStatement* select = db_->prepare(
       CHATD_SELECT_ROOM "WHERE r.id > ?2 AND (r.kind = 'public' OR m.user_id IS NOT NULL) ORDER BY r.id LIMIT ?3");
   if (select) select->bind(1, userId).bind(2, afterRoomId).bind(3, std::clamp(limit, 1, kMaxListPage));
-  answerAll(select, roomFromRow, std::move(done));
+  std::vector<Room> rooms;
+  const StoreStatus status = readList(select, roomFromRow, rooms);
+  answer(std::move(done), status, std::move(rooms));
 }
 
 void SqliteStore::findRoom(int64_t roomId, int64_t userId, Callback<Room> done) {
   Room room;
   const StoreStatus status = readRoom(*db_, roomId, userId, room);
-  done(status, std::move(room));
+  answer(std::move(done), status, std::move(room));
 }
 
 void SqliteStore::createRoom(std::string name, std::string kind, std::optional<std::string> topic, int64_t ownerId,
@@ -184,7 +186,9 @@ void SqliteStore::listMembers(int64_t roomId, MemberCursor after, int limit, Cal
   if (select) {
     select->bind(1, roomId).bind(2, after.joinedAt).bind(3, after.userId).bind(4, std::clamp(limit, 1, kMaxListPage));
   }
-  answerAll(select, memberFromRow, std::move(done));
+  std::vector<RoomMember> members;
+  const StoreStatus status = readList(select, memberFromRow, members);
+  answer(std::move(done), status, std::move(members));
 }
 
 void SqliteStore::openDirectRoom(int64_t userId, int64_t otherId, Callback<DirectRoom> done) {
@@ -193,7 +197,7 @@ void SqliteStore::openDirectRoom(int64_t userId, int64_t otherId, Callback<Direc
   DirectRoom found;
   const StoreStatus status =
       select ? readOne(select->bind(1, userId).bind(2, key), roomFromRow, found.room) : StoreStatus::kFailed;
-  if (status != StoreStatus::kNotFound) return done(status, std::move(found));
+  if (status != StoreStatus::kNotFound) return answer(std::move(done), status, std::move(found));
   enqueueWrite<DirectRoom>(
       [=](SqliteDatabase& db, DirectRoom& out) {
         const int64_t now = nowMs();

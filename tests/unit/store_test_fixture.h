@@ -29,8 +29,8 @@ class StoreTest : public ::testing::Test {
     ASSERT_TRUE(store_) << error;
   }
 
-  // Runs one store call and the loop until it answers (reads answer at once,
-  // writes after their COMMIT); checks the status.
+  // Runs one store call and the loop until it answers (reads at the end of
+  // the iteration, writes after their COMMIT); checks the status.
   template <typename T, typename Call>
   T await(Call call, StoreStatus expected = StoreStatus::kOk) {
     std::optional<T> result;

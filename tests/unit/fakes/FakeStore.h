@@ -33,6 +33,9 @@ namespace chatd::test {
 
 class FakeStore final : public store::Store {
  public:
+  template <typename T>
+  using Callback = store::Callback<T>;
+
   explicit FakeStore(reactor::EventLoop& loop) : loop_(loop) {}
   FakeStore(const FakeStore&) = delete;
   FakeStore& operator=(const FakeStore&) = delete;
