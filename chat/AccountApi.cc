@@ -24,6 +24,8 @@ proto::HttpResponse unauthorized(std::string_view message) {
   return jsonError(401, "unauthorized", message).header("WWW-Authenticate", "Bearer");
 }
 
+ChatError usernameTaken() { return ChatError{chat_error::kConflict, "username is taken"}; }
+
 // The line of password checks is full (--max-pending-hashes), or closed for shutdown.
 proto::HttpResponse tooBusyToHash() {
   return jsonError(503, "overloaded", "too many password checks waiting, retry later").header("Retry-After", "1");
@@ -52,8 +54,21 @@ std::optional<proto::JsonFields> jsonBody(const proto::HttpRequest& request, con
   return fields;
 }
 
-proto::HttpResponse storeUnavailable() {
-  return jsonError(503, "unavailable", "the store is not available, retry later").header("Retry-After", "1");
+proto::HttpResponse errorResponse(const ChatError& error) {
+  proto::HttpResponse response = jsonError(httpStatusOf(error.code), error.code, error.message);
+  if (error.code == chat_error::kUnavailable) response.header("Retry-After", "1");
+  return response;
+}
+
+proto::HttpResponse wrongMethod(std::initializer_list<std::string_view> methods) {
+  std::string allow;
+  for (std::string_view method : methods) {
+    if (method.empty()) continue;
+    if (!allow.empty()) allow += ", ";
+    allow += method;
+    if (method == "GET") allow += ", HEAD";  // HEAD arrives as GET (Connection)
+  }
+  return proto::methodNotAllowed(allow);
 }
 
 std::string userJson(const store::User& user) {
@@ -71,8 +86,8 @@ std::string userJson(const store::User& user) {
 bool AccountApi::handle(const proto::HttpRequest& request, const HttpResponder& responder) {
   const std::string_view path = request.path();
   auto method = [&](std::string_view allowed) {
-    if (request.method == allowed) return true;  // HEAD arrives as GET (Connection)
-    responder.respond(proto::methodNotAllowed(allowed == "GET" ? "GET, HEAD" : allowed));
+    if (request.method == allowed) return true;
+    responder.respond(wrongMethod({allowed}));
     return false;
   };
   if (path == "/api/v1/register") {
@@ -123,8 +138,8 @@ void AccountApi::registerUser(const proto::HttpRequest& request, const HttpRespo
   }
   // A taken name is refused before any hashing is spent on it.
   store_.findCredentials(store::usernameKey(*username), [=, this](store::StoreStatus status, const store::Credentials&) {
-    if (status == store::StoreStatus::kOk) return responder.respond(jsonError(409, "conflict", "username is taken"));
-    if (status == store::StoreStatus::kFailed) return responder.respond(storeUnavailable());
+    if (status == store::StoreStatus::kOk) return responder.respond(errorResponse(usernameTaken()));
+    if (status == store::StoreStatus::kFailed) return responder.respond(errorResponse(storeError(status)));
     auto hash = std::make_shared<std::string>();
     const bool queued = hashing_.submit(
         responder, [hash, password = *password, params = argon2_] { *hash = hashPassword(password, params); },
@@ -132,10 +147,8 @@ void AccountApi::registerUser(const proto::HttpRequest& request, const HttpRespo
           if (!ran) return responder.respond(tooBusyToHash());
           if (hash->empty()) return responder.respond(jsonError(500, "internal", "could not hash the password"));
           store_.createUser(*username, *nickname, *hash, [=, this](store::StoreStatus created, store::User user) {
-            if (created == store::StoreStatus::kConflict) {
-              return responder.respond(jsonError(409, "conflict", "username is taken"));
-            }
-            if (created != store::StoreStatus::kOk) return responder.respond(storeUnavailable());
+            if (created == store::StoreStatus::kConflict) return responder.respond(errorResponse(usernameTaken()));
+            if (created != store::StoreStatus::kOk) return responder.respond(errorResponse(storeError(created)));
             answerWithToken(201, user, responder);
           });
         });
@@ -162,7 +175,7 @@ void AccountApi::login(const proto::HttpRequest& request, const HttpResponder& r
   store_.findCredentials(key, [=, this](store::StoreStatus status, store::Credentials credentials) {
     if (status == store::StoreStatus::kFailed) {
       finish(LoginThrottle::Outcome::kNotChecked);
-      return responder.respond(storeUnavailable());
+      return responder.respond(errorResponse(storeError(status)));
     }
     auto verified = std::make_shared<bool>(false);
     const bool known = status == store::StoreStatus::kOk && !credentials.passwordHash.empty();
@@ -207,7 +220,8 @@ void AccountApi::withToken(std::string_view token, const HttpResponder& responde
     switch (resolved.outcome) {
       case Resolved::Outcome::kOk: return then(resolved.user);
       case Resolved::Outcome::kUnauthorized: return responder.respond(unauthorized(resolved.reason));
-      case Resolved::Outcome::kUnavailable: return responder.respond(storeUnavailable());
+      case Resolved::Outcome::kUnavailable:
+        return responder.respond(errorResponse(storeError(store::StoreStatus::kFailed)));
     }
   });
 }
@@ -258,7 +272,9 @@ void AccountApi::logout(const proto::HttpRequest& request, const HttpResponder& 
   // Answered once durable: a logout must hold across a restart.
   store_.revokeToken(identity.revocationKey, identity.expiresAt,
                      [this, responder, identity](store::StoreStatus status, bool) {
-                       if (status != store::StoreStatus::kOk) return responder.respond(storeUnavailable());
+                       if (status != store::StoreStatus::kOk) {
+                         return responder.respond(errorResponse(storeError(status)));
+                       }
                        tokens_.revoke(identity.revocationKey, identity.expiresAt, unixSeconds());
                        if (logoutListener_) logoutListener_(identity.revocationKey);
                        proto::HttpResponse response;

@@ -11,9 +11,11 @@
 // throttles; borrows everything else, which the Server owns.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string_view>
 
+#include "chat/ChatError.h"
 #include "chat/HashingQueue.h"
 #include "chat/HttpResponder.h"
 #include "chat/LoginThrottle.h"
@@ -89,8 +91,11 @@ class AccountApi {
 
 // The JSON body of a POST, or nullopt after answering 415 or 400 (why there is none).
 std::optional<proto::JsonFields> jsonBody(const proto::HttpRequest& request, const HttpResponder& responder);
-// 503 with Retry-After, for a store that failed.
-proto::HttpResponse storeUnavailable();
+// The HTTP answer to `error`: the status of its code (httpStatusOf), the
+// code and the message; a 503 says when to retry (Retry-After).
+proto::HttpResponse errorResponse(const ChatError& error);
+// 405 for a path that answers only `methods`; HEAD is allowed with GET.
+proto::HttpResponse wrongMethod(std::initializer_list<std::string_view> methods);
 
 // {"id":..,"username":..,"nickname":..|null,"created_at":..}
 std::string userJson(const store::User& user);

@@ -141,7 +141,7 @@ void Hub::keepOfflineBucket(int64_t userId, const TokenBucket& bucket) {
 
 // --- Rooms and presence ---------------------------------------------------------
 
-LiveRoom& Hub::liveRoom(int64_t roomId, const std::string& kind, int64_t lastSeq) {
+LiveRoom& Hub::liveRoom(int64_t roomId, store::RoomKind kind, int64_t lastSeq) {
   std::unique_ptr<LiveRoom>& room = rooms_[roomId];
   if (!room) room = std::make_unique<LiveRoom>(roomId, kind, lastSeq);
   return *room;

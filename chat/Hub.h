@@ -115,7 +115,7 @@ class Hub final : public reactor::TimerHandler {
   // Keeps `bucket` for a user without sessions, unless one is kept already.
   void keepOfflineBucket(int64_t userId, const TokenBucket& bucket);
   // Hub.cc: rooms and presence.
-  LiveRoom& liveRoom(int64_t roomId, const std::string& kind, int64_t lastSeq);
+  LiveRoom& liveRoom(int64_t roomId, store::RoomKind kind, int64_t lastSeq);
   LiveRoom* findLiveRoom(int64_t roomId) const;
   // Adds the session to the room (live from now on); announces the user when
   // this is their first session there.
@@ -172,11 +172,11 @@ class Hub final : public reactor::TimerHandler {
   // HubDelivery.cc.
   // A message was committed: wake long-polls, fan out. `directPeerId` (for a
   // direct room: the member who is not the sender) subscribes both users.
-  void deliver(const store::Message& message, const std::string& roomKind, const std::string& authorJson,
+  void deliver(const store::Message& message, store::RoomKind roomKind, const std::string& authorJson,
                uint64_t originSessionId, int64_t directPeerId);
   // A direct message's room gets every session of both users subscribed;
   // the live room is made only when one of them has a session.
-  LiveRoom* subscribeDirectMembers(const store::Message& message, const std::string& roomKind, int64_t peerId);
+  LiveRoom* subscribeDirectMembers(const store::Message& message, store::RoomKind roomKind, int64_t peerId);
   void catchUp(ChatSession& session);
   // One step of catch-up for one room; false when it must wait (queue full
   // or a store read in flight).

@@ -4,7 +4,7 @@
 #include "chat/AccountApi.h"
 #include "chat/ChatFrames.h"
 #include "chat/Hub.h"
-#include "chat/RoomAccess.h"
+#include "chat/RoomService.h"
 #include "chat/ServerFrames.h"
 
 namespace chatd::chat {
@@ -85,7 +85,7 @@ void Hub::joinRoom(ChatSession& session, int64_t roomId, std::optional<int64_t> 
       send(*s, online.finish());
       then();
     };
-    if (!room.role.empty()) return enter(room);
+    if (room.role != store::MemberRole::kNone) return enter(room);
     // A public room: joining makes the user a member.
     store_.joinRoom(room.id, s.user->id,
                     [this, sessionId = s.id, roomId = room.id, ref, enter, then](StoreStatus status,
@@ -198,8 +198,10 @@ void Hub::postMessage(int64_t senderId, const std::string& authorJson, int64_t r
       return done(ChatError{err::kNotFound, "no such room"}, {});
     }
     if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, {});
-    if (room.role.empty()) return done(ChatError{err::kNotMember, "not a member of this room: join it first"}, {});
-    if (room.kind != "direct") return append(room, 0);
+    if (room.role == store::MemberRole::kNone) {
+      return done(ChatError{err::kNotMember, "not a member of this room: join it first"}, {});
+    }
+    if (room.kind != store::RoomKind::kDirect) return append(room, 0);
     store_.listMembers(room.id, {}, 2, [senderId, room, append, done](StoreStatus status,
                                                             const std::vector<store::RoomMember>& members) {
       if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, {});

@@ -5,7 +5,6 @@
 #include "chat/ChatFrames.h"
 #include "chat/ClientMessage.h"
 #include "chat/RoomApi.h"
-#include "chat/RoomAccess.h"
 
 namespace chatd::chat {
 
@@ -15,10 +14,6 @@ using store::StoreStatus;
 namespace err = chat_error;
 
 constexpr uint64_t kMaxWaitSeconds = 60;
-
-proto::HttpResponse errorResponse(const ChatError& error) {
-  return proto::jsonError(httpStatusOf(error.code), error.code, error.message);
-}
 
 // The request's bearer token, kept for checks after it is gone; empty when none.
 std::string tokenOf(const proto::HttpRequest& request) { return std::string(bearerToken(request).value_or("")); }
@@ -61,7 +56,7 @@ bool MessageApi::handle(const proto::HttpRequest& request, const HttpResponder& 
   const bool get = request.method == "GET";
   if (rest == "/online") {
     if (!get) {
-      responder.respond(proto::methodNotAllowed("GET, HEAD"));
+      responder.respond(wrongMethod({"GET"}));
       return true;
     }
     withVisibleRoom(tokenOf(request), responder, *roomId,
@@ -73,7 +68,7 @@ bool MessageApi::handle(const proto::HttpRequest& request, const HttpResponder& 
   } else if (request.method == "POST") {
     post(request, responder, *roomId);
   } else {
-    responder.respond(proto::methodNotAllowed("GET, HEAD, POST"));
+    responder.respond(wrongMethod({"GET", "POST"}));
   }
   return true;
 }
@@ -123,7 +118,7 @@ void MessageApi::list(const proto::HttpRequest& request, const HttpResponder& re
     if (after) return answerAfter(responder, token, room, *after, pageSize, waitMs);
     store_.messagesBefore(roomId, before.value_or(room.lastSeq + 1), pageSize + 1,
                           [=](StoreStatus status, std::vector<store::Message> page) {
-                            if (status != StoreStatus::kOk) return responder.respond(storeUnavailable());
+                            if (status != StoreStatus::kOk) return responder.respond(errorResponse(storeError(status)));
                             responder.respond(pageResponse(page, pageSize, true, room.lastSeq));
                           });
   });
@@ -132,7 +127,7 @@ void MessageApi::list(const proto::HttpRequest& request, const HttpResponder& re
 void MessageApi::answerAfter(const HttpResponder& responder, const std::string& token, const store::Room& room,
                              int64_t after, int limit, uint64_t waitMs) {
   store_.messagesAfter(room.id, after, limit + 1, [=, this](StoreStatus status, std::vector<store::Message> page) {
-    if (status != StoreStatus::kOk) return responder.respond(storeUnavailable());
+    if (status != StoreStatus::kOk) return responder.respond(errorResponse(storeError(status)));
     if (page.empty() && waitMs > 0 && responder.connectionOpen()) {
       // Nothing yet: wait for the next commit in the room (or the timeout),
       // then answer whatever there is, if the caller may still read it.
@@ -151,11 +146,8 @@ void MessageApi::answerAfter(const HttpResponder& responder, const std::string& 
 void MessageApi::withVisibleRoom(const std::string& token, const HttpResponder& responder, int64_t roomId,
                                  std::function<void(const store::User&, const store::Room&)> then) {
   accounts_.withToken(token, responder, [=, this](const store::User& user) {
-    store_.findRoom(roomId, user.id, [=](StoreStatus status, const store::Room& room) {
-      if (status == StoreStatus::kNotFound || (status == StoreStatus::kOk && !visibleToUser(room))) {
-        return responder.respond(proto::jsonError(404, err::kNotFound, "no such room"));
-      }
-      if (status != StoreStatus::kOk) return responder.respond(storeUnavailable());
+    rooms_.findVisible(roomId, user.id, [=](std::optional<ChatError> error, const store::Room& room) {
+      if (error) return responder.respond(errorResponse(*error));
       then(user, room);
     });
   });

@@ -19,6 +19,7 @@
 #include "chat/AccountApi.h"
 #include "chat/HttpResponder.h"
 #include "chat/Hub.h"
+#include "chat/RoomService.h"
 #include "proto/HttpRequest.h"
 #include "store/Store.h"
 
@@ -26,7 +27,8 @@ namespace chatd::chat {
 
 class MessageApi {
  public:
-  MessageApi(store::Store& store, AccountApi& accounts, Hub& hub) : store_(store), accounts_(accounts), hub_(hub) {}
+  MessageApi(store::Store& store, RoomService& rooms, AccountApi& accounts, Hub& hub)
+      : store_(store), rooms_(rooms), accounts_(accounts), hub_(hub) {}
 
   // Answers and returns true when `request` is for one of these endpoints.
   bool handle(const proto::HttpRequest& request, const HttpResponder& responder);
@@ -46,6 +48,7 @@ class MessageApi {
                    int limit, uint64_t waitMs);
 
   store::Store& store_;
+  RoomService& rooms_;
   AccountApi& accounts_;
   Hub& hub_;
 };

@@ -93,15 +93,16 @@ bool Server::openStore(std::string& error) {
   accounts_ = std::make_unique<AccountApi>(loop_, *store_, *hashWorkers_, config_.maxPendingHashes, *tokens_, argon2,
                                            config_.registrationsPerHour);
   router_.setAccountApi(accounts_.get());
-  rooms_ = std::make_unique<RoomApi>(*store_, *accounts_, config_.roomsPerHour);
+  roomService_ = std::make_unique<RoomService>(*store_);
+  rooms_ = std::make_unique<RoomApi>(*store_, *roomService_, *accounts_, config_.roomsPerHour);
   router_.setRoomApi(rooms_.get());
   if (!loadRevokedTokens(error)) return false;
   hub_ = std::make_unique<Hub>(loop_, *store_, config_);
   chat_ = std::make_unique<ChatEndpoint>(loop_, *hub_, *accounts_, *tokens_, config_);
   router_.addWebSocket("/ws", chat_.get());
-  messages_ = std::make_unique<MessageApi>(*store_, *accounts_, *hub_);
+  messages_ = std::make_unique<MessageApi>(*store_, *roomService_, *accounts_, *hub_);
   router_.setMessageApi(messages_.get());
-  rooms_->setMembershipEndedListener(
+  roomService_->setMembershipEndedListener(
       [this](int64_t roomId, int64_t userId) { hub_->membershipEnded(roomId, userId); });
   router_.setMetrics([this] { return metricsText(connectionCount_, *hub_); });
   accounts_->setLogoutListener([this](const std::string& key) { hub_->closeSessionsWithToken(key); });

@@ -19,6 +19,7 @@
 #include "chat/Hub.h"
 #include "chat/MessageApi.h"
 #include "chat/RoomApi.h"
+#include "chat/RoomService.h"
 #include "chat/StaticFiles.h"
 #include "chat/Router.h"
 #include "chat/TokenService.h"
@@ -77,6 +78,7 @@ class Server final : public reactor::TimerHandler {
   std::unique_ptr<reactor::WorkerPool> checkpointWorkers_;  // the store's WAL checkpoints
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<AccountApi> accounts_;
+  std::unique_ptr<RoomService> roomService_;
   std::unique_ptr<RoomApi> rooms_;
   std::unique_ptr<Hub> hub_;
   std::unique_ptr<ChatEndpoint> chat_;

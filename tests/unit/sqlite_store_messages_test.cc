@@ -31,7 +31,7 @@ class SqliteStoreMessages : public StoreTest {
  protected:
   void SetUp() override {
     StoreTest::SetUp();
-    room_ = create("talk", "public", ann_).id;
+    room_ = create("talk", RoomKind::kPublic, ann_).id;
   }
 
   AppendResult append(int64_t room, int64_t sender, std::string content, std::string clientId = "",
@@ -94,7 +94,7 @@ class SqliteStoreMessages : public StoreTest {
 };
 
 TEST_F(SqliteStoreMessages, SeqsAreDensePerRoom) {
-  const int64_t other = create("other", "public", bob_).id;
+  const int64_t other = create("other", RoomKind::kPublic, bob_).id;
   EXPECT_EQ(append(room_, ann_, "a1").message.seq, 1);
   EXPECT_EQ(append(other, bob_, "b1").message.seq, 1);
   EXPECT_EQ(append(room_, bob_, "a2").message.seq, 2);
@@ -212,7 +212,7 @@ TEST_F(SqliteStoreMessages, AFailedAppendUsesNoSeq) {
 }
 
 TEST_F(SqliteStoreMessages, HistoryPagesBothWaysWithinLimitsAndBounds) {
-  const int64_t other = create("other", "public", bob_).id;
+  const int64_t other = create("other", RoomKind::kPublic, bob_).id;
   for (int i = 0; i < 10; ++i) {
     append(room_, ann_, "m" + std::to_string(i + 1));
     append(other, bob_, "noise");
@@ -304,7 +304,7 @@ TEST_F(SqliteStoreMessages, AnEditReplacesTheContentAndSetsEditedAt) {
 }
 
 TEST_F(SqliteStoreMessages, OnlyAStoredLiveMessageOfTheRoomCanBeEdited) {
-  const int64_t other = create("other", "public", bob_).id;
+  const int64_t other = create("other", RoomKind::kPublic, bob_).id;
   const Message m = append(room_, ann_, "mine").message;
   edit(987654, "x", StoreStatus::kNotFound);
   edit(m.id, "through the wrong room", StoreStatus::kNotFound, other);
@@ -349,7 +349,7 @@ TEST_F(SqliteStoreMessages, ADeleteEmptiesTheContentKeepsTheSeqAndDropsReactions
 }
 
 TEST_F(SqliteStoreMessages, OnlyAStoredLiveMessageOfTheRoomCanBeDeletedOrFound) {
-  const int64_t other = create("other", "public", bob_).id;
+  const int64_t other = create("other", RoomKind::kPublic, bob_).id;
   const Message m = append(room_, ann_, "mine").message;
   remove(987654, StoreStatus::kNotFound);
   remove(m.id, StoreStatus::kNotFound, other);
@@ -419,7 +419,7 @@ TEST_F(SqliteStoreMessages, AUserPutsAtMostTheLimitOfDistinctReactionsOnAMessage
 }
 
 TEST_F(SqliteStoreMessages, OnlyAKnownUserReactsToAStoredMessageOfTheRoom) {
-  const int64_t other = create("other", "public", bob_).id;
+  const int64_t other = create("other", RoomKind::kPublic, bob_).id;
   const Message m = append(room_, ann_, "m").message;
   react(987654, ann_, kThumbsUp, StoreStatus::kNotFound);
   react(m.id, ann_, kThumbsUp, StoreStatus::kNotFound, other);
@@ -428,7 +428,7 @@ TEST_F(SqliteStoreMessages, OnlyAKnownUserReactsToAStoredMessageOfTheRoom) {
 }
 
 TEST_F(SqliteStoreMessages, EveryPageCarriesItsOwnMessagesReactions) {
-  const int64_t other = create("other", "public", bob_).id;
+  const int64_t other = create("other", RoomKind::kPublic, bob_).id;
   std::vector<int64_t> ids;
   for (int i = 0; i < 5; ++i) {
     ids.push_back(append(room_, ann_, "m" + std::to_string(i + 1)).message.id);
