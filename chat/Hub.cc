@@ -19,8 +19,8 @@ constexpr int64_t kExpiryWarningSeconds = 60;
 
 }  // namespace
 
-Hub::Hub(reactor::EventLoop& loop, store::Store& store, const Config& config)
-    : loop_(loop), store_(store), config_(config), longPolls_(loop) {
+Hub::Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService, const Config& config)
+    : loop_(loop), store_(store), roomService_(roomService), config_(config), longPolls_(loop) {
   loop_.scheduleTimer(sweepTimer_, kSweepIntervalMs);
 }
 

@@ -38,6 +38,7 @@
 #include "chat/Config.h"
 #include "chat/LiveRoom.h"
 #include "chat/LongPolls.h"
+#include "chat/RoomService.h"
 #include "chat/SessionBacklog.h"
 #include "chat/TokenService.h"
 #include "reactor/EventLoop.h"
@@ -58,7 +59,7 @@ class Hub final : public reactor::TimerHandler {
     uint64_t slowConsumersClosed = 0;
   };
 
-  Hub(reactor::EventLoop& loop, store::Store& store, const Config& config);
+  Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService, const Config& config);
   ~Hub();
 
   // --- Sessions (ChatEndpoint) ---
@@ -205,6 +206,7 @@ class Hub final : public reactor::TimerHandler {
 
   reactor::EventLoop& loop_;
   store::Store& store_;
+  RoomService& roomService_;  // who sees a room
   const Config& config_;
   // Owned; a session's id is (generation << 32 | slot), so finding it is an
   // index and a compare, and an idle session costs 8 bytes here.

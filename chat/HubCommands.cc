@@ -4,7 +4,6 @@
 #include "chat/AccountApi.h"
 #include "chat/ChatFrames.h"
 #include "chat/Hub.h"
-#include "chat/RoomService.h"
 #include "chat/ServerFrames.h"
 
 namespace chatd::chat {
@@ -46,18 +45,15 @@ void Hub::handle(ChatSession& session, ClientMessage m) {
 
 void Hub::withReadableRoom(ChatSession& session, int64_t roomId, const std::string& ref,
                            std::function<void(ChatSession&, const store::Room&)> then, std::function<void()> refused) {
-  store_.findRoom(roomId, session.user->id, [this, sessionId = session.id, roomId, ref, then = std::move(then),
-                                                  refused = std::move(refused)](StoreStatus status, store::Room room) {
-    ChatSession* s = findSession(sessionId);
-    if (!s) return;
-    if (status == StoreStatus::kOk && visibleToUser(room)) return then(*s, room);
-    if (status == StoreStatus::kOk || status == StoreStatus::kNotFound) {
-      sendError(*s, err::kNotFound, "no such room", ref, roomId);
-    } else {
-      sendError(*s, err::kUnavailable, "store unavailable", ref, roomId);
-    }
-    if (refused) refused();
-  });
+  roomService_.findVisible(roomId, session.user->id,
+                           [this, sessionId = session.id, roomId, ref, then = std::move(then),
+                            refused = std::move(refused)](std::optional<ChatError> error, const store::Room& room) {
+                             ChatSession* s = findSession(sessionId);
+                             if (!s) return;
+                             if (!error) return then(*s, room);
+                             sendError(*s, error->code, error->message, ref, roomId);
+                             if (refused) refused();
+                           });
 }
 
 // --- join, leave, sync ------------------------------------------------------------
@@ -193,11 +189,9 @@ void Hub::postMessage(int64_t senderId, const std::string& authorJson, int64_t r
                                    append(direct.room, toUserId);
                                  });
   }
-  store_.findRoom(roomId, senderId, [this, senderId, append, done](StoreStatus status, const store::Room& room) {
-    if (status == StoreStatus::kNotFound || (status == StoreStatus::kOk && !visibleToUser(room))) {
-      return done(ChatError{err::kNotFound, "no such room"}, {});
-    }
-    if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, {});
+  roomService_.findVisible(roomId, senderId, [this, senderId, append, done](std::optional<ChatError> error,
+                                                                            const store::Room& room) {
+    if (error) return done(std::move(error), {});
     if (room.role == store::MemberRole::kNone) {
       return done(ChatError{err::kNotMember, "not a member of this room: join it first"}, {});
     }

@@ -68,13 +68,10 @@ std::optional<ChatError> refusalFor(RoomAction action, MemberRole actor, MemberR
   return std::nullopt;
 }
 
-void RoomService::findVisible(int64_t roomId, int64_t userId, Done<store::Room> done) {
-  store_.findRoom(roomId, userId, [done = std::move(done)](StoreStatus status, const store::Room& room) {
-    const ChatError noSuchRoom{err::kNotFound, "no such room"};
-    if (status != StoreStatus::kOk) return done(storeError(status, noSuchRoom), room);
-    if (!visibleToUser(room)) return done(noSuchRoom, room);
-    done(std::nullopt, room);
-  });
+std::optional<ChatError> invisibility(StoreStatus status, const store::Room& room) {
+  if (status == StoreStatus::kOk && visibleToUser(room)) return std::nullopt;
+  const ChatError noSuchRoom{err::kNotFound, "no such room"};
+  return status == StoreStatus::kOk ? noSuchRoom : storeError(status, noSuchRoom);
 }
 
 void RoomService::join(int64_t roomId, int64_t userId, Done<store::Room> done) {

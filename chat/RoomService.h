@@ -41,6 +41,10 @@ enum class RoomAction {
 // `action` there; nullopt when the room allows it. The first check: made
 // before anything is looked up about another member.
 std::optional<ChatError> refusalFor(RoomAction action, const store::Room& room);
+// Why the user a findRoom() that answered `status` and `room` was for does
+// not get the room: not_found when there is none or it is hidden from them,
+// unavailable when the store failed; nullopt when they see it.
+std::optional<ChatError> invisibility(store::StoreStatus status, const store::Room& room);
 // Why someone with role `actor` may not do `action` (kMakeMember, kMakeAdmin
 // or kKick) to a user with role `target` (kNone: not a member); nullopt when allowed.
 std::optional<ChatError> refusalFor(RoomAction action, store::MemberRole actor, store::MemberRole target);
@@ -58,9 +62,15 @@ class RoomService {
     membershipEnded_ = std::move(listener);
   }
 
-  // The room as `userId` sees it: not_found when there is none or it is
-  // hidden from them, unavailable when the store failed.
-  void findVisible(int64_t roomId, int64_t userId, Done<store::Room> done);
+  // The room as `userId` sees it, or why not (invisibility()). `done` is
+  // called as a Done<store::Room>; a template, so that the message path
+  // wraps its callback no more often than a plain findRoom() would.
+  template <typename Then>
+  void findVisible(int64_t roomId, int64_t userId, Then done) {
+    store_.findRoom(roomId, userId, [done = std::move(done)](store::StoreStatus status, const store::Room& room) {
+      done(invisibility(status, room), room);
+    });
+  }
   // Makes `userId` a member of a room they can see (nothing to do when
   // already one); answers the room as they now see it.
   void join(int64_t roomId, int64_t userId, Done<store::Room> done);

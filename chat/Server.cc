@@ -97,7 +97,7 @@ bool Server::openStore(std::string& error) {
   rooms_ = std::make_unique<RoomApi>(*store_, *roomService_, *accounts_, config_.roomsPerHour);
   router_.setRoomApi(rooms_.get());
   if (!loadRevokedTokens(error)) return false;
-  hub_ = std::make_unique<Hub>(loop_, *store_, config_);
+  hub_ = std::make_unique<Hub>(loop_, *store_, *roomService_, config_);
   chat_ = std::make_unique<ChatEndpoint>(loop_, *hub_, *accounts_, *tokens_, config_);
   router_.addWebSocket("/ws", chat_.get());
   messages_ = std::make_unique<MessageApi>(*store_, *roomService_, *accounts_, *hub_);
