@@ -27,6 +27,10 @@ namespace chatd::chat {
 bool visibleToUser(const store::Room& room);
 // Owners and admins manage members and delete others' messages.
 bool canModerate(store::MemberRole role);
+// Why the user a findRoom() that answered `status` and `room` was for does
+// not get the room: not_found when there is none or it is hidden from them,
+// unavailable when the store failed; nullopt when they see it.
+std::optional<ChatError> invisibility(store::StoreStatus status, const store::Room& room);
 
 // What a user asks to do in a room.
 enum class RoomAction {
@@ -41,10 +45,6 @@ enum class RoomAction {
 // `action` there; nullopt when the room allows it. The first check: made
 // before anything is looked up about another member.
 std::optional<ChatError> refusalFor(RoomAction action, const store::Room& room);
-// Why the user a findRoom() that answered `status` and `room` was for does
-// not get the room: not_found when there is none or it is hidden from them,
-// unavailable when the store failed; nullopt when they see it.
-std::optional<ChatError> invisibility(store::StoreStatus status, const store::Room& room);
 // Why someone with role `actor` may not do `action` (kMakeMember, kMakeAdmin
 // or kKick) to a user with role `target` (kNone: not a member); nullopt when allowed.
 std::optional<ChatError> refusalFor(RoomAction action, store::MemberRole actor, store::MemberRole target);
