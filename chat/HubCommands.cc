@@ -60,44 +60,32 @@ void Hub::withReadableRoom(ChatSession& session, int64_t roomId, const std::stri
 
 void Hub::joinRoom(ChatSession& session, int64_t roomId, std::optional<int64_t> since, std::string ref,
                    std::function<void()> then) {
-  auto joinRoomIn = [this, since, ref, then](ChatSession& s, const store::Room& room) {
-    auto enter = [this, sessionId = s.id, since, ref, then](const store::Room& room) {
-      ChatSession* s = findSession(sessionId);
-      if (!s) return;  // gone: nothing more to do for it
-      LiveRoom& live = liveRoom(room.id, room.kind, room.lastSeq);
-      if (!s->subscription(room.id)) subscribe(*s, live);
-      ServerMessage joined("joined", room.id);
-      joined.writer().key("last_seq").value(live.lastSeq);
-      send(*s, joined.finish(ref));
-      if (since && *since < live.lastSeq) {
-        // Resume: everything after `since`, before any new message.
-        RoomMember& member = live.members[s->subscription(room.id)->memberIndex];
-        const int64_t from = *since + 1;
-        if (member.catchUpFrom == 0 || member.catchUpFrom > from) member.catchUpFrom = from;
-        catchUp(*s);
-      }
-      ServerMessage online("online_users", room.id);
-      online.writer().key("data").raw(onlineUsersJson(room.id));
-      send(*s, online.finish());
-      then();
-    };
-    if (room.role != store::MemberRole::kNone) return enter(room);
-    // A public room: joining makes the user a member.
-    store_.joinRoom(room.id, s.user->id,
-                    [this, sessionId = s.id, roomId = room.id, ref, enter, then](StoreStatus status,
-                                                                                 const store::Room& joined) {
-                      ChatSession* s = findSession(sessionId);
-                      if (!s) return;
-                      if (status != StoreStatus::kOk) {
-                        sendError(*s, status == StoreStatus::kNotFound ? err::kNotFound : err::kUnavailable,
-                                  "could not join the room", ref, roomId);
-                        return then();
-                      }
-                      enter(joined);
-                    });
-  };
-  // `then` runs whether or not the join succeeds: sync goes on to the next room.
-  withReadableRoom(session, roomId, ref, joinRoomIn, then);
+  // Joining a public room one is not in makes one a member (RoomService::join).
+  roomService_.join(roomId, session.user->id, [this, sessionId = session.id, roomId, since, ref, then](
+                                                  std::optional<ChatError> error, const store::Room& room) {
+    ChatSession* s = findSession(sessionId);
+    if (!s) return;  // gone: nothing more to do for it
+    if (error) {
+      sendError(*s, error->code, error->message, ref, roomId);
+      return then();  // whether or not the join succeeds: sync goes on to the next room
+    }
+    LiveRoom& live = liveRoom(room.id, room.kind, room.lastSeq);
+    if (!s->subscription(room.id)) subscribe(*s, live);
+    ServerMessage joined("joined", room.id);
+    joined.writer().key("last_seq").value(live.lastSeq);
+    send(*s, joined.finish(ref));
+    if (since && *since < live.lastSeq) {
+      // Resume: everything after `since`, before any new message.
+      RoomMember& member = live.members[s->subscription(room.id)->memberIndex];
+      const int64_t from = *since + 1;
+      if (member.catchUpFrom == 0 || member.catchUpFrom > from) member.catchUpFrom = from;
+      catchUp(*s);
+    }
+    ServerMessage online("online_users", room.id);
+    online.writer().key("data").raw(onlineUsersJson(room.id));
+    send(*s, online.finish());
+    then();
+  });
 }
 
 void Hub::leaveRoom(ChatSession& session, const ClientMessage& m) {
