@@ -78,11 +78,12 @@ void Application::assembleChat() {
   argon2.memoryKiB = config_.argon2MemoryKiB;
   accounts_ = std::make_unique<api::AccountApi>(loop_, *store_, *hashWorkers_, config_.maxPendingHashes, *tokens_,
                                                 *identities_, argon2, config_.registrationsPerHour);
-  rooms_ = std::make_unique<api::RoomApi>(*store_, *accounts_, config_.roomsPerHour);
-  hub_ = std::make_unique<chat::Hub>(loop_, *store_, config_);
+  roomService_ = std::make_unique<chat::RoomService>(*store_);
+  rooms_ = std::make_unique<api::RoomApi>(*store_, *roomService_, *accounts_, config_.roomsPerHour);
+  hub_ = std::make_unique<chat::Hub>(loop_, *store_, *roomService_, config_);
   chat_ = std::make_unique<chat::ChatEndpoint>(loop_, *hub_, *identities_, *tokens_, config_);
-  messages_ = std::make_unique<api::MessageApi>(*store_, *accounts_, *hub_);
-  rooms_->setMembershipEndedListener(
+  messages_ = std::make_unique<api::MessageApi>(*store_, *roomService_, *accounts_, *hub_);
+  roomService_->setMembershipEndedListener(
       [this](int64_t roomId, int64_t userId) { hub_->membershipEnded(roomId, userId); });
   accounts_->setLogoutListener([this](const std::string& key) { hub_->closeSessionsWithToken(key); });
   server::Router& router = http_.router();

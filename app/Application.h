@@ -20,6 +20,7 @@
 #include "auth/TokenService.h"
 #include "chat/ChatEndpoint.h"
 #include "chat/Hub.h"
+#include "chat/RoomService.h"
 #include "reactor/EventLoop.h"
 #include "reactor/SignalSet.h"
 #include "reactor/WorkerPool.h"
@@ -65,6 +66,7 @@ class Application {
   std::unique_ptr<auth::TokenService> tokens_;
   std::unique_ptr<auth::IdentityResolver> identities_;
   std::unique_ptr<api::AccountApi> accounts_;
+  std::unique_ptr<chat::RoomService> roomService_;
   std::unique_ptr<api::RoomApi> rooms_;
   std::unique_ptr<chat::Hub> hub_;
   std::unique_ptr<chat::ChatEndpoint> chat_;

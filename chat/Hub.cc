@@ -19,8 +19,8 @@ constexpr int64_t kExpiryWarningSeconds = 60;
 
 }  // namespace
 
-Hub::Hub(reactor::EventLoop& loop, store::Store& store, const ChatOptions& config)
-    : loop_(loop), store_(store), config_(config), longPolls_(loop) {
+Hub::Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService, const ChatOptions& config)
+    : loop_(loop), store_(store), roomService_(roomService), config_(config), longPolls_(loop) {
   loop_.scheduleTimer(sweepTimer_, kSweepIntervalMs);
 }
 
@@ -141,7 +141,7 @@ void Hub::keepOfflineBucket(int64_t userId, const auth::TokenBucket& bucket) {
 
 // --- Rooms and presence ---------------------------------------------------------
 
-LiveRoom& Hub::liveRoom(int64_t roomId, const std::string& kind, int64_t lastSeq) {
+LiveRoom& Hub::liveRoom(int64_t roomId, store::RoomKind kind, int64_t lastSeq) {
   std::unique_ptr<LiveRoom>& room = rooms_[roomId];
   if (!room) room = std::make_unique<LiveRoom>(roomId, kind, lastSeq);
   return *room;

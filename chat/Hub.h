@@ -38,6 +38,7 @@
 #include "chat/ChatOptions.h"
 #include "chat/LiveRoom.h"
 #include "chat/LongPolls.h"
+#include "chat/RoomService.h"
 #include "chat/SessionBacklog.h"
 #include "auth/TokenService.h"
 #include "reactor/EventLoop.h"
@@ -58,7 +59,7 @@ class Hub final : public reactor::TimerHandler {
     uint64_t slowConsumersClosed = 0;
   };
 
-  Hub(reactor::EventLoop& loop, store::Store& store, const ChatOptions& config);
+  Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService, const ChatOptions& config);
   ~Hub();
 
   // --- Sessions (ChatEndpoint) ---
@@ -115,7 +116,7 @@ class Hub final : public reactor::TimerHandler {
   // Keeps `bucket` for a user without sessions, unless one is kept already.
   void keepOfflineBucket(int64_t userId, const auth::TokenBucket& bucket);
   // Hub.cc: rooms and presence.
-  LiveRoom& liveRoom(int64_t roomId, const std::string& kind, int64_t lastSeq);
+  LiveRoom& liveRoom(int64_t roomId, store::RoomKind kind, int64_t lastSeq);
   LiveRoom* findLiveRoom(int64_t roomId) const;
   // Adds the session to the room (live from now on); announces the user when
   // this is their first session there.
@@ -172,11 +173,11 @@ class Hub final : public reactor::TimerHandler {
   // HubDelivery.cc.
   // A message was committed: wake long-polls, fan out. `directPeerId` (for a
   // direct room: the member who is not the sender) subscribes both users.
-  void deliver(const store::Message& message, const std::string& roomKind, const std::string& authorJson,
+  void deliver(const store::Message& message, store::RoomKind roomKind, const std::string& authorJson,
                uint64_t originSessionId, int64_t directPeerId);
   // A direct message's room gets every session of both users subscribed;
   // the live room is made only when one of them has a session.
-  LiveRoom* subscribeDirectMembers(const store::Message& message, const std::string& roomKind, int64_t peerId);
+  LiveRoom* subscribeDirectMembers(const store::Message& message, store::RoomKind roomKind, int64_t peerId);
   void catchUp(ChatSession& session);
   // One step of catch-up for one room; false when it must wait (queue full
   // or a store read in flight).
@@ -219,6 +220,7 @@ class Hub final : public reactor::TimerHandler {
 
   reactor::EventLoop& loop_;
   store::Store& store_;
+  RoomService& roomService_;  // who sees a room
   const ChatOptions& config_;
   // Owned; a session's id is (generation << 32 | slot), so finding it is an
   // index and a compare, and an idle session costs 8 bytes here.

@@ -3,7 +3,7 @@
 // user's role, made durable, then relayed to every session in the room.
 #include "chat/ChatFrames.h"
 #include "chat/Hub.h"
-#include "chat/RoomAccess.h"
+#include "chat/RoomService.h"
 #include "server/ServerFrames.h"
 
 namespace chatd::chat {
@@ -30,7 +30,7 @@ void Hub::withMessage(ChatSession& session, const ClientMessage& m,
                       std::function<bool(const store::Room&, const store::Message&)> allowed,
                       std::function<void(ChatSession&, const store::Message&)> change) {
   withReadableRoom(session, m.roomId, m.ref, [this, m, allowed, change](ChatSession& s, const store::Room& room) {
-    if (room.role.empty()) return sendError(s, err::kNotMember, "not a member of this room", m.ref);
+    if (room.role == store::MemberRole::kNone) return sendError(s, err::kNotMember, "not a member of this room", m.ref);
     store_.findMessage(room.id, m.messageId, [this, sessionId = s.id, room, m, allowed, change](
                                                  StoreStatus status, const store::Message& message) {
       ChatSession* s = findSession(sessionId);

@@ -4,7 +4,7 @@
 #include "reactor/WallClock.h"
 #include "chat/ChatFrames.h"
 #include "chat/Hub.h"
-#include "chat/RoomAccess.h"
+#include "chat/RoomService.h"
 #include "server/ServerFrames.h"
 
 namespace chatd::chat {
@@ -46,73 +46,58 @@ void Hub::handle(ChatSession& session, ClientMessage m) {
 
 void Hub::withReadableRoom(ChatSession& session, int64_t roomId, const std::string& ref,
                            std::function<void(ChatSession&, const store::Room&)> then, std::function<void()> refused) {
-  store_.findRoom(roomId, session.user->id, [this, sessionId = session.id, roomId, ref, then = std::move(then),
-                                                  refused = std::move(refused)](StoreStatus status, store::Room room) {
-    ChatSession* s = findSession(sessionId);
-    if (!s) return;
-    if (status == StoreStatus::kOk && visibleToUser(room)) return then(*s, room);
-    if (status == StoreStatus::kOk || status == StoreStatus::kNotFound) {
-      sendError(*s, err::kNotFound, "no such room", ref, roomId);
-    } else {
-      sendError(*s, err::kUnavailable, "store unavailable", ref, roomId);
-    }
-    if (refused) refused();
-  });
+  roomService_.findVisible(roomId, session.user->id,
+                           [this, sessionId = session.id, roomId, ref, then = std::move(then),
+                            refused = std::move(refused)](std::optional<ChatError> error, const store::Room& room) {
+                             ChatSession* s = findSession(sessionId);
+                             if (!s) return;
+                             if (!error) return then(*s, room);
+                             sendError(*s, error->code, error->message, ref, roomId);
+                             if (refused) refused();
+                           });
 }
 
 // --- join, leave, sync ------------------------------------------------------------
 
 void Hub::joinRoom(ChatSession& session, int64_t roomId, std::optional<int64_t> since, std::string ref,
                    std::function<void()> then) {
-  auto joinRoomIn = [this, since, ref, then](ChatSession& s, const store::Room& room) {
-    auto enter = [this, sessionId = s.id, since, ref, then](const store::Room& room) {
+  // Joining a public room one is not in makes one a member (RoomService::join).
+  roomService_.join(roomId, session.user->id, [this, sessionId = session.id, roomId, since, ref, then](
+                                                  std::optional<ChatError> error, const store::Room& room) {
+    ChatSession* s = findSession(sessionId);
+    if (!s) return;  // gone: nothing more to do for it
+    if (error) {
+      sendError(*s, error->code, error->message, ref, roomId);
+      return then();  // whether or not the join succeeds: sync goes on to the next room
+    }
+    LiveRoom& live = liveRoom(room.id, room.kind, room.lastSeq);
+    if (!s->subscription(room.id)) subscribe(*s, live);
+    ServerMessage joined("joined", room.id);
+    joined.writer().key("last_seq").value(live.lastSeq);
+    send(*s, joined.finish(ref));
+    // online_users closes the replay (unless the queue fills first).
+    auto finish = [this, sessionId, roomId = room.id, then] {
       ChatSession* s = findSession(sessionId);
-      if (!s) return;  // gone: nothing more to do for it
-      LiveRoom& live = liveRoom(room.id, room.kind, room.lastSeq);
-      if (!s->subscription(room.id)) subscribe(*s, live);
-      ServerMessage joined("joined", room.id);
-      joined.writer().key("last_seq").value(live.lastSeq);
-      send(*s, joined.finish(ref));
-      // online_users closes the replay (unless the queue fills first).
-      auto finish = [this, sessionId, roomId = room.id, then] {
-        ChatSession* s = findSession(sessionId);
-        if (!s) return;
-        ServerMessage online("online_users", roomId);
-        online.writer().key("data").raw(onlineUsersJson(roomId));
-        send(*s, online.finish());
-        then();
-      };
-      if (since && *since < live.lastSeq) {
-        // Resume: everything after `since`, before any new message.
-        RoomMember& member = live.members[s->subscription(room.id)->memberIndex];
-        const int64_t from = *since + 1;
-        if (member.catchUpFrom == 0 || member.catchUpFrom > from) member.catchUpFrom = from;
-        ReplayWaiter waiter{room.id, live.lastSeq, {}};
-        catchUp(*s);
-        if (replayWaits(s, waiter, 0)) {
-          waiter.finish = std::move(finish);
-          return awaitReplay(*s, std::move(waiter));
-        }
-      }
-      finish();
+      if (!s) return;
+      ServerMessage online("online_users", roomId);
+      online.writer().key("data").raw(onlineUsersJson(roomId));
+      send(*s, online.finish());
+      then();
     };
-    if (!room.role.empty()) return enter(room);
-    // A public room: joining makes the user a member.
-    store_.joinRoom(room.id, s.user->id,
-                    [this, sessionId = s.id, roomId = room.id, ref, enter, then](StoreStatus status,
-                                                                                 const store::Room& joined) {
-                      ChatSession* s = findSession(sessionId);
-                      if (!s) return;
-                      if (status != StoreStatus::kOk) {
-                        sendError(*s, status == StoreStatus::kNotFound ? err::kNotFound : err::kUnavailable,
-                                  "could not join the room", ref, roomId);
-                        return then();
-                      }
-                      enter(joined);
-                    });
-  };
-  // `then` runs whether or not the join succeeds: sync goes on to the next room.
-  withReadableRoom(session, roomId, ref, joinRoomIn, then);
+    if (since && *since < live.lastSeq) {
+      // Resume: everything after `since`, before any new message.
+      RoomMember& member = live.members[s->subscription(room.id)->memberIndex];
+      const int64_t from = *since + 1;
+      if (member.catchUpFrom == 0 || member.catchUpFrom > from) member.catchUpFrom = from;
+      ReplayWaiter waiter{room.id, live.lastSeq, {}};
+      catchUp(*s);
+      if (replayWaits(s, waiter, 0)) {
+        waiter.finish = std::move(finish);
+        return awaitReplay(*s, std::move(waiter));
+      }
+    }
+    finish();
+  });
 }
 
 void Hub::leaveRoom(ChatSession& session, const ClientMessage& m) {
@@ -204,13 +189,13 @@ void Hub::postMessage(int64_t senderId, const std::string& authorJson, int64_t r
                                    append(direct.room, toUserId);
                                  });
   }
-  store_.findRoom(roomId, senderId, [this, senderId, append, done](StoreStatus status, const store::Room& room) {
-    if (status == StoreStatus::kNotFound || (status == StoreStatus::kOk && !visibleToUser(room))) {
-      return done(ChatError{err::kNotFound, "no such room"}, {});
+  roomService_.findVisible(roomId, senderId, [this, senderId, append, done](std::optional<ChatError> error,
+                                                                            const store::Room& room) {
+    if (error) return done(std::move(error), {});
+    if (room.role == store::MemberRole::kNone) {
+      return done(ChatError{err::kNotMember, "not a member of this room: join it first"}, {});
     }
-    if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, {});
-    if (room.role.empty()) return done(ChatError{err::kNotMember, "not a member of this room: join it first"}, {});
-    if (room.kind != "direct") return append(room, 0);
+    if (room.kind != store::RoomKind::kDirect) return append(room, 0);
     store_.listMembers(room.id, {}, 2, [senderId, room, append, done](StoreStatus status,
                                                             const std::vector<store::RoomMember>& members) {
       if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, {});

@@ -32,7 +32,7 @@ void Hub::noteRefused(ChatSession& session) {
   session.stalledAckedBytes = session.ws.bytesAcked();
 }
 
-void Hub::deliver(const store::Message& message, const std::string& roomKind, const std::string& authorJson,
+void Hub::deliver(const store::Message& message, store::RoomKind roomKind, const std::string& authorJson,
                   uint64_t originSessionId, int64_t directPeerId) {
   longPolls_.notify(message.roomId, message.seq);
   // Nobody has to join a direct chat to hear from it: every session of both
@@ -57,7 +57,7 @@ void Hub::deliver(const store::Message& message, const std::string& roomKind, co
   }
 }
 
-LiveRoom* Hub::subscribeDirectMembers(const store::Message& message, const std::string& roomKind, int64_t peerId) {
+LiveRoom* Hub::subscribeDirectMembers(const store::Message& message, store::RoomKind roomKind, int64_t peerId) {
   LiveRoom* room = findLiveRoom(message.roomId);
   for (const int64_t userId : {message.senderId, peerId}) {
     const auto online = users_.find(userId);

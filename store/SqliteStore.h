@@ -42,10 +42,10 @@ class SqliteStore final : public Store {
   // Rooms: store/SqliteStoreRooms.cc.
   void listRooms(int64_t userId, int64_t afterRoomId, int limit, Callback<std::vector<Room>> done) override;
   void findRoom(int64_t roomId, int64_t userId, Callback<Room> done) override;
-  void createRoom(std::string name, std::string kind, std::optional<std::string> topic, int64_t ownerId,
+  void createRoom(std::string name, RoomKind kind, std::optional<std::string> topic, int64_t ownerId,
                   uint32_t maxPerHour, Callback<Room> done) override;
   void joinRoom(int64_t roomId, int64_t userId, Callback<Room> done) override;
-  void setMemberRole(int64_t roomId, int64_t userId, std::string role, Callback<RoomMember> done) override;
+  void setMemberRole(int64_t roomId, int64_t userId, MemberRole role, Callback<RoomMember> done) override;
   void removeMember(int64_t roomId, int64_t userId, Callback<bool> done) override;
   void deleteRoom(int64_t roomId, Callback<bool> done) override;
   void listMembers(int64_t roomId, MemberCursor after, int limit, Callback<std::vector<RoomMember>> done) override;

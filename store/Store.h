@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "store/RoomKinds.h"
+
 namespace chatd::store {
 
 enum class StoreStatus {
@@ -38,21 +40,21 @@ struct User {
 };
 
 // A room as one user sees it: `role` and `lastReadSeq` are that user's
-// membership (empty and 0 when not a member).
+// membership (kNone and 0 when not a member).
 struct Room {
   int64_t id = 0;
   std::string name;
-  std::string kind;  // "public", "private" or "direct"
+  RoomKind kind = RoomKind::kPrivate;
   std::optional<std::string> topic;
   int64_t createdAt = 0;
   int64_t lastSeq = 0;  // the sequence number of the room's newest message
-  std::string role;     // "owner", "admin", "member"; empty when not a member
+  MemberRole role = MemberRole::kNone;
   int64_t lastReadSeq = 0;
 };
 
 struct RoomMember {
   User user;
-  std::string role;
+  MemberRole role = MemberRole::kNone;
   int64_t joinedAt = 0;
 };
 
@@ -163,13 +165,13 @@ class RoomStore {
   // `ownerId` created `maxPerHour` rooms (0: no limit) in the last hour; the
   // answer's createdAt is then the oldest of those, so the caller can say
   // when the next one may be created.
-  virtual void createRoom(std::string name, std::string kind, std::optional<std::string> topic, int64_t ownerId,
+  virtual void createRoom(std::string name, RoomKind kind, std::optional<std::string> topic, int64_t ownerId,
                           uint32_t maxPerHour, Callback<Room> done) = 0;
   // Adds `userId` as a plain member unless already one (whatever the role).
   virtual void joinRoom(int64_t roomId, int64_t userId, Callback<Room> done) = 0;
-  // Adds `userId` with `role` ("admin" or "member"), or changes the role of a
+  // Adds `userId` with `role` (kAdmin or kMember), or changes the role of a
   // member; kConflict for the owner, kNotFound when the room or user is gone.
-  virtual void setMemberRole(int64_t roomId, int64_t userId, std::string role, Callback<RoomMember> done) = 0;
+  virtual void setMemberRole(int64_t roomId, int64_t userId, MemberRole role, Callback<RoomMember> done) = 0;
   // kNotFound when not a member, kConflict for the owner.
   virtual void removeMember(int64_t roomId, int64_t userId, Callback<bool> done) = 0;
   // The room, its memberships and its messages; kNotFound when already gone.

@@ -18,7 +18,7 @@ int countCommits(void* counter) {
 class SqliteStoreMessages : public StoreTest {};
 
 TEST_F(SqliteStoreMessages, OneIterationsAppendsShareOneCommitThatPrecedesTheirAcks) {
-  const int64_t room = create("talk", "public", ann_).id;
+  const int64_t room = create("talk", store::RoomKind::kPublic, ann_).id;
   int commits = 0;
   sqlite3_commit_hook(store_->database().raw(), countCommits, &commits);
   std::vector<int> commitsSeenByAcks;

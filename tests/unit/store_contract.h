@@ -86,7 +86,7 @@ class StoreContract : public ::testing::Test {
   void runUntil(Done done) {
     while (!done()) loop_.run();
   }
-  Room create(const char* name, const char* kind, int64_t owner) {
+  Room create(const char* name, RoomKind kind, int64_t owner) {
     return await<Room>([&](auto done) { store_->createRoom(name, kind, std::nullopt, owner, 0, done); });
   }
 

@@ -127,7 +127,7 @@ TYPED_TEST(StoreContractAccounts, RevokedTokensSurviveARestart) {
 // the call returns is seen by its callback. (await() checks it for every
 // call of the other tests too.)
 TYPED_TEST(StoreContractAccounts, NoCompletionRunsInsideTheCall) {
-  const int64_t room = this->create("r", "public", this->ann_).id;
+  const int64_t room = this->create("r", store::RoomKind::kPublic, this->ann_).id;
   const int64_t message = this->template await<AppendResult>(
                                   [&](auto done) { this->store_->appendMessage(room, this->ann_, "m", "", done); })
                               .message.id;
@@ -153,9 +153,9 @@ TYPED_TEST(StoreContractAccounts, NoCompletionRunsInsideTheCall) {
   s.setLastSeen(ann, 1, expectLater(bool{}));
   s.listRooms(ann, 0, 10, expectLater(std::vector<Room>{}));
   s.findRoom(room, ann, expectLater(Room{}));
-  s.createRoom("r2", "public", std::nullopt, ann, 0, expectLater(Room{}));
+  s.createRoom("r2", store::RoomKind::kPublic, std::nullopt, ann, 0, expectLater(Room{}));
   s.joinRoom(room, bob, expectLater(Room{}));
-  s.setMemberRole(room, bob, "admin", expectLater(RoomMember{}));
+  s.setMemberRole(room, bob, store::MemberRole::kAdmin, expectLater(RoomMember{}));
   s.listMembers(room, {}, 10, expectLater(std::vector<RoomMember>{}));
   s.openDirectRoom(ann, bob, expectLater(DirectRoom{}));
   s.appendMessage(room, ann, "m2", "c", expectLater(AppendResult{}));

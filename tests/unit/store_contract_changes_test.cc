@@ -41,7 +41,7 @@ TYPED_TEST(StoreContractChanges, AnEditReplacesTheContentAndSetsEditedAt) {
 }
 
 TYPED_TEST(StoreContractChanges, OnlyAStoredLiveMessageOfTheRoomCanBeEdited) {
-  const int64_t other = this->create("other", "public", this->bob_).id;
+  const int64_t other = this->create("other", store::RoomKind::kPublic, this->bob_).id;
   const Message m = this->append(this->room_, this->ann_, "mine").message;
   this->edit(987654, "x", StoreStatus::kNotFound);
   this->edit(m.id, "through the wrong room", StoreStatus::kNotFound, other);
@@ -86,7 +86,7 @@ TYPED_TEST(StoreContractChanges, ADeleteEmptiesTheContentKeepsTheSeqAndDropsReac
 }
 
 TYPED_TEST(StoreContractChanges, OnlyAStoredLiveMessageOfTheRoomCanBeDeletedOrFound) {
-  const int64_t other = this->create("other", "public", this->bob_).id;
+  const int64_t other = this->create("other", store::RoomKind::kPublic, this->bob_).id;
   const Message m = this->append(this->room_, this->ann_, "mine").message;
   this->remove(987654, StoreStatus::kNotFound);
   this->remove(m.id, StoreStatus::kNotFound, other);
@@ -156,7 +156,7 @@ TYPED_TEST(StoreContractChanges, AUserPutsAtMostTheLimitOfDistinctReactionsOnAMe
 }
 
 TYPED_TEST(StoreContractChanges, OnlyAKnownUserReactsToAStoredMessageOfTheRoom) {
-  const int64_t other = this->create("other", "public", this->bob_).id;
+  const int64_t other = this->create("other", store::RoomKind::kPublic, this->bob_).id;
   const Message m = this->append(this->room_, this->ann_, "m").message;
   this->react(987654, this->ann_, kThumbsUp, StoreStatus::kNotFound);
   this->react(m.id, this->ann_, kThumbsUp, StoreStatus::kNotFound, other);
@@ -165,7 +165,7 @@ TYPED_TEST(StoreContractChanges, OnlyAKnownUserReactsToAStoredMessageOfTheRoom) 
 }
 
 TYPED_TEST(StoreContractChanges, EveryPageCarriesItsOwnMessagesReactions) {
-  const int64_t other = this->create("other", "public", this->bob_).id;
+  const int64_t other = this->create("other", store::RoomKind::kPublic, this->bob_).id;
   std::vector<int64_t> ids;
   for (int i = 0; i < 5; ++i) {
     ids.push_back(this->append(this->room_, this->ann_, "m" + std::to_string(i + 1)).message.id);

@@ -19,7 +19,7 @@ class StoreContractLog : public StoreContractMessages<Backend> {};
 TYPED_TEST_SUITE(StoreContractLog, StoreBackends);
 
 TYPED_TEST(StoreContractLog, SeqsAreDensePerRoom) {
-  const int64_t other = this->create("other", "public", this->bob_).id;
+  const int64_t other = this->create("other", store::RoomKind::kPublic, this->bob_).id;
   EXPECT_EQ(this->append(this->room_, this->ann_, "a1").message.seq, 1);
   EXPECT_EQ(this->append(other, this->bob_, "b1").message.seq, 1);
   EXPECT_EQ(this->append(this->room_, this->bob_, "a2").message.seq, 2);
@@ -113,7 +113,7 @@ TYPED_TEST(StoreContractLog, AFailedAppendUsesNoSeq) {
 }
 
 TYPED_TEST(StoreContractLog, HistoryPagesBothWaysWithinLimitsAndBounds) {
-  const int64_t other = this->create("other", "public", this->bob_).id;
+  const int64_t other = this->create("other", store::RoomKind::kPublic, this->bob_).id;
   for (int i = 0; i < 10; ++i) {
     this->append(this->room_, this->ann_, "m" + std::to_string(i + 1));
     this->append(other, this->bob_, "noise");

@@ -36,7 +36,7 @@ class StoreContractMessages : public StoreContract<Backend> {
  protected:
   void SetUp() override {
     StoreContract<Backend>::SetUp();
-    room_ = this->create("talk", "public", this->ann_).id;
+    room_ = this->create("talk", store::RoomKind::kPublic, this->ann_).id;
   }
 
   AppendResult append(int64_t room, int64_t sender, std::string content, std::string clientId = "",

@@ -29,55 +29,55 @@ TYPED_TEST_SUITE(StoreContractRooms, StoreBackends);
 TYPED_TEST(StoreContractRooms, AFreshStoreHasThePublicLobbyAsRoomOne) {
   const Room lobby = this->seenBy(1, this->ann_);
   EXPECT_EQ(lobby.name, "lobby");
-  EXPECT_EQ(lobby.kind, "public");
+  EXPECT_EQ(lobby.kind, store::RoomKind::kPublic);
   EXPECT_EQ(lobby.lastSeq, 0);
-  EXPECT_EQ(lobby.role, "");
+  EXPECT_EQ(lobby.role, store::MemberRole::kNone);
 }
 
 TYPED_TEST(StoreContractRooms, ACreatedRoomHasItsOwnerAsTheOnlyMember) {
   const Room room = this->template await<Room>(
-      [&](auto done) { this->store_->createRoom("plans", "private", std::string("what next"), this->ann_, 0, done); });
+      [&](auto done) { this->store_->createRoom("plans", store::RoomKind::kPrivate, std::string("what next"), this->ann_, 0, done); });
   EXPECT_GT(room.id, 1);
   EXPECT_EQ(room.name, "plans");
-  EXPECT_EQ(room.kind, "private");
+  EXPECT_EQ(room.kind, store::RoomKind::kPrivate);
   EXPECT_EQ(room.topic, std::optional<std::string>("what next"));
   EXPECT_GT(room.createdAt, 0);
   EXPECT_EQ(room.lastSeq, 0);
-  EXPECT_EQ(room.role, "owner");
-  EXPECT_EQ(this->create("untitled", "public", this->bob_).topic, std::nullopt);
+  EXPECT_EQ(room.role, store::MemberRole::kOwner);
+  EXPECT_EQ(this->create("untitled", store::RoomKind::kPublic, this->bob_).topic, std::nullopt);
   const auto members = this->members(room.id);
   ASSERT_EQ(members.size(), 1u);
   EXPECT_EQ(members[0].user.id, this->ann_);
   EXPECT_EQ(members[0].user.username, "ann");
-  EXPECT_EQ(members[0].role, "owner");
-  EXPECT_EQ(this->seenBy(room.id, this->bob_).role, "");  // found, but not a member
+  EXPECT_EQ(members[0].role, store::MemberRole::kOwner);
+  EXPECT_EQ(this->seenBy(room.id, this->bob_).role, store::MemberRole::kNone);  // found, but not a member
 }
 
 TYPED_TEST(StoreContractRooms, JoiningRolesAndRemovalChangeTheMembership) {
-  const Room room = this->create("club", "public", this->ann_);
+  const Room room = this->create("club", store::RoomKind::kPublic, this->ann_);
   EXPECT_EQ(this->template await<Room>([&](auto done) { this->store_->joinRoom(room.id, this->bob_, done); }).role,
-            "member");
+            store::MemberRole::kMember);
   const RoomMember admin = this->template await<RoomMember>(
-      [&](auto done) { this->store_->setMemberRole(room.id, this->bob_, "admin", done); });
+      [&](auto done) { this->store_->setMemberRole(room.id, this->bob_, store::MemberRole::kAdmin, done); });
   EXPECT_EQ(admin.user.id, this->bob_);
-  EXPECT_EQ(admin.role, "admin");
+  EXPECT_EQ(admin.role, store::MemberRole::kAdmin);
   // Joining again keeps the role.
   EXPECT_EQ(this->template await<Room>([&](auto done) { this->store_->joinRoom(room.id, this->bob_, done); }).role,
-            "admin");
+            store::MemberRole::kAdmin);
   EXPECT_TRUE(this->template await<bool>([&](auto done) { this->store_->removeMember(room.id, this->bob_, done); }));
-  EXPECT_EQ(this->seenBy(room.id, this->bob_).role, "");
+  EXPECT_EQ(this->seenBy(room.id, this->bob_).role, store::MemberRole::kNone);
   EXPECT_EQ(this->members(room.id).size(), 1u);
   // setMemberRole adds a member who is not one.
   const User carl = this->template await<User>([&](auto done) { this->store_->createUser("carl", "", "h", done); });
   EXPECT_EQ(this->template await<RoomMember>(
-                    [&](auto done) { this->store_->setMemberRole(room.id, carl.id, "member", done); })
+                    [&](auto done) { this->store_->setMemberRole(room.id, carl.id, store::MemberRole::kMember, done); })
                 .role,
-            "member");
+            store::MemberRole::kMember);
   EXPECT_EQ(this->members(room.id).size(), 2u);
 }
 
 TYPED_TEST(StoreContractRooms, DeletingARoomTakesItsMembersAndMessages) {
-  const Room room = this->create("doomed", "public", this->ann_);
+  const Room room = this->create("doomed", store::RoomKind::kPublic, this->ann_);
   this->template await<AppendResult>(
       [&](auto done) { this->store_->appendMessage(room.id, this->ann_, "hi", "", done); });
   this->template await<bool>([&](auto done) { this->store_->deleteRoom(room.id, done); });
@@ -93,8 +93,8 @@ TYPED_TEST(StoreContractRooms, ADirectRoomIsOnePerPairWhoeverOpensIt) {
   const DirectRoom first =
       this->template await<DirectRoom>([&](auto done) { this->store_->openDirectRoom(this->bob_, this->ann_, done); });
   EXPECT_TRUE(first.created);
-  EXPECT_EQ(first.room.kind, "direct");
-  EXPECT_EQ(first.room.role, "member");
+  EXPECT_EQ(first.room.kind, store::RoomKind::kDirect);
+  EXPECT_EQ(first.room.role, store::MemberRole::kMember);
   const User carl = this->template await<User>([&](auto done) { this->store_->createUser("carl", "", "h", done); });
   const DirectRoom other =
       this->template await<DirectRoom>([&](auto done) { this->store_->openDirectRoom(this->ann_, carl.id, done); });
@@ -110,8 +110,8 @@ TYPED_TEST(StoreContractRooms, ADirectRoomIsOnePerPairWhoeverOpensIt) {
 }
 
 TYPED_TEST(StoreContractRooms, ListingShowsPublicRoomsAndOnlyMyPrivateOnes) {
-  this->create("annsecret", "private", this->ann_);
-  this->create("bobsecret", "private", this->bob_);
+  this->create("annsecret", store::RoomKind::kPrivate, this->ann_);
+  this->create("bobsecret", store::RoomKind::kPrivate, this->bob_);
   const auto rooms =
       this->template await<std::vector<Room>>([&](auto done) { this->store_->listRooms(this->ann_, 0, 1000, done); });
   std::vector<std::string> names;
@@ -122,7 +122,7 @@ TYPED_TEST(StoreContractRooms, ListingShowsPublicRoomsAndOnlyMyPrivateOnes) {
 TYPED_TEST(StoreContractRooms, AnOwnerCreatesAtMostTheHourlyLimitOfRooms) {
   auto createWithin = [&](int64_t owner, uint32_t perHour, StoreStatus expected = StoreStatus::kOk) {
     return this->template await<Room>(
-        [&](auto done) { this->store_->createRoom("r", "public", std::nullopt, owner, perHour, done); }, expected);
+        [&](auto done) { this->store_->createRoom("r", store::RoomKind::kPublic, std::nullopt, owner, perHour, done); }, expected);
   };
   const Room first = createWithin(this->ann_, 2);
   createWithin(this->ann_, 2);
@@ -132,9 +132,9 @@ TYPED_TEST(StoreContractRooms, AnOwnerCreatesAtMostTheHourlyLimitOfRooms) {
 }
 
 TYPED_TEST(StoreContractRooms, RoomsAndMembersArePagedAfterACursor) {
-  this->create("a", "public", this->ann_);
-  this->create("hidden", "private", this->bob_);
-  const Room b = this->create("b", "private", this->ann_);
+  this->create("a", store::RoomKind::kPublic, this->ann_);
+  this->create("hidden", store::RoomKind::kPrivate, this->bob_);
+  const Room b = this->create("b", store::RoomKind::kPrivate, this->ann_);
   auto names = [&](int64_t after, int limit) {
     std::vector<std::string> out;
     for (const Room& r : this->template await<std::vector<Room>>(
@@ -146,7 +146,7 @@ TYPED_TEST(StoreContractRooms, RoomsAndMembersArePagedAfterACursor) {
   EXPECT_EQ(names(0, 2), (std::vector<std::string>{"lobby", "a"}));
   EXPECT_EQ(names(1, 2), (std::vector<std::string>{"a", "b"}));  // bob's private room is not ann's to see
   EXPECT_EQ(names(b.id, 2), std::vector<std::string>{});
-  this->template await<RoomMember>([&](auto done) { this->store_->setMemberRole(b.id, this->bob_, "member", done); });
+  this->template await<RoomMember>([&](auto done) { this->store_->setMemberRole(b.id, this->bob_, store::MemberRole::kMember, done); });
   auto members = [&](MemberCursor after) {
     return this->template await<std::vector<RoomMember>>(
         [&](auto done) { this->store_->listMembers(b.id, after, 1, done); });
@@ -161,20 +161,20 @@ TYPED_TEST(StoreContractRooms, RoomsAndMembersArePagedAfterACursor) {
 }
 
 TYPED_TEST(StoreContractRooms, TheOwnersMembershipNeverChanges) {
-  const Room room = this->create("mine", "private", this->ann_);
-  this->template await<RoomMember>([&](auto done) { this->store_->setMemberRole(room.id, this->ann_, "member", done); },
+  const Room room = this->create("mine", store::RoomKind::kPrivate, this->ann_);
+  this->template await<RoomMember>([&](auto done) { this->store_->setMemberRole(room.id, this->ann_, store::MemberRole::kMember, done); },
                                    StoreStatus::kConflict);
   this->template await<bool>([&](auto done) { this->store_->removeMember(room.id, this->ann_, done); },
                              StoreStatus::kConflict);
   this->template await<bool>([&](auto done) { this->store_->removeMember(room.id, this->bob_, done); },
                              StoreStatus::kNotFound);
   const Room joined = this->template await<Room>([&](auto done) { this->store_->joinRoom(room.id, this->ann_, done); });
-  EXPECT_EQ(joined.role, "owner");
+  EXPECT_EQ(joined.role, store::MemberRole::kOwner);
 }
 
 TYPED_TEST(StoreContractRooms, MissingRoomsAndUsersAreNotFound) {
-  const Room room = this->create("r", "public", this->ann_);
-  this->template await<RoomMember>([&](auto done) { this->store_->setMemberRole(room.id, 999, "member", done); },
+  const Room room = this->create("r", store::RoomKind::kPublic, this->ann_);
+  this->template await<RoomMember>([&](auto done) { this->store_->setMemberRole(room.id, 999, store::MemberRole::kMember, done); },
                                    StoreStatus::kNotFound);
   this->template await<Room>([&](auto done) { this->store_->joinRoom(999, this->bob_, done); }, StoreStatus::kNotFound);
   this->template await<bool>([&](auto done) { this->store_->deleteRoom(999, done); }, StoreStatus::kNotFound);
@@ -198,7 +198,7 @@ TYPED_TEST(StoreContractRooms, ADirectRoomIsCreatedOnceEvenWhenAskedTwiceInOneBa
   EXPECT_FALSE(opened[1].created);
   EXPECT_EQ(opened[0].room.id, opened[1].room.id);
   EXPECT_EQ(opened[0].room.name, "ann & bob");
-  EXPECT_EQ(opened[1].room.role, "member");
+  EXPECT_EQ(opened[1].room.role, store::MemberRole::kMember);
   const DirectRoom later =
       this->template await<DirectRoom>([&](auto done) { this->store_->openDirectRoom(this->ann_, this->bob_, done); });
   EXPECT_FALSE(later.created);
@@ -206,8 +206,8 @@ TYPED_TEST(StoreContractRooms, ADirectRoomIsCreatedOnceEvenWhenAskedTwiceInOneBa
   const auto members = this->template await<std::vector<RoomMember>>(
       [&](auto done) { this->store_->listMembers(later.room.id, {}, 1000, done); });
   ASSERT_EQ(members.size(), 2u);
-  EXPECT_EQ(members[0].role, "member");
-  EXPECT_EQ(members[1].role, "member");
+  EXPECT_EQ(members[0].role, store::MemberRole::kMember);
+  EXPECT_EQ(members[1].role, store::MemberRole::kMember);
 }
 
 }  // namespace

@@ -44,7 +44,7 @@ class StoreTest : public ::testing::Test {
     EXPECT_EQ(status, expected);
     return result ? std::move(*result) : T{};
   }
-  Room create(const char* name, const char* kind, int64_t owner) {
+  Room create(const char* name, RoomKind kind, int64_t owner) {
     return await<Room>([&](auto done) { store_->createRoom(name, kind, std::nullopt, owner, 0, done); });
   }
   // Runs `sql` on a second connection.
