@@ -38,7 +38,8 @@ STORE_SRC   := $(wildcard store/*.cc)
 AUTH_SRC    := chat/Jwt.cc chat/PasswordHasher.cc chat/LoginThrottle.cc chat/AttemptTable.cc chat/AddressKey.cc \
                chat/HashingQueue.cc chat/TokenService.cc
 # The chat layer's pure parts: unit-tested (and ClientMessage fuzzed) without a hub.
-CHAT_PURE_SRC := chat/ClientMessage.cc chat/ChatFrames.cc chat/RecentMessages.cc chat/RegistrationThrottle.cc
+CHAT_PURE_SRC := chat/ClientMessage.cc chat/ChatFrames.cc chat/RecentMessages.cc chat/RegistrationThrottle.cc \
+                 chat/Config.cc chat/Option.cc chat/Options.cc
 BENCH_SRC   := $(wildcard bench/*.cc)
 BENCH_LIB   := $(filter-out bench/main.cc,$(BENCH_SRC))
 LLHTTP_SRC  := api.c http.c llhttp.c
