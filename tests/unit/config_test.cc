@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <fstream>
 #include <initializer_list>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -212,6 +215,26 @@ TEST(Config, HelpListsEveryOptionOnceWithItsDefault) {
   // A flag too long for its column puts its help on the next line; the default stays whole.
   EXPECT_NE(help.find("  --handshake-timeout SECONDS\n                            time allowed"), std::string::npos);
   EXPECT_NE(help.find("sustained\n                            (default 20; 0: no limit)\n"), std::string::npos);
+}
+
+// chatd(8) is written by hand: it must at least name every option (as roff
+// writes it, "\-\-max\-queue"). Run from the source tree, as tests/run.sh does.
+TEST(Config, ManPageNamesEveryOption) {
+  std::ifstream file("man/chatd.8");
+  ASSERT_TRUE(file) << "man/chatd.8 not found: run from the source tree";
+  std::stringstream page;
+  page << file.rdbuf();
+  const std::string text = page.str();
+  for (const Option& option : configOptions()) {
+    std::string roff = "\\-\\-";
+    for (char c : option.name) roff += c == '-' ? std::string("\\-") : std::string(1, c);
+    bool named = false;
+    for (size_t at = text.find(roff); at != std::string::npos && !named; at = text.find(roff, at + 1)) {
+      const char next = at + roff.size() < text.size() ? text[at + roff.size()] : '\n';
+      named = !std::isalnum(static_cast<unsigned char>(next)) && text.compare(at + roff.size(), 2, "\\-") != 0;
+    }
+    EXPECT_TRUE(named) << option.name << " is not in man/chatd.8";
+  }
 }
 
 TEST(Config, ShowFormatsEachType) {
