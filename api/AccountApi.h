@@ -8,7 +8,7 @@
 // through a bounded line (HashingQueue: 503 when full); failed logins are
 // throttled (LoginThrottle) and registrations per client address
 // (RegistrationThrottle), both 429 with Retry-After. Owns the line and the
-// throttles; borrows everything else, which the Server owns.
+// throttles; borrows everything else, which the Application owns.
 #pragma once
 
 #include <initializer_list>
@@ -22,13 +22,13 @@
 #include "auth/RegistrationThrottle.h"
 #include "auth/TokenService.h"
 #include "chat/ChatError.h"
-#include "reactor/WallClock.h"
-#include "server/HttpResponder.h"
-#include "server/Router.h"
 #include "proto/HttpRequest.h"
 #include "proto/JsonFields.h"
 #include "reactor/EventLoop.h"
+#include "reactor/WallClock.h"
 #include "reactor/WorkerPool.h"
+#include "server/HttpResponder.h"
+#include "server/Router.h"
 #include "store/Store.h"
 
 namespace chatd::api {

@@ -14,8 +14,8 @@
 #include <deque>
 #include <functional>
 
-#include "server/HttpResponder.h"
 #include "reactor/WorkerPool.h"
+#include "server/HttpResponder.h"
 
 namespace chatd::api {
 

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
+#include "api/RoomApi.h"
 #include "chat/ChatFrames.h"
 #include "chat/ClientMessage.h"
-#include "api/RoomApi.h"
 
 namespace chatd::api {
 

@@ -17,11 +17,11 @@
 #include <functional>
 
 #include "api/AccountApi.h"
-#include "server/HttpResponder.h"
-#include "server/Router.h"
 #include "chat/Hub.h"
 #include "chat/RoomService.h"
 #include "proto/HttpRequest.h"
+#include "server/HttpResponder.h"
+#include "server/Router.h"
 #include "store/Store.h"
 
 namespace chatd::api {

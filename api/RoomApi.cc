@@ -5,8 +5,8 @@
 
 #include "chat/ChatError.h"
 #include "chat/ChatFrames.h"
-#include "reactor/WallClock.h"
 #include "proto/JsonWriter.h"
+#include "reactor/WallClock.h"
 
 namespace chatd::api {
 

@@ -26,9 +26,9 @@
 
 #include "api/AccountApi.h"
 #include "chat/RoomService.h"
+#include "proto/HttpRequest.h"
 #include "server/HttpResponder.h"
 #include "server/Router.h"
-#include "proto/HttpRequest.h"
 #include "store/Store.h"
 
 namespace chatd::api {

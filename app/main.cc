@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <string>
 
-#include "app/Config.h"
 #include "app/Application.h"
+#include "app/Config.h"
 #include "reactor/EventLoop.h"
 #include "reactor/Log.h"
 

@@ -16,11 +16,11 @@
 #include <string>
 
 #include "auth/IdentityResolver.h"
+#include "auth/TokenService.h"
 #include "chat/ChatOptions.h"
 #include "chat/Hub.h"
-#include "auth/TokenService.h"
-#include "server/WsEndpoint.h"
 #include "reactor/EventLoop.h"
+#include "server/WsEndpoint.h"
 
 namespace chatd::chat {
 

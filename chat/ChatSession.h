@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "auth/TokenBucket.h"
-#include "server/WsEndpoint.h"
 #include "reactor/Block.h"
+#include "server/WsEndpoint.h"
 #include "store/Store.h"
 
 namespace chatd::chat {

@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include "chat/ChatFrames.h"
-#include "server/ServerFrames.h"
 #include "proto/WsTypes.h"
 #include "reactor/Log.h"
 #include "reactor/WallClock.h"
+#include "server/ServerFrames.h"
 
 namespace chatd::chat {
 

@@ -31,16 +31,16 @@
 #include <string>
 #include <unordered_map>
 
+#include "auth/TokenService.h"
 #include "chat/ChatError.h"
 #include "chat/ChatFrames.h"
+#include "chat/ChatOptions.h"
 #include "chat/ChatSession.h"
 #include "chat/ClientMessage.h"
-#include "chat/ChatOptions.h"
 #include "chat/LiveRoom.h"
 #include "chat/LongPolls.h"
 #include "chat/RoomService.h"
 #include "chat/SessionBacklog.h"
-#include "auth/TokenService.h"
 #include "reactor/EventLoop.h"
 #include "store/Store.h"
 

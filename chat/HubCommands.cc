@@ -1,10 +1,10 @@
 // Hub: what each client message does (docs/protocol.md). Store callbacks may
 // run later than the call (a networked store), when the session may be gone:
 // they hold the session's id, never a pointer, and look it up again.
-#include "reactor/WallClock.h"
 #include "chat/ChatFrames.h"
 #include "chat/Hub.h"
 #include "chat/RoomService.h"
+#include "reactor/WallClock.h"
 #include "server/ServerFrames.h"
 
 namespace chatd::chat {

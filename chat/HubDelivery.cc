@@ -3,8 +3,8 @@
 // conflation lane, dropped first. See Hub.h.
 #include "chat/ChatFrames.h"
 #include "chat/Hub.h"
-#include "server/ServerFrames.h"
 #include "reactor/Log.h"
+#include "server/ServerFrames.h"
 
 namespace chatd::chat {
 

@@ -2,12 +2,12 @@
 
 #include <memory>
 
-#include "server/CorsPolicy.h"
-#include "server/HttpServer.h"
-#include "server/ServerFrames.h"
 #include "proto/WsHandshake.h"
 #include "reactor/Log.h"
 #include "reactor/ObjectPool.h"
+#include "server/CorsPolicy.h"
+#include "server/HttpServer.h"
+#include "server/ServerFrames.h"
 
 namespace chatd::server {
 

@@ -16,12 +16,12 @@
 #include <optional>
 #include <string>
 
-#include "server/HttpResponder.h"
-#include "server/WsEndpoint.h"
 #include "proto/HttpParser.h"
 #include "proto/HttpResponse.h"
 #include "proto/WsFrameParser.h"
 #include "reactor/TcpConnection.h"
+#include "server/HttpResponder.h"
+#include "server/WsEndpoint.h"
 
 namespace chatd::server {
 

@@ -6,7 +6,7 @@
 // time, PASSIVE: the loop's reads and writes go on meanwhile.
 //
 // Owned by the store; borrows the pool, which must finish its jobs before
-// this is destroyed (Server declares the pool after the store).
+// this is destroyed (Application declares the pool after the store).
 #pragma once
 
 #include <sqlite3.h>

@@ -15,13 +15,13 @@
 #include <string_view>
 #include <vector>
 
-#include "chat/ClientMessage.h"
 #include "chat/ChatOptions.h"
+#include "chat/ClientMessage.h"
 #include "chat/Hub.h"
 #include "chat/RoomService.h"
-#include "reactor/WallClock.h"
 #include "proto/JsonFields.h"
 #include "reactor/EventLoop.h"
+#include "reactor/WallClock.h"
 #include "tests/unit/fakes/FakeStore.h"
 #include "tests/unit/fakes/FakeWsSession.h"
 

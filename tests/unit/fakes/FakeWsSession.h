@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "server/WsEndpoint.h"
 #include "proto/WsFrameParser.h"
 #include "reactor/OutputQueue.h"
+#include "server/WsEndpoint.h"
 
 namespace chatd::test {
 
