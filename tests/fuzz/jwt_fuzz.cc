@@ -22,9 +22,9 @@
 
 namespace {
 
-using chatd::chat::JwtClaims;
-using chatd::chat::JwtError;
-using chatd::chat::JwtVerifier;
+using chatd::auth::JwtClaims;
+using chatd::auth::JwtError;
+using chatd::auth::JwtVerifier;
 
 constexpr std::string_view kSecret = "fuzz-secret-that-is-long-enough-for-hs256";
 constexpr int64_t kNow = 1'700'000'000;
@@ -79,7 +79,7 @@ void roundTrip(std::string_view fields) {
   claims.issuer = parts[3];
   claims.expiresAt = kNow + 60;
   JwtClaims out;
-  const JwtError error = verifyTwice(chatd::chat::signJwtHs256(claims, kSecret), out);
+  const JwtError error = verifyTwice(chatd::auth::signJwtHs256(claims, kSecret), out);
   // Only what signJwtHs256 cannot vouch for may fail: strings that are not UTF-8, an empty sub.
   if (error != JwtError::kNone) {
     FUZZ_CHECK(error == JwtError::kMalformed || error == JwtError::kMissingClaim || error == JwtError::kTooLarge);
