@@ -22,27 +22,25 @@ ChatSession& sessionOf(server::WsSession& ws) { return *static_cast<ChatSession*
 
 }  // namespace
 
-std::optional<proto::HttpResponse> ChatEndpoint::admit(const proto::HttpRequest& request) {
+server::WsEndpoint::Admission ChatEndpoint::admit(const proto::HttpRequest& request) {
   const auto token = upgradeToken(request);
-  if (!token) return std::nullopt;  // it may authenticate with its first message
+  if (!token) return {};  // it may authenticate with its first message
   auth::TokenService::Identity identity;
   const auth::JwtError error = tokens_.authenticate(*token, reactor::unixSeconds(), identity);
   if (error != auth::JwtError::kNone) {
-    return proto::jsonError(401, err::kUnauthorized, auth::jwtErrorMessage(error)).header("WWW-Authenticate", "Bearer");
+    return {proto::jsonError(401, err::kUnauthorized, auth::jwtErrorMessage(error)).header("WWW-Authenticate", "Bearer"),
+            {}};
   }
-  admitted_ = Admitted{std::move(*token), std::move(identity)};
-  return std::nullopt;
+  return {std::nullopt, std::move(identity)};
 }
 
-void ChatEndpoint::onOpen(server::WsSession& ws, const proto::HttpRequest& request) {
+void ChatEndpoint::onOpen(server::WsSession& ws, const proto::HttpRequest&, std::any admitted) {
   ChatSession* session = hub_.openSession(ws);
   ws.setEndpointData(session);
-  std::optional<Admitted> admitted = std::exchange(admitted_, std::nullopt);
-  const auto token = upgradeToken(request);
-  if (!token) return;
-  if (!admitted || admitted->token != *token) return authenticate(*session, *token, {});
+  auto* identity = std::any_cast<auth::TokenService::Identity>(&admitted);
+  if (!identity) return;  // no token on the upgrade: the first message authenticates
   session->authenticating = true;
-  identities_.resolveIdentity(std::move(admitted->identity), [this, sessionId = session->id](auth::IdentityResolver::Resolved resolved) {
+  identities_.resolveIdentity(std::move(*identity), [this, sessionId = session->id](auth::IdentityResolver::Resolved resolved) {
     onResolved(sessionId, {}, std::move(resolved));
   });
 }

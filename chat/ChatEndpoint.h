@@ -6,9 +6,8 @@
 // closes with 4001). A later `auth` on an open session refreshes its token.
 // Applies the per-session rate limit. Borrows everything.
 //
-// An upgrade's token is verified once: admit() keeps what it verified for the
-// onOpen() that follows it at once (Connection::upgrade calls them back to
-// back), which checks that it is the same token before using it.
+// An upgrade's token is verified once: admit() accepts the upgrade with the
+// identity it verified, which the connection carries to onOpen().
 #pragma once
 
 #include <cstdint>
@@ -30,8 +29,8 @@ class ChatEndpoint final : public server::WsEndpoint {
                const ChatOptions& config)
       : loop_(loop), hub_(hub), identities_(identities), tokens_(tokens), config_(config) {}
 
-  std::optional<proto::HttpResponse> admit(const proto::HttpRequest& request) override;
-  void onOpen(server::WsSession& ws, const proto::HttpRequest& request) override;
+  Admission admit(const proto::HttpRequest& request) override;
+  void onOpen(server::WsSession& ws, const proto::HttpRequest& request, std::any admitted) override;
   void onMessage(server::WsSession& ws, proto::WsOpcode opcode, std::span<const uint8_t> payload) override;
   void onDrained(server::WsSession& ws) override;
   void onClose(server::WsSession& ws) override;
@@ -40,12 +39,6 @@ class ChatEndpoint final : public server::WsEndpoint {
   void authenticate(ChatSession& session, std::string_view token, std::string ref);
   // What a token resolved to, for the session `sessionId` (it may be gone by then).
   void onResolved(uint64_t sessionId, const std::string& ref, auth::IdentityResolver::Resolved resolved);
-
-  struct Admitted {
-    std::string token;
-    auth::TokenService::Identity identity;
-  };
-  std::optional<Admitted> admitted_;  // the last upgrade admit() verified, until its onOpen()
 
   reactor::EventLoop& loop_;
   Hub& hub_;

@@ -147,7 +147,8 @@ void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> r
   if (server_.cors().refusesWebSocket(request)) {
     return respond(proto::jsonError(403, "forbidden", "this Origin may not open a WebSocket here"), false);
   }
-  if (auto refusal = endpoint->admit(request)) return respond(*refusal, false);
+  WsEndpoint::Admission admission = endpoint->admit(request);
+  if (admission.refusal) return respond(*admission.refusal, false);
 
   tcp_.sendUnbounded(blockOf(proto::serializeResponse(handshake.response, true)));
   delete phaseState_.http;
@@ -157,7 +158,7 @@ void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> r
   phase_ = Phase::kWebSocket;
   lastInputMs_ = static_cast<uint32_t>(server_.loop().nowMs());
   server_.loop().scheduleTimer(timer_, server_.options().pingIntervalMs);
-  endpoint_->onOpen(*this, request);
+  endpoint_->onOpen(*this, request, std::move(admission.admitted));
   // Frames the client sent right behind its request are WebSocket bytes.
   if (!rest.empty()) onWebSocketData(rest);
 }

@@ -3,6 +3,7 @@
 // directly: they get whole messages and send whole messages.
 #pragma once
 
+#include <any>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -50,11 +51,18 @@ class WsSession {
 class WsEndpoint {
  public:
   virtual ~WsEndpoint() = default;
-  // Before the handshake is answered: a response to send instead of the 101
-  // (401 for a bad token), or nullopt to accept.
-  virtual std::optional<proto::HttpResponse> admit(const proto::HttpRequest&) { return std::nullopt; }
-  // The handshake succeeded; `request` is the upgrade request (path, query, headers).
-  virtual void onOpen(WsSession& session, const proto::HttpRequest& request) = 0;
+  // What admit() decided: a response to send instead of the 101 (401 for a
+  // bad token), or acceptance with what the endpoint learned on the way (a
+  // verified token), which the connection hands to onOpen() untouched.
+  struct Admission {
+    std::optional<proto::HttpResponse> refusal;
+    std::any admitted;
+  };
+  // Before the handshake is answered.
+  virtual Admission admit(const proto::HttpRequest&) { return {}; }
+  // The handshake succeeded; `request` is the upgrade request (path, query,
+  // headers), `admitted` what this endpoint's admit() accepted it with.
+  virtual void onOpen(WsSession& session, const proto::HttpRequest& request, std::any admitted) = 0;
   virtual void onMessage(WsSession& session, proto::WsOpcode opcode, std::span<const uint8_t> payload) = 0;
   // The session's output queue went over its limit (or notifyWhenDrained()
   // asked) and has drained.
