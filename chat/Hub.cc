@@ -21,6 +21,7 @@ constexpr int64_t kExpiryWarningSeconds = 60;
 
 Hub::Hub(reactor::EventLoop& loop, store::Store& store, const Config& config)
     : loop_(loop), store_(store), config_(config), longPolls_(loop) {
+  bus_.subscribe([this](const store::RoomEvent& event) { onRoomEvent(event); });
   loop_.scheduleTimer(sweepTimer_, kSweepIntervalMs);
 }
 
@@ -193,35 +194,6 @@ std::string Hub::onlineUsersJson(int64_t roomId) const {
   w.endArray().key("count").value(static_cast<int64_t>(online));
   w.key("truncated").value(online > kMaxOnlineListed).endObject();
   return w.take();
-}
-
-void Hub::membershipEnded(int64_t roomId, int64_t userId) {
-  LiveRoom* room = findLiveRoom(roomId);
-  if (!room) return;
-  std::vector<ChatSession*> leaving;
-  for (const RoomMember& member : room->members) {
-    if (userId == 0 || member.session->user->id == userId) leaving.push_back(member.session);
-  }
-  // The last one out drops the room: nothing of `room` is used after the loop.
-  for (ChatSession* session : leaving) {
-    for (size_t i = 0; i < session->rooms.size(); ++i) {
-      if (session->rooms[i].room->id != roomId) continue;
-      unsubscribe(*session, i);
-      ServerMessage left("left", roomId);
-      left.writer().key("reason").value(userId == 0 ? "room_deleted" : "membership_ended");
-      send(*session, left.finish());
-      break;
-    }
-  }
-}
-
-void Hub::closeSessionsWithToken(const std::string& revocationKey) {
-  const uint64_t key = TokenService::shortKey(revocationKey);
-  for (ChatSession* session : sessionSlots_) {
-    if (session && session->authenticated() && session->tokenKey == key) {
-      session->ws.close(chat_close::kUnauthorized, "logged out");
-    }
-  }
 }
 
 // --- The sweep ------------------------------------------------------------------

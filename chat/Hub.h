@@ -41,6 +41,7 @@
 #include "chat/SessionBacklog.h"
 #include "chat/TokenService.h"
 #include "reactor/EventLoop.h"
+#include "store/LocalBus.h"
 #include "store/Store.h"
 
 namespace chatd::chat {
@@ -93,9 +94,10 @@ class Hub final : public reactor::TimerHandler {
   std::string onlineUsersJson(int64_t roomId) const;
   LongPolls& longPolls() { return longPolls_; }
   // A user left or was removed from a room (`userId`), or the room was
-  // deleted (0): those sessions leave it and are told so (`left` with a reason).
+  // deleted (0): those sessions leave it and are told so (`left` with a
+  // reason). Published on the bus, so every node's sessions hear it.
   void membershipEnded(int64_t roomId, int64_t userId);
-  // A token was logged out: its sessions are closed (4001).
+  // A token was logged out: its sessions, on every node, are closed (4001).
   void closeSessionsWithToken(const std::string& revocationKey);
 
   // One message's worth of the user's budget (--rate, --burst), shared by
@@ -127,6 +129,8 @@ class Hub final : public reactor::TimerHandler {
   // each member gets one write per batch rather than one per join. A room
   // stays batched until a whole window passes without presence.
   void announcePresence(LiveRoom& room, const OnlineUser& user, bool joined);
+  // A presence event reached the room: out at once, or held for the batch.
+  void batchPresence(LiveRoom& room, int64_t userId, reactor::BlockRef frame);
   void sendPresence(LiveRoom& room, int64_t userId, const reactor::BlockRef& frame);
   void flushPresence();
   void sweep(ChatSession& session, uint64_t nowMs, int64_t nowSeconds);
@@ -169,15 +173,29 @@ class Hub final : public reactor::TimerHandler {
                         std::function<void(ChatSession&, const store::Room&)> then,
                         std::function<void()> refused = {});
 
-  // HubDelivery.cc.
-  // A message was committed: wake long-polls, fan out. `directPeerId` (for a
-  // direct room: the member who is not the sender) subscribes both users.
-  void deliver(const store::Message& message, const std::string& roomKind, const std::string& authorJson,
-               uint64_t originSessionId, int64_t directPeerId);
+  // Publishes an event of this node on the bus.
+  void publish(store::RoomEvent::Kind kind, int64_t roomId, uint64_t originSessionId, int64_t userId,
+               std::string payload, int64_t seq = 0, int64_t peerId = 0);
+
+  // HubEvents.cc: the one ingress of room events, from the bus.
+  void onRoomEvent(const store::RoomEvent& event);
+  // A message was committed: wake long-polls, fan out. A direct message
+  // subscribes both users' sessions first.
+  void deliverMessage(const store::RoomEvent& event);
   // A direct message's room gets every session of both users subscribed;
   // the live room is made only when one of them has a session.
-  LiveRoom* subscribeDirectMembers(const store::Message& message, const std::string& roomKind, int64_t peerId);
+  LiveRoom* subscribeDirectMembers(const store::RoomEvent& event);
+  void deliverChange(const store::RoomEvent& event);
+  // Typing, read marks, presence: the ephemeral lane to each member except
+  // the event's user (`exceptUser`) or its origin session.
+  void deliverEphemeral(const store::RoomEvent& event, EphemeralKind kind, bool exceptUser);
+  void endMembership(const store::RoomEvent& event);
+  void closeSessionsWithTokenKey(const std::string& revocationKey);
+
+  // HubDelivery.cc.
   void catchUp(ChatSession& session);
+  // Runs catchUp() for each session of the room that is behind in it.
+  void catchUpRoom(int64_t roomId);
   // One step of catch-up for one room; false when it must wait (queue full
   // or a store read in flight).
   bool replayStep(ChatSession& session, LiveRoom& room, RoomMember& member);
@@ -228,6 +246,7 @@ class Hub final : public reactor::TimerHandler {
   std::vector<int64_t> presenceDue_;  // rooms with pending presence
   std::unordered_map<uint64_t, SessionBacklog> backlogs_;  // by session id; only congested sessions have one
   Stats stats_;
+  store::LocalBus bus_;
 };
 
 }  // namespace chatd::chat

@@ -116,23 +116,7 @@ void Hub::relayChange(uint64_t originSessionId, int64_t roomId, int64_t changedS
     ServerMessage reply = event;  // the requester's copy carries its ref
     send(*origin, reply.finish(ref));
   }
-  const std::string json = event.finish();
-  LiveRoom* room = findLiveRoom(roomId);
-  if (!room) return;
-  // A replay from the recent ring would show the old state; the store has the new.
-  room->recent.invalidateThrough(changedSeq);
-  const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, json);
-  for (RoomMember& member : room->members) {
-    ChatSession& session = *member.session;
-    if (session.id == originSessionId) continue;
-    // In catch-up from this message or an older one: its replay shows the change.
-    if (member.catchUpFrom != 0 && member.catchUpFrom <= changedSeq) continue;
-    // Bounded like every other frame; one that does not fit is not lost: the
-    // session is told, once its queue drains, to fetch the message again.
-    if (session.ws.sendShared(frame) == reactor::OutputQueue::PushResult::kRefused) {
-      noteMissedChange(session, roomId, changedSeq);
-    }
-  }
+  publish(store::RoomEvent::Kind::kMessageChanged, roomId, originSessionId, 0, event.finish(), changedSeq);
 }
 
 }  // namespace chatd::chat

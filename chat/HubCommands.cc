@@ -169,13 +169,15 @@ void Hub::postMessage(int64_t senderId, const std::string& authorJson, int64_t r
                  done](const store::Room& room, int64_t directPeerId) {
     store_.appendMessage(
         room.id, senderId, content, clientId,
-        [this, authorJson, kind = room.kind, originSessionId, directPeerId, done](StoreStatus status,
+        [this, authorJson, originSessionId, directPeerId, done](StoreStatus status,
                                                                             store::AppendResult result) {
           if (status == StoreStatus::kNotFound) return done(ChatError{err::kNotFound, "no such room"}, result);
           if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, result);
           if (!result.duplicate) {
             ++stats_.messagesPosted;
-            deliver(result.message, kind, authorJson, originSessionId, directPeerId);
+            publish(directPeerId != 0 ? store::RoomEvent::Kind::kDirectMessage : store::RoomEvent::Kind::kMessage,
+                    result.message.roomId, originSessionId, result.message.senderId,
+                    messageEvent(result.message, authorJson), result.message.seq, directPeerId);
           }
           done(std::nullopt, result);
         });
@@ -218,11 +220,7 @@ void Hub::typing(ChatSession& session, const ClientMessage& m) {
   ServerMessage event("typing", m.roomId);
   event.writer().key("data").beginObject().key("user").raw(session.user->summaryJson);
   event.writer().key("typing").value(m.typing).endObject();
-  const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.finish());
-  const uint64_t key = ephemeralKey(EphemeralKind::kTyping, m.roomId, session.user->id);
-  for (RoomMember& member : sub->room->members) {
-    if (member.session->user != session.user) sendEphemeral(*member.session, key, frame);
-  }
+  publish(store::RoomEvent::Kind::kTyping, m.roomId, session.id, session.user->id, event.finish());
 }
 
 void Hub::markRead(ChatSession& session, const ClientMessage& m) {
@@ -246,13 +244,7 @@ void Hub::markRead(ChatSession& session, const ClientMessage& m) {
                       return event.finish(withRef);
                     };
                     if (s) send(*s, receipt(ref));  // the reader's own reply carries its ref
-                    LiveRoom* room = findLiveRoom(roomId);
-                    if (!room) return;
-                    const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, receipt({}));
-                    const uint64_t key = ephemeralKey(EphemeralKind::kRead, roomId, userId);
-                    for (RoomMember& member : room->members) {
-                      if (member.session->id != sessionId) sendEphemeral(*member.session, key, frame);
-                    }
+                    publish(store::RoomEvent::Kind::kRead, roomId, sessionId, userId, receipt({}));
                   });
 }
 

@@ -32,39 +32,65 @@ void Hub::noteRefused(ChatSession& session) {
   session.stalledAckedBytes = session.ws.bytesAcked();
 }
 
-void Hub::deliver(const store::Message& message, const std::string& roomKind, const std::string& authorJson,
-                  uint64_t originSessionId, int64_t directPeerId) {
-  longPolls_.notify(message.roomId, message.seq);
+void Hub::deliverMessage(const store::RoomEvent& event) {
+  longPolls_.notify(event.roomId, event.seq);
   // Nobody has to join a direct chat to hear from it: every session of both
   // users joins it here, just before its message goes out.
-  LiveRoom* room = directPeerId != 0 ? subscribeDirectMembers(message, roomKind, directPeerId)
-                                     : findLiveRoom(message.roomId);
-  if (!room || message.seq <= room->lastSeq) return;
-  const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, messageEvent(message, authorJson));
-  room->lastSeq = message.seq;
-  room->recent.push(message.seq, frame);
+  LiveRoom* room = event.kind == store::RoomEvent::Kind::kDirectMessage ? subscribeDirectMembers(event)
+                                                                         : findLiveRoom(event.roomId);
+  // A seq delivered already (a late or repeated event) is not sent twice.
+  if (!room || event.seq <= room->lastSeq) return;
+  const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.payload);
+  // A seq past the next one: the events between are late or lost (a
+  // distributed log). No gap is skipped: the live members catch up on them
+  // from the store, and get this one and what follows in order after them.
+  const int64_t firstMissing = event.seq > room->lastSeq + 1 ? room->lastSeq + 1 : 0;
+  if (firstMissing != 0) {
+    for (RoomMember& member : room->members) {
+      if (member.catchUpFrom != 0) continue;
+      member.catchUpFrom = firstMissing;
+      ++stats_.catchUps;
+    }
+  }
+  room->lastSeq = event.seq;
+  room->recent.push(event.seq, frame);
   for (RoomMember& member : room->members) {
     ChatSession& session = *member.session;
-    if (member.catchUpFrom != 0 || session.id == originSessionId) continue;
+    if (member.catchUpFrom != 0 || session.id == event.originSession) continue;
     if (session.ws.sendShared(frame) == OutputQueue::PushResult::kRefused) {
       // Never dropped: this room is replayed to it from here once it drains.
-      member.catchUpFrom = message.seq;
+      member.catchUpFrom = event.seq;
       ++stats_.catchUps;
       noteRefused(session);
     } else {
       ++stats_.deliveries;
     }
   }
+  if (firstMissing != 0) catchUpRoom(event.roomId);
 }
 
-LiveRoom* Hub::subscribeDirectMembers(const store::Message& message, const std::string& roomKind, int64_t peerId) {
-  LiveRoom* room = findLiveRoom(message.roomId);
-  for (const int64_t userId : {message.senderId, peerId}) {
+void Hub::catchUpRoom(int64_t roomId) {
+  // By id: a catch-up answered at once may not drop the room, but the
+  // sessions are looked up again all the same.
+  std::vector<uint64_t> behind;
+  if (LiveRoom* room = findLiveRoom(roomId)) {
+    for (const RoomMember& member : room->members) {
+      if (member.catchUpFrom != 0) behind.push_back(member.session->id);
+    }
+  }
+  for (const uint64_t id : behind) {
+    if (ChatSession* session = findSession(id)) catchUp(*session);
+  }
+}
+
+LiveRoom* Hub::subscribeDirectMembers(const store::RoomEvent& event) {
+  LiveRoom* room = findLiveRoom(event.roomId);
+  for (const int64_t userId : {event.userId, event.peerId}) {
     const auto online = users_.find(userId);
     if (online == users_.end()) continue;
     for (ChatSession* session = online->second.sessions; session; session = session->nextOfUser) {
       // A live room without sessions would never be dropped: made only here.
-      if (!room) room = &liveRoom(message.roomId, roomKind, message.seq - 1);
+      if (!room) room = &liveRoom(event.roomId, "direct", event.seq - 1);
       if (session->subscription(room->id)) continue;
       subscribe(*session, *room);
       ServerMessage joined("joined", room->id);
@@ -73,6 +99,37 @@ LiveRoom* Hub::subscribeDirectMembers(const store::Message& message, const std::
     }
   }
   return room;
+}
+
+void Hub::deliverChange(const store::RoomEvent& event) {
+  LiveRoom* room = findLiveRoom(event.roomId);
+  if (!room) return;
+  // A replay from the recent ring would show the old state; the store has the new.
+  room->recent.invalidateThrough(event.seq);
+  const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.payload);
+  for (RoomMember& member : room->members) {
+    ChatSession& session = *member.session;
+    if (session.id == event.originSession) continue;
+    // In catch-up from this message or an older one: its replay shows the change.
+    if (member.catchUpFrom != 0 && member.catchUpFrom <= event.seq) continue;
+    // Bounded like every other frame; one that does not fit is not lost: the
+    // session is told, once its queue drains, to fetch the message again.
+    if (session.ws.sendShared(frame) == OutputQueue::PushResult::kRefused) {
+      noteMissedChange(session, event.roomId, event.seq);
+    }
+  }
+}
+
+void Hub::deliverEphemeral(const store::RoomEvent& event, EphemeralKind kind, bool exceptUser) {
+  LiveRoom* room = findLiveRoom(event.roomId);
+  if (!room) return;
+  const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.payload);
+  const uint64_t key = ephemeralKey(kind, event.roomId, event.userId);
+  for (RoomMember& member : room->members) {
+    const bool skipped = exceptUser ? member.session->user->id == event.userId
+                                    : member.session->id == event.originSession;
+    if (!skipped) sendEphemeral(*member.session, key, frame);
+  }
 }
 
 // --- Catch-up --------------------------------------------------------------------
@@ -151,6 +208,8 @@ void Hub::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::St
     return;
   }
   for (const store::Message& message : page) {
+    // Past the room's last seq: its event is on the way, and goes out live.
+    if (message.seq > room.lastSeq) break;
     const reactor::BlockRef frame = makeServerFrame(
         proto::WsOpcode::kText,
         messageEvent(message, userSummaryJson(message.senderId, message.senderUsername, message.senderNickname)));
@@ -202,7 +261,10 @@ void Hub::flushConflated(ChatSession& session) {
 void Hub::announcePresence(LiveRoom& room, const OnlineUser& user, bool joined) {
   ServerMessage event(joined ? "user_joined" : "user_left", room.id);
   event.writer().key("data").beginObject().key("user").raw(user.summaryJson).endObject();
-  reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.finish());
+  publish(store::RoomEvent::Kind::kPresence, room.id, 0, user.id, event.finish());
+}
+
+void Hub::batchPresence(LiveRoom& room, int64_t userId, reactor::BlockRef frame) {
   if (room.pendingPresence.empty()) {
     const uint64_t now = loop_.nowMs();
     if (now - room.presenceWindowStartMs >= kPresenceBatchMs) {
@@ -211,12 +273,12 @@ void Hub::announcePresence(LiveRoom& room, const OnlineUser& user, bool joined) 
     }
     if (room.presenceInWindow < kPresenceImmediate) {
       ++room.presenceInWindow;
-      return sendPresence(room, user.id, frame);
+      return sendPresence(room, userId, frame);
     }
     presenceDue_.push_back(room.id);
     if (!presenceTimer_.scheduled()) loop_.scheduleTimer(presenceTimer_, kPresenceBatchMs);
   }
-  room.pendingPresence.push_back(LiveRoom::PendingPresence{user.id, std::move(frame)});
+  room.pendingPresence.push_back(LiveRoom::PendingPresence{userId, std::move(frame)});
 }
 
 void Hub::flushPresence() {

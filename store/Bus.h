@@ -1,0 +1,27 @@
+// Where room events (RoomEvent) go from their producer to every session that
+// should hear of them: the hub publishes, and the hub (on every node) is the
+// one subscriber. LocalBus delivers in process; a networked bus carries the
+// same events between chatd processes.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "store/RoomEvent.h"
+
+namespace chatd::store {
+
+class Bus {
+ public:
+  using Subscriber = std::function<void(const RoomEvent&)>;
+
+  virtual ~Bus() = default;
+  // The id this process's events carry as their origin node.
+  virtual uint64_t nodeId() const = 0;
+  // Sets the one subscriber, which hears every event published from now on,
+  // on any node, in the order of each room's events.
+  virtual void subscribe(Subscriber subscriber) = 0;
+  virtual void publish(RoomEvent event) = 0;
+};
+
+}  // namespace chatd::store

@@ -1,0 +1,9 @@
+#include "store/LocalBus.h"
+
+namespace chatd::store {
+
+void LocalBus::publish(RoomEvent event) {
+  if (subscriber_) subscriber_(event);
+}
+
+}  // namespace chatd::store
