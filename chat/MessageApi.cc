@@ -93,7 +93,11 @@ void MessageApi::post(const proto::HttpRequest& request, const HttpResponder& re
       return responder.respond(
           errorResponse(ChatError{err::kRateLimited, "too many messages: slow down"}).header("Retry-After", "1"));
     }
-    hub_.postMessage(user.id, userSummaryJson(user.id, user.username, user.nickname), roomId, 0, content, clientId, 0,
+    hub_.postMessage(PostRequest{.senderId = user.id,
+                                 .authorJson = userSummaryJson(user.id, user.username, user.nickname),
+                                 .roomId = roomId,
+                                 .content = content,
+                                 .clientId = clientId},
                      [responder, user](std::optional<ChatError> error, const store::AppendResult& result) {
                        if (error) return responder.respond(errorResponse(*error));
                        store::Message message = result.message;

@@ -16,11 +16,10 @@ class Bus {
   using Subscriber = std::function<void(const RoomEvent&)>;
 
   virtual ~Bus() = default;
-  // The id this process's events carry as their origin node.
-  virtual uint64_t nodeId() const = 0;
   // Sets the one subscriber, which hears every event published from now on,
   // on any node, in the order of each room's events.
   virtual void subscribe(Subscriber subscriber) = 0;
+  // An event of this node: publish() sets its originNode.
   virtual void publish(RoomEvent event) = 0;
 };
 

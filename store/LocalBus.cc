@@ -3,6 +3,7 @@
 namespace chatd::store {
 
 void LocalBus::publish(RoomEvent event) {
+  event.originNode = kNodeId;
   if (subscriber_) subscriber_(event);
 }
 

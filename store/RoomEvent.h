@@ -19,7 +19,7 @@ struct RoomEvent {
     kTyping,           // userId is typing (or stopped)
     kRead,             // userId read up to a seq (in the payload)
     kPresence,         // userId came online in the room or went away
-    kMembershipEnded,  // userId left or was removed; userId 0: the room was deleted
+    kMembershipEnded,  // userId left or was removed (userId 0: the room is gone)
     kTokenRevoked,     // room 0; the payload is the token's revocation key
   };
 

@@ -1,8 +1,6 @@
-// Hub: getting messages and events to sessions. Stored messages go through
-// each member's catch-up state, never dropped; ephemeral events through the
-// conflation lane, dropped first. See Hub.h.
+#include "chat/Delivery.h"
+
 #include "chat/ChatFrames.h"
-#include "chat/Hub.h"
 #include "chat/ServerFrames.h"
 #include "reactor/Log.h"
 
@@ -19,25 +17,12 @@ constexpr size_t kMaxConflated = 64;
 
 }  // namespace
 
-uint64_t ephemeralKey(EphemeralKind kind, int64_t roomId, int64_t userId) {
-  // Ids past 2^31 may share a key with another; the cost is one conflated event.
-  return (static_cast<uint64_t>(roomId) << 33) ^ (static_cast<uint64_t>(userId) << 2) ^ static_cast<uint64_t>(kind);
-}
-
-bool Hub::congested(const ChatSession& session) const { return session.ws.queuedBytes() >= config_.maxQueueBytes; }
-
-void Hub::noteRefused(ChatSession& session) {
-  if (session.stalledSinceMs != 0) return;
-  session.stalledSinceMs = loop_.nowMs();
-  session.stalledAckedBytes = session.ws.bytesAcked();
-}
-
-void Hub::deliverMessage(const store::RoomEvent& event) {
+void Delivery::deliverMessage(const store::RoomEvent& event) {
   longPolls_.notify(event.roomId, event.seq);
   // Nobody has to join a direct chat to hear from it: every session of both
   // users joins it here, just before its message goes out.
-  LiveRoom* room = event.kind == store::RoomEvent::Kind::kDirectMessage ? subscribeDirectMembers(event)
-                                                                         : findLiveRoom(event.roomId);
+  LiveRoom* room =
+      event.kind == store::RoomEvent::Kind::kDirectMessage ? subscribeDirectMembers(event) : rooms_.find(event.roomId);
   // A seq delivered already (a late or repeated event) is not sent twice.
   if (!room || event.seq <= room->lastSeq) return;
   const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.payload);
@@ -61,7 +46,7 @@ void Hub::deliverMessage(const store::RoomEvent& event) {
       // Never dropped: this room is replayed to it from here once it drains.
       member.catchUpFrom = event.seq;
       ++stats_.catchUps;
-      noteRefused(session);
+      sessions_.noteRefused(session);
     } else {
       ++stats_.deliveries;
     }
@@ -69,82 +54,75 @@ void Hub::deliverMessage(const store::RoomEvent& event) {
   if (firstMissing != 0) catchUpRoom(event.roomId);
 }
 
-void Hub::catchUpRoom(int64_t roomId) {
+void Delivery::catchUpRoom(int64_t roomId) {
   // By id: a catch-up answered at once may not drop the room, but the
   // sessions are looked up again all the same.
   std::vector<uint64_t> behind;
-  if (LiveRoom* room = findLiveRoom(roomId)) {
+  if (LiveRoom* room = rooms_.find(roomId)) {
     for (const RoomMember& member : room->members) {
       if (member.catchUpFrom != 0) behind.push_back(member.session->id);
     }
   }
   for (const uint64_t id : behind) {
-    if (ChatSession* session = findSession(id)) catchUp(*session);
+    if (ChatSession* session = sessions_.find(id)) catchUp(*session);
   }
 }
 
-LiveRoom* Hub::subscribeDirectMembers(const store::RoomEvent& event) {
-  LiveRoom* room = findLiveRoom(event.roomId);
+LiveRoom* Delivery::subscribeDirectMembers(const store::RoomEvent& event) {
+  LiveRoom* room = rooms_.find(event.roomId);
   for (const int64_t userId : {event.userId, event.peerId}) {
-    const auto online = users_.find(userId);
-    if (online == users_.end()) continue;
-    for (ChatSession* session = online->second.sessions; session; session = session->nextOfUser) {
+    const OnlineUser* online = sessions_.findUser(userId);
+    if (!online) continue;
+    for (ChatSession* session = online->sessions; session; session = session->nextOfUser) {
       // A live room without sessions would never be dropped: made only here.
-      if (!room) room = &liveRoom(event.roomId, "direct", event.seq - 1);
+      if (!room) room = &rooms_.get(event.roomId, "direct", event.seq - 1);
       if (session->subscription(room->id)) continue;
-      subscribe(*session, *room);
+      rooms_.subscribe(*session, *room);
       ServerMessage joined("joined", room->id);
       joined.writer().key("last_seq").value(room->lastSeq);
-      send(*session, joined.finish());
+      session->send(joined.finish());
     }
   }
   return room;
 }
 
-void Hub::deliverChange(const store::RoomEvent& event) {
-  LiveRoom* room = findLiveRoom(event.roomId);
+void Delivery::deliverChange(const store::RoomEvent& event) {
+  LiveRoom* room = rooms_.find(event.roomId);
   if (!room) return;
-  // A replay from the recent ring would show the old state; the store has the new.
+  // A replay from the recent ring would show the old state; the store has the
+  // new.
   room->recent.invalidateThrough(event.seq);
   const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.payload);
   for (RoomMember& member : room->members) {
     ChatSession& session = *member.session;
     if (session.id == event.originSession) continue;
-    // In catch-up from this message or an older one: its replay shows the change.
+    // In catch-up from this message or an older one: its replay shows the
+    // change.
     if (member.catchUpFrom != 0 && member.catchUpFrom <= event.seq) continue;
     // Bounded like every other frame; one that does not fit is not lost: the
     // session is told, once its queue drains, to fetch the message again.
     if (session.ws.sendShared(frame) == OutputQueue::PushResult::kRefused) {
-      noteMissedChange(session, event.roomId, event.seq);
+      backlogs_.noteMissedChange(session, event.roomId, event.seq);
     }
   }
 }
 
-void Hub::deliverEphemeral(const store::RoomEvent& event, EphemeralKind kind, bool exceptUser) {
-  LiveRoom* room = findLiveRoom(event.roomId);
+void Delivery::deliverEphemeral(const store::RoomEvent& event, EphemeralKind kind, bool exceptUser) {
+  LiveRoom* room = rooms_.find(event.roomId);
   if (!room) return;
   const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.payload);
   const uint64_t key = ephemeralKey(kind, event.roomId, event.userId);
   for (RoomMember& member : room->members) {
-    const bool skipped = exceptUser ? member.session->user->id == event.userId
-                                    : member.session->id == event.originSession;
+    const bool skipped =
+        exceptUser ? member.session->user->id == event.userId : member.session->id == event.originSession;
     if (!skipped) sendEphemeral(*member.session, key, frame);
   }
 }
 
-// --- Catch-up --------------------------------------------------------------------
+// --- Catch-up
+// --------------------------------------------------------------------
 
-void Hub::drained(ChatSession& session) {
-  session.stalledSinceMs = 0;
-  flushConflated(session);
-  sendMissedChanges(session);
-  // The session's own requests before catch-up: they are few (bounded), and
-  // a room busier than the reader would otherwise keep them waiting forever.
-  runWaitingRequests(session);
-  catchUp(session);
-}
-
-void Hub::catchUp(ChatSession& session) {
+void Delivery::catchUp(ChatSession& session) {
   if (session.catchingUp) {
     // A store read answered inside the loop below: it goes round once more.
     session.catchUpAgain = true;
@@ -153,17 +131,17 @@ void Hub::catchUp(ChatSession& session) {
   session.catchingUp = true;
   do {
     session.catchUpAgain = false;
-    for (size_t i = 0; i < session.rooms.size() && !congested(session); ++i) {
+    for (size_t i = 0; i < session.rooms.size() && !sessions_.congested(session); ++i) {
       LiveRoom& room = *session.rooms[i].room;
       RoomMember& member = room.members[session.rooms[i].memberIndex];
       while (member.catchUpFrom != 0 && replayStep(session, room, member)) {
       }
     }
-  } while (session.catchUpAgain && !congested(session));
+  } while (session.catchUpAgain && !sessions_.congested(session));
   session.catchingUp = false;
 }
 
-bool Hub::replayStep(ChatSession& session, LiveRoom& room, RoomMember& member) {
+bool Delivery::replayStep(ChatSession& session, LiveRoom& room, RoomMember& member) {
   if (member.catchUpFrom > room.lastSeq) {
     member.catchUpFrom = 0;  // caught up: live from here
     return false;
@@ -172,7 +150,7 @@ bool Hub::replayStep(ChatSession& session, LiveRoom& room, RoomMember& member) {
     for (int64_t seq = member.catchUpFrom; seq <= room.lastSeq; ++seq) {
       if (session.ws.sendShared(room.recent.frame(seq)) == OutputQueue::PushResult::kRefused) {
         member.catchUpFrom = seq;
-        noteRefused(session);
+        sessions_.noteRefused(session);
         return false;
       }
       ++stats_.replayed;
@@ -185,15 +163,15 @@ bool Hub::replayStep(ChatSession& session, LiveRoom& room, RoomMember& member) {
   const int64_t from = member.catchUpFrom;
   store_.messagesAfter(room.id, from - 1, kReplayPage,
                        [this, sessionId = session.id, roomId = room.id, from](store::StoreStatus status,
-                                                                            std::vector<store::Message> page) {
+                                                                              std::vector<store::Message> page) {
                          replayPage(sessionId, roomId, from, status, std::move(page));
                        });
   return false;
 }
 
-void Hub::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::StoreStatus status,
-                     std::vector<store::Message> page) {
-  ChatSession* session = findSession(sessionId);
+void Delivery::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::StoreStatus status,
+                          std::vector<store::Message> page) {
+  ChatSession* session = sessions_.find(sessionId);
   if (!session) return;
   session->fetching = false;
   RoomSubscription* sub = session->subscription(roomId);
@@ -215,7 +193,7 @@ void Hub::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::St
         messageEvent(message, userSummaryJson(message.senderId, message.senderUsername, message.senderNickname)));
     if (session->ws.sendShared(frame) == OutputQueue::PushResult::kRefused) {
       member.catchUpFrom = message.seq;
-      noteRefused(*session);
+      sessions_.noteRefused(*session);
       return;
     }
     ++stats_.replayed;
@@ -227,9 +205,16 @@ void Hub::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::St
   catchUp(*session);
 }
 
-// --- The ephemeral lane ----------------------------------------------------------
+void Delivery::resume(ChatSession& session, LiveRoom& room, int64_t fromSeq) {
+  RoomMember& member = room.members[session.subscription(room.id)->memberIndex];
+  if (member.catchUpFrom == 0 || member.catchUpFrom > fromSeq) member.catchUpFrom = fromSeq;
+  catchUp(session);
+}
 
-void Hub::sendEphemeral(ChatSession& session, uint64_t key, const reactor::BlockRef& frame) {
+// --- The ephemeral lane
+// ----------------------------------------------------------
+
+void Delivery::sendEphemeral(ChatSession& session, uint64_t key, const reactor::BlockRef& frame) {
   if (session.conflated.empty() && session.ws.queuedBytes() < config_.maxQueueBytes / 2) {
     if (session.ws.sendShared(frame) != OutputQueue::PushResult::kRefused) return;
   }
@@ -249,58 +234,13 @@ void Hub::sendEphemeral(ChatSession& session, uint64_t key, const reactor::Block
   session.conflated.push_back(ConflatedEvent{key, frame});
 }
 
-void Hub::flushConflated(ChatSession& session) {
+void Delivery::flushConflated(ChatSession& session) {
   size_t sent = 0;
   while (sent < session.conflated.size() &&
          session.ws.sendShared(session.conflated[sent].frame) != OutputQueue::PushResult::kRefused) {
     ++sent;
   }
   session.conflated.erase(session.conflated.begin(), session.conflated.begin() + static_cast<std::ptrdiff_t>(sent));
-}
-
-void Hub::announcePresence(LiveRoom& room, const OnlineUser& user, bool joined) {
-  ServerMessage event(joined ? "user_joined" : "user_left", room.id);
-  event.writer().key("data").beginObject().key("user").raw(user.summaryJson).endObject();
-  publish(store::RoomEvent::Kind::kPresence, room.id, 0, user.id, event.finish());
-}
-
-void Hub::batchPresence(LiveRoom& room, int64_t userId, reactor::BlockRef frame) {
-  if (room.pendingPresence.empty()) {
-    const uint64_t now = loop_.nowMs();
-    if (now - room.presenceWindowStartMs >= kPresenceBatchMs) {
-      room.presenceWindowStartMs = now;
-      room.presenceInWindow = 0;
-    }
-    if (room.presenceInWindow < kPresenceImmediate) {
-      ++room.presenceInWindow;
-      return sendPresence(room, userId, frame);
-    }
-    presenceDue_.push_back(room.id);
-    if (!presenceTimer_.scheduled()) loop_.scheduleTimer(presenceTimer_, kPresenceBatchMs);
-  }
-  room.pendingPresence.push_back(LiveRoom::PendingPresence{userId, std::move(frame)});
-}
-
-void Hub::flushPresence() {
-  const std::vector<int64_t> due = std::move(presenceDue_);
-  presenceDue_.clear();
-  for (const int64_t roomId : due) {
-    LiveRoom* room = findLiveRoom(roomId);  // a room emptied meanwhile has nobody to tell
-    if (!room) continue;
-    const std::vector<LiveRoom::PendingPresence> pending = std::move(room->pendingPresence);
-    room->pendingPresence.clear();
-    // Still busy: the next window batches too, unless it stays quiet.
-    room->presenceWindowStartMs = loop_.nowMs();
-    room->presenceInWindow = kPresenceImmediate;
-    for (const LiveRoom::PendingPresence& event : pending) sendPresence(*room, event.userId, event.frame);
-  }
-}
-
-void Hub::sendPresence(LiveRoom& room, int64_t userId, const reactor::BlockRef& frame) {
-  const uint64_t key = ephemeralKey(EphemeralKind::kPresence, room.id, userId);
-  for (RoomMember& member : room.members) {
-    if (member.session->user->id != userId) sendEphemeral(*member.session, key, frame);
-  }
 }
 
 }  // namespace chatd::chat

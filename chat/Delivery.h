@@ -1,0 +1,79 @@
+// Getting room events to this process's sessions. Stored messages go through
+// each member's catch-up state and are never dropped: when a session's queue
+// is full, the room falls into catch-up for it (its first missed seq is
+// remembered) and is replayed, from the room's recent messages or the store,
+// once the queue drains. A message seq beyond the room's last + 1 (a
+// distributed log: events late or lost) puts the room's live members into
+// catch-up the same way; a seq delivered already is ignored. Ephemeral events
+// (typing, presence, read receipts) go through the conflation lane: held by
+// key while the session is congested, newest wins, dropped first. Changes
+// (edit, delete, reaction) that do not fit become a messages_changed notice.
+// Every frame is built once per event and shared by its recipients.
+// Owns nothing but the counters it keeps in HubStats.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "chat/Backlogs.h"
+#include "chat/ChatSession.h"
+#include "chat/Config.h"
+#include "chat/HubStats.h"
+#include "chat/LiveRooms.h"
+#include "chat/LongPolls.h"
+#include "chat/Sessions.h"
+#include "store/RoomEvent.h"
+#include "store/Store.h"
+
+namespace chatd::chat {
+
+class Delivery {
+ public:
+  Delivery(store::Store& store, const Config& config, Sessions& sessions, LiveRooms& rooms, Backlogs& backlogs,
+           LongPolls& longPolls, HubStats& stats)
+      : store_(store),
+        config_(config),
+        sessions_(sessions),
+        rooms_(rooms),
+        backlogs_(backlogs),
+        longPolls_(longPolls),
+        stats_(stats) {}
+
+  // A message was committed: wake long-polls, fan out (the gap and
+  // duplicate rules above). A direct message subscribes both users' sessions
+  // first: nobody has to join a direct chat to hear from it.
+  void deliverMessage(const store::RoomEvent& event);
+  // A message changed: to every member but its origin session.
+  void deliverChange(const store::RoomEvent& event);
+  // Typing, a read mark: the ephemeral lane to each member except the
+  // event's user (`exceptUser`) or else its origin session.
+  void deliverEphemeral(const store::RoomEvent& event, EphemeralKind kind, bool exceptUser);
+  void sendEphemeral(ChatSession& session, uint64_t key, const reactor::BlockRef& frame);
+  // The session's queue drained: held ephemeral events go out while they fit.
+  void flushConflated(ChatSession& session);
+  // Replays from `fromSeq` in the room before anything newer (a resume).
+  void resume(ChatSession& session, LiveRoom& room, int64_t fromSeq);
+  // Replays what the session is behind in, in each of its rooms, while its
+  // queue has room.
+  void catchUp(ChatSession& session);
+
+ private:
+  LiveRoom* subscribeDirectMembers(const store::RoomEvent& event);
+  // Runs catchUp() for each session of the room that is behind in it.
+  void catchUpRoom(int64_t roomId);
+  // One step of catch-up for one room; false when it must wait (queue full
+  // or a store read in flight).
+  bool replayStep(ChatSession& session, LiveRoom& room, RoomMember& member);
+  void replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::StoreStatus status,
+                  std::vector<store::Message> page);
+
+  store::Store& store_;
+  const Config& config_;
+  Sessions& sessions_;
+  LiveRooms& rooms_;
+  Backlogs& backlogs_;
+  LongPolls& longPolls_;
+  HubStats& stats_;
+};
+
+}  // namespace chatd::chat
