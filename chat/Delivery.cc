@@ -89,15 +89,13 @@ LiveRoom* Delivery::subscribeDirectMembers(const store::RoomEvent& event) {
 void Delivery::deliverChange(const store::RoomEvent& event) {
   LiveRoom* room = rooms_.find(event.roomId);
   if (!room) return;
-  // A replay from the recent ring would show the old state; the store has the
-  // new.
+  // A replay from the recent ring would show the old state; the store has the new.
   room->recent.invalidateThrough(event.seq);
   const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.payload);
   for (RoomMember& member : room->members) {
     ChatSession& session = *member.session;
     if (session.id == event.originSession) continue;
-    // In catch-up from this message or an older one: its replay shows the
-    // change.
+    // In catch-up from this message or an older one: its replay shows the change.
     if (member.catchUpFrom != 0 && member.catchUpFrom <= event.seq) continue;
     // Bounded like every other frame; one that does not fit is not lost: the
     // session is told, once its queue drains, to fetch the message again.
@@ -119,8 +117,7 @@ void Delivery::deliverEphemeral(const store::RoomEvent& event, EphemeralKind kin
   }
 }
 
-// --- Catch-up
-// --------------------------------------------------------------------
+// --- Catch-up --------------------------------------------------------------------
 
 void Delivery::catchUp(ChatSession& session) {
   if (session.catchingUp) {
@@ -211,8 +208,7 @@ void Delivery::resume(ChatSession& session, LiveRoom& room, int64_t fromSeq) {
   catchUp(session);
 }
 
-// --- The ephemeral lane
-// ----------------------------------------------------------
+// --- The ephemeral lane ----------------------------------------------------------
 
 void Delivery::sendEphemeral(ChatSession& session, uint64_t key, const reactor::BlockRef& frame) {
   if (session.conflated.empty() && session.ws.queuedBytes() < config_.maxQueueBytes / 2) {

@@ -53,16 +53,14 @@ class Delivery {
   void flushConflated(ChatSession& session);
   // Replays from `fromSeq` in the room before anything newer (a resume).
   void resume(ChatSession& session, LiveRoom& room, int64_t fromSeq);
-  // Replays what the session is behind in, in each of its rooms, while its
-  // queue has room.
+  // Replays what the session is behind in, in each of its rooms, while its queue has room.
   void catchUp(ChatSession& session);
 
  private:
   LiveRoom* subscribeDirectMembers(const store::RoomEvent& event);
   // Runs catchUp() for each session of the room that is behind in it.
   void catchUpRoom(int64_t roomId);
-  // One step of catch-up for one room; false when it must wait (queue full
-  // or a store read in flight).
+  // One step of catch-up for one room; false when it must wait (queue full or a store read in flight).
   bool replayStep(ChatSession& session, LiveRoom& room, RoomMember& member);
   void replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::StoreStatus status,
                   std::vector<store::Message> page);

@@ -57,20 +57,13 @@ void Hub::closeSessionsWithToken(const std::string& revocationKey) {
 void Hub::onRoomEvent(const RoomEvent& event) {
   switch (event.kind) {
     case RoomEvent::Kind::kMessage:
-    case RoomEvent::Kind::kDirectMessage:
-      return delivery_.deliverMessage(event);
-    case RoomEvent::Kind::kMessageChanged:
-      return delivery_.deliverChange(event);
-    case RoomEvent::Kind::kTyping:
-      return delivery_.deliverEphemeral(event, EphemeralKind::kTyping, true);
-    case RoomEvent::Kind::kRead:
-      return delivery_.deliverEphemeral(event, EphemeralKind::kRead, false);
-    case RoomEvent::Kind::kPresence:
-      return presence_.deliver(event);
-    case RoomEvent::Kind::kMembershipEnded:
-      return rooms_.endMembership(event.roomId, event.userId, event.payload);
-    case RoomEvent::Kind::kTokenRevoked:
-      return sessions_.closeWithToken(event.payload);
+    case RoomEvent::Kind::kDirectMessage: return delivery_.deliverMessage(event);
+    case RoomEvent::Kind::kMessageChanged: return delivery_.deliverChange(event);
+    case RoomEvent::Kind::kTyping: return delivery_.deliverEphemeral(event, EphemeralKind::kTyping, true);
+    case RoomEvent::Kind::kRead: return delivery_.deliverEphemeral(event, EphemeralKind::kRead, false);
+    case RoomEvent::Kind::kPresence: return presence_.deliver(event);
+    case RoomEvent::Kind::kMembershipEnded: return rooms_.endMembership(event.roomId, event.userId, event.payload);
+    case RoomEvent::Kind::kTokenRevoked: return sessions_.closeWithToken(event.payload);
   }
 }
 

@@ -15,32 +15,23 @@ namespace err = chat_error;
 
 void HubCommands::handle(ChatSession& session, ClientMessage m) {
   switch (m.type) {
-    case ClientType::kAuth:
-      break;  // ChatEndpoint's
+    case ClientType::kAuth: break;  // ChatEndpoint's
     // Answers that can be large wait for room in the session's queue.
     case ClientType::kJoinRoom:
       return p_.backlogs.whenQueueHasRoom(session, m.ref, [this, m](ChatSession& s, std::function<void()> done) {
         joinRoom(s, m.roomId, m.since, m.ref, std::move(done));
       });
-    case ClientType::kLeaveRoom:
-      return leaveRoom(session, m);
-    case ClientType::kMessage:
-      return sendChatMessage(session, std::move(m));
-    case ClientType::kTyping:
-      return typing(session, m);
-    case ClientType::kRead:
-      return markRead(session, m);
+    case ClientType::kLeaveRoom: return leaveRoom(session, m);
+    case ClientType::kMessage: return sendChatMessage(session, std::move(m));
+    case ClientType::kTyping: return typing(session, m);
+    case ClientType::kRead: return markRead(session, m);
     case ClientType::kHistory:
       return p_.backlogs.whenQueueHasRoom(
           session, m.ref, [this, m](ChatSession& s, std::function<void()> done) { history(s, m, std::move(done)); });
-    case ClientType::kEdit:
-      return p_.changes.edit(session, m);
-    case ClientType::kDelete:
-      return p_.changes.remove(session, m);
-    case ClientType::kReact:
-      return p_.changes.react(session, m);
-    case ClientType::kSync:
-      return sync(session, m);
+    case ClientType::kEdit: return p_.changes.edit(session, m);
+    case ClientType::kDelete: return p_.changes.remove(session, m);
+    case ClientType::kReact: return p_.changes.react(session, m);
+    case ClientType::kSync: return sync(session, m);
     case ClientType::kPing: {
       ServerMessage pong("pong");
       pong.writer().key("server_time").value(unixMs());
@@ -49,8 +40,7 @@ void HubCommands::handle(ChatSession& session, ClientMessage m) {
   }
 }
 
-// --- join, leave, sync
-// ------------------------------------------------------------
+// --- join, leave, sync -------------------------------------------------------
 
 void HubCommands::joinRoom(ChatSession& session, int64_t roomId, std::optional<int64_t> since, std::string ref,
                            std::function<void()> then) {
@@ -74,8 +64,7 @@ void HubCommands::joinRoom(ChatSession& session, int64_t roomId, std::optional<i
           then();
         });
   };
-  // `then` runs whether or not the join succeeds: sync goes on to the next
-  // room.
+  // `then` runs whether or not the join succeeds: sync goes on to the next room.
   p_.lookups.withReadableRoom(session, roomId, ref, joinReadable, then);
 }
 
@@ -129,8 +118,7 @@ void HubCommands::syncNext(const std::shared_ptr<SyncState>& state, std::functio
   });
 }
 
-// --- messages
-// -------------------------------------------------------------------
+// --- messages ----------------------------------------------------------------
 
 void HubCommands::sendChatMessage(ChatSession& session, ClientMessage m) {
   PostRequest request{session.user->id,     session.user->summaryJson, m.roomId,  m.toUserId,
@@ -196,8 +184,7 @@ void HubCommands::append(PostRequest request, int64_t roomId, int64_t directPeer
                          });
 }
 
-// --- ephemeral events
-// ---------------------------------------------------------------
+// --- ephemeral events --------------------------------------------------------
 
 void HubCommands::typing(ChatSession& session, const ClientMessage& m) {
   if (!session.subscription(m.roomId)) return session.sendError(err::kNotMember, "join the room first", m.ref);
@@ -237,8 +224,7 @@ void HubCommands::markRead(ChatSession& session, const ClientMessage& m) {
       });
 }
 
-// --- history
-// ------------------------------------------------------------------------
+// --- history -----------------------------------------------------------------
 
 void HubCommands::history(ChatSession& session, const ClientMessage& m, std::function<void()> then) {
   auto readPage = [this, m, then](ChatSession& s, const store::Room& room) {

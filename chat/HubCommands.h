@@ -47,8 +47,7 @@ class HubCommands {
 
   // One parsed client message of an authenticated session.
   void handle(ChatSession& session, ClientMessage message);
-  // Checks, appends, acks (through `done`) after the commit, publishes the
-  // message to the room.
+  // Checks, appends, acks (through `done`) after the commit, publishes the message to the room.
   void postMessage(PostRequest request, PostDone done);
 
  private:

@@ -27,8 +27,7 @@ void LiveRooms::subscribe(ChatSession& session, LiveRoom& room) {
 void LiveRooms::unsubscribe(ChatSession& session, size_t subscriptionIndex) {
   LiveRoom& room = *session.rooms[subscriptionIndex].room;
   const uint32_t index = session.rooms[subscriptionIndex].memberIndex;
-  // Swap-remove in both arrays; the member moved into `index` learns its new
-  // place.
+  // Swap-remove in both arrays; the member moved into `index` learns its new place.
   if (index + 1 != room.members.size()) {
     room.members[index] = room.members.back();
     room.members[index].session->subscription(room.id)->memberIndex = index;

@@ -27,12 +27,10 @@ class LiveRooms {
   LiveRoom* find(int64_t roomId) const;
   size_t count() const { return rooms_.size(); }
 
-  // Adds the session to the room (live from now on); announces the user when
-  // this is their first session there.
+  // Adds the session to the room (live from now on); announces the user when this is their first session there.
   void subscribe(ChatSession& session, LiveRoom& room);
   // Takes the session out of its `subscriptionIndex`th room; announces the
-  // user's leaving with their last session there. The last member out drops
-  // the room.
+  // user's leaving with their last session there. The last member out drops the room.
   void unsubscribe(ChatSession& session, size_t subscriptionIndex);
   // Same by room; false when the session was not in it.
   bool unsubscribe(ChatSession& session, int64_t roomId);
@@ -58,8 +56,7 @@ class LiveRooms {
   const Sessions& sessions_;
   Backlogs& backlogs_;
   std::unordered_map<int64_t, std::unique_ptr<LiveRoom>> rooms_;
-  // Counts ended memberships, so that a store answer older than one is not
-  // cached.
+  // Counts ended memberships, so that a store answer older than one is not cached.
   uint64_t membershipGeneration_ = 0;
 };
 

@@ -36,8 +36,7 @@ class Sessions {
   void authenticated(ChatSession& session, const store::User& user, const TokenService::Identity& identity,
                      std::string_view ref);
   // Frees the session, which has left its rooms. The user's last session
-  // stores their last_seen and keeps their budget (reconnecting does not refill
-  // it).
+  // stores their last_seen and keeps their budget (reconnecting does not refill it).
   void close(ChatSession& session);
   OnlineUser* findUser(int64_t userId);
   const OnlineUser& user(int64_t userId) const { return users_.at(userId); }
@@ -50,8 +49,7 @@ class Sessions {
 
   // The session's queue is over --max-queue.
   bool congested(const ChatSession& session) const { return session.ws.queuedBytes() >= config_.maxQueueBytes; }
-  // The session's queue refused a frame: its stall clock starts, unless
-  // running.
+  // The session's queue refused a frame: its stall clock starts, unless running.
   void noteRefused(ChatSession& session);
   // Closes the sessions of a logged-out token (4001).
   void closeWithToken(const std::string& revocationKey);
@@ -75,8 +73,7 @@ class Sessions {
   std::unordered_map<int64_t, OnlineUser> users_;
   // The budgets of users without a session: HTTP posters, and users who just
   // closed their last session. The sweep drops those that have refilled;
-  // should more than kMaxOfflineBuckets users post within one refill, they
-  // start afresh (full).
+  // should more than kMaxOfflineBuckets users post within one refill, they start afresh (full).
   static constexpr size_t kMaxOfflineBuckets = 100'000;
   std::unordered_map<int64_t, TokenBucket> offlineBuckets_;
 };
