@@ -28,7 +28,9 @@ void Delivery::deliverMessage(const store::RoomEvent& event) {
   const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.payload);
   // A seq past the next one: the events between are late or lost (a
   // distributed log). No gap is skipped: the live members catch up on them
-  // from the store, and get this one and what follows in order after them.
+  // from the store, and get this one and what follows in order after them
+  // (the origin session too, which sees its own message in that replay, as
+  // in a resume).
   const int64_t firstMissing = event.seq > room->lastSeq + 1 ? room->lastSeq + 1 : 0;
   if (firstMissing != 0) {
     for (RoomMember& member : room->members) {

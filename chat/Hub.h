@@ -66,13 +66,11 @@ class Hub final : public reactor::TimerHandler {
                  int64_t roomId = 0) {
     session.sendError(code, message, ref, roomId);
   }
-  void send(ChatSession& session, const std::string& json) { session.send(json); }
 
   // --- For the HTTP API too ---
   // The one send path: checks, appends, acks (through `done`) after the
   // commit, publishes the message to the room.
   void postMessage(PostRequest request, PostDone done) { commands_.postMessage(std::move(request), std::move(done)); }
-  static constexpr size_t kMaxOnlineListed = LiveRooms::kMaxOnlineListed;
   // Who is online in the room (LiveRooms::onlineUsersJson).
   std::string onlineUsersJson(int64_t roomId) const { return rooms_.onlineUsersJson(roomId); }
   LongPolls& longPolls() { return longPolls_; }
