@@ -12,8 +12,9 @@ using store::RoomEvent;
 
 }  // namespace
 
-Hub::Hub(reactor::EventLoop& loop, store::Store& store, const Config& config)
+Hub::Hub(reactor::EventLoop& loop, store::Store& store, store::Bus& bus, const Config& config)
     : loop_(loop),
+      bus_(bus),
       longPolls_(loop),
       sessions_(loop, store, config, stats_),
       backlogs_(sessions_, config),

@@ -13,8 +13,8 @@
 //
 // Everything that reaches sessions other than its origin's is a room event
 // (store::RoomEvent): its producer publishes it on the bus, and the hub's one
-// ingress, onRoomEvent(), turns it into a frame and fans it out. In process
-// the bus is a LocalBus, which delivers at once, in order.
+// ingress, onRoomEvent(), turns it into a frame and fans it out. In one
+// process the bus is a LocalBus, which delivers at once, in order.
 #pragma once
 
 #include <cstdint>
@@ -36,7 +36,7 @@
 #include "chat/Sessions.h"
 #include "chat/TokenService.h"
 #include "reactor/EventLoop.h"
-#include "store/LocalBus.h"
+#include "store/Bus.h"
 #include "store/Store.h"
 
 namespace chatd::chat {
@@ -45,7 +45,9 @@ class Hub final : public reactor::TimerHandler {
  public:
   using Stats = HubStats;
 
-  Hub(reactor::EventLoop& loop, store::Store& store, const Config& config);
+  // Subscribes to `bus`, which must outlive the hub.
+  Hub(reactor::EventLoop& loop, store::Store& store, store::Bus& bus, const Config& config);
+  ~Hub() { bus_.subscribe({}); }
 
   // --- Sessions (ChatEndpoint) ---
   ChatSession* openSession(WsSession& ws) { return sessions_.open(ws); }
@@ -100,7 +102,7 @@ class Hub final : public reactor::TimerHandler {
 
   reactor::EventLoop& loop_;
   Stats stats_;
-  store::LocalBus bus_;
+  store::Bus& bus_;
   LongPolls longPolls_;
   Sessions sessions_;
   Backlogs backlogs_;

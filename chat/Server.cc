@@ -96,7 +96,7 @@ bool Server::openStore(std::string& error) {
   rooms_ = std::make_unique<RoomApi>(*store_, *accounts_, config_.roomsPerHour);
   router_.setRoomApi(rooms_.get());
   if (!loadRevokedTokens(error)) return false;
-  hub_ = std::make_unique<Hub>(loop_, *store_, config_);
+  hub_ = std::make_unique<Hub>(loop_, *store_, bus_, config_);
   chat_ = std::make_unique<ChatEndpoint>(loop_, *hub_, *accounts_, *tokens_, config_);
   router_.addWebSocket("/ws", chat_.get());
   messages_ = std::make_unique<MessageApi>(*store_, *accounts_, *hub_);

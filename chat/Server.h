@@ -27,6 +27,7 @@
 #include "reactor/EventLoop.h"
 #include "reactor/SignalSet.h"
 #include "reactor/WorkerPool.h"
+#include "store/LocalBus.h"
 #include "store/Store.h"
 
 namespace chatd::chat {
@@ -78,6 +79,7 @@ class Server final : public reactor::TimerHandler {
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<AccountApi> accounts_;
   std::unique_ptr<RoomApi> rooms_;
+  store::LocalBus bus_;  // room events: one process, so in process
   std::unique_ptr<Hub> hub_;
   std::unique_ptr<ChatEndpoint> chat_;
   std::unique_ptr<MessageApi> messages_;
