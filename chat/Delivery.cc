@@ -41,9 +41,10 @@ void Delivery::deliverMessage(const store::RoomEvent& event) {
   }
   room->lastSeq = event.seq;
   room->recent.push(event.seq, frame);
+  const uint64_t origin = originHere(event);
   for (RoomMember& member : room->members) {
     ChatSession& session = *member.session;
-    if (member.catchUpFrom != 0 || session.id == event.originSession) continue;
+    if (member.catchUpFrom != 0 || session.id == origin) continue;
     if (session.ws.sendShared(frame) == OutputQueue::PushResult::kRefused) {
       // Never dropped: this room is replayed to it from here once it drains.
       member.catchUpFrom = event.seq;
@@ -94,9 +95,10 @@ void Delivery::deliverChange(const store::RoomEvent& event) {
   // A replay from the recent ring would show the old state; the store has the new.
   room->recent.invalidateThrough(event.seq);
   const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.payload);
+  const uint64_t origin = originHere(event);
   for (RoomMember& member : room->members) {
     ChatSession& session = *member.session;
-    if (session.id == event.originSession) continue;
+    if (session.id == origin) continue;
     // In catch-up from this message or an older one: its replay shows the change.
     if (member.catchUpFrom != 0 && member.catchUpFrom <= event.seq) continue;
     // Bounded like every other frame; one that does not fit is not lost: the
@@ -112,9 +114,9 @@ void Delivery::deliverEphemeral(const store::RoomEvent& event, EphemeralKind kin
   if (!room) return;
   const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.payload);
   const uint64_t key = ephemeralKey(kind, event.roomId, event.userId);
+  const uint64_t origin = originHere(event);
   for (RoomMember& member : room->members) {
-    const bool skipped =
-        exceptUser ? member.session->user->id == event.userId : member.session->id == event.originSession;
+    const bool skipped = exceptUser ? member.session->user->id == event.userId : member.session->id == origin;
     if (!skipped) sendEphemeral(*member.session, key, frame);
   }
 }

@@ -29,9 +29,11 @@ namespace chatd::chat {
 
 class Delivery {
  public:
-  Delivery(store::Store& store, const Config& config, Sessions& sessions, LiveRooms& rooms, Backlogs& backlogs,
-           LongPolls& longPolls, HubStats& stats)
-      : store_(store),
+  // `nodeId`: this process's (store::Bus::nodeId()).
+  Delivery(uint64_t nodeId, store::Store& store, const Config& config, Sessions& sessions, LiveRooms& rooms,
+           Backlogs& backlogs, LongPolls& longPolls, HubStats& stats)
+      : nodeId_(nodeId),
+        store_(store),
         config_(config),
         sessions_(sessions),
         rooms_(rooms),
@@ -57,6 +59,11 @@ class Delivery {
   void catchUp(ChatSession& session);
 
  private:
+  // The id of the event's origin session when it is one of this node's; 0
+  // (no session's id) otherwise.
+  uint64_t originHere(const store::RoomEvent& event) const {
+    return event.originNode == nodeId_ ? event.originSession : 0;
+  }
   LiveRoom* subscribeDirectMembers(const store::RoomEvent& event);
   // Runs catchUp() for each session of the room that is behind in it.
   void catchUpRoom(int64_t roomId);
@@ -65,6 +72,7 @@ class Delivery {
   void replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::StoreStatus status,
                   std::vector<store::Message> page);
 
+  const uint64_t nodeId_;
   store::Store& store_;
   const Config& config_;
   Sessions& sessions_;

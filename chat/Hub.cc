@@ -19,7 +19,7 @@ Hub::Hub(reactor::EventLoop& loop, store::Store& store, store::Bus& bus, const C
       sessions_(loop, store, config, stats_),
       backlogs_(sessions_, config),
       rooms_(bus_, sessions_, backlogs_),
-      delivery_(store, config, sessions_, rooms_, backlogs_, longPolls_, stats_),
+      delivery_(bus.nodeId(), store, config, sessions_, rooms_, backlogs_, longPolls_, stats_),
       presence_(loop, rooms_, delivery_),
       lookups_(store, sessions_, rooms_),
       changes_(store, bus_, config, sessions_, lookups_),

@@ -16,10 +16,12 @@ class Bus {
   using Subscriber = std::function<void(const RoomEvent&)>;
 
   virtual ~Bus() = default;
+  // This process's id among the nodes: an event's originNode.
+  virtual uint64_t nodeId() const = 0;
   // Sets the one subscriber, which hears every event published from now on,
   // on any node, in the order of each room's events.
   virtual void subscribe(Subscriber subscriber) = 0;
-  // An event of this node: publish() sets its originNode.
+  // An event of this node: publish() sets its originNode to nodeId().
   virtual void publish(RoomEvent event) = 0;
 };
 

@@ -3,7 +3,7 @@
 namespace chatd::store {
 
 void LocalBus::publish(RoomEvent event) {
-  event.originNode = kNodeId;
+  event.originNode = nodeId();
   if (subscriber_) subscriber_(event);
 }
 

@@ -9,7 +9,7 @@ namespace chatd::store {
 
 class LocalBus final : public Bus {
  public:
-  static constexpr uint64_t kNodeId = 0;  // the only node
+  uint64_t nodeId() const override { return 0; }  // the only node
   void subscribe(Subscriber subscriber) override { subscriber_ = std::move(subscriber); }
   void publish(RoomEvent event) override;
 

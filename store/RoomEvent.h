@@ -27,7 +27,9 @@ struct RoomEvent {
   int64_t roomId = 0;
   int64_t seq = 0;  // for a message and a change; 0 otherwise
   uint64_t originNode = 0;
-  uint64_t originSession = 0;  // the session that caused it (0: HTTP); it has its answer already
+  // The session that caused it, on originNode (0: none, e.g. HTTP); it has
+  // its answer already. Session ids are unique on their node only.
+  uint64_t originSession = 0;
   int64_t userId = 0;
   int64_t peerId = 0;
   std::string payload;
