@@ -161,27 +161,27 @@ void HubCommands::postMessage(PostRequest request, PostDone done) {
 }
 
 void HubCommands::append(PostRequest request, int64_t roomId, int64_t directPeerId, PostDone done) {
+  auto committed = [this, authorJson = std::move(request.authorJson), originSessionId = request.originSessionId,
+                    directPeerId, done = std::move(done)](StoreStatus status, store::AppendResult result) {
+    if (status == StoreStatus::kNotFound) return done(ChatError{err::kNotFound, "no such room"}, result);
+    if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, result);
+    if (!result.duplicate) publishMessage(result.message, authorJson, originSessionId, directPeerId);
+    done(std::nullopt, result);
+  };
   p_.store.appendMessage(roomId, request.senderId, std::move(request.content), std::move(request.clientId),
-                         [this, authorJson = std::move(request.authorJson), originSessionId = request.originSessionId,
-                          directPeerId, done = std::move(done)](StoreStatus status, store::AppendResult result) {
-                           if (status == StoreStatus::kNotFound)
-                             return done(ChatError{err::kNotFound, "no such room"}, result);
-                           if (status != StoreStatus::kOk)
-                             return done(ChatError{err::kUnavailable, "store unavailable, retry"}, result);
-                           if (!result.duplicate) {
-                             ++p_.stats.messagesPosted;
-                             const store::Message& message = result.message;
-                             p_.bus.publish(RoomEvent{.kind = directPeerId != 0 ? RoomEvent::Kind::kDirectMessage
-                                                                                : RoomEvent::Kind::kMessage,
-                                                      .roomId = message.roomId,
-                                                      .seq = message.seq,
-                                                      .originSession = originSessionId,
-                                                      .userId = message.senderId,
-                                                      .peerId = directPeerId,
-                                                      .payload = messageEvent(message, authorJson)});
-                           }
-                           done(std::nullopt, result);
-                         });
+                         std::move(committed));
+}
+
+void HubCommands::publishMessage(const store::Message& message, const std::string& authorJson,
+                                 uint64_t originSessionId, int64_t directPeerId) {
+  ++p_.stats.messagesPosted;
+  p_.bus.publish(RoomEvent{.kind = directPeerId != 0 ? RoomEvent::Kind::kDirectMessage : RoomEvent::Kind::kMessage,
+                           .roomId = message.roomId,
+                           .seq = message.seq,
+                           .originSession = originSessionId,
+                           .userId = message.senderId,
+                           .peerId = directPeerId,
+                           .payload = messageEvent(message, authorJson)});
 }
 
 // --- ephemeral events --------------------------------------------------------

@@ -71,8 +71,12 @@ class HubCommands {
   // Joins the next room of a sync, then queues the one after ahead of the
   // session's other waiting requests; `done` ends this step (whenQueueHasRoom).
   void syncNext(const std::shared_ptr<SyncState>& state, std::function<void()> done);
-  // Appends to the room the lookup allowed, then publishes.
+  // Appends to the room the lookup allowed; once committed, publishes
+  // (unless a resend) and answers `done`.
   void append(PostRequest request, int64_t roomId, int64_t directPeerId, PostDone done);
+  // The message event, serialized once here for every node.
+  void publishMessage(const store::Message& message, const std::string& authorJson, uint64_t originSessionId,
+                      int64_t directPeerId);
 
   Parts p_;
 };
