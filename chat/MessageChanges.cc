@@ -19,6 +19,31 @@ ChatError changeFailed(StoreStatus status) {
   return ChatError{err::kUnavailable, "store unavailable, retry"};
 }
 
+// The events a room hears of a change (docs/protocol.md).
+ServerMessage editedEvent(int64_t roomId, const store::Message& edited) {
+  ServerMessage event("message_edited", roomId);
+  event.writer().key("data").beginObject().key("id").value(edited.id);
+  event.writer().key("seq").value(edited.seq).key("content").value(edited.content);
+  event.writer().key("edited_at").value(edited.editedAt).endObject();
+  return event;
+}
+
+ServerMessage deletedEvent(int64_t roomId, const store::Message& deleted) {
+  ServerMessage event("message_deleted", roomId);
+  event.writer().key("data").beginObject().key("id").value(deleted.id);
+  event.writer().key("seq").value(deleted.seq).endObject();
+  return event;
+}
+
+ServerMessage reactionEvent(int64_t roomId, int64_t userId, std::string_view emoji,
+                            const store::ReactionChange& change) {
+  ServerMessage event(change.added ? "reaction_added" : "reaction_removed", roomId);
+  event.writer().key("data").beginObject().key("id").value(change.message.id);
+  event.writer().key("seq").value(change.message.seq).key("user_id").value(userId);
+  event.writer().key("emoji").value(emoji).key("count").value(change.count).endObject();
+  return event;
+}
+
 }  // namespace
 
 void MessageChanges::withMessage(ChatSession& session, const ClientMessage& m,
@@ -54,11 +79,7 @@ void MessageChanges::edit(ChatSession& session, const ClientMessage& m) {
         store_.editMessage(m.roomId, m.messageId, m.content,
                            [this, sessionId = s.id, m](StoreStatus status, const store::Message& edited) {
                              if (status != StoreStatus::kOk) return answerFailure(sessionId, status, m.ref);
-                             ServerMessage event("message_edited", m.roomId);
-                             event.writer().key("data").beginObject().key("id").value(edited.id);
-                             event.writer().key("seq").value(edited.seq).key("content").value(edited.content);
-                             event.writer().key("edited_at").value(edited.editedAt).endObject();
-                             relay(sessionId, m.roomId, edited.seq, std::move(event), m.ref);
+                             relay(sessionId, m.roomId, edited.seq, editedEvent(m.roomId, edited), m.ref);
                            });
       });
 }
@@ -74,10 +95,7 @@ void MessageChanges::remove(ChatSession& session, const ClientMessage& m) {
         store_.deleteMessage(m.roomId, m.messageId,
                              [this, sessionId = s.id, m](StoreStatus status, const store::Message& deleted) {
                                if (status != StoreStatus::kOk) return answerFailure(sessionId, status, m.ref);
-                               ServerMessage event("message_deleted", m.roomId);
-                               event.writer().key("data").beginObject().key("id").value(deleted.id);
-                               event.writer().key("seq").value(deleted.seq).endObject();
-                               relay(sessionId, m.roomId, deleted.seq, std::move(event), m.ref);
+                               relay(sessionId, m.roomId, deleted.seq, deletedEvent(m.roomId, deleted), m.ref);
                              });
       });
 }
@@ -91,11 +109,7 @@ void MessageChanges::react(ChatSession& session, const ClientMessage& m) {
             m.roomId, m.messageId, userId, m.emoji, config_.maxReactionsPerMessage,
             [this, sessionId = s.id, m, userId](StoreStatus status, const store::ReactionChange& change) {
               if (status != StoreStatus::kOk) return answerFailure(sessionId, status, m.ref);
-              ServerMessage event(change.added ? "reaction_added" : "reaction_removed", m.roomId);
-              event.writer().key("data").beginObject().key("id").value(change.message.id);
-              event.writer().key("seq").value(change.message.seq).key("user_id").value(userId);
-              event.writer().key("emoji").value(m.emoji).key("count").value(change.count).endObject();
-              relay(sessionId, m.roomId, change.message.seq, std::move(event), m.ref);
+              relay(sessionId, m.roomId, change.message.seq, reactionEvent(m.roomId, userId, m.emoji, change), m.ref);
             });
       });
 }
