@@ -1,6 +1,7 @@
 # chatd — one Makefile for the server, its tests, sanitizer and fuzz builds.
 #
-#   make            build build/chatd
+#   make            build build/chatd and build/chat-bench (every core; checks the layering first)
+#   make check-layers  fail when an #include runs upward (docs/architecture.md)
 #   make deps       install the Debian/npm packages the project needs (as root)
 #   make run        deps + build + start chatd on 127.0.0.1:8080
 #   make test       deps + build + every test suite
@@ -31,14 +32,15 @@ LDLIBS   += -lssl -lcrypto -largon2 -lsimdjson -lsqlite3 -pthread
 # the headers or a chunk size (request smuggling, CVE-2023-30589).
 LLHTTP_STRICT := -DLLHTTP_STRICT_MODE=1
 
+# Every core by default (make -jN on the command line still wins: it comes later).
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+
+# The layers, bottom up (docs/architecture.md; `make check-layers` keeps the
+# includes pointing down). Each folder's sources are built by wildcard.
+LAYERS      := reactor proto store server auth chat api app
+LIB_SRC     := $(filter-out app/main.cc,$(foreach d,$(LAYERS),$(wildcard $(d)/*.cc)))
 REACTOR_SRC := $(wildcard reactor/*.cc)
 PROTO_SRC   := $(wildcard proto/*.cc)
-CHAT_SRC    := $(filter-out chat/main.cc,$(wildcard chat/*.cc))
-STORE_SRC   := $(wildcard store/*.cc)
-AUTH_SRC    := chat/Jwt.cc chat/PasswordHasher.cc chat/LoginThrottle.cc chat/AttemptTable.cc chat/AddressKey.cc \
-               chat/HashingQueue.cc chat/TokenService.cc
-# The chat layer's pure parts: unit-tested (and ClientMessage fuzzed) without a hub.
-CHAT_PURE_SRC := chat/ClientMessage.cc chat/ChatFrames.cc chat/RecentMessages.cc chat/RegistrationThrottle.cc
 BENCH_SRC   := $(wildcard bench/*.cc)
 BENCH_LIB   := $(filter-out bench/main.cc,$(BENCH_SRC))
 LLHTTP_SRC  := api.c http.c llhttp.c
@@ -46,20 +48,24 @@ LLHTTP_SRC  := api.c http.c llhttp.c
 obj = $(patsubst %.cc,$(BUILD)/obj/%.o,$(1))
 LLHTTP_OBJ  := $(patsubst %.c,$(BUILD)/obj/llhttp/%.o,$(LLHTTP_SRC))
 CORE_OBJ    := $(call obj,$(REACTOR_SRC) $(PROTO_SRC)) $(LLHTTP_OBJ)
-CHAT_OBJ    := $(call obj,$(CHAT_SRC))
+LIB_OBJ     := $(call obj,$(LIB_SRC)) $(LLHTTP_OBJ)
 
-UNIT_SRC        := $(wildcard tests/unit/*.cc)
+UNIT_SRC        := $(wildcard tests/unit/*.cc tests/unit/fakes/*.cc)
 INTEGRATION_SRC := $(wildcard tests/integration/*.cc)
 CONFORMANCE_SRC := $(wildcard tests/conformance/*.cc)
 SUPPORT_SRC     := $(wildcard tests/support/*.cc)
 TEST_BINS       := $(BUILD)/tests/unit_tests $(BUILD)/tests/integration_tests $(BUILD)/tests/conformance_tests
 
-.PHONY: all deps run test test-suites asan fuzz bench install clean
+.PHONY: all deps run test test-suites check-layers asan fuzz bench install clean
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/chatd $(BUILD)/chat-bench
+all: check-layers $(BUILD)/chatd $(BUILD)/chat-bench
 
-$(BUILD)/chatd: $(call obj,chat/main.cc $(STORE_SRC)) $(CHAT_OBJ) $(CORE_OBJ)
+# Fails when an include runs upward (or sideways between server/ and auth/).
+check-layers:
+	@sh scripts/check-layers.sh
+
+$(BUILD)/chatd: $(call obj,app/main.cc) $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -75,11 +81,11 @@ $(BUILD)/obj/llhttp/%.o: $(LLHTTP_DIR)/%.c
 	@mkdir -p $(@D)
 	$(CC) -I$(LLHTTP_INC) $(LLHTTP_STRICT) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/unit_tests: $(call obj,$(UNIT_SRC) $(BENCH_LIB) $(STORE_SRC) $(AUTH_SRC) $(CHAT_PURE_SRC) tests/support/JwtSigning.cc) $(CORE_OBJ)
+$(BUILD)/tests/unit_tests: $(call obj,$(UNIT_SRC) $(BENCH_LIB) tests/support/JwtSigning.cc) $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest_main -lgtest $(LDLIBS)
 
-$(BUILD)/tests/integration_tests: $(call obj,$(INTEGRATION_SRC) $(SUPPORT_SRC) chat/Jwt.cc) $(CORE_OBJ)
+$(BUILD)/tests/integration_tests: $(call obj,$(INTEGRATION_SRC) $(SUPPORT_SRC) auth/Jwt.cc) $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest_main -lgtest $(LDLIBS)
 
@@ -96,7 +102,7 @@ run:
 	$(BUILD)/chatd --listen 127.0.0.1:8080
 
 # The suites, built and run against this build's chatd.
-test-suites: $(BUILD)/chatd $(BUILD)/chat-bench $(TEST_BINS)
+test-suites: check-layers $(BUILD)/chatd $(BUILD)/chat-bench $(TEST_BINS)
 	@bash tests/run.sh $(BUILD)
 
 test: deps
@@ -106,11 +112,11 @@ asan: deps
 	@CHATD_SANITIZED=1 $(MAKE) --no-print-directory BUILD=build/asan OPT=-O1 \
 	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test-suites
 
-# Fuzz targets: proto/, chat/ClientMessage, chat/Jwt and llhttp built with clang, libFuzzer and ASan+UBSan.
+# Fuzz targets: proto/, chat/ClientMessage, auth/Jwt and llhttp built with clang, libFuzzer and ASan+UBSan.
 FUZZ_TARGETS := $(patsubst tests/fuzz/%_fuzz.cc,%,$(wildcard tests/fuzz/*_fuzz.cc))
 FUZZ_SAN     := -fno-sanitize-recover=all -g -O1 -MMD -MP
 FUZZ_CFLAGS  := -fsanitize=fuzzer-no-link,address,undefined $(FUZZ_SAN)
-FUZZ_OBJ      = $(patsubst %.cc,build/fuzz/obj/%.o,$(PROTO_SRC) chat/ClientMessage.cc chat/Jwt.cc) $(patsubst %.c,build/fuzz/obj/llhttp/%.o,$(LLHTTP_SRC))
+FUZZ_OBJ      = $(patsubst %.cc,build/fuzz/obj/%.o,$(PROTO_SRC) chat/ClientMessage.cc auth/Jwt.cc) $(patsubst %.c,build/fuzz/obj/llhttp/%.o,$(LLHTTP_SRC))
 # Only a pattern rule names them, which would make them intermediate: deleted
 # after each build and recompiled by the next.
 .SECONDARY: $(FUZZ_OBJ)

@@ -5,7 +5,7 @@
 
 #include "chat/ChatError.h"
 #include "chat/ChatFrames.h"
-#include "chat/ServerFrames.h"
+#include "server/ServerFrames.h"
 
 namespace chatd::chat {
 
@@ -73,7 +73,7 @@ void Backlogs::sendMissedChanges(ChatSession& session) {
     ServerMessage notice("messages_changed", changes[sent].roomId);
     notice.writer().key("data").beginObject().key("from_seq").value(changes[sent].fromSeq);
     notice.writer().key("to_seq").value(changes[sent].toSeq).endObject();
-    const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, notice.finish());
+    const reactor::BlockRef frame = server::makeServerFrame(proto::WsOpcode::kText, notice.finish());
     if (session.ws.sendShared(frame) == reactor::OutputQueue::PushResult::kRefused) break;
   }
   changes.erase(changes.begin(), changes.begin() + static_cast<std::ptrdiff_t>(sent));

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "chat/ChatOptions.h"
 #include "chat/ChatSession.h"
-#include "chat/Config.h"
 #include "chat/SessionBacklog.h"
 #include "chat/Sessions.h"
 
@@ -18,7 +18,7 @@ namespace chatd::chat {
 
 class Backlogs {
  public:
-  Backlogs(Sessions& sessions, const Config& config) : sessions_(sessions), config_(config) {}
+  Backlogs(Sessions& sessions, const ChatOptions& config) : sessions_(sessions), config_(config) {}
 
   // Runs `request` now when the session's queue has room and nothing else
   // waits or runs; else holds it until it does (`ahead`: before the others,
@@ -39,7 +39,7 @@ class Backlogs {
   void startRequest(ChatSession& session, const SessionBacklog::Request& request);
 
   Sessions& sessions_;
-  const Config& config_;
+  const ChatOptions& config_;
   std::unordered_map<uint64_t, SessionBacklog> backlogs_;  // by session id
 };
 

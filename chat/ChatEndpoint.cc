@@ -4,6 +4,7 @@
 
 #include "chat/ChatError.h"
 #include "chat/ClientMessage.h"
+#include "reactor/WallClock.h"
 
 namespace chatd::chat {
 
@@ -13,27 +14,27 @@ namespace err = chat_error;
 
 // The token of an upgrade request: the Authorization header, else ?token=.
 std::optional<std::string> upgradeToken(const proto::HttpRequest& request) {
-  if (const auto bearer = bearerToken(request)) return std::string(*bearer);
+  if (const auto bearer = proto::bearerToken(request)) return std::string(*bearer);
   return request.queryParam("token");
 }
 
-ChatSession& sessionOf(WsSession& ws) { return *static_cast<ChatSession*>(ws.endpointData()); }
+ChatSession& sessionOf(server::WsSession& ws) { return *static_cast<ChatSession*>(ws.endpointData()); }
 
 }  // namespace
 
 std::optional<proto::HttpResponse> ChatEndpoint::admit(const proto::HttpRequest& request) {
   const auto token = upgradeToken(request);
   if (!token) return std::nullopt;  // it may authenticate with its first message
-  TokenService::Identity identity;
-  const JwtError error = tokens_.authenticate(*token, unixSeconds(), identity);
-  if (error != JwtError::kNone) {
-    return proto::jsonError(401, err::kUnauthorized, jwtErrorMessage(error)).header("WWW-Authenticate", "Bearer");
+  auth::TokenService::Identity identity;
+  const auth::JwtError error = tokens_.authenticate(*token, reactor::unixSeconds(), identity);
+  if (error != auth::JwtError::kNone) {
+    return proto::jsonError(401, err::kUnauthorized, auth::jwtErrorMessage(error)).header("WWW-Authenticate", "Bearer");
   }
   admitted_ = Admitted{std::move(*token), std::move(identity)};
   return std::nullopt;
 }
 
-void ChatEndpoint::onOpen(WsSession& ws, const proto::HttpRequest& request) {
+void ChatEndpoint::onOpen(server::WsSession& ws, const proto::HttpRequest& request) {
   ChatSession* session = hub_.openSession(ws);
   ws.setEndpointData(session);
   std::optional<Admitted> admitted = std::exchange(admitted_, std::nullopt);
@@ -41,12 +42,12 @@ void ChatEndpoint::onOpen(WsSession& ws, const proto::HttpRequest& request) {
   if (!token) return;
   if (!admitted || admitted->token != *token) return authenticate(*session, *token, {});
   session->authenticating = true;
-  accounts_.resolveIdentity(std::move(admitted->identity), [this, sessionId = session->id](AccountApi::Resolved resolved) {
+  identities_.resolveIdentity(std::move(admitted->identity), [this, sessionId = session->id](auth::IdentityResolver::Resolved resolved) {
     onResolved(sessionId, {}, std::move(resolved));
   });
 }
 
-void ChatEndpoint::onMessage(WsSession& ws, proto::WsOpcode opcode, std::span<const uint8_t> payload) {
+void ChatEndpoint::onMessage(server::WsSession& ws, proto::WsOpcode opcode, std::span<const uint8_t> payload) {
   ChatSession& session = sessionOf(ws);
   if (opcode != proto::WsOpcode::kText) {
     return hub_.sendError(session, err::kBadRequest, "messages are JSON text frames", {});
@@ -73,18 +74,18 @@ void ChatEndpoint::onMessage(WsSession& ws, proto::WsOpcode opcode, std::span<co
 
 void ChatEndpoint::authenticate(ChatSession& session, std::string_view token, std::string ref) {
   session.authenticating = true;
-  accounts_.resolveToken(token, [this, sessionId = session.id, ref = std::move(ref)](AccountApi::Resolved resolved) {
+  identities_.resolveToken(token, [this, sessionId = session.id, ref = std::move(ref)](auth::IdentityResolver::Resolved resolved) {
     onResolved(sessionId, ref, std::move(resolved));
   });
 }
 
-void ChatEndpoint::onResolved(uint64_t sessionId, const std::string& ref, AccountApi::Resolved resolved) {
+void ChatEndpoint::onResolved(uint64_t sessionId, const std::string& ref, auth::IdentityResolver::Resolved resolved) {
   ChatSession* s = hub_.findSession(sessionId);
   if (!s) return;
   s->authenticating = false;
-  if (resolved.outcome != AccountApi::Resolved::Outcome::kOk) {
+  if (resolved.outcome != auth::IdentityResolver::Resolved::Outcome::kOk) {
     const std::string_view code =
-        resolved.outcome == AccountApi::Resolved::Outcome::kUnavailable ? err::kUnavailable : err::kUnauthorized;
+        resolved.outcome == auth::IdentityResolver::Resolved::Outcome::kUnavailable ? err::kUnavailable : err::kUnauthorized;
     hub_.sendError(*s, code, resolved.reason, ref);
     // A session that never authenticated has nothing to keep (a store
     // outage says "try again later", 1013); an open one keeps its current
@@ -100,9 +101,9 @@ void ChatEndpoint::onResolved(uint64_t sessionId, const std::string& ref, Accoun
   hub_.authenticated(*s, resolved.user, resolved.identity, ref);
 }
 
-void ChatEndpoint::onDrained(WsSession& ws) { hub_.drained(sessionOf(ws)); }
+void ChatEndpoint::onDrained(server::WsSession& ws) { hub_.drained(sessionOf(ws)); }
 
-void ChatEndpoint::onClose(WsSession& ws) {
+void ChatEndpoint::onClose(server::WsSession& ws) {
   hub_.closeSession(sessionOf(ws));
   ws.setEndpointData(nullptr);
 }

@@ -15,43 +15,43 @@
 #include <optional>
 #include <string>
 
-#include "chat/AccountApi.h"
-#include "chat/Config.h"
+#include "auth/IdentityResolver.h"
+#include "chat/ChatOptions.h"
 #include "chat/Hub.h"
-#include "chat/TokenService.h"
-#include "chat/WsEndpoint.h"
+#include "auth/TokenService.h"
+#include "server/WsEndpoint.h"
 #include "reactor/EventLoop.h"
 
 namespace chatd::chat {
 
-class ChatEndpoint final : public WsEndpoint {
+class ChatEndpoint final : public server::WsEndpoint {
  public:
-  ChatEndpoint(reactor::EventLoop& loop, Hub& hub, AccountApi& accounts, const TokenService& tokens,
-               const Config& config)
-      : loop_(loop), hub_(hub), accounts_(accounts), tokens_(tokens), config_(config) {}
+  ChatEndpoint(reactor::EventLoop& loop, Hub& hub, auth::IdentityResolver& identities, const auth::TokenService& tokens,
+               const ChatOptions& config)
+      : loop_(loop), hub_(hub), identities_(identities), tokens_(tokens), config_(config) {}
 
   std::optional<proto::HttpResponse> admit(const proto::HttpRequest& request) override;
-  void onOpen(WsSession& ws, const proto::HttpRequest& request) override;
-  void onMessage(WsSession& ws, proto::WsOpcode opcode, std::span<const uint8_t> payload) override;
-  void onDrained(WsSession& ws) override;
-  void onClose(WsSession& ws) override;
+  void onOpen(server::WsSession& ws, const proto::HttpRequest& request) override;
+  void onMessage(server::WsSession& ws, proto::WsOpcode opcode, std::span<const uint8_t> payload) override;
+  void onDrained(server::WsSession& ws) override;
+  void onClose(server::WsSession& ws) override;
 
  private:
   void authenticate(ChatSession& session, std::string_view token, std::string ref);
   // What a token resolved to, for the session `sessionId` (it may be gone by then).
-  void onResolved(uint64_t sessionId, const std::string& ref, AccountApi::Resolved resolved);
+  void onResolved(uint64_t sessionId, const std::string& ref, auth::IdentityResolver::Resolved resolved);
 
   struct Admitted {
     std::string token;
-    TokenService::Identity identity;
+    auth::TokenService::Identity identity;
   };
   std::optional<Admitted> admitted_;  // the last upgrade admit() verified, until its onOpen()
 
   reactor::EventLoop& loop_;
   Hub& hub_;
-  AccountApi& accounts_;
-  const TokenService& tokens_;
-  const Config& config_;
+  auth::IdentityResolver& identities_;
+  const auth::TokenService& tokens_;
+  const ChatOptions& config_;
 };
 
 }  // namespace chatd::chat

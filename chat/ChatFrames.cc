@@ -8,6 +8,18 @@ std::string ServerMessage::finish(std::string_view ref) {
   return writer_.take();
 }
 
+std::string userJson(const store::User& user) {
+  proto::JsonWriter w;
+  w.beginObject().key("id").value(user.id).key("username").value(user.username).key("nickname");
+  if (user.nickname.empty()) {
+    w.null();
+  } else {
+    w.value(user.nickname);
+  }
+  w.key("created_at").value(user.createdAt).endObject();
+  return w.take();
+}
+
 std::string userSummaryJson(int64_t id, std::string_view username, std::string_view nickname) {
   proto::JsonWriter w;
   w.beginObject().key("id").value(id).key("username").value(username).key("nickname");

@@ -27,6 +27,9 @@ class ServerMessage {
   proto::JsonWriter writer_;
 };
 
+// {"id":..,"username":..,"nickname":..|null,"created_at":..}: a user as the API and welcome show one.
+std::string userJson(const store::User& user);
+
 // {"id":..,"username":..,"nickname":..|null}: how messages and presence name a user.
 std::string userSummaryJson(int64_t id, std::string_view username, std::string_view nickname);
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "chat/TokenBucket.h"
-#include "chat/WsEndpoint.h"
+#include "auth/TokenBucket.h"
+#include "server/WsEndpoint.h"
 #include "reactor/Block.h"
 #include "store/Store.h"
 
@@ -23,7 +23,7 @@ struct OnlineUser {
   std::string summaryJson;  // {"id","username","nickname"}, as messages and presence name the user
   ChatSession* sessions = nullptr;  // the user's sessions, linked through ChatSession::nextOfUser
   uint32_t sessionCount = 0;        // how many: at most --max-sessions-per-user
-  TokenBucket bucket;               // --rate/--burst, shared by all the user's sessions and HTTP posts
+  auth::TokenBucket bucket;               // --rate/--burst, shared by all the user's sessions and HTTP posts
 };
 
 // A room this session joined: where it sits in the room's member array.
@@ -45,12 +45,12 @@ struct ConflatedEvent {
 
 class ChatSession final {
  public:
-  ChatSession(WsSession& ws, uint64_t id, uint64_t openedMs) : ws(ws), id(id), openedMs(openedMs) {}
+  ChatSession(server::WsSession& ws, uint64_t id, uint64_t openedMs) : ws(ws), id(id), openedMs(openedMs) {}
 
   bool authenticated() const { return user != nullptr; }
   RoomSubscription* subscription(int64_t roomId);
   // A reply to the session's own input: queued whatever the queue's limit
-  // (WsSession::reply), so a request is always answered.
+  // (server::WsSession::reply), so a request is always answered.
   void send(std::string_view json);
   void sendError(std::string_view code, std::string_view message, std::string_view ref, int64_t roomId = 0);
 
@@ -58,20 +58,20 @@ class ChatSession final {
   static void* operator new(size_t size);
   static void operator delete(void* session);
 
-  WsSession& ws;
+  server::WsSession& ws;
   const uint64_t id;
   OnlineUser* user = nullptr;  // null until authenticated
   ChatSession* nextOfUser = nullptr;  // the user's other sessions (an intrusive list: no
   ChatSession* prevOfUser = nullptr;  // allocation for the common single session)
   std::vector<RoomSubscription> rooms;
   std::vector<ConflatedEvent> conflated;  // ephemeral events held back while congested
-  TokenBucket bucket;  // --rate until authenticated (auth attempts); then the user's counts
+  auth::TokenBucket bucket;  // --rate until authenticated (auth attempts); then the user's counts
   uint64_t openedMs;
-  uint64_t tokenKey = 0;          // TokenService::shortKey of the token in use
+  uint64_t tokenKey = 0;          // auth::TokenService::shortKey of the token in use
   int64_t tokenExpiresAt = 0;     // unix seconds
   int64_t tokenWarnAt = 0;        // when token_expiring goes out
   uint64_t stalledSinceMs = 0;    // over its queue limit, the peer acknowledging nothing, since; 0 = not stalled
-  uint64_t stalledAckedBytes = 0; // WsSession::bytesAcked() when the peer was last seen reading
+  uint64_t stalledAckedBytes = 0; // server::WsSession::bytesAcked() when the peer was last seen reading
   bool expiryWarned = false;
   bool authenticating = false;    // a token is being resolved
   bool catchingUp = false;        // inside Delivery::catchUp(), which must not recurse

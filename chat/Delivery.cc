@@ -1,8 +1,8 @@
 #include "chat/Delivery.h"
 
 #include "chat/ChatFrames.h"
-#include "chat/ServerFrames.h"
 #include "reactor/Log.h"
+#include "server/ServerFrames.h"
 
 namespace chatd::chat {
 
@@ -25,7 +25,7 @@ void Delivery::deliverMessage(const store::RoomEvent& event) {
       event.kind == store::RoomEvent::Kind::kDirectMessage ? subscribeDirectMembers(event) : rooms_.find(event.roomId);
   // A seq delivered already (a late or repeated event) is not sent twice.
   if (!room || event.seq <= room->lastSeq) return;
-  const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.payload);
+  const reactor::BlockRef frame = server::makeServerFrame(proto::WsOpcode::kText, event.payload);
   // A seq past the next one: the events between are late or lost (a
   // distributed log). No gap is skipped: the live members catch up on them
   // from the store, and get this one and what follows in order after them
@@ -94,7 +94,7 @@ void Delivery::deliverChange(const store::RoomEvent& event) {
   if (!room) return;
   // A replay from the recent ring would show the old state; the store has the new.
   room->recent.invalidateThrough(event.seq);
-  const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.payload);
+  const reactor::BlockRef frame = server::makeServerFrame(proto::WsOpcode::kText, event.payload);
   const uint64_t origin = originHere(event);
   for (RoomMember& member : room->members) {
     ChatSession& session = *member.session;
@@ -112,7 +112,7 @@ void Delivery::deliverChange(const store::RoomEvent& event) {
 void Delivery::deliverEphemeral(const store::RoomEvent& event, EphemeralKind kind, bool exceptUser) {
   LiveRoom* room = rooms_.find(event.roomId);
   if (!room) return;
-  const reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.payload);
+  const reactor::BlockRef frame = server::makeServerFrame(proto::WsOpcode::kText, event.payload);
   const uint64_t key = ephemeralKey(kind, event.roomId, event.userId);
   const uint64_t origin = originHere(event);
   for (RoomMember& member : room->members) {
@@ -189,7 +189,7 @@ void Delivery::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, stor
   for (const store::Message& message : page) {
     // Past the room's last seq: its event is on the way, and goes out live.
     if (message.seq > room.lastSeq) break;
-    const reactor::BlockRef frame = makeServerFrame(
+    const reactor::BlockRef frame = server::makeServerFrame(
         proto::WsOpcode::kText,
         messageEvent(message, userSummaryJson(message.senderId, message.senderUsername, message.senderNickname)));
     if (session->ws.sendShared(frame) == OutputQueue::PushResult::kRefused) {

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "chat/Backlogs.h"
+#include "chat/ChatOptions.h"
 #include "chat/ChatSession.h"
-#include "chat/Config.h"
 #include "chat/HubStats.h"
 #include "chat/LiveRooms.h"
 #include "chat/LongPolls.h"
@@ -30,7 +30,7 @@ namespace chatd::chat {
 class Delivery {
  public:
   // `nodeId`: this process's (store::Bus::nodeId()).
-  Delivery(uint64_t nodeId, store::Store& store, const Config& config, Sessions& sessions, LiveRooms& rooms,
+  Delivery(uint64_t nodeId, store::Store& store, const ChatOptions& config, Sessions& sessions, LiveRooms& rooms,
            Backlogs& backlogs, LongPolls& longPolls, HubStats& stats)
       : nodeId_(nodeId),
         store_(store),
@@ -74,7 +74,7 @@ class Delivery {
 
   const uint64_t nodeId_;
   store::Store& store_;
-  const Config& config_;
+  const ChatOptions& config_;
   Sessions& sessions_;
   LiveRooms& rooms_;
   Backlogs& backlogs_;

@@ -12,7 +12,7 @@ using store::RoomEvent;
 
 }  // namespace
 
-Hub::Hub(reactor::EventLoop& loop, store::Store& store, store::Bus& bus, const Config& config)
+Hub::Hub(reactor::EventLoop& loop, store::Store& store, store::Bus& bus, const ChatOptions& config)
     : loop_(loop),
       bus_(bus),
       longPolls_(loop),

@@ -20,10 +20,11 @@
 #include <cstdint>
 #include <string>
 
+#include "auth/TokenService.h"
 #include "chat/Backlogs.h"
+#include "chat/ChatOptions.h"
 #include "chat/ChatSession.h"
 #include "chat/ClientMessage.h"
-#include "chat/Config.h"
 #include "chat/Delivery.h"
 #include "chat/HubCommands.h"
 #include "chat/HubStats.h"
@@ -34,7 +35,6 @@
 #include "chat/Presence.h"
 #include "chat/RoomLookups.h"
 #include "chat/Sessions.h"
-#include "chat/TokenService.h"
 #include "reactor/EventLoop.h"
 #include "store/Bus.h"
 #include "store/Store.h"
@@ -46,15 +46,15 @@ class Hub final : public reactor::TimerHandler {
   using Stats = HubStats;
 
   // Subscribes to `bus`, which must outlive the hub.
-  Hub(reactor::EventLoop& loop, store::Store& store, store::Bus& bus, const Config& config);
+  Hub(reactor::EventLoop& loop, store::Store& store, store::Bus& bus, const ChatOptions& config);
   ~Hub() { bus_.subscribe({}); }
 
   // --- Sessions (ChatEndpoint) ---
-  ChatSession* openSession(WsSession& ws) { return sessions_.open(ws); }
+  ChatSession* openSession(server::WsSession& ws) { return sessions_.open(ws); }
   ChatSession* findSession(uint64_t id) const { return sessions_.find(id); }
   // The session's token resolved to `user`: welcome it (or, on an open
   // session, extend it: token_refreshed). `ref` is the auth message's.
-  void authenticated(ChatSession& session, const store::User& user, const TokenService::Identity& identity,
+  void authenticated(ChatSession& session, const store::User& user, const auth::TokenService::Identity& identity,
                      std::string_view ref) {
     sessions_.authenticated(session, user, identity, ref);
   }

@@ -1,7 +1,7 @@
 #include "chat/HubCommands.h"
 
-#include "chat/AccountApi.h"
 #include "chat/ChatFrames.h"
+#include "reactor/WallClock.h"
 
 namespace chatd::chat {
 
@@ -15,7 +15,8 @@ namespace err = chat_error;
 
 void HubCommands::handle(ChatSession& session, ClientMessage m) {
   switch (m.type) {
-    case ClientType::kAuth: break;  // ChatEndpoint's
+    case ClientType::kAuth:
+      break;  // ChatEndpoint's
     // Answers that can be large wait for room in the session's queue.
     case ClientType::kJoinRoom:
       return p_.backlogs.whenQueueHasRoom(session, m.ref, [this, m](ChatSession& s, std::function<void()> done) {
@@ -34,7 +35,7 @@ void HubCommands::handle(ChatSession& session, ClientMessage m) {
     case ClientType::kSync: return sync(session, m);
     case ClientType::kPing: {
       ServerMessage pong("pong");
-      pong.writer().key("server_time").value(unixMs());
+      pong.writer().key("server_time").value(reactor::unixMs());
       return session.send(pong.finish(m.ref));
     }
   }
@@ -172,8 +173,8 @@ void HubCommands::append(PostRequest request, int64_t roomId, int64_t directPeer
                          std::move(committed));
 }
 
-void HubCommands::publishMessage(const store::Message& message, const std::string& authorJson,
-                                 uint64_t originSessionId, int64_t directPeerId) {
+void HubCommands::publishMessage(const store::Message& message, const std::string& authorJson, uint64_t originSessionId,
+                                 int64_t directPeerId) {
   ++p_.stats.messagesPosted;
   p_.bus.publish(RoomEvent{.kind = directPeerId != 0 ? RoomEvent::Kind::kDirectMessage : RoomEvent::Kind::kMessage,
                            .roomId = message.roomId,

@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "chat/Backlogs.h"
+#include "chat/ChatOptions.h"
 #include "chat/ChatSession.h"
 #include "chat/ClientMessage.h"
-#include "chat/Config.h"
 #include "chat/Delivery.h"
 #include "chat/HubStats.h"
 #include "chat/LiveRooms.h"
@@ -34,7 +34,7 @@ class HubCommands {
   struct Parts {
     store::Store& store;
     store::Bus& bus;
-    const Config& config;
+    const ChatOptions& config;
     Sessions& sessions;
     LiveRooms& rooms;
     RoomLookups& lookups;

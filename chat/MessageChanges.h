@@ -9,9 +9,9 @@
 #include <string>
 
 #include "chat/ChatFrames.h"
+#include "chat/ChatOptions.h"
 #include "chat/ChatSession.h"
 #include "chat/ClientMessage.h"
-#include "chat/Config.h"
 #include "chat/RoomLookups.h"
 #include "chat/Sessions.h"
 #include "store/Bus.h"
@@ -21,7 +21,8 @@ namespace chatd::chat {
 
 class MessageChanges {
  public:
-  MessageChanges(store::Store& store, store::Bus& bus, const Config& config, Sessions& sessions, RoomLookups& lookups)
+  MessageChanges(store::Store& store, store::Bus& bus, const ChatOptions& config, Sessions& sessions,
+                 RoomLookups& lookups)
       : store_(store), bus_(bus), config_(config), sessions_(sessions), lookups_(lookups) {}
 
   void edit(ChatSession& session, const ClientMessage& m);
@@ -41,7 +42,7 @@ class MessageChanges {
 
   store::Store& store_;
   store::Bus& bus_;
-  const Config& config_;
+  const ChatOptions& config_;
   Sessions& sessions_;
   RoomLookups& lookups_;
 };

@@ -1,7 +1,7 @@
 #include "chat/Presence.h"
 
 #include "chat/ChatFrames.h"
-#include "chat/ServerFrames.h"
+#include "server/ServerFrames.h"
 
 namespace chatd::chat {
 
@@ -15,7 +15,7 @@ store::RoomEvent presenceEvent(int64_t roomId, const OnlineUser& user, bool join
 void Presence::deliver(const store::RoomEvent& event) {
   LiveRoom* room = rooms_.find(event.roomId);
   if (!room) return;
-  reactor::BlockRef frame = makeServerFrame(proto::WsOpcode::kText, event.payload);
+  reactor::BlockRef frame = server::makeServerFrame(proto::WsOpcode::kText, event.payload);
   if (room->pendingPresence.empty()) {
     const uint64_t now = loop_.nowMs();
     if (now - room->presenceWindowStartMs >= kBatchMs) {

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 
-#include "chat/AccountApi.h"
 #include "chat/ChatError.h"
 #include "chat/ChatFrames.h"
 #include "proto/WsTypes.h"
 #include "reactor/Log.h"
+#include "reactor/WallClock.h"
 
 namespace chatd::chat {
 
@@ -18,14 +18,14 @@ constexpr int64_t kExpiryWarningSeconds = 60;
 
 }  // namespace
 
-Sessions::Sessions(reactor::EventLoop& loop, store::Store& store, const Config& config, HubStats& stats)
+Sessions::Sessions(reactor::EventLoop& loop, store::Store& store, const ChatOptions& config, HubStats& stats)
     : loop_(loop), store_(store), config_(config), stats_(stats) {}
 
 Sessions::~Sessions() {
   for (ChatSession* session : slots_) delete session;
 }
 
-ChatSession* Sessions::open(WsSession& ws) {
+ChatSession* Sessions::open(server::WsSession& ws) {
   uint32_t slot;
   if (freeSlots_.empty()) {
     slot = static_cast<uint32_t>(slots_.size());
@@ -50,10 +50,10 @@ ChatSession* Sessions::find(uint64_t id) const {
   return session && session->id == id ? session : nullptr;
 }
 
-void Sessions::authenticated(ChatSession& session, const store::User& user, const TokenService::Identity& identity,
-                             std::string_view ref) {
-  const int64_t now = unixSeconds();
-  session.tokenKey = TokenService::shortKey(identity.revocationKey);
+void Sessions::authenticated(ChatSession& session, const store::User& user,
+                             const auth::TokenService::Identity& identity, std::string_view ref) {
+  const int64_t now = reactor::unixSeconds();
+  session.tokenKey = auth::TokenService::shortKey(identity.revocationKey);
   session.tokenExpiresAt = identity.expiresAt;
   // Half the remaining life, up to a minute, but at least two sweeps wide
   // so that a short token cannot slip between them unwarned.
@@ -86,7 +86,7 @@ void Sessions::authenticated(ChatSession& session, const store::User& user, cons
   session.user->sessions = &session;
   ServerMessage welcome("welcome");
   welcome.writer().key("user").raw(userJson(user)).key("session_id").value(std::to_string(session.id));
-  welcome.writer().key("server_time").value(unixMs()).key("expires_at").value(identity.expiresAt);
+  welcome.writer().key("server_time").value(reactor::unixMs()).key("expires_at").value(identity.expiresAt);
   session.send(welcome.finish(ref));
 }
 
@@ -98,7 +98,7 @@ void Sessions::close(ChatSession& session) {
     --online->sessionCount;
     if (!online->sessions) {
       // The user's last session: remember when they were last here.
-      store_.setLastSeen(online->id, unixMs(), [](store::StoreStatus, bool) {});
+      store_.setLastSeen(online->id, reactor::unixMs(), [](store::StoreStatus, bool) {});
       keepOfflineBucket(online->id, online->bucket);
       users_.erase(online->id);
     }
@@ -124,7 +124,7 @@ bool Sessions::takeMessageToken(int64_t userId) {
   return offlineBuckets_[userId].take(config_.ratePerSecond, config_.rateBurst, loop_.nowMs());
 }
 
-void Sessions::keepOfflineBucket(int64_t userId, const TokenBucket& bucket) {
+void Sessions::keepOfflineBucket(int64_t userId, const auth::TokenBucket& bucket) {
   if (offlineBuckets_.size() >= kMaxOfflineBuckets && !offlineBuckets_.count(userId)) offlineBuckets_.clear();
   offlineBuckets_.try_emplace(userId, bucket);
 }
@@ -136,7 +136,7 @@ void Sessions::noteRefused(ChatSession& session) {
 }
 
 void Sessions::closeWithToken(const std::string& revocationKey) {
-  const uint64_t key = TokenService::shortKey(revocationKey);
+  const uint64_t key = auth::TokenService::shortKey(revocationKey);
   for (ChatSession* session : slots_) {
     if (session && session->authenticated() && session->tokenKey == key) {
       session->ws.close(chat_close::kUnauthorized, "logged out");
@@ -146,7 +146,7 @@ void Sessions::closeWithToken(const std::string& revocationKey) {
 
 void Sessions::sweep() {
   const uint64_t nowMs = loop_.nowMs();
-  const int64_t nowSeconds = unixSeconds();
+  const int64_t nowSeconds = reactor::unixSeconds();
   for (ChatSession* session : slots_) {
     if (session) sweep(*session, nowMs, nowSeconds);
   }

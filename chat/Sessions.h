@@ -12,10 +12,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "auth/TokenService.h"
+#include "chat/ChatOptions.h"
 #include "chat/ChatSession.h"
-#include "chat/Config.h"
 #include "chat/HubStats.h"
-#include "chat/TokenService.h"
 #include "reactor/EventLoop.h"
 #include "store/Store.h"
 
@@ -23,17 +23,17 @@ namespace chatd::chat {
 
 class Sessions {
  public:
-  Sessions(reactor::EventLoop& loop, store::Store& store, const Config& config, HubStats& stats);
+  Sessions(reactor::EventLoop& loop, store::Store& store, const ChatOptions& config, HubStats& stats);
   ~Sessions();
   Sessions(const Sessions&) = delete;
   Sessions& operator=(const Sessions&) = delete;
 
-  ChatSession* open(WsSession& ws);
+  ChatSession* open(server::WsSession& ws);
   // Null when the session has closed (ids are never reused).
   ChatSession* find(uint64_t id) const;
   // The session's token resolved to `user`: welcome it (or, on an open
   // session, extend it: token_refreshed). `ref` is the auth message's.
-  void authenticated(ChatSession& session, const store::User& user, const TokenService::Identity& identity,
+  void authenticated(ChatSession& session, const store::User& user, const auth::TokenService::Identity& identity,
                      std::string_view ref);
   // Frees the session, which has left its rooms. The user's last session
   // stores their last_seen and keeps their budget (reconnecting does not refill it).
@@ -60,11 +60,11 @@ class Sessions {
  private:
   void sweep(ChatSession& session, uint64_t nowMs, int64_t nowSeconds);
   // Keeps `bucket` for a user without sessions, unless one is kept already.
-  void keepOfflineBucket(int64_t userId, const TokenBucket& bucket);
+  void keepOfflineBucket(int64_t userId, const auth::TokenBucket& bucket);
 
   reactor::EventLoop& loop_;
   store::Store& store_;
-  const Config& config_;
+  const ChatOptions& config_;
   HubStats& stats_;
   std::vector<ChatSession*> slots_;
   std::vector<uint32_t> freeSlots_;
@@ -75,7 +75,7 @@ class Sessions {
   // closed their last session. The sweep drops those that have refilled;
   // should more than kMaxOfflineBuckets users post within one refill, they start afresh (full).
   static constexpr size_t kMaxOfflineBuckets = 100'000;
-  std::unordered_map<int64_t, TokenBucket> offlineBuckets_;
+  std::unordered_map<int64_t, auth::TokenBucket> offlineBuckets_;
 };
 
 }  // namespace chatd::chat

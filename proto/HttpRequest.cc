@@ -110,4 +110,24 @@ bool HttpRequest::headerHasToken(std::string_view name, std::string_view token) 
   return false;
 }
 
+std::optional<int64_t> parseId(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  int64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  if (value <= 0) return std::nullopt;
+  return value;
+}
+
+std::optional<std::string_view> bearerToken(const HttpRequest& request) {
+  const auto header = request.header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!header || header->size() <= kBearer.size() || !equalsIgnoreCase(header->substr(0, kBearer.size()), kBearer)) {
+    return std::nullopt;
+  }
+  return header->substr(kBearer.size());
+}
+
 }  // namespace chatd::proto

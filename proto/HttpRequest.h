@@ -41,5 +41,10 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b);
 std::string_view mediaTypeOf(std::string_view contentType);
 // Splits a comma-separated header value into trimmed, non-empty items.
 std::vector<std::string_view> splitHeaderList(std::string_view value);
+// The token of an `Authorization: Bearer TOKEN` header (RFC 6750); nullopt when absent.
+std::optional<std::string_view> bearerToken(const HttpRequest& request);
+// A positive decimal id as a path segment or query value carries one
+// ("42"); nullopt for anything else (empty, signs, zero, over 18 digits).
+std::optional<int64_t> parseId(std::string_view text);
 
 }  // namespace chatd::proto

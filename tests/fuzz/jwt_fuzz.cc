@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "chat/Jwt.h"
+#include "auth/Jwt.h"
 #include "proto/Base64Url.h"
 #include "tests/fuzz/fuzz_util.h"
 

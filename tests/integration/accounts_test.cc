@@ -7,7 +7,7 @@
 #include <future>
 #include <string>
 
-#include "chat/Jwt.h"
+#include "auth/Jwt.h"
 #include "tests/support/ChatdProcess.h"
 #include "tests/support/HttpCall.h"
 
@@ -22,8 +22,8 @@ int64_t nowSeconds() {
 }
 
 // An app backend's claims (HS256 with the shared secret, no iss).
-chat::JwtClaims claimsFor(const std::string& subject, const std::string& name, int64_t expiresAt) {
-  chat::JwtClaims claims;
+auth::JwtClaims claimsFor(const std::string& subject, const std::string& name, int64_t expiresAt) {
+  auth::JwtClaims claims;
   claims.subject = subject;
   claims.name = name;
   claims.expiresAt = expiresAt;
@@ -135,10 +135,10 @@ TEST_F(Accounts, RepeatedFailedLoginsAreThrottled) {
 TEST_F(Accounts, MeNeedsAValidToken) {
   EXPECT_EQ(httpCall(port(), "GET", "/api/v1/me").status, 401);
   EXPECT_EQ(httpCallAs("not-a-token", port(), "GET", "/api/v1/me").status, 401);
-  const chat::JwtClaims expired = claimsFor("user:1", "x", nowSeconds() - 3600);
-  EXPECT_EQ(httpCallAs(chat::signJwtHs256(expired, kSecret), port(), "GET", "/api/v1/me").status, 401);
-  const chat::JwtClaims wrongKey = claimsFor("user:1", "x", nowSeconds() + 3600);
-  EXPECT_EQ(httpCallAs(chat::signJwtHs256(wrongKey, kSecret + "-other"), port(), "GET", "/api/v1/me").status, 401);
+  const auth::JwtClaims expired = claimsFor("user:1", "x", nowSeconds() - 3600);
+  EXPECT_EQ(httpCallAs(auth::signJwtHs256(expired, kSecret), port(), "GET", "/api/v1/me").status, 401);
+  const auth::JwtClaims wrongKey = claimsFor("user:1", "x", nowSeconds() + 3600);
+  EXPECT_EQ(httpCallAs(auth::signJwtHs256(wrongKey, kSecret + "-other"), port(), "GET", "/api/v1/me").status, 401);
   // alg "none": header {"alg":"none"}, no signature.
   EXPECT_EQ(httpCallAs("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1c2VyOjEiLCJleHAiOjQxMDI0NDQ4MDB9.", port(), "GET",
                        "/api/v1/me").status,
@@ -146,8 +146,8 @@ TEST_F(Accounts, MeNeedsAValidToken) {
 }
 
 TEST_F(Accounts, AnAppBackendsTokenCreatesItsUserOnFirstSight) {
-  const chat::JwtClaims claims = claimsFor("app-user-77", "Grace", nowSeconds() + 3600);
-  const std::string token = chat::signJwtHs256(claims, kSecret);
+  const auth::JwtClaims claims = claimsFor("app-user-77", "Grace", nowSeconds() + 3600);
+  const std::string token = auth::signJwtHs256(claims, kSecret);
   const HttpReply first = httpCallAs(token, port(), "GET", "/api/v1/me");
   ASSERT_EQ(first.status, 200) << first.body;
   // Shown as the name and its id: never taken for a registered "Grace".

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "chat/Jwt.h"
+#include "auth/Jwt.h"
 #include "proto/Base64Url.h"
 #include "tests/support/ChatdProcess.h"
 #include "tests/support/HttpCall.h"
@@ -87,11 +87,11 @@ class ChatdWithKey {
 
 HttpReply me(int port, const std::string& token) { return httpCallAs(token, port, "GET", "/api/v1/me"); }
 
-void expectRejected(int port, const std::string& token, chat::JwtError reason) {
+void expectRejected(int port, const std::string& token, auth::JwtError reason) {
   const HttpReply reply = me(port, token);
   EXPECT_EQ(reply.status, 401) << reply.body;
   EXPECT_EQ(reply.header("WWW-Authenticate"), "Bearer");
-  EXPECT_EQ(jsonField(reply.body, "message"), chat::jwtErrorMessage(reason)) << reply.body;
+  EXPECT_EQ(jsonField(reply.body, "message"), auth::jwtErrorMessage(reason)) << reply.body;
 }
 
 // The first token for a subject makes its user, named by `name`; another
@@ -151,23 +151,23 @@ TEST(ExternalTokens, BadTokensAre401ForTheirReason) {
   struct Case {
     const char* what;
     std::string token;
-    chat::JwtError reason;
+    auth::JwtError reason;
   };
   const std::vector<Case> cases = {
-      {"expired beyond the skew", signedBy(key, claims("backend|7", "Vic", now - chat::kJwtClockSkewSeconds - 60)),
-       chat::JwtError::kExpired},
+      {"expired beyond the skew", signedBy(key, claims("backend|7", "Vic", now - auth::kJwtClockSkewSeconds - 60)),
+       auth::JwtError::kExpired},
       {"not yet valid beyond the skew",
        signedBy(key, claims("backend|7", "Vic", now + 3600,
-                            R"(,"nbf":)" + std::to_string(now + chat::kJwtClockSkewSeconds + 60))),
-       chat::JwtError::kNotYetValid},
-      {"signed by another RSA key", signedBy(keys().otherRsa.get(), good), chat::JwtError::kBadSignature},
-      {"alg none", signingInput(R"({"alg":"none","typ":"JWT"})", good) + ".", chat::JwtError::kUnsupportedAlgorithm},
-      {"payload changed after signing", tamperedPayload, chat::JwtError::kBadSignature},
-      {"header changed after signing", tamperedHeader, chat::JwtError::kBadSignature},
+                            R"(,"nbf":)" + std::to_string(now + auth::kJwtClockSkewSeconds + 60))),
+       auth::JwtError::kNotYetValid},
+      {"signed by another RSA key", signedBy(keys().otherRsa.get(), good), auth::JwtError::kBadSignature},
+      {"alg none", signingInput(R"({"alg":"none","typ":"JWT"})", good) + ".", auth::JwtError::kUnsupportedAlgorithm},
+      {"payload changed after signing", tamperedPayload, auth::JwtError::kBadSignature},
+      {"header changed after signing", tamperedHeader, auth::JwtError::kBadSignature},
       // HS256 is allowed here (chatd's own generated secret), so the forgery
       // fails on its signature: the public key is never an HMAC key.
       {"HS256 keyed with chatd's public key PEM", hsToken(kHs256Header, good, chatd.pem()),
-       chat::JwtError::kBadSignature},
+       auth::JwtError::kBadSignature},
   };
   for (const Case& bad : cases) {
     SCOPED_TRACE(bad.what);
@@ -180,7 +180,7 @@ TEST(ExternalTokens, TheKeyTypeFixesTheAlgorithm) {
   const ChatdWithKey chatd(keys().ec.get());
   const std::string payload = claims("backend|8", "Wes", nowSeconds() + 3600);
   ASSERT_EQ(me(chatd.port(), signedBy(keys().ec.get(), payload)).status, 200);
-  expectRejected(chatd.port(), signedBy(keys().rsa.get(), payload), chat::JwtError::kUnsupportedAlgorithm);
+  expectRejected(chatd.port(), signedBy(keys().rsa.get(), payload), auth::JwtError::kUnsupportedAlgorithm);
 }
 
 TEST(ExternalTokens, AnEs256SignatureWithTheOtherSIsRefused) {
@@ -193,7 +193,7 @@ TEST(ExternalTokens, AnEs256SignatureWithTheOtherSIsRefused) {
   const auto raw = proto::base64UrlDecode(token.substr(dot + 1));
   ASSERT_TRUE(raw.has_value());
   const std::string malleated = token.substr(0, dot + 1) + proto::base64UrlEncode(withOtherS(*raw));
-  expectRejected(chatd.port(), malleated, chat::JwtError::kBadSignature);
+  expectRejected(chatd.port(), malleated, auth::JwtError::kBadSignature);
 }
 
 TEST(ExternalTokens, AnAppBackendsSubjectIsNeverALocalUser) {
@@ -205,10 +205,10 @@ TEST(ExternalTokens, AnAppBackendsSubjectIsNeverALocalUser) {
   const int64_t exp = nowSeconds() + 3600;
   for (const std::string& sub : {"user:" + localId, "user:0" + localId}) {
     SCOPED_TRACE(sub);
-    expectRejected(chatd.port(), signedBy(keys().ec.get(), claims(sub, "lou", exp)), chat::JwtError::kReservedSubject);
+    expectRejected(chatd.port(), signedBy(keys().ec.get(), claims(sub, "lou", exp)), auth::JwtError::kReservedSubject);
     // Not even with chatd's own issuer: only its HS256 tokens are its own.
     expectRejected(chatd.port(), signedBy(keys().ec.get(), claims(sub, "lou", exp, R"(,"iss":"chatd")")),
-                   chat::JwtError::kReservedSubject);
+                   auth::JwtError::kReservedSubject);
   }
 }
 
@@ -228,7 +228,7 @@ TEST(ExternalTokens, NamesAreCheckedAndShownApartFromRegisteredOnes) {
   EXPECT_NE(first.body.find(R"("nickname":null)"), std::string::npos) << first.body;  // clients show the username
   for (const std::string& name : {std::string("alice#2"), std::string("tab\\there"), std::string(65, 'x')}) {
     SCOPED_TRACE(name);
-    expectRejected(chatd.port(), signedBy(keys().ec.get(), claims("backend|3", name, exp)), chat::JwtError::kInvalidName);
+    expectRejected(chatd.port(), signedBy(keys().ec.get(), claims("backend|3", name, exp)), auth::JwtError::kInvalidName);
   }
 }
 
@@ -244,12 +244,12 @@ TEST(ExternalTokens, IssuerAndAudienceAreCheckedWhenConfigured) {
   EXPECT_EQ(me(chatd.port(), signedBy(key, claims("backend|5", "Yael", exp, iss + R"(,"aud":["web","chat"])"))).status,
             200);
   expectRejected(chatd.port(), signedBy(key, claims("backend|5", "Yael", exp, R"(,"aud":"chat")")),
-                 chat::JwtError::kWrongIssuer);
+                 auth::JwtError::kWrongIssuer);
   expectRejected(chatd.port(), signedBy(key, claims("backend|5", "Yael", exp, R"(,"iss":"https://evil.example","aud":"chat")")),
-                 chat::JwtError::kWrongIssuer);
+                 auth::JwtError::kWrongIssuer);
   expectRejected(chatd.port(), signedBy(key, claims("backend|5", "Yael", exp, iss + R"(,"aud":"web")")),
-                 chat::JwtError::kWrongAudience);
-  expectRejected(chatd.port(), signedBy(key, claims("backend|5", "Yael", exp, iss)), chat::JwtError::kWrongAudience);
+                 auth::JwtError::kWrongAudience);
+  expectRejected(chatd.port(), signedBy(key, claims("backend|5", "Yael", exp, iss)), auth::JwtError::kWrongAudience);
 }
 
 }  // namespace

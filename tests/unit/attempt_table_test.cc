@@ -1,5 +1,5 @@
 // AttemptTable driven by synthetic time: every call passes its own nowMs.
-#include "chat/AttemptTable.h"
+#include "auth/AttemptTable.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace chatd::chat {
+namespace chatd::auth {
 namespace {
 
 constexpr uint64_t kStart = 1'000'000;
@@ -122,4 +122,4 @@ TEST(AttemptTable, LongKeysAreCutAndEmptyOnesNotTracked) {
 }
 
 }  // namespace
-}  // namespace chatd::chat
+}  // namespace chatd::auth

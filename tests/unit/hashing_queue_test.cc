@@ -1,6 +1,6 @@
 // HashingQueue over a real WorkerPool and EventLoop: a bounded line, work for
 // clients that hung up dropped before it starts, the line dropped on close().
-#include "chat/HashingQueue.h"
+#include "api/HashingQueue.h"
 
 #include <gtest/gtest.h>
 
@@ -9,8 +9,11 @@
 #include <string>
 #include <vector>
 
-namespace chatd::chat {
+namespace chatd::api {
 namespace {
+
+using server::HttpReplySink;
+using server::HttpResponder;
 
 // A client still connected (answers go to the sink) or one that hung up.
 struct FakeClient : HttpReplySink {
@@ -70,4 +73,4 @@ TEST(HashingQueue, CloseDropsTheWaitingWorkAndRefusesMore) {
 }
 
 }  // namespace
-}  // namespace chatd::chat
+}  // namespace chatd::api

@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "chat/Jwt.h"
+#include "auth/Jwt.h"
 #include "proto/Base64Url.h"
 #include "tests/support/JwtSigning.h"
 
-namespace chatd::chat {
+namespace chatd::auth {
 namespace {
 
 constexpr int64_t kNow = 1'700'000'000;
@@ -68,4 +68,4 @@ TEST(JwtClaims, IssuerIsAStringAndAudienceAStringOrAnArrayOfThem) {
 }
 
 }  // namespace
-}  // namespace chatd::chat
+}  // namespace chatd::auth

@@ -1,4 +1,4 @@
-#include "chat/Jwt.h"
+#include "auth/Jwt.h"
 
 #include <gtest/gtest.h>
 #include <openssl/err.h>
@@ -11,7 +11,7 @@
 #include "proto/Base64Url.h"
 #include "tests/support/JwtSigning.h"
 
-namespace chatd::chat {
+namespace chatd::auth {
 namespace {
 
 using proto::base64UrlEncode;
@@ -387,4 +387,4 @@ TEST(JwtErrorMessage, DistinctForEachError) {
 }
 
 }  // namespace
-}  // namespace chatd::chat
+}  // namespace chatd::auth

@@ -1,7 +1,7 @@
 // LoginThrottle's policy, driven by synthetic time: which of its counters
 // refuses what, and that a right password for an account nobody is guessing
 // always gets through. (The counting itself: attempt_table_test.cc.)
-#include "chat/LoginThrottle.h"
+#include "auth/LoginThrottle.h"
 
 #include <gtest/gtest.h>
 
@@ -9,9 +9,9 @@
 #include <optional>
 #include <string>
 
-#include "chat/AddressKey.h"
+#include "auth/AddressKey.h"
 
-namespace chatd::chat {
+namespace chatd::auth {
 namespace {
 
 using Outcome = LoginThrottle::Outcome;
@@ -107,4 +107,4 @@ TEST(AddressKey, IPv4AsIsIPv6ByItsSlash64) {
 }
 
 }  // namespace
-}  // namespace chatd::chat
+}  // namespace chatd::auth

@@ -1,10 +1,10 @@
-#include "chat/LruTable.h"
+#include "auth/LruTable.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace chatd::chat {
+namespace chatd::auth {
 namespace {
 
 TEST(LruTable, TouchCreatesAValueOnceAndFindSeesIt) {
@@ -64,4 +64,4 @@ TEST(LruTable, EraseForgetsAKeyAndAZeroSizedTableHoldsNothing) {
 }
 
 }  // namespace
-}  // namespace chatd::chat
+}  // namespace chatd::auth

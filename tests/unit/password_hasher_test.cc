@@ -1,6 +1,6 @@
 // PasswordHasher with the cheapest Argon2 costs, so each hash takes
 // microseconds; the production defaults are only checked for their values.
-#include "chat/PasswordHasher.h"
+#include "auth/PasswordHasher.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <ctime>
 #include <string>
 
-namespace chatd::chat {
+namespace chatd::auth {
 namespace {
 
 constexpr Argon2Params kCheap = kCheapArgon2Params;
@@ -145,4 +145,4 @@ TEST(PasswordHasher, PasswordLengthRule) {
 }
 
 }  // namespace
-}  // namespace chatd::chat
+}  // namespace chatd::auth

@@ -1,8 +1,8 @@
-#include "chat/RegistrationThrottle.h"
+#include "auth/RegistrationThrottle.h"
 
 #include <gtest/gtest.h>
 
-namespace chatd::chat {
+namespace chatd::auth {
 namespace {
 
 constexpr uint64_t kHourMs = 3'600'000;
@@ -38,4 +38,4 @@ TEST(RegistrationThrottle, TheTableIsBoundedAndForgetsTheLeastRecentlyUsed) {
 }
 
 }  // namespace
-}  // namespace chatd::chat
+}  // namespace chatd::auth

@@ -1,8 +1,8 @@
-#include "chat/TokenBucket.h"
+#include "auth/TokenBucket.h"
 
 #include <gtest/gtest.h>
 
-namespace chatd::chat {
+namespace chatd::auth {
 namespace {
 
 constexpr uint64_t kStart = 1'000'000;  // a monotonic clock in ms, well past 0
@@ -56,4 +56,4 @@ TEST(TokenBucket, IsFullOnceItHasRefilledToTheBurst) {
 }
 
 }  // namespace
-}  // namespace chatd::chat
+}  // namespace chatd::auth

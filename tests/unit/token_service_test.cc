@@ -1,6 +1,6 @@
 // TokenService: which tokens are chatd's own and which an app backend's, the
 // checks on the latter, and revocation keyed on what the signature cannot change.
-#include "chat/TokenService.h"
+#include "auth/TokenService.h"
 
 #include <gtest/gtest.h>
 #include <openssl/sha.h>
@@ -11,7 +11,7 @@
 #include "proto/Base64Url.h"
 #include "tests/support/JwtSigning.h"
 
-namespace chatd::chat {
+namespace chatd::auth {
 namespace {
 
 constexpr int64_t kNow = 1'700'000'000;
@@ -100,4 +100,4 @@ TEST(TokenService, LogoutsStoredUnderTheOldWholeTokenKeyStillHold) {
 }
 
 }  // namespace
-}  // namespace chatd::chat
+}  // namespace chatd::auth

@@ -1,0 +1,207 @@
+#include "api/AccountApi.h"
+
+#include <chrono>
+
+#include "chat/ChatFrames.h"
+#include "proto/JsonWriter.h"
+#include "reactor/WallClock.h"
+
+namespace chatd::api {
+
+namespace {
+
+using proto::jsonError;
+
+bool isValidUsername(std::string_view name) {
+  if (name.size() < 3 || name.size() > 32) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                    c == '.' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+proto::HttpResponse unauthorized(std::string_view message) {
+  return jsonError(401, "unauthorized", message).header("WWW-Authenticate", "Bearer");
+}
+
+// The line of password checks is full (--max-pending-hashes), or closed for shutdown.
+proto::HttpResponse tooBusyToHash() {
+  return jsonError(503, "overloaded", "too many password checks waiting, retry later").header("Retry-After", "1");
+}
+
+}  // namespace
+
+std::optional<proto::JsonFields> jsonBody(const proto::HttpRequest& request, const server::HttpResponder& responder) {
+  const auto type = request.header("content-type");
+  if (!type || !proto::equalsIgnoreCase(proto::mediaTypeOf(*type), "application/json")) {
+    responder.respond(jsonError(415, "unsupported_media_type", "send Content-Type: application/json"));
+    return std::nullopt;
+  }
+  std::string error;
+  auto fields = proto::JsonFields::parse(request.body, error);
+  if (!fields) responder.respond(jsonError(400, "bad_request", error));
+  return fields;
+}
+
+proto::HttpResponse storeUnavailable() {
+  return jsonError(503, "unavailable", "the store is not available, retry later").header("Retry-After", "1");
+}
+
+void AccountApi::addRoutes(server::Router& router) {
+  using Handler = void (AccountApi::*)(const proto::HttpRequest&, const server::HttpResponder&);
+  auto add = [this, &router](std::string_view method, std::string_view path, Handler handler) {
+    router.add(method, path, [this, handler](const proto::HttpRequest& request, const server::PathParams&,
+                                             const server::HttpResponder& responder) { (this->*handler)(request, responder); });
+  };
+  add("POST", "/api/v1/register", &AccountApi::registerUser);
+  add("POST", "/api/v1/login", &AccountApi::login);
+  add("POST", "/api/v1/logout", &AccountApi::logout);
+  add("GET", "/api/v1/me", &AccountApi::me);
+}
+
+void AccountApi::me(const proto::HttpRequest& request, const server::HttpResponder& responder) {
+  withUser(request, responder, [responder](const store::User& user) {
+    responder.respond(proto::jsonResponse(200, "{\"user\":" + chat::userJson(user) + "}"));
+  });
+}
+
+void AccountApi::answerWithToken(int status, const store::User& user, const server::HttpResponder& responder) const {
+  const auth::TokenService::Issued issued = tokens_.issue(user, reactor::unixSeconds());
+  proto::JsonWriter w;
+  w.beginObject().key("user").raw(chat::userJson(user)).key("token").value(issued.token);
+  w.key("expires_at").value(issued.expiresAt).endObject();
+  responder.respond(proto::jsonResponse(status, w.take()));
+}
+
+void AccountApi::registerUser(const proto::HttpRequest& request, const server::HttpResponder& responder) {
+  const auto body = jsonBody(request, responder);
+  if (!body) return;
+  const auto username = body->string("username");
+  const auto password = body->string("password");
+  const auto nickname = body->has("nickname") ? body->string("nickname") : std::optional<std::string>("");
+  if (!username || !isValidUsername(*username)) {
+    return responder.respond(jsonError(400, "invalid_username", "username: 3 to 32 of a-z, 0-9, _ . -"));
+  }
+  if (!password || !auth::isAcceptablePassword(*password)) {
+    return responder.respond(jsonError(400, "invalid_password", "password: a string of 8 to 128 bytes"));
+  }
+  if (!nickname || nickname->size() > 64) {
+    return responder.respond(jsonError(400, "invalid_nickname", "nickname: a string of at most 64 bytes"));
+  }
+  // Counted before the store or the hasher is asked anything: the attempt is what costs.
+  if (const auto retry = registrations_.admit(responder.peerAddress(), loop_.nowMs())) {
+    return responder.respond(jsonError(429, "rate_limited", "too many registrations from this address, retry later")
+                                 .header("Retry-After", std::to_string(*retry)));
+  }
+  // A taken name is refused before any hashing is spent on it.
+  store_.findCredentials(store::usernameKey(*username), [=, this](store::StoreStatus status, const store::Credentials&) {
+    if (status == store::StoreStatus::kOk) return responder.respond(jsonError(409, "conflict", "username is taken"));
+    if (status == store::StoreStatus::kFailed) return responder.respond(storeUnavailable());
+    auto hash = std::make_shared<std::string>();
+    const bool queued = hashing_.submit(
+        responder, [hash, password = *password, params = argon2_] { *hash = auth::hashPassword(password, params); },
+        [=, this](bool ran) {
+          if (!ran) return responder.respond(tooBusyToHash());
+          if (hash->empty()) return responder.respond(jsonError(500, "internal", "could not hash the password"));
+          store_.createUser(*username, *nickname, *hash, [=, this](store::StoreStatus created, store::User user) {
+            if (created == store::StoreStatus::kConflict) {
+              return responder.respond(jsonError(409, "conflict", "username is taken"));
+            }
+            if (created != store::StoreStatus::kOk) return responder.respond(storeUnavailable());
+            answerWithToken(201, user, responder);
+          });
+        });
+    if (!queued) responder.respond(tooBusyToHash());
+  });
+}
+
+void AccountApi::login(const proto::HttpRequest& request, const server::HttpResponder& responder) {
+  const auto body = jsonBody(request, responder);
+  if (!body) return;
+  const auto username = body->string("username");
+  const auto password = body->string("password");
+  if (!username || !password) {
+    return responder.respond(jsonError(400, "bad_request", "username and password must be strings"));
+  }
+  const std::string key = store::usernameKey(*username);
+  const std::string address = responder.peerAddress();
+  if (const auto retry = throttle_.begin(address, key, loop_.nowMs())) {
+    return responder.respond(jsonError(429, "rate_limited", "too many failed logins, retry later")
+                                 .header("Retry-After", std::to_string(*retry)));
+  }
+  // From here on the login counts as in flight: every path ends it.
+  auto finish = [=, this](auth::LoginThrottle::Outcome outcome) { throttle_.finish(address, key, outcome); };
+  store_.findCredentials(key, [=, this](store::StoreStatus status, store::Credentials credentials) {
+    if (status == store::StoreStatus::kFailed) {
+      finish(auth::LoginThrottle::Outcome::kNotChecked);
+      return responder.respond(storeUnavailable());
+    }
+    auto verified = std::make_shared<bool>(false);
+    const bool known = status == store::StoreStatus::kOk && !credentials.passwordHash.empty();
+    const bool queued = hashing_.submit(
+        responder,
+        [=, hash = credentials.passwordHash, password = *password, params = argon2_] {
+          // An unknown name costs as much time as a wrong password: no hint which names exist.
+          if (known) {
+            *verified = auth::verifyPassword(password, hash);
+          } else {
+            auth::burnVerificationTime(params);
+          }
+        },
+        [=, this, user = credentials.user](bool ran) {
+          if (!ran) {
+            finish(auth::LoginThrottle::Outcome::kNotChecked);
+            return responder.respond(tooBusyToHash());
+          }
+          if (!*verified) {
+            finish(auth::LoginThrottle::Outcome::kWrongPassword);
+            return responder.respond(unauthorized("wrong username or password"));
+          }
+          finish(auth::LoginThrottle::Outcome::kLoggedIn);
+          answerWithToken(200, user, responder);
+        });
+    if (!queued) {
+      finish(auth::LoginThrottle::Outcome::kNotChecked);
+      responder.respond(tooBusyToHash());
+    }
+  });
+}
+
+void AccountApi::withUser(const proto::HttpRequest& request, const server::HttpResponder& responder,
+                          std::function<void(const store::User&)> then) {
+  withToken(proto::bearerToken(request).value_or(std::string_view()), responder, std::move(then));
+}
+
+void AccountApi::withToken(std::string_view token, const server::HttpResponder& responder,
+                           std::function<void(const store::User&)> then) {
+  if (token.empty()) return responder.respond(unauthorized("send Authorization: Bearer TOKEN"));
+  identities_.resolveToken(token, [responder, then = std::move(then)](auth::IdentityResolver::Resolved resolved) {
+    switch (resolved.outcome) {
+      case auth::IdentityResolver::Resolved::Outcome::kOk: return then(resolved.user);
+      case auth::IdentityResolver::Resolved::Outcome::kUnauthorized: return responder.respond(unauthorized(resolved.reason));
+      case auth::IdentityResolver::Resolved::Outcome::kUnavailable: return responder.respond(storeUnavailable());
+    }
+  });
+}
+
+void AccountApi::logout(const proto::HttpRequest& request, const server::HttpResponder& responder) {
+  const auto token = proto::bearerToken(request);
+  if (!token) return responder.respond(unauthorized("send Authorization: Bearer TOKEN"));
+  auth::TokenService::Identity identity;
+  const auth::JwtError error = tokens_.authenticate(*token, reactor::unixSeconds(), identity);
+  if (error != auth::JwtError::kNone) return responder.respond(unauthorized(auth::jwtErrorMessage(error)));
+  // Answered once durable: a logout must hold across a restart.
+  store_.revokeToken(identity.revocationKey, identity.expiresAt,
+                     [this, responder, identity](store::StoreStatus status, bool) {
+                       if (status != store::StoreStatus::kOk) return responder.respond(storeUnavailable());
+                       tokens_.revoke(identity.revocationKey, identity.expiresAt, reactor::unixSeconds());
+                       if (logoutListener_) logoutListener_(identity.revocationKey);
+                       proto::HttpResponse response;
+                       response.status = 204;
+                       responder.respond(std::move(response));
+                     });
+}
+
+}  // namespace chatd::api

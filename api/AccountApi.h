@@ -1,0 +1,87 @@
+// The account endpoints of the HTTP API:
+//   POST /api/v1/register {username, password, nickname?} -> 201 {user, token, expires_at}
+//   POST /api/v1/login    {username, password}            -> 200 {user, token, expires_at}
+//   GET  /api/v1/me       (Authorization: Bearer TOKEN)     -> 200 {user}
+//   POST /api/v1/logout   (Authorization: Bearer TOKEN)     -> 204; that token is
+//        refused from then on (also after a restart) until it would have expired
+// Passwords are hashed and checked on the worker pool, never on the loop,
+// through a bounded line (HashingQueue: 503 when full); failed logins are
+// throttled (LoginThrottle) and registrations per client address
+// (RegistrationThrottle), both 429 with Retry-After. Owns the line and the
+// throttles; borrows everything else, which the Server owns.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "api/HashingQueue.h"
+#include "server/HttpResponder.h"
+#include "server/Router.h"
+#include "auth/IdentityResolver.h"
+#include "auth/LoginThrottle.h"
+#include "auth/PasswordHasher.h"
+#include "auth/RegistrationThrottle.h"
+#include "auth/TokenService.h"
+#include "reactor/WallClock.h"
+#include "proto/HttpRequest.h"
+#include "proto/JsonFields.h"
+#include "reactor/EventLoop.h"
+#include "reactor/WorkerPool.h"
+#include "store/Store.h"
+
+namespace chatd::api {
+
+class AccountApi {
+ public:
+  // `hashWorkers` must do nothing but this API's hashing (see HashingQueue).
+  // `registrationsPerHour`: per client address (RegistrationThrottle; 0: no limit).
+  AccountApi(reactor::EventLoop& loop, store::Store& store, reactor::WorkerPool& hashWorkers, size_t maxPendingHashes,
+             auth::TokenService& tokens, auth::IdentityResolver& identities, const auth::Argon2Params& argon2,
+             uint32_t registrationsPerHour)
+      : loop_(loop), store_(store), hashing_(hashWorkers, maxPendingHashes), tokens_(tokens), identities_(identities),
+        argon2_(argon2), registrations_(registrationsPerHour) {}
+
+  // Adds these endpoints to the server's route table.
+  void addRoutes(server::Router& router);
+
+  // Resolves the bearer token of `request` to a user, or answers 401 itself
+  // (and never calls `then`). For every endpoint that needs a signed-in user.
+  void withUser(const proto::HttpRequest& request, const server::HttpResponder& responder,
+                std::function<void(const store::User&)> then);
+  // The same for a bearer token kept from a request (empty: none was sent),
+  // for a request that checks its caller again later (a long-poll's wake).
+  void withToken(std::string_view token, const server::HttpResponder& responder, std::function<void(const store::User&)> then);
+
+  // Called with the revocation key of every token logged out, so that the
+  // sessions opened with it can be closed.
+  void setLogoutListener(std::function<void(const std::string& revocationKey)> listener) {
+    logoutListener_ = std::move(listener);
+  }
+
+  // For shutdown: password checks still waiting for a worker are dropped.
+  void stopHashing() { hashing_.close(); }
+
+ private:
+  void registerUser(const proto::HttpRequest& request, const server::HttpResponder& responder);
+  void login(const proto::HttpRequest& request, const server::HttpResponder& responder);
+  void me(const proto::HttpRequest& request, const server::HttpResponder& responder);
+  void answerWithToken(int status, const store::User& user, const server::HttpResponder& responder) const;
+  void logout(const proto::HttpRequest& request, const server::HttpResponder& responder);
+
+  reactor::EventLoop& loop_;
+  store::Store& store_;
+  HashingQueue hashing_;
+  auth::TokenService& tokens_;
+  auth::IdentityResolver& identities_;
+  auth::Argon2Params argon2_;
+  auth::LoginThrottle throttle_;
+  auth::RegistrationThrottle registrations_;
+  std::function<void(const std::string&)> logoutListener_;
+};
+
+// The JSON body of a POST, or nullopt after answering 415 or 400 (why there is none).
+std::optional<proto::JsonFields> jsonBody(const proto::HttpRequest& request, const server::HttpResponder& responder);
+// 503 with Retry-After, for a store that failed.
+proto::HttpResponse storeUnavailable();
+
+}  // namespace chatd::api

@@ -1,0 +1,49 @@
+#include "api/Metrics.h"
+
+#include <cstdint>
+
+namespace chatd::api {
+
+namespace {
+
+void metric(std::string& out, const char* name, const char* type, const char* help, uint64_t value) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+  out += name;
+  out += ' ';
+  out += std::to_string(value);
+  out += '\n';
+}
+
+}  // namespace
+
+std::string metricsText(size_t connections, const chat::Hub& hub) {
+  const chat::Hub::Stats& s = hub.stats();
+  std::string out;
+  metric(out, "chatd_connections", "gauge", "Open client connections (HTTP and WebSocket).", connections);
+  metric(out, "chatd_chat_sessions", "gauge", "Open chat WebSocket sessions.", hub.sessionCount());
+  metric(out, "chatd_live_rooms", "gauge", "Rooms with at least one chat session joined, held in memory.",
+         hub.liveRoomCount());
+  metric(out, "chatd_long_polls", "gauge", "HTTP long-polls waiting for a message.", hub.longPollsWaiting());
+  metric(out, "chatd_messages_posted_total", "counter", "Messages stored (resends not counted).", s.messagesPosted);
+  metric(out, "chatd_deliveries_total", "counter", "Message frames queued to sessions live.", s.deliveries);
+  metric(out, "chatd_catch_ups_total", "counter", "Times a room fell into catch-up for a session with a full queue.",
+         s.catchUps);
+  metric(out, "chatd_replayed_total", "counter", "Message frames sent by resume and catch-up.", s.replayed);
+  metric(out, "chatd_ephemeral_conflated_total", "counter",
+         "Typing, presence and receipt events replaced by a newer one for a congested session.", s.ephemeralConflated);
+  metric(out, "chatd_ephemeral_dropped_total", "counter", "Typing, presence and receipt events dropped.",
+         s.ephemeralDropped);
+  metric(out, "chatd_slow_consumers_closed_total", "counter", "Sessions closed (1008) for reading nothing.",
+         s.slowConsumersClosed);
+  return out;
+}
+
+}  // namespace chatd::api

@@ -1,0 +1,75 @@
+// Assembles a running chatd from its parts: the store, the token service, the
+// API, the hub and the chat endpoint, the web client, the HTTP server and the
+// signal handling; fills the server's route table. Owns every part; borrows
+// the EventLoop.
+//
+// SIGTERM/SIGINT: shut down (HttpServer::beginShutdown). SIGHUP is logged
+// and ignored (no reload yet).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "api/AccountApi.h"
+#include "api/MessageApi.h"
+#include "api/RoomApi.h"
+#include "app/Config.h"
+#include "auth/IdentityResolver.h"
+#include "auth/TokenService.h"
+#include "chat/ChatEndpoint.h"
+#include "chat/Hub.h"
+#include "reactor/EventLoop.h"
+#include "reactor/SignalSet.h"
+#include "reactor/WorkerPool.h"
+#include "server/BroadcastEndpoint.h"
+#include "server/EchoEndpoint.h"
+#include "server/HttpServer.h"
+#include "server/StaticFiles.h"
+#include "store/LocalBus.h"
+#include "store/Store.h"
+
+namespace chatd::app {
+
+class Application {
+ public:
+  Application(reactor::EventLoop& loop, Config config);
+
+  // Opens the store (creating the data directory), sets up tokens, the API
+  // and the chat, then binds the listener. False with `error` on failure.
+  bool start(std::string& error);
+  reactor::SocketAddress localAddress() const { return http_.localAddress(); }
+  void beginShutdown();
+
+ private:
+  bool openStore(std::string& error);
+  bool makeTokens(std::string& error);
+  // Logouts survive restarts: the store's list goes into the TokenService.
+  bool loadRevokedTokens(std::string& error);
+  void assembleChat();
+  bool loadWebClient(std::string& error);
+  void addProbes();
+
+  reactor::EventLoop& loop_;
+  const Config config_;
+  std::unique_ptr<store::Store> store_;
+  // Declared after the store: they finish first.
+  std::unique_ptr<reactor::WorkerPool> hashWorkers_;        // AccountApi's password hashing only
+  std::unique_ptr<reactor::WorkerPool> checkpointWorkers_;  // the store's WAL checkpoints
+  std::unique_ptr<auth::TokenService> tokens_;
+  std::unique_ptr<auth::IdentityResolver> identities_;
+  std::unique_ptr<api::AccountApi> accounts_;
+  std::unique_ptr<api::RoomApi> rooms_;
+  store::LocalBus bus_;  // room events: one process, so in process
+  std::unique_ptr<chat::Hub> hub_;
+  std::unique_ptr<chat::ChatEndpoint> chat_;
+  std::unique_ptr<api::MessageApi> messages_;
+  std::optional<server::StaticFiles> webFiles_;
+  server::EchoEndpoint echo_;
+  server::BroadcastEndpoint broadcast_;
+  // Declared last: its connections go first, while what they use still exists.
+  server::HttpServer http_;
+  reactor::SignalSet signals_;
+};
+
+}  // namespace chatd::app

@@ -1,0 +1,41 @@
+// chatd's settings and their command-line flags. main() parses, Server reads.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chat/ChatOptions.h"
+#include "reactor/Log.h"
+
+namespace chatd::app {
+
+// Every setting of chatd: the server's and the chat protocol's (the bases),
+// the store, tokens and accounts, the web client and logging.
+struct Config : chat::ChatOptions {
+  std::string dataDir = "./var";  // holds chatd.db and jwt.secret
+  std::string jwtSecret;          // empty: the one in dataDir (created on first start)
+  std::string jwtPublicKeyFile;   // PEM; empty: no RS256/ES256 tokens accepted
+  std::string jwtIssuer;          // an app backend's tokens must carry this iss; empty: not checked
+  std::string jwtAudience;        // ... and this aud; empty: not checked
+  int64_t tokenTtlSeconds = 86'400;
+  uint32_t argon2MemoryKiB = 64 * 1024;
+  size_t maxPendingHashes = 16;  // password checks waiting for a worker; past it, 503
+  uint32_t registrationsPerHour = 30;   // registration attempts per client address (IPv6: per /64); 0: no limit
+  // The web client's files; empty: ./web when that directory exists, else none.
+  std::string webRoot;
+  reactor::LogLevel logLevel = reactor::LogLevel::kInfo;
+};
+
+struct ParsedCommandLine {
+  std::optional<Config> config;  // nullopt: exit with exitCode after printing `output`
+  int exitCode = 0;
+  std::string output;  // help, version or the error, for stdout (0) or stderr (2)
+};
+
+ParsedCommandLine parseCommandLine(int argc, char** argv);
+std::string usageText();
+
+}  // namespace chatd::app

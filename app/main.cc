@@ -1,0 +1,46 @@
+// chatd: parse the configuration, assemble the server, run the loop.
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <string>
+
+#include "app/Config.h"
+#include "app/Application.h"
+#include "reactor/EventLoop.h"
+#include "reactor/Log.h"
+
+namespace {
+
+// Connections are file descriptors: use all the process may have.
+void raiseDescriptorLimit() {
+  rlimit limit;
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace chatd;
+  app::ParsedCommandLine parsed = app::parseCommandLine(argc, argv);
+  if (!parsed.config) {
+    std::fputs(parsed.output.c_str(), parsed.exitCode == 0 ? stdout : stderr);
+    return parsed.exitCode;
+  }
+  reactor::setLogLevel(parsed.config->logLevel);
+  signal(SIGPIPE, SIG_IGN);
+  raiseDescriptorLimit();
+
+  reactor::EventLoop loop;
+  app::Application server(loop, *parsed.config);
+  if (std::string error; !server.start(error)) {
+    LOG_ERROR("%s", error.c_str());
+    return 1;
+  }
+  loop.run();
+  LOG_INFO("stopped");
+  return 0;
+}

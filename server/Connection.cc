@@ -1,0 +1,334 @@
+#include "server/Connection.h"
+
+#include <memory>
+
+#include "server/CorsPolicy.h"
+#include "server/HttpServer.h"
+#include "server/ServerFrames.h"
+#include "proto/WsHandshake.h"
+#include "reactor/Log.h"
+#include "reactor/ObjectPool.h"
+
+namespace chatd::server {
+
+using proto::WsOpcode;
+namespace close_code = proto::close_code;
+
+namespace {
+
+reactor::BlockRef blockOf(const std::string& bytes) { return reactor::BlockRef::copyOf(bytes); }
+
+// One loop thread, so one pool for the process.
+reactor::ObjectPool<sizeof(Connection), alignof(Connection)>& pool() {
+  static reactor::ObjectPool<sizeof(Connection), alignof(Connection)> instance;
+  return instance;
+}
+
+}  // namespace
+
+void* Connection::operator new(size_t size) {
+  (void)size;  // always sizeof(Connection): the class is final
+  return pool().allocate();
+}
+
+void Connection::operator delete(void* object) { pool().release(object); }
+
+Connection::Connection(HttpServer& server, int fd)
+    : server_(server),
+      tcp_(server.loop(), fd, server.options().maxQueueBytes, this) {
+  phaseState_.http = new HttpPhase(*this, server.httpLimits());
+}
+
+Connection::~Connection() {
+  if (frameParserLive_) {
+    std::destroy_at(&phaseState_.frames);
+  } else {
+    delete phaseState_.http;
+  }
+}
+
+int Connection::start() {
+  const int rc = tcp_.start();
+  if (rc == 0) server_.loop().scheduleTimer(timer_, server_.options().handshakeTimeoutMs);
+  return rc;
+}
+
+void Connection::onStreamData(std::span<uint8_t> bytes) {
+  if (phase_ == Phase::kHttp) return parseHttp(bytes);  // holds back by itself (holdingHttp())
+  onWebSocketData(bytes);
+  applyBackpressure();
+}
+
+// --- HTTP -----------------------------------------------------------------
+
+bool Connection::holdingHttp() const {
+  return httpPhase()->pending || tcp_.queuedBytes() >= server_.options().maxQueueBytes;
+}
+
+void Connection::parseHttp(std::span<uint8_t> bytes) {
+  HttpPhase& http = *httpPhase();
+  size_t pos = 0;
+  while (phase_ == Phase::kHttp && !tcp_.closing() && !tcp_.closed()) {
+    if (holdingHttp()) {
+      // Keep the rest for resumeHttp(), and read no more meanwhile.
+      http.held.assign(reinterpret_cast<const char*>(bytes.data() + pos), bytes.size() - pos);
+      tcp_.pauseReading();
+      return;
+    }
+    const auto result = http.parser.feed(reinterpret_cast<const char*>(bytes.data() + pos), bytes.size() - pos);
+    pos += result.consumed;
+    // The head passed the parser's limits: let the client send the body.
+    if (http.parser.takeExpectContinue()) tcp_.sendUnbounded(blockOf("HTTP/1.1 100 Continue\r\n\r\n"));
+    switch (result.status) {
+      case proto::HttpParser::Status::kNeedMore:
+        return;
+      case proto::HttpParser::Status::kRequest:
+        http.parsing = true;
+        startRequest(http.parser.takeRequest());
+        http.parsing = false;
+        break;
+      case proto::HttpParser::Status::kUpgrade:
+        return upgrade(http.parser.takeRequest(), bytes.subspan(pos));
+      case proto::HttpParser::Status::kError:
+        LOG_DEBUG("fd %d: bad HTTP request: %s", tcp_.fd(), http.parser.errorReason().c_str());
+        return respond(proto::jsonError(http.parser.errorStatus(), "bad_request", http.parser.errorReason()), false);
+    }
+  }
+}
+
+void Connection::resumeHttp() {
+  if (holdingHttp() || tcp_.closing() || tcp_.closed()) return;
+  std::string held = std::move(httpPhase()->held);
+  tcp_.resumeReading();
+  parseHttp({reinterpret_cast<uint8_t*>(held.data()), held.size()});
+}
+
+void Connection::startRequest(proto::HttpRequest request) {
+  HttpPhase& http = *httpPhase();
+  http.keepAlive = request.keepAlive;
+  // HEAD is answered wherever GET is: handlers see a GET, and respond() drops the body.
+  http.headOnly = request.method == "HEAD";
+  if (http.headOnly) request.method = "GET";
+  http.corsOrigin = server_.cors().allowedOrigin(request);
+  http.pending = std::make_shared<HttpResponder::State>(
+      HttpResponder::State{&http, reactor::SocketAddress::ofPeer(tcp_.fd()).host()});
+  server_.router().handle(request, HttpResponder(http.pending));
+}
+
+void Connection::deliverHttpResponse(proto::HttpResponse response) {
+  HttpPhase& http = *httpPhase();
+  http.pending.reset();
+  if (http.corsOrigin) CorsPolicy::decorate(response, *http.corsOrigin);
+  respond(response, http.keepAlive, http.headOnly);
+  // Answered at once, parseHttp() carries on by itself; answered later, go
+  // on with what arrived meanwhile.
+  if (!http.parsing) resumeHttp();
+}
+
+void Connection::respond(const proto::HttpResponse& response, bool keepAlive, bool headOnly) {
+  std::string bytes = proto::serializeResponse(response, keepAlive);
+  if (headOnly) bytes.resize(bytes.size() - response.body.size());
+  tcp_.sendUnbounded(blockOf(bytes));
+  if (!keepAlive) return finish();
+  // The keep-alive deadline starts once the answer is out (onStreamDrained);
+  // until then the timer watches that the client reads.
+  httpPhase()->ackedAtLastCheck = HttpPhase::kNotLookedYet;
+  tcp_.notifyWhenDrained();
+}
+
+void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> rest) {
+  WsEndpoint* endpoint = server_.router().webSocketAt(request.path());
+  if (!endpoint) return respond(proto::jsonError(404, "not_found", "no WebSocket endpoint at this path"), false);
+  const proto::WsHandshakeResult handshake = proto::evaluateWsHandshake(request, {});
+  if (!handshake.accepted) return respond(handshake.response, false);
+  if (server_.cors().refusesWebSocket(request)) {
+    return respond(proto::jsonError(403, "forbidden", "this Origin may not open a WebSocket here"), false);
+  }
+  if (auto refusal = endpoint->admit(request)) return respond(*refusal, false);
+
+  tcp_.sendUnbounded(blockOf(proto::serializeResponse(handshake.response, true)));
+  delete phaseState_.http;
+  std::construct_at(&phaseState_.frames, proto::WsFrameParser::Role::kServer, server_.options().maxMessageBytes);
+  frameParserLive_ = true;
+  endpoint_ = endpoint;
+  phase_ = Phase::kWebSocket;
+  lastInputMs_ = static_cast<uint32_t>(server_.loop().nowMs());
+  server_.loop().scheduleTimer(timer_, server_.options().pingIntervalMs);
+  endpoint_->onOpen(*this, request);
+  // Frames the client sent right behind its request are WebSocket bytes.
+  if (!rest.empty()) onWebSocketData(rest);
+}
+
+// --- WebSocket --------------------------------------------------------------
+
+void Connection::onWebSocketData(std::span<uint8_t> bytes) {
+  lastInputMs_ = static_cast<uint32_t>(server_.loop().nowMs());
+  awaitingPong_ = false;  // any input proves the peer alive
+  phaseState_.frames.feed(bytes, *this);
+}
+
+// A peer that sends faster than it reads stops being read until its replies
+// drain. (Over HTTP, holdingHttp() does this, between requests.)
+void Connection::applyBackpressure() {
+  if (phase_ == Phase::kWebSocket && !readingPaused_ && tcp_.queuedBytes() >= server_.options().maxQueueBytes &&
+      !tcp_.closing()) {
+    readingPaused_ = true;
+    tcp_.pauseReading();
+  }
+}
+
+void Connection::onStreamDrained() {
+  if (phase_ == Phase::kHttp) {
+    // Every answer is out: the keep-alive deadline (the next request's) starts now.
+    httpPhase()->ackedAtLastCheck = HttpPhase::kNotLookedYet;
+    server_.loop().scheduleTimer(timer_, server_.options().handshakeTimeoutMs);
+    return resumeHttp();
+  }
+  if (readingPaused_) {
+    readingPaused_ = false;
+    tcp_.resumeReading();
+  }
+  if (phase_ == Phase::kWebSocket) endpoint_->onDrained(*this);
+}
+
+void Connection::onStreamHangUp() {
+  // A client that hangs up while its request is being answered is gone: its
+  // slot is freed now, and its pending work dropped (onStreamClosed), rather
+  // than when the answer comes, up to a long-poll's minute later.
+  if (phase_ == Phase::kHttp && httpPhase()->pending) tcp_.close();
+}
+
+void Connection::onWsMessage(WsOpcode opcode, std::span<const uint8_t> payload, bool) {
+  if (phase_ == Phase::kWebSocket) endpoint_->onMessage(*this, opcode, payload);
+}
+
+void Connection::onWsPing(std::span<const uint8_t> payload) {
+  // Pings are answered until the peer's Close arrives (§5.5.2), also while
+  // our own Close waits for it.
+  if (phase_ == Phase::kWebSocket || phase_ == Phase::kClosing) {
+    tcp_.sendUnbounded(makeServerFrame(WsOpcode::kPong, payload));
+  }
+}
+
+void Connection::onWsPong(std::span<const uint8_t>) {}
+
+void Connection::onWsClose(uint16_t code, std::string_view) {
+  if (phase_ == Phase::kWebSocket) sendClose(code, {});  // echo the peer's code (§5.5.1)
+  // Both Close frames are out: the server closes the TCP connection first (§7.1.1).
+  finish();
+}
+
+void Connection::onWsProtocolError(uint16_t code, const char* reason) {
+  LOG_DEBUG("fd %d: WebSocket protocol error %u: %s", tcp_.fd(), code, reason);
+  if (phase_ == Phase::kWebSocket) sendClose(code, reason);
+  finish();
+}
+
+void Connection::finish() {
+  phase_ = Phase::kClosed;
+  server_.loop().scheduleTimer(timer_, reactor::TcpConnection::kLingerMs);
+  tcp_.closeAfterFlush();
+}
+
+void Connection::sendClose(uint16_t code, std::string_view reason) {
+  tcp_.sendUnbounded(makeCloseFrame(code, reason));
+}
+
+// --- WsSession ----------------------------------------------------------------
+
+void Connection::reply(WsOpcode opcode, std::span<const uint8_t> payload) {
+  if (phase_ == Phase::kWebSocket) tcp_.sendUnbounded(makeServerFrame(opcode, payload));
+}
+
+reactor::OutputQueue::PushResult Connection::sendShared(const reactor::BlockRef& frame) {
+  if (phase_ != Phase::kWebSocket) return reactor::OutputQueue::PushResult::kRefused;
+  return tcp_.send(frame);
+}
+
+void Connection::close(uint16_t code, std::string_view reason) {
+  if (phase_ != Phase::kWebSocket) return;
+  sendClose(code, reason);
+  phase_ = Phase::kClosing;
+  server_.loop().scheduleTimer(timer_, server_.options().pingTimeoutMs);
+}
+
+void Connection::shutdown() {
+  switch (phase_) {
+    case Phase::kHttp:
+      finish();
+      break;
+    case Phase::kWebSocket:
+      close(close_code::kGoingAway, "server shutting down");
+      break;
+    case Phase::kClosing:
+    case Phase::kClosed:
+      break;
+  }
+}
+
+// --- Timer and teardown ---------------------------------------------------------
+
+void Connection::handleTimer(reactor::Timer&) {
+  reactor::EventLoop& loop = server_.loop();
+  const ServerOptions& config = server_.options();
+  switch (phase_) {
+    case Phase::kHttp: {
+      HttpPhase& http = *httpPhase();
+      if (http.pending) {
+        // The answer is late (a slow store or worker); the deadline waits for it.
+        server_.loop().scheduleTimer(timer_, config.handshakeTimeoutMs);
+      } else if (tcp_.queuedBytes() > 0) {
+        // Answers are still going out: wait on while the client reads them,
+        // close a client that has read nothing since the last look.
+        const uint64_t acked = tcp_.bytesAcked();
+        if (http.ackedAtLastCheck == HttpPhase::kNotLookedYet || acked > http.ackedAtLastCheck) {
+          http.ackedAtLastCheck = acked;
+          server_.loop().scheduleTimer(timer_, config.handshakeTimeoutMs);
+        } else {
+          LOG_DEBUG("fd %d: client reads none of its answers, closing", tcp_.fd());
+          phase_ = Phase::kClosed;
+          tcp_.close();
+        }
+      } else if (http.parser.midRequest()) {
+        respond(proto::jsonError(408, "request_timeout", "the request did not complete in time"), false);
+      } else {
+        phase_ = Phase::kClosed;
+        tcp_.close();  // idle keep-alive connection
+      }
+      return;
+    }
+    case Phase::kWebSocket: {
+      if (awaitingPong_) {
+        LOG_DEBUG("fd %d: no answer to ping, closing", tcp_.fd());
+        sendClose(close_code::kGoingAway, "ping timeout");
+        finish();
+        return;
+      }
+      const uint64_t idle = static_cast<uint32_t>(static_cast<uint32_t>(loop.nowMs()) - lastInputMs_);
+      if (idle + reactor::EventLoop::kTimerTickMs < config.pingIntervalMs) {
+        loop.scheduleTimer(timer_, config.pingIntervalMs - idle);
+        return;
+      }
+      tcp_.sendUnbounded(makeServerFrame(WsOpcode::kPing, std::string_view{}));
+      awaitingPong_ = true;
+      loop.scheduleTimer(timer_, config.pingTimeoutMs);
+      return;
+    }
+    case Phase::kClosing:
+    case Phase::kClosed:
+      tcp_.close();  // the peer never finished the closing handshake, or never hung up
+      return;
+  }
+}
+
+void Connection::onStreamClosed() {
+  reactor::TimerWheel::cancel(timer_);
+  if (httpPhase() && httpPhase()->pending) httpPhase()->pending->abandon();  // a late answer goes nowhere
+  const bool wasWebSocket = endpoint_ != nullptr;
+  phase_ = Phase::kClosed;
+  if (wasWebSocket) endpoint_->onClose(*this);
+  endpoint_ = nullptr;
+  server_.connectionClosed(this);
+}
+
+}  // namespace chatd::server

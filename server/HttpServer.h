@@ -1,0 +1,66 @@
+// The HTTP/1.1 + WebSocket server: the listener, the route table and the
+// CORS policy every request goes through, and every client Connection. Owns
+// the connections (an intrusive list, so an idle connection costs no map
+// node), the routes and the listener; borrows the loop and the options.
+//
+// Shutdown: stop accepting, send every WebSocket Close 1001, close idle HTTP
+// connections, and stop the loop when the last connection is gone or the
+// drain timeout passes. Knows no chat, no auth and no API by name: the
+// application registers what answers which path (Router).
+#pragma once
+
+#include <string>
+
+#include "proto/HttpParser.h"
+#include "reactor/Acceptor.h"
+#include "reactor/EventLoop.h"
+#include "server/CorsPolicy.h"
+#include "server/Router.h"
+#include "server/ServerOptions.h"
+
+namespace chatd::server {
+
+class Connection;
+
+class HttpServer final : public reactor::TimerHandler {
+ public:
+  HttpServer(reactor::EventLoop& loop, const ServerOptions& options);
+  ~HttpServer();
+
+  // Binds options.listen (SO_REUSEPORT with options.reusePort). False with `error`.
+  bool listen(std::string& error);
+  reactor::SocketAddress localAddress() const { return acceptor_.localAddress(); }
+  void beginShutdown();
+
+  Router& router() { return router_; }
+  reactor::EventLoop& loop() { return loop_; }
+  const ServerOptions& options() const { return options_; }
+  const Router& router() const { return router_; }
+  const CorsPolicy& cors() const { return cors_; }
+  const proto::HttpLimits& httpLimits() const { return httpLimits_; }
+  size_t connectionCount() const { return connectionCount_; }
+
+  // Called by a Connection once its socket is closed; schedules its destruction.
+  void connectionClosed(Connection* connection);
+
+  // The drain deadline, and the heap check that gives a burst's memory back.
+  void handleTimer(reactor::Timer& timer) override;
+
+ private:
+  void onAccept(int fd);
+
+  reactor::EventLoop& loop_;
+  const ServerOptions& options_;
+  proto::HttpLimits httpLimits_;
+  CorsPolicy cors_;
+  Router router_;
+  reactor::Acceptor acceptor_;
+  reactor::Timer drainTimer_{this};
+  reactor::Timer heapTimer_{this};
+  const std::string busyResponse_;  // 503 for connections over --max-connections
+  Connection* connections_ = nullptr;  // head of the intrusive list
+  size_t connectionCount_ = 0;
+  bool shuttingDown_ = false;
+};
+
+}  // namespace chatd::server

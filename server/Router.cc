@@ -1,0 +1,94 @@
+#include "server/Router.h"
+
+#include "proto/WsHandshake.h"
+
+namespace chatd::server {
+
+namespace {
+
+// "/a/b/c" -> {"a", "b", "c"}; the empty segments of "//" or a trailing "/" are kept.
+std::vector<std::string_view> splitPath(std::string_view path) {
+  std::vector<std::string_view> segments;
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  while (true) {
+    const size_t slash = path.find('/');
+    segments.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return segments;
+}
+
+bool isCapture(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+}  // namespace
+
+int64_t PathParams::id(std::string_view name) const {
+  for (const auto& [n, value] : values_) {
+    if (n == name) return value;
+  }
+  return 0;
+}
+
+void Router::add(std::string_view method, std::string_view pattern, Handler handler) {
+  Route& route = routes_.emplace_back(Route{std::string(method), std::string(pattern), {}, std::move(handler)});
+  route.segments = splitPath(route.pattern);  // a deque's elements stay put: the views stay valid
+}
+
+void Router::addWebSocket(std::string path, WsEndpoint* endpoint) {
+  webSockets_.emplace_back(std::move(path), endpoint);
+}
+
+WsEndpoint* Router::webSocketAt(std::string_view path) const {
+  for (const auto& [p, endpoint] : webSockets_) {
+    if (p == path) return endpoint;
+  }
+  return nullptr;
+}
+
+bool Router::matches(const Route& route, const std::vector<std::string_view>& path, PathParams& params) {
+  if (route.segments.size() != path.size()) return false;
+  for (size_t i = 0; i < path.size(); ++i) {
+    const std::string_view want = route.segments[i];
+    if (!isCapture(want)) {
+      if (want != path[i]) return false;
+      continue;
+    }
+    const auto id = proto::parseId(path[i]);
+    if (!id) return false;
+    params.add(want.substr(1, want.size() - 2), *id);
+  }
+  return true;
+}
+
+void Router::handle(const proto::HttpRequest& request, const HttpResponder& responder) const {
+  if (request.method == "OPTIONS") return responder.respond(cors_.preflight(request));
+  const std::string_view path = request.path();
+  const std::vector<std::string_view> segments = splitPath(path);
+  std::string allow;  // the methods of the routes whose pattern matches, should none take this method
+  for (const Route& route : routes_) {
+    PathParams params;
+    if (!matches(route, segments, params)) continue;
+    // HEAD arrives as GET (Connection answers it without the body).
+    if (route.method == request.method) return route.handler(request, params, responder);
+    if (!allow.empty()) allow += ", ";
+    allow += route.method == "GET" ? "GET, HEAD" : route.method;
+  }
+  if (!allow.empty()) return responder.respond(proto::methodNotAllowed(allow));
+  if (webSocketAt(path)) {
+    // Not an upgrade, or not one llhttp recognised: say what is missing.
+    return responder.respond(proto::evaluateWsHandshake(request, {}).response);
+  }
+  if (fallback_.serve) {
+    if (request.method == "GET") {
+      if (auto response = fallback_.serve(request)) return responder.respond(std::move(*response));
+    } else if (fallback_.has(path)) {
+      return responder.respond(proto::methodNotAllowed("GET, HEAD"));
+    }
+  }
+  responder.respond(proto::jsonError(404, "not_found", "no such path"));
+}
+
+}  // namespace chatd::server

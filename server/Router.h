@@ -1,0 +1,79 @@
+// The route table: what answers each request. Routes are a method and a path
+// pattern whose `{name}` segments capture an id ("/api/v1/rooms/{room}/members/{user}"
+// matches /api/v1/rooms/7/members/42; a segment that is not a positive decimal
+// id matches no route, so it is a 404). WebSocket endpoints are matched by
+// exact path; a fallback (the web client's files) answers what no route does.
+// One place answers what is left: OPTIONS preflights (CORS), a path some route
+// has but not with this method (405, Allow from the routes), and 404.
+// Knows no handler by name; the application fills it at start.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "proto/HttpRequest.h"
+#include "proto/HttpResponse.h"
+#include "server/CorsPolicy.h"
+#include "server/HttpResponder.h"
+#include "server/WsEndpoint.h"
+
+namespace chatd::server {
+
+// The ids a route's pattern captured, by name.
+class PathParams {
+ public:
+  // The id captured as `{name}`; 0 when the pattern has no such segment.
+  int64_t id(std::string_view name) const;
+  void add(std::string_view name, int64_t value) { values_.emplace_back(name, value); }
+
+ private:
+  std::vector<std::pair<std::string_view, int64_t>> values_;  // names point into the route's pattern
+};
+
+class Router {
+ public:
+  using Handler = std::function<void(const proto::HttpRequest&, const PathParams&, const HttpResponder&)>;
+  // A response for a request no route matched, or nullopt (404). For
+  // non-GET requests only `has(path)` is asked (405 when it does).
+  struct Fallback {
+    std::function<std::optional<proto::HttpResponse>(const proto::HttpRequest&)> serve;
+    std::function<bool(std::string_view path)> has;
+  };
+
+  // Borrows the CORS policy, which answers OPTIONS preflights.
+  explicit Router(const CorsPolicy& cors) : cors_(cors) {}
+
+  // `method` is GET (which answers HEAD too), POST, DELETE...
+  void add(std::string_view method, std::string_view pattern, Handler handler);
+  // Does not own the endpoint.
+  void addWebSocket(std::string path, WsEndpoint* endpoint);
+  WsEndpoint* webSocketAt(std::string_view path) const;
+  void setFallback(Fallback fallback) { fallback_ = std::move(fallback); }
+
+  // Answers a plain HTTP request, now or later through `responder`. A
+  // WebSocket path asked without an upgrade gets the handshake's 400/426.
+  void handle(const proto::HttpRequest& request, const HttpResponder& responder) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string_view> segments;  // into `pattern`
+    Handler handler;
+  };
+  // Whether `path` (split into segments) matches the route; fills `params`.
+  static bool matches(const Route& route, const std::vector<std::string_view>& path, PathParams& params);
+
+  const CorsPolicy& cors_;
+  std::deque<Route> routes_;  // in the order added; Allow lists methods in that order
+  std::vector<std::pair<std::string, WsEndpoint*>> webSockets_;
+  Fallback fallback_;
+};
+
+}  // namespace chatd::server

@@ -1,0 +1,29 @@
+// The HTTP/WebSocket server's settings: where it listens and what one
+// connection may hold. Plain values; app/Config.h extends them with the
+// layers above and parses them from flags.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace chatd::server {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:8080";
+  bool reusePort = false;  // echo and broadcast only: no chat, API or web client (parseCommandLine checks)
+  size_t maxMessageBytes = 1024 * 1024;
+  size_t maxQueueBytes = 1024 * 1024;  // a connection's unsent output past which it is congested
+  uint64_t pingIntervalMs = 30'000;
+  uint64_t pingTimeoutMs = 10'000;
+  uint64_t handshakeTimeoutMs = 10'000;
+  uint64_t drainTimeoutMs = 5'000;
+  size_t maxConnections = 10'000;
+  size_t maxBodyBytes = 1024 * 1024;
+  std::vector<std::string> allowedOrigins;  // CORS and the WebSocket Origin check
+  std::string echoPath;       // empty: no echo endpoint
+  std::string broadcastPath;  // empty: no broadcast endpoint
+};
+
+}  // namespace chatd::server

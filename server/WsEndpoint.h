@@ -1,0 +1,66 @@
+// What a WebSocket endpoint (echo, broadcast, the chat protocol) sees of a
+// connection, and what it implements. Endpoints never touch sockets or frames
+// directly: they get whole messages and send whole messages.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "proto/HttpRequest.h"
+#include "proto/HttpResponse.h"
+#include "proto/WsTypes.h"
+#include "reactor/Block.h"
+#include "reactor/OutputQueue.h"
+
+namespace chatd::server {
+
+class WsSession {
+ public:
+  // Sends a reply produced by this session's own input. Queued regardless of
+  // the output limit; while the queue is over the limit the connection stops
+  // reading, so a peer that does not read stops being read (bounded memory).
+  virtual void reply(proto::WsOpcode opcode, std::span<const uint8_t> payload) = 0;
+  // Queues a pre-built frame shared by many sessions (fan-out). kRefused: not
+  // queued because this session's queue is full; the caller decides.
+  virtual reactor::OutputQueue::PushResult sendShared(const reactor::BlockRef& frame) = 0;
+  // Bytes queued and not yet taken by the kernel.
+  virtual size_t queuedBytes() const = 0;
+  // Bytes the peer has acknowledged so far: grows while the peer reads,
+  // however slowly. A syscall: for a once-a-second check, not per message.
+  virtual uint64_t bytesAcked() const = 0;
+  // The endpoint hears onDrained() once the queue is next empty.
+  virtual void notifyWhenDrained() = 0;
+  // Starts the closing handshake with `code` (and a reason of <= 123 bytes).
+  virtual void close(uint16_t code, std::string_view reason) = 0;
+
+  // One pointer of per-session state for the endpoint's own use (a room
+  // membership, a chat session); the endpoint owns what it points to.
+  void* endpointData() const { return endpointData_; }
+  void setEndpointData(void* data) { endpointData_ = data; }
+
+ protected:
+  ~WsSession() = default;
+
+ private:
+  void* endpointData_ = nullptr;
+};
+
+class WsEndpoint {
+ public:
+  virtual ~WsEndpoint() = default;
+  // Before the handshake is answered: a response to send instead of the 101
+  // (401 for a bad token), or nullopt to accept.
+  virtual std::optional<proto::HttpResponse> admit(const proto::HttpRequest&) { return std::nullopt; }
+  // The handshake succeeded; `request` is the upgrade request (path, query, headers).
+  virtual void onOpen(WsSession& session, const proto::HttpRequest& request) = 0;
+  virtual void onMessage(WsSession& session, proto::WsOpcode opcode, std::span<const uint8_t> payload) = 0;
+  // The session's output queue went over its limit (or notifyWhenDrained()
+  // asked) and has drained.
+  virtual void onDrained(WsSession&) {}
+  // The session is gone (closed cleanly or not); it must not be used after this.
+  virtual void onClose(WsSession& session) = 0;
+};
+
+}  // namespace chatd::server

@@ -1,0 +1,229 @@
+#include "tests/unit/fakes/FakeStore.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace chatd::test {
+
+using store::StoreStatus;
+
+// --- Completions ------------------------------------------------------------------
+
+size_t FakeStore::calls(std::string_view method) const {
+  const auto found = calls_.find(method);
+  return found == calls_.end() ? 0 : found->second;
+}
+
+void FakeStore::queueCompletion(std::function<void()> completion) {
+  completions_.push_back(std::move(completion));
+  postRunnable();
+}
+
+void FakeStore::release() {
+  paused_ = false;
+  postRunnable();
+}
+
+void FakeStore::postRunnable() {
+  if (paused_ || taskPosted_ || completions_.empty()) return;
+  taskPosted_ = true;
+  loop_.runInLoop([this] { runCompletions(); });
+}
+
+void FakeStore::runCompletions() {
+  taskPosted_ = false;
+  // Only those queued before this task: what they queue runs in the next one.
+  for (size_t due = completions_.size(); due > 0 && !paused_; --due) {
+    std::function<void()> completion = std::move(completions_.front());
+    completions_.pop_front();
+    completion();
+  }
+  postRunnable();
+}
+
+void FakeStore::runLoopUntilIdle() {
+  constexpr size_t kMaxRounds = 10'000;
+  size_t rounds = 0;
+  // Tasks run in the order posted: this check runs after the completions
+  // posted before it, and posts itself again behind any they queued.
+  std::function<void()> check = [&] {
+    if (!paused_ && !completions_.empty() && ++rounds < kMaxRounds) return loop_.runInLoop(check);
+    loop_.stop();
+  };
+  loop_.runInLoop(check);
+  loop_.run();
+  EXPECT_LT(rounds, kMaxRounds) << "the store's completions never ran out";
+}
+
+// --- Rows -------------------------------------------------------------------------
+
+const FakeStore::UserRow* FakeStore::user(int64_t id) const {
+  return id >= 1 && id <= static_cast<int64_t>(users_.size()) ? &users_[static_cast<size_t>(id - 1)] : nullptr;
+}
+
+FakeStore::RoomRow* FakeStore::room(int64_t id) {
+  const auto found = rooms_.find(id);
+  return found == rooms_.end() ? nullptr : &found->second;
+}
+
+store::Room FakeStore::view(const RoomRow& row, int64_t userId) const {
+  store::Room seen = row.room;
+  if (const auto member = row.members.find(userId); member != row.members.end()) {
+    seen.role = member->second.role;
+    seen.lastReadSeq = member->second.lastReadSeq;
+  }
+  return seen;
+}
+
+store::Message FakeStore::read(const StoredMessage& stored) const {
+  store::Message message = stored.message;
+  if (const UserRow* sender = user(message.senderId)) {
+    message.senderUsername = sender->user.username;
+    message.senderNickname = sender->user.nickname;
+  }
+  for (const auto& [emoji, users] : stored.reactions) {
+    message.reactions.push_back({emoji, static_cast<int64_t>(users.size())});
+  }
+  return message;
+}
+
+store::User FakeStore::insertUser(std::string username, std::string nickname, std::string passwordHash) {
+  const store::User fresh{static_cast<int64_t>(users_.size()) + 1, std::move(username), std::move(nickname), tick()};
+  users_.push_back(UserRow{fresh, std::move(passwordHash)});
+  return fresh;
+}
+
+FakeStore::RoomRow& FakeStore::insertRoom(std::string name, std::string kind, std::optional<std::string> topic,
+                                          int64_t ownerId) {
+  RoomRow& row = rooms_[nextRoomId_];
+  row.room.id = nextRoomId_++;
+  row.room.name = std::move(name);
+  row.room.kind = std::move(kind);
+  row.room.topic = std::move(topic);
+  row.room.createdAt = tick();
+  row.ownerId = ownerId;
+  return row;
+}
+
+store::Message FakeStore::insertMessage(RoomRow& row, int64_t senderId, std::string content, std::string clientId) {
+  store::Message message;
+  message.id = nextMessageId_++;
+  message.roomId = row.room.id;
+  message.seq = ++row.room.lastSeq;
+  message.senderId = senderId;
+  message.kind = "text";
+  message.content = std::move(content);
+  message.clientId = std::move(clientId);
+  message.createdAt = tick();
+  if (!message.clientId.empty()) sent_[{senderId, message.clientId}] = {row.room.id, message.seq};
+  // One has read what one wrote.
+  if (const auto member = row.members.find(senderId); member != row.members.end()) {
+    member->second.lastReadSeq = message.seq;
+  }
+  row.messages.push_back(StoredMessage{message, {}});
+  return read(row.messages.back());
+}
+
+FakeStore::StoredMessage* FakeStore::liveMessage(int64_t roomId, int64_t messageId) {
+  RoomRow* row = room(roomId);
+  if (!row) return nullptr;
+  for (StoredMessage& stored : row->messages) {
+    if (stored.message.id == messageId) return stored.message.deleted ? nullptr : &stored;
+  }
+  return nullptr;
+}
+
+// --- Seeding ----------------------------------------------------------------------
+
+store::User FakeStore::addUser(const std::string& username, const std::string& nickname) {
+  return insertUser(username, nickname, "");
+}
+
+store::Room FakeStore::addRoom(const std::string& name, const std::string& kind, int64_t ownerId) {
+  RoomRow& row = insertRoom(name, kind, std::nullopt, ownerId);
+  row.members[ownerId] = Membership{"owner", tick(), 0};
+  return view(row, ownerId);
+}
+
+void FakeStore::addMember(int64_t roomId, int64_t userId, const std::string& role) {
+  RoomRow& row = rooms_.at(roomId);
+  auto [member, added] = row.members.try_emplace(userId, Membership{role, tick(), 0});
+  if (!added) member->second.role = role;
+}
+
+store::Message FakeStore::appendFromAnotherNode(int64_t roomId, int64_t senderId, std::string content) {
+  return insertMessage(rooms_.at(roomId), senderId, std::move(content), "");
+}
+
+// --- Users ------------------------------------------------------------------------
+
+void FakeStore::createUser(std::string username, std::string nickname, std::string passwordHash,
+                           Callback<store::User> done) {
+  answer<store::User>("createUser", std::move(done), [&] {
+    for (const UserRow& row : users_) {
+      if (store::usernameKey(row.user.username) == store::usernameKey(username)) {
+        return status<store::User>(StoreStatus::kConflict);
+      }
+    }
+    return ok(insertUser(std::move(username), std::move(nickname), std::move(passwordHash)));
+  });
+}
+
+void FakeStore::findCredentials(std::string usernameKey, Callback<store::Credentials> done) {
+  answer<store::Credentials>("findCredentials", std::move(done), [&] {
+    for (const UserRow& row : users_) {
+      if (!row.external && store::usernameKey(row.user.username) == usernameKey) {
+        return ok(store::Credentials{row.user, row.passwordHash});
+      }
+    }
+    return status<store::Credentials>(StoreStatus::kNotFound);
+  });
+}
+
+void FakeStore::findUser(int64_t id, Callback<store::User> done) {
+  answer<store::User>("findUser", std::move(done), [&] {
+    const UserRow* row = user(id);
+    return row ? ok(row->user) : status<store::User>(StoreStatus::kNotFound);
+  });
+}
+
+void FakeStore::findOrCreateExternalUser(std::string subject, std::string name, Callback<store::User> done) {
+  answer<store::User>("findOrCreateExternalUser", std::move(done), [&] {
+    if (const auto known = externalUsers_.find(subject); known != externalUsers_.end()) {
+      return ok(user(known->second)->user);
+    }
+    const int64_t id = static_cast<int64_t>(users_.size()) + 1;
+    const store::User fresh = insertUser((name.empty() ? "user" : name) + "#" + std::to_string(id), "", "");
+    users_.back().external = true;
+    externalUsers_[subject] = fresh.id;
+    return ok(fresh);
+  });
+}
+
+// --- Presence and tokens ----------------------------------------------------------
+
+void FakeStore::setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) {
+  answer<bool>("setLastSeen", std::move(done), [&] {
+    lastSeen_[userId] = atMs;
+    return ok(true);
+  });
+}
+
+void FakeStore::revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) {
+  answer<bool>("revokeToken", std::move(done), [&] {
+    revoked_[std::move(key)] = expiresAt;
+    return ok(true);
+  });
+}
+
+void FakeStore::revokedTokens(int64_t nowSeconds, Callback<std::vector<store::RevokedToken>> done) {
+  answer<std::vector<store::RevokedToken>>("revokedTokens", std::move(done), [&] {
+    std::erase_if(revoked_, [&](const auto& entry) { return entry.second <= nowSeconds; });
+    std::vector<store::RevokedToken> live;
+    for (const auto& [key, expiresAt] : revoked_) live.push_back({key, expiresAt});
+    return ok(std::move(live));
+  });
+}
+
+}  // namespace chatd::test
