@@ -42,6 +42,18 @@ struct ReceivedFrame {
   std::optional<proto::JsonFields> data;
 };
 
+// --- What clients send ---
+// A message client message; `ref` is JSON: an integer or a quoted string.
+inline std::string messageJson(int64_t roomId, std::string_view content, std::string_view clientId,
+                               std::string_view ref) {
+  return R"({"type":"message","room_id":)" + std::to_string(roomId) + R"(,"content":")" + std::string(content) +
+         R"(","client_id":")" + std::string(clientId) + R"(","ref":)" + std::string(ref) + "}";
+}
+
+inline std::string messageJson(int64_t roomId, std::string_view content, std::string_view clientId, int ref) {
+  return messageJson(roomId, content, clientId, std::to_string(ref));
+}
+
 // --- What clients received ---
 // The frames a client received (of one type, when `type` is given), in order.
 inline std::vector<ReceivedFrame> frames(const HubClient& client, std::string_view type = {}) {
