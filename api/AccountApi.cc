@@ -26,6 +26,8 @@ proto::HttpResponse unauthorized(std::string_view message) {
   return jsonError(401, "unauthorized", message).header("WWW-Authenticate", "Bearer");
 }
 
+chat::ChatError usernameTaken() { return chat::ChatError{chat::chat_error::kConflict, "username is taken"}; }
+
 // The line of password checks is full (--max-pending-hashes), or closed for shutdown.
 proto::HttpResponse tooBusyToHash() {
   return jsonError(503, "overloaded", "too many password checks waiting, retry later").header("Retry-After", "1");
@@ -45,8 +47,10 @@ std::optional<proto::JsonFields> jsonBody(const proto::HttpRequest& request, con
   return fields;
 }
 
-proto::HttpResponse storeUnavailable() {
-  return jsonError(503, "unavailable", "the store is not available, retry later").header("Retry-After", "1");
+proto::HttpResponse errorResponse(const chat::ChatError& error) {
+  proto::HttpResponse response = jsonError(chat::httpStatusOf(error.code), error.code, error.message);
+  if (error.code == chat::chat_error::kUnavailable) response.header("Retry-After", "1");
+  return response;
 }
 
 void AccountApi::addRoutes(server::Router& router) {
@@ -97,8 +101,8 @@ void AccountApi::registerUser(const proto::HttpRequest& request, const server::H
   }
   // A taken name is refused before any hashing is spent on it.
   store_.findCredentials(store::usernameKey(*username), [=, this](store::StoreStatus status, const store::Credentials&) {
-    if (status == store::StoreStatus::kOk) return responder.respond(jsonError(409, "conflict", "username is taken"));
-    if (status == store::StoreStatus::kFailed) return responder.respond(storeUnavailable());
+    if (status == store::StoreStatus::kOk) return responder.respond(errorResponse(usernameTaken()));
+    if (status == store::StoreStatus::kFailed) return responder.respond(errorResponse(chat::storeError(status)));
     auto hash = std::make_shared<std::string>();
     const bool queued = hashing_.submit(
         responder, [hash, password = *password, params = argon2_] { *hash = auth::hashPassword(password, params); },
@@ -106,10 +110,8 @@ void AccountApi::registerUser(const proto::HttpRequest& request, const server::H
           if (!ran) return responder.respond(tooBusyToHash());
           if (hash->empty()) return responder.respond(jsonError(500, "internal", "could not hash the password"));
           store_.createUser(*username, *nickname, *hash, [=, this](store::StoreStatus created, store::User user) {
-            if (created == store::StoreStatus::kConflict) {
-              return responder.respond(jsonError(409, "conflict", "username is taken"));
-            }
-            if (created != store::StoreStatus::kOk) return responder.respond(storeUnavailable());
+            if (created == store::StoreStatus::kConflict) return responder.respond(errorResponse(usernameTaken()));
+            if (created != store::StoreStatus::kOk) return responder.respond(errorResponse(chat::storeError(created)));
             answerWithToken(201, user, responder);
           });
         });
@@ -136,7 +138,7 @@ void AccountApi::login(const proto::HttpRequest& request, const server::HttpResp
   store_.findCredentials(key, [=, this](store::StoreStatus status, store::Credentials credentials) {
     if (status == store::StoreStatus::kFailed) {
       finish(auth::LoginThrottle::Outcome::kNotChecked);
-      return responder.respond(storeUnavailable());
+      return responder.respond(errorResponse(chat::storeError(status)));
     }
     auto verified = std::make_shared<bool>(false);
     const bool known = status == store::StoreStatus::kOk && !credentials.passwordHash.empty();
@@ -181,7 +183,8 @@ void AccountApi::withToken(std::string_view token, const server::HttpResponder& 
     switch (resolved.outcome) {
       case auth::IdentityResolver::Resolved::Outcome::kOk: return then(resolved.user);
       case auth::IdentityResolver::Resolved::Outcome::kUnauthorized: return responder.respond(unauthorized(resolved.reason));
-      case auth::IdentityResolver::Resolved::Outcome::kUnavailable: return responder.respond(storeUnavailable());
+      case auth::IdentityResolver::Resolved::Outcome::kUnavailable:
+        return responder.respond(errorResponse(chat::storeError(store::StoreStatus::kFailed)));
     }
   });
 }
@@ -195,7 +198,9 @@ void AccountApi::logout(const proto::HttpRequest& request, const server::HttpRes
   // Answered once durable: a logout must hold across a restart.
   store_.revokeToken(identity.revocationKey, identity.expiresAt,
                      [this, responder, identity](store::StoreStatus status, bool) {
-                       if (status != store::StoreStatus::kOk) return responder.respond(storeUnavailable());
+                       if (status != store::StoreStatus::kOk) {
+                         return responder.respond(errorResponse(chat::storeError(status)));
+                       }
                        tokens_.revoke(identity.revocationKey, identity.expiresAt, reactor::unixSeconds());
                        if (logoutListener_) logoutListener_(identity.revocationKey);
                        proto::HttpResponse response;

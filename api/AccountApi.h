@@ -11,18 +11,20 @@
 // throttles; borrows everything else, which the Server owns.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string_view>
 
 #include "api/HashingQueue.h"
-#include "server/HttpResponder.h"
-#include "server/Router.h"
 #include "auth/IdentityResolver.h"
 #include "auth/LoginThrottle.h"
 #include "auth/PasswordHasher.h"
 #include "auth/RegistrationThrottle.h"
 #include "auth/TokenService.h"
+#include "chat/ChatError.h"
 #include "reactor/WallClock.h"
+#include "server/HttpResponder.h"
+#include "server/Router.h"
 #include "proto/HttpRequest.h"
 #include "proto/JsonFields.h"
 #include "reactor/EventLoop.h"
@@ -81,7 +83,8 @@ class AccountApi {
 
 // The JSON body of a POST, or nullopt after answering 415 or 400 (why there is none).
 std::optional<proto::JsonFields> jsonBody(const proto::HttpRequest& request, const server::HttpResponder& responder);
-// 503 with Retry-After, for a store that failed.
-proto::HttpResponse storeUnavailable();
+// The HTTP answer to `error`: the status of its code (httpStatusOf), the
+// code and the message; a 503 says when to retry (Retry-After).
+proto::HttpResponse errorResponse(const chat::ChatError& error);
 
 }  // namespace chatd::api

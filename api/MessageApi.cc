@@ -5,7 +5,6 @@
 #include "chat/ChatFrames.h"
 #include "chat/ClientMessage.h"
 #include "api/RoomApi.h"
-#include "chat/RoomAccess.h"
 
 namespace chatd::api {
 
@@ -15,10 +14,6 @@ using store::StoreStatus;
 namespace err = chat::chat_error;
 
 constexpr uint64_t kMaxWaitSeconds = 60;
-
-proto::HttpResponse errorResponse(const chat::ChatError& error) {
-  return proto::jsonError(chat::httpStatusOf(error.code), error.code, error.message);
-}
 
 // The request's bearer token, kept for checks after it is gone; empty when none.
 std::string tokenOf(const proto::HttpRequest& request) { return std::string(proto::bearerToken(request).value_or("")); }
@@ -114,7 +109,7 @@ void MessageApi::list(const proto::HttpRequest& request, const server::HttpRespo
     if (after) return answerAfter(responder, token, room, *after, pageSize, waitMs);
     store_.messagesBefore(roomId, before.value_or(room.lastSeq + 1), pageSize + 1,
                           [=](StoreStatus status, std::vector<store::Message> page) {
-                            if (status != StoreStatus::kOk) return responder.respond(storeUnavailable());
+                            if (status != StoreStatus::kOk) return responder.respond(errorResponse(chat::storeError(status)));
                             responder.respond(pageResponse(page, pageSize, true, room.lastSeq));
                           });
   });
@@ -123,7 +118,7 @@ void MessageApi::list(const proto::HttpRequest& request, const server::HttpRespo
 void MessageApi::answerAfter(const server::HttpResponder& responder, const std::string& token, const store::Room& room,
                              int64_t after, int limit, uint64_t waitMs) {
   store_.messagesAfter(room.id, after, limit + 1, [=, this](StoreStatus status, std::vector<store::Message> page) {
-    if (status != StoreStatus::kOk) return responder.respond(storeUnavailable());
+    if (status != StoreStatus::kOk) return responder.respond(errorResponse(chat::storeError(status)));
     if (page.empty() && waitMs > 0 && responder.connectionOpen()) {
       // Nothing yet: wait for the next commit in the room (or the timeout),
       // then answer whatever there is, if the caller may still read it.
@@ -142,11 +137,8 @@ void MessageApi::answerAfter(const server::HttpResponder& responder, const std::
 void MessageApi::withVisibleRoom(const std::string& token, const server::HttpResponder& responder, int64_t roomId,
                                  std::function<void(const store::User&, const store::Room&)> then) {
   accounts_.withToken(token, responder, [=, this](const store::User& user) {
-    store_.findRoom(roomId, user.id, [=](StoreStatus status, const store::Room& room) {
-      if (status == StoreStatus::kNotFound || (status == StoreStatus::kOk && !chat::visibleToUser(room))) {
-        return responder.respond(proto::jsonError(404, err::kNotFound, "no such room"));
-      }
-      if (status != StoreStatus::kOk) return responder.respond(storeUnavailable());
+    rooms_.findVisible(roomId, user.id, [=](std::optional<chat::ChatError> error, const store::Room& room) {
+      if (error) return responder.respond(errorResponse(*error));
       then(user, room);
     });
   });

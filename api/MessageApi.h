@@ -20,6 +20,7 @@
 #include "server/HttpResponder.h"
 #include "server/Router.h"
 #include "chat/Hub.h"
+#include "chat/RoomService.h"
 #include "proto/HttpRequest.h"
 #include "store/Store.h"
 
@@ -27,7 +28,8 @@ namespace chatd::api {
 
 class MessageApi {
  public:
-  MessageApi(store::Store& store, AccountApi& accounts, chat::Hub& hub) : store_(store), accounts_(accounts), hub_(hub) {}
+  MessageApi(store::Store& store, chat::RoomService& rooms, AccountApi& accounts, chat::Hub& hub)
+      : store_(store), rooms_(rooms), accounts_(accounts), hub_(hub) {}
 
   // Adds these endpoints to the server's route table.
   void addRoutes(server::Router& router);
@@ -47,6 +49,7 @@ class MessageApi {
                    int limit, uint64_t waitMs);
 
   store::Store& store_;
+  chat::RoomService& rooms_;
   AccountApi& accounts_;
   chat::Hub& hub_;
 };

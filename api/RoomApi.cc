@@ -5,15 +5,18 @@
 
 #include "chat/ChatError.h"
 #include "chat/ChatFrames.h"
-#include "chat/RoomAccess.h"
 #include "reactor/WallClock.h"
 #include "proto/JsonWriter.h"
 
 namespace chatd::api {
 
+using server::HttpResponder;
+
 namespace {
 
 using proto::jsonError;
+using store::MemberRole;
+using store::RoomKind;
 using store::StoreStatus;
 
 constexpr size_t kMaxNameBytes = 64;
@@ -28,22 +31,19 @@ proto::HttpResponse roomResponse(int status, const store::Room& room) {
   return proto::jsonResponse(status, "{\"room\":" + roomJson(room) + "}");
 }
 
-proto::HttpResponse forbidden(std::string_view message) { return jsonError(403, "forbidden", message); }
-
-proto::HttpResponse noSuchRoom() { return jsonError(404, "not_found", "no such room"); }
-
 proto::HttpResponse noContent() {
   proto::HttpResponse response;
   response.status = 204;
   return response;
 }
 
-// The answer to a store write that did not succeed; kConflict means the
-// owner's membership was in the way.
-proto::HttpResponse writeFailed(StoreStatus status) {
-  if (status == StoreStatus::kNotFound) return jsonError(404, "not_found", "no such room or user");
-  if (status == StoreStatus::kConflict) return forbidden("the owner's membership cannot change");
-  return storeUnavailable();
+// Calls `then` with a RoomService result, or answers its error.
+template <typename T, typename Then>
+chat::RoomService::Done<T> answering(const HttpResponder& responder, Then then) {
+  return [responder, then = std::move(then)](std::optional<chat::ChatError> error, const T& result) {
+    if (error) return responder.respond(errorResponse(*error));
+    then(result);
+  };
 }
 
 // A list endpoint's page, from ?limit=N&cursor=C.
@@ -73,7 +73,7 @@ std::optional<PageRequest> pageRequest(const proto::HttpRequest& request, const 
 template <typename T, typename ToJson, typename CursorOf>
 proto::HttpResponse pageResponse(StoreStatus status, std::string_view key, const std::vector<T>& items, int limit,
                                  ToJson toJson, CursorOf cursorOf) {
-  if (status != StoreStatus::kOk) return storeUnavailable();
+  if (status != StoreStatus::kOk) return errorResponse(chat::storeError(status));
   const size_t shown = std::min(items.size(), static_cast<size_t>(limit));
   proto::JsonWriter w;
   w.beginObject().key(key).beginArray();
@@ -107,7 +107,7 @@ std::optional<store::MemberCursor> parseMemberCursor(std::string_view text) {
 
 std::string memberJson(const store::RoomMember& member) {
   proto::JsonWriter w;
-  w.beginObject().key("user").raw(chat::userJson(member.user)).key("role").value(member.role);
+  w.beginObject().key("user").raw(chat::userJson(member.user)).key("role").value(store::memberRoleName(member.role));
   w.key("joined_at").value(member.joinedAt).endObject();
   return w.take();
 }
@@ -116,19 +116,21 @@ std::string memberJson(const store::RoomMember& member) {
 
 std::string roomJson(const store::Room& room) {
   proto::JsonWriter w;
-  w.beginObject().key("id").value(room.id).key("name").value(room.name).key("kind").value(room.kind).key("topic");
+  w.beginObject().key("id").value(room.id).key("name").value(room.name);
+  w.key("kind").value(store::roomKindName(room.kind)).key("topic");
   if (room.topic) {
     w.value(*room.topic);
   } else {
     w.null();
   }
   w.key("created_at").value(room.createdAt).key("role");
-  if (room.role.empty()) {
-    w.null();
+  const bool member = room.role != MemberRole::kNone;
+  if (member) {
+    w.value(store::memberRoleName(room.role));
   } else {
-    w.value(room.role);
+    w.null();
   }
-  const int64_t unread = room.role.empty() ? 0 : std::max<int64_t>(0, room.lastSeq - room.lastReadSeq);
+  const int64_t unread = !member ? 0 : std::max<int64_t>(0, room.lastSeq - room.lastReadSeq);
   w.key("unread").value(unread).endObject();
   return w.take();
 }
@@ -157,17 +159,6 @@ void RoomApi::addRoutes(server::Router& router) {
   add("DELETE", "/api/v1/rooms/{room}/members/{user}", &RoomApi::kick);
 }
 
-void RoomApi::withVisibleRoom(const Call& call, std::function<void(const store::Room&)> then) {
-  store_.findRoom(call.roomId, call.me.id, [responder = call.responder, then = std::move(then)](StoreStatus status,
-                                                                                               store::Room room) {
-    if (status == StoreStatus::kFailed) return responder.respond(storeUnavailable());
-    if (status == StoreStatus::kNotFound || !chat::visibleToUser(room)) {
-      return responder.respond(noSuchRoom());
-    }
-    then(room);
-  });
-}
-
 void RoomApi::list(const Call& call) {
   const auto page = pageRequest(call.request, call.responder);
   if (!page) return;
@@ -189,11 +180,12 @@ void RoomApi::create(const Call& call) {
   if (!name || name->empty() || name->size() > kMaxNameBytes) {
     return responder.respond(jsonError(400, "invalid_name", "name: a string of 1 to 64 bytes"));
   }
-  const auto kind = body->string("kind");
-  if (kind == "direct") {
+  const auto kindName = body->string("kind");
+  const auto kind = kindName ? store::parseRoomKind(*kindName) : std::nullopt;
+  if (kind == RoomKind::kDirect) {
     return responder.respond(jsonError(400, "invalid_kind", "direct rooms are opened with POST /api/v1/direct/{user_id}"));
   }
-  if (kind != "public" && kind != "private") {
+  if (!kind) {
     return responder.respond(jsonError(400, "invalid_kind", "kind: \"public\" or \"private\""));
   }
   std::optional<std::string> topic;
@@ -212,59 +204,42 @@ void RoomApi::create(const Call& call) {
       return responder.respond(jsonError(429, chat::chat_error::kTooManyRooms, "too many rooms created in the last hour")
                                    .header("Retry-After", std::to_string(std::max<int64_t>(1, (waitMs + 999) / 1000))));
     }
-    if (status != StoreStatus::kOk) return responder.respond(writeFailed(status));
+    if (status != StoreStatus::kOk) {
+      return responder.respond(errorResponse(chat::storeError(status, {chat::chat_error::kNotFound, "no such room or user"})));
+    }
     responder.respond(roomResponse(201, room));
   });
 }
 
 void RoomApi::show(const Call& call) {
-  withVisibleRoom(call, [responder = call.responder](const store::Room& room) {
+  const HttpResponder& responder = call.responder;
+  rooms_.findVisible(call.roomId, call.me.id, answering<store::Room>(responder, [responder](const store::Room& room) {
     responder.respond(roomResponse(200, room));
-  });
+  }));
 }
 
 void RoomApi::remove(const Call& call) {
-  withVisibleRoom(call, [this, responder = call.responder](const store::Room& room) {
-    if (room.role != "owner") return responder.respond(forbidden("only the owner deletes a room"));
-    store_.deleteRoom(room.id, [this, responder, roomId = room.id](StoreStatus status, bool) {
-      if (status != StoreStatus::kOk) return responder.respond(writeFailed(status));
-      if (membershipEnded_) membershipEnded_(roomId, 0);
-      responder.respond(noContent());
-    });
-  });
+  const HttpResponder& responder = call.responder;
+  rooms_.remove(call.roomId, call.me.id,
+                answering<bool>(responder, [responder](bool) { responder.respond(noContent()); }));
 }
 
 void RoomApi::join(const Call& call) {
-  store_.findRoom(call.roomId, call.me.id, [this, call](StoreStatus status, const store::Room& room) {
-    const server::HttpResponder& responder = call.responder;
-    if (status == StoreStatus::kFailed) return responder.respond(storeUnavailable());
-    // A private room one is not in answers as a missing one (RoomAccess.h):
-    // no outsider learns which ids are private rooms.
-    if (status == StoreStatus::kNotFound || !chat::visibleToUser(room)) return responder.respond(noSuchRoom());
-    if (!room.role.empty()) return responder.respond(roomResponse(200, room));  // already in: nothing to do
-    store_.joinRoom(room.id, call.me.id, [responder](StoreStatus joined, store::Room now) {
-      if (joined != StoreStatus::kOk) return responder.respond(writeFailed(joined));
-      responder.respond(roomResponse(200, now));
-    });
-  });
+  const HttpResponder& responder = call.responder;
+  rooms_.join(call.roomId, call.me.id, answering<store::Room>(responder, [responder](const store::Room& room) {
+    responder.respond(roomResponse(200, room));
+  }));
 }
 
 void RoomApi::leave(const Call& call) {
-  withVisibleRoom(call, [this, call](const store::Room& room) {
-    const server::HttpResponder& responder = call.responder;
-    if (room.role.empty()) return responder.respond(jsonError(409, "not_member", "you are not a member of this room"));
-    if (room.kind == "direct") return responder.respond(forbidden("direct rooms cannot be left"));
-    if (room.role == "owner") return responder.respond(forbidden("the owner cannot leave; delete the room instead"));
-    store_.removeMember(room.id, call.me.id, [this, responder, room, userId = call.me.id](StoreStatus status, bool) {
-      if (status == StoreStatus::kNotFound) {
-        return responder.respond(jsonError(409, "not_member", "you are not a member of this room"));
-      }
-      if (status != StoreStatus::kOk) return responder.respond(writeFailed(status));
-      if (membershipEnded_) membershipEnded_(room.id, userId);
-      store::Room left = room;
-      left.role.clear();
-      responder.respond(roomResponse(200, left));
-    });
+  const HttpResponder& responder = call.responder;
+  rooms_.leave(call.roomId, call.me.id, [responder](std::optional<chat::ChatError> error, const store::Room& room) {
+    // Over HTTP, leaving a room one is not in is a conflict with its state: 409.
+    if (error && error->code == chat::chat_error::kNotMember) {
+      return responder.respond(jsonError(409, error->code, error->message));
+    }
+    if (error) return responder.respond(errorResponse(*error));
+    responder.respond(roomResponse(200, room));
   });
 }
 
@@ -273,13 +248,14 @@ void RoomApi::members(const Call& call) {
   if (!page) return;
   const auto after = parseMemberCursor(page->cursor);
   if (!after) return call.responder.respond(badCursor());
-  withVisibleRoom(call, [this, responder = call.responder, after = *after,
-                         limit = page->limit](const store::Room& room) {
+  const HttpResponder& responder = call.responder;
+  auto listPage = [this, responder, after = *after, limit = page->limit](const store::Room& room) {
     store_.listMembers(room.id, after, limit + 1,
                        [responder, limit](StoreStatus status, std::vector<store::RoomMember> members) {
                          responder.respond(pageResponse(status, "members", members, limit, memberJson, memberCursor));
                        });
-  });
+  };
+  rooms_.findVisible(call.roomId, call.me.id, answering<store::Room>(responder, listPage));
 }
 
 void RoomApi::setMember(const Call& call) {
@@ -288,46 +264,25 @@ void RoomApi::setMember(const Call& call) {
   if (!body) return;
   const auto userId = body->integer("user_id");
   if (!userId || *userId <= 0) return responder.respond(jsonError(400, "invalid_user_id", "user_id: a user's id"));
-  const auto role = body->has("role") ? body->string("role") : std::optional<std::string>("member");
-  if (role != "member" && role != "admin") {
+  std::optional<MemberRole> role = MemberRole::kMember;
+  if (body->has("role")) {
+    const auto name = body->string("role");
+    role = name ? store::parseMemberRole(*name) : std::nullopt;
+  }
+  if (role != MemberRole::kMember && role != MemberRole::kAdmin) {
     return responder.respond(jsonError(400, "invalid_role", "role: \"member\" or \"admin\""));
   }
-  withVisibleRoom(call, [this, responder, userId = *userId, role = *role](const store::Room& room) {
-    if (room.kind == "direct") return responder.respond(forbidden("direct rooms have no members to manage"));
-    if (!chat::canModerate(room.role)) return responder.respond(forbidden("only the owner and admins add members"));
-    store_.findRoom(room.id, userId, [=, this, myRole = room.role](StoreStatus status, const store::Room& theirs) {
-      if (status != StoreStatus::kOk) return responder.respond(writeFailed(status));
-      if (theirs.role == "owner") return responder.respond(forbidden("the owner's role cannot change"));
-      if ((role == "admin" || theirs.role == "admin") && myRole != "owner") {
-        return responder.respond(forbidden("only the owner grants or revokes admin"));
-      }
-      const int created = theirs.role.empty() ? 201 : 200;
-      store_.setMemberRole(room.id, userId, role, [responder, created](StoreStatus set, store::RoomMember member) {
-        if (set != StoreStatus::kOk) return responder.respond(writeFailed(set));
-        responder.respond(proto::jsonResponse(created, "{\"member\":" + memberJson(member) + "}"));
-      });
-    });
-  });
+  auto answer = [responder](const chat::RoomService::RoleChange& change) {
+    const std::string body = "{\"member\":" + memberJson(change.member) + "}";
+    responder.respond(proto::jsonResponse(change.added ? 201 : 200, body));
+  };
+  rooms_.setRole(call.roomId, call.me.id, *userId, *role, answering<chat::RoomService::RoleChange>(responder, answer));
 }
 
 void RoomApi::kick(const Call& call) {
-  withVisibleRoom(call, [this, responder = call.responder, userId = call.userId](const store::Room& room) {
-    if (room.kind == "direct") return responder.respond(forbidden("nobody is kicked from a direct room"));
-    if (!chat::canModerate(room.role)) return responder.respond(forbidden("only the owner and admins kick members"));
-    store_.findRoom(room.id, userId, [=, this, myRole = room.role](StoreStatus status, const store::Room& theirs) {
-      if (status != StoreStatus::kOk) return responder.respond(writeFailed(status));
-      if (theirs.role.empty()) return responder.respond(jsonError(404, "not_found", "no such member"));
-      if (theirs.role == "owner") return responder.respond(forbidden("the owner cannot be kicked"));
-      if (theirs.role == "admin" && myRole != "owner") {
-        return responder.respond(forbidden("only the owner kicks an admin"));
-      }
-      store_.removeMember(room.id, userId, [this, responder, roomId = room.id, userId](StoreStatus removed, bool) {
-        if (removed != StoreStatus::kOk) return responder.respond(writeFailed(removed));
-        if (membershipEnded_) membershipEnded_(roomId, userId);
-        responder.respond(noContent());
-      });
-    });
-  });
+  const HttpResponder& responder = call.responder;
+  rooms_.kick(call.roomId, call.me.id, call.userId,
+              answering<bool>(responder, [responder](bool) { responder.respond(noContent()); }));
 }
 
 void RoomApi::openDirect(const Call& call) {
@@ -335,14 +290,10 @@ void RoomApi::openDirect(const Call& call) {
   if (call.userId == call.me.id) {
     return responder.respond(jsonError(400, "invalid_user", "a direct room needs another user"));
   }
-  store_.findUser(call.userId, [this, responder, me = call.me.id](StoreStatus status, const store::User& other) {
-    if (status == StoreStatus::kNotFound) return responder.respond(jsonError(404, "not_found", "no such user"));
-    if (status != StoreStatus::kOk) return responder.respond(storeUnavailable());
-    store_.openDirectRoom(me, other.id, [responder](StoreStatus opened, store::DirectRoom direct) {
-      if (opened != StoreStatus::kOk) return responder.respond(writeFailed(opened));
-      responder.respond(roomResponse(direct.created ? 201 : 200, direct.room));
-    });
-  });
+  rooms_.openDirect(call.me.id, call.userId,
+                    answering<store::DirectRoom>(responder, [responder](const store::DirectRoom& direct) {
+                      responder.respond(roomResponse(direct.created ? 201 : 200, direct.room));
+                    }));
 }
 
 }  // namespace chatd::api

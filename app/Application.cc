@@ -14,7 +14,7 @@
 #include "api/Probes.h"
 #include "reactor/Log.h"
 #include "reactor/WallClock.h"
-#include "store/SqliteStore.h"
+#include "store/StoreFactory.h"
 
 namespace chatd::app {
 
@@ -40,17 +40,14 @@ bool Application::openStore(std::string& error) {
     error = "cannot create " + config_.dataDir + ": " + std::strerror(errno);
     return false;
   }
-  auto sqlite = store::SqliteStore::open(loop_, config_.dataDir + "/chatd.db", error);
-  if (!sqlite) return false;
   // Password hashing and WAL checkpoints are the CPU- and fsync-heavy parts,
   // each in a lane of its own so a flood of logins never holds back a
   // checkpoint: hashing gets a thread per core (at least two), checkpoints
   // (one at a time) one thread.
   hashWorkers_ = std::make_unique<reactor::WorkerPool>(loop_, std::max(2u, std::thread::hardware_concurrency()));
   checkpointWorkers_ = std::make_unique<reactor::WorkerPool>(loop_, 1);
-  if (!sqlite->checkpointOn(*checkpointWorkers_, error)) return false;
-  store_ = std::move(sqlite);
-  return true;
+  store_ = store::openStore(loop_, {"sqlite", config_.dataDir, checkpointWorkers_.get()}, error);
+  return store_ != nullptr;
 }
 
 bool Application::makeTokens(std::string& error) {
@@ -81,11 +78,12 @@ void Application::assembleChat() {
   argon2.memoryKiB = config_.argon2MemoryKiB;
   accounts_ = std::make_unique<api::AccountApi>(loop_, *store_, *hashWorkers_, config_.maxPendingHashes, *tokens_,
                                                 *identities_, argon2, config_.registrationsPerHour);
-  rooms_ = std::make_unique<api::RoomApi>(*store_, *accounts_, config_.roomsPerHour);
-  hub_ = std::make_unique<chat::Hub>(loop_, *store_, bus_, config_);
+  roomService_ = std::make_unique<chat::RoomService>(*store_);
+  rooms_ = std::make_unique<api::RoomApi>(*store_, *roomService_, *accounts_, config_.roomsPerHour);
+  hub_ = std::make_unique<chat::Hub>(loop_, *store_, *roomService_, bus_, config_);
   chat_ = std::make_unique<chat::ChatEndpoint>(loop_, *hub_, *identities_, *tokens_, config_);
-  messages_ = std::make_unique<api::MessageApi>(*store_, *accounts_, *hub_);
-  rooms_->setMembershipEndedListener(
+  messages_ = std::make_unique<api::MessageApi>(*store_, *roomService_, *accounts_, *hub_);
+  roomService_->setMembershipEndedListener(
       [this](int64_t roomId, int64_t userId) { hub_->membershipEnded(roomId, userId); });
   accounts_->setLogoutListener([this](const std::string& key) { hub_->closeSessionsWithToken(key); });
   server::Router& router = http_.router();
@@ -104,18 +102,15 @@ void Application::addProbes() {
   api::addProbeRoutes(http_.router(), std::move(probes));
 }
 
-bool Application::loadRevokedTokens(std::string& error) {
+void Application::loadRevokedTokens(Started started) {
   const int64_t now = reactor::unixSeconds();
-  bool loaded = false;
-  store_->revokedTokens(now, [&](store::StoreStatus status, const std::vector<store::RevokedToken>& revoked) {
-    if (status != store::StoreStatus::kOk) return;
+  store_->revokedTokens(now, [this, now, started = std::move(started)](store::StoreStatus status,
+                                                                       const std::vector<store::RevokedToken>& revoked) {
+    if (status != store::StoreStatus::kOk) return started("cannot read the revoked tokens from the store");
     for (const store::RevokedToken& token : revoked) tokens_->revoke(token.key, token.expiresAt, now);
-    loaded = true;
+    assembleChat();
+    listen(started);
   });
-  // Read before listening, so no logged-out token is let in meanwhile (the
-  // embedded store answers reads at once).
-  if (!loaded) error = "cannot read the revoked tokens from the store";
-  return loaded;
 }
 
 bool Application::loadWebClient(std::string& error) {
@@ -133,19 +128,25 @@ bool Application::loadWebClient(std::string& error) {
   return true;
 }
 
-bool Application::start(std::string& error) {
+void Application::start(Started started) {
   // Sharing the port (--reuse-port), a process serves only the endpoints that
   // keep no shared state: a chat split over processes would not deliver.
-  const bool chat = !config_.reusePort;
-  if (chat) {
-    if (!openStore(error) || !makeTokens(error) || !loadRevokedTokens(error) || !loadWebClient(error)) return false;
-    assembleChat();
-  }
+  if (config_.reusePort) return listen(started);
+  std::string error;
+  if (!openStore(error) || !makeTokens(error) || !loadWebClient(error)) return started(error);
+  // Logouts are read before listening, so no logged-out token is let in
+  // meanwhile; the store answers later in the loop, and startup goes on from there.
+  loadRevokedTokens(std::move(started));
+}
+
+void Application::listen(const Started& started) {
   addProbes();
-  if (!http_.listen(error)) return false;
+  std::string error;
+  if (!http_.listen(error)) return started(error);
+  const bool chat = !config_.reusePort;
   LOG_INFO("listening on %s (%s%s)", localAddress().toString().c_str(), chat ? "data in " : "echo and broadcast only",
            chat ? config_.dataDir.c_str() : "");
-  return true;
+  started({});
 }
 
 void Application::beginShutdown() {

@@ -7,6 +7,7 @@
 // and ignored (no reload yet).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@
 #include "auth/TokenService.h"
 #include "chat/ChatEndpoint.h"
 #include "chat/Hub.h"
+#include "chat/RoomService.h"
 #include "reactor/EventLoop.h"
 #include "reactor/SignalSet.h"
 #include "reactor/WorkerPool.h"
@@ -35,18 +37,24 @@ class Application {
  public:
   Application(reactor::EventLoop& loop, Config config);
 
+  // Called once startup is over: with an empty string once listening, else
+  // with what failed.
+  using Started = std::function<void(const std::string& error)>;
   // Opens the store (creating the data directory), sets up tokens, the API
-  // and the chat, then binds the listener. False with `error` on failure.
-  bool start(std::string& error);
+  // and the chat, then binds the listener. Asynchronous: the store answers
+  // in the loop, so `started` runs from there (or at once on an early failure).
+  void start(Started started);
   reactor::SocketAddress localAddress() const { return http_.localAddress(); }
   void beginShutdown();
 
  private:
   bool openStore(std::string& error);
   bool makeTokens(std::string& error);
-  // Logouts survive restarts: the store's list goes into the TokenService.
-  bool loadRevokedTokens(std::string& error);
+  // Logouts survive restarts: the store's list goes into the TokenService;
+  // then the chat is assembled and the listener bound.
+  void loadRevokedTokens(Started started);
   void assembleChat();
+  void listen(const Started& started);
   bool loadWebClient(std::string& error);
   void addProbes();
 
@@ -59,6 +67,7 @@ class Application {
   std::unique_ptr<auth::TokenService> tokens_;
   std::unique_ptr<auth::IdentityResolver> identities_;
   std::unique_ptr<api::AccountApi> accounts_;
+  std::unique_ptr<chat::RoomService> roomService_;
   std::unique_ptr<api::RoomApi> rooms_;
   store::LocalBus bus_;  // room events: one process, so in process
   std::unique_ptr<chat::Hub> hub_;

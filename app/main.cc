@@ -35,12 +35,16 @@ int main(int argc, char** argv) {
   raiseDescriptorLimit();
 
   reactor::EventLoop loop;
-  app::Application server(loop, *parsed.config);
-  if (std::string error; !server.start(error)) {
+  app::Application application(loop, *parsed.config);
+  int exitCode = 0;
+  application.start([&](const std::string& error) {
+    if (error.empty()) return;
     LOG_ERROR("%s", error.c_str());
-    return 1;
-  }
+    exitCode = 1;
+    loop.stop();
+  });
+  if (exitCode != 0) return exitCode;  // startup failed before the loop ran
   loop.run();
-  LOG_INFO("stopped");
-  return 0;
+  if (exitCode == 0) LOG_INFO("stopped");
+  return exitCode;
 }

@@ -4,8 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "store/Store.h"
 
 namespace chatd::chat {
 
@@ -20,6 +23,7 @@ inline constexpr std::string_view kUnauthorized = "unauthorized";
 inline constexpr std::string_view kForbidden = "forbidden";
 inline constexpr std::string_view kNotFound = "not_found";
 inline constexpr std::string_view kNotMember = "not_member";
+inline constexpr std::string_view kConflict = "conflict";  // HTTP only: a username taken
 inline constexpr std::string_view kTooLarge = "too_large";
 inline constexpr std::string_view kRateLimited = "rate_limited";
 // Quotas (docs/protocol.md): one more than a flag allows.
@@ -42,12 +46,24 @@ inline int httpStatusOf(std::string_view code) {
   if (code == kUnauthorized) return 401;
   if (code == kForbidden || code == kNotMember) return 403;
   if (code == kNotFound) return 404;
+  if (code == kConflict) return 409;
   if (code == kTooLarge) return 413;
   if (code == kRateLimited || code == kTooManyRooms || code == kTooManyReactions || code == kTooManySessions) {
     return 429;
   }
   if (code == kUnavailable) return 503;
   return 400;
+}
+
+// What a store call that did not succeed (`status` is not kOk) means to the
+// client: kNotFound and kConflict what they mean for that call (`notFound`;
+// `conflict`, when the call can conflict), anything else that the store
+// failed: unavailable, retry.
+inline ChatError storeError(store::StoreStatus status, ChatError notFound = {chat_error::kNotFound, "not found"},
+                            std::optional<ChatError> conflict = std::nullopt) {
+  if (status == store::StoreStatus::kNotFound) return notFound;
+  if (status == store::StoreStatus::kConflict && conflict) return *conflict;
+  return ChatError{chat_error::kUnavailable, "the store is not available, retry later"};
 }
 
 }  // namespace chatd::chat

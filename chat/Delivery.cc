@@ -78,7 +78,7 @@ LiveRoom* Delivery::subscribeDirectMembers(const store::RoomEvent& event) {
     if (!online) continue;
     for (ChatSession* session = online->sessions; session; session = session->nextOfUser) {
       // A live room without sessions would never be dropped: made only here.
-      if (!room) room = &rooms_.get(event.roomId, "direct", event.seq - 1);
+      if (!room) room = &rooms_.get(event.roomId, store::RoomKind::kDirect, event.seq - 1);
       if (session->subscription(room->id)) continue;
       rooms_.subscribe(*session, *room);
       ServerMessage joined("joined", room->id);
@@ -149,6 +149,7 @@ bool Delivery::replayStep(ChatSession& session, LiveRoom& room, RoomMember& memb
   }
   if (room.recent.covers(member.catchUpFrom)) {
     for (int64_t seq = member.catchUpFrom; seq <= room.lastSeq; ++seq) {
+      if (!replayWaiters_.empty()) settleReplayWaiters(session.id, room.id, seq);
       if (session.ws.sendShared(room.recent.frame(seq)) == OutputQueue::PushResult::kRefused) {
         member.catchUpFrom = seq;
         sessions_.noteRefused(session);
@@ -166,6 +167,7 @@ bool Delivery::replayStep(ChatSession& session, LiveRoom& room, RoomMember& memb
                        [this, sessionId = session.id, roomId = room.id, from](store::StoreStatus status,
                                                                               std::vector<store::Message> page) {
                          replayPage(sessionId, roomId, from, status, std::move(page));
+                         settleReplayWaiters(sessionId, 0, 0, status != store::StoreStatus::kOk);
                        });
   return false;
 }
@@ -189,6 +191,7 @@ void Delivery::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, stor
   for (const store::Message& message : page) {
     // Past the room's last seq: its event is on the way, and goes out live.
     if (message.seq > room.lastSeq) break;
+    if (!replayWaiters_.empty()) settleReplayWaiters(sessionId, roomId, message.seq);
     const reactor::BlockRef frame = server::makeServerFrame(
         proto::WsOpcode::kText,
         messageEvent(message, userSummaryJson(message.senderId, message.senderUsername, message.senderNickname)));
@@ -206,10 +209,41 @@ void Delivery::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, stor
   catchUp(*session);
 }
 
-void Delivery::resume(ChatSession& session, LiveRoom& room, int64_t fromSeq) {
+void Delivery::resume(ChatSession& session, LiveRoom& room, int64_t fromSeq, std::function<void()> finish) {
   RoomMember& member = room.members[session.subscription(room.id)->memberIndex];
   if (member.catchUpFrom == 0 || member.catchUpFrom > fromSeq) member.catchUpFrom = fromSeq;
+  ReplayWaiter waiter{room.id, room.lastSeq, {}};
   catchUp(session);
+  if (!replayWaits(&session, waiter, 0)) return finish();
+  waiter.finish = std::move(finish);
+  replayWaiters_[session.id].push_back(std::move(waiter));
+}
+
+bool Delivery::replayWaits(ChatSession* session, const ReplayWaiter& waiter, int64_t nextSeq) const {
+  if (!session || sessions_.congested(*session)) return false;
+  const RoomSubscription* sub = session->subscription(waiter.roomId);
+  if (!sub) return false;
+  const int64_t from = sub->room->members[sub->memberIndex].catchUpFrom;
+  return from != 0 && from <= waiter.lastSeq && nextSeq <= waiter.lastSeq;
+}
+
+void Delivery::settleReplayWaiters(uint64_t sessionId, int64_t roomId, int64_t nextSeq, bool failed) {
+  const auto found = replayWaiters_.find(sessionId);
+  if (found == replayWaiters_.end()) return;
+  ChatSession* session = sessions_.find(sessionId);
+  std::vector<ReplayWaiter>& waiters = found->second;
+  std::vector<std::function<void()>> settled;
+  for (size_t i = 0; i < waiters.size();) {
+    const bool thisRoom = roomId == 0 || waiters[i].roomId == roomId;
+    if (failed || !replayWaits(session, waiters[i], thisRoom ? nextSeq : 0)) {
+      settled.push_back(std::move(waiters[i].finish));
+      waiters.erase(waiters.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      ++i;
+    }
+  }
+  if (waiters.empty()) replayWaiters_.erase(found);
+  for (auto& finish : settled) finish();  // may join a sync's next room: new waiters
 }
 
 // --- The ephemeral lane ----------------------------------------------------------

@@ -13,6 +13,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <unordered_map>
 #include <vector>
 
 #include "chat/Backlogs.h"
@@ -54,7 +56,10 @@ class Delivery {
   // The session's queue drained: held ephemeral events go out while they fit.
   void flushConflated(ChatSession& session);
   // Replays from `fromSeq` in the room before anything newer (a resume).
-  void resume(ChatSession& session, LiveRoom& room, int64_t fromSeq);
+  // `finish` runs once the replay has sent every seq up to the room's last
+  // one now (the joined frame's), before any later one; or when it cannot go
+  // on now (the queue is full, the read failed, the session or room is gone).
+  void resume(ChatSession& session, LiveRoom& room, int64_t fromSeq, std::function<void()> finish);
   // Replays what the session is behind in, in each of its rooms, while its queue has room.
   void catchUp(ChatSession& session);
 
@@ -71,6 +76,16 @@ class Delivery {
   bool replayStep(ChatSession& session, LiveRoom& room, RoomMember& member);
   void replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::StoreStatus status,
                   std::vector<store::Message> page);
+  // A resume whose replay reads the store, waiting to run `finish`.
+  struct ReplayWaiter {
+    int64_t roomId;
+    int64_t lastSeq;
+    std::function<void()> finish;
+  };
+  bool replayWaits(ChatSession* session, const ReplayWaiter& waiter, int64_t nextSeq) const;
+  // Runs the session's waiters that no longer wait: `nextSeq` is the seq the
+  // replay of `roomId` sends next (0: after a store read; `failed`: it failed).
+  void settleReplayWaiters(uint64_t sessionId, int64_t roomId, int64_t nextSeq, bool failed = false);
 
   const uint64_t nodeId_;
   store::Store& store_;
@@ -80,6 +95,8 @@ class Delivery {
   Backlogs& backlogs_;
   LongPolls& longPolls_;
   HubStats& stats_;
+  // By session id; only while a store read of their replay is in flight.
+  std::unordered_map<uint64_t, std::vector<ReplayWaiter>> replayWaiters_;
 };
 
 }  // namespace chatd::chat

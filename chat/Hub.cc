@@ -12,7 +12,8 @@ using store::RoomEvent;
 
 }  // namespace
 
-Hub::Hub(reactor::EventLoop& loop, store::Store& store, store::Bus& bus, const ChatOptions& config)
+Hub::Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService, store::Bus& bus,
+         const ChatOptions& config)
     : loop_(loop),
       bus_(bus),
       longPolls_(loop),
@@ -21,9 +22,10 @@ Hub::Hub(reactor::EventLoop& loop, store::Store& store, store::Bus& bus, const C
       rooms_(bus_, sessions_, backlogs_),
       delivery_(bus.nodeId(), store, config, sessions_, rooms_, backlogs_, longPolls_, stats_),
       presence_(loop, rooms_, delivery_),
-      lookups_(store, sessions_, rooms_),
+      lookups_(store, roomService, sessions_, rooms_),
       changes_(store, bus_, config, sessions_, lookups_),
-      commands_({store, bus_, config, sessions_, rooms_, lookups_, delivery_, backlogs_, changes_, stats_}) {
+      commands_(
+          {store, roomService, bus_, config, sessions_, rooms_, lookups_, delivery_, backlogs_, changes_, stats_}) {
   bus_.subscribe([this](const RoomEvent& event) { onRoomEvent(event); });
   loop_.scheduleTimer(sweepTimer_, kSweepIntervalMs);
 }

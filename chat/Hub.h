@@ -34,6 +34,7 @@
 #include "chat/PostRequest.h"
 #include "chat/Presence.h"
 #include "chat/RoomLookups.h"
+#include "chat/RoomService.h"
 #include "chat/Sessions.h"
 #include "reactor/EventLoop.h"
 #include "store/Bus.h"
@@ -46,7 +47,8 @@ class Hub final : public reactor::TimerHandler {
   using Stats = HubStats;
 
   // Subscribes to `bus`, which must outlive the hub.
-  Hub(reactor::EventLoop& loop, store::Store& store, store::Bus& bus, const ChatOptions& config);
+  Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService, store::Bus& bus,
+      const ChatOptions& config);
   ~Hub() { bus_.subscribe({}); }
 
   // --- Sessions (ChatEndpoint) ---

@@ -45,42 +45,39 @@ void HubCommands::handle(ChatSession& session, ClientMessage m) {
 
 void HubCommands::joinRoom(ChatSession& session, int64_t roomId, std::optional<int64_t> since, std::string ref,
                            std::function<void()> then) {
-  auto joinReadable = [this, since, ref, then](ChatSession& s, const store::Room& room) {
-    if (!room.role.empty()) {
-      enterRoom(s, room, since, ref);
-      return then();
-    }
-    // A public room: joining makes the user a member.
-    p_.store.joinRoom(
-        room.id, s.user->id,
-        [this, sessionId = s.id, roomId = room.id, since, ref, then](StoreStatus status, const store::Room& joined) {
-          ChatSession* s = p_.sessions.find(sessionId);
-          if (!s) return;
-          if (status != StoreStatus::kOk) {
-            s->sendError(status == StoreStatus::kNotFound ? err::kNotFound : err::kUnavailable,
-                         "could not join the room", ref, roomId);
-            return then();
-          }
-          enterRoom(*s, joined, since, ref);
-          then();
-        });
-  };
-  // `then` runs whether or not the join succeeds: sync goes on to the next room.
-  p_.lookups.withReadableRoom(session, roomId, ref, joinReadable, then);
+  // Joining a public room one is not in makes one a member (RoomService::join).
+  p_.roomService.join(roomId, session.user->id,
+                      [this, sessionId = session.id, roomId, since, ref, then](std::optional<ChatError> error,
+                                                                               const store::Room& room) {
+                        ChatSession* s = p_.sessions.find(sessionId);
+                        if (!s) return;  // gone: nothing more to do for it
+                        if (error) {
+                          s->sendError(error->code, error->message, ref, roomId);
+                          return then();  // whether or not the join succeeds: sync goes on to the next room
+                        }
+                        enterRoom(*s, room, since, ref, then);
+                      });
 }
 
 void HubCommands::enterRoom(ChatSession& session, const store::Room& room, std::optional<int64_t> since,
-                            const std::string& ref) {
+                            const std::string& ref, std::function<void()> then) {
   LiveRoom& live = p_.rooms.get(room.id, room.kind, room.lastSeq);
   if (!session.subscription(room.id)) p_.rooms.subscribe(session, live);
   ServerMessage joined("joined", room.id);
   joined.writer().key("last_seq").value(live.lastSeq);
   session.send(joined.finish(ref));
+  // online_users closes the replay (unless the queue fills first).
+  auto finish = [this, sessionId = session.id, roomId = room.id, then] {
+    ChatSession* s = p_.sessions.find(sessionId);
+    if (!s) return;
+    ServerMessage online("online_users", roomId);
+    online.writer().key("data").raw(p_.rooms.onlineUsersJson(roomId));
+    s->send(online.finish());
+    then();
+  };
   // Resume: everything after `since`, before any new message.
-  if (since && *since < live.lastSeq) p_.delivery.resume(session, live, *since + 1);
-  ServerMessage online("online_users", room.id);
-  online.writer().key("data").raw(p_.rooms.onlineUsersJson(room.id));
-  session.send(online.finish());
+  if (since && *since < live.lastSeq) return p_.delivery.resume(session, live, *since + 1, std::move(finish));
+  finish();
 }
 
 void HubCommands::leaveRoom(ChatSession& session, const ClientMessage& m) {

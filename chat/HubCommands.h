@@ -23,6 +23,7 @@
 #include "chat/MessageChanges.h"
 #include "chat/PostRequest.h"
 #include "chat/RoomLookups.h"
+#include "chat/RoomService.h"
 #include "chat/Sessions.h"
 #include "store/Bus.h"
 #include "store/Store.h"
@@ -33,6 +34,7 @@ class HubCommands {
  public:
   struct Parts {
     store::Store& store;
+    RoomService& roomService;
     store::Bus& bus;
     const ChatOptions& config;
     Sessions& sessions;
@@ -54,8 +56,10 @@ class HubCommands {
   // `then` runs once the answer is queued, whether the join succeeded or not.
   void joinRoom(ChatSession& session, int64_t roomId, std::optional<int64_t> since, std::string ref,
                 std::function<void()> then);
-  // The user is a member of `room`: the session joins its live room.
-  void enterRoom(ChatSession& session, const store::Room& room, std::optional<int64_t> since, const std::string& ref);
+  // The user is a member of `room`: the session joins its live room; `then`
+  // runs after online_users, which closes the resume's replay.
+  void enterRoom(ChatSession& session, const store::Room& room, std::optional<int64_t> since, const std::string& ref,
+                 std::function<void()> then);
   void leaveRoom(ChatSession& session, const ClientMessage& m);
   void sendChatMessage(ChatSession& session, ClientMessage m);
   void typing(ChatSession& session, const ClientMessage& m);

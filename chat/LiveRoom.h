@@ -12,6 +12,7 @@
 
 #include "chat/RecentMessages.h"
 #include "reactor/Block.h"
+#include "store/RoomKinds.h"
 
 namespace chatd::chat {
 
@@ -27,10 +28,10 @@ struct RoomMember {
 
 class LiveRoom {
  public:
-  LiveRoom(int64_t id, std::string kind, int64_t lastSeq) : id(id), kind(std::move(kind)), lastSeq(lastSeq) {}
+  LiveRoom(int64_t id, store::RoomKind kind, int64_t lastSeq) : id(id), kind(kind), lastSeq(lastSeq) {}
 
   const int64_t id;
-  const std::string kind;  // public, private, direct
+  const store::RoomKind kind;
   int64_t lastSeq;         // the newest committed message's seq
   std::vector<RoomMember> members;
   std::unordered_map<int64_t, uint32_t> presence;  // user id -> that user's sessions joined here

@@ -7,7 +7,7 @@
 
 namespace chatd::chat {
 
-LiveRoom& LiveRooms::get(int64_t roomId, const std::string& kind, int64_t lastSeq) {
+LiveRoom& LiveRooms::get(int64_t roomId, store::RoomKind kind, int64_t lastSeq) {
   std::unique_ptr<LiveRoom>& room = rooms_[roomId];
   if (!room) room = std::make_unique<LiveRoom>(roomId, kind, lastSeq);
   return *room;

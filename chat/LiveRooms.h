@@ -23,7 +23,7 @@ class LiveRooms {
       : bus_(bus), sessions_(sessions), backlogs_(backlogs) {}
 
   // The live room `roomId`, made with `kind` and `lastSeq` when there is none.
-  LiveRoom& get(int64_t roomId, const std::string& kind, int64_t lastSeq);
+  LiveRoom& get(int64_t roomId, store::RoomKind kind, int64_t lastSeq);
   LiveRoom* find(int64_t roomId) const;
   size_t count() const { return rooms_.size(); }
 

@@ -1,7 +1,7 @@
 #include "chat/MessageChanges.h"
 
 #include "chat/ChatFrames.h"
-#include "chat/RoomAccess.h"
+#include "chat/RoomService.h"
 
 namespace chatd::chat {
 
@@ -51,7 +51,8 @@ void MessageChanges::withMessage(ChatSession& session, const ClientMessage& m,
                                  std::function<void(ChatSession&, const store::Message&)> change) {
   lookups_.withReadableRoom(
       session, m.roomId, m.ref, [this, m, allowed, change](ChatSession& s, const store::Room& room) {
-        if (room.role.empty()) return s.sendError(err::kNotMember, "not a member of this room", m.ref);
+        if (room.role == store::MemberRole::kNone)
+          return s.sendError(err::kNotMember, "not a member of this room", m.ref);
         store_.findMessage(
             room.id, m.messageId,
             [this, sessionId = s.id, room, m, allowed, change](StoreStatus status, const store::Message& message) {

@@ -1,7 +1,5 @@
 #include "chat/RoomLookups.h"
 
-#include "chat/RoomAccess.h"
-
 namespace chatd::chat {
 
 namespace {
@@ -9,7 +7,6 @@ namespace {
 using store::StoreStatus;
 namespace err = chat_error;
 
-const ChatError kNoSuchRoom{err::kNotFound, "no such room"};
 const ChatError kStoreUnavailable{err::kUnavailable, "store unavailable, retry"};
 
 }  // namespace
@@ -17,19 +14,15 @@ const ChatError kStoreUnavailable{err::kUnavailable, "store unavailable, retry"}
 void RoomLookups::withReadableRoom(ChatSession& session, int64_t roomId, const std::string& ref,
                                    std::function<void(ChatSession&, const store::Room&)> then,
                                    std::function<void()> refused) {
-  store_.findRoom(roomId, session.user->id,
-                  [this, sessionId = session.id, roomId, ref, then = std::move(then), refused = std::move(refused)](
-                      StoreStatus status, store::Room room) {
-                    ChatSession* s = sessions_.find(sessionId);
-                    if (!s) return;
-                    if (status == StoreStatus::kOk && visibleToUser(room)) return then(*s, room);
-                    if (status == StoreStatus::kOk || status == StoreStatus::kNotFound) {
-                      s->sendError(err::kNotFound, "no such room", ref, roomId);
-                    } else {
-                      s->sendError(err::kUnavailable, "store unavailable", ref, roomId);
-                    }
-                    if (refused) refused();
-                  });
+  roomService_.findVisible(roomId, session.user->id,
+                           [this, sessionId = session.id, roomId, ref, then = std::move(then),
+                            refused = std::move(refused)](std::optional<ChatError> error, const store::Room& room) {
+                             ChatSession* s = sessions_.find(sessionId);
+                             if (!s) return;
+                             if (!error) return then(*s, room);
+                             s->sendError(error->code, error->message, ref, roomId);
+                             if (refused) refused();
+                           });
 }
 
 void RoomLookups::withPostableRoom(int64_t roomId, int64_t userId, Postable then) {
@@ -39,23 +32,23 @@ void RoomLookups::withPostableRoom(int64_t roomId, int64_t userId, Postable then
     rooms_.rememberMember(roomId, userId, peer, generation);
     then(std::nullopt, peer);
   };
-  store_.findRoom(roomId, userId, [this, userId, then, remember](StoreStatus status, const store::Room& room) {
-    if (status == StoreStatus::kNotFound || (status == StoreStatus::kOk && !visibleToUser(room))) {
-      return then(kNoSuchRoom, 0);
-    }
-    if (status != StoreStatus::kOk) return then(kStoreUnavailable, 0);
-    if (room.role.empty()) return then(ChatError{err::kNotMember, "not a member of this room: join it first"}, 0);
-    if (room.kind != "direct") return remember(0);
-    store_.listMembers(room.id, {}, 2,
-                       [userId, then, remember](StoreStatus status, const std::vector<store::RoomMember>& members) {
-                         if (status != StoreStatus::kOk) return then(kStoreUnavailable, 0);
-                         int64_t peer = userId;
-                         for (const store::RoomMember& member : members) {
-                           if (member.user.id != userId) peer = member.user.id;
-                         }
-                         remember(peer);
-                       });
-  });
+  roomService_.findVisible(
+      roomId, userId, [this, userId, then, remember](std::optional<ChatError> error, const store::Room& room) {
+        if (error) return then(std::move(error), 0);
+        if (room.role == store::MemberRole::kNone) {
+          return then(ChatError{err::kNotMember, "not a member of this room: join it first"}, 0);
+        }
+        if (room.kind != store::RoomKind::kDirect) return remember(0);
+        store_.listMembers(room.id, {}, 2,
+                           [userId, then, remember](StoreStatus status, const std::vector<store::RoomMember>& members) {
+                             if (status != StoreStatus::kOk) return then(kStoreUnavailable, 0);
+                             int64_t peer = userId;
+                             for (const store::RoomMember& member : members) {
+                               if (member.user.id != userId) peer = member.user.id;
+                             }
+                             remember(peer);
+                           });
+      });
 }
 
 }  // namespace chatd::chat

@@ -13,6 +13,7 @@
 #include "chat/ChatError.h"
 #include "chat/ChatSession.h"
 #include "chat/LiveRooms.h"
+#include "chat/RoomService.h"
 #include "chat/Sessions.h"
 #include "store/Store.h"
 
@@ -20,8 +21,8 @@ namespace chatd::chat {
 
 class RoomLookups {
  public:
-  RoomLookups(store::Store& store, Sessions& sessions, LiveRooms& rooms)
-      : store_(store), sessions_(sessions), rooms_(rooms) {}
+  RoomLookups(store::Store& store, RoomService& roomService, Sessions& sessions, LiveRooms& rooms)
+      : store_(store), roomService_(roomService), sessions_(sessions), rooms_(rooms) {}
 
   // Calls `then` with the room as the session's user sees it when the user
   // may read it; otherwise answers the error and calls `refused` (when given).
@@ -35,6 +36,7 @@ class RoomLookups {
 
  private:
   store::Store& store_;
+  RoomService& roomService_;  // who sees a room
   Sessions& sessions_;
   LiveRooms& rooms_;
 };

@@ -4,10 +4,12 @@ namespace chatd::store {
 
 void GroupCommit::enqueue(Write write, Done done) {
   pending_.push_back({std::move(write), std::move(done)});
-  loop_.requestFlush(this, flushQueued_);
+  requestFlush();
 }
 
 void GroupCommit::flush() {
+  // A read answered here may queue writes: they join this batch.
+  if (reads_) reads_->answerAll();
   if (pending_.empty()) return;
   std::vector<Pending> batch;
   batch.swap(pending_);  // a completion may enqueue the next batch

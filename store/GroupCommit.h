@@ -5,7 +5,10 @@
 //
 // Each write runs inside its own SAVEPOINT: one that fails (a constraint, a
 // duplicate) is rolled back alone and reported as failed; the others commit.
-// Borrows the loop and the database; both outlive it.
+//
+// Each flush first answers the reads parked in `reads` (see ReadAnswers), so
+// a read's answer, taken before this batch ran, goes out before the batch's
+// completions. Borrows the loop, the database and the reads; all outlive it.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +16,7 @@
 #include <vector>
 
 #include "reactor/EventLoop.h"
+#include "store/ReadAnswers.h"
 #include "store/SqliteDatabase.h"
 
 namespace chatd::store {
@@ -24,9 +28,12 @@ class GroupCommit final : public reactor::Flushable {
   // Runs after the COMMIT (ok) or after the write or the whole batch failed.
   using Done = std::function<void(bool ok)>;
 
-  GroupCommit(reactor::EventLoop& loop, SqliteDatabase& db) : loop_(loop), db_(db) {}
+  GroupCommit(reactor::EventLoop& loop, SqliteDatabase& db, ReadAnswers* reads = nullptr)
+      : loop_(loop), db_(db), reads_(reads) {}
 
   void enqueue(Write write, Done done);
+  // Asks for a flush at the end of this iteration (after parking a read).
+  void requestFlush() { loop_.requestFlush(this, flushQueued_); }
   void flush() override;
 
   uint64_t transactions() const { return transactions_; }  // batches committed or attempted
@@ -39,6 +46,7 @@ class GroupCommit final : public reactor::Flushable {
 
   reactor::EventLoop& loop_;
   SqliteDatabase& db_;
+  ReadAnswers* reads_;
   std::vector<Pending> pending_;
   uint64_t transactions_ = 0;
   bool flushQueued_ = false;

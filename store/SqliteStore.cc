@@ -52,7 +52,7 @@ bool SqliteStore::checkpointOn(reactor::WorkerPool& workers, std::string& error)
 }
 
 SqliteStore::SqliteStore(reactor::EventLoop& loop, std::unique_ptr<SqliteDatabase> db)
-    : db_(std::move(db)), writes_(loop, *db_) {}
+    : db_(std::move(db)), writes_(loop, *db_, &reads_) {}
 
 template <typename Bind>
 StoreStatus SqliteStore::readUser(const char* sql, Bind bind, Credentials& out) {
@@ -98,7 +98,7 @@ void SqliteStore::findCredentials(std::string usernameKey, Callback<Credentials>
   const StoreStatus status = readUser(
       CHATD_SELECT_USER "WHERE username_key = ?1",
       [&](SqliteStatement& s) { s.bind(1, usernameKey); }, found);
-  done(status, std::move(found));
+  answer(std::move(done), status, std::move(found));
 }
 
 void SqliteStore::findUser(int64_t id, Callback<User> done) {
@@ -106,7 +106,7 @@ void SqliteStore::findUser(int64_t id, Callback<User> done) {
   const StoreStatus status = readUser(
       CHATD_SELECT_USER "WHERE id = ?1",
       [&](SqliteStatement& s) { s.bind(1, id); }, found);
-  done(status, std::move(found.user));
+  answer(std::move(done), status, std::move(found.user));
 }
 
 void SqliteStore::findOrCreateExternalUser(std::string subject, std::string name, Callback<User> done) {
@@ -114,7 +114,7 @@ void SqliteStore::findOrCreateExternalUser(std::string subject, std::string name
   const StoreStatus status = readUser(
       CHATD_SELECT_USER "WHERE external_subject = ?1",
       [&](SqliteStatement& s) { s.bind(1, subject); }, found);
-  if (status != StoreStatus::kNotFound) return done(status, std::move(found.user));
+  if (status != StoreStatus::kNotFound) return answer(std::move(done), status, std::move(found.user));
   // Username keys of external users live under "ext:", which no registered
   // name can take; their usernames are the name and "#ID", which no
   // registered name can look like and no other user has.
@@ -169,8 +169,7 @@ void SqliteStore::revokeToken(std::string key, int64_t expiresAt, Callback<bool>
 }
 
 void SqliteStore::revokedTokens(int64_t nowSeconds, Callback<std::vector<RevokedToken>> done) {
-  // Answered at once (chatd reads it before it listens); the expired ones
-  // are forgotten by a write queued behind it.
+  // Read now; the expired ones are forgotten by a write queued behind it.
   std::vector<RevokedToken> live;
   SqliteStatement* select = db_->prepare(
       "SELECT token_id, expires_at FROM revoked_tokens WHERE expires_at > ?1 ORDER BY expires_at, token_id");
@@ -184,7 +183,7 @@ void SqliteStore::revokedTokens(int64_t nowSeconds, Callback<std::vector<Revoked
         return purged ? StoreStatus::kOk : StoreStatus::kFailed;
       },
       [](StoreStatus, bool) {});
-  done(status, std::move(live));
+  answer(std::move(done), status, std::move(live));
 }
 
 bool SqliteStore::ready() {

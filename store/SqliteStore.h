@@ -1,5 +1,6 @@
-// The embedded Store: one SQLite file, reads answered at once, writes
-// batched per loop iteration (GroupCommit) and answered after the COMMIT.
+// The embedded Store: one SQLite file. Reads query at once and are answered
+// at the end of the iteration (ReadAnswers); writes are batched per loop
+// iteration (GroupCommit) and answered after the COMMIT.
 // Owns the database connection; borrows the loop.
 #pragma once
 
@@ -11,6 +12,7 @@
 #include "reactor/WorkerPool.h"
 #include "store/Checkpointer.h"
 #include "store/GroupCommit.h"
+#include "store/ReadAnswers.h"
 #include "store/SqliteDatabase.h"
 #include "store/Store.h"
 
@@ -31,8 +33,8 @@ class SqliteStore final : public Store {
   void findUser(int64_t id, Callback<User> done) override;
   void findOrCreateExternalUser(std::string subject, std::string name, Callback<User> done) override;
   void setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) override;
-  // revokedTokens() answers at once from what is committed, and queues a
-  // write that forgets the expired ones.
+  // revokedTokens() answers what is committed, and queues a write that
+  // forgets the expired ones.
   void revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) override;
   void revokedTokens(int64_t nowSeconds, Callback<std::vector<RevokedToken>> done) override;
   bool ready() override;
@@ -40,10 +42,10 @@ class SqliteStore final : public Store {
   // Rooms: store/SqliteStoreRooms.cc.
   void listRooms(int64_t userId, int64_t afterRoomId, int limit, Callback<std::vector<Room>> done) override;
   void findRoom(int64_t roomId, int64_t userId, Callback<Room> done) override;
-  void createRoom(std::string name, std::string kind, std::optional<std::string> topic, int64_t ownerId,
+  void createRoom(std::string name, RoomKind kind, std::optional<std::string> topic, int64_t ownerId,
                   uint32_t maxPerHour, Callback<Room> done) override;
   void joinRoom(int64_t roomId, int64_t userId, Callback<Room> done) override;
-  void setMemberRole(int64_t roomId, int64_t userId, std::string role, Callback<RoomMember> done) override;
+  void setMemberRole(int64_t roomId, int64_t userId, MemberRole role, Callback<RoomMember> done) override;
   void removeMember(int64_t roomId, int64_t userId, Callback<bool> done) override;
   void deleteRoom(int64_t roomId, Callback<bool> done) override;
   void listMembers(int64_t roomId, MemberCursor after, int limit, Callback<std::vector<RoomMember>> done) override;
@@ -71,6 +73,12 @@ class SqliteStore final : public Store {
  private:
   SqliteStore(reactor::EventLoop& loop, std::unique_ptr<SqliteDatabase> db);
   static int64_t nowMs();  // unix milliseconds, for every *_at
+  // Answers a read at the end of this iteration, never inside the call.
+  template <typename T>
+  void answer(Callback<T>&& done, StoreStatus status, T value) {
+    reads_.park(std::move(done), status, std::move(value));
+    writes_.requestFlush();
+  }
   // Queues `body` as one write; `done` hears its status and result after the
   // COMMIT (kFailed when the batch did not commit).
   template <typename T>
@@ -83,6 +91,7 @@ class SqliteStore final : public Store {
   static StoreStatus readRoom(SqliteDatabase& db, int64_t roomId, int64_t userId, Room& out);
 
   std::unique_ptr<SqliteDatabase> db_;
+  ReadAnswers reads_;
   GroupCommit writes_;
   std::string path_;
   std::unique_ptr<Checkpointer> checkpointer_;

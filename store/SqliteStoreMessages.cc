@@ -1,6 +1,6 @@
 // SqliteStore's messages: per-room sequence numbers, idempotent sends, history
-// pages, read marks, edits, deletes and reactions. Reads answer at once;
-// writes go through GroupCommit and answer after their COMMIT.
+// pages, read marks, edits, deletes and reactions. Reads answer at the end of
+// the iteration; writes go through GroupCommit and answer after their COMMIT.
 //
 // Indexes: UNIQUE (room_id, seq) on messages is the index both history queries
 // walk (room_id = ? AND seq > / < ?, in seq order), and the partial unique
@@ -84,11 +84,10 @@ StoreStatus fillReactions(SqliteDatabase& db, int64_t roomId, std::span<Message>
   return StoreStatus::kOk;
 }
 
-// Answers `done` with the rows of `sql`, bound to (room, seq, limit), in
-// ascending seq order, reactions filled in.
-void answerPage(SqliteDatabase& db, const char* sql, int64_t roomId, int64_t seq, int limit, bool descending,
-                Store::Callback<std::vector<Message>> done) {
-  std::vector<Message> page;
+// The rows of `sql`, bound to (room, seq, limit), in ascending seq order,
+// reactions filled in; none unless kOk.
+StoreStatus readPage(SqliteDatabase& db, const char* sql, int64_t roomId, int64_t seq, int limit, bool descending,
+                     std::vector<Message>& page) {
   SqliteStatement* select = db.prepare(sql);
   StoreStatus status = StoreStatus::kFailed;
   if (select) {
@@ -98,7 +97,7 @@ void answerPage(SqliteDatabase& db, const char* sql, int64_t roomId, int64_t seq
   if (descending) std::reverse(page.begin(), page.end());
   if (status == StoreStatus::kOk) status = fillReactions(db, roomId, page);
   if (status != StoreStatus::kOk) page.clear();
-  done(status, std::move(page));
+  return status;
 }
 
 }  // namespace
@@ -149,14 +148,19 @@ void SqliteStore::appendMessage(int64_t roomId, int64_t senderId, std::string co
 }
 
 void SqliteStore::messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<std::vector<Message>> done) {
-  answerPage(*db_, CHATD_SELECT_MESSAGE "WHERE room_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3", roomId, afterSeq,
-             limit, false, std::move(done));
+  std::vector<Message> page;
+  const StoreStatus status = readPage(*db_, CHATD_SELECT_MESSAGE "WHERE room_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+                                      roomId, afterSeq, limit, false, page);
+  answer(std::move(done), status, std::move(page));
 }
 
 void SqliteStore::messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<std::vector<Message>> done) {
   // Walked downwards from beforeSeq so that LIMIT keeps the nearest ones.
-  answerPage(*db_, CHATD_SELECT_MESSAGE "WHERE room_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3", roomId,
-             beforeSeq, limit, true, std::move(done));
+  std::vector<Message> page;
+  const StoreStatus status = readPage(
+      *db_, CHATD_SELECT_MESSAGE "WHERE room_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3", roomId, beforeSeq,
+      limit, true, page);
+  answer(std::move(done), status, std::move(page));
 }
 
 void SqliteStore::markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) {
@@ -177,7 +181,7 @@ void SqliteStore::findMessage(int64_t roomId, int64_t messageId, Callback<Messag
   Message found;
   StoreStatus status = readMessage(*db_, roomId, messageId, found);
   if (status == StoreStatus::kOk) status = fillReactions(*db_, roomId, std::span(&found, 1));
-  done(status, std::move(found));
+  answer(std::move(done), status, std::move(found));
 }
 
 void SqliteStore::editMessage(int64_t roomId, int64_t messageId, std::string content, Callback<Message> done) {

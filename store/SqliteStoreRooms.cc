@@ -1,5 +1,6 @@
-// SqliteStore's rooms: memberships, roles, direct rooms. Reads answer at
-// once; writes go through GroupCommit and answer after their COMMIT.
+// SqliteStore's rooms: memberships, roles, direct rooms. Reads answer at the
+// end of the iteration; writes go through GroupCommit and answer after their
+// COMMIT.
 #include <algorithm>
 #include <memory>
 #include <utility>
@@ -21,30 +22,39 @@ namespace {
   "SELECT u.id, u.username, coalesce(u.nickname, ''), u.created_at, m.role, m.joined_at "  \
   "FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room_id = ?1 "
 
+// The schema's CHECKs admit only the named kinds and roles; anything else
+// would read as the most closed one.
+RoomKind kindFromColumn(const SqliteStatement& s, int column) {
+  return parseRoomKind(s.columnText(column)).value_or(RoomKind::kPrivate);
+}
+MemberRole roleFromColumn(const SqliteStatement& s, int column) {
+  return parseMemberRole(s.columnText(column)).value_or(MemberRole::kNone);
+}
+
 Room roomFromRow(const SqliteStatement& s) {
   Room room;
   room.id = s.columnInt(0);
   room.name = s.columnText(1);
-  room.kind = s.columnText(2);
+  room.kind = kindFromColumn(s, 2);
   if (!s.columnIsNull(3)) room.topic = s.columnText(3);
   room.createdAt = s.columnInt(4);
   room.lastSeq = s.columnInt(5);
-  room.role = s.columnText(6);
+  room.role = roleFromColumn(s, 6);
   room.lastReadSeq = s.columnInt(7);
   return room;
 }
 
 RoomMember memberFromRow(const SqliteStatement& s) {
-  return RoomMember{User{s.columnInt(0), s.columnText(1), s.columnText(2), s.columnInt(3)}, s.columnText(4),
+  return RoomMember{User{s.columnInt(0), s.columnText(1), s.columnText(2), s.columnInt(3)}, roleFromColumn(s, 4),
                     s.columnInt(5)};
 }
 
 // Adds a membership unless one exists (whatever its role).
-StoreStatus insertMember(SqliteDatabase& db, int64_t roomId, int64_t userId, const char* role, int64_t now) {
+StoreStatus insertMember(SqliteDatabase& db, int64_t roomId, int64_t userId, MemberRole role, int64_t now) {
   SqliteStatement* insert = db.prepare(
       "INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING");
   if (!insert) return StoreStatus::kFailed;
-  const bool ok = insert->bind(1, roomId).bind(2, userId).bind(3, role).bind(4, now).run();
+  const bool ok = insert->bind(1, roomId).bind(2, userId).bind(3, memberRoleName(role)).bind(4, now).run();
   return ok ? StoreStatus::kOk : failureStatus(db);
 }
 
@@ -56,14 +66,13 @@ StoreStatus readMember(SqliteDatabase& db, int64_t roomId, int64_t userId, RoomM
 // The most a list page holds: a client's page of 1000 and the row that says there is more.
 constexpr int kMaxListPage = 1001;
 
-// Answers `done` with every row of `select` (bound; null when it did not
-// compile) through `fromRow`.
+// Every row of `select` (bound; null when it did not compile) through
+// `fromRow`; none unless kOk.
 template <typename T, typename FromRow>
-void answerAll(SqliteStatement* select, FromRow fromRow, Store::Callback<std::vector<T>> done) {
-  std::vector<T> rows;
+StoreStatus readList(SqliteStatement* select, FromRow fromRow, std::vector<T>& rows) {
   const StoreStatus status = select ? readAll(*select, fromRow, rows) : StoreStatus::kFailed;
   if (status != StoreStatus::kOk) rows.clear();
-  done(status, std::move(rows));
+  return status;
 }
 
 constexpr int64_t kHourMs = 3'600'000;
@@ -81,18 +90,23 @@ StoreStatus SqliteStore::readRoom(SqliteDatabase& db, int64_t roomId, int64_t us
 
 void SqliteStore::listRooms(int64_t userId, int64_t afterRoomId, int limit, Callback<std::vector<Room>> done) {
   SqliteStatement* select = db_->prepare(
-      CHATD_SELECT_ROOM "WHERE r.id > ?2 AND (r.kind = 'public' OR m.user_id IS NOT NULL) ORDER BY r.id LIMIT ?3");
-  if (select) select->bind(1, userId).bind(2, afterRoomId).bind(3, std::clamp(limit, 1, kMaxListPage));
-  answerAll(select, roomFromRow, std::move(done));
+      CHATD_SELECT_ROOM "WHERE r.id > ?2 AND (r.kind = ?4 OR m.user_id IS NOT NULL) ORDER BY r.id LIMIT ?3");
+  if (select) {
+    select->bind(1, userId).bind(2, afterRoomId).bind(3, std::clamp(limit, 1, kMaxListPage));
+    select->bind(4, roomKindName(RoomKind::kPublic));
+  }
+  std::vector<Room> rooms;
+  const StoreStatus status = readList(select, roomFromRow, rooms);
+  answer(std::move(done), status, std::move(rooms));
 }
 
 void SqliteStore::findRoom(int64_t roomId, int64_t userId, Callback<Room> done) {
   Room room;
   const StoreStatus status = readRoom(*db_, roomId, userId, room);
-  done(status, std::move(room));
+  answer(std::move(done), status, std::move(room));
 }
 
-void SqliteStore::createRoom(std::string name, std::string kind, std::optional<std::string> topic, int64_t ownerId,
+void SqliteStore::createRoom(std::string name, RoomKind kind, std::optional<std::string> topic, int64_t ownerId,
                              uint32_t maxPerHour, Callback<Room> done) {
   enqueueWrite<Room>(
       [=](SqliteDatabase& db, Room& out) {
@@ -113,7 +127,7 @@ void SqliteStore::createRoom(std::string name, std::string kind, std::optional<s
         SqliteStatement* insert = db.prepare(
             "INSERT INTO rooms (name, kind, topic, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
         if (!insert) return StoreStatus::kFailed;
-        insert->bind(1, name).bind(2, kind).bind(4, ownerId).bind(5, now);
+        insert->bind(1, name).bind(2, roomKindName(kind)).bind(4, ownerId).bind(5, now);
         if (topic) {
           insert->bind(3, *topic);
         } else {
@@ -121,7 +135,7 @@ void SqliteStore::createRoom(std::string name, std::string kind, std::optional<s
         }
         if (!insert->run()) return failureStatus(db);
         const int64_t roomId = db.lastInsertRowid();
-        const StoreStatus added = insertMember(db, roomId, ownerId, "owner", now);
+        const StoreStatus added = insertMember(db, roomId, ownerId, MemberRole::kOwner, now);
         return added == StoreStatus::kOk ? readRoom(db, roomId, ownerId, out) : added;
       },
       std::move(done));
@@ -130,21 +144,22 @@ void SqliteStore::createRoom(std::string name, std::string kind, std::optional<s
 void SqliteStore::joinRoom(int64_t roomId, int64_t userId, Callback<Room> done) {
   enqueueWrite<Room>(
       [=](SqliteDatabase& db, Room& out) {
-        const StoreStatus added = insertMember(db, roomId, userId, "member", nowMs());
+        const StoreStatus added = insertMember(db, roomId, userId, MemberRole::kMember, nowMs());
         return added == StoreStatus::kOk ? readRoom(db, roomId, userId, out) : added;
       },
       std::move(done));
 }
 
-void SqliteStore::setMemberRole(int64_t roomId, int64_t userId, std::string role, Callback<RoomMember> done) {
+void SqliteStore::setMemberRole(int64_t roomId, int64_t userId, MemberRole role, Callback<RoomMember> done) {
   enqueueWrite<RoomMember>(
       [=](SqliteDatabase& db, RoomMember& out) {
         // The owner's row is left alone, whoever asks.
         SqliteStatement* upsert = db.prepare(
             "INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES (?1, ?2, ?3, ?4) "
-            "ON CONFLICT (room_id, user_id) DO UPDATE SET role = excluded.role WHERE role != 'owner'");
+            "ON CONFLICT (room_id, user_id) DO UPDATE SET role = excluded.role WHERE role != ?5");
         if (!upsert) return StoreStatus::kFailed;
-        if (!upsert->bind(1, roomId).bind(2, userId).bind(3, role).bind(4, nowMs()).run()) return failureStatus(db);
+        upsert->bind(1, roomId).bind(2, userId).bind(3, memberRoleName(role)).bind(4, nowMs());
+        if (!upsert->bind(5, memberRoleName(MemberRole::kOwner)).run()) return failureStatus(db);
         const StoreStatus found = readMember(db, roomId, userId, out);
         if (found != StoreStatus::kOk) return found;
         return out.role == role ? StoreStatus::kOk : StoreStatus::kConflict;
@@ -156,8 +171,10 @@ void SqliteStore::removeMember(int64_t roomId, int64_t userId, Callback<bool> do
   enqueueWrite<bool>(
       [=](SqliteDatabase& db, bool& removed) {
         SqliteStatement* remove =
-            db.prepare("DELETE FROM room_members WHERE room_id = ?1 AND user_id = ?2 AND role != 'owner'");
-        if (!remove || !remove->bind(1, roomId).bind(2, userId).run()) return StoreStatus::kFailed;
+            db.prepare("DELETE FROM room_members WHERE room_id = ?1 AND user_id = ?2 AND role != ?3");
+        if (!remove || !remove->bind(1, roomId).bind(2, userId).bind(3, memberRoleName(MemberRole::kOwner)).run()) {
+          return StoreStatus::kFailed;
+        }
         removed = db.changes() > 0;
         if (removed) return StoreStatus::kOk;
         RoomMember left;
@@ -184,7 +201,9 @@ void SqliteStore::listMembers(int64_t roomId, MemberCursor after, int limit, Cal
   if (select) {
     select->bind(1, roomId).bind(2, after.joinedAt).bind(3, after.userId).bind(4, std::clamp(limit, 1, kMaxListPage));
   }
-  answerAll(select, memberFromRow, std::move(done));
+  std::vector<RoomMember> members;
+  const StoreStatus status = readList(select, memberFromRow, members);
+  answer(std::move(done), status, std::move(members));
 }
 
 void SqliteStore::openDirectRoom(int64_t userId, int64_t otherId, Callback<DirectRoom> done) {
@@ -193,7 +212,7 @@ void SqliteStore::openDirectRoom(int64_t userId, int64_t otherId, Callback<Direc
   DirectRoom found;
   const StoreStatus status =
       select ? readOne(select->bind(1, userId).bind(2, key), roomFromRow, found.room) : StoreStatus::kFailed;
-  if (status != StoreStatus::kNotFound) return done(status, std::move(found));
+  if (status != StoreStatus::kNotFound) return answer(std::move(done), status, std::move(found));
   enqueueWrite<DirectRoom>(
       [=](SqliteDatabase& db, DirectRoom& out) {
         const int64_t now = nowMs();
@@ -201,10 +220,10 @@ void SqliteStore::openDirectRoom(int64_t userId, int64_t otherId, Callback<Direc
         SqliteStatement* insert = db.prepare(
             "INSERT INTO rooms (name, kind, created_by, created_at, direct_key) "
             "SELECT coalesce((SELECT username FROM users WHERE id = ?1), '') || ' & ' || "
-            "coalesce((SELECT username FROM users WHERE id = ?2), ''), 'direct', ?1, ?3, ?4 "
+            "coalesce((SELECT username FROM users WHERE id = ?2), ''), ?5, ?1, ?3, ?4 "
             "WHERE true ON CONFLICT (direct_key) DO NOTHING");
         if (!insert || !insert->bind(1, std::min(userId, otherId)).bind(2, std::max(userId, otherId))
-                             .bind(3, now).bind(4, key).run()) {
+                             .bind(3, now).bind(4, key).bind(5, roomKindName(RoomKind::kDirect)).run()) {
           return failureStatus(db);
         }
         out.created = db.changes() > 0;
@@ -213,7 +232,7 @@ void SqliteStore::openDirectRoom(int64_t userId, int64_t otherId, Callback<Direc
         auto id = [](const SqliteStatement& s) { return s.columnInt(0); };
         if (!find || readOne(find->bind(1, key), id, roomId) != StoreStatus::kOk) return StoreStatus::kFailed;
         for (const int64_t member : {userId, otherId}) {
-          const StoreStatus added = insertMember(db, roomId, member, "member", now);
+          const StoreStatus added = insertMember(db, roomId, member, MemberRole::kMember, now);
           if (added != StoreStatus::kOk) return added;
         }
         return readRoom(db, roomId, userId, out.room);

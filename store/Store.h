@@ -1,7 +1,12 @@
 // What the chat layer asks of storage, with completion callbacks, so that an
-// embedded backend (SQLite, which may answer before the call returns) and a
-// networked one (Redis, which answers later) look the same to the caller.
-// Writes complete only once durable (after their COMMIT).
+// embedded backend (SQLite) and a networked one (Redis) look the same to the
+// caller.
+//
+// The completion rule, for every backend: a completion never runs inside the
+// call that asked for it, always later in the loop (SQLite: at the end of the
+// iteration; Redis: when the reply arrives). A caller may therefore set state
+// after the call that its callback reads, and must not capture locals by
+// reference. Writes complete only once durable (after their COMMIT).
 #pragma once
 
 #include <cstdint>
@@ -10,6 +15,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "store/RoomKinds.h"
 
 namespace chatd::store {
 
@@ -33,21 +40,21 @@ struct User {
 };
 
 // A room as one user sees it: `role` and `lastReadSeq` are that user's
-// membership (empty and 0 when not a member).
+// membership (kNone and 0 when not a member).
 struct Room {
   int64_t id = 0;
   std::string name;
-  std::string kind;  // "public", "private" or "direct"
+  RoomKind kind = RoomKind::kPrivate;
   std::optional<std::string> topic;
   int64_t createdAt = 0;
   int64_t lastSeq = 0;  // the sequence number of the room's newest message
-  std::string role;     // "owner", "admin", "member"; empty when not a member
+  MemberRole role = MemberRole::kNone;
   int64_t lastReadSeq = 0;
 };
 
 struct RoomMember {
   User user;
-  std::string role;
+  MemberRole role = MemberRole::kNone;
   int64_t joinedAt = 0;
 };
 
@@ -115,12 +122,18 @@ struct Credentials {
   std::string passwordHash;  // encoded Argon2id; empty for users known only from tokens
 };
 
-class Store {
- public:
-  template <typename T>
-  using Callback = std::function<void(StoreStatus, T)>;
+// Every store answer: a status and, when kOk, the result (a default value
+// otherwise, unless a method says more). Runs later in the loop, never
+// inside the call (see the completion rule above).
+template <typename T>
+using Callback = std::function<void(StoreStatus, T)>;
 
-  virtual ~Store() = default;
+// Accounts: who the users are, how they sign in (registered credentials or
+// an app backend's token subject), when they were last online. What the
+// account API and the token resolution need.
+class AccountStore {
+ public:
+  virtual ~AccountStore() = default;
 
   // A new account; kConflict when the username is taken, ignoring case.
   virtual void createUser(std::string username, std::string nickname, std::string passwordHash, Callback<User> done) = 0;
@@ -130,10 +143,19 @@ class Store {
   // The user an app backend's token names (`sub`), created on first sight
   // with the username "NAME#ID" ("user#ID" without a name) and no nickname.
   virtual void findOrCreateExternalUser(std::string subject, std::string name, Callback<User> done) = 0;
+  // Presence: when the user was last connected (unix milliseconds).
+  virtual void setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) = 0;
+};
 
-  // Rooms. Permissions are the caller's business; the store only refuses to
-  // change or remove an owner's membership (kConflict), whoever asks.
-  //
+// Rooms: the rooms, who is a member with which role, and the one direct room
+// of each pair of users. What the room API and the hub's joins ask.
+//
+// Permissions are the caller's business; the store only refuses to change or
+// remove an owner's membership (kConflict), whoever asks.
+class RoomStore {
+ public:
+  virtual ~RoomStore() = default;
+
   // Every public room and every room `userId` is a member of, by id: those
   // with an id above `afterRoomId`, at most `limit` (clamped to 1..1001).
   virtual void listRooms(int64_t userId, int64_t afterRoomId, int limit, Callback<std::vector<Room>> done) = 0;
@@ -143,13 +165,13 @@ class Store {
   // `ownerId` created `maxPerHour` rooms (0: no limit) in the last hour; the
   // answer's createdAt is then the oldest of those, so the caller can say
   // when the next one may be created.
-  virtual void createRoom(std::string name, std::string kind, std::optional<std::string> topic, int64_t ownerId,
+  virtual void createRoom(std::string name, RoomKind kind, std::optional<std::string> topic, int64_t ownerId,
                           uint32_t maxPerHour, Callback<Room> done) = 0;
   // Adds `userId` as a plain member unless already one (whatever the role).
   virtual void joinRoom(int64_t roomId, int64_t userId, Callback<Room> done) = 0;
-  // Adds `userId` with `role` ("admin" or "member"), or changes the role of a
+  // Adds `userId` with `role` (kAdmin or kMember), or changes the role of a
   // member; kConflict for the owner, kNotFound when the room or user is gone.
-  virtual void setMemberRole(int64_t roomId, int64_t userId, std::string role, Callback<RoomMember> done) = 0;
+  virtual void setMemberRole(int64_t roomId, int64_t userId, MemberRole role, Callback<RoomMember> done) = 0;
   // kNotFound when not a member, kConflict for the owner.
   virtual void removeMember(int64_t roomId, int64_t userId, Callback<bool> done) = 0;
   // The room, its memberships and its messages; kNotFound when already gone.
@@ -160,9 +182,17 @@ class Store {
   // The one direct room of two distinct users, created on first use with
   // both as members; as `userId` sees it.
   virtual void openDirectRoom(int64_t userId, int64_t otherId, Callback<DirectRoom> done) = 0;
+};
 
-  // Messages. The caller checks that the sender may post and read.
-  //
+// The message log: each room's messages in seq order, appended exactly once
+// per (sender, client id), read in pages either way, with read marks, edits,
+// deletes and reactions. What the send path, resume and history use.
+//
+// The caller checks that the sender may post and read.
+class MessageLog {
+ public:
+  virtual ~MessageLog() = default;
+
   // Stores `content` from `senderId` as the room's next seq; kNotFound when
   // the room (or sender) does not exist, and then no seq is used. With a
   // non-empty `clientId` a send is done at most once per (sender, client id):
@@ -197,15 +227,24 @@ class Store {
   // more than `maxPerUser` distinct emoji on the message.
   virtual void toggleReaction(int64_t roomId, int64_t messageId, int64_t userId, std::string emoji,
                               uint32_t maxPerUser, Callback<ReactionChange> done) = 0;
+};
 
-  // Presence: when the user was last connected (unix milliseconds).
-  virtual void setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) = 0;
+// Revoked tokens: logouts that outlive a restart. What logout stores and
+// what startup loads into the TokenService.
+class TokenStore {
+ public:
+  virtual ~TokenStore() = default;
 
-  // Logout. Stores a revoked token (idempotent); revokedTokens() answers the
-  // ones that have not expired by `nowSeconds` and forgets the others.
+  // Stores a revoked token (idempotent); revokedTokens() answers the ones
+  // that have not expired by `nowSeconds` and forgets the others.
   virtual void revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) = 0;
   virtual void revokedTokens(int64_t nowSeconds, Callback<std::vector<RevokedToken>> done) = 0;
+};
 
+// The whole store, every role in one object: what the server composes and
+// the hub and APIs are handed today. A backend implements this.
+class Store : public AccountStore, public RoomStore, public MessageLog, public TokenStore {
+ public:
   // Whether the backend can serve requests now (GET /readyz).
   virtual bool ready() = 0;
 };

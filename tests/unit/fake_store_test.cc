@@ -39,8 +39,8 @@ class FakeStoreTest : public ::testing::Test {
 };
 
 TEST_F(FakeStoreTest, NumbersEachRoomsMessagesFromOneAndSendsEachClientIdOnce) {
-  const int64_t room = store_.addRoom("r", "public", ann_.id).id;
-  const int64_t other = store_.addRoom("o", "public", ann_.id).id;
+  const int64_t room = store_.addRoom("r", store::RoomKind::kPublic, ann_.id).id;
+  const int64_t other = store_.addRoom("o", store::RoomKind::kPublic, ann_.id).id;
   EXPECT_EQ(append(room, ann_.id, "a").message.seq, 1);
   EXPECT_EQ(append(room, bob_.id, "").message.seq, 2);
   EXPECT_EQ(append(other, ann_.id, "").message.seq, 1);
@@ -52,7 +52,7 @@ TEST_F(FakeStoreTest, NumbersEachRoomsMessagesFromOneAndSendsEachClientIdOnce) {
 }
 
 TEST_F(FakeStoreTest, ReadsPagesInSeqOrderAndMarksReadUpToTheLastSeq) {
-  const int64_t room = store_.addRoom("r", "private", ann_.id).id;
+  const int64_t room = store_.addRoom("r", store::RoomKind::kPrivate, ann_.id).id;
   for (int i = 0; i < 5; ++i) append(room, ann_.id, "");
   auto seqs = [](const std::vector<store::Message>& page) {
     std::vector<int64_t> out;
@@ -68,8 +68,8 @@ TEST_F(FakeStoreTest, ReadsPagesInSeqOrderAndMarksReadUpToTheLastSeq) {
   EXPECT_EQ((await<int64_t>([&](auto done) { store_.markRead(room, bob_.id, 1, done); }).first),
             StoreStatus::kNotFound);
   // A private room is seen by its members only; the store tells anyone its role.
-  EXPECT_EQ((await<store::Room>([&](auto done) { store_.findRoom(room, bob_.id, done); }).second.role), "");
-  EXPECT_EQ((await<store::Room>([&](auto done) { store_.findRoom(room, ann_.id, done); }).second.role), "owner");
+  EXPECT_EQ((await<store::Room>([&](auto done) { store_.findRoom(room, bob_.id, done); }).second.role), store::MemberRole::kNone);
+  EXPECT_EQ((await<store::Room>([&](auto done) { store_.findRoom(room, ann_.id, done); }).second.role), store::MemberRole::kOwner);
 }
 
 TEST_F(FakeStoreTest, OpensOneDirectRoomPerPair) {
@@ -78,12 +78,12 @@ TEST_F(FakeStoreTest, OpensOneDirectRoomPerPair) {
   EXPECT_TRUE(first.second.created);
   EXPECT_FALSE(again.second.created);
   EXPECT_EQ(first.second.room.id, again.second.room.id);
-  EXPECT_EQ(again.second.room.kind, "direct");
-  EXPECT_EQ(again.second.room.role, "member");
+  EXPECT_EQ(again.second.room.kind, store::RoomKind::kDirect);
+  EXPECT_EQ(again.second.room.role, store::MemberRole::kMember);
 }
 
 TEST_F(FakeStoreTest, HoldsCompletionsWhilePausedAndFailsTheNextCalls) {
-  const int64_t room = store_.addRoom("r", "public", ann_.id).id;
+  const int64_t room = store_.addRoom("r", store::RoomKind::kPublic, ann_.id).id;
   std::vector<StoreStatus> answers;
   auto record = [&](StoreStatus status, const store::AppendResult&) { answers.push_back(status); };
   store_.pause();
@@ -100,7 +100,7 @@ TEST_F(FakeStoreTest, HoldsCompletionsWhilePausedAndFailsTheNextCalls) {
 }
 
 TEST_F(FakeStoreTest, AMessageFromAnotherNodeTakesTheNextSeqWithoutACall) {
-  const int64_t room = store_.addRoom("r", "public", ann_.id).id;
+  const int64_t room = store_.addRoom("r", store::RoomKind::kPublic, ann_.id).id;
   append(room, ann_.id, "");
   EXPECT_EQ(store_.appendFromAnotherNode(room, bob_.id, "elsewhere").seq, 2);
   EXPECT_EQ(store_.calls("appendMessage"), 1u);

@@ -18,6 +18,7 @@
 #include "chat/ClientMessage.h"
 #include "chat/ChatOptions.h"
 #include "chat/Hub.h"
+#include "chat/RoomService.h"
 #include "reactor/WallClock.h"
 #include "proto/JsonFields.h"
 #include "reactor/EventLoop.h"
@@ -87,13 +88,13 @@ inline std::string aboutUser(const ReceivedFrame& frame) {
 
 class HubTest : public ::testing::Test {
  protected:
-  HubTest() : store_(loop_), hub_(loop_, store_, bus_, config_) {}
+  HubTest() : store_(loop_), hub_(loop_, store_, rooms_, bus_, config_) {}
 
   // --- The store ---
   store::User addUser(const std::string& username) { return store_.addUser(username); }
   // A room owned by `owner`, with `members` as plain members.
   int64_t addRoom(const store::User& owner, const std::vector<store::User>& members = {},
-                  const std::string& kind = "public") {
+                  store::RoomKind kind = store::RoomKind::kPublic) {
     const int64_t roomId = store_.addRoom("room " + std::to_string(++roomsMade_), kind, owner.id).id;
     for (const store::User& member : members) store_.addMember(roomId, member.id);
     return roomId;
@@ -164,6 +165,7 @@ class HubTest : public ::testing::Test {
 
   reactor::EventLoop loop_;
   FakeStore store_;
+  chat::RoomService rooms_{store_};
   store::LocalBus bus_;  // room events in process; a test may publish as another node would
   chat::ChatOptions config_;
   // Before the hub: its sessions refer to these WebSockets until it is gone.

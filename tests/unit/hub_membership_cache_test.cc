@@ -11,7 +11,7 @@ class MembershipCacheTest : public HubTest {
   void SetUp() override {
     ann_ = addUser("ann");
     bob_ = addUser("bob");
-    room_ = addRoom(ann_, {bob_}, "private");
+    room_ = addRoom(ann_, {bob_}, store::RoomKind::kPrivate);
     annTab_ = &connect(ann_);
     bobTab_ = &connect(bob_);
     join(*annTab_, room_);

@@ -21,7 +21,7 @@ class SqliteCheckpoint : public StoreTest {
 TEST_F(SqliteCheckpoint, TheWalIsCheckpointedOnAWorkerAndNothingIsLost) {
   std::string error;
   ASSERT_TRUE(store_->checkpointOn(workers_, error)) << error;
-  const int64_t room = create("big", "public", ann_).id;
+  const int64_t room = create("big", RoomKind::kPublic, ann_).id;
   const std::string content(2000, 'x');
   constexpr int kMessages = 3000;  // ~6 MB: several times past the 1000-page threshold
   int answered = 0;

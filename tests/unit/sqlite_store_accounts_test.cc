@@ -1,3 +1,5 @@
+// SqliteStore's accounts beyond the store contract (store_contract_accounts_test.cc):
+// what is seen in the tables.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -43,79 +45,26 @@ class SqliteStoreAccounts : public StoreTest {
   }
 };
 
-// An app backend's new user making two first requests at once: both calls
-// land in one batch, and both must answer the one user.
-TEST_F(SqliteStoreAccounts, TwoFirstSightingsOfASubjectInOneBatchAreOneUser) {
-  std::vector<std::pair<StoreStatus, User>> answers;
-  for (int i = 0; i < 2; ++i) {
-    store_->findOrCreateExternalUser("app:7", "Rita", [&](StoreStatus s, User u) {
-      answers.emplace_back(s, u);
-      if (answers.size() == 2) loop_.stop();
-    });
-  }
-  loop_.run();
-  ASSERT_EQ(answers.size(), 2u);
-  for (const auto& [status, user] : answers) {
-    EXPECT_EQ(status, StoreStatus::kOk);
-    EXPECT_EQ(user.username, "Rita#" + std::to_string(user.id));  // unlike any registered name
-    EXPECT_EQ(user.nickname, "");
-  }
-  EXPECT_EQ(answers[0].second.id, answers[1].second.id);
-  EXPECT_GT(answers[0].second.id, 0);
-}
-
-TEST_F(SqliteStoreAccounts, LastSeenIsStoredForKnownUsersOnly) {
+TEST_F(SqliteStoreAccounts, LastSeenIsWrittenToTheUsersRow) {
   EXPECT_EQ(queryInt("SELECT last_seen FROM users WHERE username = 'ann'"), -2);  // NULL: never seen
   EXPECT_TRUE(await<bool>([&](auto done) { store_->setLastSeen(ann_, 1'700'000'000'123, done); }));
   EXPECT_EQ(queryInt("SELECT last_seen FROM users WHERE username = 'ann'"), 1'700'000'000'123);
   EXPECT_TRUE(await<bool>([&](auto done) { store_->setLastSeen(ann_, 1'700'000'000'456, done); }));
   EXPECT_EQ(queryInt("SELECT last_seen FROM users WHERE username = 'ann'"), 1'700'000'000'456);
   EXPECT_EQ(queryInt("SELECT last_seen FROM users WHERE username = 'bob'"), -2);
-  await<bool>([&](auto done) { store_->setLastSeen(987654, 1, done); }, StoreStatus::kNotFound);
 }
 
-TEST_F(SqliteStoreAccounts, RevokingIsIdempotentAndExpiredTokensAreForgotten) {
+TEST_F(SqliteStoreAccounts, ARevocationIsOneRowDeletedOnceExpired) {
   EXPECT_TRUE(revoke("a", 100));
-  EXPECT_TRUE(revoke("a", 100));
-  EXPECT_TRUE(revoke("a", 500));  // the first revocation stands
-  EXPECT_TRUE(revoke("c", 300));
+  EXPECT_TRUE(revoke("a", 500));
   EXPECT_TRUE(revoke("b", 200));
-  EXPECT_EQ(queryInt("SELECT count(*) FROM revoked_tokens"), 3);
-  EXPECT_EQ(revoked(99), (Tokens{{"a", 100}, {"b", 200}, {"c", 300}}));
-  EXPECT_EQ(revoked(150), (Tokens{{"b", 200}, {"c", 300}}));
+  EXPECT_EQ(queryInt("SELECT count(*) FROM revoked_tokens"), 2);
+  EXPECT_EQ(revoked(150), (Tokens{{"b", 200}}));
   settle();
-  EXPECT_EQ(queryInt("SELECT count(*) FROM revoked_tokens"), 2);  // "a" is gone, not just hidden
-  EXPECT_EQ(revoked(200), (Tokens{{"c", 300}}));  // expiring at `now` is expired
+  EXPECT_EQ(queryInt("SELECT count(*) FROM revoked_tokens"), 1);  // "a" is gone, not just hidden
   EXPECT_EQ(revoked(1000), Tokens{});
   settle();
   EXPECT_EQ(queryInt("SELECT count(*) FROM revoked_tokens"), 0);
-}
-
-TEST_F(SqliteStoreAccounts, RevokedTokensSurviveARestart) {
-  EXPECT_TRUE(revoke("kept", 1000));
-  EXPECT_TRUE(revoke("expired", 10));
-  openStore();
-  EXPECT_EQ(revoked(500), (Tokens{{"kept", 1000}}));
-  openStore();
-  EXPECT_EQ(revoked(500), (Tokens{{"kept", 1000}}));
-}
-
-// chatd reads the list before it listens, so the answer must not wait for
-// the loop; the purge of expired entries follows as a write.
-TEST_F(SqliteStoreAccounts, RevokedTokensAnswersAtOnce) {
-  revoke("old", 10);
-  revoke("fresh", 1000);
-  Tokens seen;
-  bool answered = false;
-  store_->revokedTokens(100, [&](StoreStatus s, std::vector<RevokedToken> tokens) {
-    EXPECT_EQ(s, StoreStatus::kOk);
-    for (const RevokedToken& t : tokens) seen.emplace_back(t.key, t.expiresAt);
-    answered = true;
-  });
-  EXPECT_TRUE(answered);
-  EXPECT_EQ(seen, (Tokens{{"fresh", 1000}}));
-  revoke("later", 2000);  // committed in the purge's batch, after it
-  EXPECT_EQ(revoked(0), (Tokens{{"fresh", 1000}, {"later", 2000}}));  // "old" is forgotten
 }
 
 }  // namespace

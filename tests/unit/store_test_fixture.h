@@ -29,8 +29,8 @@ class StoreTest : public ::testing::Test {
     ASSERT_TRUE(store_) << error;
   }
 
-  // Runs one store call and the loop until it answers (reads answer at once,
-  // writes after their COMMIT); checks the status.
+  // Runs one store call and the loop until it answers (reads at the end of
+  // the iteration, writes after their COMMIT); checks the status.
   template <typename T, typename Call>
   T await(Call call, StoreStatus expected = StoreStatus::kOk) {
     std::optional<T> result;
@@ -44,7 +44,7 @@ class StoreTest : public ::testing::Test {
     EXPECT_EQ(status, expected);
     return result ? std::move(*result) : T{};
   }
-  Room create(const char* name, const char* kind, int64_t owner) {
+  Room create(const char* name, RoomKind kind, int64_t owner) {
     return await<Room>([&](auto done) { store_->createRoom(name, kind, std::nullopt, owner, 0, done); });
   }
   // Runs `sql` on a second connection.

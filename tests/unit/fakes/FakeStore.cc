@@ -94,12 +94,12 @@ store::User FakeStore::insertUser(std::string username, std::string nickname, st
   return fresh;
 }
 
-FakeStore::RoomRow& FakeStore::insertRoom(std::string name, std::string kind, std::optional<std::string> topic,
+FakeStore::RoomRow& FakeStore::insertRoom(std::string name, store::RoomKind kind, std::optional<std::string> topic,
                                           int64_t ownerId) {
   RoomRow& row = rooms_[nextRoomId_];
   row.room.id = nextRoomId_++;
   row.room.name = std::move(name);
-  row.room.kind = std::move(kind);
+  row.room.kind = kind;
   row.room.topic = std::move(topic);
   row.room.createdAt = tick();
   row.ownerId = ownerId;
@@ -140,13 +140,13 @@ store::User FakeStore::addUser(const std::string& username, const std::string& n
   return insertUser(username, nickname, "");
 }
 
-store::Room FakeStore::addRoom(const std::string& name, const std::string& kind, int64_t ownerId) {
+store::Room FakeStore::addRoom(const std::string& name, store::RoomKind kind, int64_t ownerId) {
   RoomRow& row = insertRoom(name, kind, std::nullopt, ownerId);
-  row.members[ownerId] = Membership{"owner", tick(), 0};
+  row.members[ownerId] = Membership{store::MemberRole::kOwner, tick(), 0};
   return view(row, ownerId);
 }
 
-void FakeStore::addMember(int64_t roomId, int64_t userId, const std::string& role) {
+void FakeStore::addMember(int64_t roomId, int64_t userId, store::MemberRole role) {
   RoomRow& row = rooms_.at(roomId);
   auto [member, added] = row.members.try_emplace(userId, Membership{role, tick(), 0});
   if (!added) member->second.role = role;

@@ -33,6 +33,9 @@ namespace chatd::test {
 
 class FakeStore final : public store::Store {
  public:
+  template <typename T>
+  using Callback = store::Callback<T>;
+
   explicit FakeStore(reactor::EventLoop& loop) : loop_(loop) {}
   FakeStore(const FakeStore&) = delete;
   FakeStore& operator=(const FakeStore&) = delete;
@@ -63,9 +66,9 @@ class FakeStore final : public store::Store {
   // --- Seeding, synchronous, not counted ---
   store::User addUser(const std::string& username, const std::string& nickname = {});
   // A "public" or "private" room owned by `ownerId`, as the owner sees it.
-  store::Room addRoom(const std::string& name, const std::string& kind, int64_t ownerId);
+  store::Room addRoom(const std::string& name, store::RoomKind kind, int64_t ownerId);
   // Makes `userId` a member with `role`, or changes its role.
-  void addMember(int64_t roomId, int64_t userId, const std::string& role = "member");
+  void addMember(int64_t roomId, int64_t userId, store::MemberRole role = store::MemberRole::kMember);
 
   // --- store::Store ---
   void createUser(std::string username, std::string nickname, std::string passwordHash,
@@ -75,10 +78,10 @@ class FakeStore final : public store::Store {
   void findOrCreateExternalUser(std::string subject, std::string name, Callback<store::User> done) override;
   void listRooms(int64_t userId, int64_t afterRoomId, int limit, Callback<std::vector<store::Room>> done) override;
   void findRoom(int64_t roomId, int64_t userId, Callback<store::Room> done) override;
-  void createRoom(std::string name, std::string kind, std::optional<std::string> topic, int64_t ownerId,
+  void createRoom(std::string name, store::RoomKind kind, std::optional<std::string> topic, int64_t ownerId,
                   uint32_t maxPerHour, Callback<store::Room> done) override;
   void joinRoom(int64_t roomId, int64_t userId, Callback<store::Room> done) override;
-  void setMemberRole(int64_t roomId, int64_t userId, std::string role, Callback<store::RoomMember> done) override;
+  void setMemberRole(int64_t roomId, int64_t userId, store::MemberRole role, Callback<store::RoomMember> done) override;
   void removeMember(int64_t roomId, int64_t userId, Callback<bool> done) override;
   void deleteRoom(int64_t roomId, Callback<bool> done) override;
   void listMembers(int64_t roomId, store::MemberCursor after, int limit,
@@ -102,7 +105,7 @@ class FakeStore final : public store::Store {
 
  private:
   struct Membership {
-    std::string role;
+    store::MemberRole role = store::MemberRole::kNone;
     int64_t joinedAt = 0;
     int64_t lastReadSeq = 0;
   };
@@ -145,7 +148,7 @@ class FakeStore final : public store::Store {
   store::Room view(const RoomRow& row, int64_t userId) const;
   store::Message read(const StoredMessage& stored) const;  // sender names and reactions filled in
   store::User insertUser(std::string username, std::string nickname, std::string passwordHash);
-  RoomRow& insertRoom(std::string name, std::string kind, std::optional<std::string> topic, int64_t ownerId);
+  RoomRow& insertRoom(std::string name, store::RoomKind kind, std::optional<std::string> topic, int64_t ownerId);
   store::Message insertMessage(RoomRow& row, int64_t senderId, std::string content, std::string clientId);
   // The message with `messageId` in the room, if it is there and not deleted.
   StoredMessage* liveMessage(int64_t roomId, int64_t messageId);

@@ -22,7 +22,7 @@ void FakeStore::listRooms(int64_t userId, int64_t afterRoomId, int limit, Callba
     std::vector<store::Room> page;
     for (auto it = rooms_.upper_bound(afterRoomId);
          it != rooms_.end() && page.size() < static_cast<size_t>(std::clamp(limit, 1, kMaxListPage)); ++it) {
-      if (it->second.room.kind == "public" || it->second.members.count(userId)) page.push_back(view(it->second, userId));
+      if (it->second.room.kind == store::RoomKind::kPublic || it->second.members.count(userId)) page.push_back(view(it->second, userId));
     }
     return ok(std::move(page));
   });
@@ -35,7 +35,7 @@ void FakeStore::findRoom(int64_t roomId, int64_t userId, Callback<store::Room> d
   });
 }
 
-void FakeStore::createRoom(std::string name, std::string kind, std::optional<std::string> topic, int64_t ownerId,
+void FakeStore::createRoom(std::string name, store::RoomKind kind, std::optional<std::string> topic, int64_t ownerId,
                            uint32_t maxPerHour, Callback<store::Room> done) {
   answer<store::Room>("createRoom", std::move(done), [&] {
     if (!user(ownerId)) return status<store::Room>(StoreStatus::kNotFound);
@@ -43,7 +43,7 @@ void FakeStore::createRoom(std::string name, std::string kind, std::optional<std
       // Within the hour, oldest first: rooms_ is by id, which is creation order.
       std::vector<int64_t> recent;
       for (const auto& [id, row] : rooms_) {
-        if (row.ownerId == ownerId && row.room.kind != "direct" && row.room.createdAt > clockMs_ - kHourMs) {
+        if (row.ownerId == ownerId && row.room.kind != store::RoomKind::kDirect && row.room.createdAt > clockMs_ - kHourMs) {
           recent.push_back(row.room.createdAt);
         }
       }
@@ -53,8 +53,8 @@ void FakeStore::createRoom(std::string name, std::string kind, std::optional<std
         return std::pair{StoreStatus::kOverQuota, refused};
       }
     }
-    RoomRow& row = insertRoom(std::move(name), std::move(kind), std::move(topic), ownerId);
-    row.members[ownerId] = Membership{"owner", tick(), 0};
+    RoomRow& row = insertRoom(std::move(name), kind, std::move(topic), ownerId);
+    row.members[ownerId] = Membership{store::MemberRole::kOwner, tick(), 0};
     return ok(view(row, ownerId));
   });
 }
@@ -63,18 +63,18 @@ void FakeStore::joinRoom(int64_t roomId, int64_t userId, Callback<store::Room> d
   answer<store::Room>("joinRoom", std::move(done), [&] {
     RoomRow* row = room(roomId);
     if (!row || !user(userId)) return status<store::Room>(StoreStatus::kNotFound);
-    row->members.try_emplace(userId, Membership{"member", tick(), 0});
+    row->members.try_emplace(userId, Membership{store::MemberRole::kMember, tick(), 0});
     return ok(view(*row, userId));
   });
 }
 
-void FakeStore::setMemberRole(int64_t roomId, int64_t userId, std::string role, Callback<store::RoomMember> done) {
+void FakeStore::setMemberRole(int64_t roomId, int64_t userId, store::MemberRole role, Callback<store::RoomMember> done) {
   answer<store::RoomMember>("setMemberRole", std::move(done), [&] {
     RoomRow* row = room(roomId);
     if (!row || !user(userId)) return status<store::RoomMember>(StoreStatus::kNotFound);
     auto [member, added] = row->members.try_emplace(userId, Membership{role, tick(), 0});
     const store::RoomMember answered{user(userId)->user, member->second.role, member->second.joinedAt};
-    if (!added && member->second.role == "owner") return std::pair{StoreStatus::kConflict, answered};
+    if (!added && member->second.role == store::MemberRole::kOwner) return std::pair{StoreStatus::kConflict, answered};
     member->second.role = role;
     return ok(store::RoomMember{user(userId)->user, role, member->second.joinedAt});
   });
@@ -84,7 +84,7 @@ void FakeStore::removeMember(int64_t roomId, int64_t userId, Callback<bool> done
   answer<bool>("removeMember", std::move(done), [&] {
     RoomRow* row = room(roomId);
     if (!row || !row->members.count(userId)) return status<bool>(StoreStatus::kNotFound);
-    if (row->members.at(userId).role == "owner") return status<bool>(StoreStatus::kConflict);
+    if (row->members.at(userId).role == store::MemberRole::kOwner) return status<bool>(StoreStatus::kConflict);
     row->members.erase(userId);
     return ok(true);
   });
@@ -121,14 +121,14 @@ void FakeStore::openDirectRoom(int64_t userId, int64_t otherId, Callback<store::
     const int64_t low = std::min(userId, otherId);
     const int64_t high = std::max(userId, otherId);
     for (auto& [id, row] : rooms_) {
-      if (row.room.kind == "direct" && row.members.count(low) && row.members.count(high)) {
+      if (row.room.kind == store::RoomKind::kDirect && row.members.count(low) && row.members.count(high)) {
         return ok(store::DirectRoom{view(row, userId), false});
       }
     }
     // Named after both users, the lower id first.
-    RoomRow& row = insertRoom(user(low)->user.username + " & " + user(high)->user.username, "direct", std::nullopt, low);
+    RoomRow& row = insertRoom(user(low)->user.username + " & " + user(high)->user.username, store::RoomKind::kDirect, std::nullopt, low);
     const int64_t joinedAt = tick();
-    for (const int64_t member : {userId, otherId}) row.members[member] = Membership{"member", joinedAt, 0};
+    for (const int64_t member : {userId, otherId}) row.members[member] = Membership{store::MemberRole::kMember, joinedAt, 0};
     return ok(store::DirectRoom{view(row, userId), true});
   });
 }

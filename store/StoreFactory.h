@@ -1,0 +1,27 @@
+// Chooses and opens the store backend the configuration names, so that the
+// composition code (app/Application.cc) names no backend. SQLite is the only one
+// for now; Redis comes next to it here.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "reactor/EventLoop.h"
+#include "reactor/WorkerPool.h"
+#include "store/Store.h"
+
+namespace chatd::store {
+
+struct StoreOptions {
+  std::string backend = "sqlite";
+  std::string dataDir;  // sqlite: the database is dataDir/chatd.db; the directory must exist
+  // sqlite: where WAL checkpoints run (see SqliteStore::checkpointOn); null:
+  // SQLite's own, inside a commit on the loop. Borrowed; outlives the store.
+  reactor::WorkerPool* checkpointWorkers = nullptr;
+};
+
+// The opened store, or nullptr with `error` (an unknown backend included).
+// Borrows the loop, which outlives the store.
+std::unique_ptr<Store> openStore(reactor::EventLoop& loop, const StoreOptions& options, std::string& error);
+
+}  // namespace chatd::store

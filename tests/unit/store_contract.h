@@ -1,0 +1,100 @@
+// The store contract: what every backend of store/Store.h must do, as
+// GoogleTest typed tests run once per backend in StoreBackends. A backend
+// type opens a fresh, empty store (one with only the lobby) and can reopen
+// the same data, as a restarted server would. tests/unit/store_contract_*
+// hold the tests; what only one backend does (SQLite's schema, group commit,
+// checkpoints) stays in that backend's own tests.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reactor/EventLoop.h"
+#include "store/StoreFactory.h"
+
+namespace chatd::store {
+
+// SQLite through the factory, in a fresh /tmp directory removed afterwards.
+class SqliteBackend {
+ public:
+  SqliteBackend() {
+    char name[] = "/tmp/chatd-contract-XXXXXX";
+    EXPECT_NE(mkdtemp(name), nullptr);
+    dir_ = name;
+  }
+  ~SqliteBackend() {
+    for (const char* file : {"/chatd.db", "/chatd.db-wal", "/chatd.db-shm"}) unlink((dir_ + file).c_str());
+    rmdir(dir_.c_str());
+  }
+  std::unique_ptr<Store> open(reactor::EventLoop& loop) {
+    std::string error;
+    auto store = openStore(loop, {"sqlite", dir_, nullptr}, error);
+    EXPECT_TRUE(store) << error;
+    return store;
+  }
+
+ private:
+  std::string dir_;
+};
+
+using StoreBackends = ::testing::Types<SqliteBackend>;
+
+// A fresh store of `Backend` with two users, ann and bob.
+template <typename Backend>
+class StoreContract : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    reopen();
+    ann_ = await<User>([&](auto done) { store_->createUser("ann", "", "hash", done); }).id;
+    bob_ = await<User>([&](auto done) { store_->createUser("bob", "", "hash", done); }).id;
+  }
+
+  // Closes the store and opens it again on the same data, as a restarted server would.
+  void reopen() {
+    store_.reset();
+    store_ = backend_.open(loop_);
+    ASSERT_TRUE(store_);
+  }
+
+  // Runs one store call and the loop until it answers; checks the status,
+  // and that the answer did not come inside the call (the completion rule).
+  template <typename T, typename Call>
+  T await(Call call, StoreStatus expected = StoreStatus::kOk) {
+    std::optional<T> result;
+    StoreStatus status = StoreStatus::kFailed;
+    bool returned = false;
+    call([&](StoreStatus s, T value) {
+      EXPECT_TRUE(returned) << "a completion ran inside the call";
+      status = s;
+      result = std::move(value);
+      loop_.stop();
+    });
+    returned = true;
+    runUntil([&] { return result.has_value(); });
+    EXPECT_EQ(status, expected);
+    return result ? std::move(*result) : T{};
+  }
+  // Runs the loop until `done()` holds (checked after each iteration that
+  // stops it: completions that count call loop_.stop()).
+  template <typename Done>
+  void runUntil(Done done) {
+    while (!done()) loop_.run();
+  }
+  Room create(const char* name, RoomKind kind, int64_t owner) {
+    return await<Room>([&](auto done) { store_->createRoom(name, kind, std::nullopt, owner, 0, done); });
+  }
+
+  Backend backend_;  // declared first: outlives the store
+  reactor::EventLoop loop_;
+  std::unique_ptr<Store> store_;
+  int64_t ann_ = 0;
+  int64_t bob_ = 0;
+};
+
+}  // namespace chatd::store
