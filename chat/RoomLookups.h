@@ -1,8 +1,8 @@
-// The store lookups that decide what a session's user may do in a room: read
-// it (a member, or any public room) and post to it (a member). Posting asks
-// the live room's membership cache first, so a busy sender's messages need no
-// store read; a membership that ended since is not in it (LiveRooms). Owns
-// nothing.
+// The lookups that decide what a session's user may do in a room, through
+// RoomService's rules: read it (a member, or any public room) and post to it
+// (a member). Posting asks the live room's membership cache first, so a busy
+// sender's messages need no store read; a membership that ended since is not
+// in it (LiveRooms). Owns nothing.
 #pragma once
 
 #include <cstdint>
