@@ -1,4 +1,6 @@
-// chatd's settings and their command-line flags. main() parses, Server reads.
+// chatd's settings. main() parses them, Application reads them. Each field's
+// initializer is its default (here or in a base); its flag, range and help are
+// its entry in the option table (app/Options.cc), which the parser and --help read.
 #pragma once
 
 #include <cstddef>
@@ -35,7 +37,9 @@ struct ParsedCommandLine {
   std::string output;  // help, version or the error, for stdout (0) or stderr (2)
 };
 
+// Reads the flags in order: --help and --version stop at once; the first
+// error stops with exit code 2.
 ParsedCommandLine parseCommandLine(int argc, char** argv);
-std::string usageText();
+std::string usageText();  // --help's text, defaults from Config's initializers
 
 }  // namespace chatd::app

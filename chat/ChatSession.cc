@@ -6,6 +6,9 @@
 
 namespace chatd::chat {
 
+// Part of the ~794 bytes an idle joined chat session costs (chat-idle in bench/RESULTS.md; docs/architecture.md).
+static_assert(sizeof(ChatSession) <= 160, "ChatSession grew: the chat-idle figure grows with it");
+
 namespace {
 
 // One loop thread, so one pool for the process: sessions are long-lived and

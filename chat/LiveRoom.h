@@ -25,6 +25,8 @@ struct RoomMember {
   // replayed from `recent` or the store once its queue drains.
   int64_t catchUpFrom;
 };
+// Fan-out walks these, one per joined session (chat-idle and the chat fan-outs in bench/RESULTS.md).
+static_assert(sizeof(RoomMember) <= 16, "RoomMember grew: every fan-out walks more memory");
 
 class LiveRoom {
  public:

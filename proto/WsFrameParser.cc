@@ -5,6 +5,9 @@
 
 namespace chatd::proto {
 
+// Part of the ~263 bytes an idle WebSocket costs (bench/RESULTS.md; docs/architecture.md, "What an idle WebSocket costs").
+static_assert(sizeof(WsFrameParser) <= 56, "WsFrameParser grew: the idle-WebSocket figure grows with it");
+
 namespace {
 
 size_t headerLengthFor(uint8_t byte1) {

@@ -25,6 +25,8 @@ bool parseLogLevel(const char* name, LogLevel& out) {
   return false;
 }
 
+const char* logLevelName(LogLevel level) { return kNames[static_cast<int>(level)]; }
+
 void logMessage(LogLevel level, const char* format, ...) {
   char line[1024];
   timespec ts;
@@ -33,7 +35,7 @@ void logMessage(LogLevel level, const char* format, ...) {
   gmtime_r(&ts.tv_sec, &utc);
   int n = std::snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %-5s ", utc.tm_year + 1900,
                         utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, ts.tv_nsec / 1000000,
-                        kNames[static_cast<int>(level)]);
+                        logLevelName(level));
   va_list args;
   va_start(args, format);
   n += std::vsnprintf(line + n, sizeof line - static_cast<size_t>(n) - 1, format, args);

@@ -10,6 +10,7 @@ enum class LogLevel { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
 
 void setLogLevel(LogLevel level);
 bool parseLogLevel(const char* name, LogLevel& out);
+const char* logLevelName(LogLevel level);  // the name parseLogLevel takes
 bool logEnabled(LogLevel level);
 void logMessage(LogLevel level, const char* format, ...) __attribute__((format(printf, 2, 3)));
 

@@ -2,6 +2,9 @@
 
 namespace chatd::reactor {
 
+// Part of the ~263 bytes an idle WebSocket costs (bench/RESULTS.md; docs/architecture.md, "What an idle WebSocket costs").
+static_assert(sizeof(OutputQueue) <= 32, "OutputQueue grew: the idle-WebSocket figure grows with it");
+
 OutputQueue::PushResult OutputQueue::push(BlockRef block) {
   if (bytes_ > 0 && bytes_ + block.size() > limit_) return PushResult::kRefused;
   if (!pushUnbounded(std::move(block))) return PushResult::kRefused;

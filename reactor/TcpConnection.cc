@@ -9,6 +9,9 @@
 
 namespace chatd::reactor {
 
+// Part of the ~263 bytes an idle WebSocket costs (bench/RESULTS.md; docs/architecture.md, "What an idle WebSocket costs").
+static_assert(sizeof(TcpConnection) <= 72, "TcpConnection grew: the idle-WebSocket figure grows with it");
+
 namespace {
 constexpr int kIovecsPerWrite = 64;
 constexpr int kWritesPerFlush = 16;  // fairness: bound the bytes one connection moves per event

@@ -11,6 +11,9 @@
 
 namespace chatd::server {
 
+// Part of the ~263 bytes an idle WebSocket costs (bench/RESULTS.md; docs/architecture.md, "What an idle WebSocket costs").
+static_assert(sizeof(Connection) <= 240, "Connection grew: the idle-WebSocket figure grows with it");
+
 using proto::WsOpcode;
 namespace close_code = proto::close_code;
 

@@ -1,0 +1,170 @@
+// The table of chatd's options: each flag's name, value, field, range and help, once.
+#include <algorithm>
+
+#include "app/Option.h"
+#include "auth/TokenService.h"
+#include "reactor/SocketAddress.h"
+
+namespace chatd::app {
+
+namespace {
+
+constexpr uint64_t kMaxMessageLimit = uint64_t{1} << 30;  // output blocks stay well under 4 GiB
+constexpr uint64_t kMaxQueueLimit = uint64_t{1} << 30;    // an output queue counts its bytes in 32 bits
+constexpr uint64_t kMaxCount = 1'000'000;                 // a quota beyond it is a typo
+constexpr uint64_t kMaxRate = 1'000'000'000;
+
+// What the options of one kind want, said once for all of them.
+constexpr std::string_view kPositiveSeconds = "a positive number of seconds";
+constexpr std::string_view kBytesUpToGiB = "a byte count from {min} to {max} (1 GiB)";
+constexpr std::string_view kCountRange = "a count from {min} to {max}";
+constexpr std::string_view kCountPerHour = "a count per hour from {min} (no limit) to {max}";
+constexpr std::string_view kLogLevels = "debug, info, warn or error";
+
+// The checks of text options (Option::Check): "" or what the option wants.
+
+std::string address(std::string_view value) {
+  if (reactor::SocketAddress::parse(value)) return {};
+  return "ADDR:PORT, e.g. 127.0.0.1:8080, got '" + std::string(value) + "'";
+}
+
+std::string directory(std::string_view value) { return value.empty() ? "a directory" : ""; }
+
+std::string hs256Secret(std::string_view value) { return value.size() < 32 ? "at least 32 bytes" : ""; }
+
+// An app backend may not claim the iss of chatd's own tokens.
+std::string appIssuer(std::string_view value) {
+  if (!value.empty() && value != auth::TokenService::kLocalIssuer) return {};
+  return "a non-empty string other than '" + std::string(auth::TokenService::kLocalIssuer) + "'";
+}
+
+std::string nonEmpty(std::string_view value) { return value.empty() ? "a non-empty string" : ""; }
+
+std::string origin(std::string_view value) {
+  if (value.find("://") != std::string_view::npos && value.back() != '/') return {};
+  return "scheme://host[:port], no path, got '" + std::string(value) + "'";
+}
+
+std::string urlPath(std::string_view value) {
+  return value.empty() || value[0] != '/' ? "a path starting with '/'" : "";
+}
+
+using enum OptionType;
+
+constexpr Option kOptions[] = {
+    {.name = "listen", .valueName = "ADDR:PORT", .type = kText, .field = &Config::listen,
+     .help = "address to listen on", .defaultNote = "port 0 picks one", .check = address},
+    {.name = "reuse-port", .type = kSwitch, .field = &Config::reusePort,
+     .help = "set SO_REUSEPORT so several chatd processes share the port; only with --echo or --broadcast, "
+             "and then without chat, API or web client"},
+    {.name = "max-message", .valueName = "BYTES", .type = kBytes, .field = &Config::maxMessageBytes,
+     .help = "largest WebSocket message accepted", .min = 1, .max = kMaxMessageLimit, .wants = kBytesUpToGiB},
+    {.name = "max-queue", .valueName = "BYTES", .type = kBytes, .field = &Config::maxQueueBytes,
+     .help = "output queued per connection before backpressure", .min = 1024, .max = kMaxQueueLimit,
+     .wants = kBytesUpToGiB},
+    {.name = "ping-interval", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::pingIntervalMs,
+     .help = "ping a WebSocket that has been silent this long", .min = 1, .wants = kPositiveSeconds},
+    {.name = "ping-timeout", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::pingTimeoutMs,
+     .help = "close it if nothing arrives this long after the ping", .min = 1, .wants = kPositiveSeconds},
+    {.name = "handshake-timeout", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::handshakeTimeoutMs,
+     .help = "time allowed for a complete HTTP request or handshake", .min = 1, .wants = kPositiveSeconds},
+    {.name = "drain-timeout", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::drainTimeoutMs,
+     .help = "on SIGTERM/SIGINT, time given to close connections", .min = 1, .wants = kPositiveSeconds},
+    {.name = "max-connections", .valueName = "N", .type = kCount, .field = &Config::maxConnections,
+     .help = "open client connections at most", .min = 1, .wants = "a positive number"},
+    {.name = "data", .valueName = "DIR", .type = kText, .field = &Config::dataDir,
+     .help = "directory of the database and the JWT secret", .check = directory},
+    {.name = "jwt-secret", .valueName = "SECRET", .type = kText, .field = &Config::jwtSecret,
+     .help = "HS256 secret (at least 32 bytes) shared with an app backend",
+     .defaultNote = "default: generated into DIR/jwt.secret on first start", .check = hs256Secret},
+    {.name = "jwt-public-key", .valueName = "FILE", .type = kText, .field = &Config::jwtPublicKeyFile,
+     .help = "PEM public key (RSA or EC P-256) for an app backend's RS256/ES256 tokens"},
+    {.name = "jwt-issuer", .valueName = "ISS", .type = kText, .field = &Config::jwtIssuer,
+     .help = "an app backend's tokens must have this iss", .defaultNote = "default: not checked", .check = appIssuer},
+    {.name = "jwt-audience", .valueName = "AUD", .type = kText, .field = &Config::jwtAudience,
+     .help = "an app backend's tokens must have this aud", .defaultNote = "default: not checked", .check = nonEmpty},
+    {.name = "token-ttl", .valueName = "SECONDS", .type = kSeconds, .field = &Config::tokenTtlSeconds,
+     .help = "lifetime of the tokens chatd issues", .min = 1, .wants = "at least {min} second"},
+    {.name = "allow-origin", .valueName = "ORIGIN", .type = kList, .field = &Config::allowedOrigins,
+     .help = "a browser origin (https://app.example) that may call the API;\nrepeat, or separate with commas",
+     .defaultNote = "default: none", .check = origin},
+    {.name = "max-body", .valueName = "BYTES", .type = kBytes, .field = &Config::maxBodyBytes,
+     .help = "largest HTTP request body", .min = 1, .wants = "a positive byte count"},
+    {.name = "argon2-memory", .valueName = "KIB", .type = kCount, .field = &Config::argon2MemoryKiB,
+     .help = "memory per password hash", .min = 8, .max = 4 * 1024 * 1024, .wants = "{min} to {max} KiB"},
+    {.name = "max-pending-hashes", .valueName = "N", .type = kCount, .field = &Config::maxPendingHashes,
+     .help = "logins and registrations waiting for a hashing thread; more get 503", .min = 1, .max = 100'000,
+     .wants = "a number from {min} to {max}"},
+    {.name = "max-content", .valueName = "BYTES", .type = kBytes, .field = &Config::maxContentBytes,
+     .help = "largest chat message content, UTF-8 bytes", .min = 1, .max = 1024 * 1024,
+     .wants = "a byte count from {min} to {max}"},
+    {.name = "rate", .valueName = "N", .type = kRate, .field = &Config::ratePerSecond,
+     .help = "chat messages per second per user, all sessions together, sustained", .defaultNote = "0: no limit",
+     .max = kMaxRate, .wants = "a number of messages per second (0: no limit)"},
+    {.name = "burst", .valueName = "N", .type = kRate, .field = &Config::rateBurst,
+     .help = "chat messages a user may send at once", .min = 1, .max = kMaxRate, .wants = "a number of at least {min}"},
+    {.name = "rooms-per-hour", .valueName = "N", .type = kCount, .field = &Config::roomsPerHour,
+     .help = "rooms one user may create per hour", .defaultNote = "0: no limit", .max = kMaxCount,
+     .wants = kCountPerHour},
+    {.name = "max-reactions", .valueName = "N", .type = kCount, .field = &Config::maxReactionsPerMessage,
+     .help = "distinct reactions one user may put on one message", .min = 1, .max = kMaxCount, .wants = kCountRange},
+    {.name = "max-sessions-per-user", .valueName = "N", .type = kCount, .field = &Config::maxSessionsPerUser,
+     .help = "open chat sessions (WebSockets) of one user", .min = 1, .max = kMaxCount, .wants = kCountRange},
+    {.name = "registrations-per-hour", .valueName = "N", .type = kCount, .field = &Config::registrationsPerHour,
+     .help = "registration attempts per client address (IPv6: per /64) per hour", .defaultNote = "0: no limit",
+     .max = kMaxCount, .wants = kCountPerHour},
+    {.name = "stall-timeout", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::stallTimeoutMs,
+     .help = "close a session that reads nothing this long while its queue is full", .min = 1,
+     .wants = kPositiveSeconds},
+    {.name = "web-root", .valueName = "DIR", .type = kText, .field = &Config::webRoot,
+     .help = "serve the web client from DIR at /", .defaultNote = "default ./web when it exists", .check = directory},
+    {.name = "echo", .valueName = "PATH", .type = kText, .field = &Config::echoPath,
+     .help = "serve a WebSocket echo endpoint at PATH", .defaultNote = "off by default", .check = urlPath},
+    {.name = "broadcast", .valueName = "PATH", .type = kText, .field = &Config::broadcastPath,
+     .help = "serve a WebSocket room broadcast at PATH?r=ROOM", .defaultNote = "off by default", .check = urlPath},
+    {.name = "log-level", .valueName = "LEVEL", .type = kLogLevel, .field = &Config::logLevel, .help = kLogLevels,
+     .wants = kLogLevels},
+    {.name = "help", .type = kHelp, .help = "show this help"},
+    {.name = "version", .type = kVersion, .help = "show the version"},
+};
+
+template <typename Member>
+constexpr bool holds(const Option& option) {
+  return std::holds_alternative<Member>(option.field);
+}
+
+// The field holds what the type parses, and a 32-bit field's range fits in it.
+constexpr bool fieldFitsType(const Option& option) {
+  switch (option.type) {
+    case kSwitch: return holds<bool Config::*>(option);
+    case kText: return holds<std::string Config::*>(option);
+    case kList: return holds<std::vector<std::string> Config::*>(option);
+    case kBytes:
+    case kMilliseconds: return holds<uint64_t Config::*>(option);
+    case kCount: return holds<uint64_t Config::*>(option) || (holds<uint32_t Config::*>(option) && option.max <= UINT32_MAX);
+    case kSeconds: return holds<int64_t Config::*>(option);
+    case kRate: return holds<double Config::*>(option);
+    case kLogLevel: return holds<reactor::LogLevel Config::*>(option);
+    case kHelp:
+    case kVersion: return holds<std::monostate>(option);
+  }
+  return false;
+}
+
+constexpr bool namesAreUnique() {
+  for (size_t i = 0; i < std::size(kOptions); ++i) {
+    for (size_t j = i + 1; j < std::size(kOptions); ++j) {
+      if (kOptions[i].name == kOptions[j].name) return false;
+    }
+  }
+  return true;
+}
+
+static_assert(std::ranges::all_of(kOptions, fieldFitsType), "an option's field does not hold what its type parses");
+static_assert(namesAreUnique(), "two options share a name");
+
+}  // namespace
+
+std::span<const Option> configOptions() { return kOptions; }
+
+}  // namespace chatd::app
