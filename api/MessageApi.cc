@@ -75,7 +75,11 @@ void MessageApi::post(const proto::HttpRequest& request, const server::HttpRespo
       return responder.respond(
           errorResponse(chat::ChatError{err::kRateLimited, "too many messages: slow down"}).header("Retry-After", "1"));
     }
-    hub_.postMessage(user.id, chat::userSummaryJson(user.id, user.username, user.nickname), roomId, 0, content, clientId, 0,
+    hub_.postMessage(chat::PostRequest{.senderId = user.id,
+                                       .authorJson = chat::userSummaryJson(user.id, user.username, user.nickname),
+                                       .roomId = roomId,
+                                       .content = content,
+                                       .clientId = clientId},
                      [responder, user](std::optional<chat::ChatError> error, const store::AppendResult& result) {
                        if (error) return responder.respond(errorResponse(*error));
                        store::Message message = result.message;

@@ -80,7 +80,7 @@ void Application::assembleChat() {
                                                 *identities_, argon2, config_.registrationsPerHour);
   roomService_ = std::make_unique<chat::RoomService>(*store_);
   rooms_ = std::make_unique<api::RoomApi>(*store_, *roomService_, *accounts_, config_.roomsPerHour);
-  hub_ = std::make_unique<chat::Hub>(loop_, *store_, *roomService_, config_);
+  hub_ = std::make_unique<chat::Hub>(loop_, *store_, *roomService_, bus_, config_);
   chat_ = std::make_unique<chat::ChatEndpoint>(loop_, *hub_, *identities_, *tokens_, config_);
   messages_ = std::make_unique<api::MessageApi>(*store_, *roomService_, *accounts_, *hub_);
   roomService_->setMembershipEndedListener(

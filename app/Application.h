@@ -28,6 +28,7 @@
 #include "server/EchoEndpoint.h"
 #include "server/HttpServer.h"
 #include "server/StaticFiles.h"
+#include "store/LocalBus.h"
 #include "store/Store.h"
 
 namespace chatd::app {
@@ -68,6 +69,7 @@ class Application {
   std::unique_ptr<api::AccountApi> accounts_;
   std::unique_ptr<chat::RoomService> roomService_;
   std::unique_ptr<api::RoomApi> rooms_;
+  store::LocalBus bus_;  // room events: one process, so in process
   std::unique_ptr<chat::Hub> hub_;
   std::unique_ptr<chat::ChatEndpoint> chat_;
   std::unique_ptr<api::MessageApi> messages_;

@@ -1,7 +1,7 @@
 #include "chat/ChatSession.h"
 
+#include "chat/ChatFrames.h"
 #include "chat/LiveRoom.h"
-
 #include "reactor/ObjectPool.h"
 
 namespace chatd::chat {
@@ -21,6 +21,11 @@ reactor::ObjectPool<sizeof(ChatSession), alignof(ChatSession)>& pool() {
 
 }  // namespace
 
+uint64_t ephemeralKey(EphemeralKind kind, int64_t roomId, int64_t userId) {
+  // Ids past 2^31 may share a key with another; the cost is one conflated event.
+  return (static_cast<uint64_t>(roomId) << 33) ^ (static_cast<uint64_t>(userId) << 2) ^ static_cast<uint64_t>(kind);
+}
+
 void* ChatSession::operator new(size_t) { return pool().allocate(); }
 
 void ChatSession::operator delete(void* session) { pool().release(session); }
@@ -30,6 +35,15 @@ RoomSubscription* ChatSession::subscription(int64_t roomId) {
     if (sub.room->id == roomId) return &sub;
   }
   return nullptr;
+}
+
+void ChatSession::send(std::string_view json) {
+  ws.reply(proto::WsOpcode::kText,
+           std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(json.data()), json.size()));
+}
+
+void ChatSession::sendError(std::string_view code, std::string_view message, std::string_view ref, int64_t roomId) {
+  send(errorMessage(code, message, ref, roomId));
 }
 
 }  // namespace chatd::chat

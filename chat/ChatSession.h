@@ -1,6 +1,6 @@
 // One authenticated WebSocket of the chat protocol, and the user behind it.
 // A user may have many sessions (tabs, devices); presence counts users, not
-// sessions. Plain state: the Hub does everything with it.
+// sessions. Plain state: the hub's parts do everything with it.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +49,10 @@ class ChatSession final {
 
   bool authenticated() const { return user != nullptr; }
   RoomSubscription* subscription(int64_t roomId);
+  // A reply to the session's own input: queued whatever the queue's limit
+  // (server::WsSession::reply), so a request is always answered.
+  void send(std::string_view json);
+  void sendError(std::string_view code, std::string_view message, std::string_view ref, int64_t roomId = 0);
 
   // Sessions come from a pool (reactor/ObjectPool.h), like connections.
   static void* operator new(size_t size);
@@ -70,11 +74,11 @@ class ChatSession final {
   uint64_t stalledAckedBytes = 0; // server::WsSession::bytesAcked() when the peer was last seen reading
   bool expiryWarned = false;
   bool authenticating = false;    // a token is being resolved
-  bool catchingUp = false;        // inside Hub::catchUp(), which must not recurse
+  bool catchingUp = false;        // inside Delivery::catchUp(), which must not recurse
   bool catchUpAgain = false;      // ... and something asked for another round
   bool fetching = false;          // a catch-up page is being read from the store
-  bool answering = false;         // a request with a large answer is running (Hub::whenQueueHasRoom)
-  bool runningRequests = false;   // inside Hub::runWaitingRequests(), which must not recurse
+  bool answering = false;         // a request with a large answer is running (Backlogs::whenQueueHasRoom)
+  bool runningRequests = false;   // inside Backlogs::runWaitingRequests(), which must not recurse
 };
 
 }  // namespace chatd::chat

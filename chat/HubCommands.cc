@@ -1,27 +1,25 @@
-// Hub: what each client message does (docs/protocol.md). Store callbacks may
-// run later than the call (a networked store), when the session may be gone:
-// they hold the session's id, never a pointer, and look it up again.
+#include "chat/HubCommands.h"
+
 #include "chat/ChatFrames.h"
-#include "chat/Hub.h"
-#include "chat/RoomService.h"
 #include "reactor/WallClock.h"
-#include "server/ServerFrames.h"
 
 namespace chatd::chat {
 
 namespace {
 
+using store::RoomEvent;
 using store::StoreStatus;
 namespace err = chat_error;
 
 }  // namespace
 
-void Hub::handle(ChatSession& session, ClientMessage m) {
+void HubCommands::handle(ChatSession& session, ClientMessage m) {
   switch (m.type) {
-    case ClientType::kAuth: break;  // ChatEndpoint's
+    case ClientType::kAuth:
+      break;  // ChatEndpoint's
     // Answers that can be large wait for room in the session's queue.
     case ClientType::kJoinRoom:
-      return whenQueueHasRoom(session, m.ref, [this, m](ChatSession& s, std::function<void()> done) {
+      return p_.backlogs.whenQueueHasRoom(session, m.ref, [this, m](ChatSession& s, std::function<void()> done) {
         joinRoom(s, m.roomId, m.since, m.ref, std::move(done));
       });
     case ClientType::kLeaveRoom: return leaveRoom(session, m);
@@ -29,250 +27,224 @@ void Hub::handle(ChatSession& session, ClientMessage m) {
     case ClientType::kTyping: return typing(session, m);
     case ClientType::kRead: return markRead(session, m);
     case ClientType::kHistory:
-      return whenQueueHasRoom(session, m.ref, [this, m](ChatSession& s, std::function<void()> done) {
-        history(s, m, std::move(done));
-      });
-    case ClientType::kEdit: return edit(session, m);
-    case ClientType::kDelete: return remove(session, m);
-    case ClientType::kReact: return react(session, m);
+      return p_.backlogs.whenQueueHasRoom(
+          session, m.ref, [this, m](ChatSession& s, std::function<void()> done) { history(s, m, std::move(done)); });
+    case ClientType::kEdit: return p_.changes.edit(session, m);
+    case ClientType::kDelete: return p_.changes.remove(session, m);
+    case ClientType::kReact: return p_.changes.react(session, m);
     case ClientType::kSync: return sync(session, m);
     case ClientType::kPing: {
       ServerMessage pong("pong");
       pong.writer().key("server_time").value(reactor::unixMs());
-      return send(session, pong.finish(m.ref));
+      return session.send(pong.finish(m.ref));
     }
   }
 }
 
-void Hub::withReadableRoom(ChatSession& session, int64_t roomId, const std::string& ref,
-                           std::function<void(ChatSession&, const store::Room&)> then, std::function<void()> refused) {
-  roomService_.findVisible(roomId, session.user->id,
-                           [this, sessionId = session.id, roomId, ref, then = std::move(then),
-                            refused = std::move(refused)](std::optional<ChatError> error, const store::Room& room) {
-                             ChatSession* s = findSession(sessionId);
-                             if (!s) return;
-                             if (!error) return then(*s, room);
-                             sendError(*s, error->code, error->message, ref, roomId);
-                             if (refused) refused();
-                           });
-}
+// --- join, leave, sync -------------------------------------------------------
 
-// --- join, leave, sync ------------------------------------------------------------
-
-void Hub::joinRoom(ChatSession& session, int64_t roomId, std::optional<int64_t> since, std::string ref,
-                   std::function<void()> then) {
+void HubCommands::joinRoom(ChatSession& session, int64_t roomId, std::optional<int64_t> since, std::string ref,
+                           std::function<void()> then) {
   // Joining a public room one is not in makes one a member (RoomService::join).
-  roomService_.join(roomId, session.user->id, [this, sessionId = session.id, roomId, since, ref, then](
-                                                  std::optional<ChatError> error, const store::Room& room) {
-    ChatSession* s = findSession(sessionId);
-    if (!s) return;  // gone: nothing more to do for it
-    if (error) {
-      sendError(*s, error->code, error->message, ref, roomId);
-      return then();  // whether or not the join succeeds: sync goes on to the next room
-    }
-    LiveRoom& live = liveRoom(room.id, room.kind, room.lastSeq);
-    if (!s->subscription(room.id)) subscribe(*s, live);
-    ServerMessage joined("joined", room.id);
-    joined.writer().key("last_seq").value(live.lastSeq);
-    send(*s, joined.finish(ref));
-    // online_users closes the replay (unless the queue fills first).
-    auto finish = [this, sessionId, roomId = room.id, then] {
-      ChatSession* s = findSession(sessionId);
-      if (!s) return;
-      ServerMessage online("online_users", roomId);
-      online.writer().key("data").raw(onlineUsersJson(roomId));
-      send(*s, online.finish());
-      then();
-    };
-    if (since && *since < live.lastSeq) {
-      // Resume: everything after `since`, before any new message.
-      RoomMember& member = live.members[s->subscription(room.id)->memberIndex];
-      const int64_t from = *since + 1;
-      if (member.catchUpFrom == 0 || member.catchUpFrom > from) member.catchUpFrom = from;
-      ReplayWaiter waiter{room.id, live.lastSeq, {}};
-      catchUp(*s);
-      if (replayWaits(s, waiter, 0)) {
-        waiter.finish = std::move(finish);
-        return awaitReplay(*s, std::move(waiter));
-      }
-    }
-    finish();
-  });
+  p_.roomService.join(roomId, session.user->id,
+                      [this, sessionId = session.id, roomId, since, ref, then](std::optional<ChatError> error,
+                                                                               const store::Room& room) {
+                        ChatSession* s = p_.sessions.find(sessionId);
+                        if (!s) return;  // gone: nothing more to do for it
+                        if (error) {
+                          s->sendError(error->code, error->message, ref, roomId);
+                          return then();  // whether or not the join succeeds: sync goes on to the next room
+                        }
+                        enterRoom(*s, room, since, ref, then);
+                      });
 }
 
-void Hub::leaveRoom(ChatSession& session, const ClientMessage& m) {
-  for (size_t i = 0; i < session.rooms.size(); ++i) {
-    if (session.rooms[i].room->id == m.roomId) {
-      unsubscribe(session, i);
-      break;
-    }
-  }
+void HubCommands::enterRoom(ChatSession& session, const store::Room& room, std::optional<int64_t> since,
+                            const std::string& ref, std::function<void()> then) {
+  LiveRoom& live = p_.rooms.get(room.id, room.kind, room.lastSeq);
+  if (!session.subscription(room.id)) p_.rooms.subscribe(session, live);
+  ServerMessage joined("joined", room.id);
+  joined.writer().key("last_seq").value(live.lastSeq);
+  session.send(joined.finish(ref));
+  // online_users closes the replay (unless the queue fills first).
+  auto finish = [this, sessionId = session.id, roomId = room.id, then] {
+    ChatSession* s = p_.sessions.find(sessionId);
+    if (!s) return;
+    ServerMessage online("online_users", roomId);
+    online.writer().key("data").raw(p_.rooms.onlineUsersJson(roomId));
+    s->send(online.finish());
+    then();
+  };
+  // Resume: everything after `since`, before any new message.
+  if (since && *since < live.lastSeq) return p_.delivery.resume(session, live, *since + 1, std::move(finish));
+  finish();
+}
+
+void HubCommands::leaveRoom(ChatSession& session, const ClientMessage& m) {
+  p_.rooms.unsubscribe(session, m.roomId);
   ServerMessage left("left", m.roomId);
-  send(session, left.finish(m.ref));
+  session.send(left.finish(m.ref));
 }
 
-void Hub::sync(ChatSession& session, const ClientMessage& m) {
+void HubCommands::sync(ChatSession& session, const ClientMessage& m) {
   auto state = std::make_shared<SyncState>(SyncState{m.syncRooms, 0, m.ref, session.id});
-  whenQueueHasRoom(session, m.ref, [this, state](ChatSession&, std::function<void()> done) {
-    syncNext(state, std::move(done));
-  });
+  p_.backlogs.whenQueueHasRoom(
+      session, m.ref, [this, state](ChatSession&, std::function<void()> done) { syncNext(state, std::move(done)); });
 }
 
 // Rooms one after the other, so each room's replay is whole before the next,
 // and each waits for room in the queue as a request of its own would.
-void Hub::syncNext(const std::shared_ptr<SyncState>& state, std::function<void()> done) {
-  ChatSession* s = findSession(state->sessionId);
+void HubCommands::syncNext(const std::shared_ptr<SyncState>& state, std::function<void()> done) {
+  ChatSession* s = p_.sessions.find(state->sessionId);
   if (!s) return;
   if (state->next == state->rooms.size()) {
     ServerMessage synced("synced");
     synced.writer().key("rooms").beginArray();
     for (const auto& [roomId, since] : state->rooms) synced.writer().value(roomId);
     synced.writer().endArray();
-    send(*s, synced.finish(state->ref));
+    s->send(synced.finish(state->ref));
     return done();
   }
   const auto [roomId, since] = state->rooms[state->next++];
   joinRoom(*s, roomId, since, {}, [this, state, done] {
-    if (ChatSession* s = findSession(state->sessionId)) {
-      whenQueueHasRoom(
-          *s, state->ref,
-          [this, state](ChatSession&, std::function<void()> next) { syncNext(state, std::move(next)); }, true);
+    if (ChatSession* s = p_.sessions.find(state->sessionId)) {
+      p_.backlogs.whenQueueHasRoom(
+          *s, state->ref, [this, state](ChatSession&, std::function<void()> next) { syncNext(state, std::move(next)); },
+          true);
     }
     done();
   });
 }
 
-// --- messages -------------------------------------------------------------------
+// --- messages ----------------------------------------------------------------
 
-void Hub::sendChatMessage(ChatSession& session, ClientMessage m) {
-  postMessage(session.user->id, session.user->summaryJson, m.roomId, m.toUserId, std::move(m.content), std::move(m.clientId), session.id,
-              [this, sessionId = session.id, ref = m.ref](std::optional<ChatError> error,
-                                                          const store::AppendResult& result) {
-                ChatSession* s = findSession(sessionId);
-                if (!s) return;
-                if (error) return sendError(*s, error->code, error->message, ref);
-                send(*s, ackMessage(result.message, ref));
-              });
-}
-
-void Hub::postMessage(int64_t senderId, const std::string& authorJson, int64_t roomId, int64_t toUserId, std::string content,
-                      std::string clientId, uint64_t originSessionId, PostDone done) {
-  if (content.size() > config_.maxContentBytes) {
-    return done(ChatError{err::kTooLarge, "content is over " + std::to_string(config_.maxContentBytes) + " bytes"},
-                {});
-  }
-  auto append = [this, senderId, authorJson, content = std::move(content), clientId = std::move(clientId), originSessionId,
-                 done](const store::Room& room, int64_t directPeerId) {
-    store_.appendMessage(
-        room.id, senderId, content, clientId,
-        [this, authorJson, kind = room.kind, originSessionId, directPeerId, done](StoreStatus status,
-                                                                            store::AppendResult result) {
-          if (status == StoreStatus::kNotFound) return done(ChatError{err::kNotFound, "no such room"}, result);
-          if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, result);
-          if (!result.duplicate) {
-            ++stats_.messagesPosted;
-            deliver(result.message, kind, authorJson, originSessionId, directPeerId);
-          }
-          done(std::nullopt, result);
-        });
-  };
-  if (toUserId != 0) {
-    if (toUserId == senderId) return done(ChatError{err::kBadRequest, "to_user_id is yourself"}, {});
-    return store_.openDirectRoom(senderId, toUserId,
-                                 [append, done, toUserId](StoreStatus status, const store::DirectRoom& direct) {
-                                   if (status == StoreStatus::kNotFound) {
-                                     return done(ChatError{err::kNotFound, "no such user"}, {});
-                                   }
-                                   if (status != StoreStatus::kOk) {
-                                     return done(ChatError{err::kUnavailable, "store unavailable, retry"}, {});
-                                   }
-                                   append(direct.room, toUserId);
-                                 });
-  }
-  roomService_.findVisible(roomId, senderId, [this, senderId, append, done](std::optional<ChatError> error,
-                                                                            const store::Room& room) {
-    if (error) return done(std::move(error), {});
-    if (room.role == store::MemberRole::kNone) {
-      return done(ChatError{err::kNotMember, "not a member of this room: join it first"}, {});
-    }
-    if (room.kind != store::RoomKind::kDirect) return append(room, 0);
-    store_.listMembers(room.id, {}, 2, [senderId, room, append, done](StoreStatus status,
-                                                            const std::vector<store::RoomMember>& members) {
-      if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, {});
-      int64_t peer = senderId;
-      for (const store::RoomMember& member : members) {
-        if (member.user.id != senderId) peer = member.user.id;
-      }
-      append(room, peer);
-    });
+void HubCommands::sendChatMessage(ChatSession& session, ClientMessage m) {
+  PostRequest request{session.user->id,     session.user->summaryJson, m.roomId,  m.toUserId,
+                      std::move(m.content), std::move(m.clientId),     session.id};
+  postMessage(std::move(request), [this, sessionId = session.id, ref = m.ref](std::optional<ChatError> error,
+                                                                              const store::AppendResult& result) {
+    ChatSession* s = p_.sessions.find(sessionId);
+    if (!s) return;
+    if (error) return s->sendError(error->code, error->message, ref);
+    s->send(ackMessage(result.message, ref));
   });
 }
 
-void Hub::typing(ChatSession& session, const ClientMessage& m) {
-  RoomSubscription* sub = session.subscription(m.roomId);
-  if (!sub) return sendError(session, err::kNotMember, "join the room first", m.ref);
+void HubCommands::postMessage(PostRequest request, PostDone done) {
+  if (request.content.size() > p_.config.maxContentBytes) {
+    return done(ChatError{err::kTooLarge, "content is over " + std::to_string(p_.config.maxContentBytes) + " bytes"},
+                {});
+  }
+  if (request.toUserId != 0) {
+    if (request.toUserId == request.senderId) return done(ChatError{err::kBadRequest, "to_user_id is yourself"}, {});
+    const int64_t senderId = request.senderId;
+    const int64_t toUserId = request.toUserId;
+    return p_.store.openDirectRoom(
+        senderId, toUserId,
+        [this, request = std::move(request), done](StoreStatus status, const store::DirectRoom& direct) mutable {
+          if (status == StoreStatus::kNotFound) return done(ChatError{err::kNotFound, "no such user"}, {});
+          if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, {});
+          const int64_t peerId = request.toUserId;
+          append(std::move(request), direct.room.id, peerId, done);
+        });
+  }
+  const int64_t roomId = request.roomId;
+  const int64_t senderId = request.senderId;
+  p_.lookups.withPostableRoom(
+      roomId, senderId,
+      [this, roomId, request = std::move(request), done](std::optional<ChatError> error, int64_t directPeerId) mutable {
+        if (error) return done(std::move(error), {});
+        append(std::move(request), roomId, directPeerId, done);
+      });
+}
+
+void HubCommands::append(PostRequest request, int64_t roomId, int64_t directPeerId, PostDone done) {
+  auto committed = [this, authorJson = std::move(request.authorJson), originSessionId = request.originSessionId,
+                    directPeerId, done = std::move(done)](StoreStatus status, store::AppendResult result) {
+    if (status == StoreStatus::kNotFound) return done(ChatError{err::kNotFound, "no such room"}, result);
+    if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, result);
+    if (!result.duplicate) publishMessage(result.message, authorJson, originSessionId, directPeerId);
+    done(std::nullopt, result);
+  };
+  p_.store.appendMessage(roomId, request.senderId, std::move(request.content), std::move(request.clientId),
+                         std::move(committed));
+}
+
+void HubCommands::publishMessage(const store::Message& message, const std::string& authorJson, uint64_t originSessionId,
+                                 int64_t directPeerId) {
+  ++p_.stats.messagesPosted;
+  p_.bus.publish(RoomEvent{.kind = directPeerId != 0 ? RoomEvent::Kind::kDirectMessage : RoomEvent::Kind::kMessage,
+                           .roomId = message.roomId,
+                           .seq = message.seq,
+                           .originSession = originSessionId,
+                           .userId = message.senderId,
+                           .peerId = directPeerId,
+                           .payload = messageEvent(message, authorJson)});
+}
+
+// --- ephemeral events --------------------------------------------------------
+
+void HubCommands::typing(ChatSession& session, const ClientMessage& m) {
+  if (!session.subscription(m.roomId)) return session.sendError(err::kNotMember, "join the room first", m.ref);
   ServerMessage event("typing", m.roomId);
   event.writer().key("data").beginObject().key("user").raw(session.user->summaryJson);
   event.writer().key("typing").value(m.typing).endObject();
-  const reactor::BlockRef frame = server::makeServerFrame(proto::WsOpcode::kText, event.finish());
-  const uint64_t key = ephemeralKey(EphemeralKind::kTyping, m.roomId, session.user->id);
-  for (RoomMember& member : sub->room->members) {
-    if (member.session->user != session.user) sendEphemeral(*member.session, key, frame);
-  }
+  p_.bus.publish(RoomEvent{.kind = RoomEvent::Kind::kTyping,
+                           .roomId = m.roomId,
+                           .originSession = session.id,
+                           .userId = session.user->id,
+                           .payload = event.finish()});
 }
 
-void Hub::markRead(ChatSession& session, const ClientMessage& m) {
+void HubCommands::markRead(ChatSession& session, const ClientMessage& m) {
   const int64_t userId = session.user->id;
-  store_.markRead(m.roomId, userId, m.seq,
-                  [this, sessionId = session.id, roomId = m.roomId, userId, ref = m.ref](StoreStatus status,
-                                                                                      int64_t stored) {
-                    ChatSession* s = findSession(sessionId);
-                    if (status == StoreStatus::kNotFound) {
-                      if (s) sendError(*s, err::kNotMember, "not a member of this room", ref);
-                      return;
-                    }
-                    if (status != StoreStatus::kOk) {
-                      if (s) sendError(*s, err::kUnavailable, "store unavailable, retry", ref);
-                      return;
-                    }
-                    auto receipt = [&](std::string_view withRef) {
-                      ServerMessage event("read", roomId);
-                      event.writer().key("data").beginObject().key("user_id").value(userId);
-                      event.writer().key("seq").value(stored).endObject();
-                      return event.finish(withRef);
-                    };
-                    if (s) send(*s, receipt(ref));  // the reader's own reply carries its ref
-                    LiveRoom* room = findLiveRoom(roomId);
-                    if (!room) return;
-                    const reactor::BlockRef frame = server::makeServerFrame(proto::WsOpcode::kText, receipt({}));
-                    const uint64_t key = ephemeralKey(EphemeralKind::kRead, roomId, userId);
-                    for (RoomMember& member : room->members) {
-                      if (member.session->id != sessionId) sendEphemeral(*member.session, key, frame);
-                    }
-                  });
+  p_.store.markRead(
+      m.roomId, userId, m.seq,
+      [this, sessionId = session.id, roomId = m.roomId, userId, ref = m.ref](StoreStatus status, int64_t stored) {
+        ChatSession* s = p_.sessions.find(sessionId);
+        if (status != StoreStatus::kOk) {
+          if (!s) return;
+          if (status == StoreStatus::kNotFound) return s->sendError(err::kNotMember, "not a member of this room", ref);
+          return s->sendError(err::kUnavailable, "store unavailable, retry", ref);
+        }
+        auto receipt = [&](std::string_view withRef) {
+          ServerMessage event("read", roomId);
+          event.writer().key("data").beginObject().key("user_id").value(userId);
+          event.writer().key("seq").value(stored).endObject();
+          return event.finish(withRef);
+        };
+        if (s) s->send(receipt(ref));  // the reader's own reply carries its ref
+        p_.bus.publish(RoomEvent{.kind = RoomEvent::Kind::kRead,
+                                 .roomId = roomId,
+                                 .originSession = sessionId,
+                                 .userId = userId,
+                                 .payload = receipt({})});
+      });
 }
 
-void Hub::history(ChatSession& session, const ClientMessage& m, std::function<void()> then) {
+// --- history -----------------------------------------------------------------
+
+void HubCommands::history(ChatSession& session, const ClientMessage& m, std::function<void()> then) {
   auto readPage = [this, m, then](ChatSession& s, const store::Room& room) {
     // One more than asked for says whether there is more.
     const int limit = m.limit;
     auto answer = [this, sessionId = s.id, roomId = room.id, limit, older = !m.after, ref = m.ref, then](
                       StoreStatus status, const std::vector<store::Message>& page) {
-      ChatSession* s = findSession(sessionId);
+      ChatSession* s = p_.sessions.find(sessionId);
       if (!s) return;
       if (status != StoreStatus::kOk) {
-        sendError(*s, err::kUnavailable, "store unavailable, retry", ref);
+        s->sendError(err::kUnavailable, "store unavailable, retry", ref);
       } else {
         ServerMessage reply("history", roomId);
         writeHistoryPage(reply.writer(), page, limit, older);
-        send(*s, reply.finish(ref));
+        s->send(reply.finish(ref));
       }
       then();
     };
-    if (m.after) return store_.messagesAfter(room.id, *m.after, limit + 1, answer);
-    store_.messagesBefore(room.id, m.before.value_or(room.lastSeq + 1), limit + 1, answer);
+    if (m.after) return p_.store.messagesAfter(room.id, *m.after, limit + 1, answer);
+    p_.store.messagesBefore(room.id, m.before.value_or(room.lastSeq + 1), limit + 1, answer);
   };
-  withReadableRoom(session, m.roomId, m.ref, readPage, then);
+  p_.lookups.withReadableRoom(session, m.roomId, m.ref, readPage, then);
 }
 
 }  // namespace chatd::chat

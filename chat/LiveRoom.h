@@ -1,7 +1,8 @@
 // A room with sessions joined to it, in memory: who is in it (a dense array
 // for fan-out), who is online (per user), how far its sequence has got, and
-// its recent messages for fast resume. Created on first join, dropped when
-// the last session leaves; the store remains the truth.
+// its recent messages for fast resume, and which users it knows to be
+// members. Made and dropped by LiveRooms: on first join, with the last
+// session; the store remains the truth.
 #pragma once
 
 #include <cstdint>
@@ -37,9 +38,14 @@ class LiveRoom {
   std::vector<RoomMember> members;
   std::unordered_map<int64_t, uint32_t> presence;  // user id -> that user's sessions joined here
   RecentMessages recent;
+  // The membership cache: users the store said are members (whatever their
+  // session), so that posting needs no store read; each with the other
+  // member of a direct room (0 in other rooms). Filled by a post's first
+  // check; an ended membership takes its user out (LiveRooms::forgetMember).
+  std::unordered_map<int64_t, int64_t> knownMembers;
 
   // Presence events held back while the room is busy with them (see
-  // Hub::announcePresence): who they are about, and the frame.
+  // Presence): who they are about, and the frame.
   struct PendingPresence {
     int64_t userId;
     reactor::BlockRef frame;

@@ -1,6 +1,6 @@
 // What a congested chat session is owed once its output queue drains, kept
-// by the Hub (HubBacklog.cc) apart from the session so that the many sessions
-// that are never congested carry none of it:
+// by Backlogs apart from the session so that the many sessions that are
+// never congested carry none of it:
 //
 // - requests whose answer can be large (history, join_room, each room of a
 //   sync), waiting for room in the queue, in the order they came;

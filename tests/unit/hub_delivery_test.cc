@@ -8,16 +8,6 @@ namespace {
 
 using DeliveryTest = HubTest;
 
-// `ref` is JSON: an integer or a quoted string.
-std::string messageJson(int64_t roomId, std::string_view content, std::string_view clientId, std::string_view ref) {
-  return R"({"type":"message","room_id":)" + std::to_string(roomId) + R"(,"content":")" + std::string(content) +
-         R"(","client_id":")" + std::string(clientId) + R"(","ref":)" + std::string(ref) + "}";
-}
-
-std::string messageJson(int64_t roomId, std::string_view content, std::string_view clientId, int ref) {
-  return messageJson(roomId, content, clientId, std::to_string(ref));
-}
-
 TEST_F(DeliveryTest, ASendIsAckedAfterTheCommitAndFannedOutOncePerSession) {
   const store::User ann = addUser("ann");
   const store::User bob = addUser("bob");

@@ -22,6 +22,7 @@
 #include "proto/JsonFields.h"
 #include "reactor/EventLoop.h"
 #include "reactor/WallClock.h"
+#include "store/LocalBus.h"
 #include "tests/unit/fakes/FakeStore.h"
 #include "tests/unit/fakes/FakeWsSession.h"
 
@@ -41,6 +42,18 @@ struct ReceivedFrame {
   proto::JsonFields fields;
   std::optional<proto::JsonFields> data;
 };
+
+// --- What clients send ---
+// A message client message; `ref` is JSON: an integer or a quoted string.
+inline std::string messageJson(int64_t roomId, std::string_view content, std::string_view clientId,
+                               std::string_view ref) {
+  return R"({"type":"message","room_id":)" + std::to_string(roomId) + R"(,"content":")" + std::string(content) +
+         R"(","client_id":")" + std::string(clientId) + R"(","ref":)" + std::string(ref) + "}";
+}
+
+inline std::string messageJson(int64_t roomId, std::string_view content, std::string_view clientId, int ref) {
+  return messageJson(roomId, content, clientId, std::to_string(ref));
+}
 
 // --- What clients received ---
 // The frames a client received (of one type, when `type` is given), in order.
@@ -75,7 +88,7 @@ inline std::string aboutUser(const ReceivedFrame& frame) {
 
 class HubTest : public ::testing::Test {
  protected:
-  HubTest() : store_(loop_), hub_(loop_, store_, rooms_, config_) {}
+  HubTest() : store_(loop_), hub_(loop_, store_, rooms_, bus_, config_) {}
 
   // --- The store ---
   store::User addUser(const std::string& username) { return store_.addUser(username); }
@@ -131,12 +144,15 @@ class HubTest : public ::testing::Test {
     client.ws.setQueueLimit(reactor::OutputQueue::kMaxBytes);
     drain(client);
   }
-  // The one place that calls Hub::postMessage (its parameters are about to
-  // become a request struct): an HTTP post (no origin session) as `sender`.
+  // An HTTP post (no origin session) as `sender`.
   void postMessage(const store::User& sender, int64_t roomId, std::string content, std::string clientId,
-                   chat::Hub::PostDone done) {
-    hub_.postMessage(sender.id, chat::userSummaryJson(sender.id, sender.username, sender.nickname), roomId, 0,
-                     std::move(content), std::move(clientId), 0, std::move(done));
+                   chat::PostDone done) {
+    hub_.postMessage(chat::PostRequest{.senderId = sender.id,
+                                       .authorJson = chat::userSummaryJson(sender.id, sender.username, sender.nickname),
+                                       .roomId = roomId,
+                                       .content = std::move(content),
+                                       .clientId = std::move(clientId)},
+                     std::move(done));
   }
 
   // --- The loop ---
@@ -150,6 +166,7 @@ class HubTest : public ::testing::Test {
   reactor::EventLoop loop_;
   FakeStore store_;
   chat::RoomService rooms_{store_};
+  store::LocalBus bus_;  // room events in process; a test may publish as another node would
   chat::ChatOptions config_;
   // Before the hub: its sessions refer to these WebSockets until it is gone.
   std::deque<std::unique_ptr<HubClient>> clients_;

@@ -1,21 +1,19 @@
-// Hub: what waits for a congested session's queue to drain (SessionBacklog):
-// requests with large answers, and change events that did not fit. Both keep
-// a session's memory bounded by --max-queue plus one answer, whatever the
-// client asks for and however busy its rooms are. See Hub.h.
+#include "chat/Backlogs.h"
+
 #include <algorithm>
 #include <vector>
 
+#include "chat/ChatError.h"
 #include "chat/ChatFrames.h"
-#include "chat/Hub.h"
 #include "server/ServerFrames.h"
 
 namespace chatd::chat {
 
-void Hub::whenQueueHasRoom(ChatSession& session, std::string_view ref, SessionBacklog::Request request,
-                           bool ahead) {
+void Backlogs::whenQueueHasRoom(ChatSession& session, std::string_view ref, SessionBacklog::Request request,
+                                bool ahead) {
   const auto found = backlogs_.find(session.id);
   const bool othersWait = found != backlogs_.end() && !found->second.requests.empty();
-  if (!othersWait && !session.answering && !congested(session)) return startRequest(session, request);
+  if (!othersWait && !session.answering && !sessions_.congested(session)) return startRequest(session, request);
   SessionBacklog& backlog = found != backlogs_.end() ? found->second : backlogs_[session.id];
   if (ahead) {
     backlog.requests.push_front(std::move(request));
@@ -23,39 +21,39 @@ void Hub::whenQueueHasRoom(ChatSession& session, std::string_view ref, SessionBa
     // As many as the rate limit lets through at once wait; more are refused.
     backlog.requests.push_back(std::move(request));
   } else {
-    return sendError(session, chat_error::kRateLimited, "too many requests waiting: read the answers first", ref);
+    return session.sendError(chat_error::kRateLimited, "too many requests waiting: read the answers first", ref);
   }
   session.ws.notifyWhenDrained();
 }
 
-void Hub::startRequest(ChatSession& session, const SessionBacklog::Request& request) {
+void Backlogs::startRequest(ChatSession& session, const SessionBacklog::Request& request) {
   session.answering = true;
   request(session, [this, sessionId = session.id] {
-    ChatSession* s = findSession(sessionId);
+    ChatSession* s = sessions_.find(sessionId);
     if (!s) return;
     s->answering = false;
     runWaitingRequests(*s);
   });
 }
 
-void Hub::runWaitingRequests(ChatSession& session) {
+void Backlogs::runWaitingRequests(ChatSession& session) {
   // A request that answers at once calls back in here: the loop below goes on.
   if (session.runningRequests) return;
   const uint64_t id = session.id;
   session.runningRequests = true;
-  for (ChatSession* s = &session; s; s = findSession(id)) {
+  for (ChatSession* s = &session; s; s = sessions_.find(id)) {
     const auto found = backlogs_.find(id);
-    if (found == backlogs_.end() || found->second.requests.empty() || s->answering || congested(*s)) break;
+    if (found == backlogs_.end() || found->second.requests.empty() || s->answering || sessions_.congested(*s)) break;
     const SessionBacklog::Request request = std::move(found->second.requests.front());
     found->second.requests.pop_front();
     if (found->second.empty()) backlogs_.erase(found);
     startRequest(*s, request);
   }
-  if (ChatSession* s = findSession(id)) s->runningRequests = false;
+  if (ChatSession* s = sessions_.find(id)) s->runningRequests = false;
 }
 
-void Hub::noteMissedChange(ChatSession& session, int64_t roomId, int64_t seq) {
-  noteRefused(session);
+void Backlogs::noteMissedChange(ChatSession& session, int64_t roomId, int64_t seq) {
+  sessions_.noteRefused(session);
   std::vector<SessionBacklog::MissedChanges>& changes = backlogs_[session.id].changes;
   for (SessionBacklog::MissedChanges& missed : changes) {
     if (missed.roomId != roomId) continue;
@@ -66,7 +64,7 @@ void Hub::noteMissedChange(ChatSession& session, int64_t roomId, int64_t seq) {
   changes.push_back(SessionBacklog::MissedChanges{roomId, seq, seq});
 }
 
-void Hub::sendMissedChanges(ChatSession& session) {
+void Backlogs::sendMissedChanges(ChatSession& session) {
   const auto found = backlogs_.find(session.id);
   if (found == backlogs_.end()) return;
   std::vector<SessionBacklog::MissedChanges>& changes = found->second.changes;
@@ -82,7 +80,7 @@ void Hub::sendMissedChanges(ChatSession& session) {
   if (found->second.empty()) backlogs_.erase(found);
 }
 
-void Hub::forgetMissedChanges(ChatSession& session, int64_t roomId) {
+void Backlogs::forgetMissedChanges(ChatSession& session, int64_t roomId) {
   const auto found = backlogs_.find(session.id);
   if (found == backlogs_.end()) return;
   std::erase_if(found->second.changes, [roomId](const auto& missed) { return missed.roomId == roomId; });

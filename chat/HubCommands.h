@@ -1,0 +1,88 @@
+// What each client message does (docs/protocol.md), and the one send path
+// for WebSocket and HTTP posts. Store callbacks may run later than the call
+// (a networked store), when the session may be gone: they hold the session's
+// id, never a pointer, and look it up again. Owns nothing: what a command
+// changes belongs to the hub's other parts.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "chat/Backlogs.h"
+#include "chat/ChatOptions.h"
+#include "chat/ChatSession.h"
+#include "chat/ClientMessage.h"
+#include "chat/Delivery.h"
+#include "chat/HubStats.h"
+#include "chat/LiveRooms.h"
+#include "chat/MessageChanges.h"
+#include "chat/PostRequest.h"
+#include "chat/RoomLookups.h"
+#include "chat/RoomService.h"
+#include "chat/Sessions.h"
+#include "store/Bus.h"
+#include "store/Store.h"
+
+namespace chatd::chat {
+
+class HubCommands {
+ public:
+  struct Parts {
+    store::Store& store;
+    RoomService& roomService;
+    store::Bus& bus;
+    const ChatOptions& config;
+    Sessions& sessions;
+    LiveRooms& rooms;
+    RoomLookups& lookups;
+    Delivery& delivery;
+    Backlogs& backlogs;
+    MessageChanges& changes;
+    HubStats& stats;
+  };
+  explicit HubCommands(const Parts& parts) : p_(parts) {}
+
+  // One parsed client message of an authenticated session.
+  void handle(ChatSession& session, ClientMessage message);
+  // Checks, appends, acks (through `done`) after the commit, publishes the message to the room.
+  void postMessage(PostRequest request, PostDone done);
+
+ private:
+  // `then` runs once the answer is queued, whether the join succeeded or not.
+  void joinRoom(ChatSession& session, int64_t roomId, std::optional<int64_t> since, std::string ref,
+                std::function<void()> then);
+  // The user is a member of `room`: the session joins its live room; `then`
+  // runs after online_users, which closes the resume's replay.
+  void enterRoom(ChatSession& session, const store::Room& room, std::optional<int64_t> since, const std::string& ref,
+                 std::function<void()> then);
+  void leaveRoom(ChatSession& session, const ClientMessage& m);
+  void sendChatMessage(ChatSession& session, ClientMessage m);
+  void typing(ChatSession& session, const ClientMessage& m);
+  void markRead(ChatSession& session, const ClientMessage& m);
+  void history(ChatSession& session, const ClientMessage& m, std::function<void()> then);
+  void sync(ChatSession& session, const ClientMessage& m);
+  struct SyncState {
+    std::vector<std::pair<int64_t, int64_t>> rooms;  // (room id, since)
+    size_t next;
+    std::string ref;
+    uint64_t sessionId;
+  };
+  // Joins the next room of a sync, then queues the one after ahead of the
+  // session's other waiting requests; `done` ends this step (whenQueueHasRoom).
+  void syncNext(const std::shared_ptr<SyncState>& state, std::function<void()> done);
+  // Appends to the room the lookup allowed; once committed, publishes
+  // (unless a resend) and answers `done`.
+  void append(PostRequest request, int64_t roomId, int64_t directPeerId, PostDone done);
+  // The message event, serialized once here for every node.
+  void publishMessage(const store::Message& message, const std::string& authorJson, uint64_t originSessionId,
+                      int64_t directPeerId);
+
+  Parts p_;
+};
+
+}  // namespace chatd::chat

@@ -1,0 +1,19 @@
+// What the hub has done, for operators (/metrics) and tests. One struct the
+// hub owns; each of its parts counts its own events in it.
+#pragma once
+
+#include <cstdint>
+
+namespace chatd::chat {
+
+struct HubStats {
+  uint64_t messagesPosted = 0;
+  uint64_t deliveries = 0;          // message frames queued live
+  uint64_t catchUps = 0;            // times a room fell into catch-up for a session
+  uint64_t replayed = 0;            // message frames sent by resume and catch-up
+  uint64_t ephemeralConflated = 0;  // typing/presence/receipts replaced by a newer one
+  uint64_t ephemeralDropped = 0;
+  uint64_t slowConsumersClosed = 0;
+};
+
+}  // namespace chatd::chat

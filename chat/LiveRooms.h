@@ -1,0 +1,63 @@
+// The rooms with sessions joined to them in this process, by id. Owns the
+// LiveRoom objects: a room is made by its first member, dropped with its last.
+// Joining and leaving are announced (presence events, on the bus); each live
+// room also caches which users are members (LiveRoom::knownMembers).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "chat/Backlogs.h"
+#include "chat/ChatSession.h"
+#include "chat/LiveRoom.h"
+#include "chat/Sessions.h"
+#include "store/Bus.h"
+
+namespace chatd::chat {
+
+class LiveRooms {
+ public:
+  LiveRooms(store::Bus& bus, const Sessions& sessions, Backlogs& backlogs)
+      : bus_(bus), sessions_(sessions), backlogs_(backlogs) {}
+
+  // The live room `roomId`, made with `kind` and `lastSeq` when there is none.
+  LiveRoom& get(int64_t roomId, store::RoomKind kind, int64_t lastSeq);
+  LiveRoom* find(int64_t roomId) const;
+  size_t count() const { return rooms_.size(); }
+
+  // Adds the session to the room (live from now on); announces the user when this is their first session there.
+  void subscribe(ChatSession& session, LiveRoom& room);
+  // Takes the session out of its `subscriptionIndex`th room; announces the
+  // user's leaving with their last session there. The last member out drops the room.
+  void unsubscribe(ChatSession& session, size_t subscriptionIndex);
+  // Same by room; false when the session was not in it.
+  bool unsubscribe(ChatSession& session, int64_t roomId);
+
+  // {"users":[{"id","username","nickname"}...],"count":N,"truncated":bool}:
+  // who is online in the room, listing at most kMaxOnlineListed users.
+  static constexpr size_t kMaxOnlineListed = 500;
+  std::string onlineUsersJson(int64_t roomId) const;
+
+  // The membership cache. True, with the other member of a direct room, when
+  // the room is live and `userId` is known to be a member.
+  bool knownMember(int64_t roomId, int64_t userId, int64_t& directPeerId) const;
+  // The store said `userId` is a member: remembered, unless a membership
+  // ended since `generation` (membershipGeneration() when the store was asked).
+  void rememberMember(int64_t roomId, int64_t userId, int64_t directPeerId, uint64_t generation);
+  uint64_t membershipGeneration() const { return membershipGeneration_; }
+  // `userId`'s membership ended (0: the room was deleted): the live room's
+  // sessions of that user leave it and are sent `leftJson`.
+  void endMembership(int64_t roomId, int64_t userId, const std::string& leftJson);
+
+ private:
+  store::Bus& bus_;
+  const Sessions& sessions_;
+  Backlogs& backlogs_;
+  std::unordered_map<int64_t, std::unique_ptr<LiveRoom>> rooms_;
+  // Counts ended memberships, so that a store answer older than one is not cached.
+  uint64_t membershipGeneration_ = 0;
+};
+
+}  // namespace chatd::chat

@@ -1,0 +1,28 @@
+// A message to post, from a WebSocket session or the HTTP API, and what the
+// poster hears back (Hub::postMessage).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "chat/ChatError.h"
+#include "store/Store.h"
+
+namespace chatd::chat {
+
+struct PostRequest {
+  int64_t senderId = 0;
+  std::string authorJson;  // names the sender in the message frame (userSummaryJson())
+  int64_t roomId = 0;
+  int64_t toUserId = 0;  // != 0: the direct room of the sender and this user instead of roomId
+  std::string content;
+  std::string clientId;
+  uint64_t originSessionId = 0;  // 0 for HTTP; that session gets the ack, not the message frame
+};
+
+// The error, or the stored message (a duplicate client id: the first one's).
+using PostDone = std::function<void(std::optional<ChatError>, const store::AppendResult&)>;
+
+}  // namespace chatd::chat
