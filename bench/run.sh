@@ -10,7 +10,7 @@
 #
 # Environment: BUILD (default build), REPEATS (3), SERVERS ("chatd ws lws"),
 # SCENARIOS (default: all cases below), QUICK=1 for short runs, APPEND=1 to
-# keep the other cases' results in the raw file and replace only these.
+# keep the other results in the raw file and replace only these cases on these servers.
 # BASELINE=path/to/chatd adds server "baseline": another chatd binary (an
 # earlier commit's build) run with the same flags, each repeat right after
 # chatd's, so a change's cost reads as a ratio from one run. BASELINE_COMMIT
@@ -34,10 +34,14 @@ PYTHON=/usr/bin/python3
 mkdir -p "$OUT"
 RAW="$OUT/raw.jsonl"
 if [ "${APPEND:-0}" = 1 ] && [ -f "$RAW" ]; then
-  "$PYTHON" - "$RAW" $SCENARIOS <<'PY'
+  # Replaces only what this run measures: these cases on these servers.
+  "$PYTHON" - "$RAW" "$SCENARIOS" "$SERVERS${BASELINE:+ baseline}" <<'PY'
 import json, sys
-path, cases = sys.argv[1], set(sys.argv[2:])
-keep = [l for l in open(path) if l.strip() and json.loads(l)["case"] not in cases]
+path, cases, servers = sys.argv[1], set(sys.argv[2].split()), set(sys.argv[3].split())
+def measured_now(line):
+    entry = json.loads(line)
+    return entry["case"] in cases and entry["server"] in servers
+keep = [l for l in open(path) if l.strip() and not measured_now(l)]
 open(path, "w").writelines(keep)
 PY
 else
