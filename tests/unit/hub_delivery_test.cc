@@ -43,13 +43,7 @@ TEST_F(DeliveryTest, ASendIsAckedAfterTheCommitAndFannedOutOncePerSession) {
 }
 
 TEST_F(DeliveryTest, ARetriedSendIsAckedAgainAndDeliveredOnce) {
-  const store::User ann = addUser("ann");
-  const store::User bob = addUser("bob");
-  const int64_t room = addRoom(ann, {bob});
-  HubClient& annTab = connect(ann);
-  HubClient& bobTab = connect(bob);
-  join(annTab, room);
-  join(bobTab, room);
+  auto [ann, bob, room, annTab, bobTab] = twoMembersJoined();
 
   send(annTab, messageJson(room, "once", "same-id", 1));
   send(annTab, messageJson(room, "once", "same-id", 2));
@@ -66,13 +60,7 @@ TEST_F(DeliveryTest, ARetriedSendIsAckedAgainAndDeliveredOnce) {
 }
 
 TEST_F(DeliveryTest, AFailedCommitAnswersUnavailableWithTheClientsRefAndDeliversNothing) {
-  const store::User ann = addUser("ann");
-  const store::User bob = addUser("bob");
-  const int64_t room = addRoom(ann, {bob});
-  HubClient& annTab = connect(ann);
-  HubClient& bobTab = connect(bob);
-  join(annTab, room);
-  join(bobTab, room);
+  auto [ann, bob, room, annTab, bobTab] = twoMembersJoined();
 
   store_.failNext(1, "appendMessage");
   send(annTab, messageJson(room, "lost?", "c1", "\"r-1\""));
@@ -88,13 +76,7 @@ TEST_F(DeliveryTest, AFailedCommitAnswersUnavailableWithTheClientsRefAndDelivers
 }
 
 TEST_F(DeliveryTest, AFailedRoomLookupAnswersUnavailableWithTheClientsRefAndTheRetryGoesThroughOnce) {
-  const store::User ann = addUser("ann");
-  const store::User bob = addUser("bob");
-  const int64_t room = addRoom(ann, {bob});
-  HubClient& annTab = connect(ann);
-  HubClient& bobTab = connect(bob);
-  join(annTab, room);
-  join(bobTab, room);
+  auto [ann, bob, room, annTab, bobTab] = twoMembersJoined();
 
   store_.failNext(1);
   send(annTab, messageJson(room, "lost?", "c1", 41));
@@ -117,13 +99,7 @@ TEST_F(DeliveryTest, AFailedRoomLookupAnswersUnavailableWithTheClientsRefAndTheR
 }
 
 TEST_F(DeliveryTest, ACongestedSessionCatchesUpInOrderFromRecentMessagesOnceDrained) {
-  const store::User ann = addUser("ann");
-  const store::User bob = addUser("bob");
-  const int64_t room = addRoom(ann, {bob});
-  HubClient& annTab = connect(ann);
-  HubClient& bobTab = connect(bob);
-  join(annTab, room);
-  join(bobTab, room);
+  auto [ann, bob, room, annTab, bobTab] = twoMembersJoined();
 
   congest(bobTab);
   for (int i = 1; i <= 5; ++i) send(annTab, messageJson(room, "m" + std::to_string(i), "c" + std::to_string(i), i));

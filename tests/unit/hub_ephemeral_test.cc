@@ -23,13 +23,7 @@ std::vector<std::pair<std::string, bool>> typingEvents(const HubClient& client) 
 }
 
 TEST_F(EphemeralTest, TypingReachesTheRoomsOtherUsersAtOnce) {
-  const store::User ann = addUser("ann");
-  const store::User bob = addUser("bob");
-  const int64_t room = addRoom(ann, {bob});
-  HubClient& annTab = connect(ann);
-  HubClient& bobTab = connect(bob);
-  join(annTab, room);
-  join(bobTab, room);
+  auto [ann, bob, room, annTab, bobTab] = twoMembersJoined();
 
   send(annTab, typingJson(room, true));
   EXPECT_EQ(typingEvents(bobTab), (std::vector<std::pair<std::string, bool>>{{"ann", true}}));
@@ -64,13 +58,7 @@ TEST_F(EphemeralTest, TypingWhileCongestedSendsOnlyTheLatestPerUserOnDrain) {
 }
 
 TEST_F(EphemeralTest, MessagesAndTypingWhileCongestedBothArriveOnDrainMessagesInFull) {
-  const store::User ann = addUser("ann");
-  const store::User bob = addUser("bob");
-  const int64_t room = addRoom(ann, {bob});
-  HubClient& annTab = connect(ann);
-  HubClient& bobTab = connect(bob);
-  join(annTab, room);
-  join(bobTab, room);
+  auto [ann, bob, room, annTab, bobTab] = twoMembersJoined();
 
   congest(bobTab);
   for (int i = 1; i <= 3; ++i) {

@@ -121,6 +121,25 @@ class HubTest : public ::testing::Test {
     hub_.handle(*client.session, std::move(*parsed.message));
   }
   // join_room, answered (the loop runs until idle).
+  // Ann (who owns it) and Bob in one room, each with one session joined to it.
+  struct TwoMembers {
+    store::User ann;
+    store::User bob;
+    int64_t room;
+    HubClient& annTab;
+    HubClient& bobTab;
+  };
+  TwoMembers twoMembersJoined() {
+    const store::User ann = addUser("ann");
+    const store::User bob = addUser("bob");
+    const int64_t room = addRoom(ann, {bob});
+    HubClient& annTab = connect(ann);
+    HubClient& bobTab = connect(bob);
+    join(annTab, room);
+    join(bobTab, room);
+    return {ann, bob, room, annTab, bobTab};
+  }
+
   void join(HubClient& client, int64_t roomId) {
     send(client, R"({"type":"join_room","room_id":)" + std::to_string(roomId) + "}");
     runUntilIdle();

@@ -22,13 +22,7 @@ class GapTest : public HubTest {
 };
 
 TEST_F(GapTest, ASeqBeyondTheNextCatchesTheRoomUpFromTheStoreWithoutSkipping) {
-  const store::User ann = addUser("ann");
-  const store::User bob = addUser("bob");
-  const int64_t room = addRoom(ann, {bob});
-  HubClient& annTab = connect(ann);
-  HubClient& bobTab = connect(bob);
-  join(annTab, room);
-  join(bobTab, room);
+  auto [ann, bob, room, annTab, bobTab] = twoMembersJoined();
   const store::Message first = store_.appendFromAnotherNode(room, ann.id, "one");
   bus_.publish(eventOf(first, ann));
   // Seqs 2 and 3 are committed, but their events are late; 4's arrives first.
