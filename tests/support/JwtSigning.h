@@ -1,4 +1,4 @@
-// Test-side JWT signing, independent of chat/Jwt.cc: keys made with OpenSSL,
+// Test-side JWT signing, independent of auth/Jwt.cc: keys made with OpenSSL,
 // their PEM text, and compact tokens signed HS256, RS256 or ES256 over any
 // header and payload JSON, so tests can also mint tokens chatd must refuse.
 #pragma once
