@@ -27,7 +27,7 @@ CPPFLAGS += -I. -I$(LLHTTP_INC) -DCHATD_VERSION='"$(VERSION)"'
 CXXFLAGS += -std=c++20 $(OPT) -g -Wall -Wextra -Werror -MMD -MP $(SANITIZE)
 CFLAGS   += $(OPT) -g -w -MMD -MP $(SANITIZE)
 LDFLAGS  += $(SANITIZE)
-LDLIBS   += -lssl -lcrypto -largon2 -lsimdjson -lsqlite3 -pthread
+LDLIBS   += -lssl -lcrypto -largon2 -lsimdjson -lsqlite3 -lhiredis -pthread
 # Without strict mode llhttp 8 takes any byte after a CR as the LF that ends
 # the headers or a chunk size (request smuggling, CVE-2023-30589).
 LLHTTP_STRICT := -DLLHTTP_STRICT_MODE=1
@@ -36,9 +36,10 @@ LLHTTP_STRICT := -DLLHTTP_STRICT_MODE=1
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 
 # The layers, bottom up (docs/architecture.md; `make check-layers` keeps the
-# includes pointing down). Each folder's sources are built by wildcard.
+# includes pointing down). Each folder's sources, and its subfolders' (store/redis),
+# are built by wildcard.
 LAYERS      := reactor proto store server auth chat api app
-LIB_SRC     := $(filter-out app/main.cc,$(foreach d,$(LAYERS),$(wildcard $(d)/*.cc)))
+LIB_SRC     := $(filter-out app/main.cc,$(foreach d,$(LAYERS),$(wildcard $(d)/*.cc $(d)/*/*.cc)))
 REACTOR_SRC := $(wildcard reactor/*.cc)
 PROTO_SRC   := $(wildcard proto/*.cc)
 BENCH_SRC   := $(wildcard bench/*.cc)
