@@ -1,0 +1,312 @@
+#include "store/redis/RedisConnection.h"
+
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+namespace chatd::store {
+namespace {
+
+RedisConnection& owner(void* self) { return *static_cast<RedisConnection*>(self); }
+
+RedisReply toReply(const redisReply& from) {
+  RedisReply to;
+  switch (from.type) {
+    case REDIS_REPLY_STATUS:
+      to.kind = RedisReply::Kind::Status;
+      break;
+    case REDIS_REPLY_ERROR:
+      to.kind = RedisReply::Kind::Error;
+      break;
+    case REDIS_REPLY_INTEGER:
+      to.kind = RedisReply::Kind::Integer;
+      to.integer = from.integer;
+      break;
+    case REDIS_REPLY_STRING:
+      to.kind = RedisReply::Kind::String;
+      break;
+    case REDIS_REPLY_ARRAY:
+      to.kind = RedisReply::Kind::Array;
+      to.elements.reserve(from.elements);
+      for (size_t i = 0; i < from.elements; ++i) to.elements.push_back(toReply(*from.element[i]));
+      break;
+    default:
+      to.kind = RedisReply::Kind::Nil;
+      break;
+  }
+  if (to.kind == RedisReply::Kind::Status || to.kind == RedisReply::Kind::Error ||
+      to.kind == RedisReply::Kind::String) {
+    to.text.assign(from.str, from.len);
+  }
+  return to;
+}
+
+RedisReply failed(RedisStatus status, std::string reason) {
+  RedisReply reply;
+  reply.status = status;
+  reply.text = std::move(reason);
+  return reply;
+}
+
+}  // namespace
+
+RedisConnection::RedisConnection(reactor::EventLoop& loop, RedisOptions options)
+    : loop_(loop), options_(std::move(options)) {}
+
+RedisConnection::~RedisConnection() {
+  onConnected_ = nullptr;
+  onDisconnected_ = nullptr;
+  // The failed answers land in completions_, which dies with us undelivered.
+  if (context_ != nullptr) redisAsyncFree(context_);
+}
+
+void RedisConnection::connect() {
+  if (state_ != State::Idle) return;
+  const RedisAddress& address = options_.address;
+  redisAsyncContext* context = address.unixPath.empty()
+                                   ? redisAsyncConnect(address.host.c_str(), address.port)
+                                   : redisAsyncConnectUnix(address.unixPath.c_str());
+  failure_.clear();
+  failureStatus_ = RedisStatus::Disconnected;
+  if (context == nullptr || context->err != 0) {
+    failure_ = context != nullptr ? context->errstr : "out of memory";
+    if (context != nullptr) redisAsyncFree(context);  // no hooks set yet: nothing calls back
+    disconnectPending_ = true;
+    rearmDeadline();
+    return;
+  }
+  context_ = context;
+  fd_ = context->c.fd;
+  context->data = this;
+  context->ev.data = this;
+  context->ev.addRead = hookAddRead;
+  context->ev.delRead = hookDelRead;
+  context->ev.addWrite = hookAddWrite;
+  context->ev.delWrite = hookDelWrite;
+  context->ev.cleanup = hookCleanup;
+  state_ = State::Connecting;
+  connectDeadlineMs_ = loop_.nowMs() + options_.connectTimeoutMs;
+  // hiredis learns that the connect finished from the first writable event;
+  // setting the callback arms it.
+  redisAsyncSetConnectCallback(context, hookConnected);
+  redisAsyncSetDisconnectCallback(context, hookDisconnected);
+
+  // Queued before anything a caller sends, so they are answered first.
+  handshakeLeft_ = 0;
+  if (!address.password.empty()) {
+    const std::string_view auth[] = {"AUTH", address.password};
+    send(auth, 2, nullptr);
+  }
+  if (address.db != 0) {
+    const std::string db = std::to_string(address.db);
+    const std::string_view select[] = {"SELECT", db};
+    send(select, 2, nullptr);
+  }
+  rearmDeadline();
+}
+
+void RedisConnection::command(std::initializer_list<std::string_view> args, ReplyCallback callback) {
+  send(args.begin(), args.size(), std::move(callback));
+}
+
+void RedisConnection::command(const std::vector<std::string_view>& args, ReplyCallback callback) {
+  send(args.data(), args.size(), std::move(callback));
+}
+
+void RedisConnection::send(const std::string_view* args, size_t count, ReplyCallback callback) {
+  if (context_ == nullptr) return failLater(std::move(callback), "not connected to redis");
+  // Most commands are short: their argument vectors stay on the stack.
+  constexpr size_t kInline = 16;
+  const char* inlineArgv[kInline];
+  size_t inlineLengths[kInline];
+  std::vector<const char*> heapArgv;
+  std::vector<size_t> heapLengths;
+  const char** argv = inlineArgv;
+  size_t* lengths = inlineLengths;
+  if (count > kInline) {
+    heapArgv.resize(count);
+    heapLengths.resize(count);
+    argv = heapArgv.data();
+    lengths = heapLengths.data();
+  }
+  for (size_t i = 0; i < count; ++i) {
+    argv[i] = args[i].data();
+    lengths[i] = args[i].size();
+  }
+  if (redisAsyncCommandArgv(context_, hookReply, this, static_cast<int>(count), argv, lengths) != REDIS_OK) {
+    return failLater(std::move(callback), "redis connection is closing");
+  }
+  if (!callback) ++handshakeLeft_;
+  pending_.push_back({std::move(callback), loop_.nowMs() + options_.commandTimeoutMs});
+  if (pending_.size() == 1) rearmDeadline();
+}
+
+void RedisConnection::failLater(ReplyCallback callback, std::string reason) {
+  if (!callback) return;
+  completions_.push_back({std::move(callback), failed(RedisStatus::Disconnected, std::move(reason))});
+  rearmDeadline();
+}
+
+void RedisConnection::handleReadable(uint32_t) {
+  if (context_ != nullptr) redisAsyncHandleRead(context_);
+  deliver();
+}
+
+void RedisConnection::handleWritable() {
+  if (context_ != nullptr) redisAsyncHandleWrite(context_);
+  deliver();
+}
+
+void RedisConnection::handleTimer(reactor::Timer&) {
+  const uint64_t now = loop_.nowMs();
+  if (state_ == State::Connecting && now >= connectDeadlineMs_) {
+    drop(RedisStatus::Timeout, "redis connect timed out after " + std::to_string(options_.connectTimeoutMs) + " ms");
+  } else if (!pending_.empty() && now >= pending_.front().deadlineMs) {
+    drop(RedisStatus::Timeout, "redis command timed out after " + std::to_string(options_.commandTimeoutMs) + " ms");
+  }
+  deliver();
+}
+
+void RedisConnection::drop(RedisStatus status, const std::string& reason) {
+  if (context_ == nullptr) return;
+  failure_ = reason;
+  failureStatus_ = status;
+  disconnectPending_ = true;
+  state_ = State::Idle;
+  redisAsyncFree(context_);  // fails what is pending, then cleanup (context_ = nullptr)
+  failureStatus_ = RedisStatus::Disconnected;
+}
+
+void RedisConnection::deliver() {
+  if (dropRequested_) {
+    dropRequested_ = false;
+    drop(RedisStatus::Disconnected, failure_);
+  }
+  if (connectedPending_) {
+    connectedPending_ = false;
+    if (onConnected_) onConnected_();
+  }
+  // Taken first: a callback below may already connect() again.
+  const bool reportDisconnect = disconnectPending_;
+  std::string reason;
+  if (reportDisconnect) {
+    disconnectPending_ = false;
+    reason.swap(failure_);
+  }
+  // A callback may issue commands, which may complete at once (no
+  // connection): those wait for the next delivery.
+  delivering_.swap(completions_);
+  for (Completion& done : delivering_) done.callback(done.reply);
+  delivering_.clear();
+  if (reportDisconnect && onDisconnected_) onDisconnected_(reason);
+  rearmDeadline();
+}
+
+// One timer serves the connect deadline, the oldest command's deadline and
+// "deliver soon" (a completion outside any I/O event, e.g. no connection).
+void RedisConnection::rearmDeadline() {
+  const uint64_t now = loop_.nowMs();
+  uint64_t next = std::numeric_limits<uint64_t>::max();
+  if (state_ == State::Connecting) next = connectDeadlineMs_;
+  if (!pending_.empty()) next = std::min(next, pending_.front().deadlineMs);
+  if (!completions_.empty() || dropRequested_ || connectedPending_ || disconnectPending_) next = now;
+  if (next == std::numeric_limits<uint64_t>::max()) {
+    reactor::TimerWheel::cancel(deadline_);
+  } else {
+    loop_.scheduleTimer(deadline_, next > now ? next - now : 0);
+  }
+}
+
+void RedisConnection::setInterest(uint32_t events) {
+  if (events == interest_ || fd_ < 0) return;
+  if (interest_ == 0) {
+    if (const int rc = loop_.add(fd_, this, events); rc < 0) {
+      failure_ = "cannot watch the redis socket: " + std::to_string(-rc);
+      dropRequested_ = true;
+      return;
+    }
+  } else if (events == 0) {
+    loop_.remove(fd_, this);
+  } else {
+    loop_.modify(fd_, this, events);
+  }
+  interest_ = events;
+}
+
+void RedisConnection::answerFront(void* hiredisReply) {
+  if (pending_.empty()) return;
+  Pending front = std::move(pending_.front());
+  pending_.pop_front();
+  RedisReply reply;
+  if (hiredisReply != nullptr) {
+    reply = toReply(*static_cast<redisReply*>(hiredisReply));
+  } else {
+    // Freed unanswered: only the overdue ones timed out, the rest lost their connection.
+    const bool overdue = failureStatus_ == RedisStatus::Timeout && loop_.nowMs() >= front.deadlineMs;
+    reply = failed(overdue ? RedisStatus::Timeout : RedisStatus::Disconnected,
+                   failure_.empty() ? "redis connection lost" : failure_);
+  }
+  if (front.callback) {
+    completions_.push_back({std::move(front.callback), std::move(reply)});
+  } else {
+    handshakeAnswered(reply);
+  }
+}
+
+void RedisConnection::handshakeAnswered(const RedisReply& reply) {
+  --handshakeLeft_;
+  if (reply.status != RedisStatus::Ok) return;  // the connection is already going
+  if (!reply.ok()) {
+    failure_ = "redis handshake failed: " + reply.text;
+    dropRequested_ = true;
+  } else if (handshakeLeft_ == 0 && state_ == State::Handshaking) {
+    state_ = State::Connected;
+    connectedPending_ = true;
+  }
+}
+
+void RedisConnection::hookAddRead(void* self) { owner(self).setInterest(owner(self).interest_ | EPOLLIN); }
+void RedisConnection::hookDelRead(void* self) { owner(self).setInterest(owner(self).interest_ & ~EPOLLIN); }
+void RedisConnection::hookAddWrite(void* self) { owner(self).setInterest(owner(self).interest_ | EPOLLOUT); }
+void RedisConnection::hookDelWrite(void* self) { owner(self).setInterest(owner(self).interest_ & ~EPOLLOUT); }
+
+// hiredis 0.14 calls cleanup only on its way to freeing the context.
+void RedisConnection::hookCleanup(void* self) {
+  RedisConnection& connection = owner(self);
+  connection.setInterest(0);
+  connection.fd_ = -1;
+  connection.context_ = nullptr;
+  connection.state_ = State::Idle;
+}
+
+void RedisConnection::hookConnected(const redisAsyncContext* context, int status) {
+  RedisConnection& connection = owner(context->data);
+  if (status != REDIS_OK) {
+    // hiredis frees the context next, failing what is pending.
+    connection.failure_ = std::string("redis connect failed: ") + context->errstr;
+    connection.disconnectPending_ = true;
+    connection.state_ = State::Idle;
+  } else if (connection.handshakeLeft_ == 0) {
+    connection.state_ = State::Connected;
+    connection.connectedPending_ = true;
+  } else {
+    connection.state_ = State::Handshaking;
+  }
+}
+
+// Only for a context that had connected; its pending answers were failed just before.
+void RedisConnection::hookDisconnected(const redisAsyncContext* context, int status) {
+  RedisConnection& connection = owner(context->data);
+  if (connection.failure_.empty()) {
+    connection.failure_ = status == REDIS_OK ? "redis connection closed" : std::string("redis connection lost: ") + context->errstr;
+  }
+  connection.disconnectPending_ = true;
+  connection.state_ = State::Idle;
+}
+
+void RedisConnection::hookReply(redisAsyncContext*, void* reply, void* self) { owner(self).answerFront(reply); }
+
+}  // namespace chatd::store

@@ -1,0 +1,129 @@
+// One asynchronous connection to a Redis server, driven by our EventLoop
+// through hiredis's async API. Owns the hiredis context (and so the socket),
+// its loop registration, one Timer for the connect and command deadlines and
+// the queue of commands awaiting an answer.
+//
+// - hiredis asks for read/write interest through its ev hooks; we keep the
+//   epoll mask in step and call epoll_ctl only when it changes, so the
+//   commands issued during one loop iteration leave in one write on the next
+//   writable event (pipelining).
+// - Answers arrive in order, so one deadline per pending command in a FIFO
+//   and one Timer for the oldest suffice. A command unanswered after
+//   commandTimeoutMs fails with RedisStatus::Timeout and the connection is
+//   dropped: a connection that lost track of one answer cannot be trusted
+//   to match the next ones. The connect has its own timeout.
+// - Callbacks (replies and state) never run inside hiredis: replies are
+//   collected while hiredis parses and delivered after it returns, so a
+//   callback may issue commands. It must not destroy this object (use
+//   EventLoop::destroyLater).
+// - No pub/sub: SUBSCRIBE breaks the one-answer-per-command order.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reactor/EventLoop.h"
+#include "reactor/TimerWheel.h"
+#include "store/redis/RedisReply.h"
+#include "store/redis/RedisUrl.h"
+
+struct redisAsyncContext;
+
+namespace chatd::store {
+
+struct RedisOptions {
+  RedisAddress address;
+  uint64_t connectTimeoutMs = 2000;
+  uint64_t commandTimeoutMs = 2000;
+};
+
+class RedisConnection final : private reactor::IoHandler, private reactor::TimerHandler {
+ public:
+  using ReplyCallback = std::function<void(const RedisReply&)>;
+  // Connected: the socket is up and AUTH/SELECT (when asked for) succeeded.
+  using ConnectedCallback = std::function<void()>;
+  // Disconnected, or never connected: why. Called once per connect().
+  using DisconnectedCallback = std::function<void(const std::string& reason)>;
+
+  RedisConnection(reactor::EventLoop& loop, RedisOptions options);
+  RedisConnection(const RedisConnection&) = delete;
+  RedisConnection& operator=(const RedisConnection&) = delete;
+  // Drops the connection; pending callbacks are not called.
+  ~RedisConnection();
+
+  void onConnected(ConnectedCallback callback) { onConnected_ = std::move(callback); }
+  void onDisconnected(DisconnectedCallback callback) { onDisconnected_ = std::move(callback); }
+
+  // Starts connecting (no-op while connecting or connected). Commands may be
+  // issued at once: they are queued behind AUTH and SELECT.
+  void connect();
+  bool connected() const { return state_ == State::Connected; }
+
+  // Sends one command, binary-safe (each argument is one bulk string).
+  // Without a connection, `callback` gets RedisStatus::Disconnected (deferred).
+  void command(std::initializer_list<std::string_view> args, ReplyCallback callback);
+  void command(const std::vector<std::string_view>& args, ReplyCallback callback);
+
+ private:
+  enum class State : uint8_t { Idle, Connecting, Handshaking, Connected };
+  struct Pending {
+    ReplyCallback callback;  // empty for AUTH/SELECT, whose answers we check ourselves
+    uint64_t deadlineMs;
+  };
+  struct Completion {
+    ReplyCallback callback;
+    RedisReply reply;
+  };
+
+  void handleReadable(uint32_t events) override;
+  void handleWritable() override;
+  void handleTimer(reactor::Timer& timer) override;
+
+  void send(const std::string_view* args, size_t count, ReplyCallback callback);
+  void failLater(ReplyCallback callback, std::string reason);
+  // hiredis hooks (ev.data and privdata are `this`).
+  static void hookAddRead(void* self);
+  static void hookDelRead(void* self);
+  static void hookAddWrite(void* self);
+  static void hookDelWrite(void* self);
+  static void hookCleanup(void* self);
+  static void hookConnected(const redisAsyncContext* context, int status);
+  static void hookDisconnected(const redisAsyncContext* context, int status);
+  static void hookReply(redisAsyncContext* context, void* reply, void* self);
+
+  void setInterest(uint32_t events);
+  void answerFront(void* hiredisReply);
+  void handshakeAnswered(const RedisReply& reply);
+  // Frees the hiredis context (failing what is pending with `status`) and
+  // reports `reason` as a disconnect. Never called from inside hiredis.
+  void drop(RedisStatus status, const std::string& reason);
+  void rearmDeadline();
+  void deliver();
+
+  reactor::EventLoop& loop_;
+  RedisOptions options_;
+  redisAsyncContext* context_ = nullptr;
+  int fd_ = -1;
+  uint32_t interest_ = 0;  // the epoll mask registered for fd_ (0: not registered)
+  State state_ = State::Idle;
+  uint64_t connectDeadlineMs_ = 0;
+  size_t handshakeLeft_ = 0;           // AUTH/SELECT answers still to come
+  std::string failure_;                // why the connection failed or is to be dropped
+  RedisStatus failureStatus_ = RedisStatus::Disconnected;  // for the answers a drop fails
+  bool dropRequested_ = false;         // decided inside hiredis; dropped after it returns
+  bool disconnectPending_ = false;     // report failure_ through onDisconnected_ in deliver()
+  bool connectedPending_ = false;      // report onConnected_ in deliver()
+  std::deque<Pending> pending_;
+  std::vector<Completion> completions_;
+  std::vector<Completion> delivering_;  // completions_'s batch being delivered (kept for its capacity)
+  reactor::Timer deadline_{this};
+  ConnectedCallback onConnected_;
+  DisconnectedCallback onDisconnected_;
+};
+
+}  // namespace chatd::store

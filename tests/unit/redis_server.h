@@ -1,0 +1,107 @@
+// A throwaway redis-server for the RedisConnection tests: a free port, its
+// own temp directory, no persistence; started in the constructor, killed by
+// PID (and its directory removed) in the destructor.
+#pragma once
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <hiredis/hiredis.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace chatd::store::test {
+
+// A port nothing listens on right now (the kernel's pick, released at once).
+inline int freePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    close(fd);
+    return -1;
+  }
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+class RedisServer {
+ public:
+  explicit RedisServer(const std::string& password = "") : port_(freePort()) {
+    char dirTemplate[] = "/tmp/chatd-redis-XXXXXX";
+    if (mkdtemp(dirTemplate) == nullptr || port_ < 0) return;
+    dir_ = dirTemplate;
+    std::vector<std::string> args = {"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
+                                      "--save", "", "--appendonly", "no", "--dir", dir_};
+    if (!password.empty()) args.insert(args.end(), {"--requirepass", password});
+    pid_ = fork();
+    if (pid_ == 0) {
+      const int devNull = open("/dev/null", O_WRONLY);
+      dup2(devNull, STDOUT_FILENO);
+      std::vector<char*> raw;
+      for (auto& arg : args) raw.push_back(arg.data());
+      raw.push_back(nullptr);
+      execvp(raw[0], raw.data());
+      _exit(127);
+    }
+    ready_ = pid_ > 0 && waitUntilAnswering();
+  }
+  RedisServer(const RedisServer&) = delete;
+  RedisServer& operator=(const RedisServer&) = delete;
+  ~RedisServer() {
+    kill();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  bool ready() const { return ready_; }
+  int port() const { return port_; }
+  std::string url(const std::string& userInfo = "", const std::string& db = "") const {
+    return "redis://" + userInfo + "127.0.0.1:" + std::to_string(port_) + db;
+  }
+
+  void kill() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  void pause() { ::kill(pid_, SIGSTOP); }
+
+ private:
+  // Any answer will do (with --requirepass, PING answers NOAUTH).
+  bool waitUntilAnswering() {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      redisContext* context = redisConnect("127.0.0.1", port_);
+      if (context != nullptr && context->err == 0) {
+        auto* reply = static_cast<redisReply*>(redisCommand(context, "PING"));
+        const bool answered = reply != nullptr;
+        if (reply != nullptr) freeReplyObject(reply);
+        redisFree(context);
+        if (answered) return true;
+      } else if (context != nullptr) {
+        redisFree(context);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  int port_;
+  pid_t pid_ = -1;
+  std::string dir_;
+  bool ready_ = false;
+};
+
+}  // namespace chatd::store::test
