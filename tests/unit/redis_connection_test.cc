@@ -72,6 +72,32 @@ TEST_F(RedisConnectionTest, SetThenGetRoundTrips) {
   EXPECT_EQ(get.text, std::string("hi\0there", 8));
 }
 
+TEST_F(RedisConnectionTest, UnixSocketRoundTrips) {
+  test::RedisServer server;
+  ASSERT_TRUE(server.ready());
+  auto redis = connectTo("unix://" + server.socketPath());
+  RedisReply pong;
+  redis->command({"PING"}, [&](const RedisReply& r) {
+    pong = r;
+    loop_.stop();
+  });
+  runWithin(loop_, kLimitMs);
+  EXPECT_EQ(connects_, 1);
+  EXPECT_EQ(pong.kind, Kind::Status);
+  EXPECT_EQ(pong.text, "PONG");
+}
+
+TEST_F(RedisConnectionTest, MissingUnixSocketReportsFailure) {
+  stopOnDisconnect_ = true;
+  auto redis = connectTo("unix:///nonexistent/chatd-redis.sock");
+  RedisReply ping;
+  redis->command({"PING"}, [&](const RedisReply& r) { ping = r; });
+  EXPECT_TRUE(disconnectReasons_.empty()) << "reported later, never from inside connect()";
+  runWithin(loop_, kLimitMs);
+  ASSERT_EQ(disconnectReasons_.size(), 1u);
+  EXPECT_EQ(ping.status, RedisStatus::Disconnected);
+}
+
 TEST_F(RedisConnectionTest, TypedReplies) {
   test::RedisServer server;
   ASSERT_TRUE(server.ready());

@@ -1,5 +1,5 @@
-// A throwaway redis-server for the RedisConnection tests: a free port, its
-// own temp directory, no persistence; started in the constructor, killed by
+// A throwaway redis-server for the RedisConnection tests: a free port and a
+// unix socket in its own temp directory, no persistence; started in the constructor, killed by
 // PID (and its directory removed) in the destructor.
 #pragma once
 
@@ -44,7 +44,8 @@ class RedisServer {
     if (mkdtemp(dirTemplate) == nullptr || port_ < 0) return;
     dir_ = dirTemplate;
     std::vector<std::string> args = {"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
-                                      "--save", "", "--appendonly", "no", "--dir", dir_};
+                                      "--save", "", "--appendonly", "no", "--dir", dir_,
+                                      "--unixsocket", socketPath()};
     if (!password.empty()) args.insert(args.end(), {"--requirepass", password});
     pid_ = fork();
     if (pid_ == 0) {
@@ -70,6 +71,8 @@ class RedisServer {
   std::string url(const std::string& userInfo = "", const std::string& db = "") const {
     return "redis://" + userInfo + "127.0.0.1:" + std::to_string(port_) + db;
   }
+
+  std::string socketPath() const { return dir_ + "/redis.sock"; }
 
   void kill() {
     if (pid_ <= 0) return;
