@@ -260,6 +260,7 @@ void RedisConnection::handshakeAnswered(const RedisReply& reply) {
   --handshakeLeft_;
   if (reply.status != RedisStatus::Ok) return;  // the connection is already going
   if (!reply.ok()) {
+    if (dropRequested_) return;  // the first refusal says why
     failure_ = "redis handshake failed: " + reply.text;
     dropRequested_ = true;
   } else if (handshakeLeft_ == 0 && state_ == State::Handshaking) {

@@ -126,7 +126,9 @@ TEST_F(RedisConnectionTest, PipelinedIncrsAnswerInOrder) {
   auto redis = connectTo(server.url());
   constexpr int kCount = 1000;
   std::vector<int64_t> answers;
+  long long readsBefore = -1;
   redis->onConnected([&] {
+    readsBefore = server.stat("total_reads_processed");
     for (int i = 0; i < kCount; ++i) {
       redis->command({"INCR", "counter"}, [&](const RedisReply& r) {
         answers.push_back(r.kind == Kind::Integer ? r.integer : -1);
@@ -137,6 +139,11 @@ TEST_F(RedisConnectionTest, PipelinedIncrsAnswerInOrder) {
   runWithin(loop_, kLimitMs);
   ASSERT_EQ(answers.size(), static_cast<size_t>(kCount));
   for (int i = 0; i < kCount; ++i) ASSERT_EQ(answers[i], i + 1) << "answer " << i;
+  // Written together, the 1,000 commands (~30 KB) reach the server in a few
+  // reads (it reads 16 KB at a time), not one read per command.
+  const long long reads = server.stat("total_reads_processed") - readsBefore;
+  ASSERT_GE(readsBefore, 0);
+  EXPECT_LT(reads, 20) << "server reads for " << kCount << " pipelined commands";
 }
 
 TEST_F(RedisConnectionTest, AuthAndSelectFromTheUrl) {

@@ -82,6 +82,24 @@ class RedisServer {
   }
   void pause() { ::kill(pid_, SIGSTOP); }
 
+  // A number from INFO stats (e.g. total_reads_processed), by a blocking client; -1 if absent.
+  long long stat(const std::string& name) const {
+    redisContext* context = redisConnect("127.0.0.1", port_);
+    long long value = -1;
+    if (context != nullptr && context->err == 0) {
+      if (auto* reply = static_cast<redisReply*>(redisCommand(context, "INFO stats"))) {
+        if (reply->type == REDIS_REPLY_STRING) {
+          const std::string text(reply->str, reply->len);
+          const size_t at = text.find(name + ":");
+          if (at != std::string::npos) value = std::stoll(text.substr(at + name.size() + 1));
+        }
+        freeReplyObject(reply);
+      }
+    }
+    if (context != nullptr) redisFree(context);
+    return value;
+  }
+
  private:
   // Any answer will do (with --requirepass, PING answers NOAUTH).
   bool waitUntilAnswering() {
