@@ -16,29 +16,29 @@ RedisReply toReply(const redisReply& from) {
   RedisReply to;
   switch (from.type) {
     case REDIS_REPLY_STATUS:
-      to.kind = RedisReply::Kind::Status;
+      to.kind = RedisReply::Kind::kStatus;
       break;
     case REDIS_REPLY_ERROR:
-      to.kind = RedisReply::Kind::Error;
+      to.kind = RedisReply::Kind::kError;
       break;
     case REDIS_REPLY_INTEGER:
-      to.kind = RedisReply::Kind::Integer;
+      to.kind = RedisReply::Kind::kInteger;
       to.integer = from.integer;
       break;
     case REDIS_REPLY_STRING:
-      to.kind = RedisReply::Kind::String;
+      to.kind = RedisReply::Kind::kString;
       break;
     case REDIS_REPLY_ARRAY:
-      to.kind = RedisReply::Kind::Array;
+      to.kind = RedisReply::Kind::kArray;
       to.elements.reserve(from.elements);
       for (size_t i = 0; i < from.elements; ++i) to.elements.push_back(toReply(*from.element[i]));
       break;
     default:
-      to.kind = RedisReply::Kind::Nil;
+      to.kind = RedisReply::Kind::kNil;
       break;
   }
-  if (to.kind == RedisReply::Kind::Status || to.kind == RedisReply::Kind::Error ||
-      to.kind == RedisReply::Kind::String) {
+  if (to.kind == RedisReply::Kind::kStatus || to.kind == RedisReply::Kind::kError ||
+      to.kind == RedisReply::Kind::kString) {
     to.text.assign(from.str, from.len);
   }
   return to;
@@ -64,13 +64,13 @@ RedisConnection::~RedisConnection() {
 }
 
 void RedisConnection::connect() {
-  if (state_ != State::Idle) return;
+  if (state_ != State::kIdle) return;
   const RedisAddress& address = options_.address;
   redisAsyncContext* context = address.unixPath.empty()
                                    ? redisAsyncConnect(address.host.c_str(), address.port)
                                    : redisAsyncConnectUnix(address.unixPath.c_str());
   failure_.clear();
-  failureStatus_ = RedisStatus::Disconnected;
+  failureStatus_ = RedisStatus::kDisconnected;
   if (context == nullptr || context->err != 0) {
     failure_ = context != nullptr ? context->errstr : "out of memory";
     if (context != nullptr) redisAsyncFree(context);  // no hooks set yet: nothing calls back
@@ -87,7 +87,7 @@ void RedisConnection::connect() {
   context->ev.addWrite = hookAddWrite;
   context->ev.delWrite = hookDelWrite;
   context->ev.cleanup = hookCleanup;
-  state_ = State::Connecting;
+  state_ = State::kConnecting;
   connectDeadlineMs_ = loop_.nowMs() + options_.connectTimeoutMs;
   // hiredis learns that the connect finished from the first writable event;
   // setting the callback arms it.
@@ -146,7 +146,7 @@ void RedisConnection::send(const std::string_view* args, size_t count, ReplyCall
 
 void RedisConnection::failLater(ReplyCallback callback, std::string reason) {
   if (!callback) return;
-  completions_.push_back({std::move(callback), failed(RedisStatus::Disconnected, std::move(reason))});
+  completions_.push_back({std::move(callback), failed(RedisStatus::kDisconnected, std::move(reason))});
   rearmDeadline();
 }
 
@@ -162,10 +162,10 @@ void RedisConnection::handleWritable() {
 
 void RedisConnection::handleTimer(reactor::Timer&) {
   const uint64_t now = loop_.nowMs();
-  if (state_ == State::Connecting && now >= connectDeadlineMs_) {
-    drop(RedisStatus::Timeout, "redis connect timed out after " + std::to_string(options_.connectTimeoutMs) + " ms");
+  if (state_ == State::kConnecting && now >= connectDeadlineMs_) {
+    drop(RedisStatus::kTimeout, "redis connect timed out after " + std::to_string(options_.connectTimeoutMs) + " ms");
   } else if (!pending_.empty() && now >= pending_.front().deadlineMs) {
-    drop(RedisStatus::Timeout, "redis command timed out after " + std::to_string(options_.commandTimeoutMs) + " ms");
+    drop(RedisStatus::kTimeout, "redis command timed out after " + std::to_string(options_.commandTimeoutMs) + " ms");
   }
   deliver();
 }
@@ -175,15 +175,15 @@ void RedisConnection::drop(RedisStatus status, const std::string& reason) {
   failure_ = reason;
   failureStatus_ = status;
   disconnectPending_ = true;
-  state_ = State::Idle;
+  state_ = State::kIdle;
   redisAsyncFree(context_);  // fails what is pending, then cleanup (context_ = nullptr)
-  failureStatus_ = RedisStatus::Disconnected;
+  failureStatus_ = RedisStatus::kDisconnected;
 }
 
 void RedisConnection::deliver() {
   if (dropRequested_) {
     dropRequested_ = false;
-    drop(RedisStatus::Disconnected, failure_);
+    drop(RedisStatus::kDisconnected, failure_);
   }
   if (connectedPending_) {
     connectedPending_ = false;
@@ -210,7 +210,7 @@ void RedisConnection::deliver() {
 void RedisConnection::rearmDeadline() {
   const uint64_t now = loop_.nowMs();
   uint64_t next = std::numeric_limits<uint64_t>::max();
-  if (state_ == State::Connecting) next = connectDeadlineMs_;
+  if (state_ == State::kConnecting) next = connectDeadlineMs_;
   if (!pending_.empty()) next = std::min(next, pending_.front().deadlineMs);
   if (!completions_.empty() || dropRequested_ || connectedPending_ || disconnectPending_) next = now;
   if (next == std::numeric_limits<uint64_t>::max()) {
@@ -245,8 +245,8 @@ void RedisConnection::answerFront(void* hiredisReply) {
     reply = toReply(*static_cast<redisReply*>(hiredisReply));
   } else {
     // Freed unanswered: only the overdue ones timed out, the rest lost their connection.
-    const bool overdue = failureStatus_ == RedisStatus::Timeout && loop_.nowMs() >= front.deadlineMs;
-    reply = failed(overdue ? RedisStatus::Timeout : RedisStatus::Disconnected,
+    const bool overdue = failureStatus_ == RedisStatus::kTimeout && loop_.nowMs() >= front.deadlineMs;
+    reply = failed(overdue ? RedisStatus::kTimeout : RedisStatus::kDisconnected,
                    failure_.empty() ? "redis connection lost" : failure_);
   }
   if (front.callback) {
@@ -258,13 +258,13 @@ void RedisConnection::answerFront(void* hiredisReply) {
 
 void RedisConnection::handshakeAnswered(const RedisReply& reply) {
   --handshakeLeft_;
-  if (reply.status != RedisStatus::Ok) return;  // the connection is already going
+  if (reply.status != RedisStatus::kOk) return;  // the connection is already going
   if (!reply.ok()) {
     if (dropRequested_) return;  // the first refusal says why
     failure_ = "redis handshake failed: " + reply.text;
     dropRequested_ = true;
-  } else if (handshakeLeft_ == 0 && state_ == State::Handshaking) {
-    state_ = State::Connected;
+  } else if (handshakeLeft_ == 0 && state_ == State::kHandshaking) {
+    state_ = State::kConnected;
     connectedPending_ = true;
   }
 }
@@ -280,7 +280,7 @@ void RedisConnection::hookCleanup(void* self) {
   connection.setInterest(0);
   connection.fd_ = -1;
   connection.context_ = nullptr;
-  connection.state_ = State::Idle;
+  connection.state_ = State::kIdle;
 }
 
 void RedisConnection::hookConnected(const redisAsyncContext* context, int status) {
@@ -289,12 +289,12 @@ void RedisConnection::hookConnected(const redisAsyncContext* context, int status
     // hiredis frees the context next, failing what is pending.
     connection.failure_ = std::string("redis connect failed: ") + context->errstr;
     connection.disconnectPending_ = true;
-    connection.state_ = State::Idle;
+    connection.state_ = State::kIdle;
   } else if (connection.handshakeLeft_ == 0) {
-    connection.state_ = State::Connected;
+    connection.state_ = State::kConnected;
     connection.connectedPending_ = true;
   } else {
-    connection.state_ = State::Handshaking;
+    connection.state_ = State::kHandshaking;
   }
 }
 
@@ -305,7 +305,7 @@ void RedisConnection::hookDisconnected(const redisAsyncContext* context, int sta
     connection.failure_ = status == REDIS_OK ? "redis connection closed" : std::string("redis connection lost: ") + context->errstr;
   }
   connection.disconnectPending_ = true;
-  connection.state_ = State::Idle;
+  connection.state_ = State::kIdle;
 }
 
 void RedisConnection::hookReply(redisAsyncContext*, void* reply, void* self) { owner(self).answerFront(reply); }

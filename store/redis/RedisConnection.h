@@ -9,7 +9,7 @@
 //   writable event (pipelining).
 // - Answers arrive in order, so one deadline per pending command in a FIFO
 //   and one Timer for the oldest suffice. A command unanswered after
-//   commandTimeoutMs fails with RedisStatus::Timeout and the connection is
+//   commandTimeoutMs fails with RedisStatus::kTimeout and the connection is
 //   dropped: a connection that lost track of one answer cannot be trusted
 //   to match the next ones. The connect has its own timeout.
 // - Callbacks (replies and state) never run inside hiredis: replies are
@@ -62,15 +62,15 @@ class RedisConnection final : private reactor::IoHandler, private reactor::Timer
   // Starts connecting (no-op while connecting or connected). Commands may be
   // issued at once: they are queued behind AUTH and SELECT.
   void connect();
-  bool connected() const { return state_ == State::Connected; }
+  bool connected() const { return state_ == State::kConnected; }
 
   // Sends one command, binary-safe (each argument is one bulk string).
-  // Without a connection, `callback` gets RedisStatus::Disconnected (deferred).
+  // Without a connection, `callback` gets RedisStatus::kDisconnected (deferred).
   void command(std::initializer_list<std::string_view> args, ReplyCallback callback);
   void command(const std::vector<std::string_view>& args, ReplyCallback callback);
 
  private:
-  enum class State : uint8_t { Idle, Connecting, Handshaking, Connected };
+  enum class State : uint8_t { kIdle, kConnecting, kHandshaking, kConnected };
   struct Pending {
     ReplyCallback callback;  // empty for AUTH/SELECT, whose answers we check ourselves
     uint64_t deadlineMs;
@@ -110,11 +110,11 @@ class RedisConnection final : private reactor::IoHandler, private reactor::Timer
   redisAsyncContext* context_ = nullptr;
   int fd_ = -1;
   uint32_t interest_ = 0;  // the epoll mask registered for fd_ (0: not registered)
-  State state_ = State::Idle;
+  State state_ = State::kIdle;
   uint64_t connectDeadlineMs_ = 0;
   size_t handshakeLeft_ = 0;           // AUTH/SELECT answers still to come
   std::string failure_;                // why the connection failed or is to be dropped
-  RedisStatus failureStatus_ = RedisStatus::Disconnected;  // for the answers a drop fails
+  RedisStatus failureStatus_ = RedisStatus::kDisconnected;  // for the answers a drop fails
   bool dropRequested_ = false;         // decided inside hiredis; dropped after it returns
   bool disconnectPending_ = false;     // report failure_ through onDisconnected_ in deliver()
   bool connectedPending_ = false;      // report onConnected_ in deliver()

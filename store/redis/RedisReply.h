@@ -10,21 +10,21 @@
 namespace chatd::store {
 
 enum class RedisStatus : uint8_t {
-  Ok,            // the server answered (possibly with an error reply)
-  Timeout,       // no answer within the command timeout; the connection was dropped
-  Disconnected,  // the connection was lost or never made before an answer came
+  kOk,            // the server answered (possibly with an error reply)
+  kTimeout,       // no answer within the command timeout; the connection was dropped
+  kDisconnected,  // the connection was lost or never made before an answer came
 };
 
 struct RedisReply {
-  enum class Kind : uint8_t { Nil, Status, Error, Integer, String, Array };
+  enum class Kind : uint8_t { kNil, kStatus, kError, kInteger, kString, kArray };
 
-  RedisStatus status = RedisStatus::Ok;
-  Kind kind = Kind::Nil;
-  std::string text;  // Status, Error, String; why it failed when status != Ok
+  RedisStatus status = RedisStatus::kOk;
+  Kind kind = Kind::kNil;
+  std::string text;  // kStatus, kError, kString; why it failed when status != kOk
   int64_t integer = 0;
-  std::vector<RedisReply> elements;  // Array
+  std::vector<RedisReply> elements;  // kArray
 
-  bool ok() const { return status == RedisStatus::Ok && kind != Kind::Error; }
+  bool ok() const { return status == RedisStatus::kOk && kind != Kind::kError; }
 };
 
 }  // namespace chatd::store

@@ -65,10 +65,10 @@ TEST_F(RedisConnectionTest, SetThenGetRoundTrips) {
   runWithin(loop_, kLimitMs);
   EXPECT_EQ(connects_, 1);
   EXPECT_TRUE(redis->connected());
-  EXPECT_EQ(set.kind, Kind::Status);
+  EXPECT_EQ(set.kind, Kind::kStatus);
   EXPECT_EQ(set.text, "OK");
-  ASSERT_EQ(get.status, RedisStatus::Ok);
-  EXPECT_EQ(get.kind, Kind::String);
+  ASSERT_EQ(get.status, RedisStatus::kOk);
+  EXPECT_EQ(get.kind, Kind::kString);
   EXPECT_EQ(get.text, std::string("hi\0there", 8));
 }
 
@@ -83,7 +83,7 @@ TEST_F(RedisConnectionTest, UnixSocketRoundTrips) {
   });
   runWithin(loop_, kLimitMs);
   EXPECT_EQ(connects_, 1);
-  EXPECT_EQ(pong.kind, Kind::Status);
+  EXPECT_EQ(pong.kind, Kind::kStatus);
   EXPECT_EQ(pong.text, "PONG");
 }
 
@@ -95,7 +95,7 @@ TEST_F(RedisConnectionTest, MissingUnixSocketReportsFailure) {
   EXPECT_TRUE(disconnectReasons_.empty()) << "reported later, never from inside connect()";
   runWithin(loop_, kLimitMs);
   ASSERT_EQ(disconnectReasons_.size(), 1u);
-  EXPECT_EQ(ping.status, RedisStatus::Disconnected);
+  EXPECT_EQ(ping.status, RedisStatus::kDisconnected);
 }
 
 TEST_F(RedisConnectionTest, TypedReplies) {
@@ -111,12 +111,12 @@ TEST_F(RedisConnectionTest, TypedReplies) {
     loop_.stop();
   });
   runWithin(loop_, kLimitMs);
-  EXPECT_EQ(missing.kind, Kind::Nil);
-  ASSERT_EQ(list.kind, Kind::Array);
+  EXPECT_EQ(missing.kind, Kind::kNil);
+  ASSERT_EQ(list.kind, Kind::kArray);
   ASSERT_EQ(list.elements.size(), 2u);
   EXPECT_EQ(list.elements[1].text, "b");
-  EXPECT_EQ(error.status, RedisStatus::Ok);
-  EXPECT_EQ(error.kind, Kind::Error);
+  EXPECT_EQ(error.status, RedisStatus::kOk);
+  EXPECT_EQ(error.kind, Kind::kError);
   EXPECT_FALSE(error.ok());
 }
 
@@ -131,7 +131,7 @@ TEST_F(RedisConnectionTest, PipelinedIncrsAnswerInOrder) {
     readsBefore = server.stat("total_reads_processed");
     for (int i = 0; i < kCount; ++i) {
       redis->command({"INCR", "counter"}, [&](const RedisReply& r) {
-        answers.push_back(r.kind == Kind::Integer ? r.integer : -1);
+        answers.push_back(r.kind == Kind::kInteger ? r.integer : -1);
         if (answers.size() == kCount) loop_.stop();
       });
     }
@@ -196,7 +196,7 @@ TEST_F(RedisConnectionTest, UnansweredCommandTimesOutAndDisconnects) {
     });
   });
   runWithin(loop_, kLimitMs);
-  EXPECT_EQ(ping.status, RedisStatus::Timeout) << ping.text;
+  EXPECT_EQ(ping.status, RedisStatus::kTimeout) << ping.text;
   EXPECT_GE(failedAt - sentAt, 200u);
   EXPECT_LT(failedAt - sentAt, 1000u);
   ASSERT_EQ(disconnectReasons_.size(), 1u);
@@ -212,7 +212,7 @@ TEST_F(RedisConnectionTest, ClosedPortReportsFailure) {
   runWithin(loop_, kLimitMs);
   EXPECT_EQ(connects_, 0);
   ASSERT_EQ(disconnectReasons_.size(), 1u);
-  EXPECT_EQ(ping.status, RedisStatus::Disconnected);
+  EXPECT_EQ(ping.status, RedisStatus::kDisconnected);
   EXPECT_FALSE(redis->connected());
 }
 
@@ -235,7 +235,7 @@ TEST_F(RedisConnectionTest, ServerDeathReportsDisconnected) {
   });
   EXPECT_FALSE(answered);
   runWithin(loop_, kLimitMs);
-  EXPECT_EQ(late.status, RedisStatus::Disconnected);
+  EXPECT_EQ(late.status, RedisStatus::kDisconnected);
 }
 
 }  // namespace
