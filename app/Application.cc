@@ -46,7 +46,15 @@ bool Application::openStore(std::string& error) {
   // (one at a time) one thread.
   hashWorkers_ = std::make_unique<reactor::WorkerPool>(loop_, std::max(2u, std::thread::hardware_concurrency()));
   checkpointWorkers_ = std::make_unique<reactor::WorkerPool>(loop_, 1);
-  store_ = store::openStore(loop_, {"sqlite", config_.dataDir, checkpointWorkers_.get()}, error);
+  store::StoreOptions options;
+  options.dataDir = config_.dataDir;
+  options.checkpointWorkers = checkpointWorkers_.get();
+  if (!config_.redisUrl.empty()) {
+    options.backend = "redis";
+    options.redisUrl = config_.redisUrl;
+    options.keyPrefix = config_.redisPrefix;
+  }
+  store_ = store::openStore(loop_, options, error);
   return store_ != nullptr;
 }
 

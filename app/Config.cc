@@ -30,11 +30,14 @@ const Option* findOption(std::string_view flag) {
 
 // What settings allow together; "" or what is wrong.
 std::string conflictIn(const Config& config) {
-  if (config.reusePort && config.echoPath.empty() && config.broadcastPath.empty()) {
-    // Until cluster mode exists, chat processes sharing a port would each keep
+  if (config.reusePort && config.redisUrl.empty() && config.echoPath.empty() && config.broadcastPath.empty()) {
+    // Without a shared Redis, chat processes sharing a port would each keep
     // their own sessions: messages stored by one never reach the other's.
-    return "--reuse-port is for --echo and --broadcast only: chat processes sharing a port would not "
-           "deliver each other's messages";
+    return "--reuse-port needs --redis for chat (or --echo/--broadcast only): chat processes sharing a port "
+           "without a shared Redis would not deliver each other's messages";
+  }
+  if (config.workers > 0 && config.redisUrl.empty()) {
+    return "--workers needs --redis: worker processes share their users, rooms and messages through Redis";
   }
   return {};
 }

@@ -18,6 +18,11 @@ namespace chatd::app {
 // the store, tokens and accounts, the web client and logging.
 struct Config : chat::ChatOptions {
   std::string dataDir = "./var";  // holds chatd.db and jwt.secret
+  // Cluster mode: the Redis every node shares (empty: the embedded SQLite store).
+  std::string redisUrl;
+  std::string redisPrefix = "chatd:";  // every Redis key chatd writes starts with it
+  uint32_t workers = 0;                // > 0: a supervisor forking that many worker processes (needs redisUrl)
+  uint64_t presenceLeaseMs = 5'000;    // a node's presence entries expire unless renewed within this
   std::string jwtSecret;          // empty: the one in dataDir (created on first start)
   std::string jwtPublicKeyFile;   // PEM; empty: no RS256/ES256 tokens accepted
   std::string jwtIssuer;          // an app backend's tokens must carry this iss; empty: not checked

@@ -4,6 +4,7 @@
 #include "app/Option.h"
 #include "auth/TokenService.h"
 #include "reactor/SocketAddress.h"
+#include "store/redis/RedisUrl.h"
 
 namespace chatd::app {
 
@@ -36,6 +37,11 @@ std::string hs256Secret(std::string_view value) { return value.size() < 32 ? "at
 std::string appIssuer(std::string_view value) {
   if (!value.empty() && value != auth::TokenService::kLocalIssuer) return {};
   return "a non-empty string other than '" + std::string(auth::TokenService::kLocalIssuer) + "'";
+}
+
+std::string redisUrl(std::string_view value) {
+  if (store::parseRedisUrl(value)) return {};
+  return "redis://[:password@]host[:port][/db] or unix:///path, got '" + std::string(value) + "'";
 }
 
 std::string nonEmpty(std::string_view value) { return value.empty() ? "a non-empty string" : ""; }
@@ -74,6 +80,21 @@ constexpr Option kOptions[] = {
      .help = "open client connections at most", .min = 1, .wants = "a positive number"},
     {.name = "data", .valueName = "DIR", .type = kText, .field = &Config::dataDir,
      .help = "directory of the database and the JWT secret", .check = directory},
+    {.name = "redis", .valueName = "URL", .type = kText, .field = &Config::redisUrl,
+     .help = "run as one node of a cluster sharing this Redis: redis://[:password@]host[:port][/db] or "
+             "unix:///path/redis.sock",
+     .defaultNote = "off: the embedded SQLite store", .check = redisUrl},
+    {.name = "redis-prefix", .valueName = "PREFIX", .type = kText, .field = &Config::redisPrefix,
+     .help = "the start of every Redis key chatd writes, so that several chat servers can share one Redis",
+     .check = nonEmpty},
+    {.name = "workers", .valueName = "N", .type = kCount, .field = &Config::workers,
+     .help = "run a supervisor that forks N worker processes sharing the port (SO_REUSEPORT) and restarts "
+             "those that die; needs --redis",
+     .defaultNote = "0: one process", .max = 256, .wants = kCountRange},
+    {.name = "presence-lease", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::presenceLeaseMs,
+     .help = "cluster mode: how long a node's presence entries outlive it; a dead node's users are announced "
+             "gone within three leases",
+     .min = 1, .wants = kPositiveSeconds},
     {.name = "jwt-secret", .valueName = "SECRET", .type = kText, .field = &Config::jwtSecret,
      .help = "HS256 secret (at least 32 bytes) shared with an app backend",
      .defaultNote = "default: generated into DIR/jwt.secret on first start", .check = hs256Secret},

@@ -1,6 +1,6 @@
 // Chooses and opens the store backend the configuration names, so that the
-// composition code (app/Application.cc) names no backend. SQLite is the only one
-// for now; Redis comes next to it here.
+// composition code (app/Application.cc) names no backend: "sqlite" (the
+// embedded default) or "redis" (a cluster node).
 #pragma once
 
 #include <memory>
@@ -18,6 +18,8 @@ struct StoreOptions {
   // sqlite: where WAL checkpoints run (see SqliteStore::checkpointOn); null:
   // SQLite's own, inside a commit on the loop. Borrowed; outlives the store.
   reactor::WorkerPool* checkpointWorkers = nullptr;
+  std::string redisUrl;               // redis: redis://[:password@]host[:port][/db] or unix:///path
+  std::string keyPrefix = "chatd:";   // redis: every key's name starts with it
 };
 
 // The opened store, or nullptr with `error` (an unknown backend included).

@@ -156,12 +156,20 @@ TEST(Config, LogLevel) {
   EXPECT_EQ(error({"--log-level", "INFO"}), "--log-level wants debug, info, warn or error");
 }
 
-TEST(Config, ReusePortOnlyWithEchoOrBroadcast) {
+TEST(Config, ReusePortOnlyWithRedisOrEchoOrBroadcast) {
   EXPECT_TRUE(parsed({"--reuse-port", "--echo", "/e"}).reusePort);
   EXPECT_TRUE(parsed({"--broadcast", "/b", "--reuse-port"}).reusePort);
+  EXPECT_TRUE(parsed({"--reuse-port", "--redis", "redis://127.0.0.1:6379"}).reusePort);
   EXPECT_EQ(error({"--reuse-port"}),
-            "--reuse-port is for --echo and --broadcast only: chat processes sharing a port would not deliver each "
-            "other's messages");
+            "--reuse-port needs --redis for chat (or --echo/--broadcast only): chat processes sharing a port "
+            "without a shared Redis would not deliver each other's messages");
+}
+
+TEST(Config, WorkersNeedRedis) {
+  EXPECT_EQ(parsed({"--workers", "3", "--redis", "unix:///run/redis.sock"}).workers, 3u);
+  EXPECT_EQ(error({"--workers", "2"}),
+            "--workers needs --redis: worker processes share their users, rooms and messages through Redis");
+  EXPECT_NE(error({"--redis", "http://x"}).find("redis://"), std::string::npos);
 }
 
 TEST(Config, UnknownOptions) {

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -49,8 +50,11 @@ class RedisServer {
     if (!password.empty()) args.insert(args.end(), {"--requirepass", password});
     pid_ = fork();
     if (pid_ == 0) {
+      // Dies with the test binary, even one that crashed or was killed.
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
       const int devNull = open("/dev/null", O_WRONLY);
       dup2(devNull, STDOUT_FILENO);
+      dup2(devNull, STDERR_FILENO);
       std::vector<char*> raw;
       for (auto& arg : args) raw.push_back(arg.data());
       raw.push_back(nullptr);

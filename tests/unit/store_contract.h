@@ -17,6 +17,7 @@
 
 #include "reactor/EventLoop.h"
 #include "store/StoreFactory.h"
+#include "tests/unit/redis_server.h"
 
 namespace chatd::store {
 
@@ -34,7 +35,9 @@ class SqliteBackend {
   }
   std::unique_ptr<Store> open(reactor::EventLoop& loop) {
     std::string error;
-    auto store = openStore(loop, {"sqlite", dir_, nullptr}, error);
+    StoreOptions options;
+    options.dataDir = dir_;
+    auto store = openStore(loop, options, error);
     EXPECT_TRUE(store) << error;
     return store;
   }
@@ -43,7 +46,37 @@ class SqliteBackend {
   std::string dir_;
 };
 
-using StoreBackends = ::testing::Types<SqliteBackend>;
+// Redis through the factory: one throwaway redis-server for the whole test
+// binary, and a key prefix of its own per backend object, so that each test
+// starts from an empty store and a reopen finds the same data.
+class RedisBackend {
+ public:
+  RedisBackend() : prefix_("contract" + std::to_string(++created()) + ":") {}
+  std::unique_ptr<Store> open(reactor::EventLoop& loop) {
+    EXPECT_TRUE(server().ready()) << "redis-server did not start";
+    std::string error;
+    StoreOptions options;
+    options.backend = "redis";
+    options.redisUrl = server().url();
+    options.keyPrefix = prefix_;
+    auto store = openStore(loop, options, error);
+    EXPECT_TRUE(store) << error;
+    return store;
+  }
+
+ private:
+  static test::RedisServer& server() {
+    static test::RedisServer shared;
+    return shared;
+  }
+  static int& created() {
+    static int count = 0;
+    return count;
+  }
+  std::string prefix_;
+};
+
+using StoreBackends = ::testing::Types<SqliteBackend, RedisBackend>;
 
 // A fresh store of `Backend` with two users, ann and bob.
 template <typename Backend>

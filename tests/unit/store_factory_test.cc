@@ -10,15 +10,29 @@ namespace {
 TEST(StoreFactory, RefusesAnUnknownBackendAndSaysWhich) {
   reactor::EventLoop loop;
   std::string error;
-  EXPECT_EQ(openStore(loop, {"mongodb", "/tmp", nullptr}, error), nullptr);
+  StoreOptions options;
+  options.backend = "mongodb";
+  EXPECT_EQ(openStore(loop, options, error), nullptr);
   EXPECT_NE(error.find("mongodb"), std::string::npos) << error;
 }
 
 TEST(StoreFactory, ReportsADataDirectoryItCannotOpen) {
   reactor::EventLoop loop;
   std::string error;
-  EXPECT_EQ(openStore(loop, {"sqlite", "/nonexistent/chatd-test", nullptr}, error), nullptr);
+  StoreOptions options;
+  options.dataDir = "/nonexistent/chatd-test";
+  EXPECT_EQ(openStore(loop, options, error), nullptr);
   EXPECT_FALSE(error.empty());
+}
+
+TEST(StoreFactory, RefusesARedisUrlItCannotRead) {
+  reactor::EventLoop loop;
+  std::string error;
+  StoreOptions options;
+  options.backend = "redis";
+  options.redisUrl = "http://example.com";
+  EXPECT_EQ(openStore(loop, options, error), nullptr);
+  EXPECT_NE(error.find("http://example.com"), std::string::npos) << error;
 }
 
 }  // namespace

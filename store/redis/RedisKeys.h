@@ -1,0 +1,46 @@
+// Where each piece of chatd's data lives in Redis: every key name is made
+// here, under the store's prefix (default "chatd:"), so that the layout is
+// read in one place (docs/architecture.md describes it for operators).
+//
+// Accounts
+//   {p}user:next                 STRING  the last user id given (INCR)
+//   {p}user:<id>                 HASH    username, nickname, created_at, password_hash, last_seen
+//   {p}usernames                 HASH    username key (lower-cased) -> user id
+//   {p}external                  HASH    token subject -> user id
+//   {p}revoked                   ZSET    revocation key, scored by expiry (unix seconds)
+// Rooms
+//   {p}room:next                 STRING  the last room id given (INCR)
+//   {p}room:<id>                 HASH    name, kind, topic (absent: none), created_at, last_seq
+//   {p}rooms:public              ZSET    public room ids, scored by id
+//   {p}user:<id>:rooms           ZSET    the rooms a user is a member of, scored by id
+//   {p}user:<id>:created         ZSET    rooms the user created, scored by created_at (the hourly quota)
+//   {p}direct                    HASH    "<lower id>:<higher id>" -> the pair's direct room id
+//   {p}room:<id>:roles           HASH    user id -> MemberRole (as its integer)
+//   {p}room:<id>:joined          ZSET    member user ids zero-padded to 20 digits, scored by joined_at
+//   {p}room:<id>:reads           HASH    user id -> last read seq
+// Messages (all of a room's under {p}room:<id>:, so deleteRoom can drop them)
+//   {p}msg:next                  STRING  the last message id given (INCR)
+//   {p}room:<id>:log             HASH    seq -> the message record (seqs are dense: pages are HMGETs)
+//   {p}room:<id>:ids             HASH    message id -> seq
+//   {p}room:<id>:clients         HASH    "<sender id>:<client id>" -> seq (resend dedup)
+//   {p}room:<id>:reactions       HASH    reactions of the room's messages (see RedisStoreMessages.cc)
+//
+// The scripts receive the prefix as their first argument and build the same
+// names in Lua (RedisScript's prelude has the helpers), because a script
+// that reads a key to find the next one (a user's rooms, then each room)
+// cannot have every key passed in KEYS.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace chatd::store::redis_keys {
+
+inline std::string user(const std::string& prefix, int64_t id) { return prefix + "user:" + std::to_string(id); }
+inline std::string room(const std::string& prefix, int64_t id) { return prefix + "room:" + std::to_string(id); }
+// One of a room's own keys: roomPart(p, 7, "log") is "{p}room:7:log".
+inline std::string roomPart(const std::string& prefix, int64_t id, const char* part) {
+  return room(prefix, id) + ":" + part;
+}
+
+}  // namespace chatd::store::redis_keys

@@ -1,0 +1,60 @@
+#include "store/redis/RedisStore.h"
+
+#include <algorithm>
+
+#include "reactor/Log.h"
+
+namespace chatd::store {
+namespace {
+
+// The first retry waits about this long; each failure doubles it up to the cap.
+constexpr uint64_t kFirstBackoffMs = 100;
+constexpr uint64_t kMaxBackoffMs = 5000;
+
+// Room 1, the lobby, as a fresh SQLite store has it; idempotent, run on every
+// connect (a flushed or new Redis gets it back).
+const RedisScript kEnsureLobby(R"LUA(
+if redis.call('EXISTS', k_room(1)) == 0 then
+  redis.call('HSET', k_room(1), 'name', 'lobby', 'kind', 'public', 'topic', 'Everyone starts here',
+             'created_at', now_ms(), 'last_seq', 0)
+  redis.call('ZADD', P .. 'rooms:public', 1, 1)
+end
+if tonumber(redis.call('GET', P .. 'room:next') or '0') < 1 then redis.call('SET', P .. 'room:next', 1) end
+return {OK}
+)LUA");
+
+}  // namespace
+
+RedisStore::RedisStore(reactor::EventLoop& loop, RedisStoreOptions options)
+    : loop_(loop),
+      prefix_(std::move(options.keyPrefix)),
+      redis_(loop, std::move(options.connection)),
+      jitter_(std::random_device{}()) {
+  redis_.onConnected([this] { connected(); });
+  redis_.onDisconnected([this](const std::string& reason) { disconnected(reason); });
+  redis_.connect();
+}
+
+void RedisStore::connected() {
+  kEnsureLobby.run(redis_, prefix_, {}, [this](StoreStatus status, std::vector<RedisReply>) {
+    if (status != StoreStatus::kOk) return;  // the connection drops, or the next connect tries again
+    backoffMs_ = 0;
+    ready_ = true;
+    LOG_INFO("redis store %s", everConnected_ ? "reconnected" : "connected");
+    everConnected_ = true;
+  });
+}
+
+void RedisStore::disconnected(const std::string& reason) {
+  if (ready_ || backoffMs_ == 0) LOG_WARN("redis store unavailable: %s; retrying", reason.c_str());
+  ready_ = false;
+  backoffMs_ = backoffMs_ == 0 ? kFirstBackoffMs : std::min(kMaxBackoffMs, backoffMs_ * 2);
+  // Jitter (50% to 100% of the step), so that the nodes of a cluster do not
+  // all come back in the same millisecond after an outage.
+  std::uniform_int_distribution<uint64_t> spread(backoffMs_ / 2, backoffMs_);
+  loop_.scheduleTimer(reconnect_, spread(jitter_));
+}
+
+void RedisStore::handleTimer(reactor::Timer&) { redis_.connect(); }
+
+}  // namespace chatd::store
