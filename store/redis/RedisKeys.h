@@ -23,7 +23,12 @@
 //   {p}room:<id>:log             HASH    seq -> the message record (seqs are dense: pages are HMGETs)
 //   {p}room:<id>:ids             HASH    message id -> seq
 //   {p}room:<id>:clients         HASH    "<sender id>:<client id>" -> seq (resend dedup)
-//   {p}room:<id>:reactions       HASH    reactions of the room's messages (see RedisStoreMessages.cc)
+//   {p}room:<id>:reactions       HASH    message id -> the reactions record
+//
+// Records are MessagePack (Redis's Lua cmsgpack), as arrays:
+//   message record   [id, sender_id, kind, content, client_id, created_at, edited_at, deleted]
+//                    (client_id "" when none, edited_at 0 when never, deleted 0 or 1)
+//   reactions record {emoji: [user id, ...], ...}, the users in the order they reacted
 //
 // The scripts receive the prefix as their first argument and build the same
 // names in Lua (RedisScript's prelude has the helpers), because a script
