@@ -8,6 +8,8 @@
 //   {p}usernames                 HASH    username key (lower-cased) -> user id
 //   {p}external                  HASH    token subject -> user id
 //   {p}revoked                   ZSET    revocation key, scored by expiry (unix seconds)
+//   {p}jwt-secret                STRING  the HS256 secret every node signs with (set once, SET NX;
+//                                        --migrate-to copies the SQLite data directory's jwt.secret)
 // Rooms
 //   {p}room:next                 STRING  the last room id given (INCR)
 //   {p}room:<id>                 HASH    name, kind, topic (absent: none), created_at, last_seq
