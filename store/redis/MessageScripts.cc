@@ -39,12 +39,12 @@ local function sender_names(id)
   end
   return names
 end
-local function message_row(room, seq, m, with_reactions)
+-- `reactions`: the message's packed reactions record, or false for none.
+local function message_row(seq, m, reactions)
   local names = sender_names(m[2])
   local row = {m[1], tonumber(seq), m[2], m[3], m[4], m[5], m[6], m[7], m[8], names[1], names[2]}
-  local packed = with_reactions and redis.call('HGET', k_room_part(room, 'reactions'), m[1])
-  if packed then
-    local by_emoji = cmsgpack.unpack(packed)
+  if reactions then
+    local by_emoji = cmsgpack.unpack(reactions)
     local emojis = {}
     for emoji in pairs(by_emoji) do emojis[#emojis + 1] = emoji end
     table.sort(emojis, bytes_less)
@@ -55,6 +55,7 @@ local function message_row(room, seq, m, with_reactions)
   end
   return row
 end
+local function reactions_of(room, m) return redis.call('HGET', k_room_part(room, 'reactions'), m[1]) end
 )LUA";
 
 std::string withHelpers(std::string_view body) { return std::string(kHelpers) + std::string(body); }
@@ -69,7 +70,7 @@ end
 local clients, client_key = k_room_part(room, 'clients'), sender .. ':' .. client
 if client ~= '' then
   local seq = redis.call('HGET', clients, client_key)
-  if seq then return {OK, 1, message_row(room, seq, load_record(room, seq), false)} end
+  if seq then return {OK, 1, message_row(seq, load_record(room, seq), false)} end
 end
 local seq = redis.call('HINCRBY', k_room(room), 'last_seq', 1)
 local m = {redis.call('INCR', P .. 'msg:next'), tonumber(sender), 'text', content, client, now_ms(), 0, 0}
@@ -80,7 +81,7 @@ if client ~= '' then redis.call('HSET', clients, client_key, seq) end
 if redis.call('HEXISTS', k_room_part(room, 'roles'), sender) == 1 then
   redis.call('HSET', k_room_part(room, 'reads'), sender, seq)
 end
-return {OK, 0, message_row(room, seq, m, false)}
+return {OK, 0, message_row(seq, m, false)}
 )LUA"));
 
 const RedisScript kPage(withHelpers(R"LUA(
@@ -96,13 +97,20 @@ else
 end
 local answer = {OK}
 if from > to then return answer end
--- Seqs are dense: the page is one HMGET of its range.
+-- Seqs are dense: the page is one HMGET of its range, and one of its reactions.
 local fields = {}
 for s = from, to do fields[#fields + 1] = s end
 local records = redis.call('HMGET', k_log(room), unpack(fields))
+local seqs, messages, ids = {}, {}, {}
 for i = 1, #fields do
-  if records[i] then answer[#answer + 1] = message_row(room, fields[i], cmsgpack.unpack(records[i]), true) end
+  if records[i] then
+    seqs[#seqs + 1], messages[#messages + 1] = fields[i], cmsgpack.unpack(records[i])
+    ids[#ids + 1] = messages[#messages][1]
+  end
 end
+if #ids == 0 then return answer end
+local reactions = redis.call('HMGET', k_room_part(room, 'reactions'), unpack(ids))
+for i = 1, #ids do answer[#answer + 1] = message_row(seqs[i], messages[i], reactions[i]) end
 return answer
 )LUA"));
 
@@ -123,7 +131,8 @@ const RedisScript kFind(withHelpers(R"LUA(
 local room = ARGV[2]
 local seq = redis.call('HGET', k_room_part(room, 'ids'), ARGV[3])
 if not seq then return {NOT_FOUND} end
-return {OK, message_row(room, seq, load_record(room, seq), true)}
+local m = load_record(room, seq)
+return {OK, message_row(seq, m, reactions_of(room, m))}
 )LUA"));
 
 const RedisScript kEdit(withHelpers(R"LUA(
@@ -132,7 +141,7 @@ local seq, m = live_message(room, ARGV[3])
 if not seq then return {NOT_FOUND} end
 m[4], m[7] = ARGV[4], now_ms()
 store_record(room, seq, m)
-return {OK, message_row(room, seq, m, true)}
+return {OK, message_row(seq, m, reactions_of(room, m))}
 )LUA"));
 
 const RedisScript kDelete(withHelpers(R"LUA(
@@ -142,7 +151,7 @@ if not seq then return {NOT_FOUND} end
 m[4], m[8] = '', 1
 store_record(room, seq, m)
 redis.call('HDEL', k_room_part(room, 'reactions'), m[1])
-return {OK, message_row(room, seq, m, false)}
+return {OK, message_row(seq, m, false)}
 )LUA"));
 
 const RedisScript kToggleReaction(withHelpers(R"LUA(
@@ -177,7 +186,7 @@ if next(by_emoji) then
 else
   redis.call('HDEL', reactions, m[1])
 end
-return {OK, message_row(room, seq, m, false), at and 0 or 1, #users}
+return {OK, message_row(seq, m, false), at and 0 or 1, #users}
 )LUA"));
 
 }  // namespace chatd::store::message_scripts
