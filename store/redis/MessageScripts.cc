@@ -104,8 +104,8 @@ local records = redis.call('HMGET', k_log(room), unpack(fields))
 local seqs, messages, ids = {}, {}, {}
 for i = 1, #fields do
   if records[i] then
-    seqs[#seqs + 1], messages[#messages + 1] = fields[i], cmsgpack.unpack(records[i])
-    ids[#ids + 1] = messages[#messages][1]
+    local m = cmsgpack.unpack(records[i])
+    seqs[#seqs + 1], messages[#messages + 1], ids[#ids + 1] = fields[i], m, m[1]
   end
 end
 if #ids == 0 then return answer end
