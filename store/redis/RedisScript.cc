@@ -53,6 +53,16 @@ std::vector<std::string_view> views(const std::vector<std::string>& argv) {
   return {argv.begin(), argv.end()};
 }
 
+// "EVALSHA"/"EVAL", the digest or the text, no keys, the prefix, the script's arguments.
+std::vector<std::string> scriptCall(std::string command, std::string script, const std::string& prefix,
+                                    std::vector<std::string>& args) {
+  std::vector<std::string> argv;
+  argv.reserve(args.size() + 4);
+  argv.insert(argv.end(), {std::move(command), std::move(script), "0", prefix});
+  for (std::string& arg : args) argv.push_back(std::move(arg));
+  return argv;
+}
+
 void answerWith(RedisScript::Answer& answer, const RedisReply& reply) {
   if (!reply.ok()) {
     if (reply.status == RedisStatus::kOk) LOG_WARN("redis script failed: %s", reply.text.c_str());
@@ -72,10 +82,7 @@ RedisScript::RedisScript(std::string_view body) : source_(std::string(kPrelude) 
 
 void RedisScript::run(RedisConnection& redis, const std::string& prefix, std::vector<std::string> args,
                       Answer answer) const {
-  auto run = std::make_shared<Run>(Run{this, &redis, {}, std::move(answer)});
-  run->argv.reserve(args.size() + 4);
-  run->argv.insert(run->argv.end(), {"EVALSHA", sha_, "0", prefix});
-  for (std::string& arg : args) run->argv.push_back(std::move(arg));
+  auto run = std::make_shared<Run>(Run{this, &redis, scriptCall("EVALSHA", sha_, prefix, args), std::move(answer)});
   redis.command(views(run->argv), [run](const RedisReply& reply) {
     if (reply.status != RedisStatus::kOk || reply.kind != RedisReply::Kind::kError ||
         reply.text.rfind("NOSCRIPT", 0) != 0) {
@@ -86,6 +93,12 @@ void RedisScript::run(RedisConnection& redis, const std::string& prefix, std::ve
     run->argv[1] = run->script->source_;
     run->redis->command(views(run->argv), [run](const RedisReply& again) { answerWith(run->answer, again); });
   });
+}
+
+void RedisScript::runText(RedisConnection& redis, const std::string& prefix, std::vector<std::string> args,
+                          Answer answer) const {
+  redis.command(views(scriptCall("EVAL", source_, prefix, args)),
+                [answer = std::move(answer)](const RedisReply& reply) mutable { answerWith(answer, reply); });
 }
 
 }  // namespace chatd::store

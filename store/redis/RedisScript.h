@@ -34,6 +34,11 @@ class RedisScript {
   using Answer = std::function<void(StoreStatus, std::vector<RedisReply>)>;
   // Runs with ARGV = prefix, args...
   void run(RedisConnection& redis, const std::string& prefix, std::vector<std::string> args, Answer answer) const;
+  // The same with EVAL and the text, in one round trip whatever the server
+  // knows: for a script that must run before anything queued after it (a
+  // NOSCRIPT retry would go to the back of the line).
+  void runText(RedisConnection& redis, const std::string& prefix, std::vector<std::string> args,
+               Answer answer) const;
 
   const std::string& sha() const { return sha_; }
 

@@ -30,14 +30,16 @@ RedisStore::RedisStore(reactor::EventLoop& loop, RedisStoreOptions options)
       prefix_(std::move(options.keyPrefix)),
       redis_(loop, std::move(options.connection)),
       jitter_(std::random_device{}()) {
-  redis_.onConnected([this] { connected(); });
   redis_.onDisconnected([this](const std::string& reason) { disconnected(reason); });
-  redis_.connect();
+  connect();
 }
 
-void RedisStore::connected() {
-  kEnsureLobby.run(redis_, prefix_, {}, [this](StoreStatus status, std::vector<RedisReply>) {
-    if (status != StoreStatus::kOk) return;  // the connection drops, or the next connect tries again
+void RedisStore::connect() {
+  redis_.connect();
+  // Queued first, behind only AUTH and SELECT: every call made from now on
+  // finds the lobby.
+  kEnsureLobby.runText(redis_, prefix_, {}, [this](StoreStatus status, std::vector<RedisReply>) {
+    if (status != StoreStatus::kOk) return;  // the connection drops, and the next connect tries again
     backoffMs_ = 0;
     ready_ = true;
     LOG_INFO("redis store %s", everConnected_ ? "reconnected" : "connected");
@@ -55,6 +57,6 @@ void RedisStore::disconnected(const std::string& reason) {
   loop_.scheduleTimer(reconnect_, spread(jitter_));
 }
 
-void RedisStore::handleTimer(reactor::Timer&) { redis_.connect(); }
+void RedisStore::handleTimer(reactor::Timer&) { connect(); }
 
 }  // namespace chatd::store

@@ -79,7 +79,8 @@ class RedisStore final : public Store, private reactor::TimerHandler {
   template <typename T, typename Decode>
   void run(const RedisScript& script, std::vector<std::string> args, Decode decode, Callback<T> done);
 
-  void connected();
+  // Connects and makes sure of the lobby; ready once that has answered.
+  void connect();
   void disconnected(const std::string& reason);
   void handleTimer(reactor::Timer& timer) override;  // the reconnect backoff
 
