@@ -28,7 +28,8 @@
 #include "server/EchoEndpoint.h"
 #include "server/HttpServer.h"
 #include "server/StaticFiles.h"
-#include "store/LocalBus.h"
+#include "store/Bus.h"
+#include "store/StoreFactory.h"
 #include "store/Store.h"
 
 namespace chatd::app {
@@ -48,8 +49,13 @@ class Application {
   void beginShutdown();
 
  private:
+  store::StoreOptions storeOptions() const;
+  // The store and the bus that goes with it.
   bool openStore(std::string& error);
-  bool makeTokens(std::string& error);
+  // The JWT secret: --jwt-secret, else the cluster's (in Redis, with
+  // --redis), else the data directory's; `done` may run later in the loop.
+  void withJwtSecret(std::function<void(std::optional<std::string> secret, const std::string& error)> done);
+  bool makeTokens(std::string secret, std::string& error);
   // Logouts survive restarts: the store's list goes into the TokenService;
   // then the chat is assembled and the listener bound.
   void loadRevokedTokens(Started started);
@@ -69,7 +75,7 @@ class Application {
   std::unique_ptr<api::AccountApi> accounts_;
   std::unique_ptr<chat::RoomService> roomService_;
   std::unique_ptr<api::RoomApi> rooms_;
-  store::LocalBus bus_;  // room events: one process, so in process
+  std::unique_ptr<store::Bus> bus_;  // room events: in process, or between the nodes of a cluster
   std::unique_ptr<chat::Hub> hub_;
   std::unique_ptr<chat::ChatEndpoint> chat_;
   std::unique_ptr<api::MessageApi> messages_;

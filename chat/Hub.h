@@ -49,7 +49,10 @@ class Hub final : public reactor::TimerHandler {
   // Subscribes to `bus`, which must outlive the hub.
   Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService, store::Bus& bus,
       const ChatOptions& config);
-  ~Hub() { bus_.subscribe({}); }
+  ~Hub() {
+    bus_.subscribe({});
+    bus_.onReconnected({});
+  }
 
   // --- Sessions (ChatEndpoint) ---
   ChatSession* openSession(server::WsSession& ws) { return sessions_.open(ws); }
@@ -101,9 +104,13 @@ class Hub final : public reactor::TimerHandler {
  private:
   // The one ingress of room events, from the bus.
   void onRoomEvent(const store::RoomEvent& event);
+  // The bus may have lost events: every live room is checked against the
+  // store, and its members catch up on the messages they missed.
+  void healRooms();
 
   reactor::EventLoop& loop_;
   Stats stats_;
+  store::Store& store_;
   store::Bus& bus_;
   LongPolls longPolls_;
   Sessions sessions_;

@@ -9,8 +9,18 @@ namespace chatd::chat {
 
 LiveRoom& LiveRooms::get(int64_t roomId, store::RoomKind kind, int64_t lastSeq) {
   std::unique_ptr<LiveRoom>& room = rooms_[roomId];
-  if (!room) room = std::make_unique<LiveRoom>(roomId, kind, lastSeq);
+  if (!room) {
+    room = std::make_unique<LiveRoom>(roomId, kind, lastSeq);
+    bus_.watchRoom(roomId);
+  }
   return *room;
+}
+
+std::vector<int64_t> LiveRooms::ids() const {
+  std::vector<int64_t> ids;
+  ids.reserve(rooms_.size());
+  for (const auto& [id, room] : rooms_) ids.push_back(id);
+  return ids;
 }
 
 LiveRoom* LiveRooms::find(int64_t roomId) const {
@@ -41,7 +51,10 @@ void LiveRooms::unsubscribe(ChatSession& session, size_t subscriptionIndex) {
     room.presence.erase(count);
     bus_.publish(presenceEvent(room.id, *session.user, false));
   }
-  if (room.members.empty()) rooms_.erase(room.id);
+  if (room.members.empty()) {
+    bus_.unwatchRoom(room.id);
+    rooms_.erase(room.id);
+  }
 }
 
 bool LiveRooms::unsubscribe(ChatSession& session, int64_t roomId) {

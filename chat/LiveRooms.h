@@ -1,13 +1,15 @@
 // The rooms with sessions joined to them in this process, by id. Owns the
 // LiveRoom objects: a room is made by its first member, dropped with its last.
 // Joining and leaving are announced (presence events, on the bus); each live
-// room also caches which users are members (LiveRoom::knownMembers).
+// room also caches which users are members (LiveRoom::knownMembers). The bus
+// watches the live rooms: their events are the ones this node needs.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "chat/Backlogs.h"
 #include "chat/ChatSession.h"
@@ -26,6 +28,8 @@ class LiveRooms {
   LiveRoom& get(int64_t roomId, store::RoomKind kind, int64_t lastSeq);
   LiveRoom* find(int64_t roomId) const;
   size_t count() const { return rooms_.size(); }
+  // The ids of every live room.
+  std::vector<int64_t> ids() const;
 
   // Adds the session to the room (live from now on); announces the user when this is their first session there.
   void subscribe(ChatSession& session, LiveRoom& room);

@@ -1,13 +1,16 @@
 // Chooses and opens the store backend the configuration names, so that the
 // composition code (app/Application.cc) names no backend: "sqlite" (the
-// embedded default) or "redis" (a cluster node).
+// embedded default) or "redis" (a cluster node); and the bus that goes with it.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "reactor/EventLoop.h"
 #include "reactor/WorkerPool.h"
+#include "store/Bus.h"
 #include "store/Store.h"
 
 namespace chatd::store {
@@ -25,5 +28,14 @@ struct StoreOptions {
 // The opened store, or nullptr with `error` (an unknown backend included).
 // Borrows the loop, which outlives the store.
 std::unique_ptr<Store> openStore(reactor::EventLoop& loop, const StoreOptions& options, std::string& error);
+
+// The bus to the other processes of the store: none for "sqlite" (a LocalBus),
+// Redis pub/sub for "redis". `options` were accepted by openStore().
+std::unique_ptr<Bus> openBus(reactor::EventLoop& loop, const StoreOptions& options);
+
+// "redis" only: the JWT secret every node shares (RedisSharedSecret.h), set
+// to `candidate` by the first node.
+void fetchClusterSecret(reactor::EventLoop& loop, const StoreOptions& options, const std::string& candidate,
+                       std::function<void(std::optional<std::string> secret, const std::string& error)> done);
 
 }  // namespace chatd::store
