@@ -43,6 +43,7 @@ store::StoreOptions Application::storeOptions() const {
     options.backend = "redis";
     options.redisUrl = config_.redisUrl;
     options.keyPrefix = config_.redisPrefix;
+    options.presenceLeaseMs = config_.presenceLeaseMs;
   }
   return options;
 }
@@ -61,8 +62,9 @@ bool Application::openStore(std::string& error) {
   const store::StoreOptions options = storeOptions();
   store_ = store::openStore(loop_, options, error);
   if (!store_) return false;
-  bus_ = store::openBus(loop_, options);
-  return true;
+  bus_ = store::openBus(loop_, options, error);
+  if (bus_) presence_ = store::openPresenceBoard(loop_, options, error);
+  return presence_ != nullptr;
 }
 
 void Application::withJwtSecret(std::function<void(std::optional<std::string>, const std::string&)> done) {
@@ -102,7 +104,7 @@ void Application::assembleChat() {
                                                 *identities_, argon2, config_.registrationsPerHour);
   roomService_ = std::make_unique<chat::RoomService>(*store_);
   rooms_ = std::make_unique<api::RoomApi>(*store_, *roomService_, *accounts_, config_.roomsPerHour);
-  hub_ = std::make_unique<chat::Hub>(loop_, *store_, *roomService_, *bus_, config_);
+  hub_ = std::make_unique<chat::Hub>(loop_, *store_, *roomService_, *bus_, *presence_, config_);
   chat_ = std::make_unique<chat::ChatEndpoint>(loop_, *hub_, *identities_, *tokens_, config_);
   messages_ = std::make_unique<api::MessageApi>(*store_, *roomService_, *accounts_, *hub_);
   roomService_->setMembershipEndedListener(

@@ -29,6 +29,7 @@
 #include "server/HttpServer.h"
 #include "server/StaticFiles.h"
 #include "store/Bus.h"
+#include "store/PresenceBoard.h"
 #include "store/StoreFactory.h"
 #include "store/Store.h"
 
@@ -76,6 +77,7 @@ class Application {
   std::unique_ptr<chat::RoomService> roomService_;
   std::unique_ptr<api::RoomApi> rooms_;
   std::unique_ptr<store::Bus> bus_;  // room events: in process, or between the nodes of a cluster
+  std::unique_ptr<store::PresenceBoard> presence_;  // who is online across the nodes (StoreFactory's choice)
   std::unique_ptr<chat::Hub> hub_;
   std::unique_ptr<chat::ChatEndpoint> chat_;
   std::unique_ptr<api::MessageApi> messages_;

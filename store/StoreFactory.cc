@@ -1,20 +1,28 @@
 #include "store/StoreFactory.h"
 
 #include "store/LocalBus.h"
+#include "store/LocalPresenceBoard.h"
 #include "store/SqliteStore.h"
 #include "store/redis/RedisBus.h"
+#include "store/redis/RedisPresenceBoard.h"
 #include "store/redis/RedisSharedSecret.h"
 #include "store/redis/RedisStore.h"
 
 namespace chatd::store {
+namespace {
+
+std::optional<RedisAddress> redisAddress(const StoreOptions& options, std::string& error) {
+  std::optional<RedisAddress> address = parseRedisUrl(options.redisUrl);
+  if (!address) error = "not a Redis URL: \"" + options.redisUrl + "\"";
+  return address;
+}
+
+}  // namespace
 
 std::unique_ptr<Store> openStore(reactor::EventLoop& loop, const StoreOptions& options, std::string& error) {
   if (options.backend == "redis") {
-    std::optional<RedisAddress> address = parseRedisUrl(options.redisUrl);
-    if (!address) {
-      error = "not a Redis URL: \"" + options.redisUrl + "\"";
-      return nullptr;
-    }
+    std::optional<RedisAddress> address = redisAddress(options, error);
+    if (!address) return nullptr;
     return std::make_unique<RedisStore>(loop, RedisStoreOptions{{.address = std::move(*address)}, options.keyPrefix});
   }
   if (options.backend != "sqlite") {
@@ -27,16 +35,29 @@ std::unique_ptr<Store> openStore(reactor::EventLoop& loop, const StoreOptions& o
   return sqlite;
 }
 
-std::unique_ptr<Bus> openBus(reactor::EventLoop& loop, const StoreOptions& options) {
+std::unique_ptr<Bus> openBus(reactor::EventLoop& loop, const StoreOptions& options, std::string& error) {
   if (options.backend != "redis") return std::make_unique<LocalBus>();
-  return std::make_unique<RedisBus>(loop, RedisOptions{.address = *parseRedisUrl(options.redisUrl)},
-                                    options.keyPrefix);
+  std::optional<RedisAddress> address = redisAddress(options, error);
+  if (!address) return nullptr;
+  return std::make_unique<RedisBus>(loop, RedisOptions{.address = std::move(*address)}, options.keyPrefix);
 }
 
 void fetchClusterSecret(reactor::EventLoop& loop, const StoreOptions& options, const std::string& candidate,
-                       std::function<void(std::optional<std::string> secret, const std::string& error)> done) {
-  fetchSharedSecret(loop, RedisOptions{.address = *parseRedisUrl(options.redisUrl)}, options.keyPrefix, candidate,
+                        std::function<void(std::optional<std::string> secret, const std::string& error)> done) {
+  std::string error;
+  std::optional<RedisAddress> address = redisAddress(options, error);
+  if (!address) return done(std::nullopt, error);
+  fetchSharedSecret(loop, RedisOptions{.address = std::move(*address)}, options.keyPrefix, candidate,
                     std::move(done));
+}
+
+std::unique_ptr<PresenceBoard> openPresenceBoard(reactor::EventLoop& loop, const StoreOptions& options,
+                                                 std::string& error) {
+  if (options.backend != "redis") return std::make_unique<LocalPresenceBoard>();
+  std::optional<RedisAddress> address = redisAddress(options, error);
+  if (!address) return nullptr;
+  return std::make_unique<RedisPresenceBoard>(
+      loop, RedisPresenceOptions{{.address = std::move(*address)}, options.keyPrefix, options.presenceLeaseMs});
 }
 
 }  // namespace chatd::store

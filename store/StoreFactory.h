@@ -1,6 +1,7 @@
 // Chooses and opens the store backend the configuration names, so that the
 // composition code (app/Application.cc) names no backend: "sqlite" (the
-// embedded default) or "redis" (a cluster node); and the bus that goes with it.
+// embedded default) or "redis" (a cluster node); and the bus and the
+// presence board that go with it.
 #pragma once
 
 #include <functional>
@@ -11,6 +12,7 @@
 #include "reactor/EventLoop.h"
 #include "reactor/WorkerPool.h"
 #include "store/Bus.h"
+#include "store/PresenceBoard.h"
 #include "store/Store.h"
 
 namespace chatd::store {
@@ -23,6 +25,7 @@ struct StoreOptions {
   reactor::WorkerPool* checkpointWorkers = nullptr;
   std::string redisUrl;               // redis: redis://[:password@]host[:port][/db] or unix:///path
   std::string keyPrefix = "chatd:";   // redis: every key's name starts with it
+  uint64_t presenceLeaseMs = 5000;    // redis: how long a node's presence entries outlive it
 };
 
 // The opened store, or nullptr with `error` (an unknown backend included).
@@ -30,12 +33,17 @@ struct StoreOptions {
 std::unique_ptr<Store> openStore(reactor::EventLoop& loop, const StoreOptions& options, std::string& error);
 
 // The bus to the other processes of the store: none for "sqlite" (a LocalBus),
-// Redis pub/sub for "redis". `options` were accepted by openStore().
-std::unique_ptr<Bus> openBus(reactor::EventLoop& loop, const StoreOptions& options);
+// Redis pub/sub for "redis". Null with `error` as openStore.
+std::unique_ptr<Bus> openBus(reactor::EventLoop& loop, const StoreOptions& options, std::string& error);
 
 // "redis" only: the JWT secret every node shares (RedisSharedSecret.h), set
 // to `candidate` by the first node.
 void fetchClusterSecret(reactor::EventLoop& loop, const StoreOptions& options, const std::string& candidate,
-                       std::function<void(std::optional<std::string> secret, const std::string& error)> done);
+                        std::function<void(std::optional<std::string> secret, const std::string& error)> done);
+
+// Who is online across the nodes: in process for sqlite, in the store's
+// Redis for redis. Null with `error` as openStore.
+std::unique_ptr<PresenceBoard> openPresenceBoard(reactor::EventLoop& loop, const StoreOptions& options,
+                                                 std::string& error);
 
 }  // namespace chatd::store
