@@ -1,7 +1,7 @@
 // Chat across the nodes of a cluster (chatd --redis): accounts and tokens
 // valid on every node, messages between members on different nodes in one
 // seq order without gaps or duplicates, room events, direct messages,
-// history and resume from any node.
+// history and resume from any node, nodes sharing one port.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -175,6 +175,19 @@ TEST_F(ClusterChatTest, HistoryAndResumeFromAnyNode) {
   EXPECT_EQ(bobOnC.expectNext("joined").integer("last_seq"), 5);
   const Received replayed = readMessages(bobOnC, kLobby, 3);
   EXPECT_TRUE(isRun(replayed.seqs, 3, 5));
+}
+
+TEST_F(ClusterChatTest, NodesSharingAPortServeChat) {
+  startNode({"--reuse-port"});
+  // A second node on the first one's port (SO_REUSEPORT): the kernel spreads the connections.
+  startNode({"--reuse-port", "--listen", "127.0.0.1:" + std::to_string(port(0))});
+  ASSERT_EQ(port(1), port(0));
+  std::vector<std::unique_ptr<ChatClient>> members;
+  for (int i = 0; i < 8; ++i) members.push_back(lobbyMember(0, "member" + std::to_string(i)));
+  ASSERT_EQ(members[0]->sendMessage(kLobby, "to all").type(), "ack");
+  for (size_t i = 1; i < members.size(); ++i) {
+    EXPECT_EQ(members[i]->expect("message").string("data.content"), "to all") << members[i]->name();
+  }
 }
 
 }  // namespace

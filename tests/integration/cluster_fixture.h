@@ -28,11 +28,14 @@ class ClusterFixture : public ::testing::Test {
 
   // Starts `count` more nodes.
   void startNodes(size_t count) {
-    for (size_t i = 0; i < count; ++i) {
-      nodes_.push_back(std::make_unique<ChatdProcess>(
-          chatdArgs({"--registrations-per-hour", "1000", "--redis", redis_.url()})));
-      ASSERT_TRUE(nodes_.back()->running());
-    }
+    for (size_t i = 0; i < count; ++i) startNode();
+  }
+  // Starts one more node, with `extra` arguments.
+  void startNode(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"--registrations-per-hour", "1000", "--redis", redis_.url()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    nodes_.push_back(std::make_unique<ChatdProcess>(chatdArgs(std::move(args))));
+    ASSERT_TRUE(nodes_.back()->running());
   }
   int port(size_t node) const { return nodes_.at(node)->port(); }
 
