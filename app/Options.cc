@@ -97,7 +97,7 @@ constexpr Option kOptions[] = {
      .min = 1, .wants = kPositiveSeconds},
     {.name = "jwt-secret", .valueName = "SECRET", .type = kText, .field = &Config::jwtSecret,
      .help = "HS256 secret (at least 32 bytes) shared with an app backend",
-     .defaultNote = "default: generated into DIR/jwt.secret on first start; with --redis, shared by the nodes",
+     .defaultNote = "default: DIR/jwt.secret, or with --redis one for all nodes",
      .check = hs256Secret},
     {.name = "jwt-public-key", .valueName = "FILE", .type = kText, .field = &Config::jwtPublicKeyFile,
      .help = "PEM public key (RSA or EC P-256) for an app backend's RS256/ES256 tokens"},
