@@ -32,6 +32,7 @@ class PresenceBoard {
   virtual ~PresenceBoard() = default;
   // The one listener from now on (null: none); it outlives its registration.
   void setListener(Listener* listener) { listener_ = listener; }
+  Listener* listener() const { return listener_; }
 
   // This node's first session of `userId` joined the room.
   virtual void arrive(int64_t roomId, int64_t userId) = 0;

@@ -1,6 +1,7 @@
 #include "store/redis/RedisPresenceBoard.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <random>
 
 #include "store/redis/RedisDecode.h"
