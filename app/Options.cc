@@ -61,8 +61,8 @@ constexpr Option kOptions[] = {
     {.name = "listen", .valueName = "ADDR:PORT", .type = kText, .field = &Config::listen,
      .help = "address to listen on", .defaultNote = "port 0 picks one", .check = address},
     {.name = "reuse-port", .type = kSwitch, .field = &Config::reusePort,
-     .help = "set SO_REUSEPORT so several chatd processes share the port; only with --echo or --broadcast, "
-             "and then without chat, API or web client"},
+     .help = "set SO_REUSEPORT so several chatd processes share the port; with --redis (cluster nodes), "
+             "or else only with --echo or --broadcast, and then without chat, API or web client"},
     {.name = "max-message", .valueName = "BYTES", .type = kBytes, .field = &Config::maxMessageBytes,
      .help = "largest WebSocket message accepted", .min = 1, .max = kMaxMessageLimit, .wants = kBytesUpToGiB},
     {.name = "max-queue", .valueName = "BYTES", .type = kBytes, .field = &Config::maxQueueBytes,
@@ -97,7 +97,8 @@ constexpr Option kOptions[] = {
      .min = 1, .wants = kPositiveSeconds},
     {.name = "jwt-secret", .valueName = "SECRET", .type = kText, .field = &Config::jwtSecret,
      .help = "HS256 secret (at least 32 bytes) shared with an app backend",
-     .defaultNote = "default: generated into DIR/jwt.secret on first start", .check = hs256Secret},
+     .defaultNote = "default: DIR/jwt.secret, or with --redis one for all nodes",
+     .check = hs256Secret},
     {.name = "jwt-public-key", .valueName = "FILE", .type = kText, .field = &Config::jwtPublicKeyFile,
      .help = "PEM public key (RSA or EC P-256) for an app backend's RS256/ES256 tokens"},
     {.name = "jwt-issuer", .valueName = "ISS", .type = kText, .field = &Config::jwtIssuer,
