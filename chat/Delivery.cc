@@ -14,6 +14,8 @@ using reactor::OutputQueue;
 constexpr int kReplayPage = 100;
 // Ephemeral events held for one congested session, at most.
 constexpr size_t kMaxConflated = 64;
+// Messages held per room while waiting for a missing seq, at most.
+constexpr size_t kMaxHeld = 256;
 
 }  // namespace
 
@@ -25,18 +27,50 @@ void Delivery::deliverMessage(const store::RoomEvent& event) {
       event.kind == store::RoomEvent::Kind::kDirectMessage ? subscribeDirectMembers(event) : rooms_.find(event.roomId);
   // A seq delivered already (a late or repeated event) is not sent twice.
   if (!room || event.seq <= room->lastSeq) return;
+  if (event.seq > room->lastSeq + 1 && holdForGap(*room, event)) return;
+  fanOut(*room, event);
+  if (room->held) sendHeld(room->id, false);
+}
+
+bool Delivery::holdForGap(LiveRoom& room, const store::RoomEvent& event) {
+  if (!room.held) {
+    room.held = std::make_unique<HeldMessages>(*this, room.id);
+    loop_.scheduleTimer(room.held->expiry, kGapWaitMs);
+  } else if (room.held->bySeq.size() >= kMaxHeld) {
+    sendHeld(room.id, true);
+    return false;
+  }
+  room.held->bySeq.emplace(event.seq, event);
+  return true;
+}
+
+void Delivery::sendHeld(int64_t roomId, bool all) {
+  for (LiveRoom* room = rooms_.find(roomId); room && room->held; room = rooms_.find(roomId)) {
+    auto& bySeq = room->held->bySeq;
+    if (bySeq.empty() || (!all && bySeq.begin()->first > room->lastSeq + 1)) break;
+    const store::RoomEvent event = std::move(bySeq.begin()->second);
+    bySeq.erase(bySeq.begin());
+    if (event.seq > room->lastSeq) fanOut(*room, event);
+  }
+  LiveRoom* room = rooms_.find(roomId);
+  if (room && room->held && room->held->bySeq.empty()) room->held.reset();
+}
+
+void HeldMessages::handleTimer(reactor::Timer&) { delivery_.sendHeld(roomId_, true); }
+
+void Delivery::fanOut(LiveRoom& room, const store::RoomEvent& event) {
   const reactor::BlockRef frame = server::makeServerFrame(proto::WsOpcode::kText, event.payload);
   // A seq past the next one: the events between are late or lost (a
   // distributed log). No gap is skipped: the live members catch up on them
   // from the store, and get this one and what follows in order after them
   // (the origin session too, which sees its own message in that replay, as
   // in a resume).
-  const int64_t firstMissing = event.seq > room->lastSeq + 1 ? room->lastSeq + 1 : 0;
-  if (firstMissing != 0) markBehind(*room, firstMissing);
-  room->lastSeq = event.seq;
-  room->recent.push(event.seq, frame);
+  const int64_t firstMissing = event.seq > room.lastSeq + 1 ? room.lastSeq + 1 : 0;
+  if (firstMissing != 0) markBehind(room, firstMissing);
+  room.lastSeq = event.seq;
+  room.recent.push(event.seq, frame);
   const uint64_t origin = originHere(event);
-  for (RoomMember& member : room->members) {
+  for (RoomMember& member : room.members) {
     ChatSession& session = *member.session;
     if (member.catchUpFrom != 0 || session.id == origin) continue;
     if (session.ws.sendShared(frame) == OutputQueue::PushResult::kRefused) {

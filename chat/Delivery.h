@@ -24,6 +24,7 @@
 #include "chat/LiveRooms.h"
 #include "chat/LongPolls.h"
 #include "chat/Sessions.h"
+#include "reactor/EventLoop.h"
 #include "store/RoomEvent.h"
 #include "store/Store.h"
 
@@ -32,9 +33,10 @@ namespace chatd::chat {
 class Delivery {
  public:
   // `nodeId`: this process's (store::Bus::nodeId()).
-  Delivery(uint64_t nodeId, store::Store& store, const ChatOptions& config, Sessions& sessions, LiveRooms& rooms,
-           Backlogs& backlogs, LongPolls& longPolls, HubStats& stats)
-      : nodeId_(nodeId),
+  Delivery(reactor::EventLoop& loop, uint64_t nodeId, store::Store& store, const ChatOptions& config,
+           Sessions& sessions, LiveRooms& rooms, Backlogs& backlogs, LongPolls& longPolls, HubStats& stats)
+      : loop_(loop),
+        nodeId_(nodeId),
         store_(store),
         config_(config),
         sessions_(sessions),
@@ -43,8 +45,13 @@ class Delivery {
         longPolls_(longPolls),
         stats_(stats) {}
 
+  // How long a message that overtook a missing seq waits for it (see
+  // HeldMessages) before the room catches up from the store.
+  static constexpr uint64_t kGapWaitMs = 50;
+
   // A message was committed: wake long-polls, fan out (the gap and
-  // duplicate rules above). A direct message subscribes both users' sessions
+  // duplicate rules above; a message past a gap first waits kGapWaitMs for
+  // the missing ones, up to kMaxHeld messages per room). A direct message subscribes both users' sessions
   // first: nobody has to join a direct chat to hear from it.
   void deliverMessage(const store::RoomEvent& event);
   // The store says the room's last seq is `lastSeq`: the messages this node
@@ -73,6 +80,15 @@ class Delivery {
     return event.originNode == nodeId_ ? event.originSession : 0;
   }
   LiveRoom* subscribeDirectMembers(const store::RoomEvent& event);
+  // Holds `event`, which is past a gap in `room`; false when it cannot wait
+  // (the room holds kMaxHeld already: those go out first, by the gap rule).
+  bool holdForGap(LiveRoom& room, const store::RoomEvent& event);
+  // Sends the held messages that are next in the room's order; with
+  // `all`, every one of them, gaps or not (the wait is over).
+  void sendHeld(int64_t roomId, bool all);
+  friend class HeldMessages;  // its timer ends the wait: sendHeld(all)
+  // Fans a message out to the room's members (the gap rule included).
+  void fanOut(LiveRoom& room, const store::RoomEvent& event);
   // Every live member not in catch-up yet will replay from `firstMissing`.
   void markBehind(LiveRoom& room, int64_t firstMissing);
   // Runs catchUp() for each session of the room that is behind in it.
@@ -92,6 +108,7 @@ class Delivery {
   // replay of `roomId` sends next (0: after a store read; `failed`: it failed).
   void settleReplayWaiters(uint64_t sessionId, int64_t roomId, int64_t nextSeq, bool failed = false);
 
+  reactor::EventLoop& loop_;
   const uint64_t nodeId_;
   store::Store& store_;
   const ChatOptions& config_;

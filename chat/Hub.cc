@@ -23,7 +23,7 @@ Hub::Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService
       announcer_(bus_, store, sessions_),
       backlogs_(sessions_, config),
       rooms_(bus_, board_, sessions_, backlogs_),
-      delivery_(bus.nodeId(), store, config, sessions_, rooms_, backlogs_, longPolls_, stats_),
+      delivery_(loop, bus.nodeId(), store, config, sessions_, rooms_, backlogs_, longPolls_, stats_),
       presence_(loop, rooms_, delivery_),
       lookups_(store, roomService, sessions_, rooms_),
       changes_(store, bus_, config, sessions_, lookups_),

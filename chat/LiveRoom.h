@@ -6,10 +6,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "chat/HeldMessages.h"
 #include "chat/RecentMessages.h"
 #include "reactor/Block.h"
 #include "store/RoomKinds.h"
@@ -38,6 +40,8 @@ class LiveRoom {
   std::vector<RoomMember> members;
   std::unordered_map<int64_t, uint32_t> presence;  // user id -> that user's sessions joined here
   RecentMessages recent;
+  // Messages that overtook a missing seq, waiting for it; null when none.
+  std::unique_ptr<HeldMessages> held;
   // The membership cache: users the store said are members (whatever their
   // session), so that posting needs no store read; each with the other
   // member of a direct room (0 in other rooms). Filled by a post's first

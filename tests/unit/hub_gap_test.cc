@@ -1,7 +1,9 @@
 // Delivery over a distributed log, driven in process (hub_fixture.h): room
 // events may reach a node late, twice or with others missing between them.
-// A seq beyond the room's last + 1 catches the room's live sessions up from
-// the store first (no gap is skipped); a seq delivered already is ignored.
+// A seq beyond the room's last + 1 waits a moment for the missing ones (the
+// nodes publish concurrently, so one may overtake another), then catches the
+// room's live sessions up from the store first (no gap is skipped); a seq
+// delivered already is ignored.
 #include "chat/ChatFrames.h"
 #include "tests/unit/hub_fixture.h"
 
@@ -31,7 +33,10 @@ TEST_F(GapTest, ASeqBeyondTheNextCatchesTheRoomUpFromTheStoreWithoutSkipping) {
   const store::Message fourth = store_.appendFromAnotherNode(room, ann.id, "four");
   const size_t readsBefore = store_.calls("messagesAfter");
   bus_.publish(eventOf(fourth, ann));
+  runUntilIdle();
   EXPECT_EQ(messageSeqs(bobTab), std::vector<int64_t>{1}) << "nothing past the gap before the gap";
+  EXPECT_EQ(store_.calls("messagesAfter"), readsBefore) << "no store read while the missing ones may still come";
+  fireTimersWithin(2 * chat::Delivery::kGapWaitMs);
   runUntilIdle();
 
   EXPECT_EQ(store_.calls("messagesAfter"), readsBefore + 2) << "one read from the store per session";
@@ -52,12 +57,33 @@ TEST_F(GapTest, MessagesDuringTheCatchUpComeAfterItInOrder) {
   const store::Message second = store_.appendFromAnotherNode(room, ann.id, "two");
   store_.pause();  // the catch-up's read is answered only after seq 3 is published
   bus_.publish(eventOf(second, ann));
+  fireTimersWithin(2 * chat::Delivery::kGapWaitMs);
   const store::Message third = store_.appendFromAnotherNode(room, ann.id, "three");
   bus_.publish(eventOf(third, ann));
   EXPECT_TRUE(messageSeqs(bobTab).empty());
   store_.release();
   runUntilIdle();
 
+  EXPECT_EQ(messageSeqs(bobTab), (std::vector<int64_t>{1, 2, 3}));
+}
+
+TEST_F(GapTest, ASeqThatOvertookTheMissingOneWaitsForItWithoutAStoreRead) {
+  auto [ann, bob, room, annTab, bobTab] = twoMembersJoined();
+  const store::Message first = store_.appendFromAnotherNode(room, ann.id, "one");
+  const store::Message second = store_.appendFromAnotherNode(room, bob.id, "two");
+  const store::Message third = store_.appendFromAnotherNode(room, ann.id, "three");
+  const size_t readsBefore = store_.calls("messagesAfter");
+  bus_.publish(eventOf(first, ann));
+  bus_.publish(eventOf(third, ann));  // overtook seq 2
+  EXPECT_EQ(messageSeqs(bobTab), std::vector<int64_t>{1});
+  bus_.publish(eventOf(second, bob));
+  runUntilIdle();
+
+  for (HubClient* tab : {&annTab, &bobTab}) EXPECT_EQ(messageSeqs(*tab), (std::vector<int64_t>{1, 2, 3}));
+  EXPECT_EQ(store_.calls("messagesAfter"), readsBefore);
+  EXPECT_EQ(hub_.stats().catchUps, 0u);
+  fireTimersWithin(2 * chat::Delivery::kGapWaitMs);  // the wait's end finds nothing held
+  runUntilIdle();
   EXPECT_EQ(messageSeqs(bobTab), (std::vector<int64_t>{1, 2, 3}));
 }
 
