@@ -1,0 +1,217 @@
+// `chatd --workers N`: a supervisor and N worker processes on one port,
+// against a real redis-server. Workers are found as the supervisor's live
+// children in /proc.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <dirent.h>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "tests/support/ChatdProcess.h"
+#include "tests/support/HttpCall.h"
+#include "tests/support/Subprocess.h"
+#include "tests/support/TestUtil.h"
+#include "tests/support/WsTestClient.h"
+#include "tests/unit/redis_server.h"
+
+namespace chatd::testing {
+
+namespace {
+
+constexpr int kWorkers = 2;
+
+// The pids whose parent is `parent` and that have not exited (zombies are gone).
+std::set<pid_t> liveChildrenOf(pid_t parent) {
+  std::set<pid_t> children;
+  DIR* proc = opendir("/proc");
+  if (proc == nullptr) return children;
+  while (const dirent* entry = readdir(proc)) {
+    const pid_t pid = std::atoi(entry->d_name);
+    if (pid <= 0) continue;
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    const size_t commEnd = text.rfind(')');  // the command may hold spaces and parentheses
+    if (commEnd == std::string::npos) continue;
+    std::istringstream fields(text.substr(commEnd + 2));
+    char state = 0;
+    pid_t ppid = 0;
+    fields >> state >> ppid;
+    if (ppid == parent && state != 'Z') children.insert(pid);
+  }
+  closedir(proc);
+  return children;
+}
+
+bool alive(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const size_t commEnd = text.rfind(')');
+  return commEnd != std::string::npos && commEnd + 2 < text.size() && text[commEnd + 2] != 'Z';
+}
+
+size_t occurrences(const std::string& text, const std::string& what) {
+  size_t count = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
+  return count;
+}
+
+std::string describe(int status) {
+  if (status == -1) return "still running";
+  if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
+  return "wait status " + std::to_string(status);
+}
+
+class WorkersTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(redis_.ready()) << "redis-server did not start";
+    port_ = store::test::freePort();
+    ASSERT_GT(port_, 0);
+    supervisor_ = std::make_unique<ChatdProcess>(std::vector<std::string>{
+        "--workers", std::to_string(kWorkers), "--redis", redis_.url(), "--listen",
+        "127.0.0.1:" + std::to_string(port_), "--echo", "/echo", "--drain-timeout", "2"});
+    ASSERT_EQ(supervisor_->port(), port_);
+    ASSERT_TRUE(eventually([&] { return occurrences(supervisor_->log(), "listening on") == kWorkers; }))
+        << supervisor_->log();
+    workers_ = liveChildrenOf(supervisor_->pid());
+    ASSERT_EQ(workers_.size(), size_t{kWorkers}) << supervisor_->log();
+  }
+
+  bool answersHealthz() { return httpCall(port_, "GET", "/healthz").status == 200; }
+
+  store::test::RedisServer redis_;
+  int port_ = 0;
+  std::unique_ptr<ChatdProcess> supervisor_;
+  std::set<pid_t> workers_;
+};
+
+}  // namespace
+
+TEST_F(WorkersTest, WorkersAreChildrenOfTheSupervisorServingOnePort) {
+  EXPECT_NE(supervisor_->log().find("worker 1 started (pid"), std::string::npos) << supervisor_->log();
+  EXPECT_NE(supervisor_->log().find("worker 2 started (pid"), std::string::npos) << supervisor_->log();
+  // Connections are spread over the workers by the kernel; every one is served.
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(answersHealthz()) << "request " << i;
+  WsTestClient echo;
+  ASSERT_TRUE(echo.open(port_));
+  ASSERT_TRUE(echo.sendText("hello"));
+  const auto frame = echo.readFrame();
+  ASSERT_TRUE(frame);
+  EXPECT_EQ(frame->payload, "hello");
+}
+
+TEST_F(WorkersTest, AKilledWorkerIsReplacedWithinASecond) {
+  const pid_t victim = *workers_.begin();
+  const pid_t survivor = *workers_.rbegin();
+  ASSERT_EQ(kill(victim, SIGKILL), 0);
+  std::set<pid_t> now;
+  ASSERT_TRUE(eventually(
+      [&] {
+        now = liveChildrenOf(supervisor_->pid());
+        return now.size() == size_t{kWorkers} && !now.contains(victim);
+      },
+      1500))
+      << supervisor_->log();
+  EXPECT_TRUE(now.contains(survivor));
+  EXPECT_NE(supervisor_->log().find("exited: killed by SIGKILL"), std::string::npos) << supervisor_->log();
+  EXPECT_NE(supervisor_->log().find("restarted (pid"), std::string::npos) << supervisor_->log();
+  // Clients that connect again are served, whichever worker takes them.
+  ASSERT_TRUE(eventually([&] { return occurrences(supervisor_->log(), "listening on") == kWorkers + 1; }));
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(answersHealthz()) << "request " << i;
+}
+
+TEST_F(WorkersTest, SigtermDrainsEveryWorkerAndTheSupervisorExitsZero) {
+  std::vector<std::unique_ptr<WsTestClient>> clients;
+  for (int i = 0; i < 6; ++i) {
+    clients.push_back(std::make_unique<WsTestClient>());
+    ASSERT_TRUE(clients.back()->open(port_));
+  }
+  const Stopwatch watch;
+  ASSERT_EQ(kill(supervisor_->pid(), SIGTERM), 0);
+  for (auto& client : clients) {
+    EXPECT_EQ(client->readCloseCode(3000), proto::close_code::kGoingAway);
+    client->sendClose(proto::close_code::kGoingAway);
+  }
+  for (auto& client : clients) {
+    EXPECT_TRUE(client->waitForEof(3000)) << "a worker did not close its side";
+    client->close();
+  }
+  const int status = supervisor_->waitForExit(5000);
+  EXPECT_TRUE(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0) << describe(status);
+  EXPECT_LT(watch.elapsedMs(), 2000) << "a clean drain should not wait for the drain timeout";
+  for (pid_t worker : workers_) EXPECT_FALSE(alive(worker)) << "worker " << worker << " outlived the supervisor";
+  EXPECT_EQ(occurrences(supervisor_->log(), "exited: exit status 0"), size_t{kWorkers}) << supervisor_->log();
+}
+
+TEST_F(WorkersTest, SighupIsForwardedToEveryWorker) {
+  ASSERT_EQ(kill(supervisor_->pid(), SIGHUP), 0);
+  ASSERT_TRUE(eventually([&] {
+    const std::string log = supervisor_->log();
+    return log.find("worker 1: received SIGHUP") != std::string::npos &&
+           log.find("worker 2: received SIGHUP") != std::string::npos;
+  })) << supervisor_->log();
+  EXPECT_EQ(liveChildrenOf(supervisor_->pid()), workers_) << "a SIGHUP stops no one";
+  EXPECT_TRUE(answersHealthz());
+}
+
+// PR_SET_PDEATHSIG: a supervisor killed outright leaves no orphan serving the port.
+TEST_F(WorkersTest, WorkersDrainAndExitWhenTheSupervisorIsKilled) {
+  ASSERT_NE(supervisor_->stop(SIGKILL, 2000), -1);
+  EXPECT_TRUE(eventually([&] { return std::none_of(workers_.begin(), workers_.end(), alive); }, 4000))
+      << "orphaned workers";
+}
+
+// Every worker fails at startup (the port is held without SO_REUSEPORT): the
+// supervisor backs off, calls it a crash loop, and exits 1.
+TEST(WorkersStartup, ACrashLoopIsLoggedAndTheSupervisorExitsOne) {
+  store::test::RedisServer redis;
+  ASSERT_TRUE(redis.ready());
+  const int holder = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(bind(holder, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(listen(holder, 1), 0);
+  ASSERT_EQ(getsockname(holder, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  char dataTemplate[] = "/tmp/chatd-data-XXXXXX";
+  ASSERT_NE(mkdtemp(dataTemplate), nullptr);
+
+  const Stopwatch watch;
+  const ProcessResult result =
+      runProcess({ChatdProcess::binary(), "--workers", "2", "--redis", redis.url(), "--data", dataTemplate,
+                  "--listen", "127.0.0.1:" + std::to_string(ntohs(address.sin_port))},
+                 20'000);
+  close(holder);
+  std::filesystem::remove_all(dataTemplate);
+  ASSERT_FALSE(result.timedOut) << result.output;
+  EXPECT_TRUE(WIFEXITED(result.status) && WEXITSTATUS(result.status) == 1) << describe(result.status);
+  EXPECT_NE(result.output.find("crash loop: worker"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("restarting worker 1 in 1600 ms"), std::string::npos) << "backoff doubles";
+  EXPECT_NE(result.output.find("every worker has exited"), std::string::npos) << result.output;
+  EXPECT_GT(watch.elapsedMs(), 3000) << "restarts came without the backoff";
+}
+
+TEST(WorkersStartup, WorkersWithoutRedisAreRefused) {
+  const ProcessResult result = runProcess({ChatdProcess::binary(), "--workers", "2", "--listen", "127.0.0.1:1"}, 5000);
+  EXPECT_TRUE(WIFEXITED(result.status) && WEXITSTATUS(result.status) == 2) << describe(result.status);
+  EXPECT_NE(result.output.find("--workers needs --redis"), std::string::npos) << result.output;
+}
+
+TEST(WorkersStartup, WorkersOnPortZeroAreRefused) {
+  const ProcessResult result = runProcess(
+      {ChatdProcess::binary(), "--workers", "2", "--redis", "redis://127.0.0.1:1", "--listen", "127.0.0.1:0"}, 5000);
+  EXPECT_TRUE(WIFEXITED(result.status) && WEXITSTATUS(result.status) == 2) << describe(result.status);
+  EXPECT_NE(result.output.find("--workers needs an explicit --listen port"), std::string::npos) << result.output;
+}
+
+}  // namespace chatd::testing
