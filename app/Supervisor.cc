@@ -52,6 +52,7 @@ Supervisor::~Supervisor() {
 int Supervisor::run() {
   reactor::setLogTag("supervisor");
   supervisorPid_ = ::getpid();
+  signal(SIGCHLD, SIG_DFL);  // ignored, as a parent may leave it, the kernel would reap the workers for us
   const sigset_t signals = supervisedSignals();
   if (sigprocmask(SIG_BLOCK, &signals, nullptr) != 0 ||
       (signalFd_ = signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {

@@ -1,17 +1,17 @@
 // `chatd --workers N`: a supervisor and N worker processes on one port,
 // against a real redis-server. Workers are found as the supervisor's live
 // children in /proc.
+#include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <cstdlib>
-#include <dirent.h>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -28,46 +28,45 @@ namespace {
 
 constexpr int kWorkers = 2;
 
-// The pids whose parent is `parent` and that have not exited (zombies are gone).
+struct ProcessState {
+  char state = 0;  // 'Z': exited, not yet reaped
+  pid_t parent = 0;
+};
+
+// From /proc/<pid>/stat; nullopt when there is no such process.
+std::optional<ProcessState> processState(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  const std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const size_t commEnd = text.rfind(')');  // the command may hold spaces and parentheses
+  if (commEnd == std::string::npos) return std::nullopt;
+  ProcessState result;
+  std::istringstream(text.substr(commEnd + 1)) >> result.state >> result.parent;
+  return result;
+}
+
+bool alive(pid_t pid) {
+  const auto state = processState(pid);
+  return state && state->state != 'Z';
+}
+
+// The live processes whose parent is `parent`.
 std::set<pid_t> liveChildrenOf(pid_t parent) {
   std::set<pid_t> children;
   DIR* proc = opendir("/proc");
   if (proc == nullptr) return children;
   while (const dirent* entry = readdir(proc)) {
     const pid_t pid = std::atoi(entry->d_name);
-    if (pid <= 0) continue;
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-    const size_t commEnd = text.rfind(')');  // the command may hold spaces and parentheses
-    if (commEnd == std::string::npos) continue;
-    std::istringstream fields(text.substr(commEnd + 2));
-    char state = 0;
-    pid_t ppid = 0;
-    fields >> state >> ppid;
-    if (ppid == parent && state != 'Z') children.insert(pid);
+    const auto state = pid > 0 ? processState(pid) : std::nullopt;
+    if (state && state->parent == parent && state->state != 'Z') children.insert(pid);
   }
   closedir(proc);
   return children;
-}
-
-bool alive(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  const size_t commEnd = text.rfind(')');
-  return commEnd != std::string::npos && commEnd + 2 < text.size() && text[commEnd + 2] != 'Z';
 }
 
 size_t occurrences(const std::string& text, const std::string& what) {
   size_t count = 0;
   for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
   return count;
-}
-
-std::string describe(int status) {
-  if (status == -1) return "still running";
-  if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
-  return "wait status " + std::to_string(status);
 }
 
 class WorkersTest : public ::testing::Test {
@@ -146,7 +145,7 @@ TEST_F(WorkersTest, SigtermDrainsEveryWorkerAndTheSupervisorExitsZero) {
     client->close();
   }
   const int status = supervisor_->waitForExit(5000);
-  EXPECT_TRUE(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0) << describe(status);
+  EXPECT_TRUE(exitedWith(status, 0)) << describeWaitStatus(status);
   EXPECT_LT(watch.elapsedMs(), 2000) << "a clean drain should not wait for the drain timeout";
   for (pid_t worker : workers_) EXPECT_FALSE(alive(worker)) << "worker " << worker << " outlived the supervisor";
   EXPECT_EQ(occurrences(supervisor_->log(), "exited: exit status 0"), size_t{kWorkers}) << supervisor_->log();
@@ -194,7 +193,7 @@ TEST(WorkersStartup, ACrashLoopIsLoggedAndTheSupervisorExitsOne) {
   close(holder);
   std::filesystem::remove_all(dataTemplate);
   ASSERT_FALSE(result.timedOut) << result.output;
-  EXPECT_TRUE(WIFEXITED(result.status) && WEXITSTATUS(result.status) == 1) << describe(result.status);
+  EXPECT_TRUE(exitedWith(result.status, 1)) << describeWaitStatus(result.status);
   EXPECT_NE(result.output.find("crash loop: worker"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("restarting worker 1 in 1600 ms"), std::string::npos) << "backoff doubles";
   EXPECT_NE(result.output.find("every worker has exited"), std::string::npos) << result.output;
@@ -203,14 +202,14 @@ TEST(WorkersStartup, ACrashLoopIsLoggedAndTheSupervisorExitsOne) {
 
 TEST(WorkersStartup, WorkersWithoutRedisAreRefused) {
   const ProcessResult result = runProcess({ChatdProcess::binary(), "--workers", "2", "--listen", "127.0.0.1:1"}, 5000);
-  EXPECT_TRUE(WIFEXITED(result.status) && WEXITSTATUS(result.status) == 2) << describe(result.status);
+  EXPECT_TRUE(exitedWith(result.status, 2)) << describeWaitStatus(result.status);
   EXPECT_NE(result.output.find("--workers needs --redis"), std::string::npos) << result.output;
 }
 
 TEST(WorkersStartup, WorkersOnPortZeroAreRefused) {
   const ProcessResult result = runProcess(
       {ChatdProcess::binary(), "--workers", "2", "--redis", "redis://127.0.0.1:1", "--listen", "127.0.0.1:0"}, 5000);
-  EXPECT_TRUE(WIFEXITED(result.status) && WEXITSTATUS(result.status) == 2) << describe(result.status);
+  EXPECT_TRUE(exitedWith(result.status, 2)) << describeWaitStatus(result.status);
   EXPECT_NE(result.output.find("--workers needs an explicit --listen port"), std::string::npos) << result.output;
 }
 
