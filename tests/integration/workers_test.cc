@@ -1,12 +1,14 @@
 // `chatd --workers N`: a supervisor and N worker processes on one port,
 // against a real redis-server. Workers are found as the supervisor's live
 // children in /proc.
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -63,6 +65,42 @@ std::set<pid_t> liveChildrenOf(pid_t parent) {
   return children;
 }
 
+// The kernel's inode of the server's end of the loopback TCP connection from
+// `clientFd` to `serverPort` (from /proc/net/tcp); 0 if not found.
+unsigned long serverSocketInode(int clientFd, int serverPort) {
+  sockaddr_in local{};
+  socklen_t length = sizeof local;
+  if (getsockname(clientFd, reinterpret_cast<sockaddr*>(&local), &length) != 0) return 0;
+  char wanted[64];  // the server's local and remote address columns, as /proc/net/tcp writes them
+  std::snprintf(wanted, sizeof wanted, "0100007F:%04X 0100007F:%04X", serverPort, ntohs(local.sin_port));
+  std::ifstream table("/proc/net/tcp");
+  for (std::string line; std::getline(table, line);) {
+    if (line.find(wanted) == std::string::npos) continue;
+    std::istringstream fields(line);
+    std::string field;
+    for (int i = 0; i < 9; ++i) fields >> field;  // sl, addresses, state, queues, timer, retransmits, uid, timeout
+    unsigned long inode = 0;
+    fields >> inode;
+    return inode;
+  }
+  return 0;
+}
+
+// Which of `workers` holds the server's end of the connection `clientFd`; 0 if none.
+pid_t workerServing(int clientFd, int serverPort, const std::set<pid_t>& workers) {
+  const unsigned long inode = serverSocketInode(clientFd, serverPort);
+  if (inode == 0) return 0;
+  const std::string link = "socket:[" + std::to_string(inode) + "]";
+  for (pid_t worker : workers) {
+    std::error_code error;
+    for (const auto& fd : std::filesystem::directory_iterator("/proc/" + std::to_string(worker) + "/fd", error)) {
+      std::error_code readError;
+      if (std::filesystem::read_symlink(fd.path(), readError).string() == link) return worker;
+    }
+  }
+  return 0;
+}
+
 size_t occurrences(const std::string& text, const std::string& what) {
   size_t count = 0;
   for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
@@ -109,9 +147,17 @@ TEST_F(WorkersTest, WorkersAreChildrenOfTheSupervisorServingOnePort) {
 }
 
 TEST_F(WorkersTest, AKilledWorkerIsReplacedWithinASecond) {
-  const pid_t victim = *workers_.begin();
-  const pid_t survivor = *workers_.rbegin();
+  // Clients spread over the workers; the victim is the one serving the first.
+  std::vector<std::unique_ptr<WsTestClient>> clients;
+  for (int i = 0; i < 6; ++i) {
+    clients.push_back(std::make_unique<WsTestClient>());
+    ASSERT_TRUE(clients.back()->open(port_));
+  }
+  const pid_t victim = workerServing(clients.front()->fd(), port_, workers_);
+  ASSERT_NE(victim, 0) << "no worker holds the first client's connection";
+  const pid_t survivor = *std::find_if(workers_.begin(), workers_.end(), [&](pid_t w) { return w != victim; });
   ASSERT_EQ(kill(victim, SIGKILL), 0);
+
   std::set<pid_t> now;
   ASSERT_TRUE(eventually(
       [&] {
@@ -123,6 +169,15 @@ TEST_F(WorkersTest, AKilledWorkerIsReplacedWithinASecond) {
   EXPECT_TRUE(now.contains(survivor));
   EXPECT_NE(supervisor_->log().find("exited: killed by SIGKILL"), std::string::npos) << supervisor_->log();
   EXPECT_NE(supervisor_->log().find("restarted (pid"), std::string::npos) << supervisor_->log();
+  // The victim's clients lost their connection; the survivor's are still served.
+  EXPECT_TRUE(clients.front()->waitForEof(1000));
+  for (auto& client : clients) {
+    if (workerServing(client->fd(), port_, {survivor}) != survivor) continue;
+    ASSERT_TRUE(client->sendText("still here"));
+    const auto echoed = client->readFrame();
+    ASSERT_TRUE(echoed);
+    EXPECT_EQ(echoed->payload, "still here");
+  }
   // Clients that connect again are served, whichever worker takes them.
   ASSERT_TRUE(eventually([&] { return occurrences(supervisor_->log(), "listening on") == kWorkers + 1; }));
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(answersHealthz()) << "request " << i;
