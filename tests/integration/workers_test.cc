@@ -17,6 +17,8 @@
 #include <set>
 #include <sstream>
 
+#include "tests/integration/room_fixture.h"
+#include "tests/support/ChatClient.h"
 #include "tests/support/ChatdProcess.h"
 #include "tests/support/HttpCall.h"
 #include "tests/support/Subprocess.h"
@@ -115,7 +117,7 @@ class WorkersTest : public ::testing::Test {
     ASSERT_GT(port_, 0);
     supervisor_ = std::make_unique<ChatdProcess>(std::vector<std::string>{
         "--workers", std::to_string(kWorkers), "--redis", redis_.url(), "--listen",
-        "127.0.0.1:" + std::to_string(port_), "--echo", "/echo", "--drain-timeout", "2"});
+        "127.0.0.1:" + std::to_string(port_), "--echo", "/echo", "--drain-timeout", "2", "--argon2-memory", "1024"});
     ASSERT_EQ(supervisor_->port(), port_);
     ASSERT_TRUE(eventually([&] { return occurrences(supervisor_->log(), "listening on") == kWorkers; }))
         << supervisor_->log();
@@ -181,6 +183,53 @@ TEST_F(WorkersTest, AKilledWorkerIsReplacedWithinASecond) {
   // Clients that connect again are served, whichever worker takes them.
   ASSERT_TRUE(eventually([&] { return occurrences(supervisor_->log(), "listening on") == kWorkers + 1; }));
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(answersHealthz()) << "request " << i;
+}
+
+// Chat through the workers: live from one worker to the other (the bus), and
+// a resume from the store after a client's worker was killed.
+TEST_F(WorkersTest, ClientsChatAcrossWorkersAndResumeAfterTheirWorkerIsKilled) {
+  constexpr int64_t kLobby = 1;
+  const Account ann = signUp(port_, "ann");
+  const Account bob = signUp(port_, "bob");
+  ChatClient a(port_, "ann");
+  ASSERT_TRUE(a.connect(ann.token).ok());
+  const pid_t annWorker = workerServing(a.raw().fd(), port_, workers_);
+  ASSERT_NE(annWorker, 0);
+  // Bob on the other worker: the kernel picks one by the connection's hash, so connect until it is.
+  std::unique_ptr<ChatClient> b;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    b = std::make_unique<ChatClient>(port_, "bob");
+    ASSERT_TRUE(b->connect(bob.token).ok());
+    if (workerServing(b->raw().fd(), port_, workers_) != annWorker) break;
+    b->close();
+  }
+  ASSERT_NE(workerServing(b->raw().fd(), port_, workers_), annWorker) << "every connection went to one worker";
+  ASSERT_EQ(a.join(kLobby).type(), "joined");
+  ASSERT_EQ(b->join(kLobby).type(), "joined");
+  a.drain();
+  b->drain();
+
+  const Json first = a.sendMessage(kLobby, "before", "ann-1");
+  ASSERT_EQ(first.type(), "ack") << first;
+  EXPECT_EQ(b->expect("message").string("data.content"), "before");
+
+  ASSERT_EQ(kill(annWorker, SIGKILL), 0);
+  EXPECT_TRUE(a.waitForEof(2000));
+  const int64_t seen = first.integer("seq").value_or(0);
+  ASSERT_EQ(b->sendMessage(kLobby, "while you were away").type(), "ack");
+  ASSERT_EQ(b->sendMessage(kLobby, "and again").type(), "ack");
+
+  // Ann comes back on whichever worker takes her, and misses nothing.
+  ChatClient again(port_, "ann again");
+  ASSERT_TRUE(again.connect(ann.token).ok());
+  again.send(R"({"type":"join_room","room_id":1,"since":)" + std::to_string(seen) + "}");
+  again.expectNext("joined");
+  const Json missed1 = again.expectNext("message");
+  const Json missed2 = again.expectNext("message");
+  EXPECT_EQ(missed1.integer("data.seq"), seen + 1);
+  EXPECT_EQ(missed1.string("data.content"), "while you were away");
+  EXPECT_EQ(missed2.integer("data.seq"), seen + 2);
+  EXPECT_EQ(missed2.string("data.content"), "and again");
 }
 
 TEST_F(WorkersTest, SigtermDrainsEveryWorkerAndTheSupervisorExitsZero) {
