@@ -87,6 +87,23 @@ inline std::string aboutUser(const ReceivedFrame& frame) {
   return user ? user->string("username").value_or("?") : "?";
 }
 
+// The in-process bus, and a way to say that the bus was down and is back
+// (Bus::onReconnected), as a networked bus does after an outage.
+class TestBus final : public store::Bus {
+ public:
+  uint64_t nodeId() const override { return local_.nodeId(); }
+  void subscribe(Subscriber subscriber) override { local_.subscribe(std::move(subscriber)); }
+  void publish(store::RoomEvent event) override { local_.publish(std::move(event)); }
+  void onReconnected(std::function<void()> heal) override { heal_ = std::move(heal); }
+  void reconnected() {
+    if (heal_) heal_();
+  }
+
+ private:
+  store::LocalBus local_;
+  std::function<void()> heal_;
+};
+
 class HubTest : public ::testing::Test {
  protected:
   HubTest() : store_(loop_), hub_(loop_, store_, rooms_, bus_, board_, config_) {}
@@ -186,7 +203,7 @@ class HubTest : public ::testing::Test {
   reactor::EventLoop loop_;
   FakeStore store_;
   chat::RoomService rooms_{store_};
-  store::LocalBus bus_;  // room events in process; a test may publish as another node would
+  TestBus bus_;  // room events in process; a test may publish as another node would
   store::LocalPresenceBoard board_;
   chat::ChatOptions config_;
   // Before the hub: its sessions refer to these WebSockets until it is gone.

@@ -61,6 +61,27 @@ TEST_F(GapTest, MessagesDuringTheCatchUpComeAfterItInOrder) {
   EXPECT_EQ(messageSeqs(bobTab), (std::vector<int64_t>{1, 2, 3}));
 }
 
+TEST_F(GapTest, AfterABusOutageTheLiveRoomsCatchUpFromTheStore) {
+  auto [ann, bob, room, annTab, bobTab] = twoMembersJoined();
+  const store::Message first = store_.appendFromAnotherNode(room, ann.id, "one");
+  bus_.publish(eventOf(first, ann));
+  // Committed while the bus was down: their events never come.
+  store_.appendFromAnotherNode(room, bob.id, "two");
+  store_.appendFromAnotherNode(room, ann.id, "three");
+  bus_.reconnected();
+  runUntilIdle();
+
+  for (HubClient* tab : {&annTab, &bobTab}) EXPECT_EQ(messageSeqs(*tab), (std::vector<int64_t>{1, 2, 3}));
+  // Live again; a heal with nothing missed reads no messages.
+  const store::Message fourth = store_.appendFromAnotherNode(room, bob.id, "four");
+  bus_.publish(eventOf(fourth, bob));
+  const size_t readsBefore = store_.calls("messagesAfter");
+  bus_.reconnected();
+  runUntilIdle();
+  EXPECT_EQ(store_.calls("messagesAfter"), readsBefore);
+  EXPECT_EQ(messageSeqs(annTab), (std::vector<int64_t>{1, 2, 3, 4}));
+}
+
 TEST_F(GapTest, ASeqDeliveredAlreadyIsIgnored) {
   const store::User ann = addUser("ann");
   const store::User bob = addUser("bob");
