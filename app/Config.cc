@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "app/Option.h"
+#include "reactor/SocketAddress.h"
 
 namespace chatd::app {
 
@@ -38,6 +39,11 @@ std::string conflictIn(const Config& config) {
   }
   if (config.workers > 0 && config.redisUrl.empty()) {
     return "--workers needs --redis: worker processes share their users, rooms and messages through Redis";
+  }
+  const auto listen = reactor::SocketAddress::parse(config.listen);  // checked when given
+  if (config.workers > 0 && listen && listen->port() == 0) {
+    // Each worker binds on its own: port 0 would give each a different port.
+    return "--workers needs an explicit --listen port: with port 0 each worker would get a port of its own";
   }
   return {};
 }

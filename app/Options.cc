@@ -89,7 +89,7 @@ constexpr Option kOptions[] = {
      .check = nonEmpty},
     {.name = "workers", .valueName = "N", .type = kCount, .field = &Config::workers,
      .help = "run a supervisor that forks N worker processes sharing the port (SO_REUSEPORT) and restarts "
-             "those that die; needs --redis",
+             "those that die; needs --redis and a --listen port other than 0",
      .defaultNote = "0: one process", .max = 256, .wants = kCountRange},
     {.name = "presence-lease", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::presenceLeaseMs,
      .help = "cluster mode: how long a node's presence entries outlive it; a dead node's users are announced "

@@ -1,4 +1,5 @@
-// chatd: parse the configuration, assemble the server, run the loop.
+// chatd: parse the configuration, assemble the server, run the loop; with
+// --workers, a supervisor forks that many processes that each do so.
 #include <signal.h>
 #include <sys/resource.h>
 
@@ -7,6 +8,7 @@
 
 #include "app/Application.h"
 #include "app/Config.h"
+#include "app/Supervisor.h"
 #include "reactor/EventLoop.h"
 #include "reactor/Log.h"
 
@@ -21,6 +23,24 @@ void raiseDescriptorLimit() {
   }
 }
 
+// One server process: the whole of chatd without --workers, one worker with it.
+int runServer(const chatd::app::Config& config) {
+  using namespace chatd;
+  reactor::EventLoop loop;
+  app::Application application(loop, config);
+  int exitCode = 0;
+  application.start([&](const std::string& error) {
+    if (error.empty()) return;
+    LOG_ERROR("%s", error.c_str());
+    exitCode = 1;
+    loop.stop();
+  });
+  if (exitCode != 0) return exitCode;  // startup failed before the loop ran
+  loop.run();
+  if (exitCode == 0) LOG_INFO("stopped");
+  return exitCode;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -33,18 +53,11 @@ int main(int argc, char** argv) {
   reactor::setLogLevel(parsed.config->logLevel);
   signal(SIGPIPE, SIG_IGN);
   raiseDescriptorLimit();
+  if (parsed.config->workers == 0) return runServer(*parsed.config);
 
-  reactor::EventLoop loop;
-  app::Application application(loop, *parsed.config);
-  int exitCode = 0;
-  application.start([&](const std::string& error) {
-    if (error.empty()) return;
-    LOG_ERROR("%s", error.c_str());
-    exitCode = 1;
-    loop.stop();
-  });
-  if (exitCode != 0) return exitCode;  // startup failed before the loop ran
-  loop.run();
-  if (exitCode == 0) LOG_INFO("stopped");
-  return exitCode;
+  // Every worker binds the same port: SO_REUSEPORT spreads the connections.
+  app::Config workerConfig = *parsed.config;
+  workerConfig.reusePort = true;
+  app::Supervisor supervisor(workerConfig.workers, [&workerConfig] { return runServer(workerConfig); });
+  return supervisor.run();
 }

@@ -9,9 +9,12 @@ namespace chatd::reactor {
 namespace {
 LogLevel gLevel = LogLevel::kInfo;
 constexpr const char* kNames[] = {"debug", "info", "warn", "error"};
+char gTag[32] = "";  // with its separator, e.g. "worker 2: "
 }  // namespace
 
 void setLogLevel(LogLevel level) { gLevel = level; }
+
+void setLogTag(const char* tag) { std::snprintf(gTag, sizeof gTag, *tag ? "%s: " : "%s", tag); }
 
 bool logEnabled(LogLevel level) { return level >= gLevel; }
 
@@ -33,9 +36,9 @@ void logMessage(LogLevel level, const char* format, ...) {
   clock_gettime(CLOCK_REALTIME, &ts);
   tm utc;
   gmtime_r(&ts.tv_sec, &utc);
-  int n = std::snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %-5s ", utc.tm_year + 1900,
+  int n = std::snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %-5s %s", utc.tm_year + 1900,
                         utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, ts.tv_nsec / 1000000,
-                        logLevelName(level));
+                        logLevelName(level), gTag);
   va_list args;
   va_start(args, format);
   n += std::vsnprintf(line + n, sizeof line - static_cast<size_t>(n) - 1, format, args);

@@ -9,6 +9,9 @@ namespace chatd::reactor {
 enum class LogLevel { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
 
 void setLogLevel(LogLevel level);
+// A name put before every line of this process ("worker 2"), so that the lines
+// of processes sharing stderr can be told apart; "" (the default) for none.
+void setLogTag(const char* tag);
 bool parseLogLevel(const char* name, LogLevel& out);
 const char* logLevelName(LogLevel level);  // the name parseLogLevel takes
 bool logEnabled(LogLevel level);

@@ -8,6 +8,7 @@
 
 #include "tests/support/ChatdProcess.h"
 #include "tests/support/ClientChecks.h"
+#include "tests/support/Subprocess.h"
 #include "tests/support/TestUtil.h"
 #include "tests/support/WsTestClient.h"
 
@@ -18,15 +19,6 @@ namespace {
 constexpr int kClients = 5;
 constexpr int kDrainMs = 1500;
 constexpr int kSlackMs = 1500;
-
-bool exitedZero(int status) { return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0; }
-
-std::string describe(int status) {
-  if (status == -1) return "still running";
-  if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
-  return "wait status " + std::to_string(status);
-}
 
 class ShutdownTest : public ::testing::TestWithParam<int> {
  protected:
@@ -58,7 +50,7 @@ TEST_P(ShutdownTest, OpenWebSocketsGet1001AndChatdExitsZero) {
     client->close();
   }
   const int status = chatd_.waitForExit(kDrainMs + kSlackMs);
-  EXPECT_TRUE(exitedZero(status)) << describe(status);
+  EXPECT_TRUE(exitedWith(status, 0)) << describeWaitStatus(status);
   EXPECT_LT(watch.elapsedMs(), kDrainMs) << "a clean drain should not wait for the deadline";
 }
 
@@ -68,7 +60,7 @@ TEST_P(ShutdownTest, UnresponsiveClientsDoNotDelayExitPastTheDrainTimeout) {
   ASSERT_EQ(kill(chatd_.pid(), GetParam()), 0);
   EXPECT_EQ(clients_.front()->readCloseCode(kDrainMs), proto::close_code::kGoingAway);
   const int status = chatd_.waitForExit(kDrainMs + kSlackMs);
-  EXPECT_TRUE(exitedZero(status)) << describe(status);
+  EXPECT_TRUE(exitedWith(status, 0)) << describeWaitStatus(status);
   EXPECT_GE(watch.elapsedMs(), kDrainMs - 200) << "exited before the clients could answer";
   for (auto& client : clients_) EXPECT_TRUE(client->waitForEof(1000)) << "socket outlived the process";
 }
@@ -88,7 +80,7 @@ TEST(Shutdown, WithoutClientsExitsZeroPromptly) {
     ChatdProcess chatd({"--echo", "/echo"});
     const Stopwatch watch;
     const int status = chatd.stop(signo, 3000);
-    EXPECT_TRUE(exitedZero(status)) << strsignal(signo) << ": " << describe(status);
+    EXPECT_TRUE(exitedWith(status, 0)) << strsignal(signo) << ": " << describeWaitStatus(status);
     EXPECT_LT(watch.elapsedMs(), 500) << strsignal(signo);
   }
 }
@@ -103,7 +95,7 @@ TEST(Shutdown, IdleHttpConnectionsAreClosedAndDoNotDelayExit) {
   EXPECT_TRUE(http.waitForEof(1000));
   http.close();
   const int status = chatd.waitForExit(3000);
-  EXPECT_TRUE(exitedZero(status)) << describe(status);
+  EXPECT_TRUE(exitedWith(status, 0)) << describeWaitStatus(status);
   EXPECT_LT(watch.elapsedMs(), 1000);
 }
 

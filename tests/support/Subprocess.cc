@@ -12,7 +12,16 @@
 
 namespace chatd::testing {
 
-bool ProcessResult::exitedZero() const { return !timedOut && status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0; }
+bool exitedWith(int status, int code) { return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == code; }
+
+std::string describeWaitStatus(int status) {
+  if (status == -1) return "still running";
+  if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
+  return "wait status " + std::to_string(status);
+}
+
+bool ProcessResult::exitedZero() const { return !timedOut && exitedWith(status, 0); }
 
 ProcessResult runProcess(const std::vector<std::string>& argv, int timeoutMs) {
   ProcessResult result;

@@ -14,6 +14,11 @@ struct ProcessResult {
   bool exitedZero() const;
 };
 
+// A wait status (-1: none yet) that is an exit with `code`.
+bool exitedWith(int status, int code);
+// A wait status in words, for failure messages: "exit status 1", "killed by signal 9", "still running" (-1).
+std::string describeWaitStatus(int status);
+
 // argv[0] is an absolute path or a name looked up in PATH.
 ProcessResult runProcess(const std::vector<std::string>& argv, int timeoutMs);
 

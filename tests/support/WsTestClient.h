@@ -70,6 +70,7 @@ class WsTestClient {
   std::optional<uint16_t> readCloseCode(int timeoutMs = 5000);
 
   std::string& buffered() { return in_; }
+  int fd() const { return fd_; }  // -1 when not connected
 
  private:
   int fd_ = -1;

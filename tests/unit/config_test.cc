@@ -172,6 +172,13 @@ TEST(Config, WorkersNeedRedis) {
   EXPECT_NE(error({"--redis", "http://x"}).find("redis://"), std::string::npos);
 }
 
+TEST(Config, WorkersNeedAnExplicitPort) {
+  EXPECT_EQ(parsed({"--workers", "2", "--redis", "redis://127.0.0.1", "--listen", "127.0.0.1:8081"}).workers, 2u);
+  EXPECT_EQ(error({"--workers", "2", "--redis", "redis://127.0.0.1", "--listen", "127.0.0.1:0"}),
+            "--workers needs an explicit --listen port: with port 0 each worker would get a port of its own");
+  EXPECT_EQ(parsed({"--redis", "redis://127.0.0.1", "--listen", "127.0.0.1:0"}).workers, 0u);  // one process may
+}
+
 TEST(Config, UnknownOptions) {
   EXPECT_EQ(error({"--bogus"}), "unknown option '--bogus'");
   EXPECT_EQ(error({"--bogus=1"}), "unknown option '--bogus'");
