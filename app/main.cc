@@ -7,6 +7,7 @@
 
 #include "app/Application.h"
 #include "app/Config.h"
+#include "app/Migration.h"
 #include "reactor/EventLoop.h"
 #include "reactor/Log.h"
 
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
     return parsed.exitCode;
   }
   reactor::setLogLevel(parsed.config->logLevel);
+  if (!parsed.config->migrateTo.empty()) return app::migrateToRedis(*parsed.config);
   signal(SIGPIPE, SIG_IGN);
   raiseDescriptorLimit();
 

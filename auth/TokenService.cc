@@ -136,20 +136,26 @@ uint64_t TokenService::shortKey(const std::string& revocationKey) {
   return value;
 }
 
-std::optional<std::string> TokenService::loadOrCreateSecret(const std::string& dataDir, std::string& error) {
+std::optional<std::string> TokenService::loadSecret(const std::string& dataDir, std::string& error) {
+  error.clear();
   const std::string path = dataDir + "/jwt.secret";
   std::ifstream existing(path);
-  if (existing) {
-    std::stringstream text;
-    text << existing.rdbuf();
-    std::string secret = text.str();
-    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-    if (secret.size() < kMinJwtSecretBytes) {
-      error = path + " holds fewer than " + std::to_string(kMinJwtSecretBytes) + " bytes";
-      return std::nullopt;
-    }
-    return secret;
+  if (!existing) return std::nullopt;
+  std::stringstream text;
+  text << existing.rdbuf();
+  std::string secret = text.str();
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  if (secret.size() < kMinJwtSecretBytes) {
+    error = path + " holds fewer than " + std::to_string(kMinJwtSecretBytes) + " bytes";
+    return std::nullopt;
   }
+  return secret;
+}
+
+std::optional<std::string> TokenService::loadOrCreateSecret(const std::string& dataDir, std::string& error) {
+  std::optional<std::string> existing = loadSecret(dataDir, error);
+  if (existing || !error.empty()) return existing;
+  const std::string path = dataDir + "/jwt.secret";
   unsigned char random[32];
   if (RAND_bytes(random, sizeof random) != 1) {
     error = "no randomness for a new JWT secret";
