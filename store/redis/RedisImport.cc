@@ -133,8 +133,12 @@ bool Importer::copyUsers() {
       if (!select->columnIsNull(4)) user.add("password_hash", select->columnText(4));
       if (!select->columnIsNull(7)) user.add("last_seen", text(select->columnInt(7)));
       user.sendTo(redis_);
-      usernames.add(select->columnText(2), text(after));
-      if (!select->columnIsNull(5)) external.add(select->columnText(5), text(after));
+      // A user known only from tokens signs in by subject, never by name.
+      if (select->columnIsNull(5)) {
+        usernames.add(select->columnText(2), text(after));
+      } else {
+        external.add(select->columnText(5), text(after));
+      }
     }
     select->reset();
     if (step == Step::kError) return fail("users");
@@ -197,6 +201,7 @@ bool Importer::copyRoom(const RoomRow& room) {
   if (room.hasTopic) fields.add("topic", room.topic);
   fields.add("created_at", text(room.createdAt));
   fields.add("last_seq", text(room.lastSeq));
+  if (!room.directKey.empty()) fields.add("direct", room.directKey);  // for deleteRoom
   fields.sendTo(redis_);
   if (room.kind == roomKindName(RoomKind::kPublic)) redis_.write({"ZADD", p_ + "rooms:public", id, id});
   if (!room.directKey.empty()) redis_.write({"HSET", p_ + "direct", room.directKey, id});

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <hiredis/hiredis.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "tests/support/ChatClient.h"
 #include "tests/support/ChatdProcess.h"
 #include "tests/support/DataDir.h"
+#include "tests/support/JwtSigning.h"
 #include "tests/support/Subprocess.h"
 #include "tests/unit/redis_server.h"
 
@@ -31,6 +33,14 @@ ProcessResult migrate(const std::string& dataDir, const std::string& url) {
 }
 
 int exitCode(const ProcessResult& result) { return WIFEXITED(result.status) ? WEXITSTATUS(result.status) : -1; }
+
+// The secret chatd generated into `dataDir`, without its newline.
+std::string secretIn(const std::string& dataDir) {
+  std::ifstream file(dataDir + "/jwt.secret");
+  std::string secret;
+  std::getline(file, secret);
+  return secret;
+}
 
 // What the embedded server held when it stopped.
 struct Populated {
@@ -102,6 +112,15 @@ class MigrateTest : public ::testing::Test {
     ASSERT_EQ(reply.status, 200) << reply.body;
     p.revokedToken = jsonField(reply.body, "token");
     ASSERT_EQ(httpCallAs(p.revokedToken, port, "POST", "/api/v1/logout").status, 204);
+
+    // An app backend's user, known by its token's subject (user 4).
+    const int64_t exp = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count() + 3600;
+    const std::string appToken =
+        hsToken(kHs256Header, R"({"sub":"app-7","name":"Zed","exp":)" + std::to_string(exp) + "}",
+                secretIn(data_.path()));
+    reply = httpCallAs(appToken, port, "GET", "/api/v1/me");
+    ASSERT_EQ(reply.status, 200) << reply.body;
   }
 
   // A blocking client of the target Redis; each reply freed by its owner.
@@ -143,9 +162,9 @@ class MigrateTest : public ::testing::Test {
 TEST_F(MigrateTest, CopiesEverythingVerifiesTheCountsAndRefusesASecondRun) {
   const ProcessResult first = migrate(data_.path(), redis_.url());
   ASSERT_EQ(exitCode(first), 0) << first.output;
-  // 3 users; the lobby, team and the direct room; 1 + 3 + 2 memberships in
+  // 4 users (one from an app token); the lobby, team and the direct room; 1 + 3 + 2 memberships in
   // them; 1 + 5 + 1 messages; 3 reactions; one logout.
-  for (const char* count : {"users 3 ", "rooms 3 (public 1, direct 1)", "memberships 6 ", "messages 7",
+  for (const char* count : {"users 4 (external 1)", "rooms 3 (public 1, direct 1)", "memberships 6 ", "messages 7",
                             "reactions 3", "revoked tokens 1", "jwt secret copied"}) {
     EXPECT_NE(first.output.find(count), std::string::npos) << count << " in:\n" << first.output;
   }
@@ -159,17 +178,17 @@ TEST_F(MigrateTest, WritesTheKeyLayoutAndRecordsOfRedisKeys) {
   ASSERT_EQ(exitCode(migrate(data_.path(), redis_.url())), 0);
   const Populated& p = populated_;
 
-  EXPECT_EQ(command({"GET", key("user:next")}).text(), p.carol.id);
+  EXPECT_EQ(command({"GET", key("user:next")}).text(), "4");
   EXPECT_EQ(command({"GET", key("room:next")}).text(), std::to_string(p.direct));
   EXPECT_EQ(command({"GET", key("msg:next")}).text(), "7");
   EXPECT_EQ(command({"HGET", key("usernames"), "ann"}).text(), p.ann.id);
+  EXPECT_EQ(command({"HLEN", key("usernames")})->integer, 3);  // not the app's user
+  EXPECT_EQ(command({"HGET", key("external"), "app-7"}).text(), "4");
+  EXPECT_EQ(command({"HGET", key("user:4"), "username"}).text(), "Zed#4");
   EXPECT_EQ(command({"HGET", key("user:" + p.ann.id), "username"}).text(), "Ann");
   EXPECT_EQ(command({"HGET", key("user:" + p.ann.id), "password_hash"}).text().rfind("$argon2id$", 0), 0u);
   EXPECT_EQ(command({"ZCARD", key("revoked")})->integer, 1);
-  std::ifstream secretFile(data_.path() + "/jwt.secret");
-  std::string secret;
-  std::getline(secretFile, secret);
-  EXPECT_EQ(command({"GET", key("jwt-secret")}).text(), secret);
+  EXPECT_EQ(command({"GET", key("jwt-secret")}).text(), secretIn(data_.path()));
 
   const std::string team = key("room:" + std::to_string(p.team));
   EXPECT_EQ(command({"HGET", team, "kind"}).text(), "private");
@@ -188,7 +207,9 @@ TEST_F(MigrateTest, WritesTheKeyLayoutAndRecordsOfRedisKeys) {
             std::to_string(p.team));
   EXPECT_EQ(command({"ZSCORE", key("user:" + p.ann.id + ":created"), std::to_string(p.team)})->type,
             REDIS_REPLY_STRING);
-  EXPECT_EQ(command({"HGET", key("direct"), p.ann.id + ":" + p.bob.id}).text(), std::to_string(p.direct));
+  const std::string pair = p.ann.id + ":" + p.bob.id;
+  EXPECT_EQ(command({"HGET", key("direct"), pair}).text(), std::to_string(p.direct));
+  EXPECT_EQ(command({"HGET", key("room:" + std::to_string(p.direct)), "direct"}).text(), pair);
   EXPECT_EQ(command({"HGET", roomKey(p.team, "ids"), std::to_string(p.editedId)}).text(), "2");
   EXPECT_EQ(command({"HGET", roomKey(p.team, "clients"), p.ann.id + ":c4"}).text(), "5");
 
