@@ -205,7 +205,8 @@ bool Importer::copyRoom(const RoomRow& room) {
   fields.sendTo(redis_);
   if (room.kind == roomKindName(RoomKind::kPublic)) redis_.write({"ZADD", p_ + "rooms:public", id, id});
   if (!room.directKey.empty()) redis_.write({"HSET", p_ + "direct", room.directKey, id});
-  if (room.createdBy != 0) {
+  // The hourly quota counts the rooms made by createRoom, not direct rooms.
+  if (room.createdBy != 0 && room.directKey.empty()) {
     redis_.write({"ZADD", redis_keys::user(p_, room.createdBy) + ":created", text(room.createdAt), id});
   }
   return copyMembers(room.id) && copyMessages(room.id);
