@@ -3,8 +3,8 @@
 // the connection, and runs the loop only while it waits for answers.
 //
 // Commands are pipelined: write() and read() return at once, and wait (run
-// the loop) only when kWindow commands are unanswered, so memory stays
-// bounded however much is sent. The first failed answer (an error reply, a
+// the loop) only while kWindow commands or kWindowBytes of arguments are
+// unanswered, so memory stays bounded however much is sent. The first failed answer (an error reply, a
 // timeout, a lost connection) is kept and every later wait reports it.
 #pragma once
 
@@ -21,6 +21,7 @@ namespace chatd::store {
 class RedisPipeline {
  public:
   static constexpr size_t kWindow = 64;
+  static constexpr size_t kWindowBytes = 16 << 20;
 
   explicit RedisPipeline(RedisOptions options);
 
@@ -36,12 +37,15 @@ class RedisPipeline {
 
  private:
   void send(std::vector<std::string> args, std::function<void(const RedisReply&)> answer);
-  void runUntilAtMost(size_t unanswered);
+  // Runs the loop until no more than `commands` and `bytes` are unanswered.
+  void runUntilAtMost(size_t commands, size_t bytes);
 
   reactor::EventLoop loop_;
   RedisConnection redis_;
   size_t unanswered_ = 0;
-  size_t stopAt_ = 0;     // the loop stops once unanswered_ is down to this
+  size_t unansweredBytes_ = 0;
+  size_t stopAt_ = 0;       // the loop stops once unanswered_ ...
+  size_t stopAtBytes_ = 0;  // ... and unansweredBytes_ are down to these
   std::string failure_;   // the first failure; empty while all went well
 };
 

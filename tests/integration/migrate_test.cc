@@ -10,6 +10,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/integration/room_fixture.h"
@@ -50,6 +51,10 @@ struct Populated {
   int64_t firstId = 0;  // ann's first message in team (seq 1), with reactions
   int64_t editedId = 0, deletedId = 0;  // seqs 2 and 3
   std::string revokedToken;  // carol's second login, logged out
+  // What the embedded server answered to reads (token, path) before it
+  // stopped, to be answered the same by a node on the copy.
+  std::vector<std::pair<std::string, std::string>> reads;
+  std::vector<std::string> answers;
 };
 
 class MigrateTest : public ::testing::Test {
@@ -121,6 +126,18 @@ class MigrateTest : public ::testing::Test {
                 secretIn(data_.path()));
     reply = httpCallAs(appToken, port, "GET", "/api/v1/me");
     ASSERT_EQ(reply.status, 200) << reply.body;
+
+    const std::string history = "/messages?after=0&limit=100";
+    p.reads = {{p.ann.token, "/api/v1/rooms/" + std::to_string(p.team) + history},
+               {p.ann.token, "/api/v1/rooms/" + std::to_string(p.direct) + history},
+               {p.bob.token, "/api/v1/rooms/1" + history},
+               {p.bob.token, "/api/v1/rooms"},
+               {p.ann.token, "/api/v1/rooms/" + std::to_string(p.team) + "/members"}};
+    for (const auto& [token, path] : p.reads) {
+      reply = httpCallAs(token, port, "GET", path);
+      ASSERT_EQ(reply.status, 200) << path << ": " << reply.body;
+      p.answers.push_back(reply.body);
+    }
   }
 
   // A blocking client of the target Redis; each reply freed by its owner.
@@ -254,6 +271,38 @@ TEST_F(MigrateTest, FailsClearlyWithoutADatabaseOrARedis) {
   const ProcessResult noRedis = migrate(data_.path(), "redis://127.0.0.1:" + std::to_string(store::test::freePort()));
   EXPECT_EQ(exitCode(noRedis), 1) << noRedis.output;
   EXPECT_NE(noRedis.output.find("redis"), std::string::npos) << noRedis.output;
+}
+
+// The end-to-end check: a cluster node on the copy serves what the embedded
+// server did, to the same tokens.
+TEST_F(MigrateTest, ARedisNodeServesTheCopyAsTheEmbeddedServerDid) {
+  ASSERT_EQ(exitCode(migrate(data_.path(), redis_.url())), 0);
+  const Populated& p = populated_;
+  DataDir nodeData;  // nothing of the embedded server's: only the secret the cluster holds in Redis
+  ChatdProcess node({"--redis", redis_.url(), "--redis-prefix", kPrefix, "--data", nodeData.path(), "--jwt-secret",
+                     command({"GET", key("jwt-secret")}).text(), "--argon2-memory", "1024"});
+  const int port = node.port();
+
+  for (size_t i = 0; i < p.reads.size(); ++i) {
+    const HttpReply reply = httpCallAs(p.reads[i].first, port, "GET", p.reads[i].second);
+    EXPECT_EQ(reply.status, 200) << p.reads[i].second << ": " << reply.body;
+    EXPECT_EQ(reply.body, p.answers[i]) << p.reads[i].second;
+  }
+  const HttpReply login = httpCall(port, "POST", "/api/v1/login", R"({"username":"ann","password":"correct-horse"})");
+  EXPECT_EQ(login.status, 200) << login.body;
+  EXPECT_EQ(httpCallAs(p.carol.token, port, "GET", "/api/v1/me").status, 200);  // an old token
+  EXPECT_EQ(httpCallAs(p.revokedToken, port, "GET", "/api/v1/me").status, 401);
+
+  // New writes continue the counters: the team's next seq, the next ids.
+  ChatClient ann(port, "ann");
+  ann.connect(p.ann.token);
+  ASSERT_EQ(ann.join(p.team).type(), "joined");
+  const Json ack = ann.sendMessage(p.team, "after the move", "c0");  // a resend of seq 1's client id
+  EXPECT_EQ(ack.integer("seq"), 1) << ack;
+  const Json fresh = ann.sendMessage(p.team, "after the move", "c9");
+  EXPECT_EQ(fresh.integer("seq"), 6) << fresh;
+  EXPECT_EQ(fresh.integer("id"), 8) << fresh;
+  EXPECT_EQ(signUp(port, "dave").id, "5");
 }
 
 }  // namespace
