@@ -335,8 +335,9 @@ std::optional<ImportCounts> importIntoRedis(const ImportOptions& options, std::s
   if (version != kSchemaVersion) {
     error = options.databasePath + " has schema version " + std::to_string(version) + ", not " +
             std::to_string(kSchemaVersion) + ": " +
-            (version < kSchemaVersion && version > 0 ? "start this chatd on it once to upgrade it"
-                                                     : "not a database of this chatd");
+            (version > kSchemaVersion ? "written by a newer chatd"
+             : version > 0            ? "start this chatd on it once to upgrade it"
+                                      : "not a chatd database");
     return std::nullopt;
   }
   RedisPipeline redis(options.redis);

@@ -40,6 +40,11 @@ class Check {
   void expect(std::vector<std::string> command, int64_t expected, std::string what);
   // Adds the integer answer of `command` to `sum`.
   void add(std::vector<std::string> command, int64_t& sum);
+  // Keeps the first difference.
+  void compare(const std::string& what, int64_t expected, int64_t found) {
+    if (found == expected || !difference_.empty()) return;
+    difference_ = what + ": " + std::to_string(expected) + " in the database, " + std::to_string(found) + " in redis";
+  }
   bool fail(const char* what) {
     unreadable_ = std::string("cannot read the database's ") + what + ": " + db_.errorMessage();
     return false;
@@ -54,10 +59,7 @@ class Check {
 
 void Check::expect(std::vector<std::string> command, int64_t expected, std::string what) {
   redis_.read(std::move(command), [this, expected, what = std::move(what)](const RedisReply& reply) {
-    const int64_t found = replyInt(reply);
-    if (found != expected && difference_.empty()) {
-      difference_ = what + ": " + std::to_string(expected) + " in the database, " + std::to_string(found) + " in redis";
-    }
+    compare(what, expected, replyInt(reply));
   });
 }
 
@@ -108,13 +110,8 @@ bool Check::checkUsers(const ImportCounts& counts) {
   }
   std::string error;
   if (!redis_.wait(error)) return false;
-  if (!difference_.empty()) return false;
-  if (users != counts.users) {
-    difference_ = "users: " + std::to_string(counts.users) + " in the database, " + std::to_string(users) + " in redis";
-  } else if (memberships != counts.memberships) {
-    difference_ = "the users' rooms: " + std::to_string(counts.memberships) + " memberships in the database, " +
-                  std::to_string(memberships) + " in redis";
-  }
+  compare("users", counts.users, users);
+  compare("the users' rooms (memberships)", counts.memberships, memberships);
   return difference_.empty();
 }
 
@@ -148,9 +145,7 @@ bool Check::checkRooms(const ImportCounts& counts) {
   }
   std::string error;
   if (!redis_.wait(error)) return false;
-  if (rooms != counts.rooms && difference_.empty()) {
-    difference_ = "rooms: " + std::to_string(counts.rooms) + " in the database, " + std::to_string(rooms) + " in redis";
-  }
+  compare("rooms", counts.rooms, rooms);
   return difference_.empty();
 }
 
