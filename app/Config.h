@@ -21,6 +21,7 @@ struct Config : chat::ChatOptions {
   // Cluster mode: the Redis every node shares (empty: the embedded SQLite store).
   std::string redisUrl;
   std::string redisPrefix = "chatd:";  // every Redis key chatd writes starts with it
+  std::string migrateTo;  // a Redis URL: copy dataDir's SQLite database there, verify, exit
   uint32_t workers = 0;                // > 0: a supervisor forking that many worker processes (needs redisUrl)
   uint64_t presenceLeaseMs = 5'000;    // a node's presence entries expire unless renewed within this
   std::string jwtSecret;          // empty: the one in dataDir (created on first start)

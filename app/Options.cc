@@ -87,6 +87,10 @@ constexpr Option kOptions[] = {
     {.name = "redis-prefix", .valueName = "PREFIX", .type = kText, .field = &Config::redisPrefix,
      .help = "the start of every Redis key chatd writes, so that several chat servers can share one Redis",
      .check = nonEmpty},
+    {.name = "migrate-to", .valueName = "URL", .type = kText, .field = &Config::migrateTo,
+     .help = "copy the SQLite database of --data into this empty Redis (under --redis-prefix) for cluster "
+             "mode, verify the counts and exit: 0 with a summary, 1 with the reason",
+     .check = redisUrl},
     {.name = "workers", .valueName = "N", .type = kCount, .field = &Config::workers,
      .help = "run a supervisor that forks N worker processes sharing the port (SO_REUSEPORT) and restarts "
              "those that die; needs --redis and a --listen port other than 0",

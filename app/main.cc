@@ -8,6 +8,7 @@
 
 #include "app/Application.h"
 #include "app/Config.h"
+#include "app/Migration.h"
 #include "app/Supervisor.h"
 #include "reactor/EventLoop.h"
 #include "reactor/Log.h"
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
     return parsed.exitCode;
   }
   reactor::setLogLevel(parsed.config->logLevel);
+  if (!parsed.config->migrateTo.empty()) return app::migrateToRedis(*parsed.config);
   signal(SIGPIPE, SIG_IGN);
   raiseDescriptorLimit();
   if (parsed.config->workers == 0) return runServer(*parsed.config);

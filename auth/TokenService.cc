@@ -145,20 +145,26 @@ std::optional<std::string> TokenService::newSecret(std::string& error) {
   return hex(random, sizeof random);
 }
 
-std::optional<std::string> TokenService::loadOrCreateSecret(const std::string& dataDir, std::string& error) {
+std::optional<std::string> TokenService::loadSecret(const std::string& dataDir, std::string& error) {
+  error.clear();
   const std::string path = dataDir + "/jwt.secret";
   std::ifstream existing(path);
-  if (existing) {
-    std::stringstream text;
-    text << existing.rdbuf();
-    std::string secret = text.str();
-    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-    if (secret.size() < kMinJwtSecretBytes) {
-      error = path + " holds fewer than " + std::to_string(kMinJwtSecretBytes) + " bytes";
-      return std::nullopt;
-    }
-    return secret;
+  if (!existing) return std::nullopt;
+  std::stringstream text;
+  text << existing.rdbuf();
+  std::string secret = text.str();
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  if (secret.size() < kMinJwtSecretBytes) {
+    error = path + " holds fewer than " + std::to_string(kMinJwtSecretBytes) + " bytes";
+    return std::nullopt;
   }
+  return secret;
+}
+
+std::optional<std::string> TokenService::loadOrCreateSecret(const std::string& dataDir, std::string& error) {
+  std::optional<std::string> existing = loadSecret(dataDir, error);
+  if (existing || !error.empty()) return existing;
+  const std::string path = dataDir + "/jwt.secret";
   std::optional<std::string> secret = newSecret(error);
   if (!secret) return std::nullopt;
   // O_EXCL: never overwrite a secret another process just wrote.

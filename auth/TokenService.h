@@ -70,6 +70,9 @@ class TokenService {
   static std::optional<std::string> loadOrCreateSecret(const std::string& dataDir, std::string& error);
   // A fresh random secret (32 bytes, in hex).
   static std::optional<std::string> newSecret(std::string& error);
+  // The secret in `dataDir`/jwt.secret; nullopt with an empty `error` when
+  // there is no such file, with the reason when it is unusable.
+  static std::optional<std::string> loadSecret(const std::string& dataDir, std::string& error);
 
  private:
   TokenService(std::string secret, std::unique_ptr<JwtVerifier> verifier, int64_t ttlSeconds, ExternalRules external)

@@ -44,8 +44,9 @@ class SqliteStatement {
 
 class SqliteDatabase {
  public:
-  // Opens (creating if needed) the database at `path`; nullptr and `error` on failure.
-  static std::unique_ptr<SqliteDatabase> open(const std::string& path, std::string& error);
+  // Opens the database at `path`, creating it if needed unless `create` is
+  // false (then a missing file fails); nullptr and `error` on failure.
+  static std::unique_ptr<SqliteDatabase> open(const std::string& path, std::string& error, bool create = true);
   SqliteDatabase(const SqliteDatabase&) = delete;
   SqliteDatabase& operator=(const SqliteDatabase&) = delete;
   ~SqliteDatabase();

@@ -24,29 +24,11 @@
 #include "tests/integration/chat_helpers.h"
 #include "tests/integration/room_fixture.h"
 #include "tests/support/ChatClient.h"
+#include "tests/support/DataDir.h"
 #include "tests/support/TestUtil.h"
 
 namespace chatd::testing {
 namespace {
-
-// A --data directory that outlives one chatd process; removed at the end.
-class DataDir {
- public:
-  DataDir() {
-    char path[] = "/tmp/chatd-faults-XXXXXX";
-    if (mkdtemp(path)) path_ = path;
-  }
-  ~DataDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  DataDir(const DataDir&) = delete;
-  DataDir& operator=(const DataDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 std::string clientIdOf(int n) { return "c" + std::to_string(n); }
 std::string contentOf(int n) { return "message " + std::to_string(n); }

@@ -1,0 +1,359 @@
+#include "store/redis/RedisImport.h"
+
+#include <cstdio>
+#include <vector>
+
+#include "store/RoomKinds.h"
+#include "store/Schema.h"
+#include "store/redis/MsgPackWriter.h"
+#include "store/redis/RedisKeys.h"
+
+namespace chatd::store {
+namespace {
+
+// Rows per page: a page is one command per key it touches (an HSET of 500
+// fields), small enough that a few in flight stay a few MiB.
+constexpr int kPage = 500;
+
+using Command = std::vector<std::string>;
+using Step = SqliteStatement::Step;
+std::string text(int64_t value) { return std::to_string(value); }
+
+// A command that sets many fields of one key (HSET, ZADD): sent only when
+// something was added.
+struct Fields {
+  Command command;
+  explicit Fields(std::initializer_list<std::string> head) : command(head) {}
+  void add(std::string a, std::string b) {
+    command.push_back(std::move(a));
+    command.push_back(std::move(b));
+  }
+  void sendTo(RedisPipeline& redis) {
+    if (command.size() > 2) redis.write(std::move(command));
+  }
+};
+
+// A glob that matches exactly the keys starting with `prefix`.
+std::string prefixPattern(const std::string& prefix) {
+  std::string pattern;
+  for (const char c : prefix) {
+    if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  return pattern + "*";
+}
+
+class Importer {
+ public:
+  Importer(SqliteDatabase& db, RedisPipeline& redis, std::string prefix)
+      : db_(db), redis_(redis), p_(std::move(prefix)) {}
+
+  bool targetEmpty(std::string& error);
+  bool copy(const std::string& jwtSecret, std::string& error);
+
+ private:
+  struct RoomRow {
+    int64_t id;
+    std::string name, kind, topic, directKey;
+    bool hasTopic;
+    int64_t createdBy, createdAt, lastSeq;
+  };
+  struct ReactionRow {
+    int64_t messageId;
+    std::string emoji;
+    int64_t userId;
+  };
+
+  // Each copies one entity page by page; false with error_ when reading fails.
+  bool copyUsers();
+  bool copyRevokedTokens();
+  bool copyRooms();
+  bool copyRoom(const RoomRow& room);
+  bool copyMembers(int64_t roomId);
+  bool copyMessages(int64_t roomId);
+  bool copyReactions(int64_t roomId, int64_t fromSeq, int64_t toSeq);
+  bool setCounter(const char* name, const char* maxSql);
+  bool fail(const char* what) {
+    error_ = std::string("reading ") + what + ": " + db_.errorMessage();
+    return false;
+  }
+
+  SqliteDatabase& db_;
+  RedisPipeline& redis_;
+  const std::string p_;
+  std::string error_;
+};
+
+bool Importer::targetEmpty(std::string& error) {
+  // SCAN until a key turns up or the cursor comes back to 0.
+  std::string cursor = "0";
+  bool found = false;
+  do {
+    redis_.read({"SCAN", cursor, "MATCH", prefixPattern(p_), "COUNT", "100"}, [&](const RedisReply& reply) {
+      if (reply.elements.size() != 2) return;
+      cursor = reply.elements[0].text;
+      found = !reply.elements[1].elements.empty();
+    });
+    if (!redis_.wait(error)) return false;
+  } while (!found && cursor != "0");
+  if (found) error = "the target is not empty: it has keys under the prefix '" + p_ + "'";
+  return !found;
+}
+
+bool Importer::copy(const std::string& jwtSecret, std::string& error) {
+  const bool copied = copyUsers() && copyRevokedTokens() && copyRooms() &&
+                      setCounter("user:next", "SELECT coalesce(max(id), 0) FROM users") &&
+                      setCounter("room:next", "SELECT coalesce(max(id), 0) FROM rooms") &&
+                      setCounter("msg:next", "SELECT coalesce(max(id), 0) FROM messages");
+  if (!copied) {
+    error = error_;
+    return false;
+  }
+  if (!jwtSecret.empty()) redis_.write({"SET", p_ + "jwt-secret", jwtSecret});
+  return redis_.wait(error);
+}
+
+bool Importer::copyUsers() {
+  SqliteStatement* select = db_.prepare(
+      "SELECT id, username, username_key, nickname, password_hash, external_subject, created_at, last_seen "
+      "FROM users WHERE id > ?1 ORDER BY id LIMIT ?2");
+  if (!select) return fail("users");
+  for (int64_t after = 0, rows = kPage; rows == kPage;) {
+    Fields usernames{"HSET", p_ + "usernames"};
+    Fields external{"HSET", p_ + "external"};
+    select->bind(1, after).bind(2, kPage);
+    Step step;
+    for (rows = 0; (step = select->step()) == Step::kRow; ++rows) {
+      after = select->columnInt(0);
+      Fields user{"HSET", redis_keys::user(p_, after)};
+      user.add("username", select->columnText(1));
+      user.add("created_at", text(select->columnInt(6)));
+      // A NULL column stays an absent field.
+      if (!select->columnIsNull(3)) user.add("nickname", select->columnText(3));
+      if (!select->columnIsNull(4)) user.add("password_hash", select->columnText(4));
+      if (!select->columnIsNull(7)) user.add("last_seen", text(select->columnInt(7)));
+      user.sendTo(redis_);
+      // A user known only from tokens signs in by subject, never by name.
+      if (select->columnIsNull(5)) {
+        usernames.add(select->columnText(2), text(after));
+      } else {
+        external.add(select->columnText(5), text(after));
+      }
+    }
+    select->reset();
+    if (step == Step::kError) return fail("users");
+    usernames.sendTo(redis_);
+    external.sendTo(redis_);
+  }
+  return true;
+}
+
+bool Importer::copyRevokedTokens() {
+  SqliteStatement* select =
+      db_.prepare("SELECT token_id, expires_at FROM revoked_tokens WHERE token_id > ?1 ORDER BY token_id LIMIT ?2");
+  if (!select) return fail("revoked tokens");
+  std::string after;
+  for (int rows = kPage; rows == kPage;) {
+    Fields revoked{"ZADD", p_ + "revoked"};
+    select->bind(1, after).bind(2, kPage);
+    Step step;
+    for (rows = 0; (step = select->step()) == Step::kRow; ++rows) {
+      after = select->columnText(0);
+      revoked.add(text(select->columnInt(1)), after);
+    }
+    select->reset();
+    if (step == Step::kError) return fail("revoked tokens");
+    revoked.sendTo(redis_);
+  }
+  return true;
+}
+
+bool Importer::copyRooms() {
+  SqliteStatement* select = db_.prepare(
+      "SELECT id, name, kind, topic, coalesce(created_by, 0), created_at, coalesce(direct_key, ''), last_seq "
+      "FROM rooms WHERE id > ?1 ORDER BY id LIMIT ?2");
+  if (!select) return fail("rooms");
+  for (int64_t after = 0;;) {
+    // A page of rooms is read whole before their members and messages are.
+    std::vector<RoomRow> page;
+    select->bind(1, after).bind(2, kPage);
+    Step step;
+    while ((step = select->step()) == Step::kRow) {
+      page.push_back({select->columnInt(0), select->columnText(1), select->columnText(2), select->columnText(3),
+                      select->columnText(6), !select->columnIsNull(3), select->columnInt(4), select->columnInt(5),
+                      select->columnInt(7)});
+    }
+    select->reset();
+    if (step == Step::kError) return fail("rooms");
+    for (const RoomRow& room : page) {
+      if (!copyRoom(room)) return false;
+    }
+    if (page.size() < static_cast<size_t>(kPage)) return true;
+    after = page.back().id;
+  }
+}
+
+bool Importer::copyRoom(const RoomRow& room) {
+  const std::string id = text(room.id);
+  Fields fields{"HSET", redis_keys::room(p_, room.id)};
+  fields.add("name", room.name);
+  fields.add("kind", room.kind);
+  if (room.hasTopic) fields.add("topic", room.topic);
+  fields.add("created_at", text(room.createdAt));
+  fields.add("last_seq", text(room.lastSeq));
+  if (!room.directKey.empty()) fields.add("direct", room.directKey);  // for deleteRoom
+  fields.sendTo(redis_);
+  if (room.kind == roomKindName(RoomKind::kPublic)) redis_.write({"ZADD", p_ + "rooms:public", id, id});
+  if (!room.directKey.empty()) redis_.write({"HSET", p_ + "direct", room.directKey, id});
+  // The hourly quota counts the rooms made by createRoom, not direct rooms.
+  if (room.createdBy != 0 && room.directKey.empty()) {
+    redis_.write({"ZADD", redis_keys::user(p_, room.createdBy) + ":created", text(room.createdAt), id});
+  }
+  return copyMembers(room.id) && copyMessages(room.id);
+}
+
+bool Importer::copyMembers(int64_t roomId) {
+  SqliteStatement* select = db_.prepare(
+      "SELECT user_id, role, joined_at, last_read_seq FROM room_members WHERE room_id = ?1 AND user_id > ?2 "
+      "ORDER BY user_id LIMIT ?3");
+  if (!select) return fail("members");
+  const std::string room = text(roomId);
+  for (int64_t after = 0, rows = kPage; rows == kPage;) {
+    Fields roles{"HSET", redis_keys::roomPart(p_, roomId, "roles")};
+    Fields joined{"ZADD", redis_keys::roomPart(p_, roomId, "joined")};
+    Fields reads{"HSET", redis_keys::roomPart(p_, roomId, "reads")};
+    select->bind(1, roomId).bind(2, after).bind(3, kPage);
+    Step step;
+    for (rows = 0; (step = select->step()) == Step::kRow; ++rows) {
+      after = select->columnInt(0);
+      const MemberRole role = parseMemberRole(select->columnText(1)).value_or(MemberRole::kMember);
+      roles.add(text(after), text(static_cast<int>(role)));
+      char padded[24];
+      std::snprintf(padded, sizeof padded, "%020lld", static_cast<long long>(after));
+      joined.add(text(select->columnInt(2)), padded);
+      if (select->columnInt(3) > 0) reads.add(text(after), text(select->columnInt(3)));
+      redis_.write({"ZADD", redis_keys::user(p_, after) + ":rooms", room, room});
+    }
+    select->reset();
+    if (step == Step::kError) return fail("members");
+    roles.sendTo(redis_);
+    joined.sendTo(redis_);
+    reads.sendTo(redis_);
+  }
+  return true;
+}
+
+bool Importer::copyMessages(int64_t roomId) {
+  SqliteStatement* select = db_.prepare(
+      "SELECT id, seq, sender_id, kind, content, coalesce(client_id, ''), created_at, coalesce(edited_at, 0), "
+      "deleted FROM messages WHERE room_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
+  if (!select) return fail("messages");
+  MsgPackWriter record;
+  for (int64_t after = 0, rows = kPage; rows == kPage;) {
+    Fields log{"HSET", redis_keys::roomPart(p_, roomId, "log")};
+    Fields ids{"HSET", redis_keys::roomPart(p_, roomId, "ids")};
+    Fields clients{"HSET", redis_keys::roomPart(p_, roomId, "clients")};
+    const int64_t first = after + 1;
+    select->bind(1, roomId).bind(2, after).bind(3, kPage);
+    Step step;
+    for (rows = 0; (step = select->step()) == Step::kRow; ++rows) {
+      const int64_t id = select->columnInt(0);
+      after = select->columnInt(1);
+      const std::string seq = text(after);
+      const std::string clientId = select->columnText(5);
+      // [id, sender_id, kind, content, client_id, created_at, edited_at, deleted]
+      record.array(8).integer(id).integer(select->columnInt(2)).string(select->columnText(3));
+      record.string(select->columnText(4)).string(clientId).integer(select->columnInt(6));
+      record.integer(select->columnInt(7)).integer(select->columnInt(8) != 0 ? 1 : 0);
+      log.add(seq, record.take());
+      ids.add(text(id), seq);
+      if (!clientId.empty()) clients.add(text(select->columnInt(2)) + ":" + clientId, seq);
+    }
+    select->reset();
+    if (step == Step::kError) return fail("messages");
+    log.sendTo(redis_);
+    ids.sendTo(redis_);
+    clients.sendTo(redis_);
+    if (rows > 0 && !copyReactions(roomId, first, after)) return false;
+  }
+  return true;
+}
+
+bool Importer::copyReactions(int64_t roomId, int64_t fromSeq, int64_t toSeq) {
+  SqliteStatement* select = db_.prepare(
+      "SELECT r.message_id, r.emoji, r.user_id FROM messages m JOIN reactions r ON r.message_id = m.id "
+      "WHERE m.room_id = ?1 AND m.seq BETWEEN ?2 AND ?3 ORDER BY m.seq, r.emoji, r.created_at, r.user_id");
+  if (!select) return fail("reactions");
+  std::vector<ReactionRow> rows;
+  select->bind(1, roomId).bind(2, fromSeq).bind(3, toSeq);
+  Step step;
+  while ((step = select->step()) == Step::kRow) {
+    rows.push_back({select->columnInt(0), select->columnText(1), select->columnInt(2)});
+  }
+  select->reset();
+  if (step == Step::kError) return fail("reactions");
+  // {emoji: [user id, ...], ...} per message: rows come grouped by message,
+  // then emoji, each emoji's users in the order they reacted.
+  Fields reactions{"HSET", redis_keys::roomPart(p_, roomId, "reactions")};
+  MsgPackWriter record;
+  for (size_t message = 0; message < rows.size();) {
+    size_t end = message;
+    uint32_t emoji = 0;
+    for (; end < rows.size() && rows[end].messageId == rows[message].messageId; ++end) {
+      if (end == message || rows[end].emoji != rows[end - 1].emoji) ++emoji;
+    }
+    record.map(emoji);
+    for (size_t first = message; first < end;) {
+      size_t last = first;
+      while (last < end && rows[last].emoji == rows[first].emoji) ++last;
+      record.string(rows[first].emoji).array(static_cast<uint32_t>(last - first));
+      for (size_t i = first; i < last; ++i) record.integer(rows[i].userId);
+      first = last;
+    }
+    reactions.add(text(rows[message].messageId), record.take());
+    message = end;
+  }
+  reactions.sendTo(redis_);
+  return true;
+}
+
+bool Importer::setCounter(const char* name, const char* maxSql) {
+  SqliteStatement* select = db_.prepare(maxSql);
+  if (!select || select->step() != Step::kRow) return fail(name);
+  const int64_t max = select->columnInt(0);
+  select->reset();
+  redis_.write({"SET", p_ + name, text(max)});
+  return true;
+}
+
+}  // namespace
+
+std::optional<ImportCounts> importIntoRedis(const ImportOptions& options, std::string& error) {
+  auto db = SqliteDatabase::open(options.databasePath, error, /*create=*/false);
+  if (!db) return std::nullopt;
+  const int version = db->userVersion();
+  if (version != kSchemaVersion) {
+    error = options.databasePath + " has schema version " + std::to_string(version) + ", not " +
+            std::to_string(kSchemaVersion) + ": " +
+            (version > kSchemaVersion ? "written by a newer chatd"
+             : version > 0            ? "start this chatd on it once to upgrade it"
+                                      : "not a chatd database");
+    return std::nullopt;
+  }
+  RedisPipeline redis(options.redis);
+  if (!redis.connect(error)) return std::nullopt;
+  // One snapshot from the first read to the last.
+  if (!db->exec("BEGIN")) {
+    error = std::string("cannot read ") + options.databasePath + ": " + db->errorMessage();
+    return std::nullopt;
+  }
+  Importer importer(*db, redis, options.prefix);
+  std::optional<ImportCounts> counts;
+  if (importer.targetEmpty(error) && importer.copy(options.jwtSecret, error)) {
+    counts = verifyImport(*db, redis, options.prefix, error);
+  }
+  db->exec("ROLLBACK");
+  return counts;
+}
+
+}  // namespace chatd::store
