@@ -87,9 +87,12 @@ inline std::string aboutUser(const ReceivedFrame& frame) {
   return user ? user->string("username").value_or("?") : "?";
 }
 
-class HubTest : public ::testing::Test {
+// `Board`: the presence board behind the hub, LocalPresenceBoard (one
+// process is the whole server) unless a test plays other nodes.
+template <class Board>
+class HubFixture : public ::testing::Test {
  protected:
-  HubTest() : store_(loop_), hub_(loop_, store_, rooms_, bus_, board_, config_) {}
+  HubFixture() : store_(loop_), hub_(loop_, store_, rooms_, bus_, board_, config_) {}
 
   // --- The store ---
   store::User addUser(const std::string& username) { return store_.addUser(username); }
@@ -187,12 +190,14 @@ class HubTest : public ::testing::Test {
   FakeStore store_;
   chat::RoomService rooms_{store_};
   store::LocalBus bus_;  // room events in process; a test may publish as another node would
-  store::LocalPresenceBoard board_;
+  Board board_;
   chat::ChatOptions config_;
   // Before the hub: its sessions refer to these WebSockets until it is gone.
   std::deque<std::unique_ptr<HubClient>> clients_;
   chat::Hub hub_;
   int roomsMade_ = 0;
 };
+
+using HubTest = HubFixture<store::LocalPresenceBoard>;
 
 }  // namespace chatd::test
