@@ -18,6 +18,7 @@
 // before it). Callers handle both. Borrows its listener.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <vector>
