@@ -161,6 +161,26 @@ TEST_F(OtherNodesTest, OnlineUsersNamesTheUsersOnOtherNodesOnceTheBoardAndTheSto
   EXPECT_TRUE(frames(annTab, "user_joined").empty()) << "nobody came online: bob and carl were already";
 }
 
+TEST_F(OtherNodesTest, TheListStopsAtItsBoundAndCountsEveryoneOnline) {
+  const store::User ann = addUser("ann");
+  const int64_t room = addRoom(ann);
+  constexpr size_t kElsewhere = chat::OnlineRoster::kMaxListed + 100;
+  for (size_t i = 0; i < kElsewhere; ++i) board_.onlineElsewhere(room, addUser("user" + std::to_string(i)).id);
+  HubClient& annTab = connect(ann);
+  join(annTab, room);
+  const size_t lookupsBefore = store_.calls("findUser");
+  board_.answerHeld();
+  runUntilIdle();
+  EXPECT_EQ(store_.calls("findUser") - lookupsBefore, chat::OnlineRoster::kMaxListed - 1) << "ann is named from her session";
+  const std::vector<ReceivedFrame> online = frames(annTab, "online_users");
+  ASSERT_EQ(online.size(), 1u);
+  const std::vector<std::string> names = listedNames(online[0].text);
+  EXPECT_EQ(names.size(), chat::OnlineRoster::kMaxListed);
+  EXPECT_TRUE(std::binary_search(names.begin(), names.end(), "ann")) << "this node's users come first";
+  EXPECT_EQ(online[0].data->integer("count"), static_cast<int64_t>(kElsewhere + 1));
+  EXPECT_EQ(online[0].data->boolean("truncated"), true);
+}
+
 // GET /api/v1/rooms/{id}/online on a node where nobody joined the room.
 TEST_F(OtherNodesTest, TheOnlineListOfARoomWithNobodyHereNamesTheOtherNodesUsers) {
   const store::User ann = addUser("ann");
