@@ -55,7 +55,9 @@ void MessageApi::addRoutes(server::Router& router) {
                     const server::HttpResponder& responder) {
                withVisibleRoom(tokenOf(request), responder, params.id("room"),
                                [this, responder](const store::User&, const store::Room& room) {
-                                 responder.respond(proto::jsonResponse(200, hub_.onlineUsersJson(room.id)));
+                                 hub_.onlineUsers(room.id, [responder](std::string users) {
+                                   responder.respond(proto::jsonResponse(200, std::move(users)));
+                                 });
                                });
              });
 }

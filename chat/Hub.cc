@@ -22,13 +22,14 @@ Hub::Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService
       sessions_(loop, store, bus_, config, stats_),
       announcer_(bus_, store, sessions_),
       backlogs_(sessions_, config),
-      rooms_(bus_, board_, sessions_, backlogs_),
+      rooms_(bus_, board_, backlogs_),
+      roster_(board_, store, sessions_, rooms_),
       delivery_(loop, bus.nodeId(), store, config, sessions_, rooms_, backlogs_, longPolls_, stats_),
       presence_(loop, rooms_, delivery_),
       lookups_(store, roomService, sessions_, rooms_),
       changes_(store, bus_, config, sessions_, lookups_),
       commands_(
-          {store, roomService, bus_, config, sessions_, rooms_, lookups_, delivery_, backlogs_, changes_, stats_}) {
+          {store, roomService, bus_, config, sessions_, rooms_, roster_, lookups_, delivery_, backlogs_, changes_, stats_}) {
   bus_.subscribe([this](const RoomEvent& event) { onRoomEvent(event); });
   bus_.onReconnected([this] { healRooms(); });
   board_.setListener(&announcer_);

@@ -5,6 +5,7 @@
 //
 // - Sessions: the sessions, their users and budgets, the sweep's deadlines.
 // - LiveRooms: the rooms with sessions here, and their membership caches.
+// - OnlineRoster: who is online in a room, on every node.
 // - HubCommands: each client message, and the one send path (postMessage).
 // - MessageChanges: edit, delete, react.
 // - RoomLookups: the store lookups of what a user may do in a room.
@@ -32,6 +33,7 @@
 #include "chat/LiveRooms.h"
 #include "chat/LongPolls.h"
 #include "chat/MessageChanges.h"
+#include "chat/OnlineRoster.h"
 #include "chat/PostRequest.h"
 #include "chat/Presence.h"
 #include "chat/PresenceAnnouncer.h"
@@ -82,8 +84,8 @@ class Hub final : public reactor::TimerHandler {
   // The one send path: checks, appends, acks (through `done`) after the
   // commit, publishes the message to the room.
   void postMessage(PostRequest request, PostDone done) { commands_.postMessage(std::move(request), std::move(done)); }
-  // Who is online in the room (LiveRooms::onlineUsersJson).
-  std::string onlineUsersJson(int64_t roomId) const { return rooms_.onlineUsersJson(roomId); }
+  // Who is online in the room, on every node (OnlineRoster::list).
+  void onlineUsers(int64_t roomId, OnlineRoster::Answer done) { roster_.list(roomId, std::move(done)); }
   LongPolls& longPolls() { return longPolls_; }
   // A user left or was removed from a room (`userId`), or the room was
   // deleted (0): those sessions, on every node, leave it and are told so
@@ -122,6 +124,7 @@ class Hub final : public reactor::TimerHandler {
   PresenceAnnouncer announcer_;
   Backlogs backlogs_;
   LiveRooms rooms_;
+  OnlineRoster roster_;
   Delivery delivery_;
   Presence presence_;
   RoomLookups lookups_;

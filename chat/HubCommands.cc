@@ -66,14 +66,17 @@ void HubCommands::enterRoom(ChatSession& session, const store::Room& room, std::
   ServerMessage joined("joined", room.id);
   joined.writer().key("last_seq").value(live.lastSeq);
   session.send(joined.finish(ref));
-  // online_users closes the replay (unless the queue fills first).
+  // online_users closes the replay (unless the queue fills first), once the roster answered.
   auto finish = [this, sessionId = session.id, roomId = room.id, then] {
-    ChatSession* s = p_.sessions.find(sessionId);
-    if (!s) return;
-    ServerMessage online("online_users", roomId);
-    online.writer().key("data").raw(p_.rooms.onlineUsersJson(roomId));
-    s->send(online.finish());
-    then();
+    if (!p_.sessions.find(sessionId)) return;
+    p_.roster.list(roomId, [this, sessionId, roomId, then](std::string users) {
+      ChatSession* s = p_.sessions.find(sessionId);
+      if (!s) return;
+      ServerMessage online("online_users", roomId);
+      online.writer().key("data").raw(users);
+      s->send(online.finish());
+      then();
+    });
   };
   // Resume: everything after `since`, before any new message.
   if (since && *since < live.lastSeq) return p_.delivery.resume(session, live, *since + 1, std::move(finish));

@@ -21,6 +21,7 @@
 #include "chat/HubStats.h"
 #include "chat/LiveRooms.h"
 #include "chat/MessageChanges.h"
+#include "chat/OnlineRoster.h"
 #include "chat/PostRequest.h"
 #include "chat/RoomLookups.h"
 #include "chat/RoomService.h"
@@ -39,6 +40,7 @@ class HubCommands {
     const ChatOptions& config;
     Sessions& sessions;
     LiveRooms& rooms;
+    OnlineRoster& roster;
     RoomLookups& lookups;
     Delivery& delivery;
     Backlogs& backlogs;
@@ -57,7 +59,8 @@ class HubCommands {
   void joinRoom(ChatSession& session, int64_t roomId, std::optional<int64_t> since, std::string ref,
                 std::function<void()> then);
   // The user is a member of `room`: the session joins its live room; `then`
-  // runs after online_users, which closes the resume's replay.
+  // runs after online_users, which closes the resume's replay and waits for
+  // the roster (the presence board, maybe the store).
   void enterRoom(ChatSession& session, const store::Room& room, std::optional<int64_t> since, const std::string& ref,
                  std::function<void()> then);
   void leaveRoom(ChatSession& session, const ClientMessage& m);

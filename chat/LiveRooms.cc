@@ -2,8 +2,6 @@
 
 #include <vector>
 
-#include "proto/JsonWriter.h"
-
 namespace chatd::chat {
 
 LiveRoom& LiveRooms::get(int64_t roomId, store::RoomKind kind, int64_t lastSeq) {
@@ -63,23 +61,6 @@ bool LiveRooms::unsubscribe(ChatSession& session, int64_t roomId) {
     return true;
   }
   return false;
-}
-
-std::string LiveRooms::onlineUsersJson(int64_t roomId) const {
-  const LiveRoom* room = find(roomId);
-  const size_t online = room ? room->presence.size() : 0;
-  proto::JsonWriter w;
-  w.beginObject().key("users").beginArray();
-  if (room) {
-    // A join storm into a huge room would otherwise cost O(n^2) bytes.
-    size_t listed = 0;
-    for (auto it = room->presence.begin(); it != room->presence.end() && listed < kMaxOnlineListed; ++it, ++listed) {
-      w.raw(sessions_.user(it->first).summaryJson);
-    }
-  }
-  w.endArray().key("count").value(static_cast<int64_t>(online));
-  w.key("truncated").value(online > kMaxOnlineListed).endObject();
-  return w.take();
 }
 
 bool LiveRooms::knownMember(int64_t roomId, int64_t userId, int64_t& directPeerId) const {

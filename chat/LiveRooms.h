@@ -16,15 +16,14 @@
 #include "chat/Backlogs.h"
 #include "chat/ChatSession.h"
 #include "chat/LiveRoom.h"
-#include "chat/Sessions.h"
 #include "store/PresenceBoard.h"
 
 namespace chatd::chat {
 
 class LiveRooms {
  public:
-  LiveRooms(store::Bus& bus, store::PresenceBoard& board, const Sessions& sessions, Backlogs& backlogs)
-      : bus_(bus), board_(board), sessions_(sessions), backlogs_(backlogs) {}
+  LiveRooms(store::Bus& bus, store::PresenceBoard& board, Backlogs& backlogs)
+      : bus_(bus), board_(board), backlogs_(backlogs) {}
 
   // The live room `roomId`, made with `kind` and `lastSeq` when there is none.
   LiveRoom& get(int64_t roomId, store::RoomKind kind, int64_t lastSeq);
@@ -41,11 +40,6 @@ class LiveRooms {
   // Same by room; false when the session was not in it.
   bool unsubscribe(ChatSession& session, int64_t roomId);
 
-  // {"users":[{"id","username","nickname"}...],"count":N,"truncated":bool}:
-  // who is online in the room, listing at most kMaxOnlineListed users.
-  static constexpr size_t kMaxOnlineListed = 500;
-  std::string onlineUsersJson(int64_t roomId) const;
-
   // The membership cache. True, with the other member of a direct room, when
   // the room is live and `userId` is known to be a member.
   bool knownMember(int64_t roomId, int64_t userId, int64_t& directPeerId) const;
@@ -60,7 +54,6 @@ class LiveRooms {
  private:
   store::Bus& bus_;
   store::PresenceBoard& board_;
-  const Sessions& sessions_;
   Backlogs& backlogs_;
   std::unordered_map<int64_t, std::unique_ptr<LiveRoom>> rooms_;
   // Counts ended memberships, so that a store answer older than one is not cached.

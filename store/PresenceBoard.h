@@ -9,12 +9,19 @@
 // entries under a lease the node renews, removes those of a node whose lease
 // ran out, and tells the listener of the users who went offline thereby.
 //
+// It also says who is online in a room (online()), for the lists a client
+// asks for; each node adds its own sessions' users, which it knows itself.
+//
 // LocalPresenceBoard (one process is the whole server) tells the listener
-// inside the call; a networked board later in the loop, in call order.
-// Borrows its listener.
+// and answers online() inside the call; a networked board later in the loop,
+// in call order (an online() answer sees the arrivals and departures called
+// before it). Callers handle both. Borrows its listener.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <vector>
 
 namespace chatd::store {
 
@@ -38,6 +45,18 @@ class PresenceBoard {
   virtual void arrive(int64_t roomId, int64_t userId) = 0;
   // This node's last session of `userId` left the room.
   virtual void depart(int64_t roomId, int64_t userId) = 0;
+
+  // Who the board knows to be online in a room: `count` users in all, of
+  // whom `userIds` names at most the limit asked for (which ones, past it,
+  // is the board's choice). This node's own users may be among them or not
+  // (the caller counts those itself and drops repeats): a board with no
+  // other node answers none (count 0). A board that cannot read answers none.
+  struct OnlineUsers {
+    std::vector<int64_t> userIds;
+    size_t count = 0;
+  };
+  using OnlineAnswer = std::function<void(OnlineUsers)>;
+  virtual void online(int64_t roomId, size_t limit, OnlineAnswer done) = 0;
 
  protected:
   Listener* listener_ = nullptr;

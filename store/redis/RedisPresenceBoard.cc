@@ -82,6 +82,27 @@ end
 return {OK, changes}
 )LUA"));
 
+// ARGV: room, limit. Answers how many users are online in the room and at
+// most `limit` of their ids. HSCAN may repeat an entry: repeats are skipped.
+const RedisScript kOnline(R"LUA(
+local key, limit = k_room_part(ARGV[2], 'online'), tonumber(ARGV[3])
+local count = redis.call('HLEN', key)
+if count <= limit then return {OK, count, redis.call('HKEYS', key)} end
+local ids, seen, cursor = {}, {}, '0'
+repeat
+  local page = redis.call('HSCAN', key, cursor, 'COUNT', limit)
+  cursor = page[1]
+  for i = 1, #page[2], 2 do
+    local id = page[2][i]
+    if #ids < limit and not seen[id] then
+      seen[id] = true
+      ids[#ids + 1] = id
+    end
+  end
+until cursor == '0' or #ids >= limit
+return {OK, count, ids}
+)LUA");
+
 std::string randomOwner() {
   std::random_device random;
   const uint64_t id = (static_cast<uint64_t>(random()) << 32) | random();
@@ -121,6 +142,19 @@ void RedisPresenceBoard::change(const RedisScript& script, int64_t roomId, int64
                }
                tell(rest[0]);
              });
+}
+
+void RedisPresenceBoard::online(int64_t roomId, size_t limit, OnlineAnswer done) {
+  kOnline.run(redis_, prefix_, {std::to_string(roomId), std::to_string(limit)},
+              [done = std::move(done)](StoreStatus status, std::vector<RedisReply> rest) {
+                OnlineUsers online;
+                if (status == StoreStatus::kOk && rest.size() >= 2) {
+                  online.count = static_cast<size_t>(std::max<int64_t>(replyInt(rest[0]), 0));
+                  online.userIds.reserve(rest[1].elements.size());
+                  for (const RedisReply& id : rest[1].elements) online.userIds.push_back(replyInt(id));
+                }
+                done(std::move(online));
+              });
 }
 
 void RedisPresenceBoard::handleTimer(reactor::Timer&) {

@@ -12,6 +12,10 @@
 // hears of each, so each is announced once). A dead node's users are thus
 // gone within lease + lease/3.
 //
+// online() reads the room's count of owners per user: how many users have
+// one, and up to the limit of them (one script: HLEN, then HKEYS, or HSCAN
+// past the limit so that a huge room costs the limit, not its size).
+//
 // Redis unavailable, or this owner swept meanwhile: the calls' answers are
 // lost, so once back the next tick puts this owner's entries right from its
 // own record (what it has arrived and not departed), telling the listener of
@@ -47,6 +51,7 @@ class RedisPresenceBoard final : public PresenceBoard, private reactor::TimerHan
 
   void arrive(int64_t roomId, int64_t userId) override;
   void depart(int64_t roomId, int64_t userId) override;
+  void online(int64_t roomId, size_t limit, OnlineAnswer done) override;
 
   const std::string& owner() const { return owner_; }
 

@@ -104,9 +104,12 @@ class TestBus final : public store::Bus {
   std::function<void()> heal_;
 };
 
-class HubTest : public ::testing::Test {
+// `Board`: the presence board behind the hub, LocalPresenceBoard (one
+// process is the whole server) unless a test plays other nodes.
+template <class Board>
+class HubFixture : public ::testing::Test {
  protected:
-  HubTest() : store_(loop_), hub_(loop_, store_, rooms_, bus_, board_, config_) {}
+  HubFixture() : store_(loop_), hub_(loop_, store_, rooms_, bus_, board_, config_) {}
 
   // --- The store ---
   store::User addUser(const std::string& username) { return store_.addUser(username); }
@@ -204,12 +207,14 @@ class HubTest : public ::testing::Test {
   FakeStore store_;
   chat::RoomService rooms_{store_};
   TestBus bus_;  // room events in process; a test may publish as another node would
-  store::LocalPresenceBoard board_;
+  Board board_;
   chat::ChatOptions config_;
   // Before the hub: its sessions refer to these WebSockets until it is gone.
   std::deque<std::unique_ptr<HubClient>> clients_;
   chat::Hub hub_;
   int roomsMade_ = 0;
 };
+
+using HubTest = HubFixture<store::LocalPresenceBoard>;
 
 }  // namespace chatd::test

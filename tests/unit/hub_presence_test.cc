@@ -1,5 +1,12 @@
 // The hub's presence, driven in process (hub_fixture.h): who is online in a
-// room (users, not sessions), joined/left events, and a join storm batched.
+// room (users, not sessions), joined/left events, a join storm batched, and
+// who is online in a room on other nodes (a board that plays them).
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+#include <utility>
+
 #include "tests/unit/hub_fixture.h"
 
 namespace chatd::test {
@@ -79,6 +86,113 @@ TEST_F(PresenceTest, AJoinStormIsDeliveredInBatchesNotOneWritePerJoin) {
   // The rest arrive together, in join order, with nothing in between.
   EXPECT_EQ(presenceNames(watcher, "user_joined"), joined);
   EXPECT_EQ(watcher.ws.texts().size() - framesBefore, joined.size() - atOnce.size());
+}
+
+// The board of one node among several: the test puts users online in a room
+// on the other nodes. This node's first arrivals and last departures reach
+// the listener unless the user is online elsewhere; online() answers only
+// when the test says (a networked board answers later in the loop), with
+// every user it knows, this node's included, as Redis would.
+class OtherNodesBoard final : public store::PresenceBoard {
+ public:
+  void onlineElsewhere(int64_t roomId, int64_t userId) { elsewhere_[roomId].insert(userId); }
+  void arrive(int64_t roomId, int64_t userId) override {
+    here_[roomId].insert(userId);
+    if (listener_ && !elsewhere_[roomId].contains(userId)) listener_->cameOnline(roomId, userId);
+  }
+  void depart(int64_t roomId, int64_t userId) override {
+    here_[roomId].erase(userId);
+    if (listener_ && !elsewhere_[roomId].contains(userId)) listener_->wentOffline(roomId, userId);
+  }
+  void online(int64_t roomId, size_t, OnlineAnswer done) override { held_.emplace_back(roomId, std::move(done)); }
+  // Answers the online() calls held so far; how many there were.
+  size_t answerHeld() {
+    auto held = std::exchange(held_, {});
+    for (auto& [roomId, done] : held) {
+      std::set<int64_t> users = here_[roomId];
+      users.insert(elsewhere_[roomId].begin(), elsewhere_[roomId].end());
+      done(OnlineUsers{{users.begin(), users.end()}, users.size()});
+    }
+    return held.size();
+  }
+
+ private:
+  std::map<int64_t, std::set<int64_t>> here_;
+  std::map<int64_t, std::set<int64_t>> elsewhere_;
+  std::vector<std::pair<int64_t, OnlineAnswer>> held_;
+};
+
+using OtherNodesTest = HubFixture<OtherNodesBoard>;
+
+// The usernames an online list names (online_users' data, or the HTTP answer), sorted.
+std::vector<std::string> listedNames(const std::string& json) {
+  std::vector<std::string> names;
+  const std::regex username(R"re("username":"([^"]*)")re");
+  for (auto it = std::sregex_iterator(json.begin(), json.end(), username); it != std::sregex_iterator(); ++it) {
+    names.push_back((*it)[1]);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST_F(OtherNodesTest, OnlineUsersNamesTheUsersOnOtherNodesOnceTheBoardAndTheStoreAnswered) {
+  const store::User ann = addUser("ann");
+  const store::User bob = addUser("bob");    // online on another node only: named by the store
+  const store::User carl = addUser("carl");  // on another node in this room, here in none: named by his session
+  const int64_t room = addRoom(ann, {bob, carl});
+  board_.onlineElsewhere(room, bob.id);
+  board_.onlineElsewhere(room, carl.id);
+  connect(carl);
+  HubClient& annTab = connect(ann);
+  join(annTab, room);
+  ASSERT_EQ(frames(annTab, "joined").size(), 1u);
+  EXPECT_TRUE(frames(annTab, "online_users").empty()) << "online_users waits for the board";
+
+  const size_t lookupsBefore = store_.calls("findUser");
+  ASSERT_EQ(board_.answerHeld(), 1u);
+  EXPECT_TRUE(frames(annTab, "online_users").empty()) << "and for the store to name bob";
+  runUntilIdle();
+  EXPECT_EQ(store_.calls("findUser") - lookupsBefore, 1u) << "only bob, who has no session here";
+  const std::vector<ReceivedFrame> online = frames(annTab, "online_users");
+  ASSERT_EQ(online.size(), 1u);
+  EXPECT_EQ(listedNames(online[0].text), (std::vector<std::string>{"ann", "bob", "carl"})) << online[0].text;
+  EXPECT_EQ(online[0].data->integer("count"), 3);
+  EXPECT_EQ(online[0].data->boolean("truncated"), false);
+  EXPECT_TRUE(frames(annTab, "user_joined").empty()) << "nobody came online: bob and carl were already";
+}
+
+TEST_F(OtherNodesTest, TheListStopsAtItsBoundAndCountsEveryoneOnline) {
+  const store::User ann = addUser("ann");
+  const int64_t room = addRoom(ann);
+  constexpr size_t kElsewhere = chat::OnlineRoster::kMaxListed + 100;
+  for (size_t i = 0; i < kElsewhere; ++i) board_.onlineElsewhere(room, addUser("user" + std::to_string(i)).id);
+  HubClient& annTab = connect(ann);
+  join(annTab, room);
+  const size_t lookupsBefore = store_.calls("findUser");
+  board_.answerHeld();
+  runUntilIdle();
+  EXPECT_EQ(store_.calls("findUser") - lookupsBefore, chat::OnlineRoster::kMaxListed - 1) << "ann is named from her session";
+  const std::vector<ReceivedFrame> online = frames(annTab, "online_users");
+  ASSERT_EQ(online.size(), 1u);
+  const std::vector<std::string> names = listedNames(online[0].text);
+  EXPECT_EQ(names.size(), chat::OnlineRoster::kMaxListed);
+  EXPECT_TRUE(std::binary_search(names.begin(), names.end(), "ann")) << "this node's users come first";
+  EXPECT_EQ(online[0].data->integer("count"), static_cast<int64_t>(kElsewhere + 1));
+  EXPECT_EQ(online[0].data->boolean("truncated"), true);
+}
+
+// GET /api/v1/rooms/{id}/online on a node where nobody joined the room.
+TEST_F(OtherNodesTest, TheOnlineListOfARoomWithNobodyHereNamesTheOtherNodesUsers) {
+  const store::User ann = addUser("ann");
+  const int64_t room = addRoom(ann);
+  board_.onlineElsewhere(room, ann.id);
+  std::optional<std::string> answer;
+  hub_.onlineUsers(room, [&](std::string users) { answer = std::move(users); });
+  board_.answerHeld();
+  runUntilIdle();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(listedNames(*answer), std::vector<std::string>{"ann"});
+  EXPECT_NE(answer->find(R"("count":1)"), std::string::npos) << *answer;
 }
 
 }  // namespace

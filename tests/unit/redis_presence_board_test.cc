@@ -2,7 +2,8 @@
 // of one chat server (one Redis, one key prefix). First arrival and last
 // departure across them; a node that stops renewing its lease (killed) has
 // its users swept and announced offline by a survivor within three leases;
-// a live node is never swept. Skipped where redis-server is not installed.
+// a live node is never swept; who is online in a room, read from any node.
+// Skipped where redis-server is not installed.
 #include "store/redis/RedisPresenceBoard.h"
 
 #include <gtest/gtest.h>
@@ -12,6 +13,8 @@
 #include <algorithm>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -66,6 +69,16 @@ class RedisPresenceBoardTest : public ::testing::Test {
   void runFor(uint64_t ms) {
     const uint64_t until = loop_.nowMs() + ms;
     runUntil([&] { return loop_.nowMs() >= until; });
+  }
+
+  // A board's online() answer for the room, the ids sorted.
+  PresenceBoard::OnlineUsers onlineIn(PresenceBoard& board, int64_t roomId, size_t limit = 100) {
+    std::optional<PresenceBoard::OnlineUsers> answer;
+    board.online(roomId, limit, [&](PresenceBoard::OnlineUsers online) { answer = std::move(online); });
+    runUntil([&] { return answer.has_value(); });
+    if (!answer) return {{-1}, 0};
+    std::sort(answer->userIds.begin(), answer->userIds.end());
+    return *answer;
   }
 
   // One command on a connection of its own, as another client would; its integer answer.
@@ -184,6 +197,48 @@ TEST_F(RedisPresenceBoardTest, ANodeSweptWhileAliveRestoresItsEntries) {
   EXPECT_EQ(first_.heard, (std::vector<News>{{5, 50, true}, {5, 50, true}}));
   EXPECT_EQ(redisCommand("HEXISTS " + prefix_ + "room:5:online 50"), 1);
   EXPECT_EQ(redisCommand("SISMEMBER " + prefix_ + "node:" + a->owner() + ":presence 5:50"), 1);
+}
+
+using Ids = std::vector<int64_t>;
+
+TEST_F(RedisPresenceBoardTest, OnlineNamesTheRoomsUsersOfEveryNodeOnce) {
+  auto a = node(first_);
+  auto b = node(second_);
+  a->arrive(7, 1);
+  a->arrive(7, 2);
+  // An answer sees the calls made on its node before it.
+  PresenceBoard::OnlineUsers online = onlineIn(*a, 7);
+  EXPECT_EQ(online.userIds, (Ids{1, 2}));
+  EXPECT_EQ(online.count, 2u);
+  b->arrive(7, 2);  // on both nodes: one user
+  b->arrive(7, 3);
+  b->arrive(8, 4);
+  online = onlineIn(*b, 7);
+  EXPECT_EQ(online.userIds, (Ids{1, 2, 3}));
+  EXPECT_EQ(online.count, 3u);
+  a->depart(7, 1);
+  a->depart(7, 2);  // still on the second node
+  online = onlineIn(*a, 7);
+  EXPECT_EQ(online.userIds, (Ids{2, 3}));
+  EXPECT_EQ(online.count, 2u);
+  EXPECT_EQ(onlineIn(*a, 8).userIds, (Ids{4}));
+  online = onlineIn(*a, 9);
+  EXPECT_TRUE(online.userIds.empty());
+  EXPECT_EQ(online.count, 0u);
+}
+
+// Past the limit the answer names that many (read with HSCAN: a room far
+// larger than the list costs the list) and counts everyone.
+TEST_F(RedisPresenceBoardTest, OnlineInARoomLargerThanTheLimitNamesTheLimitAndCountsEveryone) {
+  auto a = node(first_);
+  constexpr int64_t kUsers = 300;  // past Redis's compact hash encoding (128 entries)
+  for (int64_t user = 1; user <= kUsers; ++user) a->arrive(5, user);
+  const PresenceBoard::OnlineUsers online = onlineIn(*a, 5, 100);
+  EXPECT_EQ(online.count, static_cast<size_t>(kUsers));
+  ASSERT_EQ(online.userIds.size(), 100u);
+  EXPECT_EQ(std::set<int64_t>(online.userIds.begin(), online.userIds.end()).size(), 100u) << "no user twice";
+  EXPECT_GE(online.userIds.front(), 1);
+  EXPECT_LE(online.userIds.back(), kUsers);
 }
 
 }  // namespace

@@ -1,0 +1,45 @@
+// Who is online in a room across the nodes, as `online_users` and
+// GET /api/v1/rooms/{id}/online show it (docs/protocol.md): this node's users
+// from the live room's presence, the other nodes' from the presence board.
+// A user is named from their session here when they have one (in any room),
+// else from the store. At most kMaxListed users are listed; `count` is how
+// many are online in all. Borrows the board, the store, the sessions and the
+// live rooms.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "chat/LiveRooms.h"
+#include "chat/Sessions.h"
+#include "store/PresenceBoard.h"
+#include "store/Store.h"
+
+namespace chatd::chat {
+
+class OnlineRoster {
+ public:
+  OnlineRoster(store::PresenceBoard& board, store::Store& store, Sessions& sessions, const LiveRooms& rooms)
+      : board_(board), store_(store), sessions_(sessions), rooms_(rooms) {}
+
+  // A join storm into a huge room would otherwise cost O(n^2) bytes.
+  static constexpr size_t kMaxListed = 500;
+
+  // {"users":[{"id","username","nickname"}...],"count":N,"truncated":bool}.
+  using Answer = std::function<void(std::string json)>;
+  // Answers once the board has (inside the call with LocalPresenceBoard)
+  // and, when a user has no session here, once the store named them.
+  void list(int64_t roomId, Answer done);
+
+ private:
+  void build(int64_t roomId, const store::PresenceBoard::OnlineUsers& known, Answer done);
+
+  store::PresenceBoard& board_;
+  store::Store& store_;
+  Sessions& sessions_;
+  const LiveRooms& rooms_;
+};
+
+}  // namespace chatd::chat
