@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -83,7 +84,7 @@ LoadRun::LoadRun(reactor::EventLoop& loop, const Options& options, size_t firstI
   // linearly, so it slows down badly as they fill: spread over 127.0.0.2..
   // at kConnectionsPerSource, and always before a range runs out.
   size_t spread = options.sourceAddresses;
-  if (spread == 0 && options.server.family() == AF_INET) {
+  if (spread == 0 && options.targets.front().server.family() == AF_INET) {
     const size_t perSource = std::min(kConnectionsPerSource, ephemeralPorts() * 9 / 10);
     spread = (options.connections + perSource - 1) / perSource;
   }
@@ -99,7 +100,7 @@ const reactor::SocketAddress* LoadRun::sourceFor(size_t globalIndex) const {
 }
 
 std::string LoadRun::targetFor(size_t globalIndex) const {
-  std::string target = options_.pathTemplate;
+  std::string target = options_.targetOf(globalIndex).pathTemplate;
   const size_t at = target.find("{room}");
   if (at != std::string::npos) target.replace(at, 6, std::to_string(roomOf(globalIndex)));
   return target;
@@ -133,7 +134,8 @@ void LoadRun::openMore(uint64_t now) {
     const size_t i = attempted_++;
     const size_t global = firstIndex_ + i;
     connectStartUs_[i] = now;
-    clients_[i]->connect(options_.server, sourceFor(global), options_.host, targetFor(global));
+    const Target& node = options_.targetOf(global);
+    clients_[i]->connect(node.server, sourceFor(global), node.host, targetFor(global));
   }
   if (attempted_ == clients_.size() && settled_ == clients_.size() && phase_ == Phase::kOpening) allAttempted(now);
 }
@@ -191,6 +193,27 @@ void LoadRun::beginMeasuring(uint64_t now) {
   result_.latency = Histogram();
   cpuAtStart_ = cpuSeconds();
   if (options_.serverPid > 0) serverCpuAtStart_ = processCpuSeconds(options_.serverPid);
+  sampleRedisAtStart();
+}
+
+// Redis serves every worker alike, so the first worker alone asks it.
+void LoadRun::sampleRedisAtStart() {
+  if (!options_.redis || firstIndex_ != 0) return;
+  redisAtStart_ = queryRedisInfo(*options_.redis);
+  if (redisAtStart_) {
+    redisCpuAtStart_ = processCpuSeconds(redisAtStart_->pid);
+  } else {
+    std::fprintf(stderr, "chat-bench: --redis: no INFO from %s; no redis figures\n", options_.redis->toString().c_str());
+  }
+}
+
+void LoadRun::sampleRedisAtEnd() {
+  if (!redisAtStart_) return;
+  const auto now = queryRedisInfo(*options_.redis);
+  if (!now || now->pid != redisAtStart_->pid) return;  // restarted: no figure rather than a wrong one
+  result_.redisCpuSeconds = processCpuSeconds(now->pid) - redisCpuAtStart_;
+  // Less the INFO that opened the window.
+  result_.redisCommands = static_cast<int64_t>(now->commandsProcessed - redisAtStart_->commandsProcessed) - 1;
 }
 
 void LoadRun::endMeasuring(uint64_t now) {
@@ -198,6 +221,7 @@ void LoadRun::endMeasuring(uint64_t now) {
     result_.seconds = static_cast<double>(now - measureStartUs_) / 1e6;
     result_.generatorCpuSeconds = cpuSeconds() - cpuAtStart_;
     if (options_.serverPid > 0) result_.serverCpuSeconds = processCpuSeconds(options_.serverPid) - serverCpuAtStart_;
+    sampleRedisAtEnd();
   } else {
     result_.generatorCpuSeconds = cpuSeconds() - cpuAtStart_;
     if (options_.serverPid > 0) result_.serverCpuSeconds = processCpuSeconds(options_.serverPid) - serverCpuAtStart_;
