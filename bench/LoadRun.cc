@@ -43,6 +43,17 @@ double processCpuSeconds(long pid) {
   return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+// The sum over the --server-pid processes; -1 if any is unreadable.
+double serversCpuSeconds(const std::vector<long>& pids) {
+  double total = 0;
+  for (long pid : pids) {
+    const double seconds = processCpuSeconds(pid);
+    if (seconds < 0) return -1;
+    total += seconds;
+  }
+  return total;
+}
+
 // A field of /proc/PID/status in KiB ("VmRSS:", "RssAnon:"), -1 if unreadable.
 long statusKb(long pid, const std::string& field) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -55,6 +66,16 @@ long statusKb(long pid, const std::string& field) {
     }
   }
   return -1;
+}
+
+long serversStatusKb(const std::vector<long>& pids, const std::string& field) {
+  long total = 0;
+  for (long pid : pids) {
+    const long kb = statusKb(pid, field);
+    if (kb < 0) return -1;
+    total += kb;
+  }
+  return total;
 }
 
 }  // namespace
@@ -107,13 +128,14 @@ std::string LoadRun::targetFor(size_t globalIndex) const {
 }
 
 RunResult LoadRun::run() {
-  if (options_.serverPid > 0) {
-    result_.serverRssBeforeKb = statusKb(options_.serverPid, "VmRSS:");
-    result_.serverAnonBeforeKb = statusKb(options_.serverPid, "RssAnon:");
+  const std::vector<long>& servers = options_.serverPids;
+  if (!servers.empty()) {
+    result_.serverRssBeforeKb = serversStatusKb(servers, "VmRSS:");
+    result_.serverAnonBeforeKb = serversStatusKb(servers, "RssAnon:");
   }
   // The connect scenarios measure the opening itself: CPU from here.
   cpuAtStart_ = cpuSeconds();
-  if (options_.serverPid > 0) serverCpuAtStart_ = processCpuSeconds(options_.serverPid);
+  if (!servers.empty()) serverCpuAtStart_ = serversCpuSeconds(servers);
   openStartedUs_ = nowUs();
   openMore(openStartedUs_);
   loop_.scheduleTimer(ticker_, kTickMs);
@@ -192,7 +214,7 @@ void LoadRun::beginMeasuring(uint64_t now) {
   result_.sent = result_.received = result_.expected = 0;
   result_.latency = Histogram();
   cpuAtStart_ = cpuSeconds();
-  if (options_.serverPid > 0) serverCpuAtStart_ = processCpuSeconds(options_.serverPid);
+  if (!options_.serverPids.empty()) serverCpuAtStart_ = serversCpuSeconds(options_.serverPids);
   sampleRedisAtStart();
 }
 
@@ -217,19 +239,20 @@ void LoadRun::sampleRedisAtEnd() {
 }
 
 void LoadRun::endMeasuring(uint64_t now) {
+  const std::vector<long>& servers = options_.serverPids;
   if (phase_ == Phase::kMeasuring) {
     result_.seconds = static_cast<double>(now - measureStartUs_) / 1e6;
     result_.generatorCpuSeconds = cpuSeconds() - cpuAtStart_;
-    if (options_.serverPid > 0) result_.serverCpuSeconds = processCpuSeconds(options_.serverPid) - serverCpuAtStart_;
+    if (!servers.empty()) result_.serverCpuSeconds = serversCpuSeconds(servers) - serverCpuAtStart_;
     sampleRedisAtEnd();
   } else {
     result_.generatorCpuSeconds = cpuSeconds() - cpuAtStart_;
-    if (options_.serverPid > 0) result_.serverCpuSeconds = processCpuSeconds(options_.serverPid) - serverCpuAtStart_;
+    if (!servers.empty()) result_.serverCpuSeconds = serversCpuSeconds(servers) - serverCpuAtStart_;
   }
   endOfWindow();
-  if (options_.serverPid > 0) {
-    result_.serverRssAfterKb = statusKb(options_.serverPid, "VmRSS:");
-    result_.serverAnonAfterKb = statusKb(options_.serverPid, "RssAnon:");
+  if (!servers.empty()) {
+    result_.serverRssAfterKb = serversStatusKb(servers, "VmRSS:");
+    result_.serverAnonAfterKb = serversStatusKb(servers, "RssAnon:");
   }
   phase_ = Phase::kClosing;
   phaseEndsUs_ = now + 5'000'000;  // closing handshakes get 5 s, then we stop regardless

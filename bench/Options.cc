@@ -46,7 +46,7 @@ const char* kUsage =
     "  --message TEMPLATE          fanout, chat: message text; {ts} is replaced by the send time (required),\n"
     "                              {room} by the room number, {seq} by a sequence number (default {ts})\n"
     "  --server-pid PID            read the server's CPU use, and its resident memory before and\n"
-    "                              after (idle, chat-idle: per connection)\n"
+    "                              after (idle, chat-idle: per connection); repeated: the sum of them\n"
     "  --redis redis://HOST:PORT   read that (local) redis-server's CPU and commands processed\n"
     "                              over the measured window\n"
     "  --connect-timeout SECONDS   a connection not open by then fails (default 10)\n"
@@ -207,7 +207,7 @@ ParsedOptions parseOptions(int argc, char** argv) {
     } else if (flag == "--server-pid") {
       size_t pid;
       ok = parseCount(value, pid) && pid > 0;
-      options.serverPid = static_cast<long>(pid);
+      options.serverPids.push_back(static_cast<long>(pid));
     } else if (flag == "--redis") {
       options.redis = parseRedis(value);
       ok = options.redis.has_value();

@@ -37,7 +37,7 @@ struct Options {
   size_t rooms = 1;                     // fanout
   size_t senders = 1;                   // fanout
   std::string messageTemplate = "{ts}"; // fanout: {ts} {room} {seq}
-  long serverPid = 0;                   // idle: measure the server's RSS
+  std::vector<long> serverPids;         // --server-pid, repeated for a cluster's nodes (figures summed)
   std::optional<reactor::SocketAddress> redis;  // --redis: sample its CPU and commands over the window
   size_t workers = 0;                   // 0: as many as the descriptor limit needs
   size_t sourceAddresses = 0;           // 0: as many as the port range needs

@@ -87,5 +87,11 @@ TEST(BenchOptions, RedisIsALoopbackAddress) {
   EXPECT_FALSE(parse({"echo"}).options->redis);
 }
 
+TEST(BenchOptions, ServerPidRepeatsForEveryNode) {
+  const auto parsed = parse({"idle", "--server-pid", "101", "--server-pid", "202"});
+  ASSERT_TRUE(parsed.options) << parsed.output;
+  EXPECT_EQ(parsed.options->serverPids, (std::vector<long>{101, 202}));
+}
+
 }  // namespace
 }  // namespace chatd::bench
