@@ -235,15 +235,16 @@ run_case() {  # server scenario repeat port
     chat-history)
       bench "$@" chat-history --url "$url/ws" --connections 100 --rooms 10 --history-fill 200 --history-limit 50 \
         --duration "$DURATION" --jwt-secret "$JWT_SECRET" --server-pid "$SERVER_PID" ;;
-    # The chat-fanout shapes on NODE_URLS: one chatd, or the cluster's nodes (each room spread over them).
+    # The chat-fanout shapes on NODE_URLS: one chatd, or the cluster's nodes (each room spread over them);
+    # joins through Redis may take longer than the default 10 s to all settle.
     cluster-fanout100x100)
       bench "$@" chat-fanout --url "$NODE_URLS" --connections 10000 --rooms 100 --senders 100 --duration "$DURATION" \
         --rates "${CLUSTER_FANOUT100_RATES:-100,200,400,650,800,1000,1200,1500,1800}" --jwt-secret "$JWT_SECRET" \
-        "${SERVER_ARGS[@]}" ;;
+        --connect-timeout 60 "${SERVER_ARGS[@]}" ;;
     cluster-fanout1000)
       bench "$@" chat-fanout --url "$NODE_URLS" --connections 1000 --rooms 1 --senders 10 --duration "$DURATION" \
         --rates "${CLUSTER_FANOUT1000_RATES:-100,200,400,800,1600,2400,3200}" --jwt-secret "$JWT_SECRET" \
-        "${SERVER_ARGS[@]}" ;;
+        --connect-timeout 60 "${SERVER_ARGS[@]}" ;;
     chat-mixed)  # 10,000 sessions in 100 rooms: 100 senders, history reads, typing
       bench "$@" chat-mixed --url "$url/ws" --connections 10000 --rooms 100 --senders 100 --rate 500 \
         --history-rate 200 --typing-rate 500 --history-fill 100 --duration "$DURATION" --jwt-secret "$JWT_SECRET" \
