@@ -53,9 +53,11 @@ bool Application::openStore(std::string& error) {
     options.backend = "redis";
     options.redisUrl = config_.redisUrl;
     options.keyPrefix = config_.redisPrefix;
+    options.presenceLeaseMs = config_.presenceLeaseMs;
   }
   store_ = store::openStore(loop_, options, error);
-  return store_ != nullptr;
+  if (store_) presence_ = store::openPresenceBoard(loop_, options, error);
+  return store_ != nullptr && presence_ != nullptr;
 }
 
 bool Application::makeTokens(std::string& error) {
@@ -88,7 +90,7 @@ void Application::assembleChat() {
                                                 *identities_, argon2, config_.registrationsPerHour);
   roomService_ = std::make_unique<chat::RoomService>(*store_);
   rooms_ = std::make_unique<api::RoomApi>(*store_, *roomService_, *accounts_, config_.roomsPerHour);
-  hub_ = std::make_unique<chat::Hub>(loop_, *store_, *roomService_, bus_, config_);
+  hub_ = std::make_unique<chat::Hub>(loop_, *store_, *roomService_, bus_, *presence_, config_);
   chat_ = std::make_unique<chat::ChatEndpoint>(loop_, *hub_, *identities_, *tokens_, config_);
   messages_ = std::make_unique<api::MessageApi>(*store_, *roomService_, *accounts_, *hub_);
   roomService_->setMembershipEndedListener(

@@ -29,6 +29,7 @@
 #include "server/HttpServer.h"
 #include "server/StaticFiles.h"
 #include "store/LocalBus.h"
+#include "store/PresenceBoard.h"
 #include "store/Store.h"
 
 namespace chatd::app {
@@ -70,6 +71,7 @@ class Application {
   std::unique_ptr<chat::RoomService> roomService_;
   std::unique_ptr<api::RoomApi> rooms_;
   store::LocalBus bus_;  // room events: one process, so in process
+  std::unique_ptr<store::PresenceBoard> presence_;  // who is online across the nodes (StoreFactory's choice)
   std::unique_ptr<chat::Hub> hub_;
   std::unique_ptr<chat::ChatEndpoint> chat_;
   std::unique_ptr<api::MessageApi> messages_;

@@ -13,13 +13,15 @@ using store::RoomEvent;
 }  // namespace
 
 Hub::Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService, store::Bus& bus,
-         const ChatOptions& config)
+         store::PresenceBoard& board, const ChatOptions& config)
     : loop_(loop),
       bus_(bus),
+      board_(board),
       longPolls_(loop),
       sessions_(loop, store, config, stats_),
+      announcer_(bus_, store, sessions_),
       backlogs_(sessions_, config),
-      rooms_(bus_, sessions_, backlogs_),
+      rooms_(board_, sessions_, backlogs_),
       delivery_(bus.nodeId(), store, config, sessions_, rooms_, backlogs_, longPolls_, stats_),
       presence_(loop, rooms_, delivery_),
       lookups_(store, roomService, sessions_, rooms_),
@@ -27,6 +29,7 @@ Hub::Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService
       commands_(
           {store, roomService, bus_, config, sessions_, rooms_, lookups_, delivery_, backlogs_, changes_, stats_}) {
   bus_.subscribe([this](const RoomEvent& event) { onRoomEvent(event); });
+  board_.setListener(&announcer_);
   loop_.scheduleTimer(sweepTimer_, kSweepIntervalMs);
 }
 

@@ -9,6 +9,7 @@
 // - MessageChanges: edit, delete, react.
 // - RoomLookups: the store lookups of what a user may do in a room.
 // - Delivery: fan-out, catch-up, the ephemeral lane. Presence: batching.
+// - PresenceAnnouncer: the presence board's news, as presence events.
 // - Backlogs: what waits for a congested session's queue to drain.
 //
 // Everything that reaches sessions other than its origin's is a room event
@@ -33,11 +34,13 @@
 #include "chat/MessageChanges.h"
 #include "chat/PostRequest.h"
 #include "chat/Presence.h"
+#include "chat/PresenceAnnouncer.h"
 #include "chat/RoomLookups.h"
 #include "chat/RoomService.h"
 #include "chat/Sessions.h"
 #include "reactor/EventLoop.h"
 #include "store/Bus.h"
+#include "store/PresenceBoard.h"
 #include "store/Store.h"
 
 namespace chatd::chat {
@@ -46,10 +49,13 @@ class Hub final : public reactor::TimerHandler {
  public:
   using Stats = HubStats;
 
-  // Subscribes to `bus`, which must outlive the hub.
+  // Subscribes to `bus` and listens to `board`, which must outlive the hub.
   Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService, store::Bus& bus,
-      const ChatOptions& config);
-  ~Hub() { bus_.subscribe({}); }
+      store::PresenceBoard& board, const ChatOptions& config);
+  ~Hub() {
+    bus_.subscribe({});
+    board_.setListener(nullptr);
+  }
 
   // --- Sessions (ChatEndpoint) ---
   ChatSession* openSession(server::WsSession& ws) { return sessions_.open(ws); }
@@ -105,8 +111,10 @@ class Hub final : public reactor::TimerHandler {
   reactor::EventLoop& loop_;
   Stats stats_;
   store::Bus& bus_;
+  store::PresenceBoard& board_;
   LongPolls longPolls_;
   Sessions sessions_;
+  PresenceAnnouncer announcer_;
   Backlogs backlogs_;
   LiveRooms rooms_;
   Delivery delivery_;

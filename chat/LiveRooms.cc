@@ -2,7 +2,6 @@
 
 #include <vector>
 
-#include "chat/Presence.h"
 #include "proto/JsonWriter.h"
 
 namespace chatd::chat {
@@ -21,7 +20,7 @@ LiveRoom* LiveRooms::find(int64_t roomId) const {
 void LiveRooms::subscribe(ChatSession& session, LiveRoom& room) {
   session.rooms.push_back(RoomSubscription{&room, static_cast<uint32_t>(room.members.size())});
   room.members.push_back(RoomMember{&session, 0});
-  if (room.presence[session.user->id]++ == 0) bus_.publish(presenceEvent(room.id, *session.user, true));
+  if (room.presence[session.user->id]++ == 0) board_.arrive(room.id, session.user->id);
 }
 
 void LiveRooms::unsubscribe(ChatSession& session, size_t subscriptionIndex) {
@@ -39,7 +38,7 @@ void LiveRooms::unsubscribe(ChatSession& session, size_t subscriptionIndex) {
   const auto count = room.presence.find(session.user->id);
   if (--count->second == 0) {
     room.presence.erase(count);
-    bus_.publish(presenceEvent(room.id, *session.user, false));
+    board_.depart(room.id, session.user->id);
   }
   if (room.members.empty()) rooms_.erase(room.id);
 }

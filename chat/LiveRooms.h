@@ -1,7 +1,9 @@
 // The rooms with sessions joined to them in this process, by id. Owns the
 // LiveRoom objects: a room is made by its first member, dropped with its last.
-// Joining and leaving are announced (presence events, on the bus); each live
-// room also caches which users are members (LiveRoom::knownMembers).
+// A user's first session joining a room and their last leaving it go to the
+// presence board (which says whether the user came online or went offline
+// across the nodes); each live room also caches which users are members
+// (LiveRoom::knownMembers).
 #pragma once
 
 #include <cstdint>
@@ -13,24 +15,24 @@
 #include "chat/ChatSession.h"
 #include "chat/LiveRoom.h"
 #include "chat/Sessions.h"
-#include "store/Bus.h"
+#include "store/PresenceBoard.h"
 
 namespace chatd::chat {
 
 class LiveRooms {
  public:
-  LiveRooms(store::Bus& bus, const Sessions& sessions, Backlogs& backlogs)
-      : bus_(bus), sessions_(sessions), backlogs_(backlogs) {}
+  LiveRooms(store::PresenceBoard& board, const Sessions& sessions, Backlogs& backlogs)
+      : board_(board), sessions_(sessions), backlogs_(backlogs) {}
 
   // The live room `roomId`, made with `kind` and `lastSeq` when there is none.
   LiveRoom& get(int64_t roomId, store::RoomKind kind, int64_t lastSeq);
   LiveRoom* find(int64_t roomId) const;
   size_t count() const { return rooms_.size(); }
 
-  // Adds the session to the room (live from now on); announces the user when this is their first session there.
+  // Adds the session to the room (live from now on); the board hears of the user's first session there.
   void subscribe(ChatSession& session, LiveRoom& room);
-  // Takes the session out of its `subscriptionIndex`th room; announces the
-  // user's leaving with their last session there. The last member out drops the room.
+  // Takes the session out of its `subscriptionIndex`th room; the board
+  // hears of the user's last session there leaving. The last member out drops the room.
   void unsubscribe(ChatSession& session, size_t subscriptionIndex);
   // Same by room; false when the session was not in it.
   bool unsubscribe(ChatSession& session, int64_t roomId);
@@ -52,7 +54,7 @@ class LiveRooms {
   void endMembership(int64_t roomId, int64_t userId, const std::string& leftJson);
 
  private:
-  store::Bus& bus_;
+  store::PresenceBoard& board_;
   const Sessions& sessions_;
   Backlogs& backlogs_;
   std::unordered_map<int64_t, std::unique_ptr<LiveRoom>> rooms_;

@@ -5,11 +5,11 @@
 
 namespace chatd::chat {
 
-store::RoomEvent presenceEvent(int64_t roomId, const OnlineUser& user, bool joined) {
+store::RoomEvent presenceEvent(int64_t roomId, int64_t userId, std::string_view summaryJson, bool joined) {
   ServerMessage event(joined ? "user_joined" : "user_left", roomId);
-  event.writer().key("data").beginObject().key("user").raw(user.summaryJson).endObject();
+  event.writer().key("data").beginObject().key("user").raw(summaryJson).endObject();
   return store::RoomEvent{
-      .kind = store::RoomEvent::Kind::kPresence, .roomId = roomId, .userId = user.id, .payload = event.finish()};
+      .kind = store::RoomEvent::Kind::kPresence, .roomId = roomId, .userId = userId, .payload = event.finish()};
 }
 
 void Presence::deliver(const store::RoomEvent& event) {

@@ -1,6 +1,6 @@
 // user_joined / user_left to a room's other users. Producers publish a
-// presenceEvent() (LiveRooms, when a user's first session joins a room or
-// their last leaves); what reaches the room from the bus goes out at once
+// presenceEvent() (PresenceAnnouncer, when the presence board says a user
+// came online in a room or went offline there); what reaches the room from the bus goes out at once
 // while the room is quiet (up to kImmediate events per kBatchMs); past that
 // (a join storm) batched, one batch per kBatchMs, so each member gets one
 // write per batch rather than one per join. A room stays batched until a
@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "chat/ChatSession.h"
@@ -19,8 +20,8 @@
 
 namespace chatd::chat {
 
-// The event that `user` came online in the room (`joined`) or went away.
-store::RoomEvent presenceEvent(int64_t roomId, const OnlineUser& user, bool joined);
+// The event that the user (`summaryJson` names them) came online in the room (`joined`) or went away.
+store::RoomEvent presenceEvent(int64_t roomId, int64_t userId, std::string_view summaryJson, bool joined);
 
 class Presence final : public reactor::TimerHandler {
  public:

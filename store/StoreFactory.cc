@@ -1,17 +1,25 @@
 #include "store/StoreFactory.h"
 
+#include "store/LocalPresenceBoard.h"
 #include "store/SqliteStore.h"
+#include "store/redis/RedisPresenceBoard.h"
 #include "store/redis/RedisStore.h"
 
 namespace chatd::store {
+namespace {
+
+std::optional<RedisAddress> redisAddress(const StoreOptions& options, std::string& error) {
+  std::optional<RedisAddress> address = parseRedisUrl(options.redisUrl);
+  if (!address) error = "not a Redis URL: \"" + options.redisUrl + "\"";
+  return address;
+}
+
+}  // namespace
 
 std::unique_ptr<Store> openStore(reactor::EventLoop& loop, const StoreOptions& options, std::string& error) {
   if (options.backend == "redis") {
-    std::optional<RedisAddress> address = parseRedisUrl(options.redisUrl);
-    if (!address) {
-      error = "not a Redis URL: \"" + options.redisUrl + "\"";
-      return nullptr;
-    }
+    std::optional<RedisAddress> address = redisAddress(options, error);
+    if (!address) return nullptr;
     return std::make_unique<RedisStore>(loop, RedisStoreOptions{{.address = std::move(*address)}, options.keyPrefix});
   }
   if (options.backend != "sqlite") {
@@ -22,6 +30,15 @@ std::unique_ptr<Store> openStore(reactor::EventLoop& loop, const StoreOptions& o
   if (!sqlite) return nullptr;
   if (options.checkpointWorkers && !sqlite->checkpointOn(*options.checkpointWorkers, error)) return nullptr;
   return sqlite;
+}
+
+std::unique_ptr<PresenceBoard> openPresenceBoard(reactor::EventLoop& loop, const StoreOptions& options,
+                                                 std::string& error) {
+  if (options.backend != "redis") return std::make_unique<LocalPresenceBoard>();
+  std::optional<RedisAddress> address = redisAddress(options, error);
+  if (!address) return nullptr;
+  return std::make_unique<RedisPresenceBoard>(
+      loop, RedisPresenceOptions{{.address = std::move(*address)}, options.keyPrefix, options.presenceLeaseMs});
 }
 
 }  // namespace chatd::store

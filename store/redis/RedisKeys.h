@@ -26,6 +26,10 @@
 //   {p}room:<id>:ids             HASH    message id -> seq
 //   {p}room:<id>:clients         HASH    "<sender id>:<client id>" -> seq (resend dedup)
 //   {p}room:<id>:reactions       HASH    message id -> the reactions record
+// Presence across nodes (RedisPresenceBoard)
+//   {p}nodes                     ZSET    presence owners (one per node process) scored by lease expiry (Redis ms)
+//   {p}node:<owner>:presence     SET     "<room id>:<user id>": the owner has a session of the user in the room
+//   {p}room:<id>:online          HASH    user id -> how many owners have a session of theirs in the room
 //
 // Records are MessagePack (Redis's Lua cmsgpack), as arrays:
 //   message record   [id, sender_id, kind, content, client_id, created_at, edited_at, deleted]

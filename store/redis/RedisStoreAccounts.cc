@@ -1,36 +1,122 @@
-// PLACEHOLDER (replaced by the accounts part): every call fails, later in the loop.
+// RedisStore's accounts and revoked tokens (AccountStore, TokenStore), with
+// SqliteStore's semantics over the keys of RedisKeys.h.
+#include "store/redis/RedisDecode.h"
 #include "store/redis/RedisStore.h"
 
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-
 namespace chatd::store {
+namespace {
+
+// ARGV: username, username key, nickname, password hash.
+const RedisScript kCreateUser(R"LUA(
+local username, key, nickname, hash = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+if redis.call('HEXISTS', P .. 'usernames', key) == 1 then return {CONFLICT} end
+local id = redis.call('INCR', P .. 'user:next')
+redis.call('HSET', k_user(id), 'username', username, 'created_at', now_ms(), 'password_hash', hash)
+if nickname ~= '' then redis.call('HSET', k_user(id), 'nickname', nickname) end
+redis.call('HSET', P .. 'usernames', key, id)
+return {OK, user_row(id)}
+)LUA");
+
+// ARGV: username key. Answers the user row and the password hash.
+const RedisScript kFindCredentials(R"LUA(
+local id = redis.call('HGET', P .. 'usernames', ARGV[2])
+local row = id and user_row(id)
+if not row then return {NOT_FOUND} end
+return {OK, row, redis.call('HGET', k_user(id), 'password_hash') or ''}
+)LUA");
+
+// ARGV: user id.
+const RedisScript kFindUser(R"LUA(
+local row = user_row(ARGV[2])
+if not row then return {NOT_FOUND} end
+return {OK, row}
+)LUA");
+
+// ARGV: subject, name. One script, so two first sightings at once (on one
+// node or two) make one user. Users known only from tokens have no entry
+// in usernames and no password hash: they cannot sign in with a password.
+// Their usernames are the name and "#ID", which no registered name can look
+// like; no nickname, so that clients show the unique username.
+const RedisScript kFindOrCreateExternalUser(R"LUA(
+local subject, name = ARGV[2], ARGV[3]
+local id = redis.call('HGET', P .. 'external', subject)
+if not id then
+  id = redis.call('INCR', P .. 'user:next')
+  if name == '' then name = 'user' end
+  redis.call('HSET', k_user(id), 'username', name .. '#' .. id, 'created_at', now_ms())
+  redis.call('HSET', P .. 'external', subject, id)
+end
+local row = user_row(id)
+if not row then return {NOT_FOUND} end
+return {OK, row}
+)LUA");
+
+// ARGV: user id, unix milliseconds.
+const RedisScript kSetLastSeen(R"LUA(
+if redis.call('EXISTS', k_user(ARGV[2])) == 0 then return {NOT_FOUND} end
+redis.call('HSET', k_user(ARGV[2]), 'last_seen', ARGV[3])
+return {OK, 1}
+)LUA");
+
+// ARGV: key, expiry (unix seconds). NX: a second logout keeps the first expiry.
+const RedisScript kRevokeToken(R"LUA(
+redis.call('ZADD', P .. 'revoked', 'NX', ARGV[3], ARGV[2])
+return {OK, 1}
+)LUA");
+
+// ARGV: now (unix seconds). Forgets what expired by then (expiring at `now`
+// is expired) and answers the rest as a flat key, expiry, ... list, by
+// expiry then key.
+const RedisScript kRevokedTokens(R"LUA(
+redis.call('ZREMRANGEBYSCORE', P .. 'revoked', '-inf', ARGV[2])
+return {OK, redis.call('ZRANGE', P .. 'revoked', 0, -1, 'WITHSCORES')}
+)LUA");
+
+User firstUser(const std::vector<RedisReply>& rest) { return decodeUser(rest[0]); }
+
+// For the writes that answer only their status.
+bool applied(const std::vector<RedisReply>&) { return true; }
+
+}  // namespace
 
 void RedisStore::createUser(std::string username, std::string nickname, std::string passwordHash, Callback<User> done) {
-  loop_.runInLoop([done = std::move(done)] { done(StoreStatus::kFailed, User{}); });
+  std::string key = usernameKey(username);
+  run<User>(kCreateUser, {std::move(username), std::move(key), std::move(nickname), std::move(passwordHash)},
+            firstUser, std::move(done));
 }
 
 void RedisStore::findCredentials(std::string usernameKey, Callback<Credentials> done) {
-  loop_.runInLoop([done = std::move(done)] { done(StoreStatus::kFailed, Credentials{}); });
+  auto decode = [](const std::vector<RedisReply>& rest) {
+    return Credentials{decodeUser(rest[0]), rest.size() > 1 ? replyText(rest[1]) : std::string()};
+  };
+  run<Credentials>(kFindCredentials, {std::move(usernameKey)}, decode, std::move(done));
 }
 
 void RedisStore::findUser(int64_t id, Callback<User> done) {
-  loop_.runInLoop([done = std::move(done)] { done(StoreStatus::kFailed, User{}); });
+  run<User>(kFindUser, {std::to_string(id)}, firstUser, std::move(done));
 }
 
 void RedisStore::findOrCreateExternalUser(std::string subject, std::string name, Callback<User> done) {
-  loop_.runInLoop([done = std::move(done)] { done(StoreStatus::kFailed, User{}); });
+  run<User>(kFindOrCreateExternalUser, {std::move(subject), std::move(name)}, firstUser, std::move(done));
 }
 
 void RedisStore::setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) {
-  loop_.runInLoop([done = std::move(done)] { done(StoreStatus::kFailed, bool{}); });
+  run<bool>(kSetLastSeen, {std::to_string(userId), std::to_string(atMs)}, applied, std::move(done));
 }
 
 void RedisStore::revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) {
-  loop_.runInLoop([done = std::move(done)] { done(StoreStatus::kFailed, bool{}); });
+  run<bool>(kRevokeToken, {std::move(key), std::to_string(expiresAt)}, applied, std::move(done));
 }
 
 void RedisStore::revokedTokens(int64_t nowSeconds, Callback<std::vector<RevokedToken>> done) {
-  loop_.runInLoop([done = std::move(done)] { done(StoreStatus::kFailed, std::vector<RevokedToken>{}); });
+  auto decode = [](const std::vector<RedisReply>& rest) {
+    std::vector<RevokedToken> live;
+    const std::vector<RedisReply>& pairs = rest[0].elements;
+    live.reserve(pairs.size() / 2);
+    for (size_t i = 0; i + 1 < pairs.size(); i += 2) live.push_back({replyText(pairs[i]), replyInt(pairs[i + 1])});
+    return live;
+  };
+  run<std::vector<RevokedToken>>(kRevokedTokens, {std::to_string(nowSeconds)}, decode, std::move(done));
 }
 
 }  // namespace chatd::store

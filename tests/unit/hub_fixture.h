@@ -23,6 +23,7 @@
 #include "reactor/EventLoop.h"
 #include "reactor/WallClock.h"
 #include "store/LocalBus.h"
+#include "store/LocalPresenceBoard.h"
 #include "tests/unit/fakes/FakeStore.h"
 #include "tests/unit/fakes/FakeWsSession.h"
 
@@ -88,7 +89,7 @@ inline std::string aboutUser(const ReceivedFrame& frame) {
 
 class HubTest : public ::testing::Test {
  protected:
-  HubTest() : store_(loop_), hub_(loop_, store_, rooms_, bus_, config_) {}
+  HubTest() : store_(loop_), hub_(loop_, store_, rooms_, bus_, board_, config_) {}
 
   // --- The store ---
   store::User addUser(const std::string& username) { return store_.addUser(username); }
@@ -186,6 +187,7 @@ class HubTest : public ::testing::Test {
   FakeStore store_;
   chat::RoomService rooms_{store_};
   store::LocalBus bus_;  // room events in process; a test may publish as another node would
+  store::LocalPresenceBoard board_;
   chat::ChatOptions config_;
   // Before the hub: its sessions refer to these WebSockets until it is gone.
   std::deque<std::unique_ptr<HubClient>> clients_;

@@ -38,6 +38,23 @@ TEST_F(PresenceTest, AUserIsAnnouncedOnceWhateverTheirSessionsAndLeavesWithTheLa
   EXPECT_EQ(store_.calls("setLastSeen"), 1u) << "last seen is written when the last session goes";
 }
 
+// What a networked board tells the hub of a user of a node that died: the
+// user has no session here, so the hub names them from the store.
+TEST_F(PresenceTest, AUserWhoWentOfflineOnAnotherNodeIsAnnouncedByNameFromTheStore) {
+  const store::User ann = addUser("ann");
+  const store::User carl = addUser("carl");
+  const int64_t room = addRoom(ann, {carl});
+  HubClient& annTab = connect(ann);
+  join(annTab, room);
+  board_.listener()->cameOnline(room, carl.id);
+  runUntilIdle();
+  EXPECT_EQ(presenceNames(annTab, "user_joined"), std::vector<std::string>{"carl"});
+  board_.listener()->wentOffline(room, carl.id);
+  EXPECT_TRUE(presenceNames(annTab, "user_left").empty()) << "named only once the store answered";
+  runUntilIdle();
+  EXPECT_EQ(presenceNames(annTab, "user_left"), std::vector<std::string>{"carl"});
+}
+
 TEST_F(PresenceTest, AJoinStormIsDeliveredInBatchesNotOneWritePerJoin) {
   const store::User owner = addUser("owner");
   const int64_t room = addRoom(owner);

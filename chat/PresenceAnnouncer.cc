@@ -1,0 +1,18 @@
+#include "chat/PresenceAnnouncer.h"
+
+#include "chat/ChatFrames.h"
+#include "chat/Presence.h"
+
+namespace chatd::chat {
+
+void PresenceAnnouncer::announce(int64_t roomId, int64_t userId, bool joined) {
+  if (const OnlineUser* user = sessions_.findUser(userId)) {
+    return bus_.publish(presenceEvent(roomId, userId, user->summaryJson, joined));
+  }
+  store_.findUser(userId, [this, roomId, joined](store::StoreStatus status, store::User user) {
+    if (status != store::StoreStatus::kOk) return;  // an account gone meanwhile has nobody to name
+    bus_.publish(presenceEvent(roomId, user.id, userSummaryJson(user.id, user.username, user.nickname), joined));
+  });
+}
+
+}  // namespace chatd::chat
