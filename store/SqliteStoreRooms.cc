@@ -63,9 +63,6 @@ StoreStatus readMember(SqliteDatabase& db, int64_t roomId, int64_t userId, RoomM
   return select ? readOne(select->bind(1, roomId).bind(2, userId), memberFromRow, out) : StoreStatus::kFailed;
 }
 
-// The most a list page holds: a client's page of 1000 and the row that says there is more.
-constexpr int kMaxListPage = 1001;
-
 // Every row of `select` (bound; null when it did not compile) through
 // `fromRow`; none unless kOk.
 template <typename T, typename FromRow>

@@ -154,10 +154,14 @@ class AccountStore {
 // remove an owner's membership (kConflict), whoever asks.
 class RoomStore {
  public:
+  // The most a room or member page holds: a client's page of 1000 and the
+  // row that says there is more.
+  static constexpr int kMaxListPage = 1001;
+
   virtual ~RoomStore() = default;
 
   // Every public room and every room `userId` is a member of, by id: those
-  // with an id above `afterRoomId`, at most `limit` (clamped to 1..1001).
+  // with an id above `afterRoomId`, at most `limit` (clamped to 1..kMaxListPage).
   virtual void listRooms(int64_t userId, int64_t afterRoomId, int limit, Callback<std::vector<Room>> done) = 0;
   // One room as `userId` sees it, member or not; kNotFound when no such room.
   virtual void findRoom(int64_t roomId, int64_t userId, Callback<Room> done) = 0;
@@ -177,7 +181,7 @@ class RoomStore {
   // The room, its memberships and its messages; kNotFound when already gone.
   virtual void deleteRoom(int64_t roomId, Callback<bool> done) = 0;
   // Members by join time (then user id): those after `after`, at most
-  // `limit` (clamped to 1..1001).
+  // `limit` (clamped to 1..kMaxListPage).
   virtual void listMembers(int64_t roomId, MemberCursor after, int limit, Callback<std::vector<RoomMember>> done) = 0;
   // The one direct room of two distinct users, created on first use with
   // both as members; as `userId` sees it.

@@ -12,7 +12,8 @@
 //                                        --migrate-to copies the SQLite data directory's jwt.secret)
 // Rooms
 //   {p}room:next                 STRING  the last room id given (INCR)
-//   {p}room:<id>                 HASH    name, kind, topic (absent: none), created_at, last_seq
+//   {p}room:<id>                 HASH    name, kind, topic (absent: none), created_at, last_seq; direct
+//                                        rooms also direct (their field in {p}direct, for deleteRoom)
 //   {p}rooms:public              ZSET    public room ids, scored by id
 //   {p}user:<id>:rooms           ZSET    the rooms a user is a member of, scored by id
 //   {p}user:<id>:created         ZSET    rooms the user created, scored by created_at (the hourly quota)

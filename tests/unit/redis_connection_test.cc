@@ -20,12 +20,10 @@ using Kind = RedisReply::Kind;
 
 constexpr uint64_t kLimitMs = 5000;
 
-bool haveRedisServer() { return system("command -v redis-server >/dev/null 2>&1") == 0; }
-
 class RedisConnectionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!haveRedisServer()) GTEST_SKIP() << "redis-server is not installed";
+    if (!test::haveRedisServer()) GTEST_SKIP() << "redis-server is not installed";
   }
 
   // A connection to `url` that records its state changes.

@@ -22,6 +22,9 @@
 
 namespace chatd::store::test {
 
+// Whether the tests that start one can run here.
+inline bool haveRedisServer() { return system("command -v redis-server >/dev/null 2>&1") == 0; }
+
 // A port nothing listens on right now (the kernel's pick, released at once).
 inline int freePort() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
