@@ -89,12 +89,13 @@ class RedisServer {
   }
   void pause() { ::kill(pid_, SIGSTOP); }
 
-  // A number from INFO stats (e.g. total_reads_processed), by a blocking client; -1 if absent.
-  long long stat(const std::string& name) const {
+  // A number from INFO `section` (e.g. stats: total_reads_processed; memory:
+  // used_memory), by a blocking client; -1 if absent.
+  long long stat(const std::string& name, const char* section = "stats") const {
     redisContext* context = redisConnect("127.0.0.1", port_);
     long long value = -1;
     if (context != nullptr && context->err == 0) {
-      if (auto* reply = static_cast<redisReply*>(redisCommand(context, "INFO stats"))) {
+      if (auto* reply = static_cast<redisReply*>(redisCommand(context, "INFO %s", section))) {
         if (reply->type == REDIS_REPLY_STRING) {
           const std::string text(reply->str, reply->len);
           const size_t at = text.find(name + ":");

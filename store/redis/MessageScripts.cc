@@ -1,0 +1,192 @@
+#include "store/redis/MessageScripts.h"
+
+#include <string>
+#include <string_view>
+
+namespace chatd::store::message_scripts {
+namespace {
+
+// What every message script has after the shared prelude: reading and
+// writing message records (RedisKeys.h) and making the rows that
+// MessageScripts.h describes.
+constexpr std::string_view kHelpers = R"LUA(
+local function k_log(room) return k_room_part(room, 'log') end
+local function load_record(room, seq) return cmsgpack.unpack(redis.call('HGET', k_log(room), seq)) end
+local function store_record(room, seq, m) redis.call('HSET', k_log(room), seq, cmsgpack.pack(m)) end
+-- Message `id` of `room` unless it is missing or deleted: its seq and record.
+local function live_message(room, id)
+  local seq = redis.call('HGET', k_room_part(room, 'ids'), id)
+  if not seq then return nil end
+  local m = load_record(room, seq)
+  if m[8] == 1 then return nil end
+  return seq, m
+end
+-- Byte order (Lua's own < on strings follows the server's locale).
+local function bytes_less(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = a:byte(i), b:byte(i)
+    if x ~= y then return x < y end
+  end
+  return #a < #b
+end
+local names_of = {}  -- sender id -> {username, nickname}: a page names each sender once
+local function sender_names(id)
+  local names = names_of[id]
+  if not names then
+    local f = redis.call('HMGET', k_user(id), 'username', 'nickname')
+    names = {f[1] or '', f[2] or ''}
+    names_of[id] = names
+  end
+  return names
+end
+-- `reactions`: the message's packed reactions record, or false for none.
+local function message_row(seq, m, reactions)
+  local names = sender_names(m[2])
+  local row = {m[1], tonumber(seq), m[2], m[3], m[4], m[5], m[6], m[7], m[8], names[1], names[2]}
+  if reactions then
+    local by_emoji = cmsgpack.unpack(reactions)
+    local emojis = {}
+    for emoji in pairs(by_emoji) do emojis[#emojis + 1] = emoji end
+    table.sort(emojis, bytes_less)
+    for _, emoji in ipairs(emojis) do
+      row[#row + 1] = emoji
+      row[#row + 1] = #by_emoji[emoji]
+    end
+  end
+  return row
+end
+local function reactions_of(room, m) return redis.call('HGET', k_room_part(room, 'reactions'), m[1]) end
+)LUA";
+
+std::string withHelpers(std::string_view body) { return std::string(kHelpers) + std::string(body); }
+
+}  // namespace
+
+const RedisScript kAppend(withHelpers(R"LUA(
+local room, sender, content, client = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+if redis.call('EXISTS', k_room(room)) == 0 or redis.call('EXISTS', k_user(sender)) == 0 then
+  return {NOT_FOUND}
+end
+local clients, client_key = k_room_part(room, 'clients'), sender .. ':' .. client
+if client ~= '' then
+  local seq = redis.call('HGET', clients, client_key)
+  if seq then return {OK, 1, message_row(seq, load_record(room, seq), false)} end
+end
+local seq = redis.call('HINCRBY', k_room(room), 'last_seq', 1)
+local m = {redis.call('INCR', P .. 'msg:next'), tonumber(sender), 'text', content, client, now_ms(), 0, 0}
+store_record(room, seq, m)
+redis.call('HSET', k_room_part(room, 'ids'), m[1], seq)
+if client ~= '' then redis.call('HSET', clients, client_key, seq) end
+-- One has read what one wrote (a member's mark; seq is the room's newest).
+if redis.call('HEXISTS', k_room_part(room, 'roles'), sender) == 1 then
+  redis.call('HSET', k_room_part(room, 'reads'), sender, seq)
+end
+return {OK, 0, message_row(seq, m, false)}
+)LUA"));
+
+const RedisScript kPage(withHelpers(R"LUA(
+local room, seq, limit = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local last = tonumber(redis.call('HGET', k_room(room), 'last_seq') or '0')
+local from, to
+if ARGV[5] == 'after' then
+  from = math.max(seq + 1, 1)
+  to = math.min(from + limit - 1, last)
+else
+  to = math.min(seq - 1, last)
+  from = math.max(to - limit + 1, 1)
+end
+local answer = {OK}
+if from > to then return answer end
+-- Seqs are dense: the page is one HMGET of its range, and one of its reactions.
+local fields = {}
+for s = from, to do fields[#fields + 1] = s end
+local records = redis.call('HMGET', k_log(room), unpack(fields))
+local seqs, messages, ids = {}, {}, {}
+for i = 1, #fields do
+  if records[i] then
+    local m = cmsgpack.unpack(records[i])
+    seqs[#seqs + 1], messages[#messages + 1], ids[#ids + 1] = fields[i], m, m[1]
+  end
+end
+if #ids == 0 then return answer end
+local reactions = redis.call('HMGET', k_room_part(room, 'reactions'), unpack(ids))
+for i = 1, #ids do answer[#answer + 1] = message_row(seqs[i], messages[i], reactions[i]) end
+return answer
+)LUA"));
+
+const RedisScript kMarkRead(R"LUA(
+local room, user = ARGV[2], ARGV[3]
+if redis.call('HEXISTS', k_room_part(room, 'roles'), user) == 0 then return {NOT_FOUND} end
+local reads = k_room_part(room, 'reads')
+local mark = tonumber(redis.call('HGET', reads, user) or '0')
+local wanted = math.min(tonumber(ARGV[4]), tonumber(redis.call('HGET', k_room(room), 'last_seq') or '0'))
+if wanted > mark then
+  mark = wanted
+  redis.call('HSET', reads, user, mark)
+end
+return {OK, mark}
+)LUA");
+
+const RedisScript kFind(withHelpers(R"LUA(
+local room = ARGV[2]
+local seq = redis.call('HGET', k_room_part(room, 'ids'), ARGV[3])
+if not seq then return {NOT_FOUND} end
+local m = load_record(room, seq)
+return {OK, message_row(seq, m, reactions_of(room, m))}
+)LUA"));
+
+const RedisScript kEdit(withHelpers(R"LUA(
+local room = ARGV[2]
+local seq, m = live_message(room, ARGV[3])
+if not seq then return {NOT_FOUND} end
+m[4], m[7] = ARGV[4], now_ms()
+store_record(room, seq, m)
+return {OK, message_row(seq, m, reactions_of(room, m))}
+)LUA"));
+
+const RedisScript kDelete(withHelpers(R"LUA(
+local room = ARGV[2]
+local seq, m = live_message(room, ARGV[3])
+if not seq then return {NOT_FOUND} end
+m[4], m[8] = '', 1
+store_record(room, seq, m)
+redis.call('HDEL', k_room_part(room, 'reactions'), m[1])
+return {OK, message_row(seq, m, false)}
+)LUA"));
+
+const RedisScript kToggleReaction(withHelpers(R"LUA(
+local room, user, emoji, max = ARGV[2], tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
+local seq, m = live_message(room, ARGV[3])
+if not seq then return {NOT_FOUND} end
+local reactions = k_room_part(room, 'reactions')
+local packed = redis.call('HGET', reactions, m[1])
+local by_emoji = packed and cmsgpack.unpack(packed) or {}
+local users = by_emoji[emoji] or {}
+local at
+for i, id in ipairs(users) do
+  if id == user then at = i end
+end
+if at then
+  table.remove(users, at)
+else
+  if redis.call('EXISTS', k_user(user)) == 0 then return {NOT_FOUND} end
+  local mine = 0
+  for _, others in pairs(by_emoji) do
+    for _, id in ipairs(others) do
+      if id == user then mine = mine + 1 end
+    end
+  end
+  if mine >= max then return {OVER_QUOTA} end
+  users[#users + 1] = user
+end
+by_emoji[emoji] = #users > 0 and users or nil
+-- No empty records: a message without reactions has none stored.
+if next(by_emoji) then
+  redis.call('HSET', reactions, m[1], cmsgpack.pack(by_emoji))
+else
+  redis.call('HDEL', reactions, m[1])
+end
+return {OK, message_row(seq, m, false), at and 0 or 1, #users}
+)LUA"));
+
+}  // namespace chatd::store::message_scripts

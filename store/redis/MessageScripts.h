@@ -1,0 +1,37 @@
+// The Lua scripts of RedisStore's message log (RedisStoreMessages.cc), one
+// per MessageLog call, over the keys and records of RedisKeys.h.
+//
+// A message travels back as one flat row, which RedisStoreMessages.cc
+// decodes: id, seq, sender id, kind, content, client id ("" when none),
+// created_at, edited_at (0: never), deleted (0 or 1), the sender's username
+// and nickname ("" when the user is gone or has none), then its reactions as
+// (emoji, count) pairs in emoji byte order (none where a script says so).
+#pragma once
+
+#include "store/redis/RedisScript.h"
+
+namespace chatd::store::message_scripts {
+
+// ARGV: room, sender, content, client id. NOT_FOUND when the room or sender
+// does not exist (no seq used); else {OK, duplicate (0/1), row}: the
+// original for a known (sender, client id), the new message otherwise, both
+// without reactions.
+extern const RedisScript kAppend;
+// ARGV: room, seq, limit (already clamped), "after" or "before". {OK, rows...}:
+// the messages with seq > `seq` (or < `seq`, the nearest ones), oldest first.
+extern const RedisScript kPage;
+// ARGV: room, user, seq. NOT_FOUND for a non-member; else {OK, stored mark}.
+extern const RedisScript kMarkRead;
+// ARGV: room, message id. NOT_FOUND when the room has no such message; else {OK, row}.
+extern const RedisScript kFind;
+// ARGV: room, message id, content. NOT_FOUND for no such live message; else {OK, row}.
+extern const RedisScript kEdit;
+// ARGV: room, message id. NOT_FOUND as kEdit; else {OK, row} (no reactions: they are dropped).
+extern const RedisScript kDelete;
+// ARGV: room, message id, user, emoji, max distinct emoji per user.
+// NOT_FOUND as kEdit, or for a user who does not exist; OVER_QUOTA when
+// adding would pass the limit; else {OK, row without reactions, added (0/1),
+// how many users now have the emoji}.
+extern const RedisScript kToggleReaction;
+
+}  // namespace chatd::store::message_scripts
