@@ -7,10 +7,12 @@ void addProbeRoutes(server::Router& router, Probes probes) {
                                    const server::HttpResponder& responder) {
     responder.respond(proto::jsonResponse(200, "{\"status\":\"ok\"}"));
   });
-  router.add("GET", "/readyz", [ready = std::move(probes.ready)](const proto::HttpRequest&, const server::PathParams&,
-                                                                 const server::HttpResponder& responder) {
-    responder.respond(!ready || ready() ? proto::jsonResponse(200, "{\"status\":\"ready\",\"store\":\"ok\"}")
-                                        : proto::jsonError(503, "not_ready", "the store is not usable"));
+  router.add("GET", "/readyz", [notReady = std::move(probes.notReady)](const proto::HttpRequest&,
+                                                                       const server::PathParams&,
+                                                                       const server::HttpResponder& responder) {
+    const std::string reason = notReady ? notReady() : std::string();
+    responder.respond(reason.empty() ? proto::jsonResponse(200, "{\"status\":\"ready\",\"store\":\"ok\"}")
+                                     : proto::jsonError(503, "not_ready", reason));
   });
   if (!probes.metrics) return;
   router.add("GET", "/metrics", [metrics = std::move(probes.metrics)](const proto::HttpRequest&,

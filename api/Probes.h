@@ -1,6 +1,7 @@
 // What an orchestrator and a monitor ask of a running chatd:
 //   GET /healthz -> 200 {"status":"ok"} while the process serves at all
-//   GET /readyz  -> 200 when the store can serve requests, else 503 not_ready
+//   GET /readyz  -> 200 when the store (and the bus) can serve requests, else
+//                   503 not_ready with the reason
 //   GET /metrics -> the Prometheus text (api/Metrics.h)
 #pragma once
 
@@ -12,7 +13,8 @@
 namespace chatd::api {
 
 struct Probes {
-  std::function<bool()> ready;           // unset: always ready (no store to wait for)
+  // Why requests cannot be served now; empty when they can. Unset: always ready (no store to wait for).
+  std::function<std::string()> notReady;
   std::function<std::string()> metrics;  // unset: no /metrics
 };
 

@@ -35,6 +35,19 @@ Application::Application(reactor::EventLoop& loop, Config config)
   if (!config_.broadcastPath.empty()) http_.router().addWebSocket(config_.broadcastPath, &broadcast_);
 }
 
+store::StoreOptions Application::storeOptions() const {
+  store::StoreOptions options;
+  options.dataDir = config_.dataDir;
+  options.checkpointWorkers = checkpointWorkers_.get();
+  if (!config_.redisUrl.empty()) {
+    options.backend = "redis";
+    options.redisUrl = config_.redisUrl;
+    options.keyPrefix = config_.redisPrefix;
+    options.presenceLeaseMs = config_.presenceLeaseMs;
+  }
+  return options;
+}
+
 bool Application::openStore(std::string& error) {
   if (::mkdir(config_.dataDir.c_str(), 0700) != 0 && errno != EEXIST) {
     error = "cannot create " + config_.dataDir + ": " + std::strerror(errno);
@@ -46,27 +59,28 @@ bool Application::openStore(std::string& error) {
   // (one at a time) one thread.
   hashWorkers_ = std::make_unique<reactor::WorkerPool>(loop_, std::max(2u, std::thread::hardware_concurrency()));
   checkpointWorkers_ = std::make_unique<reactor::WorkerPool>(loop_, 1);
-  store::StoreOptions options;
-  options.dataDir = config_.dataDir;
-  options.checkpointWorkers = checkpointWorkers_.get();
-  if (!config_.redisUrl.empty()) {
-    options.backend = "redis";
-    options.redisUrl = config_.redisUrl;
-    options.keyPrefix = config_.redisPrefix;
-    options.presenceLeaseMs = config_.presenceLeaseMs;
-  }
+  const store::StoreOptions options = storeOptions();
   store_ = store::openStore(loop_, options, error);
-  if (store_) presence_ = store::openPresenceBoard(loop_, options, error);
-  return store_ != nullptr && presence_ != nullptr;
+  if (!store_) return false;
+  bus_ = store::openBus(loop_, options, error);
+  if (bus_) presence_ = store::openPresenceBoard(loop_, options, error);
+  return presence_ != nullptr;
 }
 
-bool Application::makeTokens(std::string& error) {
-  std::string secret = config_.jwtSecret;
-  if (secret.empty()) {
-    auto stored = auth::TokenService::loadOrCreateSecret(config_.dataDir, error);
-    if (!stored) return false;
-    secret = std::move(*stored);
+void Application::withJwtSecret(std::function<void(std::optional<std::string>, const std::string&)> done) {
+  if (!config_.jwtSecret.empty()) return done(config_.jwtSecret, {});
+  std::string error;
+  if (config_.redisUrl.empty()) {
+    std::optional<std::string> stored = auth::TokenService::loadOrCreateSecret(config_.dataDir, error);
+    return done(std::move(stored), error);
   }
+  // Every node signs alike: the first one's candidate wins.
+  const std::optional<std::string> candidate = auth::TokenService::newSecret(error);
+  if (!candidate) return done(std::nullopt, error);
+  store::fetchClusterSecret(loop_, storeOptions(), *candidate, std::move(done));
+}
+
+bool Application::makeTokens(std::string secret, std::string& error) {
   std::string publicKey;
   if (!config_.jwtPublicKeyFile.empty()) {
     std::ifstream in(config_.jwtPublicKeyFile);
@@ -90,7 +104,7 @@ void Application::assembleChat() {
                                                 *identities_, argon2, config_.registrationsPerHour);
   roomService_ = std::make_unique<chat::RoomService>(*store_);
   rooms_ = std::make_unique<api::RoomApi>(*store_, *roomService_, *accounts_, config_.roomsPerHour);
-  hub_ = std::make_unique<chat::Hub>(loop_, *store_, *roomService_, bus_, *presence_, config_);
+  hub_ = std::make_unique<chat::Hub>(loop_, *store_, *roomService_, *bus_, *presence_, config_);
   chat_ = std::make_unique<chat::ChatEndpoint>(loop_, *hub_, *identities_, *tokens_, config_);
   messages_ = std::make_unique<api::MessageApi>(*store_, *roomService_, *accounts_, *hub_);
   roomService_->setMembershipEndedListener(
@@ -106,7 +120,7 @@ void Application::assembleChat() {
 void Application::addProbes() {
   api::Probes probes;
   if (store_) {
-    probes.ready = [this] { return store_->ready(); };
+    probes.notReady = [this] { return store_->ready() ? bus_->unavailableReason() : "the store is not usable"; };
     probes.metrics = [this] { return api::metricsText(http_.connectionCount(), *hub_); };
   }
   api::addProbeRoutes(http_.router(), std::move(probes));
@@ -139,23 +153,30 @@ bool Application::loadWebClient(std::string& error) {
 }
 
 void Application::start(Started started) {
-  // Sharing the port (--reuse-port), a process serves only the endpoints that
-  // keep no shared state: a chat split over processes would not deliver.
-  if (config_.reusePort) return listen(started);
+  // Sharing the port (--reuse-port) without a shared store (--redis), a
+  // process serves only the endpoints that keep no shared state: a chat
+  // split over processes would not deliver.
+  if (config_.reusePort && config_.redisUrl.empty()) return listen(started);
   std::string error;
-  if (!openStore(error) || !makeTokens(error) || !loadWebClient(error)) return started(error);
-  // Logouts are read before listening, so no logged-out token is let in
-  // meanwhile; the store answers later in the loop, and startup goes on from there.
-  loadRevokedTokens(std::move(started));
+  if (!openStore(error) || !loadWebClient(error)) return started(error);
+  withJwtSecret([this, started = std::move(started)](std::optional<std::string> secret, const std::string& failure) {
+    std::string error = failure;
+    if (!secret || !makeTokens(std::move(*secret), error)) return started(error);
+    // Logouts are read before listening, so no logged-out token is let in
+    // meanwhile; the store answers later in the loop, and startup goes on from there.
+    loadRevokedTokens(started);
+  });
 }
 
 void Application::listen(const Started& started) {
   addProbes();
   std::string error;
   if (!http_.listen(error)) return started(error);
-  const bool chat = !config_.reusePort;
-  LOG_INFO("listening on %s (%s%s)", localAddress().toString().c_str(), chat ? "data in " : "echo and broadcast only",
-           chat ? config_.dataDir.c_str() : "");
+  // Not the Redis URL: it may carry a password.
+  const std::string serving = !store_                   ? "echo and broadcast only"
+                              : config_.redisUrl.empty() ? "data in " + config_.dataDir
+                                                         : "a cluster node on redis";
+  LOG_INFO("listening on %s (%s)", localAddress().toString().c_str(), serving.c_str());
   started({});
 }
 

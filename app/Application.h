@@ -28,8 +28,9 @@
 #include "server/EchoEndpoint.h"
 #include "server/HttpServer.h"
 #include "server/StaticFiles.h"
-#include "store/LocalBus.h"
+#include "store/Bus.h"
 #include "store/PresenceBoard.h"
+#include "store/StoreFactory.h"
 #include "store/Store.h"
 
 namespace chatd::app {
@@ -49,8 +50,13 @@ class Application {
   void beginShutdown();
 
  private:
+  store::StoreOptions storeOptions() const;
+  // The store and the bus that goes with it.
   bool openStore(std::string& error);
-  bool makeTokens(std::string& error);
+  // The JWT secret: --jwt-secret, else the cluster's (in Redis, with
+  // --redis), else the data directory's; `done` may run later in the loop.
+  void withJwtSecret(std::function<void(std::optional<std::string> secret, const std::string& error)> done);
+  bool makeTokens(std::string secret, std::string& error);
   // Logouts survive restarts: the store's list goes into the TokenService;
   // then the chat is assembled and the listener bound.
   void loadRevokedTokens(Started started);
@@ -70,7 +76,7 @@ class Application {
   std::unique_ptr<api::AccountApi> accounts_;
   std::unique_ptr<chat::RoomService> roomService_;
   std::unique_ptr<api::RoomApi> rooms_;
-  store::LocalBus bus_;  // room events: one process, so in process
+  std::unique_ptr<store::Bus> bus_;  // room events: in process, or between the nodes of a cluster
   std::unique_ptr<store::PresenceBoard> presence_;  // who is online across the nodes (StoreFactory's choice)
   std::unique_ptr<chat::Hub> hub_;
   std::unique_ptr<chat::ChatEndpoint> chat_;

@@ -136,6 +136,15 @@ uint64_t TokenService::shortKey(const std::string& revocationKey) {
   return value;
 }
 
+std::optional<std::string> TokenService::newSecret(std::string& error) {
+  unsigned char random[32];
+  if (RAND_bytes(random, sizeof random) != 1) {
+    error = "no randomness for a new JWT secret";
+    return std::nullopt;
+  }
+  return hex(random, sizeof random);
+}
+
 std::optional<std::string> TokenService::loadOrCreateSecret(const std::string& dataDir, std::string& error) {
   const std::string path = dataDir + "/jwt.secret";
   std::ifstream existing(path);
@@ -150,19 +159,15 @@ std::optional<std::string> TokenService::loadOrCreateSecret(const std::string& d
     }
     return secret;
   }
-  unsigned char random[32];
-  if (RAND_bytes(random, sizeof random) != 1) {
-    error = "no randomness for a new JWT secret";
-    return std::nullopt;
-  }
-  std::string secret = hex(random, sizeof random);
+  std::optional<std::string> secret = newSecret(error);
+  if (!secret) return std::nullopt;
   // O_EXCL: never overwrite a secret another process just wrote.
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     error = "cannot create " + path + ": " + std::strerror(errno);
     return std::nullopt;
   }
-  const std::string line = secret + "\n";
+  const std::string line = *secret + "\n";
   const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
   ::close(fd);
   if (!written) {

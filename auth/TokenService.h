@@ -68,6 +68,8 @@ class TokenService {
 
   // The secret in `dataDir`/jwt.secret, created (mode 0600) on first start.
   static std::optional<std::string> loadOrCreateSecret(const std::string& dataDir, std::string& error);
+  // A fresh random secret (32 bytes, in hex).
+  static std::optional<std::string> newSecret(std::string& error);
 
  private:
   TokenService(std::string secret, std::unique_ptr<JwtVerifier> verifier, int64_t ttlSeconds, ExternalRules external)

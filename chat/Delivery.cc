@@ -32,13 +32,7 @@ void Delivery::deliverMessage(const store::RoomEvent& event) {
   // (the origin session too, which sees its own message in that replay, as
   // in a resume).
   const int64_t firstMissing = event.seq > room->lastSeq + 1 ? room->lastSeq + 1 : 0;
-  if (firstMissing != 0) {
-    for (RoomMember& member : room->members) {
-      if (member.catchUpFrom != 0) continue;
-      member.catchUpFrom = firstMissing;
-      ++stats_.catchUps;
-    }
-  }
+  if (firstMissing != 0) markBehind(*room, firstMissing);
   room->lastSeq = event.seq;
   room->recent.push(event.seq, frame);
   const uint64_t origin = originHere(event);
@@ -55,6 +49,24 @@ void Delivery::deliverMessage(const store::RoomEvent& event) {
     }
   }
   if (firstMissing != 0) catchUpRoom(event.roomId);
+}
+
+void Delivery::markBehind(LiveRoom& room, int64_t firstMissing) {
+  for (RoomMember& member : room.members) {
+    if (member.catchUpFrom != 0) continue;
+    member.catchUpFrom = firstMissing;
+    ++stats_.catchUps;
+  }
+}
+
+void Delivery::heal(int64_t roomId, int64_t lastSeq) {
+  LiveRoom* room = rooms_.find(roomId);
+  if (!room || lastSeq <= room->lastSeq) return;
+  markBehind(*room, room->lastSeq + 1);
+  // The recent ring ends before the gap: the replay reads the store.
+  room->recent.invalidateThrough(room->lastSeq);
+  room->lastSeq = lastSeq;
+  catchUpRoom(roomId);
 }
 
 void Delivery::catchUpRoom(int64_t roomId) {

@@ -47,6 +47,9 @@ class Delivery {
   // duplicate rules above). A direct message subscribes both users' sessions
   // first: nobody has to join a direct chat to hear from it.
   void deliverMessage(const store::RoomEvent& event);
+  // The store says the room's last seq is `lastSeq`: the messages this node
+  // did not hear of (the bus was down) are replayed to the room's members.
+  void heal(int64_t roomId, int64_t lastSeq);
   // A message changed: to every member but its origin session.
   void deliverChange(const store::RoomEvent& event);
   // Typing, a read mark: the ephemeral lane to each member except the
@@ -70,6 +73,8 @@ class Delivery {
     return event.originNode == nodeId_ ? event.originSession : 0;
   }
   LiveRoom* subscribeDirectMembers(const store::RoomEvent& event);
+  // Every live member not in catch-up yet will replay from `firstMissing`.
+  void markBehind(LiveRoom& room, int64_t firstMissing);
   // Runs catchUp() for each session of the room that is behind in it.
   void catchUpRoom(int64_t roomId);
   // One step of catch-up for one room; false when it must wait (queue full or a store read in flight).

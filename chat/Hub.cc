@@ -15,13 +15,14 @@ using store::RoomEvent;
 Hub::Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService, store::Bus& bus,
          store::PresenceBoard& board, const ChatOptions& config)
     : loop_(loop),
+      store_(store),
       bus_(bus),
       board_(board),
       longPolls_(loop),
-      sessions_(loop, store, config, stats_),
+      sessions_(loop, store, bus_, config, stats_),
       announcer_(bus_, store, sessions_),
       backlogs_(sessions_, config),
-      rooms_(board_, sessions_, backlogs_),
+      rooms_(bus_, board_, sessions_, backlogs_),
       delivery_(bus.nodeId(), store, config, sessions_, rooms_, backlogs_, longPolls_, stats_),
       presence_(loop, rooms_, delivery_),
       lookups_(store, roomService, sessions_, rooms_),
@@ -29,6 +30,7 @@ Hub::Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService
       commands_(
           {store, roomService, bus_, config, sessions_, rooms_, lookups_, delivery_, backlogs_, changes_, stats_}) {
   bus_.subscribe([this](const RoomEvent& event) { onRoomEvent(event); });
+  bus_.onReconnected([this] { healRooms(); });
   board_.setListener(&announcer_);
   loop_.scheduleTimer(sweepTimer_, kSweepIntervalMs);
 }
@@ -70,6 +72,15 @@ void Hub::onRoomEvent(const RoomEvent& event) {
     case RoomEvent::Kind::kPresence: return presence_.deliver(event);
     case RoomEvent::Kind::kMembershipEnded: return rooms_.endMembership(event.roomId, event.userId, event.payload);
     case RoomEvent::Kind::kTokenRevoked: return sessions_.closeWithToken(event.payload);
+  }
+}
+
+void Hub::healRooms() {
+  for (const int64_t roomId : rooms_.ids()) {
+    store_.findRoom(roomId, 0, [this, roomId](store::StoreStatus status, const store::Room& room) {
+      // Not now: the room's next message finds the gap all the same.
+      if (status == store::StoreStatus::kOk) delivery_.heal(roomId, room.lastSeq);
+    });
   }
 }
 

@@ -54,6 +54,7 @@ class Hub final : public reactor::TimerHandler {
       store::PresenceBoard& board, const ChatOptions& config);
   ~Hub() {
     bus_.subscribe({});
+    bus_.onReconnected({});
     board_.setListener(nullptr);
   }
 
@@ -107,9 +108,13 @@ class Hub final : public reactor::TimerHandler {
  private:
   // The one ingress of room events, from the bus.
   void onRoomEvent(const store::RoomEvent& event);
+  // The bus may have lost events: every live room is checked against the
+  // store, and its members catch up on the messages they missed.
+  void healRooms();
 
   reactor::EventLoop& loop_;
   Stats stats_;
+  store::Store& store_;
   store::Bus& bus_;
   store::PresenceBoard& board_;
   LongPolls longPolls_;

@@ -8,8 +8,18 @@ namespace chatd::chat {
 
 LiveRoom& LiveRooms::get(int64_t roomId, store::RoomKind kind, int64_t lastSeq) {
   std::unique_ptr<LiveRoom>& room = rooms_[roomId];
-  if (!room) room = std::make_unique<LiveRoom>(roomId, kind, lastSeq);
+  if (!room) {
+    room = std::make_unique<LiveRoom>(roomId, kind, lastSeq);
+    bus_.watchRoom(roomId);
+  }
   return *room;
+}
+
+std::vector<int64_t> LiveRooms::ids() const {
+  std::vector<int64_t> ids;
+  ids.reserve(rooms_.size());
+  for (const auto& [id, room] : rooms_) ids.push_back(id);
+  return ids;
 }
 
 LiveRoom* LiveRooms::find(int64_t roomId) const {
@@ -40,7 +50,10 @@ void LiveRooms::unsubscribe(ChatSession& session, size_t subscriptionIndex) {
     room.presence.erase(count);
     board_.depart(room.id, session.user->id);
   }
-  if (room.members.empty()) rooms_.erase(room.id);
+  if (room.members.empty()) {
+    bus_.unwatchRoom(room.id);
+    rooms_.erase(room.id);
+  }
 }
 
 bool LiveRooms::unsubscribe(ChatSession& session, int64_t roomId) {

@@ -3,13 +3,15 @@
 // A user's first session joining a room and their last leaving it go to the
 // presence board (which says whether the user came online or went offline
 // across the nodes); each live room also caches which users are members
-// (LiveRoom::knownMembers).
+// (LiveRoom::knownMembers). The bus watches the live rooms: their events are
+// the ones this node needs.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "chat/Backlogs.h"
 #include "chat/ChatSession.h"
@@ -21,13 +23,15 @@ namespace chatd::chat {
 
 class LiveRooms {
  public:
-  LiveRooms(store::PresenceBoard& board, const Sessions& sessions, Backlogs& backlogs)
-      : board_(board), sessions_(sessions), backlogs_(backlogs) {}
+  LiveRooms(store::Bus& bus, store::PresenceBoard& board, const Sessions& sessions, Backlogs& backlogs)
+      : bus_(bus), board_(board), sessions_(sessions), backlogs_(backlogs) {}
 
   // The live room `roomId`, made with `kind` and `lastSeq` when there is none.
   LiveRoom& get(int64_t roomId, store::RoomKind kind, int64_t lastSeq);
   LiveRoom* find(int64_t roomId) const;
   size_t count() const { return rooms_.size(); }
+  // The ids of every live room.
+  std::vector<int64_t> ids() const;
 
   // Adds the session to the room (live from now on); the board hears of the user's first session there.
   void subscribe(ChatSession& session, LiveRoom& room);
@@ -54,6 +58,7 @@ class LiveRooms {
   void endMembership(int64_t roomId, int64_t userId, const std::string& leftJson);
 
  private:
+  store::Bus& bus_;
   store::PresenceBoard& board_;
   const Sessions& sessions_;
   Backlogs& backlogs_;

@@ -18,8 +18,9 @@ constexpr int64_t kExpiryWarningSeconds = 60;
 
 }  // namespace
 
-Sessions::Sessions(reactor::EventLoop& loop, store::Store& store, const ChatOptions& config, HubStats& stats)
-    : loop_(loop), store_(store), config_(config), stats_(stats) {}
+Sessions::Sessions(reactor::EventLoop& loop, store::Store& store, store::Bus& bus, const ChatOptions& config,
+                   HubStats& stats)
+    : loop_(loop), store_(store), bus_(bus), config_(config), stats_(stats) {}
 
 Sessions::~Sessions() {
   for (ChatSession* session : slots_) delete session;
@@ -69,6 +70,7 @@ void Sessions::authenticated(ChatSession& session, const store::User& user,
   if (online == users_.end()) {
     const std::string summary = userSummaryJson(user.id, user.username, user.nickname);
     online = users_.emplace(user.id, OnlineUser{user.id, summary, nullptr, 0, {}}).first;
+    bus_.watchUser(user.id);
     if (const auto spent = offlineBuckets_.find(user.id); spent != offlineBuckets_.end()) {
       online->second.bucket = spent->second;
       offlineBuckets_.erase(spent);
@@ -100,6 +102,7 @@ void Sessions::close(ChatSession& session) {
       // The user's last session: remember when they were last here.
       store_.setLastSeen(online->id, reactor::unixMs(), [](store::StoreStatus, bool) {});
       keepOfflineBucket(online->id, online->bucket);
+      bus_.unwatchUser(online->id);
       users_.erase(online->id);
     }
   }

@@ -17,13 +17,16 @@
 #include "chat/ChatSession.h"
 #include "chat/HubStats.h"
 #include "reactor/EventLoop.h"
+#include "store/Bus.h"
 #include "store/Store.h"
 
 namespace chatd::chat {
 
 class Sessions {
  public:
-  Sessions(reactor::EventLoop& loop, store::Store& store, const ChatOptions& config, HubStats& stats);
+  // `bus` watches the users with a session here (Bus::watchUser).
+  Sessions(reactor::EventLoop& loop, store::Store& store, store::Bus& bus, const ChatOptions& config,
+           HubStats& stats);
   ~Sessions();
   Sessions(const Sessions&) = delete;
   Sessions& operator=(const Sessions&) = delete;
@@ -64,6 +67,7 @@ class Sessions {
 
   reactor::EventLoop& loop_;
   store::Store& store_;
+  store::Bus& bus_;
   const ChatOptions& config_;
   HubStats& stats_;
   std::vector<ChatSession*> slots_;

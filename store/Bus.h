@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 
 #include "store/RoomEvent.h"
 
@@ -23,6 +24,20 @@ class Bus {
   virtual void subscribe(Subscriber subscriber) = 0;
   // An event of this node: publish() sets its originNode to nodeId().
   virtual void publish(RoomEvent event) = 0;
+
+  // Interest, for a bus between nodes: the events a node hears are those of
+  // the rooms it watches (it has sessions there), of the users it watches
+  // (they have a session here) and the cluster-wide ones. An in-process bus
+  // has every event anyway and ignores these.
+  virtual void watchRoom(int64_t /*roomId*/) {}
+  virtual void unwatchRoom(int64_t /*roomId*/) {}
+  virtual void watchUser(int64_t /*userId*/) {}
+  virtual void unwatchUser(int64_t /*userId*/) {}
+  // Runs `heal` each time the bus hears again after events may have been
+  // lost (it was disconnected): the subscriber catches up from the store.
+  virtual void onReconnected(std::function<void()> /*heal*/) {}
+  // Why events cannot travel now (disconnected); empty when they can.
+  virtual std::string unavailableReason() const { return {}; }
 };
 
 }  // namespace chatd::store

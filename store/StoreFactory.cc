@@ -1,8 +1,11 @@
 #include "store/StoreFactory.h"
 
+#include "store/LocalBus.h"
 #include "store/LocalPresenceBoard.h"
 #include "store/SqliteStore.h"
+#include "store/redis/RedisBus.h"
 #include "store/redis/RedisPresenceBoard.h"
+#include "store/redis/RedisSharedSecret.h"
 #include "store/redis/RedisStore.h"
 
 namespace chatd::store {
@@ -30,6 +33,22 @@ std::unique_ptr<Store> openStore(reactor::EventLoop& loop, const StoreOptions& o
   if (!sqlite) return nullptr;
   if (options.checkpointWorkers && !sqlite->checkpointOn(*options.checkpointWorkers, error)) return nullptr;
   return sqlite;
+}
+
+std::unique_ptr<Bus> openBus(reactor::EventLoop& loop, const StoreOptions& options, std::string& error) {
+  if (options.backend != "redis") return std::make_unique<LocalBus>();
+  std::optional<RedisAddress> address = redisAddress(options, error);
+  if (!address) return nullptr;
+  return std::make_unique<RedisBus>(loop, RedisOptions{.address = std::move(*address)}, options.keyPrefix);
+}
+
+void fetchClusterSecret(reactor::EventLoop& loop, const StoreOptions& options, const std::string& candidate,
+                        std::function<void(std::optional<std::string> secret, const std::string& error)> done) {
+  std::string error;
+  std::optional<RedisAddress> address = redisAddress(options, error);
+  if (!address) return done(std::nullopt, error);
+  fetchSharedSecret(loop, RedisOptions{.address = std::move(*address)}, options.keyPrefix, candidate,
+                    std::move(done));
 }
 
 std::unique_ptr<PresenceBoard> openPresenceBoard(reactor::EventLoop& loop, const StoreOptions& options,

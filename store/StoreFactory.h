@@ -1,14 +1,17 @@
 // Chooses and opens the store backend the configuration names, so that the
 // composition code (app/Application.cc) names no backend: "sqlite" (the
-// embedded default) or "redis" (a cluster node); and the presence board that
-// goes with it.
+// embedded default) or "redis" (a cluster node); and the bus and the
+// presence board that go with it.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "reactor/EventLoop.h"
 #include "reactor/WorkerPool.h"
+#include "store/Bus.h"
 #include "store/PresenceBoard.h"
 #include "store/Store.h"
 
@@ -28,6 +31,15 @@ struct StoreOptions {
 // The opened store, or nullptr with `error` (an unknown backend included).
 // Borrows the loop, which outlives the store.
 std::unique_ptr<Store> openStore(reactor::EventLoop& loop, const StoreOptions& options, std::string& error);
+
+// The bus to the other processes of the store: none for "sqlite" (a LocalBus),
+// Redis pub/sub for "redis". Null with `error` as openStore.
+std::unique_ptr<Bus> openBus(reactor::EventLoop& loop, const StoreOptions& options, std::string& error);
+
+// "redis" only: the JWT secret every node shares (RedisSharedSecret.h), set
+// to `candidate` by the first node.
+void fetchClusterSecret(reactor::EventLoop& loop, const StoreOptions& options, const std::string& candidate,
+                        std::function<void(std::optional<std::string> secret, const std::string& error)> done);
 
 // Who is online across the nodes: in process for sqlite, in the store's
 // Redis for redis. Null with `error` as openStore.

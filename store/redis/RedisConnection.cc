@@ -118,6 +118,13 @@ void RedisConnection::command(const std::vector<std::string_view>& args, ReplyCa
 
 void RedisConnection::send(const std::string_view* args, size_t count, ReplyCallback callback) {
   if (context_ == nullptr) return failLater(std::move(callback), "not connected to redis");
+  if (!issue(hookReply, args, count)) return failLater(std::move(callback), "redis connection is closing");
+  if (!callback) ++handshakeLeft_;
+  pending_.push_back({std::move(callback), loop_.nowMs() + options_.commandTimeoutMs});
+  if (pending_.size() == 1) rearmDeadline();
+}
+
+bool RedisConnection::issue(Hook hook, const std::string_view* args, size_t count) {
   // Most commands are short: their argument vectors stay on the stack.
   constexpr size_t kInline = 16;
   const char* inlineArgv[kInline];
@@ -136,12 +143,27 @@ void RedisConnection::send(const std::string_view* args, size_t count, ReplyCall
     argv[i] = args[i].data();
     lengths[i] = args[i].size();
   }
-  if (redisAsyncCommandArgv(context_, hookReply, this, static_cast<int>(count), argv, lengths) != REDIS_OK) {
-    return failLater(std::move(callback), "redis connection is closing");
-  }
-  if (!callback) ++handshakeLeft_;
-  pending_.push_back({std::move(callback), loop_.nowMs() + options_.commandTimeoutMs});
-  if (pending_.size() == 1) rearmDeadline();
+  return redisAsyncCommandArgv(context_, hook, this, static_cast<int>(count), argv, lengths) == REDIS_OK;
+}
+
+void RedisConnection::subscribe(const std::vector<std::string_view>& channels, std::function<void()> confirmed) {
+  if (context_ == nullptr || channels.empty()) return;
+  subscription("SUBSCRIBE", channels);
+  subscribing_.push_back({channels.size(), std::move(confirmed)});
+}
+
+void RedisConnection::unsubscribe(const std::vector<std::string_view>& channels) {
+  if (context_ == nullptr || channels.empty()) return;
+  subscription("UNSUBSCRIBE", channels);
+}
+
+void RedisConnection::subscription(std::string_view verb, const std::vector<std::string_view>& channels) {
+  std::vector<std::string_view> args;
+  args.reserve(channels.size() + 1);
+  args.push_back(verb);
+  args.insert(args.end(), channels.begin(), channels.end());
+  // hiredis refuses an UNSUBSCRIBE before anything was subscribed: nothing to undo then.
+  issue(hookPush, args.data(), args.size());
 }
 
 void RedisConnection::failLater(ReplyCallback callback, std::string reason) {
@@ -201,6 +223,14 @@ void RedisConnection::deliver() {
   delivering_.swap(completions_);
   for (Completion& done : delivering_) done.callback(done.reply);
   delivering_.clear();
+  deliveringMessages_.swap(messages_);
+  for (const auto& [channel, payload] : deliveringMessages_) {
+    if (onMessage_) onMessage_(channel, payload);
+  }
+  deliveringMessages_.clear();
+  std::vector<std::function<void()>> confirmations;
+  confirmations.swap(confirmations_);
+  for (auto& confirmed : confirmations) confirmed();
   if (reportDisconnect && onDisconnected_) onDisconnected_(reason);
   rearmDeadline();
 }
@@ -281,6 +311,7 @@ void RedisConnection::hookCleanup(void* self) {
   connection.fd_ = -1;
   connection.context_ = nullptr;
   connection.state_ = State::kIdle;
+  connection.subscribing_.clear();  // their confirmations will not come
 }
 
 void RedisConnection::hookConnected(const redisAsyncContext* context, int status) {
@@ -309,5 +340,24 @@ void RedisConnection::hookDisconnected(const redisAsyncContext* context, int sta
 }
 
 void RedisConnection::hookReply(redisAsyncContext*, void* reply, void* self) { owner(self).answerFront(reply); }
+void RedisConnection::hookPush(redisAsyncContext*, void* reply, void* self) { owner(self).pushed(reply); }
+
+// A subscriber's push: ["message", channel, payload], or ["subscribe" or
+// "unsubscribe", channel, count]. hiredis passes null for each channel when
+// it frees the context: nothing to do then.
+void RedisConnection::pushed(void* hiredisReply) {
+  const auto* reply = static_cast<const redisReply*>(hiredisReply);
+  if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY || reply->elements < 3) return;
+  const redisReply& type = *reply->element[0];
+  const redisReply& channel = *reply->element[1];
+  const std::string_view verb(type.str, type.len);
+  if (verb == "message") {
+    const redisReply& payload = *reply->element[2];
+    messages_.emplace_back(std::string(channel.str, channel.len), std::string(payload.str, payload.len));
+  } else if (verb == "subscribe" && !subscribing_.empty() && --subscribing_.front().unconfirmed == 0) {
+    if (subscribing_.front().confirmed) confirmations_.push_back(std::move(subscribing_.front().confirmed));
+    subscribing_.pop_front();
+  }
+}
 
 }  // namespace chatd::store

@@ -16,7 +16,12 @@
 //   collected while hiredis parses and delivered after it returns, so a
 //   callback may issue commands. It must not destroy this object (use
 //   EventLoop::destroyLater).
-// - No pub/sub: SUBSCRIBE breaks the one-answer-per-command order.
+// - Pub/sub: SUBSCRIBE breaks the one-answer-per-command order, so a
+//   connection that subscribes (subscribe()/unsubscribe()) is a subscriber
+//   and issues nothing else: hiredis routes its pushes (confirmations and
+//   messages) to one hook that never touches the command FIFO, and messages
+//   are delivered like replies, after hiredis returns. Its subscriptions die
+//   with the connection: the owner subscribes again on the next connect.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +30,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "reactor/EventLoop.h"
@@ -49,6 +55,8 @@ class RedisConnection final : private reactor::IoHandler, private reactor::Timer
   using ConnectedCallback = std::function<void()>;
   // Disconnected, or never connected: why. Called once per connect().
   using DisconnectedCallback = std::function<void(const std::string& reason)>;
+  // A pub/sub message: its channel and payload (valid during the call only).
+  using MessageCallback = std::function<void(std::string_view channel, std::string_view payload)>;
 
   RedisConnection(reactor::EventLoop& loop, RedisOptions options);
   RedisConnection(const RedisConnection&) = delete;
@@ -68,6 +76,14 @@ class RedisConnection final : private reactor::IoHandler, private reactor::Timer
   // Without a connection, `callback` gets RedisStatus::kDisconnected (deferred).
   void command(std::initializer_list<std::string_view> args, ReplyCallback callback);
   void command(const std::vector<std::string_view>& args, ReplyCallback callback);
+
+  // --- Subscriber mode (never mixed with command() on one connection) ---
+  void onMessage(MessageCallback callback) { onMessage_ = std::move(callback); }
+  // SUBSCRIBE to `channels` (one command); `confirmed` runs once Redis has
+  // confirmed all of them, so nothing published after that is missed.
+  // Without a connection nothing happens: subscribe again once connected.
+  void subscribe(const std::vector<std::string_view>& channels, std::function<void()> confirmed = {});
+  void unsubscribe(const std::vector<std::string_view>& channels);
 
  private:
   enum class State : uint8_t { kIdle, kConnecting, kHandshaking, kConnected };
@@ -95,6 +111,13 @@ class RedisConnection final : private reactor::IoHandler, private reactor::Timer
   static void hookConnected(const redisAsyncContext* context, int status);
   static void hookDisconnected(const redisAsyncContext* context, int status);
   static void hookReply(redisAsyncContext* context, void* reply, void* self);
+  static void hookPush(redisAsyncContext* context, void* reply, void* self);
+
+  using Hook = void (*)(redisAsyncContext* context, void* reply, void* self);
+  // Hands one command to hiredis, answered through `hook`; false when hiredis refused it.
+  bool issue(Hook hook, const std::string_view* args, size_t count);
+  void subscription(std::string_view verb, const std::vector<std::string_view>& channels);
+  void pushed(void* hiredisReply);
 
   void setInterest(uint32_t events);
   void answerFront(void* hiredisReply);
@@ -122,6 +145,17 @@ class RedisConnection final : private reactor::IoHandler, private reactor::Timer
   std::vector<Completion> completions_;
   std::vector<Completion> delivering_;  // completions_'s batch being delivered (kept for its capacity)
   reactor::Timer deadline_{this};
+  // Subscriber mode: SUBSCRIBE commands awaiting their confirmations, oldest
+  // first (confirmations come in order), and the messages heard but not yet delivered.
+  struct Subscribing {
+    size_t unconfirmed;
+    std::function<void()> confirmed;
+  };
+  std::deque<Subscribing> subscribing_;
+  std::vector<std::pair<std::string, std::string>> messages_;
+  std::vector<std::pair<std::string, std::string>> deliveringMessages_;
+  std::vector<std::function<void()>> confirmations_;
+  MessageCallback onMessage_;
   ConnectedCallback onConnected_;
   DisconnectedCallback onDisconnected_;
 };

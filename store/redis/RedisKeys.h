@@ -31,6 +31,10 @@
 //   {p}nodes                     ZSET    presence owners (one per node process) scored by lease expiry (Redis ms)
 //   {p}node:<owner>:presence     SET     "<room id>:<user id>": the owner has a session of the user in the room
 //   {p}room:<id>:online          HASH    user id -> how many owners have a session of theirs in the room
+// Pub/sub channels (RedisBus; each message one encoded RoomEvent, RoomEventWire.h)
+//   {p}room:<id>:events          CHANNEL the room's events (subscribed while a node has sessions there)
+//   {p}user:<id>:events          CHANNEL events that follow a user: direct messages, memberships ended
+//   {p}events                    CHANNEL cluster-wide events: revoked tokens
 //
 // Records are MessagePack (Redis's Lua cmsgpack), as arrays:
 //   message record   [id, sender_id, kind, content, client_id, created_at, edited_at, deleted]
@@ -53,6 +57,11 @@ inline std::string room(const std::string& prefix, int64_t id) { return prefix +
 // One of a room's own keys: roomPart(p, 7, "log") is "{p}room:7:log".
 inline std::string roomPart(const std::string& prefix, int64_t id, const char* part) {
   return room(prefix, id) + ":" + part;
+}
+
+// One of a user's own keys: userPart(p, 7, "rooms") is "{p}user:7:rooms".
+inline std::string userPart(const std::string& prefix, int64_t id, const char* part) {
+  return user(prefix, id) + ":" + part;
 }
 
 }  // namespace chatd::store::redis_keys

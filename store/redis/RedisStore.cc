@@ -1,15 +1,9 @@
 #include "store/redis/RedisStore.h"
 
-#include <algorithm>
-
 #include "reactor/Log.h"
 
 namespace chatd::store {
 namespace {
-
-// The first retry waits about this long; each failure doubles it up to the cap.
-constexpr uint64_t kFirstBackoffMs = 100;
-constexpr uint64_t kMaxBackoffMs = 5000;
 
 // Room 1, the lobby, as a fresh SQLite store has it; idempotent, run on every
 // connect (a flushed or new Redis gets it back).
@@ -28,8 +22,7 @@ return {OK}
 RedisStore::RedisStore(reactor::EventLoop& loop, RedisStoreOptions options)
     : loop_(loop),
       prefix_(std::move(options.keyPrefix)),
-      redis_(loop, std::move(options.connection)),
-      jitter_(std::random_device{}()) {
+      redis_(loop, std::move(options.connection)) {
   redis_.onConnected([this] { connected(); });
   redis_.onDisconnected([this](const std::string& reason) { disconnected(reason); });
   redis_.connect();
@@ -38,7 +31,7 @@ RedisStore::RedisStore(reactor::EventLoop& loop, RedisStoreOptions options)
 void RedisStore::connected() {
   kEnsureLobby.run(redis_, prefix_, {}, [this](StoreStatus status, std::vector<RedisReply>) {
     if (status != StoreStatus::kOk) return;  // the connection drops, or the next connect tries again
-    backoffMs_ = 0;
+    backoff_.reset();
     ready_ = true;
     LOG_INFO("redis store %s", everConnected_ ? "reconnected" : "connected");
     everConnected_ = true;
@@ -46,13 +39,9 @@ void RedisStore::connected() {
 }
 
 void RedisStore::disconnected(const std::string& reason) {
-  if (ready_ || backoffMs_ == 0) LOG_WARN("redis store unavailable: %s; retrying", reason.c_str());
+  if (ready_ || !backoff_.failing()) LOG_WARN("redis store unavailable: %s; retrying", reason.c_str());
   ready_ = false;
-  backoffMs_ = backoffMs_ == 0 ? kFirstBackoffMs : std::min(kMaxBackoffMs, backoffMs_ * 2);
-  // Jitter (50% to 100% of the step), so that the nodes of a cluster do not
-  // all come back in the same millisecond after an outage.
-  std::uniform_int_distribution<uint64_t> spread(backoffMs_ / 2, backoffMs_);
-  loop_.scheduleTimer(reconnect_, spread(jitter_));
+  loop_.scheduleTimer(reconnect_, backoff_.nextDelayMs());
 }
 
 void RedisStore::handleTimer(reactor::Timer&) { redis_.connect(); }

@@ -14,12 +14,12 @@
 
 #include <cstdint>
 #include <memory>
-#include <random>
 #include <string>
 
 #include "reactor/EventLoop.h"
 #include "reactor/TimerWheel.h"
 #include "store/Store.h"
+#include "store/redis/RedisBackoff.h"
 #include "store/redis/RedisConnection.h"
 #include "store/redis/RedisScript.h"
 
@@ -88,9 +88,8 @@ class RedisStore final : public Store, private reactor::TimerHandler {
   RedisConnection redis_;
   bool ready_ = false;
   bool everConnected_ = false;
-  uint64_t backoffMs_ = 0;  // the next retry's base delay; 0 after a success
+  RedisBackoff backoff_;
   reactor::Timer reconnect_{this};
-  std::minstd_rand jitter_;
 };
 
 template <typename T, typename Decode>

@@ -1,5 +1,5 @@
-// A throwaway redis-server for the RedisConnection tests: a free port and a
-// unix socket in its own temp directory, no persistence; started in the constructor, killed by
+// A throwaway redis-server for the Redis tests: a free port and a
+// unix socket in its own temp directory, no persistence unless durable; started in the constructor, killed by
 // PID (and its directory removed) in the destructor.
 #pragma once
 
@@ -43,28 +43,14 @@ inline int freePort() {
 
 class RedisServer {
  public:
-  explicit RedisServer(const std::string& password = "") : port_(freePort()) {
+  // `durable`: every write is in the append-only file before it is
+  // answered (appendfsync always), so a restart() keeps the data.
+  explicit RedisServer(const std::string& password = "", bool durable = false)
+      : port_(freePort()), password_(password), durable_(durable) {
     char dirTemplate[] = "/tmp/chatd-redis-XXXXXX";
     if (mkdtemp(dirTemplate) == nullptr || port_ < 0) return;
     dir_ = dirTemplate;
-    std::vector<std::string> args = {"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
-                                      "--save", "", "--appendonly", "no", "--dir", dir_,
-                                      "--unixsocket", socketPath()};
-    if (!password.empty()) args.insert(args.end(), {"--requirepass", password});
-    pid_ = fork();
-    if (pid_ == 0) {
-      // Dies with the test binary, even one that crashed or was killed.
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      const int devNull = open("/dev/null", O_WRONLY);
-      dup2(devNull, STDOUT_FILENO);
-      dup2(devNull, STDERR_FILENO);
-      std::vector<char*> raw;
-      for (auto& arg : args) raw.push_back(arg.data());
-      raw.push_back(nullptr);
-      execvp(raw[0], raw.data());
-      _exit(127);
-    }
-    ready_ = pid_ > 0 && waitUntilAnswering();
+    start();
   }
   RedisServer(const RedisServer&) = delete;
   RedisServer& operator=(const RedisServer&) = delete;
@@ -88,6 +74,12 @@ class RedisServer {
     pid_ = -1;
   }
   void pause() { ::kill(pid_, SIGSTOP); }
+  // After kill(): the same port, directory and (when durable) data.
+  bool restart() {
+    kill();
+    start();
+    return ready_;
+  }
 
   // A number from INFO `section` (e.g. stats: total_reads_processed; memory:
   // used_memory), by a blocking client; -1 if absent.
@@ -109,6 +101,31 @@ class RedisServer {
   }
 
  private:
+  void start() {
+    std::vector<std::string> args = {"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
+                                      "--save", "", "--dir", dir_, "--unixsocket", socketPath()};
+    if (durable_) {
+      args.insert(args.end(), {"--appendonly", "yes", "--appendfsync", "always"});
+    } else {
+      args.insert(args.end(), {"--appendonly", "no"});
+    }
+    if (!password_.empty()) args.insert(args.end(), {"--requirepass", password_});
+    pid_ = fork();
+    if (pid_ == 0) {
+      // Dies with the test binary, even one that crashed or was killed.
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      const int devNull = open("/dev/null", O_WRONLY);
+      dup2(devNull, STDOUT_FILENO);
+      dup2(devNull, STDERR_FILENO);
+      std::vector<char*> raw;
+      for (auto& arg : args) raw.push_back(arg.data());
+      raw.push_back(nullptr);
+      execvp(raw[0], raw.data());
+      _exit(127);
+    }
+    ready_ = pid_ > 0 && waitUntilAnswering();
+  }
+
   // Any answer will do (with --requirepass, PING answers NOAUTH).
   bool waitUntilAnswering() {
     for (int attempt = 0; attempt < 100; ++attempt) {
@@ -128,6 +145,8 @@ class RedisServer {
   }
 
   int port_;
+  std::string password_;
+  bool durable_;
   pid_t pid_ = -1;
   std::string dir_;
   bool ready_ = false;

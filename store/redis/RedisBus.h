@@ -1,0 +1,83 @@
+// The bus between the chatd nodes of a cluster, over Redis pub/sub. Each
+// event is PUBLISHed, encoded (RoomEventWire.h), on its room's channel, on
+// its users' channels when it follows them (a direct message, an ended
+// membership), or on the cluster channel (a revoked token); the channel
+// names are in RedisKeys.h. A node subscribes to the rooms and users it
+// watches (Bus::watchRoom, watchUser) and to the cluster channel.
+//
+// A node's own events are delivered to its subscriber at once, as LocalBus
+// does, and their echo from Redis is dropped (originNode == nodeId()), so
+// nothing is delivered twice. Events of several publishers can arrive out of
+// seq order; the hub's gap rule restores it from the store.
+//
+// Two connections: a subscriber (RedisConnection's subscriber mode) and one
+// for PUBLISH. Either lost: both are reconnected after a capped, jittered
+// backoff, every watched channel is subscribed again in one SUBSCRIBE, and
+// once Redis confirmed it the onReconnected() listener heals the rooms.
+// Events published meanwhile are lost to other nodes; messages are healed
+// from the store. Each state change is logged once.
+//
+// Owns both connections, the watched channels and the reconnect timer.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "reactor/EventLoop.h"
+#include "reactor/TimerWheel.h"
+#include "store/Bus.h"
+#include "store/redis/RedisBackoff.h"
+#include "store/redis/RedisConnection.h"
+
+namespace chatd::store {
+
+class RedisBus final : public Bus, private reactor::TimerHandler {
+ public:
+  // Starts connecting at once; `keyPrefix` is the store's (--redis-prefix).
+  RedisBus(reactor::EventLoop& loop, const RedisOptions& options, std::string keyPrefix);
+
+  uint64_t nodeId() const override { return nodeId_; }
+  void subscribe(Subscriber subscriber) override { deliver_ = std::move(subscriber); }
+  void publish(RoomEvent event) override;
+
+  void watchRoom(int64_t roomId) override { watch(roomChannel(roomId)); }
+  void unwatchRoom(int64_t roomId) override { unwatch(roomChannel(roomId)); }
+  void watchUser(int64_t userId) override { watch(userChannel(userId)); }
+  void unwatchUser(int64_t userId) override { unwatch(userChannel(userId)); }
+  void onReconnected(std::function<void()> heal) override { heal_ = std::move(heal); }
+  std::string unavailableReason() const override;
+
+ private:
+  std::string roomChannel(int64_t roomId) const;
+  std::string userChannel(int64_t userId) const;
+  void watch(std::string channel);
+  void unwatch(const std::string& channel);
+  void heard(std::string_view bytes);
+  void listenerConnected();
+  // Either connection was lost (logged when it ends listening).
+  void lost(const std::string& reason);
+  // Listening again once subscribed and able to publish (logged).
+  void updateState();
+  void handleTimer(reactor::Timer& timer) override;  // the reconnect backoff
+
+  reactor::EventLoop& loop_;
+  const std::string prefix_;
+  const uint64_t nodeId_;
+  RedisConnection listener_;  // subscriber mode
+  RedisConnection publisher_;
+  Subscriber deliver_;
+  std::function<void()> heal_;
+  // Every channel this node listens on (the cluster channel included),
+  // subscribed again on each connect.
+  std::unordered_set<std::string> channels_;
+  bool subscribed_ = false;  // listener_'s SUBSCRIBE of channels_ confirmed
+  bool listening_ = false;   // subscribed_, and publisher_ connected
+  bool everListening_ = false;
+  std::string lastFailure_;
+  RedisBackoff backoff_;
+  reactor::Timer reconnect_{this};
+};
+
+}  // namespace chatd::store

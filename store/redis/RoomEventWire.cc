@@ -1,0 +1,77 @@
+#include "store/redis/RoomEventWire.h"
+
+#include <cstdint>
+
+namespace chatd::store {
+namespace {
+
+constexpr uint8_t kVersion = 1;
+constexpr uint8_t kLastKind = static_cast<uint8_t>(RoomEvent::Kind::kTokenRevoked);
+
+void putVarint(std::string& out, uint64_t value) {
+  while (value >= 0x80) {
+    out.push_back(static_cast<char>((value & 0x7f) | 0x80));
+    value >>= 7;
+  }
+  out.push_back(static_cast<char>(value));
+}
+
+void putSigned(std::string& out, int64_t value) {
+  putVarint(out, (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63));
+}
+
+// Reads from the front of `in`, consuming what it read.
+bool takeVarint(std::string_view& in, uint64_t& value) {
+  value = 0;
+  for (unsigned shift = 0; shift < 64; shift += 7) {
+    if (in.empty()) return false;
+    const auto byte = static_cast<uint8_t>(in.front());
+    in.remove_prefix(1);
+    value |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) return true;
+  }
+  return false;  // more than ten bytes: not one of ours
+}
+
+bool takeSigned(std::string_view& in, int64_t& value) {
+  uint64_t raw;
+  if (!takeVarint(in, raw)) return false;
+  value = static_cast<int64_t>((raw >> 1) ^ (~(raw & 1) + 1));
+  return true;
+}
+
+}  // namespace
+
+std::string encodeRoomEvent(const RoomEvent& event) {
+  std::string out;
+  out.reserve(24 + event.payload.size());
+  out.push_back(static_cast<char>(kVersion));
+  out.push_back(static_cast<char>(event.kind));
+  putSigned(out, event.roomId);
+  putSigned(out, event.seq);
+  putVarint(out, event.originNode);
+  putVarint(out, event.originSession);
+  putSigned(out, event.userId);
+  putSigned(out, event.peerId);
+  putVarint(out, event.payload.size());
+  out.append(event.payload);
+  return out;
+}
+
+bool decodeRoomEvent(std::string_view in, RoomEvent& event) {
+  if (in.size() < 2 || static_cast<uint8_t>(in[0]) != kVersion || static_cast<uint8_t>(in[1]) > kLastKind) {
+    return false;
+  }
+  event.kind = static_cast<RoomEvent::Kind>(in[1]);
+  in.remove_prefix(2);
+  uint64_t payloadSize;
+  if (!takeSigned(in, event.roomId) || !takeSigned(in, event.seq) || !takeVarint(in, event.originNode) ||
+      !takeVarint(in, event.originSession) || !takeSigned(in, event.userId) || !takeSigned(in, event.peerId) ||
+      !takeVarint(in, payloadSize) || payloadSize != in.size()) {
+    return false;
+  }
+  event.payload.assign(in);
+  return true;
+}
+
+}  // namespace chatd::store
