@@ -339,6 +339,7 @@ def cluster_figures(runs_per_repeat):
         "redis_per_message": med([per_message(r) for r in refs]),
         "saturated": any(r.get("generator_saturated") for runs in runs_per_repeat for r in runs),
         "errors": sum(v for runs in runs_per_repeat for r in runs for v in r["errors"].values()),
+        "none_sustained": not any(is_sustained(r) for runs in runs_per_repeat for r in runs),
     }
 
 
@@ -376,6 +377,8 @@ def cluster_section(grouped, lines):
             if server == "cluster" and standalone and standalone["median"] and f["median"] == f["median"]:
                 shown = times(f["median"] / standalone["median"])
             notes = [f"{command} ({'shape of ' + shape if server == 'chatd' else '2 nodes'})"]
+            if f["none_sustained"]:
+                notes.append("no rate sustained: the figures are the lowest rate's")
             if f["saturated"]:
                 notes.append("generator saturated in some run: a floor")
             if f["errors"]:
