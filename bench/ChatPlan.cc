@@ -153,7 +153,7 @@ bool parallel(const Options& options, size_t n, std::string& error, Work work) {
   std::vector<std::thread> threads;
   for (size_t t = 0; t < std::min(kSetupThreads, n); ++t) {
     threads.emplace_back([&] {
-      HttpConnection http(options.server, options.host);
+      HttpConnection http(options.targets.front().server, options.targets.front().host);
       for (size_t i = next++; i < n && !failed; i = next++) {
         std::string why;
         if (!work(http, i, why)) {
@@ -244,7 +244,7 @@ bool prepareChat(const Options& options, ChatPlan& plan, std::string& error) {
   };
   // Room 0 alone first: chatd creates a minted token's user on first sight,
   // and concurrent first sights of one subject race (one of them gets 503).
-  HttpConnection first(options.server, options.host);
+  HttpConnection first(options.targets.front().server, options.targets.front().host);
   if (!createRoom(first, 0, error)) return false;
   const bool rooms = parallel(options, options.rooms - 1, error, [&](HttpConnection& http, size_t k, std::string& why) {
     return createRoom(http, k + 1, why);

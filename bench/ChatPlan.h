@@ -1,6 +1,7 @@
 // What the chat scenarios need before any session connects, prepared once in
 // the parent (the forked workers inherit it): a token for every session and
-// the rooms they join.
+// the rooms they join. All of it over the first --url node's HTTP API (the
+// nodes of a cluster share one store).
 //
 // Tokens: with --jwt-secret, minted here (HS256, sub "bench:<i>", chatd
 // creates that user the first time it sees the token) -- no HTTP at all.

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -42,6 +43,17 @@ double processCpuSeconds(long pid) {
   return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+// The sum over the --server-pid processes; -1 if any is unreadable.
+double serversCpuSeconds(const std::vector<long>& pids) {
+  double total = 0;
+  for (long pid : pids) {
+    const double seconds = processCpuSeconds(pid);
+    if (seconds < 0) return -1;
+    total += seconds;
+  }
+  return total;
+}
+
 // A field of /proc/PID/status in KiB ("VmRSS:", "RssAnon:"), -1 if unreadable.
 long statusKb(long pid, const std::string& field) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -54,6 +66,16 @@ long statusKb(long pid, const std::string& field) {
     }
   }
   return -1;
+}
+
+long serversStatusKb(const std::vector<long>& pids, const std::string& field) {
+  long total = 0;
+  for (long pid : pids) {
+    const long kb = statusKb(pid, field);
+    if (kb < 0) return -1;
+    total += kb;
+  }
+  return total;
 }
 
 }  // namespace
@@ -83,7 +105,7 @@ LoadRun::LoadRun(reactor::EventLoop& loop, const Options& options, size_t firstI
   // linearly, so it slows down badly as they fill: spread over 127.0.0.2..
   // at kConnectionsPerSource, and always before a range runs out.
   size_t spread = options.sourceAddresses;
-  if (spread == 0 && options.server.family() == AF_INET) {
+  if (spread == 0 && options.targets.front().server.family() == AF_INET) {
     const size_t perSource = std::min(kConnectionsPerSource, ephemeralPorts() * 9 / 10);
     spread = (options.connections + perSource - 1) / perSource;
   }
@@ -99,20 +121,21 @@ const reactor::SocketAddress* LoadRun::sourceFor(size_t globalIndex) const {
 }
 
 std::string LoadRun::targetFor(size_t globalIndex) const {
-  std::string target = options_.pathTemplate;
+  std::string target = options_.targetOf(globalIndex).pathTemplate;
   const size_t at = target.find("{room}");
   if (at != std::string::npos) target.replace(at, 6, std::to_string(roomOf(globalIndex)));
   return target;
 }
 
 RunResult LoadRun::run() {
-  if (options_.serverPid > 0) {
-    result_.serverRssBeforeKb = statusKb(options_.serverPid, "VmRSS:");
-    result_.serverAnonBeforeKb = statusKb(options_.serverPid, "RssAnon:");
+  const std::vector<long>& servers = options_.serverPids;
+  if (!servers.empty()) {
+    result_.serverRssBeforeKb = serversStatusKb(servers, "VmRSS:");
+    result_.serverAnonBeforeKb = serversStatusKb(servers, "RssAnon:");
   }
   // The connect scenarios measure the opening itself: CPU from here.
   cpuAtStart_ = cpuSeconds();
-  if (options_.serverPid > 0) serverCpuAtStart_ = processCpuSeconds(options_.serverPid);
+  if (!servers.empty()) serverCpuAtStart_ = serversCpuSeconds(servers);
   openStartedUs_ = nowUs();
   openMore(openStartedUs_);
   loop_.scheduleTimer(ticker_, kTickMs);
@@ -133,7 +156,8 @@ void LoadRun::openMore(uint64_t now) {
     const size_t i = attempted_++;
     const size_t global = firstIndex_ + i;
     connectStartUs_[i] = now;
-    clients_[i]->connect(options_.server, sourceFor(global), options_.host, targetFor(global));
+    const Target& node = options_.targetOf(global);
+    clients_[i]->connect(node.server, sourceFor(global), node.host, targetFor(global));
   }
   if (attempted_ == clients_.size() && settled_ == clients_.size() && phase_ == Phase::kOpening) allAttempted(now);
 }
@@ -190,22 +214,45 @@ void LoadRun::beginMeasuring(uint64_t now) {
   result_.sent = result_.received = result_.expected = 0;
   result_.latency = Histogram();
   cpuAtStart_ = cpuSeconds();
-  if (options_.serverPid > 0) serverCpuAtStart_ = processCpuSeconds(options_.serverPid);
+  if (!options_.serverPids.empty()) serverCpuAtStart_ = serversCpuSeconds(options_.serverPids);
+  sampleRedisAtStart();
+}
+
+// Redis serves every worker alike, so the first worker alone asks it.
+void LoadRun::sampleRedisAtStart() {
+  if (!options_.redis || firstIndex_ != 0) return;
+  redisAtStart_ = queryRedisInfo(*options_.redis);
+  if (redisAtStart_) {
+    redisCpuAtStart_ = processCpuSeconds(redisAtStart_->pid);
+  } else {
+    std::fprintf(stderr, "chat-bench: --redis: no INFO from %s; no redis figures\n", options_.redis->toString().c_str());
+  }
+}
+
+void LoadRun::sampleRedisAtEnd() {
+  if (!redisAtStart_) return;
+  const auto now = queryRedisInfo(*options_.redis);
+  if (!now || now->pid != redisAtStart_->pid) return;  // restarted: no figure rather than a wrong one
+  result_.redisCpuSeconds = processCpuSeconds(now->pid) - redisCpuAtStart_;
+  // Less the INFO that opened the window.
+  result_.redisCommands = static_cast<int64_t>(now->commandsProcessed - redisAtStart_->commandsProcessed) - 1;
 }
 
 void LoadRun::endMeasuring(uint64_t now) {
+  const std::vector<long>& servers = options_.serverPids;
   if (phase_ == Phase::kMeasuring) {
     result_.seconds = static_cast<double>(now - measureStartUs_) / 1e6;
     result_.generatorCpuSeconds = cpuSeconds() - cpuAtStart_;
-    if (options_.serverPid > 0) result_.serverCpuSeconds = processCpuSeconds(options_.serverPid) - serverCpuAtStart_;
+    if (!servers.empty()) result_.serverCpuSeconds = serversCpuSeconds(servers) - serverCpuAtStart_;
+    sampleRedisAtEnd();
   } else {
     result_.generatorCpuSeconds = cpuSeconds() - cpuAtStart_;
-    if (options_.serverPid > 0) result_.serverCpuSeconds = processCpuSeconds(options_.serverPid) - serverCpuAtStart_;
+    if (!servers.empty()) result_.serverCpuSeconds = serversCpuSeconds(servers) - serverCpuAtStart_;
   }
   endOfWindow();
-  if (options_.serverPid > 0) {
-    result_.serverRssAfterKb = statusKb(options_.serverPid, "VmRSS:");
-    result_.serverAnonAfterKb = statusKb(options_.serverPid, "RssAnon:");
+  if (!servers.empty()) {
+    result_.serverRssAfterKb = serversStatusKb(servers, "VmRSS:");
+    result_.serverAnonAfterKb = serversStatusKb(servers, "RssAnon:");
   }
   phase_ = Phase::kClosing;
   phaseEndsUs_ = now + 5'000'000;  // closing handshakes get 5 s, then we stop regardless

@@ -8,9 +8,11 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "bench/Options.h"
+#include "bench/RedisProbe.h"
 #include "bench/RunResult.h"
 #include "bench/WsClient.h"
 #include "reactor/EventLoop.h"
@@ -73,6 +75,8 @@ class LoadRun : public ClientObserver, public reactor::TimerHandler {
   void endMeasuring(uint64_t now);
   const reactor::SocketAddress* sourceFor(size_t globalIndex) const;
   void settle(size_t index);
+  void sampleRedisAtStart();
+  void sampleRedisAtEnd();
 
   std::vector<std::unique_ptr<WsClient>> clients_;
   std::vector<reactor::SocketAddress> sources_;
@@ -86,6 +90,8 @@ class LoadRun : public ClientObserver, public reactor::TimerHandler {
   uint64_t measureStartUs_ = 0;
   double cpuAtStart_ = 0;
   double serverCpuAtStart_ = 0;
+  std::optional<RedisInfo> redisAtStart_;  // --redis, first worker only
+  double redisCpuAtStart_ = 0;
   Phase phase_ = Phase::kOpening;
 };
 

@@ -31,7 +31,9 @@ const char* kUsage =
     "\n"
     "Options:\n"
     "  --url ws://HOST:PORT/PATH   target (default ws://127.0.0.1:8080/echo; chat: .../ws); {room}\n"
-    "                              in PATH is replaced by each connection's room number\n"
+    "                              in PATH is replaced by each connection's room number. Repeated\n"
+    "                              or comma-separated: the nodes of a cluster; the k-th connection\n"
+    "                              of each room goes to node k mod N (chat: setup uses the first)\n"
     "  --connections N             connections (default 100, at most 200000)\n"
     "  --duration SECONDS          measured time (default 10, at most 600)\n"
     "  --warmup SECONDS            load before measuring (default 1)\n"
@@ -44,7 +46,9 @@ const char* kUsage =
     "  --message TEMPLATE          fanout, chat: message text; {ts} is replaced by the send time (required),\n"
     "                              {room} by the room number, {seq} by a sequence number (default {ts})\n"
     "  --server-pid PID            read the server's CPU use, and its resident memory before and\n"
-    "                              after (idle, chat-idle: per connection)\n"
+    "                              after (idle, chat-idle: per connection); repeated: the sum of them\n"
+    "  --redis redis://HOST:PORT   read that (local) redis-server's CPU and commands processed\n"
+    "                              over the measured window\n"
     "  --connect-timeout SECONDS   a connection not open by then fails (default 10)\n"
     "  --workers N                 generator processes (default: as many as the descriptor limit needs)\n"
     "  --source-addresses N        spread connections over 127.0.0.1..127.0.0.N (default: as needed)\n"
@@ -89,18 +93,47 @@ bool isLoopback(const reactor::SocketAddress& address) {
   return IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
 }
 
-// ws://HOST:PORT/PATH
-bool parseUrl(Options& options) {
+// ws://HOST:PORT/PATH, numeric loopback host; the reason in `error` otherwise.
+std::optional<Target> parseTarget(const std::string& url, std::string& error) {
   const std::string prefix = "ws://";
-  if (options.url.rfind(prefix, 0) != 0) return false;
-  const std::string rest = options.url.substr(prefix.size());
+  error = "--url wants ws://HOST:PORT/PATH with a numeric host, got '" + url + "'";
+  if (url.rfind(prefix, 0) != 0) return std::nullopt;
+  const std::string rest = url.substr(prefix.size());
   const size_t slash = rest.find('/');
-  options.host = rest.substr(0, slash);
-  options.pathTemplate = slash == std::string::npos ? "/" : rest.substr(slash);
-  const auto address = reactor::SocketAddress::parse(options.host);
-  if (!address) return false;
-  options.server = *address;
-  return true;
+  Target target;
+  target.host = rest.substr(0, slash);
+  target.pathTemplate = slash == std::string::npos ? "/" : rest.substr(slash);
+  const auto address = reactor::SocketAddress::parse(target.host);
+  if (!address) return std::nullopt;
+  target.server = *address;
+  error = "only loopback targets (127.0.0.0/8, [::1]) are allowed";
+  if (!isLoopback(target.server)) return std::nullopt;
+  return target;
+}
+
+// Every node of a comma-separated --url list, in order.
+bool parseTargets(Options& options, std::string& error) {
+  std::istringstream in(options.url);
+  std::string url;
+  while (std::getline(in, url, ',')) {
+    auto target = parseTarget(url, error);
+    if (!target) return false;
+    // The source addresses a run spreads over are of the first node's family.
+    error = "--url: the nodes must all be IPv4 or all IPv6";
+    if (!options.targets.empty() && target->server.family() != options.targets.front().server.family()) return false;
+    options.targets.push_back(std::move(*target));
+  }
+  error = "--url: at most " + std::to_string(kMaxNodes) + " nodes";
+  return !options.targets.empty() && options.targets.size() <= kMaxNodes;
+}
+
+// redis://HOST:PORT or HOST:PORT, loopback (its process is read from /proc).
+std::optional<reactor::SocketAddress> parseRedis(const std::string& value) {
+  const std::string prefix = "redis://";
+  const std::string hostPort = value.rfind(prefix, 0) == 0 ? value.substr(prefix.size()) : value;
+  auto address = reactor::SocketAddress::parse(hostPort.substr(0, hostPort.find('/')));
+  if (!address || !isLoopback(*address)) return std::nullopt;
+  return address;
 }
 
 }  // namespace
@@ -116,6 +149,7 @@ ParsedOptions parseOptions(int argc, char** argv) {
     return fail("unknown scenario '" + options.scenario + "'");
   }
   if (options.isChat()) options.url = "ws://127.0.0.1:8080/ws";
+  bool urlGiven = false;
   for (int i = 2; i < argc; ++i) {
     std::string flag = argv[i];
     std::string value;
@@ -138,7 +172,9 @@ ParsedOptions parseOptions(int argc, char** argv) {
     }
     bool ok = true;
     if (flag == "--url") {
-      options.url = value;
+      // Repeated: more nodes (the same as a comma-separated list).
+      options.url = urlGiven ? options.url + "," + value : value;
+      urlGiven = true;
     } else if (flag == "--connections") {
       ok = parseCount(value, options.connections) && options.connections > 0 && options.connections <= kMaxConnections;
     } else if (flag == "--duration") {
@@ -171,7 +207,10 @@ ParsedOptions parseOptions(int argc, char** argv) {
     } else if (flag == "--server-pid") {
       size_t pid;
       ok = parseCount(value, pid) && pid > 0;
-      options.serverPid = static_cast<long>(pid);
+      options.serverPids.push_back(static_cast<long>(pid));
+    } else if (flag == "--redis") {
+      options.redis = parseRedis(value);
+      ok = options.redis.has_value();
     } else if (flag == "--workers") {
       ok = parseCount(value, options.workers);
     } else if (flag == "--source-addresses") {
@@ -200,8 +239,7 @@ ParsedOptions parseOptions(int argc, char** argv) {
     }
     if (!ok) return fail("bad value for " + flag + ": '" + value + "'");
   }
-  if (!parseUrl(options)) return fail("--url wants ws://HOST:PORT/PATH with a numeric host, got '" + options.url + "'");
-  if (!isLoopback(options.server)) return fail("only loopback targets (127.0.0.0/8, [::1]) are allowed");
+  if (std::string error; !parseTargets(options, error)) return fail(error);
   if ((options.scenario == "fanout" || options.scenario == "chat-fanout" || options.scenario == "chat-mixed") &&
       options.senders > options.connections) {
     return fail("--senders cannot exceed --connections");

@@ -15,13 +15,18 @@ namespace chatd::bench {
 
 struct ChatPlan;
 
+// One server node chat-bench connects to, from one ws://HOST:PORT/PATH.
+struct Target {
+  reactor::SocketAddress server;
+  std::string host;                     // Host header
+  std::string pathTemplate = "/echo";   // may contain {room}
+};
+
 struct Options {
   std::string scenario;                 // connect | idle | echo | fanout | chat-connect | chat-fanout |
                                         // chat-idle | chat-history | chat-mixed
-  std::string url = "ws://127.0.0.1:8080/echo";
-  reactor::SocketAddress server;        // from url
-  std::string host;                     // Host header
-  std::string pathTemplate = "/echo";   // may contain {room}
+  std::string url = "ws://127.0.0.1:8080/echo";  // as given; several nodes are comma-separated
+  std::vector<Target> targets;          // from url: the nodes, in order (sessions spread over them)
   size_t connections = 100;
   double durationSeconds = 10;
   double warmupSeconds = 1;
@@ -32,7 +37,8 @@ struct Options {
   size_t rooms = 1;                     // fanout
   size_t senders = 1;                   // fanout
   std::string messageTemplate = "{ts}"; // fanout: {ts} {room} {seq}
-  long serverPid = 0;                   // idle: measure the server's RSS
+  std::vector<long> serverPids;         // --server-pid, repeated for a cluster's nodes (figures summed)
+  std::optional<reactor::SocketAddress> redis;  // --redis: sample its CPU and commands over the window
   size_t workers = 0;                   // 0: as many as the descriptor limit needs
   size_t sourceAddresses = 0;           // 0: as many as the port range needs
   std::string svgPath;
@@ -49,6 +55,9 @@ struct Options {
   std::shared_ptr<const ChatPlan> chat; // rooms and tokens, prepared before the workers fork
 
   bool isChat() const { return scenario.rfind("chat-", 0) == 0; }
+  // The node of session `globalIndex`: round-robin within its room (the
+  // k-th member of a room is on node k mod N), so every room spans all nodes.
+  const Target& targetOf(size_t globalIndex) const { return targets[globalIndex / rooms % targets.size()]; }
 };
 
 struct ParsedOptions {
@@ -61,5 +70,6 @@ ParsedOptions parseOptions(int argc, char** argv);
 
 constexpr size_t kMaxConnections = 200'000;
 constexpr double kMaxDurationSeconds = 600;
+constexpr size_t kMaxNodes = 16;  // --url targets
 
 }  // namespace chatd::bench

@@ -28,6 +28,8 @@ void RunResult::merge(const RunResult& other) {
   serverAnonAfterKb = std::max(serverAnonAfterKb, other.serverAnonAfterKb);
   generatorCpuSeconds += other.generatorCpuSeconds;
   serverCpuSeconds = std::max(serverCpuSeconds, other.serverCpuSeconds);  // one server, seen by every worker
+  redisCpuSeconds = std::max(redisCpuSeconds, other.redisCpuSeconds);     // read by the first worker only
+  redisCommands = std::max(redisCommands, other.redisCommands);
   workers += other.workers;
 }
 
@@ -45,7 +47,8 @@ std::string RunResult::serialize() const {
   std::ostringstream out;
   out << connections << ' ' << opened << ' ' << offeredRate << ' ' << seconds << ' ' << openSeconds << ' ' << sent
       << ' ' << received << ' ' << expected << ' ' << serverRssBeforeKb << ' ' << serverRssAfterKb << ' '
-      << serverAnonBeforeKb << ' ' << serverAnonAfterKb << ' ' << generatorCpuSeconds << ' ' << serverCpuSeconds;
+      << serverAnonBeforeKb << ' ' << serverAnonAfterKb << ' ' << generatorCpuSeconds << ' ' << serverCpuSeconds << ' '
+      << redisCpuSeconds << ' ' << redisCommands;
   for (uint64_t f : failures) out << ' ' << f;
   out << " | " << latency.serialize() << " | " << ackLatency.serialize() << " | " << historyLatency.serialize();
   return out.str();
@@ -61,7 +64,7 @@ bool RunResult::deserialize(const std::string& line, RunResult& out) {
   RunResult r;
   in >> r.connections >> r.opened >> r.offeredRate >> r.seconds >> r.openSeconds >> r.sent >> r.received >>
       r.expected >> r.serverRssBeforeKb >> r.serverRssAfterKb >> r.serverAnonBeforeKb >> r.serverAnonAfterKb >>
-      r.generatorCpuSeconds >> r.serverCpuSeconds;
+      r.generatorCpuSeconds >> r.serverCpuSeconds >> r.redisCpuSeconds >> r.redisCommands;
   for (uint64_t& f : r.failures) in >> f;
   if (!in || !Histogram::deserialize(line.substr(bar + 3, bar2 - bar - 3), r.latency) ||
       !Histogram::deserialize(line.substr(bar2 + 3, bar3 - bar2 - 3), r.ackLatency) ||
@@ -122,6 +125,8 @@ std::string RunResult::toJson() const {
   }
   const double cpu = generatorCpu();
   if (serverCpu() >= 0) json += ",\"server_cpu\":" + fixed(serverCpu(), 3);
+  if (redisCpu() >= 0) json += ",\"redis_cpu\":" + fixed(redisCpu(), 3);
+  if (redisCommands >= 0) json += ",\"redis_commands\":" + std::to_string(redisCommands);
   json += ",\"generator_cpu\":" + fixed(cpu, 3) + ",\"workers\":" + std::to_string(workers) +
           ",\"generator_saturated\":" + (generatorSaturated() ? "true" : "false") + "}";
   return json;
@@ -173,6 +178,11 @@ std::string RunResult::toTable() const {
     if (failures[i]) row((std::string("errors: ") + failureName(static_cast<Failure>(i))).c_str(), std::to_string(failures[i]));
   }
   if (serverCpu() >= 0) row("server CPU", fixed(serverCpu() * 100, 0) + "% of a core");
+  if (redisCpu() >= 0) row("redis CPU", fixed(redisCpu() * 100, 0) + "% of a core");
+  if (redisCommands >= 0 && sent) {
+    row("redis commands", std::to_string(redisCommands) + " (" +
+                              fixed(static_cast<double>(redisCommands) / static_cast<double>(sent), 2) + " per message sent)");
+  }
   row("generator CPU", fixed(generatorCpu() * 100, 0) + "% of a core" +
                            (generatorSaturated() ? " (SATURATED: the figures are a floor of the server's)" : ""));
   return out.str();

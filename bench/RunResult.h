@@ -33,6 +33,8 @@ struct RunResult {
   long serverAnonAfterKb = -1;
   double generatorCpuSeconds = 0;  // user + system time of the generator in the window
   double serverCpuSeconds = -1;    // the same for --server-pid, -1 when not measured
+  double redisCpuSeconds = -1;     // the same for --redis, -1 when not measured
+  int64_t redisCommands = -1;      // commands --redis processed in the window, -1 when not measured
   size_t workers = 1;
   size_t generatorCores = 1;  // CPUs the generator may run on (its affinity)
 
@@ -48,6 +50,7 @@ struct RunResult {
   }
   double generatorCpu() const { return seconds > 0 ? generatorCpuSeconds / seconds : 0; }  // in cores
   double serverCpu() const { return seconds > 0 && serverCpuSeconds >= 0 ? serverCpuSeconds / seconds : -1; }
+  double redisCpu() const { return seconds > 0 && redisCpuSeconds >= 0 ? redisCpuSeconds / seconds : -1; }
   // The generator used (nearly) all the CPU it had: the figures are a floor of the server's.
   bool generatorSaturated() const;
   std::string toJson() const;

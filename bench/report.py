@@ -101,6 +101,8 @@ def main(path):
     table = defaultdict(dict)  # case -> server -> (median, lo, hi, saturated, extra)
     chat = {}  # case -> [per repeat: (score, runs)]
     for case, by_run in grouped.items():
+        if case.startswith("cluster-"):
+            continue  # cluster_section
         if case.startswith("chat-"):
             chat[case] = [(chat_score(case, runs), runs) for (server, _), runs in sorted(by_run.items())
                           if server == "chatd"]
@@ -189,6 +191,7 @@ def main(path):
         out.append(f"| idle <= 300 bytes per connection | {idle['median']:.0f} B | {'yes' if idle['median'] <= 300 else 'NO'} |")
     out.append("")
     out += chat_section(chat, loads)
+    out += cluster_section(grouped, lines)
     out += baseline_section(grouped, lines)
     # Hand-written findings (profiles, saturation) kept beside the generated tables.
     notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "profile-notes.md")
@@ -295,6 +298,99 @@ def chat_section(chat, loads):
         notes = chat_notes(case, chat[case])
         notes.append(f"load {loads.get(case, 0):.1f}")
         out.append(f"| {case} | {command} | {unit} | {fmt(median)} | {spread} | {met} | {'; '.join(notes)} |")
+    out.append("")
+    return out
+
+
+# case -> (the standalone chat case of the same shape, the chat-fanout command)
+CLUSTER_CASES = {
+    "cluster-fanout100x100": ("chat-fanout100x100", "`chat-fanout --connections 10000 --rooms 100 --senders 100 --rates ...`"),
+    "cluster-fanout1000": ("chat-fanout1000", "`chat-fanout --connections 1000 --rooms 1 --senders 10 --rates ...`"),
+}
+
+
+def is_sustained(r):
+    return (r["latency_us"]["p99"] < P99_BOUND_US and r["received"] >= 0.99 * r["expected"]
+            and not r["errors"] and r["expected"] > 0)
+
+
+def reference_run(runs):
+    """The run a sweep's side figures come from: the best sustained one, else the lowest rate offered."""
+    good = [r for r in runs if is_sustained(r)]
+    return max(good, key=lambda r: r["throughput"]) if good else min(runs, key=lambda r: r["offered_rate"])
+
+
+def cluster_figures(runs_per_repeat):
+    """Medians over the repeats of one server's sweeps: sustained deliveries/s and the reference run's figures."""
+    def med(values):
+        values = [v for v in values if v is not None and v == v]
+        return statistics.median(values) if values else float("nan")
+    refs = [reference_run(runs) for runs in runs_per_repeat]
+    scores = [sustained(runs) for runs in runs_per_repeat]
+    def per_message(r):
+        return r["redis_commands"] / r["sent"] if "redis_commands" in r and r["sent"] else None
+    return {
+        "median": med(scores), "lo": min(scores), "hi": max(scores),
+        "ack_p99_ms": med([r["ack_latency_us"]["p99"] / 1000 if "ack_latency_us" in r else None for r in refs]),
+        "delivery_p99_ms": med([r["latency_us"]["p99"] / 1000 for r in refs]),
+        "rate": med([r["offered_rate"] for r in refs]),
+        "server_cpu": med([r.get("server_cpu") for r in refs]),
+        "redis_cpu": med([r.get("redis_cpu") for r in refs]),
+        "redis_per_message": med([per_message(r) for r in refs]),
+        "saturated": any(r.get("generator_saturated") for runs in runs_per_repeat for r in runs),
+        "errors": sum(v for runs in runs_per_repeat for r in runs for v in r["errors"].values()),
+        "none_sustained": not any(is_sustained(r) for runs in runs_per_repeat for r in runs),
+    }
+
+
+def cluster_section(grouped, lines):
+    """The cluster cases: 2 chatd nodes on one redis-server against the standalone chatd, from the same run."""
+    cases = [c for c in CLUSTER_CASES if c in grouped]
+    if not cases:
+        return []
+    pinning = sorted({l.get("pinning", "") for l in lines if l["server"] == "cluster" and l.get("pinning")})
+    out = ["## Cluster on Redis (issue 13)", "",
+           "Each repeat runs the same chat-fanout sweep against the standalone chatd (SQLite, as in the chat "
+           "cases) and against a cluster: one redis-server (own directory, no persistence) and 2 chatd nodes "
+           "with `--redis`, chat-bench spreading every room's members over both nodes (`--url A,B`: the k-th "
+           "member on node k mod 2, so half of a room's deliveries cross nodes). Pinning: "
+           + ("; ".join(pinning) if pinning else "n/a") + ". On 2 CPUs the whole cluster shares the standalone "
+           "chatd's one core, so the ratio is what the cluster's extra work (Redis round trips, the bus) costs on "
+           "the same core, not how it scales. Sustained: the highest deliveries/s with p99 send->delivery < 50 ms, "
+           ">= 99% delivered, no errors; the other figures are from that run (else the lowest rate offered): "
+           "p99 send->ack, CPU of the chatd nodes (summed) and of redis-server over the measured window (of a "
+           "core), and Redis commands per message sent (INFO total_commands_processed over the window / "
+           "messages sent).", "",
+           "| case | server | sustained deliveries/s | spread | ratio cluster/standalone | at msgs/s | p99 ack | "
+           "p99 delivery | chatd CPU | redis CPU | redis commands/message | notes |",
+           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for case in cases:
+        shape, command = CLUSTER_CASES[case]
+        figures = {}
+        for server in ("chatd", "cluster"):
+            sweeps = [runs for (s, _), runs in sorted(grouped[case].items()) if s == server]
+            if sweeps:
+                figures[server] = cluster_figures(sweeps)
+        standalone, cluster = figures.get("chatd"), figures.get("cluster")
+        for server, f in figures.items():
+            shown = ""
+            if server == "cluster" and standalone and standalone["median"] and f["median"] == f["median"]:
+                shown = times(f["median"] / standalone["median"])
+            notes = [f"{command} ({'shape of ' + shape if server == 'chatd' else '2 nodes'})"]
+            if f["none_sustained"]:
+                notes.append("no rate sustained: the figures are the lowest rate's")
+            if f["saturated"]:
+                notes.append("generator saturated in some run: a floor")
+            if f["errors"]:
+                notes.append(f"{f['errors']} errors")
+            pct = lambda x: "n/a" if x != x else f"{x * 100:.0f}%"
+            out.append(f"| {case} | {'standalone chatd' if server == 'chatd' else 'cluster'} | {fmt(f['median'])} | "
+                       f"{fmt(f['lo'])}..{fmt(f['hi'])} | {shown} | {fmt(f['rate'])} | {fmt(f['ack_p99_ms'], ' ms')} | "
+                       f"{fmt(f['delivery_p99_ms'], ' ms')} | {pct(f['server_cpu'])} | "
+                       f"{pct(f['redis_cpu']) if server == 'cluster' else ''} | "
+                       f"{fmt(f['redis_per_message']) if server == 'cluster' else ''} | {'; '.join(notes)} |")
+        if cluster is None:
+            out.append(f"| {case} | cluster | n/a | | | | | | | | | not measured |")
     out.append("")
     return out
 

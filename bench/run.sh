@@ -8,13 +8,23 @@
 # one owner creates up to 1900 rooms) and a cheap
 # --argon2-memory (only registration and login hash).
 #
+# The cluster-* cases run chat-bench's chat-fanout shapes twice per repeat:
+# against the standalone chatd (server "chatd", as the chat-* cases) and
+# against server "cluster": one redis-server (its own directory, no
+# persistence) and 2 chatd nodes with --redis, the rooms' members spread
+# over both nodes (chat-bench --url A,B). On 2 CPUs the whole cluster gets
+# the standalone chatd's one core (CLUSTER_NODE_CPUS "0 0", REDIS_CPU 0) and
+# chat-bench keeps CPU 1: the ratio cluster/standalone is then what the
+# cluster's extra work costs on the same core, not how it scales.
+#
 # Environment: BUILD (default build), REPEATS (3), SERVERS ("chatd ws lws"),
 # SCENARIOS (default: all cases below), QUICK=1 for short runs, APPEND=1 to
 # keep the other results in the raw file and replace only these cases on these servers.
 # BASELINE=path/to/chatd adds server "baseline": another chatd binary (an
 # earlier commit's build) run with the same flags, each repeat right after
 # chatd's, so a change's cost reads as a ratio from one run. BASELINE_COMMIT
-# names it in the report (default: the binary's path).
+# names it in the report (default: the binary's path). RESULTS
+# (bench/RESULTS.md): where the report goes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,10 +36,15 @@ if [ -n "$BASELINE" ]; then
   [ -x "$BASELINE" ] || { echo "bench: BASELINE=$BASELINE is not an executable" >&2; exit 2; }
   case " $SERVERS " in *" baseline "*) ;; *) SERVERS="$SERVERS baseline" ;; esac
 fi
-SCENARIOS=${SCENARIOS:-"echo fanout1000 fanout100x100 idle chat-connect chat-connect10 chat-connect-new chat-fanout1000 chat-fanout100x100 chat-ack chat-idle chat-history chat-mixed"}
+SCENARIOS=${SCENARIOS:-"echo fanout1000 fanout100x100 idle chat-connect chat-connect10 chat-connect-new chat-fanout1000 chat-fanout100x100 chat-ack chat-idle chat-history chat-mixed cluster-fanout100x100 cluster-fanout1000"}
+CLUSTER_NODE_CPUS=${CLUSTER_NODE_CPUS:-"0 0"}
+REDIS_CPU=${REDIS_CPU:-0}
+GENERATOR_CPU=1
+RUN_TIMEOUT=${RUN_TIMEOUT:-1200}  # seconds for one chat-bench invocation (a whole sweep)
 DURATION=${DURATION:-5}
 [ "${QUICK:-0}" = 1 ] && DURATION=2
 OUT=${OUT:-$BUILD/bench}
+RESULTS=${RESULTS:-bench/RESULTS.md}
 PYTHON=/usr/bin/python3
 mkdir -p "$OUT"
 RAW="$OUT/raw.jsonl"
@@ -40,7 +55,8 @@ import json, sys
 path, cases, servers = sys.argv[1], set(sys.argv[2].split()), set(sys.argv[3].split())
 def measured_now(line):
     entry = json.loads(line)
-    return entry["case"] in cases and entry["server"] in servers
+    # A cluster case always measures both its servers (chatd and cluster).
+    return entry["case"] in cases and (entry["server"] in servers or entry["case"].startswith("cluster-"))
 keep = [l for l in open(path) if l.strip() and not measured_now(l)]
 open(path, "w").writelines(keep)
 PY
@@ -51,10 +67,15 @@ fi
 COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 [ -n "$(git status --porcelain 2>/dev/null)" ] && COMMIT="$COMMIT (dirty)"
 JWT_SECRET="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-CHAT_DATA=""
 
 ulimit -n "$(ulimit -Hn)"
-SERVER_PID=""
+SERVER_PID=""    # the server under test (a cluster: its first node)
+SERVER_PIDS=()   # every process started for it, stopped by PID in reverse order
+SCRATCH_DIRS=()  # their data directories, removed after
+SCRATCH=""
+NODE_URLS=""     # the chat cases' --url: one node, or the cluster's comma-separated nodes
+SERVER_ARGS=()   # the chat cases' --server-pid (every chatd node) and, for a cluster, --redis
+PINNING=""       # recorded with each result
 
 free_port() { "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -68,39 +89,98 @@ chat_flags() {  # name
   if [ "$1" = baseline ]; then echo "${BASELINE_CHAT_FLAGS---rooms-per-hour 0}"; else echo "--rooms-per-hour 0"; fi
 }
 
-start_server() {  # name port [chat]
-  local log="$OUT/$1.log"
-  # Every chatd run gets a data directory of its own: a baseline must not
-  # meet a database a newer chatd has upgraded.
-  case "$1" in chatd|baseline) CHAT_DATA=$(mktemp -d "$OUT/chatd-data.XXXXXX") ;; esac
-  if [ "${3:-}" = chat ]; then
-    taskset -c 0 "$(chatd_binary "$1")" --listen "127.0.0.1:$2" --data "$CHAT_DATA" --jwt-secret "$JWT_SECRET" --rate 0 $(chat_flags "$1") \
-      --argon2-memory 1024 --max-connections 19500 --log-level warn 2>"$log" &
-  else
-  case "$1" in
-    chatd|baseline) taskset -c 0 "$(chatd_binary "$1")" --listen "127.0.0.1:$2" --data "$CHAT_DATA" --echo /echo \
-             --broadcast /broadcast --max-connections 19500 --log-level warn 2>"$log" & ;;
-    ws)    taskset -c 0 node bench/peers/ws/server.mjs "$2" 2>"$log" & ;;
-    lws)   taskset -c 0 "$BUILD/peers/lws_server" "$2" 2>"$log" & ;;
-  esac
-  fi
-  SERVER_PID=$!
+# A fresh directory in SCRATCH (not by $(...): the list must grow in this
+# shell). Every chatd run gets one of its own: a baseline must not meet a
+# database a newer chatd has upgraded.
+new_scratch_dir() {  # what
+  SCRATCH=$(mktemp -d "$OUT/$1.XXXXXX")
+  SCRATCH_DIRS+=("$SCRATCH")
+}
+
+wait_for_port() {  # port what log
   for _ in $(seq 100); do
-    if "$PYTHON" -c "import socket,sys; socket.create_connection(('127.0.0.1',$2),0.1)" 2>/dev/null; then return 0; fi
+    if "$PYTHON" -c "import socket,sys; socket.create_connection(('127.0.0.1',$1),0.1)" 2>/dev/null; then return 0; fi
     sleep 0.1
   done
-  echo "bench: $1 did not start (see $log)" >&2
+  echo "bench: $2 did not start (see $3)" >&2
   return 1
 }
 
+# A chatd for the chat cases on `cpu`, in the background: its own data
+# directory, the shared JWT secret, no per-user limits, cheap Argon2.
+start_chat_chatd() {  # name cpu port log [more chatd flags...]
+  local name=$1 cpu=$2 port=$3 log=$4
+  shift 4
+  new_scratch_dir chatd-data
+  taskset -c "$cpu" "$(chatd_binary "$name")" --listen "127.0.0.1:$port" --data "$SCRATCH" --jwt-secret "$JWT_SECRET" \
+    --rate 0 $(chat_flags "$name") --argon2-memory 1024 --max-connections 19500 --log-level warn "$@" 2>"$log" &
+  SERVER_PIDS+=($!)
+}
+
+# One redis-server and a chatd node per CLUSTER_NODE_CPUS entry sharing it;
+# the first node listens on `port`.
+start_cluster() {  # port
+  local redis_port cpu node=0 port=$1 urls="" pids=()
+  redis_port=$(free_port)
+  new_scratch_dir redis
+  taskset -c "$REDIS_CPU" redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+    --dir "$SCRATCH" >"$OUT/cluster-redis.log" 2>&1 &
+  SERVER_PIDS+=($!)
+  wait_for_port "$redis_port" redis-server "$OUT/cluster-redis.log"
+  for cpu in $CLUSTER_NODE_CPUS; do
+    [ "$node" = 0 ] || port=$(free_port)
+    start_chat_chatd chatd "$cpu" "$port" "$OUT/cluster-node$node.log" --redis "redis://127.0.0.1:$redis_port"
+    pids+=("${SERVER_PIDS[-1]}")
+    wait_for_port "$port" "cluster node $node" "$OUT/cluster-node$node.log"
+    urls="$urls${urls:+,}ws://127.0.0.1:$port/ws"
+    node=$((node + 1))
+  done
+  SERVER_PID=${pids[0]}
+  NODE_URLS=$urls
+  SERVER_ARGS=(--redis "redis://127.0.0.1:$redis_port")
+  for pid in "${pids[@]}"; do SERVER_ARGS+=(--server-pid "$pid"); done
+  PINNING="chatd nodes on CPUs ${CLUSTER_NODE_CPUS// /,}, redis-server on CPU $REDIS_CPU, chat-bench on CPU $GENERATOR_CPU"
+}
+
+start_server() {  # name port [chat]
+  local log="$OUT/$1.log"
+  PINNING="server on CPU 0, chat-bench on CPU $GENERATOR_CPU"
+  if [ "$1" = cluster ]; then
+    start_cluster "$2"
+    return
+  fi
+  if [ "${3:-}" = chat ]; then
+    start_chat_chatd "$1" 0 "$2" "$log"
+  else
+    case "$1" in
+      chatd|baseline)
+        new_scratch_dir chatd-data
+        taskset -c 0 "$(chatd_binary "$1")" --listen "127.0.0.1:$2" --data "$SCRATCH" --echo /echo \
+          --broadcast /broadcast --max-connections 19500 --log-level warn 2>"$log" & ;;
+      ws)  taskset -c 0 node bench/peers/ws/server.mjs "$2" 2>"$log" & ;;
+      lws) taskset -c 0 "$BUILD/peers/lws_server" "$2" 2>"$log" & ;;
+    esac
+    SERVER_PIDS+=($!)
+  fi
+  SERVER_PID=${SERVER_PIDS[0]}
+  NODE_URLS="ws://127.0.0.1:$2/ws"
+  SERVER_ARGS=(--server-pid "$SERVER_PID")
+  wait_for_port "$2" "$1" "$log"
+}
+
 stop_server() {
-  [ -n "$SERVER_PID" ] || return 0
-  kill -TERM "$SERVER_PID" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
+  local i pid
+  for ((i = ${#SERVER_PIDS[@]} - 1; i >= 0; i--)); do
+    pid=${SERVER_PIDS[i]}
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  SERVER_PIDS=()
   SERVER_PID=""
-  if [ -n "$CHAT_DATA" ]; then rm -rf "$CHAT_DATA"; CHAT_DATA=""; fi
+  for dir in "${SCRATCH_DIRS[@]}"; do rm -rf "$dir"; done
+  SCRATCH_DIRS=()
 }
 trap stop_server EXIT
 
@@ -111,8 +191,8 @@ bench() {  # server scenario repeat port args...
   local load commit=$COMMIT
   load=$(cut -d' ' -f1 /proc/loadavg)
   if [ "$server" = baseline ]; then commit=${BASELINE_COMMIT:-$BASELINE}; fi
-  taskset -c 1 "$BUILD/chat-bench" "$@" --json | while read -r line; do
-    echo "{\"server\":\"$server\",\"case\":\"$scenario\",\"repeat\":$repeat,\"load\":$load,\"commit\":\"$commit\",\"result\":$line}" >> "$RAW"
+  timeout -k 10 "$RUN_TIMEOUT" taskset -c "$GENERATOR_CPU" "$BUILD/chat-bench" "$@" --json | while read -r line; do
+    echo "{\"server\":\"$server\",\"case\":\"$scenario\",\"repeat\":$repeat,\"load\":$load,\"commit\":\"$commit\",\"pinning\":\"$PINNING\",\"result\":$line}" >> "$RAW"
   done
 }
 
@@ -155,6 +235,16 @@ run_case() {  # server scenario repeat port
     chat-history)
       bench "$@" chat-history --url "$url/ws" --connections 100 --rooms 10 --history-fill 200 --history-limit 50 \
         --duration "$DURATION" --jwt-secret "$JWT_SECRET" --server-pid "$SERVER_PID" ;;
+    # The chat-fanout shapes on NODE_URLS: one chatd, or the cluster's nodes (each room spread over them);
+    # joins through Redis may take longer than the default 10 s to all settle.
+    cluster-fanout100x100)
+      bench "$@" chat-fanout --url "$NODE_URLS" --connections 10000 --rooms 100 --senders 100 --duration "$DURATION" \
+        --rates "${CLUSTER_FANOUT100_RATES:-100,200,400,650,800,1000,1200,1500,1800}" --jwt-secret "$JWT_SECRET" \
+        --connect-timeout 60 "${SERVER_ARGS[@]}" ;;
+    cluster-fanout1000)
+      bench "$@" chat-fanout --url "$NODE_URLS" --connections 1000 --rooms 1 --senders 10 --duration "$DURATION" \
+        --rates "${CLUSTER_FANOUT1000_RATES:-100,200,400,800,1600,2400,3200}" --jwt-secret "$JWT_SECRET" \
+        --connect-timeout 60 "${SERVER_ARGS[@]}" ;;
     chat-mixed)  # 10,000 sessions in 100 rooms: 100 senders, history reads, typing
       bench "$@" chat-mixed --url "$url/ws" --connections 10000 --rooms 100 --senders 100 --rate 500 \
         --history-rate 200 --typing-rate 500 --history-fill 100 --duration "$DURATION" --jwt-secret "$JWT_SECRET" \
@@ -164,11 +254,19 @@ run_case() {  # server scenario repeat port
 
 # Servers alternate within each repeat, so a drift in the machine's load
 # touches all of them alike.
+case " $SCENARIOS " in *" cluster-"*)
+  command -v redis-server >/dev/null || { echo "bench: the cluster cases need redis-server" >&2; exit 2; } ;;
+esac
 for scenario in $SCENARIOS; do
+  servers=$SERVERS
+  case "$scenario" in cluster-*) servers="chatd cluster" ;; esac
   for repeat in $(seq "$REPEATS"); do
-    for server in $SERVERS; do
+    for server in $servers; do
       chat=""
-      case "$scenario" in chat-*) chat=chat; [ "$server" = chatd ] || [ "$server" = baseline ] || continue ;; esac
+      case "$scenario" in
+        chat-*) chat=chat; [ "$server" = chatd ] || [ "$server" = baseline ] || continue ;;
+        cluster-*) chat=chat ;;
+      esac
       port=$(free_port)
       start_server "$server" "$port" $chat
       echo "bench: $scenario against $server (run $repeat of $REPEATS)" >&2
@@ -178,5 +276,5 @@ for scenario in $SCENARIOS; do
   done
 done
 
-"$PYTHON" bench/report.py "$RAW" > bench/RESULTS.md
-echo "bench: wrote bench/RESULTS.md" >&2
+"$PYTHON" bench/report.py "$RAW" > "$RESULTS"
+echo "bench: wrote $RESULTS" >&2

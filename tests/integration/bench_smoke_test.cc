@@ -81,6 +81,24 @@ TEST_F(BenchSmoke, FanoutDeliversEveryMessageToEveryMember) {
   EXPECT_NE(json.find("\"errors\":{}"), std::string::npos) << json;
 }
 
+// Two separate broadcast servers as the "nodes" of one room: chat-bench puts
+// alternate members on each, and as these nodes share nothing, a send
+// reaches only the half of the room on its sender's node.
+TEST_F(BenchSmoke, SeveralUrlsSplitEveryRoomAcrossTheNodes) {
+  ChatdProcess second{{"--echo", "/echo", "--broadcast", "/broadcast"}};
+  const std::string secondUrl = "ws://127.0.0.1:" + std::to_string(second.port()) + "/broadcast?r={room}";
+  const std::string json =
+      runBench({"fanout", "--url", url("/broadcast?r={room}") + "," + secondUrl, "--connections", "40", "--rooms",
+                "2", "--senders", "4", "--rate", "100", "--duration", "0.5", "--warmup", "0.2", "--server-pid",
+                std::to_string(chatd_.pid()), "--server-pid", std::to_string(second.pid())});
+  EXPECT_EQ(jsonNumber(json, "opened"), 40) << json;
+  EXPECT_GE(jsonNumber(json, "server_cpu"), 0) << json;  // both nodes read (-1: the key is missing)
+  EXPECT_GT(jsonNumber(json, "sent"), 10) << json;
+  EXPECT_GE(jsonNumber(json, "received"), jsonNumber(json, "expected") * 0.4) << json;
+  EXPECT_LE(jsonNumber(json, "received"), jsonNumber(json, "expected") * 0.6) << json;
+  EXPECT_NE(json.find("\"errors\":{}"), std::string::npos) << json;
+}
+
 // The chat scenarios against chatd's own protocol: sessions authenticate
 // with tokens chat-bench mints (the shared secret) or registers, join rooms,
 // and messages go through the store to every other member.

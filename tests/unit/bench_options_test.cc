@@ -1,0 +1,97 @@
+// chat-bench's command line: the nodes of a cluster (--url repeated or
+// comma-separated) and how sessions spread over them.
+#include "bench/Options.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace chatd::bench {
+namespace {
+
+ParsedOptions parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "chat-bench");
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  return parseOptions(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST(BenchOptions, OneUrlIsOneNode) {
+  const auto parsed = parse({"chat-fanout", "--url", "ws://127.0.0.1:9001/ws", "--rate", "10"});
+  ASSERT_TRUE(parsed.options) << parsed.output;
+  ASSERT_EQ(parsed.options->targets.size(), 1u);
+  EXPECT_EQ(parsed.options->targets[0].host, "127.0.0.1:9001");
+  EXPECT_EQ(parsed.options->targets[0].pathTemplate, "/ws");
+  EXPECT_EQ(parsed.options->url, "ws://127.0.0.1:9001/ws");
+}
+
+TEST(BenchOptions, RepeatedAndCommaSeparatedUrlsAreTheSameNodes) {
+  const auto repeated = parse({"echo", "--url", "ws://127.0.0.1:9001/echo", "--url", "ws://127.0.0.1:9002/echo",
+                               "--url", "ws://127.0.0.1:9003/echo"});
+  const auto listed = parse({"echo", "--url", "ws://127.0.0.1:9001/echo,ws://127.0.0.1:9002/echo,ws://127.0.0.1:9003/echo"});
+  ASSERT_TRUE(repeated.options) << repeated.output;
+  ASSERT_TRUE(listed.options) << listed.output;
+  ASSERT_EQ(repeated.options->targets.size(), 3u);
+  ASSERT_EQ(listed.options->targets.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(repeated.options->targets[i].host, "127.0.0.1:900" + std::to_string(i + 1));
+    EXPECT_EQ(listed.options->targets[i].host, repeated.options->targets[i].host);
+  }
+  EXPECT_EQ(repeated.options->url, listed.options->url);
+}
+
+TEST(BenchOptions, EveryRoomSpansEveryNode) {
+  // 100 rooms over 2 nodes: room r holds sessions r, r + 100, ...; they must alternate nodes
+  // (a plain i % 2 would put each room on one node).
+  const auto parsed = parse({"chat-fanout", "--url", "ws://127.0.0.1:9001/ws,ws://127.0.0.1:9002/ws", "--rooms",
+                             "100", "--connections", "10000", "--rate", "10"});
+  ASSERT_TRUE(parsed.options) << parsed.output;
+  const Options& options = *parsed.options;
+  for (size_t room = 0; room < 100; ++room) {
+    size_t onFirst = 0;
+    for (size_t i = room; i < 10000; i += 100) onFirst += &options.targetOf(i) == &options.targets[0];
+    EXPECT_EQ(onFirst, 50u) << "room " << room;
+  }
+}
+
+TEST(BenchOptions, OneRoomAlternatesNodes) {
+  const auto parsed = parse({"fanout", "--url", "ws://127.0.0.1:9001/b,ws://127.0.0.1:9002/b,ws://127.0.0.1:9003/b",
+                             "--connections", "9"});
+  ASSERT_TRUE(parsed.options) << parsed.output;
+  for (size_t i = 0; i < 9; ++i) EXPECT_EQ(&parsed.options->targetOf(i), &parsed.options->targets[i % 3]) << i;
+}
+
+TEST(BenchOptions, RejectsAnyNodeOffLoopbackOrOfAnotherFamily) {
+  const auto off = parse({"echo", "--url", "ws://127.0.0.1:9001/echo,ws://10.1.2.3:9002/echo"});
+  EXPECT_FALSE(off.options);
+  EXPECT_NE(off.output.find("loopback"), std::string::npos) << off.output;
+  const auto mixed = parse({"echo", "--url", "ws://127.0.0.1:9001/echo", "--url", "ws://[::1]:9002/echo"});
+  EXPECT_FALSE(mixed.options);
+  EXPECT_NE(mixed.output.find("IPv4"), std::string::npos) << mixed.output;
+  const auto empty = parse({"echo", "--url", "ws://127.0.0.1:9001/echo,"});
+  EXPECT_TRUE(empty.options) << empty.output;  // a trailing comma adds no node
+  EXPECT_FALSE(parse({"echo", "--url", ","}).options);
+}
+
+TEST(BenchOptions, RedisIsALoopbackAddress) {
+  const auto url = parse({"echo", "--redis", "redis://127.0.0.1:6390"});
+  ASSERT_TRUE(url.options) << url.output;
+  ASSERT_TRUE(url.options->redis);
+  EXPECT_EQ(url.options->redis->toString(), "127.0.0.1:6390");
+  const auto bare = parse({"echo", "--redis", "127.0.0.1:6390"});
+  ASSERT_TRUE(bare.options && bare.options->redis) << bare.output;
+  EXPECT_FALSE(parse({"echo", "--redis", "redis://10.1.2.3:6379"}).options);
+  EXPECT_FALSE(parse({"echo", "--redis", "localhost"}).options);
+  EXPECT_FALSE(parse({"echo"}).options->redis);
+}
+
+TEST(BenchOptions, ServerPidRepeatsForEveryNode) {
+  const auto parsed = parse({"idle", "--server-pid", "101", "--server-pid", "202"});
+  ASSERT_TRUE(parsed.options) << parsed.output;
+  EXPECT_EQ(parsed.options->serverPids, (std::vector<long>{101, 202}));
+}
+
+}  // namespace
+}  // namespace chatd::bench
