@@ -16,6 +16,7 @@
 #include "chat/Backlogs.h"
 #include "chat/ChatSession.h"
 #include "chat/LiveRoom.h"
+#include "store/Bus.h"
 #include "store/PresenceBoard.h"
 
 namespace chatd::chat {
