@@ -31,7 +31,7 @@ Hub::Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService
       commands_(
           {store, roomService, bus_, config, sessions_, rooms_, roster_, lookups_, delivery_, backlogs_, changes_, stats_}) {
   bus_.subscribe([this](const RoomEvent& event) { onRoomEvent(event); });
-  bus_.onReconnected([this] { healRooms(); });
+  bus_.onMissed([this](int64_t roomId) { roomId == 0 ? healRooms() : healRoom(roomId); });
   board_.setListener(&announcer_);
   loop_.scheduleTimer(sweepTimer_, kSweepIntervalMs);
 }
@@ -77,12 +77,14 @@ void Hub::onRoomEvent(const RoomEvent& event) {
 }
 
 void Hub::healRooms() {
-  for (const int64_t roomId : rooms_.ids()) {
-    store_.findRoom(roomId, 0, [this, roomId](store::StoreStatus status, const store::Room& room) {
-      // Not now: the room's next message finds the gap all the same.
-      if (status == store::StoreStatus::kOk) delivery_.heal(roomId, room.lastSeq);
-    });
-  }
+  for (const int64_t roomId : rooms_.ids()) healRoom(roomId);
+}
+
+void Hub::healRoom(int64_t roomId) {
+  store_.findRoom(roomId, 0, [this, roomId](store::StoreStatus status, const store::Room& room) {
+    // Not now: the room's next message finds the gap all the same.
+    if (status == store::StoreStatus::kOk) delivery_.heal(roomId, room.lastSeq);
+  });
 }
 
 void Hub::handleTimer(reactor::Timer&) {

@@ -56,7 +56,7 @@ class Hub final : public reactor::TimerHandler {
       store::PresenceBoard& board, const ChatOptions& config);
   ~Hub() {
     bus_.subscribe({});
-    bus_.onReconnected({});
+    bus_.onMissed({});
     board_.setListener(nullptr);
   }
 
@@ -110,9 +110,10 @@ class Hub final : public reactor::TimerHandler {
  private:
   // The one ingress of room events, from the bus.
   void onRoomEvent(const store::RoomEvent& event);
-  // The bus may have lost events: every live room is checked against the
-  // store, and its members catch up on the messages they missed.
+  // The bus may have lost events: every live room (or one) is checked
+  // against the store, and its members catch up on the messages they missed.
   void healRooms();
+  void healRoom(int64_t roomId);
 
   reactor::EventLoop& loop_;
   Stats stats_;

@@ -33,9 +33,11 @@ class Bus {
   virtual void unwatchRoom(int64_t /*roomId*/) {}
   virtual void watchUser(int64_t /*userId*/) {}
   virtual void unwatchUser(int64_t /*userId*/) {}
-  // Runs `heal` each time the bus hears again after events may have been
-  // lost (it was disconnected): the subscriber catches up from the store.
-  virtual void onReconnected(std::function<void()> /*heal*/) {}
+  // Runs `heal` when events may have been missed, so that the subscriber
+  // catches up from the store: with a room id once a room just watched is
+  // heard (what was published before that was not), with 0 for every room
+  // once the bus hears again after it was disconnected.
+  virtual void onMissed(std::function<void(int64_t roomId)> /*heal*/) {}
   // Why events cannot travel now (disconnected); empty when they can.
   virtual std::string unavailableReason() const { return {}; }
 };

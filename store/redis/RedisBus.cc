@@ -64,9 +64,15 @@ void RedisBus::publish(RoomEvent event) {
   if (deliver_) deliver_(event);
 }
 
-void RedisBus::watch(std::string channel) {
+void RedisBus::watchRoom(int64_t roomId) {
+  watch(roomChannel(roomId), [this, roomId] {
+    if (heal_) heal_(roomId);
+  });
+}
+
+void RedisBus::watch(std::string channel, std::function<void()> confirmed) {
   const auto [it, added] = channels_.insert(std::move(channel));
-  if (added && listener_.connected()) listener_.subscribe({*it});
+  if (added && listener_.connected()) listener_.subscribe({*it}, std::move(confirmed));
 }
 
 void RedisBus::unwatch(const std::string& channel) {
@@ -90,7 +96,7 @@ void RedisBus::listenerConnected() {
     subscribed_ = true;
     updateState();
     // Whatever was published while we did not listen is lost to us.
-    if (heal_) heal_();
+    if (heal_) heal_(0);
   });
 }
 

@@ -13,7 +13,9 @@
 // Two connections: a subscriber (RedisConnection's subscriber mode) and one
 // for PUBLISH. Either lost: both are reconnected after a capped, jittered
 // backoff, every watched channel is subscribed again in one SUBSCRIBE, and
-// once Redis confirmed it the onReconnected() listener heals the rooms.
+// once Redis confirmed it the onMissed() listener heals the rooms. A room
+// watched is healed too once its SUBSCRIBE is confirmed: a message published
+// between the room's read from the store and the subscription is not lost.
 // Events published meanwhile are lost to other nodes; messages are healed
 // from the store. Each state change is logged once.
 //
@@ -42,17 +44,18 @@ class RedisBus final : public Bus, private reactor::TimerHandler {
   void subscribe(Subscriber subscriber) override { deliver_ = std::move(subscriber); }
   void publish(RoomEvent event) override;
 
-  void watchRoom(int64_t roomId) override { watch(roomChannel(roomId)); }
+  void watchRoom(int64_t roomId) override;
   void unwatchRoom(int64_t roomId) override { unwatch(roomChannel(roomId)); }
   void watchUser(int64_t userId) override { watch(userChannel(userId)); }
   void unwatchUser(int64_t userId) override { unwatch(userChannel(userId)); }
-  void onReconnected(std::function<void()> heal) override { heal_ = std::move(heal); }
+  void onMissed(std::function<void(int64_t roomId)> heal) override { heal_ = std::move(heal); }
   std::string unavailableReason() const override;
 
  private:
   std::string roomChannel(int64_t roomId) const;
   std::string userChannel(int64_t userId) const;
-  void watch(std::string channel);
+  // Listens on `channel` from now on; `confirmed` runs once Redis confirmed it (when connected).
+  void watch(std::string channel, std::function<void()> confirmed = {});
   void unwatch(const std::string& channel);
   void heard(std::string_view bytes);
   void listenerConnected();
@@ -68,7 +71,7 @@ class RedisBus final : public Bus, private reactor::TimerHandler {
   RedisConnection listener_;  // subscriber mode
   RedisConnection publisher_;
   Subscriber deliver_;
-  std::function<void()> heal_;
+  std::function<void(int64_t roomId)> heal_;
   // Every channel this node listens on (the cluster channel included),
   // subscribed again on each connect.
   std::unordered_set<std::string> channels_;

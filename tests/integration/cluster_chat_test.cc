@@ -47,12 +47,12 @@ TEST_F(ClusterChatTest, MembersOnDifferentNodesChatBothWays) {
   for (int round = 0; round < 3; ++round) {
     const Json fromAnn = ann->sendMessage(kLobby, "a" + std::to_string(round));
     ASSERT_EQ(fromAnn.type(), "ack") << fromAnn;
-    const Json heardByBob = bob->expectNext("message");
+    const Json heardByBob = bob->expect("message");
     EXPECT_EQ(heardByBob.integer("data.seq"), fromAnn.integer("seq"));
     const Json fromBob = bob->sendMessage(kLobby, "b" + std::to_string(round));
     ASSERT_EQ(fromBob.type(), "ack") << fromBob;
     EXPECT_EQ(fromBob.integer("seq"), fromAnn.integer("seq").value_or(0) + 1);
-    const Json heardByAnn = ann->expectNext("message");
+    const Json heardByAnn = ann->expect("message");
     EXPECT_EQ(heardByAnn.integer("data.seq"), fromBob.integer("seq"));
     EXPECT_EQ(heardByAnn.string("data.content"), "b" + std::to_string(round));
   }
@@ -91,20 +91,20 @@ TEST_F(ClusterChatTest, TypingReadMarksEditsAndReactionsCrossNodes) {
   auto ann = lobbyMember(0, "ann");
   auto bob = lobbyMember(1, "bob");
   ASSERT_TRUE(ann->send(R"({"type":"typing","room_id":1})"));
-  EXPECT_EQ(bob->expectNext("typing").string("data.user.username"), "ann");
+  EXPECT_EQ(bob->expect("typing").string("data.user.username"), "ann");
   const Json ack = ann->sendMessage(kLobby, "frist");
   const int64_t id = ack.integer("id").value_or(-1);
-  bob->expectNext("message");
+  bob->expect("message");
   const std::string target = R"("room_id":1,"id":)" + std::to_string(id);
   EXPECT_EQ(ann->call("edit", target + R"(,"content":"first")").type(), "message_edited");
-  const Json edited = bob->expectNext("message_edited");
+  const Json edited = bob->expect("message_edited");
   EXPECT_EQ(edited.string("data.content"), "first");
   EXPECT_EQ(bob->call("react", target + R"(,"emoji":"+1")").type(), "reaction_added");
-  EXPECT_EQ(ann->expectNext("reaction_added").integer("data.id"), id);
+  EXPECT_EQ(ann->expect("reaction_added").integer("data.id"), id);
   EXPECT_EQ(bob->call("read", R"("room_id":1,"seq":1)").type(), "read");
-  EXPECT_EQ(ann->expectNext("read").integer("data.seq"), 1);
+  EXPECT_EQ(ann->expect("read").integer("data.seq"), 1);
   EXPECT_EQ(ann->call("delete", target).type(), "message_deleted");
-  EXPECT_EQ(bob->expectNext("message_deleted").integer("data.id"), id);
+  EXPECT_EQ(bob->expect("message_deleted").integer("data.id"), id);
 }
 
 TEST_F(ClusterChatTest, KickRoomDeletionAndLogoutCrossNodes) {
@@ -150,9 +150,9 @@ TEST_F(ClusterChatTest, ADirectMessageReachesAUserOnlyOnTheOtherNode) {
   bobOnB.drain();
   const Json ack = annOnA.call("message", R"("to_user_id":)" + bob.id + R"(,"content":"psst")");
   ASSERT_EQ(ack.type(), "ack") << ack;
-  const Json joined = bobOnB.expectNext("joined");
+  const Json joined = bobOnB.expect("joined");
   EXPECT_EQ(joined.integer("room_id"), ack.integer("room_id"));
-  const Json message = bobOnB.expectNext("message");
+  const Json message = bobOnB.expect("message");
   EXPECT_EQ(message.string("data.content"), "psst");
   EXPECT_EQ(message.integer("data.seq"), 1);
   // And back, into the room bob's node now watches.
@@ -172,7 +172,7 @@ TEST_F(ClusterChatTest, HistoryAndResumeFromAnyNode) {
   ChatClient bobOnC(port(2), "bob@c");
   bobOnC.connect(bob.token);
   ASSERT_TRUE(bobOnC.send(R"({"type":"join_room","room_id":1,"since":2,"ref":"j"})"));
-  EXPECT_EQ(bobOnC.expectNext("joined").integer("last_seq"), 5);
+  EXPECT_EQ(bobOnC.expect("joined").integer("last_seq"), 5);
   const Received replayed = readMessages(bobOnC, kLobby, 3);
   EXPECT_TRUE(isRun(replayed.seqs, 3, 5));
 }

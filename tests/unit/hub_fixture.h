@@ -88,20 +88,20 @@ inline std::string aboutUser(const ReceivedFrame& frame) {
 }
 
 // The in-process bus, and a way to say that the bus was down and is back
-// (Bus::onReconnected), as a networked bus does after an outage.
+// (Bus::onMissed), as a networked bus does after an outage.
 class TestBus final : public store::Bus {
  public:
   uint64_t nodeId() const override { return local_.nodeId(); }
   void subscribe(Subscriber subscriber) override { local_.subscribe(std::move(subscriber)); }
   void publish(store::RoomEvent event) override { local_.publish(std::move(event)); }
-  void onReconnected(std::function<void()> heal) override { heal_ = std::move(heal); }
+  void onMissed(std::function<void(int64_t roomId)> heal) override { heal_ = std::move(heal); }
   void reconnected() {
-    if (heal_) heal_();
+    if (heal_) heal_(0);
   }
 
  private:
   store::LocalBus local_;
-  std::function<void()> heal_;
+  std::function<void(int64_t roomId)> heal_;
 };
 
 // `Board`: the presence board behind the hub, LocalPresenceBoard (one

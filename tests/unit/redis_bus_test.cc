@@ -45,7 +45,13 @@ struct Node {
     options.address = *parseRedisUrl(url);
     bus = std::make_unique<RedisBus>(loop, options, "test:");
     bus->subscribe([this](const RoomEvent& event) { heard.push_back(event); });
-    bus->onReconnected([this] { ++heals; });
+    bus->onMissed([this](int64_t roomId) {
+      if (roomId == 0) {
+        ++heals;
+      } else {
+        healedRooms.push_back(roomId);
+      }
+    });
   }
   bool listening() const { return bus->unavailableReason().empty(); }
   size_t count(Kind kind, int64_t roomId) const {
@@ -56,7 +62,8 @@ struct Node {
 
   std::unique_ptr<RedisBus> bus;
   std::vector<RoomEvent> heard;
-  int heals = 0;
+  int heals = 0;  // of every room
+  std::vector<int64_t> healedRooms;
 };
 
 class RedisBusTest : public ::testing::Test {
@@ -103,6 +110,17 @@ TEST_F(RedisBusTest, AWatchedRoomHearsTheOtherNodeOnceAndTheOriginHearsNoEcho) {
   runUntil(loop_, [&] { return a.count(Kind::kTyping, 7) == 1; });
   EXPECT_EQ(a.count(Kind::kMessage, 7), 1u);
   EXPECT_EQ(b.count(Kind::kTyping, 7), 1u);
+}
+
+TEST_F(RedisBusTest, ARoomWatchedIsHealedOnceItsSubscriptionIsConfirmed) {
+  test::RedisServer server;
+  ASSERT_TRUE(server.ready());
+  Node a(loop_, server.url());
+  runUntil(loop_, [&] { return a.listening(); });
+  a.bus->watchRoom(7);
+  a.bus->watchUser(3);  // users are not healed: their events are direct messages and ended memberships
+  runUntil(loop_, [&] { return !a.healedRooms.empty(); });
+  EXPECT_EQ(a.healedRooms, std::vector<int64_t>{7});
 }
 
 TEST_F(RedisBusTest, OnlyWatchedRoomsAreHeardAndUnwatchStops) {
