@@ -3,8 +3,9 @@
 // who is online in a room on other nodes (a board that plays them).
 #include <algorithm>
 #include <map>
-#include <regex>
 #include <set>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "tests/unit/hub_fixture.h"
@@ -127,9 +128,11 @@ using OtherNodesTest = HubFixture<OtherNodesBoard>;
 // The usernames an online list names (online_users' data, or the HTTP answer), sorted.
 std::vector<std::string> listedNames(const std::string& json) {
   std::vector<std::string> names;
-  const std::regex username(R"re("username":"([^"]*)")re");
-  for (auto it = std::sregex_iterator(json.begin(), json.end(), username); it != std::sregex_iterator(); ++it) {
-    names.push_back((*it)[1]);
+  constexpr std::string_view kKey = "\"username\":\"";
+  for (size_t at = json.find(kKey); at != std::string::npos; at = json.find(kKey, at)) {
+    at += kKey.size();
+    const size_t end = json.find('"', at);
+    names.push_back(json.substr(at, end - at));
   }
   std::sort(names.begin(), names.end());
   return names;
