@@ -14,8 +14,6 @@ using reactor::OutputQueue;
 constexpr int kReplayPage = 100;
 // Ephemeral events held for one congested session, at most.
 constexpr size_t kMaxConflated = 64;
-// Messages held per room while waiting for a missing seq, at most.
-constexpr size_t kMaxHeld = 256;
 
 }  // namespace
 

@@ -48,6 +48,8 @@ class Delivery {
   // How long a message that overtook a missing seq waits for it (see
   // HeldMessages) before the room catches up from the store.
   static constexpr uint64_t kGapWaitMs = 50;
+  // Messages held per room while waiting for a missing seq, at most.
+  static constexpr size_t kMaxHeld = 256;
 
   // A message was committed: wake long-polls, fan out (the gap and
   // duplicate rules above; a message past a gap first waits kGapWaitMs for

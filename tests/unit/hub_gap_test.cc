@@ -87,6 +87,23 @@ TEST_F(GapTest, ASeqThatOvertookTheMissingOneWaitsForItWithoutAStoreRead) {
   EXPECT_EQ(messageSeqs(bobTab), (std::vector<int64_t>{1, 2, 3}));
 }
 
+TEST_F(GapTest, HeldMessagesAreBoundedPerRoom) {
+  auto [ann, bob, room, annTab, bobTab] = twoMembersJoined();
+  bus_.publish(eventOf(store_.appendFromAnotherNode(room, ann.id, "one"), ann));
+  store_.appendFromAnotherNode(room, ann.id, "lost");  // its event never comes
+  const size_t readsBefore = store_.calls("messagesAfter");
+  const int64_t past = static_cast<int64_t>(chat::Delivery::kMaxHeld) + 1;
+  for (int64_t i = 0; i < past; ++i) bus_.publish(eventOf(store_.appendFromAnotherNode(room, ann.id, "m"), ann));
+  runUntilIdle();
+
+  // The one past the bound ends the wait without its timer: the room catches
+  // up from the store, and nothing is skipped.
+  EXPECT_GT(store_.calls("messagesAfter"), readsBefore);
+  std::vector<int64_t> all(static_cast<size_t>(past) + 2);
+  for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int64_t>(i) + 1;
+  EXPECT_EQ(messageSeqs(bobTab), all);
+}
+
 TEST_F(GapTest, AfterABusOutageTheLiveRoomsCatchUpFromTheStore) {
   auto [ann, bob, room, annTab, bobTab] = twoMembersJoined();
   const store::Message first = store_.appendFromAnotherNode(room, ann.id, "one");

@@ -94,7 +94,7 @@ class RedisPresenceBoardTest : public ::testing::Test {
   }
 
   reactor::EventLoop loop_;
-  const std::string prefix_ = "presence" + std::to_string(++created()) + ":";
+  const std::string prefix_ = test::uniqueKeyPrefix("presence");
   Recorder first_;
   Recorder second_;
 
@@ -113,14 +113,7 @@ class RedisPresenceBoardTest : public ::testing::Test {
     reactor::Timer timer{this};
   };
 
-  static test::RedisServer& server() {
-    static test::RedisServer shared;
-    return shared;
-  }
-  static int& created() {
-    static int count = 0;
-    return count;
-  }
+  static test::RedisServer& server() { return test::sharedRedisServer(); }
 };
 
 TEST_F(RedisPresenceBoardTest, AUserIsOnlineFromTheFirstArrivalToTheLastDepartureOnAnyNode) {

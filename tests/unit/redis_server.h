@@ -152,4 +152,17 @@ class RedisServer {
   bool ready_ = false;
 };
 
+// One redis-server for a whole test binary, started on first use; the tests
+// that share it keep apart by key prefix (uniqueKeyPrefix).
+inline RedisServer& sharedRedisServer() {
+  static RedisServer shared;
+  return shared;
+}
+
+// "<stem><n>:", with n new on every call in this test binary.
+inline std::string uniqueKeyPrefix(const std::string& stem) {
+  static int issued = 0;
+  return stem + std::to_string(++issued) + ":";
+}
+
 }  // namespace chatd::store::test

@@ -51,7 +51,7 @@ class SqliteBackend {
 // starts from an empty store and a reopen finds the same data.
 class RedisBackend {
  public:
-  RedisBackend() : prefix_("contract" + std::to_string(++created()) + ":") {}
+  RedisBackend() : prefix_(test::uniqueKeyPrefix("contract")) {}
   std::unique_ptr<Store> open(reactor::EventLoop& loop) {
     EXPECT_TRUE(server().ready()) << "redis-server did not start";
     std::string error;
@@ -65,14 +65,7 @@ class RedisBackend {
   }
 
  private:
-  static test::RedisServer& server() {
-    static test::RedisServer shared;
-    return shared;
-  }
-  static int& created() {
-    static int count = 0;
-    return count;
-  }
+  static test::RedisServer& server() { return test::sharedRedisServer(); }
   std::string prefix_;
 };
 
