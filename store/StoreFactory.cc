@@ -1,5 +1,7 @@
 #include "store/StoreFactory.h"
 
+#include <cstdlib>
+
 #include "store/LocalBus.h"
 #include "store/LocalPresenceBoard.h"
 #include "store/SqliteStore.h"
@@ -39,7 +41,12 @@ std::unique_ptr<Bus> openBus(reactor::EventLoop& loop, const StoreOptions& optio
   if (options.backend != "redis") return std::make_unique<LocalBus>();
   std::optional<RedisAddress> address = redisAddress(options, error);
   if (!address) return nullptr;
-  return std::make_unique<RedisBus>(loop, RedisOptions{.address = std::move(*address)}, options.keyPrefix);
+  auto bus = std::make_unique<RedisBus>(loop, RedisOptions{.address = std::move(*address)}, options.keyPrefix);
+  // Tests only (cluster_publish_loss_test): see RedisBus::dropMessagePublishesForTest.
+  if (const char* every = std::getenv("CHATD_TEST_DROP_PUBLISH")) {
+    bus->dropMessagePublishesForTest(static_cast<unsigned>(std::strtoul(every, nullptr, 10)));
+  }
+  return bus;
 }
 
 void fetchClusterSecret(reactor::EventLoop& loop, const StoreOptions& options, const std::string& candidate,

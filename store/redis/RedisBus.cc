@@ -58,6 +58,8 @@ void RedisBus::publish(RoomEvent event) {
       channels[count++] = userChannel(event.userId);
     }
   }
+  const bool isMessage = event.kind == RoomEvent::Kind::kMessage || event.kind == RoomEvent::Kind::kDirectMessage;
+  if (isMessage && dropEvery_ != 0 && ++messagesPublished_ % dropEvery_ == 0) count = 0;
   // Lost when Redis is away: the other nodes heal messages from the store.
   for (size_t i = 0; i < count; ++i) publisher_.command({"PUBLISH", channels[i], bytes}, [](const RedisReply&) {});
   // Published first, so that what the delivery publishes in turn follows it.
@@ -119,6 +121,11 @@ void RedisBus::updateState() {
   LOG_INFO("redis bus %s (node %016llx)", everListening_ ? "reconnected" : "connected",
            static_cast<unsigned long long>(nodeId_));
   everListening_ = true;
+}
+
+void RedisBus::dropMessagePublishesForTest(unsigned every) {
+  dropEvery_ = every;
+  if (every != 0) LOG_WARN("redis bus: test hook: every %u-th message is not published", every);
 }
 
 std::string RedisBus::unavailableReason() const {

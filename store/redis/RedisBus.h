@@ -51,6 +51,12 @@ class RedisBus final : public Bus, private reactor::TimerHandler {
   void onMissed(std::function<void(int64_t roomId)> heal) override { heal_ = std::move(heal); }
   std::string unavailableReason() const override;
 
+  // A test hook (CHATD_TEST_DROP_PUBLISH, read by StoreFactory): every
+  // `every`-th message this node publishes is delivered here but never
+  // PUBLISHed, as if Redis had lost it, so that tests can show the other
+  // nodes healing it from the store. 0 (the default) drops nothing.
+  void dropMessagePublishesForTest(unsigned every);
+
  private:
   std::string roomChannel(int64_t roomId) const;
   std::string userChannel(int64_t userId) const;
@@ -79,6 +85,8 @@ class RedisBus final : public Bus, private reactor::TimerHandler {
   bool listening_ = false;   // subscribed_, and publisher_ connected
   bool everListening_ = false;
   std::string lastFailure_;
+  unsigned dropEvery_ = 0;        // dropMessagePublishesForTest
+  unsigned messagesPublished_ = 0;
   RedisBackoff backoff_;
   reactor::Timer reconnect_{this};
 };
