@@ -206,18 +206,37 @@ bool Delivery::replayStep(ChatSession& session, LiveRoom& room, RoomMember& memb
   }
   if (session.fetching) return false;
   session.fetching = true;
-  const int64_t from = member.catchUpFrom;
-  store_.messagesAfter(room.id, from - 1, kReplayPage,
-                       [this, sessionId = session.id, roomId = room.id, from](store::StoreStatus status,
-                                                                              std::vector<store::Message> page) {
-                         replayPage(sessionId, roomId, from, status, std::move(page));
-                         settleReplayWaiters(sessionId, 0, 0, status != store::StoreStatus::kOk);
-                       });
+  readReplayPage(session.id, room.id, member.catchUpFrom);
   return false;
 }
 
+void Delivery::readReplayPage(uint64_t sessionId, int64_t roomId, int64_t from) {
+  std::vector<uint64_t>& readers = replayReads_[{roomId, from}];
+  readers.push_back(sessionId);
+  if (readers.size() > 1) return;  // the read in flight answers this session too
+  store_.messagesAfter(roomId, from - 1, kReplayPage,
+                       [this, roomId, from](store::StoreStatus status, std::vector<store::Message> page) {
+                         const auto found = replayReads_.find({roomId, from});
+                         const std::vector<uint64_t> readers = std::move(found->second);
+                         replayReads_.erase(found);
+                         // Each frame is built once, for every reader.
+                         std::vector<reactor::BlockRef> frames;
+                         frames.reserve(page.size());
+                         for (const store::Message& message : page) {
+                           frames.push_back(server::makeServerFrame(
+                               proto::WsOpcode::kText,
+                               messageEvent(message, userSummaryJson(message.senderId, message.senderUsername,
+                                                                     message.senderNickname))));
+                         }
+                         for (const uint64_t sessionId : readers) {
+                           replayPage(sessionId, roomId, from, status, page, frames);
+                           settleReplayWaiters(sessionId, 0, 0, status != store::StoreStatus::kOk);
+                         }
+                       });
+}
+
 void Delivery::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::StoreStatus status,
-                          std::vector<store::Message> page) {
+                          const std::vector<store::Message>& page, const std::vector<reactor::BlockRef>& frames) {
   ChatSession* session = sessions_.find(sessionId);
   if (!session) return;
   session->fetching = false;
@@ -232,14 +251,12 @@ void Delivery::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, stor
              static_cast<unsigned long long>(sessionId));
     return;
   }
-  for (const store::Message& message : page) {
+  for (size_t i = 0; i < page.size(); ++i) {
+    const store::Message& message = page[i];
     // Past the room's last seq: its event is on the way, and goes out live.
     if (message.seq > room.lastSeq) break;
     if (!replayWaiters_.empty()) settleReplayWaiters(sessionId, roomId, message.seq);
-    const reactor::BlockRef frame = server::makeServerFrame(
-        proto::WsOpcode::kText,
-        messageEvent(message, userSummaryJson(message.senderId, message.senderUsername, message.senderNickname)));
-    if (session->ws.sendShared(frame) == OutputQueue::PushResult::kRefused) {
+    if (session->ws.sendShared(frames[i]) == OutputQueue::PushResult::kRefused) {
       member.catchUpFrom = message.seq;
       sessions_.noteRefused(*session);
       return;

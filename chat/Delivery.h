@@ -1,8 +1,9 @@
 // Getting room events to this process's sessions. Stored messages go through
 // each member's catch-up state and are never dropped: when a session's queue
 // is full, the room falls into catch-up for it (its first missed seq is
-// remembered) and is replayed, from the room's recent messages or the store,
-// once the queue drains. A message seq beyond the room's last + 1 (a
+// remembered) and is replayed, from the room's recent messages or the store
+// (one read shared by the members replaying from the same seq), once the
+// queue drains. A message seq beyond the room's last + 1 (a
 // distributed log: events late or lost) puts the room's live members into
 // catch-up the same way; a seq delivered already is ignored. Ephemeral events
 // (typing, presence, read receipts) go through the conflation lane: held by
@@ -14,7 +15,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "chat/Backlogs.h"
@@ -97,8 +100,12 @@ class Delivery {
   void catchUpRoom(int64_t roomId);
   // One step of catch-up for one room; false when it must wait (queue full or a store read in flight).
   bool replayStep(ChatSession& session, LiveRoom& room, RoomMember& member);
+  // Reads the page of the room's messages from seq `from` for the session;
+  // sessions asking for the same page while it is read share the read.
+  void readReplayPage(uint64_t sessionId, int64_t roomId, int64_t from);
+  // Sends what the session can take of a page read (`frames`: one per message).
   void replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::StoreStatus status,
-                  std::vector<store::Message> page);
+                  const std::vector<store::Message>& page, const std::vector<reactor::BlockRef>& frames);
   // A resume whose replay reads the store, waiting to run `finish`.
   struct ReplayWaiter {
     int64_t roomId;
@@ -121,6 +128,10 @@ class Delivery {
   HubStats& stats_;
   // By session id; only while a store read of their replay is in flight.
   std::unordered_map<uint64_t, std::vector<ReplayWaiter>> replayWaiters_;
+  // The replay reads in flight, by (room, first seq), with the sessions each
+  // answers: a gap puts every live member of a room behind at the same seq,
+  // and a room of a thousand then costs one read, not a thousand.
+  std::map<std::pair<int64_t, int64_t>, std::vector<uint64_t>> replayReads_;
 };
 
 }  // namespace chatd::chat
