@@ -141,23 +141,17 @@ TEST_F(ClusterChatTest, KickRoomDeletionAndLogoutCrossNodes) {
 
 TEST_F(ClusterChatTest, ADirectMessageReachesAUserOnlyOnTheOtherNode) {
   startNodes(2);
-  const Account ann = signUp(port(0), "ann");
-  const Account bob = signUp(port(0), "bob");
-  ChatClient annOnA(port(0), "ann@a");
-  ChatClient bobOnB(port(1), "bob@b");
-  annOnA.connect(ann.token);
-  bobOnB.connect(bob.token);
-  bobOnB.drain();
-  const Json ack = annOnA.call("message", R"("to_user_id":)" + bob.id + R"(,"content":"psst")");
+  auto [ann, bob, annOnA, bobOnB] = annOnAAndBobOnB(/*inLobby=*/false);
+  const Json ack = annOnA->call("message", R"("to_user_id":)" + bob.id + R"(,"content":"psst")");
   ASSERT_EQ(ack.type(), "ack") << ack;
-  const Json joined = bobOnB.expect("joined");
+  const Json joined = bobOnB->expect("joined");
   EXPECT_EQ(joined.integer("room_id"), ack.integer("room_id"));
-  const Json message = bobOnB.expect("message");
+  const Json message = bobOnB->expect("message");
   EXPECT_EQ(message.string("data.content"), "psst");
   EXPECT_EQ(message.integer("data.seq"), 1);
   // And back, into the room bob's node now watches.
-  ASSERT_EQ(bobOnB.sendMessage(ack.integer("room_id").value_or(0), "hi").type(), "ack");
-  EXPECT_EQ(annOnA.expect("message").string("data.content"), "hi");
+  ASSERT_EQ(bobOnB->sendMessage(ack.integer("room_id").value_or(0), "hi").type(), "ack");
+  EXPECT_EQ(annOnA->expect("message").string("data.content"), "hi");
 }
 
 TEST_F(ClusterChatTest, HistoryAndResumeFromAnyNode) {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "tests/integration/chat_helpers.h"
@@ -38,6 +39,25 @@ class ClusterFixture : public ::testing::Test {
     ASSERT_TRUE(nodes_.back()->running());
   }
   int port(size_t node) const { return nodes_.at(node)->port(); }
+
+  // ann with a session on node 0 and bob with one on node 1 (both signed up
+  // on node 0): connected, in the lobby when `inLobby`, nothing left to read.
+  struct TwoNodes {
+    Account ann, bob;
+    std::unique_ptr<ChatClient> annOnA, bobOnB;
+  };
+  TwoNodes annOnAAndBobOnB(bool inLobby) {
+    TwoNodes two{signUp(port(0), "ann"), signUp(port(0), "bob"), std::make_unique<ChatClient>(port(0), "ann@a"),
+                 std::make_unique<ChatClient>(port(1), "bob@b")};
+    for (auto [client, account] : {std::pair{two.annOnA.get(), &two.ann}, std::pair{two.bobOnB.get(), &two.bob}}) {
+      EXPECT_EQ(client->connect(account->token).type(), "welcome");
+      if (inLobby) {
+        EXPECT_EQ(client->join(kLobby).type(), "joined");
+      }
+      client->drain();
+    }
+    return two;
+  }
 
   // Polls GET /readyz on `node` until it answers `status` (true) or 5 s passed (false).
   bool readyzBecomes(size_t node, int status, int limitMs = 8000) {

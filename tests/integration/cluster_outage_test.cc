@@ -20,24 +20,15 @@ using ClusterOutageTest = ClusterFixture;
 
 TEST_F(ClusterOutageTest, RedisDownRefusesSendsAndAfterItNothingAckedIsLostOrDoubled) {
   startNodes(2);
-  const Account ann = signUp(port(0), "ann");
-  const Account bob = signUp(port(0), "bob");
-  ChatClient annOnA(port(0), "ann@a");
-  ChatClient bobOnB(port(1), "bob@b");
-  annOnA.connect(ann.token);
-  bobOnB.connect(bob.token);
-  ASSERT_EQ(annOnA.join(kLobby).type(), "joined");
-  ASSERT_EQ(bobOnB.join(kLobby).type(), "joined");
-  annOnA.drain();
-  bobOnB.drain();
-  ASSERT_EQ(annOnA.sendMessage(kLobby, "before", "c1").type(), "ack");
-  ASSERT_EQ(bobOnB.expect("message").integer("data.seq"), 1);
+  auto [ann, bob, annOnA, bobOnB] = annOnAAndBobOnB(/*inLobby=*/true);
+  ASSERT_EQ(annOnA->sendMessage(kLobby, "before", "c1").type(), "ack");
+  ASSERT_EQ(bobOnB->expect("message").integer("data.seq"), 1);
 
   redis_.kill();
   ASSERT_TRUE(readyzBecomes(0, 503));
   ASSERT_TRUE(readyzBecomes(1, 503));
   EXPECT_NE(httpCall(port(0), "GET", "/readyz").body.find("not_ready"), std::string::npos);
-  const Json refused = annOnA.sendMessage(kLobby, "during", "c2");
+  const Json refused = annOnA->sendMessage(kLobby, "during", "c2");
   EXPECT_EQ(refused.type(), "error") << refused;
   EXPECT_EQ(refused.string("code"), "unavailable") << refused;
 
@@ -45,13 +36,13 @@ TEST_F(ClusterOutageTest, RedisDownRefusesSendsAndAfterItNothingAckedIsLostOrDou
   ASSERT_TRUE(readyzBecomes(0, 200));
   ASSERT_TRUE(readyzBecomes(1, 200));
   for (ChatdProcess* node : {nodes_[0].get(), nodes_[1].get()}) EXPECT_TRUE(node->running());
-  const Json after = annOnA.sendMessage(kLobby, "after", "c3");
+  const Json after = annOnA->sendMessage(kLobby, "after", "c3");
   ASSERT_EQ(after.type(), "ack") << after;
   EXPECT_EQ(after.integer("seq"), 2);
-  const Json heard = bobOnB.expect("message");
+  const Json heard = bobOnB->expect("message");
   EXPECT_EQ(heard.string("data.content"), "after");
   // The refused one, sent again, is a new message; "before" is not doubled.
-  EXPECT_EQ(annOnA.sendMessage(kLobby, "before", "c1").integer("seq"), 1);
+  EXPECT_EQ(annOnA->sendMessage(kLobby, "before", "c1").integer("seq"), 1);
 
   for (size_t node = 0; node < 2; ++node) {
     const HttpReply page = httpCallAs(bob.token, port(node), "GET", "/api/v1/rooms/1/messages?after=0");
@@ -68,25 +59,17 @@ TEST_F(ClusterOutageTest, MessagesWhosePublishIsLostAreHealedFromTheStoreInOrder
   startNode();
   ::unsetenv("CHATD_TEST_DROP_PUBLISH");
   startNode();
-  const Account ann = signUp(port(0), "ann");
-  const Account bob = signUp(port(0), "bob");
-  ChatClient annOnA(port(0), "ann@a");
-  ChatClient bobOnB(port(1), "bob@b");
-  annOnA.connect(ann.token);
-  bobOnB.connect(bob.token);
-  ASSERT_EQ(annOnA.join(kLobby).type(), "joined");
-  ASSERT_EQ(bobOnB.join(kLobby).type(), "joined");
-  bobOnB.drain();
+  auto [ann, bob, annOnA, bobOnB] = annOnAAndBobOnB(/*inLobby=*/true);
 
   // The last one is published: the gap before it shows node 1 what it missed.
   constexpr int kSent = 7;
-  for (int i = 1; i <= kSent; ++i) ASSERT_EQ(annOnA.sendMessage(kLobby, "m" + std::to_string(i)).type(), "ack");
+  for (int i = 1; i <= kSent; ++i) ASSERT_EQ(annOnA->sendMessage(kLobby, "m" + std::to_string(i)).type(), "ack");
   for (int seq = 1; seq <= kSent; ++seq) {
-    const Json heard = bobOnB.expect("message");
+    const Json heard = bobOnB->expect("message");
     EXPECT_EQ(heard.integer("data.seq"), seq) << heard;
     EXPECT_EQ(heard.string("data.content"), "m" + std::to_string(seq)) << heard;
   }
-  EXPECT_TRUE(ofType(bobOnB.drain(), "message").empty());
+  EXPECT_TRUE(ofType(bobOnB->drain(), "message").empty());
 }
 
 }  // namespace
