@@ -1,5 +1,7 @@
 #include "chat/Delivery.h"
 
+#include <iterator>
+
 #include "chat/ChatFrames.h"
 #include "reactor/Log.h"
 #include "server/ServerFrames.h"
@@ -211,9 +213,15 @@ bool Delivery::replayStep(ChatSession& session, LiveRoom& room, RoomMember& memb
 }
 
 void Delivery::readReplayPage(uint64_t sessionId, int64_t roomId, int64_t from) {
-  std::vector<uint64_t>& readers = replayReads_[{roomId, from}];
-  readers.push_back(sessionId);
-  if (readers.size() > 1) return;  // the read in flight answers this session too
+  // A read in flight of this room whose page will hold `from` answers this session too.
+  const auto after = replayReads_.upper_bound({roomId, from});
+  if (after != replayReads_.begin()) {
+    const auto read = std::prev(after);
+    if (read->first.first == roomId && from < read->first.second + kReplayPage) {
+      return read->second.push_back(sessionId);
+    }
+  }
+  replayReads_[{roomId, from}].push_back(sessionId);
   store_.messagesAfter(roomId, from - 1, kReplayPage,
                        [this, roomId, from](store::StoreStatus status, std::vector<store::Message> page) {
                          const auto found = replayReads_.find({roomId, from});
@@ -244,7 +252,8 @@ void Delivery::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, stor
   if (!sub) return;
   LiveRoom& room = *sub->room;
   RoomMember& member = room.members[sub->memberIndex];
-  if (member.catchUpFrom != from) return catchUp(*session);
+  // The page starts at `from`, and is of use from the member's next seq on.
+  if (member.catchUpFrom < from) return catchUp(*session);
   if (status != store::StoreStatus::kOk) {
     // Tried again at the next drain or sweep; the seq is remembered.
     LOG_WARN("replay of room %lld for session %llu failed; will retry", static_cast<long long>(roomId),
@@ -255,6 +264,7 @@ void Delivery::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, stor
     const store::Message& message = page[i];
     // Past the room's last seq: its event is on the way, and goes out live.
     if (message.seq > room.lastSeq) break;
+    if (message.seq < member.catchUpFrom) continue;  // read for a reader further behind
     if (!replayWaiters_.empty()) settleReplayWaiters(sessionId, roomId, message.seq);
     if (session->ws.sendShared(frames[i]) == OutputQueue::PushResult::kRefused) {
       member.catchUpFrom = message.seq;

@@ -2,7 +2,7 @@
 // each member's catch-up state and are never dropped: when a session's queue
 // is full, the room falls into catch-up for it (its first missed seq is
 // remembered) and is replayed, from the room's recent messages or the store
-// (one read shared by the members replaying from the same seq), once the
+// (one read shared by the members replaying from nearby seqs), once the
 // queue drains. A message seq beyond the room's last + 1 (a
 // distributed log: events late or lost) puts the room's live members into
 // catch-up the same way; a seq delivered already is ignored. Ephemeral events
@@ -100,8 +100,8 @@ class Delivery {
   void catchUpRoom(int64_t roomId);
   // One step of catch-up for one room; false when it must wait (queue full or a store read in flight).
   bool replayStep(ChatSession& session, LiveRoom& room, RoomMember& member);
-  // Reads the page of the room's messages from seq `from` for the session;
-  // sessions asking for the same page while it is read share the read.
+  // Reads a page of the room's messages from seq `from` for the session,
+  // unless a read in flight will return `from`: it answers both.
   void readReplayPage(uint64_t sessionId, int64_t roomId, int64_t from);
   // Sends what the session can take of a page read (`frames`: one per message).
   void replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::StoreStatus status,
@@ -130,7 +130,8 @@ class Delivery {
   std::unordered_map<uint64_t, std::vector<ReplayWaiter>> replayWaiters_;
   // The replay reads in flight, by (room, first seq), with the sessions each
   // answers: a gap puts every live member of a room behind at the same seq,
-  // and a room of a thousand then costs one read, not a thousand.
+  // and members whose queues filled fall behind at nearby seqs; a room of a
+  // thousand then costs one read, not a thousand.
   std::map<std::pair<int64_t, int64_t>, std::vector<uint64_t>> replayReads_;
 };
 

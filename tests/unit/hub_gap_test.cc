@@ -126,6 +126,29 @@ TEST_F(GapTest, AThousandMembersBehindAGapShareOneStoreRead) {
   for (HubClient* tab : tabs) ASSERT_EQ(messageSeqs(*tab), (std::vector<int64_t>{1, 2, 3}));
 }
 
+TEST_F(GapTest, MembersReplayingFromNearbySeqsShareTheStoreReads) {
+  const store::User ann = addUser("ann");
+  const std::vector<store::User> members = {addUser("bob"), addUser("cat"), addUser("dan")};
+  const int64_t room = addRoom(ann, members);
+  constexpr int64_t kStored = 250;
+  for (int64_t i = 0; i < kStored; ++i) store_.appendFromAnotherNode(room, ann.id, "m");
+  std::vector<HubClient*> tabs;
+  for (const store::User& member : members) tabs.push_back(&connect(member));
+  // Three resumes at once, from 10, 20 and 30: pages of 100 from seq 11 serve all three.
+  for (size_t i = 0; i < tabs.size(); ++i) {
+    send(*tabs[i], R"({"type":"join_room","room_id":)" + std::to_string(room) + R"(,"since":)" +
+                       std::to_string(10 * (i + 1)) + "}");
+  }
+  runUntilIdle();
+
+  EXPECT_EQ(store_.calls("messagesAfter"), 3u) << "seqs 11-110, 111-210, 211-250, each read once";
+  for (size_t i = 0; i < tabs.size(); ++i) {
+    std::vector<int64_t> expected;
+    for (int64_t seq = 10 * static_cast<int64_t>(i + 1) + 1; seq <= kStored; ++seq) expected.push_back(seq);
+    EXPECT_EQ(messageSeqs(*tabs[i]), expected);
+  }
+}
+
 TEST_F(GapTest, AfterABusOutageTheLiveRoomsCatchUpFromTheStore) {
   auto [ann, bob, room, annTab, bobTab] = twoMembersJoined();
   const store::Message first = store_.appendFromAnotherNode(room, ann.id, "one");
