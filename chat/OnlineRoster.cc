@@ -25,12 +25,6 @@ struct Roster {
   }
 };
 
-// A list waiting for the store to name users with no session here.
-struct Naming {
-  Roster roster;
-  size_t left;  // store answers still to come
-};
-
 }  // namespace
 
 void OnlineRoster::list(int64_t roomId, Answer done) {
@@ -69,19 +63,18 @@ void OnlineRoster::build(int64_t roomId, const store::PresenceBoard::OnlineUsers
   roster.count = std::max(known.count, (room ? room->presence.size() : 0) + elsewhere);
   if (unnamed.empty()) return roster.finish();
 
-  auto naming = std::make_shared<Naming>(Naming{std::move(roster), unnamed.size()});
-  for (const int64_t userId : unnamed) {
-    store_.findUser(userId, [naming](store::StoreStatus status, const store::User& user) {
-      Roster& r = naming->roster;
-      if (status == store::StoreStatus::kOk) {
-        r.users.raw(userSummaryJson(user.id, user.username, user.nickname));
-      } else {  // an account gone meanwhile, or no answer: nobody to name
-        --r.listed;
-        r.count = std::max<size_t>(r.count, 1) - 1;
-      }
-      if (--naming->left == 0) r.finish();
-    });
-  }
+  // One store call names them all (a join into a big room of a cluster
+  // would otherwise cost a lookup per user online on the other nodes).
+  const size_t asked = unnamed.size();
+  store_.findUsers(std::move(unnamed), [roster = std::make_shared<Roster>(std::move(roster)), asked](
+                                           store::StoreStatus status, const std::vector<store::User>& users) mutable {
+    for (const store::User& user : users) roster->users.raw(userSummaryJson(user.id, user.username, user.nickname));
+    // Accounts gone meanwhile, or no answer: nobody to name.
+    const size_t missing = status == store::StoreStatus::kOk ? asked - users.size() : asked;
+    roster->listed -= missing;
+    roster->count = roster->count > missing ? roster->count - missing : 0;
+    roster->finish();
+  });
 }
 
 }  // namespace chatd::chat

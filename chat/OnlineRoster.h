@@ -2,9 +2,9 @@
 // GET /api/v1/rooms/{id}/online show it (docs/protocol.md): this node's users
 // from the live room's presence, the other nodes' from the presence board.
 // A user is named from their session here when they have one (in any room),
-// else from the store. At most kMaxListed users are listed; `count` is how
-// many are online in all. Borrows the board, the store, the sessions and the
-// live rooms.
+// else from the store (one findUsers for all of them). At most kMaxListed
+// users are listed; `count` is how many are online in all. Borrows the
+// board, the store, the sessions and the live rooms.
 #pragma once
 
 #include <cstddef>
@@ -26,6 +26,7 @@ class OnlineRoster {
 
   // A join storm into a huge room would otherwise cost O(n^2) bytes.
   static constexpr size_t kMaxListed = 500;
+  static_assert(kMaxListed <= store::Store::kMaxUsersFound, "one findUsers names every listed user");
 
   // {"users":[{"id","username","nickname"}...],"count":N,"truncated":bool}.
   using Answer = std::function<void(std::string json)>;

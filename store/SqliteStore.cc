@@ -1,5 +1,6 @@
 #include "store/SqliteStore.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "store/Schema.h"
@@ -107,6 +108,19 @@ void SqliteStore::findUser(int64_t id, Callback<User> done) {
       CHATD_SELECT_USER "WHERE id = ?1",
       [&](SqliteStatement& s) { s.bind(1, id); }, found);
   answer(std::move(done), status, std::move(found.user));
+}
+
+void SqliteStore::findUsers(std::vector<int64_t> ids, Callback<std::vector<User>> done) {
+  std::vector<User> found;
+  found.reserve(std::min(ids.size(), kMaxUsersFound));
+  for (size_t i = 0; i < ids.size() && i < kMaxUsersFound; ++i) {
+    Credentials one;
+    const StoreStatus status = readUser(
+        CHATD_SELECT_USER "WHERE id = ?1", [&](SqliteStatement& s) { s.bind(1, ids[i]); }, one);
+    if (status == StoreStatus::kFailed) return answer(std::move(done), status, std::vector<User>{});
+    if (status == StoreStatus::kOk) found.push_back(std::move(one.user));
+  }
+  answer(std::move(done), StoreStatus::kOk, std::move(found));
 }
 
 void SqliteStore::findOrCreateExternalUser(std::string subject, std::string name, Callback<User> done) {

@@ -31,6 +31,7 @@ class SqliteStore final : public Store {
   void createUser(std::string username, std::string nickname, std::string passwordHash, Callback<User> done) override;
   void findCredentials(std::string usernameKey, Callback<Credentials> done) override;
   void findUser(int64_t id, Callback<User> done) override;
+  void findUsers(std::vector<int64_t> ids, Callback<std::vector<User>> done) override;
   void findOrCreateExternalUser(std::string subject, std::string name, Callback<User> done) override;
   void setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) override;
   // revokedTokens() answers what is committed, and queues a write that

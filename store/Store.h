@@ -140,6 +140,11 @@ class AccountStore {
   // Looked up by the lower-cased username.
   virtual void findCredentials(std::string usernameKey, Callback<Credentials> done) = 0;
   virtual void findUser(int64_t id, Callback<User> done) = 0;
+  // The users of `ids` that exist, in the order asked (those gone are left
+  // out): one call for a list of people (who is online in a room), however
+  // long; only the first kMaxUsersFound ids are looked up.
+  virtual void findUsers(std::vector<int64_t> ids, Callback<std::vector<User>> done) = 0;
+  static constexpr size_t kMaxUsersFound = 1000;
   // The user an app backend's token names (`sub`), created on first sight
   // with the username "NAME#ID" ("user#ID" without a name) and no nickname.
   virtual void findOrCreateExternalUser(std::string subject, std::string name, Callback<User> done) = 0;

@@ -40,6 +40,7 @@ class RedisStore final : public Store, private reactor::TimerHandler {
   void createUser(std::string username, std::string nickname, std::string passwordHash, Callback<User> done) override;
   void findCredentials(std::string usernameKey, Callback<Credentials> done) override;
   void findUser(int64_t id, Callback<User> done) override;
+  void findUsers(std::vector<int64_t> ids, Callback<std::vector<User>> done) override;
   void findOrCreateExternalUser(std::string subject, std::string name, Callback<User> done) override;
   void setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) override;
   void revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) override;

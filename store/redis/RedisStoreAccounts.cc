@@ -1,5 +1,7 @@
 // RedisStore's accounts and revoked tokens (AccountStore, TokenStore), with
 // SqliteStore's semantics over the keys of RedisKeys.h.
+#include <algorithm>
+
 #include "store/redis/RedisDecode.h"
 #include "store/redis/RedisStore.h"
 
@@ -30,6 +32,16 @@ const RedisScript kFindUser(R"LUA(
 local row = user_row(ARGV[2])
 if not row then return {NOT_FOUND} end
 return {OK, row}
+)LUA");
+
+// ARGV: user ids. The rows of those that exist, in that order.
+const RedisScript kFindUsers(R"LUA(
+local rows = {}
+for i = 2, #ARGV do
+  local row = user_row(ARGV[i])
+  if row then rows[#rows + 1] = row end
+end
+return {OK, rows}
 )LUA");
 
 // ARGV: subject, name. One script, so two first sightings at once (on one
@@ -94,6 +106,19 @@ void RedisStore::findCredentials(std::string usernameKey, Callback<Credentials> 
 
 void RedisStore::findUser(int64_t id, Callback<User> done) {
   run<User>(kFindUser, {std::to_string(id)}, firstUser, std::move(done));
+}
+
+void RedisStore::findUsers(std::vector<int64_t> ids, Callback<std::vector<User>> done) {
+  std::vector<std::string> args;
+  args.reserve(std::min(ids.size(), kMaxUsersFound));
+  for (size_t i = 0; i < ids.size() && i < kMaxUsersFound; ++i) args.push_back(std::to_string(ids[i]));
+  auto decode = [](const std::vector<RedisReply>& rest) {
+    std::vector<User> users;
+    users.reserve(rest[0].elements.size());
+    for (const RedisReply& row : rest[0].elements) users.push_back(decodeUser(row));
+    return users;
+  };
+  run<std::vector<User>>(kFindUsers, std::move(args), decode, std::move(done));
 }
 
 void RedisStore::findOrCreateExternalUser(std::string subject, std::string name, Callback<User> done) {

@@ -41,6 +41,24 @@ class StoreContractAccounts : public StoreContract<Backend> {
 
 TYPED_TEST_SUITE(StoreContractAccounts, StoreBackends);
 
+TYPED_TEST(StoreContractAccounts, FindUsersNamesThoseThatExistInTheOrderAsked) {
+  const User carl =
+      this->template await<User>([&](auto done) { this->store_->createUser("carl", "Carl", "hash", done); });
+  const std::vector<User> found = this->template await<std::vector<User>>(
+      [&](auto done) { this->store_->findUsers({carl.id, 987654, this->ann_}, done); });
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].id, carl.id);
+  EXPECT_EQ(found[0].username, "carl");
+  EXPECT_EQ(found[0].nickname, "Carl");
+  EXPECT_EQ(found[1].id, this->ann_);
+  EXPECT_TRUE(this->template await<std::vector<User>>([&](auto done) { this->store_->findUsers({}, done); }).empty());
+  // Past the cap, the rest is not looked up.
+  std::vector<int64_t> many(Store::kMaxUsersFound, 987654);
+  many.push_back(carl.id);
+  EXPECT_TRUE(
+      this->template await<std::vector<User>>([&](auto done) { this->store_->findUsers(many, done); }).empty());
+}
+
 TYPED_TEST(StoreContractAccounts, ACreatedUserIsFoundByIdAndByUsernameKey) {
   const User carl =
       this->template await<User>([&](auto done) { this->store_->createUser("Carl", "Charlie", "argon2-hash", done); });
@@ -170,6 +188,7 @@ TYPED_TEST(StoreContractAccounts, NoCompletionRunsInsideTheCall) {
   s.revokeToken("t", 100, expectLater(bool{}));
   s.revokedTokens(0, expectLater(std::vector<RevokedToken>{}));
   s.deleteRoom(room, expectLater(bool{}));
+  s.findUsers({ann, 987654}, expectLater(std::vector<User>{}));
   // Answers to calls that failed come later as well.
   s.findUser(987654, expectLater(User{}));
   s.findRoom(987654, ann, expectLater(Room{}));

@@ -188,6 +188,16 @@ void FakeStore::findUser(int64_t id, Callback<store::User> done) {
   });
 }
 
+void FakeStore::findUsers(std::vector<int64_t> ids, Callback<std::vector<store::User>> done) {
+  answer<std::vector<store::User>>("findUsers", std::move(done), [&] {
+    std::vector<store::User> found;
+    for (size_t i = 0; i < ids.size() && i < store::Store::kMaxUsersFound; ++i) {
+      if (const UserRow* row = user(ids[i])) found.push_back(row->user);
+    }
+    return ok(std::move(found));
+  });
+}
+
 void FakeStore::findOrCreateExternalUser(std::string subject, std::string name, Callback<store::User> done) {
   answer<store::User>("findOrCreateExternalUser", std::move(done), [&] {
     if (const auto known = externalUsers_.find(subject); known != externalUsers_.end()) {

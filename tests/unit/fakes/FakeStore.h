@@ -75,6 +75,7 @@ class FakeStore final : public store::Store {
                   Callback<store::User> done) override;
   void findCredentials(std::string usernameKey, Callback<store::Credentials> done) override;
   void findUser(int64_t id, Callback<store::User> done) override;
+  void findUsers(std::vector<int64_t> ids, Callback<std::vector<store::User>> done) override;
   void findOrCreateExternalUser(std::string subject, std::string name, Callback<store::User> done) override;
   void listRooms(int64_t userId, int64_t afterRoomId, int limit, Callback<std::vector<store::Room>> done) override;
   void findRoom(int64_t roomId, int64_t userId, Callback<store::Room> done) override;
