@@ -47,7 +47,7 @@ fi
 SCENARIOS=${SCENARIOS:-"echo fanout1000 fanout100x100 idle chat-connect chat-connect10 chat-connect-new chat-fanout1000 chat-fanout100x100 chat-ack chat-idle chat-history chat-mixed cluster-fanout100x100 cluster-fanout1000 cluster-scale"}
 SCALE_SESSIONS=${SCALE_SESSIONS:-100000}
 SCALE_WORKERS=${SCALE_WORKERS:-6}
-SCALE_RATE=${SCALE_RATE:-0}  # cluster-scale: sessions connecting per second (0: as fast as they can)
+SCALE_RATE=${SCALE_RATE:-400}  # cluster-scale: sessions connecting per second (0: as fast as they can; see bench/profile-notes.md)
 CLUSTER_NODE_CPUS=${CLUSTER_NODE_CPUS:-"0 0"}
 REDIS_CPU=${REDIS_CPU:-0}
 GENERATOR_CPU=1
