@@ -406,21 +406,22 @@ def scale_section(grouped, lines):
     out = ["## Cluster scale: chatd --workers on one Redis (issue 13)", "",
            "`chat-connect --members-first --jwt-secret` against one chatd `--workers` (SO_REUSEPORT) on one "
            "redis-server (own directory, no persistence): known users, already members of their rooms of 100, "
-           "all connecting at once (connect + auth with a minted token + `join_room`), by several chat-bench "
-           "processes that wait for each other before the figures are read. Pinning: "
+           "connecting at the rate shown (connect + auth with a minted token + `join_room`), by several "
+           "chat-bench processes that wait for each other before the figures are read. Pinning: "
            + ("; ".join(pinning) if pinning else "n/a") + ". Per session joined: the workers' summed RSS "
            "growth (VmRSS; RssAnon, what they allocated, in brackets), redis-server's `used_memory` growth, "
            "and Redis commands (INFO total_commands_processed over the opening). \"load\": the 1-minute load "
            "average when the run started (above ~2, other work competed for the two CPUs).", "",
-           "| run | joined | time to all joined | p50 joined in | p99 joined in | chatd bytes/session | "
+           "| run | joined | at | time to all joined | p50 joined in | p99 joined in | chatd bytes/session | "
            "redis bytes/session | redis commands/join | chatd CPU | redis CPU | errors | load |",
-           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     pct = lambda x: "n/a" if x is None else f"{x * 100:.0f}%"
     for repeat, r, l in runs:
         joined = r["opened"]
         commands = r.get("redis_commands")
         errors = ", ".join(f"{k} {v:,}" for k, v in r["errors"].items()) or "none"
-        out.append(f"| {repeat} | {joined:,} of {r['connections']:,} | {r['open_seconds']:.1f} s | "
+        out.append(f"| {repeat} | {joined:,} of {r['connections']:,} | "
+                   f"{'unpaced' if not r['offered_rate'] else fmt(r['offered_rate'], '/s')} | {r['open_seconds']:.1f} s | "
                    f"{r['latency_us']['p50'] / 1000:.0f} ms | {r['latency_us']['p99'] / 1000:.0f} ms | "
                    f"{fmt(r.get('server_bytes_per_connection', float('nan')))} "
                    f"({fmt(r.get('server_anon_bytes_per_connection', float('nan')))}) | "
