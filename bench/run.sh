@@ -21,8 +21,8 @@
 # chatd --workers SCALE_WORKERS (6) sharing the port (SO_REUSEPORT), all on
 # CPU 0, chat-bench (several forked generators: 20,000 descriptors each) on
 # CPU 1. SCALE_SESSIONS (100000) known users, already members of their rooms
-# of 100, reconnect at once: connect + auth (a minted token) + join. It
-# records the time to all joined, the workers' summed RSS growth and Redis's
+# of 100, reconnect at SCALE_RATE per second (400; 0: unpaced): connect +
+# auth (a minted token) + join. It records the time to all joined, the workers' summed RSS growth and Redis's
 # used_memory growth per session, and Redis commands per join.
 #
 # Environment: BUILD (default build), REPEATS (3), SERVERS ("chatd ws lws"),
