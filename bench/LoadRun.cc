@@ -1,5 +1,6 @@
 #include "bench/LoadRun.h"
 
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -127,12 +128,21 @@ std::string LoadRun::targetFor(size_t globalIndex) const {
   return target;
 }
 
+void LoadRun::syncWithOtherWorkers(int arrivedFd, int releaseFd) {
+  arrivedFd_ = arrivedFd;
+  releaseFd_ = releaseFd;
+}
+
 RunResult LoadRun::run() {
   const std::vector<long>& servers = options_.serverPids;
   if (!servers.empty()) {
     result_.serverRssBeforeKb = serversStatusKb(servers, "VmRSS:");
     result_.serverAnonBeforeKb = serversStatusKb(servers, "RssAnon:");
   }
+  // Redis memory from before the connections, as the server's; a connect
+  // scenario's window (its commands, CPU) is the opening itself.
+  sampleRedisAtStart();
+  if (redisAtStart_) result_.redisMemoryBefore = static_cast<int64_t>(redisAtStart_->usedMemory);
   // The connect scenarios measure the opening itself: CPU from here.
   cpuAtStart_ = cpuSeconds();
   if (!servers.empty()) serverCpuAtStart_ = serversCpuSeconds(servers);
@@ -194,6 +204,25 @@ void LoadRun::onClientClosed(WsClient& client, Failure failure) {
 
 void LoadRun::allAttempted(uint64_t now) {
   result_.openSeconds = static_cast<double>(now - openStartedUs_) / 1e6;
+  if (releaseFd_ < 0) return afterOpening(now);
+  phase_ = Phase::kWaitingForWorkers;
+  const char arrived = 1;
+  if (::write(arrivedFd_, &arrived, 1) != 1 || loop_.add(releaseFd_, this, EPOLLIN) != 0) {
+    ::close(releaseFd_);  // the parent is gone or the loop is full: go on alone
+    releaseFd_ = -1;
+    afterOpening(now);
+  }
+}
+
+void LoadRun::handleReadable(uint32_t) {
+  if (phase_ != Phase::kWaitingForWorkers) return;
+  loop_.remove(releaseFd_, this);
+  ::close(releaseFd_);
+  releaseFd_ = -1;
+  afterOpening(nowUs());
+}
+
+void LoadRun::afterOpening(uint64_t now) {
   if (!holdsLoad()) {
     // The connect scenario measures the opening itself.
     result_.seconds = result_.openSeconds;
@@ -236,6 +265,7 @@ void LoadRun::sampleRedisAtEnd() {
   result_.redisCpuSeconds = processCpuSeconds(now->pid) - redisCpuAtStart_;
   // Less the INFO that opened the window.
   result_.redisCommands = static_cast<int64_t>(now->commandsProcessed - redisAtStart_->commandsProcessed) - 1;
+  result_.redisMemoryAfter = static_cast<int64_t>(now->usedMemory);
 }
 
 void LoadRun::endMeasuring(uint64_t now) {
@@ -249,6 +279,7 @@ void LoadRun::endMeasuring(uint64_t now) {
     result_.generatorCpuSeconds = cpuSeconds() - cpuAtStart_;
     if (!servers.empty()) result_.serverCpuSeconds = serversCpuSeconds(servers) - serverCpuAtStart_;
   }
+  sampleRedisAtEnd();
   endOfWindow();
   if (!servers.empty()) {
     result_.serverRssAfterKb = serversStatusKb(servers, "VmRSS:");
@@ -276,6 +307,8 @@ void LoadRun::handleTimer(reactor::Timer&) {
         }
         if (phase_ == Phase::kOpening) allAttempted(now);
       }
+      break;
+    case Phase::kWaitingForWorkers:
       break;
     case Phase::kWarmup:
       tick(now);

@@ -2,6 +2,11 @@
 // process: open them (paced by --rate, a bounded number in flight), warm up,
 // measure for --duration, close them all, and hand back a RunResult.
 //
+// Forked workers wait for each other once their connections settled (see
+// syncWithOtherWorkers), so that what is read at the end of the opening --
+// server memory, Redis -- sees every worker's sessions, and the windows of
+// the held scenarios coincide.
+//
 // Subclasses add the load: startLoad() once every connection was attempted,
 // tick() every kTickMs until the window ends, and the ClientObserver
 // callbacks. Counters they bump count only while measuring().
@@ -19,7 +24,7 @@
 
 namespace chatd::bench {
 
-class LoadRun : public ClientObserver, public reactor::TimerHandler {
+class LoadRun : public ClientObserver, public reactor::TimerHandler, private reactor::IoHandler {
  public:
   static constexpr uint64_t kTickMs = 10;
   static constexpr size_t kMaxConnecting = 1000;  // in flight at once, below the server's SYN backlog
@@ -30,6 +35,9 @@ class LoadRun : public ClientObserver, public reactor::TimerHandler {
   LoadRun(reactor::EventLoop& loop, const Options& options, size_t firstIndex, size_t count, double rate);
   virtual ~LoadRun();
 
+  // Once every connection settled, write one byte to `arrivedFd` and go on
+  // only when `releaseFd` turns readable (the parent closed its end).
+  void syncWithOtherWorkers(int arrivedFd, int releaseFd);
   RunResult run();
 
   static uint64_t nowUs();
@@ -66,11 +74,14 @@ class LoadRun : public ClientObserver, public reactor::TimerHandler {
   std::vector<uint64_t> connectStartUs_;  // per client, for the connect latency
 
  private:
-  enum class Phase { kOpening, kWarmup, kMeasuring, kClosing, kDone };
+  enum class Phase { kOpening, kWaitingForWorkers, kWarmup, kMeasuring, kClosing, kDone };
 
   void handleTimer(reactor::Timer& timer) override;
+  void handleReadable(uint32_t events) override;  // releaseFd_: the other workers are done opening too
+  void handleWritable() override {}
   void openMore(uint64_t now);
   void allAttempted(uint64_t now);
+  void afterOpening(uint64_t now);
   void beginMeasuring(uint64_t now);
   void endMeasuring(uint64_t now);
   const reactor::SocketAddress* sourceFor(size_t globalIndex) const;
@@ -93,6 +104,8 @@ class LoadRun : public ClientObserver, public reactor::TimerHandler {
   std::optional<RedisInfo> redisAtStart_;  // --redis, first worker only
   double redisCpuAtStart_ = 0;
   Phase phase_ = Phase::kOpening;
+  int arrivedFd_ = -1;  // syncWithOtherWorkers
+  int releaseFd_ = -1;
 };
 
 }  // namespace chatd::bench

@@ -48,7 +48,7 @@ const char* kUsage =
     "  --server-pid PID            read the server's CPU use, and its resident memory before and\n"
     "                              after (idle, chat-idle: per connection); repeated: the sum of them\n"
     "  --redis redis://HOST:PORT   read that (local) redis-server's CPU and commands processed\n"
-    "                              over the measured window\n"
+    "                              over the measured window, and its memory per connection\n"
     "  --connect-timeout SECONDS   a connection not open by then fails (default 10)\n"
     "  --workers N                 generator processes (default: as many as the descriptor limit needs)\n"
     "  --source-addresses N        spread connections over 127.0.0.1..127.0.0.N (default: as needed)\n"

@@ -54,8 +54,9 @@ std::optional<RedisInfo> queryRedisInfo(const reactor::SocketAddress& redis) {
   if (!info) return std::nullopt;
   const auto pid = infoField(*info, "process_id");
   const auto commands = infoField(*info, "total_commands_processed");
-  if (!pid || !commands) return std::nullopt;
-  return RedisInfo{static_cast<long>(*pid), *commands};
+  const auto memory = infoField(*info, "used_memory");
+  if (!pid || !commands || !memory) return std::nullopt;
+  return RedisInfo{static_cast<long>(*pid), *commands, *memory};
 }
 
 }  // namespace chatd::bench

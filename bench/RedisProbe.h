@@ -1,6 +1,6 @@
 // Reads a local redis-server's INFO over one short blocking connection, so
 // that a cluster run can report what the shared Redis spent on it: its
-// process (for the CPU from /proc) and its command counter. Owns nothing
+// process (for the CPU from /proc), its command counter and its memory. Owns nothing
 // between calls.
 #pragma once
 
@@ -14,6 +14,7 @@ namespace chatd::bench {
 struct RedisInfo {
   long pid = 0;                        // process_id
   uint64_t commandsProcessed = 0;      // total_commands_processed (the INFO asking counts too)
+  uint64_t usedMemory = 0;             // used_memory: bytes its allocator holds for data and clients
 };
 
 // One INFO round trip (a few hundred microseconds on loopback); nullopt when

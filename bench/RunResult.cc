@@ -30,6 +30,8 @@ void RunResult::merge(const RunResult& other) {
   serverCpuSeconds = std::max(serverCpuSeconds, other.serverCpuSeconds);  // one server, seen by every worker
   redisCpuSeconds = std::max(redisCpuSeconds, other.redisCpuSeconds);     // read by the first worker only
   redisCommands = std::max(redisCommands, other.redisCommands);
+  redisMemoryBefore = std::max(redisMemoryBefore, other.redisMemoryBefore);
+  redisMemoryAfter = std::max(redisMemoryAfter, other.redisMemoryAfter);
   workers += other.workers;
 }
 
@@ -48,7 +50,7 @@ std::string RunResult::serialize() const {
   out << connections << ' ' << opened << ' ' << offeredRate << ' ' << seconds << ' ' << openSeconds << ' ' << sent
       << ' ' << received << ' ' << expected << ' ' << serverRssBeforeKb << ' ' << serverRssAfterKb << ' '
       << serverAnonBeforeKb << ' ' << serverAnonAfterKb << ' ' << generatorCpuSeconds << ' ' << serverCpuSeconds << ' '
-      << redisCpuSeconds << ' ' << redisCommands;
+      << redisCpuSeconds << ' ' << redisCommands << ' ' << redisMemoryBefore << ' ' << redisMemoryAfter;
   for (uint64_t f : failures) out << ' ' << f;
   out << " | " << latency.serialize() << " | " << ackLatency.serialize() << " | " << historyLatency.serialize();
   return out.str();
@@ -64,7 +66,8 @@ bool RunResult::deserialize(const std::string& line, RunResult& out) {
   RunResult r;
   in >> r.connections >> r.opened >> r.offeredRate >> r.seconds >> r.openSeconds >> r.sent >> r.received >>
       r.expected >> r.serverRssBeforeKb >> r.serverRssAfterKb >> r.serverAnonBeforeKb >> r.serverAnonAfterKb >>
-      r.generatorCpuSeconds >> r.serverCpuSeconds >> r.redisCpuSeconds >> r.redisCommands;
+      r.generatorCpuSeconds >> r.serverCpuSeconds >> r.redisCpuSeconds >> r.redisCommands >> r.redisMemoryBefore >>
+      r.redisMemoryAfter;
   for (uint64_t& f : r.failures) in >> f;
   if (!in || !Histogram::deserialize(line.substr(bar + 3, bar2 - bar - 3), r.latency) ||
       !Histogram::deserialize(line.substr(bar2 + 3, bar3 - bar2 - 3), r.ackLatency) ||
@@ -127,6 +130,11 @@ std::string RunResult::toJson() const {
   if (serverCpu() >= 0) json += ",\"server_cpu\":" + fixed(serverCpu(), 3);
   if (redisCpu() >= 0) json += ",\"redis_cpu\":" + fixed(redisCpu(), 3);
   if (redisCommands >= 0) json += ",\"redis_commands\":" + std::to_string(redisCommands);
+  if (redisMemoryBefore >= 0 && redisMemoryAfter >= 0) {
+    json += ",\"redis_memory_before\":" + std::to_string(redisMemoryBefore);
+    json += ",\"redis_memory_after\":" + std::to_string(redisMemoryAfter);
+    json += ",\"redis_bytes_per_connection\":" + fixed(redisBytesPerConnection(), 1);
+  }
   json += ",\"generator_cpu\":" + fixed(cpu, 3) + ",\"workers\":" + std::to_string(workers) +
           ",\"generator_saturated\":" + (generatorSaturated() ? "true" : "false") + "}";
   return json;
@@ -182,6 +190,13 @@ std::string RunResult::toTable() const {
   if (redisCommands >= 0 && sent) {
     row("redis commands", std::to_string(redisCommands) + " (" +
                               fixed(static_cast<double>(redisCommands) / static_cast<double>(sent), 2) + " per message sent)");
+  } else if (redisCommands >= 0 && scenario == "chat-connect" && opened) {
+    row("redis commands", std::to_string(redisCommands) + " (" +
+                              fixed(static_cast<double>(redisCommands) / static_cast<double>(opened), 2) + " per session joined)");
+  }
+  if (redisMemoryBefore >= 0 && redisMemoryAfter >= 0) {
+    row("redis memory", std::to_string(redisMemoryBefore / 1024) + " KiB -> " + std::to_string(redisMemoryAfter / 1024) +
+                            " KiB (" + fixed(redisBytesPerConnection(), 0) + " bytes/connection)");
   }
   row("generator CPU", fixed(generatorCpu() * 100, 0) + "% of a core" +
                            (generatorSaturated() ? " (SATURATED: the figures are a floor of the server's)" : ""));

@@ -35,6 +35,8 @@ struct RunResult {
   double serverCpuSeconds = -1;    // the same for --server-pid, -1 when not measured
   double redisCpuSeconds = -1;     // the same for --redis, -1 when not measured
   int64_t redisCommands = -1;      // commands --redis processed in the window, -1 when not measured
+  int64_t redisMemoryBefore = -1;  // --redis used_memory in bytes before the connections and at the window's end
+  int64_t redisMemoryAfter = -1;
   size_t workers = 1;
   size_t generatorCores = 1;  // CPUs the generator may run on (its affinity)
 
@@ -47,6 +49,9 @@ struct RunResult {
   // Server memory per open connection from a before/after pair, in bytes.
   double perConnectionBytes(long beforeKb, long afterKb) const {
     return opened ? static_cast<double>(afterKb - beforeKb) * 1024.0 / static_cast<double>(opened) : 0;
+  }
+  double redisBytesPerConnection() const {
+    return opened ? static_cast<double>(redisMemoryAfter - redisMemoryBefore) / static_cast<double>(opened) : 0;
   }
   double generatorCpu() const { return seconds > 0 ? generatorCpuSeconds / seconds : 0; }  // in cores
   double serverCpu() const { return seconds > 0 && serverCpuSeconds >= 0 ? serverCpuSeconds / seconds : -1; }

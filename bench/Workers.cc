@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -22,12 +23,15 @@ size_t allowedCpus() {
   return sched_getaffinity(0, sizeof set, &set) == 0 ? static_cast<size_t>(CPU_COUNT(&set)) : 1;
 }
 
-// In the child: run the slice and write the result line to `fd`.
-[[noreturn]] void runWorker(const Options& options, double rate, size_t first, size_t count, int fd) {
+// In the child: run the slice, one byte to `fd` once its connections
+// settled (then wait for `releaseFd`), and the result line to `fd`.
+[[noreturn]] void runWorker(const Options& options, double rate, size_t first, size_t count, int fd, int releaseFd) {
   RunResult result;
   {
     reactor::EventLoop loop;
-    result = makeRun(loop, options, first, count, rate)->run();
+    auto run = makeRun(loop, options, first, count, rate);
+    run->syncWithOtherWorkers(fd, releaseFd);
+    result = run->run();
   }
   const std::string line = result.serialize() + "\n";
   size_t written = 0;
@@ -62,26 +66,43 @@ bool runWorkers(const Options& options, double rate, size_t workers, RunResult& 
     int fd;
   };
   std::vector<Child> children;
+  // Closed by the parent once every worker's connections settled: the workers go on together.
+  int release[2];
+  if (pipe(release) != 0) {
+    error = "pipe failed";
+    return false;
+  }
   size_t first = 0;
   for (size_t w = 0; w < workers; ++w) {
     const size_t count = options.connections / workers + (w < options.connections % workers ? 1 : 0);
     int fds[2];
     if (pipe(fds) != 0) {
       error = "pipe failed";
+      ::close(release[0]);
+      ::close(release[1]);  // the workers forked so far go on
       return false;
     }
     std::fflush(nullptr);
     const pid_t pid = fork();
     if (pid == 0) {
       ::close(fds[0]);
+      ::close(release[1]);
       // Each worker's share of the rate follows its share of the connections.
       runWorker(options, rate * static_cast<double>(count) / static_cast<double>(options.connections), first, count,
-                fds[1]);
+                fds[1], release[0]);
     }
     ::close(fds[1]);
     children.push_back({pid, fds[0]});
     first += count;
   }
+
+  ::close(release[0]);
+  for (const Child& child : children) {
+    char arrived;
+    while (::read(child.fd, &arrived, 1) < 0 && errno == EINTR) {
+    }  // 0 bytes: that worker died; its missing result says so below
+  }
+  ::close(release[1]);
 
   bool ok = true;
   for (size_t i = 0; i < children.size(); ++i) {

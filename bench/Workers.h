@@ -1,7 +1,9 @@
 // Runs one scenario over forked generator processes when one process's
 // descriptor limit cannot hold every connection: each worker takes a
 // contiguous slice of the connections and its share of the rate, and sends
-// its RunResult to the parent over a pipe, where they are merged.
+// its RunResult to the parent over a pipe, where they are merged. Before
+// that, each writes one byte once its connections settled, and the parent
+// releases them all together once every worker did (LoadRun).
 #pragma once
 
 #include "bench/Options.h"

@@ -192,6 +192,7 @@ def main(path):
     out.append("")
     out += chat_section(chat, loads)
     out += cluster_section(grouped, lines)
+    out += scale_section(grouped, lines)
     out += baseline_section(grouped, lines)
     # Hand-written findings (profiles, saturation) kept beside the generated tables.
     notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "profile-notes.md")
@@ -391,6 +392,42 @@ def cluster_section(grouped, lines):
                        f"{fmt(f['redis_per_message']) if server == 'cluster' else ''} | {'; '.join(notes)} |")
         if cluster is None:
             out.append(f"| {case} | cluster | n/a | | | | | | | | | not measured |")
+    out.append("")
+    return out
+
+
+def scale_section(grouped, lines):
+    """cluster-scale: one chatd --workers N on one redis-server, every session joined at once; one row per run."""
+    runs = sorted((repeat, r, l) for l in lines if l["case"] == "cluster-scale"
+                  for repeat, r in [(l["repeat"], l["result"])])
+    if not runs:
+        return []
+    pinning = sorted({l.get("pinning", "") for _, _, l in runs if l.get("pinning")})
+    out = ["## Cluster scale: chatd --workers on one Redis (issue 13)", "",
+           "`chat-connect --members-first --jwt-secret` against one chatd `--workers` (SO_REUSEPORT) on one "
+           "redis-server (own directory, no persistence): known users, already members of their rooms of 100, "
+           "connecting at the rate shown (connect + auth with a minted token + `join_room`), by several "
+           "chat-bench processes that wait for each other before the figures are read. Pinning: "
+           + ("; ".join(pinning) if pinning else "n/a") + ". Per session joined: the workers' summed RSS "
+           "growth (VmRSS; RssAnon, what they allocated, in brackets), redis-server's `used_memory` growth, "
+           "and Redis commands (INFO total_commands_processed over the opening). \"load\": the 1-minute load "
+           "average when the run started (above ~2, other work competed for the two CPUs).", "",
+           "| run | joined | at | time to all joined | p50 joined in | p99 joined in | chatd bytes/session | "
+           "redis bytes/session | redis commands/join | chatd CPU | redis CPU | errors | load |",
+           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    pct = lambda x: "n/a" if x is None else f"{x * 100:.0f}%"
+    for repeat, r, l in runs:
+        joined = r["opened"]
+        commands = r.get("redis_commands")
+        errors = ", ".join(f"{k} {v:,}" for k, v in r["errors"].items()) or "none"
+        out.append(f"| {repeat} | {joined:,} of {r['connections']:,} | "
+                   f"{'unpaced' if not r['offered_rate'] else fmt(r['offered_rate'], '/s')} | {r['open_seconds']:.1f} s | "
+                   f"{r['latency_us']['p50'] / 1000:.0f} ms | {r['latency_us']['p99'] / 1000:.0f} ms | "
+                   f"{fmt(r.get('server_bytes_per_connection', float('nan')))} "
+                   f"({fmt(r.get('server_anon_bytes_per_connection', float('nan')))}) | "
+                   f"{fmt(r.get('redis_bytes_per_connection', float('nan')))} | "
+                   f"{fmt(commands / joined if commands is not None and joined else float('nan'))} | "
+                   f"{pct(r.get('server_cpu'))} | {pct(r.get('redis_cpu'))} | {errors} | {l.get('load', 0):.1f} |")
     out.append("")
     return out
 

@@ -17,6 +17,14 @@
 # chat-bench keeps CPU 1: the ratio cluster/standalone is then what the
 # cluster's extra work costs on the same core, not how it scales.
 #
+# cluster-scale runs against server "workers" only: one redis-server and one
+# chatd --workers SCALE_WORKERS (6) sharing the port (SO_REUSEPORT), all on
+# CPU 0, chat-bench (several forked generators: 20,000 descriptors each) on
+# CPU 1. SCALE_SESSIONS (100000) known users, already members of their rooms
+# of 100, reconnect at SCALE_RATE per second (400; 0: unpaced): connect +
+# auth (a minted token) + join. It records the time to all joined, the workers' summed RSS growth and Redis's
+# used_memory growth per session, and Redis commands per join.
+#
 # Environment: BUILD (default build), REPEATS (3), SERVERS ("chatd ws lws"),
 # SCENARIOS (default: all cases below), QUICK=1 for short runs, APPEND=1 to
 # keep the other results in the raw file and replace only these cases on these servers.
@@ -36,7 +44,10 @@ if [ -n "$BASELINE" ]; then
   [ -x "$BASELINE" ] || { echo "bench: BASELINE=$BASELINE is not an executable" >&2; exit 2; }
   case " $SERVERS " in *" baseline "*) ;; *) SERVERS="$SERVERS baseline" ;; esac
 fi
-SCENARIOS=${SCENARIOS:-"echo fanout1000 fanout100x100 idle chat-connect chat-connect10 chat-connect-new chat-fanout1000 chat-fanout100x100 chat-ack chat-idle chat-history chat-mixed cluster-fanout100x100 cluster-fanout1000"}
+SCENARIOS=${SCENARIOS:-"echo fanout1000 fanout100x100 idle chat-connect chat-connect10 chat-connect-new chat-fanout1000 chat-fanout100x100 chat-ack chat-idle chat-history chat-mixed cluster-fanout100x100 cluster-fanout1000 cluster-scale"}
+SCALE_SESSIONS=${SCALE_SESSIONS:-100000}
+SCALE_WORKERS=${SCALE_WORKERS:-6}
+SCALE_RATE=${SCALE_RATE:-400}  # cluster-scale: sessions connecting per second (0: as fast as they can; see bench/profile-notes.md)
 CLUSTER_NODE_CPUS=${CLUSTER_NODE_CPUS:-"0 0"}
 REDIS_CPU=${REDIS_CPU:-0}
 GENERATOR_CPU=1
@@ -117,19 +128,26 @@ start_chat_chatd() {  # name cpu port log [more chatd flags...]
   SERVER_PIDS+=($!)
 }
 
-# One redis-server and a chatd node per CLUSTER_NODE_CPUS entry sharing it;
-# the first node listens on `port`.
-start_cluster() {  # port
-  local redis_port cpu node=0 port=$1 urls="" pids=()
+# A redis-server on REDIS_CPU in its own directory, no persistence; sets REDIS_URL.
+start_redis() {
+  local redis_port
   redis_port=$(free_port)
   new_scratch_dir redis
   taskset -c "$REDIS_CPU" redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
     --dir "$SCRATCH" >"$OUT/cluster-redis.log" 2>&1 &
   SERVER_PIDS+=($!)
   wait_for_port "$redis_port" redis-server "$OUT/cluster-redis.log"
+  REDIS_URL="redis://127.0.0.1:$redis_port"
+}
+
+# One redis-server and a chatd node per CLUSTER_NODE_CPUS entry sharing it;
+# the first node listens on `port`.
+start_cluster() {  # port
+  local cpu node=0 port=$1 urls="" pids=()
+  start_redis
   for cpu in $CLUSTER_NODE_CPUS; do
     [ "$node" = 0 ] || port=$(free_port)
-    start_chat_chatd chatd "$cpu" "$port" "$OUT/cluster-node$node.log" --redis "redis://127.0.0.1:$redis_port"
+    start_chat_chatd chatd "$cpu" "$port" "$OUT/cluster-node$node.log" --redis "$REDIS_URL"
     pids+=("${SERVER_PIDS[-1]}")
     wait_for_port "$port" "cluster node $node" "$OUT/cluster-node$node.log"
     urls="$urls${urls:+,}ws://127.0.0.1:$port/ws"
@@ -137,9 +155,33 @@ start_cluster() {  # port
   done
   SERVER_PID=${pids[0]}
   NODE_URLS=$urls
-  SERVER_ARGS=(--redis "redis://127.0.0.1:$redis_port")
+  SERVER_ARGS=(--redis "$REDIS_URL")
   for pid in "${pids[@]}"; do SERVER_ARGS+=(--server-pid "$pid"); done
   PINNING="chatd nodes on CPUs ${CLUSTER_NODE_CPUS// /,}, redis-server on CPU $REDIS_CPU, chat-bench on CPU $GENERATOR_CPU"
+}
+
+# One redis-server and one chatd --workers SCALE_WORKERS on `port`, all on
+# CPU 0. The figures are the workers' (the supervisor only forks and reaps):
+# --server-pid for each of its children, once all of them serve.
+start_workers() {  # port
+  local supervisor workers=()
+  start_redis
+  # Every worker holds ~1/SCALE_WORKERS of the sessions, a little more or less (SO_REUSEPORT hashes
+  # the addresses); --max-connections and the descriptor limit (ulimit -n) are per worker.
+  start_chat_chatd chatd 0 "$1" "$OUT/workers.log" --redis "$REDIS_URL" --workers "$SCALE_WORKERS"
+  supervisor=${SERVER_PIDS[-1]}
+  wait_for_port "$1" "chatd --workers" "$OUT/workers.log"
+  for _ in $(seq 100); do
+    mapfile -t workers < <(pgrep -P "$supervisor")
+    [ "${#workers[@]}" -lt "$SCALE_WORKERS" ] || break
+    sleep 0.1
+  done
+  [ "${#workers[@]}" = "$SCALE_WORKERS" ] || { echo "bench: chatd started ${#workers[@]} of $SCALE_WORKERS workers (see $OUT/workers.log)" >&2; return 1; }
+  SERVER_PID=$supervisor
+  NODE_URLS="ws://127.0.0.1:$1/ws"
+  SERVER_ARGS=(--redis "$REDIS_URL")
+  for pid in "${workers[@]}"; do SERVER_ARGS+=(--server-pid "$pid"); done
+  PINNING="chatd (${SCALE_WORKERS} workers) and redis-server on CPU 0, chat-bench on CPU $GENERATOR_CPU"
 }
 
 start_server() {  # name port [chat]
@@ -147,6 +189,10 @@ start_server() {  # name port [chat]
   PINNING="server on CPU 0, chat-bench on CPU $GENERATOR_CPU"
   if [ "$1" = cluster ]; then
     start_cluster "$2"
+    return
+  fi
+  if [ "$1" = workers ]; then
+    start_workers "$2"
     return
   fi
   if [ "${3:-}" = chat ]; then
@@ -245,6 +291,11 @@ run_case() {  # server scenario repeat port
       bench "$@" chat-fanout --url "$NODE_URLS" --connections 1000 --rooms 1 --senders 10 --duration "$DURATION" \
         --rates "${CLUSTER_FANOUT1000_RATES:-100,200,400,800,1600,2400,3200}" --jwt-secret "$JWT_SECRET" \
         --connect-timeout 60 "${SERVER_ARGS[@]}" ;;
+    # SCALE_SESSIONS known users (members first) in rooms of 100 on one --workers chatd; the
+    # whole opening may take minutes, so the timeout is the run's.
+    cluster-scale)
+      bench "$@" chat-connect --url "$NODE_URLS" --connections "$SCALE_SESSIONS" --rooms $((SCALE_SESSIONS / 100)) \
+        --rate "$SCALE_RATE" --jwt-secret "$JWT_SECRET" --members-first --connect-timeout "$((RUN_TIMEOUT / 2))" "${SERVER_ARGS[@]}" ;;
     chat-mixed)  # 10,000 sessions in 100 rooms: 100 senders, history reads, typing
       bench "$@" chat-mixed --url "$url/ws" --connections 10000 --rooms 100 --senders 100 --rate 500 \
         --history-rate 200 --typing-rate 500 --history-fill 100 --duration "$DURATION" --jwt-secret "$JWT_SECRET" \
@@ -259,7 +310,10 @@ case " $SCENARIOS " in *" cluster-"*)
 esac
 for scenario in $SCENARIOS; do
   servers=$SERVERS
-  case "$scenario" in cluster-*) servers="chatd cluster" ;; esac
+  case "$scenario" in
+    cluster-scale) servers=workers ;;
+    cluster-*) servers="chatd cluster" ;;
+  esac
   for repeat in $(seq "$REPEATS"); do
     for server in $servers; do
       chat=""

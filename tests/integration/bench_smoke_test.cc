@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/integration/cluster_fixture.h"
 #include "tests/support/ChatdProcess.h"
 #include "tests/support/Subprocess.h"
 
@@ -155,6 +156,29 @@ TEST_F(ChatBenchSmoke, ChatHistoryAndMixedAnswerRequests) {
   EXPECT_GT(jsonNumber(mixed, "received"), 0) << mixed;
   EXPECT_NE(mixed.find("\"history_latency_us\":{\"count\":"), std::string::npos) << mixed;
   EXPECT_NE(mixed.find("\"errors\":{}"), std::string::npos) << mixed;
+}
+
+// The cluster-scale case's figures (bench/run.sh): sessions joined by two
+// generator processes, which wait for each other before the figures are
+// read, and what Redis spent on the joins (commands, used_memory).
+class ClusterBenchSmoke : public ClusterFixture {
+ protected:
+  static constexpr char kSecret[] = "bench-smoke-secret-0123456789abcdef";
+};
+
+TEST_F(ClusterBenchSmoke, ChatConnectOverTwoGeneratorsReadsRedisPerSession) {
+  startNode({"--jwt-secret", kSecret, "--rate", "0"});
+  const std::string json =
+      runBench({"chat-connect", "--url", "ws://127.0.0.1:" + std::to_string(port(0)) + "/ws", "--connections", "300",
+                "--rooms", "3", "--workers", "2", "--members-first", "--jwt-secret", kSecret, "--redis", redis_.url(),
+                "--server-pid", std::to_string(nodes_[0]->pid())});
+  EXPECT_EQ(jsonNumber(json, "opened"), 300) << json;
+  EXPECT_EQ(jsonNumber(json, "workers"), 2) << json;
+  EXPECT_NE(json.find("\"errors\":{}"), std::string::npos) << json;
+  // Each join reads its membership and writes its presence: several commands, and memory that stays.
+  EXPECT_GT(jsonNumber(json, "redis_commands"), 300 * 2) << json;
+  EXPECT_GT(jsonNumber(json, "redis_memory_after"), jsonNumber(json, "redis_memory_before")) << json;
+  EXPECT_GT(jsonNumber(json, "server_rss_after_kb"), jsonNumber(json, "server_rss_before_kb")) << json;
 }
 
 TEST_F(BenchSmoke, RejectsTargetsOffLoopback) {

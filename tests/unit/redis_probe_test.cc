@@ -12,7 +12,7 @@
 namespace chatd::bench {
 namespace {
 
-TEST(RedisProbe, NamesTheServersProcessAndCountsItsCommands) {
+TEST(RedisProbe, NamesTheServersProcessCountsItsCommandsAndReadsItsMemory) {
   store::test::RedisServer server;
   ASSERT_TRUE(server.ready());
   const auto address = reactor::SocketAddress::parse("127.0.0.1:" + std::to_string(server.port()));
@@ -28,6 +28,8 @@ TEST(RedisProbe, NamesTheServersProcessAndCountsItsCommands) {
   ASSERT_TRUE(after);
   EXPECT_EQ(after->pid, before->pid);
   EXPECT_EQ(after->commandsProcessed - before->commandsProcessed, 6u);  // those five and the first probe
+  // used_memory: the server's own footprint at least (a few hundred KiB when empty).
+  EXPECT_GT(after->usedMemory, 100'000u);
 }
 
 TEST(RedisProbe, NothingFromAClosedPort) {
