@@ -186,10 +186,43 @@ void RedisConnection::handleTimer(reactor::Timer&) {
   const uint64_t now = loop_.nowMs();
   if (state_ == State::kConnecting && now >= connectDeadlineMs_) {
     drop(RedisStatus::kTimeout, "redis connect timed out after " + std::to_string(options_.connectTimeoutMs) + " ms");
-  } else if (!pending_.empty() && now >= pending_.front().deadlineMs) {
-    drop(RedisStatus::kTimeout, "redis command timed out after " + std::to_string(options_.commandTimeoutMs) + " ms");
+  } else if (!pending_.empty() && now >= nextExpiry()) {
+    // Answers that arrived while the loop was busy elsewhere come first.
+    if (context_ != nullptr && state_ != State::kConnecting) redisAsyncHandleRead(context_);
+    expireCommands(now);
   }
   deliver();
+}
+
+uint64_t RedisConnection::deadAtMs() const {
+  // The oldest command's deadline is commandTimeoutMs after its send.
+  return pending_.front().deadlineMs - options_.commandTimeoutMs + options_.deadAfterMs;
+}
+
+uint64_t RedisConnection::nextExpiry() const {
+  if (timedOut_ < pending_.size()) return std::min(deadAtMs(), pending_[timedOut_].deadlineMs);
+  return deadAtMs();
+}
+
+bool RedisConnection::expireCommands(uint64_t now) {
+  if (pending_.empty() || context_ == nullptr) return true;
+  if (now >= deadAtMs()) {
+    drop(RedisStatus::kTimeout, "redis has not answered for " + std::to_string(options_.deadAfterMs) + " ms");
+    return false;
+  }
+  for (; timedOut_ < pending_.size() && now >= pending_[timedOut_].deadlineMs; ++timedOut_) {
+    Pending& late = pending_[timedOut_];
+    if (!late.callback) {  // AUTH or SELECT: the connection is not usable without it
+      drop(RedisStatus::kTimeout, "redis handshake timed out after " + std::to_string(options_.commandTimeoutMs) + " ms");
+      return false;
+    }
+    late.timedOut = true;
+    completions_.push_back({std::move(late.callback),
+                            failed(RedisStatus::kTimeout, "redis command timed out after " +
+                                                              std::to_string(options_.commandTimeoutMs) + " ms")});
+    late.callback = nullptr;
+  }
+  return true;
 }
 
 void RedisConnection::drop(RedisStatus status, const std::string& reason) {
@@ -241,7 +274,7 @@ void RedisConnection::rearmDeadline() {
   const uint64_t now = loop_.nowMs();
   uint64_t next = std::numeric_limits<uint64_t>::max();
   if (state_ == State::kConnecting) next = connectDeadlineMs_;
-  if (!pending_.empty()) next = std::min(next, pending_.front().deadlineMs);
+  if (!pending_.empty()) next = std::min(next, nextExpiry());
   if (!completions_.empty() || dropRequested_ || connectedPending_ || disconnectPending_) next = now;
   if (next == std::numeric_limits<uint64_t>::max()) {
     reactor::TimerWheel::cancel(deadline_);
@@ -270,6 +303,10 @@ void RedisConnection::answerFront(void* hiredisReply) {
   if (pending_.empty()) return;
   Pending front = std::move(pending_.front());
   pending_.pop_front();
+  if (front.timedOut) {  // answered already: a late answer, or the connection going
+    --timedOut_;
+    return;
+  }
   RedisReply reply;
   if (hiredisReply != nullptr) {
     reply = toReply(*static_cast<redisReply*>(hiredisReply));

@@ -8,10 +8,14 @@
 //   commands issued during one loop iteration leave in one write on the next
 //   writable event (pipelining).
 // - Answers arrive in order, so one deadline per pending command in a FIFO
-//   and one Timer for the oldest suffice. A command unanswered after
-//   commandTimeoutMs fails with RedisStatus::kTimeout and the connection is
-//   dropped: a connection that lost track of one answer cannot be trusted
-//   to match the next ones. The connect has its own timeout.
+//   and one Timer suffice. A command unanswered after commandTimeoutMs fails
+//   alone with RedisStatus::kTimeout; its place in the FIFO stays, so its
+//   late answer is read and dropped and the next answers still match. (A
+//   slow moment, a starved core, costs the commands it delays, not every
+//   command in flight and a reconnect.) Before any command is failed, what
+//   the socket holds is read: a loop that woke late may find the answer
+//   there. Only a server silent for deadAfterMs while a command waits is
+//   given up on: the connection is dropped. The connect has its own timeout.
 // - Callbacks (replies and state) never run inside hiredis: replies are
 //   collected while hiredis parses and delivered after it returns, so a
 //   callback may issue commands. It must not destroy this object (use
@@ -46,6 +50,9 @@ struct RedisOptions {
   RedisAddress address;
   uint64_t connectTimeoutMs = 2000;
   uint64_t commandTimeoutMs = 2000;
+  // No answer at all for this long while a command waits: the server is
+  // hung or gone, and the connection is dropped (and reconnected by its owner).
+  uint64_t deadAfterMs = 8000;
 };
 
 class RedisConnection final : private reactor::IoHandler, private reactor::TimerHandler {
@@ -90,6 +97,7 @@ class RedisConnection final : private reactor::IoHandler, private reactor::Timer
   struct Pending {
     ReplyCallback callback;  // empty for AUTH/SELECT, whose answers we check ourselves
     uint64_t deadlineMs;
+    bool timedOut = false;   // answered kTimeout already: its late answer is dropped
   };
   struct Completion {
     ReplyCallback callback;
@@ -126,6 +134,14 @@ class RedisConnection final : private reactor::IoHandler, private reactor::Timer
   // reports `reason` as a disconnect. Never called from inside hiredis.
   void drop(RedisStatus status, const std::string& reason);
   void rearmDeadline();
+  // Fails the commands past their deadlines (the timed-out ones form a
+  // prefix of pending_: deadlines grow along it); false when the connection
+  // was dropped instead (a handshake command, or a server silent too long).
+  bool expireCommands(uint64_t now);
+  // When the oldest pending command will have waited deadAfterMs; pending_ is not empty.
+  uint64_t deadAtMs() const;
+  // The earliest of deadAtMs() and the next deadline not yet expired.
+  uint64_t nextExpiry() const;
   void deliver();
 
   reactor::EventLoop& loop_;
@@ -142,6 +158,7 @@ class RedisConnection final : private reactor::IoHandler, private reactor::Timer
   bool disconnectPending_ = false;     // report failure_ through onDisconnected_ in deliver()
   bool connectedPending_ = false;      // report onConnected_ in deliver()
   std::deque<Pending> pending_;
+  size_t timedOut_ = 0;  // how many of pending_'s first entries timed out
   std::vector<Completion> completions_;
   std::vector<Completion> delivering_;  // completions_'s batch being delivered (kept for its capacity)
   reactor::Timer deadline_{this};

@@ -27,12 +27,14 @@ class RedisConnectionTest : public ::testing::Test {
   }
 
   // A connection to `url` that records its state changes.
-  std::unique_ptr<RedisConnection> connectTo(const std::string& url, uint64_t commandTimeoutMs = 2000) {
+  std::unique_ptr<RedisConnection> connectTo(const std::string& url, uint64_t commandTimeoutMs = 2000,
+                                             uint64_t deadAfterMs = 8000) {
     RedisOptions options;
     const auto address = parseRedisUrl(url);
     EXPECT_TRUE(address) << url;
     if (address) options.address = *address;
     options.commandTimeoutMs = commandTimeoutMs;
+    options.deadAfterMs = deadAfterMs;
     auto connection = std::make_unique<RedisConnection>(loop_, options);
     connection->onConnected([this] { ++connects_; });
     connection->onDisconnected([this](const std::string& reason) {
@@ -177,12 +179,12 @@ TEST_F(RedisConnectionTest, WrongPasswordDisconnects) {
   EXPECT_FALSE(ping.ok());
 }
 
-TEST_F(RedisConnectionTest, UnansweredCommandTimesOutAndDisconnects) {
+TEST_F(RedisConnectionTest, AnUnansweredCommandTimesOutAloneAndLaterAnswersStillMatch) {
   test::RedisServer server;
   ASSERT_TRUE(server.ready());
-  stopOnDisconnect_ = true;
-  auto redis = connectTo(server.url(), 200);
+  auto redis = connectTo(server.url(), 200, 5000);
   RedisReply ping;
+  RedisReply echo;
   uint64_t sentAt = 0;
   uint64_t failedAt = 0;
   redis->onConnected([&] {
@@ -191,14 +193,50 @@ TEST_F(RedisConnectionTest, UnansweredCommandTimesOutAndDisconnects) {
     redis->command({"PING"}, [&](const RedisReply& r) {
       ping = r;
       failedAt = loop_.nowMs();
+      // Still connected: the server answers again, PING's late PONG first.
+      EXPECT_TRUE(redis->connected());
+      server.resume();
+      redis->command({"ECHO", "after"}, [&](const RedisReply& r2) {
+        echo = r2;
+        loop_.stop();
+      });
     });
   });
   runWithin(loop_, kLimitMs);
   EXPECT_EQ(ping.status, RedisStatus::kTimeout) << ping.text;
   EXPECT_GE(failedAt - sentAt, 200u);
   EXPECT_LT(failedAt - sentAt, 1000u);
+  ASSERT_TRUE(echo.ok()) << echo.text;
+  EXPECT_EQ(echo.text, "after") << "the late PONG was not taken for ECHO's answer";
+  EXPECT_TRUE(disconnectReasons_.empty());
+  EXPECT_TRUE(redis->connected());
+}
+
+TEST_F(RedisConnectionTest, AServerSilentPastDeadAfterIsDropped) {
+  test::RedisServer server;
+  ASSERT_TRUE(server.ready());
+  stopOnDisconnect_ = true;
+  auto redis = connectTo(server.url(), 200, 600);
+  RedisReply ping;
+  uint64_t sentAt = 0;
+  uint64_t droppedAt = 0;
+  redis->onConnected([&] {
+    server.pause();
+    sentAt = loop_.nowMs();
+    redis->command({"PING"}, [&](const RedisReply& r) { ping = r; });
+  });
+  redis->onDisconnected([&](const std::string& reason) {
+    disconnectReasons_.push_back(reason);
+    droppedAt = loop_.nowMs();
+    loop_.stop();
+  });
+  runWithin(loop_, kLimitMs);
+  server.resume();
+  EXPECT_EQ(ping.status, RedisStatus::kTimeout) << ping.text;
   ASSERT_EQ(disconnectReasons_.size(), 1u);
-  EXPECT_NE(disconnectReasons_[0].find("timed out"), std::string::npos) << disconnectReasons_[0];
+  EXPECT_NE(disconnectReasons_[0].find("has not answered"), std::string::npos) << disconnectReasons_[0];
+  EXPECT_GE(droppedAt - sentAt, 600u);
+  EXPECT_LT(droppedAt - sentAt, 2000u);
   EXPECT_FALSE(redis->connected());
 }
 

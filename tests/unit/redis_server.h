@@ -74,6 +74,7 @@ class RedisServer {
     pid_ = -1;
   }
   void pause() { ::kill(pid_, SIGSTOP); }
+  void resume() { ::kill(pid_, SIGCONT); }
   // After kill(): the same port, directory and (when durable) data.
   bool restart() {
     kill();
