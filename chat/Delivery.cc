@@ -191,7 +191,10 @@ bool Delivery::replayStep(ChatSession& session, LiveRoom& room, RoomMember& memb
     member.catchUpFrom = 0;  // caught up: live from here
     return false;
   }
-  if (room.recent.covers(member.catchUpFrom)) {
+  // Past the newest --history-max the store may have trimmed what the ring
+  // still has: the store says where the room starts.
+  const bool mayBeTrimmed = config_.historyMax > 0 && member.catchUpFrom <= room.lastSeq - config_.historyMax;
+  if (room.recent.covers(member.catchUpFrom) && !mayBeTrimmed) {
     for (int64_t seq = member.catchUpFrom; seq <= room.lastSeq; ++seq) {
       if (!replayWaiters_.empty()) settleReplayWaiters(session.id, room.id, seq);
       if (session.ws.sendShared(room.recent.frame(seq)) == OutputQueue::PushResult::kRefused) {
@@ -209,8 +212,8 @@ bool Delivery::replayStep(ChatSession& session, LiveRoom& room, RoomMember& memb
   const int64_t from = member.catchUpFrom;
   store_.messagesAfter(room.id, from - 1, kReplayPage,
                        [this, sessionId = session.id, roomId = room.id, from](store::StoreStatus status,
-                                                                              std::vector<store::Message> page) {
-                         replayPage(sessionId, roomId, from, status, std::move(page));
+                                                                              store::MessagePage page) {
+                         replayPage(sessionId, roomId, from, status, std::move(page.messages));
                          settleReplayWaiters(sessionId, 0, 0, status != store::StoreStatus::kOk);
                        });
   return false;
@@ -232,6 +235,18 @@ void Delivery::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, stor
              static_cast<unsigned long long>(sessionId));
     return;
   }
+  if (!page.empty() && page.front().seq > from) {
+    // Seqs are dense: the ones before the page were trimmed (--history-max).
+    ServerMessage notice("messages_trimmed", roomId);
+    notice.writer().key("data").beginObject().key("from_seq").value(from);
+    notice.writer().key("to_seq").value(page.front().seq - 1).endObject();
+    if (session->ws.sendShared(server::makeServerFrame(proto::WsOpcode::kText, notice.finish())) ==
+        OutputQueue::PushResult::kRefused) {
+      sessions_.noteRefused(*session);
+      return;
+    }
+    member.catchUpFrom = page.front().seq;
+  }
   for (const store::Message& message : page) {
     // Past the room's last seq: its event is on the way, and goes out live.
     if (message.seq > room.lastSeq) break;
@@ -247,8 +262,9 @@ void Delivery::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, stor
     ++stats_.replayed;
     member.catchUpFrom = message.seq + 1;
   }
-  // Seqs are dense and deleted messages keep theirs: an empty page means the
-  // room itself is gone, and there is nothing left to replay.
+  // Seqs are dense from the room's first kept one and deleted messages keep
+  // theirs: an empty page means the room itself is gone, and there is nothing
+  // left to replay.
   if (page.empty()) member.catchUpFrom = 0;
   catchUp(*session);
 }
