@@ -81,6 +81,10 @@ constexpr Option kOptions[] = {
      .help = "open client connections at most", .min = 1, .wants = "a positive number"},
     {.name = "data", .valueName = "DIR", .type = kText, .field = &Config::dataDir,
      .help = "directory of the database and the JWT secret", .check = directory},
+    {.name = "history-max", .valueName = "N", .type = kCount, .field = &Config::historyMax,
+     .help = "keep each room's newest N messages and delete older ones (their reactions too); history then "
+             "says where a room starts",
+     .defaultNote = "0: keep every message", .max = kMaxHistory, .wants = "a count from {min} (keep all) to {max}"},
     {.name = "redis", .valueName = "URL", .type = kText, .field = &Config::redisUrl,
      .help = "run as one node of a cluster sharing this Redis: redis://[:password@]host[:port][/db] or "
              "unix:///path/redis.sock",
@@ -96,10 +100,6 @@ constexpr Option kOptions[] = {
      .help = "run a supervisor that forks N worker processes sharing the port (SO_REUSEPORT) and restarts "
              "those that die; needs --redis and a --listen port other than 0",
      .defaultNote = "0: one process", .max = 256, .wants = kCountRange},
-    {.name = "history-max", .valueName = "N", .type = kCount, .field = &Config::historyMax,
-     .help = "keep each room's newest N messages and delete older ones (their reactions too); history then "
-             "says where a room starts",
-     .defaultNote = "0: keep every message", .max = kMaxHistory, .wants = "a count from {min} (keep all) to {max}"},
     {.name = "presence-lease", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::presenceLeaseMs,
      .help = "cluster mode: how long a node's presence entries outlive it; a dead node's users are announced "
              "gone within three leases",
