@@ -33,7 +33,7 @@ bool queryNumber(const proto::HttpRequest& request, std::string_view name, std::
 }
 
 // 200 {"messages":[...],"has_more":..,"last_seq":..} from a page fetched with one extra row.
-proto::HttpResponse pageResponse(const std::vector<store::Message>& page, int limit, bool older, int64_t lastSeq) {
+proto::HttpResponse pageResponse(const store::MessagePage& page, int limit, bool older, int64_t lastSeq) {
   proto::JsonWriter w;
   w.beginObject();
   chat::writeHistoryPage(w, page, limit, older);
@@ -110,7 +110,7 @@ void MessageApi::list(const proto::HttpRequest& request, const server::HttpRespo
   withVisibleRoom(token, responder, roomId, [=, this](const store::User&, const store::Room& room) {
     if (after) return answerAfter(responder, token, room, *after, pageSize, waitMs);
     store_.messagesBefore(roomId, before.value_or(room.lastSeq + 1), pageSize + 1,
-                          [=](StoreStatus status, std::vector<store::Message> page) {
+                          [=](StoreStatus status, const store::MessagePage& page) {
                             if (status != StoreStatus::kOk) return responder.respond(errorResponse(chat::storeError(status)));
                             responder.respond(pageResponse(page, pageSize, true, room.lastSeq));
                           });
@@ -119,9 +119,9 @@ void MessageApi::list(const proto::HttpRequest& request, const server::HttpRespo
 
 void MessageApi::answerAfter(const server::HttpResponder& responder, const std::string& token, const store::Room& room,
                              int64_t after, int limit, uint64_t waitMs) {
-  store_.messagesAfter(room.id, after, limit + 1, [=, this](StoreStatus status, std::vector<store::Message> page) {
+  store_.messagesAfter(room.id, after, limit + 1, [=, this](StoreStatus status, const store::MessagePage& page) {
     if (status != StoreStatus::kOk) return responder.respond(errorResponse(chat::storeError(status)));
-    if (page.empty() && waitMs > 0 && responder.connectionOpen()) {
+    if (page.messages.empty() && waitMs > 0 && responder.connectionOpen()) {
       // Nothing yet: wait for the next commit in the room (or the timeout),
       // then answer whatever there is, if the caller may still read it.
       const uint64_t ticket = hub_.longPolls().wait(room.id, after, waitMs, [=, this] {
@@ -131,7 +131,7 @@ void MessageApi::answerAfter(const server::HttpResponder& responder, const std::
       });
       return responder.onAbandoned([this, roomId = room.id, ticket] { hub_.longPolls().cancel(roomId, ticket); });
     }
-    const int64_t lastSeq = std::max(room.lastSeq, page.empty() ? int64_t{0} : page.back().seq);
+    const int64_t lastSeq = std::max(room.lastSeq, page.messages.empty() ? int64_t{0} : page.messages.back().seq);
     responder.respond(pageResponse(page, limit, false, lastSeq));
   });
 }

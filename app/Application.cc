@@ -38,6 +38,7 @@ Application::Application(reactor::EventLoop& loop, Config config)
 store::StoreOptions Application::storeOptions() const {
   store::StoreOptions options;
   options.dataDir = config_.dataDir;
+  options.historyMax = config_.historyMax;
   options.checkpointWorkers = checkpointWorkers_.get();
   if (!config_.redisUrl.empty()) {
     options.backend = "redis";

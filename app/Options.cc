@@ -14,6 +14,7 @@ constexpr uint64_t kMaxMessageLimit = uint64_t{1} << 30;  // output blocks stay 
 constexpr uint64_t kMaxQueueLimit = uint64_t{1} << 30;    // an output queue counts its bytes in 32 bits
 constexpr uint64_t kMaxCount = 1'000'000;                 // a quota beyond it is a typo
 constexpr uint64_t kMaxRate = 1'000'000'000;
+constexpr uint64_t kMaxHistory = 100'000'000;             // messages per room; a Redis room of that is GiBs
 
 // What the options of one kind want, said once for all of them.
 constexpr std::string_view kPositiveSeconds = "a positive number of seconds";
@@ -80,6 +81,10 @@ constexpr Option kOptions[] = {
      .help = "open client connections at most", .min = 1, .wants = "a positive number"},
     {.name = "data", .valueName = "DIR", .type = kText, .field = &Config::dataDir,
      .help = "directory of the database and the JWT secret", .check = directory},
+    {.name = "history-max", .valueName = "N", .type = kCount, .field = &Config::historyMax,
+     .help = "keep each room's newest N messages and delete older ones (their reactions too); history then "
+             "says where a room starts",
+     .defaultNote = "0: keep every message", .max = kMaxHistory, .wants = "a count from {min} (keep all) to {max}"},
     {.name = "redis", .valueName = "URL", .type = kText, .field = &Config::redisUrl,
      .help = "run as one node of a cluster sharing this Redis: redis://[:password@]host[:port][/db] or "
              "unix:///path/redis.sock",

@@ -57,13 +57,14 @@ void writeMessageData(proto::JsonWriter& w, const store::Message& m) {
   writeMessageData(w, m, userSummaryJson(m.senderId, m.senderUsername, m.senderNickname));
 }
 
-void writeHistoryPage(proto::JsonWriter& w, const std::vector<store::Message>& page, int limit, bool older) {
-  const bool hasMore = page.size() > static_cast<size_t>(limit);
+void writeHistoryPage(proto::JsonWriter& w, const store::MessagePage& page, int limit, bool older) {
+  const std::vector<store::Message>& messages = page.messages;
+  const bool hasMore = messages.size() > static_cast<size_t>(limit);
   const size_t skipFront = hasMore && older ? 1 : 0;
-  const size_t shown = hasMore ? static_cast<size_t>(limit) : page.size();
+  const size_t shown = hasMore ? static_cast<size_t>(limit) : messages.size();
   w.key("messages").beginArray();
-  for (size_t i = skipFront; i < skipFront + shown; ++i) writeMessageData(w, page[i]);
-  w.endArray().key("has_more").value(hasMore);
+  for (size_t i = skipFront; i < skipFront + shown; ++i) writeMessageData(w, messages[i]);
+  w.endArray().key("has_more").value(hasMore).key("first_seq").value(page.firstSeq);
 }
 
 std::string messageEvent(const store::Message& message, std::string_view authorJson) {

@@ -40,10 +40,11 @@ void writeMessageData(proto::JsonWriter& w, const store::Message& message, std::
 // Same, with the author summary from the message's own sender fields.
 void writeMessageData(proto::JsonWriter& w, const store::Message& message);
 
-// "messages":[...],"has_more":bool of a history page that was read with one
-// row more than `limit` (that row says there is more, and is not shown): the
-// oldest one for a page read backwards (`older`), else the newest.
-void writeHistoryPage(proto::JsonWriter& w, const std::vector<store::Message>& page, int limit, bool older);
+// "messages":[...],"has_more":bool,"first_seq":N of a history page that was
+// read with one row more than `limit` (that row says there is more, and is
+// not shown): the oldest one for a page read backwards (`older`), else the
+// newest. first_seq: where the room's history starts (--history-max).
+void writeHistoryPage(proto::JsonWriter& w, const store::MessagePage& page, int limit, bool older);
 
 // {"type":"message","room_id":..,"data":{...}}
 std::string messageEvent(const store::Message& message, std::string_view authorJson);

@@ -193,7 +193,10 @@ bool Delivery::replayStep(ChatSession& session, LiveRoom& room, RoomMember& memb
     member.catchUpFrom = 0;  // caught up: live from here
     return false;
   }
-  if (room.recent.covers(member.catchUpFrom)) {
+  // Past the newest --history-max the store may have trimmed what the ring
+  // still has: the store says where the room starts.
+  const bool mayBeTrimmed = config_.historyMax > 0 && member.catchUpFrom <= room.lastSeq - config_.historyMax;
+  if (room.recent.covers(member.catchUpFrom) && !mayBeTrimmed) {
     for (int64_t seq = member.catchUpFrom; seq <= room.lastSeq; ++seq) {
       if (!replayWaiters_.empty()) settleReplayWaiters(session.id, room.id, seq);
       if (session.ws.sendShared(room.recent.frame(seq)) == OutputQueue::PushResult::kRefused) {
@@ -223,7 +226,8 @@ void Delivery::readReplayPage(uint64_t sessionId, int64_t roomId, int64_t from) 
   }
   replayReads_[{roomId, from}].push_back(sessionId);
   store_.messagesAfter(roomId, from - 1, kReplayPage,
-                       [this, roomId, from](store::StoreStatus status, std::vector<store::Message> page) {
+                       [this, roomId, from](store::StoreStatus status, store::MessagePage read) {
+                         const std::vector<store::Message>& page = read.messages;
                          const auto found = replayReads_.find({roomId, from});
                          const std::vector<uint64_t> readers = std::move(found->second);
                          replayReads_.erase(found);
@@ -260,6 +264,18 @@ void Delivery::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, stor
              static_cast<unsigned long long>(sessionId));
     return;
   }
+  if (!page.empty() && page.front().seq > member.catchUpFrom) {
+    // Seqs are dense: the ones before the page were trimmed (--history-max).
+    ServerMessage notice("messages_trimmed", roomId);
+    notice.writer().key("data").beginObject().key("from_seq").value(member.catchUpFrom);
+    notice.writer().key("to_seq").value(page.front().seq - 1).endObject();
+    if (session->ws.sendShared(server::makeServerFrame(proto::WsOpcode::kText, notice.finish())) ==
+        OutputQueue::PushResult::kRefused) {
+      sessions_.noteRefused(*session);
+      return;
+    }
+    member.catchUpFrom = page.front().seq;
+  }
   for (size_t i = 0; i < page.size(); ++i) {
     const store::Message& message = page[i];
     // Past the room's last seq: its event is on the way, and goes out live.
@@ -274,8 +290,9 @@ void Delivery::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, stor
     ++stats_.replayed;
     member.catchUpFrom = message.seq + 1;
   }
-  // Seqs are dense and deleted messages keep theirs: an empty page means the
-  // room itself is gone, and there is nothing left to replay.
+  // Seqs are dense from the room's first kept one and deleted messages keep
+  // theirs: an empty page means the room itself is gone, and there is nothing
+  // left to replay.
   if (page.empty()) member.catchUpFrom = 0;
   catchUp(*session);
 }

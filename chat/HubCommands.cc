@@ -232,7 +232,7 @@ void HubCommands::history(ChatSession& session, const ClientMessage& m, std::fun
     // One more than asked for says whether there is more.
     const int limit = m.limit;
     auto answer = [this, sessionId = s.id, roomId = room.id, limit, older = !m.after, ref = m.ref, then](
-                      StoreStatus status, const std::vector<store::Message>& page) {
+                      StoreStatus status, const store::MessagePage& page) {
       ChatSession* s = p_.sessions.find(sessionId);
       if (!s) return;
       if (status != StoreStatus::kOk) {

@@ -30,11 +30,13 @@ std::string usernameKey(std::string_view username) {
   return key;
 }
 
-std::unique_ptr<SqliteStore> SqliteStore::open(reactor::EventLoop& loop, const std::string& path, std::string& error) {
+std::unique_ptr<SqliteStore> SqliteStore::open(reactor::EventLoop& loop, const std::string& path, std::string& error,
+                                               uint32_t historyMax) {
   auto db = SqliteDatabase::open(path, error);
   if (!db || !migrate(*db, error)) return nullptr;
   auto store = std::unique_ptr<SqliteStore>(new SqliteStore(loop, std::move(db)));
   store->path_ = path;
+  store->historyMax_ = historyMax;
   return store;
 }
 

@@ -4,6 +4,8 @@
 // Owns the database connection; borrows the loop.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,8 +22,16 @@ namespace chatd::store {
 
 class SqliteStore final : public Store {
  public:
-  // Opens `path` and brings its schema up to date; nullptr with `error` on failure.
-  static std::unique_ptr<SqliteStore> open(reactor::EventLoop& loop, const std::string& path, std::string& error);
+  // Opens `path` and brings its schema up to date; nullptr with `error` on
+  // failure. `historyMax` > 0 trims each room to its newest `historyMax`
+  // messages (MessageLog), amortized: see trimEvery().
+  static std::unique_ptr<SqliteStore> open(reactor::EventLoop& loop, const std::string& path, std::string& error,
+                                           uint32_t historyMax = 0);
+  // A room is trimmed back to `historyMax` messages by every append whose
+  // seq is a multiple of this (historyMax / 8, at least 1), so that the
+  // appends in between run no extra statement: a room holds at most
+  // historyMax + trimEvery() - 1 messages between two appends.
+  static int64_t trimEvery(uint32_t historyMax) { return std::max<int64_t>(1, historyMax / 8); }
   // From now on WAL checkpoints run on `workers` (see Checkpointer), not
   // inside a commit on the loop. False with `error` when that cannot start.
   bool checkpointOn(reactor::WorkerPool& workers, std::string& error);
@@ -58,8 +68,8 @@ class SqliteStore final : public Store {
   // editMessage() answers the message with its reactions.
   void appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
                      Callback<AppendResult> done) override;
-  void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<std::vector<Message>> done) override;
-  void messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<std::vector<Message>> done) override;
+  void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<MessagePage> done) override;
+  void messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<MessagePage> done) override;
   void markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) override;
   void findMessage(int64_t roomId, int64_t messageId, Callback<Message> done) override;
   void editMessage(int64_t roomId, int64_t messageId, std::string content, Callback<Message> done) override;
@@ -95,6 +105,7 @@ class SqliteStore final : public Store {
   ReadAnswers reads_;
   GroupCommit writes_;
   std::string path_;
+  uint32_t historyMax_ = 0;  // 0: rooms keep every message
   std::unique_ptr<Checkpointer> checkpointer_;
 };
 

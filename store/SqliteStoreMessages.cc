@@ -85,19 +85,35 @@ StoreStatus fillReactions(SqliteDatabase& db, int64_t roomId, std::span<Message>
 }
 
 // The rows of `sql`, bound to (room, seq, limit), in ascending seq order,
-// reactions filled in; none unless kOk.
+// reactions filled in, and where the room starts; no rows unless kOk.
 StoreStatus readPage(SqliteDatabase& db, const char* sql, int64_t roomId, int64_t seq, int limit, bool descending,
-                     std::vector<Message>& page) {
+                     MessagePage& page) {
   SqliteStatement* select = db.prepare(sql);
   StoreStatus status = StoreStatus::kFailed;
   if (select) {
     status = readAll(select->bind(1, roomId).bind(2, seq).bind(3, std::clamp(limit, 1, kMaxPage)), messageFromRow,
-                     page);
+                     page.messages);
   }
-  if (descending) std::reverse(page.begin(), page.end());
-  if (status == StoreStatus::kOk) status = fillReactions(db, roomId, page);
-  if (status != StoreStatus::kOk) page.clear();
+  if (descending) std::reverse(page.messages.begin(), page.messages.end());
+  if (status == StoreStatus::kOk) status = fillReactions(db, roomId, page.messages);
+  // The oldest row held (one step down the (room_id, seq) index); a room
+  // without any has had no message yet.
+  SqliteStatement* first = db.prepare("SELECT coalesce(min(seq), 1) FROM messages WHERE room_id = ?1");
+  if (status == StoreStatus::kOk) {
+    status = first ? readOne(first->bind(1, roomId), firstColumn, page.firstSeq) : StoreStatus::kFailed;
+  }
+  if (status != StoreStatus::kOk) page.messages.clear();
   return status;
+}
+
+// Trims room `roomId`, whose newest seq is `lastSeq`, to its newest
+// `historyMax` messages (at most kMaxTrimmedAtOnce deleted); the foreign keys
+// delete their reactions, and their client ids go with their rows.
+bool trimRoom(SqliteDatabase& db, int64_t roomId, int64_t lastSeq, uint32_t historyMax) {
+  SqliteStatement* trim = db.prepare(
+      "DELETE FROM messages WHERE id IN "
+      "(SELECT id FROM messages WHERE room_id = ?1 AND seq <= ?2 ORDER BY seq LIMIT ?3)");
+  return trim && trim->bind(1, roomId).bind(2, lastSeq - historyMax).bind(3, MessageLog::kMaxTrimmedAtOnce).run();
 }
 
 }  // namespace
@@ -105,7 +121,7 @@ StoreStatus readPage(SqliteDatabase& db, const char* sql, int64_t roomId, int64_
 void SqliteStore::appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
                                 Callback<AppendResult> done) {
   enqueueWrite<AppendResult>(
-      [=](SqliteDatabase& db, AppendResult& out) {
+      [=, this](SqliteDatabase& db, AppendResult& out) {
         // Looked up inside the write, so a resend queued in the same batch as
         // the original finds it too.
         if (!clientId.empty()) {
@@ -138,6 +154,11 @@ void SqliteStore::appendMessage(int64_t roomId, int64_t senderId, std::string co
           return failureStatus(db);
         }
         m.id = db.lastInsertRowid();
+        // Amortized: the appends between two trims run no statement for it.
+        if (historyMax_ > 0 && m.seq > historyMax_ && m.seq % trimEvery(historyMax_) == 0 &&
+            !trimRoom(db, roomId, m.seq, historyMax_)) {
+          return StoreStatus::kFailed;
+        }
         // Whoever posts a message has read the room up to it.
         SqliteStatement* read = db.prepare(
             "UPDATE room_members SET last_read_seq = max(last_read_seq, ?3) WHERE room_id = ?1 AND user_id = ?2");
@@ -147,16 +168,16 @@ void SqliteStore::appendMessage(int64_t roomId, int64_t senderId, std::string co
       std::move(done));
 }
 
-void SqliteStore::messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<std::vector<Message>> done) {
-  std::vector<Message> page;
+void SqliteStore::messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<MessagePage> done) {
+  MessagePage page;
   const StoreStatus status = readPage(*db_, CHATD_SELECT_MESSAGE "WHERE room_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
                                       roomId, afterSeq, limit, false, page);
   answer(std::move(done), status, std::move(page));
 }
 
-void SqliteStore::messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<std::vector<Message>> done) {
+void SqliteStore::messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<MessagePage> done) {
   // Walked downwards from beforeSeq so that LIMIT keeps the nearest ones.
-  std::vector<Message> page;
+  MessagePage page;
   const StoreStatus status = readPage(
       *db_, CHATD_SELECT_MESSAGE "WHERE room_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3", roomId, beforeSeq,
       limit, true, page);

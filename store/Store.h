@@ -98,6 +98,15 @@ struct Message {
   std::string senderNickname;
 };
 
+// A page of a room's history (messagesAfter(), messagesBefore()): the
+// messages, oldest first, and where the room's history now starts.
+struct MessagePage {
+  std::vector<Message> messages;
+  // The oldest seq the room still holds: 1 unless --history-max trimmed the
+  // room (MessageLog); no page holds a message before it.
+  int64_t firstSeq = 1;
+};
+
 // What toggleReaction() did.
 struct ReactionChange {
   Message message;       // the message reacted to (reactions not filled in)
@@ -198,8 +207,18 @@ class RoomStore {
 // deletes and reactions. What the send path, resume and history use.
 //
 // The caller checks that the sender may post and read.
+//
+// Trimming (--history-max N, N > 0): each room keeps at least its newest N
+// messages; the appends delete the older ones, with their reactions, their
+// ids and their client ids (a resend of a trimmed message is a new message).
+// Seqs never change and are never reused; pages tell where a room starts.
 class MessageLog {
  public:
+  // The most messages one trim deletes: a longer history (a database that
+  // had no --history-max before) goes over the following trims, so that no
+  // one append holds the store for long.
+  static constexpr int kMaxTrimmedAtOnce = 10000;
+
   virtual ~MessageLog() = default;
 
   // Stores `content` from `senderId` as the room's next seq; kNotFound when
@@ -213,11 +232,10 @@ class MessageLog {
   virtual void appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
                              Callback<AppendResult> done) = 0;
   // Up to `limit` (clamped to 1..1000) messages with seq > `afterSeq`, oldest first.
-  virtual void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<std::vector<Message>> done) = 0;
+  virtual void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<MessagePage> done) = 0;
   // The `limit` (clamped to 1..1000) messages just before `beforeSeq`, oldest
   // first: history paged upwards from the oldest one a client holds.
-  virtual void messagesBefore(int64_t roomId, int64_t beforeSeq, int limit,
-                              Callback<std::vector<Message>> done) = 0;
+  virtual void messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<MessagePage> done) = 0;
   // Moves `userId`'s read mark to `seq`, capped at the room's last seq and
   // never backwards; answers the stored mark. kNotFound for a non-member.
   virtual void markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) = 0;

@@ -25,13 +25,13 @@ std::unique_ptr<Store> openStore(reactor::EventLoop& loop, const StoreOptions& o
   if (options.backend == "redis") {
     std::optional<RedisAddress> address = redisAddress(options, error);
     if (!address) return nullptr;
-    return std::make_unique<RedisStore>(loop, RedisStoreOptions{{.address = std::move(*address)}, options.keyPrefix});
+    return std::make_unique<RedisStore>(loop, RedisStoreOptions{{.address = std::move(*address)}, options.keyPrefix, options.historyMax});
   }
   if (options.backend != "sqlite") {
     error = "unknown store backend \"" + options.backend + "\"";
     return nullptr;
   }
-  auto sqlite = SqliteStore::open(loop, options.dataDir + "/chatd.db", error);
+  auto sqlite = SqliteStore::open(loop, options.dataDir + "/chatd.db", error, options.historyMax);
   if (!sqlite) return nullptr;
   if (options.checkpointWorkers && !sqlite->checkpointOn(*options.checkpointWorkers, error)) return nullptr;
   return sqlite;

@@ -4,6 +4,7 @@
 // presence board that go with it.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -20,6 +21,7 @@ namespace chatd::store {
 struct StoreOptions {
   std::string backend = "sqlite";
   std::string dataDir;  // sqlite: the database is dataDir/chatd.db; the directory must exist
+  uint32_t historyMax = 0;  // > 0: each room keeps its newest historyMax messages (MessageLog)
   // sqlite: where WAL checkpoints run (see SqliteStore::checkpointOn); null:
   // SQLite's own, inside a commit on the loop. Borrowed; outlives the store.
   reactor::WorkerPool* checkpointWorkers = nullptr;

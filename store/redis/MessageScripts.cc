@@ -81,21 +81,42 @@ if client ~= '' then redis.call('HSET', clients, client_key, seq) end
 if redis.call('HEXISTS', k_room_part(room, 'roles'), sender) == 1 then
   redis.call('HSET', k_room_part(room, 'reads'), sender, seq)
 end
+-- Trimming: normally the one message that fell out of the newest `keep`.
+local keep = tonumber(ARGV[6])
+if keep > 0 and seq > keep then
+  local first = tonumber(redis.call('HGET', k_room(room), 'first_seq') or '1')
+  local last_trimmed = math.min(seq - keep, first + tonumber(ARGV[7]) - 1)
+  if last_trimmed >= first then
+    local ids, reactions = k_room_part(room, 'ids'), k_room_part(room, 'reactions')
+    for s = first, last_trimmed do
+      local packed = redis.call('HGET', k_log(room), s)
+      if packed then
+        local old = cmsgpack.unpack(packed)
+        redis.call('HDEL', ids, old[1])
+        redis.call('HDEL', reactions, old[1])
+        if old[5] ~= '' then redis.call('HDEL', clients, old[2] .. ':' .. old[5]) end
+        redis.call('HDEL', k_log(room), s)
+      end
+    end
+    redis.call('HSET', k_room(room), 'first_seq', last_trimmed + 1)
+  end
+end
 return {OK, 0, message_row(seq, m, false)}
 )LUA"));
 
 const RedisScript kPage(withHelpers(R"LUA(
 local room, seq, limit = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-local last = tonumber(redis.call('HGET', k_room(room), 'last_seq') or '0')
+local bounds = redis.call('HMGET', k_room(room), 'last_seq', 'first_seq')
+local last, first = tonumber(bounds[1] or '0'), tonumber(bounds[2] or '1')
 local from, to
 if ARGV[5] == 'after' then
-  from = math.max(seq + 1, 1)
+  from = math.max(seq + 1, first)
   to = math.min(from + limit - 1, last)
 else
   to = math.min(seq - 1, last)
-  from = math.max(to - limit + 1, 1)
+  from = math.max(to - limit + 1, first)
 end
-local answer = {OK}
+local answer = {OK, first}
 if from > to then return answer end
 -- Seqs are dense: the page is one HMGET of its range, and one of its reactions.
 local fields = {}

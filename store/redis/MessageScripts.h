@@ -12,13 +12,17 @@
 
 namespace chatd::store::message_scripts {
 
-// ARGV: room, sender, content, client id. NOT_FOUND when the room or sender
-// does not exist (no seq used); else {OK, duplicate (0/1), row}: the
-// original for a known (sender, client id), the new message otherwise, both
-// without reactions.
+// ARGV: room, sender, content, client id, history max (0: keep all), the
+// most one append trims.
+// NOT_FOUND when the room or sender does not exist (no seq used); else
+// {OK, duplicate (0/1), row}: the original for a known (sender, client id),
+// the new message otherwise, both without reactions. A new message trims
+// the room to its newest `history max` messages and moves the room's
+// first_seq past the ones it deleted.
 extern const RedisScript kAppend;
-// ARGV: room, seq, limit (already clamped), "after" or "before". {OK, rows...}:
-// the messages with seq > `seq` (or < `seq`, the nearest ones), oldest first.
+// ARGV: room, seq, limit (already clamped), "after" or "before".
+// {OK, first seq, rows...}: where the room starts, and the messages with
+// seq > `seq` (or < `seq`, the nearest ones) from there on, oldest first.
 extern const RedisScript kPage;
 // ARGV: room, user, seq. NOT_FOUND for a non-member; else {OK, stored mark}.
 extern const RedisScript kMarkRead;

@@ -57,6 +57,7 @@ class Importer {
     std::string name, kind, topic, directKey;
     bool hasTopic;
     int64_t createdBy, createdAt, lastSeq;
+    int64_t firstSeq;  // the oldest message kept (> 1: --history-max trimmed the room)
   };
   struct ReactionRow {
     int64_t messageId;
@@ -170,7 +171,8 @@ bool Importer::copyRevokedTokens() {
 
 bool Importer::copyRooms() {
   SqliteStatement* select = db_.prepare(
-      "SELECT id, name, kind, topic, coalesce(created_by, 0), created_at, coalesce(direct_key, ''), last_seq "
+      "SELECT id, name, kind, topic, coalesce(created_by, 0), created_at, coalesce(direct_key, ''), last_seq, "
+      "coalesce((SELECT min(seq) FROM messages WHERE room_id = rooms.id), 1) "
       "FROM rooms WHERE id > ?1 ORDER BY id LIMIT ?2");
   if (!select) return fail("rooms");
   for (int64_t after = 0;;) {
@@ -181,7 +183,7 @@ bool Importer::copyRooms() {
     while ((step = select->step()) == Step::kRow) {
       page.push_back({select->columnInt(0), select->columnText(1), select->columnText(2), select->columnText(3),
                       select->columnText(6), !select->columnIsNull(3), select->columnInt(4), select->columnInt(5),
-                      select->columnInt(7)});
+                      select->columnInt(7), select->columnInt(8)});
     }
     select->reset();
     if (step == Step::kError) return fail("rooms");
@@ -201,6 +203,7 @@ bool Importer::copyRoom(const RoomRow& room) {
   if (room.hasTopic) fields.add("topic", room.topic);
   fields.add("created_at", text(room.createdAt));
   fields.add("last_seq", text(room.lastSeq));
+  if (room.firstSeq > 1) fields.add("first_seq", text(room.firstSeq));  // pages start there
   if (!room.directKey.empty()) fields.add("direct", room.directKey);  // for deleteRoom
   fields.sendTo(redis_);
   if (room.kind == roomKindName(RoomKind::kPublic)) redis_.write({"ZADD", p_ + "rooms:public", id, id});

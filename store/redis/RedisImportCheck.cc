@@ -120,7 +120,8 @@ bool Check::checkRooms(const ImportCounts& counts) {
       "SELECT r.id, r.last_seq, (SELECT count(*) FROM messages WHERE room_id = r.id), "
       "(SELECT count(*) FROM room_members WHERE room_id = r.id), "
       "(SELECT count(*) FROM room_members WHERE room_id = r.id AND last_read_seq > 0), "
-      "(SELECT count(*) FROM messages m JOIN reactions x ON x.message_id = m.id WHERE m.room_id = r.id) "
+      "(SELECT count(*) FROM messages m JOIN reactions x ON x.message_id = m.id WHERE m.room_id = r.id), "
+      "coalesce((SELECT nullif(min(seq), 1) FROM messages WHERE room_id = r.id), 0) "
       "FROM rooms r WHERE r.id > ?1 ORDER BY r.id LIMIT ?2");
   if (!select) return fail("rooms");
   int64_t rooms = 0;
@@ -132,6 +133,8 @@ bool Check::checkRooms(const ImportCounts& counts) {
       const std::string room = "room " + std::to_string(after) + ": ";
       add({"EXISTS", redis_keys::room(p_, after)}, rooms);
       expect({"HGET", redis_keys::room(p_, after), "last_seq"}, select->columnInt(1), room + "last_seq");
+      // A trimmed room's first_seq (absent, read as 0, for one that starts at 1).
+      expect({"HGET", redis_keys::room(p_, after), "first_seq"}, select->columnInt(6), room + "first_seq");
       expect({"HLEN", redis_keys::roomPart(p_, after, "log")}, select->columnInt(2), room + "messages");
       expect({"HLEN", redis_keys::roomPart(p_, after, "ids")}, select->columnInt(2), room + "message ids");
       expect({"ZCARD", redis_keys::roomPart(p_, after, "joined")}, select->columnInt(3), room + "members");

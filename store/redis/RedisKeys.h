@@ -13,7 +13,8 @@
 // Rooms
 //   {p}room:next                 STRING  the last room id given (INCR)
 //   {p}room:<id>                 HASH    name, kind, topic (absent: none), created_at, last_seq; direct
-//                                        rooms also direct (their field in {p}direct, for deleteRoom)
+//                                        rooms also direct (their field in {p}direct, for deleteRoom);
+//                                        first_seq, the oldest seq kept (absent: 1; --history-max)
 //   {p}rooms:public              ZSET    public room ids, scored by id
 //   {p}user:<id>:rooms           ZSET    the rooms a user is a member of, scored by id
 //   {p}user:<id>:created         ZSET    rooms the user created, scored by created_at (the hourly quota)
@@ -23,7 +24,8 @@
 //   {p}room:<id>:reads           HASH    user id -> last read seq
 // Messages (all of a room's under {p}room:<id>:, so deleteRoom can drop them)
 //   {p}msg:next                  STRING  the last message id given (INCR)
-//   {p}room:<id>:log             HASH    seq -> the message record (seqs are dense: pages are HMGETs)
+//   {p}room:<id>:log             HASH    seq -> the message record (seqs are dense from first_seq: pages
+//                                        are HMGETs)
 //   {p}room:<id>:ids             HASH    message id -> seq
 //   {p}room:<id>:clients         HASH    "<sender id>:<client id>" -> seq (resend dedup)
 //   {p}room:<id>:reactions       HASH    message id -> the reactions record

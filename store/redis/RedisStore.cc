@@ -22,6 +22,7 @@ return {OK}
 RedisStore::RedisStore(reactor::EventLoop& loop, RedisStoreOptions options)
     : loop_(loop),
       prefix_(std::move(options.keyPrefix)),
+      historyMax_(options.historyMax),
       redis_(loop, std::move(options.connection)) {
   redis_.onDisconnected([this](const std::string& reason) { disconnected(reason); });
   connect();

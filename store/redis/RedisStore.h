@@ -28,6 +28,7 @@ namespace chatd::store {
 struct RedisStoreOptions {
   RedisOptions connection;
   std::string keyPrefix = "chatd:";
+  uint32_t historyMax = 0;  // > 0: each room keeps its newest historyMax messages (MessageLog)
 };
 
 class RedisStore final : public Store, private reactor::TimerHandler {
@@ -61,8 +62,8 @@ class RedisStore final : public Store, private reactor::TimerHandler {
   // Messages: store/redis/RedisStoreMessages.cc.
   void appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
                      Callback<AppendResult> done) override;
-  void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<std::vector<Message>> done) override;
-  void messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<std::vector<Message>> done) override;
+  void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<MessagePage> done) override;
+  void messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<MessagePage> done) override;
   void markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) override;
   void findMessage(int64_t roomId, int64_t messageId, Callback<Message> done) override;
   void editMessage(int64_t roomId, int64_t messageId, std::string content, Callback<Message> done) override;
@@ -87,6 +88,7 @@ class RedisStore final : public Store, private reactor::TimerHandler {
 
   reactor::EventLoop& loop_;
   const std::string prefix_;
+  const uint32_t historyMax_;
   RedisConnection redis_;
   bool ready_ = false;
   bool everConnected_ = false;

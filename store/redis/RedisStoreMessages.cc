@@ -44,11 +44,13 @@ std::vector<std::string> pageArgs(int64_t roomId, int64_t seq, int limit, const 
   return {std::to_string(roomId), std::to_string(seq), std::to_string(std::clamp(limit, 1, kMaxPage)), direction};
 }
 
+// kPage's answer: the room's first seq, then the rows.
 auto pageDecoder(int64_t roomId) {
-  return [roomId](const std::vector<RedisReply>& rows) {
-    std::vector<Message> page;
-    page.reserve(rows.size());
-    for (const RedisReply& row : rows) page.push_back(decodeMessage(row, roomId));
+  return [roomId](const std::vector<RedisReply>& rest) {
+    MessagePage page;
+    page.firstSeq = replyInt(rest[0]);
+    page.messages.reserve(rest.size() - 1);
+    for (size_t i = 1; i < rest.size(); ++i) page.messages.push_back(decodeMessage(rest[i], roomId));
     return page;
   };
 }
@@ -58,21 +60,22 @@ auto pageDecoder(int64_t roomId) {
 void RedisStore::appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
                                Callback<AppendResult> done) {
   run<AppendResult>(
-      scripts::kAppend, {std::to_string(roomId), std::to_string(senderId), std::move(content), std::move(clientId)},
+      scripts::kAppend,
+      {std::to_string(roomId), std::to_string(senderId), std::move(content), std::move(clientId),
+       std::to_string(historyMax_), std::to_string(MessageLog::kMaxTrimmedAtOnce)},
       [roomId](const std::vector<RedisReply>& rest) {
         return AppendResult{rest.size() > 1 ? decodeMessage(rest[1], roomId) : Message{}, replyInt(rest[0]) != 0};
       },
       std::move(done));
 }
 
-void RedisStore::messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<std::vector<Message>> done) {
-  run<std::vector<Message>>(scripts::kPage, pageArgs(roomId, afterSeq, limit, "after"), pageDecoder(roomId),
-                            std::move(done));
+void RedisStore::messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<MessagePage> done) {
+  run<MessagePage>(scripts::kPage, pageArgs(roomId, afterSeq, limit, "after"), pageDecoder(roomId), std::move(done));
 }
 
-void RedisStore::messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<std::vector<Message>> done) {
-  run<std::vector<Message>>(scripts::kPage, pageArgs(roomId, beforeSeq, limit, "before"), pageDecoder(roomId),
-                            std::move(done));
+void RedisStore::messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<MessagePage> done) {
+  run<MessagePage>(scripts::kPage, pageArgs(roomId, beforeSeq, limit, "before"), pageDecoder(roomId),
+                   std::move(done));
 }
 
 void RedisStore::markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) {

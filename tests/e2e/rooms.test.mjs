@@ -1,6 +1,7 @@
 // Rooms in the web client: creating one, unread counts that follow what was
-// read, older history loaded by scrolling up, and the errors a sender can
-// hit (too large, rate limited) shown rather than swallowed.
+// read, older history loaded by scrolling up (down to where --history-max
+// left a room), and the errors a sender can hit (too large, rate limited)
+// shown rather than swallowed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, register, joinRoom, post, allMessages, eventually } from './support/http.mjs';
@@ -66,6 +67,24 @@ test('create a room, unread counts follow reading, scrolling up loads older hist
     await alice.locator('[data-testid="connection-status"][data-state="connected"]').waitFor();
     await alice.locator('[data-testid="room-item"][aria-current="true"]', { hasText: 'archive' }).waitFor();
     for (const name of ['lobby', 'design']) assert.equal(await roomNamed(alice, name).getAttribute('data-unread'), '0');
+  });
+});
+
+test('with --history-max, scrolling up stops where the room now starts', async () => {
+  await withChatd(['--rate', '0', '--history-max', '60'], async (chatd, pages) => {
+    const bob = await register(chatd, 'bob');
+    const archive = (await call(chatd, 'POST', '/api/v1/rooms', bob.token, { name: 'archive', kind: 'public' })).room;
+    for (let i = 1; i <= 70; i++) await post(chatd, bob.token, archive.id, `old ${i}`);
+    const alice = await person(browser, chatd, 'alice');
+    pages.push(alice);
+    await roomNamed(alice, 'archive').click();
+    await message(alice, 'old 70').waitFor();
+    await alice.getByTestId('message-list').evaluate((list) => { list.scrollTop = 0; });
+    // 60 kept; trimmed every 7th append (60/8), so seq 70 left 11..70.
+    await alice.locator('[data-testid="message"][data-seq="11"]').waitFor();
+    await alice.getByTestId('load-older').waitFor({ state: 'hidden' });
+    const texts = await messageTexts(alice);
+    assert.deepEqual(texts, Array.from({ length: 60 }, (_, i) => `old ${i + 11}`));
   });
 });
 

@@ -98,6 +98,9 @@ TEST(Config, Counts) {
   EXPECT_EQ(parsed({"--argon2-memory", "8"}).argon2MemoryKiB, 8u);
   EXPECT_EQ(error({"--argon2-memory", "4194305"}), "--argon2-memory wants 8 to 4194304 KiB");
   EXPECT_EQ(error({"--max-pending-hashes", "100001"}), "--max-pending-hashes wants a number from 1 to 100000");
+  EXPECT_EQ(parsed({}).historyMax, 0u);
+  EXPECT_EQ(parsed({"--history-max", "500"}).historyMax, 500u);
+  EXPECT_EQ(error({"--history-max", "100000001"}), "--history-max wants a count from 0 (keep all) to 100000000");
 }
 
 TEST(Config, SecondsIntoMilliseconds) {

@@ -59,11 +59,11 @@ TEST_F(FakeStoreTest, ReadsPagesInSeqOrderAndMarksReadUpToTheLastSeq) {
     for (const store::Message& m : page) out.push_back(m.seq);
     return out;
   };
-  const auto after = await<std::vector<store::Message>>([&](auto done) { store_.messagesAfter(room, 1, 2, done); });
-  EXPECT_EQ(seqs(after.second), (std::vector<int64_t>{2, 3}));
-  EXPECT_EQ(after.second[0].senderUsername, "ann");
-  const auto before = await<std::vector<store::Message>>([&](auto done) { store_.messagesBefore(room, 5, 2, done); });
-  EXPECT_EQ(seqs(before.second), (std::vector<int64_t>{3, 4}));
+  const auto after = await<store::MessagePage>([&](auto done) { store_.messagesAfter(room, 1, 2, done); });
+  EXPECT_EQ(seqs(after.second.messages), (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(after.second.messages[0].senderUsername, "ann");
+  const auto before = await<store::MessagePage>([&](auto done) { store_.messagesBefore(room, 5, 2, done); });
+  EXPECT_EQ(seqs(before.second.messages), (std::vector<int64_t>{3, 4}));
   EXPECT_EQ((await<int64_t>([&](auto done) { store_.markRead(room, ann_.id, 99, done); }).second), 5);
   EXPECT_EQ((await<int64_t>([&](auto done) { store_.markRead(room, bob_.id, 1, done); }).first),
             StoreStatus::kNotFound);

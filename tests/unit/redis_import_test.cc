@@ -1,7 +1,7 @@
 // store/redis/RedisImport against a real redis-server: our MessagePack bytes
-// are cmsgpack's, a database larger than a page is copied whole, a
-// difference is found by the check, a non-empty target is refused (and a
-// prefix's glob characters mean themselves).
+// are cmsgpack's, a database larger than a page is copied whole, a trimmed
+// room keeps where it starts, a difference is found by the check, a
+// non-empty target is refused (and a prefix's glob characters mean themselves).
 #include <gtest/gtest.h>
 #include <hiredis/hiredis.h>
 
@@ -75,6 +75,11 @@ class RedisImportTest : public ::testing::Test {
     ASSERT_TRUE(db->exec("COMMIT"));
   }
 
+  void exec(const char* sql) {
+    auto db = file_.open();
+    ASSERT_TRUE(db->exec(sql)) << db->errorMessage();
+  }
+
   test::RedisServer server_;
   std::unique_ptr<redisContext, void (*)(redisContext*)> context_{nullptr, redisFree};
   TempDatabaseFile file_;
@@ -135,6 +140,22 @@ TEST_F(RedisImportTest, TheCheckFindsAMessageMissingFromTheCopy) {
   ASSERT_TRUE(redis.connect(error)) << error;
   EXPECT_FALSE(verifyImport(*db, redis, "p:", error));
   EXPECT_EQ(error, "the copy differs: room 1: messages: 20 in the database, 19 in redis");
+}
+
+TEST_F(RedisImportTest, ARoomTrimmedByHistoryMaxKeepsWhereItStarts) {
+  fill(3, 20);
+  exec("DELETE FROM messages WHERE seq <= 12");  // as --history-max 8 leaves it
+  std::string error;
+  ASSERT_TRUE(importIntoRedis(options("t:"), error)) << error;
+  EXPECT_EQ(text({"HGET", "t:room:1", "first_seq"}), "13");
+  EXPECT_EQ(text({"HLEN", "t:room:1:log"}), "8");
+  ASSERT_EQ(text({"HDEL", "t:room:1", "first_seq"}), "1");
+
+  auto db = file_.open();
+  RedisPipeline redis(options("t:").redis);
+  ASSERT_TRUE(redis.connect(error)) << error;
+  EXPECT_FALSE(verifyImport(*db, redis, "t:", error));
+  EXPECT_EQ(error, "the copy differs: room 1: first_seq: 13 in the database, 0 in redis");
 }
 
 TEST_F(RedisImportTest, RefusesATargetWithKeysUnderThePrefixOnly) {

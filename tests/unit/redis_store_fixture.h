@@ -18,12 +18,14 @@ namespace chatd::store {
 
 class OwnRedisBackend {
  public:
+  uint32_t historyMax = 0;  // the next open()'s --history-max
   std::unique_ptr<Store> open(reactor::EventLoop& loop) {
     EXPECT_TRUE(server_.ready()) << "redis-server did not start";
     std::string error;
     StoreOptions options;
     options.backend = "redis";
     options.redisUrl = server_.url();
+    options.historyMax = historyMax;
     auto store = openStore(loop, options, error);
     EXPECT_TRUE(store) << error;
     return store;
@@ -83,7 +85,7 @@ class RedisStoreFixture : public StoreContract<OwnRedisBackend> {
     bob_ = 2;
     // Once one answer is in, the store has connected and made the lobby
     // ahead of whatever is sent next.
-    await<std::vector<Message>>([&](auto done) { store_->messagesAfter(kLobby, 0, 1, done); });
+    await<MessagePage>([&](auto done) { store_->messagesAfter(kLobby, 0, 1, done); });
   }
 };
 

@@ -73,7 +73,7 @@ TEST_F(RedisStoreLayout, RecordsWrittenByAnotherWriterAreReadAndContinued) {
   backend_.command({"HSET", "chatd:room:1:clients", "2:m-1", "1"});
   backend_.command({"HSET", "chatd:room:1", "last_seq", "1"});
   backend_.command({"SET", "chatd:msg:next", "7"});
-  const auto page = await<std::vector<Message>>([&](auto done) { store_->messagesAfter(kLobby, 0, 10, done); });
+  const auto page = await<MessagePage>([&](auto done) { store_->messagesAfter(kLobby, 0, 10, done); }).messages;
   ASSERT_EQ(page.size(), 1u);
   EXPECT_EQ(page[0].id, 7);
   EXPECT_EQ(page[0].seq, 1);

@@ -56,8 +56,8 @@ TEST_F(RedisStoreMemory, PerStoredMessageOfAHundredBytes) {
   const double withClientId = bytesPerMessage(kMessages, true);
   std::printf("redis used_memory per stored 100-byte message: %.0f bytes without a client id, "
               "%.0f with a 36-byte one\n", plain, withClientId);
-  const auto newest = await<std::vector<Message>>(
-      [&](auto done) { store_->messagesBefore(kLobby, std::numeric_limits<int64_t>::max(), 1, done); });
+  const auto newest = await<MessagePage>(
+      [&](auto done) { store_->messagesBefore(kLobby, std::numeric_limits<int64_t>::max(), 1, done); }).messages;
   ASSERT_EQ(newest.size(), 1u);
   EXPECT_EQ(newest[0].seq, 2 * kMessages + 1);
   EXPECT_GT(plain, 100);  // at least the content

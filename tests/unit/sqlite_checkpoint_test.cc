@@ -44,7 +44,7 @@ TEST_F(SqliteCheckpoint, TheWalIsCheckpointedOnAWorkerAndNothingIsLost) {
   }
   EXPECT_EQ(answered, kMessages);
   EXPECT_GE(store_->checkpoints(), 1u);
-  const auto last = await<std::vector<Message>>([&](auto done) { store_->messagesBefore(room, kMessages + 1, 1, done); });
+  const auto last = await<MessagePage>([&](auto done) { store_->messagesBefore(room, kMessages + 1, 1, done); }).messages;
   ASSERT_EQ(last.size(), 1u);
   EXPECT_EQ(last[0].seq, kMessages);
 }

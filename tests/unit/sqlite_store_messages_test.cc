@@ -1,5 +1,5 @@
 // SqliteStore's messages beyond the store contract (store_contract_messages_test.cc):
-// the group commit of appends.
+// the group commit of appends, and --history-max's trimming amortized over them.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -33,6 +33,29 @@ TEST_F(SqliteStoreMessages, OneIterationsAppendsShareOneCommitThatPrecedesTheirA
   sqlite3_commit_hook(store_->database().raw(), nullptr, nullptr);
   EXPECT_EQ(commits, 1);
   EXPECT_EQ(commitsSeenByAcks, std::vector<int>(50, 1));
+}
+
+TEST_F(SqliteStoreMessages, TrimmingRunsEveryEighthOfTheLimitAndBoundsTheRoom) {
+  historyMax_ = 16;  // trimEvery(16) = 2: the odd seqs run no DELETE
+  openStore();
+  ASSERT_EQ(SqliteStore::trimEvery(historyMax_), 2);
+  const int64_t room = create("talk", store::RoomKind::kPublic, ann_).id;
+  SqliteStatement* rows = store_->database().prepare("SELECT count(*), min(seq) FROM messages WHERE room_id = ?1");
+  ASSERT_TRUE(rows);
+  for (int64_t seq = 1; seq <= 60; ++seq) {
+    auto append = [&](auto done) { store_->appendMessage(room, ann_, "m", "c" + std::to_string(seq), done); };
+    ASSERT_EQ(await<AppendResult>(append).message.seq, seq);
+    int64_t held = 0;
+    int64_t first = 0;
+    auto fromRow = [&](const SqliteStatement& s) {
+      first = s.columnInt(1);
+      return s.columnInt(0);
+    };
+    ASSERT_EQ(readOne(rows->bind(1, room), fromRow, held), StoreStatus::kOk);
+    const int64_t expected = seq <= 16 ? seq : (seq % 2 == 0 ? 16 : 17);
+    EXPECT_EQ(held, expected) << "after seq " << seq;
+    EXPECT_EQ(first, seq - held + 1);
+  }
 }
 
 }  // namespace

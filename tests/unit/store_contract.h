@@ -29,6 +29,7 @@ class SqliteBackend {
     EXPECT_NE(mkdtemp(name), nullptr);
     dir_ = name;
   }
+  uint32_t historyMax = 0;  // the next open()'s --history-max
   ~SqliteBackend() {
     for (const char* file : {"/chatd.db", "/chatd.db-wal", "/chatd.db-shm"}) unlink((dir_ + file).c_str());
     rmdir(dir_.c_str());
@@ -37,6 +38,7 @@ class SqliteBackend {
     std::string error;
     StoreOptions options;
     options.dataDir = dir_;
+    options.historyMax = historyMax;
     auto store = openStore(loop, options, error);
     EXPECT_TRUE(store) << error;
     return store;
@@ -52,6 +54,7 @@ class SqliteBackend {
 class RedisBackend {
  public:
   RedisBackend() : prefix_(test::uniqueKeyPrefix("contract")) {}
+  uint32_t historyMax = 0;  // the next open()'s --history-max
   std::unique_ptr<Store> open(reactor::EventLoop& loop) {
     EXPECT_TRUE(server().ready()) << "redis-server did not start";
     std::string error;
@@ -59,6 +62,7 @@ class RedisBackend {
     options.backend = "redis";
     options.redisUrl = server().url();
     options.keyPrefix = prefix_;
+    options.historyMax = historyMax;
     auto store = openStore(loop, options, error);
     EXPECT_TRUE(store) << error;
     return store;

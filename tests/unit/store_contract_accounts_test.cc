@@ -177,8 +177,8 @@ TYPED_TEST(StoreContractAccounts, NoCompletionRunsInsideTheCall) {
   s.listMembers(room, {}, 10, expectLater(std::vector<RoomMember>{}));
   s.openDirectRoom(ann, bob, expectLater(DirectRoom{}));
   s.appendMessage(room, ann, "m2", "c", expectLater(AppendResult{}));
-  s.messagesAfter(room, 0, 10, expectLater(std::vector<Message>{}));
-  s.messagesBefore(room, 10, 10, expectLater(std::vector<Message>{}));
+  s.messagesAfter(room, 0, 10, expectLater(MessagePage{}));
+  s.messagesBefore(room, 10, 10, expectLater(MessagePage{}));
   s.markRead(room, ann, 1, expectLater(int64_t{}));
   s.findMessage(room, message, expectLater(Message{}));
   s.editMessage(room, message, "edited", expectLater(Message{}));

@@ -27,8 +27,8 @@ TYPED_TEST(StoreContractLog, SeqsAreDensePerRoom) {
   EXPECT_EQ(this->append(other, this->ann_, "b2").message.seq, 2);
   EXPECT_EQ(this->seenBy(this->ann_).lastSeq, 3);
   EXPECT_EQ(this->template await<Room>([&](auto done) { this->store_->findRoom(other, this->ann_, done); }).lastSeq, 2);
-  const auto stored = this->template await<std::vector<Message>>(
-      [&](auto done) { this->store_->messagesAfter(this->room_, 0, 10, done); });
+  const auto stored = this->template await<MessagePage>(
+      [&](auto done) { this->store_->messagesAfter(this->room_, 0, 10, done); }).messages;
   ASSERT_EQ(stored.size(), 3u);
   EXPECT_EQ(stored[1].content, "a2");
   EXPECT_EQ(stored[1].senderId, this->bob_);
@@ -132,8 +132,8 @@ TYPED_TEST(StoreContractLog, HistoryPagesBothWaysWithinLimitsAndBounds) {
   EXPECT_EQ(this->after(0, 0), (std::vector<int64_t>{1}));
   EXPECT_EQ(this->before(11, -4), (std::vector<int64_t>{10}));
   EXPECT_EQ(this->after(0, 10, 987654), (std::vector<int64_t>{}));
-  const auto page = this->template await<std::vector<Message>>(
-      [&](auto done) { this->store_->messagesBefore(this->room_, 3, 1, done); });
+  const auto page = this->template await<MessagePage>(
+      [&](auto done) { this->store_->messagesBefore(this->room_, 3, 1, done); }).messages;
   ASSERT_EQ(page.size(), 1u);
   EXPECT_EQ(page[0].content, "m2");
   EXPECT_EQ(page[0].roomId, this->room_);

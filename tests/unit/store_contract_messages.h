@@ -86,11 +86,18 @@ class StoreContractMessages : public StoreContract<Backend> {
         expected);
   }
   std::vector<Message> pageAfter(int64_t seq, int limit, int64_t room = 0) {
-    return this->template await<std::vector<Message>>(
-        [&](auto done) { this->store_->messagesAfter(room ? room : room_, seq, limit, done); });
+    return pageAfterOf(seq, limit, room).messages;
   }
   std::vector<Message> pageBefore(int64_t seq, int limit, int64_t room = 0) {
-    return this->template await<std::vector<Message>>(
+    return pageBeforeOf(seq, limit, room).messages;
+  }
+  // The whole answer: the messages and where the room starts.
+  MessagePage pageAfterOf(int64_t seq, int limit, int64_t room = 0) {
+    return this->template await<MessagePage>(
+        [&](auto done) { this->store_->messagesAfter(room ? room : room_, seq, limit, done); });
+  }
+  MessagePage pageBeforeOf(int64_t seq, int limit, int64_t room = 0) {
+    return this->template await<MessagePage>(
         [&](auto done) { this->store_->messagesBefore(room ? room : room_, seq, limit, done); });
   }
 

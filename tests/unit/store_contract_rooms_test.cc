@@ -84,7 +84,7 @@ TYPED_TEST(StoreContractRooms, DeletingARoomTakesItsMembersAndMessages) {
   this->seenBy(room.id, this->ann_, StoreStatus::kNotFound);
   EXPECT_TRUE(this->members(room.id).empty());
   EXPECT_TRUE(
-      this->template await<std::vector<Message>>([&](auto done) { this->store_->messagesAfter(room.id, 0, 10, done); })
+      this->template await<MessagePage>([&](auto done) { this->store_->messagesAfter(room.id, 0, 10, done); }).messages
           .empty());
   this->template await<bool>([&](auto done) { this->store_->deleteRoom(room.id, done); }, StoreStatus::kNotFound);
 }

@@ -25,7 +25,7 @@ class StoreTest : public ::testing::Test {
   void openStore() {
     store_.reset();
     std::string error;
-    store_ = SqliteStore::open(loop_, file_.path(), error);
+    store_ = SqliteStore::open(loop_, file_.path(), error, historyMax_);
     ASSERT_TRUE(store_) << error;
   }
 
@@ -56,6 +56,7 @@ class StoreTest : public ::testing::Test {
   TempDatabaseFile file_;  // declared first: outlives the store
   reactor::EventLoop loop_;
   std::unique_ptr<SqliteStore> store_;
+  uint32_t historyMax_ = 0;  // openStore()'s --history-max
   int64_t ann_ = 0;
   int64_t bob_ = 0;
 };

@@ -178,6 +178,7 @@ export class Chat {
       for (const message of reply.messages) this.putMessage(room, message);
       room.historyLoaded = true;
       room.hasOlder = reply.has_more;
+      room.trimmedThrough(reply.first_seq - 1);
       if (room.id === this.openId) {
         this.messages.show(this.me, room.sortedMessages(), this.outbox.forRoom(room.id));
         this.messages.setHasOlder(room.hasOlder);
@@ -195,7 +196,7 @@ export class Chat {
     const socket = this.socket;
     if (!room || !room.historyLoaded || !room.hasOlder || this.loadingOlder || !socket || !socket.ready) return;
     const oldest = room.oldestSeq();
-    if (oldest === null || oldest <= 1) {
+    if (oldest === null || oldest <= room.firstSeq) {
       room.hasOlder = false;
       this.messages.setHasOlder(false);
       return;
@@ -206,6 +207,7 @@ export class Chat {
       if (this.socket !== socket) return;
       for (const message of reply.messages) this.putMessage(room, message);
       room.hasOlder = reply.has_more;
+      room.trimmedThrough(reply.first_seq - 1);
       if (room.id === this.openId) {
         this.messages.prepend(reply.messages);
         this.messages.setHasOlder(room.hasOlder);

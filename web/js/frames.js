@@ -110,6 +110,10 @@ const handlers = {
     chat.refetchMessages(roomOf(chat, frame.room_id), frame.data.from_seq, frame.data.to_seq);
   },
 
+  messages_trimmed(chat, frame) {
+    roomOf(chat, frame.room_id).trimmedThrough(frame.data.to_seq);
+  },
+
   read(chat, frame) {
     const room = roomOf(chat, frame.room_id);
     if (frame.data.user_id !== chat.me.id) return;

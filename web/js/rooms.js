@@ -12,6 +12,7 @@ export class Room {
     this.joined = false;  // joined on the current connection
     this.historyLoaded = false;
     this.hasOlder = true;
+    this.firstSeq = 1;  // the oldest seq the server still holds (--history-max)
     this.online = new Map();  // user id -> user
     this.typing = new Map();  // user id -> {user, timer}
   }
@@ -28,10 +29,21 @@ export class Room {
   put(message) {
     const isNew = !this.messages.has(message.seq);
     this.messages.set(message.seq, message);
-    if (this.lastSeq !== null) {
-      while (this.messages.has(this.lastSeq + 1)) this.lastSeq += 1;
-    }
+    this.advanceLastSeq();
     return isNew;
+  }
+
+  // The server deleted the messages up to `seq` (messages_trimmed, or a
+  // page's first_seq): they are no gap to resume from, and no older page exists.
+  trimmedThrough(seq) {
+    this.firstSeq = Math.max(this.firstSeq, seq + 1);
+    if (this.lastSeq !== null && this.lastSeq < seq) this.lastSeq = seq;
+    this.advanceLastSeq();
+  }
+
+  advanceLastSeq() {
+    if (this.lastSeq === null) return;
+    while (this.messages.has(this.lastSeq + 1)) this.lastSeq += 1;
   }
 
   oldestSeq() {

@@ -90,9 +90,9 @@ class FakeStore final : public store::Store {
   void openDirectRoom(int64_t userId, int64_t otherId, Callback<store::DirectRoom> done) override;
   void appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
                      Callback<store::AppendResult> done) override;
-  void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<std::vector<store::Message>> done) override;
-  void messagesBefore(int64_t roomId, int64_t beforeSeq, int limit,
-                      Callback<std::vector<store::Message>> done) override;
+  // Pages: never trimmed (firstSeq 1).
+  void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<store::MessagePage> done) override;
+  void messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<store::MessagePage> done) override;
   void markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) override;
   void findMessage(int64_t roomId, int64_t messageId, Callback<store::Message> done) override;
   void editMessage(int64_t roomId, int64_t messageId, std::string content, Callback<store::Message> done) override;

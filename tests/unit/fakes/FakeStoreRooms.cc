@@ -153,27 +153,28 @@ void FakeStore::appendMessage(int64_t roomId, int64_t senderId, std::string cont
   });
 }
 
-void FakeStore::messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<std::vector<store::Message>> done) {
-  answer<std::vector<store::Message>>("messagesAfter", std::move(done), [&] {
-    std::vector<store::Message> page;
+void FakeStore::messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<store::MessagePage> done) {
+  answer<store::MessagePage>("messagesAfter", std::move(done), [&] {
+    store::MessagePage page;
     if (const RoomRow* row = room(roomId)) {
       const int64_t last = std::min(row->room.lastSeq, std::max<int64_t>(afterSeq, 0) + std::clamp(limit, 1, kMaxMessagePage));
       for (int64_t seq = std::max<int64_t>(afterSeq, 0) + 1; seq <= last; ++seq) {
-        page.push_back(read(row->messages[static_cast<size_t>(seq - 1)]));
+        page.messages.push_back(read(row->messages[static_cast<size_t>(seq - 1)]));
       }
     }
     return ok(std::move(page));
   });
 }
 
-void FakeStore::messagesBefore(int64_t roomId, int64_t beforeSeq, int limit,
-                               Callback<std::vector<store::Message>> done) {
-  answer<std::vector<store::Message>>("messagesBefore", std::move(done), [&] {
-    std::vector<store::Message> page;
+void FakeStore::messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<store::MessagePage> done) {
+  answer<store::MessagePage>("messagesBefore", std::move(done), [&] {
+    store::MessagePage page;
     if (const RoomRow* row = room(roomId)) {
       const int64_t last = std::min(row->room.lastSeq, beforeSeq - 1);
       const int64_t first = std::max<int64_t>(1, last - std::clamp(limit, 1, kMaxMessagePage) + 1);
-      for (int64_t seq = first; seq <= last; ++seq) page.push_back(read(row->messages[static_cast<size_t>(seq - 1)]));
+      for (int64_t seq = first; seq <= last; ++seq) {
+        page.messages.push_back(read(row->messages[static_cast<size_t>(seq - 1)]));
+      }
     }
     return ok(std::move(page));
   });
