@@ -80,9 +80,10 @@ constexpr Option kOptions[] = {
      .help = "open client connections at most", .min = 1, .wants = "a positive number"},
     {.name = "data", .valueName = "DIR", .type = kText, .field = &Config::dataDir,
      .help = "directory of the database and the JWT secret", .check = directory},
-    {.name = "redis", .valueName = "URL", .type = kText, .field = &Config::redisUrl,
+    {.name = "redis", .valueName = "URL", .type = kList, .field = &Config::redisUrls,
      .help = "run as one node of a cluster sharing this Redis: redis://[:password@]host[:port][/db] or "
-             "unix:///path/redis.sock",
+             "unix:///path/redis.sock;\nrepeat, or separate with commas, to shard the rooms over several (the "
+             "first also holds the accounts; every node needs the same list in the same order)",
      .defaultNote = "off: the embedded SQLite store", .check = redisUrl},
     {.name = "redis-prefix", .valueName = "PREFIX", .type = kText, .field = &Config::redisPrefix,
      .help = "the start of every Redis key chatd writes, so that several chat servers can share one Redis",

@@ -64,7 +64,8 @@ std::string withHelpers(std::string_view body) { return std::string(kHelpers) + 
 
 const RedisScript kAppend(withHelpers(R"LUA(
 local room, sender, content, client = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-if redis.call('EXISTS', k_room(room)) == 0 or redis.call('EXISTS', k_user(sender)) == 0 then
+local shards, shard, users_here = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8] == '1'
+if redis.call('EXISTS', k_room(room)) == 0 or (users_here and redis.call('EXISTS', k_user(sender)) == 0) then
   return {NOT_FOUND}
 end
 local clients, client_key = k_room_part(room, 'clients'), sender .. ':' .. client
@@ -73,7 +74,7 @@ if client ~= '' then
   if seq then return {OK, 1, message_row(seq, load_record(room, seq), false)} end
 end
 local seq = redis.call('HINCRBY', k_room(room), 'last_seq', 1)
-local m = {redis.call('INCR', P .. 'msg:next'), tonumber(sender), 'text', content, client, now_ms(), 0, 0}
+local m = {redis.call('INCR', P .. 'msg:next') * shards + shard, tonumber(sender), 'text', content, client, now_ms(), 0, 0}
 store_record(room, seq, m)
 redis.call('HSET', k_room_part(room, 'ids'), m[1], seq)
 if client ~= '' then redis.call('HSET', clients, client_key, seq) end
@@ -156,6 +157,7 @@ return {OK, message_row(seq, m, false)}
 
 const RedisScript kToggleReaction(withHelpers(R"LUA(
 local room, user, emoji, max = ARGV[2], tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
+local users_here = ARGV[7] == '1'
 local seq, m = live_message(room, ARGV[3])
 if not seq then return {NOT_FOUND} end
 local reactions = k_room_part(room, 'reactions')
@@ -169,7 +171,7 @@ end
 if at then
   table.remove(users, at)
 else
-  if redis.call('EXISTS', k_user(user)) == 0 then return {NOT_FOUND} end
+  if users_here and redis.call('EXISTS', k_user(user)) == 0 then return {NOT_FOUND} end
   local mine = 0
   for _, others in pairs(by_emoji) do
     for _, id in ipairs(others) do

@@ -43,7 +43,7 @@ struct Node {
   Node(reactor::EventLoop& loop, const std::string& url) {
     RedisOptions options;
     options.address = *parseRedisUrl(url);
-    bus = std::make_unique<RedisBus>(loop, options, "test:");
+    bus = std::make_unique<RedisBus>(loop, std::vector<RedisOptions>{options}, "test:");
     bus->subscribe([this](const RoomEvent& event) { heard.push_back(event); });
     bus->onMissed([this](int64_t roomId) {
       if (roomId == 0) {

@@ -23,7 +23,7 @@ class OwnRedisBackend {
     std::string error;
     StoreOptions options;
     options.backend = "redis";
-    options.redisUrl = server_.url();
+    options.redisUrls = {server_.url()};
     auto store = openStore(loop, options, error);
     EXPECT_TRUE(store) << error;
     return store;
