@@ -68,6 +68,7 @@ class RedisShardsBackend {
     EXPECT_TRUE(store) << error;
     return store;
   }
+  const std::string& prefix() const { return prefix_; }
 
  private:
   std::string prefix_;
