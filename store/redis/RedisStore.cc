@@ -47,6 +47,10 @@ RedisStore::RedisStore(reactor::EventLoop& loop, RedisStoreOptions options)
   }
 }
 
+std::string RedisStore::name(const Shard& shard) const {
+  return shards_.size() > 1 ? "redis store shard " + std::to_string(shard.index) : "redis store";
+}
+
 bool RedisStore::ready() {
   return std::all_of(shards_.begin(), shards_.end(), [](const std::unique_ptr<Shard>& shard) { return shard->ready; });
 }
@@ -66,23 +70,14 @@ void RedisStore::connect(Shard& shard) {
                          }
                          shard.backoff.reset();
                          shard.ready = true;
-                         if (sharded()) {
-                           LOG_INFO("redis store shard %zu %s", shard.index,
-                                    shard.everConnected ? "reconnected" : "connected");
-                         } else {
-                           LOG_INFO("redis store %s", shard.everConnected ? "reconnected" : "connected");
-                         }
+                         LOG_INFO("%s %s", name(shard).c_str(), shard.everConnected ? "reconnected" : "connected");
                          shard.everConnected = true;
                        });
 }
 
 void RedisStore::disconnected(Shard& shard, const std::string& reason) {
   if (shard.ready || !shard.backoff.failing()) {
-    if (sharded()) {
-      LOG_WARN("redis store shard %zu unavailable: %s; retrying", shard.index, reason.c_str());
-    } else {
-      LOG_WARN("redis store unavailable: %s; retrying", reason.c_str());
-    }
+    LOG_WARN("%s unavailable: %s; retrying", name(shard).c_str(), reason.c_str());
   }
   shard.ready = false;
   loop_.scheduleTimer(shard.reconnect, shard.backoff.nextDelayMs());

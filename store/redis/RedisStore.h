@@ -97,7 +97,8 @@ class RedisStore final : public Store {
 
   Shard& directory() { return *shards_[kDirectoryShard]; }
   Shard& roomShard(int64_t roomId) { return *shards_[shardOfRoom(roomId, shards_.size())]; }
-  bool sharded() const { return shards_.size() > 1; }
+  // In the log: "redis store", or with the shard's index when there are several.
+  std::string name(const Shard& shard) const;
 
   // Runs `script` on `shard` with ARGV = prefix, args...; `decode` turns the
   // rest of its answer into the result whenever there is one (a kOverQuota
