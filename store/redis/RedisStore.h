@@ -118,7 +118,11 @@ class RedisStore final : public Store {
   template <typename T, typename Pick>
   Callback<T> afterNaming(int64_t roomId, Callback<T> done, Pick pick);
   // NOT_FOUND unless `userId` is a user (asked of the directory); kOk at
-  // once when the room's shard is the directory, whose scripts check it.
+  // once when the room's shard is the directory, whose scripts check it, or
+  // when the user is known. Users are never deleted, so one seen is known
+  // for good (knownUsers_), and a message costs the directory nothing after
+  // its sender's first. While a check is in flight every later call waits
+  // behind it (the directory answers in order): appends keep their call order.
   void userExistsFor(int64_t roomId, int64_t userId, std::function<void(StoreStatus)> then);
 
   // Connects and makes sure of the lobby; ready once that has answered.
@@ -128,6 +132,8 @@ class RedisStore final : public Store {
   reactor::EventLoop& loop_;
   const std::string prefix_;
   std::vector<std::unique_ptr<Shard>> shards_;
+  std::vector<bool> knownUsers_;  // by user id (ids are dense: INCR); sharded only
+  size_t userChecksInFlight_ = 0;
 };
 
 template <typename T, typename Decode>

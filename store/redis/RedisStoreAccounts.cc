@@ -81,6 +81,9 @@ User firstUser(const std::vector<RedisReply>& rest) { return decodeUser(rest[0])
 // For the writes that answer only their status.
 bool applied(const std::vector<RedisReply>&) { return true; }
 
+// userExistsFor's memory: a bit per user id up to this (8 MiB); past it, checked each time.
+constexpr size_t kMaxKnownUsers = size_t{1} << 26;
+
 // ARGV: user ids. {OK, {row or false, ...}}: the rooms' shards ask for the
 // users' rows (member lists, message senders) here.
 const RedisScript kUserRows(R"LUA(
@@ -129,10 +132,20 @@ void RedisStore::nameSenders(std::vector<Message*> messages, std::function<void(
 void RedisStore::userExistsFor(int64_t roomId, int64_t userId, std::function<void(StoreStatus)> then) {
   // At once: `then` goes on to a script, which answers later.
   if (&roomShard(roomId) == &directory()) return then(StoreStatus::kOk);
+  const auto bit = static_cast<size_t>(userId);
+  const bool known = userId > 0 && bit < knownUsers_.size() && knownUsers_[bit];
+  if (known && userChecksInFlight_ == 0) return then(StoreStatus::kOk);
+  ++userChecksInFlight_;
   directory().redis.command({"EXISTS", redis_keys::user(prefix_, userId)},
-                            [then = std::move(then)](const RedisReply& reply) {
+                            [this, bit, then = std::move(then)](const RedisReply& reply) {
+                              --userChecksInFlight_;
                               if (!reply.ok()) return then(StoreStatus::kFailed);
-                              then(reply.integer == 1 ? StoreStatus::kOk : StoreStatus::kNotFound);
+                              if (reply.integer != 1) return then(StoreStatus::kNotFound);
+                              if (bit < kMaxKnownUsers) {
+                                if (bit >= knownUsers_.size()) knownUsers_.resize(bit + 1);
+                                knownUsers_[bit] = true;
+                              }
+                              then(StoreStatus::kOk);
                             });
 }
 

@@ -2,8 +2,9 @@
 // the room's shard (one round trip, atomic on the server), whose rows are
 // decoded here. On a shard that is not the directory, the senders' names
 // are read from the directory after it, one script per answer; appends are
-// not named so (their caller has the sender), and a reaction's user is
-// checked on the directory before it.
+// not named so (their caller has the sender), and the sender of an append or
+// a reaction is checked on the directory before it (once per user and node:
+// RedisStore::userExistsFor).
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -82,15 +83,24 @@ Callback<T> RedisStore::afterNaming(int64_t roomId, Callback<T> done, Pick pick)
 
 void RedisStore::appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
                                Callback<AppendResult> done) {
-  Shard& shard = roomShard(roomId);
-  run<AppendResult>(
-      shard, scripts::kAppend,
-      {std::to_string(roomId), std::to_string(senderId), std::move(content), std::move(clientId),
-       std::to_string(shards_.size()), std::to_string(shard.index), flag(&shard == &directory())},
-      [roomId](const std::vector<RedisReply>& rest) {
-        return AppendResult{rest.size() > 1 ? decodeMessage(rest[1], roomId) : Message{}, replyInt(rest[0]) != 0};
-      },
-      std::move(done));
+  auto checked = [=, this, content = std::move(content), clientId = std::move(clientId),
+                  done = std::move(done)](StoreStatus sender) mutable {
+    Shard& shard = roomShard(roomId);
+    if (sender != StoreStatus::kOk) {
+      // Answered behind the room's appends already sent: completions keep their call order.
+      shard.redis.command({"PING"}, [sender, done = std::move(done)](const RedisReply&) { done(sender, {}); });
+      return;
+    }
+    run<AppendResult>(
+        shard, scripts::kAppend,
+        {std::to_string(roomId), std::to_string(senderId), std::move(content), std::move(clientId),
+         std::to_string(shards_.size()), std::to_string(shard.index), flag(&shard == &directory())},
+        [roomId](const std::vector<RedisReply>& rest) {
+          return AppendResult{rest.size() > 1 ? decodeMessage(rest[1], roomId) : Message{}, replyInt(rest[0]) != 0};
+        },
+        std::move(done));
+  };
+  userExistsFor(roomId, senderId, std::move(checked));
 }
 
 void RedisStore::messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<std::vector<Message>> done) {
