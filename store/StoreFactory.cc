@@ -61,11 +61,12 @@ void fetchClusterSecret(reactor::EventLoop& loop, const StoreOptions& options, c
   std::optional<std::vector<RedisOptions>> shards = redisShards(options, error);
   if (!shards) return done(std::nullopt, error);
   const RedisOptions directory = shards->front();
-  checkShardCount(loop, directory, options.keyPrefix, shards->size(),
-                  [&loop, directory, prefix = options.keyPrefix, candidate, done = std::move(done)](const std::string& refused) {
-                    if (!refused.empty()) return done(std::nullopt, refused);
-                    fetchSharedSecret(loop, directory, prefix, candidate, done);
-                  });
+  auto counted = [&loop, directory, prefix = options.keyPrefix, candidate,
+                  done = std::move(done)](const std::string& refused) {
+    if (!refused.empty()) return done(std::nullopt, refused);
+    fetchSharedSecret(loop, directory, prefix, candidate, done);
+  };
+  checkShardCount(loop, directory, options.keyPrefix, shards->size(), std::move(counted));
 }
 
 std::unique_ptr<PresenceBoard> openPresenceBoard(reactor::EventLoop& loop, const StoreOptions& options,

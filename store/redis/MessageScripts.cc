@@ -74,7 +74,8 @@ if client ~= '' then
   if seq then return {OK, 1, message_row(seq, load_record(room, seq), false)} end
 end
 local seq = redis.call('HINCRBY', k_room(room), 'last_seq', 1)
-local m = {redis.call('INCR', P .. 'msg:next') * shards + shard, tonumber(sender), 'text', content, client, now_ms(), 0, 0}
+local id = redis.call('INCR', P .. 'msg:next') * shards + shard
+local m = {id, tonumber(sender), 'text', content, client, now_ms(), 0, 0}
 store_record(room, seq, m)
 redis.call('HSET', k_room_part(room, 'ids'), m[1], seq)
 if client ~= '' then redis.call('HSET', clients, client_key, seq) end

@@ -61,18 +61,17 @@ void RedisStore::connect(Shard& shard) {
   const bool directoryHere = shard.index == kDirectoryShard;
   // Queued first, behind only AUTH and SELECT: every call made from now on
   // finds the lobby.
-  kEnsureLobby.runText(shard.redis, prefix_, {lobbyHere ? "1" : "0", directoryHere ? "1" : "0"},
-                       [this, &shard, directoryHere](StoreStatus status, std::vector<RedisReply> rest) {
-                         if (status != StoreStatus::kOk) return;  // the connection drops, and the next connect tries again
-                         if (!directoryHere && !rest.empty() && replyInt(rest[0]) == 1) {
-                           directory().redis.command({"ZADD", prefix_ + "rooms:public", "1", "1"},
-                                                     [](const RedisReply&) {});
-                         }
-                         shard.backoff.reset();
-                         shard.ready = true;
-                         LOG_INFO("%s %s", name(shard).c_str(), shard.everConnected ? "reconnected" : "connected");
-                         shard.everConnected = true;
-                       });
+  auto ensured = [this, &shard, directoryHere](StoreStatus status, std::vector<RedisReply> rest) {
+    if (status != StoreStatus::kOk) return;  // the connection drops, and the next connect tries again
+    if (!directoryHere && !rest.empty() && replyInt(rest[0]) == 1) {
+      directory().redis.command({"ZADD", prefix_ + "rooms:public", "1", "1"}, [](const RedisReply&) {});
+    }
+    shard.backoff.reset();
+    shard.ready = true;
+    LOG_INFO("%s %s", name(shard).c_str(), shard.everConnected ? "reconnected" : "connected");
+    shard.everConnected = true;
+  };
+  kEnsureLobby.runText(shard.redis, prefix_, {lobbyHere ? "1" : "0", directoryHere ? "1" : "0"}, std::move(ensured));
 }
 
 void RedisStore::disconnected(Shard& shard, const std::string& reason) {

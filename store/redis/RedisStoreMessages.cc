@@ -77,7 +77,8 @@ Callback<T> RedisStore::afterNaming(int64_t roomId, Callback<T> done, Pick pick)
   return [this, done = std::move(done), pick](StoreStatus status, T value) mutable {
     if (status != StoreStatus::kOk) return done(status, std::move(value));
     auto answer = std::make_shared<T>(std::move(value));
-    nameSenders(pick(*answer), [answer, done = std::move(done)](StoreStatus named) { done(named, std::move(*answer)); });
+    nameSenders(pick(*answer),
+                [answer, done = std::move(done)](StoreStatus named) { done(named, std::move(*answer)); });
   };
 }
 

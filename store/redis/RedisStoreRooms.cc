@@ -104,8 +104,9 @@ void RedisStore::listRooms(int64_t userId, int64_t afterRoomId, int limit, Callb
     if (rooms->pending == 0) return done(StoreStatus::kOk, {});
     for (size_t shard = 0; shard < argsOf.size(); ++shard) {
       if (argsOf[shard].empty()) continue;
-      scripts::kRoomRows.run(shards_[shard]->redis, prefix_, std::move(argsOf[shard]),
-                             [rooms](StoreStatus status, std::vector<RedisReply> rows) { rooms->answered(status, rows); });
+      scripts::kRoomRows.run(
+          shards_[shard]->redis, prefix_, std::move(argsOf[shard]),
+          [rooms](StoreStatus status, std::vector<RedisReply> rows) { rooms->answered(status, rows); });
     }
   };
   scripts::kListRoomIds.run(directory().redis, prefix_, {arg(userId), arg(afterRoomId), arg(page)},
@@ -127,7 +128,8 @@ void RedisStore::createRoom(std::string name, RoomKind kind, std::optional<std::
     }
     if (status != StoreStatus::kOk || rest.size() < 2) return done(status, {});
     const int64_t roomId = replyInt(rest[0]);
-    std::vector<std::string> args{arg(roomId), name, std::string(roomKindName(kind)), arg(ownerId), arg(replyInt(rest[1]))};
+    const int64_t createdAt = replyInt(rest[1]);
+    std::vector<std::string> args{arg(roomId), name, std::string(roomKindName(kind)), arg(ownerId), arg(createdAt)};
     if (topic) args.push_back(*topic);
     // Made on its shard before any list names it.
     scripts::kMakeRoom.run(roomShard(roomId).redis, prefix_, std::move(args),
@@ -224,9 +226,9 @@ void RedisStore::listMembers(int64_t roomId, MemberCursor after, int limit, Call
       done(StoreStatus::kOk, std::move(members));
     });
   };
+  const int page = std::clamp(limit, 1, kMaxListPage);
   scripts::kListMembers.run(roomShard(roomId).redis, prefix_,
-                            {arg(roomId), arg(after.joinedAt), arg(after.userId), arg(std::clamp(limit, 1, kMaxListPage))},
-                            std::move(listed));
+                            {arg(roomId), arg(after.joinedAt), arg(after.userId), arg(page)}, std::move(listed));
 }
 
 void RedisStore::openDirectRoom(int64_t userId, int64_t otherId, Callback<DirectRoom> done) {

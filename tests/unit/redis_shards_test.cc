@@ -54,7 +54,8 @@ class RedisShardsLayout : public StoreContract<ShardedRedisBackend> {
       ADD_FAILURE() << "cannot reach shard " << shard;
     } else if (auto* reply = static_cast<redisReply*>(redisCommand(context, "KEYS %s*", backend_.prefix().c_str()))) {
       for (size_t i = 0; i < reply->elements; ++i) {
-        keys.emplace_back(reply->element[i]->str + backend_.prefix().size(), reply->element[i]->len - backend_.prefix().size());
+        const size_t skip = backend_.prefix().size();
+        keys.emplace_back(reply->element[i]->str + skip, reply->element[i]->len - skip);
       }
       freeReplyObject(reply);
     }
