@@ -92,7 +92,9 @@ std::vector<std::string> channelsOn(const test::RedisServer& server) {
   redisContext* context = redisConnect("127.0.0.1", server.port());
   if (context != nullptr && context->err == 0) {
     if (auto* reply = static_cast<redisReply*>(redisCommand(context, "PUBSUB CHANNELS"))) {
-      for (size_t i = 0; i < reply->elements; ++i) channels.emplace_back(reply->element[i]->str, reply->element[i]->len);
+      for (size_t i = 0; i < reply->elements; ++i) {
+        channels.emplace_back(reply->element[i]->str, reply->element[i]->len);
+      }
       freeReplyObject(reply);
     }
   }
@@ -112,12 +114,14 @@ TEST_F(RedisBusTest, ShardedARoomsChannelIsOnItsShardAndUsersOnTheDirectory) {
   for (const int64_t room : {1, 2}) b.bus->watchRoom(room);
   b.bus->watchUser(5);
   bothListening(a, b);  // every shard's SUBSCRIBE confirmed
-  EXPECT_EQ(channelsOn(directory), (std::vector<std::string>{"test:events", "test:room:1:events", "test:user:5:events"}));
+  EXPECT_EQ(channelsOn(directory),
+            (std::vector<std::string>{"test:events", "test:room:1:events", "test:user:5:events"}));
   EXPECT_EQ(channelsOn(second), std::vector<std::string>{"test:room:2:events"});
   for (const int64_t room : {1, 2}) {
     a.bus->publish(RoomEvent{.kind = Kind::kMessage, .roomId = room, .seq = 1, .payload = "hi"});
   }
-  a.bus->publish(RoomEvent{.kind = Kind::kDirectMessage, .roomId = 3, .seq = 1, .userId = 6, .peerId = 5, .payload = ""});
+  a.bus->publish(
+      RoomEvent{.kind = Kind::kDirectMessage, .roomId = 3, .seq = 1, .userId = 6, .peerId = 5, .payload = ""});
   runUntil(loop_, [&] {
     return b.count(Kind::kMessage, 1) == 1 && b.count(Kind::kMessage, 2) == 1 && b.count(Kind::kDirectMessage, 3) == 1;
   });
