@@ -101,13 +101,13 @@ const RedisScript kDeleteRoom = roomScript(R"LUA(
 local room = ARGV[2]
 if not exists(k_room(room)) then return {NOT_FOUND} end
 local roles = redis.call('HGETALL', k_room_part(room, 'roles'))
-local f = redis.call('HMGET', k_room(room), 'direct', 'kind')
+local direct = redis.call('HGET', k_room(room), 'direct')
 local keys = {k_room(room)}
 for _, part in ipairs({'roles', 'joined', 'reads', 'log', 'ids', 'clients', 'reactions'}) do
   keys[#keys + 1] = k_room_part(room, part)
 end
 redis.call('DEL', unpack(keys))
-return {OK, roles, f[1], f[2]}
+return {OK, roles, direct}
 )LUA");
 
 const RedisScript kListMembers = roomScript(R"LUA(

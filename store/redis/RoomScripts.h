@@ -32,7 +32,7 @@ extern const RedisScript kSetMemberRole;
 // ARGV: room, user. NOT_FOUND for a non-member, CONFLICT for the owner; else {OK, 1}.
 extern const RedisScript kRemoveMember;
 // ARGV: room. NOT_FOUND for no room; else deletes every key of the room and
-// answers {OK, {user, role, ...}, its direct pair or false, its kind}.
+// answers {OK, {user, role, ...}, its direct pair (nil: none)}.
 extern const RedisScript kDeleteRoom;
 // ARGV: room, joined_at and user id of the cursor, limit. {OK, {user, role, joined_at}...}.
 extern const RedisScript kListMembers;
