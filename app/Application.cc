@@ -40,9 +40,9 @@ store::StoreOptions Application::storeOptions() const {
   options.dataDir = config_.dataDir;
   options.historyMax = config_.historyMax;
   options.checkpointWorkers = checkpointWorkers_.get();
-  if (!config_.redisUrl.empty()) {
+  if (!config_.redisUrls.empty()) {
     options.backend = "redis";
-    options.redisUrl = config_.redisUrl;
+    options.redisUrls = config_.redisUrls;
     options.keyPrefix = config_.redisPrefix;
     options.presenceLeaseMs = config_.presenceLeaseMs;
   }
@@ -71,7 +71,7 @@ bool Application::openStore(std::string& error) {
 void Application::withJwtSecret(std::function<void(std::optional<std::string>, const std::string&)> done) {
   if (!config_.jwtSecret.empty()) return done(config_.jwtSecret, {});
   std::string error;
-  if (config_.redisUrl.empty()) {
+  if (config_.redisUrls.empty()) {
     std::optional<std::string> stored = auth::TokenService::loadOrCreateSecret(config_.dataDir, error);
     return done(std::move(stored), error);
   }
@@ -157,7 +157,7 @@ void Application::start(Started started) {
   // Sharing the port (--reuse-port) without a shared store (--redis), a
   // process serves only the endpoints that keep no shared state: a chat
   // split over processes would not deliver.
-  if (config_.reusePort && config_.redisUrl.empty()) return listen(started);
+  if (config_.reusePort && config_.redisUrls.empty()) return listen(started);
   std::string error;
   if (!openStore(error) || !loadWebClient(error)) return started(error);
   withJwtSecret([this, started = std::move(started)](std::optional<std::string> secret, const std::string& failure) {
@@ -174,9 +174,12 @@ void Application::listen(const Started& started) {
   std::string error;
   if (!http_.listen(error)) return started(error);
   // Not the Redis URL: it may carry a password.
-  const std::string serving = !store_                   ? "echo and broadcast only"
-                              : config_.redisUrl.empty() ? "data in " + config_.dataDir
-                                                         : "a cluster node on redis";
+  const std::string serving = !store_                     ? "echo and broadcast only"
+                              : config_.redisUrls.empty()   ? "data in " + config_.dataDir
+                              : config_.redisUrls.size() == 1 ? "a cluster node on redis"
+                                                            : "a cluster node on " +
+                                                                  std::to_string(config_.redisUrls.size()) +
+                                                                  " redis shards";
   LOG_INFO("listening on %s (%s)", localAddress().toString().c_str(), serving.c_str());
   started({});
 }

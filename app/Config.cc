@@ -31,13 +31,13 @@ const Option* findOption(std::string_view flag) {
 
 // What settings allow together; "" or what is wrong.
 std::string conflictIn(const Config& config) {
-  if (config.reusePort && config.redisUrl.empty() && config.echoPath.empty() && config.broadcastPath.empty()) {
+  if (config.reusePort && config.redisUrls.empty() && config.echoPath.empty() && config.broadcastPath.empty()) {
     // Without a shared Redis, chat processes sharing a port would each keep
     // their own sessions: messages stored by one never reach the other's.
     return "--reuse-port needs --redis for chat (or --echo/--broadcast only): chat processes sharing a port "
            "without a shared Redis would not deliver each other's messages";
   }
-  if (config.workers > 0 && config.redisUrl.empty()) {
+  if (config.workers > 0 && config.redisUrls.empty()) {
     return "--workers needs --redis: worker processes share their users, rooms and messages through Redis";
   }
   const auto listen = reactor::SocketAddress::parse(config.listen);  // checked when given

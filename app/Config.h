@@ -18,11 +18,12 @@ namespace chatd::app {
 // the store, tokens and accounts, the web client and logging.
 struct Config : chat::ChatOptions {
   std::string dataDir = "./var";  // holds chatd.db and jwt.secret
-  // Cluster mode: the Redis every node shares (empty: the embedded SQLite store).
-  std::string redisUrl;
+  // Cluster mode: the Redis every node shares, or the shards it is spread
+  // over, the first being the directory (empty: the embedded SQLite store).
+  std::vector<std::string> redisUrls;
   std::string redisPrefix = "chatd:";  // every Redis key chatd writes starts with it
   std::string migrateTo;  // a Redis URL: copy dataDir's SQLite database there, verify, exit
-  uint32_t workers = 0;                // > 0: a supervisor forking that many worker processes (needs redisUrl)
+  uint32_t workers = 0;                // > 0: a supervisor forking that many worker processes (needs redisUrls)
   uint64_t presenceLeaseMs = 5'000;    // a node's presence entries expire unless renewed within this
   std::string jwtSecret;          // empty: the one in dataDir (created on first start)
   std::string jwtPublicKeyFile;   // PEM; empty: no RS256/ES256 tokens accepted

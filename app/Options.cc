@@ -85,9 +85,10 @@ constexpr Option kOptions[] = {
      .help = "keep each room's newest N messages and delete older ones (their reactions too); history then "
              "says where a room starts",
      .defaultNote = "0: keep every message", .max = kMaxHistory, .wants = "a count from {min} (keep all) to {max}"},
-    {.name = "redis", .valueName = "URL", .type = kText, .field = &Config::redisUrl,
+    {.name = "redis", .valueName = "URL", .type = kList, .field = &Config::redisUrls,
      .help = "run as one node of a cluster sharing this Redis: redis://[:password@]host[:port][/db] or "
-             "unix:///path/redis.sock",
+             "unix:///path/redis.sock;\nrepeat, or separate with commas, to shard the rooms over several (the "
+             "first also holds the accounts; every node needs the same list in the same order)",
      .defaultNote = "off: the embedded SQLite store", .check = redisUrl},
     {.name = "redis-prefix", .valueName = "PREFIX", .type = kText, .field = &Config::redisPrefix,
      .help = "the start of every Redis key chatd writes, so that several chat servers can share one Redis",

@@ -7,25 +7,39 @@
 #include "store/SqliteStore.h"
 #include "store/redis/RedisBus.h"
 #include "store/redis/RedisPresenceBoard.h"
+#include "store/redis/RedisShardCount.h"
 #include "store/redis/RedisSharedSecret.h"
 #include "store/redis/RedisStore.h"
 
 namespace chatd::store {
 namespace {
 
-std::optional<RedisAddress> redisAddress(const StoreOptions& options, std::string& error) {
-  std::optional<RedisAddress> address = parseRedisUrl(options.redisUrl);
-  if (!address) error = "not a Redis URL: \"" + options.redisUrl + "\"";
-  return address;
+// One connection's options per shard, the directory first.
+std::optional<std::vector<RedisOptions>> redisShards(const StoreOptions& options, std::string& error) {
+  if (options.redisUrls.empty()) {
+    error = "no Redis URL";
+    return std::nullopt;
+  }
+  std::vector<RedisOptions> shards;
+  for (const std::string& url : options.redisUrls) {
+    std::optional<RedisAddress> address = parseRedisUrl(url);
+    if (!address) {
+      error = "not a Redis URL: \"" + url + "\"";
+      return std::nullopt;
+    }
+    shards.push_back(RedisOptions{.address = std::move(*address)});
+  }
+  return shards;
 }
 
 }  // namespace
 
 std::unique_ptr<Store> openStore(reactor::EventLoop& loop, const StoreOptions& options, std::string& error) {
   if (options.backend == "redis") {
-    std::optional<RedisAddress> address = redisAddress(options, error);
-    if (!address) return nullptr;
-    return std::make_unique<RedisStore>(loop, RedisStoreOptions{{.address = std::move(*address)}, options.keyPrefix, options.historyMax});
+    std::optional<std::vector<RedisOptions>> shards = redisShards(options, error);
+    if (!shards) return nullptr;
+    return std::make_unique<RedisStore>(loop,
+                                        RedisStoreOptions{std::move(*shards), options.keyPrefix, options.historyMax});
   }
   if (options.backend != "sqlite") {
     error = "unknown store backend \"" + options.backend + "\"";
@@ -39,10 +53,10 @@ std::unique_ptr<Store> openStore(reactor::EventLoop& loop, const StoreOptions& o
 
 std::unique_ptr<Bus> openBus(reactor::EventLoop& loop, const StoreOptions& options, std::string& error) {
   if (options.backend != "redis") return std::make_unique<LocalBus>();
-  std::optional<RedisAddress> address = redisAddress(options, error);
-  if (!address) return nullptr;
-  auto bus = std::make_unique<RedisBus>(loop, RedisOptions{.address = std::move(*address)}, options.keyPrefix);
-  // Tests only (cluster_publish_loss_test): see RedisBus::dropMessagePublishesForTest.
+  std::optional<std::vector<RedisOptions>> shards = redisShards(options, error);
+  if (!shards) return nullptr;
+  auto bus = std::make_unique<RedisBus>(loop, std::move(*shards), options.keyPrefix);
+  // Tests only (cluster_outage_test): see RedisBus::dropMessagePublishesForTest.
   if (const char* every = std::getenv("CHATD_TEST_DROP_PUBLISH")) {
     bus->dropMessagePublishesForTest(static_cast<unsigned>(std::strtoul(every, nullptr, 10)));
   }
@@ -52,19 +66,25 @@ std::unique_ptr<Bus> openBus(reactor::EventLoop& loop, const StoreOptions& optio
 void fetchClusterSecret(reactor::EventLoop& loop, const StoreOptions& options, const std::string& candidate,
                         std::function<void(std::optional<std::string> secret, const std::string& error)> done) {
   std::string error;
-  std::optional<RedisAddress> address = redisAddress(options, error);
-  if (!address) return done(std::nullopt, error);
-  fetchSharedSecret(loop, RedisOptions{.address = std::move(*address)}, options.keyPrefix, candidate,
-                    std::move(done));
+  std::optional<std::vector<RedisOptions>> shards = redisShards(options, error);
+  if (!shards) return done(std::nullopt, error);
+  const RedisOptions directory = shards->front();
+  auto counted = [&loop, directory, prefix = options.keyPrefix, candidate,
+                  done = std::move(done)](const std::string& refused) {
+    if (!refused.empty()) return done(std::nullopt, refused);
+    fetchSharedSecret(loop, directory, prefix, candidate, done);
+  };
+  checkShardCount(loop, directory, options.keyPrefix, shards->size(), std::move(counted));
 }
 
 std::unique_ptr<PresenceBoard> openPresenceBoard(reactor::EventLoop& loop, const StoreOptions& options,
                                                  std::string& error) {
   if (options.backend != "redis") return std::make_unique<LocalPresenceBoard>();
-  std::optional<RedisAddress> address = redisAddress(options, error);
-  if (!address) return nullptr;
+  // On the directory: presence changes with sessions, not per message.
+  std::optional<std::vector<RedisOptions>> shards = redisShards(options, error);
+  if (!shards) return nullptr;
   return std::make_unique<RedisPresenceBoard>(
-      loop, RedisPresenceOptions{{.address = std::move(*address)}, options.keyPrefix, options.presenceLeaseMs});
+      loop, RedisPresenceOptions{std::move(shards->front()), options.keyPrefix, options.presenceLeaseMs});
 }
 
 }  // namespace chatd::store

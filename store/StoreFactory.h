@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "reactor/EventLoop.h"
 #include "reactor/WorkerPool.h"
@@ -25,7 +26,9 @@ struct StoreOptions {
   // sqlite: where WAL checkpoints run (see SqliteStore::checkpointOn); null:
   // SQLite's own, inside a commit on the loop. Borrowed; outlives the store.
   reactor::WorkerPool* checkpointWorkers = nullptr;
-  std::string redisUrl;               // redis: redis://[:password@]host[:port][/db] or unix:///path
+  // redis: redis://[:password@]host[:port][/db] or unix:///path, one per
+  // shard; the first is the directory (store/redis/RedisShards.h).
+  std::vector<std::string> redisUrls;
   std::string keyPrefix = "chatd:";   // redis: every key's name starts with it
   uint64_t presenceLeaseMs = 5000;    // redis: how long a node's presence entries outlive it
 };
@@ -39,7 +42,8 @@ std::unique_ptr<Store> openStore(reactor::EventLoop& loop, const StoreOptions& o
 std::unique_ptr<Bus> openBus(reactor::EventLoop& loop, const StoreOptions& options, std::string& error);
 
 // "redis" only: the JWT secret every node shares (RedisSharedSecret.h), set
-// to `candidate` by the first node.
+// to `candidate` by the first node; an error instead when the cluster's data
+// is sharded over another number of instances (RedisShardCount.h).
 void fetchClusterSecret(reactor::EventLoop& loop, const StoreOptions& options, const std::string& candidate,
                         std::function<void(std::optional<std::string> secret, const std::string& error)> done);
 

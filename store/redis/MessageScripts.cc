@@ -64,7 +64,9 @@ std::string withHelpers(std::string_view body) { return std::string(kHelpers) + 
 
 const RedisScript kAppend(withHelpers(R"LUA(
 local room, sender, content, client = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-if redis.call('EXISTS', k_room(room)) == 0 or redis.call('EXISTS', k_user(sender)) == 0 then
+local keep, most_trimmed = tonumber(ARGV[6]), tonumber(ARGV[7])
+local shards, shard, users_here = tonumber(ARGV[8]), tonumber(ARGV[9]), ARGV[10] == '1'
+if redis.call('EXISTS', k_room(room)) == 0 or (users_here and redis.call('EXISTS', k_user(sender)) == 0) then
   return {NOT_FOUND}
 end
 local clients, client_key = k_room_part(room, 'clients'), sender .. ':' .. client
@@ -73,7 +75,8 @@ if client ~= '' then
   if seq then return {OK, 1, message_row(seq, load_record(room, seq), false)} end
 end
 local seq = redis.call('HINCRBY', k_room(room), 'last_seq', 1)
-local m = {redis.call('INCR', P .. 'msg:next'), tonumber(sender), 'text', content, client, now_ms(), 0, 0}
+local id = redis.call('INCR', P .. 'msg:next') * shards + shard
+local m = {id, tonumber(sender), 'text', content, client, now_ms(), 0, 0}
 store_record(room, seq, m)
 redis.call('HSET', k_room_part(room, 'ids'), m[1], seq)
 if client ~= '' then redis.call('HSET', clients, client_key, seq) end
@@ -82,10 +85,9 @@ if redis.call('HEXISTS', k_room_part(room, 'roles'), sender) == 1 then
   redis.call('HSET', k_room_part(room, 'reads'), sender, seq)
 end
 -- Trimming: normally the one message that fell out of the newest `keep`.
-local keep = tonumber(ARGV[6])
 if keep > 0 and seq > keep then
   local first = tonumber(redis.call('HGET', k_room(room), 'first_seq') or '1')
-  local last_trimmed = math.min(seq - keep, first + tonumber(ARGV[7]) - 1)
+  local last_trimmed = math.min(seq - keep, first + most_trimmed - 1)
   if last_trimmed >= first then
     local ids, reactions = k_room_part(room, 'ids'), k_room_part(room, 'reactions')
     for s = first, last_trimmed do
@@ -177,6 +179,7 @@ return {OK, message_row(seq, m, false)}
 
 const RedisScript kToggleReaction(withHelpers(R"LUA(
 local room, user, emoji, max = ARGV[2], tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
+local users_here = ARGV[7] == '1'
 local seq, m = live_message(room, ARGV[3])
 if not seq then return {NOT_FOUND} end
 local reactions = k_room_part(room, 'reactions')
@@ -190,7 +193,7 @@ end
 if at then
   table.remove(users, at)
 else
-  if redis.call('EXISTS', k_user(user)) == 0 then return {NOT_FOUND} end
+  if users_here and redis.call('EXISTS', k_user(user)) == 0 then return {NOT_FOUND} end
   local mine = 0
   for _, others in pairs(by_emoji) do
     for _, id in ipairs(others) do

@@ -6,6 +6,8 @@
 // created_at, edited_at (0: never), deleted (0 or 1), the sender's username
 // and nickname ("" when the user is gone or has none), then its reactions as
 // (emoji, count) pairs in emoji byte order (none where a script says so).
+// The names are read from this instance: on a shard that is not the
+// directory they are "", and RedisStore fills them in.
 #pragma once
 
 #include "store/redis/RedisScript.h"
@@ -13,12 +15,14 @@
 namespace chatd::store::message_scripts {
 
 // ARGV: room, sender, content, client id, history max (0: keep all), the
-// most one append trims.
-// NOT_FOUND when the room or sender does not exist (no seq used); else
+// most one append trims, shard count, the room's shard, users here (1: this
+// instance is the directory, RedisShards.h). NOT_FOUND when the room does
+// not exist, or the sender where the users are here (no seq used); else
 // {OK, duplicate (0/1), row}: the original for a known (sender, client id),
 // the new message otherwise, both without reactions. A new message trims
 // the room to its newest `history max` messages and moves the room's
-// first_seq past the ones it deleted.
+// first_seq past the ones it deleted. Message ids are msg:next * shard
+// count + shard: unique across shards, and msg:next itself with one.
 extern const RedisScript kAppend;
 // ARGV: room, seq, limit (already clamped), "after" or "before".
 // {OK, first seq, rows...}: where the room starts, and the messages with
@@ -32,8 +36,9 @@ extern const RedisScript kFind;
 extern const RedisScript kEdit;
 // ARGV: room, message id. NOT_FOUND as kEdit; else {OK, row} (no reactions: they are dropped).
 extern const RedisScript kDelete;
-// ARGV: room, message id, user, emoji, max distinct emoji per user.
-// NOT_FOUND as kEdit, or for a user who does not exist; OVER_QUOTA when
+// ARGV: room, message id, user, emoji, max distinct emoji per user, users
+// here (as kAppend's). NOT_FOUND as kEdit, or for a user who does not exist
+// (checked only where the users are here); OVER_QUOTA when
 // adding would pass the limit; else {OK, row without reactions, added (0/1),
 // how many users now have the emoji}.
 extern const RedisScript kToggleReaction;

@@ -1,5 +1,6 @@
 #include "store/redis/RedisBus.h"
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -19,23 +20,23 @@ uint64_t randomNodeId() {
 
 }  // namespace
 
-RedisBus::RedisBus(reactor::EventLoop& loop, const RedisOptions& options, std::string keyPrefix)
-    : loop_(loop),
-      prefix_(std::move(keyPrefix)),
-      nodeId_(randomNodeId()),
-      listener_(loop, options),
-      publisher_(loop, options) {
-  channels_.insert(prefix_ + "events");
-  listener_.onMessage([this](std::string_view, std::string_view bytes) { heard(bytes); });
-  listener_.onConnected([this] { listenerConnected(); });
-  listener_.onDisconnected([this](const std::string& reason) {
-    subscribed_ = false;
-    lost(reason);
-  });
-  publisher_.onConnected([this] { updateState(); });
-  publisher_.onDisconnected([this](const std::string& reason) { lost(reason); });
-  listener_.connect();
-  publisher_.connect();
+RedisBus::RedisBus(reactor::EventLoop& loop, std::vector<RedisOptions> shards, std::string keyPrefix)
+    : loop_(loop), prefix_(std::move(keyPrefix)), nodeId_(randomNodeId()) {
+  for (const RedisOptions& options : shards) shards_.push_back(std::make_unique<Shard>(loop, options));
+  directory().channels.insert(prefix_ + "events");
+  for (const std::unique_ptr<Shard>& each : shards_) {
+    Shard& shard = *each;
+    shard.listener.onMessage([this](std::string_view, std::string_view bytes) { heard(bytes); });
+    shard.listener.onConnected([this, &shard] { listenerConnected(shard); });
+    shard.listener.onDisconnected([this, &shard](const std::string& reason) {
+      shard.subscribed = false;
+      lost(reason);
+    });
+    shard.publisher.onConnected([this] { updateState(); });
+    shard.publisher.onDisconnected([this](const std::string& reason) { lost(reason); });
+    shard.listener.connect();
+    shard.publisher.connect();
+  }
 }
 
 std::string RedisBus::roomChannel(int64_t roomId) const { return redis_keys::roomPart(prefix_, roomId, "events"); }
@@ -44,41 +45,41 @@ std::string RedisBus::userChannel(int64_t userId) const { return redis_keys::use
 void RedisBus::publish(RoomEvent event) {
   event.originNode = nodeId_;
   const std::string bytes = encodeRoomEvent(event);
-  std::string channels[3];
-  size_t count = 0;
+  const bool isMessage = event.kind == RoomEvent::Kind::kMessage || event.kind == RoomEvent::Kind::kDirectMessage;
+  const bool dropped = isMessage && dropEvery_ != 0 && ++messagesPublished_ % dropEvery_ == 0;
+  // Lost when Redis is away: the other nodes heal messages from the store.
+  auto publishOn = [&bytes, dropped](Shard& shard, const std::string& channel) {
+    if (!dropped) shard.publisher.command({"PUBLISH", channel, bytes}, [](const RedisReply&) {});
+  };
   if (event.kind == RoomEvent::Kind::kTokenRevoked) {
-    channels[count++] = prefix_ + "events";
+    publishOn(directory(), prefix_ + "events");
   } else {
-    channels[count++] = roomChannel(event.roomId);
+    publishOn(roomShard(event.roomId), roomChannel(event.roomId));
     // Heard by the nodes of the users' sessions too, before they watch the room.
     if (event.kind == RoomEvent::Kind::kDirectMessage) {
-      channels[count++] = userChannel(event.userId);
-      channels[count++] = userChannel(event.peerId);
+      publishOn(directory(), userChannel(event.userId));
+      publishOn(directory(), userChannel(event.peerId));
     } else if (event.kind == RoomEvent::Kind::kMembershipEnded && event.userId != 0) {
-      channels[count++] = userChannel(event.userId);
+      publishOn(directory(), userChannel(event.userId));
     }
   }
-  const bool isMessage = event.kind == RoomEvent::Kind::kMessage || event.kind == RoomEvent::Kind::kDirectMessage;
-  if (isMessage && dropEvery_ != 0 && ++messagesPublished_ % dropEvery_ == 0) count = 0;
-  // Lost when Redis is away: the other nodes heal messages from the store.
-  for (size_t i = 0; i < count; ++i) publisher_.command({"PUBLISH", channels[i], bytes}, [](const RedisReply&) {});
   // Published first, so that what the delivery publishes in turn follows it.
   if (deliver_) deliver_(event);
 }
 
 void RedisBus::watchRoom(int64_t roomId) {
-  watch(roomChannel(roomId), [this, roomId] {
+  watch(roomShard(roomId), roomChannel(roomId), [this, roomId] {
     if (heal_) heal_(roomId);
   });
 }
 
-void RedisBus::watch(std::string channel, std::function<void()> confirmed) {
-  const auto [it, added] = channels_.insert(std::move(channel));
-  if (added && listener_.connected()) listener_.subscribe({*it}, std::move(confirmed));
+void RedisBus::watch(Shard& shard, std::string channel, std::function<void()> confirmed) {
+  const auto [it, added] = shard.channels.insert(std::move(channel));
+  if (added && shard.listener.connected()) shard.listener.subscribe({*it}, std::move(confirmed));
 }
 
-void RedisBus::unwatch(const std::string& channel) {
-  if (channels_.erase(channel) != 0 && listener_.connected()) listener_.unsubscribe({channel});
+void RedisBus::unwatch(Shard& shard, const std::string& channel) {
+  if (shard.channels.erase(channel) != 0 && shard.listener.connected()) shard.listener.unsubscribe({channel});
 }
 
 void RedisBus::heard(std::string_view bytes) {
@@ -92,10 +93,14 @@ void RedisBus::heard(std::string_view bytes) {
   deliver_(event);
 }
 
-void RedisBus::listenerConnected() {
-  const std::vector<std::string_view> all(channels_.begin(), channels_.end());
-  listener_.subscribe(all, [this] {
-    subscribed_ = true;
+void RedisBus::listenerConnected(Shard& shard) {
+  const std::vector<std::string_view> all(shard.channels.begin(), shard.channels.end());
+  if (all.empty()) {  // a shard where this node watches no room yet
+    shard.subscribed = true;
+    return updateState();
+  }
+  shard.listener.subscribe(all, [this, &shard] {
+    shard.subscribed = true;
     updateState();
     // Whatever was published while we did not listen is lost to us.
     if (heal_) heal_(0);
@@ -110,12 +115,17 @@ void RedisBus::lost(const std::string& reason) {
 }
 
 void RedisBus::handleTimer(reactor::Timer&) {
-  listener_.connect();
-  publisher_.connect();
+  for (const std::unique_ptr<Shard>& shard : shards_) {
+    shard->listener.connect();  // no-ops where connected
+    shard->publisher.connect();
+  }
 }
 
 void RedisBus::updateState() {
-  if (listening_ || !subscribed_ || !publisher_.connected()) return;
+  const bool all = std::all_of(shards_.begin(), shards_.end(), [](const std::unique_ptr<Shard>& shard) {
+    return shard->subscribed && shard->publisher.connected();
+  });
+  if (listening_ || !all) return;
   listening_ = true;
   backoff_.reset();
   LOG_INFO("redis bus %s (node %016llx)", everListening_ ? "reconnected" : "connected",

@@ -3,51 +3,58 @@
 // its users' channels when it follows them (a direct message, an ended
 // membership), or on the cluster channel (a revoked token); the channel
 // names are in RedisKeys.h. A node subscribes to the rooms and users it
-// watches (Bus::watchRoom, watchUser) and to the cluster channel.
+// watches (Bus::watchRoom, watchUser) and to the cluster channel. Sharded
+// (RedisShards.h), a room's channel is on the room's shard, the user and
+// cluster channels on the directory (shard 0).
 //
 // A node's own events are delivered to its subscriber at once, as LocalBus
 // does, and their echo from Redis is dropped (originNode == nodeId()), so
 // nothing is delivered twice. Events of several publishers can arrive out of
 // seq order; the hub's gap rule restores it from the store.
 //
-// Two connections: a subscriber (RedisConnection's subscriber mode) and one
-// for PUBLISH. Either lost: both are reconnected after a capped, jittered
-// backoff, every watched channel is subscribed again in one SUBSCRIBE, and
-// once Redis confirmed it the onMissed() listener heals the rooms. A room
-// watched is healed too once its SUBSCRIBE is confirmed: a message published
-// between the room's read from the store and the subscription is not lost.
-// Events published meanwhile are lost to other nodes; messages are healed
-// from the store. Each state change is logged once.
+// Two connections per shard: a subscriber (RedisConnection's subscriber
+// mode) and one for PUBLISH. Any lost: every lost one is reconnected after a
+// capped, jittered backoff, each shard's watched channels are subscribed
+// again in one SUBSCRIBE, and once Redis confirmed it the onMissed() listener
+// heals every room (not only that shard's: simpler, and rare). A room watched
+// is healed too once its SUBSCRIBE is confirmed: a message published between
+// the room's read from the store and the subscription is not lost. Events
+// published meanwhile are lost to other nodes; messages are healed from the
+// store. Each state change is logged once.
 //
-// Owns both connections, the watched channels and the reconnect timer.
+// Owns every shard's connections, the watched channels and the reconnect timer.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <memory>
 #include <unordered_set>
+#include <vector>
 
 #include "reactor/EventLoop.h"
 #include "reactor/TimerWheel.h"
 #include "store/Bus.h"
 #include "store/redis/RedisBackoff.h"
 #include "store/redis/RedisConnection.h"
+#include "store/redis/RedisShards.h"
 
 namespace chatd::store {
 
 class RedisBus final : public Bus, private reactor::TimerHandler {
  public:
-  // Starts connecting at once; `keyPrefix` is the store's (--redis-prefix).
-  RedisBus(reactor::EventLoop& loop, const RedisOptions& options, std::string keyPrefix);
+  // Starts connecting at once to every shard (the directory first);
+  // `keyPrefix` is the store's (--redis-prefix).
+  RedisBus(reactor::EventLoop& loop, std::vector<RedisOptions> shards, std::string keyPrefix);
 
   uint64_t nodeId() const override { return nodeId_; }
   void subscribe(Subscriber subscriber) override { deliver_ = std::move(subscriber); }
   void publish(RoomEvent event) override;
 
   void watchRoom(int64_t roomId) override;
-  void unwatchRoom(int64_t roomId) override { unwatch(roomChannel(roomId)); }
-  void watchUser(int64_t userId) override { watch(userChannel(userId)); }
-  void unwatchUser(int64_t userId) override { unwatch(userChannel(userId)); }
+  void unwatchRoom(int64_t roomId) override { unwatch(roomShard(roomId), roomChannel(roomId)); }
+  void watchUser(int64_t userId) override { watch(directory(), userChannel(userId)); }
+  void unwatchUser(int64_t userId) override { unwatch(directory(), userChannel(userId)); }
   void onMissed(std::function<void(int64_t roomId)> heal) override { heal_ = std::move(heal); }
   std::string unavailableReason() const override;
 
@@ -58,31 +65,38 @@ class RedisBus final : public Bus, private reactor::TimerHandler {
   void dropMessagePublishesForTest(unsigned every);
 
  private:
+  // One Redis instance's connections, and the channels this node listens on there.
+  struct Shard {
+    Shard(reactor::EventLoop& loop, const RedisOptions& options) : listener(loop, options), publisher(loop, options) {}
+    RedisConnection listener;  // subscriber mode
+    RedisConnection publisher;
+    // Subscribed again on each connect (the directory's: the cluster channel too).
+    std::unordered_set<std::string> channels;
+    bool subscribed = false;  // listener's SUBSCRIBE of channels confirmed
+  };
+
+  Shard& directory() { return *shards_[kDirectoryShard]; }
+  Shard& roomShard(int64_t roomId) { return *shards_[shardOfRoom(roomId, shards_.size())]; }
   std::string roomChannel(int64_t roomId) const;
   std::string userChannel(int64_t userId) const;
   // Listens on `channel` from now on; `confirmed` runs once Redis confirmed it (when connected).
-  void watch(std::string channel, std::function<void()> confirmed = {});
-  void unwatch(const std::string& channel);
+  void watch(Shard& shard, std::string channel, std::function<void()> confirmed = {});
+  void unwatch(Shard& shard, const std::string& channel);
   void heard(std::string_view bytes);
-  void listenerConnected();
-  // Either connection was lost (logged when it ends listening).
+  void listenerConnected(Shard& shard);
+  // A connection was lost (logged when it ends listening).
   void lost(const std::string& reason);
-  // Listening again once subscribed and able to publish (logged).
+  // Listening again once every shard is subscribed and able to publish (logged).
   void updateState();
   void handleTimer(reactor::Timer& timer) override;  // the reconnect backoff
 
   reactor::EventLoop& loop_;
   const std::string prefix_;
   const uint64_t nodeId_;
-  RedisConnection listener_;  // subscriber mode
-  RedisConnection publisher_;
+  std::vector<std::unique_ptr<Shard>> shards_;
   Subscriber deliver_;
   std::function<void(int64_t roomId)> heal_;
-  // Every channel this node listens on (the cluster channel included),
-  // subscribed again on each connect.
-  std::unordered_set<std::string> channels_;
-  bool subscribed_ = false;  // listener_'s SUBSCRIBE of channels_ confirmed
-  bool listening_ = false;   // subscribed_, and publisher_ connected
+  bool listening_ = false;  // every shard subscribed, and its publisher connected
   bool everListening_ = false;
   std::string lastFailure_;
   unsigned dropEvery_ = 0;        // dropMessagePublishesForTest

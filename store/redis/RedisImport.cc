@@ -111,6 +111,8 @@ bool Importer::copy(const std::string& jwtSecret, std::string& error) {
     return false;
   }
   if (!jwtSecret.empty()) redis_.write({"SET", p_ + "jwt-secret", jwtSecret});
+  // One instance: nodes given several --redis URLs are refused (RedisShardCount.h).
+  redis_.write({"SET", p_ + "shards", "1"});
   return redis_.wait(error);
 }
 

@@ -3,6 +3,8 @@
 // RedisKeys.h, so that cluster nodes serve the same users, rooms and
 // messages (seqs included), and then verifies the copy by reading counts
 // back. An offline command: chatd must not be running on the database.
+// The copy is one instance's, unsharded ({p}shards is 1): spreading it over
+// shards is not done here (docs/deployment.md).
 //
 // Memory stays bounded whatever the database's size: users, rooms, members
 // and messages are read in pages, each page is written as a few pipelined

@@ -2,41 +2,49 @@
 // here, under the store's prefix (default "chatd:"), so that the layout is
 // read in one place (docs/architecture.md describes it for operators).
 //
+// Sharded over several instances (RedisShards.h), [D] keys live on the
+// directory (shard 0) and [R] keys on their room's shard, shardOfRoom(id);
+// {p}msg:next is on every shard. With one instance, all are on it.
+//
+// Cluster
+//   {p}shards                    STRING  [D] how many instances the data is sharded over (set once,
+//                                        SET NX; a node given another count is refused)
 // Accounts
-//   {p}user:next                 STRING  the last user id given (INCR)
-//   {p}user:<id>                 HASH    username, nickname, created_at, password_hash, last_seen
-//   {p}usernames                 HASH    username key (lower-cased) -> user id
-//   {p}external                  HASH    token subject -> user id
-//   {p}revoked                   ZSET    revocation key, scored by expiry (unix seconds)
-//   {p}jwt-secret                STRING  the HS256 secret every node signs with (set once, SET NX;
+//   {p}user:next                 STRING  [D] the last user id given (INCR)
+//   {p}user:<id>                 HASH    [D] username, nickname, created_at, password_hash, last_seen
+//   {p}usernames                 HASH    [D] username key (lower-cased) -> user id
+//   {p}external                  HASH    [D] token subject -> user id
+//   {p}revoked                   ZSET    [D] revocation key, scored by expiry (unix seconds)
+//   {p}jwt-secret                STRING  [D] the HS256 secret every node signs with (set once, SET NX;
 //                                        --migrate-to copies the SQLite data directory's jwt.secret)
 // Rooms
-//   {p}room:next                 STRING  the last room id given (INCR)
-//   {p}room:<id>                 HASH    name, kind, topic (absent: none), created_at, last_seq; direct
+//   {p}room:next                 STRING  [D] the last room id given (INCR)
+//   {p}room:<id>                 HASH    [R] name, kind, topic (absent: none), created_at, last_seq; direct
 //                                        rooms also direct (their field in {p}direct, for deleteRoom);
 //                                        first_seq, the oldest seq kept (absent: 1; --history-max)
-//   {p}rooms:public              ZSET    public room ids, scored by id
-//   {p}user:<id>:rooms           ZSET    the rooms a user is a member of, scored by id
-//   {p}user:<id>:created         ZSET    rooms the user created, scored by created_at (the hourly quota)
-//   {p}direct                    HASH    "<lower id>:<higher id>" -> the pair's direct room id
-//   {p}room:<id>:roles           HASH    user id -> MemberRole (as its integer)
-//   {p}room:<id>:joined          ZSET    member user ids zero-padded to 20 digits, scored by joined_at
-//   {p}room:<id>:reads           HASH    user id -> last read seq
+//   {p}rooms:public              ZSET    [D] public room ids, scored by id
+//   {p}user:<id>:rooms           ZSET    [D] the rooms a user is a member of, scored by id
+//   {p}user:<id>:created         ZSET    [D] rooms the user created, scored by created_at (the hourly quota)
+//   {p}direct                    HASH    [D] "<lower id>:<higher id>" -> the pair's direct room id
+//   {p}room:<id>:roles           HASH    [R] user id -> MemberRole (as its integer)
+//   {p}room:<id>:joined          ZSET    [R] member user ids zero-padded to 20 digits, scored by joined_at
+//   {p}room:<id>:reads           HASH    [R] user id -> last read seq
 // Messages (all of a room's under {p}room:<id>:, so deleteRoom can drop them)
-//   {p}msg:next                  STRING  the last message id given (INCR)
-//   {p}room:<id>:log             HASH    seq -> the message record (seqs are dense from first_seq: pages
-//                                        are HMGETs)
-//   {p}room:<id>:ids             HASH    message id -> seq
-//   {p}room:<id>:clients         HASH    "<sender id>:<client id>" -> seq (resend dedup)
-//   {p}room:<id>:reactions       HASH    message id -> the reactions record
-// Presence across nodes (RedisPresenceBoard)
-//   {p}nodes                     ZSET    presence owners (one per node process) scored by lease expiry (Redis ms)
-//   {p}node:<owner>:presence     SET     "<room id>:<user id>": the owner has a session of the user in the room
-//   {p}room:<id>:online          HASH    user id -> how many owners have a session of theirs in the room
+//   {p}msg:next                  STRING  [R] the last message id given (INCR) on this shard; a message's
+//                                        id is it * shard count + shard index (one shard: it itself)
+//   {p}room:<id>:log             HASH    [R] seq -> the message record (seqs are dense from first_seq:
+//                                        pages are HMGETs)
+//   {p}room:<id>:ids             HASH    [R] message id -> seq
+//   {p}room:<id>:clients         HASH    [R] "<sender id>:<client id>" -> seq (resend dedup)
+//   {p}room:<id>:reactions       HASH    [R] message id -> the reactions record
+// Presence across nodes (RedisPresenceBoard; on the directory: it changes with sessions, not per message)
+//   {p}nodes                     ZSET    [D] presence owners (one per node process) scored by lease expiry (Redis ms)
+//   {p}node:<owner>:presence     SET     [D] "<room id>:<user id>": the owner has a session of the user in the room
+//   {p}room:<id>:online          HASH    [D] user id -> how many owners have a session of theirs in the room
 // Pub/sub channels (RedisBus; each message one encoded RoomEvent, RoomEventWire.h)
-//   {p}room:<id>:events          CHANNEL the room's events (subscribed while a node has sessions there)
-//   {p}user:<id>:events          CHANNEL events that follow a user: direct messages, memberships ended
-//   {p}events                    CHANNEL cluster-wide events: revoked tokens
+//   {p}room:<id>:events          CHANNEL [R] the room's events (subscribed while a node has sessions there)
+//   {p}user:<id>:events          CHANNEL [D] events that follow a user: direct messages, memberships ended
+//   {p}events                    CHANNEL [D] cluster-wide events: revoked tokens
 //
 // Records are MessagePack (Redis's Lua cmsgpack), as arrays:
 //   message record   [id, sender_id, kind, content, client_id, created_at, edited_at, deleted]

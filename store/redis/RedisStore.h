@@ -1,20 +1,27 @@
 // The networked Store: every node of a cluster keeps its users, rooms and
-// messages in one Redis (the key layout is in RedisKeys.h). Each write
-// decision is one Lua script (RedisScript), atomic on the server, so two
-// nodes deciding at once (the next seq of a room, a username, a direct room)
-// cannot both win. Answers come when Redis replies, so every completion runs
-// later in the loop; a write is answered only once Redis has applied it.
+// messages in Redis (the key layout is in RedisKeys.h), on one instance or
+// sharded over several (RedisShards.h: accounts and room lists on the first,
+// each room's keys on its shard). Each write decision within one instance is
+// one Lua script (RedisScript), atomic on the server, so two nodes deciding
+// at once (the next seq of a room, a username, a direct room) cannot both
+// win; a call that needs the directory and a room's shard runs one script on
+// each, in an order that leaves nothing visible broken if it stops between
+// them (docs/architecture.md lists them). Answers come when Redis replies, so
+// every completion runs later in the loop; a write is answered only once
+// Redis has applied it.
 //
-// Redis unavailable: every call answers kFailed at once (the chat layer says
-// `unavailable`), ready() is false, and the connection is retried with capped
-// exponential backoff and jitter; the state change is logged once.
+// An instance unavailable: every call that needs it answers kFailed at once
+// (the chat layer says `unavailable`), ready() is false, and that connection
+// is retried with capped exponential backoff and jitter; the state change is
+// logged once. The other shards' rooms stay usable.
 //
-// Owns its RedisConnection and the reconnect timer; borrows the loop.
+// Owns a RedisConnection and a reconnect timer per shard; borrows the loop.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "reactor/EventLoop.h"
 #include "reactor/TimerWheel.h"
@@ -22,16 +29,17 @@
 #include "store/redis/RedisBackoff.h"
 #include "store/redis/RedisConnection.h"
 #include "store/redis/RedisScript.h"
+#include "store/redis/RedisShards.h"
 
 namespace chatd::store {
 
 struct RedisStoreOptions {
-  RedisOptions connection;
+  std::vector<RedisOptions> shards;  // at least one; the first is the directory (RedisShards.h)
   std::string keyPrefix = "chatd:";
   uint32_t historyMax = 0;  // > 0: each room keeps its newest historyMax messages (MessageLog)
 };
 
-class RedisStore final : public Store, private reactor::TimerHandler {
+class RedisStore final : public Store {
  public:
   // Starts connecting at once; calls may be made before it is connected
   // (they wait for the connection, up to the command timeout).
@@ -71,34 +79,70 @@ class RedisStore final : public Store, private reactor::TimerHandler {
   void toggleReaction(int64_t roomId, int64_t messageId, int64_t userId, std::string emoji, uint32_t maxPerUser,
                       Callback<ReactionChange> done) override;
 
-  // Connected, and the lobby is known to exist.
-  bool ready() override { return ready_; }
+  // Every shard connected, and the lobby is known to exist.
+  bool ready() override;
 
  private:
-  // Runs `script` with ARGV = prefix, args...; `decode` turns the rest of its
-  // answer into the result whenever there is one (a kOverQuota may carry a
-  // result too); the result is T{} otherwise.
+  // One Redis instance: its connection, whether it answers, and its own backoff.
+  struct Shard final : private reactor::TimerHandler {
+    Shard(RedisStore& store, size_t index, RedisOptions options);
+    void handleTimer(reactor::Timer&) override { store.connect(*this); }  // the reconnect backoff
+
+    RedisStore& store;
+    const size_t index;
+    RedisConnection redis;
+    bool ready = false;
+    bool everConnected = false;
+    RedisBackoff backoff;
+    reactor::Timer reconnect{this};
+  };
+
+  Shard& directory() { return *shards_[kDirectoryShard]; }
+  Shard& roomShard(int64_t roomId) { return *shards_[shardOfRoom(roomId, shards_.size())]; }
+  // In the log: "redis store", or with the shard's index when there are several.
+  std::string name(const Shard& shard) const;
+
+  // Runs `script` on `shard` with ARGV = prefix, args...; `decode` turns the
+  // rest of its answer into the result whenever there is one (a kOverQuota
+  // may carry a result too); the result is T{} otherwise.
   template <typename T, typename Decode>
-  void run(const RedisScript& script, std::vector<std::string> args, Decode decode, Callback<T> done);
+  void run(Shard& shard, const RedisScript& script, std::vector<std::string> args, Decode decode, Callback<T> done);
+
+  // The directory's rows of `ids`, in order; a user who is not there has id 0.
+  void userRows(std::vector<int64_t> ids, Callback<std::vector<User>> done);
+  // Message rows made on a room's shard name their senders from the users
+  // there; on another shard than the directory these names are filled in
+  // here, one script per page (RedisStoreMessages.cc). Called from an
+  // answer only: with no messages, `done` runs at once.
+  void nameSenders(std::vector<Message*> messages, std::function<void(StoreStatus)> done);
+  // `done`, once the senders of the messages `pick` finds in its answer are
+  // named, when the room's shard is not the directory; else `done` itself.
+  template <typename T, typename Pick>
+  Callback<T> afterNaming(int64_t roomId, Callback<T> done, Pick pick);
+  // NOT_FOUND unless `userId` is a user (asked of the directory); kOk at
+  // once when the room's shard is the directory, whose scripts check it, or
+  // when the user is known. Users are never deleted, so one seen is known
+  // for good (knownUsers_), and a message costs the directory nothing after
+  // its sender's first. While a check is in flight every later call waits
+  // behind it (the directory answers in order): appends keep their call order.
+  void userExistsFor(int64_t roomId, int64_t userId, std::function<void(StoreStatus)> then);
 
   // Connects and makes sure of the lobby; ready once that has answered.
-  void connect();
-  void disconnected(const std::string& reason);
-  void handleTimer(reactor::Timer& timer) override;  // the reconnect backoff
+  void connect(Shard& shard);
+  void disconnected(Shard& shard, const std::string& reason);
 
   reactor::EventLoop& loop_;
   const std::string prefix_;
   const uint32_t historyMax_;
-  RedisConnection redis_;
-  bool ready_ = false;
-  bool everConnected_ = false;
-  RedisBackoff backoff_;
-  reactor::Timer reconnect_{this};
+  std::vector<std::unique_ptr<Shard>> shards_;
+  std::vector<bool> knownUsers_;  // by user id (ids are dense: INCR); sharded only
+  size_t userChecksInFlight_ = 0;
 };
 
 template <typename T, typename Decode>
-void RedisStore::run(const RedisScript& script, std::vector<std::string> args, Decode decode, Callback<T> done) {
-  script.run(redis_, prefix_, std::move(args),
+void RedisStore::run(Shard& shard, const RedisScript& script, std::vector<std::string> args, Decode decode,
+                     Callback<T> done) {
+  script.run(shard.redis, prefix_, std::move(args),
              [decode = std::move(decode), done = std::move(done)](StoreStatus status, std::vector<RedisReply> rest) {
                T value{};
                if (status != StoreStatus::kFailed && !rest.empty()) value = decode(rest);

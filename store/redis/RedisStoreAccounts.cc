@@ -1,8 +1,10 @@
 // RedisStore's accounts and revoked tokens (AccountStore, TokenStore), with
-// SqliteStore's semantics over the keys of RedisKeys.h.
+// SqliteStore's semantics over the keys of RedisKeys.h, all on the directory
+// (shard 0); and the users' rows that the rooms' shards need from it.
 #include <algorithm>
 
 #include "store/redis/RedisDecode.h"
+#include "store/redis/RedisKeys.h"
 #include "store/redis/RedisStore.h"
 
 namespace chatd::store {
@@ -32,16 +34,6 @@ const RedisScript kFindUser(R"LUA(
 local row = user_row(ARGV[2])
 if not row then return {NOT_FOUND} end
 return {OK, row}
-)LUA");
-
-// ARGV: user ids. The rows of those that exist, in that order.
-const RedisScript kFindUsers(R"LUA(
-local rows = {}
-for i = 2, #ARGV do
-  local row = user_row(ARGV[i])
-  if row then rows[#rows + 1] = row end
-end
-return {OK, rows}
 )LUA");
 
 // ARGV: subject, name. One script, so two first sightings at once (on one
@@ -89,48 +81,110 @@ User firstUser(const std::vector<RedisReply>& rest) { return decodeUser(rest[0])
 // For the writes that answer only their status.
 bool applied(const std::vector<RedisReply>&) { return true; }
 
+// userExistsFor's memory: a bit per user id up to this (8 MiB); past it, checked each time.
+constexpr size_t kMaxKnownUsers = size_t{1} << 26;
+
+// ARGV: user ids. {OK, {row or false, ...}}: the rooms' shards ask for the
+// users' rows (member lists, message senders) here.
+const RedisScript kUserRows(R"LUA(
+local rows = {}
+for i = 2, #ARGV do rows[#rows + 1] = user_row(ARGV[i]) end
+return {OK, rows}
+)LUA");
+
 }  // namespace
+
+void RedisStore::userRows(std::vector<int64_t> ids, Callback<std::vector<User>> done) {
+  std::vector<std::string> args;
+  args.reserve(ids.size());
+  for (const int64_t id : ids) args.push_back(std::to_string(id));
+  run<std::vector<User>>(
+      directory(), kUserRows, std::move(args),
+      [](const std::vector<RedisReply>& rest) {
+        std::vector<User> users;
+        users.reserve(rest[0].elements.size());
+        for (const RedisReply& row : rest[0].elements) users.push_back(decodeUser(row));
+        return users;
+      },
+      std::move(done));
+}
+
+void RedisStore::nameSenders(std::vector<Message*> messages, std::function<void(StoreStatus)> done) {
+  if (messages.empty()) return done(StoreStatus::kOk);
+  std::vector<int64_t> senders;
+  for (const Message* m : messages) {
+    if (std::find(senders.begin(), senders.end(), m->senderId) == senders.end()) senders.push_back(m->senderId);
+  }
+  userRows(senders, [messages = std::move(messages), senders, done = std::move(done)](StoreStatus status,
+                                                                                     std::vector<User> users) {
+    if (status != StoreStatus::kOk) return done(status);
+    for (Message* m : messages) {
+      const size_t at = std::find(senders.begin(), senders.end(), m->senderId) - senders.begin();
+      if (at < users.size()) {
+        m->senderUsername = users[at].username;  // "" for a user gone, as on one instance
+        m->senderNickname = users[at].nickname;
+      }
+    }
+    done(StoreStatus::kOk);
+  });
+}
+
+void RedisStore::userExistsFor(int64_t roomId, int64_t userId, std::function<void(StoreStatus)> then) {
+  // At once: `then` goes on to a script, which answers later.
+  if (&roomShard(roomId) == &directory()) return then(StoreStatus::kOk);
+  const auto bit = static_cast<size_t>(userId);
+  const bool known = userId > 0 && bit < knownUsers_.size() && knownUsers_[bit];
+  if (known && userChecksInFlight_ == 0) return then(StoreStatus::kOk);
+  ++userChecksInFlight_;
+  directory().redis.command({"EXISTS", redis_keys::user(prefix_, userId)},
+                            [this, bit, then = std::move(then)](const RedisReply& reply) {
+                              --userChecksInFlight_;
+                              if (!reply.ok()) return then(StoreStatus::kFailed);
+                              if (reply.integer != 1) return then(StoreStatus::kNotFound);
+                              if (bit < kMaxKnownUsers) {
+                                if (bit >= knownUsers_.size()) knownUsers_.resize(bit + 1);
+                                knownUsers_[bit] = true;
+                              }
+                              then(StoreStatus::kOk);
+                            });
+}
 
 void RedisStore::createUser(std::string username, std::string nickname, std::string passwordHash, Callback<User> done) {
   std::string key = usernameKey(username);
-  run<User>(kCreateUser, {std::move(username), std::move(key), std::move(nickname), std::move(passwordHash)},
-            firstUser, std::move(done));
+  run<User>(directory(), kCreateUser,
+            {std::move(username), std::move(key), std::move(nickname), std::move(passwordHash)}, firstUser,
+            std::move(done));
 }
 
 void RedisStore::findCredentials(std::string usernameKey, Callback<Credentials> done) {
   auto decode = [](const std::vector<RedisReply>& rest) {
     return Credentials{decodeUser(rest[0]), rest.size() > 1 ? replyText(rest[1]) : std::string()};
   };
-  run<Credentials>(kFindCredentials, {std::move(usernameKey)}, decode, std::move(done));
+  run<Credentials>(directory(), kFindCredentials, {std::move(usernameKey)}, decode, std::move(done));
 }
 
 void RedisStore::findUser(int64_t id, Callback<User> done) {
-  run<User>(kFindUser, {std::to_string(id)}, firstUser, std::move(done));
+  run<User>(directory(), kFindUser, {std::to_string(id)}, firstUser, std::move(done));
 }
 
 void RedisStore::findUsers(std::vector<int64_t> ids, Callback<std::vector<User>> done) {
-  std::vector<std::string> args;
-  args.reserve(std::min(ids.size(), kMaxUsersFound));
-  for (size_t i = 0; i < ids.size() && i < kMaxUsersFound; ++i) args.push_back(std::to_string(ids[i]));
-  auto decode = [](const std::vector<RedisReply>& rest) {
-    std::vector<User> users;
-    users.reserve(rest[0].elements.size());
-    for (const RedisReply& row : rest[0].elements) users.push_back(decodeUser(row));
-    return users;
-  };
-  run<std::vector<User>>(kFindUsers, std::move(args), decode, std::move(done));
+  if (ids.size() > kMaxUsersFound) ids.resize(kMaxUsersFound);
+  userRows(std::move(ids), [done = std::move(done)](StoreStatus status, std::vector<User> rows) {
+    std::erase_if(rows, [](const User& row) { return row.id == 0; });  // no such user
+    done(status, std::move(rows));
+  });
 }
 
 void RedisStore::findOrCreateExternalUser(std::string subject, std::string name, Callback<User> done) {
-  run<User>(kFindOrCreateExternalUser, {std::move(subject), std::move(name)}, firstUser, std::move(done));
+  run<User>(directory(), kFindOrCreateExternalUser, {std::move(subject), std::move(name)}, firstUser, std::move(done));
 }
 
 void RedisStore::setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) {
-  run<bool>(kSetLastSeen, {std::to_string(userId), std::to_string(atMs)}, applied, std::move(done));
+  run<bool>(directory(), kSetLastSeen, {std::to_string(userId), std::to_string(atMs)}, applied, std::move(done));
 }
 
 void RedisStore::revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) {
-  run<bool>(kRevokeToken, {std::move(key), std::to_string(expiresAt)}, applied, std::move(done));
+  run<bool>(directory(), kRevokeToken, {std::move(key), std::to_string(expiresAt)}, applied, std::move(done));
 }
 
 void RedisStore::revokedTokens(int64_t nowSeconds, Callback<std::vector<RevokedToken>> done) {
@@ -141,7 +195,7 @@ void RedisStore::revokedTokens(int64_t nowSeconds, Callback<std::vector<RevokedT
     for (size_t i = 0; i + 1 < pairs.size(); i += 2) live.push_back({replyText(pairs[i]), replyInt(pairs[i + 1])});
     return live;
   };
-  run<std::vector<RevokedToken>>(kRevokedTokens, {std::to_string(nowSeconds)}, decode, std::move(done));
+  run<std::vector<RevokedToken>>(directory(), kRevokedTokens, {std::to_string(nowSeconds)}, decode, std::move(done));
 }
 
 }  // namespace chatd::store

@@ -1,6 +1,12 @@
-// RedisStore's message log: each call is one script of MessageScripts.h (one
-// round trip, atomic on the server), whose rows are decoded here.
+// RedisStore's message log: each call is one script of MessageScripts.h on
+// the room's shard (one round trip, atomic on the server), whose rows are
+// decoded here. On a shard that is not the directory, the senders' names
+// are read from the directory after it, one script per answer; appends are
+// not named so (their caller has the sender), and the sender of an append or
+// a reaction is checked on the directory before it (once per user and node:
+// RedisStore::userExistsFor).
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,59 +61,98 @@ auto pageDecoder(int64_t roomId) {
   };
 }
 
+std::vector<Message*> everyMessage(MessagePage& page) {
+  std::vector<Message*> all;
+  all.reserve(page.messages.size());
+  for (Message& m : page.messages) all.push_back(&m);
+  return all;
+}
+std::vector<Message*> theMessage(Message& m) { return {&m}; }
+
+std::string flag(bool value) { return value ? "1" : "0"; }
+
 }  // namespace
+
+template <typename T, typename Pick>
+Callback<T> RedisStore::afterNaming(int64_t roomId, Callback<T> done, Pick pick) {
+  if (&roomShard(roomId) == &directory()) return done;
+  return [this, done = std::move(done), pick](StoreStatus status, T value) mutable {
+    if (status != StoreStatus::kOk) return done(status, std::move(value));
+    auto answer = std::make_shared<T>(std::move(value));
+    nameSenders(pick(*answer),
+                [answer, done = std::move(done)](StoreStatus named) { done(named, std::move(*answer)); });
+  };
+}
 
 void RedisStore::appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
                                Callback<AppendResult> done) {
-  run<AppendResult>(
-      scripts::kAppend,
-      {std::to_string(roomId), std::to_string(senderId), std::move(content), std::move(clientId),
-       std::to_string(historyMax_), std::to_string(MessageLog::kMaxTrimmedAtOnce)},
-      [roomId](const std::vector<RedisReply>& rest) {
-        return AppendResult{rest.size() > 1 ? decodeMessage(rest[1], roomId) : Message{}, replyInt(rest[0]) != 0};
-      },
-      std::move(done));
+  auto checked = [=, this, content = std::move(content), clientId = std::move(clientId),
+                  done = std::move(done)](StoreStatus sender) mutable {
+    Shard& shard = roomShard(roomId);
+    if (sender != StoreStatus::kOk) {
+      // Answered behind the room's appends already sent: completions keep their call order.
+      shard.redis.command({"PING"}, [sender, done = std::move(done)](const RedisReply&) { done(sender, {}); });
+      return;
+    }
+    run<AppendResult>(
+        shard, scripts::kAppend,
+        {std::to_string(roomId), std::to_string(senderId), std::move(content), std::move(clientId),
+         std::to_string(historyMax_), std::to_string(MessageLog::kMaxTrimmedAtOnce), std::to_string(shards_.size()),
+         std::to_string(shard.index), flag(&shard == &directory())},
+        [roomId](const std::vector<RedisReply>& rest) {
+          return AppendResult{rest.size() > 1 ? decodeMessage(rest[1], roomId) : Message{}, replyInt(rest[0]) != 0};
+        },
+        std::move(done));
+  };
+  userExistsFor(roomId, senderId, std::move(checked));
 }
 
 void RedisStore::messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<MessagePage> done) {
-  run<MessagePage>(scripts::kPage, pageArgs(roomId, afterSeq, limit, "after"), pageDecoder(roomId), std::move(done));
+  run<MessagePage>(roomShard(roomId), scripts::kPage, pageArgs(roomId, afterSeq, limit, "after"),
+                   pageDecoder(roomId), afterNaming(roomId, std::move(done), everyMessage));
 }
 
 void RedisStore::messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<MessagePage> done) {
-  run<MessagePage>(scripts::kPage, pageArgs(roomId, beforeSeq, limit, "before"), pageDecoder(roomId),
-                   std::move(done));
+  run<MessagePage>(roomShard(roomId), scripts::kPage, pageArgs(roomId, beforeSeq, limit, "before"),
+                   pageDecoder(roomId), afterNaming(roomId, std::move(done), everyMessage));
 }
 
 void RedisStore::markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) {
   run<int64_t>(
-      scripts::kMarkRead, {std::to_string(roomId), std::to_string(userId), std::to_string(seq)},
+      roomShard(roomId), scripts::kMarkRead, {std::to_string(roomId), std::to_string(userId), std::to_string(seq)},
       [](const std::vector<RedisReply>& rest) { return replyInt(rest[0]); }, std::move(done));
 }
 
 void RedisStore::findMessage(int64_t roomId, int64_t messageId, Callback<Message> done) {
   run<Message>(
-      scripts::kFind, {std::to_string(roomId), std::to_string(messageId)},
-      [roomId](const std::vector<RedisReply>& rest) { return decodeMessage(rest[0], roomId); }, std::move(done));
+      roomShard(roomId), scripts::kFind, {std::to_string(roomId), std::to_string(messageId)},
+      [roomId](const std::vector<RedisReply>& rest) { return decodeMessage(rest[0], roomId); },
+      afterNaming(roomId, std::move(done), theMessage));
 }
 
 void RedisStore::editMessage(int64_t roomId, int64_t messageId, std::string content, Callback<Message> done) {
   run<Message>(
-      scripts::kEdit, {std::to_string(roomId), std::to_string(messageId), std::move(content)},
-      [roomId](const std::vector<RedisReply>& rest) { return decodeMessage(rest[0], roomId); }, std::move(done));
+      roomShard(roomId), scripts::kEdit, {std::to_string(roomId), std::to_string(messageId), std::move(content)},
+      [roomId](const std::vector<RedisReply>& rest) { return decodeMessage(rest[0], roomId); },
+      afterNaming(roomId, std::move(done), theMessage));
 }
 
 void RedisStore::deleteMessage(int64_t roomId, int64_t messageId, Callback<Message> done) {
   run<Message>(
-      scripts::kDelete, {std::to_string(roomId), std::to_string(messageId)},
-      [roomId](const std::vector<RedisReply>& rest) { return decodeMessage(rest[0], roomId); }, std::move(done));
+      roomShard(roomId), scripts::kDelete, {std::to_string(roomId), std::to_string(messageId)},
+      [roomId](const std::vector<RedisReply>& rest) { return decodeMessage(rest[0], roomId); },
+      afterNaming(roomId, std::move(done), theMessage));
 }
 
 void RedisStore::toggleReaction(int64_t roomId, int64_t messageId, int64_t userId, std::string emoji,
                                 uint32_t maxPerUser, Callback<ReactionChange> done) {
-  run<ReactionChange>(
-      scripts::kToggleReaction,
+  userExistsFor(roomId, userId, [=, this, emoji = std::move(emoji), done = std::move(done)](StoreStatus user) mutable {
+    if (user != StoreStatus::kOk) return done(user, {});
+    Shard& shard = roomShard(roomId);
+    run<ReactionChange>(
+      shard, scripts::kToggleReaction,
       {std::to_string(roomId), std::to_string(messageId), std::to_string(userId), std::move(emoji),
-       std::to_string(maxPerUser)},
+       std::to_string(maxPerUser), flag(&shard == &directory())},
       [roomId](const std::vector<RedisReply>& rest) {
         ReactionChange change;
         if (rest.size() < 3) return change;
@@ -116,7 +161,8 @@ void RedisStore::toggleReaction(int64_t roomId, int64_t messageId, int64_t userI
         change.count = replyInt(rest[2]);
         return change;
       },
-      std::move(done));
+      afterNaming(roomId, std::move(done), [](ReactionChange& change) { return std::vector{&change.message}; }));
+  });
 }
 
 }  // namespace chatd::store

@@ -1,7 +1,8 @@
 // RedisBus: two buses (two nodes) on one real redis-server. Interest (rooms,
 // users, the cluster channel), local delivery at once without the echo,
 // reconnect after the server died with the channels subscribed again and the
-// heal listener called. Skipped where redis-server is not installed.
+// heal listener called; sharded over two, each channel on its instance.
+// Skipped where redis-server is not installed.
 #include "store/redis/RedisBus.h"
 
 #include <gtest/gtest.h>
@@ -11,6 +12,11 @@
 #include <string>
 #include <vector>
 
+#include <hiredis/hiredis.h>
+
+#include <algorithm>
+
+#include "store/redis/RedisShards.h"
 #include "tests/unit/reactor_test_util.h"
 #include "tests/unit/redis_server.h"
 
@@ -40,10 +46,12 @@ void runUntil(reactor::EventLoop& loop, const std::function<bool()>& done, uint6
 
 // One node's bus and what its subscriber heard.
 struct Node {
-  Node(reactor::EventLoop& loop, const std::string& url) {
-    RedisOptions options;
-    options.address = *parseRedisUrl(url);
-    bus = std::make_unique<RedisBus>(loop, options, "test:");
+  Node(reactor::EventLoop& loop, const std::string& url) : Node(loop, std::vector<std::string>{url}) {}
+  // Sharded over `urls`, the directory first.
+  Node(reactor::EventLoop& loop, const std::vector<std::string>& urls) {
+    std::vector<RedisOptions> shards;
+    for (const std::string& url : urls) shards.push_back(RedisOptions{.address = *parseRedisUrl(url)});
+    bus = std::make_unique<RedisBus>(loop, std::move(shards), "test:");
     bus->subscribe([this](const RoomEvent& event) { heard.push_back(event); });
     bus->onMissed([this](int64_t roomId) {
       if (roomId == 0) {
@@ -77,6 +85,47 @@ class RedisBusTest : public ::testing::Test {
 
   reactor::EventLoop loop_;
 };
+
+// The channels `server` has subscribers on, sorted.
+std::vector<std::string> channelsOn(const test::RedisServer& server) {
+  std::vector<std::string> channels;
+  redisContext* context = redisConnect("127.0.0.1", server.port());
+  if (context != nullptr && context->err == 0) {
+    if (auto* reply = static_cast<redisReply*>(redisCommand(context, "PUBSUB CHANNELS"))) {
+      for (size_t i = 0; i < reply->elements; ++i) {
+        channels.emplace_back(reply->element[i]->str, reply->element[i]->len);
+      }
+      freeReplyObject(reply);
+    }
+  }
+  if (context != nullptr) redisFree(context);
+  std::sort(channels.begin(), channels.end());
+  return channels;
+}
+
+TEST_F(RedisBusTest, ShardedARoomsChannelIsOnItsShardAndUsersOnTheDirectory) {
+  test::RedisServer directory;
+  test::RedisServer second;
+  ASSERT_TRUE(directory.ready() && second.ready());
+  ASSERT_EQ(shardOfRoom(1, 2), 0u);
+  ASSERT_EQ(shardOfRoom(2, 2), 1u);
+  Node a(loop_, {directory.url(), second.url()});
+  Node b(loop_, {directory.url(), second.url()});
+  for (const int64_t room : {1, 2}) b.bus->watchRoom(room);
+  b.bus->watchUser(5);
+  bothListening(a, b);  // every shard's SUBSCRIBE confirmed
+  EXPECT_EQ(channelsOn(directory),
+            (std::vector<std::string>{"test:events", "test:room:1:events", "test:user:5:events"}));
+  EXPECT_EQ(channelsOn(second), std::vector<std::string>{"test:room:2:events"});
+  for (const int64_t room : {1, 2}) {
+    a.bus->publish(RoomEvent{.kind = Kind::kMessage, .roomId = room, .seq = 1, .payload = "hi"});
+  }
+  a.bus->publish(
+      RoomEvent{.kind = Kind::kDirectMessage, .roomId = 3, .seq = 1, .userId = 6, .peerId = 5, .payload = ""});
+  runUntil(loop_, [&] {
+    return b.count(Kind::kMessage, 1) == 1 && b.count(Kind::kMessage, 2) == 1 && b.count(Kind::kDirectMessage, 3) == 1;
+  });
+}
 
 TEST_F(RedisBusTest, NodeIdsAreRandomAndNonZero) {
   test::RedisServer server;

@@ -160,6 +160,12 @@ inline RedisServer& sharedRedisServer() {
   return shared;
 }
 
+// A second one, for the suites that shard over two (the first is sharedRedisServer()).
+inline RedisServer& sharedSecondRedisServer() {
+  static RedisServer second;
+  return second;
+}
+
 // "<stem><n>:", with n new on every call in this test binary.
 inline std::string uniqueKeyPrefix(const std::string& stem) {
   static int issued = 0;

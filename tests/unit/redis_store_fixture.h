@@ -24,7 +24,7 @@ class OwnRedisBackend {
     std::string error;
     StoreOptions options;
     options.backend = "redis";
-    options.redisUrl = server_.url();
+    options.redisUrls = {server_.url()};
     options.historyMax = historyMax;
     auto store = openStore(loop, options, error);
     EXPECT_TRUE(store) << error;

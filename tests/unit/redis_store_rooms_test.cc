@@ -45,7 +45,7 @@ class RedisStoreRoomsTest : public ::testing::Test {
 
   std::unique_ptr<RedisStore> node() {
     RedisStoreOptions options;
-    options.connection.address = *parseRedisUrl(server_.url());
+    options.shards = {{.address = *parseRedisUrl(server_.url())}};
     options.keyPrefix = kPrefix;
     return std::make_unique<RedisStore>(loop_, options);
   }

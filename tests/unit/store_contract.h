@@ -49,31 +49,38 @@ class SqliteBackend {
 };
 
 // Redis through the factory: one throwaway redis-server for the whole test
-// binary, and a key prefix of its own per backend object, so that each test
-// starts from an empty store and a reopen finds the same data.
-class RedisBackend {
+// binary (two for `kShards` 2: the rooms sharded over both), and a key
+// prefix of its own per backend object, so that each test starts from an
+// empty store and a reopen finds the same data.
+template <size_t kShards>
+class RedisShardsBackend {
  public:
-  RedisBackend() : prefix_(test::uniqueKeyPrefix("contract")) {}
+  RedisShardsBackend() : prefix_(test::uniqueKeyPrefix("contract")) {}
   uint32_t historyMax = 0;  // the next open()'s --history-max
   std::unique_ptr<Store> open(reactor::EventLoop& loop) {
-    EXPECT_TRUE(server().ready()) << "redis-server did not start";
     std::string error;
     StoreOptions options;
     options.backend = "redis";
-    options.redisUrl = server().url();
+    for (test::RedisServer* server : {&test::sharedRedisServer(), &test::sharedSecondRedisServer()}) {
+      if (options.redisUrls.size() == kShards) break;
+      EXPECT_TRUE(server->ready()) << "redis-server did not start";
+      options.redisUrls.push_back(server->url());
+    }
     options.keyPrefix = prefix_;
     options.historyMax = historyMax;
     auto store = openStore(loop, options, error);
     EXPECT_TRUE(store) << error;
     return store;
   }
+  const std::string& prefix() const { return prefix_; }
 
  private:
-  static test::RedisServer& server() { return test::sharedRedisServer(); }
   std::string prefix_;
 };
+using RedisBackend = RedisShardsBackend<1>;
+using ShardedRedisBackend = RedisShardsBackend<2>;
 
-using StoreBackends = ::testing::Types<SqliteBackend, RedisBackend>;
+using StoreBackends = ::testing::Types<SqliteBackend, RedisBackend, ShardedRedisBackend>;
 
 // A fresh store of `Backend` with two users, ann and bob.
 template <typename Backend>

@@ -30,7 +30,7 @@ TEST(StoreFactory, RefusesARedisUrlItCannotRead) {
   std::string error;
   StoreOptions options;
   options.backend = "redis";
-  options.redisUrl = "http://example.com";
+  options.redisUrls = {"http://example.com"};
   EXPECT_EQ(openStore(loop, options, error), nullptr);
   EXPECT_NE(error.find("http://example.com"), std::string::npos) << error;
 }
