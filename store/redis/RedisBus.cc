@@ -20,13 +20,25 @@ uint64_t randomNodeId() {
 
 }  // namespace
 
-RedisBus::RedisBus(reactor::EventLoop& loop, std::vector<RedisOptions> shards, std::string keyPrefix)
-    : loop_(loop), prefix_(std::move(keyPrefix)), nodeId_(randomNodeId()) {
+RedisBus::RedisBus(reactor::EventLoop& loop, std::vector<RedisOptions> shards, std::string keyPrefix,
+                   RedisBusTiming timing)
+    : loop_(loop),
+      prefix_(std::move(keyPrefix)),
+      nodeId_(randomNodeId()),
+      timing_(timing),
+      aliveChannel_(redis_keys::nodeAlive(prefix_, nodeId_)) {
   for (const RedisOptions& options : shards) shards_.push_back(std::make_unique<Shard>(loop, options));
   directory().channels.insert(prefix_ + "events");
   for (const std::unique_ptr<Shard>& each : shards_) {
     Shard& shard = *each;
-    shard.listener.onMessage([this](std::string_view, std::string_view bytes) { heard(bytes); });
+    shard.channels.insert(aliveChannel_);
+    shard.listener.onMessage([this, &shard](std::string_view channel, std::string_view bytes) {
+      if (channel == aliveChannel_) {
+        shard.heardAtMs = loop_.nowMs();
+      } else {
+        heard(bytes);
+      }
+    });
     shard.listener.onConnected([this, &shard] { listenerConnected(shard); });
     shard.listener.onDisconnected([this, &shard](const std::string& reason) {
       shard.subscribed = false;
@@ -37,6 +49,7 @@ RedisBus::RedisBus(reactor::EventLoop& loop, std::vector<RedisOptions> shards, s
     shard.listener.connect();
     shard.publisher.connect();
   }
+  loop_.scheduleTimer(heartbeat_, timing_.heartbeatMs);
 }
 
 std::string RedisBus::roomChannel(int64_t roomId) const { return redis_keys::roomPart(prefix_, roomId, "events"); }
@@ -94,13 +107,11 @@ void RedisBus::heard(std::string_view bytes) {
 }
 
 void RedisBus::listenerConnected(Shard& shard) {
+  // Never empty: every shard has this node's alive channel.
   const std::vector<std::string_view> all(shard.channels.begin(), shard.channels.end());
-  if (all.empty()) {  // a shard where this node watches no room yet
-    shard.subscribed = true;
-    return updateState();
-  }
   shard.listener.subscribe(all, [this, &shard] {
     shard.subscribed = true;
+    shard.heardAtMs = loop_.nowMs();
     updateState();
     // Whatever was published while we did not listen is lost to us.
     if (heal_) heal_(0);
@@ -114,7 +125,26 @@ void RedisBus::lost(const std::string& reason) {
   if (!reconnect_.scheduled()) loop_.scheduleTimer(reconnect_, backoff_.nextDelayMs());
 }
 
-void RedisBus::handleTimer(reactor::Timer&) {
+void RedisBus::beat() {
+  const uint64_t now = loop_.nowMs();
+  for (const std::unique_ptr<Shard>& each : shards_) {
+    Shard& shard = *each;
+    // Only a subscriber that should have heard the beats is judged.
+    if (!shard.subscribed || !shard.publisher.connected()) {
+      shard.heardAtMs = now;
+      continue;
+    }
+    if (now - shard.heardAtMs >= timing_.silentMs) {
+      shard.listener.disconnect("the subscriber heard nothing for " + std::to_string(now - shard.heardAtMs) + " ms");
+      continue;
+    }
+    shard.publisher.command({"PUBLISH", aliveChannel_, ""}, [](const RedisReply&) {});
+  }
+  loop_.scheduleTimer(heartbeat_, timing_.heartbeatMs);
+}
+
+void RedisBus::handleTimer(reactor::Timer& timer) {
+  if (&timer == &heartbeat_) return beat();
   for (const std::unique_ptr<Shard>& shard : shards_) {
     shard->listener.connect();  // no-ops where connected
     shard->publisher.connect();

@@ -22,7 +22,13 @@
 // published meanwhile are lost to other nodes; messages are healed from the
 // store. Each state change is logged once.
 //
-// Owns every shard's connections, the watched channels and the reconnect timer.
+// A subscriber can go deaf with nothing failing (a Redis that hangs, a
+// connection a middlebox dropped without a word): every heartbeatMs the node
+// PUBLISHes to its own alive channel on each shard, and a subscriber that
+// heard none of them for silentMs is reconnected, as if it had been lost.
+//
+// Owns every shard's connections, the watched channels, the reconnect and
+// the heartbeat timers.
 #pragma once
 
 #include <cstdint>
@@ -41,11 +47,17 @@
 
 namespace chatd::store {
 
+struct RedisBusTiming {
+  uint64_t heartbeatMs = 2000;
+  uint64_t silentMs = 6000;  // a subscriber that heard no heartbeat for this long is reconnected
+};
+
 class RedisBus final : public Bus, private reactor::TimerHandler {
  public:
   // Starts connecting at once to every shard (the directory first);
   // `keyPrefix` is the store's (--redis-prefix).
-  RedisBus(reactor::EventLoop& loop, std::vector<RedisOptions> shards, std::string keyPrefix);
+  RedisBus(reactor::EventLoop& loop, std::vector<RedisOptions> shards, std::string keyPrefix,
+           RedisBusTiming timing = {});
 
   uint64_t nodeId() const override { return nodeId_; }
   void subscribe(Subscriber subscriber) override { deliver_ = std::move(subscriber); }
@@ -73,6 +85,7 @@ class RedisBus final : public Bus, private reactor::TimerHandler {
     // Subscribed again on each connect (the directory's: the cluster channel too).
     std::unordered_set<std::string> channels;
     bool subscribed = false;  // listener's SUBSCRIBE of channels confirmed
+    uint64_t heardAtMs = 0;   // the last heartbeat heard, or when it had no cause to hear one
   };
 
   Shard& directory() { return *shards_[kDirectoryShard]; }
@@ -88,11 +101,15 @@ class RedisBus final : public Bus, private reactor::TimerHandler {
   void lost(const std::string& reason);
   // Listening again once every shard is subscribed and able to publish (logged).
   void updateState();
-  void handleTimer(reactor::Timer& timer) override;  // the reconnect backoff
+  // One heartbeat: a subscriber silent too long is dropped, the others get the next beat.
+  void beat();
+  void handleTimer(reactor::Timer& timer) override;  // the reconnect backoff or the heartbeat
 
   reactor::EventLoop& loop_;
   const std::string prefix_;
   const uint64_t nodeId_;
+  const RedisBusTiming timing_;
+  const std::string aliveChannel_;  // this node's heartbeats (RedisKeys.h)
   std::vector<std::unique_ptr<Shard>> shards_;
   Subscriber deliver_;
   std::function<void(int64_t roomId)> heal_;
@@ -103,6 +120,7 @@ class RedisBus final : public Bus, private reactor::TimerHandler {
   unsigned messagesPublished_ = 0;
   RedisBackoff backoff_;
   reactor::Timer reconnect_{this};
+  reactor::Timer heartbeat_{this};
 };
 
 }  // namespace chatd::store

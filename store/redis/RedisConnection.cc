@@ -108,6 +108,11 @@ void RedisConnection::connect() {
   rearmDeadline();
 }
 
+void RedisConnection::disconnect(const std::string& reason) {
+  drop(RedisStatus::kDisconnected, reason);
+  rearmDeadline();
+}
+
 void RedisConnection::command(std::initializer_list<std::string_view> args, ReplyCallback callback) {
   send(args.begin(), args.size(), std::move(callback));
 }

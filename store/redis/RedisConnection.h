@@ -78,6 +78,10 @@ class RedisConnection final : private reactor::IoHandler, private reactor::Timer
   // issued at once: they are queued behind AUTH and SELECT.
   void connect();
   bool connected() const { return state_ == State::kConnected; }
+  // Drops the connection now, as if it were lost: pending commands fail, and
+  // onDisconnected hears `reason` (later in the loop). For an owner that
+  // found the connection useless by its own checks.
+  void disconnect(const std::string& reason);
 
   // Sends one command, binary-safe (each argument is one bulk string).
   // Without a connection, `callback` gets RedisStatus::kDisconnected (deferred).

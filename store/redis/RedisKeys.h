@@ -45,6 +45,7 @@
 //   {p}room:<id>:events          CHANNEL [R] the room's events (subscribed while a node has sessions there)
 //   {p}user:<id>:events          CHANNEL [D] events that follow a user: direct messages, memberships ended
 //   {p}events                    CHANNEL [D] cluster-wide events: revoked tokens
+//   {p}node:<node id>:alive      CHANNEL [every shard] a node's heartbeats to itself (RedisBus), node id in hex
 //
 // Records are MessagePack (Redis's Lua cmsgpack), as arrays:
 //   message record   [id, sender_id, kind, content, client_id, created_at, edited_at, deleted]
@@ -58,6 +59,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 namespace chatd::store::redis_keys {
@@ -67,6 +69,13 @@ inline std::string room(const std::string& prefix, int64_t id) { return prefix +
 // One of a room's own keys: roomPart(p, 7, "log") is "{p}room:7:log".
 inline std::string roomPart(const std::string& prefix, int64_t id, const char* part) {
   return room(prefix, id) + ":" + part;
+}
+
+// A node's heartbeat channel: nodeAlive(p, 0x2a) is "{p}node:000000000000002a:alive".
+inline std::string nodeAlive(const std::string& prefix, uint64_t nodeId) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(nodeId));
+  return prefix + "node:" + hex + ":alive";
 }
 
 // One of a user's own keys: userPart(p, 7, "rooms") is "{p}user:7:rooms".

@@ -48,10 +48,10 @@ void runUntil(reactor::EventLoop& loop, const std::function<bool()>& done, uint6
 struct Node {
   Node(reactor::EventLoop& loop, const std::string& url) : Node(loop, std::vector<std::string>{url}) {}
   // Sharded over `urls`, the directory first.
-  Node(reactor::EventLoop& loop, const std::vector<std::string>& urls) {
+  Node(reactor::EventLoop& loop, const std::vector<std::string>& urls, RedisBusTiming timing = {}) {
     std::vector<RedisOptions> shards;
     for (const std::string& url : urls) shards.push_back(RedisOptions{.address = *parseRedisUrl(url)});
-    bus = std::make_unique<RedisBus>(loop, std::move(shards), "test:");
+    bus = std::make_unique<RedisBus>(loop, std::move(shards), "test:", timing);
     bus->subscribe([this](const RoomEvent& event) { heard.push_back(event); });
     bus->onMissed([this](int64_t roomId) {
       if (roomId == 0) {
@@ -86,7 +86,7 @@ class RedisBusTest : public ::testing::Test {
   reactor::EventLoop loop_;
 };
 
-// The channels `server` has subscribers on, sorted.
+// The channels `server` has subscribers on, sorted, but the nodes' heartbeat channels.
 std::vector<std::string> channelsOn(const test::RedisServer& server) {
   std::vector<std::string> channels;
   redisContext* context = redisConnect("127.0.0.1", server.port());
@@ -99,6 +99,7 @@ std::vector<std::string> channelsOn(const test::RedisServer& server) {
     }
   }
   if (context != nullptr) redisFree(context);
+  std::erase_if(channels, [](const std::string& channel) { return channel.ends_with(":alive"); });
   std::sort(channels.begin(), channels.end());
   return channels;
 }
@@ -244,6 +245,20 @@ TEST_F(RedisBusTest, ReconnectsSubscribesAgainAndHeals) {
   a.bus->publish(RoomEvent{.kind = Kind::kDirectMessage, .roomId = 5, .seq = 1, .userId = 41, .peerId = 42, .payload = ""});
   runUntil(loop_, [&] { return b.count(Kind::kDirectMessage, 5) == 1 && b.count(Kind::kMessage, 7) == 1; });
   EXPECT_EQ(b.heard[0].seq, 2);
+}
+
+TEST_F(RedisBusTest, ASubscriberThatHearsNothingIsReconnectedAndHeals) {
+  test::RedisServer server;
+  ASSERT_TRUE(server.ready());
+  Node a(loop_, std::vector<std::string>{server.url()}, RedisBusTiming{.heartbeatMs = 50, .silentMs = 300});
+  runUntil(loop_, [&] { return a.listening(); });
+  const int healsBefore = a.heals;
+  // Hung, not gone: the sockets stay open, and no command of the bus's own waits.
+  server.pause();
+  runUntil(loop_, [&] { return !a.listening(); }, 3000);
+  EXPECT_NE(a.bus->unavailableReason().find("heard nothing"), std::string::npos) << a.bus->unavailableReason();
+  server.resume();
+  runUntil(loop_, [&] { return a.listening() && a.heals > healsBefore; }, 10000);
 }
 
 }  // namespace
