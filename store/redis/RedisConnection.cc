@@ -12,45 +12,6 @@ namespace {
 
 RedisConnection& owner(void* self) { return *static_cast<RedisConnection*>(self); }
 
-RedisReply toReply(const redisReply& from) {
-  RedisReply to;
-  switch (from.type) {
-    case REDIS_REPLY_STATUS:
-      to.kind = RedisReply::Kind::kStatus;
-      break;
-    case REDIS_REPLY_ERROR:
-      to.kind = RedisReply::Kind::kError;
-      break;
-    case REDIS_REPLY_INTEGER:
-      to.kind = RedisReply::Kind::kInteger;
-      to.integer = from.integer;
-      break;
-    case REDIS_REPLY_STRING:
-      to.kind = RedisReply::Kind::kString;
-      break;
-    case REDIS_REPLY_ARRAY:
-      to.kind = RedisReply::Kind::kArray;
-      to.elements.reserve(from.elements);
-      for (size_t i = 0; i < from.elements; ++i) to.elements.push_back(toReply(*from.element[i]));
-      break;
-    default:
-      to.kind = RedisReply::Kind::kNil;
-      break;
-  }
-  if (to.kind == RedisReply::Kind::kStatus || to.kind == RedisReply::Kind::kError ||
-      to.kind == RedisReply::Kind::kString) {
-    to.text.assign(from.str, from.len);
-  }
-  return to;
-}
-
-RedisReply failed(RedisStatus status, std::string reason) {
-  RedisReply reply;
-  reply.status = status;
-  reply.text = std::move(reason);
-  return reply;
-}
-
 }  // namespace
 
 RedisConnection::RedisConnection(reactor::EventLoop& loop, RedisOptions options)
@@ -173,7 +134,7 @@ void RedisConnection::subscription(std::string_view verb, const std::vector<std:
 
 void RedisConnection::failLater(ReplyCallback callback, std::string reason) {
   if (!callback) return;
-  completions_.push_back({std::move(callback), failed(RedisStatus::kDisconnected, std::move(reason))});
+  completions_.push_back({std::move(callback), failedReply(RedisStatus::kDisconnected, std::move(reason))});
   rearmDeadline();
 }
 
@@ -223,7 +184,7 @@ bool RedisConnection::expireCommands(uint64_t now) {
     }
     late.timedOut = true;
     completions_.push_back({std::move(late.callback),
-                            failed(RedisStatus::kTimeout, "redis command timed out after " +
+                            failedReply(RedisStatus::kTimeout, "redis command timed out after " +
                                                               std::to_string(options_.commandTimeoutMs) + " ms")});
     late.callback = nullptr;
   }
@@ -314,11 +275,11 @@ void RedisConnection::answerFront(void* hiredisReply) {
   }
   RedisReply reply;
   if (hiredisReply != nullptr) {
-    reply = toReply(*static_cast<redisReply*>(hiredisReply));
+    reply = replyFromHiredis(*static_cast<redisReply*>(hiredisReply));
   } else {
     // Freed unanswered: only the overdue ones timed out, the rest lost their connection.
     const bool overdue = failureStatus_ == RedisStatus::kTimeout && loop_.nowMs() >= front.deadlineMs;
-    reply = failed(overdue ? RedisStatus::kTimeout : RedisStatus::kDisconnected,
+    reply = failedReply(overdue ? RedisStatus::kTimeout : RedisStatus::kDisconnected,
                    failure_.empty() ? "redis connection lost" : failure_);
   }
   if (front.callback) {

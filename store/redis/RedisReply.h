@@ -7,11 +7,13 @@
 #include <string>
 #include <vector>
 
+struct redisReply;
+
 namespace chatd::store {
 
 enum class RedisStatus : uint8_t {
   kOk,            // the server answered (possibly with an error reply)
-  kTimeout,       // no answer within the command timeout; the connection was dropped
+  kTimeout,       // no answer within the command timeout (or the server went silent)
   kDisconnected,  // the connection was lost or never made before an answer came
 };
 
@@ -26,5 +28,10 @@ struct RedisReply {
 
   bool ok() const { return status == RedisStatus::kOk && kind != Kind::kError; }
 };
+
+// hiredis's answer in our types (RedisReply.cc is the one place that reads hiredis replies).
+RedisReply replyFromHiredis(const redisReply& from);
+// No answer: `status` (not kOk) and why.
+RedisReply failedReply(RedisStatus status, std::string reason);
 
 }  // namespace chatd::store
