@@ -231,15 +231,8 @@ void Delivery::readReplayPage(uint64_t sessionId, int64_t roomId, int64_t from) 
                          const auto found = replayReads_.find({roomId, from});
                          const std::vector<uint64_t> readers = std::move(found->second);
                          replayReads_.erase(found);
-                         // Each frame is built once, for every reader.
-                         std::vector<reactor::BlockRef> frames;
-                         frames.reserve(page.size());
-                         for (const store::Message& message : page) {
-                           frames.push_back(server::makeServerFrame(
-                               proto::WsOpcode::kText,
-                               messageEvent(message, userSummaryJson(message.senderId, message.senderUsername,
-                                                                     message.senderNickname))));
-                         }
+                         // Each frame is built once, for every reader, and only once one takes it.
+                         std::vector<reactor::BlockRef> frames(page.size());
                          for (const uint64_t sessionId : readers) {
                            replayPage(sessionId, roomId, from, status, page, frames);
                            settleReplayWaiters(sessionId, 0, 0, status != store::StoreStatus::kOk);
@@ -248,7 +241,7 @@ void Delivery::readReplayPage(uint64_t sessionId, int64_t roomId, int64_t from) 
 }
 
 void Delivery::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::StoreStatus status,
-                          const std::vector<store::Message>& page, const std::vector<reactor::BlockRef>& frames) {
+                          const std::vector<store::Message>& page, std::vector<reactor::BlockRef>& frames) {
   ChatSession* session = sessions_.find(sessionId);
   if (!session) return;
   session->fetching = false;
@@ -282,6 +275,11 @@ void Delivery::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, stor
     if (message.seq > room.lastSeq) break;
     if (message.seq < member.catchUpFrom) continue;  // read for a reader further behind
     if (!replayWaiters_.empty()) settleReplayWaiters(sessionId, roomId, message.seq);
+    if (!frames[i]) {
+      frames[i] = server::makeServerFrame(
+          proto::WsOpcode::kText,
+          messageEvent(message, userSummaryJson(message.senderId, message.senderUsername, message.senderNickname)));
+    }
     if (session->ws.sendShared(frames[i]) == OutputQueue::PushResult::kRefused) {
       member.catchUpFrom = message.seq;
       sessions_.noteRefused(*session);

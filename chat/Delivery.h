@@ -103,9 +103,10 @@ class Delivery {
   // Reads a page of the room's messages from seq `from` for the session,
   // unless a read in flight will return `from`: it answers both.
   void readReplayPage(uint64_t sessionId, int64_t roomId, int64_t from);
-  // Sends what the session can take of a page read (`frames`: one per message).
+  // Sends what the session can take of a page read; `frames` holds each
+  // message's frame once a reader built it (empty handles until then).
   void replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::StoreStatus status,
-                  const std::vector<store::Message>& page, const std::vector<reactor::BlockRef>& frames);
+                  const std::vector<store::Message>& page, std::vector<reactor::BlockRef>& frames);
   // A resume whose replay reads the store, waiting to run `finish`.
   struct ReplayWaiter {
     int64_t roomId;
