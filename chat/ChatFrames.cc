@@ -32,15 +32,36 @@ std::string userSummaryJson(int64_t id, std::string_view username, std::string_v
   return w.take();
 }
 
-void writeMessageData(proto::JsonWriter& w, const store::Message& m, std::string_view authorJson) {
-  w.beginObject().key("id").value(m.id).key("seq").value(m.seq).key("user_id").value(m.senderId);
+namespace {
+
+// Where writeMessageFields() left the id, the seq and created_at out: their
+// offsets in the writer's output.
+using NumberHoles = std::array<size_t, 3>;
+
+// A message's "data", with holes for the numbers the store decides when `holes` is given.
+void writeMessageFields(proto::JsonWriter& w, const store::Message& m, std::string_view authorJson,
+                        NumberHoles* holes) {
+  auto number = [&w, holes](int64_t value, size_t hole) {
+    if (!holes) {
+      w.value(value);
+      return;
+    }
+    w.raw({});
+    (*holes)[hole] = w.str().size();
+  };
+  w.beginObject().key("id");
+  number(m.id, 0);
+  w.key("seq");
+  number(m.seq, 1);
+  w.key("user_id").value(m.senderId);
   w.key("user").raw(authorJson).key("kind").value(m.kind).key("content").value(m.content).key("client_id");
   if (m.clientId.empty()) {
     w.null();
   } else {
     w.value(m.clientId);
   }
-  w.key("created_at").value(m.createdAt);
+  w.key("created_at");
+  number(m.createdAt, 2);
   if (m.editedAt != 0) w.key("edited_at").value(m.editedAt);
   if (m.deleted) w.key("deleted").value(true);
   if (!m.reactions.empty()) {
@@ -51,6 +72,12 @@ void writeMessageData(proto::JsonWriter& w, const store::Message& m, std::string
     w.endArray();
   }
   w.endObject();
+}
+
+}  // namespace
+
+void writeMessageData(proto::JsonWriter& w, const store::Message& m, std::string_view authorJson) {
+  writeMessageFields(w, m, authorJson, nullptr);
 }
 
 void writeMessageData(proto::JsonWriter& w, const store::Message& m) {
@@ -71,6 +98,15 @@ std::string messageEvent(const store::Message& message, std::string_view authorJ
   ServerMessage event("message", message.roomId);
   writeMessageData(event.writer().key("data"), message, authorJson);
   return event.finish();
+}
+
+std::array<std::string, 4> messageEventAround(const store::Message& draft, std::string_view authorJson) {
+  ServerMessage event("message", draft.roomId);
+  NumberHoles holes;
+  writeMessageFields(event.writer().key("data"), draft, authorJson, &holes);
+  const std::string json = event.finish();
+  return {json.substr(0, holes[0]), json.substr(holes[0], holes[1] - holes[0]),
+          json.substr(holes[1], holes[2] - holes[1]), json.substr(holes[2])};
 }
 
 std::string ackMessage(const store::Message& m, std::string_view ref) {

@@ -3,6 +3,7 @@
 // same frame. Pure functions over store types.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -48,6 +49,10 @@ void writeHistoryPage(proto::JsonWriter& w, const store::MessagePage& page, int 
 
 // {"type":"message","room_id":..,"data":{...}}
 std::string messageEvent(const store::Message& message, std::string_view authorJson);
+// messageEvent()'s JSON of a message not stored yet, in the four parts
+// around its id, seq and created_at (store/MessageAnnouncement.h), which
+// the store decides; the other fields are `draft`'s.
+std::array<std::string, 4> messageEventAround(const store::Message& draft, std::string_view authorJson);
 // {"type":"ack","client_id":..,"room_id":..,"id":..,"seq":..,"created_at":..,"ref":..}
 std::string ackMessage(const store::Message& message, std::string_view ref);
 // {"type":"error","code":CODE,"message":MESSAGE[,"room_id":..],"ref":..}; the

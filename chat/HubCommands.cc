@@ -162,27 +162,44 @@ void HubCommands::postMessage(PostRequest request, PostDone done) {
 }
 
 void HubCommands::append(PostRequest request, int64_t roomId, int64_t directPeerId, PostDone done) {
-  auto committed = [this, authorJson = std::move(request.authorJson), originSessionId = request.originSessionId,
-                    directPeerId, done = std::move(done)](StoreStatus status, store::AppendResult result) {
+  auto announce = std::make_shared<const store::MessageAnnouncement>(announcement(request, roomId, directPeerId));
+  auto committed = [this, announce, done = std::move(done)](StoreStatus status, store::AppendResult result) {
     if (status == StoreStatus::kNotFound) return done(ChatError{err::kNotFound, "no such room"}, result);
     if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, result);
-    if (!result.duplicate) publishMessage(result.message, authorJson, originSessionId, directPeerId);
+    if (!result.duplicate) {
+      ++p_.stats.messagesPosted;
+      const store::Message& m = result.message;
+      RoomEvent event = announce->filledIn(m.id, m.seq, m.createdAt);
+      if (result.announced) {
+        p_.bus.deliverAnnounced(std::move(event));
+      } else {
+        p_.bus.publish(std::move(event));
+      }
+    }
     done(std::nullopt, result);
   };
   p_.store.appendMessage(roomId, request.senderId, std::move(request.content), std::move(request.clientId),
-                         std::move(committed));
+                         std::move(announce), std::move(committed));
 }
 
-void HubCommands::publishMessage(const store::Message& message, const std::string& authorJson, uint64_t originSessionId,
-                                 int64_t directPeerId) {
-  ++p_.stats.messagesPosted;
-  p_.bus.publish(RoomEvent{.kind = directPeerId != 0 ? RoomEvent::Kind::kDirectMessage : RoomEvent::Kind::kMessage,
-                           .roomId = message.roomId,
-                           .seq = message.seq,
-                           .originSession = originSessionId,
-                           .userId = message.senderId,
-                           .peerId = directPeerId,
-                           .payload = messageEvent(message, authorJson)});
+store::MessageAnnouncement HubCommands::announcement(const PostRequest& request, int64_t roomId,
+                                                     int64_t directPeerId) const {
+  // The message as appendMessage() will store it, but for what the store decides.
+  store::Message draft;
+  draft.roomId = roomId;
+  draft.senderId = request.senderId;
+  draft.kind = "text";
+  draft.content = request.content;
+  draft.clientId = request.clientId;
+  return store::MessageAnnouncement{
+      .event = RoomEvent{.kind = directPeerId != 0 ? RoomEvent::Kind::kDirectMessage : RoomEvent::Kind::kMessage,
+                         .roomId = roomId,
+                         .originNode = p_.bus.nodeId(),
+                         .originSession = request.originSessionId,
+                         .userId = request.senderId,
+                         .peerId = directPeerId,
+                         .payload = {}},
+      .around = messageEventAround(draft, request.authorJson)};
 }
 
 // --- ephemeral events --------------------------------------------------------

@@ -78,12 +78,13 @@ class HubCommands {
   // Joins the next room of a sync, then queues the one after ahead of the
   // session's other waiting requests; `done` ends this step (whenQueueHasRoom).
   void syncNext(const std::shared_ptr<SyncState>& state, std::function<void()> done);
-  // Appends to the room the lookup allowed; once committed, publishes
-  // (unless a resend) and answers `done`.
+  // Appends to the room the lookup allowed, with the message's announcement
+  // (which a store that can publishes in the same write); once committed,
+  // has the event delivered and published where the store did not (unless
+  // a resend) and answers `done`.
   void append(PostRequest request, int64_t roomId, int64_t directPeerId, PostDone done);
-  // The message event, serialized once here for every node.
-  void publishMessage(const store::Message& message, const std::string& authorJson, uint64_t originSessionId,
-                      int64_t directPeerId);
+  // The message's event, serialized once here for every node, but for what the store decides.
+  store::MessageAnnouncement announcement(const PostRequest& request, int64_t roomId, int64_t directPeerId) const;
 
   Parts p_;
 };

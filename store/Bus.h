@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 
 #include "store/RoomEvent.h"
 
@@ -24,6 +25,11 @@ class Bus {
   virtual void subscribe(Subscriber subscriber) = 0;
   // An event of this node: publish() sets its originNode to nodeId().
   virtual void publish(RoomEvent event) = 0;
+  // A message's event that the store already published to the other nodes
+  // with the append that made it (AppendResult::announced; its originNode
+  // is nodeId()): delivered here, and sent only where that write could not
+  // send it. A bus that is not the store's medium publishes it as any other.
+  virtual void deliverAnnounced(RoomEvent event) { publish(std::move(event)); }
 
   // Interest, for a bus between nodes: the events a node hears are those of
   // the rooms it watches (it has sessions there), of the users it watches

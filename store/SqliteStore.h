@@ -67,7 +67,7 @@ class SqliteStore final : public Store {
   // for a duplicate (the ack needs only id and seq): use findMessage().
   // editMessage() answers the message with its reactions.
   void appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
-                     Callback<AppendResult> done) override;
+                     std::shared_ptr<const MessageAnnouncement> announce, Callback<AppendResult> done) override;
   void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<MessagePage> done) override;
   void messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<MessagePage> done) override;
   void markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) override;

@@ -119,7 +119,8 @@ bool trimRoom(SqliteDatabase& db, int64_t roomId, int64_t lastSeq, uint32_t hist
 }  // namespace
 
 void SqliteStore::appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
-                                Callback<AppendResult> done) {
+                                std::shared_ptr<const MessageAnnouncement> /*announce*/, Callback<AppendResult> done) {
+  // Never announced here: the caller publishes on its in-process bus.
   enqueueWrite<AppendResult>(
       [=, this](SqliteDatabase& db, AppendResult& out) {
         // Looked up inside the write, so a resend queued in the same batch as

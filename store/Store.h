@@ -11,11 +11,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "store/MessageAnnouncement.h"
 #include "store/RoomKinds.h"
 
 namespace chatd::store {
@@ -124,6 +126,9 @@ struct RevokedToken {
 struct AppendResult {
   Message message;
   bool duplicate = false;  // true: (sender, client id) was already stored; nothing changed
+  // true: the store published the message's announcement itself, with the
+  // write (MessageAnnouncement.h); the caller only delivers it locally.
+  bool announced = false;
 };
 
 struct Credentials {
@@ -229,8 +234,11 @@ class MessageLog {
   // iteration commit together and get consecutive seqs in call order; `done`
   // runs after the COMMIT, so an ack built from it is durable. The sender's
   // read mark moves to the new message (one has read what one wrote).
+  // `announce` (may be null): the news of the message, which a store that
+  // can publishes in the same write, and then answers `announced`; never
+  // for a duplicate.
   virtual void appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
-                             Callback<AppendResult> done) = 0;
+                             std::shared_ptr<const MessageAnnouncement> announce, Callback<AppendResult> done) = 0;
   // Up to `limit` (clamped to 1..1000) messages with seq > `afterSeq`, oldest first.
   virtual void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<MessagePage> done) = 0;
   // The `limit` (clamped to 1..1000) messages just before `beforeSeq`, oldest

@@ -38,8 +38,13 @@ std::unique_ptr<Store> openStore(reactor::EventLoop& loop, const StoreOptions& o
   if (options.backend == "redis") {
     std::optional<std::vector<RedisOptions>> shards = redisShards(options, error);
     if (!shards) return nullptr;
-    return std::make_unique<RedisStore>(loop,
-                                        RedisStoreOptions{std::move(*shards), options.keyPrefix, options.historyMax});
+    auto redis =
+        std::make_unique<RedisStore>(loop, RedisStoreOptions{std::move(*shards), options.keyPrefix, options.historyMax});
+    // Tests only (cluster_outage_test): see RedisStore::dropAnnouncementsForTest.
+    if (const char* every = std::getenv("CHATD_TEST_DROP_PUBLISH")) {
+      redis->dropAnnouncementsForTest(static_cast<unsigned>(std::strtoul(every, nullptr, 10)));
+    }
+    return redis;
   }
   if (options.backend != "sqlite") {
     error = "unknown store backend \"" + options.backend + "\"";
@@ -55,12 +60,7 @@ std::unique_ptr<Bus> openBus(reactor::EventLoop& loop, const StoreOptions& optio
   if (options.backend != "redis") return std::make_unique<LocalBus>();
   std::optional<std::vector<RedisOptions>> shards = redisShards(options, error);
   if (!shards) return nullptr;
-  auto bus = std::make_unique<RedisBus>(loop, std::move(*shards), options.keyPrefix);
-  // Tests only (cluster_outage_test): see RedisBus::dropMessagePublishesForTest.
-  if (const char* every = std::getenv("CHATD_TEST_DROP_PUBLISH")) {
-    bus->dropMessagePublishesForTest(static_cast<unsigned>(std::strtoul(every, nullptr, 10)));
-  }
-  return bus;
+  return std::make_unique<RedisBus>(loop, std::move(*shards), options.keyPrefix);
 }
 
 void fetchClusterSecret(reactor::EventLoop& loop, const StoreOptions& options, const std::string& candidate,

@@ -1,5 +1,7 @@
 #include "store/redis/MessageScripts.h"
 
+#include "store/redis/RoomEventWire.h"
+
 #include <string>
 #include <string_view>
 
@@ -60,9 +62,30 @@ local function reactions_of(room, m) return redis.call('HGET', k_room_part(room,
 
 std::string withHelpers(std::string_view body) { return std::string(kHelpers) + std::string(body); }
 
+// kAppend's announcement: the message's event as MessageAnnouncement.h and
+// RoomEventWire.h make it, on the room's channel, and on the users' channels
+// of a direct message where the users are here (RedisKeys.h names them).
+constexpr std::string_view kAnnounce = R"LUA(
+local function announce(room, sender, seq, m, users_here)
+  local before_seq, after_seq, peer = ARGV[11], ARGV[12], ARGV[17]
+  local payload = table.concat({ARGV[13], string.format('%d', m[1]), ARGV[14], string.format('%d', seq),
+                                ARGV[15], string.format('%d', m[6]), ARGV[16]})
+  local event = wire_event(before_seq, seq, after_seq, payload)
+  redis.call('PUBLISH', k_room_part(room, 'events'), event)
+  if users_here and peer ~= '0' then
+    redis.call('PUBLISH', P .. 'user:' .. sender .. ':events', event)
+    redis.call('PUBLISH', P .. 'user:' .. peer .. ':events', event)
+  end
+end
+)LUA";
+
+std::string withAnnounce(std::string_view body) {
+  return std::string(kLuaRoomEventWire) + std::string(kAnnounce) + withHelpers(body);
+}
+
 }  // namespace
 
-const RedisScript kAppend(withHelpers(R"LUA(
+const RedisScript kAppend(withAnnounce(R"LUA(
 local room, sender, content, client = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local keep, most_trimmed = tonumber(ARGV[6]), tonumber(ARGV[7])
 local shards, shard, users_here = tonumber(ARGV[8]), tonumber(ARGV[9]), ARGV[10] == '1'
@@ -103,6 +126,7 @@ if keep > 0 and seq > keep then
     redis.call('HSET', k_room(room), 'first_seq', last_trimmed + 1)
   end
 end
+if ARGV[11] ~= '' then announce(room, sender, seq, m, users_here) end
 return {OK, 0, message_row(seq, m, false)}
 )LUA"));
 

@@ -16,13 +16,19 @@ namespace chatd::store::message_scripts {
 
 // ARGV: room, sender, content, client id, history max (0: keep all), the
 // most one append trims, shard count, the room's shard, users here (1: this
-// instance is the directory, RedisShards.h). NOT_FOUND when the room does
-// not exist, or the sender where the users are here (no seq used); else
-// {OK, duplicate (0/1), row}: the original for a known (sender, client id),
-// the new message otherwise, both without reactions. A new message trims
-// the room to its newest `history max` messages and moves the room's
-// first_seq past the ones it deleted. Message ids are msg:next * shard
-// count + shard: unique across shards, and msg:next itself with one.
+// instance is the directory, RedisShards.h), then the announcement
+// (MessageAnnouncement.h): the event's bytes before and after its seq
+// (RoomEventWire.h; "" before: announce nothing), the payload's four parts
+// around the id, the seq and created_at, and the direct room's other
+// member (0: not a direct room). NOT_FOUND when the room does not exist, or
+// the sender where the users are here (no seq used); else {OK, duplicate
+// (0/1), row}: the original for a known (sender, client id), the new
+// message otherwise, both without reactions. A new message trims the room
+// to its newest `history max` messages, moves the room's first_seq past
+// the ones it deleted, and is PUBLISHed (the room's channel; the users'
+// channels of a direct message where the users are here). Message ids are
+// msg:next * shard count + shard: unique across shards, and msg:next itself
+// with one.
 extern const RedisScript kAppend;
 // ARGV: room, seq, limit (already clamped), "after" or "before".
 // {OK, first seq, rows...}: where the room starts, and the messages with

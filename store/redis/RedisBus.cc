@@ -58,26 +58,33 @@ std::string RedisBus::userChannel(int64_t userId) const { return redis_keys::use
 void RedisBus::publish(RoomEvent event) {
   event.originNode = nodeId_;
   const std::string bytes = encodeRoomEvent(event);
-  const bool isMessage = event.kind == RoomEvent::Kind::kMessage || event.kind == RoomEvent::Kind::kDirectMessage;
-  const bool dropped = isMessage && dropEvery_ != 0 && ++messagesPublished_ % dropEvery_ == 0;
   // Lost when Redis is away: the other nodes heal messages from the store.
-  auto publishOn = [&bytes, dropped](Shard& shard, const std::string& channel) {
-    if (!dropped) shard.publisher.command({"PUBLISH", channel, bytes}, [](const RedisReply&) {});
-  };
   if (event.kind == RoomEvent::Kind::kTokenRevoked) {
-    publishOn(directory(), prefix_ + "events");
+    directory().publisher.command({"PUBLISH", prefix_ + "events", bytes}, [](const RedisReply&) {});
   } else {
-    publishOn(roomShard(event.roomId), roomChannel(event.roomId));
-    // Heard by the nodes of the users' sessions too, before they watch the room.
-    if (event.kind == RoomEvent::Kind::kDirectMessage) {
-      publishOn(directory(), userChannel(event.userId));
-      publishOn(directory(), userChannel(event.peerId));
-    } else if (event.kind == RoomEvent::Kind::kMembershipEnded && event.userId != 0) {
-      publishOn(directory(), userChannel(event.userId));
-    }
+    roomShard(event.roomId).publisher.command({"PUBLISH", roomChannel(event.roomId), bytes}, [](const RedisReply&) {});
+    publishToUsers(event, bytes);
   }
   // Published first, so that what the delivery publishes in turn follows it.
   if (deliver_) deliver_(event);
+}
+
+void RedisBus::deliverAnnounced(RoomEvent event) {
+  if (&roomShard(event.roomId) != &directory()) publishToUsers(event, encodeRoomEvent(event));
+  if (deliver_) deliver_(event);
+}
+
+void RedisBus::publishToUsers(const RoomEvent& event, const std::string& bytes) {
+  // Heard by the nodes of the users' sessions too, before they watch the room.
+  auto publishTo = [this, &bytes](int64_t userId) {
+    directory().publisher.command({"PUBLISH", userChannel(userId), bytes}, [](const RedisReply&) {});
+  };
+  if (event.kind == RoomEvent::Kind::kDirectMessage) {
+    publishTo(event.userId);
+    publishTo(event.peerId);
+  } else if (event.kind == RoomEvent::Kind::kMembershipEnded && event.userId != 0) {
+    publishTo(event.userId);
+  }
 }
 
 void RedisBus::watchRoom(int64_t roomId) {
@@ -161,11 +168,6 @@ void RedisBus::updateState() {
   LOG_INFO("redis bus %s (node %016llx)", everListening_ ? "reconnected" : "connected",
            static_cast<unsigned long long>(nodeId_));
   everListening_ = true;
-}
-
-void RedisBus::dropMessagePublishesForTest(unsigned every) {
-  dropEvery_ = every;
-  if (every != 0) LOG_WARN("redis bus: test hook: every %u-th message is not published", every);
 }
 
 std::string RedisBus::unavailableReason() const {

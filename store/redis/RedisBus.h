@@ -2,15 +2,18 @@
 // event is PUBLISHed, encoded (RoomEventWire.h), on its room's channel, on
 // its users' channels when it follows them (a direct message, an ended
 // membership), or on the cluster channel (a revoked token); the channel
-// names are in RedisKeys.h. A node subscribes to the rooms and users it
+// names are in RedisKeys.h. A new message is published by the script that
+// stores it (MessageScripts.h), so it reaches its room's channel in seq
+// order and in the same round trip; the bus delivers it here
+// (deliverAnnounced) and publishes only what that script could not. A node subscribes to the rooms and users it
 // watches (Bus::watchRoom, watchUser) and to the cluster channel. Sharded
 // (RedisShards.h), a room's channel is on the room's shard, the user and
 // cluster channels on the directory (shard 0).
 //
 // A node's own events are delivered to its subscriber at once, as LocalBus
 // does, and their echo from Redis is dropped (originNode == nodeId()), so
-// nothing is delivered twice. Events of several publishers can arrive out of
-// seq order; the hub's gap rule restores it from the store.
+// nothing is delivered twice. A publish can still be lost (a node deaf for a
+// moment, a reconnect): the hub's gap rule fills the gap from the store.
 //
 // Two connections per shard: a subscriber (RedisConnection's subscriber
 // mode) and one for PUBLISH. Any lost: every lost one is reconnected after a
@@ -62,6 +65,10 @@ class RedisBus final : public Bus, private reactor::TimerHandler {
   uint64_t nodeId() const override { return nodeId_; }
   void subscribe(Subscriber subscriber) override { deliver_ = std::move(subscriber); }
   void publish(RoomEvent event) override;
+  // A message's event as the append script published it (MessageScripts.h):
+  // on the room's shard it could not reach the directory, where the users'
+  // channels of a direct message are; those are published here.
+  void deliverAnnounced(RoomEvent event) override;
 
   void watchRoom(int64_t roomId) override;
   void unwatchRoom(int64_t roomId) override { unwatch(roomShard(roomId), roomChannel(roomId)); }
@@ -69,12 +76,6 @@ class RedisBus final : public Bus, private reactor::TimerHandler {
   void unwatchUser(int64_t userId) override { unwatch(directory(), userChannel(userId)); }
   void onMissed(std::function<void(int64_t roomId)> heal) override { heal_ = std::move(heal); }
   std::string unavailableReason() const override;
-
-  // A test hook (CHATD_TEST_DROP_PUBLISH, read by StoreFactory): every
-  // `every`-th message this node publishes is delivered here but never
-  // PUBLISHed, as if Redis had lost it, so that tests can show the other
-  // nodes healing it from the store. 0 (the default) drops nothing.
-  void dropMessagePublishesForTest(unsigned every);
 
  private:
   // One Redis instance's connections, and the channels this node listens on there.
@@ -95,6 +96,9 @@ class RedisBus final : public Bus, private reactor::TimerHandler {
   // Listens on `channel` from now on; `confirmed` runs once Redis confirmed it (when connected).
   void watch(Shard& shard, std::string channel, std::function<void()> confirmed = {});
   void unwatch(Shard& shard, const std::string& channel);
+  // PUBLISHes `bytes` of `event` on the users' channels it follows (a direct
+  // message's two members, the member whose membership ended), if any.
+  void publishToUsers(const RoomEvent& event, const std::string& bytes);
   void heard(std::string_view bytes);
   void listenerConnected(Shard& shard);
   // A connection was lost (logged when it ends listening).
@@ -116,8 +120,6 @@ class RedisBus final : public Bus, private reactor::TimerHandler {
   bool listening_ = false;  // every shard subscribed, and its publisher connected
   bool everListening_ = false;
   std::string lastFailure_;
-  unsigned dropEvery_ = 0;        // dropMessagePublishesForTest
-  unsigned messagesPublished_ = 0;
   RedisBackoff backoff_;
   reactor::Timer reconnect_{this};
   reactor::Timer heartbeat_{this};

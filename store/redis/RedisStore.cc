@@ -82,4 +82,9 @@ void RedisStore::disconnected(Shard& shard, const std::string& reason) {
   loop_.scheduleTimer(shard.reconnect, shard.backoff.nextDelayMs());
 }
 
+void RedisStore::dropAnnouncementsForTest(unsigned every) {
+  dropAnnouncementsEvery_ = every;
+  if (every != 0) LOG_WARN("redis store: test hook: every %u-th message is not published", every);
+}
+
 }  // namespace chatd::store

@@ -69,7 +69,7 @@ class RedisStore final : public Store {
 
   // Messages: store/redis/RedisStoreMessages.cc.
   void appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
-                     Callback<AppendResult> done) override;
+                     std::shared_ptr<const MessageAnnouncement> announce, Callback<AppendResult> done) override;
   void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<MessagePage> done) override;
   void messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<MessagePage> done) override;
   void markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) override;
@@ -81,6 +81,12 @@ class RedisStore final : public Store {
 
   // Every shard connected, and the lobby is known to exist.
   bool ready() override;
+
+  // A test hook (CHATD_TEST_DROP_PUBLISH, read by StoreFactory): every
+  // `every`-th announced append is stored and answered `announced` but not
+  // PUBLISHed, as if Redis had lost the publish, so that tests can show the
+  // other nodes healing it from the store. 0 (the default) drops nothing.
+  void dropAnnouncementsForTest(unsigned every);
 
  private:
   // One Redis instance: its connection, whether it answers, and its own backoff.
@@ -137,6 +143,8 @@ class RedisStore final : public Store {
   std::vector<std::unique_ptr<Shard>> shards_;
   std::vector<bool> knownUsers_;  // by user id (ids are dense: INCR); sharded only
   size_t userChecksInFlight_ = 0;
+  unsigned dropAnnouncementsEvery_ = 0;  // dropAnnouncementsForTest
+  unsigned announcements_ = 0;
 };
 
 template <typename T, typename Decode>

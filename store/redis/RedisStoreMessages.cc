@@ -14,6 +14,7 @@
 #include "store/redis/MessageScripts.h"
 #include "store/redis/RedisDecode.h"
 #include "store/redis/RedisStore.h"
+#include "store/redis/RoomEventWire.h"
 
 namespace chatd::store {
 namespace {
@@ -71,6 +72,19 @@ std::vector<Message*> theMessage(Message& m) { return {&m}; }
 
 std::string flag(bool value) { return value ? "1" : "0"; }
 
+// kAppend's last arguments: the announcement to publish, or "" for none.
+void addAnnouncement(std::vector<std::string>& args, const MessageAnnouncement* announce) {
+  if (!announce) {
+    args.emplace_back();
+    return;
+  }
+  RoomEventAroundSeq wire = encodeRoomEventAroundSeq(announce->event);
+  args.push_back(std::move(wire.beforeSeq));
+  args.push_back(std::move(wire.afterSeq));
+  args.insert(args.end(), announce->around.begin(), announce->around.end());
+  args.push_back(std::to_string(announce->event.peerId));
+}
+
 }  // namespace
 
 template <typename T, typename Pick>
@@ -85,8 +99,8 @@ Callback<T> RedisStore::afterNaming(int64_t roomId, Callback<T> done, Pick pick)
 }
 
 void RedisStore::appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
-                               Callback<AppendResult> done) {
-  auto checked = [=, this, content = std::move(content), clientId = std::move(clientId),
+                               std::shared_ptr<const MessageAnnouncement> announce, Callback<AppendResult> done) {
+  auto checked = [=, this, content = std::move(content), clientId = std::move(clientId), announce = std::move(announce),
                   done = std::move(done)](StoreStatus sender) mutable {
     Shard& shard = roomShard(roomId);
     if (sender != StoreStatus::kOk) {
@@ -94,13 +108,23 @@ void RedisStore::appendMessage(int64_t roomId, int64_t senderId, std::string con
       shard.redis.command({"PING"}, [sender, done = std::move(done)](const RedisReply&) { done(sender, {}); });
       return;
     }
+    std::vector<std::string> args{std::to_string(roomId),
+                                  std::to_string(senderId),
+                                  std::move(content),
+                                  std::move(clientId),
+                                  std::to_string(historyMax_),
+                                  std::to_string(MessageLog::kMaxTrimmedAtOnce),
+                                  std::to_string(shards_.size()),
+                                  std::to_string(shard.index),
+                                  flag(&shard == &directory())};
+    const bool dropped = announce && dropAnnouncementsEvery_ != 0 && ++announcements_ % dropAnnouncementsEvery_ == 0;
+    addAnnouncement(args, dropped ? nullptr : announce.get());
     run<AppendResult>(
-        shard, scripts::kAppend,
-        {std::to_string(roomId), std::to_string(senderId), std::move(content), std::move(clientId),
-         std::to_string(historyMax_), std::to_string(MessageLog::kMaxTrimmedAtOnce), std::to_string(shards_.size()),
-         std::to_string(shard.index), flag(&shard == &directory())},
-        [roomId](const std::vector<RedisReply>& rest) {
-          return AppendResult{rest.size() > 1 ? decodeMessage(rest[1], roomId) : Message{}, replyInt(rest[0]) != 0};
+        shard, scripts::kAppend, std::move(args),
+        [roomId, announced = announce != nullptr](const std::vector<RedisReply>& rest) {
+          const bool duplicate = replyInt(rest[0]) != 0;
+          return AppendResult{rest.size() > 1 ? decodeMessage(rest[1], roomId) : Message{}, duplicate,
+                              announced && !duplicate};
         },
         std::move(done));
   };

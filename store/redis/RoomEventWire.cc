@@ -40,22 +40,53 @@ bool takeSigned(std::string_view& in, int64_t& value) {
   return true;
 }
 
-}  // namespace
-
-std::string encodeRoomEvent(const RoomEvent& event) {
-  std::string out;
-  out.reserve(24 + event.payload.size());
+void putBeforeSeq(std::string& out, const RoomEvent& event) {
   out.push_back(static_cast<char>(kVersion));
   out.push_back(static_cast<char>(event.kind));
   putSigned(out, event.roomId);
-  putSigned(out, event.seq);
+}
+
+void putAfterSeq(std::string& out, const RoomEvent& event) {
   putVarint(out, event.originNode);
   putVarint(out, event.originSession);
   putSigned(out, event.userId);
   putSigned(out, event.peerId);
+}
+
+}  // namespace
+
+const std::string_view kLuaRoomEventWire = R"LUA(
+local function wire_varint(v)
+  local bytes = {}
+  while v >= 128 do
+    bytes[#bytes + 1] = v % 128 + 128
+    v = math.floor(v / 128)
+  end
+  bytes[#bytes + 1] = v
+  return string.char(unpack(bytes))
+end
+-- A seq is zigzagged as every signed field: 2 * seq for seq >= 0.
+local function wire_event(before_seq, seq, after_seq, payload)
+  return before_seq .. wire_varint(2 * seq) .. after_seq .. wire_varint(#payload) .. payload
+end
+)LUA";
+
+std::string encodeRoomEvent(const RoomEvent& event) {
+  std::string out;
+  out.reserve(24 + event.payload.size());
+  putBeforeSeq(out, event);
+  putSigned(out, event.seq);
+  putAfterSeq(out, event);
   putVarint(out, event.payload.size());
   out.append(event.payload);
   return out;
+}
+
+RoomEventAroundSeq encodeRoomEventAroundSeq(const RoomEvent& event) {
+  RoomEventAroundSeq around;
+  putBeforeSeq(around.beforeSeq, event);
+  putAfterSeq(around.afterSeq, event);
+  return around;
 }
 
 bool decodeRoomEvent(std::string_view in, RoomEvent& event) {

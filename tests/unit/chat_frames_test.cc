@@ -134,6 +134,22 @@ TEST(ChatFrames, ContentIsEscaped) {
   EXPECT_EQ(str(p["data"]["user"]["nickname"].value()), "<script>");
 }
 
+// What a store fills in (store/MessageAnnouncement.h) makes the very frame
+// messageEvent() makes of the stored message, with or without a client id.
+TEST(ChatFrames, AMessageEventAroundItsNumbersFilledInIsTheMessageEvent) {
+  for (const char* clientId : {"c-9", ""}) {
+    store::Message m = sampleMessage();
+    m.clientId = clientId;
+    m.content = "say \"hi\" \u00e9\n";
+    store::Message draft = m;
+    draft.id = draft.seq = draft.createdAt = 0;
+    const std::string author = userSummaryJson(3, "ann", "Annie");
+    store::MessageAnnouncement announce;
+    announce.around = messageEventAround(draft, author);
+    EXPECT_EQ(announce.filledIn(m.id, m.seq, m.createdAt).payload, messageEvent(m, author)) << clientId;
+  }
+}
+
 TEST(ChatFrames, Ack) {
   const store::Message m = sampleMessage();
   Parsed p(ackMessage(m, R"("r-1")"));

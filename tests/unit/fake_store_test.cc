@@ -28,7 +28,7 @@ class FakeStoreTest : public ::testing::Test {
     return answer ? std::move(*answer) : std::pair<StoreStatus, T>{StoreStatus::kFailed, T{}};
   }
   store::AppendResult append(int64_t room, int64_t sender, const std::string& clientId) {
-    return await<store::AppendResult>([&](auto done) { store_.appendMessage(room, sender, "hi", clientId, done); })
+    return await<store::AppendResult>([&](auto done) { store_.appendMessage(room, sender, "hi", clientId, nullptr, done); })
         .second;
   }
 
@@ -88,8 +88,8 @@ TEST_F(FakeStoreTest, HoldsCompletionsWhilePausedAndFailsTheNextCalls) {
   auto record = [&](StoreStatus status, const store::AppendResult&) { answers.push_back(status); };
   store_.pause();
   store_.failNext(1);
-  store_.appendMessage(room, ann_.id, "x", "", record);
-  store_.appendMessage(room, ann_.id, "y", "", record);
+  store_.appendMessage(room, ann_.id, "x", "", nullptr, record);
+  store_.appendMessage(room, ann_.id, "y", "", nullptr, record);
   runUntilIdle();
   EXPECT_TRUE(answers.empty());
   EXPECT_EQ(store_.heldCompletions(), 2u);

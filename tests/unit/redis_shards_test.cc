@@ -78,7 +78,7 @@ TEST_F(RedisShardsLayout, ARoomsKeysLiveOnItsShardAndTheAccountsOnTheFirst) {
     await<Room>([&](auto done) { store_->joinRoom(room, bob_, done); });
     for (const char* text : {"one", "two"}) {
       const Message m =
-          await<AppendResult>([&](auto done) { store_->appendMessage(room, bob_, text, text, done); }).message;
+          await<AppendResult>([&](auto done) { store_->appendMessage(room, bob_, text, text, nullptr, done); }).message;
       EXPECT_TRUE(ids.insert(m.id).second) << "message id " << m.id << " given twice";
       EXPECT_EQ(static_cast<size_t>(m.id % 2), shardOfRoom(room, 2)) << "message ids: msg:next * 2 + shard";
       await<ReactionChange>([&](auto done) { store_->toggleReaction(room, m.id, ann_, "+1", 5, done); });

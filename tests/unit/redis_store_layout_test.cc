@@ -25,7 +25,7 @@ class RedisStoreLayout : public RedisStoreFixture {
     return backend_.command({"EVAL", kRecordAsJson, "1", "chatd:" + hash, field});
   }
   AppendResult append(int64_t sender, std::string content, std::string clientId = "") {
-    return await<AppendResult>([&](auto done) { store_->appendMessage(kLobby, sender, content, clientId, done); });
+    return await<AppendResult>([&](auto done) { store_->appendMessage(kLobby, sender, content, clientId, nullptr, done); });
   }
 };
 

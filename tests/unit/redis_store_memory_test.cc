@@ -32,7 +32,7 @@ class RedisStoreMemory : public RedisStoreFixture {
       const int end = std::min(count, start + kBatch);
       for (int i = start; i < end; ++i) {
         std::string clientId = clientIds ? "0b6ce5d4-8f0e-4a5f-9a3c-" + std::to_string(100000000000 + i) : "";
-        store_->appendMessage(kLobby, ann_, content, std::move(clientId), [&, end](StoreStatus status, AppendResult) {
+        store_->appendMessage(kLobby, ann_, content, std::move(clientId), nullptr, [&, end](StoreStatus status, AppendResult) {
           stored += status == StoreStatus::kOk;
           if (++answered == end) loop_.stop();
         });

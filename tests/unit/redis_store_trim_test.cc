@@ -27,7 +27,7 @@ class RedisStoreTrim : public RedisStoreFixture {
 TEST_F(RedisStoreTrim, ARoomsHashesHoldAtMostTheLimit) {
   for (int i = 1; i <= kAppends; ++i) {
     const Message m = await<AppendResult>([&](auto done) {
-                        store_->appendMessage(kLobby, ann_, "m", "c" + std::to_string(i), done);
+                        store_->appendMessage(kLobby, ann_, "m", "c" + std::to_string(i), nullptr, done);
                       }).message;
     await<ReactionChange>([&](auto done) { store_->toggleReaction(kLobby, m.id, bob_, "x", 10, done); });
     ASSERT_LE(lobbyHashLength("log"), static_cast<long>(kKeep)) << "after " << i;

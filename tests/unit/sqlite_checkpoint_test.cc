@@ -26,7 +26,7 @@ TEST_F(SqliteCheckpoint, TheWalIsCheckpointedOnAWorkerAndNothingIsLost) {
   constexpr int kMessages = 3000;  // ~6 MB: several times past the 1000-page threshold
   int answered = 0;
   for (int i = 0; i < kMessages; ++i) {
-    store_->appendMessage(room, ann_, content, "", [&](StoreStatus s, AppendResult) {
+    store_->appendMessage(room, ann_, content, "", nullptr, [&](StoreStatus s, AppendResult) {
       EXPECT_EQ(s, StoreStatus::kOk);
       ++answered;
     });

@@ -23,7 +23,7 @@ TEST_F(SqliteStoreMessages, OneIterationsAppendsShareOneCommitThatPrecedesTheirA
   sqlite3_commit_hook(store_->database().raw(), countCommits, &commits);
   std::vector<int> commitsSeenByAcks;
   for (int i = 0; i < 50; ++i) {
-    store_->appendMessage(room, i % 2 ? bob_ : ann_, "m" + std::to_string(i), "", [&](StoreStatus s, AppendResult) {
+    store_->appendMessage(room, i % 2 ? bob_ : ann_, "m" + std::to_string(i), "", nullptr, [&](StoreStatus s, AppendResult) {
       EXPECT_EQ(s, StoreStatus::kOk);
       commitsSeenByAcks.push_back(commits);
       if (commitsSeenByAcks.size() == 50) loop_.stop();
@@ -43,7 +43,7 @@ TEST_F(SqliteStoreMessages, TrimmingRunsEveryEighthOfTheLimitAndBoundsTheRoom) {
   SqliteStatement* rows = store_->database().prepare("SELECT count(*), min(seq) FROM messages WHERE room_id = ?1");
   ASSERT_TRUE(rows);
   for (int64_t seq = 1; seq <= 60; ++seq) {
-    auto append = [&](auto done) { store_->appendMessage(room, ann_, "m", "c" + std::to_string(seq), done); };
+    auto append = [&](auto done) { store_->appendMessage(room, ann_, "m", "c" + std::to_string(seq), nullptr, done); };
     ASSERT_EQ(await<AppendResult>(append).message.seq, seq);
     int64_t held = 0;
     int64_t first = 0;

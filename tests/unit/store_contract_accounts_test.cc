@@ -147,7 +147,7 @@ TYPED_TEST(StoreContractAccounts, RevokedTokensSurviveARestart) {
 TYPED_TEST(StoreContractAccounts, NoCompletionRunsInsideTheCall) {
   const int64_t room = this->create("r", store::RoomKind::kPublic, this->ann_).id;
   const int64_t message = this->template await<AppendResult>(
-                                  [&](auto done) { this->store_->appendMessage(room, this->ann_, "m", "", done); })
+                                  [&](auto done) { this->store_->appendMessage(room, this->ann_, "m", "", nullptr, done); })
                               .message.id;
   Store& s = *this->store_;
   const int64_t ann = this->ann_;
@@ -176,7 +176,7 @@ TYPED_TEST(StoreContractAccounts, NoCompletionRunsInsideTheCall) {
   s.setMemberRole(room, bob, store::MemberRole::kAdmin, expectLater(RoomMember{}));
   s.listMembers(room, {}, 10, expectLater(std::vector<RoomMember>{}));
   s.openDirectRoom(ann, bob, expectLater(DirectRoom{}));
-  s.appendMessage(room, ann, "m2", "c", expectLater(AppendResult{}));
+  s.appendMessage(room, ann, "m2", "c", nullptr, expectLater(AppendResult{}));
   s.messagesAfter(room, 0, 10, expectLater(MessagePage{}));
   s.messagesBefore(room, 10, 10, expectLater(MessagePage{}));
   s.markRead(room, ann, 1, expectLater(int64_t{}));

@@ -60,7 +60,7 @@ TYPED_TEST(StoreContractLog, AResendAnswersTheOriginalAndStoresNothing) {
 TYPED_TEST(StoreContractLog, AResendInTheSameBatchFindsTheOriginal) {
   std::vector<AppendResult> results;
   for (const char* content : {"first", "second"}) {
-    this->store_->appendMessage(this->room_, this->ann_, content, "same", [&](StoreStatus s, AppendResult r) {
+    this->store_->appendMessage(this->room_, this->ann_, content, "same", nullptr, [&](StoreStatus s, AppendResult r) {
       EXPECT_EQ(s, StoreStatus::kOk);
       results.push_back(r);
       if (results.size() == 2) this->loop_.stop();
@@ -221,11 +221,11 @@ TYPED_TEST(StoreContractLog, SeqsHaveNoGapsAcrossBatchesAndRestarts) {
 
 TYPED_TEST(StoreContractLog, AResendInALaterBatchFindsTheOriginal) {
   std::vector<AppendResult> results;
-  this->store_->appendMessage(this->room_, this->ann_, "once", "c-1", [&](StoreStatus s, AppendResult r) {
+  this->store_->appendMessage(this->room_, this->ann_, "once", "c-1", nullptr, [&](StoreStatus s, AppendResult r) {
     EXPECT_EQ(s, StoreStatus::kOk);
     results.push_back(r);
     // Resent from the ack's completion: the next batch.
-    this->store_->appendMessage(this->room_, this->ann_, "once", "c-1", [&](StoreStatus s2, AppendResult again) {
+    this->store_->appendMessage(this->room_, this->ann_, "once", "c-1", nullptr, [&](StoreStatus s2, AppendResult again) {
       EXPECT_EQ(s2, StoreStatus::kOk);
       results.push_back(again);
       this->loop_.stop();

@@ -42,12 +42,12 @@ class StoreContractMessages : public StoreContract<Backend> {
   AppendResult append(int64_t room, int64_t sender, std::string content, std::string clientId = "",
                       StoreStatus expected = StoreStatus::kOk) {
     return this->template await<AppendResult>(
-        [&](auto done) { this->store_->appendMessage(room, sender, content, clientId, done); }, expected);
+        [&](auto done) { this->store_->appendMessage(room, sender, content, clientId, nullptr, done); }, expected);
   }
   // Queues one append without running the loop; its answer lands in `results`.
   void queueAppend(int64_t room, int64_t sender, std::string content, std::vector<StoreStatus>& statuses,
                    std::vector<Message>& results, size_t expected) {
-    this->store_->appendMessage(room, sender, std::move(content), "", [&, expected](StoreStatus s, AppendResult r) {
+    this->store_->appendMessage(room, sender, std::move(content), "", nullptr, [&, expected](StoreStatus s, AppendResult r) {
       statuses.push_back(s);
       results.push_back(r.message);
       if (results.size() == expected) this->loop_.stop();

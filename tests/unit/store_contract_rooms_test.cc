@@ -79,7 +79,7 @@ TYPED_TEST(StoreContractRooms, JoiningRolesAndRemovalChangeTheMembership) {
 TYPED_TEST(StoreContractRooms, DeletingARoomTakesItsMembersAndMessages) {
   const Room room = this->create("doomed", store::RoomKind::kPublic, this->ann_);
   this->template await<AppendResult>(
-      [&](auto done) { this->store_->appendMessage(room.id, this->ann_, "hi", "", done); });
+      [&](auto done) { this->store_->appendMessage(room.id, this->ann_, "hi", "", nullptr, done); });
   this->template await<bool>([&](auto done) { this->store_->deleteRoom(room.id, done); });
   this->seenBy(room.id, this->ann_, StoreStatus::kNotFound);
   EXPECT_TRUE(this->members(room.id).empty());

@@ -89,6 +89,7 @@ class FakeStore final : public store::Store {
                    Callback<std::vector<store::RoomMember>> done) override;
   void openDirectRoom(int64_t userId, int64_t otherId, Callback<store::DirectRoom> done) override;
   void appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
+                     std::shared_ptr<const store::MessageAnnouncement> announce,
                      Callback<store::AppendResult> done) override;
   // Pages: never trimmed (firstSeq 1).
   void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<store::MessagePage> done) override;

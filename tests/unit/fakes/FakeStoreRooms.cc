@@ -136,6 +136,7 @@ void FakeStore::openDirectRoom(int64_t userId, int64_t otherId, Callback<store::
 // --- Messages ---------------------------------------------------------------------
 
 void FakeStore::appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
+                              std::shared_ptr<const store::MessageAnnouncement> /*announce*/,
                               Callback<store::AppendResult> done) {
   answer<store::AppendResult>("appendMessage", std::move(done), [&] {
     RoomRow* row = room(roomId);
