@@ -142,7 +142,6 @@ RunResult LoadRun::run() {
   // Redis memory from before the connections, as the server's; a connect
   // scenario's window (its commands, CPU) is the opening itself.
   sampleRedisAtStart();
-  if (redisAtStart_) result_.redisMemoryBefore = static_cast<int64_t>(redisAtStart_->usedMemory);
   // The connect scenarios measure the opening itself: CPU from here.
   cpuAtStart_ = cpuSeconds();
   if (!servers.empty()) serverCpuAtStart_ = serversCpuSeconds(servers);
@@ -247,25 +246,47 @@ void LoadRun::beginMeasuring(uint64_t now) {
   sampleRedisAtStart();
 }
 
-// Redis serves every worker alike, so the first worker alone asks it.
+// Redis serves every worker alike, so the first worker alone asks it. Called
+// before the connections and again when the measuring starts: the memory is
+// from the first, the window (commands, CPU) from the last.
 void LoadRun::sampleRedisAtStart() {
-  if (!options_.redis || firstIndex_ != 0) return;
-  redisAtStart_ = queryRedisInfo(*options_.redis);
-  if (redisAtStart_) {
-    redisCpuAtStart_ = processCpuSeconds(redisAtStart_->pid);
-  } else {
-    std::fprintf(stderr, "chat-bench: --redis: no INFO from %s; no redis figures\n", options_.redis->toString().c_str());
+  if (options_.redis.empty() || firstIndex_ != 0) return;
+  std::vector<RedisInfo> infos;
+  double cpu = 0;
+  int64_t memory = 0;
+  for (const reactor::SocketAddress& redis : options_.redis) {
+    const auto info = queryRedisInfo(redis);
+    if (!info) {
+      std::fprintf(stderr, "chat-bench: --redis: no INFO from %s; no redis figures\n", redis.toString().c_str());
+      redisAtStart_.clear();
+      return;
+    }
+    infos.push_back(*info);
+    cpu += processCpuSeconds(info->pid);
+    memory += static_cast<int64_t>(info->usedMemory);
   }
+  redisAtStart_ = std::move(infos);
+  redisCpuAtStart_ = cpu;
+  if (result_.redisMemoryBefore < 0) result_.redisMemoryBefore = memory;
 }
 
 void LoadRun::sampleRedisAtEnd() {
-  if (!redisAtStart_) return;
-  const auto now = queryRedisInfo(*options_.redis);
-  if (!now || now->pid != redisAtStart_->pid) return;  // restarted: no figure rather than a wrong one
-  result_.redisCpuSeconds = processCpuSeconds(now->pid) - redisCpuAtStart_;
-  // Less the INFO that opened the window.
-  result_.redisCommands = static_cast<int64_t>(now->commandsProcessed - redisAtStart_->commandsProcessed) - 1;
-  result_.redisMemoryAfter = static_cast<int64_t>(now->usedMemory);
+  if (redisAtStart_.empty()) return;
+  double cpu = 0;
+  int64_t commands = 0;
+  int64_t memory = 0;
+  for (size_t i = 0; i < redisAtStart_.size(); ++i) {
+    const RedisInfo& start = redisAtStart_[i];
+    const auto now = queryRedisInfo(options_.redis[i]);
+    if (!now || now->pid != start.pid) return;  // restarted: no figure rather than a wrong one
+    cpu += processCpuSeconds(now->pid);
+    // Less the INFO that opened the window.
+    commands += static_cast<int64_t>(now->commandsProcessed - start.commandsProcessed) - 1;
+    memory += static_cast<int64_t>(now->usedMemory);
+  }
+  result_.redisCpuSeconds = cpu - redisCpuAtStart_;
+  result_.redisCommands = commands;
+  result_.redisMemoryAfter = memory;
 }
 
 void LoadRun::endMeasuring(uint64_t now) {

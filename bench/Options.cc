@@ -48,7 +48,8 @@ const char* kUsage =
     "  --server-pid PID            read the server's CPU use, and its resident memory before and\n"
     "                              after (idle, chat-idle: per connection); repeated: the sum of them\n"
     "  --redis redis://HOST:PORT   read that (local) redis-server's CPU and commands processed\n"
-    "                              over the measured window, and its memory per connection\n"
+    "                              over the measured window, and its memory per connection;\n"
+    "                              repeated (a cluster's shards): the sums of them\n"
     "  --connect-timeout SECONDS   a connection not open by then fails (default 10)\n"
     "  --workers N                 generator processes (default: as many as the descriptor limit needs)\n"
     "  --source-addresses N        spread connections over 127.0.0.1..127.0.0.N (default: as needed)\n"
@@ -209,8 +210,9 @@ ParsedOptions parseOptions(int argc, char** argv) {
       ok = parseCount(value, pid) && pid > 0;
       options.serverPids.push_back(static_cast<long>(pid));
     } else if (flag == "--redis") {
-      options.redis = parseRedis(value);
-      ok = options.redis.has_value();
+      const auto redis = parseRedis(value);
+      ok = redis.has_value();
+      if (ok) options.redis.push_back(*redis);
     } else if (flag == "--workers") {
       ok = parseCount(value, options.workers);
     } else if (flag == "--source-addresses") {

@@ -38,7 +38,8 @@ struct Options {
   size_t senders = 1;                   // fanout
   std::string messageTemplate = "{ts}"; // fanout: {ts} {room} {seq}
   std::vector<long> serverPids;         // --server-pid, repeated for a cluster's nodes (figures summed)
-  std::optional<reactor::SocketAddress> redis;  // --redis: sample its CPU and commands over the window
+  // --redis (repeated: the shards of one cluster): sample their CPU and commands over the window, summed.
+  std::vector<reactor::SocketAddress> redis;
   size_t workers = 0;                   // 0: as many as the descriptor limit needs
   size_t sourceAddresses = 0;           // 0: as many as the port range needs
   std::string svgPath;

@@ -344,17 +344,24 @@ def cluster_figures(runs_per_repeat):
     }
 
 
+# The servers of the cluster cases besides the standalone chatd (bench/run.sh), and what each is.
+CLUSTERS = ("cluster", "sharded")
+CLUSTERS_SHAPE = {"cluster": "2 nodes, 1 redis", "sharded": "2 nodes, 2 redis shards"}
+
+
 def cluster_section(grouped, lines):
     """The cluster cases: 2 chatd nodes on one redis-server against the standalone chatd, from the same run."""
     cases = [c for c in CLUSTER_CASES if c in grouped]
     if not cases:
         return []
-    pinning = sorted({l.get("pinning", "") for l in lines if l["server"] == "cluster" and l.get("pinning")})
+    pinning = sorted({l.get("pinning", "") for l in lines if l["server"] in CLUSTERS and l.get("pinning")})
     out = ["## Cluster on Redis (issue 13)", "",
            "Each repeat runs the same chat-fanout sweep against the standalone chatd (SQLite, as in the chat "
            "cases) and against a cluster: one redis-server (own directory, no persistence) and 2 chatd nodes "
            "with `--redis`, chat-bench spreading every room's members over both nodes (`--url A,B`: the k-th "
-           "member on node k mod 2, so half of a room's deliveries cross nodes). Pinning: "
+           "member on node k mod 2, so half of a room's deliveries cross nodes); and (server \"sharded\") the "
+           "same 2 nodes with the rooms sharded over 2 redis-servers on the same core (`--redis A,B`), whose "
+           "redis figures are the two servers' sums. Pinning: "
            + ("; ".join(pinning) if pinning else "n/a") + ". On 2 CPUs the whole cluster shares the standalone "
            "chatd's one core, so the ratio is what the cluster's extra work (Redis round trips, the bus) costs on "
            "the same core, not how it scales. Sustained: the highest deliveries/s with p99 send->delivery < 50 ms, "
@@ -368,16 +375,16 @@ def cluster_section(grouped, lines):
     for case in cases:
         shape, command = CLUSTER_CASES[case]
         figures = {}
-        for server in ("chatd", "cluster"):
+        for server in ("chatd",) + CLUSTERS:
             sweeps = [runs for (s, _), runs in sorted(grouped[case].items()) if s == server]
             if sweeps:
                 figures[server] = cluster_figures(sweeps)
         standalone, cluster = figures.get("chatd"), figures.get("cluster")
         for server, f in figures.items():
             shown = ""
-            if server == "cluster" and standalone and standalone["median"] and f["median"] == f["median"]:
+            if server != "chatd" and standalone and standalone["median"] and f["median"] == f["median"]:
                 shown = times(f["median"] / standalone["median"])
-            notes = [f"{command} ({'shape of ' + shape if server == 'chatd' else '2 nodes'})"]
+            notes = [f"{command} ({'shape of ' + shape if server == 'chatd' else CLUSTERS_SHAPE[server]})"]
             if f["none_sustained"]:
                 notes.append("no rate sustained: the figures are the lowest rate's")
             if f["saturated"]:
@@ -385,11 +392,12 @@ def cluster_section(grouped, lines):
             if f["errors"]:
                 notes.append(f"{f['errors']} errors")
             pct = lambda x: "n/a" if x != x else f"{x * 100:.0f}%"
-            out.append(f"| {case} | {'standalone chatd' if server == 'chatd' else 'cluster'} | {fmt(f['median'])} | "
+            clustered = server != "chatd"
+            out.append(f"| {case} | {'standalone chatd' if not clustered else server} | {fmt(f['median'])} | "
                        f"{fmt(f['lo'])}..{fmt(f['hi'])} | {shown} | {fmt(f['rate'])} | {fmt(f['ack_p99_ms'], ' ms')} | "
                        f"{fmt(f['delivery_p99_ms'], ' ms')} | {pct(f['server_cpu'])} | "
-                       f"{pct(f['redis_cpu']) if server == 'cluster' else ''} | "
-                       f"{fmt(f['redis_per_message']) if server == 'cluster' else ''} | {'; '.join(notes)} |")
+                       f"{pct(f['redis_cpu']) if clustered else ''} | "
+                       f"{fmt(f['redis_per_message']) if clustered else ''} | {'; '.join(notes)} |")
         if cluster is None:
             out.append(f"| {case} | cluster | n/a | | | | | | | | | not measured |")
     out.append("")

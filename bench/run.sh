@@ -8,14 +8,16 @@
 # one owner creates up to 1900 rooms) and a cheap
 # --argon2-memory (only registration and login hash).
 #
-# The cluster-* cases run chat-bench's chat-fanout shapes twice per repeat:
+# The cluster-* cases run chat-bench's chat-fanout shapes three times per repeat:
 # against the standalone chatd (server "chatd", as the chat-* cases) and
 # against server "cluster": one redis-server (its own directory, no
 # persistence) and 2 chatd nodes with --redis, the rooms' members spread
 # over both nodes (chat-bench --url A,B). On 2 CPUs the whole cluster gets
 # the standalone chatd's one core (CLUSTER_NODE_CPUS "0 0", REDIS_CPU 0) and
 # chat-bench keeps CPU 1: the ratio cluster/standalone is then what the
-# cluster's extra work costs on the same core, not how it scales.
+# cluster's extra work costs on the same core, not how it scales. Server
+# "sharded" is the same cluster with its rooms sharded over 2 redis-servers
+# (--redis A,B), both on REDIS_CPU: what sharding costs, not what it gains.
 #
 # cluster-scale runs against server "workers" only: one redis-server and one
 # chatd --workers SCALE_WORKERS (6) sharing the port (SO_REUSEPORT), all on
@@ -128,23 +130,30 @@ start_chat_chatd() {  # name cpu port log [more chatd flags...]
   SERVER_PIDS+=($!)
 }
 
-# A redis-server on REDIS_CPU in its own directory, no persistence; sets REDIS_URL.
-start_redis() {
-  local redis_port
-  redis_port=$(free_port)
-  new_scratch_dir redis
-  taskset -c "$REDIS_CPU" redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
-    --dir "$SCRATCH" >"$OUT/cluster-redis.log" 2>&1 &
-  SERVER_PIDS+=($!)
-  wait_for_port "$redis_port" redis-server "$OUT/cluster-redis.log"
-  REDIS_URL="redis://127.0.0.1:$redis_port"
+# `shards` redis-servers on REDIS_CPU, each in its own directory, no
+# persistence; sets REDIS_URL (comma-separated when several, as chatd's
+# --redis takes them) and REDIS_ARGS (chat-bench's --redis for each).
+start_redis() {  # [shards]
+  local redis_port shard
+  REDIS_URL=""
+  REDIS_ARGS=()
+  for shard in $(seq "${1:-1}"); do
+    redis_port=$(free_port)
+    new_scratch_dir redis
+    taskset -c "$REDIS_CPU" redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+      --dir "$SCRATCH" >"$OUT/cluster-redis$shard.log" 2>&1 &
+    SERVER_PIDS+=($!)
+    wait_for_port "$redis_port" redis-server "$OUT/cluster-redis$shard.log"
+    REDIS_URL="$REDIS_URL${REDIS_URL:+,}redis://127.0.0.1:$redis_port"
+    REDIS_ARGS+=(--redis "redis://127.0.0.1:$redis_port")
+  done
 }
 
-# One redis-server and a chatd node per CLUSTER_NODE_CPUS entry sharing it;
-# the first node listens on `port`.
-start_cluster() {  # port
+# `shards` redis-servers and a chatd node per CLUSTER_NODE_CPUS entry
+# sharing them; the first node listens on `port`.
+start_cluster() {  # port shards
   local cpu node=0 port=$1 urls="" pids=()
-  start_redis
+  start_redis "$2"
   for cpu in $CLUSTER_NODE_CPUS; do
     [ "$node" = 0 ] || port=$(free_port)
     start_chat_chatd chatd "$cpu" "$port" "$OUT/cluster-node$node.log" --redis "$REDIS_URL"
@@ -155,9 +164,9 @@ start_cluster() {  # port
   done
   SERVER_PID=${pids[0]}
   NODE_URLS=$urls
-  SERVER_ARGS=(--redis "$REDIS_URL")
+  SERVER_ARGS=("${REDIS_ARGS[@]}")
   for pid in "${pids[@]}"; do SERVER_ARGS+=(--server-pid "$pid"); done
-  PINNING="chatd nodes on CPUs ${CLUSTER_NODE_CPUS// /,}, redis-server on CPU $REDIS_CPU, chat-bench on CPU $GENERATOR_CPU"
+  PINNING="chatd nodes on CPUs ${CLUSTER_NODE_CPUS// /,}, $2 redis-server(s) on CPU $REDIS_CPU, chat-bench on CPU $GENERATOR_CPU"
 }
 
 # One redis-server and one chatd --workers SCALE_WORKERS on `port`, all on
@@ -179,7 +188,7 @@ start_workers() {  # port
   [ "${#workers[@]}" = "$SCALE_WORKERS" ] || { echo "bench: chatd started ${#workers[@]} of $SCALE_WORKERS workers (see $OUT/workers.log)" >&2; return 1; }
   SERVER_PID=$supervisor
   NODE_URLS="ws://127.0.0.1:$1/ws"
-  SERVER_ARGS=(--redis "$REDIS_URL")
+  SERVER_ARGS=("${REDIS_ARGS[@]}")
   for pid in "${workers[@]}"; do SERVER_ARGS+=(--server-pid "$pid"); done
   PINNING="chatd (${SCALE_WORKERS} workers) and redis-server on CPU 0, chat-bench on CPU $GENERATOR_CPU"
 }
@@ -187,8 +196,8 @@ start_workers() {  # port
 start_server() {  # name port [chat]
   local log="$OUT/$1.log"
   PINNING="server on CPU 0, chat-bench on CPU $GENERATOR_CPU"
-  if [ "$1" = cluster ]; then
-    start_cluster "$2"
+  if [ "$1" = cluster ] || [ "$1" = sharded ]; then
+    start_cluster "$2" "$([ "$1" = sharded ] && echo 2 || echo 1)"
     return
   fi
   if [ "$1" = workers ]; then
@@ -312,7 +321,7 @@ for scenario in $SCENARIOS; do
   servers=$SERVERS
   case "$scenario" in
     cluster-scale) servers=workers ;;
-    cluster-*) servers="chatd cluster" ;;
+    cluster-*) servers="chatd cluster sharded" ;;
   esac
   for repeat in $(seq "$REPEATS"); do
     for server in $servers; do
