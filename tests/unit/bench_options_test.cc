@@ -75,16 +75,20 @@ TEST(BenchOptions, RejectsAnyNodeOffLoopbackOrOfAnotherFamily) {
   EXPECT_FALSE(parse({"echo", "--url", ","}).options);
 }
 
-TEST(BenchOptions, RedisIsALoopbackAddress) {
+TEST(BenchOptions, RedisIsALoopbackAddressRepeatedForEveryShard) {
   const auto url = parse({"echo", "--redis", "redis://127.0.0.1:6390"});
   ASSERT_TRUE(url.options) << url.output;
-  ASSERT_TRUE(url.options->redis);
-  EXPECT_EQ(url.options->redis->toString(), "127.0.0.1:6390");
+  ASSERT_EQ(url.options->redis.size(), 1u);
+  EXPECT_EQ(url.options->redis[0].toString(), "127.0.0.1:6390");
   const auto bare = parse({"echo", "--redis", "127.0.0.1:6390"});
-  ASSERT_TRUE(bare.options && bare.options->redis) << bare.output;
+  ASSERT_TRUE(bare.options && bare.options->redis.size() == 1) << bare.output;
+  const auto shards = parse({"echo", "--redis", "127.0.0.1:6390", "--redis", "redis://127.0.0.1:6391"});
+  ASSERT_TRUE(shards.options) << shards.output;
+  ASSERT_EQ(shards.options->redis.size(), 2u);
+  EXPECT_EQ(shards.options->redis[1].toString(), "127.0.0.1:6391");
   EXPECT_FALSE(parse({"echo", "--redis", "redis://10.1.2.3:6379"}).options);
   EXPECT_FALSE(parse({"echo", "--redis", "localhost"}).options);
-  EXPECT_FALSE(parse({"echo"}).options->redis);
+  EXPECT_TRUE(parse({"echo"}).options->redis.empty());
 }
 
 TEST(BenchOptions, ServerPidRepeatsForEveryNode) {
