@@ -7,7 +7,7 @@
 // Passwords are hashed and checked on the worker pool, never on the loop,
 // through a bounded line (HashingQueue: 503 when full); failed logins are
 // throttled (LoginThrottle) and registrations per client address
-// (RegistrationThrottle), both 429 with Retry-After. Owns the line and the
+// (reactor::RatePerAddress), both 429 with Retry-After. Owns the line and the
 // throttles; borrows everything else, which the Application owns.
 #pragma once
 
@@ -19,12 +19,12 @@
 #include "auth/IdentityResolver.h"
 #include "auth/LoginThrottle.h"
 #include "auth/PasswordHasher.h"
-#include "auth/RegistrationThrottle.h"
 #include "auth/TokenService.h"
 #include "chat/ChatError.h"
 #include "proto/HttpRequest.h"
 #include "proto/JsonFields.h"
 #include "reactor/EventLoop.h"
+#include "reactor/RatePerAddress.h"
 #include "reactor/WallClock.h"
 #include "reactor/WorkerPool.h"
 #include "server/HttpResponder.h"
@@ -36,12 +36,12 @@ namespace chatd::api {
 class AccountApi {
  public:
   // `hashWorkers` must do nothing but this API's hashing (see HashingQueue).
-  // `registrationsPerHour`: per client address (RegistrationThrottle; 0: no limit).
+  // `registrationsPerHour`: per client address (0: no limit).
   AccountApi(reactor::EventLoop& loop, store::Store& store, reactor::WorkerPool& hashWorkers, size_t maxPendingHashes,
              auth::TokenService& tokens, auth::IdentityResolver& identities, const auth::Argon2Params& argon2,
              uint32_t registrationsPerHour)
       : loop_(loop), store_(store), hashing_(hashWorkers, maxPendingHashes), tokens_(tokens), identities_(identities),
-        argon2_(argon2), registrations_(registrationsPerHour) {}
+        argon2_(argon2), registrations_(registrationsPerHour, kHourMs) {}
 
   // Adds these endpoints to the server's route table.
   void addRoutes(server::Router& router);
@@ -77,7 +77,8 @@ class AccountApi {
   auth::IdentityResolver& identities_;
   auth::Argon2Params argon2_;
   auth::LoginThrottle throttle_;
-  auth::RegistrationThrottle registrations_;
+  static constexpr uint64_t kHourMs = 3'600'000;
+  reactor::RatePerAddress registrations_;
   std::function<void(const std::string&)> logoutListener_;
 };
 

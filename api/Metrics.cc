@@ -24,10 +24,15 @@ void metric(std::string& out, const char* name, const char* type, const char* he
 
 }  // namespace
 
-std::string metricsText(size_t connections, const chat::Hub& hub) {
+std::string metricsText(const server::HttpServer& http, const chat::Hub& hub) {
   const chat::Hub::Stats& s = hub.stats();
   std::string out;
-  metric(out, "chatd_connections", "gauge", "Open client connections (HTTP and WebSocket).", connections);
+  metric(out, "chatd_connections", "gauge", "Open client connections (HTTP and WebSocket).", http.connectionCount());
+  metric(out, "chatd_connections_refused_per_ip_total", "counter",
+         "Connections and WebSocket upgrades refused (503) past --max-connections-per-ip.",
+         http.clientLimits().connectionsRefused());
+  metric(out, "chatd_upgrades_rate_limited_total", "counter",
+         "WebSocket upgrades refused (429) past --upgrades-per-ip-per-minute.", http.clientLimits().upgradesRefused());
   metric(out, "chatd_chat_sessions", "gauge", "Open chat WebSocket sessions.", hub.sessionCount());
   metric(out, "chatd_live_rooms", "gauge", "Rooms with at least one chat session joined, held in memory.",
          hub.liveRoomCount());

@@ -3,13 +3,13 @@
 // state at the moment of the scrape.
 #pragma once
 
-#include <cstddef>
 #include <string>
 
 #include "chat/Hub.h"
+#include "server/HttpServer.h"
 
 namespace chatd::api {
 
-std::string metricsText(size_t connections, const chat::Hub& hub);
+std::string metricsText(const server::HttpServer& http, const chat::Hub& hub);
 
 }  // namespace chatd::api

@@ -122,7 +122,7 @@ void Application::addProbes() {
   api::Probes probes;
   if (store_) {
     probes.notReady = [this] { return store_->ready() ? bus_->unavailableReason() : "the store is not usable"; };
-    probes.metrics = [this] { return api::metricsText(http_.connectionCount(), *hub_); };
+    probes.metrics = [this] { return api::metricsText(http_, *hub_); };
   }
   api::addProbeRoutes(http_.router(), std::move(probes));
 }

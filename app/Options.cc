@@ -4,6 +4,7 @@
 #include "app/Option.h"
 #include "auth/TokenService.h"
 #include "reactor/SocketAddress.h"
+#include "server/TrustedProxies.h"
 #include "store/redis/RedisUrl.h"
 
 namespace chatd::app {
@@ -52,6 +53,11 @@ std::string origin(std::string_view value) {
   return "scheme://host[:port], no path, got '" + std::string(value) + "'";
 }
 
+std::string proxyNetwork(std::string_view value) {
+  std::string error;
+  return server::TrustedProxies::parse({std::string(value)}, error) ? "" : error;
+}
+
 std::string urlPath(std::string_view value) {
   return value.empty() || value[0] != '/' ? "a path starting with '/'" : "";
 }
@@ -79,6 +85,13 @@ constexpr Option kOptions[] = {
      .help = "on SIGTERM/SIGINT, time given to close connections", .min = 1, .wants = kPositiveSeconds},
     {.name = "max-connections", .valueName = "N", .type = kCount, .field = &Config::maxConnections,
      .help = "open client connections at most", .min = 1, .wants = "a positive number"},
+    {.name = "max-connections-per-ip", .valueName = "N", .type = kCount, .field = &Config::maxConnectionsPerAddress,
+     .help = "open connections per client address (IPv6: per /64) at most", .defaultNote = "0: no limit",
+     .max = kMaxCount, .wants = "a count from {min} (no limit) to {max}"},
+    {.name = "upgrades-per-ip-per-minute", .valueName = "N", .type = kCount,
+     .field = &Config::upgradesPerAddressPerMinute,
+     .help = "WebSocket upgrades per client address (IPv6: per /64) per minute", .defaultNote = "0: no limit",
+     .max = kMaxCount, .wants = "a count per minute from {min} (no limit) to {max}"},
     {.name = "data", .valueName = "DIR", .type = kText, .field = &Config::dataDir,
      .help = "directory of the database and the JWT secret", .check = directory},
     {.name = "history-max", .valueName = "N", .type = kCount, .field = &Config::historyMax,
@@ -120,6 +133,9 @@ constexpr Option kOptions[] = {
     {.name = "allow-origin", .valueName = "ORIGIN", .type = kList, .field = &Config::allowedOrigins,
      .help = "a browser origin (https://app.example) that may call the API;\nrepeat, or separate with commas",
      .defaultNote = "default: none", .check = origin},
+    {.name = "trusted-proxy", .valueName = "CIDR", .type = kList, .field = &Config::trustedProxies,
+     .help = "a reverse proxy (address or network) whose X-Forwarded-For\nand X-Real-IP name the client; repeat, or separate with commas",
+     .defaultNote = "default: none, those headers are ignored", .check = proxyNetwork},
     {.name = "max-body", .valueName = "BYTES", .type = kBytes, .field = &Config::maxBodyBytes,
      .help = "largest HTTP request body", .min = 1, .wants = "a positive byte count"},
     {.name = "argon2-memory", .valueName = "KIB", .type = kCount, .field = &Config::argon2MemoryKiB,

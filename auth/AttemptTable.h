@@ -19,7 +19,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "auth/LruTable.h"
+#include "reactor/LruTable.h"
 
 namespace chatd::auth {
 
@@ -74,7 +74,7 @@ class AttemptTable {
   BackoffPolicy policy_;
   // Used in attempt order: as nowMs never goes back, the least recently used
   // entry is the one idle longest.
-  LruTable<Entry> entries_;
+  reactor::LruTable<Entry> entries_;
 };
 
 }  // namespace chatd::auth

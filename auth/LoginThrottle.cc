@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "auth/AddressKey.h"
+#include "reactor/AddressKey.h"
 
 namespace chatd::auth {
 namespace {
@@ -33,7 +33,7 @@ std::string LoginThrottle::pairKey(std::string_view addressKey, std::string_view
 
 std::optional<uint32_t> LoginThrottle::begin(std::string_view address, std::string_view usernameKey,
                                              uint64_t nowMs) {
-  const std::string ip = addressKey(address);
+  const std::string ip = reactor::addressKey(address);
   const std::string pair = pairKey(ip, usernameKey);
   uint64_t until = std::max(pairs_.refusedUntilMs(pair), usernames_.refusedUntilMs(usernameKey));
   // The address ceiling guards only accounts already failing: a right
@@ -50,7 +50,7 @@ std::optional<uint32_t> LoginThrottle::begin(std::string_view address, std::stri
 }
 
 void LoginThrottle::finish(std::string_view address, std::string_view usernameKey, Outcome outcome) {
-  const std::string ip = addressKey(address);
+  const std::string ip = reactor::addressKey(address);
   const std::string pair = pairKey(ip, usernameKey);
   const bool failed = outcome == Outcome::kWrongPassword;
   addresses_.end(ip, failed);

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "auth/TokenBucket.h"
+#include "reactor/TokenBucket.h"
 #include "reactor/Block.h"
 #include "server/WsEndpoint.h"
 #include "store/Store.h"
@@ -23,7 +23,7 @@ struct OnlineUser {
   std::string summaryJson;  // {"id","username","nickname"}, as messages and presence name the user
   ChatSession* sessions = nullptr;  // the user's sessions, linked through ChatSession::nextOfUser
   uint32_t sessionCount = 0;        // how many: at most --max-sessions-per-user
-  auth::TokenBucket bucket;               // --rate/--burst, shared by all the user's sessions and HTTP posts
+  reactor::TokenBucket bucket;               // --rate/--burst, shared by all the user's sessions and HTTP posts
 };
 
 // A room this session joined: where it sits in the room's member array.
@@ -65,7 +65,7 @@ class ChatSession final {
   ChatSession* prevOfUser = nullptr;  // allocation for the common single session)
   std::vector<RoomSubscription> rooms;
   std::vector<ConflatedEvent> conflated;  // ephemeral events held back while congested
-  auth::TokenBucket bucket;  // --rate until authenticated (auth attempts); then the user's counts
+  reactor::TokenBucket bucket;  // --rate until authenticated (auth attempts); then the user's counts
   uint64_t openedMs;
   uint64_t tokenKey = 0;          // auth::TokenService::shortKey of the token in use
   int64_t tokenExpiresAt = 0;     // unix seconds

@@ -127,7 +127,7 @@ bool Sessions::takeMessageToken(int64_t userId) {
   return offlineBuckets_[userId].take(config_.ratePerSecond, config_.rateBurst, loop_.nowMs());
 }
 
-void Sessions::keepOfflineBucket(int64_t userId, const auth::TokenBucket& bucket) {
+void Sessions::keepOfflineBucket(int64_t userId, const reactor::TokenBucket& bucket) {
   if (offlineBuckets_.size() >= kMaxOfflineBuckets && !offlineBuckets_.count(userId)) offlineBuckets_.clear();
   offlineBuckets_.try_emplace(userId, bucket);
 }

@@ -63,7 +63,7 @@ class Sessions {
  private:
   void sweep(ChatSession& session, uint64_t nowMs, int64_t nowSeconds);
   // Keeps `bucket` for a user without sessions, unless one is kept already.
-  void keepOfflineBucket(int64_t userId, const auth::TokenBucket& bucket);
+  void keepOfflineBucket(int64_t userId, const reactor::TokenBucket& bucket);
 
   reactor::EventLoop& loop_;
   store::Store& store_;
@@ -79,7 +79,7 @@ class Sessions {
   // closed their last session. The sweep drops those that have refilled;
   // should more than kMaxOfflineBuckets users post within one refill, they start afresh (full).
   static constexpr size_t kMaxOfflineBuckets = 100'000;
-  std::unordered_map<int64_t, auth::TokenBucket> offlineBuckets_;
+  std::unordered_map<int64_t, reactor::TokenBucket> offlineBuckets_;
 };
 
 }  // namespace chatd::chat

@@ -1,10 +1,10 @@
-#include "auth/AddressKey.h"
+#include "reactor/AddressKey.h"
 
 #include <arpa/inet.h>
 
 #include <cstring>
 
-namespace chatd::auth {
+namespace chatd::reactor {
 
 std::string addressKey(std::string_view address) {
   char text[INET6_ADDRSTRLEN + 4];
@@ -23,4 +23,4 @@ std::string addressKey(std::string_view address) {
   return std::string(text) + "/64";
 }
 
-}  // namespace chatd::auth
+}  // namespace chatd::reactor

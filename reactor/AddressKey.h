@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-namespace chatd::auth {
+namespace chatd::reactor {
 
 std::string addressKey(std::string_view address);
 
-}  // namespace chatd::auth
+}  // namespace chatd::reactor

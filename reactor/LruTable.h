@@ -14,7 +14,7 @@
 #include <unordered_map>
 #include <utility>
 
-namespace chatd::auth {
+namespace chatd::reactor {
 
 template <typename Value>
 class LruTable {
@@ -73,4 +73,4 @@ class LruTable {
   std::unordered_map<std::string_view, typename Order::iterator> index_;
 };
 
-}  // namespace chatd::auth
+}  // namespace chatd::reactor

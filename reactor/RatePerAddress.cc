@@ -1,18 +1,17 @@
-#include "auth/RegistrationThrottle.h"
+#include "reactor/RatePerAddress.h"
 
 #include <algorithm>
 
-#include "auth/AddressKey.h"
+#include "reactor/AddressKey.h"
 
-namespace chatd::auth {
+namespace chatd::reactor {
 
-std::optional<uint32_t> RegistrationThrottle::admit(std::string_view address, uint64_t nowMs) {
-  if (perHour_ == 0) return std::nullopt;
+std::optional<uint32_t> RatePerAddress::admit(std::string_view address, uint64_t nowMs) {
+  if (perPeriod_ == 0) return std::nullopt;
   TokenBucket* bucket = buckets_.touch(addressKey(address));
   if (bucket == nullptr) return std::nullopt;  // a table of no addresses: nothing to count with
-  const double perSecond = perHour_ / 3600.0;
-  if (bucket->take(perSecond, perHour_, nowMs)) return std::nullopt;
-  return static_cast<uint32_t>(std::max<uint64_t>(1, (bucket->msUntilNext(perSecond) + 999) / 1000));
+  if (bucket->take(perSecond_, perPeriod_, nowMs)) return std::nullopt;
+  return static_cast<uint32_t>(std::max<uint64_t>(1, (bucket->msUntilNext(perSecond_) + 999) / 1000));
 }
 
-}  // namespace chatd::auth
+}  // namespace chatd::reactor

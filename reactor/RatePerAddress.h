@@ -1,6 +1,7 @@
-// Slows down mass registration: at most `perHour` registration attempts per
-// client address per hour, as one token bucket per address that holds
-// `perHour` and refills evenly over the hour. IPv6 addresses count per /64
+// At most `perPeriod` actions per client address per period, as one token
+// bucket per address that holds `perPeriod` and refills evenly over the
+// period: registrations per hour (api/AccountApi), WebSocket upgrades per
+// minute (server/ClientLimits). IPv6 addresses count per /64
 // (addressKey()), since one host commonly holds the whole /64.
 //
 // Pure bookkeeping: no I/O, no clock (the caller passes a monotonic nowMs),
@@ -14,18 +15,19 @@
 #include <optional>
 #include <string_view>
 
-#include "auth/LruTable.h"
-#include "auth/TokenBucket.h"
+#include "reactor/LruTable.h"
+#include "reactor/TokenBucket.h"
 
-namespace chatd::auth {
+namespace chatd::reactor {
 
-class RegistrationThrottle {
+class RatePerAddress {
  public:
-  // perHour 0: no limit.
-  explicit RegistrationThrottle(uint32_t perHour, size_t maxAddresses = 100'000)
-      : perHour_(perHour), buckets_(maxAddresses) {}
+  // perPeriod 0: no limit.
+  RatePerAddress(uint32_t perPeriod, uint64_t periodMs, size_t maxAddresses = 100'000)
+      : perPeriod_(perPeriod), perSecond_(perPeriod * 1000.0 / static_cast<double>(periodMs)),
+        buckets_(maxAddresses) {}
 
-  // Counts one registration from `address` and answers nullopt, or, when the
+  // Counts one action from `address` and answers nullopt, or, when the
   // address has used its allowance, counts nothing and answers the seconds
   // until the next one (at least 1), for a Retry-After header.
   std::optional<uint32_t> admit(std::string_view address, uint64_t nowMs);
@@ -33,8 +35,9 @@ class RegistrationThrottle {
   size_t trackedAddresses() const { return buckets_.size(); }
 
  private:
-  uint32_t perHour_;
+  uint32_t perPeriod_;
+  double perSecond_;
   LruTable<TokenBucket> buckets_;  // by addressKey()
 };
 
-}  // namespace chatd::auth
+}  // namespace chatd::reactor

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdint>
 
-namespace chatd::auth {
+namespace chatd::reactor {
 
 class TokenBucket {
  public:
@@ -42,4 +42,4 @@ class TokenBucket {
   uint64_t lastMs_ = kNever;
 };
 
-}  // namespace chatd::auth
+}  // namespace chatd::reactor

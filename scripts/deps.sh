@@ -9,7 +9,7 @@ set -e
 BUILD_PACKAGES="build-essential libssl-dev node-llhttp libsqlite3-dev libsimdjson-dev libargon2-dev \
 zlib1g-dev libhiredis-dev libinih-dev"
 TEST_PACKAGES="clang libclang-rt-14-dev libgtest-dev redis-server python3 python3-websockets nodejs npm \
-mandoc libwebsockets-dev pkg-config chromium"
+mandoc libwebsockets-dev pkg-config chromium nginx-light"
 if [ "${1:-}" = run ]; then
   PACKAGES=$BUILD_PACKAGES
 else
@@ -30,6 +30,13 @@ if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "deps: installing $missing"
     apt-get update -qq
+    # Without starting the system services of what is installed (redis-server,
+    # nginx): the tests start their own, on free ports (policy-rc.d, exit 101).
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+      chmod +x /usr/sbin/policy-rc.d
+      trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
   else
     echo "deps: missing packages; run as root:"

@@ -113,8 +113,9 @@ void Connection::startRequest(proto::HttpRequest request) {
   http.headOnly = request.method == "HEAD";
   if (http.headOnly) request.method = "GET";
   http.corsOrigin = server_.cors().allowedOrigin(request);
+  const std::string peer = reactor::SocketAddress::ofPeer(tcp_.fd()).host();
   http.pending = std::make_shared<HttpResponder::State>(
-      HttpResponder::State{&http, reactor::SocketAddress::ofPeer(tcp_.fd()).host()});
+      HttpResponder::State{&http, server_.trustedProxies().clientAddress(peer, request)});
   server_.router().handle(request, HttpResponder(http.pending));
 }
 
@@ -147,6 +148,7 @@ void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> r
   if (server_.cors().refusesWebSocket(request)) {
     return respond(proto::jsonError(403, "forbidden", "this Origin may not open a WebSocket here"), false);
   }
+  if (auto refusal = admitClient(request)) return respond(*refusal, false);
   WsEndpoint::Admission admission = endpoint->admit(request);
   if (admission.refusal) return respond(*admission.refusal, false);
 
@@ -161,6 +163,22 @@ void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> r
   endpoint_->onOpen(*this, request, std::move(admission.admitted));
   // Frames the client sent right behind its request are WebSocket bytes.
   if (!rest.empty()) onWebSocketData(rest);
+}
+
+std::optional<proto::HttpResponse> Connection::admitClient(const proto::HttpRequest& request) {
+  ClientLimits& limits = server_.clientLimits();
+  if (!limits.active()) return std::nullopt;
+  const std::string peer = reactor::SocketAddress::ofPeer(tcp_.fd()).host();
+  const std::string client = server_.trustedProxies().clientAddress(peer, request);
+  if (const auto retry = limits.admitUpgrade(client, server_.loop().nowMs())) {
+    return proto::jsonError(429, "rate_limited", "too many WebSocket upgrades from your address, retry later")
+        .header("Retry-After", std::to_string(*retry));
+  }
+  // A direct peer counts since accept; a proxied client from now on.
+  if (server_.trustedProxies().trusts(peer) && !limits.admitConnection(client, this)) {
+    return HttpServer::addressBusy();
+  }
+  return std::nullopt;
 }
 
 // --- WebSocket --------------------------------------------------------------

@@ -106,6 +106,9 @@ class Connection final : public reactor::StreamHandler,
   void deliverHttpResponse(proto::HttpResponse response);
   void respond(const proto::HttpResponse& response, bool keepAlive, bool headOnly = false);
   void upgrade(const proto::HttpRequest& request, std::span<uint8_t> rest);
+  // The per-address limits of an upgrade (ClientLimits): its rate, and from
+  // a trusted proxy the count of the client it names; the refusal, if any.
+  std::optional<proto::HttpResponse> admitClient(const proto::HttpRequest& request);
   void onWebSocketData(std::span<uint8_t> bytes);
   void applyBackpressure();
   void sendClose(uint16_t code, std::string_view reason);

@@ -30,7 +30,7 @@ class HttpResponder {
  public:
   struct State {
     HttpReplySink* sink;      // null once answered or once the connection closed
-    std::string peerAddress;  // the client's IP, for throttling and logs
+    std::string peerAddress;  // the client's IP (TrustedProxies::clientAddress), for throttling and logs
     std::function<void()> onAbandoned = {};  // see HttpResponder::onAbandoned()
 
     // The connection closed before the answer: detach, and drop the work waiting for it.

@@ -8,6 +8,7 @@
 
 #include "reactor/HeapTrim.h"
 #include "reactor/Log.h"
+#include "reactor/SocketAddress.h"
 #include "server/Connection.h"
 
 namespace chatd::server {
@@ -20,11 +21,20 @@ HttpServer::HttpServer(reactor::EventLoop& loop, const ServerOptions& options)
     : loop_(loop),
       options_(options),
       cors_(options.allowedOrigins),
+      clientLimits_(ClientLimitOptions{options.maxConnectionsPerAddress, options.upgradesPerAddressPerMinute}),
       router_(cors_),
       acceptor_(loop, [this](int fd) { onAccept(fd); }),
       busyResponse_(proto::serializeResponse(
-          proto::jsonError(503, "overloaded", "too many connections, retry later").header("Retry-After", "1"), false)) {
+          proto::jsonError(503, "overloaded", "too many connections, retry later").header("Retry-After", "1"), false)),
+      addressBusyResponse_(proto::serializeResponse(addressBusy(), false)) {
   httpLimits_.maxBodyBytes = options.maxBodyBytes;
+}
+
+bool HttpServer::configure(std::string& error) {
+  auto proxies = TrustedProxies::parse(options_.trustedProxies, error);
+  if (!proxies) return false;
+  trustedProxies_ = std::move(*proxies);
+  return true;
 }
 
 HttpServer::~HttpServer() {
@@ -34,6 +44,7 @@ HttpServer::~HttpServer() {
 }
 
 bool HttpServer::listen(std::string& error) {
+  if (!configure(error)) return false;
   const auto address = reactor::SocketAddress::parse(options_.listen);
   if (!address) {
     error = "bad listen address " + options_.listen;
@@ -53,13 +64,22 @@ void HttpServer::onAccept(int fd) {
     return;
   }
   if (connectionCount_ >= options_.maxConnections) {
-    // Best effort: a fresh socket's send buffer takes this at once.
-    [[maybe_unused]] ssize_t n = ::send(fd, busyResponse_.data(), busyResponse_.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    sendAtOnce(fd, busyResponse_);
     ::close(fd);
     return;
   }
   auto* connection = new Connection(*this, fd);
+  // A trusted proxy's connections are the proxy's: its clients count once they upgrade (Connection).
+  if (options_.maxConnectionsPerAddress != 0) {
+    const std::string peer = reactor::SocketAddress::ofPeer(fd).host();
+    if (!trustedProxies_.trusts(peer) && !clientLimits_.admitConnection(peer, connection)) {
+      sendAtOnce(fd, addressBusyResponse_);
+      delete connection;  // closes the descriptor
+      return;
+    }
+  }
   if (connection->start() < 0) {
+    clientLimits_.release(connection);
     delete connection;
     return;
   }
@@ -69,7 +89,18 @@ void HttpServer::onAccept(int fd) {
   ++connectionCount_;
 }
 
+proto::HttpResponse HttpServer::addressBusy() {
+  return proto::jsonError(503, "overloaded", "too many connections from your address, retry later")
+      .header("Retry-After", "10");
+}
+
+void HttpServer::sendAtOnce(int fd, const std::string& bytes) {
+  // Best effort: a fresh socket's send buffer takes this at once.
+  [[maybe_unused]] ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
 void HttpServer::connectionClosed(Connection* connection) {
+  clientLimits_.release(connection);
   if (connection->prev) connection->prev->next = connection->next;
   if (connection->next) connection->next->prev = connection->prev;
   if (connections_ == connection) connections_ = connection->next;

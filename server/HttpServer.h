@@ -14,8 +14,10 @@
 #include "proto/HttpParser.h"
 #include "reactor/Acceptor.h"
 #include "reactor/EventLoop.h"
+#include "server/ClientLimits.h"
 #include "server/CorsPolicy.h"
 #include "server/Router.h"
+#include "server/TrustedProxies.h"
 #include "server/ServerOptions.h"
 
 namespace chatd::server {
@@ -27,7 +29,8 @@ class HttpServer final : public reactor::TimerHandler {
   HttpServer(reactor::EventLoop& loop, const ServerOptions& options);
   ~HttpServer();
 
-  // Binds options.listen (SO_REUSEPORT with options.reusePort). False with `error`.
+  // Binds options.listen (SO_REUSEPORT with options.reusePort). False with
+  // `error`, also for options it cannot use (a bad --trusted-proxy).
   bool listen(std::string& error);
   reactor::SocketAddress localAddress() const { return acceptor_.localAddress(); }
   void beginShutdown();
@@ -37,8 +40,14 @@ class HttpServer final : public reactor::TimerHandler {
   const ServerOptions& options() const { return options_; }
   const Router& router() const { return router_; }
   const CorsPolicy& cors() const { return cors_; }
+  const TrustedProxies& trustedProxies() const { return trustedProxies_; }
+  ClientLimits& clientLimits() { return clientLimits_; }
+  const ClientLimits& clientLimits() const { return clientLimits_; }
   const proto::HttpLimits& httpLimits() const { return httpLimits_; }
   size_t connectionCount() const { return connectionCount_; }
+
+  // 503 for a client address past --max-connections-per-ip.
+  static proto::HttpResponse addressBusy();
 
   // Called by a Connection once its socket is closed; schedules its destruction.
   void connectionClosed(Connection* connection);
@@ -47,17 +56,22 @@ class HttpServer final : public reactor::TimerHandler {
   void handleTimer(reactor::Timer& timer) override;
 
  private:
+  bool configure(std::string& error);  // the options parsed once: the trusted proxies
   void onAccept(int fd);
+  static void sendAtOnce(int fd, const std::string& bytes);  // the answer to a connection not taken
 
   reactor::EventLoop& loop_;
   const ServerOptions& options_;
   proto::HttpLimits httpLimits_;
   CorsPolicy cors_;
+  TrustedProxies trustedProxies_;
+  ClientLimits clientLimits_;
   Router router_;
   reactor::Acceptor acceptor_;
   reactor::Timer drainTimer_{this};
   reactor::Timer heapTimer_{this};
-  const std::string busyResponse_;  // 503 for connections over --max-connections
+  const std::string busyResponse_;         // 503 for connections over --max-connections
+  const std::string addressBusyResponse_;  // 503 for an address over --max-connections-per-ip
   Connection* connections_ = nullptr;  // head of the intrusive list
   size_t connectionCount_ = 0;
   bool shuttingDown_ = false;

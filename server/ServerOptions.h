@@ -20,8 +20,13 @@ struct ServerOptions {
   uint64_t handshakeTimeoutMs = 10'000;
   uint64_t drainTimeoutMs = 5'000;
   size_t maxConnections = 10'000;
+  uint32_t maxConnectionsPerAddress = 0;     // ClientLimits.h; 0: no limit
+  uint32_t upgradesPerAddressPerMinute = 0;  // ClientLimits.h; 0: no limit
   size_t maxBodyBytes = 1024 * 1024;
   std::vector<std::string> allowedOrigins;  // CORS and the WebSocket Origin check
+  // Reverse proxies (addresses or networks) believed about the client's
+  // address (TrustedProxies.h); checked by the caller, as every option here.
+  std::vector<std::string> trustedProxies;
   std::string echoPath;       // empty: no echo endpoint
   std::string broadcastPath;  // empty: no broadcast endpoint
 };

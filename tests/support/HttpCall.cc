@@ -4,8 +4,13 @@ namespace chatd::testing {
 
 HttpReply httpCall(int port, std::string_view method, std::string_view path, std::string_view body,
                    std::string_view headers) {
+  return httpCallFrom(nullptr, port, method, path, body, headers);
+}
+
+HttpReply httpCallFrom(const char* from, int port, std::string_view method, std::string_view path,
+                       std::string_view body, std::string_view headers) {
   WsTestClient client;
-  if (!client.connect(port)) return {};
+  if (!client.connect(port, "127.0.0.1", from)) return {};
   std::string request = std::string(method) + " " + std::string(path) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
   request += headers;
   const bool hasType = headers.find("Content-Type:") != std::string_view::npos;

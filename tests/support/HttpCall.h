@@ -13,6 +13,10 @@ namespace chatd::testing {
 HttpReply httpCall(int port, std::string_view method, std::string_view path, std::string_view body = {},
                    std::string_view headers = {});
 
+// The same from the local address `from` (WsTestClient::connect).
+HttpReply httpCallFrom(const char* from, int port, std::string_view method, std::string_view path,
+                       std::string_view body = {}, std::string_view headers = {});
+
 // The same with "Authorization: Bearer TOKEN".
 HttpReply httpCallAs(const std::string& token, int port, std::string_view method, std::string_view path,
                      std::string_view body = {});

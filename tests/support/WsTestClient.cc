@@ -56,10 +56,19 @@ uint16_t ReceivedFrame::closeCode() const {
 
 WsTestClient::~WsTestClient() { close(); }
 
-bool WsTestClient::connect(int port, const char* host) {
+bool WsTestClient::connect(int port, const char* host, const char* from) {
   close();
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) return false;
+  if (from != nullptr) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    inet_pton(AF_INET, from, &local.sin_addr);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) < 0) {
+      close();
+      return false;
+    }
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));

@@ -39,7 +39,9 @@ class WsTestClient {
   WsTestClient& operator=(const WsTestClient&) = delete;
 
   // Raw TCP. Returns false on failure.
-  bool connect(int port, const char* host = "127.0.0.1");
+  // `from`: the local address to connect from (another loopback address
+  // stands for another client, e.g. "127.0.0.2"); the kernel's pick when null.
+  bool connect(int port, const char* host = "127.0.0.1", const char* from = nullptr);
   void close();
   bool sendRaw(std::string_view bytes);
   // Reads until `n` bytes are buffered (or timeout/EOF); returns false if not.

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "auth/AddressKey.h"
+#include "reactor/AddressKey.h"
 
 namespace chatd::auth {
 namespace {
@@ -96,14 +96,14 @@ TEST(LoginThrottle, IPv6AddressesCountByTheirSlash64) {
 }
 
 TEST(AddressKey, IPv4AsIsIPv6ByItsSlash64) {
-  EXPECT_EQ(addressKey("10.1.2.3"), "10.1.2.3");
-  EXPECT_EQ(addressKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), "2001:db8:1:2::/64");
-  EXPECT_EQ(addressKey("::1"), "::/64");
-  EXPECT_EQ(addressKey("::ffff:10.1.2.3"), "10.1.2.3");
-  EXPECT_EQ(addressKey("2001:db8:1:2:ffff:ffff:ffff:ffff"), "2001:db8:1:2::/64");
-  EXPECT_NE(addressKey("2001:db8:1:3::1"), addressKey("2001:db8:1:2::1"));
-  EXPECT_NE(addressKey("10.1.2.4"), addressKey("10.1.2.3"));
-  EXPECT_EQ(addressKey("not an address"), "not an address");
+  EXPECT_EQ(reactor::addressKey("10.1.2.3"), "10.1.2.3");
+  EXPECT_EQ(reactor::addressKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), "2001:db8:1:2::/64");
+  EXPECT_EQ(reactor::addressKey("::1"), "::/64");
+  EXPECT_EQ(reactor::addressKey("::ffff:10.1.2.3"), "10.1.2.3");
+  EXPECT_EQ(reactor::addressKey("2001:db8:1:2:ffff:ffff:ffff:ffff"), "2001:db8:1:2::/64");
+  EXPECT_NE(reactor::addressKey("2001:db8:1:3::1"), reactor::addressKey("2001:db8:1:2::1"));
+  EXPECT_NE(reactor::addressKey("10.1.2.4"), reactor::addressKey("10.1.2.3"));
+  EXPECT_EQ(reactor::addressKey("not an address"), "not an address");
 }
 
 }  // namespace

@@ -1,10 +1,10 @@
-#include "auth/LruTable.h"
+#include "reactor/LruTable.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace chatd::auth {
+namespace chatd::reactor {
 namespace {
 
 TEST(LruTable, TouchCreatesAValueOnceAndFindSeesIt) {
@@ -64,4 +64,4 @@ TEST(LruTable, EraseForgetsAKeyAndAZeroSizedTableHoldsNothing) {
 }
 
 }  // namespace
-}  // namespace chatd::auth
+}  // namespace chatd::reactor

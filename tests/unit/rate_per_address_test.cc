@@ -1,14 +1,14 @@
-#include "auth/RegistrationThrottle.h"
+#include "reactor/RatePerAddress.h"
 
 #include <gtest/gtest.h>
 
-namespace chatd::auth {
+namespace chatd::reactor {
 namespace {
 
 constexpr uint64_t kHourMs = 3'600'000;
 
-TEST(RegistrationThrottle, AnAddressGetsItsHourlyAllowanceThenWaits) {
-  RegistrationThrottle throttle(3);
+TEST(RatePerAddress, AnAddressGetsItsHourlyAllowanceThenWaits) {
+  RatePerAddress throttle(3, kHourMs);
   for (int i = 0; i < 3; ++i) EXPECT_FALSE(throttle.admit("2001:db8::1", 1000 + i)) << i;
   const auto retry = throttle.admit("2001:db8::2", 1010);  // the same /64
   ASSERT_TRUE(retry.has_value());
@@ -20,14 +20,14 @@ TEST(RegistrationThrottle, AnAddressGetsItsHourlyAllowanceThenWaits) {
   EXPECT_TRUE(throttle.admit("2001:db8::1", 1001 + kHourMs / 3));
 }
 
-TEST(RegistrationThrottle, NoLimitAtZero) {
-  RegistrationThrottle throttle(0);
+TEST(RatePerAddress, NoLimitAtZero) {
+  RatePerAddress throttle(0, kHourMs);
   for (int i = 0; i < 1000; ++i) ASSERT_FALSE(throttle.admit("192.0.2.1", i));
   EXPECT_EQ(throttle.trackedAddresses(), 0u);
 }
 
-TEST(RegistrationThrottle, TheTableIsBoundedAndForgetsTheLeastRecentlyUsed) {
-  RegistrationThrottle throttle(1, 2);
+TEST(RatePerAddress, TheTableIsBoundedAndForgetsTheLeastRecentlyUsed) {
+  RatePerAddress throttle(1, kHourMs, 2);
   EXPECT_FALSE(throttle.admit("192.0.2.1", 0));
   EXPECT_FALSE(throttle.admit("192.0.2.2", 0));
   EXPECT_TRUE(throttle.admit("192.0.2.1", 1));   // used again: the most recent
@@ -38,4 +38,4 @@ TEST(RegistrationThrottle, TheTableIsBoundedAndForgetsTheLeastRecentlyUsed) {
 }
 
 }  // namespace
-}  // namespace chatd::auth
+}  // namespace chatd::reactor

@@ -1,8 +1,8 @@
-#include "auth/TokenBucket.h"
+#include "reactor/TokenBucket.h"
 
 #include <gtest/gtest.h>
 
-namespace chatd::auth {
+namespace chatd::reactor {
 namespace {
 
 constexpr uint64_t kStart = 1'000'000;  // a monotonic clock in ms, well past 0
@@ -56,4 +56,4 @@ TEST(TokenBucket, IsFullOnceItHasRefilledToTheBurst) {
 }
 
 }  // namespace
-}  // namespace chatd::auth
+}  // namespace chatd::reactor
