@@ -1,5 +1,8 @@
 #include "store/StoreFactory.h"
 
+#include <netdb.h>
+#include <sys/socket.h>
+
 #include <cstdlib>
 
 #include "store/LocalBus.h"
@@ -14,6 +17,37 @@
 namespace chatd::store {
 namespace {
 
+// A host name as the numeric address it has now. hiredis resolves names
+// inside its connect, blocking the loop at every reconnect while DNS takes
+// its time; resolved here, at start, it never does (a Redis that moves to
+// another address needs a restart, or a name chatd is restarted with).
+bool resolveHost(RedisAddress& address, std::string& error) {
+  if (address.host.empty()) return true;  // a unix socket
+  // IPv4 first, then IPv6, as hiredis itself resolves.
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_family = AF_INET;
+  addrinfo* found = nullptr;
+  int rc = getaddrinfo(address.host.c_str(), nullptr, &hints, &found);
+  if (rc != 0) {
+    hints.ai_family = AF_INET6;
+    rc = getaddrinfo(address.host.c_str(), nullptr, &hints, &found);
+  }
+  if (rc != 0) {
+    error = "cannot resolve the Redis host \"" + address.host + "\": " + gai_strerror(rc);
+    return false;
+  }
+  char numeric[NI_MAXHOST];
+  rc = getnameinfo(found->ai_addr, found->ai_addrlen, numeric, sizeof numeric, nullptr, 0, NI_NUMERICHOST);
+  freeaddrinfo(found);
+  if (rc != 0) {
+    error = "cannot resolve the Redis host \"" + address.host + "\": " + gai_strerror(rc);
+    return false;
+  }
+  address.host = numeric;
+  return true;
+}
+
 // One connection's options per shard, the directory first.
 std::optional<std::vector<RedisOptions>> redisShards(const StoreOptions& options, std::string& error) {
   if (options.redisUrls.empty()) {
@@ -27,6 +61,7 @@ std::optional<std::vector<RedisOptions>> redisShards(const StoreOptions& options
       error = "not a Redis URL: \"" + url + "\"";
       return std::nullopt;
     }
+    if (!resolveHost(*address, error)) return std::nullopt;
     shards.push_back(RedisOptions{.address = std::move(*address)});
   }
   return shards;

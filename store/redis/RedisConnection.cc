@@ -84,9 +84,18 @@ void RedisConnection::command(const std::vector<std::string_view>& args, ReplyCa
 
 void RedisConnection::send(const std::string_view* args, size_t count, ReplyCallback callback) {
   if (context_ == nullptr) return failLater(std::move(callback), "not connected to redis");
+  size_t bytes = 0;
+  for (size_t i = 0; i < count; ++i) bytes += args[i].size();
+  if (pending_.size() >= options_.maxPendingCommands || pendingBytes_ + bytes > options_.maxPendingBytes) {
+    return failLater(std::move(callback),
+                     "redis is not keeping up: " + std::to_string(pending_.size()) + " commands (" +
+                         std::to_string(pendingBytes_) + " bytes) wait for it",
+                     RedisStatus::kBacklogged);
+  }
   if (!issue(hookReply, args, count)) return failLater(std::move(callback), "redis connection is closing");
   if (!callback) ++handshakeLeft_;
-  pending_.push_back({std::move(callback), loop_.nowMs() + options_.commandTimeoutMs});
+  pendingBytes_ += bytes;
+  pending_.push_back({std::move(callback), loop_.nowMs() + options_.commandTimeoutMs, bytes});
   if (pending_.size() == 1) rearmDeadline();
 }
 
@@ -132,9 +141,9 @@ void RedisConnection::subscription(std::string_view verb, const std::vector<std:
   issue(hookPush, args.data(), args.size());
 }
 
-void RedisConnection::failLater(ReplyCallback callback, std::string reason) {
+void RedisConnection::failLater(ReplyCallback callback, std::string reason, RedisStatus status) {
   if (!callback) return;
-  completions_.push_back({std::move(callback), failedReply(RedisStatus::kDisconnected, std::move(reason))});
+  completions_.push_back({std::move(callback), failedReply(status, std::move(reason))});
   rearmDeadline();
 }
 
@@ -269,6 +278,7 @@ void RedisConnection::answerFront(void* hiredisReply) {
   if (pending_.empty()) return;
   Pending front = std::move(pending_.front());
   pending_.pop_front();
+  pendingBytes_ -= front.bytes;
   if (front.timedOut) {  // answered already: a late answer, or the connection going
     --timedOut_;
     return;

@@ -53,6 +53,12 @@ struct RedisOptions {
   // No answer at all for this long while a command waits: the server is
   // hung or gone, and the connection is dropped (and reconnected by its owner).
   uint64_t deadAfterMs = 8000;
+  // What may wait for this server's answers, sent or not: past either bound
+  // a command is refused at once (RedisStatus::kBacklogged), so a slow Redis
+  // costs the callers an `unavailable`, not our memory. An append's content
+  // is at most --max-content, so 64 MiB is hundreds of times a second's worth.
+  size_t maxPendingCommands = 100'000;
+  size_t maxPendingBytes = 64 << 20;
 };
 
 class RedisConnection final : private reactor::IoHandler, private reactor::TimerHandler {
@@ -101,6 +107,7 @@ class RedisConnection final : private reactor::IoHandler, private reactor::Timer
   struct Pending {
     ReplyCallback callback;  // empty for AUTH/SELECT, whose answers we check ourselves
     uint64_t deadlineMs;
+    size_t bytes;            // its arguments' (pendingBytes_)
     bool timedOut = false;   // answered kTimeout already: its late answer is dropped
   };
   struct Completion {
@@ -113,7 +120,7 @@ class RedisConnection final : private reactor::IoHandler, private reactor::Timer
   void handleTimer(reactor::Timer& timer) override;
 
   void send(const std::string_view* args, size_t count, ReplyCallback callback);
-  void failLater(ReplyCallback callback, std::string reason);
+  void failLater(ReplyCallback callback, std::string reason, RedisStatus status = RedisStatus::kDisconnected);
   // hiredis hooks (ev.data and privdata are `this`).
   static void hookAddRead(void* self);
   static void hookDelRead(void* self);
@@ -162,6 +169,7 @@ class RedisConnection final : private reactor::IoHandler, private reactor::Timer
   bool disconnectPending_ = false;     // report failure_ through onDisconnected_ in deliver()
   bool connectedPending_ = false;      // report onConnected_ in deliver()
   std::deque<Pending> pending_;
+  size_t pendingBytes_ = 0;  // the sum of pending_'s bytes
   size_t timedOut_ = 0;  // how many of pending_'s first entries timed out
   std::vector<Completion> completions_;
   std::vector<Completion> delivering_;  // completions_'s batch being delivered (kept for its capacity)

@@ -15,6 +15,7 @@ enum class RedisStatus : uint8_t {
   kOk,            // the server answered (possibly with an error reply)
   kTimeout,       // no answer within the command timeout (or the server went silent)
   kDisconnected,  // the connection was lost or never made before an answer came
+  kBacklogged,    // not sent: too much already waits for this server (RedisOptions)
 };
 
 struct RedisReply {

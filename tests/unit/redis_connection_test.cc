@@ -212,6 +212,50 @@ TEST_F(RedisConnectionTest, AnUnansweredCommandTimesOutAloneAndLaterAnswersStill
   EXPECT_TRUE(redis->connected());
 }
 
+TEST_F(RedisConnectionTest, PastItsBacklogACommandIsRefusedAtOnceAndTheOthersAreAnswered) {
+  test::RedisServer server;
+  ASSERT_TRUE(server.ready());
+  RedisOptions options;
+  options.address = *parseRedisUrl(server.url());
+  options.maxPendingCommands = 3;
+  options.maxPendingBytes = 100;
+  RedisConnection redis(loop_, options);
+  const std::string forty(40, 'x');  // ECHO + 40 bytes: 44 of the 100
+  std::vector<std::pair<std::string, RedisReply>> answers;
+  auto record = [&](std::string name) {
+    return [&, name](const RedisReply& reply) {
+      answers.emplace_back(name, reply);
+      if (answers.size() == 5) loop_.stop();
+    };
+  };
+  // All issued in one go: none is answered before the last is issued, so
+  // all wait together, and the refusals come first, before any answer.
+  redis.onConnected([&] {
+    redis.command({"ECHO", forty}, record("echo1"));
+    redis.command({"ECHO", forty}, record("echo2"));
+    redis.command({"ECHO", forty}, record("over the bytes"));
+    redis.command({"PING"}, record("ping"));
+    redis.command({"PING"}, record("over the count"));
+  });
+  redis.connect();
+  runWithin(loop_, kLimitMs);
+  ASSERT_EQ(answers.size(), 5u);
+  EXPECT_EQ(answers[0].first, "over the bytes");
+  EXPECT_EQ(answers[0].second.status, RedisStatus::kBacklogged);
+  EXPECT_NE(answers[0].second.text.find("not keeping up"), std::string::npos) << answers[0].second.text;
+  EXPECT_EQ(answers[1].first, "over the count");
+  EXPECT_EQ(answers[1].second.status, RedisStatus::kBacklogged);
+  for (size_t i = 2; i < 5; ++i) EXPECT_TRUE(answers[i].second.ok()) << answers[i].first << ": " << answers[i].second.text;
+  // Answered, the backlog is empty again.
+  RedisReply after;
+  redis.command({"PING"}, [&](const RedisReply& reply) {
+    after = reply;
+    loop_.stop();
+  });
+  runWithin(loop_, kLimitMs);
+  EXPECT_TRUE(after.ok()) << after.text;
+}
+
 TEST_F(RedisConnectionTest, AServerSilentPastDeadAfterIsDropped) {
   test::RedisServer server;
   ASSERT_TRUE(server.ready());
