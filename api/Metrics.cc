@@ -1,6 +1,8 @@
 #include "api/Metrics.h"
 
 #include <cstdint>
+#include <initializer_list>
+#include <utility>
 
 namespace chatd::api {
 
@@ -22,6 +24,15 @@ void metric(std::string& out, const char* name, const char* type, const char* he
   out += '\n';
 }
 
+// One counter split by `label`: a HELP and TYPE, then a line per value.
+void labeled(std::string& out, const char* name, const char* help, const char* label,
+             std::initializer_list<std::pair<const char*, uint64_t>> values) {
+  out += std::string("# HELP ") + name + ' ' + help + "\n# TYPE " + name + " counter\n";
+  for (const auto& [value, count] : values) {
+    out += std::string(name) + '{' + label + "=\"" + value + "\"} " + std::to_string(count) + '\n';
+  }
+}
+
 }  // namespace
 
 std::string metricsText(const server::HttpServer& http, const chat::Hub& hub) {
@@ -33,6 +44,10 @@ std::string metricsText(const server::HttpServer& http, const chat::Hub& hub) {
          http.clientLimits().connectionsRefused());
   metric(out, "chatd_upgrades_rate_limited_total", "counter",
          "WebSocket upgrades refused (429) past --upgrades-per-ip-per-minute.", http.clientLimits().upgradesRefused());
+  if (const reactor::TlsContext* tls = http.transportSecurity()) {
+    labeled(out, "chatd_tls_handshakes_total", "TLS handshakes: full, resumed from a ticket, or failed.", "result",
+            {{"full", tls->fullHandshakes()}, {"resumed", tls->resumedHandshakes()}, {"failed", tls->failedHandshakes()}});
+  }
   metric(out, "chatd_chat_sessions", "gauge", "Open chat WebSocket sessions.", hub.sessionCount());
   metric(out, "chatd_live_rooms", "gauge", "Rooms with at least one chat session joined, held in memory.",
          hub.liveRoomCount());

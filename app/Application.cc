@@ -23,11 +23,7 @@ Application::Application(reactor::EventLoop& loop, Config config)
       config_(std::move(config)),
       http_(loop, config_),
       signals_(loop, {SIGINT, SIGTERM, SIGHUP}, [this](int signo) {
-        if (signo == SIGHUP) {
-          // Not fatal, as it is by default: reload will come with the operations work.
-          LOG_WARN("received SIGHUP: configuration reload is not supported yet, ignored");
-          return;
-        }
+        if (signo == SIGHUP) return reloadTls();
         LOG_INFO("received %s, shutting down", strsignal(signo));
         beginShutdown();
       }) {
@@ -153,12 +149,38 @@ bool Application::loadWebClient(std::string& error) {
   return true;
 }
 
+bool Application::openTls(std::string& error) {
+  if (config_.tlsCertFile.empty()) return true;
+  reactor::TlsServerOptions options{config_.tlsCertFile, config_.tlsKeyFile, config_.tlsTicketSecret,
+                                    server::HttpServer::plainHttpOnTlsPort()};
+  tls_ = reactor::TlsContext::forServer(std::move(options), error);
+  if (!tls_) return false;
+  http_.secureWith(tls_.get());
+  LOG_INFO("TLS on: %s", tls_->summary().c_str());
+  return true;
+}
+
+// Settings other than the certificate are read once (issue 15 adds a config file to reload).
+void Application::reloadTls() {
+  if (!tls_) {
+    LOG_WARN("received SIGHUP: no TLS certificate to reload, and other settings are not reloaded yet");
+    return;
+  }
+  std::string error;
+  if (!tls_->reload(error)) {
+    LOG_ERROR("received SIGHUP: TLS certificate not reloaded, still serving the previous one: %s", error.c_str());
+    return;
+  }
+  LOG_INFO("received SIGHUP: TLS certificate reloaded: %s", tls_->summary().c_str());
+}
+
 void Application::start(Started started) {
+  std::string error;
+  if (!openTls(error)) return started(error);
   // Sharing the port (--reuse-port) without a shared store (--redis), a
   // process serves only the endpoints that keep no shared state: a chat
   // split over processes would not deliver.
   if (config_.reusePort && config_.redisUrls.empty()) return listen(started);
-  std::string error;
   if (!openStore(error) || !loadWebClient(error)) return started(error);
   withJwtSecret([this, started = std::move(started)](std::optional<std::string> secret, const std::string& failure) {
     std::string error = failure;

@@ -3,8 +3,8 @@
 // signal handling; fills the server's route table. Owns every part; borrows
 // the EventLoop.
 //
-// SIGTERM/SIGINT: shut down (HttpServer::beginShutdown). SIGHUP is logged
-// and ignored (no reload yet).
+// SIGTERM/SIGINT: shut down (HttpServer::beginShutdown). SIGHUP reloads the
+// TLS certificate and key (other settings are not reloaded yet).
 #pragma once
 
 #include <functional>
@@ -23,6 +23,7 @@
 #include "chat/RoomService.h"
 #include "reactor/EventLoop.h"
 #include "reactor/SignalSet.h"
+#include "reactor/TlsContext.h"
 #include "reactor/WorkerPool.h"
 #include "server/BroadcastEndpoint.h"
 #include "server/EchoEndpoint.h"
@@ -64,6 +65,9 @@ class Application {
   void listen(const Started& started);
   bool loadWebClient(std::string& error);
   void addProbes();
+  // --tls-cert: the listener's TLS context; reloadTls() on SIGHUP.
+  bool openTls(std::string& error);
+  void reloadTls();
 
   reactor::EventLoop& loop_;
   const Config config_;
@@ -84,6 +88,7 @@ class Application {
   std::optional<server::StaticFiles> webFiles_;
   server::EchoEndpoint echo_;
   server::BroadcastEndpoint broadcast_;
+  std::unique_ptr<reactor::TlsContext> tls_;
   // Declared last: its connections go first, while what they use still exists.
   server::HttpServer http_;
   reactor::SignalSet signals_;

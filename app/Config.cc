@@ -37,6 +37,9 @@ std::string conflictIn(const Config& config) {
     return "--reuse-port needs --redis for chat (or --echo/--broadcast only): chat processes sharing a port "
            "without a shared Redis would not deliver each other's messages";
   }
+  if (config.tlsCertFile.empty() != config.tlsKeyFile.empty()) {
+    return "--tls-cert and --tls-key go together: the certificate and its private key";
+  }
   if (config.workers > 0 && config.redisUrls.empty()) {
     return "--workers needs --redis: worker processes share their users, rooms and messages through Redis";
   }

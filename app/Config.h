@@ -17,6 +17,11 @@ namespace chatd::app {
 // Every setting of chatd: the server's and the chat protocol's (the bases),
 // the store, tokens and accounts, the web client and logging.
 struct Config : chat::ChatOptions {
+  // TLS on the listener (both or neither). The ticket secret is not a flag:
+  // main() makes one before forking, so every worker resumes the others' sessions.
+  std::string tlsCertFile;
+  std::string tlsKeyFile;
+  std::string tlsTicketSecret;
   std::string dataDir = "./var";  // holds chatd.db and jwt.secret
   // Cluster mode: the Redis every node shares, or the shards it is spread
   // over, the first being the directory (empty: the embedded SQLite store).

@@ -70,6 +70,12 @@ constexpr Option kOptions[] = {
     {.name = "reuse-port", .type = kSwitch, .field = &Config::reusePort,
      .help = "set SO_REUSEPORT so several chatd processes share the port; with --redis (cluster nodes), "
              "or else only with --echo or --broadcast, and then without chat, API or web client"},
+    {.name = "tls-cert", .valueName = "FILE", .type = kText, .field = &Config::tlsCertFile,
+     .help = "serve HTTPS and wss:// with this PEM certificate (the chain may follow it in the file); "
+             "reloaded on SIGHUP",
+     .defaultNote = "default: plain HTTP", .check = nonEmpty},
+    {.name = "tls-key", .valueName = "FILE", .type = kText, .field = &Config::tlsKeyFile,
+     .help = "the PEM private key of --tls-cert", .check = nonEmpty},
     {.name = "max-message", .valueName = "BYTES", .type = kBytes, .field = &Config::maxMessageBytes,
      .help = "largest WebSocket message accepted", .min = 1, .max = kMaxMessageLimit, .wants = kBytesUpToGiB},
     {.name = "max-queue", .valueName = "BYTES", .type = kBytes, .field = &Config::maxQueueBytes,

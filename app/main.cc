@@ -12,6 +12,7 @@
 #include "app/Supervisor.h"
 #include "reactor/EventLoop.h"
 #include "reactor/Log.h"
+#include "reactor/TlsTicketKeys.h"
 
 namespace {
 
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
   if (!parsed.config->migrateTo.empty()) return app::migrateToRedis(*parsed.config);
   signal(SIGPIPE, SIG_IGN);
   raiseDescriptorLimit();
+  if (!parsed.config->tlsCertFile.empty()) parsed.config->tlsTicketSecret = reactor::TlsTicketKeys::newSecret();
   if (parsed.config->workers == 0) return runServer(*parsed.config);
 
   // Every worker binds the same port: SO_REUSEPORT spreads the connections.

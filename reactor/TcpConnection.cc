@@ -5,12 +5,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
+
+#include "reactor/TlsContext.h"
 
 namespace chatd::reactor {
 
 // Part of the ~263 bytes an idle WebSocket costs (bench/RESULTS.md; docs/architecture.md, "What an idle WebSocket costs").
-static_assert(sizeof(TcpConnection) <= 72, "TcpConnection grew: the idle-WebSocket figure grows with it");
+static_assert(sizeof(TcpConnection) <= 80, "TcpConnection grew: the idle-WebSocket figure grows with it");
 
 namespace {
 constexpr int kIovecsPerWrite = 64;
@@ -51,6 +55,16 @@ int TcpConnection::start() {
   watchingInput_ = true;
   watchingHangUp_ = true;
   return loop_.add(fd_, this, epollEvents(true, true, false));
+}
+
+int TcpConnection::startTls(TlsContext& context) {
+  tls_ = context.accept(fd_);
+  return tls_ ? start() : -ENOMEM;
+}
+
+int TcpConnection::startConnectingTls(TlsContext& context, const std::string& serverName) {
+  tls_ = context.connect(fd_, serverName);
+  return tls_ ? startConnecting() : -ENOMEM;
 }
 
 int TcpConnection::startConnecting() {
@@ -134,6 +148,10 @@ void TcpConnection::resumeReading() {
 
 void TcpConnection::handleReadable(uint32_t events) {
   if (fd_ < 0) return;
+  if (tls_ && tls_->writeWantsRead()) {
+    afterWrite(writeOut());  // the write waited for the peer (a handshake message)
+    if (fd_ < 0) return;
+  }
   if (readingPaused_) {
     // Only a hang-up is news now (EPOLLRDHUP, or an error or hang-up, which
     // epoll reports whatever the mask); the bytes before it wait for
@@ -141,18 +159,26 @@ void TcpConnection::handleReadable(uint32_t events) {
     if (!closing_ && (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))) handler_->onStreamHangUp();
     return;
   }
+  if (tls_ && !tls_->started() && tls_->peerSpeaksPlainText(fd_)) refusePlainText();
   std::span<uint8_t> buffer = loop_.receiveBuffer();
-  const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
+  bool more = false;
+  const ssize_t n = receive(buffer, more);
   if (n > 0) {
     if (!closing_) handler_->onStreamData(buffer.first(static_cast<size_t>(n)));
     // Bytes may be left behind a full buffer, and the end of the stream
     // behind bytes that came with it: no new edge would say so. (If the
     // handler paused reading meanwhile, only the hang-up is reported again.)
-    const bool more = static_cast<size_t>(n) == buffer.size() || (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR));
+    more = more || (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR));
     if (more && watchingHangUp_) rearm();
     return;
   }
-  if (n < 0 && errno == EAGAIN) return;
+  if (n < 0 && errno == EAGAIN) {
+    if (tls_ && tls_->readWantsWrite() && !writeArmed_) {
+      writeArmed_ = true;  // TLS must send before it can read on
+      updateInterest();
+    }
+    return;
+  }
   if (n < 0 && errno == EINTR) return rearm();
   if (n < 0) error_ = static_cast<uint8_t>(errno);
   if (n == 0 && !output_.empty()) {
@@ -166,13 +192,91 @@ void TcpConnection::handleReadable(uint32_t events) {
   close();  // EOF with nothing left to send, reset, or error
 }
 
+ssize_t TcpConnection::receive(std::span<uint8_t> buffer, bool& more) {
+  if (!tls_) {
+    const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
+    more = n == static_cast<ssize_t>(buffer.size());
+    return n;
+  }
+  const TlsStream::Result result = tls_->read(buffer);
+  switch (result.status) {
+    case TlsStream::Status::kOk:
+      // It stopped short of a whole record's room, or before an end it will report next.
+      more = result.bytes > buffer.size() - TlsStream::kMaxRecordPlaintext || tls_->endPending();
+      return static_cast<ssize_t>(result.bytes);
+    case TlsStream::Status::kWantRead:
+    case TlsStream::Status::kWantWrite:
+      errno = EAGAIN;
+      return -1;
+    case TlsStream::Status::kEnd:
+      return 0;
+    case TlsStream::Status::kFailed:
+      if (errno == 0 || errno == EAGAIN || errno == EINTR) errno = EPROTO;
+      return -1;
+  }
+  return -1;
+}
+
+// One record per call where the queue's first blocks fit in one: small
+// blocks are copied together (encryption copies them anyway), a block of a
+// record or more is encrypted in place.
+ssize_t TcpConnection::transmit(const iovec* iov, int count, size_t& offered) {
+  if (!tls_) {
+    for (int i = 0; i < count; ++i) offered += iov[i].iov_len;
+    return sendVector(fd_, iov, count);
+  }
+  thread_local uint8_t record[TlsStream::kMaxRecordPlaintext];
+  const uint8_t* data = static_cast<const uint8_t*>(iov[0].iov_base);
+  size_t length = iov[0].iov_len;
+  if (length < sizeof record) {
+    length = 0;
+    for (int i = 0; i < count && length < sizeof record; ++i) {
+      const size_t take = std::min(iov[i].iov_len, sizeof record - length);
+      std::memcpy(record + length, iov[i].iov_base, take);
+      length += take;
+    }
+    data = record;
+  }
+  // Partial-write mode: OpenSSL sends one record per call and returns.
+  offered = std::min(length, TlsStream::kMaxRecordPlaintext);
+  const TlsStream::Result result = tls_->write(data, length);
+  switch (result.status) {
+    case TlsStream::Status::kOk:
+      return static_cast<ssize_t>(result.bytes);
+    case TlsStream::Status::kWantRead:
+    case TlsStream::Status::kWantWrite:
+      errno = EAGAIN;
+      return -1;
+    case TlsStream::Status::kEnd:
+      errno = EPIPE;
+      return -1;
+    case TlsStream::Status::kFailed:
+      if (errno == 0 || errno == EAGAIN || errno == EINTR) errno = EPROTO;
+      return -1;
+  }
+  return -1;
+}
+
+void TcpConnection::refusePlainText() {
+  const std::string& reply = tls_->context().plainTextReply();
+  [[maybe_unused]] const ssize_t n = ::send(fd_, reply.data(), reply.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  tls_.reset();  // a plain socket from here on: what the peer sent is read and dropped
+  output_.clear();
+  closeAfterFlush();
+}
+
+void TcpConnection::shutdownWrite() {
+  writeShutdown_ = true;
+  if (tls_) tls_->sendCloseNotify();
+  ::shutdown(fd_, SHUT_WR);
+}
+
 TcpConnection::WriteResult TcpConnection::writeOut() {
   iovec iov[kIovecsPerWrite];
   for (int round = 0; round < kWritesPerFlush && !output_.empty(); ++round) {
     const int count = output_.fillIovecs(iov, kIovecsPerWrite);
     size_t offered = 0;
-    for (int i = 0; i < count; ++i) offered += iov[i].iov_len;
-    const ssize_t n = sendVector(fd_, iov, count);
+    const ssize_t n = transmit(iov, count, offered);
     if (n < 0) {
       if (errno == EAGAIN) return WriteResult::kPending;
       if (errno == EINTR) return WriteResult::kYielded;
@@ -195,10 +299,7 @@ void TcpConnection::afterWrite(WriteResult result) {
   updateInterest();
   if (result != WriteResult::kDrained) return;
   if (closing_ && peerEof_) return close();
-  if (closing_ && !writeShutdown_) {
-    writeShutdown_ = true;
-    ::shutdown(fd_, SHUT_WR);
-  }
+  if (closing_ && !writeShutdown_) shutdownWrite();
   if (notifyDrain_ && !closing_) {
     notifyDrain_ = false;
     handler_->onStreamDrained();
@@ -212,6 +313,10 @@ void TcpConnection::flush() {
 
 void TcpConnection::handleWritable() {
   if (fd_ < 0) return;
+  if (tls_ && tls_->readWantsWrite()) {
+    handleReadable(EPOLLIN);  // the read waited for room to send (a handshake message)
+    if (fd_ < 0) return;
+  }
   if (connecting_) {
     finishConnect();
     if (fd_ < 0 || output_.empty()) return;
@@ -224,10 +329,7 @@ void TcpConnection::closeAfterFlush() {
   closing_ = true;
   // Keep reading (and discarding) so the peer's last bytes do not cause a reset.
   readingPaused_ = false;
-  if (output_.empty()) {
-    writeShutdown_ = true;
-    ::shutdown(fd_, SHUT_WR);
-  }
+  if (output_.empty()) shutdownWrite();
   updateInterest();
 }
 

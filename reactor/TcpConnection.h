@@ -10,17 +10,25 @@
 // (a read that filled the whole buffer, a write cut short for fairness), it
 // re-arms the registration, and epoll reports the socket once more.
 //
-// Owns the fd (closed by close() or the destructor). Does not own the
+// Over TLS (startTls, startConnectingTls) the same holds: the handler sees
+// plaintext, and its blocks are encrypted as they are written, coalesced into
+// one record per flush where they fit (TlsStream); nothing above this class
+// knows.
+//
+// Owns the fd (closed by close() or the destructor) and its TLS stream. Does not own the
 // StreamHandler. close() may be called from any callback, including the
 // handler's own; the handler then hears onStreamClosed() exactly once and must
 // defer its own destruction (EventLoop::destroyLater) past the current callback.
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <span>
+#include <string>
 
 #include "reactor/EventLoop.h"
 #include "reactor/OutputQueue.h"
+#include "reactor/TlsStream.h"
 
 namespace chatd::reactor {
 
@@ -63,6 +71,11 @@ class TcpConnection final : public IoHandler, public Flushable {
   // For a socket from connectNonBlocking(): registers and waits for the
   // connect to finish, then calls onStreamConnected() (or closes with error()).
   int startConnecting();
+  // The same, speaking TLS on the socket: as a server with `context`'s
+  // certificate, or as a client to `serverName` (the TLS handshake starts
+  // with the first bytes sent). -ENOMEM when OpenSSL cannot make a session.
+  int startTls(TlsContext& context);
+  int startConnectingTls(TlsContext& context, const std::string& serverName);
 
   // Queues bytes for sending at the end of the iteration. kRefused means the
   // bytes were not queued (the queue is at its limit).
@@ -111,6 +124,15 @@ class TcpConnection final : public IoHandler, public Flushable {
     kFailed,
   };
   WriteResult writeOut();
+  // recv() and send() through TLS when it is on, with the socket calls'
+  // results (-1 and errno EAGAIN when blocked). `more`: bytes may be left;
+  // `offered`: the bytes a complete write would have taken.
+  ssize_t receive(std::span<uint8_t> buffer, bool& more);
+  ssize_t transmit(const iovec* iov, int count, size_t& offered);
+  // A plain-text request on a TLS port: the context's answer, then closing.
+  void refusePlainText();
+  // close_notify over TLS, then the socket's write side.
+  void shutdownWrite();
   void updateInterest();
   // Asks epoll to look at the socket again, as if something had changed.
   void rearm();
@@ -121,6 +143,7 @@ class TcpConnection final : public IoHandler, public Flushable {
   EventLoop& loop_;
   StreamHandler* handler_;
   OutputQueue output_;
+  std::unique_ptr<TlsStream> tls_;  // null for plain TCP
   int fd_;
   uint8_t error_ = 0;  // an errno (all below 256 on Linux)
   bool flushQueued_ = false;  // not a bit-field: EventLoop::requestFlush() takes it by reference

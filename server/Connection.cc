@@ -12,7 +12,7 @@
 namespace chatd::server {
 
 // Part of the ~263 bytes an idle WebSocket costs (bench/RESULTS.md; docs/architecture.md, "What an idle WebSocket costs").
-static_assert(sizeof(Connection) <= 240, "Connection grew: the idle-WebSocket figure grows with it");
+static_assert(sizeof(Connection) <= 248, "Connection grew: the idle-WebSocket figure grows with it");
 
 using proto::WsOpcode;
 namespace close_code = proto::close_code;
@@ -51,7 +51,8 @@ Connection::~Connection() {
 }
 
 int Connection::start() {
-  const int rc = tcp_.start();
+  reactor::TlsContext* tls = server_.transportSecurity();
+  const int rc = tls ? tcp_.startTls(*tls) : tcp_.start();
   if (rc == 0) server_.loop().scheduleTimer(timer_, server_.options().handshakeTimeoutMs);
   return rc;
 }

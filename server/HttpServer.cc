@@ -94,6 +94,11 @@ proto::HttpResponse HttpServer::addressBusy() {
       .header("Retry-After", "10");
 }
 
+std::string HttpServer::plainHttpOnTlsPort() {
+  return proto::serializeResponse(
+      proto::jsonError(400, "tls_required", "this port speaks TLS: use https:// or wss://"), false);
+}
+
 void HttpServer::sendAtOnce(int fd, const std::string& bytes) {
   // Best effort: a fresh socket's send buffer takes this at once.
   [[maybe_unused]] ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);

@@ -14,6 +14,7 @@
 #include "proto/HttpParser.h"
 #include "reactor/Acceptor.h"
 #include "reactor/EventLoop.h"
+#include "reactor/TlsContext.h"
 #include "server/ClientLimits.h"
 #include "server/CorsPolicy.h"
 #include "server/Router.h"
@@ -48,6 +49,11 @@ class HttpServer final : public reactor::TimerHandler {
 
   // 503 for a client address past --max-connections-per-ip.
   static proto::HttpResponse addressBusy();
+  // Serve every connection over TLS from now on (the context outlives the server).
+  void secureWith(reactor::TlsContext* context) { tls_ = context; }
+  reactor::TlsContext* transportSecurity() const { return tls_; }
+  // What a plain-HTTP request to a TLS listener hears, unencrypted, before the close.
+  static std::string plainHttpOnTlsPort();
 
   // Called by a Connection once its socket is closed; schedules its destruction.
   void connectionClosed(Connection* connection);
@@ -72,6 +78,7 @@ class HttpServer final : public reactor::TimerHandler {
   reactor::Timer heapTimer_{this};
   const std::string busyResponse_;         // 503 for connections over --max-connections
   const std::string addressBusyResponse_;  // 503 for an address over --max-connections-per-ip
+  reactor::TlsContext* tls_ = nullptr;  // not owned; null: plain TCP
   Connection* connections_ = nullptr;  // head of the intrusive list
   size_t connectionCount_ = 0;
   bool shuttingDown_ = false;

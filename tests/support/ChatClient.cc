@@ -141,6 +141,10 @@ HttpReply ChatClient::upgrade(const std::string& token, TokenIn in, std::string_
     ADD_FAILURE() << name_ << ": cannot connect to port " << port_;
     return {};
   }
+  if (!caFile_.empty() && !ws_.secure(caFile_)) {
+    ADD_FAILURE() << name_ << ": " << ws_.tlsError();
+    return {};
+  }
   std::string path = "/ws";
   std::string headers(extraHeaders);
   if (!token.empty() && in == TokenIn::kQuery) path += "?token=" + token;

@@ -79,6 +79,8 @@ class ChatClient {
   explicit ChatClient(int port, std::string name = "client") : port_(port), name_(std::move(name)) {}
 
   // --- Opening ---
+  // Every later upgrade() goes over TLS, trusting `caFile` (wss://localhost).
+  void useTls(std::string caFile) { caFile_ = std::move(caFile); }
   // Connects and sends the upgrade for /ws with `token` (none when empty) in
   // ?token= or an Authorization header, plus `extraHeaders` lines
   // ("Name: value\r\n"). Answers the server's reply: 101 opened the
@@ -136,6 +138,7 @@ class ChatClient {
   int port_;
   std::string name_;
   WsTestClient ws_;
+  std::string caFile_;  // empty: plain TCP
   std::optional<CloseFrame> closeFrame_;
   bool closeSent_ = false;
   uint64_t refs_ = 0;

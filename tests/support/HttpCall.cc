@@ -7,10 +7,10 @@ HttpReply httpCall(int port, std::string_view method, std::string_view path, std
   return httpCallFrom(nullptr, port, method, path, body, headers);
 }
 
-HttpReply httpCallFrom(const char* from, int port, std::string_view method, std::string_view path,
-                       std::string_view body, std::string_view headers) {
-  WsTestClient client;
-  if (!client.connect(port, "127.0.0.1", from)) return {};
+namespace {
+
+HttpReply exchange(WsTestClient& client, std::string_view method, std::string_view path, std::string_view body,
+                  std::string_view headers) {
   std::string request = std::string(method) + " " + std::string(path) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
   request += headers;
   const bool hasType = headers.find("Content-Type:") != std::string_view::npos;
@@ -20,6 +20,22 @@ HttpReply httpCallFrom(const char* from, int port, std::string_view method, std:
   request += body;
   client.sendRaw(request);
   return client.readHttpReply(20000);
+}
+
+}  // namespace
+
+HttpReply httpCallFrom(const char* from, int port, std::string_view method, std::string_view path,
+                       std::string_view body, std::string_view headers) {
+  WsTestClient client;
+  if (!client.connect(port, "127.0.0.1", from)) return {};
+  return exchange(client, method, path, body, headers);
+}
+
+HttpReply httpsCall(int port, const std::string& caFile, std::string_view method, std::string_view path,
+                    std::string_view body, std::string_view headers) {
+  WsTestClient client;
+  if (!client.connect(port) || !client.secure(caFile)) return {};
+  return exchange(client, method, path, body, headers);
 }
 
 HttpReply httpCallAs(const std::string& token, int port, std::string_view method, std::string_view path,

@@ -17,6 +17,10 @@ HttpReply httpCall(int port, std::string_view method, std::string_view path, std
 HttpReply httpCallFrom(const char* from, int port, std::string_view method, std::string_view path,
                        std::string_view body = {}, std::string_view headers = {});
 
+// The same over TLS, trusting `caFile` (the certificate must name localhost).
+HttpReply httpsCall(int port, const std::string& caFile, std::string_view method, std::string_view path,
+                    std::string_view body = {}, std::string_view headers = {});
+
 // The same with "Authorization: Bearer TOKEN".
 HttpReply httpCallAs(const std::string& token, int port, std::string_view method, std::string_view path,
                      std::string_view body = {});

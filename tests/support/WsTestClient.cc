@@ -1,11 +1,16 @@
 #include "tests/support/WsTestClient.h"
 
 #include <arpa/inet.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <cerrno>
 #include <chrono>
@@ -84,14 +89,102 @@ bool WsTestClient::connect(int port, const char* host, const char* from) {
   return true;
 }
 
+bool WsTestClient::secure(const std::string& caFile, const std::string& serverName, SSL_SESSION* resume) {
+  const auto fail = [this](const std::string& what) {
+    char text[256] = "";
+    ERR_error_string_n(ERR_get_error(), text, sizeof text);
+    tlsError_ = what + ": " + text;
+    return false;
+  };
+  tlsContext_ = SSL_CTX_new(TLS_client_method());
+  if (!tlsContext_ || SSL_CTX_load_verify_locations(tlsContext_, caFile.c_str(), nullptr) != 1) {
+    return fail("cannot load " + caFile);
+  }
+  SSL_CTX_set_verify(tlsContext_, SSL_VERIFY_PEER, nullptr);
+  static const unsigned char kAlpn[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+  SSL_CTX_set_alpn_protos(tlsContext_, kAlpn, sizeof kAlpn);
+  ssl_ = SSL_new(tlsContext_);
+  SSL_set_fd(ssl_, fd_);
+  in_addr address;
+  if (inet_pton(AF_INET, serverName.c_str(), &address) == 1) {
+    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_), serverName.c_str());
+  } else {
+    SSL_set_tlsext_host_name(ssl_, serverName.c_str());
+    SSL_set1_host(ssl_, serverName.c_str());
+  }
+  if (resume) SSL_set_session(ssl_, resume);
+  if (SSL_connect(ssl_) != 1) return fail("TLS handshake");
+  // From here reads must not block inside OpenSSL: a readable socket may
+  // hold only a record that carries no data (a session ticket).
+  ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) | O_NONBLOCK);
+  signal(SIGPIPE, SIG_IGN);  // a socket BIO writes with write(): a closed peer would raise it
+  return true;
+}
+
+SSL_SESSION* WsTestClient::session() const { return ssl_ ? SSL_get1_session(ssl_) : nullptr; }
+
+std::string WsTestClient::peerSerial() const {
+  X509* cert = ssl_ ? SSL_get0_peer_certificate(ssl_) : nullptr;
+  if (!cert) return {};
+  BIGNUM* serial = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr);
+  char* hex = BN_bn2hex(serial);
+  std::string text(hex);
+  OPENSSL_free(hex);
+  BN_free(serial);
+  return text;
+}
+
+bool WsTestClient::resumed() const { return ssl_ && SSL_session_reused(ssl_) == 1; }
+
+std::string WsTestClient::alpn() const {
+  const unsigned char* name = nullptr;
+  unsigned int length = 0;
+  if (ssl_) SSL_get0_alpn_selected(ssl_, &name, &length);
+  return name ? std::string(reinterpret_cast<const char*>(name), length) : "";
+}
+
+ssize_t WsTestClient::receiveSome(char* buffer, size_t size) {
+  if (!ssl_) return ::recv(fd_, buffer, size, 0);
+  ERR_clear_error();
+  const int n = SSL_read(ssl_, buffer, static_cast<int>(size));
+  if (n > 0) return n;
+  const int error = SSL_get_error(ssl_, n);
+  if (error == SSL_ERROR_ZERO_RETURN || (error == SSL_ERROR_SYSCALL && errno == 0)) return 0;
+  if (error == SSL_ERROR_WANT_READ) {
+    errno = EAGAIN;
+    return -1;
+  }
+  errno = EPROTO;
+  return -1;
+}
+
+ssize_t WsTestClient::sendSome(const char* bytes, size_t size) {
+  if (!ssl_) return ::send(fd_, bytes, size, MSG_NOSIGNAL);
+  for (;;) {  // the socket is non-blocking: wait as a blocking send would (same arguments on retry)
+    ERR_clear_error();
+    const int n = SSL_write(ssl_, bytes, static_cast<int>(size));
+    if (n > 0) return n;
+    const int error = SSL_get_error(ssl_, n);
+    if (error != SSL_ERROR_WANT_WRITE && error != SSL_ERROR_WANT_READ) break;
+    pollfd p{fd_, static_cast<short>(error == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN), 0};
+    if (::poll(&p, 1, 5000) <= 0) break;
+  }
+  errno = EPIPE;
+  return -1;
+}
+
 void WsTestClient::close() {
+  SSL_free(ssl_);
+  ssl_ = nullptr;
+  SSL_CTX_free(tlsContext_);
+  tlsContext_ = nullptr;
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
 }
 
 bool WsTestClient::sendRaw(std::string_view bytes) {
   while (!bytes.empty()) {
-    const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    const ssize_t n = sendSome(bytes.data(), bytes.size());
     if (n < 0) {
       if (errno == EINTR) continue;
       return false;
@@ -107,9 +200,10 @@ bool WsTestClient::fill(size_t n, int timeoutMs) {
     const int64_t left = deadline - nowMs();
     if (left <= 0) return false;
     pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
+    const bool decrypted = ssl_ && SSL_pending(ssl_) > 0;  // already read from the socket
+    if (!decrypted && ::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
     char buf[65536];
-    const ssize_t got = ::recv(fd_, buf, sizeof buf, 0);
+    const ssize_t got = receiveSome(buf, sizeof buf);
     if (got > 0) {
       in_.append(buf, static_cast<size_t>(got));
     } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {

@@ -5,6 +5,8 @@
 // here independently of proto/WsFrameParser, so the two check each other.
 #pragma once
 
+#include <openssl/ssl.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -42,6 +44,18 @@ class WsTestClient {
   // `from`: the local address to connect from (another loopback address
   // stands for another client, e.g. "127.0.0.2"); the kernel's pick when null.
   bool connect(int port, const char* host = "127.0.0.1", const char* from = nullptr);
+  // After connect(): a TLS handshake (blocking) trusting `caFile`'s CA and
+  // checking the certificate names `serverName`; offers `resume` (from
+  // session()) for resumption. False with the reason in tlsError().
+  bool secure(const std::string& caFile, const std::string& serverName = "localhost", SSL_SESSION* resume = nullptr);
+  bool secured() const { return ssl_ != nullptr; }
+  // The TLS session (a reference the caller frees with SSL_SESSION_free), its
+  // peer certificate's serial in hex, whether it was resumed, the ALPN chosen.
+  SSL_SESSION* session() const;
+  std::string peerSerial() const;
+  bool resumed() const;
+  std::string alpn() const;
+  const std::string& tlsError() const { return tlsError_; }
   void close();
   bool sendRaw(std::string_view bytes);
   // Reads until `n` bytes are buffered (or timeout/EOF); returns false if not.
@@ -75,7 +89,14 @@ class WsTestClient {
   int fd() const { return fd_; }  // -1 when not connected
 
  private:
+  // Bytes in or out, through TLS when secured. Like recv/send.
+  ssize_t receiveSome(char* buffer, size_t size);
+  ssize_t sendSome(const char* bytes, size_t size);
+
   int fd_ = -1;
+  SSL_CTX* tlsContext_ = nullptr;
+  SSL* ssl_ = nullptr;
+  std::string tlsError_;
   std::string in_;
   bool eof_ = false;
 };
