@@ -161,6 +161,12 @@ void TcpConnection::handleReadable(uint32_t events) {
   }
   if (tls_ && !tls_->started() && tls_->peerSpeaksPlainText(fd_)) refusePlainText();
   std::span<uint8_t> buffer = loop_.receiveBuffer();
+  if (tls_ && buffer.size() < TlsStream::kMaxRecordPlaintext) {
+    // TLS decrypts a record at a time and needs a record's room (a loop
+    // with a smaller buffer, in tests): then this one, for every connection.
+    thread_local uint8_t record[TlsStream::kMaxRecordPlaintext];
+    buffer = record;
+  }
   bool more = false;
   const ssize_t n = receive(buffer, more);
   if (n > 0) {
