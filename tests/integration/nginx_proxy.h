@@ -3,6 +3,7 @@
 // lines are pointed at free ports: the recipe of docs/deployment.md, tested.
 // nginx connects to chatd from 127.0.0.1; clients may connect to nginx from
 // other loopback addresses (127.0.0.2, ...) to stand for other clients.
+// With a certificate, nginx terminates TLS (docs/deployment.md, "TLS at nginx").
 #pragma once
 
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 #include <sstream>
 #include <string>
 
+#include "tests/support/TestCertificates.h"
 #include "tests/support/WsTestClient.h"
 #include "tests/unit/redis_server.h"
 
@@ -28,7 +30,8 @@ inline std::string nginxBinary() {
 
 class NginxProxy {
  public:
-  explicit NginxProxy(int upstreamPort) : port_(store::test::freePort()) {
+  // With `tls`, nginx listens with TLS (the certificate at nginx, chatd plain behind it).
+  explicit NginxProxy(int upstreamPort, const CertificatePair* tls = nullptr) : port_(store::test::freePort()) {
     char dirTemplate[] = "/tmp/chatd-nginx-XXXXXX";
     if (mkdtemp(dirTemplate) == nullptr) {
       failure_ = "mkdtemp failed";
@@ -36,7 +39,9 @@ class NginxProxy {
     }
     dir_ = dirTemplate;
     std::string site = readFile("dist/nginx-chatd.conf");
-    if (!replaceOnce(site, "listen 80;", "listen 127.0.0.1:" + std::to_string(port_) + ";") ||
+    std::string listen = "listen 127.0.0.1:" + std::to_string(port_);
+    if (tls) listen += " ssl;\n    ssl_certificate " + tls->certFile + ";\n    ssl_certificate_key " + tls->keyFile;
+    if (!replaceOnce(site, "listen 80;", listen + ";") ||
         !replaceOnce(site, "server 127.0.0.1:8080;", "server 127.0.0.1:" + std::to_string(upstreamPort) + ";")) {
       failure_ = "dist/nginx-chatd.conf has no 'listen 80;' or 'server 127.0.0.1:8080;' line";
       return;

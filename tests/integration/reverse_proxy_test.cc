@@ -11,6 +11,7 @@
 #include "tests/integration/nginx_proxy.h"
 #include "tests/integration/room_fixture.h"
 #include "tests/support/ChatClient.h"
+#include "tests/support/TestCertificates.h"
 #include "tests/support/TestUtil.h"
 
 namespace chatd::testing {
@@ -113,6 +114,34 @@ TEST(ReverseProxyLimitsTest, EachClientBehindTheProxyHasItsOwnConnections) {
   EXPECT_EQ(refused.status, 503) << refused.head;
   EXPECT_NE(refused.body.find("from your address"), std::string::npos) << refused.body;
   EXPECT_EQ(other.upgrade(nginx.port(), "/ws").status, 101) << "another client behind the same proxy";
+}
+
+// TLS at nginx: the browser's wss:// ends there, chatd behind it speaks plain HTTP.
+TEST(ReverseProxyTlsTest, WssChatEndsAtNginxInFrontOfAPlainChatd) {
+  if (nginxBinary().empty()) GTEST_SKIP() << "nginx is not installed (make deps installs nginx-light)";
+  TestCertificates certificates;
+  ASSERT_TRUE(certificates.ok()) << certificates.error();
+  const CertificatePair pair = certificates.issue("nginx", 9);
+  ChatdProcess chatd({"--argon2-memory", "1024", "--trusted-proxy", "127.0.0.1"});
+  NginxProxy nginx(chatd.port(), &pair);
+  ASSERT_TRUE(nginx.ready()) << nginx.failure();
+  const auto signUpSecure = [&](const std::string& name) {
+    const HttpReply reply = httpsCall(nginx.port(), certificates.caFile(), "POST", "/api/v1/register",
+                                      R"({"username":")" + name + R"(","password":"correct-horse"})");
+    EXPECT_EQ(reply.status, 201) << reply.body;
+    return jsonField(reply.body, "token");
+  };
+  ChatClient ann(nginx.port(), "ann");
+  ChatClient bob(nginx.port(), "bob");
+  for (ChatClient* client : {&ann, &bob}) {
+    client->useTls(certificates.caFile());
+    ASSERT_EQ(client->connect(signUpSecure(client->name())).type(), "welcome");
+    client->join(kLobby);
+  }
+  bob.drain();
+  const Json ack = ann.sendMessage(kLobby, "through nginx over TLS");
+  EXPECT_EQ(ack.type(), "ack") << ack;
+  EXPECT_EQ(bob.expect("message").string("data.content"), "through nginx over TLS");
 }
 
 }  // namespace
