@@ -1,11 +1,13 @@
 // Clients nobody here wrote, against a real chatd: Python's `websockets` and
 // Node's `ws` run tests/interop/*_echo_client.* (echo of text and binary of
-// several sizes, a ping, a clean close with 1000). Run from the repo root.
+// several sizes, a ping, a clean close with 1000), over ws:// and over wss://
+// with a certificate from a test CA. Run from the repo root.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include "tests/support/ChatdProcess.h"
 #include "tests/support/Subprocess.h"
+#include "tests/support/TestCertificates.h"
 
 namespace chatd::testing {
 
@@ -13,9 +15,18 @@ namespace {
 
 constexpr int kClientTimeoutMs = 30000;
 
-void expectClientSucceeds(const std::vector<std::string>& argv) {
-  ChatdProcess chatd({"--echo", "/echo"});
-  std::vector<std::string> command = argv;
+// `argv` run with the port appended; over TLS (wss://localhost) when `certificates` is given.
+void expectClientSucceeds(const std::vector<std::string>& argv, TestCertificates* certificates = nullptr) {
+  std::vector<std::string> args = {"--echo", "/echo"};
+  std::vector<std::string> command;
+  if (certificates) {
+    ASSERT_TRUE(certificates->ok()) << certificates->error();
+    const CertificatePair pair = certificates->issue("server", 1);
+    args.insert(args.end(), {"--tls-cert", pair.certFile, "--tls-key", pair.keyFile});
+    command = {"/usr/bin/env", "CHATD_TLS_CA=" + certificates->caFile()};
+  }
+  ChatdProcess chatd(args);
+  command.insert(command.end(), argv.begin(), argv.end());
   command.push_back(std::to_string(chatd.port()));
   const ProcessResult result = runProcess(command, kClientTimeoutMs);
   EXPECT_FALSE(result.timedOut) << "interop client ran out of time:\n" << result.output;
@@ -36,6 +47,19 @@ TEST(Interop, NodeWsClient) {
   ASSERT_EQ(access("tests/interop/node_modules/ws/package.json", R_OK), 0)
       << "needs Node's ws: run scripts/deps.sh (npm ci in tests/interop) from the repo root";
   expectClientSucceeds({"node", "tests/interop/node_echo_client.mjs"});
+}
+
+TEST(Interop, PythonWebsocketsClientOverTls) {
+  ASSERT_EQ(access("/usr/bin/python3", X_OK), 0) << "needs /usr/bin/python3 with python3-websockets (scripts/deps.sh)";
+  TestCertificates certificates;
+  expectClientSucceeds({"/usr/bin/python3", "tests/interop/py_echo_client.py"}, &certificates);
+}
+
+TEST(Interop, NodeWsClientOverTls) {
+  ASSERT_EQ(access("tests/interop/node_modules/ws/package.json", R_OK), 0)
+      << "needs Node's ws: run scripts/deps.sh (npm ci in tests/interop) from the repo root";
+  TestCertificates certificates;
+  expectClientSucceeds({"node", "tests/interop/node_echo_client.mjs"}, &certificates);
 }
 
 }  // namespace chatd::testing

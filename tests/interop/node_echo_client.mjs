@@ -1,6 +1,8 @@
 // Echo interop check with Node's `ws` (pinned in package.json): text and
 // binary messages of several sizes, a ping, then a clean close.
 // Usage: node node_echo_client.mjs PORT [PATH]. Exit 0 on success.
+// With CHATD_TLS_CA=FILE in the environment: wss://localhost, trusting that CA.
+import { readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
 
 const SIZES = [0, 1, 125, 126, 65535, 65536, 70000];
@@ -60,7 +62,9 @@ async function expectEcho(ws, message) {
 }
 
 async function main() {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { perMessageDeflate: false });
+  const ca = process.env.CHATD_TLS_CA;
+  const url = ca ? `wss://localhost:${port}${path}` : `ws://127.0.0.1:${port}${path}`;
+  const ws = new WebSocket(url, { perMessageDeflate: false, ...(ca ? { ca: readFileSync(ca) } : {}) });
   await next(ws, 'open');
   for (const n of SIZES) {
     await expectEcho(ws, textOf(n));

@@ -1,9 +1,12 @@
 #!/usr/bin/python3
 """Echo interop check with the Python `websockets` library (Debian's
 python3-websockets): text and binary messages of several sizes, a ping, then
-a clean close. Usage: py_echo_client.py PORT [PATH]. Exit 0 on success."""
+a clean close. Usage: py_echo_client.py PORT [PATH]. Exit 0 on success.
+With CHATD_TLS_CA=FILE in the environment: wss://localhost, trusting that CA."""
 
 import asyncio
+import os
+import ssl
 import sys
 
 import websockets
@@ -40,8 +43,10 @@ async def expect_echo(ws, message):
 
 
 async def main(port, path):
-    uri = f"ws://127.0.0.1:{port}{path}"
-    async with websockets.connect(uri, max_size=None, compression=None, ping_interval=None) as ws:
+    ca = os.environ.get("CHATD_TLS_CA")
+    tls = ssl.create_default_context(cafile=ca) if ca else None
+    uri = f"wss://localhost:{port}{path}" if ca else f"ws://127.0.0.1:{port}{path}"
+    async with websockets.connect(uri, max_size=None, compression=None, ping_interval=None, ssl=tls) as ws:
         for n in SIZES:
             await expect_echo(ws, text_of(n))
             await expect_echo(ws, bytes_of(n))
