@@ -146,7 +146,9 @@ void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> r
   if (!endpoint) return respond(proto::jsonError(404, "not_found", "no WebSocket endpoint at this path"), false);
   const proto::WsHandshakeResult handshake = proto::evaluateWsHandshake(request, {});
   if (!handshake.accepted) return respond(handshake.response, false);
-  if (server_.cors().refusesWebSocket(request)) {
+  const std::string peer = reactor::SocketAddress::ofPeer(tcp_.fd()).host();
+  const bool secure = server_.transportSecurity() != nullptr;
+  if (server_.cors().refusesWebSocket(request, server_.trustedProxies().clientScheme(peer, request, secure))) {
     return respond(proto::jsonError(403, "forbidden", "this Origin may not open a WebSocket here"), false);
   }
   if (auto refusal = admitClient(request)) return respond(*refusal, false);

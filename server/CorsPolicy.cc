@@ -14,15 +14,16 @@ bool CorsPolicy::allows(std::string_view origin) const {
   return false;
 }
 
-bool CorsPolicy::refusesWebSocket(const proto::HttpRequest& request) const {
+bool CorsPolicy::refusesWebSocket(const proto::HttpRequest& request, std::string_view scheme) const {
   if (allowed_.empty()) return false;
   const auto origin = request.header("origin");
   if (!origin || allows(*origin)) return false;
-  // Same origin: "scheme://" followed by exactly the Host the request was sent to.
+  // Same origin: the client's scheme, "://", then exactly the Host the request was sent to.
   const auto host = request.header("host");
-  const size_t scheme = origin->find("://");
-  const bool sameOrigin = host && scheme != std::string_view::npos &&
-                          proto::equalsIgnoreCase(origin->substr(scheme + 3), *host);
+  const bool sameOrigin = host && origin->size() == scheme.size() + 3 + host->size() &&
+                          proto::equalsIgnoreCase(origin->substr(0, scheme.size()), scheme) &&
+                          origin->substr(scheme.size(), 3) == "://" &&
+                          proto::equalsIgnoreCase(origin->substr(scheme.size() + 3), *host);
   return !sameOrigin;
 }
 

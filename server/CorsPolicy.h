@@ -27,7 +27,8 @@ class CorsPolicy {
   // A WebSocket upgrade to refuse (403): --allow-origin is set and the
   // request comes from a page of another origin. No Origin (not a browser)
   // and the server's own origin (its web client) are always let through.
-  bool refusesWebSocket(const proto::HttpRequest& request) const;
+  // `scheme` is the one the client used (TrustedProxies::clientScheme).
+  bool refusesWebSocket(const proto::HttpRequest& request, std::string_view scheme) const;
 
   // An OPTIONS request: 204 with the methods and headers a page may use for
   // an allowed Origin (the connection adds Access-Control-Allow-Origin, as to

@@ -111,4 +111,14 @@ std::string TrustedProxies::clientAddress(const std::string& peer, const proto::
   return nearestTrusted;
 }
 
+std::string_view TrustedProxies::clientScheme(const std::string& peer, const proto::HttpRequest& request,
+                                             bool secure) const {
+  if (secure) return "https";
+  if (networks_.empty() || !trusts(peer)) return "http";
+  const auto forwarded = request.header("x-forwarded-proto");
+  if (!forwarded) return "http";
+  const std::vector<std::string_view> schemes = proto::splitHeaderList(*forwarded);
+  return !schemes.empty() && proto::equalsIgnoreCase(schemes.back(), "https") ? "https" : "http";
+}
+
 }  // namespace chatd::server

@@ -37,6 +37,10 @@ class TrustedProxies {
   // The client's address (as the peer's is written: "192.0.2.7", "2001:db8::1")
   // for `request` from the connection's `peer`.
   std::string clientAddress(const std::string& peer, const proto::HttpRequest& request) const;
+  // The scheme the client used: "https" over our own TLS (`secure`); from a
+  // trusted proxy, the X-Forwarded-Proto it sets ("http" or "https", the
+  // nearest hop's when a chain of proxies left several); "http" otherwise.
+  std::string_view clientScheme(const std::string& peer, const proto::HttpRequest& request, bool secure) const;
 
  private:
   // An address in network byte order: IPv4 in the first 4 bytes. An

@@ -123,6 +123,14 @@ TEST(ChatOriginTest, ForeignOriginIsRefusedWhenOriginsAreListed) {
   // Not a browser (no Origin): let through.
   ChatClient plain(chatd.port(), "plain");
   expectWelcome(plain.connect(ann.token), "ann");
+
+  // chatd's own web client: same scheme and host as the request (plain HTTP here).
+  const std::string self = "127.0.0.1:" + std::to_string(chatd.port());
+  ChatClient own(chatd.port(), "own");
+  EXPECT_EQ(own.upgrade(ann.token, TokenIn::kQuery, "Origin: http://" + self + "\r\n").status, 101);
+  ChatClient otherScheme(chatd.port(), "other-scheme");
+  EXPECT_EQ(otherScheme.upgrade(ann.token, TokenIn::kQuery, "Origin: https://" + self + "\r\n").status, 403)
+      << "an https page is another origin than this http server";
 }
 
 }  // namespace

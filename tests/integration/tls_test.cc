@@ -100,6 +100,18 @@ TEST_F(TlsTest, ChatsOverWss) {
   EXPECT_EQ(message.string("data.content").value_or(""), "over TLS") << message;
 }
 
+// With --allow-origin set, chatd's own page (https://host) still opens its WebSocket.
+TEST_F(TlsTest, TheOwnHttpsOriginMayOpenAWebSocketWhenOriginsAreListed) {
+  ChatdProcess chatd(tlsArgs({"--echo", "/echo", "--allow-origin", "https://app.example"}));
+  const std::string self = "127.0.0.1:" + std::to_string(chatd.port());  // the Host WsTestClient sends
+  WsTestClient own;
+  ASSERT_TRUE(own.connect(chatd.port()) && own.secure(certificates_.caFile())) << own.tlsError();
+  EXPECT_EQ(own.upgrade(chatd.port(), "/echo", "Origin: https://" + self + "\r\n").status, 101);
+  WsTestClient plainPage;
+  ASSERT_TRUE(plainPage.connect(chatd.port()) && plainPage.secure(certificates_.caFile()));
+  EXPECT_EQ(plainPage.upgrade(chatd.port(), "/echo", "Origin: http://" + self + "\r\n").status, 403);
+}
+
 TEST_F(TlsTest, ASecondConnectionResumesFromItsTicket) {
   ChatdProcess chatd(tlsArgs({"--echo", "/echo"}));
   WsTestClient first;

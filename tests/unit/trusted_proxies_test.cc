@@ -87,5 +87,20 @@ TEST(TrustedProxies, XRealIpOnlyWithoutXForwardedFor) {
             "198.51.100.1");
 }
 
+TEST(TrustedProxies, TheClientsSchemeIsOurTlsOrWhatATrustedProxySays) {
+  const TrustedProxies trusted = proxies({"10.0.0.0/8"});
+  const auto https = requestWith({{"x-forwarded-proto", "https"}});
+  EXPECT_EQ(trusted.clientScheme("10.0.0.1", requestWith({}), true), "https");
+  EXPECT_EQ(trusted.clientScheme("10.0.0.1", requestWith({}), false), "http");
+  EXPECT_EQ(trusted.clientScheme("10.0.0.1", https, false), "https");
+  EXPECT_EQ(trusted.clientScheme("10.0.0.1", requestWith({{"x-forwarded-proto", "HTTPS"}}), false), "https");
+  // The nearest proxy's word stands (each appends what it saw).
+  EXPECT_EQ(trusted.clientScheme("10.0.0.1", requestWith({{"x-forwarded-proto", "https, http"}}), false), "http");
+  EXPECT_EQ(trusted.clientScheme("10.0.0.1", requestWith({{"x-forwarded-proto", "gopher"}}), false), "http");
+  // From anyone else the header proves nothing.
+  EXPECT_EQ(trusted.clientScheme("192.0.2.1", https, false), "http");
+  EXPECT_EQ(TrustedProxies().clientScheme("10.0.0.1", https, false), "http");
+}
+
 }  // namespace
 }  // namespace chatd::server
