@@ -191,6 +191,22 @@ TEST_F(TlsTest, SighupSwapsTheCertificateUnderAnOpenConnection) {
   EXPECT_NE(chatd.log().find("not reloaded"), std::string::npos) << chatd.log();
 }
 
+// What is offered, seen by OpenSSL's own client: TLS 1.1 is refused, and a
+// TLS 1.2 client asking to renegotiate is told no.
+TEST_F(TlsTest, OnlyTls12And13AreSpokenAndRenegotiationIsRefused) {
+  ChatdProcess chatd(tlsArgs({"--echo", "/echo"}));
+  const std::string connect = "openssl s_client -connect 127.0.0.1:" + std::to_string(chatd.port());
+  const ProcessResult old = runProcess({"sh", "-c", connect + " -tls1_1 </dev/null 2>&1"}, 10000);
+  EXPECT_NE(old.output.find("alert protocol version"), std::string::npos) << old.output;
+  // "R" on its own line asks s_client to renegotiate.
+  const ProcessResult renegotiate =
+      runProcess({"sh", "-c", "(printf 'R\\n'; sleep 1) | " + connect + " -tls1_2 2>&1"}, 10000);
+  EXPECT_NE(renegotiate.output.find("RENEGOTIATING"), std::string::npos) << renegotiate.output;
+  EXPECT_NE(renegotiate.output.find("no renegotiation"), std::string::npos) << renegotiate.output;
+  const ProcessResult modern = runProcess({"sh", "-c", connect + " -tls1_3 </dev/null 2>&1"}, 10000);
+  EXPECT_NE(modern.output.find("TLSv1.3"), std::string::npos) << modern.output;
+}
+
 // chatd exits 1 with the reason instead of serving a pair no client would accept.
 void expectRefusedAtStart(const CertificatePair& pair, const std::string& reason) {
   const ProcessResult result = runProcess(
