@@ -17,6 +17,7 @@
 #include "proto/Base64Url.h"
 #include "proto/JsonFields.h"
 #include "proto/JsonWriter.h"
+#include "reactor/TlsContext.h"
 
 namespace chatd::bench {
 
@@ -25,17 +26,22 @@ namespace {
 constexpr size_t kSetupThreads = 8;  // concurrent HTTP connections while preparing
 constexpr int kIoTimeoutSeconds = 30;
 
-// One keep-alive HTTP/1.1 connection, blocking, for the setup calls only.
+// One keep-alive HTTP/1.1 connection, blocking, for the setup calls only;
+// over TLS for a wss:// run (HTTPS on the same port). Each has its own
+// client TLS context: the setup threads share nothing, and a context counts
+// its handshakes without a lock.
 class HttpConnection {
  public:
-  HttpConnection(const reactor::SocketAddress& server, std::string host) : server_(server), host_(std::move(host)) {}
+  explicit HttpConnection(const Options& options) : node_(options.targets.front()) {
+    if (options.secure) tlsContext_ = reactor::TlsContext::forClient({.caFile = options.caFile}, tlsError_);
+  }
   ~HttpConnection() { disconnect(); }
 
   // POSTs `body` (JSON) to `path`; the status (0 when the connection failed) and the body.
   int post(const std::string& path, const std::string& token, const std::string& body, std::string& reply) {
     for (int attempt = 0; attempt < 2; ++attempt) {  // once more on a fresh connection if the old one was closed
       if (fd_ < 0 && !connectNow()) return 0;
-      std::string request = "POST " + path + " HTTP/1.1\r\nHost: " + host_ +
+      std::string request = "POST " + path + " HTTP/1.1\r\nHost: " + node_.host +
                             "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
                             "\r\n";
       if (!token.empty()) request += "Authorization: Bearer " + token + "\r\n";
@@ -49,14 +55,21 @@ class HttpConnection {
 
  private:
   bool connectNow() {
-    fd_ = ::socket(server_.family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (!tlsError_.empty()) return false;
+    fd_ = ::socket(node_.server.family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd_ < 0) return false;
     timeval timeout{kIoTimeoutSeconds, 0};
     setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
     const int one = 1;
     setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (::connect(fd_, server_.raw(), server_.length) != 0) {
+    if (::connect(fd_, node_.server.raw(), node_.server.length) != 0) {
+      disconnect();
+      return false;
+    }
+    // Blocking, the stream's calls wait (up to the timeouts above) instead
+    // of saying "would block", which is then a timeout: a failure here.
+    if (tlsContext_ && !(tls_ = tlsContext_->connect(fd_, node_.address))) {
       disconnect();
       return false;
     }
@@ -65,6 +78,7 @@ class HttpConnection {
   }
 
   void disconnect() {
+    tls_.reset();
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
   }
@@ -72,8 +86,15 @@ class HttpConnection {
   bool writeAll(const std::string& data) {
     size_t written = 0;
     while (written < data.size()) {
-      const ssize_t n = ::send(fd_, data.data() + written, data.size() - written, MSG_NOSIGNAL);
-      if (n < 0 && errno == EINTR) continue;
+      const auto* bytes = reinterpret_cast<const uint8_t*>(data.data()) + written;
+      ssize_t n;
+      if (tls_) {
+        const auto result = tls_->write(bytes, data.size() - written);  // the handshake first, on the first call
+        n = result.status == reactor::TlsStream::Status::kOk ? static_cast<ssize_t>(result.bytes) : -1;
+      } else {
+        n = ::send(fd_, bytes, data.size() - written, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+      }
       if (n <= 0) return false;
       written += static_cast<size_t>(n);
     }
@@ -81,12 +102,20 @@ class HttpConnection {
   }
 
   bool fill() {
-    char chunk[16384];
+    // One TLS record's room: the stream then reads exactly one record per call
+    // (with more room it would go on reading, and block, for another).
+    uint8_t chunk[reactor::TlsStream::kMaxRecordPlaintext];
     for (;;) {
-      const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-      if (n < 0 && errno == EINTR) continue;
+      ssize_t n;
+      if (tls_) {
+        const auto result = tls_->read(chunk);
+        n = result.status == reactor::TlsStream::Status::kOk ? static_cast<ssize_t>(result.bytes) : -1;
+      } else {
+        n = ::recv(fd_, chunk, sizeof chunk, 0);
+        if (n < 0 && errno == EINTR) continue;
+      }
       if (n <= 0) return false;
-      buffer_.append(chunk, static_cast<size_t>(n));
+      buffer_.append(reinterpret_cast<const char*>(chunk), static_cast<size_t>(n));
       return true;
     }
   }
@@ -115,8 +144,10 @@ class HttpConnection {
     return true;
   }
 
-  reactor::SocketAddress server_;
-  std::string host_;
+  const Target& node_;
+  std::unique_ptr<reactor::TlsContext> tlsContext_;  // wss:// runs
+  std::string tlsError_;                             // the context could not be made
+  std::unique_ptr<reactor::TlsStream> tls_;          // while connected over TLS
   std::string buffer_;
   int fd_ = -1;
 };
@@ -153,7 +184,7 @@ bool parallel(const Options& options, size_t n, std::string& error, Work work) {
   std::vector<std::thread> threads;
   for (size_t t = 0; t < std::min(kSetupThreads, n); ++t) {
     threads.emplace_back([&] {
-      HttpConnection http(options.targets.front().server, options.targets.front().host);
+      HttpConnection http(options);
       for (size_t i = next++; i < n && !failed; i = next++) {
         std::string why;
         if (!work(http, i, why)) {
@@ -244,7 +275,7 @@ bool prepareChat(const Options& options, ChatPlan& plan, std::string& error) {
   };
   // Room 0 alone first: chatd creates a minted token's user on first sight,
   // and concurrent first sights of one subject race (one of them gets 503).
-  HttpConnection first(options.targets.front().server, options.targets.front().host);
+  HttpConnection first(options);
   if (!createRoom(first, 0, error)) return false;
   const bool rooms = parallel(options, options.rooms - 1, error, [&](HttpConnection& http, size_t k, std::string& why) {
     return createRoom(http, k + 1, why);

@@ -17,6 +17,7 @@ const char* failureName(Failure failure) {
     case Failure::kServerClose: return "server_close";
     case Failure::kProtocolError: return "protocol_error";
     case Failure::kSendBackpressure: return "send_backpressure";
+    case Failure::kTlsFailed: return "tls_failed";
     case Failure::kJoinFailed: return "join_failed";
     case Failure::kRateLimited: return "rate_limited";
     case Failure::kChatError: return "chat_error";
@@ -34,6 +35,7 @@ Failure failureFromErrno(int err) {
     case ENFILE: return Failure::kNoDescriptors;
     case ECONNRESET:
     case EPIPE: return Failure::kReset;
+    case EPROTO: return Failure::kTlsFailed;  // TcpConnection's word for a TLS failure
     default: return Failure::kConnectError;
   }
 }

@@ -18,13 +18,14 @@ enum class Failure : uint8_t {
   kServerClose,        // the server sent a Close we did not ask for
   kProtocolError,      // the server broke RFC 6455
   kSendBackpressure,   // our own queue to the server was full
+  kTlsFailed,          // wss://: the TLS handshake or a record failed (EPROTO): a certificate --ca refused, a plain server
   // The chat scenarios (chatd's protocol on /ws):
   kJoinFailed,         // an error answered join_room, or the session closed before joining
   kRateLimited,        // an error frame "rate_limited" (run chatd with --rate 0)
   kChatError,          // any other error frame
 };
 
-constexpr size_t kFailureKinds = 14;
+constexpr size_t kFailureKinds = 15;
 
 const char* failureName(Failure failure);
 Failure failureFromErrno(int err);

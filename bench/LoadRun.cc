@@ -165,8 +165,7 @@ void LoadRun::openMore(uint64_t now) {
     const size_t i = attempted_++;
     const size_t global = firstIndex_ + i;
     connectStartUs_[i] = now;
-    const Target& node = options_.targetOf(global);
-    clients_[i]->connect(node.server, sourceFor(global), node.host, targetFor(global));
+    clients_[i]->connect(options_.targetOf(global), sourceFor(global), targetFor(global), options_.tls.get());
   }
   if (attempted_ == clients_.size() && settled_ == clients_.size() && phase_ == Phase::kOpening) allAttempted(now);
 }

@@ -33,7 +33,10 @@ const char* kUsage =
     "  --url ws://HOST:PORT/PATH   target (default ws://127.0.0.1:8080/echo; chat: .../ws); {room}\n"
     "                              in PATH is replaced by each connection's room number. Repeated\n"
     "                              or comma-separated: the nodes of a cluster; the k-th connection\n"
-    "                              of each room goes to node k mod N (chat: setup uses the first)\n"
+    "                              of each room goes to node k mod N (chat: setup uses the first).\n"
+    "                              wss://: over TLS (and the chat setup over HTTPS), every node\n"
+    "  --ca FILE                   wss://: verify the server's certificate against this PEM CA\n"
+    "                              (default: no verification, as load tools do)\n"
     "  --connections N             connections (default 100, at most 200000)\n"
     "  --duration SECONDS          measured time (default 10, at most 600)\n"
     "  --warmup SECONDS            load before measuring (default 1)\n"
@@ -94,12 +97,13 @@ bool isLoopback(const reactor::SocketAddress& address) {
   return IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
 }
 
-// ws://HOST:PORT/PATH, numeric loopback host; the reason in `error` otherwise.
-std::optional<Target> parseTarget(const std::string& url, std::string& error) {
-  const std::string prefix = "ws://";
-  error = "--url wants ws://HOST:PORT/PATH with a numeric host, got '" + url + "'";
-  if (url.rfind(prefix, 0) != 0) return std::nullopt;
-  const std::string rest = url.substr(prefix.size());
+// ws://HOST:PORT/PATH or wss://..., numeric loopback host; `secure` says
+// which scheme; the reason in `error` otherwise.
+std::optional<Target> parseTarget(const std::string& url, bool& secure, std::string& error) {
+  error = "--url wants ws://HOST:PORT/PATH or wss://HOST:PORT/PATH with a numeric host, got '" + url + "'";
+  secure = url.rfind("wss://", 0) == 0;
+  if (!secure && url.rfind("ws://", 0) != 0) return std::nullopt;
+  const std::string rest = url.substr(secure ? 6 : 5);
   const size_t slash = rest.find('/');
   Target target;
   target.host = rest.substr(0, slash);
@@ -107,6 +111,11 @@ std::optional<Target> parseTarget(const std::string& url, std::string& error) {
   const auto address = reactor::SocketAddress::parse(target.host);
   if (!address) return std::nullopt;
   target.server = *address;
+  // "127.0.0.1:80" -> "127.0.0.1", "[::1]:80" -> "::1".
+  target.address = target.host.substr(0, target.host.rfind(':'));
+  if (target.address.size() >= 2 && target.address.front() == '[') {
+    target.address = target.address.substr(1, target.address.size() - 2);
+  }
   error = "only loopback targets (127.0.0.0/8, [::1]) are allowed";
   if (!isLoopback(target.server)) return std::nullopt;
   return target;
@@ -117,15 +126,21 @@ bool parseTargets(Options& options, std::string& error) {
   std::istringstream in(options.url);
   std::string url;
   while (std::getline(in, url, ',')) {
-    auto target = parseTarget(url, error);
+    bool secure = false;
+    auto target = parseTarget(url, secure, error);
     if (!target) return false;
     // The source addresses a run spreads over are of the first node's family.
     error = "--url: the nodes must all be IPv4 or all IPv6";
     if (!options.targets.empty() && target->server.family() != options.targets.front().server.family()) return false;
+    error = "--url: the nodes must all be ws:// or all wss://";
+    if (!options.targets.empty() && secure != options.secure) return false;
+    options.secure = secure;
     options.targets.push_back(std::move(*target));
   }
   error = "--url: at most " + std::to_string(kMaxNodes) + " nodes";
-  return !options.targets.empty() && options.targets.size() <= kMaxNodes;
+  if (options.targets.empty() || options.targets.size() > kMaxNodes) return false;
+  error = "--ca verifies a wss:// server: the --url is ws://";
+  return options.caFile.empty() || options.secure;
 }
 
 // redis://HOST:PORT or HOST:PORT, loopback (its process is read from /proc).
@@ -217,6 +232,9 @@ ParsedOptions parseOptions(int argc, char** argv) {
       ok = parseCount(value, options.workers);
     } else if (flag == "--source-addresses") {
       ok = parseCount(value, options.sourceAddresses) && options.sourceAddresses <= 254;
+    } else if (flag == "--ca") {
+      options.caFile = value;
+      ok = !value.empty();
     } else if (flag == "--svg") {
       options.svgPath = value;
     } else if (flag == "--jwt-secret") {

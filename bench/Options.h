@@ -11,14 +11,20 @@
 
 #include "reactor/SocketAddress.h"
 
+namespace chatd::reactor {
+class TlsContext;
+}
+
 namespace chatd::bench {
 
 struct ChatPlan;
 
-// One server node chat-bench connects to, from one ws://HOST:PORT/PATH.
+// One server node chat-bench connects to, from one ws://HOST:PORT/PATH
+// (or wss://: Options::secure).
 struct Target {
   reactor::SocketAddress server;
   std::string host;                     // Host header
+  std::string address;                  // host without the port or brackets: what TLS checks the certificate for
   std::string pathTemplate = "/echo";   // may contain {room}
 };
 
@@ -27,6 +33,11 @@ struct Options {
                                         // chat-idle | chat-history | chat-mixed
   std::string url = "ws://127.0.0.1:8080/echo";  // as given; several nodes are comma-separated
   std::vector<Target> targets;          // from url: the nodes, in order (sessions spread over them)
+  bool secure = false;                  // wss:// (every node): WebSocket and setup HTTP over TLS
+  std::string caFile;                   // --ca: verify the server against it; empty: no verification
+  // The client TLS context of a wss:// run, made in main() once the options
+  // parsed; each forked worker has its own copy (one per process).
+  std::shared_ptr<reactor::TlsContext> tls;
   size_t connections = 100;
   double durationSeconds = 10;
   double warmupSeconds = 1;

@@ -25,15 +25,16 @@ uint32_t WsClient::nextMask() {
   return maskState_;
 }
 
-void WsClient::connect(const reactor::SocketAddress& server, const reactor::SocketAddress* source, std::string host,
-                       std::string target) {
-  const int fd = reactor::connectNonBlocking(server, source);
+void WsClient::connect(const Target& node, const reactor::SocketAddress* source, const std::string& target,
+                       reactor::TlsContext* tls) {
+  const int fd = reactor::connectNonBlocking(node.server, source);
   if (fd < 0) return fail(failureFromErrno(-fd));
   tcp_ = std::make_unique<reactor::TcpConnection>(loop_, fd, kOutputLimit, this);
   state_ = State::kConnecting;
   key_ = proto::makeWsClientKey();
-  if (const int rc = tcp_->startConnecting(); rc < 0) return fail(failureFromErrno(-rc));
-  tcp_->sendUnbounded(reactor::BlockRef::copyOf(proto::buildWsUpgradeRequest(host, target, key_)));
+  const int rc = tls ? tcp_->startConnectingTls(*tls, node.address) : tcp_->startConnecting();
+  if (rc < 0) return fail(failureFromErrno(-rc));
+  tcp_->sendUnbounded(reactor::BlockRef::copyOf(proto::buildWsUpgradeRequest(node.host, target, key_)));
   state_ = State::kHandshake;
 }
 

@@ -1,7 +1,7 @@
 // One load-generating WebSocket client on the reactor: connect (optionally
-// from a chosen source address), the opening handshake with a random key
-// checked against Sec-WebSocket-Accept, masked frames out, server frames in
-// through proto's parser in client role.
+// from a chosen source address, over TLS for a wss:// node), the opening
+// handshake with a random key checked against Sec-WebSocket-Accept, masked
+// frames out, server frames in through proto's parser in client role.
 //
 // Owned by its scenario. Tells its ClientObserver about every transition;
 // after onClientClosed the owner may destroy it, but only outside the
@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "bench/Failure.h"
+#include "bench/Options.h"
 #include "proto/WsFrameParser.h"
 #include "reactor/Connect.h"
 #include "reactor/TcpConnection.h"
@@ -39,9 +40,12 @@ class WsClient final : public reactor::StreamHandler, private proto::WsFrameSink
 
   WsClient(reactor::EventLoop& loop, ClientObserver& observer, size_t index, size_t maxMessage);
 
-  // Starts connecting; a failure is reported through onClientClosed.
-  void connect(const reactor::SocketAddress& server, const reactor::SocketAddress* source, std::string host,
-               std::string target);
+  // Starts connecting to `node` for request target `target`; with `tls`
+  // (the process's client context, which must outlive the client) over TLS,
+  // the handshake riding on the first bytes sent. A failure is reported
+  // through onClientClosed.
+  void connect(const Target& node, const reactor::SocketAddress* source, const std::string& target,
+               reactor::TlsContext* tls);
   // Sends a masked frame; false if the client is not open or its queue is full.
   bool send(proto::WsOpcode opcode, std::string_view payload);
   // Starts the closing handshake (1000), or drops a connection that is not

@@ -10,6 +10,7 @@
 #include "bench/Options.h"
 #include "bench/SvgChart.h"
 #include "bench/Workers.h"
+#include "reactor/TlsContext.h"
 
 int main(int argc, char** argv) {
   using namespace chatd::bench;
@@ -29,6 +30,16 @@ int main(int argc, char** argv) {
                  "(ulimit -n, LimitNOFILE) or lower --connections\n",
                  options.connections, workers, descriptors);
     return 2;
+  }
+
+  if (options.secure) {
+    // One client context for this process; the workers fork with a copy each.
+    std::string error;
+    options.tls = chatd::reactor::TlsContext::forClient({.caFile = options.caFile}, error);
+    if (!options.tls) {
+      std::fprintf(stderr, "chat-bench: %s\n", error.c_str());
+      return 2;
+    }
   }
 
   if (options.isChat()) {

@@ -68,7 +68,7 @@ def score(case, runs):
     """One number per repeat: higher is better except for idle (bytes/connection)."""
     if case.startswith("chat-"):
         return chat_score(case, runs)
-    if case == "echo":
+    if case in ("echo", "echo-tls"):
         return runs[0]["throughput"]
     if case.startswith("fanout"):
         return sustained(runs)
@@ -111,16 +111,16 @@ def main(path):
         for (server, _), runs in by_run.items():
             saturated = any(r.get("generator_saturated") for r in runs)
             server_cpu = max((r.get("server_cpu", -1) for r in runs), default=-1)
-            p99 = statistics.median(r["latency_us"]["p99"] for r in runs) if case == "echo" else None
-            opened = runs[0]["open_seconds"] if case == "idle" else None
+            p99 = statistics.median(r["latency_us"]["p99"] for r in runs) if case.startswith("echo") else None
+            opened = runs[0]["open_seconds"] if case.startswith("idle") else None
             per_server[server].append((score(case, runs), saturated, p99, opened, server_cpu))
         for server, scores in per_server.items():
             values = [s[0] for s in scores]
             table[case][server] = {
                 "median": statistics.median(values), "lo": min(values), "hi": max(values),
                 "saturated": any(s[1] for s in scores), "n": len(values),
-                "p99": statistics.median(s[2] for s in scores) if case == "echo" else None,
-                "open": statistics.median(s[3] for s in scores) if case == "idle" else None,
+                "p99": statistics.median(s[2] for s in scores) if case.startswith("echo") else None,
+                "open": statistics.median(s[3] for s in scores) if case.startswith("idle") else None,
                 "server_cpu": statistics.median(s[4] for s in scores),
             }
 
@@ -190,6 +190,7 @@ def main(path):
     if idle:
         out.append(f"| idle <= 300 bytes per connection | {idle['median']:.0f} B | {'yes' if idle['median'] <= 300 else 'NO'} |")
     out.append("")
+    out += tls_section(table, grouped, lines)
     out += chat_section(chat, loads)
     out += cluster_section(grouped, lines)
     out += scale_section(grouped, lines)
@@ -199,6 +200,77 @@ def main(path):
     if os.path.exists(notes):
         out.append(open(notes).read())
     print("\n".join(out))
+
+
+# TLS case -> (its plain case, unit, the goal's TLS/plain ratio or TLS bytes, how the goal reads)
+TLS_CASES = {
+    "echo-tls": ("echo", "/s", None, ""),
+    "fanout1000-tls": ("fanout1000", "/s", ("ratio", 0.5), ">= 50% of plain"),
+    "idle-tls": ("idle", " B", ("bytes", 2048), "<= 2 KiB per idle TLS WebSocket"),
+}
+
+
+def tls_section(table, grouped, lines):
+    """The *-tls cases against their plain cases on chatd: the cost of TLS, as ratios TLS/plain."""
+    cases = [c for c in TLS_CASES if c in table and "chatd" in table[c]]
+    if not cases:
+        return []
+    def commits(case):
+        return sorted({l["commit"] for l in lines if l["case"] == case and l["server"] == "chatd"})
+    def top_rate(case):
+        """Medians over the repeats of the highest rate offered: deliveries/s and p99."""
+        tops = [max(runs, key=lambda r: r["offered_rate"]) for (s, _), runs in grouped[case].items() if s == "chatd"]
+        return (statistics.median(r["throughput"] for r in tops), statistics.median(r["latency_us"]["p99"] for r in tops),
+                tops[0]["offered_rate"])
+    out = ["## TLS: wss:// against ws:// (chatd)", "",
+           "Each TLS case is its plain case over `wss://` (chat-bench's `--url wss://...`), against chatd started "
+           "with `--tls-cert`/`--tls-key`: a throwaway self-signed P-256 (ECDSA) certificate made by run.sh; "
+           "TLS 1.3 between chatd and chat-bench, which verifies nothing (no `--ca`) and resumes no session, so "
+           "every connection is a full handshake. Same pinning, repeats and scores as the plain cases; the ratio "
+           "is of the medians, TLS/plain (idle: bytes, lower is better).", "",
+           "| case | plain (ws://) | TLS (wss://) | ratio TLS/plain | goal | met | notes |",
+           "| --- | --- | --- | --- | --- | --- | --- |"]
+    for case in cases:
+        plain_case, unit, goal, goal_text = TLS_CASES[case]
+        tls, plain = table[case]["chatd"], table.get(plain_case, {}).get("chatd")
+        ratio = tls["median"] / plain["median"] if plain and plain["median"] else None
+        met = ""
+        if goal and goal[0] == "ratio" and ratio is not None:
+            met = "yes" if ratio >= goal[1] else "NO"
+        elif goal and goal[0] == "bytes":
+            met = "yes" if tls["median"] <= goal[1] else "NO"
+        notes = []
+        if plain:
+            same = commits(case) == commits(plain_case)
+            notes.append(f"commit {', '.join(commits(case))}" + ("" if same else f" (plain: {', '.join(commits(plain_case))})"))
+        if tls["p99"] is not None:
+            notes.append(f"p99 {tls['p99'] / 1000:.2f} ms" + (f" (plain {plain['p99'] / 1000:.2f} ms)" if plain else ""))
+        if case.startswith("fanout"):
+            throughput, p99, rate = top_rate(case)
+            notes.append(f"at the highest rate offered ({rate:.0f} msgs/s): {throughput:,.0f} deliveries/s, "
+                         f"p99 {p99 / 1000:.1f} ms")
+        if tls["server_cpu"] >= 0 and not case.startswith("idle"):
+            notes.append(f"server CPU {tls['server_cpu'] * 100:.0f}%"
+                         + (f" (plain {plain['server_cpu'] * 100:.0f}%)" if plain and plain["server_cpu"] >= 0 else "")
+                         + (" at the highest rate" if case.startswith("fanout") else ""))
+        if case.startswith("idle") and plain:
+            notes.append(f"TLS adds {tls['median'] - plain['median']:,.0f} B per connection")
+        if tls["open"] is not None:
+            notes.append(f"all open in {tls['open']:.2f} s" + (f" (plain {plain['open']:.2f} s)" if plain else ""))
+        if tls["saturated"]:
+            notes.append("generator saturated: a floor, not a measure")
+        errors = defaultdict(int)
+        for (s, _), runs in grouped[case].items():
+            for r in runs:
+                for k, v in (r["errors"].items() if s == "chatd" else ()):
+                    errors[k] += v
+        if errors:
+            notes.append("errors: " + ", ".join(f"{k} {v}" for k, v in sorted(errors.items())))
+        shown = lambda row: f"{fmt(row['median'], unit)} ({fmt(row['lo'])}..{fmt(row['hi'])})" if row else "n/a"
+        out.append(f"| {case} | {shown(plain)} | {shown(tls)} | {'n/a' if ratio is None else times(ratio)} | "
+                   f"{goal_text} | {met} | {'; '.join(notes)} |")
+    out.append("")
+    return out
 
 
 # case -> (what is measured, unit, higher is better, bar, how the bar reads)
@@ -441,7 +513,7 @@ def scale_section(grouped, lines):
 
 
 def lower_is_better(case):
-    return case in ("idle", "chat-idle", "chat-ack") or case.startswith("chat-connect")
+    return case in ("idle", "idle-tls", "chat-idle", "chat-ack") or case.startswith("chat-connect")
 
 
 def baseline_section(grouped, lines):

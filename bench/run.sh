@@ -27,6 +27,14 @@
 # auth (a minted token) + join. It records the time to all joined, the workers' summed RSS growth and Redis's
 # used_memory growth per session, and Redis commands per join.
 #
+# The *-tls cases (echo-tls, fanout1000-tls, idle-tls) are echo, fanout1000
+# and idle over wss://, against chatd (and a baseline) only: chatd with
+# --tls-cert/--tls-key, a throwaway self-signed P-256 certificate made with
+# the openssl CLI into OUT once per run; chat-bench does not verify it (no
+# --ca), as a load tool would not. Run them beside their plain cases
+# (SCENARIOS="echo echo-tls fanout1000 fanout1000-tls idle idle-tls"): the
+# report puts each TLS figure over the plain one of the same run.
+#
 # Environment: BUILD (default build), REPEATS (3), SERVERS ("chatd ws lws"),
 # SCENARIOS (default: all cases below), QUICK=1 for short runs, APPEND=1 to
 # keep the other results in the raw file and replace only these cases on these servers.
@@ -46,7 +54,7 @@ if [ -n "$BASELINE" ]; then
   [ -x "$BASELINE" ] || { echo "bench: BASELINE=$BASELINE is not an executable" >&2; exit 2; }
   case " $SERVERS " in *" baseline "*) ;; *) SERVERS="$SERVERS baseline" ;; esac
 fi
-SCENARIOS=${SCENARIOS:-"echo fanout1000 fanout100x100 idle chat-connect chat-connect10 chat-connect-new chat-fanout1000 chat-fanout100x100 chat-ack chat-idle chat-history chat-mixed cluster-fanout100x100 cluster-fanout1000 cluster-scale"}
+SCENARIOS=${SCENARIOS:-"echo echo-tls fanout1000 fanout1000-tls fanout100x100 idle idle-tls chat-connect chat-connect10 chat-connect-new chat-fanout1000 chat-fanout100x100 chat-ack chat-idle chat-history chat-mixed cluster-fanout100x100 cluster-fanout1000 cluster-scale"}
 SCALE_SESSIONS=${SCALE_SESSIONS:-100000}
 SCALE_WORKERS=${SCALE_WORKERS:-6}
 SCALE_RATE=${SCALE_RATE:-400}  # cluster-scale: sessions connecting per second (0: as fast as they can; see bench/profile-notes.md)
@@ -60,6 +68,13 @@ OUT=${OUT:-$BUILD/bench}
 RESULTS=${RESULTS:-bench/RESULTS.md}
 PYTHON=/usr/bin/python3
 mkdir -p "$OUT"
+TLS_CERT="$OUT/tls-cert.pem"
+TLS_KEY="$OUT/tls-key.pem"
+case " $SCENARIOS " in *"-tls "*)
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$TLS_KEY" -out "$TLS_CERT" \
+    -days 1 -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>"$OUT/tls-cert.log" ||
+    { echo "bench: openssl could not make the TLS certificate (see $OUT/tls-cert.log)" >&2; exit 2; } ;;
+esac
 RAW="$OUT/raw.jsonl"
 if [ "${APPEND:-0}" = 1 ] && [ -f "$RAW" ]; then
   # Replaces only what this run measures: these cases on these servers.
@@ -193,8 +208,9 @@ start_workers() {  # port
   PINNING="chatd (${SCALE_WORKERS} workers) and redis-server on CPU 0, chat-bench on CPU $GENERATOR_CPU"
 }
 
-start_server() {  # name port [chat]
-  local log="$OUT/$1.log"
+start_server() {  # name port [chat|tls]
+  local log="$OUT/$1.log" tls=()
+  [ "${3:-}" = tls ] && tls=(--tls-cert "$TLS_CERT" --tls-key "$TLS_KEY")
   PINNING="server on CPU 0, chat-bench on CPU $GENERATOR_CPU"
   if [ "$1" = cluster ] || [ "$1" = sharded ]; then
     start_cluster "$2" "$([ "$1" = sharded ] && echo 2 || echo 1)"
@@ -211,7 +227,7 @@ start_server() {  # name port [chat]
       chatd|baseline)
         new_scratch_dir chatd-data
         taskset -c 0 "$(chatd_binary "$1")" --listen "127.0.0.1:$2" --data "$SCRATCH" --echo /echo \
-          --broadcast /broadcast --max-connections 19500 --log-level warn 2>"$log" & ;;
+          --broadcast /broadcast --max-connections 19500 --log-level warn "${tls[@]}" 2>"$log" & ;;
       ws)  taskset -c 0 node bench/peers/ws/server.mjs "$2" 2>"$log" & ;;
       lws) taskset -c 0 "$BUILD/peers/lws_server" "$2" 2>"$log" & ;;
     esac
@@ -252,19 +268,23 @@ bench() {  # server scenario repeat port args...
 }
 
 run_case() {  # server scenario repeat port
-  local server=$1 scenario=$2 repeat=$3 port=$4 url="ws://127.0.0.1:$4"
+  local server=$1 scenario=$2 repeat=$3 port=$4 url="ws://127.0.0.1:$4" opening=10
+  # A *-tls case is its plain case over wss://. A full handshake per
+  # connection opens ~1,500 a second here, so 19,000 need more than the
+  # default 10 s to all open.
+  case "$scenario" in *-tls) url="wss://127.0.0.1:$4" opening=60 ;; esac
   case "$scenario" in
-    echo)
+    echo|echo-tls)
       bench "$@" echo --url "$url/echo" --connections 100 --size 32 --duration "$DURATION" --server-pid "$SERVER_PID" ;;
-    fanout1000)
+    fanout1000|fanout1000-tls)
       bench "$@" fanout --url "$url/broadcast?r={room}" --connections 1000 --rooms 1 --senders 10 \
         --duration "$DURATION" --rates "${FANOUT1000_RATES:-100,300,1000,2000,3000}" --server-pid "$SERVER_PID" ;;
     fanout100x100)
       bench "$@" fanout --url "$url/broadcast?r={room}" --connections 10000 --rooms 100 --senders 100 \
         --duration "$DURATION" --rates "${FANOUT100_RATES:-500,700,850,1000,1250,1500,1750,2000}" --server-pid "$SERVER_PID" ;;
-    idle)
+    idle|idle-tls)
       bench "$@" idle --url "$url/echo" --connections "${IDLE_CONNECTIONS:-19000}" --duration 2 --warmup 0 \
-        --server-pid "$SERVER_PID" ;;
+        --connect-timeout "$opening" --server-pid "$SERVER_PID" ;;
     # chatd's protocol. Tokens are minted with chatd's secret (users bench:<i>, created on first sight).
     chat-connect)  # 19,000 sessions (one generator process: the descriptor limit is 20,000) in 190 rooms of 100
       bench "$@" chat-connect --url "$url/ws" --connections "${CHAT_CONNECT_SESSIONS:-19000}" --rooms 190 \
@@ -325,13 +345,14 @@ for scenario in $SCENARIOS; do
   esac
   for repeat in $(seq "$REPEATS"); do
     for server in $servers; do
-      chat=""
+      mode=""
       case "$scenario" in
-        chat-*) chat=chat; [ "$server" = chatd ] || [ "$server" = baseline ] || continue ;;
-        cluster-*) chat=chat ;;
+        chat-*) mode=chat; [ "$server" = chatd ] || [ "$server" = baseline ] || continue ;;
+        cluster-*) mode=chat ;;
+        *-tls) mode=tls; [ "$server" = chatd ] || [ "$server" = baseline ] || continue ;;
       esac
       port=$(free_port)
-      start_server "$server" "$port" $chat
+      start_server "$server" "$port" $mode
       echo "bench: $scenario against $server (run $repeat of $REPEATS)" >&2
       run_case "$server" "$scenario" "$repeat" "$port"
       stop_server

@@ -1,15 +1,19 @@
 // chat-bench against a real chatd, briefly: each scenario runs, opens every
-// connection, moves messages and reports them in its JSON line. A smoke test
+// connection, moves messages and reports them in its JSON line, over ws://
+// and wss://. A smoke test
 // of the harness, not a benchmark: no timing thresholds (bench/RESULTS.md
 // holds the figures).
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "tests/integration/cluster_fixture.h"
 #include "tests/support/ChatdProcess.h"
+#include "tests/support/HttpCall.h"
 #include "tests/support/Subprocess.h"
+#include "tests/support/TestCertificates.h"
 
 namespace chatd::testing {
 
@@ -38,6 +42,17 @@ std::string runBench(std::vector<std::string> args) {
   std::string line = result.output;
   while (!line.empty() && line.back() == '\n') line.pop_back();
   return line.substr(line.rfind('\n') + 1);
+}
+
+// A fanout run's figures: every connection opened, more than `minSent`
+// sends, and every send reached its room's members (a few may still be in
+// flight when the window closes), without a failure.
+void expectDelivered(const std::string& json, double opened, double minSent) {
+  EXPECT_EQ(jsonNumber(json, "opened"), opened) << json;
+  EXPECT_GT(jsonNumber(json, "sent"), minSent) << json;
+  EXPECT_GT(jsonNumber(json, "received"), 0) << json;
+  EXPECT_GE(jsonNumber(json, "received"), jsonNumber(json, "expected") * 0.9) << json;
+  EXPECT_NE(json.find("\"errors\":{}"), std::string::npos) << json;
 }
 
 class BenchSmoke : public ::testing::Test {
@@ -75,11 +90,7 @@ TEST_F(BenchSmoke, FanoutDeliversEveryMessageToEveryMember) {
   const std::string json =
       runBench({"fanout", "--url", url("/broadcast?r={room}"), "--connections", "40", "--rooms", "4", "--senders",
                 "4", "--rate", "100", "--duration", "0.5", "--warmup", "0.2"});
-  EXPECT_EQ(jsonNumber(json, "opened"), 40) << json;
-  EXPECT_GT(jsonNumber(json, "sent"), 10) << json;
-  // Every send reaches its room's 10 members; a few may still be in flight when the window closes.
-  EXPECT_GE(jsonNumber(json, "received"), jsonNumber(json, "expected") * 0.9) << json;
-  EXPECT_NE(json.find("\"errors\":{}"), std::string::npos) << json;
+  expectDelivered(json, 40, 10);
 }
 
 // Two separate broadcast servers as the "nodes" of one room: chat-bench puts
@@ -136,12 +147,8 @@ TEST_F(ChatBenchSmoke, ChatFanoutDeliversAndAcksWithoutErrors) {
   const std::string json = runBench({"chat-fanout", "--url", url(), "--connections", "40", "--rooms", "4",
                                      "--senders", "4", "--rate", "100", "--duration", "0.5", "--warmup", "0.2",
                                      "--jwt-secret", kSecret});
-  EXPECT_EQ(jsonNumber(json, "opened"), 40) << json;
-  EXPECT_GT(jsonNumber(json, "sent"), 10) << json;
-  EXPECT_GT(jsonNumber(json, "received"), 0) << json;
-  EXPECT_GE(jsonNumber(json, "received"), jsonNumber(json, "expected") * 0.9) << json;
+  expectDelivered(json, 40, 10);
   EXPECT_NE(json.find("\"ack_latency_us\":{\"count\":"), std::string::npos) << json;
-  EXPECT_NE(json.find("\"errors\":{}"), std::string::npos) << json;
 }
 
 TEST_F(ChatBenchSmoke, ChatHistoryAndMixedAnswerRequests) {
@@ -156,6 +163,75 @@ TEST_F(ChatBenchSmoke, ChatHistoryAndMixedAnswerRequests) {
   EXPECT_GT(jsonNumber(mixed, "received"), 0) << mixed;
   EXPECT_NE(mixed.find("\"history_latency_us\":{\"count\":"), std::string::npos) << mixed;
   EXPECT_NE(mixed.find("\"errors\":{}"), std::string::npos) << mixed;
+}
+
+// wss://: the same runs over TLS against a chatd with a certificate from a
+// test CA, verified with --ca (the shared setup over HTTPS too), and a
+// certificate chat-bench cannot verify counted as a TLS failure.
+class TlsBenchSmoke : public ::testing::Test {
+ protected:
+  static constexpr char kSecret[] = "bench-smoke-secret-0123456789abcdef";
+
+  void SetUp() override {
+    ASSERT_TRUE(certificates_.ok()) << certificates_.error();
+    pair_ = certificates_.issue("server", 1);
+    ASSERT_TRUE(certificates_.ok()) << certificates_.error();
+  }
+
+  std::unique_ptr<ChatdProcess> start(std::vector<std::string> args) const {
+    args.insert(args.end(), {"--tls-cert", pair_.certFile, "--tls-key", pair_.keyFile});
+    return std::make_unique<ChatdProcess>(args);
+  }
+  static std::string url(const ChatdProcess& chatd, const std::string& path) {
+    return "wss://127.0.0.1:" + std::to_string(chatd.port()) + path;
+  }
+
+  TestCertificates certificates_;
+  CertificatePair pair_;
+};
+
+TEST_F(TlsBenchSmoke, EchoAndFanoutOverWss) {
+  const auto chatd = start({"--echo", "/echo", "--broadcast", "/broadcast"});
+  const std::string echo = runBench({"echo", "--url", url(*chatd, "/echo"), "--ca", certificates_.caFile(),
+                                     "--connections", "20", "--duration", "0.5", "--warmup", "0.1"});
+  EXPECT_EQ(jsonNumber(echo, "opened"), 20) << echo;
+  EXPECT_GT(jsonNumber(echo, "received"), 100) << echo;
+  EXPECT_NE(echo.find("\"errors\":{}"), std::string::npos) << echo;
+  const std::string fanout =
+      runBench({"fanout", "--url", url(*chatd, "/broadcast?r={room}"), "--connections", "40", "--rooms", "4",
+                "--senders", "4", "--rate", "100", "--duration", "0.5", "--warmup", "0.2"});
+  expectDelivered(fanout, 40, 10);
+  // The server counted a full handshake per connection, and one for this request (chat-bench resumes none).
+  const HttpReply metrics = httpsCall(chatd->port(), certificates_.caFile(), "GET", "/metrics");
+  EXPECT_NE(metrics.body.find("chatd_tls_handshakes_total{result=\"full\"} 61"), std::string::npos) << metrics.body;
+}
+
+TEST_F(TlsBenchSmoke, ChatFanoutOverWssWithSetupOverHttps) {
+  const auto chatd = start({"--jwt-secret", kSecret, "--rate", "0", "--argon2-memory", "1024"});
+  // Registered users: every setup call (register, create the rooms) goes over HTTPS first.
+  const std::string json = runBench({"chat-fanout", "--url", url(*chatd, "/ws"), "--ca", certificates_.caFile(),
+                                     "--connections", "20", "--rooms", "2", "--senders", "2", "--rate", "50",
+                                     "--duration", "0.5", "--warmup", "0.2"});
+  expectDelivered(json, 20, 5);
+  EXPECT_NE(json.find("\"ack_latency_us\":{\"count\":"), std::string::npos) << json;
+}
+
+TEST_F(TlsBenchSmoke, ACertificateTheCaDidNotSignIsATlsFailure) {
+  const auto chatd = start({"--echo", "/echo"});
+  TestCertificates otherAuthority;
+  ASSERT_TRUE(otherAuthority.ok()) << otherAuthority.error();
+  const std::string json = runBench({"connect", "--url", url(*chatd, "/echo"), "--ca", otherAuthority.caFile(),
+                                     "--connections", "5"});
+  EXPECT_EQ(jsonNumber(json, "opened"), 0) << json;
+  EXPECT_EQ(jsonNumber(json, "tls_failed"), 5) << json;
+}
+
+TEST_F(TlsBenchSmoke, AMissingCaFileIsAUsageError) {
+  const ProcessResult result = runProcess({benchBinary(), "echo", "--url", "wss://127.0.0.1:1/echo", "--ca",
+                                           certificates_.directory() + "/missing.pem", "--json"},
+                                          10000);
+  EXPECT_FALSE(result.exitedZero());
+  EXPECT_NE(result.output.find("missing.pem"), std::string::npos) << result.output;
 }
 
 // The cluster-scale case's figures (bench/run.sh): sessions joined by two

@@ -1,5 +1,5 @@
 // chat-bench's command line: the nodes of a cluster (--url repeated or
-// comma-separated) and how sessions spread over them.
+// comma-separated) and how sessions spread over them; ws:// or wss://.
 #include "bench/Options.h"
 
 #include <gtest/gtest.h>
@@ -73,6 +73,43 @@ TEST(BenchOptions, RejectsAnyNodeOffLoopbackOrOfAnotherFamily) {
   const auto empty = parse({"echo", "--url", "ws://127.0.0.1:9001/echo,"});
   EXPECT_TRUE(empty.options) << empty.output;  // a trailing comma adds no node
   EXPECT_FALSE(parse({"echo", "--url", ","}).options);
+}
+
+TEST(BenchOptions, WssUrlsSpeakTlsAndNameTheAddressTheCertificateIsCheckedFor) {
+  const auto parsed = parse({"echo", "--url", "wss://127.0.0.1:9443/echo,wss://127.0.0.2:9443/echo"});
+  ASSERT_TRUE(parsed.options) << parsed.output;
+  EXPECT_TRUE(parsed.options->secure);
+  EXPECT_TRUE(parsed.options->caFile.empty());  // no verification unless asked
+  ASSERT_EQ(parsed.options->targets.size(), 2u);
+  EXPECT_EQ(parsed.options->targets[0].host, "127.0.0.1:9443");
+  EXPECT_EQ(parsed.options->targets[0].address, "127.0.0.1");
+  EXPECT_EQ(parsed.options->targets[1].pathTemplate, "/echo");
+  const auto v6 = parse({"echo", "--url", "wss://[::1]:9443/echo"});
+  ASSERT_TRUE(v6.options) << v6.output;
+  EXPECT_EQ(v6.options->targets[0].host, "[::1]:9443");
+  EXPECT_EQ(v6.options->targets[0].address, "::1");
+  const auto plain = parse({"echo", "--url", "ws://127.0.0.1:9001/echo"});
+  ASSERT_TRUE(plain.options) << plain.output;
+  EXPECT_FALSE(plain.options->secure);
+  EXPECT_FALSE(parse({"echo", "--url", "https://127.0.0.1:9443/echo"}).options);
+}
+
+TEST(BenchOptions, EveryNodeSpeaksTheSameScheme) {
+  const auto mixed = parse({"echo", "--url", "ws://127.0.0.1:9001/echo", "--url", "wss://127.0.0.1:9002/echo"});
+  EXPECT_FALSE(mixed.options);
+  EXPECT_NE(mixed.output.find("all be ws:// or all wss://"), std::string::npos) << mixed.output;
+}
+
+TEST(BenchOptions, CaVerifiesOnlyAWssServer) {
+  const auto verified = parse({"chat-connect", "--url", "wss://127.0.0.1:9443/ws", "--ca", "/etc/chatd/ca.pem"});
+  ASSERT_TRUE(verified.options) << verified.output;
+  EXPECT_EQ(verified.options->caFile, "/etc/chatd/ca.pem");
+  const auto plain = parse({"echo", "--url", "ws://127.0.0.1:9001/echo", "--ca", "/etc/chatd/ca.pem"});
+  EXPECT_FALSE(plain.options);
+  EXPECT_NE(plain.output.find("--ca"), std::string::npos) << plain.output;
+  // The order of the flags does not matter.
+  EXPECT_TRUE(parse({"echo", "--ca=/etc/chatd/ca.pem", "--url=wss://127.0.0.1:9443/echo"}).options);
+  EXPECT_FALSE(parse({"echo", "--url", "wss://127.0.0.1:9443/echo", "--ca", ""}).options);
 }
 
 TEST(BenchOptions, RedisIsALoopbackAddressRepeatedForEveryShard) {

@@ -15,8 +15,9 @@ export function launch() {
 
 // A fresh browser context (its own sessionStorage: another person) with one
 // page on the client. `prepare(page)` runs before the page loads (routes).
+// A chatd with TLS has a self-signed certificate, which the context accepts.
 export async function openClient(browser, chatd, viewport = { width: 1100, height: 720 }, prepare = async () => {}) {
-  const context = await browser.newContext({ viewport });
+  const context = await browser.newContext({ viewport, ignoreHTTPSErrors: chatd.secure });
   context.setDefaultTimeout(kActionTimeoutMs);
   const page = await context.newPage();
   await prepare(page);
@@ -29,10 +30,11 @@ export async function openClient(browser, chatd, viewport = { width: 1100, heigh
   return page;
 }
 
-export async function registerInPage(page, username, password = 'correct-horse-battery') {
+// `action`: the form's button, 'register' or 'login'.
+export async function registerInPage(page, username, password = 'correct-horse-battery', action = 'register') {
   await page.getByTestId('username').fill(username);
   await page.getByTestId('password').fill(password);
-  await page.getByTestId('register').click();
+  await page.getByTestId(action).click();
   await connected(page);
 }
 
@@ -70,10 +72,11 @@ export function expectNoConsoleErrors(pages, allowed = []) {
   }
 }
 
-// Runs `body(chatd, pages)` against a fresh chatd started with `args`;
-// `pages` collects the pages the test opens, whose consoles must stay clean.
-export async function withChatd(args, body) {
-  const chatd = await Chatd.start(args);
+// Runs `body(chatd, pages)` against a fresh chatd started with `args` (and
+// Chatd.start's `options`); `pages` collects the pages the test opens, whose
+// consoles must stay clean.
+export async function withChatd(args, body, options) {
+  const chatd = await Chatd.start(args, options);
   const pages = [];
   try {
     await body(chatd, pages);

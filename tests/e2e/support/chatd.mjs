@@ -1,11 +1,14 @@
 // A real chatd for a test: its own data directory, port 0 (or a given port,
 // to restart on the same address), --web-root pointing at the repository's
-// web/. The binary is $CHATD_BIN (tests/run.sh sets it), else build/chatd.
+// web/, and with { tls: true } its own self-signed certificate (https:// and
+// wss:// on that port). The binary is $CHATD_BIN (tests/run.sh sets it),
+// else build/chatd.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { selfSignedCertificate } from './certificate.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const kStartMs = 10000;
@@ -17,23 +20,36 @@ export function chatdBinary() {
 }
 
 export class Chatd {
-  // extraArgs: more flags (e.g. ['--rate', '0']).
-  static async start(extraArgs = []) {
-    const chatd = new Chatd(extraArgs);
-    await chatd.start();
+  // extraArgs: more flags (e.g. ['--rate', '0']); options.tls: serve TLS
+  // (--tls-cert, --tls-key) with a certificate made for this chatd.
+  static async start(extraArgs = [], options = {}) {
+    const chatd = new Chatd(extraArgs, options);
+    try {
+      await chatd.start();
+    } catch (error) {
+      chatd.certificate?.dispose();
+      throw error;
+    }
     return chatd;
   }
 
-  constructor(extraArgs) {
-    this.extraArgs = extraArgs;
+  constructor(extraArgs, { tls = false } = {}) {
+    this.certificate = tls ? selfSignedCertificate() : null;
+    this.extraArgs = tls ? ['--tls-cert', this.certificate.certFile, '--tls-key', this.certificate.keyFile, ...extraArgs]
+                         : extraArgs;
     this.dataDir = mkdtempSync(path.join(tmpdir(), 'chatd-e2e-'));
     this.port = 0;
     this.log = '';
     this.child = null;
   }
 
+  get secure() {
+    return this.certificate !== null;
+  }
+
+  // Over TLS by the name the certificate is for, as a person would type it.
   get url() {
-    return `http://127.0.0.1:${this.port}`;
+    return this.secure ? `https://localhost:${this.port}` : `http://127.0.0.1:${this.port}`;
   }
 
   // Starts the process (again, on the same port and data once it has one)
@@ -92,6 +108,7 @@ export class Chatd {
   async dispose() {
     await this.stop('SIGKILL');
     rmSync(this.dataDir, { recursive: true, force: true });
+    this.certificate?.dispose();
     if (this.crashed) {
       throw new Error(`chatd exited by itself (${this.crashed.code ?? this.crashed.signal}):\n${this.log}`);
     }
