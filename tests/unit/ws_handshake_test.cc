@@ -185,5 +185,49 @@ TEST(WsHandshake, FromTheWire) {
   EXPECT_EQ(headerOf(result.response, "Sec-WebSocket-Accept"), kSampleAccept);
 }
 
+// permessage-deflate (RFC 7692): accepted when enabled and offered; an offer
+// that cannot be taken is declined with a 101 all the same, never a 400.
+TEST(WsHandshake, DeflateAcceptedWhenEnabledAndOffered) {
+  HttpRequest r = validRequest();
+  r.headers.emplace_back("sec-websocket-extensions", "x-other, permessage-deflate; server_max_window_bits=10");
+  const WsHandshakeResult result = evaluateWsHandshake(r, {}, true);
+  ASSERT_TRUE(result.accepted);
+  ASSERT_TRUE(result.deflate);
+  EXPECT_EQ(result.deflate->serverMaxWindowBits, 10);
+  EXPECT_EQ(headerOf(result.response, "Sec-WebSocket-Extensions"),
+            "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=10");
+}
+
+TEST(WsHandshake, DeflateOfferSpreadOverTwoLines) {
+  HttpRequest r = validRequest();
+  r.headers.emplace_back("sec-websocket-extensions", "permessage-deflate; bogus");
+  r.headers.emplace_back("sec-websocket-extensions", "permessage-deflate");
+  const WsHandshakeResult result = evaluateWsHandshake(r, {}, true);
+  ASSERT_TRUE(result.accepted);
+  EXPECT_TRUE(result.deflate);
+}
+
+TEST(WsHandshake, DeflateNotAcceptedWhenDisabled) {
+  HttpRequest r = validRequest();
+  r.headers.emplace_back("sec-websocket-extensions", "permessage-deflate");
+  const WsHandshakeResult result = evaluateWsHandshake(r, {}, false);
+  ASSERT_TRUE(result.accepted);
+  EXPECT_FALSE(result.deflate);
+  EXPECT_EQ(headerOf(result.response, "Sec-WebSocket-Extensions"), "");
+}
+
+TEST(WsHandshake, BadDeflateOfferIsDeclinedNotRefused) {
+  for (const char* offer : {"permessage-deflate; server_max_window_bits=99", "permessage-deflate; x=\"", ";;;"}) {
+    SCOPED_TRACE(offer);
+    HttpRequest r = validRequest();
+    r.headers.emplace_back("sec-websocket-extensions", offer);
+    const WsHandshakeResult result = evaluateWsHandshake(r, {}, true);
+    ASSERT_TRUE(result.accepted);
+    EXPECT_EQ(result.response.status, 101);
+    EXPECT_FALSE(result.deflate);
+    EXPECT_EQ(headerOf(result.response, "Sec-WebSocket-Extensions"), "");
+  }
+}
+
 }  // namespace
 }  // namespace chatd::proto
