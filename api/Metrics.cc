@@ -33,6 +33,15 @@ std::string metricsText(const server::HttpServer& http, const chat::Hub& hub) {
          http.clientLimits().connectionsRefused());
   metric(out, "chatd_upgrades_rate_limited_total", "counter",
          "WebSocket upgrades refused (429) past --upgrades-per-ip-per-minute.", http.clientLimits().upgradesRefused());
+  const server::WsCompressionStats& deflate = http.compression().stats();
+  metric(out, "chatd_deflate_compressions_total", "counter",
+         "Messages compressed for permessage-deflate (a broadcast once, whatever its members).", deflate.compressions);
+  metric(out, "chatd_deflate_shared_sends_total", "counter",
+         "Compressed broadcast frames queued to a member, sharing the one compressed copy.", deflate.sharedSends);
+  metric(out, "chatd_deflate_compressed_replies_total", "counter",
+         "Replies to a session's own input sent compressed.", deflate.compressedReplies);
+  metric(out, "chatd_deflate_inflations_total", "counter", "Compressed messages received and inflated.",
+         deflate.inflations);
   metric(out, "chatd_chat_sessions", "gauge", "Open chat WebSocket sessions.", hub.sessionCount());
   metric(out, "chatd_live_rooms", "gauge", "Rooms with at least one chat session joined, held in memory.",
          hub.liveRoomCount());
