@@ -11,6 +11,7 @@ namespace {
 
 constexpr uint8_t kTail[] = {0x00, 0x00, 0xff, 0xff};  // RFC 7692 §7.2.2
 constexpr int kWindowBits = 15;
+constexpr size_t kMinGuess = 256;  // the output buffer's first size, at least
 
 }  // namespace
 
@@ -24,12 +25,13 @@ MessageInflater::~MessageInflater() { inflateEnd(stream_.get()); }
 
 void MessageInflater::reset() { inflateReset(stream_.get()); }
 
-void MessageInflater::restartKeepingWindow() {
-  std::vector<uint8_t> window(size_t{1} << kWindowBits);
+void MessageInflater::restartStream() {
+  if (!contextTakeover_) return reset();  // O(1): a message may hold many final blocks
+  window_.resize(size_t{1} << kWindowBits);
   uInt length = 0;
-  inflateGetDictionary(stream_.get(), window.data(), &length);
+  inflateGetDictionary(stream_.get(), window_.data(), &length);
   inflateReset(stream_.get());
-  if (length > 0) inflateSetDictionary(stream_.get(), window.data(), length);
+  if (length > 0) inflateSetDictionary(stream_.get(), window_.data(), length);
 }
 
 MessageInflater::Status MessageInflater::inflate(std::span<const uint8_t> payload, size_t maxBytes,
@@ -54,11 +56,11 @@ MessageInflater::Status MessageInflater::run(std::span<const uint8_t> input, siz
   z.avail_in = static_cast<uInt>(input.size());
   const size_t ceiling = maxBytes + 1;  // one byte past the limit proves the message too big
   while (true) {
-    if (produced == out.size()) {
-      if (produced == ceiling) return Status::kTooBig;
-      // Grow by doubling, never past the ceiling; reserve first, so the
-      // capacity is exactly what was asked for.
-      const size_t size = std::min(ceiling, std::max(kFirstChunk, 2 * out.size()));
+    if (produced == out.size()) {  // full, and not past the limit (checked below)
+      // A first guess from the compressed size, then doubling, never past
+      // the ceiling; reserved first, so the capacity is exactly that.
+      const size_t guess = out.empty() ? std::max(kMinGuess, 4 * input.size()) : 2 * out.size();
+      const size_t size = std::min(ceiling, guess);
       out.reserve(size);
       out.resize(size);
     }
@@ -67,11 +69,12 @@ MessageInflater::Status MessageInflater::run(std::span<const uint8_t> input, siz
     z.avail_out = static_cast<uInt>(room);
     const int rc = ::inflate(&z, Z_SYNC_FLUSH);
     produced += room - z.avail_out;
+    if (produced > maxBytes) return Status::kTooBig;
     endedStream = rc == Z_STREAM_END;
     if (endedStream) {
       // A final block ended the stream; whatever follows (an empty block and
-      // the tail, §7.2.3.4) starts a new one over the same window.
-      restartKeepingWindow();
+      // the tail, §7.2.3.4) starts a new one.
+      restartStream();
       if (z.avail_in == 0) return Status::kOk;
       endedStream = false;
       continue;

@@ -35,9 +35,6 @@ class MessageInflater {
     kCorrupt,  // not a valid DEFLATE stream
   };
 
-  // The first size of the output buffer; it doubles from there up to the limit.
-  static constexpr size_t kFirstChunk = 16 * 1024;
-
   explicit MessageInflater(bool contextTakeover = false);
   ~MessageInflater();
   MessageInflater(const MessageInflater&) = delete;
@@ -45,7 +42,8 @@ class MessageInflater {
 
   // Inflates one whole message `payload` into `out` (replacing what it held).
   // kOk: `out` holds the message, at most `maxBytes`. kTooBig: `out` holds
-  // maxBytes + 1 bytes and its capacity is at most maxBytes + kFirstChunk.
+  // the first maxBytes + 1 bytes. `out` grows from a guess (4 x the payload)
+  // by doubling, its capacity never past maxBytes + 1 (or what it had).
   // After kTooBig or kCorrupt the stream starts afresh (the connection is
   // failed anyway).
   Status inflate(std::span<const uint8_t> payload, size_t maxBytes, std::vector<uint8_t>& out);
@@ -56,11 +54,13 @@ class MessageInflater {
   Status run(std::span<const uint8_t> input, size_t maxBytes, std::vector<uint8_t>& out, size_t& produced,
              bool& endedStream);
   // After the end of a DEFLATE stream (a block with BFINAL set, §7.2.3.4):
-  // starts a new one that still sees the window, so what follows decodes.
-  void restartKeepingWindow();
+  // starts a new one, which with context takeover still sees the window, so
+  // later messages decode.
+  void restartStream();
   void reset();
 
   std::unique_ptr<z_stream_s> stream_;
+  std::vector<uint8_t> window_;  // context takeover only: the window carried over a restart
   bool contextTakeover_;
 };
 
