@@ -197,24 +197,25 @@ class DeflateOff : public ChatdSuite {
   static void SetUpTestSuite() { startServer({"--deflate", "off"}); }
 };
 
-TEST_F(DeflateOff, Section7_1_OfferDeclinedAndRsv1FailsWith1002) {
+// The server answers `offer` with a 101 and no extension, and a compressed
+// message then fails the connection: a declined offer gives the client no
+// right to RSV1 (RFC 6455 §5.2).
+::testing::AssertionResult declinedThenRsv1Fails(int port, const std::string& offer) {
   WsTestClient ws;
-  ASSERT_TRUE(ws.connect(port()));
-  const HttpReply reply = ws.upgrade(port(), "/echo", "Sec-WebSocket-Extensions: permessage-deflate\r\n");
-  ASSERT_EQ(reply.status, 101) << reply.head;
-  EXPECT_FALSE(reply.header("Sec-WebSocket-Extensions")) << reply.head;
-  EXPECT_TRUE(failsAfterPrelude(ws, compressedFrames(kText, chatText(200)), 1002));
+  if (!ws.connect(port)) return ::testing::AssertionFailure() << "cannot connect";
+  const HttpReply reply = ws.upgrade(port, "/echo", "Sec-WebSocket-Extensions: " + offer + "\r\n");
+  if (reply.status != 101 || reply.header("Sec-WebSocket-Extensions")) {
+    return ::testing::AssertionFailure() << "expected a 101 without an extension:\n" << reply.head;
+  }
+  return failsAfterPrelude(ws, compressedFrames(kText, chatText(200)), 1002);
 }
 
-// A declined offer gives the client no right to RSV1 (RFC 6455 §5.2).
+TEST_F(DeflateOff, Section7_1_OfferDeclinedAndRsv1FailsWith1002) {
+  EXPECT_TRUE(declinedThenRsv1Fails(port(), "permessage-deflate"));
+}
+
 TEST_F(ChatdSuite, Section6_DeclinedOfferRsv1FailsWith1002) {
-  WsTestClient ws;
-  ASSERT_TRUE(ws.connect(port()));
-  const HttpReply reply =
-      ws.upgrade(port(), "/echo", "Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=7\r\n");
-  ASSERT_EQ(reply.status, 101) << reply.head;
-  ASSERT_FALSE(reply.header("Sec-WebSocket-Extensions")) << reply.head;
-  EXPECT_TRUE(failsAfterPrelude(ws, compressedFrames(kText, chatText(200)), 1002));
+  EXPECT_TRUE(declinedThenRsv1Fails(port(), "permessage-deflate; server_max_window_bits=7"));
 }
 
 TEST_F(ChatdSuite, Section6_Rsv1WithoutAnyOfferFailsWith1002) {

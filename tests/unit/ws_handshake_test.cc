@@ -187,11 +187,18 @@ TEST(WsHandshake, FromTheWire) {
 
 // permessage-deflate (RFC 7692): accepted when enabled and offered; an offer
 // that cannot be taken is declined with a 101 all the same, never a 400.
-TEST(WsHandshake, DeflateAcceptedWhenEnabledAndOffered) {
+WsHandshakeResult offering(const std::vector<std::string>& extensionLines, bool acceptDeflate) {
   HttpRequest r = validRequest();
-  r.headers.emplace_back("sec-websocket-extensions", "x-other, permessage-deflate; server_max_window_bits=10");
-  const WsHandshakeResult result = evaluateWsHandshake(r, {}, true);
-  ASSERT_TRUE(result.accepted);
+  for (const std::string& line : extensionLines) r.headers.emplace_back("sec-websocket-extensions", line);
+  WsHandshakeResult result = evaluateWsHandshake(r, {}, acceptDeflate);
+  EXPECT_TRUE(result.accepted);
+  EXPECT_EQ(result.response.status, 101);
+  EXPECT_EQ(headerOf(result.response, "Sec-WebSocket-Extensions"), result.deflate ? result.deflate->responseHeader : "");
+  return result;
+}
+
+TEST(WsHandshake, DeflateAcceptedWhenEnabledAndOffered) {
+  const WsHandshakeResult result = offering({"x-other, permessage-deflate; server_max_window_bits=10"}, true);
   ASSERT_TRUE(result.deflate);
   EXPECT_EQ(result.deflate->serverMaxWindowBits, 10);
   EXPECT_EQ(headerOf(result.response, "Sec-WebSocket-Extensions"),
@@ -199,33 +206,15 @@ TEST(WsHandshake, DeflateAcceptedWhenEnabledAndOffered) {
 }
 
 TEST(WsHandshake, DeflateOfferSpreadOverTwoLines) {
-  HttpRequest r = validRequest();
-  r.headers.emplace_back("sec-websocket-extensions", "permessage-deflate; bogus");
-  r.headers.emplace_back("sec-websocket-extensions", "permessage-deflate");
-  const WsHandshakeResult result = evaluateWsHandshake(r, {}, true);
-  ASSERT_TRUE(result.accepted);
-  EXPECT_TRUE(result.deflate);
+  EXPECT_TRUE(offering({"permessage-deflate; bogus", "permessage-deflate"}, true).deflate);
 }
 
-TEST(WsHandshake, DeflateNotAcceptedWhenDisabled) {
-  HttpRequest r = validRequest();
-  r.headers.emplace_back("sec-websocket-extensions", "permessage-deflate");
-  const WsHandshakeResult result = evaluateWsHandshake(r, {}, false);
-  ASSERT_TRUE(result.accepted);
-  EXPECT_FALSE(result.deflate);
-  EXPECT_EQ(headerOf(result.response, "Sec-WebSocket-Extensions"), "");
-}
+TEST(WsHandshake, DeflateNotAcceptedWhenDisabled) { EXPECT_FALSE(offering({"permessage-deflate"}, false).deflate); }
 
 TEST(WsHandshake, BadDeflateOfferIsDeclinedNotRefused) {
   for (const char* offer : {"permessage-deflate; server_max_window_bits=99", "permessage-deflate; x=\"", ";;;"}) {
     SCOPED_TRACE(offer);
-    HttpRequest r = validRequest();
-    r.headers.emplace_back("sec-websocket-extensions", offer);
-    const WsHandshakeResult result = evaluateWsHandshake(r, {}, true);
-    ASSERT_TRUE(result.accepted);
-    EXPECT_EQ(result.response.status, 101);
-    EXPECT_FALSE(result.deflate);
-    EXPECT_EQ(headerOf(result.response, "Sec-WebSocket-Extensions"), "");
+    EXPECT_FALSE(offering({offer}, true).deflate);
   }
 }
 
