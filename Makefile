@@ -27,7 +27,7 @@ CPPFLAGS += -I. -I$(LLHTTP_INC) -DCHATD_VERSION='"$(VERSION)"'
 CXXFLAGS += -std=c++20 $(OPT) -g -Wall -Wextra -Werror -MMD -MP $(SANITIZE)
 CFLAGS   += $(OPT) -g -w -MMD -MP $(SANITIZE)
 LDFLAGS  += $(SANITIZE)
-LDLIBS   += -lssl -lcrypto -largon2 -lsimdjson -lsqlite3 -lhiredis -pthread
+LDLIBS   += -lssl -lcrypto -largon2 -lsimdjson -lsqlite3 -lhiredis -lz -pthread
 # Without strict mode llhttp 8 takes any byte after a CR as the LF that ends
 # the headers or a chunk size (request smuggling, CVE-2023-30589).
 LLHTTP_STRICT := -DLLHTTP_STRICT_MODE=1
@@ -132,7 +132,7 @@ build/fuzz/obj/llhttp/%.o: $(LLHTTP_DIR)/%.c
 
 build/fuzz/%: tests/fuzz/%_fuzz.cc $(FUZZ_OBJ)
 	@mkdir -p $(@D)
-	clang++ -std=c++20 -I. -I$(LLHTTP_INC) -fsanitize=fuzzer,address,undefined $(FUZZ_SAN) -o $@ $< $(FUZZ_OBJ) -lssl -lcrypto -lsimdjson
+	clang++ -std=c++20 -I. -I$(LLHTTP_INC) -fsanitize=fuzzer,address,undefined $(FUZZ_SAN) -o $@ $< $(FUZZ_OBJ) -lssl -lcrypto -lsimdjson -lz
 
 fuzz: deps $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do \

@@ -48,6 +48,15 @@ std::string metricsText(const server::HttpServer& http, const chat::Hub& hub) {
     labeled(out, "chatd_tls_handshakes_total", "TLS handshakes: full, resumed from a ticket, or failed.", "result",
             {{"full", tls->fullHandshakes()}, {"resumed", tls->resumedHandshakes()}, {"failed", tls->failedHandshakes()}});
   }
+  const server::WsCompressionStats& deflate = http.compression().stats();
+  metric(out, "chatd_deflate_compressions_total", "counter",
+         "Messages compressed for permessage-deflate (a broadcast once, whatever its members).", deflate.compressions);
+  metric(out, "chatd_deflate_shared_sends_total", "counter",
+         "Compressed broadcast frames queued to a member, sharing the one compressed copy.", deflate.sharedSends);
+  metric(out, "chatd_deflate_compressed_replies_total", "counter",
+         "Replies to a session's own input sent compressed.", deflate.compressedReplies);
+  metric(out, "chatd_deflate_inflations_total", "counter", "Compressed messages received and inflated.",
+         deflate.inflations);
   metric(out, "chatd_chat_sessions", "gauge", "Open chat WebSocket sessions.", hub.sessionCount());
   metric(out, "chatd_live_rooms", "gauge", "Rooms with at least one chat session joined, held in memory.",
          hub.liveRoomCount());

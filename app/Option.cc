@@ -64,6 +64,10 @@ std::string Option::assign(Config& config, std::string_view value) const {
     case OptionType::kSwitch:
       config.*std::get<bool Config::*>(field) = true;
       return {};
+    case OptionType::kOnOff:
+      if (value != "on" && value != "off") return std::string(wants);
+      config.*std::get<bool Config::*>(field) = value == "on";
+      return {};
     case OptionType::kText:
       if (std::string complaint = check ? check(value) : std::string(); !complaint.empty()) return complaint;
       config.*std::get<std::string Config::*>(field) = value;
@@ -119,6 +123,8 @@ std::string Option::assign(Config& config, std::string_view value) const {
 
 std::string Option::show(const Config& config) const {
   switch (type) {
+    case OptionType::kOnOff:
+      return config.*std::get<bool Config::*>(field) ? "on" : "off";
     case OptionType::kText:
       return config.*std::get<std::string Config::*>(field);
     case OptionType::kList: {

@@ -21,6 +21,7 @@ namespace chatd::app {
 // What an option's value is: how it is parsed and how --help shows its default.
 enum class OptionType {
   kSwitch,        // a bool, set by naming the option; it takes no value
+  kOnOff,         // a bool, given as "on" or "off"
   kText,          // a string, checked by Option::check
   kList,          // strings separated by commas; each use appends; each checked by Option::check
   kBytes,         // a byte count

@@ -78,6 +78,11 @@ constexpr Option kOptions[] = {
      .help = "the PEM private key of --tls-cert", .check = nonEmpty},
     {.name = "max-message", .valueName = "BYTES", .type = kBytes, .field = &Config::maxMessageBytes,
      .help = "largest WebSocket message accepted", .min = 1, .max = kMaxMessageLimit, .wants = kBytesUpToGiB},
+    {.name = "deflate", .valueName = "on|off", .type = kOnOff, .field = &Config::deflate,
+     .help = "accept permessage-deflate (RFC 7692) when a WebSocket client offers it", .wants = "on or off"},
+    {.name = "deflate-min-size", .valueName = "BYTES", .type = kBytes, .field = &Config::deflateMinBytes,
+     .help = "send messages smaller than this uncompressed, also to clients that negotiated compression",
+     .max = kMaxMessageLimit, .wants = kBytesUpToGiB},
     {.name = "max-queue", .valueName = "BYTES", .type = kBytes, .field = &Config::maxQueueBytes,
      .help = "output queued per connection before backpressure", .min = 1024, .max = kMaxQueueLimit,
      .wants = kBytesUpToGiB},
@@ -190,7 +195,8 @@ constexpr bool holds(const Option& option) {
 // The field holds what the type parses, and a 32-bit field's range fits in it.
 constexpr bool fieldFitsType(const Option& option) {
   switch (option.type) {
-    case kSwitch: return holds<bool Config::*>(option);
+    case kSwitch:
+    case kOnOff: return holds<bool Config::*>(option);
     case kText: return holds<std::string Config::*>(option);
     case kList: return holds<std::vector<std::string> Config::*>(option);
     case kBytes:

@@ -100,7 +100,7 @@ LoadRun::LoadRun(reactor::EventLoop& loop, const Options& options, size_t firstI
   result_.offeredRate = rate;
   clients_.reserve(count);
   for (size_t i = 0; i < count; ++i) {
-    clients_.push_back(std::make_unique<WsClient>(loop, *this, i, 64 * 1024 * 1024));
+    clients_.push_back(std::make_unique<WsClient>(loop, *this, i, 64 * 1024 * 1024, options.deflate));
   }
   // connect() searches the ephemeral ports of one (source, server) pair
   // linearly, so it slows down badly as they fill: spread over 127.0.0.2..
@@ -243,6 +243,11 @@ void LoadRun::beginMeasuring(uint64_t now) {
   cpuAtStart_ = cpuSeconds();
   if (!options_.serverPids.empty()) serverCpuAtStart_ = serversCpuSeconds(options_.serverPids);
   sampleRedisAtStart();
+  wireBytesAtStart_ = messageBytesAtStart_ = 0;
+  for (const auto& client : clients_) {
+    wireBytesAtStart_ += client->wireBytes();
+    messageBytesAtStart_ += client->messageBytes();
+  }
 }
 
 // Redis serves every worker alike, so the first worker alone asks it. Called
@@ -300,6 +305,14 @@ void LoadRun::endMeasuring(uint64_t now) {
     if (!servers.empty()) result_.serverCpuSeconds = serversCpuSeconds(servers) - serverCpuAtStart_;
   }
   sampleRedisAtEnd();
+  result_.wireBytes = result_.messageBytes = 0;
+  for (const auto& client : clients_) {
+    result_.wireBytes += client->wireBytes();
+    result_.messageBytes += client->messageBytes();
+    result_.deflateSessions += client->deflateAccepted();
+  }
+  result_.wireBytes -= wireBytesAtStart_;
+  result_.messageBytes -= messageBytesAtStart_;
   endOfWindow();
   if (!servers.empty()) {
     result_.serverRssAfterKb = serversStatusKb(servers, "VmRSS:");

@@ -101,6 +101,8 @@ class LoadRun : public ClientObserver, public reactor::TimerHandler, private rea
   uint64_t measureStartUs_ = 0;
   double cpuAtStart_ = 0;
   double serverCpuAtStart_ = 0;
+  uint64_t wireBytesAtStart_ = 0;     // the clients' totals when the window opened
+  uint64_t messageBytesAtStart_ = 0;
   std::vector<RedisInfo> redisAtStart_;  // each --redis's, first worker only; empty when one did not answer
   double redisCpuAtStart_ = 0;           // summed over them
   Phase phase_ = Phase::kOpening;

@@ -58,6 +58,8 @@ const char* kUsage =
     "  --source-addresses N        spread connections over 127.0.0.1..127.0.0.N (default: as needed)\n"
     "  --svg FILE                  draw latency against offered load (with --rates)\n"
     "  --json                      print only the JSON result line(s)\n"
+    "  --deflate                   offer permessage-deflate (RFC 7692) and inflate what comes compressed;\n"
+    "                              the result counts the bytes received on the wire and inflated\n"
     "  --jwt-secret SECRET         chat: mint HS256 tokens for subjects bench:<i> with chatd's secret\n"
     "                              (chatd creates those users on first sight); without it, register\n"
     "                              users PREFIX-<i> over HTTP (or log them in when they exist)\n"
@@ -176,6 +178,10 @@ ParsedOptions parseOptions(int argc, char** argv) {
     }
     if (flag == "--members-first") {
       options.membersFirst = true;
+      continue;
+    }
+    if (flag == "--deflate") {
+      options.deflate = true;
       continue;
     }
     if (const size_t eq = flag.find('='); eq != std::string::npos) {

@@ -55,6 +55,7 @@ struct Options {
   size_t sourceAddresses = 0;           // 0: as many as the port range needs
   std::string svgPath;
   bool jsonOnly = false;
+  bool deflate = false;                 // offer permessage-deflate; count the bytes on the wire
   // The chat scenarios (chatd's protocol; the URL's path is /ws).
   std::string jwtSecret;                // mint HS256 tokens (sub "bench:<i>") instead of registering users
   std::string userPrefix;               // registered users are PREFIX-<i> (default bench-<run>)

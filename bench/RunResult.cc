@@ -32,6 +32,9 @@ void RunResult::merge(const RunResult& other) {
   redisCommands = std::max(redisCommands, other.redisCommands);
   redisMemoryBefore = std::max(redisMemoryBefore, other.redisMemoryBefore);
   redisMemoryAfter = std::max(redisMemoryAfter, other.redisMemoryAfter);
+  wireBytes += other.wireBytes;
+  messageBytes += other.messageBytes;
+  deflateSessions += other.deflateSessions;
   workers += other.workers;
 }
 
@@ -50,7 +53,8 @@ std::string RunResult::serialize() const {
   out << connections << ' ' << opened << ' ' << offeredRate << ' ' << seconds << ' ' << openSeconds << ' ' << sent
       << ' ' << received << ' ' << expected << ' ' << serverRssBeforeKb << ' ' << serverRssAfterKb << ' '
       << serverAnonBeforeKb << ' ' << serverAnonAfterKb << ' ' << generatorCpuSeconds << ' ' << serverCpuSeconds << ' '
-      << redisCpuSeconds << ' ' << redisCommands << ' ' << redisMemoryBefore << ' ' << redisMemoryAfter;
+      << redisCpuSeconds << ' ' << redisCommands << ' ' << redisMemoryBefore << ' ' << redisMemoryAfter << ' '
+      << wireBytes << ' ' << messageBytes << ' ' << deflateSessions;
   for (uint64_t f : failures) out << ' ' << f;
   out << " | " << latency.serialize() << " | " << ackLatency.serialize() << " | " << historyLatency.serialize();
   return out.str();
@@ -67,7 +71,7 @@ bool RunResult::deserialize(const std::string& line, RunResult& out) {
   in >> r.connections >> r.opened >> r.offeredRate >> r.seconds >> r.openSeconds >> r.sent >> r.received >>
       r.expected >> r.serverRssBeforeKb >> r.serverRssAfterKb >> r.serverAnonBeforeKb >> r.serverAnonAfterKb >>
       r.generatorCpuSeconds >> r.serverCpuSeconds >> r.redisCpuSeconds >> r.redisCommands >> r.redisMemoryBefore >>
-      r.redisMemoryAfter;
+      r.redisMemoryAfter >> r.wireBytes >> r.messageBytes >> r.deflateSessions;
   for (uint64_t& f : r.failures) in >> f;
   if (!in || !Histogram::deserialize(line.substr(bar + 3, bar2 - bar - 3), r.latency) ||
       !Histogram::deserialize(line.substr(bar2 + 3, bar3 - bar2 - 3), r.ackLatency) ||
@@ -105,6 +109,8 @@ std::string RunResult::toJson() const {
   json += ",\"open_seconds\":" + fixed(openSeconds, 3);
   json += ",\"sent\":" + std::to_string(sent) + ",\"received\":" + std::to_string(received);
   json += ",\"expected\":" + std::to_string(expected) + ",\"throughput\":" + fixed(throughput(), 1);
+  json += ",\"wire_bytes\":" + std::to_string(wireBytes) + ",\"message_bytes\":" + std::to_string(messageBytes);
+  json += ",\"deflate_sessions\":" + std::to_string(deflateSessions);
   json += ",\"latency_us\":" + histogramJson(latency);
   if (ackLatency.count()) json += ",\"ack_latency_us\":" + histogramJson(ackLatency);
   if (historyLatency.count()) json += ",\"history_latency_us\":" + histogramJson(historyLatency);
@@ -163,6 +169,12 @@ std::string RunResult::toTable() const {
     row("received", std::to_string(received) + (expected ? " of " + std::to_string(expected) + " expected" : ""));
     row("throughput", fixed(throughput(), 0) + (chatSessions && scenario != "chat-history" ? " deliveries/s" : " msgs/s"));
   }
+  if (wireBytes || messageBytes) {
+    const double ratio = messageBytes ? static_cast<double>(wireBytes) / static_cast<double>(messageBytes) : 0;
+    row("received on the wire", std::to_string(wireBytes) + " bytes for " + std::to_string(messageBytes) +
+                                    " bytes of messages (" + fixed(ratio * 100, 1) + "%)");
+  }
+  if (deflateSessions) row("permessage-deflate", std::to_string(deflateSessions) + " connections negotiated it");
   auto rows = [&row](const std::string& name, const Histogram& h) {
     if (!h.count()) return;
     row((name + " p50").c_str(), fixed(h.percentile(50) / 1000.0, 3) + " ms");

@@ -37,6 +37,12 @@ struct RunResult {
   int64_t redisCommands = -1;      // commands --redis processed in the window, -1 when not measured
   int64_t redisMemoryBefore = -1;  // --redis used_memory in bytes before the connections and at the window's end
   int64_t redisMemoryAfter = -1;
+  // Received in the window: WebSocket bytes on the wire, and the message
+  // payloads they carried (inflated); connections that negotiated
+  // permessage-deflate (--deflate).
+  uint64_t wireBytes = 0;
+  uint64_t messageBytes = 0;
+  size_t deflateSessions = 0;
   size_t workers = 1;
   size_t generatorCores = 1;  // CPUs the generator may run on (its affinity)
 

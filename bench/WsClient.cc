@@ -1,7 +1,9 @@
 #include "bench/WsClient.h"
 
 #include <cstring>
+#include <vector>
 
+#include "proto/MessageInflater.h"
 #include "proto/WsClientHandshake.h"
 #include "proto/WsFrameWriter.h"
 
@@ -9,12 +11,21 @@ namespace chatd::bench {
 
 using proto::WsOpcode;
 
-WsClient::WsClient(reactor::EventLoop& loop, ClientObserver& observer, size_t index, size_t maxMessage)
+namespace {
+
+constexpr std::string_view kDeflateOffer = "Sec-WebSocket-Extensions: permessage-deflate\r\n";
+
+}  // namespace
+
+WsClient::WsClient(reactor::EventLoop& loop, ClientObserver& observer, size_t index, size_t maxMessage,
+                   bool offerDeflate)
     : loop_(loop),
       observer_(observer),
       parser_(proto::WsFrameParser::Role::kClient, maxMessage),
       index_(index),
-      maskState_(static_cast<uint32_t>(index * 2654435761u) | 1u) {}
+      maxMessage_(maxMessage),
+      maskState_(static_cast<uint32_t>(index * 2654435761u) | 1u),
+      offerDeflate_(offerDeflate) {}
 
 uint32_t WsClient::nextMask() {
   // xorshift32: masks only need to be unpredictable to intermediaries, and
@@ -34,7 +45,8 @@ void WsClient::connect(const Target& node, const reactor::SocketAddress* source,
   key_ = proto::makeWsClientKey();
   const int rc = tls ? tcp_->startConnectingTls(*tls, node.address) : tcp_->startConnecting();
   if (rc < 0) return fail(failureFromErrno(-rc));
-  tcp_->sendUnbounded(reactor::BlockRef::copyOf(proto::buildWsUpgradeRequest(node.host, target, key_)));
+  tcp_->sendUnbounded(reactor::BlockRef::copyOf(
+      proto::buildWsUpgradeRequest(node.host, target, key_, offerDeflate_ ? kDeflateOffer : std::string_view{})));
   state_ = State::kHandshake;
 }
 
@@ -82,6 +94,9 @@ void WsClient::onStreamData(std::span<uint8_t> bytes) {
     // Frames right behind the 101 are WebSocket bytes; parse them from our copy.
     std::string rest = handshake_.substr(response.consumed);
     std::string().swap(handshake_);
+    deflateAccepted_ = offerDeflate_ && response.extensions.starts_with("permessage-deflate");
+    parser_.allowRsv1(deflateAccepted_);
+    wireBytes_ += rest.size();
     state_ = State::kOpen;
     everOpened_ = true;
     observer_.onClientOpen(*this);
@@ -90,11 +105,23 @@ void WsClient::onStreamData(std::span<uint8_t> bytes) {
     }
     return;
   }
+  wireBytes_ += bytes.size();
   parser_.feed(bytes, *this);
 }
 
-void WsClient::onWsMessage(WsOpcode opcode, std::span<const uint8_t> payload, bool) {
-  if (state_ == State::kOpen) observer_.onClientMessage(*this, opcode, payload);
+void WsClient::onWsMessage(WsOpcode opcode, std::span<const uint8_t> payload, bool compressed) {
+  if (state_ != State::kOpen) return;
+  if (!compressed) {
+    messageBytes_ += payload.size();
+    return observer_.onClientMessage(*this, opcode, payload);
+  }
+  thread_local proto::MessageInflater inflater;
+  thread_local std::vector<uint8_t> plain;
+  if (inflater.inflate(payload, maxMessage_, plain) != proto::MessageInflater::Status::kOk) {
+    return fail(Failure::kProtocolError);
+  }
+  messageBytes_ += plain.size();
+  observer_.onClientMessage(*this, opcode, plain);
 }
 
 void WsClient::onWsPing(std::span<const uint8_t> payload) {

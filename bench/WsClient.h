@@ -38,7 +38,11 @@ class WsClient final : public reactor::StreamHandler, private proto::WsFrameSink
  public:
   static constexpr size_t kOutputLimit = 4 * 1024 * 1024;
 
-  WsClient(reactor::EventLoop& loop, ClientObserver& observer, size_t index, size_t maxMessage);
+  // `offerDeflate`: the upgrade offers permessage-deflate; compressed
+  // messages are inflated (one inflater per thread: the server answers no
+  // context takeover, or the offer is not accepted at all).
+  WsClient(reactor::EventLoop& loop, ClientObserver& observer, size_t index, size_t maxMessage,
+           bool offerDeflate = false);
 
   // Starts connecting to `node` for request target `target`; with `tls`
   // (the process's client context, which must outlive the client) over TLS,
@@ -58,6 +62,12 @@ class WsClient final : public reactor::StreamHandler, private proto::WsFrameSink
   void abortAsTimeout() { fail(Failure::kConnectTimeout); }
   size_t index() const { return index_; }
   size_t queuedBytes() const { return tcp_ ? tcp_->queuedBytes() : 0; }
+  // WebSocket bytes received (frames as sent, headers included), and the
+  // payload bytes of the messages they carried, inflated: the two differ by
+  // what compression saved.
+  uint64_t wireBytes() const { return wireBytes_; }
+  uint64_t messageBytes() const { return messageBytes_; }
+  bool deflateAccepted() const { return deflateAccepted_; }
 
   void onStreamConnected() override;
   void onStreamData(std::span<uint8_t> bytes) override;
@@ -83,10 +93,15 @@ class WsClient final : public reactor::StreamHandler, private proto::WsFrameSink
   std::string key_;
   std::string handshake_;  // response bytes until the head is complete
   size_t index_;
+  size_t maxMessage_;
+  uint64_t wireBytes_ = 0;
+  uint64_t messageBytes_ = 0;
   uint32_t maskState_;
   Failure failure_ = Failure::kNone;
   State state_ = State::kIdle;
   bool everOpened_ = false;
+  bool offerDeflate_;
+  bool deflateAccepted_ = false;
 };
 
 }  // namespace chatd::bench

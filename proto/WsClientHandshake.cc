@@ -88,6 +88,7 @@ WsUpgradeResponse parseWsUpgradeResponse(std::string_view bytes, std::string_vie
   response.status = WsUpgradeResponse::Status::kAccepted;
   response.httpStatus = status;
   response.consumed = consumed;
+  response.extensions = headerValue(head, "sec-websocket-extensions");
   return response;
 }
 

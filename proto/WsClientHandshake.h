@@ -21,6 +21,7 @@ struct WsUpgradeResponse {
   size_t consumed = 0;  // length of the response head; WebSocket bytes follow it
   int httpStatus = 0;
   std::string error;    // why it was rejected
+  std::string extensions;  // the server's Sec-WebSocket-Extensions, when accepted
 };
 
 // Parses the server's answer from the bytes received so far. `maxHead` bounds

@@ -29,6 +29,22 @@ size_t encodeFrameHeader(const WsFrameHeader& header, uint64_t payloadLength, ui
   return at;
 }
 
+std::optional<WsFrameLayout> decodeUnmaskedFrame(std::span<const uint8_t> frame) {
+  if (frame.size() < 2 || (frame[1] & 0x80)) return std::nullopt;
+  WsFrameLayout layout;
+  layout.header.fin = frame[0] & 0x80;
+  layout.header.rsv1 = frame[0] & 0x40;
+  layout.header.opcode = static_cast<WsOpcode>(frame[0] & 0x0F);
+  uint64_t length = frame[1] & 0x7F;
+  size_t extended = length == 126 ? 2 : length == 127 ? 8 : 0;
+  if (frame.size() < 2 + extended) return std::nullopt;
+  if (extended > 0) length = 0;
+  for (size_t i = 0; i < extended; ++i) length = (length << 8) | frame[2 + i];
+  layout.headerLength = 2 + extended;
+  if (length != frame.size() - layout.headerLength) return std::nullopt;
+  return layout;
+}
+
 std::string encodeFrame(const WsFrameHeader& header, std::span<const uint8_t> payload) {
   uint8_t head[kMaxFrameHeader];
   const size_t headLength = encodeFrameHeader(header, payload.size(), head);

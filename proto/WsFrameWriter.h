@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -22,6 +23,15 @@ struct WsFrameHeader {
 // Writes the header for a payload of `payloadLength` bytes into `out`
 // (at least kMaxFrameHeader bytes) and returns its length.
 size_t encodeFrameHeader(const WsFrameHeader& header, uint64_t payloadLength, uint8_t* out);
+
+// The inverse, for an unmasked frame held whole in memory (one the server
+// built): its header and where its payload starts. nullopt when `frame` is
+// not exactly one such frame.
+struct WsFrameLayout {
+  WsFrameHeader header;
+  size_t headerLength = 0;
+};
+std::optional<WsFrameLayout> decodeUnmaskedFrame(std::span<const uint8_t> frame);
 
 // Header plus payload, masked when header.mask is set. For tests and clients;
 // the server builds frames straight into shared output blocks.

@@ -4,6 +4,7 @@
 #include <openssl/sha.h>
 
 #include <string>
+#include <vector>
 
 namespace chatd::proto {
 
@@ -42,7 +43,7 @@ std::string wsAcceptKey(std::string_view clientKey) {
 }
 
 WsHandshakeResult evaluateWsHandshake(const HttpRequest& request,
-                                      std::span<const std::string> supportedProtocols) {
+                                      std::span<const std::string> supportedProtocols, bool acceptDeflate) {
   if (request.method != "GET") return reject(400, "a WebSocket handshake must be a GET request");
   if (request.versionMajor < 1 || (request.versionMajor == 1 && request.versionMinor < 1)) {
     return reject(400, "a WebSocket handshake needs HTTP/1.1");
@@ -82,6 +83,15 @@ WsHandshakeResult evaluateWsHandshake(const HttpRequest& request,
     }
   }
   if (!result.protocol.empty()) result.response.header("Sec-WebSocket-Protocol", result.protocol);
+
+  if (acceptDeflate) {
+    std::vector<std::string_view> offers;
+    for (const auto& [name, value] : request.headers) {
+      if (name == "sec-websocket-extensions") offers.push_back(value);
+    }
+    result.deflate = acceptDeflateOffer(offers);
+    if (result.deflate) result.response.header("Sec-WebSocket-Extensions", result.deflate->responseHeader);
+  }
   return result;
 }
 

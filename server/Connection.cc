@@ -144,7 +144,7 @@ void Connection::respond(const proto::HttpResponse& response, bool keepAlive, bo
 void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> rest) {
   WsEndpoint* endpoint = server_.router().webSocketAt(request.path());
   if (!endpoint) return respond(proto::jsonError(404, "not_found", "no WebSocket endpoint at this path"), false);
-  const proto::WsHandshakeResult handshake = proto::evaluateWsHandshake(request, {});
+  const proto::WsHandshakeResult handshake = proto::evaluateWsHandshake(request, {}, server_.compression().enabled());
   if (!handshake.accepted) return respond(handshake.response, false);
   const std::string peer = reactor::SocketAddress::ofPeer(tcp_.fd()).host();
   const bool secure = server_.transportSecurity() != nullptr;
@@ -159,6 +159,10 @@ void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> r
   delete phaseState_.http;
   std::construct_at(&phaseState_.frames, proto::WsFrameParser::Role::kServer, server_.options().maxMessageBytes);
   frameParserLive_ = true;
+  if (handshake.deflate) {
+    phaseState_.frames.allowRsv1(true);
+    deflateWindowBits_ = handshake.deflate->serverMaxWindowBits;
+  }
   endpoint_ = endpoint;
   phase_ = Phase::kWebSocket;
   lastInputMs_ = static_cast<uint32_t>(server_.loop().nowMs());
@@ -223,8 +227,36 @@ void Connection::onStreamHangUp() {
   if (phase_ == Phase::kHttp && httpPhase()->pending) tcp_.close();
 }
 
-void Connection::onWsMessage(WsOpcode opcode, std::span<const uint8_t> payload, bool) {
-  if (phase_ == Phase::kWebSocket) endpoint_->onMessage(*this, opcode, payload);
+void Connection::onWsMessage(WsOpcode opcode, std::span<const uint8_t> payload, bool compressed) {
+  if (phase_ != Phase::kWebSocket) return;
+  if (compressed) return onCompressedMessage(opcode, payload);
+  endpoint_->onMessage(*this, opcode, payload);
+}
+
+// Inflated with the server's one inflater, bounded by --max-message (the
+// parser bounded the compressed bytes already); text is checked for UTF-8
+// only now, as the parser saw deflated bytes.
+void Connection::onCompressedMessage(WsOpcode opcode, std::span<const uint8_t> payload) {
+  WsCompression& compression = server_.compression();
+  std::vector<uint8_t> plain = compression.takeBuffer();
+  switch (compression.inflate(payload, server_.options().maxMessageBytes, plain)) {
+    case proto::MessageInflater::Status::kOk:
+      break;
+    case proto::MessageInflater::Status::kTooBig:
+      return failMessage(close_code::kMessageTooBig, "message exceeds the size limit once inflated");
+    case proto::MessageInflater::Status::kCorrupt:
+      return failMessage(close_code::kProtocolError, "compressed message is not valid DEFLATE data");
+  }
+  if (opcode == WsOpcode::kText && !proto::Utf8Validator::isValid(plain.data(), plain.size())) {
+    return failMessage(close_code::kInvalidPayload, "invalid UTF-8 in a text message");
+  }
+  endpoint_->onMessage(*this, opcode, plain);
+  compression.recycle(std::move(plain));
+}
+
+void Connection::failMessage(uint16_t code, const char* reason) {
+  phaseState_.frames.halt();  // nothing after the bad message is processed (RFC 6455 §7.1.7)
+  onWsProtocolError(code, reason);
 }
 
 void Connection::onWsPing(std::span<const uint8_t> payload) {
@@ -262,12 +294,15 @@ void Connection::sendClose(uint16_t code, std::string_view reason) {
 // --- WsSession ----------------------------------------------------------------
 
 void Connection::reply(WsOpcode opcode, std::span<const uint8_t> payload) {
-  if (phase_ == Phase::kWebSocket) tcp_.sendUnbounded(makeServerFrame(opcode, payload));
+  if (phase_ != Phase::kWebSocket) return;
+  if (deflateWindowBits_ == 0) return tcp_.sendUnbounded(makeServerFrame(opcode, payload));
+  tcp_.sendUnbounded(server_.compression().replyFrame(opcode, payload, deflateWindowBits_));
 }
 
 reactor::OutputQueue::PushResult Connection::sendShared(const reactor::BlockRef& frame) {
   if (phase_ != Phase::kWebSocket) return reactor::OutputQueue::PushResult::kRefused;
-  return tcp_.send(frame);
+  if (deflateWindowBits_ == 0) return tcp_.send(frame);
+  return tcp_.send(server_.compression().sharedFrame(frame, deflateWindowBits_));
 }
 
 void Connection::close(uint16_t code, std::string_view reason) {

@@ -112,6 +112,10 @@ class Connection final : public reactor::StreamHandler,
   void onWebSocketData(std::span<uint8_t> bytes);
   void applyBackpressure();
   void sendClose(uint16_t code, std::string_view reason);
+  // A message this connection cannot take (too big or corrupt once inflated):
+  // stop parsing and fail the connection with `code`.
+  void failMessage(uint16_t code, const char* reason);
+  void onCompressedMessage(proto::WsOpcode opcode, std::span<const uint8_t> payload);
   // Sends what is queued, then closes (the timer bounds the wait for the peer).
   void finish();
 
@@ -139,9 +143,13 @@ class Connection final : public reactor::StreamHandler,
   // (every 49 days), and idle spans are seconds long.
   uint32_t lastInputMs_ = 0;
   Phase phase_ = Phase::kHttp;
-  bool awaitingPong_ = false;
-  bool readingPaused_ = false;  // WebSocket backpressure (HTTP holds with holdingHttp())
-  bool frameParserLive_ = false;
+  bool awaitingPong_ : 1 = false;
+  bool readingPaused_ : 1 = false;  // WebSocket backpressure (HTTP holds with holdingHttp())
+  bool frameParserLive_ : 1 = false;
+  // permessage-deflate: 0 when not negotiated, else the window (log2, 8..15)
+  // the client inflates with. All the compression state a connection holds:
+  // the zlib streams are the server's (WsCompression).
+  uint8_t deflateWindowBits_ : 4 = 0;
 };
 
 }  // namespace chatd::server

@@ -22,6 +22,7 @@ HttpServer::HttpServer(reactor::EventLoop& loop, const ServerOptions& options)
       options_(options),
       cors_(options.allowedOrigins),
       clientLimits_(ClientLimitOptions{options.maxConnectionsPerAddress, options.upgradesPerAddressPerMinute}),
+      compression_(options.deflate, options.deflateMinBytes),
       router_(cors_),
       acceptor_(loop, [this](int fd) { onAccept(fd); }),
       busyResponse_(proto::serializeResponse(

@@ -20,6 +20,7 @@
 #include "server/Router.h"
 #include "server/TrustedProxies.h"
 #include "server/ServerOptions.h"
+#include "server/WsCompression.h"
 
 namespace chatd::server {
 
@@ -45,6 +46,8 @@ class HttpServer final : public reactor::TimerHandler {
   ClientLimits& clientLimits() { return clientLimits_; }
   const ClientLimits& clientLimits() const { return clientLimits_; }
   const proto::HttpLimits& httpLimits() const { return httpLimits_; }
+  WsCompression& compression() { return compression_; }
+  const WsCompression& compression() const { return compression_; }
   size_t connectionCount() const { return connectionCount_; }
 
   // 503 for a client address past --max-connections-per-ip.
@@ -72,6 +75,7 @@ class HttpServer final : public reactor::TimerHandler {
   CorsPolicy cors_;
   TrustedProxies trustedProxies_;
   ClientLimits clientLimits_;
+  WsCompression compression_;  // lent to the connections that negotiated permessage-deflate
   Router router_;
   reactor::Acceptor acceptor_;
   reactor::Timer drainTimer_{this};

@@ -6,13 +6,25 @@
 
 namespace chatd::server {
 
-reactor::BlockRef makeServerFrame(proto::WsOpcode opcode, std::span<const uint8_t> payload) {
+namespace {
+
+reactor::BlockRef frameOf(const proto::WsFrameHeader& head, std::span<const uint8_t> payload) {
   uint8_t header[proto::kMaxFrameHeader];
-  const size_t headerLength = proto::encodeFrameHeader({.opcode = opcode}, payload.size(), header);
+  const size_t headerLength = proto::encodeFrameHeader(head, payload.size(), header);
   reactor::BlockRef frame(reactor::Block::allocate(headerLength + payload.size()));
   std::memcpy(frame.mutableData(), header, headerLength);
   if (!payload.empty()) std::memcpy(frame.mutableData() + headerLength, payload.data(), payload.size());
   return frame;
+}
+
+}  // namespace
+
+reactor::BlockRef makeServerFrame(proto::WsOpcode opcode, std::span<const uint8_t> payload) {
+  return frameOf({.opcode = opcode}, payload);
+}
+
+reactor::BlockRef makeCompressedFrame(proto::WsOpcode opcode, std::span<const uint8_t> compressed) {
+  return frameOf({.opcode = opcode, .rsv1 = true}, compressed);
 }
 
 reactor::BlockRef makeServerFrame(proto::WsOpcode opcode, std::string_view payload) {

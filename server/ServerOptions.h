@@ -14,6 +14,8 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:8080";
   bool reusePort = false;  // echo and broadcast only: no chat, API or web client (parseCommandLine checks)
   size_t maxMessageBytes = 1024 * 1024;
+  bool deflate = true;          // accept permessage-deflate offers (RFC 7692)
+  size_t deflateMinBytes = 64;  // a message smaller than this goes uncompressed
   size_t maxQueueBytes = 1024 * 1024;  // a connection's unsent output past which it is congested
   uint64_t pingIntervalMs = 30'000;
   uint64_t pingTimeoutMs = 10'000;

@@ -16,13 +16,6 @@
 namespace chatd::testing {
 namespace {
 
-// The value of a counter in /metrics; -1 when it is missing.
-long metricValue(int port, const std::string& name) {
-  const std::string body = httpCall(port, "GET", "/metrics").body;
-  const size_t at = body.find("\n" + name + " ");
-  return at == std::string::npos ? -1 : std::stol(body.substr(at + name.size() + 2));
-}
-
 TEST(ClientLimitsTest, AnAddressPastItsConnectionsGets503WhileOthersAreServed) {
   ChatdProcess chatd({"--max-connections-per-ip", "3"});
   std::vector<std::unique_ptr<WsTestClient>> held;

@@ -1,7 +1,9 @@
 // Clients nobody here wrote, against a real chatd: Python's `websockets` and
 // Node's `ws` run tests/interop/*_echo_client.* (echo of text and binary of
-// several sizes, a ping, a clean close with 1000), over ws:// and over wss://
-// with a certificate from a test CA. Run from the repo root.
+// several sizes, a ping, a clean close with 1000), uncompressed and with
+// permessage-deflate (each client's own compressor and inflater, and its own
+// check of what was negotiated), and over wss:// with a certificate from a
+// test CA. Run from the repo root.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -43,23 +45,34 @@ TEST(Interop, PythonWebsocketsClient) {
   expectClientSucceeds({"/usr/bin/python3", "tests/interop/py_echo_client.py"});
 }
 
+TEST(Interop, PythonWebsocketsClientWithPermessageDeflate) {
+  ASSERT_EQ(access("/usr/bin/python3", X_OK), 0) << "needs /usr/bin/python3 with python3-websockets (scripts/deps.sh)";
+  expectClientSucceeds({"/usr/bin/python3", "tests/interop/py_echo_client.py", "--deflate"});
+}
+
 TEST(Interop, NodeWsClient) {
   ASSERT_EQ(access("tests/interop/node_modules/ws/package.json", R_OK), 0)
       << "needs Node's ws: run scripts/deps.sh (npm ci in tests/interop) from the repo root";
   expectClientSucceeds({"node", "tests/interop/node_echo_client.mjs"});
 }
 
-TEST(Interop, PythonWebsocketsClientOverTls) {
+TEST(Interop, PythonWebsocketsClientOverTlsWithPermessageDeflate) {
   ASSERT_EQ(access("/usr/bin/python3", X_OK), 0) << "needs /usr/bin/python3 with python3-websockets (scripts/deps.sh)";
   TestCertificates certificates;
-  expectClientSucceeds({"/usr/bin/python3", "tests/interop/py_echo_client.py"}, &certificates);
+  expectClientSucceeds({"/usr/bin/python3", "tests/interop/py_echo_client.py", "--deflate"}, &certificates);
 }
 
-TEST(Interop, NodeWsClientOverTls) {
+TEST(Interop, NodeWsClientOverTlsWithPermessageDeflate) {
   ASSERT_EQ(access("tests/interop/node_modules/ws/package.json", R_OK), 0)
       << "needs Node's ws: run scripts/deps.sh (npm ci in tests/interop) from the repo root";
   TestCertificates certificates;
-  expectClientSucceeds({"node", "tests/interop/node_echo_client.mjs"}, &certificates);
+  expectClientSucceeds({"node", "tests/interop/node_echo_client.mjs", "--deflate"}, &certificates);
+}
+
+TEST(Interop, NodeWsClientWithPermessageDeflate) {
+  ASSERT_EQ(access("tests/interop/node_modules/ws/package.json", R_OK), 0)
+      << "needs Node's ws: run scripts/deps.sh (npm ci in tests/interop) from the repo root";
+  expectClientSucceeds({"node", "tests/interop/node_echo_client.mjs", "--deflate"});
 }
 
 }  // namespace chatd::testing

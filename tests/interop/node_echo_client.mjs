@@ -1,17 +1,21 @@
 // Echo interop check with Node's `ws` (pinned in package.json): text and
-// binary messages of several sizes, a ping, then a clean close.
-// Usage: node node_echo_client.mjs PORT [PATH]. Exit 0 on success.
+// binary messages of several sizes, a ping, then a clean close. With
+// --deflate the client offers permessage-deflate (perMessageDeflate: true,
+// every message compressed) and checks, from its side, what was negotiated.
 // With CHATD_TLS_CA=FILE in the environment: wss://localhost, trusting that CA.
+// Usage: node node_echo_client.mjs [--deflate] PORT [PATH]. Exit 0 on success.
 import { readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
 
 const SIZES = [0, 1, 125, 126, 65535, 65536, 70000];
-const port = process.argv[2];
-const path = process.argv[3] ?? '/echo';
+const deflate = process.argv.includes('--deflate');
+const [port, path = '/echo'] = process.argv.slice(2).filter((arg) => arg !== '--deflate');
 if (!port) {
-  console.error('usage: node node_echo_client.mjs PORT [PATH]');
+  console.error('usage: node node_echo_client.mjs [--deflate] PORT [PATH]');
   process.exit(2);
 }
+// Compressible text shrinks far below the limit.
+const sizes = deflate ? [...SIZES, 1 << 20] : SIZES;
 
 // Multi-byte characters, so a byte-level mistake breaks the UTF-8.
 function textOf(n) {
@@ -61,12 +65,27 @@ async function expectEcho(ws, message) {
   }
 }
 
+// What ws accepted (its extension in use) from the server's answer:
+// permessage-deflate with no context takeover either way.
+function checkDeflate(ws, answer) {
+  if (ws.extensions !== 'permessage-deflate') throw new Error(`ws uses extensions '${ws.extensions}'`);
+  for (const param of ['server_no_context_takeover', 'client_no_context_takeover']) {
+    if (!answer.includes(param)) throw new Error(`the server answered '${answer}', without ${param}`);
+  }
+}
+
 async function main() {
+  // threshold 0: ws compresses every message it sends, the empty one too.
+  const perMessageDeflate = deflate ? { threshold: 0 } : false;
   const ca = process.env.CHATD_TLS_CA;
   const url = ca ? `wss://localhost:${port}${path}` : `ws://127.0.0.1:${port}${path}`;
-  const ws = new WebSocket(url, { perMessageDeflate: false, ...(ca ? { ca: readFileSync(ca) } : {}) });
+  const ws = new WebSocket(url, { perMessageDeflate, maxPayload: 0, ...(ca ? { ca: readFileSync(ca) } : {}) });
+  let answer = '';
+  ws.on('upgrade', (response) => (answer = response.headers['sec-websocket-extensions'] ?? ''));
   await next(ws, 'open');
-  for (const n of SIZES) {
+  if (deflate) checkDeflate(ws, answer);
+  else if (ws.extensions) throw new Error(`an extension was selected without an offer: ${ws.extensions}`);
+  for (const n of sizes) {
     await expectEcho(ws, textOf(n));
     await expectEcho(ws, bytesOf(n));
   }
@@ -80,7 +99,7 @@ async function main() {
 
 main().then(
   () => {
-    console.log('node ws interop ok');
+    console.log(`node ws ${deflate ? 'permessage-deflate' : 'uncompressed'} interop ok`);
     process.exit(0);
   },
   (error) => {

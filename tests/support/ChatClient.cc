@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "proto/JsonWriter.h"
+#include "proto/MessageInflater.h"
 
 namespace chatd::testing {
 
@@ -57,6 +58,17 @@ std::string describe(const std::vector<Json>& frames) {
   std::string out;
   for (const Json& frame : frames) out += "\n    " + frame.text().substr(0, 300);
   return out;
+}
+
+// A compressed frame's payload inflated; chatd negotiates no context
+// takeover, so one inflater serves every client of the thread. "" (not JSON:
+// the test then fails on it) when it does not inflate.
+std::string inflated(const std::string& payload) {
+  thread_local proto::MessageInflater inflater;
+  std::vector<uint8_t> plain;
+  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(payload.data()), payload.size());
+  if (inflater.inflate(bytes, size_t{64} << 20, plain) != proto::MessageInflater::Status::kOk) return {};
+  return {plain.begin(), plain.end()};
 }
 
 }  // namespace
@@ -149,7 +161,10 @@ HttpReply ChatClient::upgrade(const std::string& token, TokenIn in, std::string_
   std::string headers(extraHeaders);
   if (!token.empty() && in == TokenIn::kQuery) path += "?token=" + token;
   if (!token.empty() && in == TokenIn::kBearer) headers += "Authorization: Bearer " + token + "\r\n";
-  return ws_.upgrade(port_, path, headers);
+  if (offerDeflate_) headers += "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n";
+  HttpReply reply = ws_.upgrade(port_, path, headers);
+  deflateAccepted_ = reply.status == 101 && reply.header("Sec-WebSocket-Extensions").has_value();
+  return reply;
 }
 
 Json ChatClient::connect(const std::string& token, TokenIn in) {
@@ -211,6 +226,10 @@ std::optional<Json> ChatClient::tryNext(int timeoutMs) {
   while (true) {
     auto frame = ws_.readFrame(remainingMs(deadline));
     if (!frame) return std::nullopt;
+    if (frame->opcode == 0x1 && (frame->rsv & 4)) {
+      ++compressedFrames_;
+      return Json(inflated(frame->payload));
+    }
     switch (frame->opcode) {
       case 0x1: return Json(std::move(frame->payload));
       case 0x8:

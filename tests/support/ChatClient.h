@@ -16,6 +16,10 @@
 // Server pings are answered with pongs on the fly; a server's Close frame is
 // echoed, ends reading and is kept (closeFrame()). One ChatClient belongs to
 // one thread.
+//
+// offerDeflate() before opening makes the upgrade offer permessage-deflate;
+// compressed frames (RSV1) are then inflated as they are read, and counted
+// (compressedFrames()). What the client sends stays uncompressed.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -91,6 +95,13 @@ class ChatClient {
   // upgrade() without a token, then {"type":"auth","token":...}: the welcome.
   Json connectWithAuthMessage(const std::string& token);
 
+  // Offer permessage-deflate in the next upgrade.
+  void offerDeflate() { offerDeflate_ = true; }
+  // Whether the last upgrade's 101 accepted it.
+  bool deflateAccepted() const { return deflateAccepted_; }
+  // Text frames that arrived compressed.
+  uint64_t compressedFrames() const { return compressedFrames_; }
+
   // --- Sending ---
   // One text frame, as given.
   bool send(std::string_view json);
@@ -141,6 +152,9 @@ class ChatClient {
   std::string caFile_;  // empty: plain TCP
   std::optional<CloseFrame> closeFrame_;
   bool closeSent_ = false;
+  bool offerDeflate_ = false;
+  bool deflateAccepted_ = false;
+  uint64_t compressedFrames_ = 0;
   uint64_t refs_ = 0;
 };
 

@@ -57,4 +57,10 @@ std::string jsonField(const std::string& json, const std::string& key) {
   return json.substr(start, end - start);
 }
 
+long metricValue(int port, const std::string& name) {
+  const std::string body = httpCall(port, "GET", "/metrics").body;
+  const size_t at = body.find("\n" + name + " ");
+  return at == std::string::npos ? -1 : std::stol(body.substr(at + name.size() + 2));
+}
+
 }  // namespace chatd::testing

@@ -25,6 +25,9 @@ HttpReply httpsCall(int port, const std::string& caFile, std::string_view method
 HttpReply httpCallAs(const std::string& token, int port, std::string_view method, std::string_view path,
                      std::string_view body = {});
 
+// The value of a counter or gauge in chatd's /metrics; -1 when it is missing.
+long metricValue(int port, const std::string& name);
+
 // The value of "key":"..." (a string) or "key":123 in a JSON text, first match; "" if absent.
 std::string jsonField(const std::string& json, const std::string& key);
 

@@ -1,5 +1,6 @@
 // chat-bench's command line: the nodes of a cluster (--url repeated or
-// comma-separated) and how sessions spread over them; ws:// or wss://.
+// comma-separated) and how sessions spread over them; ws:// or wss://;
+// --deflate and the wire counts it adds to a result.
 #include "bench/Options.h"
 
 #include <gtest/gtest.h>
@@ -7,6 +8,8 @@
 #include <set>
 #include <string>
 #include <vector>
+
+#include "bench/RunResult.h"
 
 namespace chatd::bench {
 namespace {
@@ -132,6 +135,32 @@ TEST(BenchOptions, ServerPidRepeatsForEveryNode) {
   const auto parsed = parse({"idle", "--server-pid", "101", "--server-pid", "202"});
   ASSERT_TRUE(parsed.options) << parsed.output;
   EXPECT_EQ(parsed.options->serverPids, (std::vector<long>{101, 202}));
+}
+
+TEST(BenchOptions, DeflateIsASwitch) {
+  EXPECT_FALSE(parse({"echo"}).options->deflate);
+  const auto parsed = parse({"chat-fanout", "--deflate", "--rate", "10"});
+  ASSERT_TRUE(parsed.options) << parsed.output;
+  EXPECT_TRUE(parsed.options->deflate);
+  EXPECT_EQ(parsed.options->rate, 10);
+}
+
+// The wire counts travel from a worker to the parent and add up there.
+TEST(BenchResult, WireBytesCrossTheWorkerPipeAndMerge) {
+  RunResult worker;
+  worker.wireBytes = 700;
+  worker.messageBytes = 1000;
+  worker.deflateSessions = 3;
+  RunResult back;
+  ASSERT_TRUE(RunResult::deserialize(worker.serialize(), back));
+  EXPECT_EQ(back.wireBytes, 700u);
+  EXPECT_EQ(back.messageBytes, 1000u);
+  EXPECT_EQ(back.deflateSessions, 3u);
+  back.merge(worker);
+  EXPECT_EQ(back.wireBytes, 1400u);
+  EXPECT_EQ(back.deflateSessions, 6u);
+  EXPECT_NE(back.toJson().find("\"wire_bytes\":1400,\"message_bytes\":2000,\"deflate_sessions\":6"),
+            std::string::npos);
 }
 
 }  // namespace

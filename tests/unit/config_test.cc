@@ -87,6 +87,17 @@ TEST(Config, Bytes) {
   EXPECT_EQ(error({"--max-content", "1048577"}), "--max-content wants a byte count from 1 to 1048576");
 }
 
+TEST(Config, OnOff) {
+  EXPECT_TRUE(parsed({}).deflate);
+  EXPECT_FALSE(parsed({"--deflate", "off"}).deflate);
+  EXPECT_TRUE(parsed({"--deflate=off", "--deflate=on"}).deflate);
+  for (const char* bad : {"", "yes", "1", "ON", "true"}) {
+    EXPECT_EQ(error({"--deflate", bad}), "--deflate wants on or off") << bad;
+  }
+  EXPECT_EQ(parsed({}).deflateMinBytes, 64u);
+  EXPECT_EQ(parsed({"--deflate-min-size", "0"}).deflateMinBytes, 0u);
+}
+
 TEST(Config, Counts) {
   EXPECT_EQ(parsed({"--rooms-per-hour", "0"}).roomsPerHour, 0u);
   EXPECT_EQ(parsed({"--registrations-per-hour", "1000000"}).registrationsPerHour, 1'000'000u);
@@ -266,6 +277,9 @@ TEST(Config, ShowFormatsEachType) {
   EXPECT_EQ(optionNamed("argon2-memory").show(config), "65536");
   EXPECT_EQ(optionNamed("log-level").show(config), "info");
   EXPECT_EQ(optionNamed("reuse-port").show(config), "");
+  EXPECT_EQ(optionNamed("deflate").show(config), "on");
+  config.deflate = false;
+  EXPECT_EQ(optionNamed("deflate").show(config), "off");
 }
 
 }  // namespace

@@ -132,5 +132,37 @@ TEST(WsFrameWriter, ClosePayload) {
             std::vector<WsEvent>{closeEvent(4000, reason)});
 }
 
+// decodeUnmaskedFrame reads back what the writer wrote, at every length form.
+TEST(WsFrameWriter, DecodeUnmaskedFrameInvertsTheEncoder) {
+  for (const LengthCase& c : kLengths) {
+    if (c.length > 70000) continue;
+    const std::string payload(c.length, 'p');
+    for (const WsFrameHeader& header : {WsFrameHeader{.opcode = WsOpcode::kText},
+                                        WsFrameHeader{.opcode = WsOpcode::kBinary, .fin = false, .rsv1 = true},
+                                        WsFrameHeader{.opcode = WsOpcode::kPing}}) {
+      const std::string frame = encodeFrame(header, payload);
+      const auto layout = decodeUnmaskedFrame({reinterpret_cast<const uint8_t*>(frame.data()), frame.size()});
+      ASSERT_TRUE(layout) << c.length;
+      EXPECT_EQ(layout->header.opcode, header.opcode);
+      EXPECT_EQ(layout->header.fin, header.fin);
+      EXPECT_EQ(layout->header.rsv1, header.rsv1);
+      EXPECT_EQ(layout->headerLength, frame.size() - c.length);
+    }
+  }
+}
+
+TEST(WsFrameWriter, DecodeUnmaskedFrameRefusesWhatIsNotOneWholeUnmaskedFrame) {
+  const auto decode = [](const std::string& bytes) {
+    return decodeUnmaskedFrame({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
+  };
+  const std::string frame = encodeFrame({.opcode = WsOpcode::kText}, "hello");
+  EXPECT_TRUE(decode(frame));
+  EXPECT_FALSE(decode(frame.substr(0, frame.size() - 1)));  // short
+  EXPECT_FALSE(decode(frame + "x"));                        // more than one frame's worth
+  EXPECT_FALSE(decode(encodeFrame({.opcode = WsOpcode::kText, .mask = kMaskKey}, "hello")));
+  EXPECT_FALSE(decode(""));
+  EXPECT_FALSE(decode(std::string("\x81\x7E\x01", 3)));  // a 16-bit length cut short
+}
+
 }  // namespace
 }  // namespace chatd::proto

@@ -185,5 +185,38 @@ TEST(WsHandshake, FromTheWire) {
   EXPECT_EQ(headerOf(result.response, "Sec-WebSocket-Accept"), kSampleAccept);
 }
 
+// permessage-deflate (RFC 7692): accepted when enabled and offered; an offer
+// that cannot be taken is declined with a 101 all the same, never a 400.
+WsHandshakeResult offering(const std::vector<std::string>& extensionLines, bool acceptDeflate) {
+  HttpRequest r = validRequest();
+  for (const std::string& line : extensionLines) r.headers.emplace_back("sec-websocket-extensions", line);
+  WsHandshakeResult result = evaluateWsHandshake(r, {}, acceptDeflate);
+  EXPECT_TRUE(result.accepted);
+  EXPECT_EQ(result.response.status, 101);
+  EXPECT_EQ(headerOf(result.response, "Sec-WebSocket-Extensions"), result.deflate ? result.deflate->responseHeader : "");
+  return result;
+}
+
+TEST(WsHandshake, DeflateAcceptedWhenEnabledAndOffered) {
+  const WsHandshakeResult result = offering({"x-other, permessage-deflate; server_max_window_bits=10"}, true);
+  ASSERT_TRUE(result.deflate);
+  EXPECT_EQ(result.deflate->serverMaxWindowBits, 10);
+  EXPECT_EQ(headerOf(result.response, "Sec-WebSocket-Extensions"),
+            "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=10");
+}
+
+TEST(WsHandshake, DeflateOfferSpreadOverTwoLines) {
+  EXPECT_TRUE(offering({"permessage-deflate; bogus", "permessage-deflate"}, true).deflate);
+}
+
+TEST(WsHandshake, DeflateNotAcceptedWhenDisabled) { EXPECT_FALSE(offering({"permessage-deflate"}, false).deflate); }
+
+TEST(WsHandshake, BadDeflateOfferIsDeclinedNotRefused) {
+  for (const char* offer : {"permessage-deflate; server_max_window_bits=99", "permessage-deflate; x=\"", ";;;"}) {
+    SCOPED_TRACE(offer);
+    EXPECT_FALSE(offering({offer}, true).deflate);
+  }
+}
+
 }  // namespace
 }  // namespace chatd::proto
