@@ -33,6 +33,28 @@ ssize_t sendVector(int fd, const iovec* iov, int count) {
   return ::sendmsg(fd, &message, MSG_NOSIGNAL);
 }
 
+// A TLS call's result in the socket calls' terms: bytes, or -1 with errno
+// EAGAIN (blocked, on either direction) or EPROTO (a TLS failure without a
+// socket error); the end of the stream is 0 for a read and EPIPE for a write.
+ssize_t socketResult(const TlsStream::Result& result, bool reading) {
+  switch (result.status) {
+    case TlsStream::Status::kOk:
+      return static_cast<ssize_t>(result.bytes);
+    case TlsStream::Status::kWantRead:
+    case TlsStream::Status::kWantWrite:
+      errno = EAGAIN;
+      return -1;
+    case TlsStream::Status::kEnd:
+      if (reading) return 0;
+      errno = EPIPE;
+      return -1;
+    case TlsStream::Status::kFailed:
+      if (errno == 0 || errno == EAGAIN || errno == EINTR) errno = EPROTO;
+      return -1;
+  }
+  return -1;
+}
+
 // EPOLLRDHUP alone while reading is paused: the peer's hang-up is still
 // heard (a client gone while its request was pending), its bytes are not.
 uint32_t epollEvents(bool input, bool hangUp, bool output) {
@@ -205,22 +227,10 @@ ssize_t TcpConnection::receive(std::span<uint8_t> buffer, bool& more) {
     return n;
   }
   const TlsStream::Result result = tls_->read(buffer);
-  switch (result.status) {
-    case TlsStream::Status::kOk:
-      // It stopped short of a whole record's room, or before an end it will report next.
-      more = result.bytes > buffer.size() - TlsStream::kMaxRecordPlaintext || tls_->endPending();
-      return static_cast<ssize_t>(result.bytes);
-    case TlsStream::Status::kWantRead:
-    case TlsStream::Status::kWantWrite:
-      errno = EAGAIN;
-      return -1;
-    case TlsStream::Status::kEnd:
-      return 0;
-    case TlsStream::Status::kFailed:
-      if (errno == 0 || errno == EAGAIN || errno == EINTR) errno = EPROTO;
-      return -1;
-  }
-  return -1;
+  // It stopped short of a whole record's room, or before an end it will report next.
+  more = result.status == TlsStream::Status::kOk &&
+         (result.bytes > buffer.size() - TlsStream::kMaxRecordPlaintext || tls_->endPending());
+  return socketResult(result, true);
 }
 
 // One record per call where the queue's first blocks fit in one: small
@@ -245,22 +255,7 @@ ssize_t TcpConnection::transmit(const iovec* iov, int count, size_t& offered) {
   }
   // Partial-write mode: OpenSSL sends one record per call and returns.
   offered = std::min(length, TlsStream::kMaxRecordPlaintext);
-  const TlsStream::Result result = tls_->write(data, length);
-  switch (result.status) {
-    case TlsStream::Status::kOk:
-      return static_cast<ssize_t>(result.bytes);
-    case TlsStream::Status::kWantRead:
-    case TlsStream::Status::kWantWrite:
-      errno = EAGAIN;
-      return -1;
-    case TlsStream::Status::kEnd:
-      errno = EPIPE;
-      return -1;
-    case TlsStream::Status::kFailed:
-      if (errno == 0 || errno == EAGAIN || errno == EINTR) errno = EPROTO;
-      return -1;
-  }
-  return -1;
+  return socketResult(tls_->write(data, length), false);
 }
 
 void TcpConnection::refusePlainText() {

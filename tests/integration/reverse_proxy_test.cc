@@ -125,17 +125,12 @@ TEST(ReverseProxyTlsTest, WssChatEndsAtNginxInFrontOfAPlainChatd) {
   ChatdProcess chatd({"--argon2-memory", "1024", "--trusted-proxy", "127.0.0.1"});
   NginxProxy nginx(chatd.port(), &pair);
   ASSERT_TRUE(nginx.ready()) << nginx.failure();
-  const auto signUpSecure = [&](const std::string& name) {
-    const HttpReply reply = httpsCall(nginx.port(), certificates.caFile(), "POST", "/api/v1/register",
-                                      R"({"username":")" + name + R"(","password":"correct-horse"})");
-    EXPECT_EQ(reply.status, 201) << reply.body;
-    return jsonField(reply.body, "token");
-  };
   ChatClient ann(nginx.port(), "ann");
   ChatClient bob(nginx.port(), "bob");
   for (ChatClient* client : {&ann, &bob}) {
     client->useTls(certificates.caFile());
-    ASSERT_EQ(client->connect(signUpSecure(client->name())).type(), "welcome");
+    ASSERT_EQ(client->connect(signUpOverTls(nginx.port(), certificates.caFile(), client->name()).token).type(),
+              "welcome");
     client->join(kLobby);
   }
   bob.drain();

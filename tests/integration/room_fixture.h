@@ -16,12 +16,23 @@ struct Account {
   std::string id;
 };
 
-// Signs `name` up on the chatd at `port` (password "correct-horse").
-inline Account signUp(int port, const std::string& name) {
-  const HttpReply reply = httpCall(port, "POST", "/api/v1/register",
-                                   R"({"username":")" + name + R"(","password":"correct-horse"})");
+inline std::string signUpBody(const std::string& name) {
+  return R"({"username":")" + name + R"(","password":"correct-horse"})";
+}
+
+inline Account signedUp(const HttpReply& reply) {
   EXPECT_EQ(reply.status, 201) << reply.body;
   return {jsonField(reply.body, "token"), jsonField(reply.body, "id")};
+}
+
+// Signs `name` up on the chatd at `port` (password "correct-horse").
+inline Account signUp(int port, const std::string& name) {
+  return signedUp(httpCall(port, "POST", "/api/v1/register", signUpBody(name)));
+}
+
+// The same over TLS, trusting `caFile`.
+inline Account signUpOverTls(int port, const std::string& caFile, const std::string& name) {
+  return signedUp(httpsCall(port, caFile, "POST", "/api/v1/register", signUpBody(name)));
 }
 
 class RoomFixture : public ::testing::Test {

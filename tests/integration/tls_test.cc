@@ -79,18 +79,12 @@ TEST_F(TlsTest, EchoesOverWssAtEverySize) {
 
 TEST_F(TlsTest, ChatsOverWss) {
   ChatdProcess chatd(chatdArgs(tlsArgs()));
-  const auto signUpSecure = [&](const std::string& name) {
-    const HttpReply reply = httpsCall(chatd.port(), certificates_.caFile(), "POST", "/api/v1/register",
-                                      R"({"username":")" + name + R"(","password":"correct-horse"})");
-    EXPECT_EQ(reply.status, 201) << reply.body;
-    return jsonField(reply.body, "token");
-  };
   ChatClient ann(chatd.port(), "ann");
   ChatClient bob(chatd.port(), "bob");
   ann.useTls(certificates_.caFile());
   bob.useTls(certificates_.caFile());
-  ann.connect(signUpSecure("ann"));
-  bob.connect(signUpSecure("bob"));
+  ann.connect(signUpOverTls(chatd.port(), certificates_.caFile(), "ann").token);
+  bob.connect(signUpOverTls(chatd.port(), certificates_.caFile(), "bob").token);
   ann.join(kLobby);
   bob.join(kLobby);
   bob.drain();
