@@ -3,7 +3,7 @@
 #include <cstring>
 #include <vector>
 
-#include "proto/MessageInflater.h"
+#include "bench/InflateCache.h"
 #include "proto/WsClientHandshake.h"
 #include "proto/WsFrameWriter.h"
 
@@ -115,13 +115,11 @@ void WsClient::onWsMessage(WsOpcode opcode, std::span<const uint8_t> payload, bo
     messageBytes_ += payload.size();
     return observer_.onClientMessage(*this, opcode, payload);
   }
-  thread_local proto::MessageInflater inflater;
-  thread_local std::vector<uint8_t> plain;
-  if (inflater.inflate(payload, maxMessage_, plain) != proto::MessageInflater::Status::kOk) {
-    return fail(Failure::kProtocolError);
-  }
-  messageBytes_ += plain.size();
-  observer_.onClientMessage(*this, opcode, plain);
+  thread_local InflateCache inflater;
+  const std::vector<uint8_t>* plain = inflater.inflate(payload, maxMessage_);
+  if (!plain) return fail(Failure::kProtocolError);
+  messageBytes_ += plain->size();
+  observer_.onClientMessage(*this, opcode, *plain);
 }
 
 void WsClient::onWsPing(std::span<const uint8_t> payload) {

@@ -39,7 +39,7 @@ class WsClient final : public reactor::StreamHandler, private proto::WsFrameSink
   static constexpr size_t kOutputLimit = 4 * 1024 * 1024;
 
   // `offerDeflate`: the upgrade offers permessage-deflate; compressed
-  // messages are inflated (one inflater per thread: the server answers no
+  // messages are inflated (one InflateCache per thread: the server answers no
   // context takeover, or the offer is not accepted at all).
   WsClient(reactor::EventLoop& loop, ClientObserver& observer, size_t index, size_t maxMessage,
            bool offerDeflate = false);
