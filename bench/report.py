@@ -68,7 +68,7 @@ def score(case, runs):
     """One number per repeat: higher is better except for idle (bytes/connection)."""
     if case.startswith("chat-"):
         return chat_score(case, runs)
-    if case in ("echo", "echo-tls"):
+    if case.startswith("echo"):
         return runs[0]["throughput"]
     if case.startswith("fanout"):
         return sustained(runs)
@@ -191,6 +191,7 @@ def main(path):
         out.append(f"| idle <= 300 bytes per connection | {idle['median']:.0f} B | {'yes' if idle['median'] <= 300 else 'NO'} |")
     out.append("")
     out += tls_section(table, grouped, lines)
+    out += deflate_section(table, grouped, lines)
     out += chat_section(chat, loads)
     out += cluster_section(grouped, lines)
     out += scale_section(grouped, lines)
@@ -202,17 +203,102 @@ def main(path):
     print("\n".join(out))
 
 
-# TLS case -> (its plain case, unit, the goal's TLS/plain ratio or TLS bytes, how the goal reads)
+# A variant of a plain case (TLS, deflate) -> (its plain case, unit, the goal, how the goal reads). The goal:
+# ("ratio", r) variant/plain >= r; ("bytes", b) the variant's median <= b; ("same", f) within f of plain (or 8 B).
 TLS_CASES = {
     "echo-tls": ("echo", "/s", None, ""),
     "fanout1000-tls": ("fanout1000", "/s", ("ratio", 0.5), ">= 50% of plain"),
     "idle-tls": ("idle", " B", ("bytes", 2048), "<= 2 KiB per idle TLS WebSocket"),
 }
+DEFLATE_CASES = {
+    "echo-deflate": ("echo", "/s", None, ""),
+    "fanout1000-deflate": ("fanout1000-text", "/s", ("ratio", 0.8), ">= 80% of plain"),
+    "idle-deflate": ("idle", " B", ("same", 0.02), "= plain (no zlib state per connection)"),
+}
 
 
 def tls_section(table, grouped, lines):
     """The *-tls cases against their plain cases on chatd: the cost of TLS, as ratios TLS/plain."""
-    cases = [c for c in TLS_CASES if c in table and "chatd" in table[c]]
+    intro = ("Each TLS case is its plain case over `wss://` (chat-bench's `--url wss://...`), against chatd started "
+             "with `--tls-cert`/`--tls-key`: a throwaway self-signed P-256 (ECDSA) certificate made by run.sh; "
+             "TLS 1.3 between chatd and chat-bench, which verifies nothing (no `--ca`) and resumes no session, so "
+             "every connection is a full handshake. Same pinning, repeats and scores as the plain cases; the ratio "
+             "is of the medians, TLS/plain (idle: bytes, lower is better).")
+    return variant_section(table, grouped, lines, TLS_CASES, "TLS", "## TLS: wss:// against ws:// (chatd)", intro,
+                           ("plain (ws://)", "TLS (wss://)"))
+
+
+def wire_per_delivery(grouped, case):
+    """Bytes received on the wire per message delivered, over every chatd run of the case; None without deliveries."""
+    runs = [r for (s, _), rs in grouped.get(case, {}).items() if s == "chatd" for r in rs]
+    received = sum(r["received"] for r in runs)
+    return sum(r.get("wire_bytes", 0) for r in runs) / received if received else None
+
+
+def same_rate_cpu(grouped, case, plain_case):
+    """The highest rate every repeat of both sustained (else the lowest offered), and per case the medians of
+    server CPU (cores) and deliveries/s there: the two servers' work at the same deliveries/s."""
+    def by_rate(c):
+        rates = defaultdict(list)
+        for (s, _), runs in grouped.get(c, {}).items():
+            for r in runs if s == "chatd" else ():
+                rates[r["offered_rate"]].append(r)
+        return rates
+    mine, plain = by_rate(case), by_rate(plain_case)
+    common = sorted(set(mine) & set(plain))
+    if not common:
+        return None
+    both = [rate for rate in common if all(is_sustained(r) for r in mine[rate] + plain[rate])]
+    rate = both[-1] if both else common[0]
+    med = lambda runs, key: statistics.median(r.get(key, -1) for r in runs)
+    return rate, [(med(runs[rate], "server_cpu"), med(runs[rate], "throughput")) for runs in (mine, plain)]
+
+
+def deflate_notes(case, plain_case, grouped):
+    notes = []
+    runs = [rs for (s, _), rs in grouped[case].items() if s == "chatd"]
+    negotiated = statistics.median(rs[0].get("deflate_sessions", 0) for rs in runs)
+    opened = statistics.median(rs[0].get("opened", 0) for rs in runs)
+    notes.append(f"{negotiated:,.0f} of {opened:,.0f} connections negotiated permessage-deflate")
+    if case.startswith("fanout"):
+        same = same_rate_cpu(grouped, case, plain_case)
+        if same and all(cpu > 0 and thr > 0 for cpu, thr in same[1]):
+            rate, ((cpu, thr), (plain_cpu, plain_thr)) = same
+            notes.append(f"at {rate:,.0f} msgs/s, the highest rate both sustained: server CPU {cpu * 100:.0f}% "
+                         f"(plain {plain_cpu * 100:.0f}%), {cpu / thr * 1e9:,.0f} ns per delivery (plain "
+                         f"{plain_cpu / plain_thr * 1e9:,.0f} ns), so deliveries per CPU-second "
+                         f"{times((plain_cpu / plain_thr) / (cpu / thr))} plain's")
+    return notes
+
+
+def deflate_section(table, grouped, lines):
+    """The *-deflate cases against their plain cases on chatd: what permessage-deflate costs and saves."""
+    intro = ("Each deflate case is its plain case with chat-bench's `--deflate`: every connection offers "
+             "permessage-deflate (RFC 7692), which chatd (`--deflate on`, the default) accepts with no context "
+             "takeover, and chat-bench inflates what arrives compressed; what chat-bench sends stays uncompressed. "
+             "chatd compresses a message of at least `--deflate-min-size` (64 bytes) once, whatever the number of "
+             "members it goes to, and sends it plain when that is no smaller. echo's 32-byte messages are under "
+             "that size, so echo-deflate measures negotiating alone. fanout1000-text is fanout1000 sending chatd's "
+             "own message event (~300 bytes of JSON, run.sh's FANOUT_TEXT) instead of the send time alone (~21 "
+             "bytes, too short to compress), and fanout1000-deflate sends the same. Same pinning, repeats and scores "
+             "as the plain cases; the ratio is of the medians, deflate/plain (idle: bytes, lower is better). Bytes on "
+             "the wire per delivery: WebSocket bytes chat-bench received (frame headers included) over messages "
+             "delivered, in every run of the case.")
+    def wire(case, plain_case):
+        plain, mine = wire_per_delivery(grouped, plain_case), wire_per_delivery(grouped, case)
+        shown = lambda x: "" if x is None else f"{x:,.1f} B"
+        share = f" ({mine / plain * 100:.0f}%)" if plain and mine is not None else ""
+        return [shown(plain), shown(mine) + share]
+    return variant_section(table, grouped, lines, DEFLATE_CASES, "deflate",
+                           "## permessage-deflate: compressed against plain (chatd)", intro, ("plain", "deflate"),
+                           ("wire bytes per delivery, plain", "deflate"), wire,
+                           lambda case, plain_case: deflate_notes(case, plain_case, grouped))
+
+
+def variant_section(table, grouped, lines, variants, label, heading, intro, columns, extra_columns=(),
+                    extra_cells=None, extra_notes=None):
+    """Each variant case (`variants`) beside its plain case from the same run, on chatd: ratios variant/plain."""
+    cases = [c for c in variants if c in table and "chatd" in table[c]]
     if not cases:
         return []
     def commits(case):
@@ -222,42 +308,40 @@ def tls_section(table, grouped, lines):
         tops = [max(runs, key=lambda r: r["offered_rate"]) for (s, _), runs in grouped[case].items() if s == "chatd"]
         return (statistics.median(r["throughput"] for r in tops), statistics.median(r["latency_us"]["p99"] for r in tops),
                 tops[0]["offered_rate"])
-    out = ["## TLS: wss:// against ws:// (chatd)", "",
-           "Each TLS case is its plain case over `wss://` (chat-bench's `--url wss://...`), against chatd started "
-           "with `--tls-cert`/`--tls-key`: a throwaway self-signed P-256 (ECDSA) certificate made by run.sh; "
-           "TLS 1.3 between chatd and chat-bench, which verifies nothing (no `--ca`) and resumes no session, so "
-           "every connection is a full handshake. Same pinning, repeats and scores as the plain cases; the ratio "
-           "is of the medians, TLS/plain (idle: bytes, lower is better).", "",
-           "| case | plain (ws://) | TLS (wss://) | ratio TLS/plain | goal | met | notes |",
-           "| --- | --- | --- | --- | --- | --- | --- |"]
+    header = ["case", *columns, f"ratio {label}/plain", "goal", "met", *extra_columns, "notes"]
+    out = [heading, "", intro, "", "| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for case in cases:
-        plain_case, unit, goal, goal_text = TLS_CASES[case]
-        tls, plain = table[case]["chatd"], table.get(plain_case, {}).get("chatd")
-        ratio = tls["median"] / plain["median"] if plain and plain["median"] else None
+        plain_case, unit, goal, goal_text = variants[case]
+        mine, plain = table[case]["chatd"], table.get(plain_case, {}).get("chatd")
+        ratio = mine["median"] / plain["median"] if plain and plain["median"] else None
         met = ""
         if goal and goal[0] == "ratio" and ratio is not None:
             met = "yes" if ratio >= goal[1] else "NO"
         elif goal and goal[0] == "bytes":
-            met = "yes" if tls["median"] <= goal[1] else "NO"
+            met = "yes" if mine["median"] <= goal[1] else "NO"
+        elif goal and goal[0] == "same" and plain:
+            met = "yes" if abs(mine["median"] - plain["median"]) <= max(goal[1] * plain["median"], 8) else "NO"
         notes = []
         if plain:
             same = commits(case) == commits(plain_case)
             notes.append(f"commit {', '.join(commits(case))}" + ("" if same else f" (plain: {', '.join(commits(plain_case))})"))
-        if tls["p99"] is not None:
-            notes.append(f"p99 {tls['p99'] / 1000:.2f} ms" + (f" (plain {plain['p99'] / 1000:.2f} ms)" if plain else ""))
+        if mine["p99"] is not None:
+            notes.append(f"p99 {mine['p99'] / 1000:.2f} ms" + (f" (plain {plain['p99'] / 1000:.2f} ms)" if plain else ""))
         if case.startswith("fanout"):
             throughput, p99, rate = top_rate(case)
             notes.append(f"at the highest rate offered ({rate:.0f} msgs/s): {throughput:,.0f} deliveries/s, "
                          f"p99 {p99 / 1000:.1f} ms")
-        if tls["server_cpu"] >= 0 and not case.startswith("idle"):
-            notes.append(f"server CPU {tls['server_cpu'] * 100:.0f}%"
+        if mine["server_cpu"] >= 0 and not case.startswith("idle"):
+            notes.append(f"server CPU {mine['server_cpu'] * 100:.0f}%"
                          + (f" (plain {plain['server_cpu'] * 100:.0f}%)" if plain and plain["server_cpu"] >= 0 else "")
                          + (" at the highest rate" if case.startswith("fanout") else ""))
         if case.startswith("idle") and plain:
-            notes.append(f"TLS adds {tls['median'] - plain['median']:,.0f} B per connection")
-        if tls["open"] is not None:
-            notes.append(f"all open in {tls['open']:.2f} s" + (f" (plain {plain['open']:.2f} s)" if plain else ""))
-        if tls["saturated"]:
+            notes.append(f"{label} adds {mine['median'] - plain['median']:,.0f} B per connection")
+        if mine["open"] is not None:
+            notes.append(f"all open in {mine['open']:.2f} s" + (f" (plain {plain['open']:.2f} s)" if plain else ""))
+        if extra_notes:
+            notes += extra_notes(case, plain_case)
+        if mine["saturated"]:
             notes.append("generator saturated: a floor, not a measure")
         errors = defaultdict(int)
         for (s, _), runs in grouped[case].items():
@@ -267,8 +351,9 @@ def tls_section(table, grouped, lines):
         if errors:
             notes.append("errors: " + ", ".join(f"{k} {v}" for k, v in sorted(errors.items())))
         shown = lambda row: f"{fmt(row['median'], unit)} ({fmt(row['lo'])}..{fmt(row['hi'])})" if row else "n/a"
-        out.append(f"| {case} | {shown(plain)} | {shown(tls)} | {'n/a' if ratio is None else times(ratio)} | "
-                   f"{goal_text} | {met} | {'; '.join(notes)} |")
+        cells = [case, shown(plain), shown(mine), "n/a" if ratio is None else times(ratio), goal_text, met,
+                 *(extra_cells(case, plain_case) if extra_cells else []), "; ".join(notes)]
+        out.append("| " + " | ".join(cells) + " |")
     out.append("")
     return out
 
@@ -513,7 +598,7 @@ def scale_section(grouped, lines):
 
 
 def lower_is_better(case):
-    return case in ("idle", "idle-tls", "chat-idle", "chat-ack") or case.startswith("chat-connect")
+    return case.startswith("idle") or case in ("chat-idle", "chat-ack") or case.startswith("chat-connect")
 
 
 def baseline_section(grouped, lines):

@@ -35,6 +35,17 @@
 # (SCENARIOS="echo echo-tls fanout1000 fanout1000-tls idle idle-tls"): the
 # report puts each TLS figure over the plain one of the same run.
 #
+# The *-deflate cases (echo-deflate, fanout1000-deflate, idle-deflate) are
+# echo, fanout1000-text and idle with chat-bench's --deflate, against chatd
+# (and a baseline) only: chatd accepts permessage-deflate by default and
+# compresses what is at least its --deflate-min-size (64 bytes), so echo's
+# 32-byte messages go uncompressed and fanout1000's default message (the
+# send time, ~21 bytes) would too. fanout1000-text is fanout1000 sending
+# FANOUT_TEXT instead: chatd's own message event, ~300 bytes of JSON, what a
+# chat client receives; fanout1000-deflate sends the same. Run each beside
+# its plain case (SCENARIOS="echo echo-deflate fanout1000-text
+# fanout1000-deflate idle idle-deflate"): the report puts them side by side.
+#
 # Environment: BUILD (default build), REPEATS (3), SERVERS ("chatd ws lws"),
 # SCENARIOS (default: all cases below), QUICK=1 for short runs, APPEND=1 to
 # keep the other results in the raw file and replace only these cases on these servers.
@@ -54,7 +65,7 @@ if [ -n "$BASELINE" ]; then
   [ -x "$BASELINE" ] || { echo "bench: BASELINE=$BASELINE is not an executable" >&2; exit 2; }
   case " $SERVERS " in *" baseline "*) ;; *) SERVERS="$SERVERS baseline" ;; esac
 fi
-SCENARIOS=${SCENARIOS:-"echo echo-tls fanout1000 fanout1000-tls fanout100x100 idle idle-tls chat-connect chat-connect10 chat-connect-new chat-fanout1000 chat-fanout100x100 chat-ack chat-idle chat-history chat-mixed cluster-fanout100x100 cluster-fanout1000 cluster-scale"}
+SCENARIOS=${SCENARIOS:-"echo echo-tls echo-deflate fanout1000 fanout1000-tls fanout1000-text fanout1000-deflate fanout100x100 idle idle-tls idle-deflate chat-connect chat-connect10 chat-connect-new chat-fanout1000 chat-fanout100x100 chat-ack chat-idle chat-history chat-mixed cluster-fanout100x100 cluster-fanout1000 cluster-scale"}
 SCALE_SESSIONS=${SCALE_SESSIONS:-100000}
 SCALE_WORKERS=${SCALE_WORKERS:-6}
 SCALE_RATE=${SCALE_RATE:-400}  # cluster-scale: sessions connecting per second (0: as fast as they can; see bench/profile-notes.md)
@@ -63,6 +74,8 @@ REDIS_CPU=${REDIS_CPU:-0}
 GENERATOR_CPU=1
 RUN_TIMEOUT=${RUN_TIMEOUT:-1200}  # seconds for one chat-bench invocation (a whole sweep)
 DURATION=${DURATION:-5}
+# fanout1000-text and fanout1000-deflate: chatd's message event (docs/protocol.md) with the send time as its created_at.
+FANOUT_TEXT=${FANOUT_TEXT:-'{"type":"message","room_id":{room},"data":{"id":{seq},"seq":{seq},"user_id":3,"user":{"id":3,"username":"bob","nickname":"Bob"},"kind":"text","content":"Sounds good, I will push the fix after lunch and ping you here once the build is green again.","client_id":"b-{seq}","created_at":"{ts}"}}'}
 [ "${QUICK:-0}" = 1 ] && DURATION=2
 OUT=${OUT:-$BUILD/bench}
 RESULTS=${RESULTS:-bench/RESULTS.md}
@@ -268,23 +281,30 @@ bench() {  # server scenario repeat port args...
 }
 
 run_case() {  # server scenario repeat port
-  local server=$1 scenario=$2 repeat=$3 port=$4 url="ws://127.0.0.1:$4" opening=10
+  local server=$1 scenario=$2 repeat=$3 port=$4 url="ws://127.0.0.1:$4" opening=10 deflate=() message=()
   # A *-tls case is its plain case over wss://. A full handshake per
   # connection opens ~1,500 a second here, so 19,000 need more than the
-  # default 10 s to all open.
-  case "$scenario" in *-tls) url="wss://127.0.0.1:$4" opening=60 ;; esac
+  # default 10 s to all open. A *-deflate case is its plain case offering
+  # permessage-deflate.
   case "$scenario" in
-    echo|echo-tls)
-      bench "$@" echo --url "$url/echo" --connections 100 --size 32 --duration "$DURATION" --server-pid "$SERVER_PID" ;;
-    fanout1000|fanout1000-tls)
+    *-tls) url="wss://127.0.0.1:$4" opening=60 ;;
+    *-deflate) deflate=(--deflate) ;;
+  esac
+  case "$scenario" in fanout1000-text|fanout1000-deflate) message=(--message "$FANOUT_TEXT") ;; esac
+  case "$scenario" in
+    echo|echo-tls|echo-deflate)
+      bench "$@" echo --url "$url/echo" --connections 100 --size 32 --duration "$DURATION" "${deflate[@]}" \
+        --server-pid "$SERVER_PID" ;;
+    fanout1000|fanout1000-tls|fanout1000-text|fanout1000-deflate)
       bench "$@" fanout --url "$url/broadcast?r={room}" --connections 1000 --rooms 1 --senders 10 \
-        --duration "$DURATION" --rates "${FANOUT1000_RATES:-100,300,1000,2000,3000}" --server-pid "$SERVER_PID" ;;
+        --duration "$DURATION" --rates "${FANOUT1000_RATES:-100,300,1000,2000,3000}" "${message[@]}" "${deflate[@]}" \
+        --server-pid "$SERVER_PID" ;;
     fanout100x100)
       bench "$@" fanout --url "$url/broadcast?r={room}" --connections 10000 --rooms 100 --senders 100 \
         --duration "$DURATION" --rates "${FANOUT100_RATES:-500,700,850,1000,1250,1500,1750,2000}" --server-pid "$SERVER_PID" ;;
-    idle|idle-tls)
+    idle|idle-tls|idle-deflate)
       bench "$@" idle --url "$url/echo" --connections "${IDLE_CONNECTIONS:-19000}" --duration 2 --warmup 0 \
-        --connect-timeout "$opening" --server-pid "$SERVER_PID" ;;
+        --connect-timeout "$opening" "${deflate[@]}" --server-pid "$SERVER_PID" ;;
     # chatd's protocol. Tokens are minted with chatd's secret (users bench:<i>, created on first sight).
     chat-connect)  # 19,000 sessions (one generator process: the descriptor limit is 20,000) in 190 rooms of 100
       bench "$@" chat-connect --url "$url/ws" --connections "${CHAT_CONNECT_SESSIONS:-19000}" --rooms 190 \
@@ -350,6 +370,7 @@ for scenario in $SCENARIOS; do
         chat-*) mode=chat; [ "$server" = chatd ] || [ "$server" = baseline ] || continue ;;
         cluster-*) mode=chat ;;
         *-tls) mode=tls; [ "$server" = chatd ] || [ "$server" = baseline ] || continue ;;
+        *-deflate|fanout1000-text) [ "$server" = chatd ] || [ "$server" = baseline ] || continue ;;
       esac
       port=$(free_port)
       start_server "$server" "$port" $mode
