@@ -12,6 +12,7 @@
 
 #include "api/Metrics.h"
 #include "api/Probes.h"
+#include "app/ServiceStatus.h"
 #include "reactor/Log.h"
 #include "reactor/WallClock.h"
 #include "store/StoreFactory.h"
@@ -26,7 +27,8 @@ Application::Application(reactor::EventLoop& loop, Config config)
         if (signo == SIGHUP) return reloadTls();
         LOG_INFO("received %s, shutting down", strsignal(signo));
         beginShutdown();
-      }) {
+      }),
+      notifier_(loop) {
   if (!config_.echoPath.empty()) http_.router().addWebSocket(config_.echoPath, &echo_);
   if (!config_.broadcastPath.empty()) http_.router().addWebSocket(config_.broadcastPath, &broadcast_);
 }
@@ -203,12 +205,17 @@ void Application::listen(const Started& started) {
                                                                   std::to_string(config_.redisUrls.size()) +
                                                                   " redis shards";
   LOG_INFO("listening on %s (%s)", localAddress().toString().c_str(), serving.c_str());
+  notifier_.ready([this] { return serviceStatus(http_, hub_.get(), draining_); });
   started({});
 }
 
 void Application::beginShutdown() {
   // Waiting password checks would hold the exit until each was computed.
   if (accounts_) accounts_->stopHashing();
+  if (!draining_) {
+    draining_ = true;
+    notifier_.stopping();
+  }
   http_.beginShutdown();
 }
 

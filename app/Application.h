@@ -4,7 +4,9 @@
 // the EventLoop.
 //
 // SIGTERM/SIGINT: shut down (HttpServer::beginShutdown). SIGHUP reloads the
-// TLS certificate and key (other settings are not reloaded yet).
+// TLS certificate and key (other settings are not reloaded yet). Under a
+// service manager ($NOTIFY_SOCKET) it reports READY=1 once listening,
+// STOPPING=1 at the drain, a STATUS= line and the watchdog pings.
 #pragma once
 
 #include <functional>
@@ -22,6 +24,7 @@
 #include "chat/Hub.h"
 #include "chat/RoomService.h"
 #include "reactor/EventLoop.h"
+#include "reactor/ServiceNotifier.h"
 #include "reactor/SignalSet.h"
 #include "reactor/TlsContext.h"
 #include "reactor/WorkerPool.h"
@@ -92,6 +95,8 @@ class Application {
   // Declared last: its connections go first, while what they use still exists.
   server::HttpServer http_;
   reactor::SignalSet signals_;
+  reactor::ServiceNotifier notifier_;
+  bool draining_ = false;
 };
 
 }  // namespace chatd::app

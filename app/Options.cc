@@ -94,6 +94,10 @@ constexpr Option kOptions[] = {
      .help = "time allowed for a complete HTTP request or handshake", .min = 1, .wants = kPositiveSeconds},
     {.name = "drain-timeout", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::drainTimeoutMs,
      .help = "on SIGTERM/SIGINT, time given to close connections", .min = 1, .wants = kPositiveSeconds},
+    {.name = "reconnect-spread", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::reconnectSpreadMs,
+     .help = "on SIGTERM/SIGINT, tell each chat session to reconnect after a random delay of up to this many "
+             "seconds (server_restarting), so a restart does not bring every client back at once",
+     .max = 3'600'000, .wants = "a number of seconds from 0 to 3600"},
     {.name = "max-connections", .valueName = "N", .type = kCount, .field = &Config::maxConnections,
      .help = "open client connections at most", .min = 1, .wants = "a positive number"},
     {.name = "max-connections-per-ip", .valueName = "N", .type = kCount, .field = &Config::maxConnectionsPerAddress,
