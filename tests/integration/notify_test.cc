@@ -2,7 +2,7 @@
 // started with $NOTIFY_SOCKET naming a datagram socket the test holds, says
 // READY=1 once it accepts connections, keeps a STATUS= line current, pings
 // WATCHDOG=1 at half of $WATCHDOG_USEC and says STOPPING=1 when SIGTERM
-// starts the drain.
+// starts the drain. With --workers the supervisor speaks for its workers.
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
@@ -23,6 +23,7 @@
 #include "tests/support/HttpCall.h"
 #include "tests/support/Subprocess.h"
 #include "tests/support/TestUtil.h"
+#include "tests/unit/redis_server.h"
 
 namespace chatd::testing {
 
@@ -168,6 +169,43 @@ TEST(Notify, WatchdogForAnotherPidIsNotFed) {
   ::unsetenv("WATCHDOG_PID");
   ASSERT_TRUE(systemd.until("READY=1", 5000)) << joined(systemd.seen());
   EXPECT_FALSE(systemd.until("WATCHDOG=1", 700)) << joined(systemd.seen());
+}
+
+// --workers: READY=1 only once every worker listens, and the watchdog is fed
+// only while every worker's loop turns.
+TEST(Notify, SupervisorIsReadyWithAllWorkersAndStopsPingingForAStuckOne) {
+  store::test::RedisServer redis;
+  ASSERT_TRUE(redis.ready()) << "redis-server did not start";
+  const int port = store::test::freePort();
+  NotifyListener systemd(false);
+  ASSERT_TRUE(systemd.bound());
+  const NotifyEnvironment env(systemd.envValue(), "600000");  // supervisor pings every 300 ms
+  ChatdProcess supervisor({"--workers", "2", "--redis", redis.url(), "--listen", "127.0.0.1:" + std::to_string(port),
+                           "--argon2-memory", "1024", "--drain-timeout", "2"});
+  const auto ready = systemd.until("READY=1", 10000);
+  ASSERT_TRUE(ready) << joined(systemd.seen()) << supervisor.log();
+  EXPECT_TRUE(NotifyListener::hasLine(*ready, "STATUS=workers serving: 2 of 2")) << *ready;
+  const std::string log = supervisor.log();
+  size_t listening = 0;
+  for (size_t at = log.find("listening on"); at != std::string::npos; at = log.find("listening on", at + 1)) ++listening;
+  EXPECT_EQ(listening, 2u) << "READY=1 before every worker listened:\n" << log;
+  for (int ping = 0; ping < 3; ++ping) ASSERT_TRUE(systemd.until("WATCHDOG=1", 1000)) << joined(systemd.seen());
+
+  // A worker whose loop stands still: the supervisor stops feeding the watchdog.
+  const std::string workerTag = "worker 1 started (pid ";
+  const size_t at = log.find(workerTag);
+  ASSERT_NE(at, std::string::npos) << log;
+  const pid_t worker = std::atoi(log.c_str() + at + workerTag.size());
+  ASSERT_EQ(::kill(worker, SIGSTOP), 0);
+  systemd.until("never", 500);  // pings already on their way
+  EXPECT_FALSE(systemd.until("WATCHDOG=1", 800)) << "fed the watchdog with a stuck worker";
+  ASSERT_EQ(::kill(worker, SIGCONT), 0);
+  EXPECT_TRUE(systemd.until("WATCHDOG=1", 1500)) << joined(systemd.seen());
+
+  ASSERT_EQ(::kill(supervisor.pid(), SIGTERM), 0);
+  EXPECT_TRUE(systemd.until("STOPPING=1", 3000)) << joined(systemd.seen());
+  const int status = supervisor.waitForExit(5000);
+  EXPECT_TRUE(exitedWith(status, 0)) << describeWaitStatus(status);
 }
 
 }  // namespace chatd::testing
