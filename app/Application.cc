@@ -12,6 +12,7 @@
 
 #include "api/Metrics.h"
 #include "api/Probes.h"
+#include "app/InstalledFiles.h"
 #include "app/ServiceStatus.h"
 #include "reactor/Log.h"
 #include "reactor/WallClock.h"
@@ -140,8 +141,8 @@ bool Application::loadWebClient(std::string& error) {
   std::string root = config_.webRoot;
   if (root.empty()) {
     struct stat st;
-    if (::stat("web", &st) != 0 || !S_ISDIR(st.st_mode)) return true;  // no web client: the API only
-    root = "web";
+    root = ::stat("web", &st) == 0 && S_ISDIR(st.st_mode) ? "web" : installedWebRoot();
+    if (root.empty()) return true;  // no web client: the API only
   }
   webFiles_ = server::StaticFiles::load(root, error);
   if (!webFiles_) return false;
