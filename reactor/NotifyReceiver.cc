@@ -37,6 +37,15 @@ std::optional<NotifyReceiver> NotifyReceiver::bind(std::string& error) {
 NotifyReceiver::NotifyReceiver(NotifyReceiver&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)), address_(std::move(other.address_)) {}
 
+NotifyReceiver& NotifyReceiver::operator=(NotifyReceiver&& other) noexcept {
+  if (this != &other) {
+    close();
+    fd_ = std::exchange(other.fd_, -1);
+    address_ = std::move(other.address_);
+  }
+  return *this;
+}
+
 NotifyReceiver::~NotifyReceiver() { close(); }
 
 void NotifyReceiver::close() {

@@ -18,7 +18,7 @@ class NotifyReceiver {
   static std::optional<NotifyReceiver> bind(std::string& error);
 
   NotifyReceiver(NotifyReceiver&& other) noexcept;
-  NotifyReceiver& operator=(NotifyReceiver&&) = delete;
+  NotifyReceiver& operator=(NotifyReceiver&& other) noexcept;
   NotifyReceiver(const NotifyReceiver&) = delete;
   NotifyReceiver& operator=(const NotifyReceiver&) = delete;
   ~NotifyReceiver();
