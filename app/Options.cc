@@ -180,7 +180,7 @@ constexpr Option kOptions[] = {
      .help = "close a session that reads nothing this long while its queue is full", .min = 1,
      .wants = kPositiveSeconds},
     {.name = "web-root", .valueName = "DIR", .type = kText, .field = &Config::webRoot,
-     .help = "serve the web client from DIR at /", .defaultNote = "default ./web when it exists, else PREFIX/share/chatd/web beside an installed PREFIX/bin/chatd", .check = directory},
+     .help = "serve the web client from DIR at /", .defaultNote = "default ./web if there, else the installed PREFIX/share/chatd/web", .check = directory},
     {.name = "echo", .valueName = "PATH", .type = kText, .field = &Config::echoPath,
      .help = "serve a WebSocket echo endpoint at PATH", .defaultNote = "off by default", .check = urlPath},
     {.name = "broadcast", .valueName = "PATH", .type = kText, .field = &Config::broadcastPath,
