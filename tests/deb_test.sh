@@ -18,7 +18,9 @@ fi
 
 make --no-print-directory BUILD="$BUILD" deb
 deb=$(ls "$BUILD"/chatd_*_"$(dpkg --print-architecture)".deb)
-apt-get install -y -qq "./$deb" >/dev/null || fail "apt-get install ./$deb"
+apt_log=$(mktemp)
+apt-get install -y -qq "./$deb" >"$apt_log" 2>&1 || { cat "$apt_log"; fail "apt-get install ./$deb"; }
+rm -f "$apt_log"
 
 pid=""
 log=$(mktemp)
