@@ -44,6 +44,7 @@ class SqliteStore final : public Store {
   void findUsers(std::vector<int64_t> ids, Callback<std::vector<User>> done) override;
   void findOrCreateExternalUser(std::string subject, std::string name, Callback<User> done) override;
   void setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) override;
+  void setUserState(int64_t userId, UserState state, Callback<User> done) override;
   // revokedTokens() answers what is committed, and queues a write that
   // forgets the expired ones.
   void revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) override;
