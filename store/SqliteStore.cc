@@ -175,6 +175,20 @@ void SqliteStore::setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done)
       std::move(done));
 }
 
+bool SqliteStore::eraseTraces(SqliteDatabase& db, int64_t userId) {
+  // Tombstones as deleteMessage() leaves them: no content, no reactions.
+  static constexpr const char* kSteps[] = {
+      "DELETE FROM reactions WHERE user_id = ?1 OR message_id IN (SELECT id FROM messages WHERE sender_id = ?1)",
+      "UPDATE messages SET deleted = 1, content = '' WHERE sender_id = ?1 AND deleted = 0",
+      "DELETE FROM room_members WHERE user_id = ?1",
+  };
+  for (const char* sql : kSteps) {
+    SqliteStatement* step = db.prepare(sql);
+    if (!step || !step->bind(1, userId).run()) return false;
+  }
+  return true;
+}
+
 void SqliteStore::setUserState(int64_t userId, UserState state, Callback<User> done) {
   enqueueWrite<User>(
       [=, this](SqliteDatabase& db, User& out) {
@@ -185,6 +199,9 @@ void SqliteStore::setUserState(int64_t userId, UserState state, Callback<User> d
         if (found.user.state == UserState::kDeleted && state != UserState::kDeleted) return StoreStatus::kConflict;
         SqliteStatement* update = db.prepare("UPDATE users SET state = ?2 WHERE id = ?1");
         if (!update || !update->bind(1, userId).bind(2, static_cast<int64_t>(state)).run()) return failureStatus(db);
+        if (state == UserState::kDeleted && found.user.state != UserState::kDeleted && !eraseTraces(db, userId)) {
+          return failureStatus(db);
+        }
         out = found.user;
         out.state = state;
         return StoreStatus::kOk;
