@@ -189,14 +189,23 @@ TEST_F(AdminApiTest, ClosedRegistrationRefusesAndInviteModeNeedsASingleUseCode) 
   EXPECT_EQ(admin("POST", "/api/v1/admin/invites", R"({"expires_in":0})").status, 400);
 }
 
-TEST_F(AdminApiTest, OnlineListsTheConnectedUsersOnceEachInPages) {
-  const Account ann = signUp("ann");
-  const Account bob = signUp("bob");
+// ann online in two tabs, bob in one.
+class AdminOnlineTest : public AdminFixture {
+ protected:
+  void SetUp() override {
+    ann = signUp("ann");
+    bob = signUp("bob");
+    a1.connect(ann.token);
+    a2.connect(ann.token);
+    b.connect(bob.token);
+  }
+
+  Account ann, bob;
+  ChatClient a1{port(), "ann/1"}, a2{port(), "ann/2"}, b{port(), "bob"};
+};
+
+TEST_F(AdminOnlineTest, OnlineListsTheConnectedUsersOnceEachInPages) {
   const Account carl = signUp("carl");
-  ChatClient a1(port(), "ann/1"), a2(port(), "ann/2"), b(port(), "bob");
-  a1.connect(ann.token);
-  a2.connect(ann.token);
-  b.connect(bob.token);
 
   const Json all(admin("GET", "/api/v1/admin/online").body);
   EXPECT_EQ(all.integer("count"), 2) << all.text();
@@ -229,14 +238,7 @@ TEST_F(AdminApiTest, OnlineListsTheConnectedUsersOnceEachInPages) {
   EXPECT_EQ(Json(admin("GET", "/api/v1/admin/online").body).integer("count"), 1);
 }
 
-TEST_F(AdminApiTest, DisconnectClosesEverySessionOfTheUserAndTheyMayReturn) {
-  const Account ann = signUp("ann");
-  const Account bob = signUp("bob");
-  ChatClient a1(port(), "ann/1"), a2(port(), "ann/2"), b(port(), "bob");
-  a1.connect(ann.token);
-  a2.connect(ann.token);
-  b.connect(bob.token);
-
+TEST_F(AdminOnlineTest, DisconnectClosesEverySessionOfTheUserAndTheyMayReturn) {
   ASSERT_EQ(admin("POST", "/api/v1/admin/users/" + ann.id + "/disconnect").status, 204);
   for (ChatClient* tab : {&a1, &a2}) {
     const auto close = tab->expectClose();
