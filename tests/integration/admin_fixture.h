@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -23,11 +24,17 @@ class KeyFile {
     char pattern[] = "/tmp/chatd-api-keys-XXXXXX";
     const int fd = ::mkstemp(pattern);
     EXPECT_GE(fd, 0);
-    path_ = pattern;
-    EXPECT_EQ(::write(fd, contents.data(), contents.size()), static_cast<ssize_t>(contents.size()));
     ::close(fd);
+    path_ = pattern;
+    write(contents);
   }
   ~KeyFile() { ::unlink(path_.c_str()); }
+  // Replaces the contents (the mode stays).
+  void write(const std::string& contents) const {
+    std::ofstream out(path_, std::ios::trunc);
+    out << contents;
+    EXPECT_TRUE(out.flush()) << path_;
+  }
   const std::string& path() const { return path_; }
 
  private:
