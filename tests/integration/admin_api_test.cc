@@ -235,6 +235,18 @@ TEST_F(AdminOnlineTest, OnlineListsTheConnectedUsersOnceEachInPages) {
   }
   EXPECT_EQ(bobNow.boolean("user.online"), false) << bobNow.text();
   EXPECT_GT(bobNow.integer("user.last_seen_at").value_or(0), 0) << bobNow.text();
+  // A user who shares a room sees it too: in the room's member list.
+  const std::string direct =
+      std::to_string(Json(as(ann, "POST", "/api/v1/direct/" + bob.id).body).integer("room.id").value_or(0));
+  const Json members(as(ann, "GET", "/api/v1/rooms/" + direct + "/members").body);
+  for (const Json& member : members.items("members")) {
+    if (member.string("user.username") == "bob") {
+      EXPECT_EQ(member.integer("last_seen_at"), bobNow.integer("user.last_seen_at")) << member;
+    } else {
+      EXPECT_TRUE(member.isNull("last_seen_at")) << "ann never left: " << member;
+    }
+  }
+  EXPECT_EQ(members.size("members"), 2u) << members.text();
   EXPECT_EQ(Json(admin("GET", "/api/v1/admin/online").body).integer("count"), 1);
 }
 
