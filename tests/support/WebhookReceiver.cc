@@ -1,0 +1,112 @@
+#include "tests/support/WebhookReceiver.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <memory>
+
+#include "proto/HttpParser.h"
+
+namespace chatd::testing {
+
+namespace {
+
+struct Client {
+  int fd;
+  std::unique_ptr<proto::HttpParser> parser;
+  std::string pending;  // bytes not parsed yet (after a complete request)
+};
+
+}  // namespace
+
+WebhookReceiver::WebhookReceiver() {
+  listenFd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(listenFd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  ::listen(listenFd_, 64);
+  socklen_t length = sizeof address;
+  ::getsockname(listenFd_, reinterpret_cast<sockaddr*>(&address), &length);
+  port_ = ntohs(address.sin_port);
+  thread_ = std::thread([this] { serve(); });
+}
+
+WebhookReceiver::~WebhookReceiver() {
+  stop_ = true;
+  thread_.join();
+  ::close(listenFd_);
+}
+
+std::vector<proto::HttpRequest> WebhookReceiver::requests() const {
+  std::lock_guard lock(mutex_);
+  return requests_;
+}
+
+std::optional<proto::HttpRequest> WebhookReceiver::waitForEvent(const std::string& type, int timeoutMs,
+                                                                size_t skip) {
+  std::unique_lock lock(mutex_);
+  std::optional<proto::HttpRequest> found;
+  arrived_.wait_for(lock, std::chrono::milliseconds(timeoutMs), [&] {
+    size_t seen = 0;
+    for (const proto::HttpRequest& request : requests_) {
+      if (request.header("x-chatd-event") != type || seen++ < skip) continue;
+      found = request;
+      return true;
+    }
+    return false;
+  });
+  return found;
+}
+
+void WebhookReceiver::serve() {
+  std::vector<Client> clients;
+  while (!stop_) {
+    std::vector<pollfd> polled{{listenFd_, POLLIN, 0}};
+    for (const Client& client : clients) polled.push_back({client.fd, POLLIN, 0});
+    if (::poll(polled.data(), polled.size(), 20) <= 0) continue;
+    if (polled[0].revents & POLLIN) {
+      const int fd = ::accept4(listenFd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd >= 0) {
+        ++connections_;
+        clients.push_back({fd, std::make_unique<proto::HttpParser>(proto::HttpLimits{}), {}});
+      }
+    }
+    for (size_t i = 1; i < polled.size(); ++i) {
+      if (!(polled[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      Client& client = clients[i - 1];
+      char buffer[16384];
+      const ssize_t n = ::read(client.fd, buffer, sizeof buffer);
+      if (n <= 0) {
+        ::close(client.fd);
+        client.fd = -1;
+        continue;
+      }
+      client.pending.append(buffer, static_cast<size_t>(n));
+      for (;;) {
+        const auto result = client.parser->feed(client.pending.data(), client.pending.size());
+        client.pending.erase(0, result.consumed);
+        if (result.status != proto::HttpParser::Status::kRequest) break;
+        {
+          std::lock_guard lock(mutex_);
+          requests_.push_back(client.parser->takeRequest());
+        }
+        arrived_.notify_all();
+        const Answer answer = answer_;
+        if (answer == Answer::kHang) continue;
+        const std::string reply = answer == Answer::kOk
+                                      ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                                      : "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\n\r\nboom";
+        (void)!::write(client.fd, reply.data(), reply.size());
+      }
+    }
+    std::erase_if(clients, [](const Client& client) { return client.fd < 0; });
+  }
+  for (const Client& client : clients) ::close(client.fd);
+}
+
+}  // namespace chatd::testing

@@ -1,0 +1,54 @@
+// A webhook receiver for tests: an HTTP/1.1 server on 127.0.0.1 and a free
+// port, on a thread of its own, that records every request and answers as
+// told: 200, 500, or never (it hangs, reading on and answering nothing).
+// Keep-alive: a connection serves requests until the client closes it.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "proto/HttpRequest.h"
+
+namespace chatd::testing {
+
+class WebhookReceiver {
+ public:
+  enum class Answer { kOk, kServerError, kHang };
+
+  WebhookReceiver();
+  ~WebhookReceiver();
+  WebhookReceiver(const WebhookReceiver&) = delete;
+  WebhookReceiver& operator=(const WebhookReceiver&) = delete;
+
+  int port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hooks"; }
+  void answer(Answer answer) { answer_ = answer; }
+
+  // Every request received so far, in arrival order.
+  std::vector<proto::HttpRequest> requests() const;
+  // The first request after the first `skip` whose X-Chatd-Event is `type`,
+  // waiting up to `timeoutMs` for it.
+  std::optional<proto::HttpRequest> waitForEvent(const std::string& type, int timeoutMs = 5000, size_t skip = 0);
+  size_t connectionsAccepted() const { return connections_; }
+
+ private:
+  void serve();
+
+  int listenFd_ = -1;
+  int port_ = 0;
+  std::atomic<Answer> answer_{Answer::kOk};
+  std::atomic<size_t> connections_{0};
+  std::atomic<bool> stop_{false};
+  mutable std::mutex mutex_;
+  std::condition_variable arrived_;
+  std::vector<proto::HttpRequest> requests_;
+  std::thread thread_;
+};
+
+}  // namespace chatd::testing
