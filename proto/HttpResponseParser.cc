@@ -17,6 +17,12 @@ struct HttpResponseCallbacks {
     h.inMessage_ = true;
     return 0;
   }
+  // llhttp lets "HTTP/1.1 \r\n" through with status 0: no answer a client can act on.
+  static int onHeadersComplete(llhttp_t* p) {
+    if (p->status_code >= 100 && p->status_code <= 999) return 0;
+    self(p).errorReason_ = "no status code";
+    return HPE_USER;
+  }
   static int onBody(llhttp_t* p, const char* at, size_t len) {
     HttpResponseParser& h = self(p);
     const size_t room = h.bodyKeptBytes_ - std::min(h.bodyKeptBytes_, h.current_.body.size());
@@ -39,6 +45,7 @@ struct HttpResponseCallbacks {
       llhttp_settings_t t;
       llhttp_settings_init(&t);
       t.on_message_begin = onMessageBegin;
+      t.on_headers_complete = onHeadersComplete;
       t.on_body = onBody;
       t.on_message_complete = onMessageComplete;
       return t;
@@ -70,7 +77,7 @@ HttpResponseParser::Result HttpResponseParser::feed(const char* data, size_t len
       return {Status::kResponse, consumed};
     }
     default:
-      errorReason_ = llhttp_get_error_reason(&parser_);
+      if (errorReason_.empty()) errorReason_ = llhttp_get_error_reason(&parser_);
       if (errorReason_.empty()) errorReason_ = llhttp_errno_name(err);
       return {Status::kError, stoppedAt()};
   }
