@@ -3,16 +3,14 @@
 #include <algorithm>
 #include <utility>
 
-namespace chatd::proto {
+#include "proto/LlhttpRun.h"
 
-namespace {
-HttpResponseParser& self(llhttp_t* p) { return *static_cast<HttpResponseParser*>(p->data); }
-}  // namespace
+namespace chatd::proto {
 
 // llhttp calls plain functions; this struct gathers them as friends.
 struct HttpResponseCallbacks {
   static int onMessageBegin(llhttp_t* p) {
-    HttpResponseParser& h = self(p);
+    HttpResponseParser& h = parserOf<HttpResponseParser>(p);
     h.current_ = HttpResponseHead{};
     h.inMessage_ = true;
     return 0;
@@ -20,42 +18,46 @@ struct HttpResponseCallbacks {
   // llhttp lets "HTTP/1.1 \r\n" through with status 0: no answer a client can act on.
   static int onHeadersComplete(llhttp_t* p) {
     if (p->status_code >= 100 && p->status_code <= 999) return 0;
-    self(p).errorReason_ = "no status code";
+    parserOf<HttpResponseParser>(p).errorReason_ = "no status code";
     return HPE_USER;
   }
   static int onBody(llhttp_t* p, const char* at, size_t len) {
-    HttpResponseParser& h = self(p);
+    HttpResponseParser& h = parserOf<HttpResponseParser>(p);
     const size_t room = h.bodyKeptBytes_ - std::min(h.bodyKeptBytes_, h.current_.body.size());
     h.current_.body.append(at, std::min(room, len));
     return 0;
   }
   static int onMessageComplete(llhttp_t* p) {
-    HttpResponseParser& h = self(p);
+    HttpResponseParser& h = parserOf<HttpResponseParser>(p);
     h.inMessage_ = false;
     // An interim answer (100 Continue, 103 Early Hints) precedes the real one.
-    if (p->status_code >= 100 && p->status_code < 200) return 0;
+    if (p->status_code < 200) return 0;
     h.current_.status = p->status_code;
     h.current_.keepAlive = llhttp_should_keep_alive(p);
     h.complete_ = true;
-    return HPE_PAUSED;  // one response at a time
-  }
-
-  static const llhttp_settings_t& settings() {
-    static const llhttp_settings_t s = [] {
-      llhttp_settings_t t;
-      llhttp_settings_init(&t);
-      t.on_message_begin = onMessageBegin;
-      t.on_headers_complete = onHeadersComplete;
-      t.on_body = onBody;
-      t.on_message_complete = onMessageComplete;
-      return t;
-    }();
-    return s;
+    return HPE_PAUSED;  // one answer at a time
   }
 };
 
+namespace {
+
+llhttp_settings_t responseSettings() {
+  llhttp_settings_t settings;
+  llhttp_settings_init(&settings);
+  settings.on_message_begin = HttpResponseCallbacks::onMessageBegin;
+  settings.on_headers_complete = HttpResponseCallbacks::onHeadersComplete;
+  settings.on_body = HttpResponseCallbacks::onBody;
+  settings.on_message_complete = HttpResponseCallbacks::onMessageComplete;
+  return settings;
+}
+
+// llhttp keeps a pointer to its settings: one copy for every parser.
+const llhttp_settings_t kResponseSettings = responseSettings();
+
+}  // namespace
+
 HttpResponseParser::HttpResponseParser(size_t bodyKeptBytes) : bodyKeptBytes_(bodyKeptBytes) {
-  llhttp_init(&parser_, HTTP_RESPONSE, &HttpResponseCallbacks::settings());
+  llhttp_init(&parser_, HTTP_RESPONSE, &kResponseSettings);
   parser_.data = this;
 }
 
@@ -66,21 +68,12 @@ HttpResponseHead HttpResponseParser::take() {
 
 HttpResponseParser::Result HttpResponseParser::feed(const char* data, size_t len) {
   if (!errorReason_.empty()) return {Status::kError, 0};
-  const llhttp_errno_t err = llhttp_execute(&parser_, data, len);
-  const auto stoppedAt = [&] { return static_cast<size_t>(llhttp_get_error_pos(&parser_) - data); };
-  switch (err) {
-    case HPE_OK:
-      return {Status::kNeedMore, len};
-    case HPE_PAUSED: {
-      const size_t consumed = stoppedAt();
-      llhttp_resume(&parser_);
-      return {Status::kResponse, consumed};
-    }
-    default:
-      if (errorReason_.empty()) errorReason_ = llhttp_get_error_reason(&parser_);
-      if (errorReason_.empty()) errorReason_ = llhttp_errno_name(err);
-      return {Status::kError, stoppedAt()};
-  }
+  const LlhttpStop stop = runLlhttp(parser_, data, len);
+  if (stop.error == HPE_OK) return {Status::kNeedMore, stop.consumed};
+  if (stop.error == HPE_PAUSED) return {Status::kResponse, stop.consumed};
+  if (errorReason_.empty()) errorReason_ = llhttp_get_error_reason(&parser_);
+  if (errorReason_.empty()) errorReason_ = llhttp_errno_name(stop.error);
+  return {Status::kError, stop.consumed};
 }
 
 bool HttpResponseParser::finish() {
