@@ -48,7 +48,9 @@ void HttpPostClient::post(const std::string& headerLines, const std::string& bod
 }
 
 void HttpPostClient::onStreamData(std::span<uint8_t> bytes) {
-  if (!busy() || !parser_) return failAndClose("answer without a request");
+  // Bytes while no request waits (a server's 408 on an idle connection): not
+  // for us, and the connection is no longer one to send on.
+  if (!busy() || !parser_) return dropConnection();
   const auto result = parser_->feed(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   if (result.status == proto::HttpResponseParser::Status::kError) {
     return failAndClose("bad answer: " + parser_->errorReason());

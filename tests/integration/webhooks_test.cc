@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <fstream>
 #include <memory>
 #include <set>
 #include <string>
@@ -19,14 +18,13 @@
 
 #include "tests/integration/room_fixture.h"
 #include "tests/support/ChatClient.h"
-#include "tests/support/DataDir.h"
 #include "tests/support/TestUtil.h"
 #include "tests/support/WebhookReceiver.h"
 
 namespace chatd::testing {
 namespace {
 
-constexpr char kSecret[] = "a-webhook-secret-known-to-the-receiver";
+constexpr const char* kSecret = WebhookReceiver::kSecret;
 
 // The receiver's check, written from the documentation, not from chatd's code.
 std::string hmacHex(const std::string& key, const std::string& data) {
@@ -47,11 +45,9 @@ class WebhooksTest : public ::testing::Test {
  protected:
   // chatd with the receiver as its webhook URL, and `extra` flags.
   void start(std::vector<std::string> extra = {}) {
-    secretFile_ = secretDir_.path() + "/webhook.secret";
-    std::ofstream(secretFile_) << kSecret << "\n";
-    ::chmod(secretFile_.c_str(), 0600);
-    std::vector<std::string> args{"--argon2-memory", "1024", "--registrations-per-hour", "1000",
-                                  "--webhook-url", receiver_.url(), "--webhook-secret-file", secretFile_};
+    std::vector<std::string> args{"--argon2-memory", "1024", "--registrations-per-hour", "1000"};
+    const std::vector<std::string> hooks = receiver_.chatdArgs();
+    args.insert(args.end(), hooks.begin(), hooks.end());
     args.insert(args.end(), extra.begin(), extra.end());
     chatd_ = std::make_unique<ChatdProcess>(args);
   }
@@ -70,8 +66,6 @@ class WebhooksTest : public ::testing::Test {
   }
 
   WebhookReceiver receiver_;
-  DataDir secretDir_;
-  std::string secretFile_;
   std::unique_ptr<ChatdProcess> chatd_;
 };
 
@@ -225,9 +219,8 @@ TEST_F(WebhooksTest, AGroupReadableSecretFileIsWarnedAbout) {
   // start() made it 0600: no warning.
   EXPECT_EQ(chatd_->log().find("webhook-secret-file"), std::string::npos) << chatd_->log();
   chatd_.reset();
-  ::chmod(secretFile_.c_str(), 0644);
-  chatd_ = std::make_unique<ChatdProcess>(std::vector<std::string>{"--webhook-url", receiver_.url(),
-                                                                   "--webhook-secret-file", secretFile_});
+  ::chmod(receiver_.secretFile().c_str(), 0644);
+  chatd_ = std::make_unique<ChatdProcess>(receiver_.chatdArgs());
   EXPECT_NE(chatd_->log().find("is readable by other users"), std::string::npos) << chatd_->log();
 }
 

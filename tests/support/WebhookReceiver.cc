@@ -6,7 +6,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <chrono>
+#include <fstream>
 #include <memory>
 
 #include "proto/HttpParser.h"
@@ -23,7 +26,9 @@ struct Client {
 
 }  // namespace
 
-WebhookReceiver::WebhookReceiver() {
+WebhookReceiver::WebhookReceiver() : secretFile_(secretDir_.path() + "/webhook.secret") {
+  std::ofstream(secretFile_) << kSecret << "\n";  // the newline is not part of the secret
+  ::chmod(secretFile_.c_str(), 0600);
   listenFd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;

@@ -2,6 +2,7 @@
 // port, on a thread of its own, that records every request and answers as
 // told: 200, 500, or never (it hangs, reading on and answering nothing).
 // Keep-alive: a connection serves requests until the client closes it.
+// Holds the shared secret too, in a file (mode 0600) chatd is pointed at.
 #pragma once
 
 #include <atomic>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "proto/HttpRequest.h"
+#include "tests/support/DataDir.h"
 
 namespace chatd::testing {
 
@@ -28,6 +30,12 @@ class WebhookReceiver {
 
   int port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hooks"; }
+  static constexpr char kSecret[] = "a-webhook-secret-known-to-the-receiver";
+  const std::string& secretFile() const { return secretFile_; }
+  // --webhook-url and --webhook-secret-file for chatd.
+  std::vector<std::string> chatdArgs() const {
+    return {"--webhook-url", url(), "--webhook-secret-file", secretFile_};
+  }
   void answer(Answer answer) { answer_ = answer; }
 
   // Every request received so far, in arrival order.
@@ -40,6 +48,8 @@ class WebhookReceiver {
  private:
   void serve();
 
+  DataDir secretDir_;
+  std::string secretFile_;
   int listenFd_ = -1;
   int port_ = 0;
   std::atomic<Answer> answer_{Answer::kOk};
