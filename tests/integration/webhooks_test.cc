@@ -212,6 +212,21 @@ TEST_F(WebhooksTest, AHangingReceiverTimesOutWhileTheQueueStaysBoundedAndChatGoe
   EXPECT_TRUE(eventually([&] { return receiver_.connectionsAccepted() >= 2; }, 5000));
   EXPECT_GE(metricValue(port(), "chatd_webhook_retries_total"), 1);
   EXPECT_NE(chatd_->log().find("webhook queue full"), std::string::npos) << chatd_->log();
+
+  // Once the receiver answers, the event in flight goes, then the newest
+  // ones: a full queue pushed out the oldest waiting.
+  receiver_.answer(WebhookReceiver::Answer::kOk);
+  ASSERT_TRUE(eventually([&] { return metricValue(port(), "chatd_webhook_queue") == 0; }, 15000));
+  std::vector<std::string> delivered;
+  for (const proto::HttpRequest& request : receiver_.requests()) {
+    if (request.header("x-chatd-event") == "message.created") {
+      delivered.push_back(Json(request.body).string("data.message.data.content").value_or("?"));
+    }
+  }
+  const std::vector<std::string> newest{"message 36", "message 37", "message 38", "message 39"};
+  ASSERT_GE(delivered.size(), newest.size());
+  EXPECT_EQ(std::vector<std::string>(delivered.end() - 4, delivered.end()), newest);
+  EXPECT_EQ(std::count(delivered.begin(), delivered.end(), "message 0"), 0) << "the oldest was dropped";
 }
 
 TEST_F(WebhooksTest, AGroupReadableSecretFileIsWarnedAbout) {
