@@ -42,6 +42,7 @@ struct Config : chat::ChatOptions {
   // secret read from the file; empty: none sent.
   std::string webhookUrl;
   std::string webhookSecretFile;
+  std::string webhookCaFile;           // PEM CAs for an https:// URL; empty: the system's
   uint64_t webhookTimeoutMs = 10'000;  // per attempt, connecting included
   uint32_t webhookQueue = 10'000;      // events waiting at most; past it the oldest are dropped
   // The web client's files; empty: ./web when that directory exists, else none.

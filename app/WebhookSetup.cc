@@ -47,7 +47,8 @@ bool openWebhooks(reactor::EventLoop& loop, const Config& config, WebhookDeliver
     return false;
   }
   if (url->tls) {
-    webhooks.tls = reactor::TlsContext::forClient({.caFile = {}, .systemCas = true}, error);
+    webhooks.tls = reactor::TlsContext::forClient(
+        {.caFile = config.webhookCaFile, .systemCas = config.webhookCaFile.empty()}, error);
     if (!webhooks.tls) return false;
   }
   options.target = {.address = *address,

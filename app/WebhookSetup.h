@@ -2,7 +2,7 @@
 // parsed, its host resolved (once, here at startup: getaddrinfo blocks, and
 // the loop must not), the secret read from --webhook-secret-file (warned
 // about when others may read it), a TLS client context for https:// that
-// verifies the receiver against the system's trusted CAs.
+// verifies the receiver against --webhook-ca-file or the system's trusted CAs.
 #pragma once
 
 #include <memory>

@@ -18,6 +18,7 @@
 
 #include "tests/integration/room_fixture.h"
 #include "tests/support/ChatClient.h"
+#include "tests/support/TestCertificates.h"
 #include "tests/support/TestUtil.h"
 #include "tests/support/WebhookReceiver.h"
 
@@ -237,6 +238,36 @@ TEST_F(WebhooksTest, AGroupReadableSecretFileIsWarnedAbout) {
   ::chmod(receiver_.secretFile().c_str(), 0644);
   chatd_ = std::make_unique<ChatdProcess>(receiver_.chatdArgs());
   EXPECT_NE(chatd_->log().find("is readable by other users"), std::string::npos) << chatd_->log();
+}
+
+// Over https://, a receiver whose CA --webhook-ca-file names gets the events;
+// with the system's CAs (which do not vouch for it), none reach it.
+TEST(WebhooksOverTls, DeliveredToAReceiverTheCaFileVouchesForAndNoOtherwise) {
+  TestCertificates certificates;
+  ASSERT_TRUE(certificates.ok()) << certificates.error();
+  const CertificatePair pair = certificates.issue("receiver", 2);
+  WebhookReceiver receiver(&pair);
+  std::vector<std::string> args = receiver.chatdArgs();
+  args.insert(args.end(), {"--webhook-ca-file", certificates.caFile()});
+  {
+    ChatdProcess chatd(args);
+    const Account ann = signUp(chatd.port(), "ann");
+    ASSERT_EQ(httpCallAs(ann.token, chatd.port(), "POST", "/api/v1/rooms/1/join").status, 200);
+    const auto request = receiver.waitForEvent("member.joined");
+    ASSERT_TRUE(request) << chatd.log();
+    const Json body(request->body);
+    EXPECT_EQ(body.integer("data.user_id"), std::stoll(ann.id));
+    const std::string signature(request->header("x-chatd-signature").value_or(""));
+    const size_t comma = signature.find(",v1=");
+    ASSERT_NE(comma, std::string::npos) << signature;
+    EXPECT_EQ(signature.substr(comma + 4), hmacHex(kSecret, signature.substr(2, comma - 2) + "." + request->body));
+  }
+  const size_t before = receiver.requests().size();
+  ChatdProcess untrusting(receiver.chatdArgs());
+  const Account bob = signUp(untrusting.port(), "bob");
+  ASSERT_EQ(httpCallAs(bob.token, untrusting.port(), "POST", "/api/v1/rooms/1/join").status, 200);
+  EXPECT_TRUE(eventually([&] { return metricValue(untrusting.port(), "chatd_webhook_retries_total") >= 1; }, 5000));
+  EXPECT_EQ(receiver.requests().size(), before) << "a receiver no trusted CA vouches for got an event";
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -20,13 +21,35 @@ namespace {
 
 struct Client {
   int fd;
+  SSL* ssl;  // null: plain
   std::unique_ptr<proto::HttpParser> parser;
   std::string pending;  // bytes not parsed yet (after a complete request)
+
+  ssize_t read(char* buffer, size_t size) {
+    return ssl ? SSL_read(ssl, buffer, static_cast<int>(size)) : ::read(fd, buffer, size);
+  }
+  void write(const std::string& bytes) {
+    if (ssl) {
+      SSL_write(ssl, bytes.data(), static_cast<int>(bytes.size()));
+    } else {
+      (void)!::write(fd, bytes.data(), bytes.size());
+    }
+  }
+  void close() {
+    if (ssl) SSL_free(ssl);
+    ::close(fd);
+    fd = -1;
+  }
 };
 
 }  // namespace
 
-WebhookReceiver::WebhookReceiver() : secretFile_(secretDir_.path() + "/webhook.secret") {
+WebhookReceiver::WebhookReceiver(const CertificatePair* tls) : secretFile_(secretDir_.path() + "/webhook.secret") {
+  if (tls) {
+    tls_ = SSL_CTX_new(TLS_server_method());
+    SSL_CTX_use_certificate_chain_file(tls_, tls->certFile.c_str());
+    SSL_CTX_use_PrivateKey_file(tls_, tls->keyFile.c_str(), SSL_FILETYPE_PEM);
+  }
   std::ofstream(secretFile_) << kSecret << "\n";  // the newline is not part of the secret
   ::chmod(secretFile_.c_str(), 0600);
   listenFd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -45,6 +68,7 @@ WebhookReceiver::~WebhookReceiver() {
   stop_ = true;
   thread_.join();
   ::close(listenFd_);
+  SSL_CTX_free(tls_);
 }
 
 std::vector<proto::HttpRequest> WebhookReceiver::requests() const {
@@ -78,20 +102,33 @@ void WebhookReceiver::serve() {
       const int fd = ::accept4(listenFd_, nullptr, nullptr, SOCK_CLOEXEC);
       if (fd >= 0) {
         ++connections_;
-        clients.push_back({fd, std::make_unique<proto::HttpParser>(proto::HttpLimits{}), {}});
+        SSL* ssl = tls_ ? SSL_new(tls_) : nullptr;
+        if (ssl) SSL_set_fd(ssl, fd);
+        // Blocking: the client starts its handshake at once. A failed one is a closed connection.
+        Client client{fd, ssl, std::make_unique<proto::HttpParser>(proto::HttpLimits{}), {}};
+        if (ssl && SSL_accept(ssl) != 1) {
+          client.close();
+        } else {
+          clients.push_back(std::move(client));
+        }
       }
     }
     for (size_t i = 1; i < polled.size(); ++i) {
       if (!(polled[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       Client& client = clients[i - 1];
       char buffer[16384];
-      const ssize_t n = ::read(client.fd, buffer, sizeof buffer);
+      const ssize_t n = client.read(buffer, sizeof buffer);
       if (n <= 0) {
-        ::close(client.fd);
-        client.fd = -1;
+        client.close();
         continue;
       }
       client.pending.append(buffer, static_cast<size_t>(n));
+      // What OpenSSL decrypted beyond that read is not in the socket for poll() to see.
+      while (client.ssl && SSL_pending(client.ssl) > 0) {
+        const int more = SSL_read(client.ssl, buffer, sizeof buffer);
+        if (more <= 0) break;
+        client.pending.append(buffer, static_cast<size_t>(more));
+      }
       for (;;) {
         const auto result = client.parser->feed(client.pending.data(), client.pending.size());
         client.pending.erase(0, result.consumed);
@@ -106,12 +143,12 @@ void WebhookReceiver::serve() {
         const std::string reply = answer == Answer::kOk
                                       ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
                                       : "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\n\r\nboom";
-        (void)!::write(client.fd, reply.data(), reply.size());
+        client.write(reply);
       }
     }
     std::erase_if(clients, [](const Client& client) { return client.fd < 0; });
   }
-  for (const Client& client : clients) ::close(client.fd);
+  for (Client& client : clients) client.close();
 }
 
 }  // namespace chatd::testing

@@ -3,6 +3,7 @@
 // told: 200, 500, or never (it hangs, reading on and answering nothing).
 // Keep-alive: a connection serves requests until the client closes it.
 // Holds the shared secret too, in a file (mode 0600) chatd is pointed at.
+// With a certificate it speaks HTTPS (blocking OpenSSL on its thread).
 #pragma once
 
 #include <atomic>
@@ -16,6 +17,9 @@
 
 #include "proto/HttpRequest.h"
 #include "tests/support/DataDir.h"
+#include "tests/support/TestCertificates.h"
+
+typedef struct ssl_ctx_st SSL_CTX;
 
 namespace chatd::testing {
 
@@ -23,13 +27,16 @@ class WebhookReceiver {
  public:
   enum class Answer { kOk, kServerError, kHang };
 
-  WebhookReceiver();
+  // `tls`: serve HTTPS with this certificate (TestCertificates); null: plain HTTP.
+  explicit WebhookReceiver(const CertificatePair* tls = nullptr);
   ~WebhookReceiver();
   WebhookReceiver(const WebhookReceiver&) = delete;
   WebhookReceiver& operator=(const WebhookReceiver&) = delete;
 
   int port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hooks"; }
+  std::string url() const {
+    return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_) + "/hooks";
+  }
   static constexpr char kSecret[] = "a-webhook-secret-known-to-the-receiver";
   const std::string& secretFile() const { return secretFile_; }
   // --webhook-url and --webhook-secret-file for chatd.
@@ -48,6 +55,7 @@ class WebhookReceiver {
  private:
   void serve();
 
+  SSL_CTX* tls_ = nullptr;
   DataDir secretDir_;
   std::string secretFile_;
   int listenFd_ = -1;
