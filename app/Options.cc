@@ -50,7 +50,7 @@ std::string redisUrl(std::string_view value) {
 std::string httpUrl(std::string_view value) {
   std::string error;
   if (proto::HttpUrl::parse(value, error)) return {};
-  return error + ", got '" + std::string(value) + "'";
+  return "http[s]://host[:port][/path] (" + error + "), got '" + std::string(value) + "'";
 }
 
 std::string nonEmpty(std::string_view value) { return value.empty() ? "a non-empty string" : ""; }
