@@ -22,6 +22,7 @@ bool HttpPostClient::connect(std::string& error) {
     return false;
   }
   connection_ = std::make_unique<reactor::TcpConnection>(loop_, fd, kOutputLimit, this);
+  connectionAnswered_ = false;
   const int rc = target_.tls ? connection_->startConnectingTls(*target_.tls, target_.serverName)
                              : connection_->startConnecting();
   if (rc < 0) {
@@ -36,15 +37,21 @@ void HttpPostClient::post(const std::string& headerLines, const std::string& bod
   if (busy()) return;
   done_ = std::move(done);
   loop_.scheduleTimer(timeout_, timeoutMs_);
+  request_ = reactor::BlockRef::copyOf("POST " + target_.path + " HTTP/1.1\r\nHost: " + target_.hostField +
+                                       "\r\nContent-Type: application/json\r\nContent-Length: " +
+                                       std::to_string(body.size()) + "\r\nUser-Agent: chatd\r\n" + headerLines +
+                                       "\r\n" + body);
+  resent_ = false;
+  send();
+}
+
+void HttpPostClient::send() {
   if (!connection_ && !connect(failedAtOnce_)) {
     loop_.scheduleTimer(timeout_, 0);
     return;
   }
   parser_ = std::make_unique<proto::HttpResponseParser>();
-  std::string request = "POST " + target_.path + " HTTP/1.1\r\nHost: " + target_.hostField +
-                        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-                        "\r\nUser-Agent: chatd\r\n" + headerLines + "\r\n" + body;
-  connection_->sendUnbounded(reactor::BlockRef::copyOf(request));
+  connection_->sendUnbounded(request_);
 }
 
 void HttpPostClient::onStreamData(std::span<uint8_t> bytes) {
@@ -58,7 +65,11 @@ void HttpPostClient::onStreamData(std::span<uint8_t> bytes) {
   if (result.status != proto::HttpResponseParser::Status::kResponse) return;
   proto::HttpResponseHead head = parser_->take();
   // Bytes past the answer were not asked for: the connection is not reused.
-  if (!head.keepAlive || result.consumed != bytes.size()) dropConnection();
+  if (!head.keepAlive || result.consumed != bytes.size()) {
+    dropConnection();
+  } else {
+    connectionAnswered_ = true;
+  }
   finish({.status = head.status, .error = {}, .body = std::move(head.body)});
 }
 
@@ -70,8 +81,16 @@ void HttpPostClient::onStreamClosed() {
     dropConnection();
     return finish({.status = head.status, .error = {}, .body = std::move(head.body)});
   }
+  // A kept-alive connection the server closed as this request set out (its
+  // idle timeout): the request goes again at once on a new one, once.
+  const bool stale = connectionAnswered_ && parser_ && !parser_->midResponse() && !resent_;
   dropConnection();
-  if (busy()) finish({.status = 0, .error = error ? std::strerror(error) : "closed before the answer", .body = {}});
+  if (!busy()) return;
+  if (stale) {
+    resent_ = true;
+    return send();
+  }
+  finish({.status = 0, .error = error ? std::strerror(error) : "closed before the answer", .body = {}});
 }
 
 void HttpPostClient::handleTimer(reactor::Timer&) {

@@ -4,6 +4,8 @@
 // closed it, with plain TCP or TLS. Every request is bounded by a timeout
 // from the moment it is posted (connecting included); a request that timed out
 // or failed closes the connection, so no late answer is taken for the next one.
+// A request whose kept-alive connection closes before any answer byte (the
+// server's idle timeout crossing it) is sent once more at once on a new one.
 //
 // Owns its connection and its timer; borrows the loop and the TLS context.
 // The callback runs from the loop, never inside post().
@@ -15,6 +17,7 @@
 #include <string>
 
 #include "proto/HttpResponseParser.h"
+#include "reactor/Block.h"
 #include "reactor/EventLoop.h"
 #include "reactor/SocketAddress.h"
 #include "reactor/TcpConnection.h"
@@ -61,6 +64,8 @@ class HttpPostClient final : public reactor::StreamHandler, public reactor::Time
 
   // Opens the connection; false with `error` when that failed at once.
   bool connect(std::string& error);
+  // Sends request_, on a new connection when there is none.
+  void send();
   // Ends the request in flight with `outcome`.
   void finish(Outcome outcome);
   void failAndClose(std::string error);
@@ -74,6 +79,9 @@ class HttpPostClient final : public reactor::StreamHandler, public reactor::Time
   std::unique_ptr<proto::HttpResponseParser> parser_;
   reactor::Timer timeout_{this};
   Done done_;
+  reactor::BlockRef request_;  // the request in flight
+  bool connectionAnswered_ = false;  // the connection has carried a whole exchange
+  bool resent_ = false;              // request_ went again after a stale connection
   // A failure found inside post() (no connection), told when the timer fires next.
   std::string failedAtOnce_;
   bool dropping_ = false;  // inside dropConnection()'s close()

@@ -191,6 +191,22 @@ TEST_F(WebhooksTest, AnEventAnswered500IsRetriedWithTheSameId) {
   EXPECT_EQ(metricValue(port(), "chatd_webhook_events_total{result=\"failed\"}"), 0);
 }
 
+TEST_F(WebhooksTest, AKeptAliveConnectionTheReceiverClosedIsReplacedWithoutARetry) {
+  receiver_.answer(WebhookReceiver::Answer::kCloseKeptAlive);
+  start();
+  const Account alice = signUp("alice");
+  const std::string room = createPublicRoom(alice);
+  for (const char* name : {"bob", "carol", "dave"}) {
+    const Account member = signUp(name);
+    ASSERT_EQ(httpCallAs(member.token, port(), "POST", "/api/v1/rooms/" + room + "/join").status, 200);
+    ASSERT_TRUE(receiver_.waitForEvent("member.joined", 5000, 0));
+  }
+  // Each join after the first found its connection closed as it was sent, and went again at once.
+  EXPECT_TRUE(eventually([&] { return metricValue(port(), "chatd_webhook_events_total{result=\"delivered\"}") == 3; }));
+  EXPECT_EQ(metricValue(port(), "chatd_webhook_retries_total"), 0) << chatd_->log();
+  EXPECT_GE(receiver_.connectionsAccepted(), 3u);
+}
+
 TEST_F(WebhooksTest, AHangingReceiverTimesOutWhileTheQueueStaysBoundedAndChatGoesOn) {
   receiver_.answer(WebhookReceiver::Answer::kHang);
   start({"--webhook-timeout", "1", "--webhook-queue", "5", "--rate", "0"});

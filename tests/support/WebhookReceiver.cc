@@ -24,6 +24,7 @@ struct Client {
   SSL* ssl;  // null: plain
   std::unique_ptr<proto::HttpParser> parser;
   std::string pending;  // bytes not parsed yet (after a complete request)
+  size_t requests = 0;
 
   ssize_t read(char* buffer, size_t size) {
     return ssl ? SSL_read(ssl, buffer, static_cast<int>(size)) : ::read(fd, buffer, size);
@@ -140,9 +141,13 @@ void WebhookReceiver::serve() {
         arrived_.notify_all();
         const Answer answer = answer_;
         if (answer == Answer::kHang) continue;
-        const std::string reply = answer == Answer::kOk
-                                      ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
-                                      : "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\n\r\nboom";
+        if (answer == Answer::kCloseKeptAlive && ++client.requests > 1) {
+          client.close();
+          break;
+        }
+        const std::string reply = answer == Answer::kServerError
+                                      ? "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\n\r\nboom"
+                                      : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
         client.write(reply);
       }
     }

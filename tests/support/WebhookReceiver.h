@@ -1,6 +1,8 @@
 // A webhook receiver for tests: an HTTP/1.1 server on 127.0.0.1 and a free
 // port, on a thread of its own, that records every request and answers as
-// told: 200, 500, or never (it hangs, reading on and answering nothing).
+// told: 200, 500, never (it hangs, reading on and answering nothing), or 200
+// to a connection's first request and a close to the next (an idle timeout
+// crossing a kept-alive client's request).
 // Keep-alive: a connection serves requests until the client closes it.
 // Holds the shared secret too, in a file (mode 0600) chatd is pointed at.
 // With a certificate it speaks HTTPS (blocking OpenSSL on its thread).
@@ -25,7 +27,7 @@ namespace chatd::testing {
 
 class WebhookReceiver {
  public:
-  enum class Answer { kOk, kServerError, kHang };
+  enum class Answer { kOk, kServerError, kHang, kCloseKeptAlive };
 
   // `tls`: serve HTTPS with this certificate (TestCertificates); null: plain HTTP.
   explicit WebhookReceiver(const CertificatePair* tls = nullptr);
