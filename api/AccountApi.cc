@@ -96,6 +96,7 @@ void AccountApi::registerUser(const proto::HttpRequest& request, const server::H
   }
   // Counted before the store or the hasher is asked anything: the attempt is what costs.
   if (const auto retry = registrations_.admit(responder.peerAddress(), loop_.nowMs())) {
+    ++stats_.registrationsRateLimited;
     return responder.respond(jsonError(429, "rate_limited", "too many registrations from this address, retry later")
                                  .header("Retry-After", std::to_string(*retry)));
   }
@@ -130,6 +131,7 @@ void AccountApi::login(const proto::HttpRequest& request, const server::HttpResp
   const std::string key = store::usernameKey(*username);
   const std::string address = responder.peerAddress();
   if (const auto retry = throttle_.begin(address, key, loop_.nowMs())) {
+    ++stats_.loginsThrottled;
     return responder.respond(jsonError(429, "rate_limited", "too many failed logins, retry later")
                                  .header("Retry-After", std::to_string(*retry)));
   }
@@ -159,9 +161,11 @@ void AccountApi::login(const proto::HttpRequest& request, const server::HttpResp
           }
           if (!*verified) {
             finish(auth::LoginThrottle::Outcome::kWrongPassword);
+            ++stats_.loginsFailed;
             return responder.respond(unauthorized("wrong username or password"));
           }
           finish(auth::LoginThrottle::Outcome::kLoggedIn);
+          ++stats_.loginsOk;
           answerWithToken(200, user, responder);
         });
     if (!queued) {

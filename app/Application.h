@@ -32,6 +32,7 @@
 #include "store/Bus.h"
 #include "store/PresenceBoard.h"
 #include "store/StoreFactory.h"
+#include "store/StoreMetrics.h"
 #include "store/Store.h"
 
 namespace chatd::app {
@@ -48,10 +49,12 @@ class Application {
   // in the loop, so `started` runs from there (or at once on an early failure).
   void start(Started started);
   reactor::SocketAddress localAddress() const { return http_.localAddress(); }
+  // --metrics-listen's address once listening (port 0 resolved); nullopt without it.
+  std::optional<reactor::SocketAddress> metricsAddress() const;
   void beginShutdown();
 
  private:
-  store::StoreOptions storeOptions() const;
+  store::StoreOptions storeOptions();
   // The store and the bus that goes with it.
   bool openStore(std::string& error);
   // The JWT secret: --jwt-secret, else the cluster's (in Redis, with
@@ -65,6 +68,9 @@ class Application {
   void listen(const Started& started);
   bool loadWebClient(std::string& error);
   void addProbes();
+  std::string metrics() const;
+  // --metrics-listen: the private listener, serving only the probes and /metrics.
+  bool listenPrivately(std::string& error);
   // --tls-cert: the listener's TLS context; reloadTls() on SIGHUP.
   bool openTls(std::string& error);
   void reloadTls();
@@ -89,8 +95,11 @@ class Application {
   server::EchoEndpoint echo_;
   server::BroadcastEndpoint broadcast_;
   std::unique_ptr<reactor::TlsContext> tls_;
+  store::StoreMetrics storeMetrics_;  // lent to the store, read by /metrics
   // Declared last: its connections go first, while what they use still exists.
   server::HttpServer http_;
+  server::ServerOptions privateOptions_;          // --metrics-listen's: the public ones but the address
+  std::unique_ptr<server::HttpServer> private_;  // --metrics-listen; serves on through the drain
   reactor::SignalSet signals_;
 };
 

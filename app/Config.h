@@ -40,6 +40,9 @@ struct Config : chat::ChatOptions {
   uint32_t registrationsPerHour = 30;   // registration attempts per client address (IPv6: per /64); 0: no limit
   // The web client's files; empty: ./web when that directory exists, else none.
   std::string webRoot;
+  // A second, private listener for /metrics, /healthz and /readyz; once
+  // set, the public listener serves no /metrics. Empty: none.
+  std::string metricsListen;
   reactor::LogLevel logLevel = reactor::LogLevel::kInfo;
 };
 
