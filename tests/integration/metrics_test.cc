@@ -8,14 +8,11 @@
 
 #include <cstdlib>
 #include <ctime>
-#include <fstream>
-#include <map>
-#include <sstream>
 #include <string>
 
+#include "tests/integration/metrics_scrape.h"
 #include "tests/integration/room_fixture.h"
 #include "tests/support/ChatClient.h"
-#include "tests/support/DataDir.h"
 #include "tests/support/Subprocess.h"
 #include "tests/support/TestUtil.h"
 
@@ -23,38 +20,6 @@ namespace chatd::testing {
 namespace {
 
 constexpr int64_t kLobby = 1;
-
-// One scrape: each sample line's series ("name{labels}") and value.
-struct Scrape {
-  std::string body;
-  std::map<std::string, double> samples;
-
-  // 0 when the series is missing: a counter not yet grown reads the same.
-  double operator[](const std::string& series) const {
-    const auto it = samples.find(series);
-    return it == samples.end() ? 0 : it->second;
-  }
-  bool has(const std::string& series) const { return samples.count(series) != 0; }
-};
-
-Scrape scrape(int port) {
-  const HttpReply reply = httpCall(port, "GET", "/metrics");
-  EXPECT_EQ(reply.status, 200);
-  EXPECT_EQ(reply.header("Content-Type").value_or(""), "text/plain; version=0.0.4; charset=utf-8");
-  Scrape result{reply.body, {}};
-  std::istringstream lines(reply.body);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    const size_t space = line.rfind(' ');
-    result.samples[line.substr(0, space)] = std::strtod(line.c_str() + space + 1, nullptr);
-  }
-  return result;
-}
-
-std::string http(const std::string& method, const std::string& route, int status) {
-  return "chatd_http_requests_total{method=\"" + method + "\",route=\"" + route + "\",status=\"" +
-         std::to_string(status) + "\"}";
-}
 
 class MetricsTest : public RoomFixture {
  protected:
@@ -156,14 +121,9 @@ TEST_F(MetricsTest, CountsWhatClientsDidByRouteTypeAndResult) {
 }
 
 TEST_F(MetricsTest, PromtoolAcceptsTheExposition) {
-  if (runProcess({"promtool", "--version"}, 10'000).status != 0) {
-    GTEST_SKIP() << "promtool not installed (Debian package prometheus; scripts/deps.sh installs it)";
-  }
+  if (!havePromtool()) GTEST_SKIP() << kNoPromtool;
   makeTraffic();
-  const DataDir dir;
-  const std::string path = dir.path() + "/metrics.txt";
-  std::ofstream(path) << scrape(port()).body;
-  const ProcessResult checked = runProcess({"sh", "-c", "promtool check metrics < " + path}, 20'000);
+  const ProcessResult checked = promtoolCheck(scrape(port()).body);
   EXPECT_TRUE(checked.exitedZero()) << checked.output;
 }
 
