@@ -13,11 +13,11 @@ namespace {
 
 void writeConnections(MetricsWriter& out, const server::HttpServer& http) {
   const server::HttpServer::ConnectionStates states = http.connectionStates();
-  out.family("chatd_connections", "gauge",
-             "Open client connections by state: reading HTTP requests, an open WebSocket, or closing.");
-  out.sample("chatd_connections", {{"state", "http"}}, static_cast<double>(states.http));
-  out.sample("chatd_connections", {{"state", "websocket"}}, static_cast<double>(states.webSocket));
-  out.sample("chatd_connections", {{"state", "closing"}}, static_cast<double>(states.closing));
+  out.split("chatd_connections", "gauge",
+            "Open client connections by state: reading HTTP requests, an open WebSocket, or closing.", "state",
+            {{"http", static_cast<double>(states.http)},
+             {"websocket", static_cast<double>(states.webSocket)},
+             {"closing", static_cast<double>(states.closing)}});
   out.counter("chatd_connections_refused_max_total", "Connections refused (503) because --max-connections were open.",
               http.connectionsRefusedOverMax());
   out.counter("chatd_connections_refused_per_ip_total",
@@ -26,10 +26,11 @@ void writeConnections(MetricsWriter& out, const server::HttpServer& http) {
   out.counter("chatd_upgrades_rate_limited_total", "WebSocket upgrades refused (429) past --upgrades-per-ip-per-minute.",
               http.clientLimits().upgradesRefused());
   if (const reactor::TlsContext* tls = http.transportSecurity()) {
-    out.family("chatd_tls_handshakes_total", "counter", "TLS handshakes: full, resumed from a ticket, or failed.");
-    out.sample("chatd_tls_handshakes_total", {{"result", "full"}}, static_cast<double>(tls->fullHandshakes()));
-    out.sample("chatd_tls_handshakes_total", {{"result", "resumed"}}, static_cast<double>(tls->resumedHandshakes()));
-    out.sample("chatd_tls_handshakes_total", {{"result", "failed"}}, static_cast<double>(tls->failedHandshakes()));
+    out.split("chatd_tls_handshakes_total", "counter", "TLS handshakes: full, resumed from a ticket, or failed.",
+              "result",
+              {{"full", static_cast<double>(tls->fullHandshakes())},
+               {"resumed", static_cast<double>(tls->resumedHandshakes())},
+               {"failed", static_cast<double>(tls->failedHandshakes())}});
   }
 }
 
@@ -91,19 +92,18 @@ void writeHub(MetricsWriter& out, const chat::Hub& hub) {
 
 void writeLimits(MetricsWriter& out, const MetricsSources& sources) {
   const AccountApi::Stats& accounts = sources.accounts.stats();
-  out.family("chatd_logins_total", "counter",
-             "Password logins: ok, failed (wrong username or password), throttled (429 before any check).");
-  out.sample("chatd_logins_total", {{"result", "ok"}}, static_cast<double>(accounts.loginsOk));
-  out.sample("chatd_logins_total", {{"result", "failed"}}, static_cast<double>(accounts.loginsFailed));
-  out.sample("chatd_logins_total", {{"result", "throttled"}}, static_cast<double>(accounts.loginsThrottled));
-  out.family("chatd_rate_limited_total", "counter",
-             "Requests refused by a rate limit: registration (--registrations-per-hour), room_creation "
-             "(--rooms-per-hour), chat_message (--rate/--burst).");
-  out.sample("chatd_rate_limited_total", {{"limit", "registration"}},
-             static_cast<double>(accounts.registrationsRateLimited));
-  out.sample("chatd_rate_limited_total", {{"limit", "room_creation"}}, static_cast<double>(sources.rooms.roomsRateLimited()));
-  out.sample("chatd_rate_limited_total", {{"limit", "chat_message"}},
-             static_cast<double>(sources.hub.stats().messagesRateLimited));
+  out.split("chatd_logins_total", "counter",
+            "Password logins: ok, failed (wrong username or password), throttled (429 before any check).", "result",
+            {{"ok", static_cast<double>(accounts.loginsOk)},
+             {"failed", static_cast<double>(accounts.loginsFailed)},
+             {"throttled", static_cast<double>(accounts.loginsThrottled)}});
+  out.split("chatd_rate_limited_total", "counter",
+            "Requests refused by a rate limit: registration (--registrations-per-hour), room_creation "
+            "(--rooms-per-hour), chat_message (--rate/--burst).",
+            "limit",
+            {{"registration", static_cast<double>(accounts.registrationsRateLimited)},
+             {"room_creation", static_cast<double>(sources.rooms.roomsRateLimited())},
+             {"chat_message", static_cast<double>(sources.hub.stats().messagesRateLimited)}});
 }
 
 void writeStore(MetricsWriter& out, const MetricsSources& sources) {

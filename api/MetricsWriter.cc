@@ -38,6 +38,12 @@ void MetricsWriter::sample(std::string_view name, Labels labels, double value) {
   out_ += '\n';
 }
 
+void MetricsWriter::split(std::string_view name, std::string_view type, std::string_view help, std::string_view label,
+                          std::initializer_list<std::pair<std::string_view, double>> values) {
+  family(name, type, help);
+  for (const auto& [value, sampled] : values) sample(name, {{label, value}}, sampled);
+}
+
 void MetricsWriter::histogram(std::string_view name, Labels labels, const reactor::LatencyHistogram& histogram) {
   const std::string bucket = std::string(name) + "_bucket";
   uint64_t cumulative = 0;
