@@ -15,9 +15,7 @@ void writeConnections(MetricsWriter& out, const server::HttpServer& http) {
   const server::HttpServer::ConnectionStates states = http.connectionStates();
   out.split("chatd_connections", "gauge",
             "Open client connections by state: reading HTTP requests, an open WebSocket, or closing.", "state",
-            {{"http", static_cast<double>(states.http)},
-             {"websocket", static_cast<double>(states.webSocket)},
-             {"closing", static_cast<double>(states.closing)}});
+            {{"http", states.http}, {"websocket", states.webSocket}, {"closing", states.closing}});
   out.counter("chatd_connections_refused_max_total", "Connections refused (503) because --max-connections were open.",
               http.connectionsRefusedOverMax());
   out.counter("chatd_connections_refused_per_ip_total",
@@ -28,9 +26,7 @@ void writeConnections(MetricsWriter& out, const server::HttpServer& http) {
   if (const reactor::TlsContext* tls = http.transportSecurity()) {
     out.split("chatd_tls_handshakes_total", "counter", "TLS handshakes: full, resumed from a ticket, or failed.",
               "result",
-              {{"full", static_cast<double>(tls->fullHandshakes())},
-               {"resumed", static_cast<double>(tls->resumedHandshakes())},
-               {"failed", static_cast<double>(tls->failedHandshakes())}});
+              {{"full", tls->fullHandshakes()}, {"resumed", tls->resumedHandshakes()}, {"failed", tls->failedHandshakes()}});
   }
 }
 
@@ -94,16 +90,14 @@ void writeLimits(MetricsWriter& out, const MetricsSources& sources) {
   const AccountApi::Stats& accounts = sources.accounts.stats();
   out.split("chatd_logins_total", "counter",
             "Password logins: ok, failed (wrong username or password), throttled (429 before any check).", "result",
-            {{"ok", static_cast<double>(accounts.loginsOk)},
-             {"failed", static_cast<double>(accounts.loginsFailed)},
-             {"throttled", static_cast<double>(accounts.loginsThrottled)}});
+            {{"ok", accounts.loginsOk}, {"failed", accounts.loginsFailed}, {"throttled", accounts.loginsThrottled}});
   out.split("chatd_rate_limited_total", "counter",
             "Requests refused by a rate limit: registration (--registrations-per-hour), room_creation "
             "(--rooms-per-hour), chat_message (--rate/--burst).",
             "limit",
-            {{"registration", static_cast<double>(accounts.registrationsRateLimited)},
-             {"room_creation", static_cast<double>(sources.rooms.roomsRateLimited())},
-             {"chat_message", static_cast<double>(sources.hub.stats().messagesRateLimited)}});
+            {{"registration", accounts.registrationsRateLimited},
+             {"room_creation", sources.rooms.roomsRateLimited()},
+             {"chat_message", sources.hub.stats().messagesRateLimited}});
 }
 
 void writeStore(MetricsWriter& out, const MetricsSources& sources) {

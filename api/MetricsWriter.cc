@@ -39,9 +39,9 @@ void MetricsWriter::sample(std::string_view name, Labels labels, double value) {
 }
 
 void MetricsWriter::split(std::string_view name, std::string_view type, std::string_view help, std::string_view label,
-                          std::initializer_list<std::pair<std::string_view, double>> values) {
+                          std::initializer_list<std::pair<std::string_view, uint64_t>> values) {
   family(name, type, help);
-  for (const auto& [value, sampled] : values) sample(name, {{label, value}}, sampled);
+  for (const auto& [value, count] : values) sample(name, {{label, value}}, static_cast<double>(count));
 }
 
 void MetricsWriter::histogram(std::string_view name, Labels labels, const reactor::LatencyHistogram& histogram) {

@@ -25,9 +25,9 @@ class MetricsWriter {
   // A family's HELP and TYPE ("counter", "gauge", "histogram"); its samples follow.
   void family(std::string_view name, std::string_view type, std::string_view help);
   void sample(std::string_view name, Labels labels, double value);
-  // A family split by one label: HELP, TYPE, then a sample per value.
+  // A family of counts split by one label: HELP, TYPE, then a sample per value.
   void split(std::string_view name, std::string_view type, std::string_view help, std::string_view label,
-             std::initializer_list<std::pair<std::string_view, double>> values);
+             std::initializer_list<std::pair<std::string_view, uint64_t>> values);
   // One histogram's lines (the family declared first, type "histogram").
   void histogram(std::string_view name, Labels labels, const reactor::LatencyHistogram& histogram);
 
