@@ -4,7 +4,9 @@
 // the EventLoop.
 //
 // SIGTERM/SIGINT: shut down (HttpServer::beginShutdown). SIGHUP reloads the
-// TLS certificate and key (other settings are not reloaded yet).
+// TLS certificate and key (other settings are not reloaded yet). Under a
+// service manager ($NOTIFY_SOCKET) it reports READY=1 once listening,
+// STOPPING=1 at the drain, a STATUS= line and the watchdog pings.
 #pragma once
 
 #include <functional>
@@ -22,6 +24,7 @@
 #include "chat/Hub.h"
 #include "chat/RoomService.h"
 #include "reactor/EventLoop.h"
+#include "reactor/ServiceNotifier.h"
 #include "reactor/SignalSet.h"
 #include "reactor/TlsContext.h"
 #include "reactor/WorkerPool.h"
@@ -49,8 +52,6 @@ class Application {
   // in the loop, so `started` runs from there (or at once on an early failure).
   void start(Started started);
   reactor::SocketAddress localAddress() const { return http_.localAddress(); }
-  // --metrics-listen's address once listening (port 0 resolved); nullopt without it.
-  std::optional<reactor::SocketAddress> metricsAddress() const;
   void beginShutdown();
 
  private:
@@ -101,6 +102,8 @@ class Application {
   server::ServerOptions privateOptions_;          // --metrics-listen's: the public ones but the address
   std::unique_ptr<server::HttpServer> private_;  // --metrics-listen; serves on through the drain
   reactor::SignalSet signals_;
+  reactor::ServiceNotifier notifier_;
+  bool draining_ = false;
 };
 
 }  // namespace chatd::app
