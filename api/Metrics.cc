@@ -14,8 +14,13 @@ namespace {
 void writeConnections(MetricsWriter& out, const server::HttpServer& http) {
   const server::HttpServer::ConnectionStates states = http.connectionStates();
   out.split("chatd_connections", "gauge",
-            "Open client connections by state: reading HTTP requests, an open WebSocket, or closing.", "state",
-            {{"http", states.http}, {"websocket", states.webSocket}, {"closing", states.closing}});
+            "Open client connections by state: in the TLS handshake, reading HTTP requests, an open WebSocket, "
+            "or closing.",
+            "state",
+            {{"tls_handshake", states.tlsHandshake},
+             {"http", states.http},
+             {"websocket", states.webSocket},
+             {"closing", states.closing}});
   out.counter("chatd_connections_refused_max_total", "Connections refused (503) because --max-connections were open.",
               http.connectionsRefusedOverMax());
   out.counter("chatd_connections_refused_per_ip_total",

@@ -42,9 +42,15 @@ class Connection final : public reactor::StreamHandler,
   void abort() { tcp_.close(); }
 
   // What it is doing, for /metrics (HttpServer::connectionStates()).
-  enum class State : uint8_t { kHttp, kWebSocket, kClosing };
+  enum class State : uint8_t { kTlsHandshake, kHttp, kWebSocket, kClosing };
   State state() const {
-    return phase_ == Phase::kHttp ? State::kHttp : phase_ == Phase::kWebSocket ? State::kWebSocket : State::kClosing;
+    switch (phase_) {
+      case Phase::kHttp: return tcp_.handshaking() ? State::kTlsHandshake : State::kHttp;
+      case Phase::kWebSocket: return State::kWebSocket;
+      case Phase::kClosing:
+      case Phase::kClosed: return State::kClosing;
+    }
+    return State::kClosing;
   }
 
   // WsSession

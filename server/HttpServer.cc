@@ -95,6 +95,7 @@ HttpServer::ConnectionStates HttpServer::connectionStates() const {
   ConnectionStates states;
   for (const Connection* c = connections_; c; c = c->next) {
     switch (c->state()) {
+      case Connection::State::kTlsHandshake: ++states.tlsHandshake; break;
       case Connection::State::kHttp: ++states.http; break;
       case Connection::State::kWebSocket: ++states.webSocket; break;
       case Connection::State::kClosing: ++states.closing; break;

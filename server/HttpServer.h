@@ -50,10 +50,11 @@ class HttpServer final : public reactor::TimerHandler {
   WsCompression& compression() { return compression_; }
   const WsCompression& compression() const { return compression_; }
   size_t connectionCount() const { return connectionCount_; }
-  // The connections by what they do now: reading HTTP requests, an open
-  // WebSocket, closing (a closing handshake or a flush before the close).
-  // Walks every connection: for a scrape, not for a hot path.
+  // The connections by what they do now: a TLS handshake, reading HTTP
+  // requests, an open WebSocket, closing (a closing handshake or a flush
+  // before the close). Walks every connection: for a scrape, not a hot path.
   struct ConnectionStates {
+    size_t tlsHandshake = 0;
     size_t http = 0;
     size_t webSocket = 0;
     size_t closing = 0;
