@@ -15,10 +15,13 @@
 #include <string>
 
 #include "api/AccountApi.h"
+#include "api/AdminApi.h"
 #include "api/MessageApi.h"
 #include "api/RoomApi.h"
 #include "app/Config.h"
+#include "auth/ApiKeys.h"
 #include "auth/IdentityResolver.h"
+#include "auth/RegistrationPolicy.h"
 #include "auth/TokenService.h"
 #include "chat/ChatEndpoint.h"
 #include "chat/Hub.h"
@@ -53,6 +56,8 @@ class Application {
   void start(Started started);
   reactor::SocketAddress localAddress() const { return http_.localAddress(); }
   void beginShutdown();
+  // Reads --api-key-file again (for SIGHUP); on failure keeps the old keys and says why.
+  void reloadApiKeys();
 
  private:
   store::StoreOptions storeOptions();
@@ -68,6 +73,8 @@ class Application {
   void assembleChat();
   void listen(const Started& started);
   bool loadWebClient(std::string& error);
+  // --api-key-file: the admin API's keys; none: no admin API.
+  bool loadApiKeys(std::string& error);
   void addProbes();
   std::string metrics() const;
   // --metrics-listen: the private listener, serving only the probes and /metrics.
@@ -92,6 +99,9 @@ class Application {
   std::unique_ptr<chat::Hub> hub_;
   std::unique_ptr<chat::ChatEndpoint> chat_;
   std::unique_ptr<api::MessageApi> messages_;
+  std::optional<auth::ApiKeys> apiKeys_;
+  auth::RegistrationPolicy registration_;
+  std::unique_ptr<api::AdminApi> admin_;
   std::optional<server::StaticFiles> webFiles_;
   server::EchoEndpoint echo_;
   server::BroadcastEndpoint broadcast_;
