@@ -186,6 +186,7 @@ void AccountApi::login(const proto::HttpRequest& request, const server::HttpResp
           }
           if (user.state == store::UserState::kBanned) {
             finish(auth::LoginThrottle::Outcome::kNotChecked);
+            ++stats_.loginsBanned;
             return responder.respond(jsonError(403, "banned", "this account is banned"));
           }
           finish(auth::LoginThrottle::Outcome::kLoggedIn);

@@ -67,6 +67,7 @@ class AccountApi {
     uint64_t loginsOk = 0;
     uint64_t loginsFailed = 0;            // wrong username or password
     uint64_t loginsThrottled = 0;         // refused (429) by the LoginThrottle
+    uint64_t loginsBanned = 0;            // the right password for a banned account (403)
     uint64_t registrationsRateLimited = 0;  // refused (429) past --registrations-per-hour
   };
   const Stats& stats() const { return stats_; }

@@ -94,8 +94,13 @@ void writeHub(MetricsWriter& out, const chat::Hub& hub) {
 void writeLimits(MetricsWriter& out, const MetricsSources& sources) {
   const AccountApi::Stats& accounts = sources.accounts.stats();
   out.split("chatd_logins_total", "counter",
-            "Password logins: ok, failed (wrong username or password), throttled (429 before any check).", "result",
-            {{"ok", accounts.loginsOk}, {"failed", accounts.loginsFailed}, {"throttled", accounts.loginsThrottled}});
+            "Password logins: ok, failed (wrong username or password), throttled (429 before any check), banned "
+            "(the right password for a banned account).",
+            "result",
+            {{"ok", accounts.loginsOk},
+             {"failed", accounts.loginsFailed},
+             {"throttled", accounts.loginsThrottled},
+             {"banned", accounts.loginsBanned}});
   out.split("chatd_rate_limited_total", "counter",
             "Requests refused by a rate limit: registration (--registrations-per-hour), room_creation "
             "(--rooms-per-hour), chat_message (--rate/--burst).",
