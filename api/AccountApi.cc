@@ -100,6 +100,7 @@ void AccountApi::registerUser(const proto::HttpRequest& request, const server::H
   }
   // Counted before the store or the hasher is asked anything: the attempt is what costs.
   if (const auto retry = registrations_.admit(responder.peerAddress(), loop_.nowMs())) {
+    ++stats_.registrationsRateLimited;
     return responder.respond(jsonError(429, "rate_limited", "too many registrations from this address, retry later")
                                  .header("Retry-After", std::to_string(*retry)));
   }
@@ -149,6 +150,7 @@ void AccountApi::login(const proto::HttpRequest& request, const server::HttpResp
   const std::string key = store::usernameKey(*username);
   const std::string address = responder.peerAddress();
   if (const auto retry = throttle_.begin(address, key, loop_.nowMs())) {
+    ++stats_.loginsThrottled;
     return responder.respond(jsonError(429, "rate_limited", "too many failed logins, retry later")
                                  .header("Retry-After", std::to_string(*retry)));
   }
@@ -179,13 +181,16 @@ void AccountApi::login(const proto::HttpRequest& request, const server::HttpResp
           // A deleted account answers as if it never existed.
           if (!*verified || user.state == store::UserState::kDeleted) {
             finish(auth::LoginThrottle::Outcome::kWrongPassword);
+            ++stats_.loginsFailed;
             return responder.respond(unauthorized("wrong username or password"));
           }
           if (user.state == store::UserState::kBanned) {
             finish(auth::LoginThrottle::Outcome::kNotChecked);
+            ++stats_.loginsBanned;
             return responder.respond(jsonError(403, "banned", "this account is banned"));
           }
           finish(auth::LoginThrottle::Outcome::kLoggedIn);
+          ++stats_.loginsOk;
           answerWithToken(200, user, responder);
         });
     if (!queued) {

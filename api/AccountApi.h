@@ -62,6 +62,16 @@ class AccountApi {
     logoutListener_ = std::move(listener);
   }
 
+  // For /metrics.
+  struct Stats {
+    uint64_t loginsOk = 0;
+    uint64_t loginsFailed = 0;            // wrong username or password
+    uint64_t loginsThrottled = 0;         // refused (429) by the LoginThrottle
+    uint64_t loginsBanned = 0;            // the right password for a banned account (403)
+    uint64_t registrationsRateLimited = 0;  // refused (429) past --registrations-per-hour
+  };
+  const Stats& stats() const { return stats_; }
+
   // For shutdown: password checks still waiting for a worker are dropped.
   void stopHashing() { hashing_.close(); }
 
@@ -83,6 +93,7 @@ class AccountApi {
   reactor::RatePerAddress registrations_;
   std::function<void(const std::string&)> logoutListener_;
   auth::RegistrationPolicy& registration_;
+  Stats stats_;
 };
 
 // The JSON body of a POST, or nullopt after answering 415 or 400 (why there is none).

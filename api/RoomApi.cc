@@ -202,9 +202,10 @@ void RoomApi::create(const Call& call) {
     }
     if (topic->empty()) topic.reset();
   }
-  store_.createRoom(*name, *kind, std::move(topic), call.me.id, roomsPerHour_, [responder](StoreStatus status,
+  store_.createRoom(*name, *kind, std::move(topic), call.me.id, roomsPerHour_, [this, responder](StoreStatus status,
                                                                                           store::Room room) {
     if (status == StoreStatus::kOverQuota) {
+      ++roomsRateLimited_;
       // The next one may come once the oldest of the hour's rooms is an hour old.
       const int64_t waitMs = room.createdAt + kHourMs - reactor::unixMs();
       return responder.respond(jsonError(429, chat::chat_error::kTooManyRooms, "too many rooms created in the last hour")

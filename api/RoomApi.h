@@ -43,6 +43,9 @@ class RoomApi {
   // Adds these endpoints to the server's route table.
   void addRoutes(server::Router& router);
 
+  // Room creations refused (429) past --rooms-per-hour, for /metrics.
+  uint64_t roomsRateLimited() const { return roomsRateLimited_; }
+
   // One authenticated request, kept (copied) until it is answered.
   struct Call {
     proto::HttpRequest request;
@@ -70,6 +73,7 @@ class RoomApi {
   chat::RoomService& rooms_;
   AccountApi& accounts_;
   uint32_t roomsPerHour_;
+  uint64_t roomsRateLimited_ = 0;
 };
 
 // {"id","name","kind","topic"|null,"created_at","role"|null,"unread"}

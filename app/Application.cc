@@ -38,11 +38,12 @@ Application::Application(reactor::EventLoop& loop, Config config)
   if (!config_.broadcastPath.empty()) http_.router().addWebSocket(config_.broadcastPath, &broadcast_);
 }
 
-store::StoreOptions Application::storeOptions() const {
+store::StoreOptions Application::storeOptions() {
   store::StoreOptions options;
   options.dataDir = config_.dataDir;
   options.historyMax = config_.historyMax;
   options.checkpointWorkers = checkpointWorkers_.get();
+  options.metrics = &storeMetrics_;
   if (!config_.redisUrls.empty()) {
     options.backend = "redis";
     options.redisUrls = config_.redisUrls;
@@ -127,15 +128,28 @@ void Application::assembleChat() {
   router.addWebSocket("/ws", chat_.get());
 }
 
+std::string Application::metrics() const {
+  std::optional<bool> redisUp;
+  if (!config_.redisUrls.empty()) redisUp = store_->ready() && bus_->unavailableReason().empty();
+  const server::WebhookStats* webhooks = webhooks_.sender ? &webhooks_.sender->stats() : nullptr;
+  return api::metricsText({loop_, http_, *hub_, *accounts_, *rooms_, storeMetrics_, redisUp, webhooks});
+}
+
 void Application::addProbes() {
   api::Probes probes;
-  if (store_) {
-    probes.notReady = [this] { return store_->ready() ? bus_->unavailableReason() : "the store is not usable"; };
-    probes.metrics = [this] {
-      return api::metricsText(http_, *hub_, webhooks_.sender ? &webhooks_.sender->stats() : nullptr);
-    };
-  }
-  api::addProbeRoutes(http_.router(), std::move(probes));
+  if (store_) probes.notReady = [this] { return store_->ready() ? bus_->unavailableReason() : "the store is not usable"; };
+  if (private_) api::addProbeRoutes(http_.router(), probes);  // the probes alone: no /metrics in public
+  if (store_) probes.metrics = [this] { return metrics(); };
+  api::addProbeRoutes(private_ ? private_->router() : http_.router(), std::move(probes));
+}
+
+bool Application::listenPrivately(std::string& error) {
+  if (config_.metricsListen.empty()) return true;
+  privateOptions_ = config_;
+  privateOptions_.listen = config_.metricsListen;
+  privateOptions_.reusePort = false;
+  private_ = std::make_unique<server::HttpServer>(loop_, privateOptions_);
+  return private_->listen(error);
 }
 
 void Application::loadRevokedTokens(Started started) {
@@ -231,9 +245,11 @@ void Application::start(Started started) {
 }
 
 void Application::listen(const Started& started) {
-  addProbes();
   std::string error;
+  if (!listenPrivately(error)) return started("--metrics-listen: " + error);
+  addProbes();
   if (!http_.listen(error)) return started(error);
+  if (private_) LOG_INFO("serving /metrics, /healthz and /readyz on %s", private_->localAddress().toString().c_str());
   // Not the Redis URL: it may carry a password.
   const std::string serving = !store_                     ? "echo and broadcast only"
                               : config_.redisUrls.empty()   ? "data in " + config_.dataDir

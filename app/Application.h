@@ -39,6 +39,7 @@
 #include "store/Bus.h"
 #include "store/PresenceBoard.h"
 #include "store/StoreFactory.h"
+#include "store/StoreMetrics.h"
 #include "store/Store.h"
 
 namespace chatd::app {
@@ -60,7 +61,7 @@ class Application {
   void reloadApiKeys();
 
  private:
-  store::StoreOptions storeOptions() const;
+  store::StoreOptions storeOptions();
   // The store and the bus that goes with it.
   bool openStore(std::string& error);
   // The JWT secret: --jwt-secret, else the cluster's (in Redis, with
@@ -76,6 +77,9 @@ class Application {
   // --api-key-file: the admin API's keys; none: no admin API.
   bool loadApiKeys(std::string& error);
   void addProbes();
+  std::string metrics() const;
+  // --metrics-listen: the private listener, serving only the probes and /metrics.
+  bool listenPrivately(std::string& error);
   // --tls-cert: the listener's TLS context; reloadTls() on SIGHUP.
   bool openTls(std::string& error);
   void reloadTls();
@@ -104,8 +108,11 @@ class Application {
   server::EchoEndpoint echo_;
   server::BroadcastEndpoint broadcast_;
   std::unique_ptr<reactor::TlsContext> tls_;
+  store::StoreMetrics storeMetrics_;  // lent to the store, read by /metrics
   // Declared last: its connections go first, while what they use still exists.
   server::HttpServer http_;
+  server::ServerOptions privateOptions_;          // --metrics-listen's: the public ones but the address
+  std::unique_ptr<server::HttpServer> private_;  // --metrics-listen; serves on through the drain
   reactor::SignalSet signals_;
   reactor::ServiceNotifier notifier_;
   bool draining_ = false;

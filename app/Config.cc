@@ -46,6 +46,11 @@ std::string conflictIn(const Config& config) {
   if (config.workers > 0 && config.redisUrls.empty()) {
     return "--workers needs --redis: worker processes share their users, rooms and messages through Redis";
   }
+  if (config.workers > 0 && !config.metricsListen.empty()) {
+    // One port cannot tell the workers apart, and a port each is a scheme no scraper would guess.
+    return "--metrics-listen cannot be used with --workers: each worker has figures of its own, and one private "
+           "port would answer with a random worker's; run one chatd per port (--reuse-port) with a --metrics-listen each";
+  }
   const auto listen = reactor::SocketAddress::parse(config.listen);  // checked when given
   if (config.workers > 0 && listen && listen->port() == 0) {
     // Each worker binds on its own: port 0 would give each a different port.

@@ -50,6 +50,9 @@ struct Config : chat::ChatOptions {
   // The web client's files; empty: ./web when that directory exists, else the
   // installed one (app/InstalledFiles.h), else none.
   std::string webRoot;
+  // A second, private listener for /metrics, /healthz and /readyz; once
+  // set, the public listener serves no /metrics. Empty: none.
+  std::string metricsListen;
   reactor::LogLevel logLevel = reactor::LogLevel::kInfo;
 };
 

@@ -79,6 +79,10 @@ using enum OptionType;
 constexpr Option kOptions[] = {
     {.name = "listen", .valueName = "ADDR:PORT", .type = kText, .field = &Config::listen,
      .help = "address to listen on", .defaultNote = "port 0 picks one", .check = address},
+    {.name = "metrics-listen", .valueName = "ADDR:PORT", .type = kText, .field = &Config::metricsListen,
+     .help = "serve /metrics, /healthz and /readyz on this second (private) address too, and /metrics no longer "
+             "on --listen; not with --workers",
+     .defaultNote = "default: /metrics on --listen", .check = address},
     {.name = "reuse-port", .type = kSwitch, .field = &Config::reusePort,
      .help = "set SO_REUSEPORT so several chatd processes share the port; with --redis (cluster nodes), "
              "or else only with --echo or --broadcast, and then without chat, API or web client"},

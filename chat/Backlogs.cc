@@ -74,7 +74,7 @@ void Backlogs::sendMissedChanges(ChatSession& session) {
     notice.writer().key("data").beginObject().key("from_seq").value(changes[sent].fromSeq);
     notice.writer().key("to_seq").value(changes[sent].toSeq).endObject();
     const reactor::BlockRef frame = server::makeServerFrame(proto::WsOpcode::kText, notice.finish());
-    if (session.ws.sendShared(frame) == reactor::OutputQueue::PushResult::kRefused) break;
+    if (session.sendShared(frame) == reactor::OutputQueue::PushResult::kRefused) break;
   }
   changes.erase(changes.begin(), changes.begin() + static_cast<std::ptrdiff_t>(sent));
   if (found->second.empty()) backlogs_.erase(found);

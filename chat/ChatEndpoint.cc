@@ -5,6 +5,7 @@
 #include "chat/ChatError.h"
 #include "chat/ChatFrames.h"
 #include "chat/ClientMessage.h"
+#include "chat/MessageCounts.h"
 #include "reactor/WallClock.h"
 
 namespace chatd::chat {
@@ -49,10 +50,12 @@ void ChatEndpoint::onOpen(server::WsSession& ws, const proto::HttpRequest&, std:
 void ChatEndpoint::onMessage(server::WsSession& ws, proto::WsOpcode opcode, std::span<const uint8_t> payload) {
   ChatSession& session = sessionOf(ws);
   if (opcode != proto::WsOpcode::kText) {
+    MessageCounts::process().countIn(std::nullopt);
     return hub_.sendError(session, err::kBadRequest, "messages are JSON text frames", {});
   }
   ParsedClientMessage parsed =
       parseClientMessage(std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()));
+  MessageCounts::process().countIn(parsed.message ? std::optional(parsed.message->type) : std::nullopt);
   if (parsed.error) return hub_.sendError(session, err::kBadRequest, parsed.error->message, parsed.error->ref);
   ClientMessage& message = *parsed.message;
   // One budget per user, whatever number of sessions it opens.
@@ -61,6 +64,7 @@ void ChatEndpoint::onMessage(server::WsSession& ws, proto::WsOpcode opcode, std:
                                    : session.bucket.take(config_.ratePerSecond, config_.rateBurst, loop_.nowMs());
   };
   if (message.type != ClientType::kPing && !withinRate()) {
+    hub_.noteRateLimited();
     return hub_.sendError(session, err::kRateLimited, "too many messages: slow down", message.ref);
   }
   if (message.type == ClientType::kAuth) return authenticate(session, message.token, std::move(message.ref));

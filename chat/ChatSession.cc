@@ -2,6 +2,7 @@
 
 #include "chat/ChatFrames.h"
 #include "chat/LiveRoom.h"
+#include "chat/MessageCounts.h"
 #include "reactor/ObjectPool.h"
 
 namespace chatd::chat {
@@ -38,8 +39,15 @@ RoomSubscription* ChatSession::subscription(int64_t roomId) {
 }
 
 void ChatSession::send(std::string_view json) {
+  MessageCounts::process().countOut(json);
   ws.reply(proto::WsOpcode::kText,
            std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(json.data()), json.size()));
+}
+
+reactor::OutputQueue::PushResult ChatSession::sendShared(const reactor::BlockRef& frame) {
+  const reactor::OutputQueue::PushResult result = ws.sendShared(frame);
+  if (result != reactor::OutputQueue::PushResult::kRefused) MessageCounts::process().countOutFrame(frame);
+  return result;
 }
 
 void ChatSession::sendError(std::string_view code, std::string_view message, std::string_view ref, int64_t roomId) {

@@ -53,6 +53,8 @@ class ChatSession final {
   // (server::WsSession::reply), so a request is always answered.
   void send(std::string_view json);
   void sendError(std::string_view code, std::string_view message, std::string_view ref, int64_t roomId = 0);
+  // A shared frame (server::WsSession::sendShared), counted by type when queued.
+  reactor::OutputQueue::PushResult sendShared(const reactor::BlockRef& frame);
 
   // Sessions come from a pool (reactor/ObjectPool.h), like connections.
   static void* operator new(size_t size);

@@ -178,6 +178,13 @@ void readBody(const JsonFields& fields, Reader& r, ClientMessage& m) {
 
 }  // namespace
 
+std::string_view clientTypeName(ClientType type) {
+  for (const TypeName& known : kTypes) {
+    if (known.type == type) return known.name;
+  }
+  return {};
+}
+
 ParsedClientMessage parseClientMessage(std::string_view text) {
   ParsedClientMessage parsed;
   std::string error;

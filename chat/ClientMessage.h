@@ -68,4 +68,7 @@ struct ParsedClientMessage {
 
 ParsedClientMessage parseClientMessage(std::string_view text);
 
+// The type's name on the wire ("join_room").
+std::string_view clientTypeName(ClientType type);
+
 }  // namespace chatd::chat

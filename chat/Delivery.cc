@@ -73,7 +73,7 @@ void Delivery::fanOut(LiveRoom& room, const store::RoomEvent& event) {
   for (RoomMember& member : room.members) {
     ChatSession& session = *member.session;
     if (member.catchUpFrom != 0 || session.id == origin) continue;
-    if (session.ws.sendShared(frame) == OutputQueue::PushResult::kRefused) {
+    if (session.sendShared(frame) == OutputQueue::PushResult::kRefused) {
       // Never dropped: this room is replayed to it from here once it drains.
       member.catchUpFrom = event.seq;
       ++stats_.catchUps;
@@ -149,7 +149,7 @@ void Delivery::deliverChange(const store::RoomEvent& event) {
     if (member.catchUpFrom != 0 && member.catchUpFrom <= event.seq) continue;
     // Bounded like every other frame; one that does not fit is not lost: the
     // session is told, once its queue drains, to fetch the message again.
-    if (session.ws.sendShared(frame) == OutputQueue::PushResult::kRefused) {
+    if (session.sendShared(frame) == OutputQueue::PushResult::kRefused) {
       backlogs_.noteMissedChange(session, event.roomId, event.seq);
     }
   }
@@ -199,7 +199,7 @@ bool Delivery::replayStep(ChatSession& session, LiveRoom& room, RoomMember& memb
   if (room.recent.covers(member.catchUpFrom) && !mayBeTrimmed) {
     for (int64_t seq = member.catchUpFrom; seq <= room.lastSeq; ++seq) {
       if (!replayWaiters_.empty()) settleReplayWaiters(session.id, room.id, seq);
-      if (session.ws.sendShared(room.recent.frame(seq)) == OutputQueue::PushResult::kRefused) {
+      if (session.sendShared(room.recent.frame(seq)) == OutputQueue::PushResult::kRefused) {
         member.catchUpFrom = seq;
         sessions_.noteRefused(session);
         return false;
@@ -262,7 +262,7 @@ void Delivery::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, stor
     ServerMessage notice("messages_trimmed", roomId);
     notice.writer().key("data").beginObject().key("from_seq").value(member.catchUpFrom);
     notice.writer().key("to_seq").value(page.front().seq - 1).endObject();
-    if (session->ws.sendShared(server::makeServerFrame(proto::WsOpcode::kText, notice.finish())) ==
+    if (session->sendShared(server::makeServerFrame(proto::WsOpcode::kText, notice.finish())) ==
         OutputQueue::PushResult::kRefused) {
       sessions_.noteRefused(*session);
       return;
@@ -280,7 +280,7 @@ void Delivery::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, stor
           proto::WsOpcode::kText,
           messageEvent(message, userSummaryJson(message.senderId, message.senderUsername, message.senderNickname)));
     }
-    if (session->ws.sendShared(frames[i]) == OutputQueue::PushResult::kRefused) {
+    if (session->sendShared(frames[i]) == OutputQueue::PushResult::kRefused) {
       member.catchUpFrom = message.seq;
       sessions_.noteRefused(*session);
       return;
@@ -336,7 +336,7 @@ void Delivery::settleReplayWaiters(uint64_t sessionId, int64_t roomId, int64_t n
 
 void Delivery::sendEphemeral(ChatSession& session, uint64_t key, const reactor::BlockRef& frame) {
   if (session.conflated.empty() && session.ws.queuedBytes() < config_.maxQueueBytes / 2) {
-    if (session.ws.sendShared(frame) != OutputQueue::PushResult::kRefused) return;
+    if (session.sendShared(frame) != OutputQueue::PushResult::kRefused) return;
   }
   // Congested: hold the newest event per key until the queue drains.
   session.ws.notifyWhenDrained();
@@ -357,7 +357,7 @@ void Delivery::sendEphemeral(ChatSession& session, uint64_t key, const reactor::
 void Delivery::flushConflated(ChatSession& session) {
   size_t sent = 0;
   while (sent < session.conflated.size() &&
-         session.ws.sendShared(session.conflated[sent].frame) != OutputQueue::PushResult::kRefused) {
+         session.sendShared(session.conflated[sent].frame) != OutputQueue::PushResult::kRefused) {
     ++sent;
   }
   session.conflated.erase(session.conflated.begin(), session.conflated.begin() + static_cast<std::ptrdiff_t>(sent));

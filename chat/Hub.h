@@ -113,6 +113,8 @@ class Hub final : public reactor::TimerHandler {
   Webhooks& webhooks() { return webhooks_; }
 
   const Stats& stats() const { return stats_; }
+  // A client message refused past --rate/--burst (ChatEndpoint's check).
+  void noteRateLimited() { ++stats_.messagesRateLimited; }
   size_t sessionCount() const { return sessions_.count(); }
   size_t longPollsWaiting() const { return longPolls_.waiting(); }
   size_t liveRoomCount() const { return rooms_.count(); }

@@ -1,6 +1,7 @@
 #include "chat/HubCommands.h"
 
 #include "chat/ChatFrames.h"
+#include "reactor/EventLoop.h"
 #include "reactor/WallClock.h"
 
 namespace chatd::chat {
@@ -124,12 +125,14 @@ void HubCommands::syncNext(const std::shared_ptr<SyncState>& state, std::functio
 void HubCommands::sendChatMessage(ChatSession& session, ClientMessage m) {
   PostRequest request{session.user->id,     session.user->summaryJson, m.roomId,  m.toUserId,
                       std::move(m.content), std::move(m.clientId),     session.id};
-  postMessage(std::move(request), [this, sessionId = session.id, ref = m.ref](std::optional<ChatError> error,
-                                                                              const store::AppendResult& result) {
+  postMessage(std::move(request), [this, sessionId = session.id, ref = m.ref,
+                                    receivedUs = reactor::EventLoop::monotonicUs()](
+                                       std::optional<ChatError> error, const store::AppendResult& result) {
     ChatSession* s = p_.sessions.find(sessionId);
     if (!s) return;
     if (error) return s->sendError(error->code, error->message, ref);
     s->send(ackMessage(result.message, ref));
+    p_.stats.sendToAck.record(reactor::EventLoop::monotonicUs() - receivedUs);
   });
 }
 

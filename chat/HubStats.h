@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "reactor/LatencyHistogram.h"
+
 namespace chatd::chat {
 
 struct HubStats {
@@ -14,6 +16,8 @@ struct HubStats {
   uint64_t ephemeralConflated = 0;  // typing/presence/receipts replaced by a newer one
   uint64_t ephemeralDropped = 0;
   uint64_t slowConsumersClosed = 0;
+  uint64_t messagesRateLimited = 0;  // client messages refused past --rate/--burst
+  reactor::LatencyHistogram sendToAck;  // a WebSocket `message` received -> its ack queued
 };
 
 }  // namespace chatd::chat

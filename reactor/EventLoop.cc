@@ -34,10 +34,12 @@ class EventLoop::WakeupHandler final : public IoHandler {
   EventLoop& loop_;
 };
 
-uint64_t EventLoop::monotonicMs() {
+uint64_t EventLoop::monotonicMs() { return monotonicUs() / 1000; }
+
+uint64_t EventLoop::monotonicUs() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000 + static_cast<uint64_t>(ts.tv_nsec) / 1000000;
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000 + static_cast<uint64_t>(ts.tv_nsec) / 1000;
 }
 
 EventLoop::EventLoop(size_t receiveBufferBytes)
@@ -99,12 +101,17 @@ void EventLoop::dispatch(epoll_event& event) {
 
 void EventLoop::run() {
   stopping_ = false;
+  uint64_t wokeUs = 0;
   while (!stopping_) {
-    nowMs_ = monotonicMs();
+    // The clock read that sets this iteration's time also ends the last one's work.
+    const uint64_t idleFromUs = monotonicUs();
+    if (wokeUs != 0) iterations_.record(idleFromUs - wokeUs);
+    nowMs_ = idleFromUs / 1000;
     const int timeout = flushQueue_.empty() && graveyard_.empty() ? timers_.msUntilNext(nowMs_) : 0;
     const int n = epoll_wait(epollFd_, events_.data(), static_cast<int>(events_.size()), timeout);
     if (n < 0 && errno != EINTR) die("epoll_wait");
-    nowMs_ = monotonicMs();
+    wokeUs = monotonicUs();
+    nowMs_ = wokeUs / 1000;
     batchSize_ = n > 0 ? static_cast<size_t>(n) : 0;
     for (dispatching_ = 0; dispatching_ < batchSize_; ++dispatching_) dispatch(events_[dispatching_]);
     batchSize_ = 0;

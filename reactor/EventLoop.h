@@ -24,6 +24,7 @@
 #include <span>
 #include <vector>
 
+#include "reactor/LatencyHistogram.h"
 #include "reactor/TimerWheel.h"
 
 namespace chatd::reactor {
@@ -93,6 +94,11 @@ class EventLoop {
   void runInLoop(std::function<void()> task);
 
   static uint64_t monotonicMs();
+  static uint64_t monotonicUs();
+
+  // How long each wake-up's work took (I/O, timers, tasks, flushes), from
+  // the return of epoll_wait to the next call: the loop's latency.
+  const LatencyHistogram& iterationLatency() const { return iterations_; }
 
  private:
   struct Doomed {
@@ -120,6 +126,7 @@ class EventLoop {
   std::unique_ptr<WakeupHandler> wakeup_;
   std::mutex tasksMutex_;
   std::vector<std::function<void()>> tasks_;
+  LatencyHistogram iterations_;
   bool stopping_ = false;
 };
 

@@ -104,6 +104,8 @@ class TcpConnection final : public IoHandler, public Flushable {
   // The errno that ended the connection (a failed connect, a reset), 0 for a clean close.
   int error() const { return error_; }
   bool closing() const { return closing_; }
+  // Over TLS, while the handshake has not completed.
+  bool handshaking() const { return tls_ && !tls_->established(); }
   size_t queuedBytes() const { return output_.bytes(); }
   // Bytes of this connection's output the peer has acknowledged, from the
   // kernel (TCP_INFO): it grows only while the peer reads. One syscall; for

@@ -60,6 +60,7 @@ class TlsStream {
   // speaks plain text (an HTTP request) to this TLS port. Peeks only.
   bool peerSpeaksPlainText(int fd);
   bool started() const { return started_; }
+  bool established() const { return established_; }  // the handshake is done
   // The last read returned bytes and then met the end or an error, which the
   // next read reports without touching the socket.
   bool endPending() const { return deferred_ != Status::kOk; }

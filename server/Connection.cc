@@ -95,7 +95,7 @@ void Connection::parseHttp(std::span<uint8_t> bytes) {
         return upgrade(http.parser.takeRequest(), bytes.subspan(pos));
       case proto::HttpParser::Status::kError:
         LOG_DEBUG("fd %d: bad HTTP request: %s", tcp_.fd(), http.parser.errorReason().c_str());
-        return respond(proto::jsonError(http.parser.errorStatus(), "bad_request", http.parser.errorReason()), false);
+        return answerUnrouted(proto::jsonError(http.parser.errorStatus(), "bad_request", http.parser.errorReason()));
     }
   }
 }
@@ -117,11 +117,13 @@ void Connection::startRequest(proto::HttpRequest request) {
   const std::string peer = reactor::SocketAddress::ofPeer(tcp_.fd()).host();
   http.pending = std::make_shared<HttpResponder::State>(
       HttpResponder::State{&http, server_.trustedProxies().clientAddress(peer, request)});
+  http.method = request.method;
   server_.router().handle(request, HttpResponder(http.pending));
 }
 
 void Connection::deliverHttpResponse(proto::HttpResponse response) {
   HttpPhase& http = *httpPhase();
+  server_.requestCounts().count(http.method, http.pending->route, response.status);
   http.pending.reset();
   if (http.corsOrigin) CorsPolicy::decorate(response, *http.corsOrigin);
   respond(response, http.keepAlive, http.headOnly);
@@ -141,20 +143,31 @@ void Connection::respond(const proto::HttpResponse& response, bool keepAlive, bo
   tcp_.notifyWhenDrained();
 }
 
+void Connection::answerUnrouted(const proto::HttpResponse& response) {
+  server_.requestCounts().count({}, RequestCounts::kOtherRoute, response.status);
+  respond(response, false);
+}
+
 void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> rest) {
-  WsEndpoint* endpoint = server_.router().webSocketAt(request.path());
-  if (!endpoint) return respond(proto::jsonError(404, "not_found", "no WebSocket endpoint at this path"), false);
+  const std::string_view route = server_.router().webSocketRoute(request.path());
+  if (route.empty()) return answerUnrouted(proto::jsonError(404, "not_found", "no WebSocket endpoint at this path"));
+  auto refuse = [&](const proto::HttpResponse& response) {
+    server_.requestCounts().count(request.method, route, response.status);
+    respond(response, false);
+  };
   const proto::WsHandshakeResult handshake = proto::evaluateWsHandshake(request, {}, server_.compression().enabled());
-  if (!handshake.accepted) return respond(handshake.response, false);
+  if (!handshake.accepted) return refuse(handshake.response);
   const std::string peer = reactor::SocketAddress::ofPeer(tcp_.fd()).host();
   const bool secure = server_.transportSecurity() != nullptr;
   if (server_.cors().refusesWebSocket(request, server_.trustedProxies().clientScheme(peer, request, secure))) {
-    return respond(proto::jsonError(403, "forbidden", "this Origin may not open a WebSocket here"), false);
+    return refuse(proto::jsonError(403, "forbidden", "this Origin may not open a WebSocket here"));
   }
-  if (auto refusal = admitClient(request)) return respond(*refusal, false);
+  if (auto refusal = admitClient(request)) return refuse(*refusal);
+  WsEndpoint* endpoint = server_.router().webSocketAt(route);
   WsEndpoint::Admission admission = endpoint->admit(request);
-  if (admission.refusal) return respond(*admission.refusal, false);
+  if (admission.refusal) return refuse(*admission.refusal);
 
+  server_.requestCounts().count(request.method, route, handshake.response.status);
   tcp_.sendUnbounded(blockOf(proto::serializeResponse(handshake.response, true)));
   delete phaseState_.http;
   std::construct_at(&phaseState_.frames, proto::WsFrameParser::Role::kServer, server_.options().maxMessageBytes);
@@ -351,7 +364,7 @@ void Connection::handleTimer(reactor::Timer&) {
           tcp_.close();
         }
       } else if (http.parser.midRequest()) {
-        respond(proto::jsonError(408, "request_timeout", "the request did not complete in time"), false);
+        answerUnrouted(proto::jsonError(408, "request_timeout", "the request did not complete in time"));
       } else {
         phase_ = Phase::kClosed;
         tcp_.close();  // idle keep-alive connection

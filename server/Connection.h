@@ -41,6 +41,18 @@ class Connection final : public reactor::StreamHandler,
   // Closes the socket now, without a closing handshake.
   void abort() { tcp_.close(); }
 
+  // What it is doing, for /metrics (HttpServer::connectionStates()).
+  enum class State : uint8_t { kTlsHandshake, kHttp, kWebSocket, kClosing };
+  State state() const {
+    switch (phase_) {
+      case Phase::kHttp: return tcp_.handshaking() ? State::kTlsHandshake : State::kHttp;
+      case Phase::kWebSocket: return State::kWebSocket;
+      case Phase::kClosing:
+      case Phase::kClosed: return State::kClosing;
+    }
+    return State::kClosing;
+  }
+
   // WsSession
   void reply(proto::WsOpcode opcode, std::span<const uint8_t> payload) override;
   reactor::OutputQueue::PushResult sendShared(const reactor::BlockRef& frame) override;
@@ -87,6 +99,7 @@ class Connection final : public reactor::StreamHandler,
     static constexpr uint64_t kNotLookedYet = UINT64_MAX;
     uint64_t ackedAtLastCheck = kNotLookedYet;  // bytes the client had acknowledged when the timer last looked
     std::optional<std::string> corsOrigin;  // its Origin, when --allow-origin lists it
+    std::string method;                     // its method, for RequestCounts
     bool keepAlive = true;
     bool headOnly = false;
     bool parsing = false;  // inside parseHttp(): an answer given now needs no resume
@@ -105,6 +118,8 @@ class Connection final : public reactor::StreamHandler,
   void startRequest(proto::HttpRequest request);
   void deliverHttpResponse(proto::HttpResponse response);
   void respond(const proto::HttpResponse& response, bool keepAlive, bool headOnly = false);
+  // An answer no route gave (a request that did not parse, or came too slowly): counted, then the close.
+  void answerUnrouted(const proto::HttpResponse& response);
   void upgrade(const proto::HttpRequest& request, std::span<uint8_t> rest);
   // The per-address limits of an upgrade (ClientLimits): its rate, and from
   // a trusted proxy the count of the client it names; the refusal, if any.

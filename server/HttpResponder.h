@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "proto/HttpResponse.h"
@@ -32,6 +33,7 @@ class HttpResponder {
     HttpReplySink* sink;      // null once answered or once the connection closed
     std::string peerAddress;  // the client's IP (TrustedProxies::clientAddress), for throttling and logs
     std::function<void()> onAbandoned = {};  // see HttpResponder::onAbandoned()
+    std::string_view route = "other";  // what answers it, for /metrics (RequestCounts); set by the Router
 
     // The connection closed before the answer: detach, and drop the work waiting for it.
     void abandon() {
@@ -55,6 +57,8 @@ class HttpResponder {
   // earlier one; not called once the answer is given.
   void onAbandoned(std::function<void()> drop) const { state_->onAbandoned = std::move(drop); }
   const std::string& peerAddress() const { return state_->peerAddress; }
+  // `route` outlives the answer (a pattern in the route table, or a constant).
+  void setRoute(std::string_view route) const { state_->route = route; }
 
  private:
   std::shared_ptr<State> state_;

@@ -65,6 +65,7 @@ void HttpServer::onAccept(int fd) {
     return;
   }
   if (connectionCount_ >= options_.maxConnections) {
+    ++refusedOverMax_;
     sendAtOnce(fd, busyResponse_);
     ::close(fd);
     return;
@@ -88,6 +89,19 @@ void HttpServer::onAccept(int fd) {
   if (connections_) connections_->prev = connection;
   connections_ = connection;
   ++connectionCount_;
+}
+
+HttpServer::ConnectionStates HttpServer::connectionStates() const {
+  ConnectionStates states;
+  for (const Connection* c = connections_; c; c = c->next) {
+    switch (c->state()) {
+      case Connection::State::kTlsHandshake: ++states.tlsHandshake; break;
+      case Connection::State::kHttp: ++states.http; break;
+      case Connection::State::kWebSocket: ++states.webSocket; break;
+      case Connection::State::kClosing: ++states.closing; break;
+    }
+  }
+  return states;
 }
 
 proto::HttpResponse HttpServer::addressBusy() {

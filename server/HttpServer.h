@@ -17,6 +17,7 @@
 #include "reactor/TlsContext.h"
 #include "server/ClientLimits.h"
 #include "server/CorsPolicy.h"
+#include "server/RequestCounts.h"
 #include "server/Router.h"
 #include "server/TrustedProxies.h"
 #include "server/ServerOptions.h"
@@ -49,6 +50,20 @@ class HttpServer final : public reactor::TimerHandler {
   WsCompression& compression() { return compression_; }
   const WsCompression& compression() const { return compression_; }
   size_t connectionCount() const { return connectionCount_; }
+  // The connections by what they do now: a TLS handshake, reading HTTP
+  // requests, an open WebSocket, closing (a closing handshake or a flush
+  // before the close). Walks every connection: for a scrape, not a hot path.
+  struct ConnectionStates {
+    size_t tlsHandshake = 0;
+    size_t http = 0;
+    size_t webSocket = 0;
+    size_t closing = 0;
+  };
+  ConnectionStates connectionStates() const;
+  // Connections refused (503) because --max-connections were open.
+  uint64_t connectionsRefusedOverMax() const { return refusedOverMax_; }
+  RequestCounts& requestCounts() { return requestCounts_; }
+  const RequestCounts& requestCounts() const { return requestCounts_; }
 
   // 503 for a client address past --max-connections-per-ip.
   static proto::HttpResponse addressBusy();
@@ -85,6 +100,8 @@ class HttpServer final : public reactor::TimerHandler {
   reactor::TlsContext* tls_ = nullptr;  // not owned; null: plain TCP
   Connection* connections_ = nullptr;  // head of the intrusive list
   size_t connectionCount_ = 0;
+  uint64_t refusedOverMax_ = 0;
+  RequestCounts requestCounts_;
   bool shuttingDown_ = false;
 };
 

@@ -1,6 +1,7 @@
 #include "server/Router.h"
 
 #include "proto/WsHandshake.h"
+#include "server/RequestCounts.h"
 
 namespace chatd::server {
 
@@ -41,11 +42,21 @@ void Router::addWebSocket(std::string path, WsEndpoint* endpoint) {
   webSockets_.emplace_back(std::move(path), endpoint);
 }
 
-WsEndpoint* Router::webSocketAt(std::string_view path) const {
-  for (const auto& [p, endpoint] : webSockets_) {
-    if (p == path) return endpoint;
+const std::pair<std::string, WsEndpoint*>* Router::webSocketEntry(std::string_view path) const {
+  for (const auto& entry : webSockets_) {
+    if (entry.first == path) return &entry;
   }
   return nullptr;
+}
+
+WsEndpoint* Router::webSocketAt(std::string_view path) const {
+  const auto* entry = webSocketEntry(path);
+  return entry ? entry->second : nullptr;
+}
+
+std::string_view Router::webSocketRoute(std::string_view path) const {
+  const auto* entry = webSocketEntry(path);
+  return entry ? std::string_view(entry->first) : std::string_view();
 }
 
 bool Router::matches(const Route& route, const std::vector<std::string_view>& path, PathParams& params) {
@@ -71,19 +82,24 @@ void Router::handle(const proto::HttpRequest& request, const HttpResponder& resp
   for (const Route& route : routes_) {
     PathParams params;
     if (!matches(route, segments, params)) continue;
+    responder.setRoute(route.pattern);
     // HEAD arrives as GET (Connection answers it without the body).
     if (route.method == request.method) return route.handler(request, params, responder);
     if (!allow.empty()) allow += ", ";
     allow += route.method == "GET" ? "GET, HEAD" : route.method;
   }
   if (!allow.empty()) return responder.respond(proto::methodNotAllowed(allow));
-  if (webSocketAt(path)) {
+  if (const std::string_view endpoint = webSocketRoute(path); !endpoint.empty()) {
+    responder.setRoute(endpoint);
     // Not an upgrade, or not one llhttp recognised: say what is missing.
     return responder.respond(proto::evaluateWsHandshake(request, {}).response);
   }
   if (fallback_.serve) {
     if (request.method == "GET") {
-      if (auto response = fallback_.serve(request)) return responder.respond(std::move(*response));
+      if (auto response = fallback_.serve(request)) {
+        responder.setRoute(RequestCounts::kStaticRoute);
+        return responder.respond(std::move(*response));
+      }
     } else if (fallback_.has(path)) {
       return responder.respond(proto::methodNotAllowed("GET, HEAD"));
     }

@@ -54,6 +54,9 @@ class Router {
   // Does not own the endpoint.
   void addWebSocket(std::string path, WsEndpoint* endpoint);
   WsEndpoint* webSocketAt(std::string_view path) const;
+  // The endpoint's path as the table holds it (it outlives the router's
+  // users), for /metrics; empty when `path` is no WebSocket endpoint.
+  std::string_view webSocketRoute(std::string_view path) const;
   void setFallback(Fallback fallback) { fallback_ = std::move(fallback); }
 
   // Answers a plain HTTP request, now or later through `responder`. A
@@ -67,12 +70,13 @@ class Router {
     std::vector<std::string_view> segments;  // into `pattern`
     Handler handler;
   };
+  const std::pair<std::string, WsEndpoint*>* webSocketEntry(std::string_view path) const;
   // Whether `path` (split into segments) matches the route; fills `params`.
   static bool matches(const Route& route, const std::vector<std::string_view>& path, PathParams& params);
 
   const CorsPolicy& cors_;
   std::deque<Route> routes_;  // in the order added; Allow lists methods in that order
-  std::vector<std::pair<std::string, WsEndpoint*>> webSockets_;
+  std::deque<std::pair<std::string, WsEndpoint*>> webSockets_;  // a deque: webSocketRoute()'s views stay valid
   Fallback fallback_;
 };
 

@@ -14,6 +14,7 @@ void GroupCommit::flush() {
   std::vector<Pending> batch;
   batch.swap(pending_);  // a completion may enqueue the next batch
   ++transactions_;
+  const uint64_t startedUs = metrics_ ? reactor::EventLoop::monotonicUs() : 0;
   std::vector<bool> ok(batch.size(), false);
   bool committed = db_.exec("BEGIN IMMEDIATE");
   for (size_t i = 0; committed && i < batch.size(); ++i) {
@@ -27,6 +28,7 @@ void GroupCommit::flush() {
   }
   committed = committed && db_.exec("COMMIT");
   if (!committed) db_.exec("ROLLBACK");
+  if (metrics_) metrics_->completed(startedUs, committed);
   for (size_t i = 0; i < batch.size(); ++i) {
     if (batch[i].done) batch[i].done(committed && ok[i]);
   }

@@ -18,6 +18,7 @@
 #include "reactor/EventLoop.h"
 #include "store/ReadAnswers.h"
 #include "store/SqliteDatabase.h"
+#include "store/StoreMetrics.h"
 
 namespace chatd::store {
 
@@ -36,6 +37,8 @@ class GroupCommit final : public reactor::Flushable {
   void requestFlush() { loop_.requestFlush(this, flushQueued_); }
   void flush() override;
 
+  // Times each batch's transaction into `metrics` (borrowed; outlives this).
+  void measureWith(OperationMetrics* metrics) { metrics_ = metrics; }
   uint64_t transactions() const { return transactions_; }  // batches committed or attempted
 
  private:
@@ -48,6 +51,7 @@ class GroupCommit final : public reactor::Flushable {
   SqliteDatabase& db_;
   ReadAnswers* reads_;
   std::vector<Pending> pending_;
+  OperationMetrics* metrics_ = nullptr;
   uint64_t transactions_ = 0;
   bool flushQueued_ = false;
 };

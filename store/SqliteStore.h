@@ -35,6 +35,8 @@ class SqliteStore final : public Store {
   // From now on WAL checkpoints run on `workers` (see Checkpointer), not
   // inside a commit on the loop. False with `error` when that cannot start.
   bool checkpointOn(reactor::WorkerPool& workers, std::string& error);
+  // Times each group commit (StoreMetrics::sqliteCommit); borrowed.
+  void measureWith(StoreMetrics* metrics) { writes_.measureWith(metrics ? &metrics->sqliteCommit : nullptr); }
   // Checkpoints finished on the workers (0 without checkpointOn()).
   uint64_t checkpoints() const { return checkpointer_ ? checkpointer_->checkpoints() : 0; }
 

@@ -62,7 +62,8 @@ std::optional<std::vector<RedisOptions>> redisShards(const StoreOptions& options
       return std::nullopt;
     }
     if (!resolveHost(*address, error)) return std::nullopt;
-    shards.push_back(RedisOptions{.address = std::move(*address)});
+    shards.push_back(RedisOptions{.address = std::move(*address),
+                                  .commandMetrics = options.metrics ? &options.metrics->redisCommand : nullptr});
   }
   return shards;
 }
@@ -87,6 +88,7 @@ std::unique_ptr<Store> openStore(reactor::EventLoop& loop, const StoreOptions& o
   }
   auto sqlite = SqliteStore::open(loop, options.dataDir + "/chatd.db", error, options.historyMax);
   if (!sqlite) return nullptr;
+  sqlite->measureWith(options.metrics);
   if (options.checkpointWorkers && !sqlite->checkpointOn(*options.checkpointWorkers, error)) return nullptr;
   return sqlite;
 }

@@ -16,6 +16,7 @@
 #include "store/Bus.h"
 #include "store/PresenceBoard.h"
 #include "store/Store.h"
+#include "store/StoreMetrics.h"
 
 namespace chatd::store {
 
@@ -31,6 +32,7 @@ struct StoreOptions {
   std::vector<std::string> redisUrls;
   std::string keyPrefix = "chatd:";   // redis: every key's name starts with it
   uint64_t presenceLeaseMs = 5000;    // redis: how long a node's presence entries outlive it
+  StoreMetrics* metrics = nullptr;    // borrowed; outlives the store, the bus and the board; null: not measured
 };
 
 // The opened store, or nullptr with `error` (an unknown backend included).

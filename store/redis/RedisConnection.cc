@@ -95,7 +95,8 @@ void RedisConnection::send(const std::string_view* args, size_t count, ReplyCall
   if (!issue(hookReply, args, count)) return failLater(std::move(callback), "redis connection is closing");
   if (!callback) ++handshakeLeft_;
   pendingBytes_ += bytes;
-  pending_.push_back({std::move(callback), loop_.nowMs() + options_.commandTimeoutMs, bytes});
+  const uint64_t issuedUs = options_.commandMetrics && callback ? reactor::EventLoop::monotonicUs() : 0;
+  pending_.push_back({std::move(callback), loop_.nowMs() + options_.commandTimeoutMs, issuedUs, bytes});
   if (pending_.size() == 1) rearmDeadline();
 }
 
@@ -192,6 +193,7 @@ bool RedisConnection::expireCommands(uint64_t now) {
       return false;
     }
     late.timedOut = true;
+    measure(late, false);
     completions_.push_back({std::move(late.callback),
                             failedReply(RedisStatus::kTimeout, "redis command timed out after " +
                                                               std::to_string(options_.commandTimeoutMs) + " ms")});
@@ -293,10 +295,15 @@ void RedisConnection::answerFront(void* hiredisReply) {
                    failure_.empty() ? "redis connection lost" : failure_);
   }
   if (front.callback) {
+    measure(front, reply.ok());
     completions_.push_back({std::move(front.callback), std::move(reply)});
   } else {
     handshakeAnswered(reply);
   }
+}
+
+void RedisConnection::measure(const Pending& command, bool ok) {
+  if (command.issuedUs != 0) options_.commandMetrics->completed(command.issuedUs, ok);
 }
 
 void RedisConnection::handshakeAnswered(const RedisReply& reply) {

@@ -39,6 +39,7 @@
 
 #include "reactor/EventLoop.h"
 #include "reactor/TimerWheel.h"
+#include "store/StoreMetrics.h"
 #include "store/redis/RedisReply.h"
 #include "store/redis/RedisUrl.h"
 
@@ -59,6 +60,8 @@ struct RedisOptions {
   // is at most --max-content, so 64 MiB is hundreds of times a second's worth.
   size_t maxPendingCommands = 100'000;
   size_t maxPendingBytes = 64 << 20;
+  // Times each command to its answer (borrowed; outlives the connection); null: not measured.
+  OperationMetrics* commandMetrics = nullptr;
 };
 
 class RedisConnection final : private reactor::IoHandler, private reactor::TimerHandler {
@@ -107,6 +110,7 @@ class RedisConnection final : private reactor::IoHandler, private reactor::Timer
   struct Pending {
     ReplyCallback callback;  // empty for AUTH/SELECT, whose answers we check ourselves
     uint64_t deadlineMs;
+    uint64_t issuedUs;       // 0 when not measured
     size_t bytes;            // its arguments' (pendingBytes_)
     bool timedOut = false;   // answered kTimeout already: its late answer is dropped
   };
@@ -141,6 +145,8 @@ class RedisConnection final : private reactor::IoHandler, private reactor::Timer
   void setInterest(uint32_t events);
   void answerFront(void* hiredisReply);
   void handshakeAnswered(const RedisReply& reply);
+  // A command answered (or failed): its latency into options_.commandMetrics.
+  void measure(const Pending& command, bool ok);
   // Frees the hiredis context (failing what is pending with `status`) and
   // reports `reason` as a disconnect. Never called from inside hiredis.
   void drop(RedisStatus status, const std::string& reason);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tests/integration/admin_fixture.h"
+#include "tests/integration/metrics_scrape.h"
 #include "tests/support/ChatClient.h"
 
 namespace chatd::testing {
@@ -123,6 +124,7 @@ TEST_F(AdminApiTest, BanClosesTheSessionRefusesLoginAndTheOldTokenUntilUnban) {
   EXPECT_EQ(close->reason, "banned");
 
   EXPECT_EQ(login("ann").status, 403);
+  EXPECT_EQ(scrape(port())["chatd_logins_total{result=\"banned\"}"], 1);
   EXPECT_EQ(as(ann, "GET", "/api/v1/me").status, 401);
   // The token's signature is good: the WebSocket opens, and closes once its user is looked up.
   ChatClient again(port(), "ann/again");

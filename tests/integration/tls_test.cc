@@ -139,6 +139,16 @@ TEST_F(TlsTest, AStalledHandshakeIsClosedAtTheDeadline) {
   expectEcho(other, "still here");
 }
 
+TEST_F(TlsTest, AConnectionInItsHandshakeIsCountedAsSuchInMetrics) {
+  ChatdProcess chatd(tlsArgs());
+  WsTestClient client;
+  ASSERT_TRUE(client.connect(chatd.port()));
+  ASSERT_TRUE(client.sendRaw(std::string("\x16\x03\x01\x02\x00\x01", 6)));  // a ClientHello begun
+  const HttpReply metrics = httpsCall(chatd.port(), certificates_.caFile(), "GET", "/metrics");
+  EXPECT_NE(metrics.body.find("\nchatd_connections{state=\"tls_handshake\"} 1\n"), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("\nchatd_connections{state=\"http\"} 1\n"), std::string::npos) << metrics.body;  // the scrape's
+}
+
 TEST_F(TlsTest, PlainHttpOnTheTlsPortHearsAClearErrorAndIsClosed) {
   ChatdProcess chatd(tlsArgs({"--echo", "/echo"}));
   WsTestClient client;
