@@ -8,22 +8,25 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <thread>
 
 #include "api/Metrics.h"
 #include "api/Probes.h"
+#include "app/ConfigDiff.h"
 #include "reactor/Log.h"
 #include "reactor/WallClock.h"
 #include "store/StoreFactory.h"
 
 namespace chatd::app {
 
-Application::Application(reactor::EventLoop& loop, Config config)
+Application::Application(reactor::EventLoop& loop, Config config, ConfigSource reread)
     : loop_(loop),
       config_(std::move(config)),
+      reread_(std::move(reread)),
       http_(loop, config_),
       signals_(loop, {SIGINT, SIGTERM, SIGHUP}, [this](int signo) {
-        if (signo == SIGHUP) return reloadTls();
+        if (signo == SIGHUP) return reload();
         LOG_INFO("received %s, shutting down", strsignal(signo));
         beginShutdown();
       }) {
@@ -160,18 +163,77 @@ bool Application::openTls(std::string& error) {
   return true;
 }
 
-// Settings other than the certificate are read once (issue 15 adds a config file to reload).
-void Application::reloadTls() {
+bool Application::reloadTls() {
   if (!tls_) {
-    LOG_WARN("received SIGHUP: no TLS certificate to reload, and other settings are not reloaded yet");
-    return;
+    if (config_.tlsCertFile.empty()) return true;
+    LOG_WARN("reload: TLS cannot be turned on without a restart");
+    return false;
   }
   std::string error;
-  if (!tls_->reload(error)) {
-    LOG_ERROR("received SIGHUP: TLS certificate not reloaded, still serving the previous one: %s", error.c_str());
+  if (!tls_->reload(config_.tlsCertFile, config_.tlsKeyFile, error)) {
+    LOG_ERROR("reload: TLS certificate not reloaded, still serving the previous one: %s", error.c_str());
+    return false;
+  }
+  LOG_INFO("reload: TLS certificate reloaded: %s", tls_->summary().c_str());
+  return true;
+}
+
+bool Application::applyReload(Reload step) {
+  std::string error;
+  switch (step) {
+    case Reload::kRestart:
+    case Reload::kInPlace:
+      return true;
+    case Reload::kLogging:
+      reactor::setLogLevel(config_.logLevel);
+      return true;
+    case Reload::kHttpServer:
+      if (http_.applyOptions(error)) return true;
+      LOG_ERROR("reload: %s", error.c_str());
+      return false;
+    case Reload::kTls:
+      return reloadTls();
+  }
+  return false;
+}
+
+void Application::reload() {
+  if (!reread_) {
+    reloadTls();
     return;
   }
-  LOG_INFO("received SIGHUP: TLS certificate reloaded: %s", tls_->summary().c_str());
+  LOG_INFO("received SIGHUP: reading the configuration again");
+  LoadedConfig fresh = reread_();
+  for (const std::string& warning : fresh.warnings) LOG_WARN("reload: %s", warning.c_str());
+  if (!fresh.problems.empty()) {
+    for (const std::string& problem : fresh.problems) LOG_ERROR("reload: %s", problem.c_str());
+    LOG_ERROR("reload refused: %zu problem(s); still running with the previous configuration", fresh.problems.size());
+    return;
+  }
+  const ConfigDiff diff = diffConfigs(config_, fresh.config);
+  const Config before = config_;
+  std::set<Reload> steps{Reload::kTls};  // the certificate files may be new under the same names
+  for (const ConfigChange& change : diff.reloadable) {
+    change.option->copy(config_, fresh.config);
+    steps.insert(change.option->reload);
+  }
+  std::set<Reload> failed;
+  for (Reload step : steps) {
+    if (!applyReload(step)) failed.insert(step);
+  }
+  for (const ConfigChange& change : diff.reloadable) {
+    if (failed.count(change.option->reload)) {
+      change.option->copy(config_, before);  // back to the value still in force
+      LOG_ERROR("reload: %s not applied", describe(change).c_str());
+    } else {
+      LOG_INFO("reload: %s", describe(change).c_str());
+    }
+  }
+  if (!diff.needRestart.empty()) {
+    LOG_WARN("reload: changed, but only a restart applies them (running with the previous values): %s",
+             keysOf(diff.needRestart).c_str());
+  }
+  if (diff.reloadable.empty() && diff.needRestart.empty()) LOG_INFO("reload: no setting changed");
 }
 
 void Application::start(Started started) {

@@ -3,8 +3,13 @@
 // signal handling; fills the server's route table. Owns every part; borrows
 // the EventLoop.
 //
-// SIGTERM/SIGINT: shut down (HttpServer::beginShutdown). SIGHUP reloads the
-// TLS certificate and key (other settings are not reloaded yet).
+// SIGTERM/SIGINT: shut down (HttpServer::beginShutdown). SIGHUP reloads: the
+// configuration is read again (its source: the file, the environment and the
+// original flags), a reloadable option's new value goes into the Config every
+// part reads and its Reload step runs; a changed option that is not
+// reloadable keeps its value until a restart (logged); a configuration with
+// any problem is refused whole. The TLS certificate and key are read again on
+// every SIGHUP (a renewed certificate keeps its paths).
 #pragma once
 
 #include <functional>
@@ -16,6 +21,7 @@
 #include "api/MessageApi.h"
 #include "api/RoomApi.h"
 #include "app/Config.h"
+#include "app/ConfigLoader.h"
 #include "auth/IdentityResolver.h"
 #include "auth/TokenService.h"
 #include "chat/ChatEndpoint.h"
@@ -38,7 +44,10 @@ namespace chatd::app {
 
 class Application {
  public:
-  Application(reactor::EventLoop& loop, Config config);
+  // What SIGHUP reads: the configuration as it would start now (loadConfig
+  // with the same command line). Empty: only the TLS files are read again.
+  using ConfigSource = std::function<LoadedConfig()>;
+  Application(reactor::EventLoop& loop, Config config, ConfigSource reread = {});
 
   // Called once startup is over: with an empty string once listening, else
   // with what failed.
@@ -67,10 +76,17 @@ class Application {
   void addProbes();
   // --tls-cert: the listener's TLS context; reloadTls() on SIGHUP.
   bool openTls(std::string& error);
-  void reloadTls();
+  bool reloadTls();
+  // SIGHUP: the configuration read again, applied (ConfigDiff).
+  void reload();
+  // Puts the options of `step` in force after their values changed in config_; false if it could not.
+  bool applyReload(Reload step);
 
   reactor::EventLoop& loop_;
-  const Config config_;
+  // Parts keep references to it (its ServerOptions and ChatOptions bases): a
+  // reload changes the values they read.
+  Config config_;
+  ConfigSource reread_;
   std::unique_ptr<store::Store> store_;
   // Declared after the store: they finish first.
   std::unique_ptr<reactor::WorkerPool> hashWorkers_;        // AccountApi's password hashing only
