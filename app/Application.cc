@@ -217,6 +217,10 @@ void Application::reload() {
     change.option->copy(config_, fresh.config);
     steps.insert(change.option->reload);
   }
+  // The log's settings go last; meanwhile this reload's lines are logged at the
+  // more verbose of the two levels, so a change from info to warn says so too.
+  steps.erase(Reload::kLogging);
+  reactor::setLogLevel(std::min(before.logLevel, config_.logLevel));
   std::set<Reload> failed;
   for (Reload step : steps) {
     if (!applyReload(step)) failed.insert(step);
@@ -234,6 +238,7 @@ void Application::reload() {
              keysOf(diff.needRestart).c_str());
   }
   if (diff.reloadable.empty() && diff.needRestart.empty()) LOG_INFO("reload: no setting changed");
+  applyReload(Reload::kLogging);
 }
 
 void Application::start(Started started) {

@@ -282,6 +282,9 @@ TEST_F(WorkersTest, SighupIsForwardedToEveryWorker) {
     return log.find("worker 1: received SIGHUP") != std::string::npos &&
            log.find("worker 2: received SIGHUP") != std::string::npos;
   })) << supervisor_->log();
+  // Each worker reads the configuration again on its own.
+  EXPECT_TRUE(eventually([&] { return occurrences(supervisor_->log(), "reload: no setting changed") == kWorkers; }))
+      << supervisor_->log();
   EXPECT_EQ(liveChildrenOf(supervisor_->pid()), workers_) << "a SIGHUP stops no one";
   EXPECT_TRUE(answersHealthz());
 }

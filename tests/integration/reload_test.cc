@@ -1,0 +1,178 @@
+// SIGHUP reloads the config file into a running chatd while a client stays
+// connected: rate and burst, allowed origins, max connections and the log
+// level take their new values; a setting that needs a restart keeps its
+// value (and is named); a bad file is refused whole and the running
+// configuration kept.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/integration/room_fixture.h"
+#include "tests/support/ChatClient.h"
+#include "tests/support/DataDir.h"
+#include "tests/support/TestUtil.h"
+#include "tests/support/WsTestClient.h"
+
+namespace chatd::testing {
+namespace {
+
+constexpr int64_t kLobby = 1;
+
+size_t occurrences(const std::string& text, const std::string& what) {
+  size_t count = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
+  return count;
+}
+
+class ReloadTest : public ::testing::Test {
+ protected:
+  // Starts chatd on a config file holding `text` (and the fast hashing the suites use).
+  void start(const std::string& text) {
+    write(text);
+    chatd_ = std::make_unique<ChatdProcess>(
+        std::vector<std::string>{"--config", configPath(), "--argon2-memory", "1024", "--data", dir_.path()});
+  }
+  std::string configPath() const { return dir_.path() + "/chatd.conf"; }
+  void write(const std::string& text) const { std::ofstream(configPath()) << text; }
+
+  // Writes `text` over the config file, sends SIGHUP and waits until the log
+  // holds `expected` once more than before.
+  void reloadWith(const std::string& text, const std::string& expected) {
+    const size_t before = occurrences(chatd_->log(), expected);
+    write(text);
+    ASSERT_EQ(::kill(chatd_->pid(), SIGHUP), 0);
+    ASSERT_TRUE(eventually([&] { return occurrences(chatd_->log(), expected) > before; }))
+        << "no '" << expected << "' in:\n" << chatd_->log();
+  }
+
+  // Sends `count` messages to the lobby in one write; how many were acked
+  // (the others must be refused rate_limited).
+  static int acksOfBurst(ChatClient& client, int count, const std::string& tag) {
+    std::string burst;
+    for (int i = 1; i <= count; ++i) {
+      burst += WsTestClient::frame(0x1, R"({"type":"message","room_id":1,"content":"m","ref":")" + tag +
+                                            std::to_string(i) + "\"}");
+    }
+    EXPECT_TRUE(client.raw().sendRaw(burst));
+    int acks = 0;
+    for (int i = 0; i < count; ++i) {
+      const Json reply = client.next();
+      if (reply.type() == "ack") {
+        ++acks;
+      } else {
+        EXPECT_EQ(reply.type(), "error") << reply;
+        EXPECT_EQ(reply.string("code"), "rate_limited") << reply;
+      }
+    }
+    return acks;
+  }
+
+  // A new user, member of the lobby, connected as `client`.
+  std::unique_ptr<ChatClient> connectedMember(const std::string& name) {
+    const Account account = signUp(chatd_->port(), name);
+    EXPECT_EQ(httpCallAs(account.token, chatd_->port(), "POST", "/api/v1/rooms/1/join").status, 200);
+    token_ = account.token;
+    auto client = std::make_unique<ChatClient>(chatd_->port(), name);
+    client->connect(account.token);
+    return client;
+  }
+
+  DataDir dir_;
+  std::unique_ptr<ChatdProcess> chatd_;
+  std::string token_;  // of the last connectedMember()
+};
+
+TEST_F(ReloadTest, RateAndBurstChangeUnderAConnectedClient) {
+  start("rate = 1000\nburst = 1000\n");
+  std::unique_ptr<ChatClient> client = connectedMember("ann");
+  ChatClient& ann = *client;
+  EXPECT_EQ(acksOfBurst(ann, 6, "a"), 6);
+
+  reloadWith("rate = 0.01\nburst = 2\n", "reload: burst: 1000 -> 2");
+  EXPECT_NE(chatd_->log().find("reload: rate: 1000 -> 0.01"), std::string::npos) << chatd_->log();
+  EXPECT_EQ(acksOfBurst(ann, 6, "b"), 2);  // the same session, now limited
+
+  reloadWith("rate = 1000\nburst = 1000\n", "reload: burst: 2 -> 1000");
+  EXPECT_TRUE(eventually([&] { return ann.sendMessage(kLobby, "again").type() == "ack"; }));
+}
+
+TEST_F(ReloadTest, AllowedOriginsChangeForTheNextUpgrade) {
+  start("allow_origin = https://old.example\n");
+  std::unique_ptr<ChatClient> client = connectedMember("ann");
+  ChatClient& ann = *client;
+  ChatClient fromNew(chatd_->port(), "new");
+  EXPECT_EQ(fromNew.upgrade(token_, TokenIn::kQuery, "Origin: https://new.example\r\n").status, 403);
+
+  reloadWith("allow_origin = https://new.example\n",
+             "reload: allow_origin: https://old.example -> https://new.example");
+  ChatClient fromNewAgain(chatd_->port(), "new2");
+  EXPECT_EQ(fromNewAgain.upgrade(token_, TokenIn::kQuery, "Origin: https://new.example\r\n").status, 101);
+  ChatClient fromOld(chatd_->port(), "old");
+  EXPECT_EQ(fromOld.upgrade(token_, TokenIn::kQuery, "Origin: https://old.example\r\n").status, 403);
+  // CORS follows the same list.
+  const HttpReply cors = httpCall(chatd_->port(), "GET", "/healthz", {}, "Origin: https://new.example\r\n");
+  EXPECT_EQ(cors.header("Access-Control-Allow-Origin"), "https://new.example");
+  EXPECT_EQ(ann.sendMessage(kLobby, "still here").type(), "ack");
+}
+
+TEST_F(ReloadTest, MaxConnectionsChangeForTheNextConnection) {
+  start("max_connections = 100\n");
+  std::unique_ptr<ChatClient> client = connectedMember("ann");
+  ChatClient& ann = *client;
+  reloadWith("max_connections = 1\n", "reload: max_connections: 100 -> 1");
+  EXPECT_EQ(httpCall(chatd_->port(), "GET", "/healthz").status, 503);  // ann holds the one
+  EXPECT_EQ(ann.sendMessage(kLobby, "still here").type(), "ack");
+
+  reloadWith("max_connections = 100\n", "reload: max_connections: 1 -> 100");
+  EXPECT_EQ(httpCall(chatd_->port(), "GET", "/healthz").status, 200);
+}
+
+TEST_F(ReloadTest, LogLevelChanges) {
+  start("log_level = info\n");
+  reloadWith("log_level = warn\n", "reload: log_level: info -> warn");
+  // At warn, a reload's info lines are gone; its warning about a restart is not.
+  const size_t announced = occurrences(chatd_->log(), "received SIGHUP");
+  reloadWith("log_level = warn\nmax_queue = 4096\n", "only a restart applies them");
+  EXPECT_EQ(occurrences(chatd_->log(), "received SIGHUP"), announced) << chatd_->log();
+
+  reloadWith("log_level = info\nmax_queue = 4096\n", "reload: log_level: warn -> info");
+}
+
+TEST_F(ReloadTest, ASettingThatNeedsARestartKeepsItsValueAndIsNamed) {
+  start("max_queue = 65536\nrate = 5\n");
+  std::unique_ptr<ChatClient> client = connectedMember("ann");
+  ChatClient& ann = *client;
+  reloadWith("max_queue = 4096\nrate = 6\ndeflate = off\n",
+             "reload: changed, but only a restart applies them (running with the previous values): deflate, max_queue");
+  EXPECT_NE(chatd_->log().find("reload: rate: 5 -> 6"), std::string::npos) << chatd_->log();
+  // A restart setting changed again is still named: the running value is the old one.
+  reloadWith("max_queue = 8192\nrate = 6\n", "only a restart applies them (running with the previous values): max_queue");
+  EXPECT_EQ(ann.sendMessage(kLobby, "still here").type(), "ack");
+}
+
+TEST_F(ReloadTest, ABadFileIsRefusedWholeAndTheRunningConfigurationKept) {
+  start("rate = 1000\nburst = 1000\n");
+  std::unique_ptr<ChatClient> client = connectedMember("ann");
+  ChatClient& ann = *client;
+  reloadWith("rate = 0.01\nburst = 2\nbogus = 1\nmax_body = lots\n", "reload refused: 2 problem(s)");
+  const std::string log = chatd_->log();
+  EXPECT_NE(log.find("reload: " + configPath() + ":3: unknown key 'bogus'"), std::string::npos) << log;
+  EXPECT_NE(log.find("reload: " + configPath() + ":4: max_body wants a positive byte count"), std::string::npos);
+  EXPECT_EQ(log.find("reload: burst:"), std::string::npos) << log;
+  EXPECT_EQ(acksOfBurst(ann, 6, "a"), 6);  // burst 2 was not applied
+
+  // A file that cannot be read is refused the same way.
+  std::remove(configPath().c_str());
+  ASSERT_EQ(::kill(chatd_->pid(), SIGHUP), 0);
+  ASSERT_TRUE(eventually([&] { return chatd_->log().find("cannot read") != std::string::npos; })) << chatd_->log();
+  EXPECT_EQ(acksOfBurst(ann, 6, "b"), 6);
+  EXPECT_EQ(chatd_->waitForExit(100), -1) << "chatd exited on SIGHUP";
+}
+
+}  // namespace
+}  // namespace chatd::testing
