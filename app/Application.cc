@@ -80,16 +80,22 @@ void Application::withJwtSecret(std::function<void(std::optional<std::string>, c
   store::fetchClusterSecret(loop_, storeOptions(), *candidate, std::move(done));
 }
 
+bool Application::readPublicKey(std::string& pem, std::string& error) const {
+  pem.clear();
+  if (config_.jwtPublicKeyFile.empty()) return true;
+  std::ifstream in(config_.jwtPublicKeyFile);
+  if (!in) {
+    error = "cannot read --jwt-public-key " + config_.jwtPublicKeyFile;
+    return false;
+  }
+  pem.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return true;
+}
+
 bool Application::makeTokens(std::string secret, std::string& error) {
   std::string publicKey;
-  if (!config_.jwtPublicKeyFile.empty()) {
-    std::ifstream in(config_.jwtPublicKeyFile);
-    if (!in) {
-      error = "cannot read --jwt-public-key " + config_.jwtPublicKeyFile;
-      return false;
-    }
-    publicKey.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
+  if (!readPublicKey(publicKey, error)) return false;
+  secretFromConfig_ = !config_.jwtSecret.empty();
   tokens_ = auth::TokenService::create(std::move(secret), publicKey, config_.tokenTtlSeconds,
                                        {config_.jwtIssuer, config_.jwtAudience}, error);
   if (!tokens_) return false;
@@ -178,6 +184,23 @@ bool Application::reloadTls() {
   return true;
 }
 
+bool Application::reloadTokens() {
+  if (!tokens_) return true;  // echo and broadcast only: no tokens
+  std::string error;
+  std::string publicKey;
+  const bool fromConfig = !config_.jwtSecret.empty();
+  if (!fromConfig && secretFromConfig_) {
+    error = "going back to the stored JWT secret (no jwt_secret) needs a restart";
+  } else if (readPublicKey(publicKey, error) &&
+             tokens_->rekey(fromConfig ? std::optional(config_.jwtSecret) : std::nullopt, publicKey,
+                            config_.tokenTtlSeconds, {config_.jwtIssuer, config_.jwtAudience}, error)) {
+    secretFromConfig_ = fromConfig;
+    return true;
+  }
+  LOG_ERROR("reload: JWT keys not reloaded, still using the previous ones: %s", error.c_str());
+  return false;
+}
+
 bool Application::applyReload(Reload step) {
   std::string error;
   switch (step) {
@@ -193,6 +216,8 @@ bool Application::applyReload(Reload step) {
       return false;
     case Reload::kTls:
       return reloadTls();
+    case Reload::kTokens:
+      return reloadTokens();
   }
   return false;
 }
@@ -212,7 +237,8 @@ void Application::reload() {
   }
   const ConfigDiff diff = diffConfigs(config_, fresh.config);
   const Config before = config_;
-  std::set<Reload> steps{Reload::kTls};  // the certificate files may be new under the same names
+  // The certificate and public key files may be new under the same names.
+  std::set<Reload> steps{Reload::kTls, Reload::kTokens};
   for (const ConfigChange& change : diff.reloadable) {
     change.option->copy(config_, fresh.config);
     steps.insert(change.option->reload);

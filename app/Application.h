@@ -67,6 +67,10 @@ class Application {
   // --redis), else the data directory's; `done` may run later in the loop.
   void withJwtSecret(std::function<void(std::optional<std::string> secret, const std::string& error)> done);
   bool makeTokens(std::string secret, std::string& error);
+  // --jwt-public-key's PEM into `pem` ("" without one); false with `error`.
+  bool readPublicKey(std::string& pem, std::string& error) const;
+  // SIGHUP: the token service takes config_'s keys and rules.
+  bool reloadTokens();
   // Logouts survive restarts: the store's list goes into the TokenService;
   // then the chat is assembled and the listener bound.
   void loadRevokedTokens(Started started);
@@ -92,6 +96,7 @@ class Application {
   std::unique_ptr<reactor::WorkerPool> hashWorkers_;        // AccountApi's password hashing only
   std::unique_ptr<reactor::WorkerPool> checkpointWorkers_;  // the store's WAL checkpoints
   std::unique_ptr<auth::TokenService> tokens_;
+  bool secretFromConfig_ = false;  // tokens_ signs with config_.jwtSecret, not the stored secret
   std::unique_ptr<auth::IdentityResolver> identities_;
   std::unique_ptr<api::AccountApi> accounts_;
   std::unique_ptr<chat::RoomService> roomService_;

@@ -49,6 +49,7 @@ enum class Reload {
   kLogging,     // the log's level (and format)
   kHttpServer,  // what the HTTP server derives from its options (CORS, proxies, limits)
   kTls,         // the certificate and key (re-read on every SIGHUP, changed or not)
+  kTokens,      // the JWT secret, public key (re-read on every SIGHUP) and rules
 };
 
 // Config's byte counts are size_t and its durations uint64_t: one alternative

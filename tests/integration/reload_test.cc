@@ -1,12 +1,14 @@
 // SIGHUP reloads the config file into a running chatd while a client stays
-// connected: rate and burst, allowed origins, max connections and the log
-// level take their new values; a setting that needs a restart keeps its
+// connected: rate and burst, allowed origins, max connections, the log level
+// and the JWT secret take their new values; a setting that needs a restart keeps its
 // value (and is named); a bad file is refused whole and the running
 // configuration kept.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -15,6 +17,7 @@
 #include "tests/integration/room_fixture.h"
 #include "tests/support/ChatClient.h"
 #include "tests/support/DataDir.h"
+#include "tests/support/JwtSigning.h"
 #include "tests/support/TestUtil.h"
 #include "tests/support/WsTestClient.h"
 
@@ -172,6 +175,35 @@ TEST_F(ReloadTest, ABadFileIsRefusedWholeAndTheRunningConfigurationKept) {
   ASSERT_TRUE(eventually([&] { return chatd_->log().find("cannot read") != std::string::npos; })) << chatd_->log();
   EXPECT_EQ(acksOfBurst(ann, 6, "b"), 6);
   EXPECT_EQ(chatd_->waitForExit(100), -1) << "chatd exited on SIGHUP";
+}
+
+// A new secret in jwt_secret_file: tokens signed with the old one are
+// refused from then on, the new one's accepted; an open session stays.
+TEST_F(ReloadTest, TheJwtSecretRotatesFromItsFile) {
+  const std::string secretFile = dir_.path() + "/jwt.secret";
+  const std::string first = "first-secret-of-the-reload-test-0123456789";
+  const std::string second = "second-secret-of-the-reload-test-0123456789";
+  std::ofstream(secretFile) << first << "\n";
+  ::chmod(secretFile.c_str(), 0600);
+  const std::string config = "jwt_secret_file = " + secretFile + "\n";
+  start(config);
+  std::unique_ptr<ChatClient> client = connectedMember("ann");  // chatd signed ann's token with `first`
+  ChatClient& ann = *client;
+  ASSERT_EQ(httpCallAs(token_, chatd_->port(), "GET", "/api/v1/me").status, 200);
+
+  std::ofstream(secretFile) << second << "\n";
+  reloadWith(config, "reload: jwt_secret: (secret) -> (secret)");
+  EXPECT_EQ(chatd_->log().find(second), std::string::npos);
+  EXPECT_EQ(httpCallAs(token_, chatd_->port(), "GET", "/api/v1/me").status, 401);
+  const std::string claims = R"({"sub":"app:1","name":"Bo","exp":)" + std::to_string(::time(nullptr) + 3600) + "}";
+  EXPECT_EQ(httpCallAs(hsToken(kHs256Header, claims, second), chatd_->port(), "GET", "/api/v1/me").status, 200);
+  EXPECT_EQ(httpCallAs(hsToken(kHs256Header, claims, first), chatd_->port(), "GET", "/api/v1/me").status, 401);
+  EXPECT_EQ(ann.sendMessage(kLobby, "still here").type(), "ack");
+
+  // A secret too short is refused with the whole file; the second stays.
+  std::ofstream(secretFile) << "short\n";
+  reloadWith(config, "reload refused: 1 problem(s)");
+  EXPECT_EQ(httpCallAs(hsToken(kHs256Header, claims, second), chatd_->port(), "GET", "/api/v1/me").status, 200);
 }
 
 }  // namespace

@@ -13,7 +13,7 @@ TEST(ConfigDiff, SplitsReloadableFromRestartAndRedactsSecrets) {
   fresh.ratePerSecond = 5;
   fresh.allowedOrigins = {"https://a.example"};
   fresh.listen = "127.0.0.1:9999";
-  fresh.jwtSecret = "0123456789abcdef0123456789abcdef";
+  fresh.redisUrls = {"redis://:hunter2@127.0.0.1:6379"};
   fresh.logLevel = reactor::LogLevel::kDebug;
 
   const ConfigDiff diff = diffConfigs(running, fresh);
@@ -21,8 +21,8 @@ TEST(ConfigDiff, SplitsReloadableFromRestartAndRedactsSecrets) {
   EXPECT_EQ(describe(diff.reloadable[0]), "allow_origin: (none) -> https://a.example");
   EXPECT_EQ(describe(diff.reloadable[1]), "rate: 20 -> 5");
   EXPECT_EQ(describe(diff.reloadable[2]), "log_level: info -> debug");
-  EXPECT_EQ(keysOf(diff.needRestart), "listen, jwt_secret");
-  EXPECT_EQ(describe(diff.needRestart[1]), "jwt_secret: (secret) -> (secret)");
+  EXPECT_EQ(keysOf(diff.needRestart), "listen, redis");
+  EXPECT_EQ(describe(diff.needRestart[1]), "redis: (secret) -> (secret)");
 }
 
 TEST(ConfigDiff, NothingChanged) {
