@@ -14,6 +14,8 @@
 #include "api/Metrics.h"
 #include "api/Probes.h"
 #include "app/ConfigDiff.h"
+#include "app/InstalledFiles.h"
+#include "app/ServiceStatus.h"
 #include "reactor/Log.h"
 #include "reactor/WallClock.h"
 #include "store/StoreFactory.h"
@@ -29,7 +31,8 @@ Application::Application(reactor::EventLoop& loop, Config config, ConfigSource r
         if (signo == SIGHUP) return reload();
         LOG_INFO("received %s, shutting down", strsignal(signo));
         beginShutdown();
-      }) {
+      }),
+      notifier_(loop) {
   if (!config_.echoPath.empty()) http_.router().addWebSocket(config_.echoPath, &echo_);
   if (!config_.broadcastPath.empty()) http_.router().addWebSocket(config_.broadcastPath, &broadcast_);
 }
@@ -147,8 +150,8 @@ bool Application::loadWebClient(std::string& error) {
   std::string root = config_.webRoot;
   if (root.empty()) {
     struct stat st;
-    if (::stat("web", &st) != 0 || !S_ISDIR(st.st_mode)) return true;  // no web client: the API only
-    root = "web";
+    root = ::stat("web", &st) == 0 && S_ISDIR(st.st_mode) ? "web" : installedWebRoot();
+    if (root.empty()) return true;  // no web client: the API only
   }
   webFiles_ = server::StaticFiles::load(root, error);
   if (!webFiles_) return false;
@@ -296,12 +299,17 @@ void Application::listen(const Started& started) {
                                                                   std::to_string(config_.redisUrls.size()) +
                                                                   " redis shards";
   LOG_INFO("listening on %s (%s)", localAddress().toString().c_str(), serving.c_str());
+  notifier_.ready([this] { return serviceStatus(http_, hub_.get(), draining_); });
   started({});
 }
 
 void Application::beginShutdown() {
   // Waiting password checks would hold the exit until each was computed.
   if (accounts_) accounts_->stopHashing();
+  if (!draining_) {
+    draining_ = true;
+    notifier_.stopping();
+  }
   http_.beginShutdown();
 }
 

@@ -10,6 +10,8 @@
 // reloadable keeps its value until a restart (logged); a configuration with
 // any problem is refused whole. The TLS certificate and key are read again on
 // every SIGHUP (a renewed certificate keeps its paths).
+// Under a service manager ($NOTIFY_SOCKET) it reports READY=1 once listening,
+// STOPPING=1 at the drain, a STATUS= line and the watchdog pings.
 #pragma once
 
 #include <functional>
@@ -28,6 +30,7 @@
 #include "chat/Hub.h"
 #include "chat/RoomService.h"
 #include "reactor/EventLoop.h"
+#include "reactor/ServiceNotifier.h"
 #include "reactor/SignalSet.h"
 #include "reactor/TlsContext.h"
 #include "reactor/WorkerPool.h"
@@ -113,6 +116,8 @@ class Application {
   // Declared last: its connections go first, while what they use still exists.
   server::HttpServer http_;
   reactor::SignalSet signals_;
+  reactor::ServiceNotifier notifier_;
+  bool draining_ = false;
 };
 
 }  // namespace chatd::app

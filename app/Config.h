@@ -39,7 +39,8 @@ struct Config : chat::ChatOptions {
   uint32_t argon2MemoryKiB = 64 * 1024;
   size_t maxPendingHashes = 16;  // password checks waiting for a worker; past it, 503
   uint32_t registrationsPerHour = 30;   // registration attempts per client address (IPv6: per /64); 0: no limit
-  // The web client's files; empty: ./web when that directory exists, else none.
+  // The web client's files; empty: ./web when that directory exists, else the
+  // installed one (app/InstalledFiles.h), else none.
   std::string webRoot;
   reactor::LogLevel logLevel = reactor::LogLevel::kInfo;
 };

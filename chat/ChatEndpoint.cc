@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "chat/ChatError.h"
+#include "chat/ChatFrames.h"
 #include "chat/ClientMessage.h"
 #include "reactor/WallClock.h"
 
@@ -100,6 +101,14 @@ void ChatEndpoint::onResolved(uint64_t sessionId, const std::string& ref, auth::
 }
 
 void ChatEndpoint::onDrained(server::WsSession& ws) { hub_.drained(sessionOf(ws)); }
+
+void ChatEndpoint::onServerShutdown(server::WsSession& ws) {
+  std::uniform_int_distribution<uint64_t> delayMs(0, config_.reconnectSpreadMs);
+  ServerMessage restarting("server_restarting");
+  restarting.writer().key("reconnect_after_ms").value(static_cast<int64_t>(delayMs(reconnectJitter_)));
+  const std::string frame = restarting.finish();
+  ws.reply(proto::WsOpcode::kText, {reinterpret_cast<const uint8_t*>(frame.data()), frame.size()});
+}
 
 void ChatEndpoint::onClose(server::WsSession& ws) {
   hub_.closeSession(sessionOf(ws));

@@ -67,6 +67,9 @@ class WsEndpoint {
   // The session's output queue went over its limit (or notifyWhenDrained()
   // asked) and has drained.
   virtual void onDrained(WsSession&) {}
+  // The server is shutting down: the Close 1001 follows at once, so this is
+  // the moment for a last message (reply()) that tells the client more.
+  virtual void onServerShutdown(WsSession&) {}
   // The session is gone (closed cleanly or not); it must not be used after this.
   virtual void onClose(WsSession& session) = 0;
 };
