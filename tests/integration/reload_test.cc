@@ -26,12 +26,6 @@ namespace {
 
 constexpr int64_t kLobby = 1;
 
-size_t occurrences(const std::string& text, const std::string& what) {
-  size_t count = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
-  return count;
-}
-
 class ReloadTest : public ::testing::Test {
  protected:
   // Starts chatd on a config file holding `text` (and the fast hashing the suites use).
@@ -75,25 +69,25 @@ class ReloadTest : public ::testing::Test {
     return acks;
   }
 
-  // A new user, member of the lobby, connected as `client`.
-  std::unique_ptr<ChatClient> connectedMember(const std::string& name) {
+  // A new user, member of the lobby, connected through the chat session the fixture keeps.
+  ChatClient& connectedMember(const std::string& name) {
     const Account account = signUp(chatd_->port(), name);
     EXPECT_EQ(httpCallAs(account.token, chatd_->port(), "POST", "/api/v1/rooms/1/join").status, 200);
     token_ = account.token;
-    auto client = std::make_unique<ChatClient>(chatd_->port(), name);
-    client->connect(account.token);
-    return client;
+    member_ = std::make_unique<ChatClient>(chatd_->port(), name);
+    member_->connect(account.token);
+    return *member_;
   }
 
   DataDir dir_;
   std::unique_ptr<ChatdProcess> chatd_;
+  std::unique_ptr<ChatClient> member_;
   std::string token_;  // of the last connectedMember()
 };
 
 TEST_F(ReloadTest, RateAndBurstChangeUnderAConnectedClient) {
   start("rate = 1000\nburst = 1000\n");
-  std::unique_ptr<ChatClient> client = connectedMember("ann");
-  ChatClient& ann = *client;
+  ChatClient& ann = connectedMember("ann");
   EXPECT_EQ(acksOfBurst(ann, 6, "a"), 6);
 
   reloadWith("rate = 0.01\nburst = 2\n", "reload: burst: 1000 -> 2");
@@ -106,8 +100,7 @@ TEST_F(ReloadTest, RateAndBurstChangeUnderAConnectedClient) {
 
 TEST_F(ReloadTest, AllowedOriginsChangeForTheNextUpgrade) {
   start("allow_origin = https://old.example\n");
-  std::unique_ptr<ChatClient> client = connectedMember("ann");
-  ChatClient& ann = *client;
+  ChatClient& ann = connectedMember("ann");
   ChatClient fromNew(chatd_->port(), "new");
   EXPECT_EQ(fromNew.upgrade(token_, TokenIn::kQuery, "Origin: https://new.example\r\n").status, 403);
 
@@ -125,8 +118,7 @@ TEST_F(ReloadTest, AllowedOriginsChangeForTheNextUpgrade) {
 
 TEST_F(ReloadTest, MaxConnectionsChangeForTheNextConnection) {
   start("max_connections = 100\n");
-  std::unique_ptr<ChatClient> client = connectedMember("ann");
-  ChatClient& ann = *client;
+  ChatClient& ann = connectedMember("ann");
   reloadWith("max_connections = 1\n", "reload: max_connections: 100 -> 1");
   EXPECT_EQ(httpCall(chatd_->port(), "GET", "/healthz").status, 503);  // ann holds the one
   EXPECT_EQ(ann.sendMessage(kLobby, "still here").type(), "ack");
@@ -148,8 +140,7 @@ TEST_F(ReloadTest, LogLevelChanges) {
 
 TEST_F(ReloadTest, ASettingThatNeedsARestartKeepsItsValueAndIsNamed) {
   start("max_queue = 65536\nrate = 5\n");
-  std::unique_ptr<ChatClient> client = connectedMember("ann");
-  ChatClient& ann = *client;
+  ChatClient& ann = connectedMember("ann");
   reloadWith("max_queue = 4096\nrate = 6\ndeflate = off\n",
              "reload: changed, but only a restart applies them (running with the previous values): deflate, max_queue");
   EXPECT_NE(chatd_->log().find("reload: rate: 5 -> 6"), std::string::npos) << chatd_->log();
@@ -160,8 +151,7 @@ TEST_F(ReloadTest, ASettingThatNeedsARestartKeepsItsValueAndIsNamed) {
 
 TEST_F(ReloadTest, ABadFileIsRefusedWholeAndTheRunningConfigurationKept) {
   start("rate = 1000\nburst = 1000\n");
-  std::unique_ptr<ChatClient> client = connectedMember("ann");
-  ChatClient& ann = *client;
+  ChatClient& ann = connectedMember("ann");
   reloadWith("rate = 0.01\nburst = 2\nbogus = 1\nmax_body = lots\n", "reload refused: 2 problem(s)");
   const std::string log = chatd_->log();
   EXPECT_NE(log.find("reload: " + configPath() + ":3: unknown key 'bogus'"), std::string::npos) << log;
@@ -187,8 +177,7 @@ TEST_F(ReloadTest, TheJwtSecretRotatesFromItsFile) {
   ::chmod(secretFile.c_str(), 0600);
   const std::string config = "jwt_secret_file = " + secretFile + "\n";
   start(config);
-  std::unique_ptr<ChatClient> client = connectedMember("ann");  // chatd signed ann's token with `first`
-  ChatClient& ann = *client;
+  ChatClient& ann = connectedMember("ann");  // chatd signed ann's token with `first`
   ASSERT_EQ(httpCallAs(token_, chatd_->port(), "GET", "/api/v1/me").status, 200);
 
   std::ofstream(secretFile) << second << "\n";

@@ -106,12 +106,6 @@ pid_t workerServing(int clientFd, int serverPort, const std::set<pid_t>& workers
   return 0;
 }
 
-size_t occurrences(const std::string& text, const std::string& what) {
-  size_t count = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
-  return count;
-}
-
 class WorkersTest : public ::testing::Test {
  protected:
   void SetUp() override {
