@@ -127,6 +127,23 @@ TEST_F(ReloadTest, MaxConnectionsChangeForTheNextConnection) {
   EXPECT_EQ(httpCall(chatd_->port(), "GET", "/healthz").status, 200);
 }
 
+// What the HTTP server derives from its options (HttpServer::applyOptions):
+// the body limit and the per-address connection limit.
+TEST_F(ReloadTest, BodyAndPerAddressLimitsChange) {
+  start("max_body = 1048576\n");
+  const std::string body = signUpBody("dora");  // longer than 16 bytes
+  reloadWith("max_body = 16\n", "reload: max_body: 1048576 -> 16");
+  EXPECT_EQ(httpCall(chatd_->port(), "POST", "/api/v1/register", body).status, 413);
+
+  // Set where there was none, the limit counts the connections opened from then on.
+  reloadWith("max_body = 1048576\nmax_connections_per_ip = 1\n", "reload: max_connections_per_ip: 0 -> 1");
+  WsTestClient holder;
+  ASSERT_TRUE(holder.connect(chatd_->port()));
+  EXPECT_TRUE(eventually([&] { return httpCall(chatd_->port(), "GET", "/healthz").status == 503; }));
+  reloadWith("max_body = 1048576\nmax_connections_per_ip = 0\n", "reload: max_connections_per_ip: 1 -> 0");
+  EXPECT_EQ(httpCall(chatd_->port(), "POST", "/api/v1/register", body).status, 201);
+}
+
 TEST_F(ReloadTest, LogLevelChanges) {
   start("log_level = info\n");
   reloadWith("log_level = warn\n", "reload: log_level: info -> warn");
