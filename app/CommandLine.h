@@ -1,9 +1,9 @@
 // chatd's arguments read into what they ask for: an action and the flags'
-// Settings, in order; then (parseCommandLine) the Config they make over the
-// config file and the environment, or what to print and the exit code. Values are not checked here: ConfigLoader applies them
-// over the config file and the environment, through the same Option::assign.
-// Kept by the running server, so a reload (SIGHUP) applies the same flags
-// over the file read again.
+// Settings, in order (readCommandLine checks no value: ConfigLoader applies
+// them over the config file and the environment, through the same
+// Option::assign); then (parseCommandLine) the Config they make, or what to
+// print and the exit code. The running server keeps the CommandLine, so a
+// reload (SIGHUP) applies the same flags over the file read again.
 #pragma once
 
 #include <optional>

@@ -48,7 +48,8 @@ std::vector<std::string> conflictsIn(const Config& config) {
     conflicts.push_back("--tls-cert and --tls-key go together: the certificate and its private key");
   }
   if (config.workers > 0 && config.redisUrls.empty()) {
-    conflicts.push_back("--workers needs --redis: worker processes share their users, rooms and messages through Redis");
+    conflicts.push_back(
+        "--workers needs --redis: worker processes share their users, rooms and messages through Redis");
   }
   const auto listen = reactor::SocketAddress::parse(config.listen);  // checked when given
   if (config.workers > 0 && listen && listen->port() == 0) {
@@ -75,8 +76,16 @@ void readJwtSecretFile(const Setting& named, LoadedConfig& loaded) {
     return;
   }
   loaded.origins[&secretOption] = path;
-  if (std::string exposure = reactor::secretFileExposure(path); !exposure.empty()) {
-    loaded.warnings.push_back(std::move(exposure));
+}
+
+// Each file named by a secretFile option, when others may read it.
+void warnAboutExposedSecretFiles(LoadedConfig& loaded) {
+  for (const Option& option : configOptions()) {
+    if (!option.secretFile) continue;
+    const std::string path = option.show(loaded.config);
+    if (std::string exposure = path.empty() ? "" : reactor::secretFileExposure(path); !exposure.empty()) {
+      loaded.warnings.push_back(std::move(exposure));
+    }
   }
 }
 
@@ -119,6 +128,7 @@ LoadedConfig loadConfig(const CommandLine& commandLine, char** environment) {
       readJwtSecretFile(*named->second, loaded);
     }
   }
+  warnAboutExposedSecretFiles(loaded);
   for (std::string& conflict : conflictsIn(loaded.config)) loaded.problems.push_back(std::move(conflict));
   loaded.config.reusePort = loaded.config.reusePort || loaded.config.workers > 0;  // each worker binds the one port
   return loaded;

@@ -7,7 +7,8 @@
 // names each bad value wherever it stands.
 //
 // Also reads the secret of jwt_secret_file, checked as jwt_secret's, and
-// warns about secret-holding files others may read. Reads files: at startup,
+// warns about secret-holding files others may read (Option::secretFile, and
+// the config file itself when it holds a secret). Reads files: at startup,
 // and on SIGHUP from the loop (a config file and a secret are small local files).
 #pragma once
 

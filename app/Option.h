@@ -77,6 +77,9 @@ struct Option {
   std::string_view wants = {};
   Check check = nullptr;  // text, and each item of a list; nullptr: any value
   bool secret = false;    // its value is never printed or logged
+  // Its value names a file holding a secret (a key, a token secret): chatd
+  // warns when the file's group or others may read it (ConfigLoader).
+  bool secretFile = false;
   Reload reload = Reload::kRestart;
   bool commandLineOnly = false;  // a flag with no key in the file or the environment (--config)
 

@@ -162,7 +162,8 @@ TEST_F(ReloadTest, ASettingThatNeedsARestartKeepsItsValueAndIsNamed) {
              "reload: changed, but only a restart applies them (running with the previous values): deflate, max_queue");
   EXPECT_NE(chatd_->log().find("reload: rate: 5 -> 6"), std::string::npos) << chatd_->log();
   // A restart setting changed again is still named: the running value is the old one.
-  reloadWith("max_queue = 8192\nrate = 6\n", "only a restart applies them (running with the previous values): max_queue");
+  reloadWith("max_queue = 8192\nrate = 6\n",
+             "only a restart applies them (running with the previous values): max_queue");
   EXPECT_EQ(ann.sendMessage(kLobby, "still here").type(), "ack");
 }
 

@@ -229,8 +229,13 @@ TEST_F(ConfigFileTest, SecretFilesOthersMayReadAreWarnedAbout) {
   // A config file is warned about when it holds a secret, not otherwise.
   const std::string withSecret = write("secret.conf", "jwt_secret = " + std::string(kSecret) + "\n", 0640);
   EXPECT_EQ(parse({"--config", withSecret}).warnings,
-            std::vector<std::string>{withSecret + " holds a secret but its mode 0640 lets its group read it: chmod 600 " +
-                                     withSecret});
+            std::vector<std::string>{withSecret + " holds a secret but its mode 0640 lets its group read it: " +
+                                     "chmod 600 " + withSecret});
+  // So is the TLS private key.
+  const std::string key = write("tls.key", "not read here", 0604);
+  EXPECT_EQ(parse({"--tls-cert", secretPath, "--tls-key", key}).warnings,
+            std::vector<std::string>{key + " holds a secret but its mode 0604 lets every local user read it: " +
+                                     "chmod 600 " + key});
   const std::string plain = write("plain.conf", "rate = 1\n", 0644);
   EXPECT_TRUE(parse({"--config", plain}).warnings.empty());
   EXPECT_EQ(reactor::secretFileExposure(write("owner.secret", kSecret, 0600)), "");

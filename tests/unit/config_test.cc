@@ -61,9 +61,9 @@ std::string fileText(const std::string& path) {
 bool namesWord(const std::string& text, const std::string& word) {
   for (size_t at = text.find(word); at != std::string::npos; at = text.find(word, at + 1)) {
     const char next = at + word.size() < text.size() ? text[at + word.size()] : '\n';
-    if (!std::isalnum(static_cast<unsigned char>(next)) && next != '_' && text.compare(at + word.size(), 2, "\\-") != 0) {
-      return true;
-    }
+    const bool nameGoesOn = std::isalnum(static_cast<unsigned char>(next)) || next == '_' ||
+                            text.compare(at + word.size(), 2, "\\-") == 0;
+    if (!nameGoesOn) return true;
   }
   return false;
 }
