@@ -7,8 +7,10 @@
 
 namespace chatd::reactor {
 
-// "" when only the owner may read `path` (or it cannot be examined: reading
-// it reports that); else a warning naming it, its mode and the fix, for the log.
+// "" when only the owner may read `path`, or also its group when that is the
+// group chatd runs as (root:chatd 0640, as the installed config file is), or
+// when it cannot be examined (reading it reports that); else a warning naming
+// it, its mode and the fix, for the log.
 std::string secretFileExposure(const std::string& path);
 
 }  // namespace chatd::reactor

@@ -144,6 +144,17 @@ TEST_F(ReloadTest, BodyAndPerAddressLimitsChange) {
   EXPECT_EQ(httpCall(chatd_->port(), "POST", "/api/v1/register", body).status, 201);
 }
 
+// A trusted proxy's connections are the proxy's, not counted against its
+// address: trusting 127.0.0.1 lets past a per-address limit it was held to.
+TEST_F(ReloadTest, TrustedProxiesChange) {
+  start("max_connections_per_ip = 1\n");
+  WsTestClient holder;
+  ASSERT_TRUE(holder.connect(chatd_->port()));
+  EXPECT_TRUE(eventually([&] { return httpCall(chatd_->port(), "GET", "/healthz").status == 503; }));
+  reloadWith("max_connections_per_ip = 1\ntrusted_proxy = 127.0.0.1\n", "reload: trusted_proxy: (none) -> 127.0.0.1");
+  EXPECT_EQ(httpCall(chatd_->port(), "GET", "/healthz").status, 200);
+}
+
 TEST_F(ReloadTest, LogLevelChanges) {
   start("log_level = info\n");
   reloadWith("log_level = warn\n", "reload: log_level: info -> warn");

@@ -227,10 +227,13 @@ TEST_F(ConfigFileTest, SecretFilesOthersMayReadAreWarnedAbout) {
             secretPath + " holds a secret but its mode 0644 lets every local user read it: chmod 600 " + secretPath);
 
   // A config file is warned about when it holds a secret, not otherwise.
-  const std::string withSecret = write("secret.conf", "jwt_secret = " + std::string(kSecret) + "\n", 0640);
+  const std::string withSecret = write("secret.conf", "jwt_secret = " + std::string(kSecret) + "\n", 0604);
   EXPECT_EQ(parse({"--config", withSecret}).warnings,
-            std::vector<std::string>{withSecret + " holds a secret but its mode 0640 lets its group read it: " +
+            std::vector<std::string>{withSecret + " holds a secret but its mode 0604 lets every local user read it: " +
                                      "chmod 600 " + withSecret});
+  // Its group may read it when that is chatd's own group (the installed root:chatd 0640).
+  EXPECT_TRUE(parse({"--config", write("group.conf", "jwt_secret = " + std::string(kSecret) + "\n", 0640)})
+                  .warnings.empty());
   // So is the TLS private key.
   const std::string key = write("tls.key", "not read here", 0604);
   EXPECT_EQ(parse({"--tls-cert", secretPath, "--tls-key", key}).warnings,
