@@ -226,10 +226,6 @@ bool Application::applyReload(Reload step) {
 }
 
 void Application::reload() {
-  if (!reread_) {
-    reloadTls();
-    return;
-  }
   LOG_INFO("received SIGHUP: reading the configuration again");
   LoadedConfig fresh = reread_();
   for (const std::string& warning : fresh.warnings) LOG_WARN("reload: %s", warning.c_str());

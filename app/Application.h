@@ -48,9 +48,9 @@ namespace chatd::app {
 class Application {
  public:
   // What SIGHUP reads: the configuration as it would start now (loadConfig
-  // with the same command line). Empty: only the TLS files are read again.
+  // with the same command line).
   using ConfigSource = std::function<LoadedConfig()>;
-  Application(reactor::EventLoop& loop, Config config, ConfigSource reread = {});
+  Application(reactor::EventLoop& loop, Config config, ConfigSource reread);
 
   // Called once startup is over: with an empty string once listening, else
   // with what failed.
