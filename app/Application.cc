@@ -26,6 +26,7 @@ Application::Application(reactor::EventLoop& loop, Config config, ConfigSource r
     : loop_(loop),
       config_(std::move(config)),
       reread_(std::move(reread)),
+      registration_(auth::registrationModeNamed(config_.registration).value_or(auth::RegistrationMode::kOpen)),
       http_(loop, config_),
       signals_(loop, {SIGINT, SIGTERM, SIGHUP}, [this](int signo) {
         if (signo == SIGHUP) return reload();
@@ -110,7 +111,7 @@ void Application::assembleChat() {
   auth::Argon2Params argon2 = auth::kDefaultArgon2Params;
   argon2.memoryKiB = config_.argon2MemoryKiB;
   accounts_ = std::make_unique<api::AccountApi>(loop_, *store_, *hashWorkers_, config_.maxPendingHashes, *tokens_,
-                                                *identities_, argon2, config_.registrationsPerHour);
+                                                *identities_, argon2, config_.registrationsPerHour, registration_);
   roomService_ = std::make_unique<chat::RoomService>(*store_);
   rooms_ = std::make_unique<api::RoomApi>(*store_, *roomService_, *accounts_, config_.roomsPerHour);
   hub_ = std::make_unique<chat::Hub>(loop_, *store_, *roomService_, *bus_, *presence_, config_);
@@ -123,6 +124,10 @@ void Application::assembleChat() {
   accounts_->addRoutes(router);
   messages_->addRoutes(router);
   rooms_->addRoutes(router);
+  if (apiKeys_) {
+    admin_ = std::make_unique<api::AdminApi>(loop_, *apiKeys_, *store_, *hub_, registration_);
+    admin_->addRoutes(router);
+  }
   router.addWebSocket("/ws", chat_.get());
 }
 
@@ -159,6 +164,27 @@ bool Application::loadWebClient(std::string& error) {
                                [this](std::string_view path) { return webFiles_->has(path); }});
   LOG_INFO("serving the web client from %s (%zu files)", root.c_str(), webFiles_->fileCount());
   return true;
+}
+
+bool Application::loadApiKeys(std::string& error) {
+  if (config_.apiKeyFile.empty()) return true;
+  std::string warning;
+  apiKeys_ = auth::ApiKeys::load(config_.apiKeyFile, error, warning);
+  if (!apiKeys_) return false;
+  if (!warning.empty()) LOG_WARN("%s", warning.c_str());
+  LOG_INFO("admin API on: %zu API key(s) from %s", apiKeys_->size(), config_.apiKeyFile.c_str());
+  return true;
+}
+
+void Application::reloadApiKeys() {
+  if (!apiKeys_) return;
+  std::string error, warning;
+  if (!apiKeys_->reload(error, warning)) {
+    LOG_ERROR("API keys not reloaded, keeping the previous ones: %s", error.c_str());
+    return;
+  }
+  if (!warning.empty()) LOG_WARN("%s", warning.c_str());
+  LOG_INFO("API keys reloaded: %zu key(s)", apiKeys_->size());
 }
 
 bool Application::openTls(std::string& error) {
@@ -250,6 +276,7 @@ void Application::reload() {
   for (Reload step : steps) {
     if (!applyReload(step)) failed.insert(step);
   }
+  reloadApiKeys();  // the key file may hold new keys under the same name
   for (const ConfigChange& change : diff.reloadable) {
     if (failed.count(change.option->reload)) {
       change.option->copy(config_, before);  // back to the value still in force
@@ -273,7 +300,7 @@ void Application::start(Started started) {
   // process serves only the endpoints that keep no shared state: a chat
   // split over processes would not deliver.
   if (config_.reusePort && config_.redisUrls.empty()) return listen(started);
-  if (!openStore(error) || !loadWebClient(error)) return started(error);
+  if (!openStore(error) || !loadWebClient(error) || !loadApiKeys(error)) return started(error);
   withJwtSecret([this, started = std::move(started)](std::optional<std::string> secret, const std::string& failure) {
     std::string error = failure;
     if (!secret || !makeTokens(std::move(*secret), error)) return started(error);

@@ -20,11 +20,14 @@
 #include <string>
 
 #include "api/AccountApi.h"
+#include "api/AdminApi.h"
 #include "api/MessageApi.h"
 #include "api/RoomApi.h"
 #include "app/Config.h"
 #include "app/ConfigLoader.h"
+#include "auth/ApiKeys.h"
 #include "auth/IdentityResolver.h"
+#include "auth/RegistrationPolicy.h"
 #include "auth/TokenService.h"
 #include "chat/ChatEndpoint.h"
 #include "chat/Hub.h"
@@ -61,6 +64,8 @@ class Application {
   void start(Started started);
   reactor::SocketAddress localAddress() const { return http_.localAddress(); }
   void beginShutdown();
+  // Reads --api-key-file again (for SIGHUP); on failure keeps the old keys and says why.
+  void reloadApiKeys();
 
  private:
   store::StoreOptions storeOptions() const;
@@ -80,6 +85,8 @@ class Application {
   void assembleChat();
   void listen(const Started& started);
   bool loadWebClient(std::string& error);
+  // --api-key-file: the admin API's keys; none: no admin API.
+  bool loadApiKeys(std::string& error);
   void addProbes();
   // --tls-cert: the listener's TLS context; reloadTls() on SIGHUP.
   bool openTls(std::string& error);
@@ -109,6 +116,9 @@ class Application {
   std::unique_ptr<chat::Hub> hub_;
   std::unique_ptr<chat::ChatEndpoint> chat_;
   std::unique_ptr<api::MessageApi> messages_;
+  std::optional<auth::ApiKeys> apiKeys_;
+  auth::RegistrationPolicy registration_;
+  std::unique_ptr<api::AdminApi> admin_;
   std::optional<server::StaticFiles> webFiles_;
   server::EchoEndpoint echo_;
   server::BroadcastEndpoint broadcast_;

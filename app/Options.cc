@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "app/Option.h"
+#include "auth/RegistrationPolicy.h"
 #include "auth/TokenService.h"
 #include "reactor/SocketAddress.h"
 #include "server/TrustedProxies.h"
@@ -44,6 +45,10 @@ std::string appIssuer(std::string_view value) {
 std::string redisUrl(std::string_view value) {
   if (store::parseRedisUrl(value)) return {};
   return "redis://[:password@]host[:port][/db] or unix:///path, got '" + std::string(value) + "'";
+}
+
+std::string registrationMode(std::string_view value) {
+  return auth::registrationModeNamed(value) ? "" : "open, closed or invite";
 }
 
 std::string nonEmpty(std::string_view value) { return value.empty() ? "a non-empty string" : ""; }
@@ -164,6 +169,12 @@ constexpr Option kOptions[] = {
     {.name = "jwt-audience", .valueName = "AUD", .type = kText, .field = &Config::jwtAudience,
      .help = "an app backend's tokens must have this aud", .defaultNote = "default: not checked", .check = nonEmpty,
      .reload = kTokens},
+    {.name = "api-key-file", .valueName = "FILE", .type = kText, .field = &Config::apiKeyFile,
+     .help = "keys of the admin API, one per line (at least 16 bytes each)",
+     .defaultNote = "default: no admin API", .check = nonEmpty},
+    {.name = "registration", .valueName = "MODE", .type = kText, .field = &Config::registration,
+     .help = "who may register: open, closed or invite (admin API invites); the admin API changes it",
+     .check = registrationMode},
     {.name = "token-ttl", .valueName = "SECONDS", .type = kSeconds, .field = &Config::tokenTtlSeconds,
      .help = "lifetime of the tokens chatd issues", .min = 1, .wants = "at least {min} second", .reload = kTokens},
     {.name = "allow-origin", .valueName = "ORIGIN", .type = kList, .field = &Config::allowedOrigins,
