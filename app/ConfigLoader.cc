@@ -47,6 +47,9 @@ std::vector<std::string> conflictsIn(const Config& config) {
   if (config.tlsCertFile.empty() != config.tlsKeyFile.empty()) {
     conflicts.push_back("--tls-cert and --tls-key go together: the certificate and its private key");
   }
+  if (config.webhookUrl.empty() != config.webhookSecretFile.empty()) {
+    conflicts.push_back("--webhook-url and --webhook-secret-file go together: every event is signed with the secret");
+  }
   if (config.workers > 0 && config.redisUrls.empty()) {
     conflicts.push_back(
         "--workers needs --redis: worker processes share their users, rooms and messages through Redis");
