@@ -227,7 +227,7 @@ constexpr Option kOptions[] = {
      .defaultNote = "off by default", .check = httpUrl},
     {.name = "webhook-secret-file", .valueName = "FILE", .type = kText, .field = &Config::webhookSecretFile,
      .help = "the file holding the secret that signs every webhook (X-Chatd-Signature); needs --webhook-url",
-     .check = nonEmpty},
+     .check = nonEmpty, .secretFile = true},
     {.name = "webhook-ca-file", .valueName = "FILE", .type = kText, .field = &Config::webhookCaFile,
      .help = "trust the CAs in this PEM file, not the system's, for an https:// --webhook-url",
      .defaultNote = "default: the system's trusted CAs", .check = nonEmpty},
