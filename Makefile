@@ -29,7 +29,7 @@ CPPFLAGS += -I. -I$(LLHTTP_INC) -DCHATD_VERSION='"$(VERSION)"'
 CXXFLAGS += -std=c++20 $(OPT) -g -Wall -Wextra -Werror -MMD -MP $(SANITIZE)
 CFLAGS   += $(OPT) -g -w -MMD -MP $(SANITIZE)
 LDFLAGS  += $(SANITIZE)
-LDLIBS   += -lssl -lcrypto -largon2 -lsimdjson -lsqlite3 -lhiredis -lz -pthread
+LDLIBS   += -lssl -lcrypto -largon2 -lsimdjson -lsqlite3 -lhiredis -linih -lz -pthread
 # Without strict mode llhttp 8 takes any byte after a CR as the LF that ends
 # the headers or a chunk size (request smuggling, CVE-2023-30589).
 LLHTTP_STRICT := -DLLHTTP_STRICT_MODE=1

@@ -8,10 +8,12 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <thread>
 
 #include "api/Metrics.h"
 #include "api/Probes.h"
+#include "app/ConfigDiff.h"
 #include "app/InstalledFiles.h"
 #include "app/ServiceStatus.h"
 #include "reactor/Log.h"
@@ -20,16 +22,14 @@
 
 namespace chatd::app {
 
-Application::Application(reactor::EventLoop& loop, Config config)
+Application::Application(reactor::EventLoop& loop, Config config, ConfigSource reread)
     : loop_(loop),
       config_(std::move(config)),
+      reread_(std::move(reread)),
       registration_(auth::registrationModeNamed(config_.registration).value_or(auth::RegistrationMode::kOpen)),
       http_(loop, config_),
       signals_(loop, {SIGINT, SIGTERM, SIGHUP}, [this](int signo) {
-        if (signo == SIGHUP) {
-          reloadApiKeys();
-          return reloadTls();
-        }
+        if (signo == SIGHUP) return reload();
         LOG_INFO("received %s, shutting down", strsignal(signo));
         beginShutdown();
       }),
@@ -85,16 +85,22 @@ void Application::withJwtSecret(std::function<void(std::optional<std::string>, c
   store::fetchClusterSecret(loop_, storeOptions(), *candidate, std::move(done));
 }
 
+bool Application::readPublicKey(std::string& pem, std::string& error) const {
+  pem.clear();
+  if (config_.jwtPublicKeyFile.empty()) return true;
+  std::ifstream in(config_.jwtPublicKeyFile);
+  if (!in) {
+    error = "cannot read --jwt-public-key " + config_.jwtPublicKeyFile;
+    return false;
+  }
+  pem.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return true;
+}
+
 bool Application::makeTokens(std::string secret, std::string& error) {
   std::string publicKey;
-  if (!config_.jwtPublicKeyFile.empty()) {
-    std::ifstream in(config_.jwtPublicKeyFile);
-    if (!in) {
-      error = "cannot read --jwt-public-key " + config_.jwtPublicKeyFile;
-      return false;
-    }
-    publicKey.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
+  if (!readPublicKey(publicKey, error)) return false;
+  secretFromConfig_ = !config_.jwtSecret.empty();
   tokens_ = auth::TokenService::create(std::move(secret), publicKey, config_.tokenTtlSeconds,
                                        {config_.jwtIssuer, config_.jwtAudience}, error);
   if (!tokens_) return false;
@@ -210,18 +216,99 @@ bool Application::openTls(std::string& error) {
   return true;
 }
 
-// Settings other than the certificate are read once (issue 15 adds a config file to reload).
-void Application::reloadTls() {
+bool Application::reloadTls() {
   if (!tls_) {
-    LOG_WARN("received SIGHUP: no TLS certificate to reload, and other settings are not reloaded yet");
-    return;
+    if (config_.tlsCertFile.empty()) return true;
+    LOG_WARN("reload: TLS cannot be turned on without a restart");
+    return false;
   }
   std::string error;
-  if (!tls_->reload(error)) {
-    LOG_ERROR("received SIGHUP: TLS certificate not reloaded, still serving the previous one: %s", error.c_str());
+  if (!tls_->reload(config_.tlsCertFile, config_.tlsKeyFile, error)) {
+    LOG_ERROR("reload: TLS certificate not reloaded, still serving the previous one: %s", error.c_str());
+    return false;
+  }
+  LOG_INFO("reload: TLS certificate reloaded: %s", tls_->summary().c_str());
+  return true;
+}
+
+bool Application::reloadTokens() {
+  if (!tokens_) return true;  // echo and broadcast only: no tokens
+  std::string error;
+  std::string publicKey;
+  const bool fromConfig = !config_.jwtSecret.empty();
+  if (!fromConfig && secretFromConfig_) {
+    error = "going back to the stored JWT secret (no jwt_secret) needs a restart";
+  } else if (readPublicKey(publicKey, error) &&
+             tokens_->rekey(fromConfig ? std::optional(config_.jwtSecret) : std::nullopt, publicKey,
+                            config_.tokenTtlSeconds, {config_.jwtIssuer, config_.jwtAudience}, error)) {
+    secretFromConfig_ = fromConfig;
+    return true;
+  }
+  LOG_ERROR("reload: JWT keys not reloaded, still using the previous ones: %s", error.c_str());
+  return false;
+}
+
+bool Application::applyReload(Reload step) {
+  std::string error;
+  switch (step) {
+    case Reload::kRestart:
+    case Reload::kInPlace:
+      return true;
+    case Reload::kLogging:
+      reactor::setLogLevel(config_.logLevel);
+      return true;
+    case Reload::kHttpServer:
+      if (http_.applyOptions(error)) return true;
+      LOG_ERROR("reload: %s", error.c_str());
+      return false;
+    case Reload::kTls:
+      return reloadTls();
+    case Reload::kTokens:
+      return reloadTokens();
+  }
+  return false;
+}
+
+void Application::reload() {
+  LOG_INFO("received SIGHUP: reading the configuration again");
+  LoadedConfig fresh = reread_();
+  for (const std::string& warning : fresh.warnings) LOG_WARN("reload: %s", warning.c_str());
+  if (!fresh.problems.empty()) {
+    for (const std::string& problem : fresh.problems) LOG_ERROR("reload: %s", problem.c_str());
+    LOG_ERROR("reload refused: %zu problem(s); still running with the previous configuration", fresh.problems.size());
     return;
   }
-  LOG_INFO("received SIGHUP: TLS certificate reloaded: %s", tls_->summary().c_str());
+  const ConfigDiff diff = diffConfigs(config_, fresh.config);
+  const Config before = config_;
+  // The certificate and public key files may be new under the same names.
+  std::set<Reload> steps{Reload::kTls, Reload::kTokens};
+  for (const ConfigChange& change : diff.reloadable) {
+    change.option->copy(config_, fresh.config);
+    steps.insert(change.option->reload);
+  }
+  // The log's settings go last; meanwhile this reload's lines are logged at the
+  // more verbose of the two levels, so a change from info to warn says so too.
+  steps.erase(Reload::kLogging);
+  reactor::setLogLevel(std::min(before.logLevel, config_.logLevel));
+  std::set<Reload> failed;
+  for (Reload step : steps) {
+    if (!applyReload(step)) failed.insert(step);
+  }
+  reloadApiKeys();  // the key file may hold new keys under the same name
+  for (const ConfigChange& change : diff.reloadable) {
+    if (failed.count(change.option->reload)) {
+      change.option->copy(config_, before);  // back to the value still in force
+      LOG_ERROR("reload: %s not applied", describe(change).c_str());
+    } else {
+      LOG_INFO("reload: %s", describe(change).c_str());
+    }
+  }
+  if (!diff.needRestart.empty()) {
+    LOG_WARN("reload: changed, but only a restart applies them (running with the previous values): %s",
+             keysOf(diff.needRestart).c_str());
+  }
+  if (diff.reloadable.empty() && diff.needRestart.empty()) LOG_INFO("reload: no setting changed");
+  applyReload(Reload::kLogging);
 }
 
 void Application::start(Started started) {

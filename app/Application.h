@@ -3,9 +3,14 @@
 // signal handling; fills the server's route table. Owns every part; borrows
 // the EventLoop.
 //
-// SIGTERM/SIGINT: shut down (HttpServer::beginShutdown). SIGHUP reloads the
-// TLS certificate and key (other settings are not reloaded yet). Under a
-// service manager ($NOTIFY_SOCKET) it reports READY=1 once listening,
+// SIGTERM/SIGINT: shut down (HttpServer::beginShutdown). SIGHUP reloads: the
+// configuration is read again (its source: the file, the environment and the
+// original flags), a reloadable option's new value goes into the Config every
+// part reads and its Reload step runs; a changed option that is not
+// reloadable keeps its value until a restart (logged); a configuration with
+// any problem is refused whole. The TLS certificate and key are read again on
+// every SIGHUP (a renewed certificate keeps its paths).
+// Under a service manager ($NOTIFY_SOCKET) it reports READY=1 once listening,
 // STOPPING=1 at the drain, a STATUS= line and the watchdog pings.
 #pragma once
 
@@ -19,6 +24,7 @@
 #include "api/MessageApi.h"
 #include "api/RoomApi.h"
 #include "app/Config.h"
+#include "app/ConfigLoader.h"
 #include "app/WebhookSetup.h"
 #include "auth/ApiKeys.h"
 #include "auth/IdentityResolver.h"
@@ -46,7 +52,10 @@ namespace chatd::app {
 
 class Application {
  public:
-  Application(reactor::EventLoop& loop, Config config);
+  // What SIGHUP reads: the configuration as it would start now (loadConfig
+  // with the same command line).
+  using ConfigSource = std::function<LoadedConfig()>;
+  Application(reactor::EventLoop& loop, Config config, ConfigSource reread);
 
   // Called once startup is over: with an empty string once listening, else
   // with what failed.
@@ -68,6 +77,10 @@ class Application {
   // --redis), else the data directory's; `done` may run later in the loop.
   void withJwtSecret(std::function<void(std::optional<std::string> secret, const std::string& error)> done);
   bool makeTokens(std::string secret, std::string& error);
+  // --jwt-public-key's PEM into `pem` ("" without one); false with `error`.
+  bool readPublicKey(std::string& pem, std::string& error) const;
+  // SIGHUP: the token service takes config_'s keys and rules.
+  bool reloadTokens();
   // Logouts survive restarts: the store's list goes into the TokenService;
   // then the chat is assembled and the listener bound.
   void loadRevokedTokens(Started started);
@@ -82,15 +95,23 @@ class Application {
   bool listenPrivately(std::string& error);
   // --tls-cert: the listener's TLS context; reloadTls() on SIGHUP.
   bool openTls(std::string& error);
-  void reloadTls();
+  bool reloadTls();
+  // SIGHUP: the configuration read again, applied (ConfigDiff).
+  void reload();
+  // Puts the options of `step` in force after their values changed in config_; false if it could not.
+  bool applyReload(Reload step);
 
   reactor::EventLoop& loop_;
-  const Config config_;
+  // Parts keep references to it (its ServerOptions and ChatOptions bases): a
+  // reload changes the values they read.
+  Config config_;
+  ConfigSource reread_;
   std::unique_ptr<store::Store> store_;
   // Declared after the store: they finish first.
   std::unique_ptr<reactor::WorkerPool> hashWorkers_;        // AccountApi's password hashing only
   std::unique_ptr<reactor::WorkerPool> checkpointWorkers_;  // the store's WAL checkpoints
   std::unique_ptr<auth::TokenService> tokens_;
+  bool secretFromConfig_ = false;  // tokens_ signs with config_.jwtSecret, not the stored secret
   std::unique_ptr<auth::IdentityResolver> identities_;
   std::unique_ptr<api::AccountApi> accounts_;
   std::unique_ptr<chat::RoomService> roomService_;

@@ -1,11 +1,10 @@
-// chatd's settings. main() parses them, Application reads them. Each field's
+// chatd's settings. main() parses them (CommandLine.h), Application reads them. Each field's
 // initializer is its default (here or in a base); its flag, range and help are
 // its entry in the option table (app/Options.cc), which the parser and --help read.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +18,7 @@ namespace chatd::app {
 struct Config : chat::ChatOptions {
   // TLS on the listener (both or neither). The ticket secret is not a flag:
   // main() makes one before forking, so every worker resumes the others' sessions.
+  std::string configFile;  // --config: the INI file the settings below may come from
   std::string tlsCertFile;
   std::string tlsKeyFile;
   std::string tlsTicketSecret;
@@ -31,6 +31,7 @@ struct Config : chat::ChatOptions {
   uint32_t workers = 0;                // > 0: a supervisor forking that many worker processes (needs redisUrls)
   uint64_t presenceLeaseMs = 5'000;    // a node's presence entries expire unless renewed within this
   std::string jwtSecret;          // empty: the one in dataDir (created on first start)
+  std::string jwtSecretFile;      // where jwtSecret was read from (ConfigLoader), when it was
   std::string jwtPublicKeyFile;   // PEM; empty: no RS256/ES256 tokens accepted
   std::string jwtIssuer;          // an app backend's tokens must carry this iss; empty: not checked
   std::string jwtAudience;        // ... and this aud; empty: not checked
@@ -55,16 +56,5 @@ struct Config : chat::ChatOptions {
   std::string metricsListen;
   reactor::LogLevel logLevel = reactor::LogLevel::kInfo;
 };
-
-struct ParsedCommandLine {
-  std::optional<Config> config;  // nullopt: exit with exitCode after printing `output`
-  int exitCode = 0;
-  std::string output;  // help, version or the error, for stdout (0) or stderr (2)
-};
-
-// Reads the flags in order: --help and --version stop at once; the first
-// error stops with exit code 2.
-ParsedCommandLine parseCommandLine(int argc, char** argv);
-std::string usageText();  // --help's text, defaults from Config's initializers
 
 }  // namespace chatd::app

@@ -1,5 +1,7 @@
 #include "app/Option.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -48,8 +50,23 @@ void replaceAll(std::string& text, std::string_view from, const std::string& to)
 
 }  // namespace
 
-bool Option::takesValue() const {
-  return type != OptionType::kSwitch && type != OptionType::kHelp && type != OptionType::kVersion;
+bool Option::takesValue() const { return type != OptionType::kSwitch && !isAction(); }
+
+bool Option::isAction() const {
+  return type == OptionType::kHelp || type == OptionType::kVersion || type == OptionType::kCheckConfig ||
+         type == OptionType::kPrintConfig;
+}
+
+std::string Option::key() const {
+  std::string text(name);
+  std::replace(text.begin(), text.end(), '-', '_');
+  return text;
+}
+
+std::string Option::environmentName() const {
+  std::string text = "CHATD_" + key();
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
 }
 
 std::string Option::assign(Config& config, std::string_view value) const {
@@ -62,11 +79,10 @@ std::string Option::assign(Config& config, std::string_view value) const {
   };
   switch (type) {
     case OptionType::kSwitch:
-      config.*std::get<bool Config::*>(field) = true;
-      return {};
     case OptionType::kOnOff:
-      if (value != "on" && value != "off") return std::string(wants);
-      config.*std::get<bool Config::*>(field) = value == "on";
+      // A switch named alone on the command line has no value: it turns it on.
+      if (value != "on" && value != "off" && !(type == OptionType::kSwitch && value.empty())) return "on or off";
+      config.*std::get<bool Config::*>(field) = value != "off";
       return {};
     case OptionType::kText:
       if (std::string complaint = check ? check(value) : std::string(); !complaint.empty()) return complaint;
@@ -116,13 +132,24 @@ std::string Option::assign(Config& config, std::string_view value) const {
       return {};
     case OptionType::kHelp:
     case OptionType::kVersion:
+    case OptionType::kCheckConfig:
+    case OptionType::kPrintConfig:
       break;  // the command line acts on these itself
   }
   return {};
 }
 
+void Option::copy(Config& to, const Config& from) const {
+  std::visit(
+      [&](auto member) {
+        if constexpr (!std::is_same_v<decltype(member), std::monostate>) to.*member = from.*member;
+      },
+      field);
+}
+
 std::string Option::show(const Config& config) const {
   switch (type) {
+    case OptionType::kSwitch:
     case OptionType::kOnOff:
       return config.*std::get<bool Config::*>(field) ? "on" : "off";
     case OptionType::kText:
@@ -146,9 +173,10 @@ std::string Option::show(const Config& config) const {
       return decimal(config.*std::get<double Config::*>(field));
     case OptionType::kLogLevel:
       return reactor::logLevelName(config.*std::get<reactor::LogLevel Config::*>(field));
-    case OptionType::kSwitch:
     case OptionType::kHelp:
     case OptionType::kVersion:
+    case OptionType::kCheckConfig:
+    case OptionType::kPrintConfig:
       break;
   }
   return {};

@@ -75,8 +75,17 @@ std::string urlPath(std::string_view value) {
 }
 
 using enum OptionType;
+using enum Reload;
 
 constexpr Option kOptions[] = {
+    {.name = "config", .valueName = "FILE", .type = kText, .field = &Config::configFile,
+     .help = "read settings from this INI file (chatd.conf(5)): a key per option, the flag's name with '_' for "
+             "'-'; CHATD_ environment variables override it, flags override both",
+     .defaultNote = "default: none", .check = nonEmpty, .commandLineOnly = true},
+    {.name = "check-config", .type = kCheckConfig,
+     .help = "check the configuration (file, environment and flags), print every problem, exit 0 if none, else 1"},
+    {.name = "print-config", .type = kPrintConfig,
+     .help = "print the configuration in effect as a config file (secrets redacted) and exit"},
     {.name = "listen", .valueName = "ADDR:PORT", .type = kText, .field = &Config::listen,
      .help = "address to listen on", .defaultNote = "port 0 picks one", .check = address},
     {.name = "metrics-listen", .valueName = "ADDR:PORT", .type = kText, .field = &Config::metricsListen,
@@ -89,13 +98,15 @@ constexpr Option kOptions[] = {
     {.name = "tls-cert", .valueName = "FILE", .type = kText, .field = &Config::tlsCertFile,
      .help = "serve HTTPS and wss:// with this PEM certificate (the chain may follow it in the file); "
              "reloaded on SIGHUP",
-     .defaultNote = "default: plain HTTP", .check = nonEmpty},
+     .defaultNote = "default: plain HTTP", .check = nonEmpty, .reload = kTls},
     {.name = "tls-key", .valueName = "FILE", .type = kText, .field = &Config::tlsKeyFile,
-     .help = "the PEM private key of --tls-cert", .check = nonEmpty},
+     .help = "the PEM private key of --tls-cert; reloaded on SIGHUP", .check = nonEmpty, .secretFile = true,
+     .reload = kTls},
     {.name = "max-message", .valueName = "BYTES", .type = kBytes, .field = &Config::maxMessageBytes,
-     .help = "largest WebSocket message accepted", .min = 1, .max = kMaxMessageLimit, .wants = kBytesUpToGiB},
+     .help = "largest WebSocket message accepted", .min = 1, .max = kMaxMessageLimit, .wants = kBytesUpToGiB,
+     .reload = kInPlace},
     {.name = "deflate", .valueName = "on|off", .type = kOnOff, .field = &Config::deflate,
-     .help = "accept permessage-deflate (RFC 7692) when a WebSocket client offers it", .wants = "on or off"},
+     .help = "accept permessage-deflate (RFC 7692) when a WebSocket client offers it"},
     {.name = "deflate-min-size", .valueName = "BYTES", .type = kBytes, .field = &Config::deflateMinBytes,
      .help = "send messages smaller than this uncompressed, also to clients that negotiated compression",
      .max = kMaxMessageLimit, .wants = kBytesUpToGiB},
@@ -103,26 +114,30 @@ constexpr Option kOptions[] = {
      .help = "output queued per connection before backpressure", .min = 1024, .max = kMaxQueueLimit,
      .wants = kBytesUpToGiB},
     {.name = "ping-interval", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::pingIntervalMs,
-     .help = "ping a WebSocket that has been silent this long", .min = 1, .wants = kPositiveSeconds},
+     .help = "ping a WebSocket that has been silent this long", .min = 1, .wants = kPositiveSeconds,
+     .reload = kInPlace},
     {.name = "ping-timeout", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::pingTimeoutMs,
-     .help = "close it if nothing arrives this long after the ping", .min = 1, .wants = kPositiveSeconds},
+     .help = "close it if nothing arrives this long after the ping", .min = 1, .wants = kPositiveSeconds,
+     .reload = kInPlace},
     {.name = "handshake-timeout", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::handshakeTimeoutMs,
-     .help = "time allowed for a complete HTTP request or handshake", .min = 1, .wants = kPositiveSeconds},
+     .help = "time allowed for a complete HTTP request or handshake", .min = 1, .wants = kPositiveSeconds,
+     .reload = kInPlace},
     {.name = "drain-timeout", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::drainTimeoutMs,
-     .help = "on SIGTERM/SIGINT, time given to close connections", .min = 1, .wants = kPositiveSeconds},
+     .help = "on SIGTERM/SIGINT, time given to close connections", .min = 1, .wants = kPositiveSeconds,
+     .reload = kInPlace},
     {.name = "reconnect-spread", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::reconnectSpreadMs,
      .help = "on SIGTERM/SIGINT, tell each chat session to reconnect after a random delay of up to this many "
              "seconds (server_restarting), so a restart does not bring every client back at once",
-     .max = 3'600'000, .wants = "a number of seconds from 0 to 3600"},
+     .max = 3'600'000, .wants = "a number of seconds from 0 to 3600", .reload = kInPlace},
     {.name = "max-connections", .valueName = "N", .type = kCount, .field = &Config::maxConnections,
-     .help = "open client connections at most", .min = 1, .wants = "a positive number"},
+     .help = "open client connections at most", .min = 1, .wants = "a positive number", .reload = kInPlace},
     {.name = "max-connections-per-ip", .valueName = "N", .type = kCount, .field = &Config::maxConnectionsPerAddress,
      .help = "open connections per client address (IPv6: per /64) at most", .defaultNote = "0: no limit",
-     .max = kMaxCount, .wants = "a count from {min} (no limit) to {max}"},
+     .max = kMaxCount, .wants = "a count from {min} (no limit) to {max}", .reload = kHttpServer},
     {.name = "upgrades-per-ip-per-minute", .valueName = "N", .type = kCount,
      .field = &Config::upgradesPerAddressPerMinute,
      .help = "WebSocket upgrades per client address (IPv6: per /64) per minute", .defaultNote = "0: no limit",
-     .max = kMaxCount, .wants = "a count per minute from {min} (no limit) to {max}"},
+     .max = kMaxCount, .wants = "a count per minute from {min} (no limit) to {max}", .reload = kHttpServer},
     {.name = "data", .valueName = "DIR", .type = kText, .field = &Config::dataDir,
      .help = "directory of the database and the JWT secret", .check = directory},
     {.name = "history-max", .valueName = "N", .type = kCount, .field = &Config::historyMax,
@@ -133,14 +148,14 @@ constexpr Option kOptions[] = {
      .help = "run as one node of a cluster sharing this Redis: redis://[:password@]host[:port][/db] or "
              "unix:///path/redis.sock;\nrepeat, or separate with commas, to shard the rooms over several (the "
              "first also holds the accounts; every node needs the same list in the same order)",
-     .defaultNote = "off: the embedded SQLite store", .check = redisUrl},
+     .defaultNote = "off: the embedded SQLite store", .check = redisUrl, .secret = true},
     {.name = "redis-prefix", .valueName = "PREFIX", .type = kText, .field = &Config::redisPrefix,
      .help = "the start of every Redis key chatd writes, so that several chat servers can share one Redis",
      .check = nonEmpty},
     {.name = "migrate-to", .valueName = "URL", .type = kText, .field = &Config::migrateTo,
      .help = "copy the SQLite database of --data into this empty Redis (under --redis-prefix) for cluster "
              "mode, verify the counts and exit: 0 with a summary, 1 with the reason",
-     .check = redisUrl},
+     .check = redisUrl, .secret = true},
     {.name = "workers", .valueName = "N", .type = kCount, .field = &Config::workers,
      .help = "run a supervisor that forks N worker processes sharing the port (SO_REUSEPORT) and restarts "
              "those that die; needs --redis and a --listen port other than 0",
@@ -150,15 +165,21 @@ constexpr Option kOptions[] = {
              "gone within three leases",
      .min = 1, .wants = kPositiveSeconds},
     {.name = "jwt-secret", .valueName = "SECRET", .type = kText, .field = &Config::jwtSecret,
-     .help = "HS256 secret (at least 32 bytes) shared with an app backend",
+     .help = "HS256 secret (at least 32 bytes) shared with an app backend; any local user sees it in ps: "
+             "prefer --jwt-secret-file",
      .defaultNote = "default: DIR/jwt.secret, or with --redis one for all nodes",
-     .check = hs256Secret},
+     .check = hs256Secret, .secret = true, .reload = kTokens},
+    {.name = "jwt-secret-file", .valueName = "FILE", .type = kText, .field = &Config::jwtSecretFile,
+     .help = "read the HS256 secret of --jwt-secret from this file (one line; a final newline is ignored)",
+     .check = nonEmpty, .secretFile = true, .reload = kTokens},
     {.name = "jwt-public-key", .valueName = "FILE", .type = kText, .field = &Config::jwtPublicKeyFile,
-     .help = "PEM public key (RSA or EC P-256) for an app backend's RS256/ES256 tokens"},
+     .help = "PEM public key (RSA or EC P-256) for an app backend's RS256/ES256 tokens", .reload = kTokens},
     {.name = "jwt-issuer", .valueName = "ISS", .type = kText, .field = &Config::jwtIssuer,
-     .help = "an app backend's tokens must have this iss", .defaultNote = "default: not checked", .check = appIssuer},
+     .help = "an app backend's tokens must have this iss", .defaultNote = "default: not checked", .check = appIssuer,
+     .reload = kTokens},
     {.name = "jwt-audience", .valueName = "AUD", .type = kText, .field = &Config::jwtAudience,
-     .help = "an app backend's tokens must have this aud", .defaultNote = "default: not checked", .check = nonEmpty},
+     .help = "an app backend's tokens must have this aud", .defaultNote = "default: not checked", .check = nonEmpty,
+     .reload = kTokens},
     {.name = "api-key-file", .valueName = "FILE", .type = kText, .field = &Config::apiKeyFile,
      .help = "keys of the admin API, one per line (at least 16 bytes each)",
      .defaultNote = "default: no admin API", .check = nonEmpty},
@@ -166,15 +187,15 @@ constexpr Option kOptions[] = {
      .help = "who may register: open, closed or invite (admin API invites); the admin API changes it",
      .check = registrationMode},
     {.name = "token-ttl", .valueName = "SECONDS", .type = kSeconds, .field = &Config::tokenTtlSeconds,
-     .help = "lifetime of the tokens chatd issues", .min = 1, .wants = "at least {min} second"},
+     .help = "lifetime of the tokens chatd issues", .min = 1, .wants = "at least {min} second", .reload = kTokens},
     {.name = "allow-origin", .valueName = "ORIGIN", .type = kList, .field = &Config::allowedOrigins,
      .help = "a browser origin (https://app.example) that may call the API;\nrepeat, or separate with commas",
-     .defaultNote = "default: none", .check = origin},
+     .defaultNote = "default: none", .check = origin, .reload = kHttpServer},
     {.name = "trusted-proxy", .valueName = "CIDR", .type = kList, .field = &Config::trustedProxies,
      .help = "a reverse proxy (address or network) whose X-Forwarded-For\nand X-Real-IP name the client; repeat, or separate with commas",
-     .defaultNote = "default: none, those headers are ignored", .check = proxyNetwork},
+     .defaultNote = "default: none, those headers are ignored", .check = proxyNetwork, .reload = kHttpServer},
     {.name = "max-body", .valueName = "BYTES", .type = kBytes, .field = &Config::maxBodyBytes,
-     .help = "largest HTTP request body", .min = 1, .wants = "a positive byte count"},
+     .help = "largest HTTP request body", .min = 1, .wants = "a positive byte count", .reload = kHttpServer},
     {.name = "argon2-memory", .valueName = "KIB", .type = kCount, .field = &Config::argon2MemoryKiB,
      .help = "memory per password hash", .min = 8, .max = 4 * 1024 * 1024, .wants = "{min} to {max} KiB"},
     {.name = "max-pending-hashes", .valueName = "N", .type = kCount, .field = &Config::maxPendingHashes,
@@ -182,32 +203,35 @@ constexpr Option kOptions[] = {
      .wants = "a number from {min} to {max}"},
     {.name = "max-content", .valueName = "BYTES", .type = kBytes, .field = &Config::maxContentBytes,
      .help = "largest chat message content, UTF-8 bytes", .min = 1, .max = 1024 * 1024,
-     .wants = "a byte count from {min} to {max}"},
+     .wants = "a byte count from {min} to {max}", .reload = kInPlace},
     {.name = "rate", .valueName = "N", .type = kRate, .field = &Config::ratePerSecond,
      .help = "chat messages per second per user, all sessions together, sustained", .defaultNote = "0: no limit",
-     .max = kMaxRate, .wants = "a number of messages per second (0: no limit)"},
+     .max = kMaxRate, .wants = "a number of messages per second (0: no limit)", .reload = kInPlace},
     {.name = "burst", .valueName = "N", .type = kRate, .field = &Config::rateBurst,
-     .help = "chat messages a user may send at once", .min = 1, .max = kMaxRate, .wants = "a number of at least {min}"},
+     .help = "chat messages a user may send at once", .min = 1, .max = kMaxRate, .wants = "a number of at least {min}",
+     .reload = kInPlace},
     {.name = "rooms-per-hour", .valueName = "N", .type = kCount, .field = &Config::roomsPerHour,
      .help = "rooms one user may create per hour", .defaultNote = "0: no limit", .max = kMaxCount,
      .wants = kCountPerHour},
     {.name = "max-reactions", .valueName = "N", .type = kCount, .field = &Config::maxReactionsPerMessage,
-     .help = "distinct reactions one user may put on one message", .min = 1, .max = kMaxCount, .wants = kCountRange},
+     .help = "distinct reactions one user may put on one message", .min = 1, .max = kMaxCount, .wants = kCountRange,
+     .reload = kInPlace},
     {.name = "max-sessions-per-user", .valueName = "N", .type = kCount, .field = &Config::maxSessionsPerUser,
-     .help = "open chat sessions (WebSockets) of one user", .min = 1, .max = kMaxCount, .wants = kCountRange},
+     .help = "open chat sessions (WebSockets) of one user", .min = 1, .max = kMaxCount, .wants = kCountRange,
+     .reload = kInPlace},
     {.name = "registrations-per-hour", .valueName = "N", .type = kCount, .field = &Config::registrationsPerHour,
      .help = "registration attempts per client address (IPv6: per /64) per hour", .defaultNote = "0: no limit",
      .max = kMaxCount, .wants = kCountPerHour},
     {.name = "stall-timeout", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::stallTimeoutMs,
      .help = "close a session that reads nothing this long while its queue is full", .min = 1,
-     .wants = kPositiveSeconds},
+     .wants = kPositiveSeconds, .reload = kInPlace},
     {.name = "webhook-url", .valueName = "URL", .type = kText, .field = &Config::webhookUrl,
      .help = "POST signed JSON events (messages, members joining and leaving, users online and offline) to "
              "this http:// or https:// URL; see docs/webhooks.md",
      .defaultNote = "off by default", .check = httpUrl},
     {.name = "webhook-secret-file", .valueName = "FILE", .type = kText, .field = &Config::webhookSecretFile,
      .help = "the file holding the secret that signs every webhook (X-Chatd-Signature); needs --webhook-url",
-     .check = nonEmpty},
+     .check = nonEmpty, .secretFile = true},
     {.name = "webhook-ca-file", .valueName = "FILE", .type = kText, .field = &Config::webhookCaFile,
      .help = "trust the CAs in this PEM file, not the system's, for an https:// --webhook-url",
      .defaultNote = "default: the system's trusted CAs", .check = nonEmpty},
@@ -224,7 +248,7 @@ constexpr Option kOptions[] = {
     {.name = "broadcast", .valueName = "PATH", .type = kText, .field = &Config::broadcastPath,
      .help = "serve a WebSocket room broadcast at PATH?r=ROOM", .defaultNote = "off by default", .check = urlPath},
     {.name = "log-level", .valueName = "LEVEL", .type = kLogLevel, .field = &Config::logLevel, .help = kLogLevels,
-     .wants = kLogLevels},
+     .wants = kLogLevels, .reload = kLogging},
     {.name = "help", .type = kHelp, .help = "show this help"},
     {.name = "version", .type = kVersion, .help = "show the version"},
 };
@@ -248,7 +272,9 @@ constexpr bool fieldFitsType(const Option& option) {
     case kRate: return holds<double Config::*>(option);
     case kLogLevel: return holds<reactor::LogLevel Config::*>(option);
     case kHelp:
-    case kVersion: return holds<std::monostate>(option);
+    case kVersion:
+    case kCheckConfig:
+    case kPrintConfig: return holds<std::monostate>(option);
   }
   return false;
 }
@@ -268,5 +294,16 @@ static_assert(namesAreUnique(), "two options share a name");
 }  // namespace
 
 std::span<const Option> configOptions() { return kOptions; }
+
+const Option* optionNamed(std::string_view name) {
+  const auto found = std::ranges::find(kOptions, name, &Option::name);
+  return found == std::end(kOptions) ? nullptr : &*found;
+}
+
+const Option* optionWithKey(std::string_view key) {
+  const auto found = std::ranges::find_if(
+      kOptions, [key](const Option& option) { return option.isKey() && option.key() == key; });
+  return found == std::end(kOptions) ? nullptr : &*found;
+}
 
 }  // namespace chatd::app

@@ -1,7 +1,5 @@
 #include "app/WebhookSetup.h"
 
-#include <sys/stat.h>
-
 #include <fstream>
 #include <iterator>
 
@@ -25,12 +23,7 @@ bool readSecret(const std::string& path, std::string& secret, std::string& error
     error = "--webhook-secret-file " + path + " is empty";
     return false;
   }
-  struct stat st;
-  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
-    LOG_WARN("--webhook-secret-file %s is readable by other users (mode %03o): chmod 600 it", path.c_str(),
-             static_cast<unsigned>(st.st_mode & 0777));
-  }
-  return true;
+  return true;  // ConfigLoader warns when others may read the file (Option::secretFile)
 }
 
 }  // namespace

@@ -2,12 +2,13 @@
 // --workers, a supervisor forks that many processes that each do so.
 #include <signal.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <string>
 
 #include "app/Application.h"
-#include "app/Config.h"
+#include "app/CommandLine.h"
 #include "app/Migration.h"
 #include "app/Supervisor.h"
 #include "reactor/EventLoop.h"
@@ -26,10 +27,10 @@ void raiseDescriptorLimit() {
 }
 
 // One server process: the whole of chatd without --workers, one worker with it.
-int runServer(const chatd::app::Config& config) {
+int runServer(const chatd::app::Config& config, const chatd::app::Application::ConfigSource& reread) {
   using namespace chatd;
   reactor::EventLoop loop;
-  app::Application application(loop, config);
+  app::Application application(loop, config, reread);
   int exitCode = 0;
   application.start([&](const std::string& error) {
     if (error.empty()) return;
@@ -47,21 +48,23 @@ int runServer(const chatd::app::Config& config) {
 
 int main(int argc, char** argv) {
   using namespace chatd;
-  app::ParsedCommandLine parsed = app::parseCommandLine(argc, argv);
+  app::ParsedCommandLine parsed = app::parseCommandLine(argc, argv, environ);
   if (!parsed.config) {
-    std::fputs(parsed.output.c_str(), parsed.exitCode == 0 ? stdout : stderr);
+    const bool toStdout = parsed.exitCode == 0 || parsed.commandLine.action == app::Action::kCheckConfig;
+    std::fputs(parsed.output.c_str(), toStdout ? stdout : stderr);
     return parsed.exitCode;
   }
   reactor::setLogLevel(parsed.config->logLevel);
+  for (const std::string& warning : parsed.warnings) LOG_WARN("%s", warning.c_str());
   if (!parsed.config->migrateTo.empty()) return app::migrateToRedis(*parsed.config);
   signal(SIGPIPE, SIG_IGN);
   raiseDescriptorLimit();
   if (!parsed.config->tlsCertFile.empty()) parsed.config->tlsTicketSecret = reactor::TlsTicketKeys::newSecret();
-  if (parsed.config->workers == 0) return runServer(*parsed.config);
+  // SIGHUP reads the configuration again as it was read now.
+  const app::Application::ConfigSource reread = [&parsed] { return app::loadConfig(parsed.commandLine, environ); };
+  if (parsed.config->workers == 0) return runServer(*parsed.config, reread);
 
-  // Every worker binds the same port: SO_REUSEPORT spreads the connections.
-  app::Config workerConfig = *parsed.config;
-  workerConfig.reusePort = true;
-  app::Supervisor supervisor(workerConfig.workers, [&workerConfig] { return runServer(workerConfig); });
+  // Every worker binds the same port (SO_REUSEPORT, which --workers implies) and reloads on its own.
+  app::Supervisor supervisor(parsed.config->workers, [&] { return runServer(*parsed.config, reread); });
   return supervisor.run();
 }

@@ -2,10 +2,11 @@
 
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
-#include <sys/stat.h>
 
 #include <fstream>
 #include <iterator>
+
+#include "reactor/SecretFile.h"
 
 namespace chatd::auth {
 
@@ -65,10 +66,7 @@ std::optional<ApiKeys> ApiKeys::load(const std::string& path, std::string& error
     return std::nullopt;
   }
   keys->path_ = path;
-  struct stat st;
-  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    warning = path + " is readable by its group or others: chmod 600 it";
-  }
+  warning = reactor::secretFileExposure(path);
   return keys;
 }
 

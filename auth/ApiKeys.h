@@ -22,8 +22,8 @@ class ApiKeys {
   static constexpr size_t kMaxKeys = 1000;
 
   // The keys of `path`, or nullopt with `error` set (unreadable, no key, a key
-  // too short, too many). `warning` is set when the file is readable by its
-  // group or others.
+  // too short, too many). `warning` is set when others may read the file
+  // (reactor::secretFileExposure).
   static std::optional<ApiKeys> load(const std::string& path, std::string& error, std::string& warning);
   // The keys of `text` (a file's contents); nullopt with `error` as load().
   static std::optional<ApiKeys> parse(std::string_view text, std::string& error);

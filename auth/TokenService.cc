@@ -60,6 +60,18 @@ std::unique_ptr<TokenService> TokenService::create(std::string secret, const std
       new TokenService(std::move(secret), std::move(verifier), ttlSeconds, std::move(external)));
 }
 
+bool TokenService::rekey(std::optional<std::string> secret, const std::string& publicKeyPem, int64_t ttlSeconds,
+                         ExternalRules external, std::string& error) {
+  if (!secret) secret = secret_;
+  auto verifier = JwtVerifier::create(*secret, publicKeyPem, error);
+  if (!verifier) return false;
+  secret_ = std::move(*secret);
+  verifier_ = std::move(verifier);
+  ttlSeconds_ = ttlSeconds;
+  external_ = std::move(external);
+  return true;
+}
+
 TokenService::Issued TokenService::issue(const store::User& user, int64_t nowSeconds) const {
   JwtClaims claims;
   claims.subject = std::string(kLocalSubjectPrefix) + std::to_string(user.id);

@@ -52,6 +52,12 @@ class TokenService {
   static std::unique_ptr<TokenService> create(std::string secret, const std::string& publicKeyPem,
                                               int64_t ttlSeconds, ExternalRules external, std::string& error);
 
+  // New keys and rules (a reload), as create() takes them; `secret` nullopt
+  // keeps the one in use. The revocation list stays. False with `error`,
+  // changing nothing. Tokens signed with a replaced secret or key stop verifying.
+  bool rekey(std::optional<std::string> secret, const std::string& publicKeyPem, int64_t ttlSeconds,
+             ExternalRules external, std::string& error);
+
   Issued issue(const store::User& user, int64_t nowSeconds) const;
   JwtError authenticate(std::string_view token, int64_t nowSeconds, Identity& out) const;
 

@@ -24,8 +24,15 @@ class RatePerAddress {
  public:
   // perPeriod 0: no limit.
   RatePerAddress(uint32_t perPeriod, uint64_t periodMs, size_t maxAddresses = 100'000)
-      : perPeriod_(perPeriod), perSecond_(perPeriod * 1000.0 / static_cast<double>(periodMs)),
-        buckets_(maxAddresses) {}
+      : periodMs_(periodMs), buckets_(maxAddresses) {
+    setPerPeriod(perPeriod);
+  }
+
+  // A new allowance (a reload): each address keeps what it has left, up to it.
+  void setPerPeriod(uint32_t perPeriod) {
+    perPeriod_ = perPeriod;
+    perSecond_ = perPeriod * 1000.0 / static_cast<double>(periodMs_);
+  }
 
   // Counts one action from `address` and answers nullopt, or, when the
   // address has used its allowance, counts nothing and answers the seconds
@@ -35,8 +42,9 @@ class RatePerAddress {
   size_t trackedAddresses() const { return buckets_.size(); }
 
  private:
-  uint32_t perPeriod_;
-  double perSecond_;
+  uint64_t periodMs_;
+  uint32_t perPeriod_ = 0;
+  double perSecond_ = 0;
   LruTable<TokenBucket> buckets_;  // by addressKey()
 };
 

@@ -187,10 +187,16 @@ std::unique_ptr<TlsContext> TlsContext::forClient(const TlsClientOptions& option
   return context;
 }
 
-bool TlsContext::reload(std::string& error) {
+bool TlsContext::reload(const std::string& certFile, const std::string& keyFile, std::string& error) {
+  TlsServerOptions previous = options_;
+  options_.certFile = certFile;
+  options_.keyFile = keyFile;
   std::string summary;
   SSL_CTX* fresh = buildServerContext(error, summary);
-  if (!fresh) return false;
+  if (!fresh) {
+    options_ = std::move(previous);
+    return false;
+  }
   SSL_CTX_free(ctx_);  // streams made with it keep it alive until they end
   ctx_ = fresh;
   summary_ = std::move(summary);

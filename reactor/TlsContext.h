@@ -47,9 +47,10 @@ class TlsContext {
   static std::unique_ptr<TlsContext> forServer(TlsServerOptions options, std::string& error);
   static std::unique_ptr<TlsContext> forClient(const TlsClientOptions& options, std::string& error);
 
-  // Reads the certificate and key files again; on any problem keeps the
-  // pair in use and says why. `summary` describes the pair now served.
-  bool reload(std::string& error);
+  // Reads the certificate and key again, from these files (the same paths
+  // or new ones); on any problem keeps the pair (and the paths) in use and
+  // says why. `summary` describes the pair now served.
+  bool reload(const std::string& certFile, const std::string& keyFile, std::string& error);
   // Subject, serial and expiry of the certificate in use.
   std::string summary() const { return summary_; }
 

@@ -4,6 +4,12 @@
 
 namespace chatd::server {
 
+void ClientLimits::setLimits(ClientLimitOptions options) {
+  connectionsPerAddress_ = options.connectionsPerAddress;
+  upgradesPerMinute_ = options.upgradesPerMinute;
+  upgrades_.setPerPeriod(upgradesPerMinute_);
+}
+
 bool ClientLimits::admitConnection(std::string_view address, const void* connection) {
   if (connectionsPerAddress_ == 0 || counts(connection)) return true;
   Count& count = *perAddress_.try_emplace(reactor::addressKey(address), 0).first;

@@ -40,6 +40,11 @@ class ClientLimits {
         upgradesPerMinute_(options.upgradesPerMinute),
         upgrades_(options.upgradesPerMinute, kMinuteMs) {}
 
+  // New limits (a reload). Each address keeps the upgrades it has left, up to
+  // the new allowance. A connection limit set where there was none counts the
+  // connections accepted from now on, not those already open.
+  void setLimits(ClientLimitOptions options);
+
   // Whether any limit is set: with none, the callers need not look up addresses.
   bool active() const { return connectionsPerAddress_ != 0 || upgradesPerMinute_ != 0; }
 
@@ -62,8 +67,8 @@ class ClientLimits {
   static constexpr uint64_t kMinuteMs = 60'000;
   using Count = std::unordered_map<std::string, uint32_t>::value_type;
 
-  const uint32_t connectionsPerAddress_;
-  const uint32_t upgradesPerMinute_;
+  uint32_t connectionsPerAddress_;
+  uint32_t upgradesPerMinute_;
   std::unordered_map<std::string, uint32_t> perAddress_;    // open connections by addressKey()
   std::unordered_map<const void*, Count*> counted_;          // each counted connection's address
   reactor::RatePerAddress upgrades_;

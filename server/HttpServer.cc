@@ -20,21 +20,22 @@ constexpr uint64_t kHeapCheckMs = 1000;
 HttpServer::HttpServer(reactor::EventLoop& loop, const ServerOptions& options)
     : loop_(loop),
       options_(options),
-      cors_(options.allowedOrigins),
-      clientLimits_(ClientLimitOptions{options.maxConnectionsPerAddress, options.upgradesPerAddressPerMinute}),
+      cors_({}),
+      clientLimits_({}),
       compression_(options.deflate, options.deflateMinBytes),
       router_(cors_),
       acceptor_(loop, [this](int fd) { onAccept(fd); }),
       busyResponse_(proto::serializeResponse(
           proto::jsonError(503, "overloaded", "too many connections, retry later").header("Retry-After", "1"), false)),
-      addressBusyResponse_(proto::serializeResponse(addressBusy(), false)) {
-  httpLimits_.maxBodyBytes = options.maxBodyBytes;
-}
+      addressBusyResponse_(proto::serializeResponse(addressBusy(), false)) {}
 
-bool HttpServer::configure(std::string& error) {
+bool HttpServer::applyOptions(std::string& error) {
   auto proxies = TrustedProxies::parse(options_.trustedProxies, error);
   if (!proxies) return false;
   trustedProxies_ = std::move(*proxies);
+  cors_ = CorsPolicy(options_.allowedOrigins);
+  clientLimits_.setLimits({options_.maxConnectionsPerAddress, options_.upgradesPerAddressPerMinute});
+  httpLimits_.maxBodyBytes = options_.maxBodyBytes;
   return true;
 }
 
@@ -45,7 +46,7 @@ HttpServer::~HttpServer() {
 }
 
 bool HttpServer::listen(std::string& error) {
-  if (!configure(error)) return false;
+  if (!applyOptions(error)) return false;
   const auto address = reactor::SocketAddress::parse(options_.listen);
   if (!address) {
     error = "bad listen address " + options_.listen;

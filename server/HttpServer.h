@@ -1,7 +1,9 @@
 // The HTTP/1.1 + WebSocket server: the listener, the route table and the
 // CORS policy every request goes through, and every client Connection. Owns
 // the connections (an intrusive list, so an idle connection costs no map
-// node), the routes and the listener; borrows the loop and the options.
+// node), the routes and the listener; borrows the loop and the options, which
+// the owner may change between iterations: most are read where they are used,
+// and applyOptions() takes in the rest.
 //
 // Shutdown: stop accepting, send every WebSocket Close 1001, close idle HTTP
 // connections, and stop the loop when the last connection is gone or the
@@ -35,6 +37,10 @@ class HttpServer final : public reactor::TimerHandler {
   // Binds options.listen (SO_REUSEPORT with options.reusePort). False with
   // `error`, also for options it cannot use (a bad --trusted-proxy).
   bool listen(std::string& error);
+  // Derives again what the server keeps of its options (the CORS policy, the
+  // trusted proxies, the per-address limits, the body limit), after the
+  // owner changed them (a reload). False with `error`, changing nothing.
+  bool applyOptions(std::string& error);
   reactor::SocketAddress localAddress() const { return acceptor_.localAddress(); }
   void beginShutdown();
 
@@ -80,7 +86,6 @@ class HttpServer final : public reactor::TimerHandler {
   void handleTimer(reactor::Timer& timer) override;
 
  private:
-  bool configure(std::string& error);  // the options parsed once: the trusted proxies
   void onAccept(int fd);
   static void sendAtOnce(int fd, const std::string& bytes);  // the answer to a connection not taken
 

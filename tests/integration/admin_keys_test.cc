@@ -54,7 +54,9 @@ TEST(AdminKeyFileTest, AKeyFileOthersCanReadIsWarnedAbout) {
   KeyFile keys(std::string(kAdminKey) + "\n");
   ASSERT_EQ(::chmod(keys.path().c_str(), 0644), 0);
   ChatdProcess chatd({"--api-key-file", keys.path()});
-  EXPECT_NE(chatd.log().find(keys.path() + " is readable by its group or others"), std::string::npos) << chatd.log();
+  EXPECT_NE(chatd.log().find(keys.path() + " holds a secret but its mode 0644 lets every local user read it"),
+            std::string::npos)
+      << chatd.log();
 }
 
 }  // namespace

@@ -253,7 +253,9 @@ TEST_F(WebhooksTest, AGroupReadableSecretFileIsWarnedAbout) {
   chatd_.reset();
   ::chmod(receiver_.secretFile().c_str(), 0644);
   chatd_ = std::make_unique<ChatdProcess>(receiver_.chatdArgs());
-  EXPECT_NE(chatd_->log().find("is readable by other users"), std::string::npos) << chatd_->log();
+  EXPECT_NE(chatd_->log().find(receiver_.secretFile() + " holds a secret but its mode 0644 lets every local user read it"),
+            std::string::npos)
+      << chatd_->log();
 }
 
 // Over https://, a receiver whose CA --webhook-ca-file names gets the events;

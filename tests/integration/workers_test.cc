@@ -106,12 +106,6 @@ pid_t workerServing(int clientFd, int serverPort, const std::set<pid_t>& workers
   return 0;
 }
 
-size_t occurrences(const std::string& text, const std::string& what) {
-  size_t count = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
-  return count;
-}
-
 class WorkersTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -282,6 +276,9 @@ TEST_F(WorkersTest, SighupIsForwardedToEveryWorker) {
     return log.find("worker 1: received SIGHUP") != std::string::npos &&
            log.find("worker 2: received SIGHUP") != std::string::npos;
   })) << supervisor_->log();
+  // Each worker reads the configuration again on its own.
+  EXPECT_TRUE(eventually([&] { return occurrences(supervisor_->log(), "reload: no setting changed") == kWorkers; }))
+      << supervisor_->log();
   EXPECT_EQ(liveChildrenOf(supervisor_->pid()), workers_) << "a SIGHUP stops no one";
   EXPECT_TRUE(answersHealthz());
 }

@@ -42,6 +42,13 @@ class Stopwatch {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
+// How many times `what` occurs in `text` (a log, say).
+inline size_t occurrences(const std::string& text, const std::string& what) {
+  size_t count = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
+  return count;
+}
+
 // Polls `condition` every few milliseconds until it holds or `timeoutMs` passes.
 template <typename Condition>
 bool eventually(Condition condition, int timeoutMs = 5000) {

@@ -1,4 +1,4 @@
-#include "app/Config.h"
+#include "app/CommandLine.h"
 
 #include <gtest/gtest.h>
 
@@ -42,12 +42,30 @@ std::string error(std::initializer_list<std::string> args) {
   return result.output.substr(prefix.size(), result.output.size() - prefix.size() - suffix.size());
 }
 
-const Option& optionNamed(std::string_view name) {
-  for (const Option& option : configOptions()) {
-    if (option.name == name) return option;
+const Option& option(std::string_view name) {
+  const Option* found = optionNamed(name);
+  EXPECT_NE(found, nullptr) << "no option " << name;
+  return found ? *found : configOptions().front();
+}
+
+std::string fileText(const std::string& path) {
+  std::ifstream file(path);
+  EXPECT_TRUE(file) << path << " not found: run from the source tree";
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+// Whether `text` holds `word` not followed by more of a name (a letter, a
+// digit, '_', or roff's "\-").
+bool namesWord(const std::string& text, const std::string& word) {
+  for (size_t at = text.find(word); at != std::string::npos; at = text.find(word, at + 1)) {
+    const char next = at + word.size() < text.size() ? text[at + word.size()] : '\n';
+    const bool nameGoesOn = std::isalnum(static_cast<unsigned char>(next)) || next == '_' ||
+                            text.compare(at + word.size(), 2, "\\-") == 0;
+    if (!nameGoesOn) return true;
   }
-  ADD_FAILURE() << "no option " << name;
-  return configOptions().front();
+  return false;
 }
 
 TEST(Config, NoArgumentsGiveTheDefaults) {
@@ -247,22 +265,34 @@ TEST(Config, HelpListsEveryOptionOnceWithItsDefault) {
 }
 
 // chatd(8) is written by hand: it must at least name every option (as roff
-// writes it, "\-\-max\-queue"). Run from the source tree, as tests/run.sh does.
+// writes it, "\\-\\-max\\-queue"). Run from the source tree, as tests/run.sh does.
 TEST(Config, ManPageNamesEveryOption) {
-  std::ifstream file("man/chatd.8");
-  ASSERT_TRUE(file) << "man/chatd.8 not found: run from the source tree";
-  std::stringstream page;
-  page << file.rdbuf();
-  const std::string text = page.str();
+  const std::string text = fileText("man/chatd.8");
   for (const Option& option : configOptions()) {
     std::string roff = "\\-\\-";
     for (char c : option.name) roff += c == '-' ? std::string("\\-") : std::string(1, c);
-    bool named = false;
-    for (size_t at = text.find(roff); at != std::string::npos && !named; at = text.find(roff, at + 1)) {
-      const char next = at + roff.size() < text.size() ? text[at + roff.size()] : '\n';
-      named = !std::isalnum(static_cast<unsigned char>(next)) && text.compare(at + roff.size(), 2, "\\-") != 0;
+    EXPECT_TRUE(namesWord(text, roff)) << option.name << " is not in man/chatd.8";
+  }
+}
+
+// chatd.conf(5) lists every key (roff writes '_' as is), and the example
+// config names each, commented out or not; other options are in neither.
+TEST(Config, ConfPageAndExampleNameEveryKey) {
+  const std::string page = fileText("man/chatd.conf.5");
+  const std::string example = fileText("dist/chatd.conf");
+  for (const Option& option : configOptions()) {
+    const std::string key = option.key();
+    if (!option.isKey()) {
+      EXPECT_EQ(example.find("\n" + key + " ="), std::string::npos) << key;
+      continue;
     }
-    EXPECT_TRUE(named) << option.name << " is not in man/chatd.8";
+    EXPECT_TRUE(namesWord(example, "\n" + key + " =") || namesWord(example, "\n#" + key + " ="))
+        << key << " is not in dist/chatd.conf";
+    // Its entry under KEYS, which says whether a reload applies it.
+    const size_t entry = page.find("\n.BI " + key + " \"", page.find(".SH KEYS"));
+    ASSERT_NE(entry, std::string::npos) << key << " is not under KEYS in man/chatd.conf.5";
+    const size_t next = page.find("\n.", page.find('\n', entry + 1));
+    EXPECT_EQ(page.substr(entry, next - entry).find("Reloadable.") != std::string::npos, option.reloadable()) << key;
   }
 }
 
@@ -271,15 +301,15 @@ TEST(Config, ShowFormatsEachType) {
   config.pingIntervalMs = 1500;
   config.allowedOrigins = {"https://a.example", "https://b.example"};
   config.rateBurst = 2.5;
-  EXPECT_EQ(optionNamed("ping-interval").show(config), "1.5");
-  EXPECT_EQ(optionNamed("allow-origin").show(config), "https://a.example,https://b.example");
-  EXPECT_EQ(optionNamed("burst").show(config), "2.5");
-  EXPECT_EQ(optionNamed("argon2-memory").show(config), "65536");
-  EXPECT_EQ(optionNamed("log-level").show(config), "info");
-  EXPECT_EQ(optionNamed("reuse-port").show(config), "");
-  EXPECT_EQ(optionNamed("deflate").show(config), "on");
+  EXPECT_EQ(option("ping-interval").show(config), "1.5");
+  EXPECT_EQ(option("allow-origin").show(config), "https://a.example,https://b.example");
+  EXPECT_EQ(option("burst").show(config), "2.5");
+  EXPECT_EQ(option("argon2-memory").show(config), "65536");
+  EXPECT_EQ(option("log-level").show(config), "info");
+  EXPECT_EQ(option("reuse-port").show(config), "off");
+  EXPECT_EQ(option("deflate").show(config), "on");
   config.deflate = false;
-  EXPECT_EQ(optionNamed("deflate").show(config), "off");
+  EXPECT_EQ(option("deflate").show(config), "off");
 }
 
 }  // namespace

@@ -99,5 +99,39 @@ TEST(TokenService, LogoutsStoredUnderTheOldWholeTokenKeyStillHold) {
   EXPECT_EQ(check(*service, other, identity), JwtError::kRevoked);
 }
 
+// A reload: new keys and rules take over, the revocation list stays, and
+// keys that cannot be used change nothing.
+TEST(TokenService, RekeyReplacesKeysAndRulesButKeepsTheLogouts) {
+  auto service = makeService();
+  const std::string oldToken = appToken(R"("sub":"a1")");
+  const std::string loggedOut = appToken(R"("sub":"a2")");
+  TokenService::Identity identity;
+  ASSERT_EQ(check(*service, loggedOut, identity), JwtError::kNone);
+  service->revoke(identity.revocationKey, kNow + 3600, kNow);
+
+  const std::string newSecret = "token-service-test-second-secret-0123456789";
+  std::string error;
+  ASSERT_TRUE(service->rekey(newSecret, "", 60, {"backend", ""}, error)) << error;
+  EXPECT_EQ(check(*service, oldToken, identity), JwtError::kBadSignature);
+  const std::string fresh = testing::hsToken(testing::kHs256Header,
+                                             R"({"exp":1700003600,"sub":"a1","iss":"backend"})", newSecret);
+  EXPECT_EQ(check(*service, fresh, identity), JwtError::kNone);
+  const std::string noIssuer =
+      testing::hsToken(testing::kHs256Header, R"({"exp":1700003600,"sub":"a1"})", newSecret);
+  EXPECT_NE(check(*service, noIssuer, identity), JwtError::kNone);  // the new rule holds
+  EXPECT_EQ(service->issue(store::User{1, "ann", "", 0}, kNow).expiresAt, kNow + 60);  // the new lifetime
+
+  // nullopt keeps the secret; a key that is no PEM changes nothing.
+  ASSERT_TRUE(service->rekey(std::nullopt, "", 60, {}, error)) << error;
+  EXPECT_EQ(check(*service, noIssuer, identity), JwtError::kNone);
+  EXPECT_FALSE(service->rekey(kSecret, "not a key", 3600, {}, error));
+  EXPECT_FALSE(error.empty());
+  EXPECT_EQ(check(*service, noIssuer, identity), JwtError::kNone);
+
+  // The logout made before the rekeys still holds under the first secret.
+  ASSERT_TRUE(service->rekey(kSecret, "", 3600, {}, error)) << error;
+  EXPECT_EQ(check(*service, loggedOut, identity), JwtError::kRevoked);
+}
+
 }  // namespace
 }  // namespace chatd::auth
