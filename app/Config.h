@@ -41,6 +41,7 @@ struct Config : chat::ChatOptions {
   // The web client's files; empty: ./web when that directory exists, else none.
   std::string webRoot;
   reactor::LogLevel logLevel = reactor::LogLevel::kInfo;
+  reactor::LogFormat logFormat = reactor::LogFormat::kText;
 };
 
 struct ParsedCommandLine {

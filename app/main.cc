@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
     std::fputs(parsed.output.c_str(), parsed.exitCode == 0 ? stdout : stderr);
     return parsed.exitCode;
   }
-  reactor::setLogLevel(parsed.config->logLevel);
+  reactor::configureLog({.level = parsed.config->logLevel, .format = parsed.config->logFormat});
   if (!parsed.config->migrateTo.empty()) return app::migrateToRedis(*parsed.config);
   signal(SIGPIPE, SIG_IGN);
   raiseDescriptorLimit();

@@ -69,7 +69,7 @@ void Sessions::authenticated(ChatSession& session, const store::User& user,
   auto online = users_.find(user.id);
   if (online == users_.end()) {
     const std::string summary = userSummaryJson(user.id, user.username, user.nickname);
-    online = users_.emplace(user.id, OnlineUser{user.id, summary, nullptr, 0, {}}).first;
+    online = users_.emplace(user.id, OnlineUser{user.id, summary, nullptr, 0, {}, user.username}).first;
     bus_.watchUser(user.id);
     if (const auto spent = offlineBuckets_.find(user.id); spent != offlineBuckets_.end()) {
       online->second.bucket = spent->second;
