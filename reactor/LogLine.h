@@ -40,7 +40,7 @@ struct LogField {
 struct LogLineStyle {
   LogFormat format = LogFormat::kText;
   bool journal = false;   // stderr is the journal
-  std::string_view tag;   // the process's name among several ("worker 2"); empty for none
+  std::string_view tag = {};  // the process's name among several ("worker 2"); empty for none
 };
 
 // The line, '\n' included. `suppressed`: lines of the same cause left out
