@@ -192,11 +192,9 @@ void Sessions::sweep(ChatSession& session, uint64_t nowMs, int64_t nowSeconds) {
     session.stalledAckedBytes = acked;
   } else if (nowMs - session.stalledSinceMs >= config_.stallTimeoutMs) {
     ++stats_.slowConsumersClosed;
-    LOG_INFO(
-        "closing session %llu of user %lld: read nothing for %llu ms "
-        "(slow consumer)",
-        static_cast<unsigned long long>(session.id), static_cast<long long>(session.user->id),
-        static_cast<unsigned long long>(nowMs - session.stalledSinceMs));
+    static reactor::LogLimiter slowConsumers;  // a stalled network can stall many at once
+    LOG_EVENT_LIMITED(slowConsumers, reactor::LogLevel::kWarn, "closing a slow consumer", {"session", session.id},
+                      {"user_id", session.user->id}, {"read_nothing_ms", nowMs - session.stalledSinceMs});
     session.stalledSinceMs = 0;
     session.ws.close(proto::close_code::kPolicyViolation, "slow consumer");
   }
