@@ -70,6 +70,10 @@ void Connection::onStreamData(std::span<uint8_t> bytes) {
 
 // --- HTTP -----------------------------------------------------------------
 
+bool Connection::accessLogging() const {
+  return server_.options().accessLog && reactor::logEnabled(reactor::LogLevel::kInfo);
+}
+
 bool Connection::holdingHttp() const {
   return httpPhase()->pending || tcp_.queuedBytes() >= server_.options().maxQueueBytes;
 }
@@ -120,7 +124,7 @@ void Connection::startRequest(proto::HttpRequest request) {
   if (http.headOnly) request.method = "GET";
   http.corsOrigin = server_.cors().allowedOrigin(request);
   const std::string peer = reactor::SocketAddress::ofPeer(tcp_.fd()).host();
-  if (server_.options().accessLog) {
+  if (accessLogging()) {
     http.method = request.method;
     http.target = request.target;
     http.startedMs = server_.loop().nowMs();
@@ -136,7 +140,7 @@ void Connection::deliverHttpResponse(proto::HttpResponse response) {
   http.pending.reset();
   if (http.corsOrigin) CorsPolicy::decorate(response, *http.corsOrigin);
   const size_t bytes = respond(response, http.keepAlive, http.headOnly);
-  if (server_.options().accessLog) {
+  if (accessLogging()) {
     logRequest({.method = http.headOnly ? "HEAD" : http.method, .target = http.target, .client = client,
                 .status = response.status, .bytes = bytes, .durationMs = server_.loop().nowMs() - http.startedMs});
   }

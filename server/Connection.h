@@ -106,6 +106,7 @@ class Connection final : public reactor::StreamHandler,
   // queued are over --max-queue: pipelined requests are answered in order,
   // and a client that does not read its answers is not served more of them.
   bool holdingHttp() const;
+  bool accessLogging() const;  // --access-log, and the level lets its lines through
   void parseHttp(std::span<uint8_t> bytes);
   // Parses what was held back once nothing holds it, then reads again.
   void resumeHttp();

@@ -6,7 +6,9 @@
 #include <simdjson.h>
 
 #include <chrono>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -15,7 +17,9 @@
 #include "tests/integration/room_fixture.h"
 #include "tests/support/ChatClient.h"
 #include "tests/support/ChatdProcess.h"
+#include "tests/support/DataDir.h"
 #include "tests/support/HttpCall.h"
+#include "tests/support/Subprocess.h"
 
 namespace chatd::testing {
 
@@ -244,6 +248,31 @@ TEST(LogsAccessOff, NoAccessLinesButAuthEventsStay) {
             201);
   awaitLine(chatd, {"registered", "user=ann"});
   EXPECT_EQ(chatd.log().find(" request "), std::string::npos) << chatd.log();
+}
+
+// Runs chatd with stderr into `logFile`, and $JOURNAL_STREAM naming that
+// file (as systemd names the journal's stream) when `journal`; a listen
+// address it cannot use makes it log an error and exit. What it wrote.
+std::string failedStartLog(const std::string& logFile, bool journal) {
+  const std::string script = std::string("exec 2>\"$0\"; ") +
+                             (journal ? "export JOURNAL_STREAM=$(stat -c %d:%i \"$0\"); " : "export JOURNAL_STREAM=1:2; ") +
+                             "exec \"$1\" --listen 192.0.2.1:1 --data \"$2\"";
+  DataDir data;
+  const ProcessResult result =
+      runProcess({"sh", "-c", script, logFile, ChatdProcess::binary(), data.path()}, 10000);
+  EXPECT_TRUE(exitedWith(result.status, 1)) << describeWaitStatus(result.status) << result.output;
+  std::ifstream in(logFile);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(LogsJournal, UnderJournaldLinesCarryThePriorityAndNoTimestamp) {
+  DataDir dir;
+  const std::string journal = failedStartLog(dir.path() + "/journal", true);
+  EXPECT_NE(journal.find("<3>cannot listen on 192.0.2.1:1"), std::string::npos) << journal;
+  for (const std::string& line : linesOf(journal)) EXPECT_EQ(line[0], '<') << journal;
+  const std::string file = failedStartLog(dir.path() + "/file", false);
+  EXPECT_NE(file.find(" error cannot listen on 192.0.2.1:1"), std::string::npos) << file;
+  EXPECT_EQ(file.find("<3>"), std::string::npos) << file;
 }
 
 }  // namespace
