@@ -7,10 +7,11 @@
 #include <string>
 #include <string_view>
 
+#include "reactor/JsonString.h"
+
 namespace chatd::proto {
 
-// Appends `value` as a quoted JSON string to `out`.
-void appendJsonString(std::string& out, std::string_view value);
+using reactor::appendJsonString;
 
 // Builds one JSON value left to right, commas included:
 //   JsonWriter w; w.beginObject().key("id").value(7).key("name").value("ann").endObject();

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "reactor/JsonString.h"
+
 namespace chatd::reactor {
 
 namespace {
@@ -12,9 +14,9 @@ constexpr const char* kJournalPrefixes[] = {"<7>", "<6>", "<4>", "<3>"};
 
 bool isControl(unsigned char c) { return c < 0x20 || c == 0x7f; }
 
-void appendHexByte(std::string& out, const char* prefix, unsigned char c) {
+void appendHexEscape(std::string& out, unsigned char c) {
   char escaped[8];
-  std::snprintf(escaped, sizeof escaped, "%s%02x", prefix, c);
+  std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
   out += escaped;
 }
 
@@ -29,7 +31,7 @@ void appendTextEscaped(std::string& out, std::string_view text) {
       out += '\\';
       out += ch;
     } else if (isControl(c)) {
-      appendHexByte(out, "\\x", c);
+      appendHexEscape(out, c);
     } else {
       out += ch;
     }
@@ -43,29 +45,6 @@ bool needsQuotes(std::string_view value) {
     if (c == ' ' || c == '"' || c == '=' || c == '\\' || isControl(c)) return true;
   }
   return false;
-}
-
-// JSON: bytes past ASCII are written as \u00XX, so a line is valid JSON
-// whatever bytes a client sent (UTF-8 text shows as its bytes).
-void appendJsonString(std::string& out, std::string_view text) {
-  out += '"';
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (isControl(c) || c >= 0x80) {
-          appendHexByte(out, "\\u00", c);
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
 }
 
 std::string timestamp(const timespec& wallTime) {
@@ -113,10 +92,10 @@ void appendJson(std::string& line, const LogLineStyle& style, LogLevel level, co
   line += "{\"ts\":\"" + timestamp(wallTime) + "\",\"level\":\"" + logLevelName(level) + "\"";
   if (!style.tag.empty()) {
     line += ",\"process\":";
-    appendJsonString(line, style.tag);
+    appendJsonString(line, style.tag, JsonBytes::kAscii);
   }
   line += ",\"msg\":";
-  appendJsonString(line, message);
+  appendJsonString(line, message, JsonBytes::kAscii);
   for (const LogField& field : fields) {
     line += ",\"";
     line += field.key;
@@ -124,7 +103,7 @@ void appendJson(std::string& line, const LogLineStyle& style, LogLevel level, co
     if (field.numeric) {
       line += std::to_string(field.number);
     } else {
-      appendJsonString(line, field.text);
+      appendJsonString(line, field.text, JsonBytes::kAscii);
     }
   }
   if (suppressed > 0) line += ",\"suppressed\":" + std::to_string(suppressed);
