@@ -8,7 +8,8 @@
 #   make asan       the whole test suite under AddressSanitizer + UBSan (build/asan)
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang)
 #   make bench      chatd against its peers (Node ws, libwebsockets) -> bench/RESULTS.md
-#   make install    binaries, man pages, web client, systemd unit (PREFIX, DESTDIR)
+#   make install    stripped binaries, man pages, web client, docs, systemd unit, /etc/chatd/chatd.conf (PREFIX, DESTDIR)
+#   make deb        build/chatd_VERSION_ARCH.deb (dpkg-deb)
 #   make clean
 
 BUILD        ?= build
@@ -20,6 +21,7 @@ FUZZ_SECONDS ?= 30
 LLHTTP_DIR   ?= /usr/share/llhttp
 LLHTTP_INC   ?= /usr/share/include/llhttp
 PREFIX       ?= /usr/local
+SYSCONFDIR   ?= /etc
 DESTDIR      ?=
 VERSION      := 0.1.0
 
@@ -57,7 +59,7 @@ CONFORMANCE_SRC := $(wildcard tests/conformance/*.cc)
 SUPPORT_SRC     := $(wildcard tests/support/*.cc)
 TEST_BINS       := $(BUILD)/tests/unit_tests $(BUILD)/tests/integration_tests $(BUILD)/tests/conformance_tests
 
-.PHONY: all deps run test test-suites check-layers asan fuzz bench install clean
+.PHONY: all deps run test test-suites check-layers asan fuzz bench install deb clean
 .DEFAULT_GOAL := all
 
 all: check-layers $(BUILD)/chatd $(BUILD)/chat-bench
@@ -149,19 +151,33 @@ bench: deps all $(BUILD)/peers/lws_server
 	@test -d bench/peers/ws/node_modules/ws || (cd bench/peers/ws && npm ci --silent --no-audit --no-fund)
 	BUILD=$(BUILD) bash bench/run.sh
 
-# Installs under $(DESTDIR)$(PREFIX); the unit starts chatd with its data in
-# /var/lib/chatd and the web client from $(PREFIX)/share/chatd/web.
+# Installs under $(DESTDIR)$(PREFIX): stripped binaries, man pages (every
+# man/*.N by section), the web client (PREFIX/share/chatd/web, where an
+# installed chatd looks by default), docs, the systemd unit, and
+# $(SYSCONFDIR)/chatd/chatd.conf unless one is there already. Then, as root,
+# once: sh dist/chatd-postinst.sh configure (the chatd user, /var/lib/chatd).
+MAN_SECTIONS := 1 5 7 8
+DOCS         := README.md $(wildcard docs/*.md docs/*.png) dist/nginx-chatd.conf
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man7 \
-	  $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/chatd $(DESTDIR)$(PREFIX)/lib/systemd/system
-	install -m 755 $(BUILD)/chatd $(BUILD)/chat-bench $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 man/chat-bench.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 644 man/chatd-protocol.7 $(DESTDIR)$(PREFIX)/share/man/man7/
-	install -m 644 man/chatd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/chatd $(DESTDIR)$(PREFIX)/lib/systemd/system \
+	  $(DESTDIR)$(PREFIX)/share/doc/chatd $(DESTDIR)$(SYSCONFDIR)/chatd
+	install -s -m 755 $(BUILD)/chatd $(BUILD)/chat-bench $(DESTDIR)$(PREFIX)/bin/
+	for s in $(MAN_SECTIONS); do \
+	  pages=$$(ls man/*.$$s 2>/dev/null) || continue; \
+	  install -d $(DESTDIR)$(PREFIX)/share/man/man$$s && install -m 644 $$pages $(DESTDIR)$(PREFIX)/share/man/man$$s/ || exit 1; \
+	done
 	rm -rf $(DESTDIR)$(PREFIX)/share/chatd/web
 	cp -R web $(DESTDIR)$(PREFIX)/share/chatd/web
 	find $(DESTDIR)$(PREFIX)/share/chatd/web -type d -exec chmod 755 {} + -o -type f -exec chmod 644 {} +
+	install -m 644 $(DOCS) $(DESTDIR)$(PREFIX)/share/doc/chatd/
 	sed 's|@PREFIX@|$(PREFIX)|g' dist/chatd.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/chatd.service
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/systemd/system/chatd.service
+	test -e $(DESTDIR)$(SYSCONFDIR)/chatd/chatd.conf || install -m 644 dist/chatd.conf $(DESTDIR)$(SYSCONFDIR)/chatd/chatd.conf
+
+# build/chatd_VERSION_ARCH.deb (scripts/make-deb.sh): `apt install ./build/chatd_*.deb`
+# brings the runtime libraries; tests/deb_test.sh installs and runs it.
+deb: all
+	+@bash scripts/make-deb.sh $(BUILD) $(VERSION)
 
 clean:
 	rm -rf build

@@ -27,6 +27,10 @@ proto::HttpResponse unauthorized(std::string_view message) {
   return jsonError(401, "unauthorized", message).header("WWW-Authenticate", "Bearer");
 }
 
+proto::HttpResponse invalidInvite() {
+  return jsonError(403, "invalid_invite", "registration needs a valid invite code (\"invite\")");
+}
+
 chat::ChatError usernameTaken() { return chat::ChatError{chat::chat_error::kConflict, "username is taken"}; }
 
 // The line of password checks is full (--max-pending-hashes), or closed for shutdown.
@@ -101,6 +105,16 @@ void AccountApi::registerUser(const proto::HttpRequest& request, const server::H
     return responder.respond(jsonError(429, "rate_limited", "too many registrations from this address, retry later")
                                  .header("Retry-After", std::to_string(*retry)));
   }
+  // Checked before any hashing is spent, and the invite used up only once the
+  // password is hashed, just before the account is created.
+  const auth::RegistrationMode mode = registration_.mode();
+  if (mode == auth::RegistrationMode::kClosed) {
+    return responder.respond(jsonError(403, "registration_closed", "registration is closed on this server"));
+  }
+  const std::string invite = mode == auth::RegistrationMode::kInvite ? body->string("invite").value_or("") : "";
+  if (mode == auth::RegistrationMode::kInvite && registration_.expiryOf(invite) <= reactor::unixSeconds()) {
+    return responder.respond(invalidInvite());
+  }
   // A taken name is refused before any hashing is spent on it.
   store_.findCredentials(store::usernameKey(*username), [=, this](store::StoreStatus status, const store::Credentials&) {
     if (status == store::StoreStatus::kOk) return responder.respond(errorResponse(usernameTaken()));
@@ -111,7 +125,12 @@ void AccountApi::registerUser(const proto::HttpRequest& request, const server::H
         [=, this](bool ran) {
           if (!ran) return responder.respond(tooBusyToHash());
           if (hash->empty()) return responder.respond(jsonError(500, "internal", "could not hash the password"));
+          const int64_t inviteExpiry = registration_.expiryOf(invite);
+          if (!invite.empty() && !registration_.take(invite, reactor::unixSeconds())) {
+            return responder.respond(invalidInvite());
+          }
           store_.createUser(*username, *nickname, *hash, [=, this](store::StoreStatus created, store::User user) {
+            if (created != store::StoreStatus::kOk && !invite.empty()) registration_.giveBack(invite, inviteExpiry);
             if (created == store::StoreStatus::kConflict) return responder.respond(errorResponse(usernameTaken()));
             if (created != store::StoreStatus::kOk) return responder.respond(errorResponse(chat::storeError(created)));
             auth::logRegistered(responder.peerAddress(), user.username, user.id);
@@ -161,10 +180,16 @@ void AccountApi::login(const proto::HttpRequest& request, const server::HttpResp
             finish(auth::LoginThrottle::Outcome::kNotChecked);
             return responder.respond(tooBusyToHash());
           }
-          if (!*verified) {
+          // A deleted account answers as if it never existed.
+          if (!*verified || user.state == store::UserState::kDeleted) {
             auth::logLoginFailed(address, *username);
             finish(auth::LoginThrottle::Outcome::kWrongPassword);
             return responder.respond(unauthorized("wrong username or password"));
+          }
+          if (user.state == store::UserState::kBanned) {
+            auth::logLoginBanned(address, user.username, user.id);
+            finish(auth::LoginThrottle::Outcome::kNotChecked);
+            return responder.respond(jsonError(403, "banned", "this account is banned"));
           }
           finish(auth::LoginThrottle::Outcome::kLoggedIn);
           auth::logLoginSucceeded(address, user.username, user.id);

@@ -1,5 +1,6 @@
 // The account endpoints of the HTTP API:
-//   POST /api/v1/register {username, password, nickname?} -> 201 {user, token, expires_at}
+//   POST /api/v1/register {username, password, nickname?, invite?} -> 201 {user, token, expires_at};
+//        403 registration_closed / invalid_invite as the RegistrationPolicy says
 //   POST /api/v1/login    {username, password}            -> 200 {user, token, expires_at}
 //   GET  /api/v1/me       (Authorization: Bearer TOKEN)     -> 200 {user}
 //   POST /api/v1/logout   (Authorization: Bearer TOKEN)     -> 204; that token is
@@ -19,6 +20,7 @@
 #include "auth/IdentityResolver.h"
 #include "auth/LoginThrottle.h"
 #include "auth/PasswordHasher.h"
+#include "auth/RegistrationPolicy.h"
 #include "auth/TokenService.h"
 #include "chat/ChatError.h"
 #include "proto/HttpRequest.h"
@@ -39,9 +41,9 @@ class AccountApi {
   // `registrationsPerHour`: per client address (0: no limit).
   AccountApi(reactor::EventLoop& loop, store::Store& store, reactor::WorkerPool& hashWorkers, size_t maxPendingHashes,
              auth::TokenService& tokens, auth::IdentityResolver& identities, const auth::Argon2Params& argon2,
-             uint32_t registrationsPerHour)
+             uint32_t registrationsPerHour, auth::RegistrationPolicy& registration)
       : loop_(loop), store_(store), hashing_(hashWorkers, maxPendingHashes), tokens_(tokens), identities_(identities),
-        argon2_(argon2), registrations_(registrationsPerHour, kHourMs) {}
+        argon2_(argon2), registrations_(registrationsPerHour, kHourMs), registration_(registration) {}
 
   // Adds these endpoints to the server's route table.
   void addRoutes(server::Router& router);
@@ -80,6 +82,7 @@ class AccountApi {
   static constexpr uint64_t kHourMs = 3'600'000;
   reactor::RatePerAddress registrations_;
   std::function<void(const std::string&)> logoutListener_;
+  auth::RegistrationPolicy& registration_;
 };
 
 // The JSON body of a POST, or nullopt after answering 415 or 400 (why there is none).

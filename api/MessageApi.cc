@@ -43,6 +43,17 @@ proto::HttpResponse pageResponse(const store::MessagePage& page, int limit, bool
 
 }  // namespace
 
+proto::HttpResponse postedResponse(const store::AppendResult& result, const store::User& sender) {
+  store::Message message = result.message;
+  message.senderUsername = sender.username;
+  message.senderNickname = sender.nickname;
+  proto::JsonWriter w;
+  w.beginObject().key("message");
+  chat::writeMessageData(w, message);
+  w.endObject();
+  return proto::jsonResponse(result.duplicate ? 200 : 201, w.take());
+}
+
 void MessageApi::addRoutes(server::Router& router) {
   router.add("GET", "/api/v1/rooms/{room}/messages",
              [this](const proto::HttpRequest& request, const server::PathParams& params,
@@ -84,14 +95,7 @@ void MessageApi::post(const proto::HttpRequest& request, const server::HttpRespo
                                        .clientId = clientId},
                      [responder, user](std::optional<chat::ChatError> error, const store::AppendResult& result) {
                        if (error) return responder.respond(errorResponse(*error));
-                       store::Message message = result.message;
-                       message.senderUsername = user.username;
-                       message.senderNickname = user.nickname;
-                       proto::JsonWriter w;
-                       w.beginObject().key("message");
-                       chat::writeMessageData(w, message);
-                       w.endObject();
-                       responder.respond(proto::jsonResponse(result.duplicate ? 200 : 201, w.take()));
+                       responder.respond(postedResponse(result, user));
                      });
   });
 }

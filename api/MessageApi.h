@@ -54,4 +54,8 @@ class MessageApi {
   chat::Hub& hub_;
 };
 
+// 201 {message} for a posted message, 200 with the original for a resent
+// client id; the message named as from `sender`.
+proto::HttpResponse postedResponse(const store::AppendResult& result, const store::User& sender);
+
 }  // namespace chatd::api

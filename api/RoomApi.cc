@@ -108,7 +108,13 @@ std::optional<store::MemberCursor> parseMemberCursor(std::string_view text) {
 std::string memberJson(const store::RoomMember& member) {
   proto::JsonWriter w;
   w.beginObject().key("user").raw(chat::userJson(member.user)).key("role").value(store::memberRoleName(member.role));
-  w.key("joined_at").value(member.joinedAt).endObject();
+  w.key("joined_at").value(member.joinedAt).key("last_seen_at");
+  if (member.user.lastSeenAt == 0) {
+    w.null();
+  } else {
+    w.value(member.user.lastSeenAt);
+  }
+  w.endObject();
   return w.take();
 }
 

@@ -6,7 +6,8 @@
 //   DELETE /api/v1/rooms/{id}                     -> 204, owner only
 //   POST   /api/v1/rooms/{id}/join                -> 200 {room}, public rooms only
 //   POST   /api/v1/rooms/{id}/leave               -> 200 {room}
-//   GET    /api/v1/rooms/{id}/members?limit&cursor -> 200 {members, next_cursor}
+//   GET    /api/v1/rooms/{id}/members?limit&cursor -> 200 {members, next_cursor}; a member
+//          is {user, role, joined_at, last_seen_at}
 //   POST   /api/v1/rooms/{id}/members {user_id, role?} -> 201 (added) / 200 (role changed) {member}
 //   DELETE /api/v1/rooms/{id}/members/{user_id}   -> 204 (kick)
 //   POST   /api/v1/direct/{user_id}               -> 201 (created) / 200 {room}

@@ -12,6 +12,8 @@
 
 #include "api/Metrics.h"
 #include "api/Probes.h"
+#include "app/InstalledFiles.h"
+#include "app/ServiceStatus.h"
 #include "reactor/Log.h"
 #include "reactor/WallClock.h"
 #include "store/StoreFactory.h"
@@ -21,12 +23,17 @@ namespace chatd::app {
 Application::Application(reactor::EventLoop& loop, Config config)
     : loop_(loop),
       config_(std::move(config)),
+      registration_(auth::registrationModeNamed(config_.registration).value_or(auth::RegistrationMode::kOpen)),
       http_(loop, config_),
       signals_(loop, {SIGINT, SIGTERM, SIGHUP}, [this](int signo) {
-        if (signo == SIGHUP) return reloadTls();
+        if (signo == SIGHUP) {
+          reloadApiKeys();
+          return reloadTls();
+        }
         LOG_INFO("received %s, shutting down", strsignal(signo));
         beginShutdown();
-      }) {
+      }),
+      notifier_(loop) {
   if (!config_.echoPath.empty()) http_.router().addWebSocket(config_.echoPath, &echo_);
   if (!config_.broadcastPath.empty()) http_.router().addWebSocket(config_.broadcastPath, &broadcast_);
 }
@@ -98,7 +105,7 @@ void Application::assembleChat() {
   auth::Argon2Params argon2 = auth::kDefaultArgon2Params;
   argon2.memoryKiB = config_.argon2MemoryKiB;
   accounts_ = std::make_unique<api::AccountApi>(loop_, *store_, *hashWorkers_, config_.maxPendingHashes, *tokens_,
-                                                *identities_, argon2, config_.registrationsPerHour);
+                                                *identities_, argon2, config_.registrationsPerHour, registration_);
   roomService_ = std::make_unique<chat::RoomService>(*store_);
   rooms_ = std::make_unique<api::RoomApi>(*store_, *roomService_, *accounts_, config_.roomsPerHour);
   hub_ = std::make_unique<chat::Hub>(loop_, *store_, *roomService_, *bus_, *presence_, config_);
@@ -111,6 +118,10 @@ void Application::assembleChat() {
   accounts_->addRoutes(router);
   messages_->addRoutes(router);
   rooms_->addRoutes(router);
+  if (apiKeys_) {
+    admin_ = std::make_unique<api::AdminApi>(loop_, *apiKeys_, *store_, *hub_, registration_);
+    admin_->addRoutes(router);
+  }
   router.addWebSocket("/ws", chat_.get());
 }
 
@@ -138,8 +149,8 @@ bool Application::loadWebClient(std::string& error) {
   std::string root = config_.webRoot;
   if (root.empty()) {
     struct stat st;
-    if (::stat("web", &st) != 0 || !S_ISDIR(st.st_mode)) return true;  // no web client: the API only
-    root = "web";
+    root = ::stat("web", &st) == 0 && S_ISDIR(st.st_mode) ? "web" : installedWebRoot();
+    if (root.empty()) return true;  // no web client: the API only
   }
   webFiles_ = server::StaticFiles::load(root, error);
   if (!webFiles_) return false;
@@ -147,6 +158,27 @@ bool Application::loadWebClient(std::string& error) {
                                [this](std::string_view path) { return webFiles_->has(path); }});
   LOG_INFO("serving the web client from %s (%zu files)", root.c_str(), webFiles_->fileCount());
   return true;
+}
+
+bool Application::loadApiKeys(std::string& error) {
+  if (config_.apiKeyFile.empty()) return true;
+  std::string warning;
+  apiKeys_ = auth::ApiKeys::load(config_.apiKeyFile, error, warning);
+  if (!apiKeys_) return false;
+  if (!warning.empty()) LOG_WARN("%s", warning.c_str());
+  LOG_INFO("admin API on: %zu API key(s) from %s", apiKeys_->size(), config_.apiKeyFile.c_str());
+  return true;
+}
+
+void Application::reloadApiKeys() {
+  if (!apiKeys_) return;
+  std::string error, warning;
+  if (!apiKeys_->reload(error, warning)) {
+    LOG_ERROR("API keys not reloaded, keeping the previous ones: %s", error.c_str());
+    return;
+  }
+  if (!warning.empty()) LOG_WARN("%s", warning.c_str());
+  LOG_INFO("API keys reloaded: %zu key(s)", apiKeys_->size());
 }
 
 bool Application::openTls(std::string& error) {
@@ -181,7 +213,7 @@ void Application::start(Started started) {
   // process serves only the endpoints that keep no shared state: a chat
   // split over processes would not deliver.
   if (config_.reusePort && config_.redisUrls.empty()) return listen(started);
-  if (!openStore(error) || !loadWebClient(error)) return started(error);
+  if (!openStore(error) || !loadWebClient(error) || !loadApiKeys(error)) return started(error);
   withJwtSecret([this, started = std::move(started)](std::optional<std::string> secret, const std::string& failure) {
     std::string error = failure;
     if (!secret || !makeTokens(std::move(*secret), error)) return started(error);
@@ -203,12 +235,17 @@ void Application::listen(const Started& started) {
                                                                   std::to_string(config_.redisUrls.size()) +
                                                                   " redis shards";
   LOG_INFO("listening on %s (%s)", localAddress().toString().c_str(), serving.c_str());
+  notifier_.ready([this] { return serviceStatus(http_, hub_.get(), draining_); });
   started({});
 }
 
 void Application::beginShutdown() {
   // Waiting password checks would hold the exit until each was computed.
   if (accounts_) accounts_->stopHashing();
+  if (!draining_) {
+    draining_ = true;
+    notifier_.stopping();
+  }
   http_.beginShutdown();
 }
 

@@ -4,7 +4,9 @@
 // the EventLoop.
 //
 // SIGTERM/SIGINT: shut down (HttpServer::beginShutdown). SIGHUP reloads the
-// TLS certificate and key (other settings are not reloaded yet).
+// TLS certificate and key (other settings are not reloaded yet). Under a
+// service manager ($NOTIFY_SOCKET) it reports READY=1 once listening,
+// STOPPING=1 at the drain, a STATUS= line and the watchdog pings.
 #pragma once
 
 #include <functional>
@@ -13,15 +15,19 @@
 #include <string>
 
 #include "api/AccountApi.h"
+#include "api/AdminApi.h"
 #include "api/MessageApi.h"
 #include "api/RoomApi.h"
 #include "app/Config.h"
+#include "auth/ApiKeys.h"
 #include "auth/IdentityResolver.h"
+#include "auth/RegistrationPolicy.h"
 #include "auth/TokenService.h"
 #include "chat/ChatEndpoint.h"
 #include "chat/Hub.h"
 #include "chat/RoomService.h"
 #include "reactor/EventLoop.h"
+#include "reactor/ServiceNotifier.h"
 #include "reactor/SignalSet.h"
 #include "reactor/TlsContext.h"
 #include "reactor/WorkerPool.h"
@@ -49,6 +55,8 @@ class Application {
   void start(Started started);
   reactor::SocketAddress localAddress() const { return http_.localAddress(); }
   void beginShutdown();
+  // Reads --api-key-file again (for SIGHUP); on failure keeps the old keys and says why.
+  void reloadApiKeys();
 
  private:
   store::StoreOptions storeOptions() const;
@@ -64,6 +72,8 @@ class Application {
   void assembleChat();
   void listen(const Started& started);
   bool loadWebClient(std::string& error);
+  // --api-key-file: the admin API's keys; none: no admin API.
+  bool loadApiKeys(std::string& error);
   void addProbes();
   // --tls-cert: the listener's TLS context; reloadTls() on SIGHUP.
   bool openTls(std::string& error);
@@ -85,6 +95,9 @@ class Application {
   std::unique_ptr<chat::Hub> hub_;
   std::unique_ptr<chat::ChatEndpoint> chat_;
   std::unique_ptr<api::MessageApi> messages_;
+  std::optional<auth::ApiKeys> apiKeys_;
+  auth::RegistrationPolicy registration_;
+  std::unique_ptr<api::AdminApi> admin_;
   std::optional<server::StaticFiles> webFiles_;
   server::EchoEndpoint echo_;
   server::BroadcastEndpoint broadcast_;
@@ -92,6 +105,8 @@ class Application {
   // Declared last: its connections go first, while what they use still exists.
   server::HttpServer http_;
   reactor::SignalSet signals_;
+  reactor::ServiceNotifier notifier_;
+  bool draining_ = false;
 };
 
 }  // namespace chatd::app

@@ -34,11 +34,14 @@ struct Config : chat::ChatOptions {
   std::string jwtPublicKeyFile;   // PEM; empty: no RS256/ES256 tokens accepted
   std::string jwtIssuer;          // an app backend's tokens must carry this iss; empty: not checked
   std::string jwtAudience;        // ... and this aud; empty: not checked
+  std::string apiKeyFile;         // the admin API's keys (auth::ApiKeys); empty: no admin API
+  std::string registration = "open";  // auth::RegistrationMode's name; the admin API changes it
   int64_t tokenTtlSeconds = 86'400;
   uint32_t argon2MemoryKiB = 64 * 1024;
   size_t maxPendingHashes = 16;  // password checks waiting for a worker; past it, 503
   uint32_t registrationsPerHour = 30;   // registration attempts per client address (IPv6: per /64); 0: no limit
-  // The web client's files; empty: ./web when that directory exists, else none.
+  // The web client's files; empty: ./web when that directory exists, else the
+  // installed one (app/InstalledFiles.h), else none.
   std::string webRoot;
   reactor::LogLevel logLevel = reactor::LogLevel::kInfo;
   reactor::LogFormat logFormat = reactor::LogFormat::kText;

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "app/Option.h"
+#include "auth/RegistrationPolicy.h"
 #include "auth/TokenService.h"
 #include "reactor/SocketAddress.h"
 #include "server/TrustedProxies.h"
@@ -45,6 +46,10 @@ std::string appIssuer(std::string_view value) {
 std::string redisUrl(std::string_view value) {
   if (store::parseRedisUrl(value)) return {};
   return "redis://[:password@]host[:port][/db] or unix:///path, got '" + std::string(value) + "'";
+}
+
+std::string registrationMode(std::string_view value) {
+  return auth::registrationModeNamed(value) ? "" : "open, closed or invite";
 }
 
 std::string nonEmpty(std::string_view value) { return value.empty() ? "a non-empty string" : ""; }
@@ -95,6 +100,10 @@ constexpr Option kOptions[] = {
      .help = "time allowed for a complete HTTP request or handshake", .min = 1, .wants = kPositiveSeconds},
     {.name = "drain-timeout", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::drainTimeoutMs,
      .help = "on SIGTERM/SIGINT, time given to close connections", .min = 1, .wants = kPositiveSeconds},
+    {.name = "reconnect-spread", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::reconnectSpreadMs,
+     .help = "on SIGTERM/SIGINT, tell each chat session to reconnect after a random delay of up to this many "
+             "seconds (server_restarting), so a restart does not bring every client back at once",
+     .max = 3'600'000, .wants = "a number of seconds from 0 to 3600"},
     {.name = "max-connections", .valueName = "N", .type = kCount, .field = &Config::maxConnections,
      .help = "open client connections at most", .min = 1, .wants = "a positive number"},
     {.name = "max-connections-per-ip", .valueName = "N", .type = kCount, .field = &Config::maxConnectionsPerAddress,
@@ -140,6 +149,12 @@ constexpr Option kOptions[] = {
      .help = "an app backend's tokens must have this iss", .defaultNote = "default: not checked", .check = appIssuer},
     {.name = "jwt-audience", .valueName = "AUD", .type = kText, .field = &Config::jwtAudience,
      .help = "an app backend's tokens must have this aud", .defaultNote = "default: not checked", .check = nonEmpty},
+    {.name = "api-key-file", .valueName = "FILE", .type = kText, .field = &Config::apiKeyFile,
+     .help = "keys of the admin API, one per line (at least 16 bytes each)",
+     .defaultNote = "default: no admin API", .check = nonEmpty},
+    {.name = "registration", .valueName = "MODE", .type = kText, .field = &Config::registration,
+     .help = "who may register: open, closed or invite (admin API invites); the admin API changes it",
+     .check = registrationMode},
     {.name = "token-ttl", .valueName = "SECONDS", .type = kSeconds, .field = &Config::tokenTtlSeconds,
      .help = "lifetime of the tokens chatd issues", .min = 1, .wants = "at least {min} second"},
     {.name = "allow-origin", .valueName = "ORIGIN", .type = kList, .field = &Config::allowedOrigins,
@@ -177,7 +192,7 @@ constexpr Option kOptions[] = {
      .help = "close a session that reads nothing this long while its queue is full", .min = 1,
      .wants = kPositiveSeconds},
     {.name = "web-root", .valueName = "DIR", .type = kText, .field = &Config::webRoot,
-     .help = "serve the web client from DIR at /", .defaultNote = "default ./web when it exists", .check = directory},
+     .help = "serve the web client from DIR at /", .defaultNote = "default ./web if there, else the installed PREFIX/share/chatd/web", .check = directory},
     {.name = "echo", .valueName = "PATH", .type = kText, .field = &Config::echoPath,
      .help = "serve a WebSocket echo endpoint at PATH", .defaultNote = "off by default", .check = urlPath},
     {.name = "broadcast", .valueName = "PATH", .type = kText, .field = &Config::broadcastPath,

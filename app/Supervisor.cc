@@ -59,11 +59,14 @@ int Supervisor::run() {
     LOG_ERROR("signalfd: %s", std::strerror(errno));
     return 1;
   }
+  notifications_ = WorkerNotifications::fromEnvironment(workers_.size());
   LOG_INFO("pid %d, starting %zu workers", supervisorPid_, workers_.size());
   for (uint32_t index = 0; index < workers_.size(); ++index) start(index);
   while (anyRunningOrDue()) {
-    pollfd signalsReady{signalFd_, POLLIN, 0};
-    ::poll(&signalsReady, 1, pollTimeoutMs());  // a failure (EINTR) only means looking again
+    const int notifyTimeoutMs = notifications_ ? notifications_->tick(nowMs()) : -1;
+    pollfd ready[2] = {{signalFd_, POLLIN, 0}, {notifications_ ? notifications_->fd() : -1, POLLIN, 0}};
+    ::poll(ready, 2, pollTimeoutMs(notifyTimeoutMs));  // a failure (EINTR) only means looking again
+    if (notifications_) notifications_->handleReadable(nowMs());
     handleSignals();
     restartDue();
   }
@@ -83,6 +86,7 @@ void Supervisor::start(uint32_t index) {
     return scheduleRestart(index);
   }
   worker.pid = pid;
+  if (notifications_) notifications_->workerStarted(pid, worker.startedMs);
   LOG_INFO("worker %u %s (pid %d)", index + 1, again ? "restarted" : "started", pid);
 }
 
@@ -92,6 +96,7 @@ void Supervisor::becomeWorker(uint32_t index) {
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (::getppid() != supervisorPid_) _exit(1);
   ::close(signalFd_);
+  if (notifications_) notifications_->prepareWorker();
   sigset_t childSignal;
   sigemptyset(&childSignal);
   sigaddset(&childSignal, SIGCHLD);
@@ -125,6 +130,7 @@ void Supervisor::reapExited() {
     const auto worker = std::find_if(workers_.begin(), workers_.end(), [pid](const Worker& w) { return w.pid == pid; });
     if (worker == workers_.end()) continue;
     worker->pid = 0;
+    if (notifications_) notifications_->workerExited(pid);
     const uint32_t index = static_cast<uint32_t>(worker - workers_.begin());
     const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (draining_) {
@@ -163,6 +169,7 @@ void Supervisor::restartDue() {
 }
 
 void Supervisor::beginDrain(int signo) {
+  if (!draining_ && notifications_) notifications_->stopping();
   draining_ = true;
   for (Worker& worker : workers_) worker.restartAtMs = -1;
   forward(signo);
@@ -174,12 +181,12 @@ void Supervisor::forward(int signo) {
   }
 }
 
-int Supervisor::pollTimeoutMs() const {
-  int64_t earliest = -1;
+int Supervisor::pollTimeoutMs(int notifyTimeoutMs) const {
+  int64_t earliest = notifyTimeoutMs < 0 ? -1 : nowMs() + notifyTimeoutMs;
   for (const Worker& worker : workers_) {
     if (worker.restartAtMs >= 0 && (earliest < 0 || worker.restartAtMs < earliest)) earliest = worker.restartAtMs;
   }
-  if (earliest < 0) return -1;  // nothing due: only a signal wakes us
+  if (earliest < 0) return -1;  // nothing due: only a signal or a notification wakes us
   return static_cast<int>(std::max<int64_t>(0, earliest - nowMs()));
 }
 

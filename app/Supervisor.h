@@ -5,16 +5,19 @@
 // SIGHUP, and returns once every worker has exited.
 //
 // It needs no event loop: one signalfd (SIGCHLD and the forwarded signals)
-// polled with the time to the next due restart as the timeout.
+// and, under systemd, the workers' notify relay (WorkerNotifications), polled
+// with the time to the next due restart or watchdog ping as the timeout.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "app/RestartPolicy.h"
+#include "app/WorkerNotifications.h"
 
 namespace chatd::app {
 
@@ -52,12 +55,13 @@ class Supervisor {
   void restartDue();
   void beginDrain(int signo);
   void forward(int signo);
-  int pollTimeoutMs() const;
+  int pollTimeoutMs(int notifyTimeoutMs) const;
   bool anyRunningOrDue() const;
 
   RunWorker runWorker_;
   std::vector<Worker> workers_;
   int signalFd_ = -1;
+  std::unique_ptr<WorkerNotifications> notifications_;  // null: no service manager listening
   pid_t supervisorPid_ = 0;
   bool draining_ = false;  // no restarts: stopping on a signal or after a crash loop
   bool failed_ = false;    // decides the exit status

@@ -23,7 +23,9 @@ void IdentityResolver::resolveIdentity(TokenService::Identity identity, std::fun
   const std::string name = resolved.identity.name;
   auto found = [resolved = std::move(resolved), done = std::move(done)](store::StoreStatus status,
                                                                         const store::User& user) mutable {
-    if (status == store::StoreStatus::kOk) {
+    if (status == store::StoreStatus::kOk && user.state != store::UserState::kActive) {
+      resolved.reason = user.state == store::UserState::kBanned ? "the account is banned" : "the account is deleted";
+    } else if (status == store::StoreStatus::kOk) {
       resolved.outcome = Resolved::Outcome::kOk;
       resolved.user = user;
     } else if (status == store::StoreStatus::kNotFound) {

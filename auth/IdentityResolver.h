@@ -1,6 +1,7 @@
 // Turns a presented bearer token into the user behind it, for the HTTP API
 // and the WebSocket alike: verifies the token (TokenService), then finds its
 // user, or creates the user an app backend's token names on first sight.
+// A banned or deleted user's token is refused, at every use.
 // Borrows the store and the token service.
 #pragma once
 

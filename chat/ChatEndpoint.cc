@@ -4,6 +4,7 @@
 
 #include "auth/AuthEvents.h"
 #include "chat/ChatError.h"
+#include "chat/ChatFrames.h"
 #include "chat/ClientMessage.h"
 #include "reactor/Log.h"
 #include "reactor/WallClock.h"
@@ -112,6 +113,14 @@ void ChatEndpoint::onDrained(server::WsSession& ws) { hub_.drained(sessionOf(ws)
 
 void ChatEndpoint::onClosing(server::WsSession& ws, uint16_t code, std::string_view reason) {
   logSessionEnd(sessionOf(ws), code, reason);
+}
+
+void ChatEndpoint::onServerShutdown(server::WsSession& ws) {
+  std::uniform_int_distribution<uint64_t> delayMs(0, config_.reconnectSpreadMs);
+  ServerMessage restarting("server_restarting");
+  restarting.writer().key("reconnect_after_ms").value(static_cast<int64_t>(delayMs(reconnectJitter_)));
+  const std::string frame = restarting.finish();
+  ws.reply(proto::WsOpcode::kText, {reinterpret_cast<const uint8_t*>(frame.data()), frame.size()});
 }
 
 void ChatEndpoint::onClose(server::WsSession& ws) {

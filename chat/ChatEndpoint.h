@@ -6,12 +6,18 @@
 // closes with 4001). A later `auth` on an open session refreshes its token.
 // Applies the per-session rate limit. Borrows everything.
 //
+// On shutdown each session hears {"type":"server_restarting",
+// "reconnect_after_ms":N} before its Close 1001, N drawn uniformly from
+// [0, --reconnect-spread], so that the clients of a restarting node spread
+// their reconnects instead of arriving all at once.
+//
 // An upgrade's token is verified once: admit() accepts the upgrade with the
 // identity it verified, which the connection carries to onOpen().
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <random>
 #include <string>
 
 #include "auth/IdentityResolver.h"
@@ -35,6 +41,7 @@ class ChatEndpoint final : public server::WsEndpoint {
   void onMessage(server::WsSession& ws, proto::WsOpcode opcode, std::span<const uint8_t> payload) override;
   void onDrained(server::WsSession& ws) override;
   void onClosing(server::WsSession& ws, uint16_t code, std::string_view reason) override;
+  void onServerShutdown(server::WsSession& ws) override;
   void onClose(server::WsSession& ws) override;
 
  private:
@@ -49,6 +56,7 @@ class ChatEndpoint final : public server::WsEndpoint {
   auth::IdentityResolver& identities_;
   const auth::TokenService& tokens_;
   const ChatOptions& config_;
+  std::minstd_rand reconnectJitter_{std::random_device{}()};
 };
 
 }  // namespace chatd::chat

@@ -37,7 +37,8 @@ inline constexpr std::string_view kUnavailable = "unavailable";  // the store fa
 namespace chat_close {
 inline constexpr uint16_t kUnauthorized = 4001;   // no, a bad, an expired or a logged-out token
 inline constexpr uint16_t kTryAgainLater = 1013;  // the token could not be checked: the store failed
-inline constexpr uint16_t kTooManySessions = 4029;  // the user has --max-sessions-per-user open already
+inline constexpr uint16_t kTooManySessions = 4029;
+inline constexpr uint16_t kDisconnected = 4002;     // an operator closed the user's sessions (admin API)  // the user has --max-sessions-per-user open already
 }  // namespace chat_close
 
 // The HTTP status that carries `code`.

@@ -18,7 +18,10 @@ struct ChatOptions : server::ServerOptions {
   uint32_t roomsPerHour = 60;           // rooms one user creates per hour
   uint32_t maxReactionsPerMessage = 20; // distinct emoji one user puts on one message
   uint32_t maxSessionsPerUser = 32;     // open chat sessions (WebSockets) of one user
-  uint64_t stallTimeoutMs = 30'000;  // a session that reads nothing this long past its queue limit is closed
+  uint64_t stallTimeoutMs = 30'000;
+  // On shutdown each session is told to reconnect after a delay drawn
+  // uniformly from [0, reconnectSpreadMs], so its clients do not all come back at once.
+  uint64_t reconnectSpreadMs = 10'000;  // a session that reads nothing this long past its queue limit is closed
   // > 0: each room keeps at least its newest historyMax messages and the store
   // deletes older ones (store::MessageLog); 0: every message is kept.
   uint32_t historyMax = 0;

@@ -63,6 +63,13 @@ void Hub::closeSessionsWithToken(const std::string& revocationKey) {
   bus_.publish(RoomEvent{.kind = RoomEvent::Kind::kTokenRevoked, .payload = revocationKey});
 }
 
+void Hub::closeUserSessions(int64_t userId, uint16_t code, std::string_view reason) {
+  bus_.publish(RoomEvent{.kind = RoomEvent::Kind::kUserClosed,
+                         .seq = code,
+                         .userId = userId,
+                         .payload = std::string(reason)});
+}
+
 void Hub::onRoomEvent(const RoomEvent& event) {
   switch (event.kind) {
     case RoomEvent::Kind::kMessage:
@@ -73,6 +80,8 @@ void Hub::onRoomEvent(const RoomEvent& event) {
     case RoomEvent::Kind::kPresence: return presence_.deliver(event);
     case RoomEvent::Kind::kMembershipEnded: return rooms_.endMembership(event.roomId, event.userId, event.payload);
     case RoomEvent::Kind::kTokenRevoked: return sessions_.closeWithToken(event.payload);
+    case RoomEvent::Kind::kUserClosed:
+      return sessions_.closeUser(event.userId, static_cast<uint16_t>(event.seq), event.payload);
   }
 }
 

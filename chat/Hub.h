@@ -93,6 +93,15 @@ class Hub final : public reactor::TimerHandler {
   void membershipEnded(int64_t roomId, int64_t userId);
   // A token was logged out: its sessions, on every node, are closed (4001).
   void closeSessionsWithToken(const std::string& revocationKey);
+  // An operator's disconnect, ban or deletion: the user's sessions, on every
+  // node, are closed with `code` and `reason`.
+  void closeUserSessions(int64_t userId, uint16_t code, std::string_view reason);
+  // The users with a session on this node, by id after `afterUserId`, at
+  // most `limit`, and how many there are in all (the admin API's online list).
+  OnlineUsersPage onlineUsersHere(int64_t afterUserId, size_t limit) const {
+    return sessions_.onlineUsers(afterUserId, limit);
+  }
+  bool isOnlineHere(int64_t userId) { return sessions_.findUser(userId) != nullptr; }
 
   // One message's worth of the user's budget (--rate, --burst), shared by
   // all the user's sessions and HTTP posts; false when it is spent.

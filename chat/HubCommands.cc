@@ -152,6 +152,15 @@ void HubCommands::postMessage(PostRequest request, PostDone done) {
         });
   }
   const int64_t roomId = request.roomId;
+  if (request.byOperator) {
+    return p_.store.findRoom(roomId, 0, [this, request = std::move(request), done](StoreStatus status,
+                                                                                   const store::Room&) mutable {
+      if (status == StoreStatus::kNotFound) return done(ChatError{err::kNotFound, "no such room"}, {});
+      if (status != StoreStatus::kOk) return done(ChatError{err::kUnavailable, "store unavailable, retry"}, {});
+      const int64_t roomId = request.roomId;
+      append(std::move(request), roomId, 0, done);
+    });
+  }
   const int64_t senderId = request.senderId;
   p_.lookups.withPostableRoom(
       roomId, senderId,

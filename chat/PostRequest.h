@@ -20,6 +20,9 @@ struct PostRequest {
   std::string content;
   std::string clientId;
   uint64_t originSessionId = 0;  // 0 for HTTP; that session gets the ack, not the message frame
+  // The admin API's system message: the sender need not be a member, and a
+  // direct room's message goes to its live sessions like any room's.
+  bool byOperator = false;
 };
 
 // The error, or the stored message (a duplicate client id: the first one's).

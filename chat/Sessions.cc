@@ -147,6 +147,34 @@ void Sessions::closeWithToken(const std::string& revocationKey) {
   }
 }
 
+void Sessions::closeUser(int64_t userId, uint16_t code, std::string_view reason) {
+  const OnlineUser* user = findUser(userId);
+  // Collected first: a close may unlink the session from the user's list.
+  std::vector<ChatSession*> closing;
+  for (ChatSession* session = user ? user->sessions : nullptr; session; session = session->nextOfUser) {
+    closing.push_back(session);
+  }
+  for (ChatSession* session : closing) session->ws.close(code, reason);
+}
+
+OnlineUsersPage Sessions::onlineUsers(int64_t afterUserId, size_t limit) const {
+  // A scan of the map, not an index: the admin API asks rarely, and an
+  // ordered index would cost every session open and close.
+  OnlineUsersPage page;
+  page.total = users_.size();
+  std::vector<const OnlineUser*> after;
+  for (const auto& [id, user] : users_) {
+    if (id > afterUserId) after.push_back(&user);
+  }
+  const size_t taken = std::min(limit, after.size());
+  std::partial_sort(after.begin(), after.begin() + static_cast<std::ptrdiff_t>(taken), after.end(),
+                    [](const OnlineUser* a, const OnlineUser* b) { return a->id < b->id; });
+  page.more = after.size() > taken;
+  after.resize(taken);
+  page.users = std::move(after);
+  return page;
+}
+
 void Sessions::sweep() {
   const uint64_t nowMs = loop_.nowMs();
   const int64_t nowSeconds = reactor::unixSeconds();

@@ -22,6 +22,13 @@
 
 namespace chatd::chat {
 
+// A page of the users with a session on this node (Sessions::onlineUsers).
+struct OnlineUsersPage {
+  std::vector<const OnlineUser*> users;  // by id
+  size_t total = 0;                      // users online here in all
+  bool more = false;                     // users past the page
+};
+
 class Sessions {
  public:
   // `bus` watches the users with a session here (Bus::watchUser).
@@ -56,6 +63,9 @@ class Sessions {
   void noteRefused(ChatSession& session);
   // Closes the sessions of a logged-out token (4001).
   void closeWithToken(const std::string& revocationKey);
+  // Closes every session of the user here with `code` and `reason`.
+  void closeUser(int64_t userId, uint16_t code, std::string_view reason);
+  OnlineUsersPage onlineUsers(int64_t afterUserId, size_t limit) const;
   // Once a second: the authentication, token-expiry and stall deadlines of
   // every session; drops the offline budgets that have refilled.
   void sweep();

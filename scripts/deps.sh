@@ -9,7 +9,7 @@ set -e
 BUILD_PACKAGES="build-essential libssl-dev node-llhttp libsqlite3-dev libsimdjson-dev libargon2-dev \
 zlib1g-dev libhiredis-dev libinih-dev"
 TEST_PACKAGES="clang libclang-rt-14-dev libgtest-dev redis-server python3 python3-websockets nodejs npm \
-mandoc libwebsockets-dev pkg-config chromium nginx-light"
+mandoc libwebsockets-dev pkg-config chromium nginx-light systemd"
 if [ "${1:-}" = run ]; then
   PACKAGES=$BUILD_PACKAGES
 else

@@ -363,6 +363,7 @@ void Connection::shutdown() {
       finish();
       break;
     case Phase::kWebSocket:
+      endpoint_->onServerShutdown(*this);
       close(close_code::kGoingAway, "server shutting down");
       break;
     case Phase::kClosing:

@@ -76,6 +76,9 @@ class WsEndpoint {
   // The closing handshake began: the first Close was sent or received, with
   // this code and reason. Not called for a connection that drops without one.
   virtual void onClosing(WsSession&, uint16_t /*code*/, std::string_view /*reason*/) {}
+  // The server is shutting down: the Close 1001 follows at once, so this is
+  // the moment for a last message (reply()) that tells the client more.
+  virtual void onServerShutdown(WsSession&) {}
   // The session is gone (closed cleanly or not); it must not be used after this.
   virtual void onClose(WsSession& session) = 0;
 };

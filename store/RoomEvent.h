@@ -21,7 +21,10 @@ struct RoomEvent {
     kPresence,         // userId came online in the room or went away
     kMembershipEnded,  // userId left or was removed (userId 0: the room is gone)
     kTokenRevoked,     // room 0; the payload is the token's revocation key
+    kUserClosed,       // room 0; userId's sessions close, code seq, reason payload (admin API)
   };
+  // Not about one room: published to every node.
+  static bool serverWide(Kind kind) { return kind == Kind::kTokenRevoked || kind == Kind::kUserClosed; }
 
   Kind kind;
   int64_t roomId = 0;

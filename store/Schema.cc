@@ -78,6 +78,12 @@ constexpr const char* kMigrations[] = {
     CREATE INDEX rooms_by_creator ON rooms(created_by, created_at);
     CREATE INDEX room_members_by_join ON room_members(room_id, joined_at, user_id);
     )sql",
+    // 4: an operator's ban or deletion of an account (store::UserState: 0
+    // active, 1 banned, 2 deleted); a deleted user's messages, found by sender.
+    R"sql(
+    ALTER TABLE users ADD COLUMN state INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 1, 2));
+    CREATE INDEX messages_by_sender ON messages(sender_id);
+    )sql",
 };
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion);
 

@@ -13,7 +13,8 @@ namespace {
 
 // The columns readUser() reads, followed by each caller's WHERE clause.
 #define CHATD_SELECT_USER \
-  "SELECT id, username, coalesce(nickname, ''), created_at, coalesce(password_hash, '') FROM users "
+  "SELECT id, username, coalesce(nickname, ''), created_at, coalesce(password_hash, ''), state, " \
+  "coalesce(last_seen, 0) FROM users "
 
 }  // namespace
 
@@ -63,7 +64,9 @@ StoreStatus SqliteStore::readUser(const char* sql, Bind bind, Credentials& out) 
   if (!statement) return StoreStatus::kFailed;
   bind(*statement);
   auto fromRow = [](const SqliteStatement& s) {
-    return Credentials{User{s.columnInt(0), s.columnText(1), s.columnText(2), s.columnInt(3)}, s.columnText(4)};
+    return Credentials{User{s.columnInt(0), s.columnText(1), s.columnText(2), s.columnInt(3),
+                            static_cast<UserState>(s.columnInt(5)), s.columnInt(6)},
+                       s.columnText(4)};
   };
   return readOne(*statement, fromRow, out);
 }
@@ -168,6 +171,40 @@ void SqliteStore::setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done)
         if (!update || !update->bind(1, userId).bind(2, atMs).run()) return StoreStatus::kFailed;
         updated = db.changes() > 0;
         return updated ? StoreStatus::kOk : StoreStatus::kNotFound;
+      },
+      std::move(done));
+}
+
+bool SqliteStore::eraseTraces(SqliteDatabase& db, int64_t userId) {
+  // Tombstones as deleteMessage() leaves them: no content, no reactions.
+  static constexpr const char* kSteps[] = {
+      "DELETE FROM reactions WHERE user_id = ?1 OR message_id IN (SELECT id FROM messages WHERE sender_id = ?1)",
+      "UPDATE messages SET deleted = 1, content = '' WHERE sender_id = ?1 AND deleted = 0",
+      "DELETE FROM room_members WHERE user_id = ?1",
+  };
+  for (const char* sql : kSteps) {
+    SqliteStatement* step = db.prepare(sql);
+    if (!step || !step->bind(1, userId).run()) return false;
+  }
+  return true;
+}
+
+void SqliteStore::setUserState(int64_t userId, UserState state, Callback<User> done) {
+  enqueueWrite<User>(
+      [=, this](SqliteDatabase& db, User& out) {
+        Credentials found;
+        const StoreStatus status = readUser(
+            CHATD_SELECT_USER "WHERE id = ?1", [&](SqliteStatement& s) { s.bind(1, userId); }, found);
+        if (status != StoreStatus::kOk) return status;
+        if (found.user.state == UserState::kDeleted && state != UserState::kDeleted) return StoreStatus::kConflict;
+        SqliteStatement* update = db.prepare("UPDATE users SET state = ?2 WHERE id = ?1");
+        if (!update || !update->bind(1, userId).bind(2, static_cast<int64_t>(state)).run()) return failureStatus(db);
+        if (state == UserState::kDeleted && found.user.state != UserState::kDeleted && !eraseTraces(db, userId)) {
+          return failureStatus(db);
+        }
+        out = found.user;
+        out.state = state;
+        return StoreStatus::kOk;
       },
       std::move(done));
 }

@@ -44,6 +44,9 @@ class SqliteStore final : public Store {
   void findUsers(std::vector<int64_t> ids, Callback<std::vector<User>> done) override;
   void findOrCreateExternalUser(std::string subject, std::string name, Callback<User> done) override;
   void setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) override;
+  // Deleting also tombstones the user's messages and ends their memberships,
+  // in the same transaction.
+  void setUserState(int64_t userId, UserState state, Callback<User> done) override;
   // revokedTokens() answers what is committed, and queues a write that
   // forgets the expired ones.
   void revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) override;
@@ -84,6 +87,8 @@ class SqliteStore final : public Store {
  private:
   SqliteStore(reactor::EventLoop& loop, std::unique_ptr<SqliteDatabase> db);
   static int64_t nowMs();  // unix milliseconds, for every *_at
+  // A deleted user's messages tombstoned, reactions and memberships removed.
+  static bool eraseTraces(SqliteDatabase& db, int64_t userId);
   // Answers a read at the end of this iteration, never inside the call.
   template <typename T>
   void answer(Callback<T>&& done, StoreStatus status, T value) {

@@ -19,7 +19,8 @@ namespace {
 
 // A membership with its user; ?1 is the room.
 #define CHATD_SELECT_MEMBER                                                                   \
-  "SELECT u.id, u.username, coalesce(u.nickname, ''), u.created_at, m.role, m.joined_at "  \
+  "SELECT u.id, u.username, coalesce(u.nickname, ''), u.created_at, m.role, m.joined_at, "  \
+  "u.state, coalesce(u.last_seen, 0) "                                                     \
   "FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room_id = ?1 "
 
 // The schema's CHECKs admit only the named kinds and roles; anything else
@@ -45,8 +46,9 @@ Room roomFromRow(const SqliteStatement& s) {
 }
 
 RoomMember memberFromRow(const SqliteStatement& s) {
-  return RoomMember{User{s.columnInt(0), s.columnText(1), s.columnText(2), s.columnInt(3)}, roleFromColumn(s, 4),
-                    s.columnInt(5)};
+  return RoomMember{User{s.columnInt(0), s.columnText(1), s.columnText(2), s.columnInt(3),
+                         static_cast<UserState>(s.columnInt(6)), s.columnInt(7)},
+                    roleFromColumn(s, 4), s.columnInt(5)};
 }
 
 // Adds a membership unless one exists (whatever its role).

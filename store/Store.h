@@ -34,11 +34,17 @@ enum class StoreStatus {
 // "Ann" and "ann" are one account. findCredentials() looks names up by it.
 std::string usernameKey(std::string_view username);
 
+// What an operator decided about an account (the admin API): a banned or
+// deleted user cannot sign in, and their tokens are refused.
+enum class UserState : uint8_t { kActive = 0, kBanned = 1, kDeleted = 2 };
+
 struct User {
   int64_t id = 0;
   std::string username;
   std::string nickname;  // empty when none was given
   int64_t createdAt = 0;  // unix milliseconds
+  UserState state = UserState::kActive;
+  int64_t lastSeenAt = 0;  // unix milliseconds the last session ended; 0: never
 };
 
 // A room as one user sees it: `role` and `lastReadSeq` are that user's
@@ -164,6 +170,11 @@ class AccountStore {
   virtual void findOrCreateExternalUser(std::string subject, std::string name, Callback<User> done) = 0;
   // Presence: when the user was last connected (unix milliseconds).
   virtual void setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) = 0;
+  // Bans, unbans or marks deleted; answers the user as it is now (kNotFound:
+  // no such user). A deleted user stays deleted: kConflict for any change.
+  // SQLite also tombstones a deleted user's messages and ends their
+  // memberships; Redis does not yet (docs/admin-api.md).
+  virtual void setUserState(int64_t userId, UserState state, Callback<User> done) = 0;
 };
 
 // Rooms: the rooms, who is a member with which role, and the one direct room

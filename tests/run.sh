@@ -24,6 +24,20 @@ for suite in "$BUILD"/tests/*_tests; do
   rm -f "$log"
 done
 
+# Script tests (tests/scripts/*_test.sh): each counts as one test; exit 77
+# is a skip, said with its reason, and counts as neither.
+for script in tests/scripts/*_test.sh; do
+  echo "== $script"
+  bash "$script"
+  rc=$?
+  if [ "$rc" -eq 0 ]; then
+    passed=$((passed + 1))
+  elif [ "$rc" -ne 77 ]; then
+    failed=$((failed + 1))
+    status=1
+  fi
+done
+
 # The web client in headless Chromium (tests/e2e): each test counts like a
 # GoogleTest case. No browser, no playwright-core or no node fails the run.
 echo "== tests/e2e"

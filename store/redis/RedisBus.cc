@@ -59,7 +59,7 @@ void RedisBus::publish(RoomEvent event) {
   event.originNode = nodeId_;
   const std::string bytes = encodeRoomEvent(event);
   // Lost when Redis is away: the other nodes heal messages from the store.
-  if (event.kind == RoomEvent::Kind::kTokenRevoked) {
+  if (RoomEvent::serverWide(event.kind)) {
     directory().publisher.command({"PUBLISH", prefix_ + "events", bytes}, [](const RedisReply&) {});
   } else {
     roomShard(event.roomId).publisher.command({"PUBLISH", roomChannel(event.roomId), bytes}, [](const RedisReply&) {});

@@ -39,6 +39,10 @@ User decodeUser(const RedisReply& row) {
   user.username = replyText(row.elements[1]);
   user.nickname = replyText(row.elements[2]);
   user.createdAt = replyInt(row.elements[3]);
+  if (row.elements.size() >= 6) {
+    user.state = static_cast<UserState>(replyInt(row.elements[4]));
+    user.lastSeenAt = replyInt(row.elements[5]);
+  }
   return user;
 }
 

@@ -118,7 +118,7 @@ bool Importer::copy(const std::string& jwtSecret, std::string& error) {
 
 bool Importer::copyUsers() {
   SqliteStatement* select = db_.prepare(
-      "SELECT id, username, username_key, nickname, password_hash, external_subject, created_at, last_seen "
+      "SELECT id, username, username_key, nickname, password_hash, external_subject, created_at, last_seen, state "
       "FROM users WHERE id > ?1 ORDER BY id LIMIT ?2");
   if (!select) return fail("users");
   for (int64_t after = 0, rows = kPage; rows == kPage;) {
@@ -135,6 +135,8 @@ bool Importer::copyUsers() {
       if (!select->columnIsNull(3)) user.add("nickname", select->columnText(3));
       if (!select->columnIsNull(4)) user.add("password_hash", select->columnText(4));
       if (!select->columnIsNull(7)) user.add("last_seen", text(select->columnInt(7)));
+      // Active is the absent field; a ban or deletion goes along.
+      if (select->columnInt(8) != 0) user.add("state", text(select->columnInt(8)));
       user.sendTo(redis_);
       // A user known only from tokens signs in by subject, never by name.
       if (select->columnIsNull(5)) {

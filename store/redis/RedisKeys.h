@@ -11,7 +11,8 @@
 //                                        SET NX; a node given another count is refused)
 // Accounts
 //   {p}user:next                 STRING  [D] the last user id given (INCR)
-//   {p}user:<id>                 HASH    [D] username, nickname, created_at, password_hash, last_seen
+//   {p}user:<id>                 HASH    [D] username, nickname, created_at, password_hash, last_seen,
+//                                         state (store::UserState; absent: active)
 //   {p}usernames                 HASH    [D] username key (lower-cased) -> user id
 //   {p}external                  HASH    [D] token subject -> user id
 //   {p}revoked                   ZSET    [D] revocation key, scored by expiry (unix seconds)

@@ -23,9 +23,9 @@ local function now_ms()
 end
 -- A user as {id, username, nickname, created_at}, or false when there is none.
 local function user_row(id)
-  local f = redis.call('HMGET', k_user(id), 'username', 'nickname', 'created_at')
+  local f = redis.call('HMGET', k_user(id), 'username', 'nickname', 'created_at', 'state', 'last_seen')
   if not f[1] then return false end
-  return {tonumber(id), f[1], f[2] or '', tonumber(f[3])}
+  return {tonumber(id), f[1], f[2] or '', tonumber(f[3]), tonumber(f[4] or 0), tonumber(f[5] or 0)}
 end
 )LUA";
 

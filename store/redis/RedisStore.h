@@ -52,6 +52,7 @@ class RedisStore final : public Store {
   void findUsers(std::vector<int64_t> ids, Callback<std::vector<User>> done) override;
   void findOrCreateExternalUser(std::string subject, std::string name, Callback<User> done) override;
   void setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) override;
+  void setUserState(int64_t userId, UserState state, Callback<User> done) override;
   void revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) override;
   void revokedTokens(int64_t nowSeconds, Callback<std::vector<RevokedToken>> done) override;
 

@@ -62,6 +62,15 @@ redis.call('HSET', k_user(ARGV[2]), 'last_seen', ARGV[3])
 return {OK, 1}
 )LUA");
 
+// ARGV: user id, state. A deleted user stays deleted.
+const RedisScript kSetUserState(R"LUA(
+local row = user_row(ARGV[2])
+if not row then return {NOT_FOUND} end
+if row[5] == 2 and ARGV[3] ~= '2' then return {CONFLICT} end
+redis.call('HSET', k_user(ARGV[2]), 'state', ARGV[3])
+return {OK, user_row(ARGV[2])}
+)LUA");
+
 // ARGV: key, expiry (unix seconds). NX: a second logout keeps the first expiry.
 const RedisScript kRevokeToken(R"LUA(
 redis.call('ZADD', P .. 'revoked', 'NX', ARGV[3], ARGV[2])
@@ -181,6 +190,11 @@ void RedisStore::findOrCreateExternalUser(std::string subject, std::string name,
 
 void RedisStore::setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) {
   run<bool>(directory(), kSetLastSeen, {std::to_string(userId), std::to_string(atMs)}, applied, std::move(done));
+}
+
+void RedisStore::setUserState(int64_t userId, UserState state, Callback<User> done) {
+  run<User>(directory(), kSetUserState, {std::to_string(userId), std::to_string(static_cast<int>(state))}, firstUser,
+            std::move(done));
 }
 
 void RedisStore::revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) {

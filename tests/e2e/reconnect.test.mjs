@@ -2,7 +2,8 @@
 // data directory): the page says it is reconnecting, resumes the room from
 // its last seq (the messages another client sent meanwhile appear once, in
 // order) and delivers what was typed while the server was away exactly once;
-// and a connection lost between a message's commit and its ack.
+// and a connection lost between a message's commit and its ack; and the
+// server's reconnect hint (server_restarting) delays the next attempt.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Chatd } from './support/chatd.mjs';
@@ -13,6 +14,8 @@ import { launch, person, message, sendMessage, messageTexts, connected, expectNo
 // While chatd is down Chromium itself logs each refused WebSocket.
 const kRefused = [/WebSocket connection to .* failed/];
 const kReconnectMs = 30000;  // the client's backoff is capped at 10 s
+// A restart tells the page to wait up to --reconnect-spread (default 10 s): shorter here.
+const kShortSpread = ['--reconnect-spread', '1'];
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -28,7 +31,7 @@ function status(page, state) {
 }
 
 test('after a restart the page reconnects, catches up, and sends the offline message once', async () => {
-  const chatd = await Chatd.start();
+  const chatd = await Chatd.start(kShortSpread);
   let alice;
   try {
     const bob = await register(chatd, 'bob');
@@ -73,7 +76,7 @@ test('after a restart the page reconnects, catches up, and sends the offline mes
 });
 
 test('a restart with the page online: it reconnects by itself and resumes', async () => {
-  const chatd = await Chatd.start();
+  const chatd = await Chatd.start(kShortSpread);
   let alice;
   try {
     const bob = await register(chatd, 'bob');
@@ -132,6 +135,49 @@ test('an ack lost with the connection: the message is neither doubled on the pag
     assert.deepEqual(await messageTexts(alice), ['acked late', 'after']);
     const bob = await register(chatd, 'bob');
     assert.deepEqual((await allMessages(chatd, bob.token, 1)).map((m) => m.content), ['acked late', 'after']);
+    expectNoConsoleErrors([alice], kRefused);
+  } finally {
+    await alice?.context().close();
+    await chatd.dispose();
+  }
+});
+
+test('server_restarting: the page waits reconnect_after_ms before it reconnects', async () => {
+  const chatd = await Chatd.start();
+  let alice;
+  try {
+    // Between the page and chatd: each WebSocket the page opens is noted, and
+    // the test can play a restarting server to the page on the open one.
+    const opened = [];
+    let toPage = null;
+    const watch = async (page) => page.routeWebSocket(/\/ws$/, (ws) => {
+      opened.push(Date.now());
+      const server = ws.connectToServer();
+      ws.onMessage((text) => server.send(text));
+      server.onMessage((text) => ws.send(text));
+      toPage = ws;
+    });
+    alice = await person(browser, chatd, 'alice', undefined, watch);
+    await connected(alice, kReconnectMs);
+
+    // Without a hint the page comes back after its own backoff (at most 0.5 s the first time).
+    const before = opened.length;
+    let cutAt = Date.now();
+    toPage.close({ code: 1001, reason: 'server shutting down' });
+    await connected(alice, kReconnectMs);
+    assert.equal(opened.length, before + 1);
+    assert.ok(opened.at(-1) - cutAt < 1500, `reconnected ${opened.at(-1) - cutAt} ms after a plain close`);
+
+    const kHintMs = 2500;
+    toPage.send(JSON.stringify({ type: 'server_restarting', reconnect_after_ms: kHintMs }));
+    cutAt = Date.now();
+    toPage.close({ code: 1001, reason: 'server shutting down' });
+    await status(alice, 'reconnecting').waitFor();
+    await connected(alice, kReconnectMs);
+    const waitedMs = opened.at(-1) - cutAt;
+    assert.equal(opened.length, before + 2, 'one attempt after the hint');
+    assert.ok(waitedMs >= kHintMs, `reconnected after ${waitedMs} ms, before the ${kHintMs} ms asked`);
+    assert.ok(waitedMs < kHintMs + 1500, `reconnected after ${waitedMs} ms: hint plus more than the backoff`);
     expectNoConsoleErrors([alice], kRefused);
   } finally {
     await alice?.context().close();

@@ -129,6 +129,17 @@ TEST_F(RedisImportTest, CopiesMoreThanAPageOfEachAndCountsThem) {
   EXPECT_EQ(text({"GET", "big:msg:next"}), "1300");
 }
 
+TEST_F(RedisImportTest, ABannedOrDeletedUserStaysSo) {
+  fill(3, 0);
+  exec("UPDATE users SET state = 1 WHERE id = 2");
+  exec("UPDATE users SET state = 2 WHERE id = 3");
+  std::string error;
+  ASSERT_TRUE(importIntoRedis(options("st:"), error)) << error;
+  EXPECT_EQ(text({"HGET", "st:user:1", "state"}), "");
+  EXPECT_EQ(text({"HGET", "st:user:2", "state"}), "1");
+  EXPECT_EQ(text({"HGET", "st:user:3", "state"}), "2");
+}
+
 TEST_F(RedisImportTest, TheCheckFindsAMessageMissingFromTheCopy) {
   fill(3, 20);
   std::string error;

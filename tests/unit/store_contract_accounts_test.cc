@@ -118,6 +118,30 @@ TYPED_TEST(StoreContractAccounts, LastSeenIsStoredForKnownUsersOnly) {
   this->template await<bool>([&](auto done) { this->store_->setLastSeen(987654, 1, done); }, StoreStatus::kNotFound);
 }
 
+TYPED_TEST(StoreContractAccounts, LastSeenIsReadBackWithTheUser) {
+  EXPECT_EQ(this->user(this->ann_).lastSeenAt, 0);
+  this->template await<bool>([&](auto done) { this->store_->setLastSeen(this->ann_, 1'700'000'000'123, done); });
+  EXPECT_EQ(this->user(this->ann_).lastSeenAt, 1'700'000'000'123);
+}
+
+TYPED_TEST(StoreContractAccounts, BanAndUnbanAreStoredAndADeletedUserStaysDeleted) {
+  auto setState = [&](int64_t id, UserState state, StoreStatus expected = StoreStatus::kOk) {
+    return this->template await<User>([&](auto done) { this->store_->setUserState(id, state, done); }, expected);
+  };
+  EXPECT_EQ(this->user(this->ann_).state, UserState::kActive);
+  EXPECT_EQ(setState(this->ann_, UserState::kBanned).state, UserState::kBanned);
+  EXPECT_EQ(this->user(this->ann_).state, UserState::kBanned);
+  EXPECT_EQ(this->credentials("ann").user.state, UserState::kBanned);
+  EXPECT_EQ(setState(this->ann_, UserState::kActive).state, UserState::kActive);
+  EXPECT_EQ(this->user(this->ann_).state, UserState::kActive);
+
+  EXPECT_EQ(setState(this->ann_, UserState::kDeleted).state, UserState::kDeleted);
+  setState(this->ann_, UserState::kActive, StoreStatus::kConflict);
+  setState(this->ann_, UserState::kBanned, StoreStatus::kConflict);
+  EXPECT_EQ(this->user(this->ann_).state, UserState::kDeleted);
+  setState(987654, UserState::kBanned, StoreStatus::kNotFound);
+}
+
 TYPED_TEST(StoreContractAccounts, RevokingIsIdempotentAndExpiredTokensAreForgotten) {
   EXPECT_TRUE(this->revoke("a", 100));
   EXPECT_TRUE(this->revoke("a", 100));
@@ -169,6 +193,7 @@ TYPED_TEST(StoreContractAccounts, NoCompletionRunsInsideTheCall) {
   s.findOrCreateExternalUser("app:1", "x", expectLater(User{}));
   s.findOrCreateExternalUser("app:1", "x", expectLater(User{}));  // the second one finds the first
   s.setLastSeen(ann, 1, expectLater(bool{}));
+  s.setUserState(bob, UserState::kBanned, expectLater(User{}));
   s.listRooms(ann, 0, 10, expectLater(std::vector<Room>{}));
   s.findRoom(room, ann, expectLater(Room{}));
   s.createRoom("r2", store::RoomKind::kPublic, std::nullopt, ann, 0, expectLater(Room{}));

@@ -63,4 +63,8 @@ export class Api {
   direct(userId) {
     return this.request('POST', `/api/v1/direct/${userId}`).then((r) => r.room);
   }
+  // The first `limit` members of a room, each {user, role, joined_at, last_seen_at}.
+  members(roomId, limit) {
+    return this.request('GET', `/api/v1/rooms/${roomId}/members?limit=${limit}`).then((r) => r.members);
+  }
 }

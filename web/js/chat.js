@@ -14,6 +14,7 @@ import { renderTyping } from './views/typingView.js';
 import { MessageListView } from './views/messageListView.js';
 import { Composer } from './views/composer.js';
 import { wireSidebar } from './views/sidebar.js';
+import { fullTime } from './format.js';
 
 const kTypingEveryMs = 3000;
 const kRetryAfterMs = { rate_limited: 1000, unavailable: 2000 };
@@ -156,6 +157,7 @@ export class Chat {
     this.messages.setHasOlder(room.historyLoaded && room.hasOlder);
     this.renderRooms();
     this.renderPresence(room);
+    if (room.kind === 'direct') this.loadPeer(room);
     this.composer.enable(true);
     this.sidebar.close();
     if (!this.socket.ready) return;  // welcome() joins it
@@ -368,5 +370,28 @@ export class Chat {
     if (room.id !== this.openId) return;
     renderOnline([...room.online.values()], this.me, (user) => this.openDirect(user));
     renderTyping([...room.typing.values()].map((t) => t.user));
+    this.renderPeer(room);
+  }
+
+  // A direct chat's other member, for "online" / "last seen" under its title.
+  async loadPeer(room) {
+    try {
+      const peer = (await this.api.members(room.id, 2)).find((m) => m.user.id !== this.me.id);
+      if (!peer) return;
+      room.peer = { id: peer.user.id, lastSeenAt: peer.last_seen_at, wasOnline: room.online.has(peer.user.id) };
+      this.renderPeer(room);
+    } catch {
+      // Only the "last seen" line is missing: the chat itself works.
+    }
+  }
+
+  renderPeer(room) {
+    const peer = room.peer;
+    if (!peer || room.id !== this.openId) return;
+    const online = room.online.has(peer.id);
+    if (peer.wasOnline && !online) peer.lastSeenAt = Date.now();  // just left
+    peer.wasOnline = online;
+    const text = online ? 'online' : peer.lastSeenAt ? `last seen ${fullTime(peer.lastSeenAt)}` : '';
+    document.getElementById('room-topic').textContent = text;
   }
 }

@@ -1,7 +1,9 @@
 // One chat WebSocket (GET /ws) that stays up: it authenticates with an `auth`
 // message (the token stays out of the URL), reconnects after any drop with
 // Backoff, and notices a dead link with an application ping. It knows
-// nothing of rooms: the owner resumes them in onWelcome.
+// nothing of rooms: the owner resumes them in onWelcome. A server that is
+// restarting says when to come back (server_restarting): the next attempt
+// waits that long first, so a restart does not become a reconnect storm.
 //
 // States reported by onState: 'reconnecting' (connecting, or waiting to),
 // 'connected' (welcome received), 'offline' (stopped, the browser is offline,
@@ -21,6 +23,7 @@ export class ChatSocket {
     this.ready = false;
     this.stopped = true;
     this.retryTimer = null;
+    this.serverDelayMs = 0;  // reconnect_after_ms of the last server_restarting, for the next retry
     this.pingTimer = null;
     this.pongTimer = null;
     this.nextRef = 1;
@@ -91,6 +94,10 @@ export class ChatSocket {
       this.handlers.onWelcome(frame);
       return;
     }
+    if (frame.type === 'server_restarting') {
+      this.serverDelayMs = Math.max(0, Number(frame.reconnect_after_ms) || 0);
+      return;
+    }
     if (frame.type === 'pong') {
       clearTimeout(this.pongTimer);
       return;
@@ -119,7 +126,9 @@ export class ChatSocket {
   retryLater() {
     clearTimeout(this.retryTimer);
     this.setState(navigator.onLine === false ? 'offline' : 'reconnecting');
-    this.retryTimer = setTimeout(() => this.connect(), this.backoff.next());
+    const delayMs = this.serverDelayMs + this.backoff.next();
+    this.serverDelayMs = 0;
+    this.retryTimer = setTimeout(() => this.connect(), delayMs);
   }
 
   // The browser says the network is back: no reason to wait out the backoff.

@@ -220,6 +220,15 @@ void FakeStore::setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) {
   });
 }
 
+void FakeStore::setUserState(int64_t userId, store::UserState state, Callback<store::User> done) {
+  answer<store::User>("setUserState", std::move(done), [&] {
+    if (!user(userId)) return status<store::User>(StoreStatus::kNotFound);
+    UserRow& row = users_[static_cast<size_t>(userId - 1)];
+    row.user.state = state;
+    return ok(row.user);
+  });
+}
+
 void FakeStore::revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) {
   answer<bool>("revokeToken", std::move(done), [&] {
     revoked_[std::move(key)] = expiresAt;

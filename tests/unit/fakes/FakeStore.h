@@ -101,6 +101,7 @@ class FakeStore final : public store::Store {
   void toggleReaction(int64_t roomId, int64_t messageId, int64_t userId, std::string emoji, uint32_t maxPerUser,
                       Callback<store::ReactionChange> done) override;
   void setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) override;
+  void setUserState(int64_t userId, store::UserState state, Callback<store::User> done) override;
   void revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) override;
   void revokedTokens(int64_t nowSeconds, Callback<std::vector<store::RevokedToken>> done) override;
   bool ready() override { return true; }
