@@ -7,11 +7,10 @@
 #include <string>
 #include <string_view>
 
-#include "reactor/JsonString.h"
-
 namespace chatd::proto {
 
-using reactor::appendJsonString;
+// Appends `value` as a quoted JSON string to `out`.
+void appendJsonString(std::string& out, std::string_view value);
 
 // Builds one JSON value left to right, commas included:
 //   JsonWriter w; w.beginObject().key("id").value(7).key("name").value("ann").endObject();

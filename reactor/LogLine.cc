@@ -2,8 +2,6 @@
 
 #include <cstdio>
 
-#include "reactor/JsonString.h"
-
 namespace chatd::reactor {
 
 namespace {
@@ -14,28 +12,42 @@ constexpr const char* kJournalPrefixes[] = {"<7>", "<6>", "<4>", "<3>"};
 
 bool isControl(unsigned char c) { return c < 0x20 || c == 0x7f; }
 
-void appendHexEscape(std::string& out, unsigned char c) {
-  char escaped[8];
-  std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
-  out += escaped;
+// The two-character escape of `c`, or empty when it has none.
+std::string_view shortEscape(char c) {
+  switch (c) {
+    case '"': return "\\\"";
+    case '\\': return "\\\\";
+    case '\n': return "\\n";
+    case '\r': return "\\r";
+    case '\t': return "\\t";
+    default: return {};
+  }
 }
 
-// Text: a control character (a newline in a client's path) would break the
-// line in two, or forge a second one.
-void appendTextEscaped(std::string& out, std::string_view text) {
+// Escapes what would break a line in two (or forge a second one) or end a
+// quoted value: text writes other control bytes as \xNN; JSON as \u00NN,
+// and bytes past ASCII too, so a line is valid JSON whatever bytes a client
+// sent (UTF-8 text then shows as its bytes).
+void appendEscaped(std::string& out, std::string_view text, LogFormat format) {
+  const bool json = format == LogFormat::kJson;
   for (const char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '"' || c == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (isControl(c)) {
-      appendHexEscape(out, c);
+    if (const std::string_view escape = shortEscape(ch); !escape.empty()) {
+      out += escape;
+    } else if (isControl(c) || (json && c >= 0x80)) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, json ? "\\u%04x" : "\\x%02x", c);
+      out += hex;
     } else {
       out += ch;
     }
   }
+}
+
+void appendJsonString(std::string& out, std::string_view text) {
+  out += '"';
+  appendEscaped(out, text, LogFormat::kJson);
+  out += '"';
 }
 
 bool needsQuotes(std::string_view value) {
@@ -69,7 +81,7 @@ void appendText(std::string& line, const LogLineStyle& style, LogLevel level, co
     line += style.tag;
     line += ": ";
   }
-  appendTextEscaped(line, message);
+  appendEscaped(line, message, LogFormat::kText);
   if (suppressed > 0) line += " (and " + std::to_string(suppressed) + " more like it since the previous line)";
   for (const LogField& field : fields) {
     line += ' ';
@@ -79,7 +91,7 @@ void appendText(std::string& line, const LogLineStyle& style, LogLevel level, co
       line += std::to_string(field.number);
     } else if (needsQuotes(field.text)) {
       line += '"';
-      appendTextEscaped(line, field.text);
+      appendEscaped(line, field.text, LogFormat::kText);
       line += '"';
     } else {
       line += field.text;
@@ -92,10 +104,10 @@ void appendJson(std::string& line, const LogLineStyle& style, LogLevel level, co
   line += "{\"ts\":\"" + timestamp(wallTime) + "\",\"level\":\"" + logLevelName(level) + "\"";
   if (!style.tag.empty()) {
     line += ",\"process\":";
-    appendJsonString(line, style.tag, JsonBytes::kAscii);
+    appendJsonString(line, style.tag);
   }
   line += ",\"msg\":";
-  appendJsonString(line, message, JsonBytes::kAscii);
+  appendJsonString(line, message);
   for (const LogField& field : fields) {
     line += ",\"";
     line += field.key;
@@ -103,7 +115,7 @@ void appendJson(std::string& line, const LogLineStyle& style, LogLevel level, co
     if (field.numeric) {
       line += std::to_string(field.number);
     } else {
-      appendJsonString(line, field.text, JsonBytes::kAscii);
+      appendJsonString(line, field.text);
     }
   }
   if (suppressed > 0) line += ",\"suppressed\":" + std::to_string(suppressed);
