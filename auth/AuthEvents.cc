@@ -12,6 +12,7 @@ namespace {
 // One cause each, so that a flood of one does not hide the others.
 reactor::LogLimiter failedLogins;
 reactor::LogLimiter throttledLogins;
+reactor::LogLimiter bannedLogins;
 reactor::LogLimiter throttledRegistrations;
 constexpr const char* kTokenUses[] = {"api", "logout", "websocket upgrade", "websocket auth"};
 reactor::LogLimiter refusedTokens[std::size(kTokenUses)];
@@ -23,6 +24,11 @@ void logLoginSucceeded(std::string_view client, std::string_view username, int64
 
 void logLoginFailed(std::string_view client, std::string_view username) {
   LOG_EVENT_LIMITED(failedLogins, LogLevel::kWarn, "login failed", {"user", username}, {"client", client});
+}
+
+void logLoginBanned(std::string_view client, std::string_view username, int64_t userId) {
+  LOG_EVENT_LIMITED(bannedLogins, LogLevel::kWarn, "login refused: banned", {"user", username}, {"user_id", userId},
+                    {"client", client});
 }
 
 void logLoginThrottled(std::string_view client, std::string_view username, uint64_t retryAfterSeconds) {

@@ -14,6 +14,8 @@ namespace chatd::auth {
 void logLoginSucceeded(std::string_view client, std::string_view username, int64_t userId);
 // Unknown user and wrong password alike: the client hears the same.
 void logLoginFailed(std::string_view client, std::string_view username);
+// The password was right, but the account is banned.
+void logLoginBanned(std::string_view client, std::string_view username, int64_t userId);
 void logLoginThrottled(std::string_view client, std::string_view username, uint64_t retryAfterSeconds);
 void logRegistered(std::string_view client, std::string_view username, int64_t userId);
 void logRegistrationThrottled(std::string_view client, uint64_t retryAfterSeconds);
