@@ -35,7 +35,7 @@ void labeled(std::string& out, const char* name, const char* help, const char* l
 
 }  // namespace
 
-std::string metricsText(const server::HttpServer& http, const chat::Hub& hub) {
+std::string metricsText(const server::HttpServer& http, const chat::Hub& hub, const server::WebhookStats* webhooks) {
   const chat::Hub::Stats& s = hub.stats();
   std::string out;
   metric(out, "chatd_connections", "gauge", "Open client connections (HTTP and WebSocket).", http.connectionCount());
@@ -72,6 +72,14 @@ std::string metricsText(const server::HttpServer& http, const chat::Hub& hub) {
          s.ephemeralDropped);
   metric(out, "chatd_slow_consumers_closed_total", "counter", "Sessions closed (1008) for reading nothing.",
          s.slowConsumersClosed);
+  if (webhooks) {
+    labeled(out, "chatd_webhook_events_total",
+            "Webhook events by outcome: delivered (2xx), failed (every attempt failed), dropped (queue full).",
+            "result", {{"delivered", webhooks->delivered}, {"failed", webhooks->failed}, {"dropped", webhooks->dropped}});
+    metric(out, "chatd_webhook_retries_total", "counter", "Webhook attempts after an event's first.",
+           webhooks->retried);
+    metric(out, "chatd_webhook_queue", "gauge", "Webhook events waiting or in flight.", webhooks->queued);
+  }
   return out;
 }
 

@@ -7,9 +7,11 @@
 
 #include "chat/Hub.h"
 #include "server/HttpServer.h"
+#include "server/WebhookSender.h"
 
 namespace chatd::api {
 
-std::string metricsText(const server::HttpServer& http, const chat::Hub& hub);
+// `webhooks`: null without --webhook-url (no webhook series then).
+std::string metricsText(const server::HttpServer& http, const chat::Hub& hub, const server::WebhookStats* webhooks);
 
 }  // namespace chatd::api

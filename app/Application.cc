@@ -111,6 +111,8 @@ void Application::assembleChat() {
   hub_ = std::make_unique<chat::Hub>(loop_, *store_, *roomService_, *bus_, *presence_, config_);
   chat_ = std::make_unique<chat::ChatEndpoint>(loop_, *hub_, *identities_, *tokens_, config_);
   messages_ = std::make_unique<api::MessageApi>(*store_, *roomService_, *accounts_, *hub_);
+  hub_->webhooks().setSender(webhooks_.sender.get());
+  roomService_->setWebhooks(&hub_->webhooks());
   roomService_->setMembershipEndedListener(
       [this](int64_t roomId, int64_t userId) { hub_->membershipEnded(roomId, userId); });
   accounts_->setLogoutListener([this](const std::string& key) { hub_->closeSessionsWithToken(key); });
@@ -129,7 +131,9 @@ void Application::addProbes() {
   api::Probes probes;
   if (store_) {
     probes.notReady = [this] { return store_->ready() ? bus_->unavailableReason() : "the store is not usable"; };
-    probes.metrics = [this] { return api::metricsText(http_, *hub_); };
+    probes.metrics = [this] {
+      return api::metricsText(http_, *hub_, webhooks_.sender ? &webhooks_.sender->stats() : nullptr);
+    };
   }
   api::addProbeRoutes(http_.router(), std::move(probes));
 }
@@ -213,7 +217,10 @@ void Application::start(Started started) {
   // process serves only the endpoints that keep no shared state: a chat
   // split over processes would not deliver.
   if (config_.reusePort && config_.redisUrls.empty()) return listen(started);
-  if (!openStore(error) || !loadWebClient(error) || !loadApiKeys(error)) return started(error);
+  if (!openWebhooks(loop_, config_, webhooks_, error) || !openStore(error) || !loadWebClient(error) ||
+      !loadApiKeys(error)) {
+    return started(error);
+  }
   withJwtSecret([this, started = std::move(started)](std::optional<std::string> secret, const std::string& failure) {
     std::string error = failure;
     if (!secret || !makeTokens(std::move(*secret), error)) return started(error);

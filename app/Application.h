@@ -19,6 +19,7 @@
 #include "api/MessageApi.h"
 #include "api/RoomApi.h"
 #include "app/Config.h"
+#include "app/WebhookSetup.h"
 #include "auth/ApiKeys.h"
 #include "auth/IdentityResolver.h"
 #include "auth/RegistrationPolicy.h"
@@ -92,6 +93,7 @@ class Application {
   std::unique_ptr<api::RoomApi> rooms_;
   std::unique_ptr<store::Bus> bus_;  // room events: in process, or between the nodes of a cluster
   std::unique_ptr<store::PresenceBoard> presence_;  // who is online across the nodes (StoreFactory's choice)
+  WebhookDelivery webhooks_;  // --webhook-url's sender; declared before the hub, which borrows it
   std::unique_ptr<chat::Hub> hub_;
   std::unique_ptr<chat::ChatEndpoint> chat_;
   std::unique_ptr<api::MessageApi> messages_;

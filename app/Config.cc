@@ -40,6 +40,9 @@ std::string conflictIn(const Config& config) {
   if (config.tlsCertFile.empty() != config.tlsKeyFile.empty()) {
     return "--tls-cert and --tls-key go together: the certificate and its private key";
   }
+  if (config.webhookUrl.empty() != config.webhookSecretFile.empty()) {
+    return "--webhook-url and --webhook-secret-file go together: every event is signed with the secret";
+  }
   if (config.workers > 0 && config.redisUrls.empty()) {
     return "--workers needs --redis: worker processes share their users, rooms and messages through Redis";
   }

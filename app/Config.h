@@ -40,6 +40,13 @@ struct Config : chat::ChatOptions {
   uint32_t argon2MemoryKiB = 64 * 1024;
   size_t maxPendingHashes = 16;  // password checks waiting for a worker; past it, 503
   uint32_t registrationsPerHour = 30;   // registration attempts per client address (IPv6: per /64); 0: no limit
+  // Webhooks (docs/webhooks.md): events POSTed to this URL, signed with the
+  // secret read from the file; empty: none sent.
+  std::string webhookUrl;
+  std::string webhookSecretFile;
+  std::string webhookCaFile;           // PEM CAs for an https:// URL; empty: the system's
+  uint64_t webhookTimeoutMs = 10'000;  // per attempt, connecting included
+  uint32_t webhookQueue = 10'000;      // events waiting at most; past it the oldest are dropped
   // The web client's files; empty: ./web when that directory exists, else the
   // installed one (app/InstalledFiles.h), else none.
   std::string webRoot;

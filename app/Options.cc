@@ -4,6 +4,7 @@
 #include "app/Option.h"
 #include "auth/RegistrationPolicy.h"
 #include "auth/TokenService.h"
+#include "proto/HttpUrl.h"
 #include "reactor/SocketAddress.h"
 #include "server/TrustedProxies.h"
 #include "store/redis/RedisUrl.h"
@@ -50,6 +51,12 @@ std::string redisUrl(std::string_view value) {
 
 std::string registrationMode(std::string_view value) {
   return auth::registrationModeNamed(value) ? "" : "open, closed or invite";
+}
+
+std::string httpUrl(std::string_view value) {
+  std::string error;
+  if (proto::HttpUrl::parse(value, error)) return {};
+  return "http[s]://host[:port][/path] (" + error + "), got '" + std::string(value) + "'";
 }
 
 std::string nonEmpty(std::string_view value) { return value.empty() ? "a non-empty string" : ""; }
@@ -191,6 +198,22 @@ constexpr Option kOptions[] = {
     {.name = "stall-timeout", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::stallTimeoutMs,
      .help = "close a session that reads nothing this long while its queue is full", .min = 1,
      .wants = kPositiveSeconds},
+    {.name = "webhook-url", .valueName = "URL", .type = kText, .field = &Config::webhookUrl,
+     .help = "POST signed JSON events (messages, members joining and leaving, users online and offline) to "
+             "this http:// or https:// URL; see docs/webhooks.md",
+     .defaultNote = "off by default", .check = httpUrl},
+    {.name = "webhook-secret-file", .valueName = "FILE", .type = kText, .field = &Config::webhookSecretFile,
+     .help = "the file holding the secret that signs every webhook (X-Chatd-Signature); needs --webhook-url",
+     .check = nonEmpty},
+    {.name = "webhook-ca-file", .valueName = "FILE", .type = kText, .field = &Config::webhookCaFile,
+     .help = "trust the CAs in this PEM file, not the system's, for an https:// --webhook-url",
+     .defaultNote = "default: the system's trusted CAs", .check = nonEmpty},
+    {.name = "webhook-timeout", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::webhookTimeoutMs,
+     .help = "give up on a webhook attempt that has no answer this long after it began, and retry it later",
+     .min = 1, .wants = kPositiveSeconds},
+    {.name = "webhook-queue", .valueName = "N", .type = kCount, .field = &Config::webhookQueue,
+     .help = "webhook events waiting at most; past it the oldest waiting one is dropped (counted in /metrics)",
+     .min = 1, .max = kMaxCount, .wants = kCountRange},
     {.name = "web-root", .valueName = "DIR", .type = kText, .field = &Config::webRoot,
      .help = "serve the web client from DIR at /", .defaultNote = "default ./web if there, else the installed PREFIX/share/chatd/web", .check = directory},
     {.name = "echo", .valueName = "PATH", .type = kText, .field = &Config::echoPath,

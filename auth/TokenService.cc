@@ -12,6 +12,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "proto/Hex.h"
+
 namespace chatd::auth {
 
 namespace {
@@ -21,21 +23,10 @@ constexpr size_t kKeyHexDigits = 2 * SHA256_DIGEST_LENGTH;
 constexpr size_t kWholeTokenKeyHexDigits = 32;  // see revokedWholeTokens_
 constexpr size_t kMaxNameBytes = 64;
 
-std::string hex(const unsigned char* bytes, size_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * n);
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(kHex[bytes[i] >> 4]);
-    out.push_back(kHex[bytes[i] & 15]);
-  }
-  return out;
-}
-
 std::string sha256Hex(std::string_view bytes, size_t hexDigits) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-  return hex(digest, hexDigits / 2);
+  return proto::lowerHex(digest, hexDigits / 2);
 }
 
 // "user:ID" with ID a positive decimal without leading zeros, so that one
@@ -79,7 +70,7 @@ TokenService::Issued TokenService::issue(const store::User& user, int64_t nowSec
   // A random jti makes every token distinct, so logging out one session
   // (revoking its token) leaves the user's other tokens alone.
   unsigned char id[16];
-  if (RAND_bytes(id, sizeof id) == 1) claims.tokenId = hex(id, sizeof id);
+  if (RAND_bytes(id, sizeof id) == 1) claims.tokenId = proto::lowerHex(id, sizeof id);
   return {signJwtHs256(claims, secret_), claims.expiresAt};
 }
 
@@ -142,7 +133,7 @@ std::optional<std::string> TokenService::newSecret(std::string& error) {
     error = "no randomness for a new JWT secret";
     return std::nullopt;
   }
-  return hex(random, sizeof random);
+  return proto::lowerHex(random, sizeof random);
 }
 
 std::optional<std::string> TokenService::loadSecret(const std::string& dataDir, std::string& error) {

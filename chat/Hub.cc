@@ -20,7 +20,8 @@ Hub::Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService
       board_(board),
       longPolls_(loop),
       sessions_(loop, store, bus_, config, stats_),
-      announcer_(bus_, store, sessions_),
+      webhooks_(store, board_, rooms_),
+      announcer_(bus_, store, sessions_, webhooks_),
       backlogs_(sessions_, config),
       rooms_(bus_, board_, backlogs_),
       roster_(board_, store, sessions_, rooms_),
@@ -29,7 +30,8 @@ Hub::Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService
       lookups_(store, roomService, sessions_, rooms_),
       changes_(store, bus_, config, sessions_, lookups_),
       commands_(
-          {store, roomService, bus_, config, sessions_, rooms_, roster_, lookups_, delivery_, backlogs_, changes_, stats_}) {
+          {store, roomService, bus_, config, sessions_, rooms_, roster_, lookups_, delivery_, backlogs_, changes_, stats_,
+           webhooks_}) {
   bus_.subscribe([this](const RoomEvent& event) { onRoomEvent(event); });
   bus_.onMissed([this](int64_t roomId) { roomId == 0 ? healRooms() : healRoom(roomId); });
   board_.setListener(&announcer_);

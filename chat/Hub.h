@@ -40,6 +40,7 @@
 #include "chat/RoomLookups.h"
 #include "chat/RoomService.h"
 #include "chat/Sessions.h"
+#include "chat/Webhooks.h"
 #include "reactor/EventLoop.h"
 #include "store/Bus.h"
 #include "store/PresenceBoard.h"
@@ -108,6 +109,9 @@ class Hub final : public reactor::TimerHandler {
   bool takeMessageToken(OnlineUser& user) { return sessions_.takeMessageToken(user); }
   bool takeMessageToken(int64_t userId) { return sessions_.takeMessageToken(userId); }
 
+  // The chat's events as webhooks; inert until given a sender.
+  Webhooks& webhooks() { return webhooks_; }
+
   const Stats& stats() const { return stats_; }
   size_t sessionCount() const { return sessions_.count(); }
   size_t longPollsWaiting() const { return longPolls_.waiting(); }
@@ -131,6 +135,7 @@ class Hub final : public reactor::TimerHandler {
   store::PresenceBoard& board_;
   LongPolls longPolls_;
   Sessions sessions_;
+  Webhooks webhooks_;
   PresenceAnnouncer announcer_;
   Backlogs backlogs_;
   LiveRooms rooms_;

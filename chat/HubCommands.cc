@@ -179,6 +179,7 @@ void HubCommands::append(PostRequest request, int64_t roomId, int64_t directPeer
       ++p_.stats.messagesPosted;
       const store::Message& m = result.message;
       RoomEvent event = announce->filledIn(m.id, m.seq, m.createdAt);
+      p_.webhooks.messageCreated(event.roomId, event.payload);
       if (result.announced) {
         p_.bus.deliverAnnounced(std::move(event));
       } else {

@@ -26,6 +26,7 @@
 #include "chat/RoomLookups.h"
 #include "chat/RoomService.h"
 #include "chat/Sessions.h"
+#include "chat/Webhooks.h"
 #include "store/Bus.h"
 #include "store/Store.h"
 
@@ -46,6 +47,7 @@ class HubCommands {
     Backlogs& backlogs;
     MessageChanges& changes;
     HubStats& stats;
+    Webhooks& webhooks;
   };
   explicit HubCommands(const Parts& parts) : p_(parts) {}
 

@@ -6,6 +6,7 @@
 namespace chatd::chat {
 
 void PresenceAnnouncer::announce(int64_t roomId, int64_t userId, bool joined) {
+  webhooks_.presence(roomId, userId, joined);
   if (const OnlineUser* user = sessions_.findUser(userId)) {
     return bus_.publish(presenceEvent(roomId, userId, user->summaryJson, joined));
   }

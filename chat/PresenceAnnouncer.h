@@ -2,12 +2,14 @@
 // or went offline everywhere) into presence events on the bus. The user is
 // named from their session here, or, for a user with none here (their node
 // died, or their last session here closed before a networked board
-// answered), from the store. Borrows the bus, the store and the sessions.
+// answered), from the store. The news is also a webhook (user.online,
+// user.offline). Borrows the bus, the store, the sessions and the webhooks.
 #pragma once
 
 #include <cstdint>
 
 #include "chat/Sessions.h"
+#include "chat/Webhooks.h"
 #include "store/Bus.h"
 #include "store/PresenceBoard.h"
 #include "store/Store.h"
@@ -16,8 +18,8 @@ namespace chatd::chat {
 
 class PresenceAnnouncer final : public store::PresenceBoard::Listener {
  public:
-  PresenceAnnouncer(store::Bus& bus, store::Store& store, Sessions& sessions)
-      : bus_(bus), store_(store), sessions_(sessions) {}
+  PresenceAnnouncer(store::Bus& bus, store::Store& store, Sessions& sessions, Webhooks& webhooks)
+      : bus_(bus), store_(store), sessions_(sessions), webhooks_(webhooks) {}
 
   void cameOnline(int64_t roomId, int64_t userId) override { announce(roomId, userId, true); }
   void wentOffline(int64_t roomId, int64_t userId) override { announce(roomId, userId, false); }
@@ -28,6 +30,7 @@ class PresenceAnnouncer final : public store::PresenceBoard::Listener {
   store::Bus& bus_;
   store::Store& store_;
   Sessions& sessions_;
+  Webhooks& webhooks_;
 };
 
 }  // namespace chatd::chat

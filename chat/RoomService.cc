@@ -77,8 +77,9 @@ std::optional<ChatError> invisibility(StoreStatus status, const store::Room& roo
 void RoomService::join(int64_t roomId, int64_t userId, Done<store::Room> done) {
   findVisible(roomId, userId, [this, userId, done](std::optional<ChatError> error, const store::Room& room) {
     if (error || room.role != MemberRole::kNone) return done(std::move(error), room);  // already in: nothing to do
-    store_.joinRoom(room.id, userId, [done](StoreStatus status, const store::Room& now) {
+    store_.joinRoom(room.id, userId, [this, userId, done](StoreStatus status, const store::Room& now) {
       if (status != StoreStatus::kOk) return done(writeError(status), now);
+      began(now.id, userId);
       done(std::nullopt, now);
     });
   });
@@ -109,8 +110,10 @@ void RoomService::setRole(int64_t roomId, int64_t actorId, int64_t userId, Membe
       if (status != StoreStatus::kOk) return done(writeError(status), {});
       if (auto refused = refusalFor(action, actor, theirs.role)) return done(std::move(refused), {});
       const bool added = theirs.role == MemberRole::kNone;
-      store_.setMemberRole(room.id, userId, role, [done, added](StoreStatus set, store::RoomMember member) {
+      store_.setMemberRole(room.id, userId, role, [this, done, added, roomId = room.id](StoreStatus set,
+                                                                                      store::RoomMember member) {
         if (set != StoreStatus::kOk) return done(writeError(set), {});
+        if (added) began(roomId, member.user.id);
         done(std::nullopt, RoleChange{std::move(member), added});
       });
     });
@@ -148,8 +151,13 @@ void RoomService::remove(int64_t roomId, int64_t actorId, Done<bool> done) {
 void RoomService::openDirect(int64_t userId, int64_t otherId, Done<store::DirectRoom> done) {
   store_.findUser(otherId, [this, userId, done](StoreStatus status, const store::User& other) {
     if (status != StoreStatus::kOk) return done(storeError(status, ChatError{err::kNotFound, "no such user"}), {});
-    store_.openDirectRoom(userId, other.id, [done](StoreStatus opened, const store::DirectRoom& direct) {
+    store_.openDirectRoom(userId, other.id, [this, userId, otherId = other.id, done](StoreStatus opened,
+                                                                                    const store::DirectRoom& direct) {
       if (opened != StoreStatus::kOk) return done(writeError(opened), direct);
+      if (direct.created) {
+        began(direct.room.id, userId);
+        began(direct.room.id, otherId);
+      }
       done(std::nullopt, direct);
     });
   });

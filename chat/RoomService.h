@@ -11,7 +11,8 @@
 // - Only the owner deletes a room.
 // Each operation is the lookup, the rule, the store call and, when a
 // membership ended, the listener's call (the hub stops live sessions hearing
-// from the room). Answers a ChatError or the result. Borrows the store.
+// from the room); a membership begun or ended is a webhook (member.joined,
+// member.left). Answers a ChatError or the result. Borrows the store and the webhooks.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,7 @@
 #include <optional>
 
 #include "chat/ChatError.h"
+#include "chat/Webhooks.h"
 #include "store/Store.h"
 
 namespace chatd::chat {
@@ -62,6 +64,8 @@ class RoomService {
     membershipEnded_ = std::move(listener);
   }
 
+  void setWebhooks(Webhooks* webhooks) { webhooks_ = webhooks; }
+
   // The room as `userId` sees it, or why not (invisibility()). `done` is
   // called as a Done<store::Room>; a template, so that the message path
   // wraps its callback no more often than a plain findRoom() would.
@@ -91,12 +95,18 @@ class RoomService {
   void openDirect(int64_t userId, int64_t otherId, Done<store::DirectRoom> done);
 
  private:
+  void began(int64_t roomId, int64_t userId) {
+    if (webhooks_) webhooks_->memberJoined(roomId, userId);
+  }
+  // `userId` 0: the room was deleted (no member.left for each member).
   void ended(int64_t roomId, int64_t userId) {
     if (membershipEnded_) membershipEnded_(roomId, userId);
+    if (webhooks_ && userId != 0) webhooks_->memberLeft(roomId, userId);
   }
 
   store::Store& store_;
   std::function<void(int64_t, int64_t)> membershipEnded_;
+  Webhooks* webhooks_ = nullptr;
 };
 
 }  // namespace chatd::chat

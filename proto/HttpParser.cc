@@ -2,10 +2,12 @@
 
 #include <utility>
 
+#include "proto/LlhttpRun.h"
+
 namespace chatd::proto {
 
 namespace {
-HttpParser& self(llhttp_t* p) { return *static_cast<HttpParser*>(p->data); }
+HttpParser& self(llhttp_t* p) { return parserOf<HttpParser>(p); }
 }  // namespace
 
 // llhttp calls plain functions; this struct gathers them as friends of HttpParser.
@@ -133,26 +135,22 @@ HttpRequest HttpParser::takeRequest() { return std::move(current_); }
 HttpParser::Result HttpParser::feed(const char* data, size_t len) {
   if (errorStatus_ != 0) return {Status::kError, 0};
   if (upgraded_) return {Status::kUpgrade, 0};
-  const llhttp_errno_t err = llhttp_execute(&parser_, data, len);
-  const auto stoppedAt = [&] { return static_cast<size_t>(llhttp_get_error_pos(&parser_) - data); };
-  switch (err) {
+  const LlhttpStop stop = runLlhttp(parser_, data, len);
+  switch (stop.error) {
     case HPE_OK:
       return {Status::kNeedMore, len};
-    case HPE_PAUSED: {
-      const size_t consumed = stoppedAt();
-      llhttp_resume(&parser_);
-      return {Status::kRequest, consumed};
-    }
+    case HPE_PAUSED:
+      return {Status::kRequest, stop.consumed};
     case HPE_PAUSED_UPGRADE:
       upgraded_ = true;
-      return {Status::kUpgrade, stoppedAt()};
+      return {Status::kUpgrade, stop.consumed};
     default:
       expectContinue_ = false;  // the error is the final answer
       if (errorStatus_ == 0) {
         errorStatus_ = 400;
         errorReason_ = llhttp_get_error_reason(&parser_);
       }
-      return {Status::kError, stoppedAt()};
+      return {Status::kError, stop.consumed};
   }
 }
 

@@ -1,6 +1,7 @@
 #include "reactor/SocketAddress.h"
 
 #include <arpa/inet.h>
+#include <netdb.h>
 
 #include <charconv>
 #include <cstring>
@@ -40,6 +41,23 @@ std::optional<SocketAddress> SocketAddress::parse(std::string_view hostPort) {
   } else {
     return std::nullopt;
   }
+  return addr;
+}
+
+std::optional<SocketAddress> SocketAddress::resolve(const std::string& host, uint16_t port, std::string& error) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  const int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found);
+  if (rc != 0) {
+    error = "cannot resolve " + host + ": " + gai_strerror(rc);
+    return std::nullopt;
+  }
+  SocketAddress addr;
+  std::memcpy(&addr.storage, found->ai_addr, found->ai_addrlen);
+  addr.length = found->ai_addrlen;
+  freeaddrinfo(found);
   return addr;
 }
 

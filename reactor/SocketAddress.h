@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,9 @@ struct SocketAddress {
   socklen_t length = 0;
 
   static std::optional<SocketAddress> parse(std::string_view hostPort);
+  // The first address getaddrinfo() finds for a host name or literal; nullopt
+  // with `error` saying why. Blocks on DNS: at startup, never on the loop.
+  static std::optional<SocketAddress> resolve(const std::string& host, uint16_t port, std::string& error);
   static SocketAddress ofSocket(int fd);  // getsockname()
   static SocketAddress ofPeer(int fd);    // getpeername()
 

@@ -177,6 +177,12 @@ std::unique_ptr<TlsContext> TlsContext::forClient(const TlsClientOptions& option
       return nullptr;
     }
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+  } else if (options.systemCas) {
+    if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
+      error = "cannot load the system's trusted CAs: " + lastOpenSslError();
+      return nullptr;
+    }
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
   }
   return context;
 }

@@ -31,7 +31,8 @@ struct TlsServerOptions {
 };
 
 struct TlsClientOptions {
-  std::string caFile;  // PEM; empty: the peer is not verified (load tests)
+  std::string caFile;  // PEM; empty: the peer is not verified (load tests), unless systemCas
+  bool systemCas = false;  // verify the peer against the system's trusted CAs
 };
 
 class TlsContext {

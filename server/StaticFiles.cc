@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "proto/Hex.h"
+
 namespace chatd::server {
 
 namespace {
@@ -17,14 +19,7 @@ constexpr const char* kContentSecurityPolicy =
 std::string etagOf(const std::string& body) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string etag = "\"";
-  for (int i = 0; i < 12; ++i) {
-    etag.push_back(kHex[digest[i] >> 4]);
-    etag.push_back(kHex[digest[i] & 15]);
-  }
-  etag.push_back('"');
-  return etag;
+  return '"' + proto::lowerHex(digest, 12) + '"';
 }
 
 // Whether If-None-Match (a list, or *) names `etag`; weak validators match too.
