@@ -14,7 +14,7 @@ reactor::LogLimiter failedLogins;
 reactor::LogLimiter throttledLogins;
 reactor::LogLimiter bannedLogins;
 reactor::LogLimiter throttledRegistrations;
-constexpr const char* kTokenUses[] = {"api", "logout", "websocket upgrade", "websocket auth"};
+constexpr const char* kTokenUses[] = {"api", "logout", "websocket upgrade", "websocket auth", "admin api"};
 reactor::LogLimiter refusedTokens[std::size(kTokenUses)];
 }  // namespace
 

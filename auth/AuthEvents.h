@@ -22,7 +22,7 @@ void logRegistrationThrottled(std::string_view client, uint64_t retryAfterSecond
 // A token of ours names its user; an app backend's token its subject.
 void logLogout(std::string_view client, std::optional<int64_t> userId, std::string_view subject);
 // Where a token was presented.
-enum class TokenUse { kApi, kLogout, kWebSocketUpgrade, kWebSocketAuth };
+enum class TokenUse { kApi, kLogout, kWebSocketUpgrade, kWebSocketAuth, kAdminApi };
 // `reason`: what the client hears ("token expired", "token revoked", ...).
 void logTokenRefused(std::string_view client, TokenUse where, std::string_view reason);
 
