@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "auth/AuthEvents.h"
 #include "chat/ChatFrames.h"
 #include "proto/JsonWriter.h"
 #include "reactor/WallClock.h"
@@ -101,6 +102,7 @@ void AccountApi::registerUser(const proto::HttpRequest& request, const server::H
   // Counted before the store or the hasher is asked anything: the attempt is what costs.
   if (const auto retry = registrations_.admit(responder.peerAddress(), loop_.nowMs())) {
     ++stats_.registrationsRateLimited;
+    auth::logRegistrationThrottled(responder.peerAddress(), *retry);
     return responder.respond(jsonError(429, "rate_limited", "too many registrations from this address, retry later")
                                  .header("Retry-After", std::to_string(*retry)));
   }
@@ -132,6 +134,7 @@ void AccountApi::registerUser(const proto::HttpRequest& request, const server::H
             if (created != store::StoreStatus::kOk && !invite.empty()) registration_.giveBack(invite, inviteExpiry);
             if (created == store::StoreStatus::kConflict) return responder.respond(errorResponse(usernameTaken()));
             if (created != store::StoreStatus::kOk) return responder.respond(errorResponse(chat::storeError(created)));
+            auth::logRegistered(responder.peerAddress(), user.username, user.id);
             answerWithToken(201, user, responder);
           });
         });
@@ -151,6 +154,7 @@ void AccountApi::login(const proto::HttpRequest& request, const server::HttpResp
   const std::string address = responder.peerAddress();
   if (const auto retry = throttle_.begin(address, key, loop_.nowMs())) {
     ++stats_.loginsThrottled;
+    auth::logLoginThrottled(address, *username, *retry);
     return responder.respond(jsonError(429, "rate_limited", "too many failed logins, retry later")
                                  .header("Retry-After", std::to_string(*retry)));
   }
@@ -180,17 +184,20 @@ void AccountApi::login(const proto::HttpRequest& request, const server::HttpResp
           }
           // A deleted account answers as if it never existed.
           if (!*verified || user.state == store::UserState::kDeleted) {
+            auth::logLoginFailed(address, *username);
             finish(auth::LoginThrottle::Outcome::kWrongPassword);
             ++stats_.loginsFailed;
             return responder.respond(unauthorized("wrong username or password"));
           }
           if (user.state == store::UserState::kBanned) {
+            auth::logLoginBanned(address, user.username, user.id);
             finish(auth::LoginThrottle::Outcome::kNotChecked);
             ++stats_.loginsBanned;
             return responder.respond(jsonError(403, "banned", "this account is banned"));
           }
           finish(auth::LoginThrottle::Outcome::kLoggedIn);
           ++stats_.loginsOk;
+          auth::logLoginSucceeded(address, user.username, user.id);
           answerWithToken(200, user, responder);
         });
     if (!queued) {
@@ -211,7 +218,9 @@ void AccountApi::withToken(std::string_view token, const server::HttpResponder& 
   identities_.resolveToken(token, [responder, then = std::move(then)](auth::IdentityResolver::Resolved resolved) {
     switch (resolved.outcome) {
       case auth::IdentityResolver::Resolved::Outcome::kOk: return then(resolved.user);
-      case auth::IdentityResolver::Resolved::Outcome::kUnauthorized: return responder.respond(unauthorized(resolved.reason));
+      case auth::IdentityResolver::Resolved::Outcome::kUnauthorized:
+        auth::logTokenRefused(responder.peerAddress(), auth::TokenUse::kApi, resolved.reason);
+        return responder.respond(unauthorized(resolved.reason));
       case auth::IdentityResolver::Resolved::Outcome::kUnavailable:
         return responder.respond(errorResponse(chat::storeError(store::StoreStatus::kFailed)));
     }
@@ -223,7 +232,10 @@ void AccountApi::logout(const proto::HttpRequest& request, const server::HttpRes
   if (!token) return responder.respond(unauthorized("send Authorization: Bearer TOKEN"));
   auth::TokenService::Identity identity;
   const auth::JwtError error = tokens_.authenticate(*token, reactor::unixSeconds(), identity);
-  if (error != auth::JwtError::kNone) return responder.respond(unauthorized(auth::jwtErrorMessage(error)));
+  if (error != auth::JwtError::kNone) {
+    auth::logTokenRefused(responder.peerAddress(), auth::TokenUse::kLogout, auth::jwtErrorMessage(error));
+    return responder.respond(unauthorized(auth::jwtErrorMessage(error)));
+  }
   // Answered once durable: a logout must hold across a restart.
   store_.revokeToken(identity.revocationKey, identity.expiresAt,
                      [this, responder, identity](store::StoreStatus status, bool) {
@@ -232,6 +244,7 @@ void AccountApi::logout(const proto::HttpRequest& request, const server::HttpRes
                        }
                        tokens_.revoke(identity.revocationKey, identity.expiresAt, reactor::unixSeconds());
                        if (logoutListener_) logoutListener_(identity.revocationKey);
+                       auth::logLogout(responder.peerAddress(), identity.userId, identity.subject);
                        proto::HttpResponse response;
                        response.status = 204;
                        responder.respond(std::move(response));

@@ -1,7 +1,7 @@
 #include "api/AdminGate.h"
 
+#include "auth/AuthEvents.h"
 #include "reactor/AddressKey.h"
-#include "reactor/Log.h"
 
 namespace chatd::api {
 
@@ -21,13 +21,14 @@ void AdminGate::admit(const proto::HttpRequest& request, const server::HttpRespo
   const uint64_t nowMs = loop_.nowMs();
   if (const uint64_t until = failures_.refusedUntilMs(address); until > nowMs) {
     const uint64_t seconds = (until - nowMs + 999) / 1000;
+    auth::logTokenRefused(responder.peerAddress(), auth::TokenUse::kAdminApi, "too many failed API keys");
     return responder.respond(proto::jsonError(429, "rate_limited", "too many failed API keys, retry later")
                                  .header("Retry-After", std::to_string(seconds)));
   }
   const auto key = proto::bearerToken(request);
   if (!key || !keys_.accepts(*key)) {
     failures_.recordFailure(address, nowMs);
-    LOG_WARN("admin API: %s API key from %s", key ? "wrong" : "no", responder.peerAddress().c_str());
+    auth::logTokenRefused(responder.peerAddress(), auth::TokenUse::kAdminApi, key ? "wrong API key" : "no API key");
     return responder.respond(
         proto::jsonError(401, "unauthorized", "send Authorization: Bearer API_KEY (--api-key-file)")
             .header("WWW-Authenticate", "Bearer"));

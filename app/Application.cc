@@ -255,7 +255,7 @@ bool Application::applyReload(Reload step) {
     case Reload::kInPlace:
       return true;
     case Reload::kLogging:
-      reactor::setLogLevel(config_.logLevel);
+      reactor::configureLog({.level = config_.logLevel, .format = config_.logFormat});
       return true;
     case Reload::kHttpServer:
       if (http_.applyOptions(error)) return true;
@@ -289,7 +289,7 @@ void Application::reload() {
   // The log's settings go last; meanwhile this reload's lines are logged at the
   // more verbose of the two levels, so a change from info to warn says so too.
   steps.erase(Reload::kLogging);
-  reactor::setLogLevel(std::min(before.logLevel, config_.logLevel));
+  reactor::configureLog({.level = std::min(before.logLevel, config_.logLevel), .format = before.logFormat});
   std::set<Reload> failed;
   for (Reload step : steps) {
     if (!applyReload(step)) failed.insert(step);

@@ -55,6 +55,7 @@ struct Config : chat::ChatOptions {
   // set, the public listener serves no /metrics. Empty: none.
   std::string metricsListen;
   reactor::LogLevel logLevel = reactor::LogLevel::kInfo;
+  reactor::LogFormat logFormat = reactor::LogFormat::kText;
 };
 
 }  // namespace chatd::app

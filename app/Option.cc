@@ -126,9 +126,10 @@ std::string Option::assign(Config& config, std::string_view value) const {
       return {};
     }
     case OptionType::kLogLevel:
-      if (!reactor::parseLogLevel(std::string(value).c_str(), config.*std::get<reactor::LogLevel Config::*>(field))) {
-        return wanted();
-      }
+      if (!reactor::parseLogLevel(value, config.*std::get<reactor::LogLevel Config::*>(field))) return wanted();
+      return {};
+    case OptionType::kLogFormat:
+      if (!reactor::parseLogFormat(value, config.*std::get<reactor::LogFormat Config::*>(field))) return wanted();
       return {};
     case OptionType::kHelp:
     case OptionType::kVersion:
@@ -173,6 +174,8 @@ std::string Option::show(const Config& config) const {
       return decimal(config.*std::get<double Config::*>(field));
     case OptionType::kLogLevel:
       return reactor::logLevelName(config.*std::get<reactor::LogLevel Config::*>(field));
+    case OptionType::kLogFormat:
+      return reactor::logFormatName(config.*std::get<reactor::LogFormat Config::*>(field));
     case OptionType::kHelp:
     case OptionType::kVersion:
     case OptionType::kCheckConfig:

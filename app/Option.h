@@ -33,6 +33,7 @@ enum class OptionType {
   kSeconds,       // given in seconds; kept in whole seconds (a fraction is dropped)
   kRate,          // a decimal number ("2.5")
   kLogLevel,      // a reactor::LogLevel by its name
+  kLogFormat,     // a reactor::LogFormat by its name
   // Actions of the command line only: no field, no key.
   kHelp,          // print the help and exit
   kVersion,       // print the version and exit
@@ -59,7 +60,7 @@ static_assert(std::is_same_v<size_t, uint64_t>);
 struct Option {
   using Field = std::variant<std::monostate, bool Config::*, std::string Config::*, std::vector<std::string> Config::*,
                              uint64_t Config::*, uint32_t Config::*, int64_t Config::*, double Config::*,
-                             reactor::LogLevel Config::*>;
+                             reactor::LogLevel Config::*, reactor::LogFormat Config::*>;
   // "" when `value` will do, else what the option wants instead ("a directory").
   using Check = std::string (*)(std::string_view value);
 

@@ -25,6 +25,7 @@ constexpr std::string_view kBytesUpToGiB = "a byte count from {min} to {max} (1 
 constexpr std::string_view kCountRange = "a count from {min} to {max}";
 constexpr std::string_view kCountPerHour = "a count per hour from {min} (no limit) to {max}";
 constexpr std::string_view kLogLevels = "debug, info, warn or error";
+constexpr std::string_view kLogFormats = "text or json";
 
 // The checks of text options (Option::Check): "" or what the option wants.
 
@@ -249,6 +250,11 @@ constexpr Option kOptions[] = {
      .help = "serve a WebSocket room broadcast at PATH?r=ROOM", .defaultNote = "off by default", .check = urlPath},
     {.name = "log-level", .valueName = "LEVEL", .type = kLogLevel, .field = &Config::logLevel, .help = kLogLevels,
      .wants = kLogLevels, .reload = kLogging},
+    {.name = "log-format", .valueName = "FORMAT", .type = kLogFormat, .field = &Config::logFormat,
+     .help = "text, or json: one object per line", .wants = kLogFormats,
+     .reload = kLogging},
+    {.name = "access-log", .valueName = "on|off", .type = kOnOff, .field = &Config::accessLog,
+     .help = "a line per HTTP request and per WebSocket session end (info level)", .reload = kInPlace},
     {.name = "help", .type = kHelp, .help = "show this help"},
     {.name = "version", .type = kVersion, .help = "show the version"},
 };
@@ -271,6 +277,7 @@ constexpr bool fieldFitsType(const Option& option) {
     case kSeconds: return holds<int64_t Config::*>(option);
     case kRate: return holds<double Config::*>(option);
     case kLogLevel: return holds<reactor::LogLevel Config::*>(option);
+    case kLogFormat: return holds<reactor::LogFormat Config::*>(option);
     case kHelp:
     case kVersion:
     case kCheckConfig:

@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
     std::fputs(parsed.output.c_str(), toStdout ? stdout : stderr);
     return parsed.exitCode;
   }
-  reactor::setLogLevel(parsed.config->logLevel);
+  reactor::configureLog({.level = parsed.config->logLevel, .format = parsed.config->logFormat});
   for (const std::string& warning : parsed.warnings) LOG_WARN("%s", warning.c_str());
   if (!parsed.config->migrateTo.empty()) return app::migrateToRedis(*parsed.config);
   signal(SIGPIPE, SIG_IGN);

@@ -2,10 +2,12 @@
 
 #include <utility>
 
+#include "auth/AuthEvents.h"
 #include "chat/ChatError.h"
 #include "chat/ChatFrames.h"
 #include "chat/ClientMessage.h"
 #include "chat/MessageCounts.h"
+#include "reactor/Log.h"
 #include "reactor/WallClock.h"
 
 namespace chatd::chat {
@@ -24,20 +26,23 @@ ChatSession& sessionOf(server::WsSession& ws) { return *static_cast<ChatSession*
 
 }  // namespace
 
-server::WsEndpoint::Admission ChatEndpoint::admit(const proto::HttpRequest& request) {
+server::WsEndpoint::Admission ChatEndpoint::admit(const proto::HttpRequest& request, const std::string& client) {
   const auto token = upgradeToken(request);
   if (!token) return {};  // it may authenticate with its first message
   auth::TokenService::Identity identity;
   const auth::JwtError error = tokens_.authenticate(*token, reactor::unixSeconds(), identity);
   if (error != auth::JwtError::kNone) {
+    auth::logTokenRefused(client, auth::TokenUse::kWebSocketUpgrade, auth::jwtErrorMessage(error));
     return {proto::jsonError(401, err::kUnauthorized, auth::jwtErrorMessage(error)).header("WWW-Authenticate", "Bearer"),
             {}};
   }
   return {std::nullopt, std::move(identity)};
 }
 
-void ChatEndpoint::onOpen(server::WsSession& ws, const proto::HttpRequest&, std::any admitted) {
+void ChatEndpoint::onOpen(server::WsSession& ws, const proto::HttpRequest&, std::any admitted,
+                          const std::string& client) {
   ChatSession* session = hub_.openSession(ws);
+  session->clientAddress = client;
   ws.setEndpointData(session);
   auto* identity = std::any_cast<auth::TokenService::Identity>(&admitted);
   if (!identity) return;  // no token on the upgrade: the first message authenticates
@@ -65,6 +70,9 @@ void ChatEndpoint::onMessage(server::WsSession& ws, proto::WsOpcode opcode, std:
   };
   if (message.type != ClientType::kPing && !withinRate()) {
     hub_.noteRateLimited();
+    static reactor::LogLimiter rateLimited;
+    LOG_EVENT_LIMITED(rateLimited, reactor::LogLevel::kWarn, "rate limited", {"session", session.id},
+                      {"user_id", session.authenticated() ? session.user->id : 0}, {"client", session.clientAddress});
     return hub_.sendError(session, err::kRateLimited, "too many messages: slow down", message.ref);
   }
   if (message.type == ClientType::kAuth) return authenticate(session, message.token, std::move(message.ref));
@@ -89,6 +97,7 @@ void ChatEndpoint::onResolved(uint64_t sessionId, const std::string& ref, auth::
   if (resolved.outcome != auth::IdentityResolver::Resolved::Outcome::kOk) {
     const std::string_view code =
         resolved.outcome == auth::IdentityResolver::Resolved::Outcome::kUnavailable ? err::kUnavailable : err::kUnauthorized;
+    if (code == err::kUnauthorized) auth::logTokenRefused(s->clientAddress, auth::TokenUse::kWebSocketAuth, resolved.reason);
     hub_.sendError(*s, code, resolved.reason, ref);
     // A session that never authenticated has nothing to keep (a store
     // outage says "try again later", 1013); an open one keeps its current
@@ -106,6 +115,10 @@ void ChatEndpoint::onResolved(uint64_t sessionId, const std::string& ref, auth::
 
 void ChatEndpoint::onDrained(server::WsSession& ws) { hub_.drained(sessionOf(ws)); }
 
+void ChatEndpoint::onClosing(server::WsSession& ws, uint16_t code, std::string_view reason) {
+  logSessionEnd(sessionOf(ws), code, reason);
+}
+
 void ChatEndpoint::onServerShutdown(server::WsSession& ws) {
   std::uniform_int_distribution<uint64_t> delayMs(0, config_.reconnectSpreadMs);
   ServerMessage restarting("server_restarting");
@@ -115,8 +128,26 @@ void ChatEndpoint::onServerShutdown(server::WsSession& ws) {
 }
 
 void ChatEndpoint::onClose(server::WsSession& ws) {
+  // Gone without a closing handshake: 1006 (RFC 6455 §7.1.5).
+  logSessionEnd(sessionOf(ws), proto::close_code::kAbnormal, "connection dropped");
   hub_.closeSession(sessionOf(ws));
   ws.setEndpointData(nullptr);
+}
+
+void ChatEndpoint::logSessionEnd(ChatSession& session, uint16_t code, std::string_view reason) {
+  if (session.endLogged || !config_.accessLog) return;
+  session.endLogged = true;
+  const uint64_t durationMs = loop_.nowMs() - session.openedMs;
+  const uint32_t in = session.ws.messagesIn();
+  const uint32_t out = session.ws.messagesOut();
+  if (session.authenticated()) {
+    LOG_EVENT(reactor::LogLevel::kInfo, "session end", {"session", session.id}, {"user_id", session.user->id},
+              {"user", session.user->username}, {"ms", durationMs}, {"in", in}, {"out", out}, {"code", code},
+              {"reason", reason}, {"client", session.clientAddress});
+  } else {
+    LOG_EVENT(reactor::LogLevel::kInfo, "session end", {"session", session.id}, {"ms", durationMs}, {"in", in},
+              {"out", out}, {"code", code}, {"reason", reason}, {"client", session.clientAddress});
+  }
 }
 
 }  // namespace chatd::chat

@@ -35,10 +35,12 @@ class ChatEndpoint final : public server::WsEndpoint {
                const ChatOptions& config)
       : loop_(loop), hub_(hub), identities_(identities), tokens_(tokens), config_(config) {}
 
-  Admission admit(const proto::HttpRequest& request) override;
-  void onOpen(server::WsSession& ws, const proto::HttpRequest& request, std::any admitted) override;
+  Admission admit(const proto::HttpRequest& request, const std::string& client) override;
+  void onOpen(server::WsSession& ws, const proto::HttpRequest& request, std::any admitted,
+              const std::string& client) override;
   void onMessage(server::WsSession& ws, proto::WsOpcode opcode, std::span<const uint8_t> payload) override;
   void onDrained(server::WsSession& ws) override;
+  void onClosing(server::WsSession& ws, uint16_t code, std::string_view reason) override;
   void onServerShutdown(server::WsSession& ws) override;
   void onClose(server::WsSession& ws) override;
 
@@ -46,6 +48,8 @@ class ChatEndpoint final : public server::WsEndpoint {
   void authenticate(ChatSession& session, std::string_view token, std::string ref);
   // What a token resolved to, for the session `sessionId` (it may be gone by then).
   void onResolved(uint64_t sessionId, const std::string& ref, auth::IdentityResolver::Resolved resolved);
+  // The access log's line for a session that ends (--access-log), once.
+  void logSessionEnd(ChatSession& session, uint16_t code, std::string_view reason);
 
   reactor::EventLoop& loop_;
   Hub& hub_;

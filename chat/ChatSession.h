@@ -24,6 +24,7 @@ struct OnlineUser {
   ChatSession* sessions = nullptr;  // the user's sessions, linked through ChatSession::nextOfUser
   uint32_t sessionCount = 0;        // how many: at most --max-sessions-per-user
   reactor::TokenBucket bucket;               // --rate/--burst, shared by all the user's sessions and HTTP posts
+  std::string username;                      // for the log
 };
 
 // A room this session joined: where it sits in the room's member array.
@@ -69,6 +70,7 @@ class ChatSession final {
   std::vector<ConflatedEvent> conflated;  // ephemeral events held back while congested
   reactor::TokenBucket bucket;  // --rate until authenticated (auth attempts); then the user's counts
   uint64_t openedMs;
+  std::string clientAddress;      // server::TrustedProxies::clientAddress, for the log
   uint64_t tokenKey = 0;          // auth::TokenService::shortKey of the token in use
   int64_t tokenExpiresAt = 0;     // unix seconds
   int64_t tokenWarnAt = 0;        // when token_expiring goes out
@@ -81,6 +83,7 @@ class ChatSession final {
   bool fetching = false;          // a catch-up page is being read from the store
   bool answering = false;         // a request with a large answer is running (Backlogs::whenQueueHasRoom)
   bool runningRequests = false;   // inside Backlogs::runWaitingRequests(), which must not recurse
+  bool endLogged = false;         // its access log line is written (ChatEndpoint)
 };
 
 }  // namespace chatd::chat

@@ -69,7 +69,7 @@ void Sessions::authenticated(ChatSession& session, const store::User& user,
   auto online = users_.find(user.id);
   if (online == users_.end()) {
     const std::string summary = userSummaryJson(user.id, user.username, user.nickname);
-    online = users_.emplace(user.id, OnlineUser{user.id, summary, nullptr, 0, {}}).first;
+    online = users_.emplace(user.id, OnlineUser{user.id, summary, nullptr, 0, {}, user.username}).first;
     bus_.watchUser(user.id);
     if (const auto spent = offlineBuckets_.find(user.id); spent != offlineBuckets_.end()) {
       online->second.bucket = spent->second;
@@ -220,11 +220,9 @@ void Sessions::sweep(ChatSession& session, uint64_t nowMs, int64_t nowSeconds) {
     session.stalledAckedBytes = acked;
   } else if (nowMs - session.stalledSinceMs >= config_.stallTimeoutMs) {
     ++stats_.slowConsumersClosed;
-    LOG_INFO(
-        "closing session %llu of user %lld: read nothing for %llu ms "
-        "(slow consumer)",
-        static_cast<unsigned long long>(session.id), static_cast<long long>(session.user->id),
-        static_cast<unsigned long long>(nowMs - session.stalledSinceMs));
+    static reactor::LogLimiter slowConsumers;  // a stalled network can stall many at once
+    LOG_EVENT_LIMITED(slowConsumers, reactor::LogLevel::kWarn, "closing a slow consumer", {"session", session.id},
+                      {"user_id", session.user->id}, {"read_nothing_ms", nowMs - session.stalledSinceMs});
     session.stalledSinceMs = 0;
     session.ws.close(proto::close_code::kPolicyViolation, "slow consumer");
   }

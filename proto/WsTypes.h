@@ -23,6 +23,7 @@ constexpr uint16_t kGoingAway = 1001;
 constexpr uint16_t kProtocolError = 1002;
 constexpr uint16_t kUnsupportedData = 1003;
 constexpr uint16_t kNoStatus = 1005;        // never on the wire: "the peer sent no code"
+constexpr uint16_t kAbnormal = 1006;        // never on the wire: "closed without a Close frame"
 constexpr uint16_t kInvalidPayload = 1007;  // e.g. invalid UTF-8 in a text message
 constexpr uint16_t kPolicyViolation = 1008;
 constexpr uint16_t kMessageTooBig = 1009;

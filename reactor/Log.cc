@@ -1,53 +1,67 @@
 #include "reactor/Log.h"
 
+#include <sys/stat.h>
+
 #include <cstdio>
-#include <cstring>
-#include <ctime>
+#include <cstdlib>
+#include <string>
 
 namespace chatd::reactor {
 
 namespace {
-LogLevel gLevel = LogLevel::kInfo;
-constexpr const char* kNames[] = {"debug", "info", "warn", "error"};
-char gTag[32] = "";  // with its separator, e.g. "worker 2: "
-}  // namespace
 
-void setLogLevel(LogLevel level) { gLevel = level; }
+LogSettings gSettings;
+char gTag[32] = "";
+bool gJournalChecked = false;
+bool gJournal = false;
 
-void setLogTag(const char* tag) { std::snprintf(gTag, sizeof gTag, *tag ? "%s: " : "%s", tag); }
-
-bool logEnabled(LogLevel level) { return level >= gLevel; }
-
-bool parseLogLevel(const char* name, LogLevel& out) {
-  for (int i = 0; i < 4; ++i) {
-    if (std::strcmp(name, kNames[i]) == 0) {
-      out = static_cast<LogLevel>(i);
-      return true;
-    }
-  }
-  return false;
+// systemd sets $JOURNAL_STREAM to "DEVICE:INODE" of the stream it connected
+// to stderr; stderr redirected since (a pipe, a file) no longer matches.
+bool stderrIsJournal() {
+  const char* stream = std::getenv("JOURNAL_STREAM");
+  struct stat st;
+  if (!stream || fstat(2, &st) != 0) return false;
+  unsigned long long device = 0;
+  unsigned long long inode = 0;
+  if (std::sscanf(stream, "%llu:%llu", &device, &inode) != 2) return false;
+  return device == st.st_dev && inode == st.st_ino;
 }
 
-const char* logLevelName(LogLevel level) { return kNames[static_cast<int>(level)]; }
+void writeLine(const std::string& line) {
+  // One write per line keeps lines whole when several processes share stderr.
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+void configureLog(const LogSettings& settings) {
+  gSettings = settings;
+  if (!gJournalChecked) {
+    gJournalChecked = true;
+    gJournal = stderrIsJournal();
+  }
+}
+
+void setLogTag(const char* tag) { std::snprintf(gTag, sizeof gTag, "%s", tag); }
+
+bool logEnabled(LogLevel level) { return level >= gSettings.level; }
+
+void logEvent(LogLevel level, std::string_view message, std::initializer_list<LogField> fields, uint64_t suppressed) {
+  timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  const LogLineStyle style{.format = gSettings.format, .journal = gJournal, .tag = gTag};
+  writeLine(formatLogLine(style, level, now, message, std::span<const LogField>(fields.begin(), fields.size()),
+                          suppressed));
+}
 
 void logMessage(LogLevel level, const char* format, ...) {
-  char line[1024];
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  tm utc;
-  gmtime_r(&ts.tv_sec, &utc);
-  int n = std::snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %-5s %s", utc.tm_year + 1900,
-                        utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, ts.tv_nsec / 1000000,
-                        logLevelName(level), gTag);
+  char message[1024];
   va_list args;
   va_start(args, format);
-  n += std::vsnprintf(line + n, sizeof line - static_cast<size_t>(n) - 1, format, args);
+  std::vsnprintf(message, sizeof message, format, args);
   va_end(args);
-  if (n > static_cast<int>(sizeof line) - 2) n = sizeof line - 2;
-  line[n++] = '\n';
-  // One write per line keeps lines whole when several processes share stderr.
-  std::fwrite(line, 1, static_cast<size_t>(n), stderr);
-  std::fflush(stderr);
+  logEvent(level, message);
 }
 
 }  // namespace chatd::reactor

@@ -6,7 +6,7 @@ namespace chatd::server {
 
 BroadcastEndpoint::~BroadcastEndpoint() = default;
 
-void BroadcastEndpoint::onOpen(WsSession& session, const proto::HttpRequest& request, std::any) {
+void BroadcastEndpoint::onOpen(WsSession& session, const proto::HttpRequest& request, std::any, const std::string&) {
   const std::string name = request.queryParam("r").value_or("");
   std::unique_ptr<Room>& room = rooms_[name];
   if (!room) room = std::make_unique<Room>(Room{name, {}});

@@ -24,7 +24,7 @@ class BroadcastEndpoint final : public WsEndpoint {
   BroadcastEndpoint() = default;
   ~BroadcastEndpoint() override;
 
-  void onOpen(WsSession& session, const proto::HttpRequest& request, std::any) override;
+  void onOpen(WsSession& session, const proto::HttpRequest& request, std::any, const std::string&) override;
   void onMessage(WsSession& session, proto::WsOpcode opcode, std::span<const uint8_t> payload) override;
   void onClose(WsSession& session) override;
 

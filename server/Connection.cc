@@ -5,6 +5,7 @@
 #include "proto/WsHandshake.h"
 #include "reactor/Log.h"
 #include "reactor/ObjectPool.h"
+#include "server/AccessLog.h"
 #include "server/CorsPolicy.h"
 #include "server/HttpServer.h"
 #include "server/ServerFrames.h"
@@ -12,7 +13,7 @@
 namespace chatd::server {
 
 // Part of the ~263 bytes an idle WebSocket costs (bench/RESULTS.md; docs/architecture.md, "What an idle WebSocket costs").
-static_assert(sizeof(Connection) <= 248, "Connection grew: the idle-WebSocket figure grows with it");
+static_assert(sizeof(Connection) <= 256, "Connection grew: the idle-WebSocket figure grows with it");
 
 using proto::WsOpcode;
 namespace close_code = proto::close_code;
@@ -20,6 +21,10 @@ namespace close_code = proto::close_code;
 namespace {
 
 reactor::BlockRef blockOf(const std::string& bytes) { return reactor::BlockRef::copyOf(bytes); }
+
+// Causes of refusal a client repeats at will: each logged once a second at most.
+reactor::LogLimiter badRequests;
+reactor::LogLimiter refusedUpgrades;
 
 // One loop thread, so one pool for the process.
 reactor::ObjectPool<sizeof(Connection), alignof(Connection)>& pool() {
@@ -65,6 +70,10 @@ void Connection::onStreamData(std::span<uint8_t> bytes) {
 
 // --- HTTP -----------------------------------------------------------------
 
+bool Connection::accessLogging() const {
+  return server_.options().accessLog && reactor::logEnabled(reactor::LogLevel::kInfo);
+}
+
 bool Connection::holdingHttp() const {
   return httpPhase()->pending || tcp_.queuedBytes() >= server_.options().maxQueueBytes;
 }
@@ -94,8 +103,9 @@ void Connection::parseHttp(std::span<uint8_t> bytes) {
       case proto::HttpParser::Status::kUpgrade:
         return upgrade(http.parser.takeRequest(), bytes.subspan(pos));
       case proto::HttpParser::Status::kError:
-        LOG_DEBUG("fd %d: bad HTTP request: %s", tcp_.fd(), http.parser.errorReason().c_str());
-        return answerUnrouted(proto::jsonError(http.parser.errorStatus(), "bad_request", http.parser.errorReason()));
+        return refuse(proto::jsonError(http.parser.errorStatus(), "bad_request", http.parser.errorReason()), {},
+                      RequestCounts::kOtherRoute, badRequests, "bad HTTP request",
+                      reactor::SocketAddress::ofPeer(tcp_.fd()).host());
     }
   }
 }
@@ -115,57 +125,77 @@ void Connection::startRequest(proto::HttpRequest request) {
   if (http.headOnly) request.method = "GET";
   http.corsOrigin = server_.cors().allowedOrigin(request);
   const std::string peer = reactor::SocketAddress::ofPeer(tcp_.fd()).host();
+  http.method = request.method;
+  if (accessLogging()) {
+    http.target = request.target;
+    http.startedMs = server_.loop().nowMs();
+  }
   http.pending = std::make_shared<HttpResponder::State>(
       HttpResponder::State{&http, server_.trustedProxies().clientAddress(peer, request)});
-  http.method = request.method;
   server_.router().handle(request, HttpResponder(http.pending));
 }
 
 void Connection::deliverHttpResponse(proto::HttpResponse response) {
   HttpPhase& http = *httpPhase();
   server_.requestCounts().count(http.method, http.pending->route, response.status);
+  const std::string client = std::move(http.pending->peerAddress);
   http.pending.reset();
   if (http.corsOrigin) CorsPolicy::decorate(response, *http.corsOrigin);
-  respond(response, http.keepAlive, http.headOnly);
+  const size_t bytes = respond(response, http.keepAlive, http.headOnly);
+  if (accessLogging()) {
+    logRequest({.method = http.headOnly ? "HEAD" : http.method, .target = http.target, .client = client,
+                .status = response.status, .bytes = bytes, .durationMs = server_.loop().nowMs() - http.startedMs});
+  }
   // Answered at once, parseHttp() carries on by itself; answered later, go
   // on with what arrived meanwhile.
   if (!http.parsing) resumeHttp();
 }
 
-void Connection::respond(const proto::HttpResponse& response, bool keepAlive, bool headOnly) {
+size_t Connection::respond(const proto::HttpResponse& response, bool keepAlive, bool headOnly) {
   std::string bytes = proto::serializeResponse(response, keepAlive);
   if (headOnly) bytes.resize(bytes.size() - response.body.size());
   tcp_.sendUnbounded(blockOf(bytes));
-  if (!keepAlive) return finish();
+  if (!keepAlive) {
+    finish();
+    return bytes.size();
+  }
   // The keep-alive deadline starts once the answer is out (onStreamDrained);
   // until then the timer watches that the client reads.
   httpPhase()->ackedAtLastCheck = HttpPhase::kNotLookedYet;
   tcp_.notifyWhenDrained();
+  return bytes.size();
 }
 
-void Connection::answerUnrouted(const proto::HttpResponse& response) {
-  server_.requestCounts().count({}, RequestCounts::kOtherRoute, response.status);
+void Connection::answerAndClose(const proto::HttpResponse& response, std::string_view method, std::string_view route) {
+  server_.requestCounts().count(method, route, response.status);
   respond(response, false);
 }
 
+void Connection::refuse(const proto::HttpResponse& response, std::string_view method, std::string_view route,
+                        reactor::LogLimiter& cause, const char* what, std::string_view client) {
+  LOG_EVENT_LIMITED(cause, reactor::LogLevel::kWarn, what, {"status", response.status}, {"client", client});
+  answerAndClose(response, method, route);
+}
+
 void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> rest) {
-  const std::string_view route = server_.router().webSocketRoute(request.path());
-  if (route.empty()) return answerUnrouted(proto::jsonError(404, "not_found", "no WebSocket endpoint at this path"));
-  auto refuse = [&](const proto::HttpResponse& response) {
-    server_.requestCounts().count(request.method, route, response.status);
-    respond(response, false);
-  };
-  const proto::WsHandshakeResult handshake = proto::evaluateWsHandshake(request, {}, server_.compression().enabled());
-  if (!handshake.accepted) return refuse(handshake.response);
   const std::string peer = reactor::SocketAddress::ofPeer(tcp_.fd()).host();
+  const std::string client = server_.trustedProxies().clientAddress(peer, request);
+  const std::string_view route = server_.router().webSocketRoute(request.path());
+  auto refuseUpgrade = [&](const proto::HttpResponse& refusal) {
+    refuse(refusal, request.method, route.empty() ? RequestCounts::kOtherRoute : route, refusedUpgrades,
+           "WebSocket upgrade refused", client);
+  };
+  if (route.empty()) return refuseUpgrade(proto::jsonError(404, "not_found", "no WebSocket endpoint at this path"));
+  const proto::WsHandshakeResult handshake = proto::evaluateWsHandshake(request, {}, server_.compression().enabled());
+  if (!handshake.accepted) return refuseUpgrade(handshake.response);
   const bool secure = server_.transportSecurity() != nullptr;
   if (server_.cors().refusesWebSocket(request, server_.trustedProxies().clientScheme(peer, request, secure))) {
-    return refuse(proto::jsonError(403, "forbidden", "this Origin may not open a WebSocket here"));
+    return refuseUpgrade(proto::jsonError(403, "forbidden", "this Origin may not open a WebSocket here"));
   }
-  if (auto refusal = admitClient(request)) return refuse(*refusal);
+  if (auto refusal = admitClient(peer, client)) return refuseUpgrade(*refusal);
   WsEndpoint* endpoint = server_.router().webSocketAt(route);
-  WsEndpoint::Admission admission = endpoint->admit(request);
-  if (admission.refusal) return refuse(*admission.refusal);
+  WsEndpoint::Admission admission = endpoint->admit(request, client);
+  if (admission.refusal) return refuseUpgrade(*admission.refusal);
 
   server_.requestCounts().count(request.method, route, handshake.response.status);
   tcp_.sendUnbounded(blockOf(proto::serializeResponse(handshake.response, true)));
@@ -180,16 +210,14 @@ void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> r
   phase_ = Phase::kWebSocket;
   lastInputMs_ = static_cast<uint32_t>(server_.loop().nowMs());
   server_.loop().scheduleTimer(timer_, server_.options().pingIntervalMs);
-  endpoint_->onOpen(*this, request, std::move(admission.admitted));
+  endpoint_->onOpen(*this, request, std::move(admission.admitted), client);
   // Frames the client sent right behind its request are WebSocket bytes.
   if (!rest.empty()) onWebSocketData(rest);
 }
 
-std::optional<proto::HttpResponse> Connection::admitClient(const proto::HttpRequest& request) {
+std::optional<proto::HttpResponse> Connection::admitClient(const std::string& peer, const std::string& client) {
   ClientLimits& limits = server_.clientLimits();
   if (!limits.active()) return std::nullopt;
-  const std::string peer = reactor::SocketAddress::ofPeer(tcp_.fd()).host();
-  const std::string client = server_.trustedProxies().clientAddress(peer, request);
   if (const auto retry = limits.admitUpgrade(client, server_.loop().nowMs())) {
     return proto::jsonError(429, "rate_limited", "too many WebSocket upgrades from your address, retry later")
         .header("Retry-After", std::to_string(*retry));
@@ -242,6 +270,7 @@ void Connection::onStreamHangUp() {
 
 void Connection::onWsMessage(WsOpcode opcode, std::span<const uint8_t> payload, bool compressed) {
   if (phase_ != Phase::kWebSocket) return;
+  ++messagesIn_;
   if (compressed) return onCompressedMessage(opcode, payload);
   endpoint_->onMessage(*this, opcode, payload);
 }
@@ -282,7 +311,8 @@ void Connection::onWsPing(std::span<const uint8_t> payload) {
 
 void Connection::onWsPong(std::span<const uint8_t>) {}
 
-void Connection::onWsClose(uint16_t code, std::string_view) {
+void Connection::onWsClose(uint16_t code, std::string_view reason) {
+  reportClosing(code, reason);
   if (phase_ == Phase::kWebSocket) sendClose(code, {});  // echo the peer's code (§5.5.1)
   // Both Close frames are out: the server closes the TCP connection first (§7.1.1).
   finish();
@@ -301,21 +331,31 @@ void Connection::finish() {
 }
 
 void Connection::sendClose(uint16_t code, std::string_view reason) {
+  reportClosing(code, reason);
   tcp_.sendUnbounded(makeCloseFrame(code, reason));
+}
+
+void Connection::reportClosing(uint16_t code, std::string_view reason) {
+  if (closingReported_ || !endpoint_) return;
+  closingReported_ = true;
+  endpoint_->onClosing(*this, code, reason);
 }
 
 // --- WsSession ----------------------------------------------------------------
 
 void Connection::reply(WsOpcode opcode, std::span<const uint8_t> payload) {
   if (phase_ != Phase::kWebSocket) return;
+  ++messagesOut_;
   if (deflateWindowBits_ == 0) return tcp_.sendUnbounded(makeServerFrame(opcode, payload));
   tcp_.sendUnbounded(server_.compression().replyFrame(opcode, payload, deflateWindowBits_));
 }
 
 reactor::OutputQueue::PushResult Connection::sendShared(const reactor::BlockRef& frame) {
   if (phase_ != Phase::kWebSocket) return reactor::OutputQueue::PushResult::kRefused;
-  if (deflateWindowBits_ == 0) return tcp_.send(frame);
-  return tcp_.send(server_.compression().sharedFrame(frame, deflateWindowBits_));
+  const auto result = deflateWindowBits_ == 0 ? tcp_.send(frame)
+                                              : tcp_.send(server_.compression().sharedFrame(frame, deflateWindowBits_));
+  if (result != reactor::OutputQueue::PushResult::kRefused) ++messagesOut_;
+  return result;
 }
 
 void Connection::close(uint16_t code, std::string_view reason) {
@@ -364,7 +404,8 @@ void Connection::handleTimer(reactor::Timer&) {
           tcp_.close();
         }
       } else if (http.parser.midRequest()) {
-        answerUnrouted(proto::jsonError(408, "request_timeout", "the request did not complete in time"));
+        answerAndClose(proto::jsonError(408, "request_timeout", "the request did not complete in time"), {},
+                       RequestCounts::kOtherRoute);
       } else {
         phase_ = Phase::kClosed;
         tcp_.close();  // idle keep-alive connection

@@ -19,6 +19,7 @@
 #include "proto/HttpParser.h"
 #include "proto/HttpResponse.h"
 #include "proto/WsFrameParser.h"
+#include "reactor/LogLimiter.h"
 #include "reactor/TcpConnection.h"
 #include "server/HttpResponder.h"
 #include "server/WsEndpoint.h"
@@ -60,6 +61,8 @@ class Connection final : public reactor::StreamHandler,
   uint64_t bytesAcked() const override { return tcp_.bytesAcked(); }
   void notifyWhenDrained() override { tcp_.notifyWhenDrained(); }
   void close(uint16_t code, std::string_view reason) override;
+  uint32_t messagesIn() const override { return messagesIn_; }
+  uint32_t messagesOut() const override { return messagesOut_; }
 
   // StreamHandler, TimerHandler
   void onStreamData(std::span<uint8_t> bytes) override;
@@ -99,7 +102,10 @@ class Connection final : public reactor::StreamHandler,
     static constexpr uint64_t kNotLookedYet = UINT64_MAX;
     uint64_t ackedAtLastCheck = kNotLookedYet;  // bytes the client had acknowledged when the timer last looked
     std::optional<std::string> corsOrigin;  // its Origin, when --allow-origin lists it
-    std::string method;                     // its method, for RequestCounts
+    // Its method (RequestCounts, the access log), and for the access log its target and start.
+    std::string method;
+    std::string target;
+    uint64_t startedMs = 0;
     bool keepAlive = true;
     bool headOnly = false;
     bool parsing = false;  // inside parseHttp(): an answer given now needs no resume
@@ -112,21 +118,30 @@ class Connection final : public reactor::StreamHandler,
   // queued are over --max-queue: pipelined requests are answered in order,
   // and a client that does not read its answers is not served more of them.
   bool holdingHttp() const;
+  bool accessLogging() const;  // --access-log, and the level lets its lines through
   void parseHttp(std::span<uint8_t> bytes);
   // Parses what was held back once nothing holds it, then reads again.
   void resumeHttp();
   void startRequest(proto::HttpRequest request);
   void deliverHttpResponse(proto::HttpResponse response);
-  void respond(const proto::HttpResponse& response, bool keepAlive, bool headOnly = false);
-  // An answer no route gave (a request that did not parse, or came too slowly): counted, then the close.
-  void answerUnrouted(const proto::HttpResponse& response);
+  // Returns the bytes sent.
+  size_t respond(const proto::HttpResponse& response, bool keepAlive, bool headOnly = false);
+  // An answer the router did not give (a request that did not parse or came
+  // too slowly, a refused upgrade): counted under `route`, then the close.
+  void answerAndClose(const proto::HttpResponse& response, std::string_view method, std::string_view route);
+  // The same for what a client can repeat at will: also logged, one line per
+  // second at most.
+  void refuse(const proto::HttpResponse& response, std::string_view method, std::string_view route,
+              reactor::LogLimiter& cause, const char* what, std::string_view client);
   void upgrade(const proto::HttpRequest& request, std::span<uint8_t> rest);
   // The per-address limits of an upgrade (ClientLimits): its rate, and from
   // a trusted proxy the count of the client it names; the refusal, if any.
-  std::optional<proto::HttpResponse> admitClient(const proto::HttpRequest& request);
+  std::optional<proto::HttpResponse> admitClient(const std::string& peer, const std::string& client);
   void onWebSocketData(std::span<uint8_t> bytes);
   void applyBackpressure();
   void sendClose(uint16_t code, std::string_view reason);
+  // The first Close, sent or received, tells the endpoint how the session ends.
+  void reportClosing(uint16_t code, std::string_view reason);
   // A message this connection cannot take (too big or corrupt once inflated):
   // stop parsing and fail the connection with `code`.
   void failMessage(uint16_t code, const char* reason);
@@ -157,10 +172,13 @@ class Connection final : public reactor::StreamHandler,
   // The loop's clock, low 32 bits: differences stay right across the wrap
   // (every 49 days), and idle spans are seconds long.
   uint32_t lastInputMs_ = 0;
+  uint32_t messagesIn_ = 0;   // whole messages, either way
+  uint32_t messagesOut_ = 0;
   Phase phase_ = Phase::kHttp;
   bool awaitingPong_ : 1 = false;
   bool readingPaused_ : 1 = false;  // WebSocket backpressure (HTTP holds with holdingHttp())
   bool frameParserLive_ : 1 = false;
+  bool closingReported_ : 1 = false;  // WsEndpoint::onClosing was called
   // permessage-deflate: 0 when not negotiated, else the window (log2, 8..15)
   // the client inflates with. All the compression state a connection holds:
   // the zlib streams are the server's (WsCompression).

@@ -8,7 +8,7 @@ namespace chatd::server {
 
 class EchoEndpoint final : public WsEndpoint {
  public:
-  void onOpen(WsSession&, const proto::HttpRequest&, std::any) override {}
+  void onOpen(WsSession&, const proto::HttpRequest&, std::any, const std::string&) override {}
   void onMessage(WsSession& session, proto::WsOpcode opcode, std::span<const uint8_t> payload) override {
     session.reply(opcode, payload);
   }

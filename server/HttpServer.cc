@@ -67,6 +67,9 @@ void HttpServer::onAccept(int fd) {
   }
   if (connectionCount_ >= options_.maxConnections) {
     ++refusedOverMax_;
+    static reactor::LogLimiter overCapacity;
+    LOG_EVENT_LIMITED(overCapacity, reactor::LogLevel::kWarn, "connection refused: --max-connections reached",
+                      {"connections", connectionCount_});
     sendAtOnce(fd, busyResponse_);
     ::close(fd);
     return;
@@ -76,6 +79,9 @@ void HttpServer::onAccept(int fd) {
   if (options_.maxConnectionsPerAddress != 0) {
     const std::string peer = reactor::SocketAddress::ofPeer(fd).host();
     if (!trustedProxies_.trusts(peer) && !clientLimits_.admitConnection(peer, connection)) {
+      static reactor::LogLimiter addressOverLimit;
+      LOG_EVENT_LIMITED(addressOverLimit, reactor::LogLevel::kWarn,
+                        "connection refused: --max-connections-per-ip reached", {"client", peer});
       sendAtOnce(fd, addressBusyResponse_);
       delete connection;  // closes the descriptor
       return;

@@ -29,6 +29,7 @@ struct ServerOptions {
   // Reverse proxies (addresses or networks) believed about the client's
   // address (TrustedProxies.h); checked by the caller, as every option here.
   std::vector<std::string> trustedProxies;
+  bool accessLog = true;      // a line per HTTP request and per WebSocket session end
   std::string echoPath;       // empty: no echo endpoint
   std::string broadcastPath;  // empty: no broadcast endpoint
 };

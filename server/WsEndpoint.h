@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "proto/HttpRequest.h"
@@ -31,6 +32,9 @@ class WsSession {
   // Bytes the peer has acknowledged so far: grows while the peer reads,
   // however slowly. A syscall: for a once-a-second check, not per message.
   virtual uint64_t bytesAcked() const = 0;
+  // Whole messages received and sent (queued) so far.
+  virtual uint32_t messagesIn() const = 0;
+  virtual uint32_t messagesOut() const = 0;
   // The endpoint hears onDrained() once the queue is next empty.
   virtual void notifyWhenDrained() = 0;
   // Starts the closing handshake with `code` (and a reason of <= 123 bytes).
@@ -58,15 +62,20 @@ class WsEndpoint {
     std::optional<proto::HttpResponse> refusal;
     std::any admitted;
   };
-  // Before the handshake is answered.
-  virtual Admission admit(const proto::HttpRequest&) { return {}; }
+  // Before the handshake is answered. `client`: the client's address
+  // (TrustedProxies::clientAddress), for throttles and logs.
+  virtual Admission admit(const proto::HttpRequest&, const std::string& /*client*/) { return {}; }
   // The handshake succeeded; `request` is the upgrade request (path, query,
   // headers), `admitted` what this endpoint's admit() accepted it with.
-  virtual void onOpen(WsSession& session, const proto::HttpRequest& request, std::any admitted) = 0;
+  virtual void onOpen(WsSession& session, const proto::HttpRequest& request, std::any admitted,
+                      const std::string& client) = 0;
   virtual void onMessage(WsSession& session, proto::WsOpcode opcode, std::span<const uint8_t> payload) = 0;
   // The session's output queue went over its limit (or notifyWhenDrained()
   // asked) and has drained.
   virtual void onDrained(WsSession&) {}
+  // The closing handshake began: the first Close was sent or received, with
+  // this code and reason. Not called for a connection that drops without one.
+  virtual void onClosing(WsSession&, uint16_t /*code*/, std::string_view /*reason*/) {}
   // The server is shutting down: the Close 1001 follows at once, so this is
   // the moment for a last message (reply()) that tells the client more.
   virtual void onServerShutdown(WsSession&) {}

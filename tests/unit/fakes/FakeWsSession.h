@@ -44,6 +44,8 @@ class FakeWsSession final : public server::WsSession, private proto::WsFrameSink
   uint64_t bytesAcked() const override { return bytesAcked_; }
   void notifyWhenDrained() override { drainNotifyRequested_ = true; }
   void close(uint16_t code, std::string_view reason) override;
+  uint32_t messagesIn() const override { return 0; }
+  uint32_t messagesOut() const override { return 0; }
 
  private:
   void record(const reactor::BlockRef& frame);
