@@ -65,6 +65,10 @@ class MigrateTest : public ::testing::Test {
     ChatdProcess chatd({"--data", data_.path(), "--argon2-memory", "1024"});
     populate(chatd.port());
     ASSERT_EQ(chatd.stop(SIGTERM), 0);
+    // Read back once everything is stored, the sessions' ends (last seen) included.
+    ChatdProcess restarted({"--data", data_.path(), "--argon2-memory", "1024"});
+    recordAnswers(restarted.port());
+    ASSERT_EQ(restarted.stop(SIGTERM), 0);
   }
 
   void populate(int port) {
@@ -133,8 +137,13 @@ class MigrateTest : public ::testing::Test {
                {p.bob.token, "/api/v1/rooms/1" + history},
                {p.bob.token, "/api/v1/rooms"},
                {p.ann.token, "/api/v1/rooms/" + std::to_string(p.team) + "/members"}};
+  }
+
+  // What the embedded server answers to populate()'s reads.
+  void recordAnswers(int port) {
+    Populated& p = populated_;
     for (const auto& [token, path] : p.reads) {
-      reply = httpCallAs(token, port, "GET", path);
+      const HttpReply reply = httpCallAs(token, port, "GET", path);
       ASSERT_EQ(reply.status, 200) << path << ": " << reply.body;
       p.answers.push_back(reply.body);
     }
