@@ -156,11 +156,15 @@ void AdminApi::changeState(const Call& call, store::UserState state, int status)
                                                 : "delete",
            static_cast<long long>(call.id), call.responder.peerAddress().c_str());
   store_.setUserState(call.id, state, [this, call, state, status](StoreStatus stored, const store::User& user) {
-    if (stored != StoreStatus::kOk) return call.responder.respond(storeFailure(stored));
-    if (state != store::UserState::kActive) {
-      hub_.closeUserSessions(user.id, chat::chat_close::kUnauthorized,
+    // A delete that failed may have stopped after the account was marked
+    // (Redis erases room by room): its sessions end all the same, and a
+    // repeated DELETE finishes the erasure.
+    const bool deleteFailed = state == store::UserState::kDeleted && stored == StoreStatus::kFailed;
+    if (state != store::UserState::kActive && (stored == StoreStatus::kOk || deleteFailed)) {
+      hub_.closeUserSessions(call.id, chat::chat_close::kUnauthorized,
                              state == store::UserState::kBanned ? "banned" : "account deleted");
     }
+    if (stored != StoreStatus::kOk) return call.responder.respond(storeFailure(stored));
     call.responder.respond(status == 204 ? noContent() : userResponse(status, user));
   });
 }

@@ -172,8 +172,10 @@ class AccountStore {
   virtual void setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) = 0;
   // Bans, unbans or marks deleted; answers the user as it is now (kNotFound:
   // no such user). A deleted user stays deleted: kConflict for any change.
-  // SQLite also tombstones a deleted user's messages and ends their
-  // memberships; Redis does not yet (docs/admin-api.md).
+  // Deleting also tombstones every message the user sent (as deleteMessage),
+  // takes their reactions off and ends their memberships, in every room;
+  // marking them deleted again finishes an erasure that failed midway (Redis
+  // does it room by room: docs/admin-api.md).
   virtual void setUserState(int64_t userId, UserState state, Callback<User> done) = 0;
 };
 

@@ -74,8 +74,9 @@ std::unique_ptr<Store> openStore(reactor::EventLoop& loop, const StoreOptions& o
   if (options.backend == "redis") {
     std::optional<std::vector<RedisOptions>> shards = redisShards(options, error);
     if (!shards) return nullptr;
-    auto redis =
-        std::make_unique<RedisStore>(loop, RedisStoreOptions{std::move(*shards), options.keyPrefix, options.historyMax});
+    RedisStoreOptions redisOptions{std::move(*shards), options.keyPrefix, options.historyMax};
+    if (options.redisEraseSlice) redisOptions.eraseSlice = *options.redisEraseSlice;
+    auto redis = std::make_unique<RedisStore>(loop, std::move(redisOptions));
     // Tests only (cluster_outage_test): see RedisStore::dropAnnouncementsForTest.
     if (const char* every = std::getenv("CHATD_TEST_DROP_PUBLISH")) {
       redis->dropAnnouncementsForTest(static_cast<unsigned>(std::strtoul(every, nullptr, 10)));

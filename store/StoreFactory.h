@@ -32,6 +32,9 @@ struct StoreOptions {
   std::vector<std::string> redisUrls;
   std::string keyPrefix = "chatd:";   // redis: every key's name starts with it
   uint64_t presenceLeaseMs = 5000;    // redis: how long a node's presence entries outlive it
+  // redis, tests only: RedisStoreOptions::eraseSlice (unset: its default), so
+  // that a short room log takes several slices.
+  std::optional<uint32_t> redisEraseSlice;
   StoreMetrics* metrics = nullptr;    // borrowed; outlives the store, the bus and the board; null: not measured
 };
 

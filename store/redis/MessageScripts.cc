@@ -1,6 +1,7 @@
 #include "store/redis/MessageScripts.h"
 
 #include "store/redis/RoomEventWire.h"
+#include "store/redis/RoomScripts.h"
 
 #include <string>
 #include <string_view>
@@ -58,6 +59,24 @@ local function message_row(seq, m, reactions)
   return row
 end
 local function reactions_of(room, m) return redis.call('HGET', k_room_part(room, 'reactions'), m[1]) end
+-- A message deleted: its seq kept, its content emptied, its reactions dropped.
+local function tombstone(room, seq, m)
+  m[4], m[8] = '', 1
+  store_record(room, seq, m)
+  redis.call('HDEL', k_room_part(room, 'reactions'), m[1])
+end
+-- Stores message `id`'s reactions, {emoji: {user, ...}}, with no emoji of no
+-- users, and no record at all for a message without reactions.
+local function store_reactions(room, id, by_emoji)
+  for emoji, users in pairs(by_emoji) do
+    if #users == 0 then by_emoji[emoji] = nil end
+  end
+  if next(by_emoji) then
+    redis.call('HSET', k_room_part(room, 'reactions'), id, cmsgpack.pack(by_emoji))
+  else
+    redis.call('HDEL', k_room_part(room, 'reactions'), id)
+  end
+end
 )LUA";
 
 std::string withHelpers(std::string_view body) { return std::string(kHelpers) + std::string(body); }
@@ -195,9 +214,7 @@ const RedisScript kDelete(withHelpers(R"LUA(
 local room = ARGV[2]
 local seq, m = live_message(room, ARGV[3])
 if not seq then return {NOT_FOUND} end
-m[4], m[8] = '', 1
-store_record(room, seq, m)
-redis.call('HDEL', k_room_part(room, 'reactions'), m[1])
+tombstone(room, seq, m)
 return {OK, message_row(seq, m, false)}
 )LUA"));
 
@@ -227,14 +244,49 @@ else
   if mine >= max then return {OVER_QUOTA} end
   users[#users + 1] = user
 end
-by_emoji[emoji] = #users > 0 and users or nil
--- No empty records: a message without reactions has none stored.
-if next(by_emoji) then
-  redis.call('HSET', reactions, m[1], cmsgpack.pack(by_emoji))
-else
-  redis.call('HDEL', reactions, m[1])
-end
+by_emoji[emoji] = users
+store_reactions(room, m[1], by_emoji)
 return {OK, message_row(seq, m, false), at and 0 or 1, #users}
+)LUA"));
+
+// Tombstones as kDelete, and leaves the room as kRemoveMember would (the
+// owner too), in slices of at most `budget` seqs so that a long log does not
+// hold the instance for long.
+const RedisScript kEraseUser(std::string(room_scripts::kLuaMembership) + withHelpers(R"LUA(
+local room, user, from, budget = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local bounds = redis.call('HMGET', k_room(room), 'last_seq', 'first_seq')
+if not bounds[1] then return {OK, 0} end
+local last = tonumber(bounds[1])
+from = math.max(from, tonumber(bounds[2] or '1'))
+local to = math.min(from + budget - 1, last)
+if from <= to then
+  local fields = {}
+  for s = from, to do fields[#fields + 1] = s end
+  local records = redis.call('HMGET', k_log(room), unpack(fields))
+  local reactions = k_room_part(room, 'reactions')
+  for i = 1, #fields do
+    if records[i] then
+      local m = cmsgpack.unpack(records[i])
+      if m[2] == user then
+        if m[8] ~= 1 then tombstone(room, fields[i], m) end
+      else
+        local packed = redis.call('HGET', reactions, m[1])
+        if packed then
+          local by_emoji = cmsgpack.unpack(packed)
+          for _, users in pairs(by_emoji) do
+            for at = #users, 1, -1 do
+              if users[at] == user then table.remove(users, at) end
+            end
+          end
+          store_reactions(room, m[1], by_emoji)
+        end
+      end
+    end
+  end
+end
+if to < last then return {OK, to + 1} end
+drop_member(room, user)
+return {OK, 0}
 )LUA"));
 
 }  // namespace chatd::store::message_scripts

@@ -48,5 +48,12 @@ extern const RedisScript kDelete;
 // adding would pass the limit; else {OK, row without reactions, added (0/1),
 // how many users now have the emoji}.
 extern const RedisScript kToggleReaction;
+// ARGV: room, user, from seq, budget. One slice of a deleted user's erasure
+// in one room: the user's messages among the `budget` seqs from `from`
+// tombstoned as kDelete does, the user's reactions there taken off the
+// others' messages; after the last slice the user's membership ends (even an
+// owner's). {OK, the seq to go on from, or 0 when the room is done (or does
+// not exist)}. Repeating a slice changes nothing more.
+extern const RedisScript kEraseUser;
 
 }  // namespace chatd::store::message_scripts

@@ -36,7 +36,8 @@ RedisStore::Shard::Shard(RedisStore& store, size_t index, RedisOptions options)
     : store(store), index(index), redis(store.loop_, std::move(options)) {}
 
 RedisStore::RedisStore(reactor::EventLoop& loop, RedisStoreOptions options)
-    : loop_(loop), prefix_(std::move(options.keyPrefix)), historyMax_(options.historyMax) {
+    : loop_(loop), prefix_(std::move(options.keyPrefix)), historyMax_(options.historyMax),
+      eraseSlice_(std::max<uint32_t>(options.eraseSlice, 1)) {
   for (RedisOptions& connection : options.shards) {
     shards_.push_back(std::make_unique<Shard>(*this, shards_.size(), std::move(connection)));
   }

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +38,9 @@ struct RedisStoreOptions {
   std::vector<RedisOptions> shards;  // at least one; the first is the directory (RedisShards.h)
   std::string keyPrefix = "chatd:";
   uint32_t historyMax = 0;  // > 0: each room keeps its newest historyMax messages (MessageLog)
+  // A deleted user's erasure goes through each room's log this many seqs per
+  // script run (RedisStoreErasure.cc): how long it may hold an instance.
+  uint32_t eraseSlice = 1000;
 };
 
 class RedisStore final : public Store {
@@ -134,6 +138,14 @@ class RedisStore final : public Store {
   // behind it (the directory answers in order): appends keep their call order.
   void userExistsFor(int64_t roomId, int64_t userId, std::function<void(StoreStatus)> then);
 
+  // A deleted user's traces erased, as SqliteStore::eraseTraces: every
+  // room's log walked on its shard, a slice per script run, then the user's
+  // room list. store/redis/RedisStoreErasure.cc.
+  struct Erasure;
+  void eraseUser(int64_t userId, std::function<void(StoreStatus)> done);
+  void eraseFrom(std::shared_ptr<Erasure> erasure, Shard& shard, int64_t roomId, int64_t fromSeq);
+  void shardErased(const std::shared_ptr<Erasure>& erasure, StoreStatus status);
+
   // Connects and makes sure of the lobby; ready once that has answered.
   void connect(Shard& shard);
   void disconnected(Shard& shard, const std::string& reason);
@@ -141,6 +153,7 @@ class RedisStore final : public Store {
   reactor::EventLoop& loop_;
   const std::string prefix_;
   const uint32_t historyMax_;
+  const uint32_t eraseSlice_;
   std::vector<std::unique_ptr<Shard>> shards_;
   std::vector<bool> knownUsers_;  // by user id (ids are dense: INCR); sharded only
   size_t userChecksInFlight_ = 0;

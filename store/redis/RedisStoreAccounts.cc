@@ -1,6 +1,7 @@
 // RedisStore's accounts and revoked tokens (AccountStore, TokenStore), with
 // SqliteStore's semantics over the keys of RedisKeys.h, all on the directory
-// (shard 0); and the users' rows that the rooms' shards need from it.
+// (shard 0), but for a deleted user's erasure (RedisStoreErasure.cc); and the
+// users' rows that the rooms' shards need from it.
 #include <algorithm>
 
 #include "store/redis/RedisDecode.h"
@@ -193,8 +194,19 @@ void RedisStore::setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) 
 }
 
 void RedisStore::setUserState(int64_t userId, UserState state, Callback<User> done) {
+  // Deleting: marked first, then erased (RedisStoreErasure.cc); again for a
+  // user already deleted, which finishes an erasure that stopped midway.
+  Callback<User> then = state != UserState::kDeleted
+                            ? std::move(done)
+                            : [this, done = std::move(done)](StoreStatus status, User user) {
+                                if (status != StoreStatus::kOk) return done(status, std::move(user));
+                                const int64_t id = user.id;
+                                eraseUser(id, [done, user = std::move(user)](StoreStatus erased) {
+                                  done(erased, erased == StoreStatus::kOk ? user : User{});
+                                });
+                              };
   run<User>(directory(), kSetUserState, {std::to_string(userId), std::to_string(static_cast<int>(state))}, firstUser,
-            std::move(done));
+            std::move(then));
 }
 
 void RedisStore::revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) {

@@ -12,13 +12,10 @@ namespace {
 static_assert(static_cast<int>(MemberRole::kNone) == 0 && static_cast<int>(MemberRole::kMember) == 1 &&
               static_cast<int>(MemberRole::kOwner) == 3);
 
-// What the room scripts share, after RedisScript's prelude.
+// What the room scripts share, after RedisScript's prelude and kLuaMembership.
 constexpr std::string_view kRoomHelpers = R"LUA(
 local MEMBER, OWNER = 1, 3
 local function exists(key) return redis.call('EXISTS', key) == 1 end
--- A member of room:<id>:joined: zero-padded, so that members who joined in
--- one millisecond sort by user id.
-local function pad(id) return string.format('%020d', tonumber(id)) end
 -- A room as `user` sees it (RoomScripts.h); false when there is no room.
 local function room_row(id, user)
   local f = redis.call('HMGET', k_room(id), 'name', 'kind', 'topic', 'created_at', 'last_seq')
@@ -41,9 +38,23 @@ local function add_member(room, user, role, now)
 end
 )LUA";
 
-RedisScript roomScript(std::string_view body) { return RedisScript(std::string(kRoomHelpers) + std::string(body)); }
+RedisScript roomScript(std::string_view body) {
+  return RedisScript(std::string(kLuaMembership) + std::string(kRoomHelpers) + std::string(body));
+}
 
 }  // namespace
+
+// Defined before the scripts below, which are made from it at start.
+const std::string_view kLuaMembership = R"LUA(
+-- A member of room:<id>:joined: zero-padded, so that members who joined in
+-- one millisecond sort by user id.
+local function pad(id) return string.format('%020d', tonumber(id)) end
+local function drop_member(room, user)
+  redis.call('HDEL', k_room_part(room, 'roles'), user)
+  redis.call('HDEL', k_room_part(room, 'reads'), user)
+  redis.call('ZREM', k_room_part(room, 'joined'), pad(user))
+end
+)LUA";
 
 const RedisScript kRoomRows = roomScript(R"LUA(
 local rows = {}
@@ -91,9 +102,7 @@ local room, user = ARGV[2], ARGV[3]
 local role = tonumber(redis.call('HGET', k_room_part(room, 'roles'), user) or 0)
 if role == 0 then return {NOT_FOUND} end
 if role == OWNER then return {CONFLICT} end
-redis.call('HDEL', k_room_part(room, 'roles'), user)
-redis.call('HDEL', k_room_part(room, 'reads'), user)
-redis.call('ZREM', k_room_part(room, 'joined'), pad(user))
+drop_member(room, user)
 return {OK, 1}
 )LUA");
 

@@ -9,9 +9,17 @@
 // role, last read seq} as one user sees it.
 #pragma once
 
+#include <string_view>
+
 #include "store/redis/RedisScript.h"
 
 namespace chatd::store::room_scripts {
+
+// Lua for every script that ends a membership (these and
+// message_scripts::kEraseUser): pad(id), a member of room:<id>:joined, and
+// drop_member(room, user), which takes the user's role, read mark and join
+// out of the room whatever the role.
+extern const std::string_view kLuaMembership;
 
 // --- room side ---
 // ARGV: user, room ids... {OK, rows}: the rows of the rooms that exist.

@@ -46,6 +46,36 @@ TEST_F(ClusterAdminTest, BanOnOneNodeClosesTheSessionOnTheOtherAndHoldsThere) {
   EXPECT_EQ(Json(admin(1, "GET", "/api/v1/admin/users/" + two.bob.id).body).string("user.state"), "banned");
 }
 
+// As with SQLite (AdminApiTest): the user's messages tombstoned in every
+// room, direct rooms included, and the memberships gone; here through Redis,
+// seen from the other node. A repeated DELETE (how a failed one is finished)
+// answers 204 again.
+TEST_F(ClusterAdminTest, DeleteOnOneNodeErasesTheUsersMessagesAndMembershipsForTheOther) {
+  TwoNodes two = annOnAAndBobOnB(true);
+  ASSERT_EQ(two.bobOnB->sendMessage(kLobby, "bob in the lobby", "b1").type(), "ack");
+  const HttpReply opened = httpCallAs(two.bob.token, port(1), "POST", "/api/v1/direct/" + two.ann.id);
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  const std::string direct = std::to_string(Json(opened.body).integer("room.id").value_or(0));
+  ASSERT_EQ(httpCallAs(two.bob.token, port(1), "POST", "/api/v1/rooms/" + direct + "/messages",
+                       R"({"content":"hi ann"})").status, 201);
+
+  ASSERT_EQ(admin(0, "DELETE", "/api/v1/admin/users/" + two.bob.id).status, 204);
+  const auto close = two.bobOnB->expectClose();
+  ASSERT_TRUE(close);
+  EXPECT_EQ(close->code, 4001);
+
+  for (const std::string& room : {std::to_string(kLobby), direct}) {
+    const Json history(httpCallAs(two.ann.token, port(1), "GET", "/api/v1/rooms/" + room + "/messages").body);
+    ASSERT_EQ(history.size("messages"), 1u) << history;
+    EXPECT_EQ(history.items("messages")[0].boolean("deleted"), true) << history;
+    EXPECT_EQ(history.items("messages")[0].string("content"), "") << history;
+    const Json members(httpCallAs(two.ann.token, port(1), "GET", "/api/v1/rooms/" + room + "/members").body);
+    ASSERT_EQ(members.size("members"), 1u) << "room " << room << ": " << members;
+    EXPECT_EQ(members.items("members")[0].string("user.username"), "ann") << members;
+  }
+  EXPECT_EQ(admin(1, "DELETE", "/api/v1/admin/users/" + two.bob.id).status, 204);
+}
+
 TEST_F(ClusterAdminTest, DisconnectOnOneNodeClosesTheUsersSessionsOnBoth) {
   TwoNodes two = annOnAAndBobOnB(false);
   ChatClient bobOnA(port(0), "bob@a");

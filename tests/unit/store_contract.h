@@ -68,11 +68,15 @@ class RedisShardsBackend {
     }
     options.keyPrefix = prefix_;
     options.historyMax = historyMax;
+    options.redisEraseSlice = kEraseSlice;
     auto store = openStore(loop, options, error);
     EXPECT_TRUE(store) << error;
     return store;
   }
   const std::string& prefix() const { return prefix_; }
+  // A deleted user's erasure walks the room logs this many seqs at a time:
+  // short, so that a test's room takes several slices.
+  static constexpr uint32_t kEraseSlice = 4;
 
  private:
   std::string prefix_;
