@@ -1,11 +1,11 @@
+// Connection: its start, the WebSocket phase, the timer and teardown; the
+// HTTP phase (requests, answers, the upgrade) is in server/ConnectionHttp.cc.
 #include "server/Connection.h"
 
 #include <memory>
 
-#include "proto/WsHandshake.h"
 #include "reactor/Log.h"
 #include "reactor/ObjectPool.h"
-#include "server/AccessLog.h"
 #include "server/CorsPolicy.h"
 #include "server/HttpServer.h"
 #include "server/ServerFrames.h"
@@ -19,12 +19,6 @@ using proto::WsOpcode;
 namespace close_code = proto::close_code;
 
 namespace {
-
-reactor::BlockRef blockOf(const std::string& bytes) { return reactor::BlockRef::copyOf(bytes); }
-
-// Causes of refusal a client repeats at will: each logged once a second at most.
-reactor::LogLimiter badRequests;
-reactor::LogLimiter refusedUpgrades;
 
 // One loop thread, so one pool for the process.
 reactor::ObjectPool<sizeof(Connection), alignof(Connection)>& pool() {
@@ -66,167 +60,6 @@ void Connection::onStreamData(std::span<uint8_t> bytes) {
   if (phase_ == Phase::kHttp) return parseHttp(bytes);  // holds back by itself (holdingHttp())
   onWebSocketData(bytes);
   applyBackpressure();
-}
-
-// --- HTTP -----------------------------------------------------------------
-
-bool Connection::accessLogging() const {
-  return server_.options().accessLog && reactor::logEnabled(reactor::LogLevel::kInfo);
-}
-
-bool Connection::holdingHttp() const {
-  return httpPhase()->pending || tcp_.queuedBytes() >= server_.options().maxQueueBytes;
-}
-
-void Connection::parseHttp(std::span<uint8_t> bytes) {
-  HttpPhase& http = *httpPhase();
-  size_t pos = 0;
-  while (phase_ == Phase::kHttp && !tcp_.closing() && !tcp_.closed()) {
-    if (holdingHttp()) {
-      // Keep the rest for resumeHttp(), and read no more meanwhile.
-      http.held.assign(reinterpret_cast<const char*>(bytes.data() + pos), bytes.size() - pos);
-      tcp_.pauseReading();
-      return;
-    }
-    const auto result = http.parser.feed(reinterpret_cast<const char*>(bytes.data() + pos), bytes.size() - pos);
-    pos += result.consumed;
-    // The head passed the parser's limits: let the client send the body.
-    if (http.parser.takeExpectContinue()) tcp_.sendUnbounded(blockOf("HTTP/1.1 100 Continue\r\n\r\n"));
-    switch (result.status) {
-      case proto::HttpParser::Status::kNeedMore:
-        return;
-      case proto::HttpParser::Status::kRequest:
-        http.parsing = true;
-        startRequest(http.parser.takeRequest());
-        http.parsing = false;
-        break;
-      case proto::HttpParser::Status::kUpgrade:
-        return upgrade(http.parser.takeRequest(), bytes.subspan(pos));
-      case proto::HttpParser::Status::kError:
-        return refuse(proto::jsonError(http.parser.errorStatus(), "bad_request", http.parser.errorReason()), {},
-                      RequestCounts::kOtherRoute, badRequests, "bad HTTP request",
-                      reactor::SocketAddress::ofPeer(tcp_.fd()).host());
-    }
-  }
-}
-
-void Connection::resumeHttp() {
-  if (holdingHttp() || tcp_.closing() || tcp_.closed()) return;
-  std::string held = std::move(httpPhase()->held);
-  tcp_.resumeReading();
-  parseHttp({reinterpret_cast<uint8_t*>(held.data()), held.size()});
-}
-
-void Connection::startRequest(proto::HttpRequest request) {
-  HttpPhase& http = *httpPhase();
-  http.keepAlive = request.keepAlive;
-  // HEAD is answered wherever GET is: handlers see a GET, and respond() drops the body.
-  http.headOnly = request.method == "HEAD";
-  if (http.headOnly) request.method = "GET";
-  http.corsOrigin = server_.cors().allowedOrigin(request);
-  const std::string peer = reactor::SocketAddress::ofPeer(tcp_.fd()).host();
-  http.method = request.method;
-  if (accessLogging()) {
-    http.target = request.target;
-    http.startedMs = server_.loop().nowMs();
-  }
-  http.pending = std::make_shared<HttpResponder::State>(
-      HttpResponder::State{&http, server_.trustedProxies().clientAddress(peer, request)});
-  server_.router().handle(request, HttpResponder(http.pending));
-}
-
-void Connection::deliverHttpResponse(proto::HttpResponse response) {
-  HttpPhase& http = *httpPhase();
-  server_.requestCounts().count(http.method, http.pending->route, response.status);
-  const std::string client = std::move(http.pending->peerAddress);
-  http.pending.reset();
-  if (http.corsOrigin) CorsPolicy::decorate(response, *http.corsOrigin);
-  const size_t bytes = respond(response, http.keepAlive, http.headOnly);
-  if (accessLogging()) {
-    logRequest({.method = http.headOnly ? "HEAD" : http.method, .target = http.target, .client = client,
-                .status = response.status, .bytes = bytes, .durationMs = server_.loop().nowMs() - http.startedMs});
-  }
-  // Answered at once, parseHttp() carries on by itself; answered later, go
-  // on with what arrived meanwhile.
-  if (!http.parsing) resumeHttp();
-}
-
-size_t Connection::respond(const proto::HttpResponse& response, bool keepAlive, bool headOnly) {
-  std::string bytes = proto::serializeResponse(response, keepAlive);
-  if (headOnly) bytes.resize(bytes.size() - response.body.size());
-  tcp_.sendUnbounded(blockOf(bytes));
-  if (!keepAlive) {
-    finish();
-    return bytes.size();
-  }
-  // The keep-alive deadline starts once the answer is out (onStreamDrained);
-  // until then the timer watches that the client reads.
-  httpPhase()->ackedAtLastCheck = HttpPhase::kNotLookedYet;
-  tcp_.notifyWhenDrained();
-  return bytes.size();
-}
-
-void Connection::answerAndClose(const proto::HttpResponse& response, std::string_view method, std::string_view route) {
-  server_.requestCounts().count(method, route, response.status);
-  respond(response, false);
-}
-
-void Connection::refuse(const proto::HttpResponse& response, std::string_view method, std::string_view route,
-                        reactor::LogLimiter& cause, const char* what, std::string_view client) {
-  LOG_EVENT_LIMITED(cause, reactor::LogLevel::kWarn, what, {"status", response.status}, {"client", client});
-  answerAndClose(response, method, route);
-}
-
-void Connection::upgrade(const proto::HttpRequest& request, std::span<uint8_t> rest) {
-  const std::string peer = reactor::SocketAddress::ofPeer(tcp_.fd()).host();
-  const std::string client = server_.trustedProxies().clientAddress(peer, request);
-  const std::string_view route = server_.router().webSocketRoute(request.path());
-  auto refuseUpgrade = [&](const proto::HttpResponse& refusal) {
-    refuse(refusal, request.method, route.empty() ? RequestCounts::kOtherRoute : route, refusedUpgrades,
-           "WebSocket upgrade refused", client);
-  };
-  if (route.empty()) return refuseUpgrade(proto::jsonError(404, "not_found", "no WebSocket endpoint at this path"));
-  const proto::WsHandshakeResult handshake = proto::evaluateWsHandshake(request, {}, server_.compression().enabled());
-  if (!handshake.accepted) return refuseUpgrade(handshake.response);
-  const bool secure = server_.transportSecurity() != nullptr;
-  if (server_.cors().refusesWebSocket(request, server_.trustedProxies().clientScheme(peer, request, secure))) {
-    return refuseUpgrade(proto::jsonError(403, "forbidden", "this Origin may not open a WebSocket here"));
-  }
-  if (auto refusal = admitClient(peer, client)) return refuseUpgrade(*refusal);
-  WsEndpoint* endpoint = server_.router().webSocketAt(route);
-  WsEndpoint::Admission admission = endpoint->admit(request, client);
-  if (admission.refusal) return refuseUpgrade(*admission.refusal);
-
-  server_.requestCounts().count(request.method, route, handshake.response.status);
-  tcp_.sendUnbounded(blockOf(proto::serializeResponse(handshake.response, true)));
-  delete phaseState_.http;
-  std::construct_at(&phaseState_.frames, proto::WsFrameParser::Role::kServer, server_.options().maxMessageBytes);
-  frameParserLive_ = true;
-  if (handshake.deflate) {
-    phaseState_.frames.allowRsv1(true);
-    deflateWindowBits_ = handshake.deflate->serverMaxWindowBits;
-  }
-  endpoint_ = endpoint;
-  phase_ = Phase::kWebSocket;
-  lastInputMs_ = static_cast<uint32_t>(server_.loop().nowMs());
-  server_.loop().scheduleTimer(timer_, server_.options().pingIntervalMs);
-  endpoint_->onOpen(*this, request, std::move(admission.admitted), client);
-  // Frames the client sent right behind its request are WebSocket bytes.
-  if (!rest.empty()) onWebSocketData(rest);
-}
-
-std::optional<proto::HttpResponse> Connection::admitClient(const std::string& peer, const std::string& client) {
-  ClientLimits& limits = server_.clientLimits();
-  if (!limits.active()) return std::nullopt;
-  if (const auto retry = limits.admitUpgrade(client, server_.loop().nowMs())) {
-    return proto::jsonError(429, "rate_limited", "too many WebSocket upgrades from your address, retry later")
-        .header("Retry-After", std::to_string(*retry));
-  }
-  // A direct peer counts since accept; a proxied client from now on.
-  if (server_.trustedProxies().trusts(peer) && !limits.admitConnection(client, this)) {
-    return HttpServer::addressBusy();
-  }
-  return std::nullopt;
 }
 
 // --- WebSocket --------------------------------------------------------------
