@@ -59,9 +59,11 @@ std::string credentials(const std::string& user, const std::string& password) {
   return R"({"username":")" + user + R"(","password":")" + password + R"("})";
 }
 
-// A token with its signature's last character changed.
+// A token with a character of its signature changed: not the last, whose
+// padding bits must be zero (changed, the token would be malformed, not forged).
 std::string forged(std::string token) {
-  token.back() = token.back() == 'A' ? 'B' : 'A';
+  char& c = token[token.size() - 2];
+  c = c == 'A' ? 'B' : 'A';
   return token;
 }
 
