@@ -45,6 +45,8 @@ class AccountApi {
              uint32_t registrationsPerHour, const auth::RegistrationPolicy& registration)
       : loop_(loop), store_(store), hashing_(hashWorkers, maxPendingHashes), tokens_(tokens), identities_(identities),
         argon2_(argon2), registrations_(registrationsPerHour, kHourMs), registration_(registration) {}
+  // The per-address quota from the next registration on (a SIGHUP reload).
+  void setRegistrationsPerHour(uint32_t registrationsPerHour) { registrations_.setPerPeriod(registrationsPerHour); }
 
   // Adds these endpoints to the server's route table.
   void addRoutes(server::Router& router);

@@ -21,7 +21,7 @@ namespace err = chat::chat_error;
 constexpr std::string_view kSystemSubject = "chatd:system";
 constexpr size_t kMaxIdempotencyKeyBytes = chat::kMaxClientIdBytes;
 constexpr int64_t kDefaultOnlinePage = 100;
-constexpr int64_t kMaxOnlinePage = 1000;
+constexpr int64_t kMaxOnlinePage = store::Store::kMaxUsersFound;
 
 proto::HttpResponse noContent() {
   proto::HttpResponse response;
@@ -173,8 +173,9 @@ void AdminApi::changeState(const Call& call, store::UserState state, int status)
 void AdminApi::showUser(const Call& call) {
   store_.findUser(call.id, [this, call](StoreStatus status, const store::User& user) {
     if (status != StoreStatus::kOk) return call.responder.respond(storeFailure(status));
-    // "online": a session on this node (in a cluster, the node that answers).
-    call.responder.respond(userResponse(200, user, hub_.isOnlineHere(user.id)));
+    hub_.roster().isOnline(user.id, [call, user](bool online) {
+      call.responder.respond(userResponse(200, user, online));
+    });
   });
 }
 
@@ -242,19 +243,9 @@ void AdminApi::online(const Call& call) {
   const auto limit = limitText ? proto::parseId(*limitText) : std::optional<int64_t>(kDefaultOnlinePage);
   const auto cursor = cursorText ? proto::parseId(*cursorText) : std::optional<int64_t>(0);
   if (!limit || !cursor) return call.responder.respond(badRequest("limit and cursor are integers > 0"));
-  const chat::OnlineUsersPage page =
-      hub_.onlineUsersHere(*cursor, static_cast<size_t>(std::min(*limit, kMaxOnlinePage)));
-  proto::JsonWriter w;
-  w.beginObject().key("count").value(static_cast<int64_t>(page.total)).key("users").beginArray();
-  for (const chat::OnlineUser* user : page.users) w.raw(user->summaryJson);
-  w.endArray().key("next_cursor");
-  if (page.more) {
-    w.value(std::to_string(page.users.back()->id));
-  } else {
-    w.null();
-  }
-  w.endObject();
-  call.responder.respond(proto::jsonResponse(200, w.take()));
+  const server::HttpResponder responder = call.responder;
+  hub_.roster().listServer(*cursor, static_cast<size_t>(std::min(*limit, kMaxOnlinePage)),
+                           [responder](std::string json) { responder.respond(proto::jsonResponse(200, std::move(json))); });
 }
 
 }  // namespace chatd::api

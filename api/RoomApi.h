@@ -39,6 +39,8 @@ class RoomApi {
   // `roomsPerHour`: rooms one user may create in any hour (0: no limit).
   RoomApi(store::Store& store, chat::RoomService& rooms, AccountApi& accounts, uint32_t roomsPerHour)
       : store_(store), rooms_(rooms), accounts_(accounts), roomsPerHour_(roomsPerHour) {}
+  // The quota from the next creation on (a SIGHUP reload).
+  void setRoomsPerHour(uint32_t roomsPerHour) { roomsPerHour_ = roomsPerHour; }
 
   // Adds these endpoints to the server's route table.
   void addRoutes(server::Router& router);
@@ -72,7 +74,7 @@ class RoomApi {
   store::Store& store_;
   chat::RoomService& rooms_;
   AccountApi& accounts_;
-  uint32_t roomsPerHour_;
+  uint32_t roomsPerHour_;  // reloadable: setRoomsPerHour()
   uint64_t roomsRateLimited_ = 0;
 };
 

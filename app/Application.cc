@@ -277,6 +277,10 @@ bool Application::applyReload(Reload step) {
       return reloadTls();
     case Reload::kTokens:
       return reloadTokens();
+    case Reload::kQuotas:
+      accounts_->setRegistrationsPerHour(config_.registrationsPerHour);
+      rooms_->setRoomsPerHour(config_.roomsPerHour);
+      return true;
   }
   return false;
 }

@@ -51,6 +51,7 @@ enum class Reload {
   kHttpServer,  // what the HTTP server derives from its options (CORS, proxies, limits)
   kTls,         // the certificate and key (re-read on every SIGHUP, changed or not)
   kTokens,      // the JWT secret, public key (re-read on every SIGHUP) and rules
+  kQuotas,      // the per-hour creation quotas the API layer holds (rooms, registrations)
 };
 
 // Config's byte counts are size_t and its durations uint64_t: one alternative

@@ -19,7 +19,7 @@ Hub::Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService
       bus_(bus),
       board_(board),
       longPolls_(loop),
-      sessions_(loop, store, bus_, config, stats_),
+      sessions_(loop, store, bus_, board_, config, stats_),
       webhooks_(store, board_, rooms_),
       announcer_(bus_, store, sessions_, webhooks_),
       backlogs_(sessions_, config),

@@ -5,7 +5,7 @@
 //
 // - Sessions: the sessions, their users and budgets, the sweep's deadlines.
 // - LiveRooms: the rooms with sessions here, and their membership caches.
-// - OnlineRoster: who is online in a room, on every node.
+// - OnlineRoster: who is online in a room or on the server, on every node.
 // - HubCommands: each client message, and the one send path (postMessage).
 // - MessageChanges: edit, delete, react.
 // - RoomLookups: the store lookups of what a user may do in a room.
@@ -97,12 +97,9 @@ class Hub final : public reactor::TimerHandler {
   // An operator's disconnect, ban or deletion: the user's sessions, on every
   // node, are closed with `code` and `reason`.
   void closeUserSessions(int64_t userId, uint16_t code, std::string_view reason);
-  // The users with a session on this node, by id after `afterUserId`, at
-  // most `limit`, and how many there are in all (the admin API's online list).
-  OnlineUsersPage onlineUsersHere(int64_t afterUserId, size_t limit) const {
-    return sessions_.onlineUsers(afterUserId, limit);
-  }
-  bool isOnlineHere(int64_t userId) { return sessions_.findUser(userId) != nullptr; }
+  // Who is online on the server, a page at a time, and whether one user is
+  // (the admin API's; OnlineRoster).
+  OnlineRoster& roster() { return roster_; }
 
   // One message's worth of the user's budget (--rate, --burst), shared by
   // all the user's sessions and HTTP posts; false when it is spent.

@@ -1,16 +1,17 @@
-// Who is online in a room across the nodes, as `online_users` and
-// GET /api/v1/rooms/{id}/online show it (docs/protocol.md): this node's users
-// from the live room's presence, the other nodes' from the presence board.
+// Who is online across the nodes: in a room, as `online_users` and
+// GET /api/v1/rooms/{id}/online show it (docs/protocol.md), and on the whole
+// server, page by page, as the admin API lists it. This node's users come
+// from its live rooms and sessions, the other nodes' from the presence board.
 // A user is named from their session here when they have one (in any room),
-// else from the store (one findUsers for all of them). At most kMaxListed
-// users are listed; `count` is how many are online in all. Borrows the
-// board, the store, the sessions and the live rooms.
+// else from the store (one findUsers for all of them). Borrows the board,
+// the store, the sessions and the live rooms.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "chat/LiveRooms.h"
 #include "chat/Sessions.h"
@@ -33,9 +34,19 @@ class OnlineRoster {
   // Answers once the board has (inside the call with LocalPresenceBoard)
   // and, when a user has no session here, once the store named them.
   void list(int64_t roomId, Answer done);
+  // Online anywhere: {"count":N,"users":[...],"next_cursor":"ID"|null}, the
+  // users by id after `afterUserId`, at most `limit` (one findUsers names a
+  // page: up to Store::kMaxUsersFound).
+  void listServer(int64_t afterUserId, size_t limit, Answer done);
+  // Whether the user has a session on any node.
+  void isOnline(int64_t userId, std::function<void(bool)> done);
 
  private:
   void build(int64_t roomId, const store::PresenceBoard::OnlineUsers& known, Answer done);
+  // The users' summaries (userSummaryJson) in the order given; an empty one
+  // for a user the store could not name (an account gone meanwhile).
+  using Named = std::function<void(std::vector<std::string> summaries)>;
+  void name(std::vector<int64_t> userIds, Named done);
 
   store::PresenceBoard& board_;
   store::Store& store_;

@@ -6,7 +6,8 @@
 namespace chatd::chat {
 
 void PresenceAnnouncer::announce(int64_t roomId, int64_t userId, bool joined) {
-  webhooks_.presence(roomId, userId, joined);
+  // Online on the server is no room's news: clients hear of rooms only.
+  if (roomId == store::PresenceBoard::kAnywhere) return webhooks_.presence(userId, joined);
   if (const OnlineUser* user = sessions_.findUser(userId)) {
     return bus_.publish(presenceEvent(roomId, userId, user->summaryJson, joined));
   }

@@ -2,8 +2,9 @@
 // or went offline everywhere) into presence events on the bus. The user is
 // named from their session here, or, for a user with none here (their node
 // died, or their last session here closed before a networked board
-// answered), from the store. The news is also a webhook (user.online,
-// user.offline). Borrows the bus, the store, the sessions and the webhooks.
+// answered), from the store. News of the server as a whole (room
+// kAnywhere) is a webhook instead (user.online, user.offline). Borrows the
+// bus, the store, the sessions and the webhooks.
 #pragma once
 
 #include <cstdint>

@@ -18,9 +18,9 @@ constexpr int64_t kExpiryWarningSeconds = 60;
 
 }  // namespace
 
-Sessions::Sessions(reactor::EventLoop& loop, store::Store& store, store::Bus& bus, const ChatOptions& config,
-                   HubStats& stats)
-    : loop_(loop), store_(store), bus_(bus), config_(config), stats_(stats) {}
+Sessions::Sessions(reactor::EventLoop& loop, store::Store& store, store::Bus& bus, store::PresenceBoard& board,
+                   const ChatOptions& config, HubStats& stats)
+    : loop_(loop), store_(store), bus_(bus), board_(board), config_(config), stats_(stats) {}
 
 Sessions::~Sessions() {
   for (ChatSession* session : slots_) delete session;
@@ -71,6 +71,7 @@ void Sessions::authenticated(ChatSession& session, const store::User& user,
     const std::string summary = userSummaryJson(user.id, user.username, user.nickname);
     online = users_.emplace(user.id, OnlineUser{user.id, summary, nullptr, 0, {}, user.username}).first;
     bus_.watchUser(user.id);
+    board_.arrive(store::PresenceBoard::kAnywhere, user.id);
     if (const auto spent = offlineBuckets_.find(user.id); spent != offlineBuckets_.end()) {
       online->second.bucket = spent->second;
       offlineBuckets_.erase(spent);
@@ -103,6 +104,7 @@ void Sessions::close(ChatSession& session) {
       store_.setLastSeen(online->id, reactor::unixMs(), [](store::StoreStatus, bool) {});
       keepOfflineBucket(online->id, online->bucket);
       bus_.unwatchUser(online->id);
+      board_.depart(store::PresenceBoard::kAnywhere, online->id);
       users_.erase(online->id);
     }
   }

@@ -4,7 +4,8 @@
 // idle session costs 8 bytes here. Owns the OnlineUser of each user with a
 // session (nodes of a map: their addresses stay put), and the message budgets
 // of users without one. Knows no room: sessions leave theirs (LiveRooms)
-// before close().
+// before close(). Tells the presence board of each user's first session here
+// and their last (room kAnywhere: online on the server).
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,7 @@
 #include "chat/HubStats.h"
 #include "reactor/EventLoop.h"
 #include "store/Bus.h"
+#include "store/PresenceBoard.h"
 #include "store/Store.h"
 
 namespace chatd::chat {
@@ -32,8 +34,8 @@ struct OnlineUsersPage {
 class Sessions {
  public:
   // `bus` watches the users with a session here (Bus::watchUser).
-  Sessions(reactor::EventLoop& loop, store::Store& store, store::Bus& bus, const ChatOptions& config,
-           HubStats& stats);
+  Sessions(reactor::EventLoop& loop, store::Store& store, store::Bus& bus, store::PresenceBoard& board,
+           const ChatOptions& config, HubStats& stats);
   ~Sessions();
   Sessions(const Sessions&) = delete;
   Sessions& operator=(const Sessions&) = delete;
@@ -78,6 +80,7 @@ class Sessions {
   reactor::EventLoop& loop_;
   store::Store& store_;
   store::Bus& bus_;
+  store::PresenceBoard& board_;
   const ChatOptions& config_;
   HubStats& stats_;
   std::vector<ChatSession*> slots_;

@@ -15,6 +15,13 @@ void Webhooks::roomUser(std::string_view type, int64_t roomId, int64_t userId) {
   sender_->send(type, data.take());
 }
 
+void Webhooks::presence(int64_t userId, bool online) {
+  if (!sender_) return;
+  proto::JsonWriter data;
+  data.beginObject().key("user_id").value(userId).endObject();
+  sender_->send(online ? "user.online" : "user.offline", data.take());
+}
+
 void Webhooks::messageCreated(int64_t roomId, const std::string& frame) {
   if (!sender_) return;
   // Who is online: the other nodes' users from the board, then (once the

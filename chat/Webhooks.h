@@ -4,9 +4,9 @@
 // - message.created by the node that stored the message (the send path);
 // - member.joined / member.left by the node whose RoomService changed the
 //   membership (joins, members added, direct rooms opened; leaving, kicks);
-// - user.online / user.offline when the presence board says a user came
-//   online in a room anywhere or went offline there everywhere: once per
-//   chat server (the board's listener is called on one node).
+// - user.online / user.offline when the presence board says a user's first
+//   session on the server opened or their last one closed: once per chat
+//   server (the board's listener is called on one node).
 //
 // message.created lists `offline_user_ids`: the room's members with no
 // session joined to the room on any node (this node's live room, the
@@ -42,9 +42,7 @@ class Webhooks {
   void messageCreated(int64_t roomId, const std::string& frame);
   void memberJoined(int64_t roomId, int64_t userId) { roomUser("member.joined", roomId, userId); }
   void memberLeft(int64_t roomId, int64_t userId) { roomUser("member.left", roomId, userId); }
-  void presence(int64_t roomId, int64_t userId, bool online) {
-    roomUser(online ? "user.online" : "user.offline", roomId, userId);
-  }
+  void presence(int64_t userId, bool online);
 
  private:
   void roomUser(std::string_view type, int64_t roomId, int64_t userId);

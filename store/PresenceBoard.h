@@ -12,6 +12,11 @@
 // It also says who is online in a room (online()), for the lists a client
 // asks for; each node adds its own sessions' users, which it knows itself.
 //
+// Room kAnywhere (0, no room's id) is the whole server: a node arrives there
+// with its first authenticated session of a user, in any room or none, and
+// departs with its last, so the board also knows who is online server-wide
+// (onlineAnywhere(), the admin API's list; user.online and user.offline).
+//
 // LocalPresenceBoard (one process is the whole server) tells the listener
 // and answers online() inside the call; a networked board later in the loop,
 // in call order (an online() answer sees the arrivals and departures called
@@ -36,6 +41,8 @@ class PresenceBoard {
     ~Listener() = default;
   };
 
+  static constexpr int64_t kAnywhere = 0;
+
   virtual ~PresenceBoard() = default;
   // The one listener from now on (null: none); it outlives its registration.
   void setListener(Listener* listener) { listener_ = listener; }
@@ -57,6 +64,10 @@ class PresenceBoard {
   };
   using OnlineAnswer = std::function<void(OnlineUsers)>;
   virtual void online(int64_t roomId, size_t limit, OnlineAnswer done) = 0;
+  // Who the board knows to be online anywhere: `count` users in all, and
+  // the first `limit` of them by id after `afterUserId`, in id order. The
+  // same terms as online() otherwise.
+  virtual void onlineAnywhere(int64_t afterUserId, size_t limit, OnlineAnswer done) = 0;
 
  protected:
   Listener* listener_ = nullptr;

@@ -48,6 +48,8 @@
 //   {p}nodes                     ZSET    [D] presence owners (one per node process) scored by lease expiry (Redis ms)
 //   {p}node:<owner>:presence     SET     [D] "<room id>:<user id>": the owner has a session of the user in the room
 //   {p}room:<id>:online          HASH    [D] user id -> how many owners have a session of theirs in the room
+//                                        (room 0: anywhere on the server, PresenceBoard::kAnywhere)
+//   {p}online                    ZSET    [D] the users of room 0's hash, each scored by its id (paged lists)
 // Pub/sub channels (RedisBus; each message one encoded RoomEvent, RoomEventWire.h)
 //   {p}room:<id>:events          CHANNEL [R] the room's events (subscribed while a node has sessions there)
 //   {p}user:<id>:events          CHANNEL [D] events that follow a user: direct messages, memberships ended

@@ -13,7 +13,7 @@ namespace {
 // told back as room, user, online (1: came online anywhere, 0: went offline
 // everywhere), flat in one list.
 constexpr std::string_view kBoardHelpers = R"LUA(
-local NODES = P .. 'nodes'
+local NODES, ANYWHERE = P .. 'nodes', P .. 'online'
 local function k_node(owner) return P .. 'node:' .. owner .. ':presence' end
 local function split(pair) return string.match(pair, '^(%d+):(%d+)$') end
 local changes = {}
@@ -23,14 +23,18 @@ local function told(room, user, online)
   changes[#changes + 1] = online
 end
 -- One more owner has the user in the room: told when it is the first.
+-- Room 0 (anywhere) also keeps its users in a set scored by id, for pages.
 local function hold(room, user)
-  if redis.call('HINCRBY', k_room_part(room, 'online'), user, 1) == 1 then told(room, user, 1) end
+  if redis.call('HINCRBY', k_room_part(room, 'online'), user, 1) ~= 1 then return end
+  if room == '0' then redis.call('ZADD', ANYWHERE, user, user) end
+  told(room, user, 1)
 end
 -- One owner fewer: told when it was the last.
 local function release(room, user)
   local key = k_room_part(room, 'online')
   if redis.call('HINCRBY', key, user, -1) > 0 then return end
   redis.call('HDEL', key, user)
+  if room == '0' then redis.call('ZREM', ANYWHERE, user) end
   told(room, user, 0)
 end
 )LUA";
@@ -103,6 +107,14 @@ until cursor == '0' or #ids >= limit
 return {OK, count, ids}
 )LUA");
 
+// ARGV: after (a user id), limit. Answers how many users are online
+// anywhere and the first `limit` ids after `after`.
+const RedisScript kOnlineAnywhere(R"LUA(
+local key = P .. 'online'
+return {OK, redis.call('ZCARD', key),
+        redis.call('ZRANGEBYSCORE', key, '(' .. ARGV[2], '+inf', 'LIMIT', 0, tonumber(ARGV[3]))}
+)LUA");
+
 std::string randomOwner() {
   std::random_device random;
   const uint64_t id = (static_cast<uint64_t>(random()) << 32) | random();
@@ -145,16 +157,23 @@ void RedisPresenceBoard::change(const RedisScript& script, int64_t roomId, int64
 }
 
 void RedisPresenceBoard::online(int64_t roomId, size_t limit, OnlineAnswer done) {
-  kOnline.run(redis_, prefix_, {std::to_string(roomId), std::to_string(limit)},
-              [done = std::move(done)](StoreStatus status, std::vector<RedisReply> rest) {
-                OnlineUsers online;
-                if (status == StoreStatus::kOk && rest.size() >= 2) {
-                  online.count = static_cast<size_t>(std::max<int64_t>(replyInt(rest[0]), 0));
-                  online.userIds.reserve(rest[1].elements.size());
-                  for (const RedisReply& id : rest[1].elements) online.userIds.push_back(replyInt(id));
-                }
-                done(std::move(online));
-              });
+  ask(kOnline, {std::to_string(roomId), std::to_string(limit)}, std::move(done));
+}
+
+void RedisPresenceBoard::onlineAnywhere(int64_t afterUserId, size_t limit, OnlineAnswer done) {
+  ask(kOnlineAnywhere, {std::to_string(afterUserId), std::to_string(limit)}, std::move(done));
+}
+
+void RedisPresenceBoard::ask(const RedisScript& script, std::vector<std::string> args, OnlineAnswer done) {
+  script.run(redis_, prefix_, std::move(args), [done = std::move(done)](StoreStatus status, std::vector<RedisReply> rest) {
+    OnlineUsers online;
+    if (status == StoreStatus::kOk && rest.size() >= 2) {
+      online.count = static_cast<size_t>(std::max<int64_t>(replyInt(rest[0]), 0));
+      online.userIds.reserve(rest[1].elements.size());
+      for (const RedisReply& id : rest[1].elements) online.userIds.push_back(replyInt(id));
+    }
+    done(std::move(online));
+  });
 }
 
 void RedisPresenceBoard::handleTimer(reactor::Timer&) {

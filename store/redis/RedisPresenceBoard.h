@@ -15,6 +15,8 @@
 // online() reads the room's count of owners per user: how many users have
 // one, and up to the limit of them (one script: HLEN, then HKEYS, or HSCAN
 // past the limit so that a huge room costs the limit, not its size).
+// Room kAnywhere's users are also kept in a sorted set, so that
+// onlineAnywhere() pages through the whole server at the cost of a page.
 //
 // Redis unavailable, or this owner swept meanwhile: the calls' answers are
 // lost, so once back the next tick puts this owner's entries right from its
@@ -52,6 +54,7 @@ class RedisPresenceBoard final : public PresenceBoard, private reactor::TimerHan
   void arrive(int64_t roomId, int64_t userId) override;
   void depart(int64_t roomId, int64_t userId) override;
   void online(int64_t roomId, size_t limit, OnlineAnswer done) override;
+  void onlineAnywhere(int64_t afterUserId, size_t limit, OnlineAnswer done) override;
 
   const std::string& owner() const { return owner_; }
 
@@ -59,6 +62,8 @@ class RedisPresenceBoard final : public PresenceBoard, private reactor::TimerHan
   void handleTimer(reactor::Timer& timer) override;  // the tick
   // Runs the arrive or depart script for the pair.
   void change(const RedisScript& script, int64_t roomId, int64_t userId);
+  // Runs an online script: its answer is a count and a list of user ids.
+  void ask(const RedisScript& script, std::vector<std::string> args, OnlineAnswer done);
   // Makes this owner's entries in Redis those of mine_.
   void resync();
   // Tells the listener a script's flat list of changes: room, user, online (1 or 0), ...

@@ -6,10 +6,13 @@
 
 #include <future>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "tests/integration/admin_fixture.h"
 #include "tests/integration/cluster_fixture.h"
 #include "tests/support/ChatClient.h"
+#include "tests/support/TestUtil.h"
 
 namespace chatd::testing {
 namespace {
@@ -123,6 +126,38 @@ TEST_F(ClusterAdminTest, RegistrationSettingsMadeOnOneNodeHoldOnTheOther) {
   EXPECT_EQ(registrationSetting(admin(1, "DELETE", path)), "open from config");
   EXPECT_EQ(registrationSetting(admin(0, "GET", path)), "open from config");
   EXPECT_EQ(httpCall(port(0), "POST", "/api/v1/register", signUpBody("erin")).status, 201);
+}
+
+// Who is online is the server's, whichever node answers: ann on A, bob on B
+// (in two tabs there), listed once each by either node, a page at a time.
+TEST_F(ClusterAdminTest, OnlineListsEveryNodesUsersWhicheverNodeAnswers) {
+  TwoNodes two = annOnAAndBobOnB(false);
+  ChatClient bobOnA(port(0), "bob@a");
+  bobOnA.connect(two.bob.token);
+  const std::vector<std::string> both{"ann", "bob"};
+  auto listed = [&](size_t node) {
+    const Json page(admin(node, "GET", "/api/v1/admin/online").body);
+    std::vector<std::string> names;
+    for (const Json& user : page.items("users")) names.push_back(user.string("username").value_or(""));
+    return std::make_pair(page.integer("count").value_or(-1), names);
+  };
+  for (size_t node : {0, 1}) {
+    ASSERT_TRUE(eventually([&] { return listed(node) == std::make_pair(int64_t{2}, both); })) << "node " << node;
+  }
+  const Json first(admin(1, "GET", "/api/v1/admin/online?limit=1").body);
+  ASSERT_EQ(first.size("users"), 1u) << first;
+  EXPECT_EQ(first.items("users")[0].string("username"), "ann") << first;
+  const std::string cursor = first.string("next_cursor").value_or("");
+  const Json second(admin(1, "GET", "/api/v1/admin/online?limit=1&cursor=" + cursor).body);
+  EXPECT_EQ(second.items("users")[0].string("username"), "bob") << second;
+  EXPECT_TRUE(second.isNull("next_cursor")) << second;
+
+  // ann's presence, asked of the node she has no session on.
+  const std::string annPath = "/api/v1/admin/users/" + two.ann.id;
+  EXPECT_EQ(Json(admin(1, "GET", annPath).body).boolean("user.online"), true);
+  ASSERT_TRUE(two.annOnA->hangUp());
+  EXPECT_TRUE(eventually([&] { return Json(admin(1, "GET", annPath).body).boolean("user.online") == false; }));
+  EXPECT_EQ(listed(1), std::make_pair(int64_t{1}, std::vector<std::string>{"bob"}));
 }
 
 }  // namespace

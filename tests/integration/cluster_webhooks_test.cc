@@ -15,11 +15,6 @@ namespace {
 
 class ClusterWebhooksTest : public ClusterFixture {
  protected:
-  size_t eventsOfType(const std::string& type) const {
-    size_t count = 0;
-    for (const proto::HttpRequest& request : receiver_.requests()) count += request.header("x-chatd-event") == type;
-    return count;
-  }
   std::vector<std::string> offlineIn(const proto::HttpRequest& request) const {
     std::vector<std::string> ids;
     for (const Json& id : Json(request.body).items("data.offline_user_ids")) ids.push_back(id.text());
@@ -50,10 +45,10 @@ TEST_F(ClusterWebhooksTest, EachEventIsSentOnceByOneNode) {
 
   // Time for a second node's copy to arrive, were there one.
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  EXPECT_EQ(eventsOfType("member.joined"), 2u);
-  EXPECT_EQ(eventsOfType("user.online"), 2u);
-  EXPECT_EQ(eventsOfType("user.offline"), 1u);
-  EXPECT_EQ(eventsOfType("message.created"), 2u);
+  EXPECT_EQ(receiver_.eventsOfType("member.joined"), 2u);
+  EXPECT_EQ(receiver_.eventsOfType("user.online"), 2u);
+  EXPECT_EQ(receiver_.eventsOfType("user.offline"), 1u);
+  EXPECT_EQ(receiver_.eventsOfType("message.created"), 2u);
 }
 
 }  // namespace

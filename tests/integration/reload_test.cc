@@ -1,5 +1,5 @@
 // SIGHUP reloads the config file into a running chatd while a client stays
-// connected: rate and burst, allowed origins, max connections, the log level
+// connected: rate and burst, the per-hour quotas, allowed origins, max connections, the log level
 // and the JWT secret take their new values; a setting that needs a restart keeps its
 // value (and is named); a bad file is refused whole and the running
 // configuration kept.
@@ -142,6 +142,27 @@ TEST_F(ReloadTest, BodyAndPerAddressLimitsChange) {
   EXPECT_TRUE(eventually([&] { return httpCall(chatd_->port(), "GET", "/healthz").status == 503; }));
   reloadWith("max_body = 1048576\nmax_connections_per_ip = 0\n", "reload: max_connections_per_ip: 1 -> 0");
   EXPECT_EQ(httpCall(chatd_->port(), "POST", "/api/v1/register", body).status, 201);
+}
+
+// The per-hour quotas: what was used still counts against the new allowance.
+TEST_F(ReloadTest, RoomAndRegistrationQuotasChange) {
+  start("rooms_per_hour = 1\nregistrations_per_hour = 100\n");
+  ChatClient& ann = connectedMember("ann");
+  auto createRoom = [&](const std::string& name) {
+    return httpCallAs(token_, chatd_->port(), "POST", "/api/v1/rooms", R"({"name":")" + name + R"(","kind":"public"})")
+        .status;
+  };
+  ASSERT_EQ(createRoom("first"), 201);
+  EXPECT_EQ(createRoom("second"), 429);
+  reloadWith("rooms_per_hour = 3\nregistrations_per_hour = 100\n", "reload: rooms_per_hour: 1 -> 3");
+  EXPECT_EQ(createRoom("second"), 201);
+  EXPECT_EQ(createRoom("third"), 201);
+  EXPECT_EQ(createRoom("fourth"), 429);
+
+  reloadWith("rooms_per_hour = 3\nregistrations_per_hour = 1\n", "reload: registrations_per_hour: 100 -> 1");
+  EXPECT_EQ(httpCall(chatd_->port(), "POST", "/api/v1/register", signUpBody("bob")).status, 201);
+  EXPECT_EQ(httpCall(chatd_->port(), "POST", "/api/v1/register", signUpBody("carl")).status, 429);
+  EXPECT_EQ(ann.call("ping").type(), "pong");
 }
 
 // A trusted proxy's connections are the proxy's, not counted against its

@@ -141,14 +141,18 @@ TEST_F(WebhooksTest, MembersJoiningAndLeavingAndUsersComingOnlineAndGoingOffline
   const Json joined = event("member.joined");
   EXPECT_EQ(joined.integer("data.room_id"), std::stoll(room));
   EXPECT_EQ(joined.integer("data.user_id"), std::stoll(bob.id));
+  // Online on the server, not in a room: his first session's news only.
   const Json online = event("user.online");
-  EXPECT_EQ(online.integer("data.room_id"), std::stoll(room));
   EXPECT_EQ(online.integer("data.user_id"), std::stoll(bob.id));
-
+  EXPECT_FALSE(online.has("data.room_id")) << online;
+  ChatClient bobTab(port(), "bob's second tab");
+  bobTab.connect(bob.token);
+  ASSERT_TRUE(bobTab.hangUp());
   ASSERT_TRUE(bobChat.hangUp());
   const Json offline = event("user.offline");
   EXPECT_EQ(offline.integer("data.user_id"), std::stoll(bob.id));
-  EXPECT_EQ(offline.integer("data.room_id"), std::stoll(room));
+  EXPECT_EQ(receiver_.eventsOfType("user.online"), 1u) << "a second tab is no news";
+  EXPECT_EQ(receiver_.eventsOfType("user.offline"), 1u) << "nor is closing the first of two";
 
   ASSERT_EQ(httpCallAs(bob.token, port(), "POST", "/api/v1/rooms/" + room + "/leave").status, 200);
   const Json left = event("member.left");

@@ -77,6 +77,13 @@ std::vector<proto::HttpRequest> WebhookReceiver::requests() const {
   return requests_;
 }
 
+size_t WebhookReceiver::eventsOfType(const std::string& type) const {
+  std::lock_guard lock(mutex_);
+  size_t count = 0;
+  for (const proto::HttpRequest& request : requests_) count += request.header("x-chatd-event") == type;
+  return count;
+}
+
 std::optional<proto::HttpRequest> WebhookReceiver::waitForEvent(const std::string& type, int timeoutMs,
                                                                 size_t skip) {
   std::unique_lock lock(mutex_);

@@ -49,6 +49,8 @@ class WebhookReceiver {
 
   // Every request received so far, in arrival order.
   std::vector<proto::HttpRequest> requests() const;
+  // How many of them were `type` events (retries of one event included).
+  size_t eventsOfType(const std::string& type) const;
   // The first request after the first `skip` whose X-Chatd-Event is `type`,
   // waiting up to `timeoutMs` for it.
   std::optional<proto::HttpRequest> waitForEvent(const std::string& type, int timeoutMs = 5000, size_t skip = 0);

@@ -2,7 +2,9 @@
 // room (users, not sessions), joined/left events, a join storm batched, and
 // who is online in a room on other nodes (a board that plays them).
 #include <algorithm>
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -105,22 +107,37 @@ class OtherNodesBoard final : public store::PresenceBoard {
     here_[roomId].erase(userId);
     if (listener_ && !elsewhere_[roomId].contains(userId)) listener_->wentOffline(roomId, userId);
   }
-  void online(int64_t roomId, size_t, OnlineAnswer done) override { held_.emplace_back(roomId, std::move(done)); }
-  // Answers the online() calls held so far; how many there were.
+  void online(int64_t roomId, size_t, OnlineAnswer done) override {
+    held_.push_back({roomId, 0, SIZE_MAX, std::move(done)});
+  }
+  void onlineAnywhere(int64_t afterUserId, size_t limit, OnlineAnswer done) override {
+    held_.push_back({kAnywhere, afterUserId, limit, std::move(done)});
+  }
+  // Answers the online() and onlineAnywhere() calls held so far; how many there were.
   size_t answerHeld() {
     auto held = std::exchange(held_, {});
-    for (auto& [roomId, done] : held) {
-      std::set<int64_t> users = here_[roomId];
-      users.insert(elsewhere_[roomId].begin(), elsewhere_[roomId].end());
-      done(OnlineUsers{{users.begin(), users.end()}, users.size()});
+    for (Held& call : held) {
+      std::set<int64_t> users = here_[call.roomId];
+      users.insert(elsewhere_[call.roomId].begin(), elsewhere_[call.roomId].end());
+      OnlineUsers answer{{}, users.size()};
+      for (auto it = users.upper_bound(call.afterUserId); it != users.end() && answer.userIds.size() < call.limit; ++it) {
+        answer.userIds.push_back(*it);
+      }
+      call.done(std::move(answer));
     }
     return held.size();
   }
 
  private:
+  struct Held {
+    int64_t roomId;
+    int64_t afterUserId;
+    size_t limit;
+    OnlineAnswer done;
+  };
   std::map<int64_t, std::set<int64_t>> here_;
   std::map<int64_t, std::set<int64_t>> elsewhere_;
-  std::vector<std::pair<int64_t, OnlineAnswer>> held_;
+  std::vector<Held> held_;
 };
 
 using OtherNodesTest = HubFixture<OtherNodesBoard>;
@@ -197,6 +214,42 @@ TEST_F(OtherNodesTest, TheOnlineListOfARoomWithNobodyHereNamesTheOtherNodesUsers
   ASSERT_TRUE(answer);
   EXPECT_EQ(listedNames(*answer), std::vector<std::string>{"ann"});
   EXPECT_NE(answer->find(R"("count":1)"), std::string::npos) << *answer;
+}
+
+// The admin API's list: every node's users, once each, by id, a page at a time.
+TEST_F(OtherNodesTest, TheServersOnlineListPagesThroughEveryNodesUsersOnceEach) {
+  std::vector<store::User> users;
+  for (const char* name : {"ann", "bob", "carl", "dora", "eve"}) users.push_back(addUser(name));
+  connect(users[0]);  // ann: here only
+  connect(users[2]);  // carl: here and on another node
+  board_.onlineElsewhere(store::PresenceBoard::kAnywhere, users[2].id);
+  board_.onlineElsewhere(store::PresenceBoard::kAnywhere, users[3].id);  // dora: elsewhere only
+  board_.onlineElsewhere(store::PresenceBoard::kAnywhere, users[4].id);  // eve: elsewhere only
+  board_.answerHeld();
+
+  auto page = [&](int64_t after, size_t limit) {
+    std::optional<std::string> answer;
+    hub_.roster().listServer(after, limit, [&](std::string json) { answer = std::move(json); });
+    EXPECT_FALSE(answer) << "the list waits for the board";
+    board_.answerHeld();
+    runUntilIdle();
+    return answer.value_or("");
+  };
+  const std::string first = page(0, 2);
+  EXPECT_EQ(listedNames(first), (std::vector<std::string>{"ann", "carl"})) << first;
+  EXPECT_NE(first.find(R"("count":4)"), std::string::npos) << first;
+  const std::string cursor = R"("next_cursor":")" + std::to_string(users[2].id) + "\"";
+  ASSERT_NE(first.find(cursor), std::string::npos) << first;
+  const std::string second = page(users[2].id, 2);
+  EXPECT_EQ(listedNames(second), (std::vector<std::string>{"dora", "eve"})) << second;
+  EXPECT_NE(second.find(R"("next_cursor":null)"), std::string::npos) << second;
+
+  std::vector<bool> online;
+  for (const store::User& user : {users[1], users[3]}) {
+    hub_.roster().isOnline(user.id, [&](bool is) { online.push_back(is); });
+    board_.answerHeld();
+  }
+  EXPECT_EQ(online, (std::vector<bool>{false, true})) << "bob is online nowhere, dora on another node";
 }
 
 }  // namespace

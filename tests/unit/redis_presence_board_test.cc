@@ -234,5 +234,35 @@ TEST_F(RedisPresenceBoardTest, OnlineInARoomLargerThanTheLimitNamesTheLimitAndCo
   EXPECT_LE(online.userIds.back(), kUsers);
 }
 
+// Online anywhere (room 0): every node's users once each, paged by id; a
+// dead node's users leave the list with its lease.
+TEST_F(RedisPresenceBoardTest, OnlineAnywherePagesThroughEveryNodesUsersByIdUntilTheirNodeDies) {
+  constexpr int64_t kAnywhere = PresenceBoard::kAnywhere;
+  auto a = node(first_);
+  auto b = node(second_);
+  for (const int64_t user : {5, 1, 9}) a->arrive(kAnywhere, user);
+  for (const int64_t user : {9, 3, 12}) b->arrive(kAnywhere, user);
+  auto page = [&](PresenceBoard& board, int64_t after, size_t limit) {
+    std::optional<PresenceBoard::OnlineUsers> answer;
+    board.onlineAnywhere(after, limit, [&](PresenceBoard::OnlineUsers online) { answer = std::move(online); });
+    runUntil([&] { return answer.has_value(); });
+    return answer.value_or(PresenceBoard::OnlineUsers{{-1}, 0});
+  };
+  PresenceBoard::OnlineUsers online = page(*a, 0, 3);
+  EXPECT_EQ(online.userIds, (Ids{1, 3, 5})) << "in id order, not sorted by the test";
+  EXPECT_EQ(online.count, 5u);
+  EXPECT_EQ(page(*b, 5, 3).userIds, (Ids{9, 12}));
+  EXPECT_TRUE(page(*b, 12, 3).userIds.empty());
+
+  a->depart(kAnywhere, 9);  // still on b
+  a->depart(kAnywhere, 5);
+  EXPECT_EQ(page(*b, 0, 10).userIds, (Ids{1, 3, 9, 12}));
+
+  b.reset();  // b dies: a sweeps its users out
+  for (int wait = 0; wait < 20 && page(*a, 0, 10).count != 1; ++wait) runFor(kLeaseMs / 2);
+  EXPECT_EQ(page(*a, 0, 10).userIds, (Ids{1}));
+  EXPECT_EQ(page(*a, 0, 10).count, 1u);
+}
+
 }  // namespace
 }  // namespace chatd::store
