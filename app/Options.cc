@@ -186,7 +186,8 @@ constexpr Option kOptions[] = {
      .help = "keys of the admin API, one per line (at least 16 bytes each)",
      .defaultNote = "default: no admin API", .check = nonEmpty},
     {.name = "registration", .valueName = "MODE", .type = kText, .field = &Config::registration,
-     .help = "who may register: open, closed or invite (admin API invites); the admin API changes it",
+     .help = "who may register: open, closed or invite (admin API invites);\n"
+             "a mode set through the admin API wins until it is cleared",
      .check = registrationMode},
     {.name = "token-ttl", .valueName = "SECONDS", .type = kSeconds, .field = &Config::tokenTtlSeconds,
      .help = "lifetime of the tokens chatd issues", .min = 1, .wants = "at least {min} second", .reload = kTokens},
