@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -43,6 +44,16 @@ function collect(target, name) {
   const seen = [];
   target.on(name, (value) => seen.push(value));
   return seen;
+}
+
+// `promise`, or a failure naming `what` after timeoutMs: a send that is
+// never acknowledged fails the test instead of hanging it.
+function within(what, promise, timeoutMs = 15000) {
+  let timer;
+  const late = new Promise((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 async function withChatd(args, body) {
@@ -137,7 +148,7 @@ test('refusals reject with the server code; retried ones arrive once', async () 
     // Over the rate: refused with rate_limited, kept and retried by the client.
     await alice.room(1).join();
     const sends = ['a', 'b', 'c', 'd', 'e', 'f'].map((text) => alice.room(1).send(text));
-    const seqs = (await Promise.all(sends)).map((m) => m.seq).sort((x, y) => x - y);
+    const seqs = (await within('the rate-limited messages', Promise.all(sends))).map((m) => m.seq).sort((x, y) => x - y);
     assert.deepEqual(seqs, [1, 2, 3, 4, 5, 6]);
     assert.ok(errors.some((e) => e.error.code === 'rate_limited' && e.retrying), 'some were rate limited');
     assert.deepEqual((await allMessages(chatd, bob.token, 1)).map((m) => m.content).sort(), ['a', 'b', 'c', 'd', 'e', 'f']);
@@ -194,7 +205,7 @@ test('a restart with messages in the outbox: each stored and delivered once, the
     assert.equal(alice.outbox.entries.length, 3);
     await chatd.start();
 
-    const acked = await Promise.all(offline);
+    const acked = await within('the queued messages to be acknowledged', Promise.all(offline));
     assert.deepEqual(acked.map((m) => m.content), ['queued 1', 'queued 2', 'queued 3']);
     await post(chatd, carol.token, 1, 'while bob was away');
     assert.equal(bob.connected, false);
@@ -248,7 +259,7 @@ test('an ack lost with the connection: the resend is answered with the original,
     await alice.connect();
     await alice.room(1).join();
     cutAtAck = true;
-    const stored = await alice.room(1).send('acked late');
+    const stored = await within('the ack after the cut', alice.room(1).send('acked late'));
     assert.equal(cutAtAck, false, 'the connection was cut at the ack');
     assert.equal(welcomes.length, 2, 'resent on a new connection');
     assert.equal(stored.seq, 1);
@@ -286,4 +297,31 @@ test.skip('upload: POST /api/v1/files answers the stored file (SKIPPED: the serv
     assert.equal(file.content_type, 'text/plain');
     assert.match(file.sha256, /^[0-9a-f]{64}$/);
   });
+});
+
+test('upload posts the raw bytes to /api/v1/files?name= with the token (a stand-in server until chatd has it)', async () => {
+  const requests = [];
+  const server = createServer((request, response) => {
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => {
+      requests.push({ method: request.method, url: request.url, headers: request.headers, body: Buffer.concat(chunks) });
+      response.writeHead(201, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify({ id: 7, name: 'notes 1.txt', size: 10, content_type: 'text/plain', sha256: 'ab' }));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const chat = new ChatClient({ url: `http://127.0.0.1:${server.address().port}/`, token: 'tok', WebSocket });
+    const file = await chat.upload(new TextEncoder().encode('hello file'), { name: 'notes 1.txt', contentType: 'text/plain' });
+    assert.deepEqual(file, { id: 7, name: 'notes 1.txt', size: 10, content_type: 'text/plain', sha256: 'ab' });
+    assert.equal(requests.length, 1);
+    assert.equal(requests[0].method, 'POST');
+    assert.equal(requests[0].url, '/api/v1/files?name=notes%201.txt');
+    assert.equal(requests[0].headers.authorization, 'Bearer tok');
+    assert.equal(requests[0].headers['content-type'], 'text/plain');
+    assert.equal(requests[0].body.toString(), 'hello file');
+  } finally {
+    server.close();
+  }
 });

@@ -70,7 +70,6 @@ export class Chat {
     client.on('send_error', ({ entry, error, retrying }) => this.messageFailed(entry, error, retrying));
     client.on('state', (state) => this.showState(state));
     client.on('auth_failed', (error) => this.end(`Signed out: ${error.message}`));
-    this.showState(client.state);
     await this.refreshRooms();
     if (this.client !== client) return;  // signed out meanwhile
     const saved = Number(sessionStorage.getItem(kRoomKey));

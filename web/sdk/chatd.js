@@ -20,6 +20,8 @@ export { newClientId } from './outbox.js';
 // Refusals that may pass later: the message stays in the outbox and is sent
 // again (same client_id) after this long.
 const kRetryAfterMs = { rate_limited: 1000, unavailable: 2000 };
+// A frame handler's answer for a message its room has had already.
+const kRepeated = Symbol('repeated');
 
 export class ChatClient extends Emitter {
   // options: url ('https://host'; '' in a page for its own origin), token or
@@ -134,7 +136,6 @@ export class ChatClient extends Emitter {
   // not acknowledged.
   welcome(frame) {
     this.user = frame.user;
-    this.expiresAt = frame.expires_at;
     const resume = {};
     for (const room of this.rooms.values()) {
       if (!room.wanted) continue;
@@ -206,17 +207,12 @@ export class ChatClient extends Emitter {
 
   async refreshToken() {
     try {
-      const token = await this.freshToken();
-      const reply = await this.request({ type: 'auth', token });
-      this.expiresAt = reply.expires_at;
+      await this.request({ type: 'auth', token: await this.freshToken() });
     } catch (error) {
       this.emit('token_error', error);  // the session ends at the expiry and reconnects with a new token
     }
   }
 }
-
-// A handler's answer for a frame its room has had already.
-const kRepeated = Symbol('repeated');
 
 const kHandlers = {
   joined(client, frame, room) {
@@ -253,7 +249,7 @@ const kHandlers = {
 
   error(client, frame, room) {
     if (typeof frame.ref === 'string' && frame.ref.startsWith('m:')) client.sendFailed(frame.ref.slice(2), frame);
-    else if (room) room.joined = false;  // a room of a sync that could not be joined
+    else if (room && frame.ref === undefined) room.joined = false;  // a room of a sync that could not be joined
   },
 
   token_expiring(client) {
