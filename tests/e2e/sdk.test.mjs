@@ -97,7 +97,7 @@ test("docs/sdk.md's example runs as written", async () => {
   });
 });
 
-test('two clients in a room: the ack resolves with the stored message, the other gets it as an event', async () => {
+test('two clients in a room: the ack resolves with the stored message, the other gets it as an event; presence follows', async () => {
   await withChatd([], async (chatd, newClient) => {
     await register(chatd, 'alice');
     await register(chatd, 'bob');
@@ -105,6 +105,7 @@ test('two clients in a room: the ack resolves with the stored message, the other
     const bob = newClient('bob');
     assert.equal((await alice.connect()).username, 'alice');
     await bob.connect();
+    const presence = collect(alice.room(1), 'presence');
     await alice.room(1).join();
     await bob.room(1).join();
     const heardByBob = collect(bob.room(1), 'message');
@@ -128,6 +129,12 @@ test('two clients in a room: the ack resolves with the stored message, the other
     assert.equal(bob.room(1).lastSeq, 2);
     assert.deepEqual(wrongRoom, []);
     assert.deepEqual(alice.outbox.entries, []);
+
+    const names = (users) => users.map((u) => u.username).sort().join(' ');
+    await eventually('alice sees bob online', () => names(presence.at(-1) || []) === 'alice bob');
+    bob.close();
+    await eventually('alice sees bob leave', () => names(presence.at(-1)) === 'alice');
+    assert.equal(names([...alice.room(1).online.values()]), 'alice');
   });
 });
 

@@ -34,22 +34,17 @@ const handlers = {
   },
 
   online_users(chat, frame) {
-    const room = roomOf(chat, frame.room_id);
-    room.online = new Map(frame.data.users.map((u) => [u.id, u]));
     frame.data.users.forEach((u) => chat.remember(u));
-    chat.renderPresence(room);
+    chat.renderPresence(roomOf(chat, frame.room_id));
   },
 
   user_joined(chat, frame) {
-    const room = roomOf(chat, frame.room_id);
-    room.online.set(frame.data.user.id, frame.data.user);
     chat.remember(frame.data.user);
-    chat.renderPresence(room);
+    chat.renderPresence(roomOf(chat, frame.room_id));
   },
 
   user_left(chat, frame) {
     const room = roomOf(chat, frame.room_id);
-    room.online.delete(frame.data.user.id);
     stopTyping(chat, room, frame.data.user.id);
     chat.renderPresence(room);
   },

@@ -1,6 +1,6 @@
-// What the page knows of each room: its messages by seq, the unread count,
-// who is online and who is typing, beside the SDK's Room (`live`: the seq a
-// resume asks from, whether it is joined). Plain data; the views draw it.
+// What the page knows of each room: its messages by seq, the unread count
+// and who is typing, beside the SDK's Room (`live`: the seq a resume asks
+// from, whether it is joined, who is online). Plain data; the views draw it.
 
 export class Room {
   constructor(info, live) {
@@ -12,7 +12,6 @@ export class Room {
     this.historyLoaded = false;
     this.hasOlder = true;
     this.firstSeq = 1;  // the oldest seq the server still holds (--history-max)
-    this.online = new Map();  // user id -> user
     this.typing = new Map();  // user id -> {user, timer}
   }
 
@@ -24,6 +23,11 @@ export class Room {
   // Joined on the current connection.
   get joined() {
     return this.live.joined;
+  }
+
+  // User id -> user.
+  get online() {
+    return this.live.online;
   }
 
   update(info) {

@@ -22,6 +22,8 @@ export { newClientId } from './outbox.js';
 const kRetryAfterMs = { rate_limited: 1000, unavailable: 2000 };
 // A frame handler's answer for a message its room has had already.
 const kRepeated = Symbol('repeated');
+// Frames that change who is online in a room: its 'presence' event follows.
+const kPresence = new Set(['online_users', 'user_joined', 'user_left']);
 
 export class ChatClient extends Emitter {
   // options: url ('https://host'; '' in a page for its own origin), token or
@@ -164,14 +166,17 @@ export class ChatClient extends Emitter {
 
   // A server frame: the client's own bookkeeping first, then the events
   // 'frame' (every frame), its type on the client, and its type on its room
-  // (with frame.data when it has data, else the frame).
+  // (with frame.data when it has data, else the frame), then the room's
+  // 'presence' (who is online now) when that changed.
   dispatch(frame) {
     const room = typeof frame.room_id === 'number' ? this.room(frame.room_id) : null;
     const handler = kHandlers[frame.type];
     const repeated = handler && handler(this, frame, room) === kRepeated;
     this.emit('frame', frame);
     this.emit(frame.type, frame);
-    if (!repeated) room?.emit(frame.type, frame.data ?? frame, frame);
+    if (!room || repeated) return;
+    room.emit(frame.type, frame.data ?? frame, frame);
+    if (kPresence.has(frame.type)) room.emit('presence', [...room.online.values()]);
   }
 
   // My message is stored: take it from the outbox, settle its promise, and
@@ -236,6 +241,18 @@ const kHandlers = {
       id: frame.id, seq: frame.seq, user_id: id, user: { id, username, nickname }, kind: 'text',
       content: entry.content, client_id: frame.client_id, created_at: frame.created_at,
     });
+  },
+
+  online_users(client, frame, room) {
+    room.online = new Map(frame.data.users.map((user) => [user.id, user]));
+  },
+
+  user_joined(client, frame, room) {
+    room.online.set(frame.data.user.id, frame.data.user);
+  },
+
+  user_left(client, frame, room) {
+    room.online.delete(frame.data.user.id);
   },
 
   messages_trimmed(client, frame, room) {

@@ -1,6 +1,7 @@
 // One room as the client sees it: its events (the server's frames about it),
 // the newest seq received without a gap (what a resume asks from), whether
-// it is joined on the current connection, and the requests about it. Made
+// it is joined on the current connection, who is online, and the requests
+// about it. Made
 // by ChatClient.room(); the client resumes every room joined once after
 // each reconnect.
 import { Emitter } from './emitter.js';
@@ -14,6 +15,7 @@ export class Room extends Emitter {
     this.seen = new Set();  // seqs received above lastSeq, waiting for the gap below them
     this.wanted = false;  // joined once: resumed on every connection
     this.joined = false;  // joined on the current connection
+    this.online = new Map();  // user id -> user, from online_users, user_joined, user_left
   }
 
   // Subscribes to the room's events, resuming from lastSeq when it has one
