@@ -150,6 +150,11 @@ test('refusals reject with the server code; retried ones arrive once', async () 
     await assert.rejects(alice.room(1).send('x'.repeat(101)), { name: 'ChatError', code: 'too_large' });
     await assert.rejects(alice.room(secret.id).send('let me in'), { code: 'not_found' });
     await assert.rejects(alice.room(9999).history(), { code: 'not_found' });
+    const stranger = new ChatClient({ url: chatd.url, token: 'not-a-token', WebSocket, backoff: kFast });
+    const refused = collect(stranger, 'auth_failed');
+    await assert.rejects(stranger.connect(), { code: 'unauthorized' });
+    assert.equal(stranger.state, 'closed', 'a refused token is not retried');
+    assert.equal(refused.length, 1);
     assert.deepEqual(errors.map((e) => [e.error.code, e.retrying]), [['too_large', false], ['not_found', false]]);
 
     // Over the rate: refused with rate_limited, kept and retried by the client.
