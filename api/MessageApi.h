@@ -8,6 +8,8 @@
 //        empty answer waits up to `wait` seconds (at most 60) for the next
 //        message (long-poll).
 //   GET  /api/v1/rooms/{id}/online -> 200 {users}
+//   GET  /api/v1/online -> 200 {count}: how many users are online on the
+//        server (every node); no list, which is the operators' (admin API)
 // Errors carry the chat protocol's codes (403 not_member, 413 too_large,
 // 429 rate_limited, ...). Posts spend the user's one message budget, shared
 // with its WebSocket sessions (Hub::takeMessageToken). Borrows everything.
