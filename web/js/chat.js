@@ -7,6 +7,7 @@ import { Rooms } from './rooms.js';
 import { session } from './session.js';
 import { applyFrame } from './frames.js';
 import { History } from './history.js';
+import { CallController } from './calls.js';
 import { showConnection } from './views/statusView.js';
 import { showError } from './views/errorView.js';
 import { renderRoomList } from './views/roomListView.js';
@@ -28,6 +29,7 @@ export class Chat {
     this.onSignedOut = onSignedOut;
     this.client = null;
     this.history = new History(this);
+    this.calls = new CallController(this);
     this.messages = new MessageListView({
       onWantOlder: () => this.history.loadOlder(),
       onEdit: (seq, content) => this.change((room, id) => room.live.edit(id, content), seq),
@@ -63,6 +65,7 @@ export class Chat {
     });
     this.client = client;
     this.rooms = new Rooms(client);
+    this.calls.attach(client);
     this.users = new Map([[me.username.toLowerCase(), me]]);  // everyone seen, by lowercased name
     this.openId = null;
     this.welcomed = false;
@@ -87,6 +90,7 @@ export class Chat {
   }
 
   stop() {
+    this.calls.detach();
     if (this.client) this.client.close();
     this.client = null;
     this.messages.clearAll();
@@ -168,6 +172,7 @@ export class Chat {
     this.renderRooms();
     this.renderPresence(room);
     if (room.kind === 'direct') this.loadPeer(room);
+    this.calls.roomShown(room);
     this.composer.enable(true);
     this.sidebar.close();
     if (!this.client.connected) return;  // welcome() joins it

@@ -7,6 +7,7 @@
 // the ones given), so it runs in browsers and in Node >= 20.
 import { Connection } from './connection.js';
 import { Backoff } from './backoff.js';
+import { Calls } from './calls.js';
 import { Emitter } from './emitter.js';
 import { ChatError } from './errors.js';
 import { HttpApi } from './http.js';
@@ -44,6 +45,8 @@ export class ChatClient extends Emitter {
     this.outbox = new Outbox(options.outboxStorage);
     this.waiting = new Map();  // client_id -> {resolve, reject}, for sends made by this instance
     this.retryTimers = new Set();
+    this.calls = new Calls(this);
+    this.iceServers = [];  // welcome.ice_servers: the RTCConfiguration.iceServers for calls
     const base = url ?? globalThis.location?.origin ?? '';
     this.http = new HttpApi(base, () => this.token || this.freshToken(), fetch);
     const { baseMs = 500, capMs = 10000 } = options.backoff || {};
@@ -138,6 +141,7 @@ export class ChatClient extends Emitter {
   // not acknowledged.
   welcome(frame) {
     this.user = frame.user;
+    this.iceServers = Array.isArray(frame.ice_servers) ? frame.ice_servers : [];
     const resume = {};
     for (const room of this.rooms.values()) {
       if (!room.wanted) continue;
@@ -174,6 +178,7 @@ export class ChatClient extends Emitter {
     const repeated = handler && handler(this, frame, room) === kRepeated;
     this.emit('frame', frame);
     this.emit(frame.type, frame);
+    this.calls.received(frame);
     if (!room || repeated) return;
     room.emit(frame.type, frame.data ?? frame, frame);
     if (kPresence.has(frame.type)) room.emit('presence', [...room.online.values()]);

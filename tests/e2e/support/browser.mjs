@@ -9,8 +9,9 @@ import { Chatd } from './chatd.mjs';
 export const kChromium = '/usr/bin/chromium';
 const kActionTimeoutMs = 10000;
 
-export function launch() {
-  return chromium.launch({ executablePath: kChromium, headless: true });
+// args: more Chromium switches (e.g. fake media devices for calls).
+export function launch(args = []) {
+  return chromium.launch({ executablePath: kChromium, headless: true, args });
 }
 
 // A fresh browser context (its own storage: another person) with one
