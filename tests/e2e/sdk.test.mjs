@@ -3,7 +3,8 @@
 // clients talking, acks and refusals as promises, history pages, a token
 // refreshed on the open session, and restarts and lost acks with messages
 // in the outbox: each stored and delivered exactly once, the missed ones
-// caught up by sync; call signalling relayed between two clients.
+// caught up by sync; call signalling relayed between two clients; with the
+// WebSocket blocked, messages over HTTP long-polling.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -375,5 +376,40 @@ test('call signalling: invite rings the other side, accept, offer, answer and IC
     const hungUp = heard(ann, 'hangup');
     bob.calls.hangup(ring.call_id);
     assert.equal((await within('the hangup', hungUp)).reason, 'hung_up');
+  });
+});
+
+// A WebSocket that never gets through, as behind a proxy that blocks it.
+class BlockedWebSocket {
+  constructor() {
+    this.readyState = 0;
+    setTimeout(() => {
+      this.readyState = 3;
+      this.onclose?.({ code: 1006, reason: '' });
+    }, 10);
+  }
+
+  close() {}
+}
+
+test('with the WebSocket blocked the client long-polls: messages arrive, a send is stored once', async () => {
+  await withChatd([], async (chatd, connect) => {
+    await register(chatd, 'ann', kPassword);
+    const bob = await register(chatd, 'bob', kPassword);
+    await call(chatd, 'POST', '/api/v1/rooms/1/join', bob.token);
+    const ann = connect('ann', { WebSocket: BlockedWebSocket });
+    const states = collect(ann, 'state');
+    ann.connect().catch(() => {});
+    await eventually('the polling state', () => ann.state === 'polling');
+    assert.ok(states.includes('polling'));
+    const lobby = ann.room(1);
+    const heard = collect(lobby, 'message');
+    await within('the join over HTTP', lobby.join());
+    await post(chatd, bob.token, 1, 'anyone there?');
+    await eventually('the polled message', () => heard.some((m) => m.content === 'anyone there?'));
+    const stored = await within('the send over HTTP', lobby.send('yes, over HTTP'));
+    assert.equal(stored.content, 'yes, over HTTP');
+    assert.deepEqual((await allMessages(chatd, bob.token, 1)).map((m) => m.content), ['anyone there?', 'yes, over HTTP']);
+    assert.deepEqual((await lobby.history()).messages.map((m) => m.seq), [1, 2]);
   });
 });
