@@ -92,7 +92,7 @@ test('HTML in messages and room names is shown as text and runs nothing', async 
     await sendMessage(alice, payload);  // reaches bob live
     await alice.locator('[data-testid="message"][data-seq="2"][data-state="sent"]').waitFor();
     await bob.locator('[data-testid="message"][data-seq="2"]').waitFor();
-    await bob.reload();  // and once more from history, signed in from sessionStorage
+    await bob.reload();  // and once more from history, signed in from localStorage
     await bob.locator('[data-testid="message"][data-seq="2"]').waitFor();
 
     for (const page of [alice, bob]) {
@@ -152,7 +152,7 @@ test('keyboard alone: log in, send, log out (the token is then refused)', async 
     await page.keyboard.type('dora-password');
     await page.keyboard.press('Enter');
     await page.locator('[data-testid="connection-status"][data-state="connected"]').waitFor();
-    const token = await page.evaluate(() => sessionStorage.getItem('chatd.token'));
+    const token = await page.evaluate(() => localStorage.getItem('chatd.token'));
     assert.ok(token);
 
     // Tab from the room list reaches the message box; Enter sends.
@@ -169,7 +169,7 @@ test('keyboard alone: log in, send, log out (the token is then refused)', async 
     await page.getByTestId('logout').focus();
     await page.keyboard.press('Enter');
     await page.getByTestId('login').waitFor();
-    assert.equal(await page.evaluate(() => sessionStorage.getItem('chatd.token')), null);
+    assert.equal(await page.evaluate(() => localStorage.getItem('chatd.token')), null);
     await page.locator('[data-testid="connection-status"][data-state="offline"]').waitFor();
     await assert.rejects(call(chatd, 'GET', '/api/v1/me', token), /401/);
   });

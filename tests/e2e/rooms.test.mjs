@@ -17,7 +17,7 @@ function roomNamed(page, name) {
 }
 
 function tokenOf(page) {
-  return page.evaluate(() => sessionStorage.getItem('chatd.token'));
+  return page.evaluate(() => localStorage.getItem('chatd.token'));
 }
 
 test('create a room, unread counts follow reading, scrolling up loads older history', async () => {

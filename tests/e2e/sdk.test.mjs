@@ -3,7 +3,8 @@
 // clients talking, acks and refusals as promises, history pages, a token
 // refreshed on the open session, and restarts and lost acks with messages
 // in the outbox: each stored and delivered exactly once, the missed ones
-// caught up by sync.
+// caught up by sync; call signalling relayed between two clients; with the
+// WebSocket blocked, messages over HTTP long-polling.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -336,4 +337,79 @@ test('upload posts the raw bytes to /api/v1/files?name= with the token (a stand-
   } finally {
     server.close();
   }
+});
+
+test('call signalling: invite rings the other side, accept, offer, answer and ICE are relayed, hangup ends it', async () => {
+  const iceServers = [{ urls: 'stun:stun.example.net:3478' }];
+  await withChatd(['--ice-servers', JSON.stringify(iceServers)], async (chatd, connect) => {
+    await register(chatd, 'ann', kPassword);
+    const bobUser = (await register(chatd, 'bob', kPassword)).user;
+    const ann = connect('ann');
+    const bob = connect('bob');
+    await Promise.all([ann.connect(), bob.connect()]);
+    assert.deepEqual(ann.iceServers, iceServers);
+    const room = (await call(chatd, 'POST', `/api/v1/direct/${bobUser.id}`, ann.token)).room;
+    const heard = (chat, name) => new Promise((resolve) => { const stop = chat.calls.on(name, (data) => { stop(); resolve(data); }); });
+
+    const ringing = heard(bob, 'invite');
+    const placed = await within('the invite', ann.calls.invite(room.id, 'video'));
+    const ring = await within('the ring', ringing);
+    assert.equal(ring.call_id, placed.call_id);
+    assert.equal(ring.room_id, room.id);
+    assert.equal(ring.media, 'video');
+    assert.equal(ring.from.username, 'ann');
+
+    const accepted = heard(ann, 'accept');
+    assert.equal(bob.calls.accept(ring.call_id), true);
+    await within('the accept', accepted);
+    const offered = heard(bob, 'offer');
+    ann.calls.offer(placed.call_id, 'v=0 offer');
+    assert.equal((await within('the offer', offered)).sdp, 'v=0 offer');
+    const answered = heard(ann, 'answer');
+    bob.calls.answer(ring.call_id, 'v=0 answer');
+    assert.equal((await within('the answer', answered)).sdp, 'v=0 answer');
+    const candidate = { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
+    const trickled = heard(bob, 'ice');
+    ann.calls.ice(placed.call_id, candidate);
+    assert.deepEqual((await within('the candidate', trickled)).candidate, candidate);
+
+    const hungUp = heard(ann, 'hangup');
+    bob.calls.hangup(ring.call_id);
+    assert.equal((await within('the hangup', hungUp)).reason, 'hung_up');
+  });
+});
+
+// A WebSocket that never gets through, as behind a proxy that blocks it.
+class BlockedWebSocket {
+  constructor() {
+    this.readyState = 0;
+    setTimeout(() => {
+      this.readyState = 3;
+      this.onclose?.({ code: 1006, reason: '' });
+    }, 10);
+  }
+
+  close() {}
+}
+
+test('with the WebSocket blocked the client long-polls: messages arrive, a send is stored once', async () => {
+  await withChatd([], async (chatd, connect) => {
+    await register(chatd, 'ann', kPassword);
+    const bob = await register(chatd, 'bob', kPassword);
+    await call(chatd, 'POST', '/api/v1/rooms/1/join', bob.token);
+    const ann = connect('ann', { WebSocket: BlockedWebSocket });
+    const states = collect(ann, 'state');
+    ann.connect().catch(() => {});
+    await eventually('the polling state', () => ann.state === 'polling');
+    assert.ok(states.includes('polling'));
+    const lobby = ann.room(1);
+    const heard = collect(lobby, 'message');
+    await within('the join over HTTP', lobby.join());
+    await post(chatd, bob.token, 1, 'anyone there?');
+    await eventually('the polled message', () => heard.some((m) => m.content === 'anyone there?'));
+    const stored = await within('the send over HTTP', lobby.send('yes, over HTTP'));
+    assert.equal(stored.content, 'yes, over HTTP');
+    assert.deepEqual((await allMessages(chatd, bob.token, 1)).map((m) => m.content), ['anyone there?', 'yes, over HTTP']);
+    assert.deepEqual((await lobby.history()).messages.map((m) => m.seq), [1, 2]);
+  });
 });

@@ -6,6 +6,8 @@ import { ChatClient, newClientId } from '../sdk/chatd.js';
 import { Rooms } from './rooms.js';
 import { session } from './session.js';
 import { applyFrame } from './frames.js';
+import { History } from './history.js';
+import { CallController } from './calls.js';
 import { showConnection } from './views/statusView.js';
 import { showError } from './views/errorView.js';
 import { renderRoomList } from './views/roomListView.js';
@@ -17,16 +19,23 @@ import { wireSidebar } from './views/sidebar.js';
 import { fullTime } from './format.js';
 
 const kTypingEveryMs = 3000;
-const kHistoryPage = 50;
 const kRoomKey = 'chatd.room';
 
 export class Chat {
-  // onSignedOut(reason): the session ended (logout, or the server refused the token).
+  // onSignedOut(reason, token): the session of `token` ended (logout, or the
+  // server refused the token).
   constructor(api, onSignedOut) {
     this.api = api;
     this.onSignedOut = onSignedOut;
     this.client = null;
-    this.messages = new MessageListView(() => this.loadOlder());
+    this.history = new History(this);
+    this.calls = new CallController(this);
+    this.messages = new MessageListView({
+      onWantOlder: () => this.history.loadOlder(),
+      onEdit: (seq, content) => this.change((room, id) => room.live.edit(id, content), seq),
+      onDelete: (seq) => this.change((room, id) => room.live.delete(id), seq),
+      onReact: (seq, emoji) => this.change((room, id) => room.live.react(id, emoji), seq),
+    });
     this.composer = new Composer((text) => this.send(text), () => this.typed());
     this.sidebar = wireSidebar();
     document.getElementById('create-room-form').addEventListener('submit', (e) => {
@@ -46,20 +55,21 @@ export class Chat {
     window.addEventListener('offline', () => { if (this.client && !this.client.connected) showConnection('offline'); });
   }
 
-  async start(me, token) {
+  // The token is the one the tabs share (session.js), read for each connection.
+  async start(me) {
     this.me = me;
     const client = new ChatClient({
       url: location.origin,
-      token,
+      getToken: () => session.token,
       outboxStorage: { load: () => session.loadOutbox(), save: (entries) => session.saveOutbox(entries) },
     });
     this.client = client;
     this.rooms = new Rooms(client);
+    this.calls.attach(client);
     this.users = new Map([[me.username.toLowerCase(), me]]);  // everyone seen, by lowercased name
     this.openId = null;
     this.welcomed = false;
     this.lastTypingSent = 0;
-    this.loadingOlder = false;
     const meNode = document.getElementById('me');
     meNode.textContent = me.nickname || me.username;
     meNode.hidden = false;
@@ -80,6 +90,7 @@ export class Chat {
   }
 
   stop() {
+    this.calls.detach();
     if (this.client) this.client.close();
     this.client = null;
     this.messages.clearAll();
@@ -92,8 +103,9 @@ export class Chat {
   }
 
   end(reason) {
+    const token = this.client?.token;
     this.stop();
-    this.onSignedOut(reason);
+    this.onSignedOut(reason, token);
   }
 
   async logout() {
@@ -105,10 +117,17 @@ export class Chat {
     this.end('');
   }
 
-  // connecting is 'reconnecting' on the page, or 'offline' while the browser is.
+  // connecting is 'reconnecting' on the page, or 'offline' while the browser
+  // is. Long-polling (the WebSocket is blocked): my rooms are polled, and the
+  // open one shown from HTTP.
   showState(state) {
     if (state === 'connected') showConnection('connected');
-    else if (state === 'closed' || navigator.onLine === false) showConnection('offline');
+    else if (state === 'polling') {
+      showConnection('polling');
+      this.welcome({ user: this.me });
+      const room = this.openRoom();
+      if (room && !room.historyLoaded) this.history.load(room);
+    } else if (state === 'closed' || navigator.onLine === false) showConnection('offline');
     else showConnection('reconnecting');
   }
 
@@ -137,7 +156,7 @@ export class Chat {
       for (const info of list) {
         const room = this.rooms.get(info.id);
         if (!room.joined) room.unread = info.unread;
-        if (room.role && !room.live.wanted && this.client.connected) this.join(room);
+        if (room.role && !room.live.wanted && (this.client.connected || this.client.polling)) this.join(room);
       }
       this.renderRooms();
     } catch (error) {
@@ -152,19 +171,21 @@ export class Chat {
     if (!room) return;
     this.openId = roomId;
     sessionStorage.setItem(kRoomKey, String(roomId));
+    room.openedWithUnread(room.unread);
     room.unread = 0;
     document.getElementById('room-title').textContent = room.title(this.me);
     document.getElementById('room-topic').textContent = room.topic;
-    this.messages.show(this.me, room.historyLoaded ? room.sortedMessages() : [], this.client.outbox.forRoom(roomId));
-    this.messages.setHasOlder(room.historyLoaded && room.hasOlder);
+    this.showMessages(room);
     this.renderRooms();
     this.renderPresence(room);
     if (room.kind === 'direct') this.loadPeer(room);
+    this.calls.roomShown(room);
     this.composer.enable(true);
     this.sidebar.close();
+    if (this.client.polling && !room.historyLoaded) this.history.load(room);
     if (!this.client.connected) return;  // welcome() joins it
     if (!room.joined) this.join(room);
-    else if (!room.historyLoaded) this.loadHistory(room);
+    else if (!room.historyLoaded) this.history.load(room);
     else this.markRead(0);
   }
 
@@ -172,76 +193,19 @@ export class Chat {
     return this.openId === null ? undefined : this.rooms.get(this.openId);
   }
 
-  async loadHistory(room) {
-    if (room.historyLoading) return;
-    room.historyLoading = true;
-    const client = this.client;
-    try {
-      const reply = await room.live.history({ limit: kHistoryPage });
-      if (this.client !== client) return;
-      for (const message of reply.messages) this.putMessage(room, message);
-      room.historyLoaded = true;
-      room.hasOlder = reply.has_more;
-      room.trimmedThrough(reply.first_seq - 1);
-      if (room.id === this.openId) {
-        this.messages.show(this.me, room.sortedMessages(), this.client.outbox.forRoom(room.id));
-        this.messages.setHasOlder(room.hasOlder);
-        this.markRead(0);
-      }
-    } catch (error) {
-      if (error.code !== 'offline') showError(error.code, error.message);
-    } finally {
-      room.historyLoading = false;
-    }
+  showMessages(room) {
+    this.messages.show(this.me, room.historyLoaded ? room.sortedMessages() : [], this.client.outbox.forRoom(room.id),
+                       { loaded: room.historyLoaded, unreadAfter: room.unreadAfter ?? null });
+    this.messages.setHasOlder(room.historyLoaded && room.hasOlder);
   }
 
-  async loadOlder() {
+  // Edits, deletes or reacts to a message of the open room; the server's
+  // event (to every tab, this one included) redraws it.
+  change(request, seq) {
     const room = this.openRoom();
-    const client = this.client;
-    if (!room || !room.historyLoaded || !room.hasOlder || this.loadingOlder || !client || !client.connected) return;
-    const oldest = room.oldestSeq();
-    if (oldest === null || oldest <= room.firstSeq) {
-      room.hasOlder = false;
-      this.messages.setHasOlder(false);
-      return;
-    }
-    this.loadingOlder = true;
-    try {
-      const reply = await room.live.history({ before: oldest, limit: kHistoryPage });
-      if (this.client !== client) return;
-      for (const message of reply.messages) this.putMessage(room, message);
-      room.hasOlder = reply.has_more;
-      room.trimmedThrough(reply.first_seq - 1);
-      if (room.id === this.openId) {
-        this.messages.prepend(reply.messages);
-        this.messages.setHasOlder(room.hasOlder);
-      }
-    } catch (error) {
-      if (error.code !== 'offline') showError(error.code, error.message);
-    } finally {
-      this.loadingOlder = false;
-    }
-  }
-
-  // Messages fromSeq..toSeq changed while this tab was too far behind to be
-  // sent each change (docs/protocol.md, "Slow readers"): read the ones it
-  // shows again.
-  async refetchMessages(room, fromSeq, toSeq) {
-    const client = this.client;
-    try {
-      for (let after = fromSeq - 1; after < toSeq;) {
-        const reply = await room.live.history({ after, limit: kHistoryPage });
-        if (this.client !== client || reply.messages.length === 0) return;
-        for (const message of reply.messages) {
-          if (message.seq > toSeq || !room.messages.has(message.seq)) continue;
-          this.putMessage(room, message);
-          if (room.id === this.openId && room.historyLoaded) this.messages.upsert(message, 'sent');
-        }
-        after = reply.messages[reply.messages.length - 1].seq;
-      }
-    } catch (error) {
-      if (error.code !== 'offline') showError(error.code, error.message);
-    }
+    const message = room?.messages.get(seq);
+    if (!message) return;
+    request(room, message.id).catch((error) => showError(error.code, error.message));
   }
 
   putMessage(room, message) {

@@ -15,7 +15,7 @@ const handlers = {
       chat.renderRooms();
     }
     // A resume's replay follows; the messages it brings mark themselves read.
-    if (room.id === chat.openId && !room.historyLoaded) chat.loadHistory(room);
+    if (room.id === chat.openId && !room.historyLoaded) chat.history.load(room);
   },
 
   message(chat, frame) {
@@ -81,7 +81,7 @@ const handlers = {
   },
 
   messages_changed(chat, frame) {
-    chat.refetchMessages(roomOf(chat, frame.room_id), frame.data.from_seq, frame.data.to_seq);
+    chat.history.refetch(roomOf(chat, frame.room_id), frame.data.from_seq, frame.data.to_seq);
   },
 
   messages_trimmed(chat, frame) {

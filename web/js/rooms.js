@@ -13,6 +13,8 @@ export class Room {
     this.hasOlder = true;
     this.firstSeq = 1;  // the oldest seq the server still holds (--history-max)
     this.typing = new Map();  // user id -> {user, timer}
+    this.unreadAtOpen = 0;  // the unread count when the room was last opened
+    this.unreadAfter = null;  // where the unread marker goes (null: none; undefined: not known yet)
   }
 
   // The newest seq received without a gap (null until first joined).
@@ -48,6 +50,25 @@ export class Room {
   // page's first_seq): no older page exists.
   trimmedThrough(seq) {
     this.firstSeq = Math.max(this.firstSeq, seq + 1);
+  }
+
+  // The room is being opened with `count` messages unread: the unread
+  // marker goes after the read mark, known once its newest page is in.
+  openedWithUnread(count) {
+    this.unreadAtOpen = count;
+    this.unreadAfter = undefined;
+    if (this.historyLoaded) this.noteReadMark();
+  }
+
+  noteReadMark() {
+    const newest = this.newestSeq();
+    this.unreadAfter = this.unreadAtOpen > 0 && newest !== null ? newest - this.unreadAtOpen : null;
+  }
+
+  newestSeq() {
+    let newest = null;
+    for (const seq of this.messages.keys()) if (newest === null || seq > newest) newest = seq;
+    return newest;
   }
 
   oldestSeq() {

@@ -1,36 +1,43 @@
-// What survives a reload of the tab, and only of this tab: the token, the
-// signed-in user, and the messages not yet acknowledged (sessionStorage).
+// What survives a reload. The token and the signed-in user are shared by
+// every tab of this origin (localStorage): signing in or out in one tab does
+// so in all (app.js listens for the `storage` event), and a token another
+// tab got is the one the next connection uses. The messages not yet
+// acknowledged belong to this tab only (sessionStorage), as its outbox does.
 
 const kToken = 'chatd.token';
 const kUser = 'chatd.user';
 const kOutbox = 'chatd.outbox';
 
-function read(key) {
+function read(storage, key) {
   try {
-    return JSON.parse(sessionStorage.getItem(key));
+    return JSON.parse(storage.getItem(key));
   } catch {
     return null;
   }
 }
 
 export const session = {
+  tokenKey: kToken,
   get token() {
-    return sessionStorage.getItem(kToken);
+    return localStorage.getItem(kToken);
   },
   get user() {
-    return read(kUser);
+    return read(localStorage, kUser);
   },
   signIn(token, user) {
-    sessionStorage.setItem(kToken, token);
-    sessionStorage.setItem(kUser, JSON.stringify(user));
+    localStorage.setItem(kUser, JSON.stringify(user));
+    localStorage.setItem(kToken, token);
   },
-  signOut() {
-    sessionStorage.removeItem(kToken);
-    sessionStorage.removeItem(kUser);
+  // Forgets the token, unless another tab has replaced it since this one
+  // took it (`token`: the one this tab used).
+  signOut(token) {
     sessionStorage.removeItem(kOutbox);
+    if (token && localStorage.getItem(kToken) !== token) return;
+    localStorage.removeItem(kToken);
+    localStorage.removeItem(kUser);
   },
   loadOutbox() {
-    const saved = read(kOutbox);
+    const saved = read(sessionStorage, kOutbox);
     return Array.isArray(saved) ? saved : [];
   },
   saveOutbox(entries) {

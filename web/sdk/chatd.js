@@ -1,16 +1,19 @@
 // chatd's client SDK (docs/sdk.md): one ChatClient per signed-in user. It
 // keeps one WebSocket up (reconnecting with backoff and full jitter, as the
-// server's server_restarting asks), resumes every joined room by seq after a
+// server's server_restarting asks; long-polling over HTTP meanwhile when the
+// WebSocket cannot connect), resumes every joined room by seq after a
 // reconnect, resends unacknowledged messages with their client_id (stored
 // exactly once), refreshes the token before it expires, and hands out the
 // server's events per room. No DOM: it needs only WebSocket and fetch (or
 // the ones given), so it runs in browsers and in Node >= 20.
 import { Connection } from './connection.js';
 import { Backoff } from './backoff.js';
+import { Calls } from './calls.js';
 import { Emitter } from './emitter.js';
 import { ChatError } from './errors.js';
 import { HttpApi } from './http.js';
 import { Outbox, messageFrame } from './outbox.js';
+import { Poller } from './poll.js';
 import { Room } from './room.js';
 
 export { ChatError } from './errors.js';
@@ -31,7 +34,8 @@ export class ChatClient extends Emitter {
   // token expires), WebSocket (default globalThis.WebSocket), fetch (default
   // globalThis.fetch), outboxStorage ({load(), save(entries)}, default in
   // memory), backoff ({baseMs, capMs}, default 500 and 10000), pingEveryMs,
-  // pongWithinMs.
+  // pongWithinMs, pollAfter (failed WebSocket attempts in a row before
+  // long-polling, default 2; 0: never).
   constructor(options) {
     super();
     const { url, token, getToken, WebSocket = globalThis.WebSocket, fetch = globalThis.fetch } = options;
@@ -44,6 +48,10 @@ export class ChatClient extends Emitter {
     this.outbox = new Outbox(options.outboxStorage);
     this.waiting = new Map();  // client_id -> {resolve, reject}, for sends made by this instance
     this.retryTimers = new Set();
+    this.calls = new Calls(this);
+    this.poller = new Poller(this);
+    this.pollAfter = options.pollAfter ?? 2;
+    this.iceServers = [];  // welcome.ice_servers: the RTCConfiguration.iceServers for calls
     const base = url ?? globalThis.location?.origin ?? '';
     this.http = new HttpApi(base, () => this.token || this.freshToken(), fetch);
     const { baseMs = 500, capMs = 10000 } = options.backoff || {};
@@ -60,12 +68,18 @@ export class ChatClient extends Emitter {
       onFrame: (frame) => this.dispatch(frame),
       onState: (state) => this.stateChanged(state),
       onAuthFailed: (reason) => this.authFailed(reason),
+      onRetry: (failures) => this.maybePoll(failures),
     });
   }
 
-  // 'connecting', 'connected' or 'closed'.
+  // 'connecting', 'connected', 'polling' (no WebSocket: messages over HTTP
+  // long-polls) or 'closed'.
   get state() {
-    return this.connection.state;
+    return this.polling ? 'polling' : this.connection.state;
+  }
+
+  get polling() {
+    return this.poller.live && !this.connection.ready;
   }
 
   get connected() {
@@ -84,6 +98,7 @@ export class ChatClient extends Emitter {
   // Stops for good: the connection closes, sends still waiting reject with
   // 'closed' (their entries stay in the outbox storage).
   close() {
+    this.poller.stop();
     this.connection.stop();
     this.settleConnect?.reject(new ChatError('closed', 'the client was closed'));
     this.settleConnect = null;
@@ -118,7 +133,7 @@ export class ChatClient extends Emitter {
   post(roomId, content, clientId) {
     const entry = this.outbox.add(roomId, content, clientId);
     const acked = new Promise((resolve, reject) => this.waiting.set(entry.client_id, { resolve, reject }));
-    this.connection.send(messageFrame(entry));
+    if (!this.connection.send(messageFrame(entry)) && this.polling) this.poller.post(entry);
     return acked;
   }
 
@@ -137,7 +152,9 @@ export class ChatClient extends Emitter {
   // seq (one sync), join those never joined yet, then resend whatever was
   // not acknowledged.
   welcome(frame) {
+    this.poller.stop();
     this.user = frame.user;
+    this.iceServers = Array.isArray(frame.ice_servers) ? frame.ice_servers : [];
     const resume = {};
     for (const room of this.rooms.values()) {
       if (!room.wanted) continue;
@@ -153,7 +170,14 @@ export class ChatClient extends Emitter {
 
   stateChanged(state) {
     if (state !== 'connected') for (const room of this.rooms.values()) room.joined = false;
-    this.emit('state', state);
+    if (state === 'closed') this.poller.stop();
+    this.emit('state', this.state);
+  }
+
+  // The WebSocket failed `failures` times in a row: long-poll (once the
+  // server answers over HTTP: state 'polling') until it connects.
+  maybePoll(failures) {
+    if (this.pollAfter > 0 && failures >= this.pollAfter) this.poller.start();
   }
 
   authFailed(reason) {
@@ -174,6 +198,7 @@ export class ChatClient extends Emitter {
     const repeated = handler && handler(this, frame, room) === kRepeated;
     this.emit('frame', frame);
     this.emit(frame.type, frame);
+    this.calls.received(frame);
     if (!room || repeated) return;
     room.emit(frame.type, frame.data ?? frame, frame);
     if (kPresence.has(frame.type)) room.emit('presence', [...room.online.values()]);

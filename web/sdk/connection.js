@@ -7,7 +7,8 @@
 //
 // States reported by onState: 'connecting' (connecting, or waiting to),
 // 'connected' (welcome received), 'closed' (stopped, or the server refused
-// the token: onAuthFailed, no more retries).
+// the token: onAuthFailed, no more retries). onRetry(failures) tells, before
+// each wait, how many attempts in a row ended without a welcome.
 import { Backoff } from './backoff.js';
 import { ChatError } from './errors.js';
 
@@ -31,6 +32,7 @@ export class Connection {
     this.pingTimer = null;
     this.pongTimer = null;
     this.nextRef = 1;
+    this.failures = 0;  // attempts in a row that ended before a welcome
     this.waiting = new Map();  // ref -> {resolve, reject}
   }
 
@@ -95,6 +97,7 @@ export class Connection {
     }
     if (frame.type === 'welcome') {
       this.ready = true;
+      this.failures = 0;
       this.backoff.reset();
       this.startPinging();
       this.setState('connected');
@@ -119,6 +122,7 @@ export class Connection {
   }
 
   closed(code, reason) {
+    if (!this.ready) this.failures += 1;
     this.detach();
     if (this.stopped) return;
     // An expired token is no reason to give up when a fresh one can be had.
@@ -137,6 +141,7 @@ export class Connection {
     const delayMs = this.serverDelayMs + this.backoff.next();
     this.serverDelayMs = 0;
     this.retryTimer = setTimeout(() => this.connect(), delayMs);
+    this.handlers.onRetry?.(this.failures);
   }
 
   // The network is back (say, the browser says so): no reason to wait out the backoff.

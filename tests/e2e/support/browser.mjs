@@ -9,11 +9,12 @@ import { Chatd } from './chatd.mjs';
 export const kChromium = '/usr/bin/chromium';
 const kActionTimeoutMs = 10000;
 
-export function launch() {
-  return chromium.launch({ executablePath: kChromium, headless: true });
+// args: more Chromium switches (e.g. fake media devices for calls).
+export function launch(args = []) {
+  return chromium.launch({ executablePath: kChromium, headless: true, args });
 }
 
-// A fresh browser context (its own sessionStorage: another person) with one
+// A fresh browser context (its own storage: another person) with one
 // page on the client. `prepare(page)` runs before the page loads (routes).
 // A chatd with TLS has a self-signed certificate, which the context accepts.
 export async function openClient(browser, chatd, viewport = { width: 1100, height: 720 }, prepare = async () => {}) {

@@ -1,43 +1,58 @@
 // The open room's messages, oldest at the top: one <li data-testid="message">
-// per message, with data-seq and data-state (pending until the server's ack,
-// then sent). Pending messages stay below the sent ones. The list follows new
-// messages while it is scrolled to the bottom; scrolling to the top asks for
-// older ones (onWantOlder).
+// per message (messageView.js), with data-seq and data-state (pending until
+// the server's ack, then sent). Pending messages stay below the sent ones.
+// Between them: a day separator where the day changes, the unread marker
+// line before the first message that was unread when the room was opened,
+// and messages by the same author within the same minute grouped under one
+// header. The list follows new messages while it is scrolled to the bottom;
+// scrolling to the top asks for older ones. actions: onWantOlder(),
+// onEdit(seq, content), onDelete(seq), onReact(seq, emoji).
 import { el } from '../dom.js';
-import { displayName } from '../rooms.js';
-import { clockTime, fullTime } from '../format.js';
+import { dayLabel } from '../format.js';
+import { renderMessage, renderEditor } from './messageView.js';
 
 const kNearTopPx = 48;
 const kNearBottomPx = 64;
+const kMinuteMs = 60000;
 
 export class MessageListView {
-  constructor(onWantOlder) {
+  constructor(actions) {
     this.scroller = document.getElementById('message-list');
     this.list = document.getElementById('messages');
     this.olderButton = document.getElementById('load-older');
+    this.empty = document.getElementById('empty-messages');
     this.nodes = new Map();  // 's' + seq or 'c' + client_id -> <li>
     this.me = null;
     this.hasOlder = false;
-    this.onWantOlder = onWantOlder;
+    this.loaded = false;  // the room's newest page is shown: no messages means an empty room
+    this.unreadAfter = null;  // the read mark when the room was opened, while something was unread
+    this.actions = actions;
     this.scroller.addEventListener('scroll', () => {
-      if (this.hasOlder && this.scroller.scrollTop < kNearTopPx) this.onWantOlder();
+      if (this.hasOlder && this.scroller.scrollTop < kNearTopPx) this.actions.onWantOlder();
     });
-    this.olderButton.addEventListener('click', () => this.onWantOlder());
+    this.olderButton.addEventListener('click', () => this.actions.onWantOlder());
+    this.list.addEventListener('click', (event) => this.clicked(event));
   }
 
   // Draws a room from scratch: its sent messages, then its pending ones.
-  show(me, messages, pending) {
+  // options: loaded (the messages are the room's newest), unreadAfter.
+  show(me, messages, pending, { loaded = false, unreadAfter = null } = {}) {
     this.me = me;
+    this.loaded = loaded;
+    this.unreadAfter = unreadAfter;
     this.nodes.clear();
     this.list.replaceChildren();
     for (const message of messages) this.place(message, 'sent');
     for (const entry of pending) this.place(entry, 'pending');
+    this.decorate();
     this.scrollToBottom();
   }
 
   clearAll() {
     this.nodes.clear();
     this.list.replaceChildren();
+    this.loaded = false;
+    this.decorate();
     this.setHasOlder(false);
   }
 
@@ -51,6 +66,7 @@ export class MessageListView {
   upsert(message, state) {
     const follow = this.isNearBottom() || state === 'pending';
     this.place(message, state);
+    this.decorate();
     if (follow) this.scrollToBottom();
   }
 
@@ -59,6 +75,7 @@ export class MessageListView {
     if (node) {
       node.remove();
       this.nodes.delete('c' + clientId);
+      this.decorate();
     }
   }
 
@@ -68,10 +85,12 @@ export class MessageListView {
     const first = this.list.firstChild;
     for (const message of messages) {
       if (this.nodes.has('s' + message.seq)) continue;
-      const node = this.render(message, 'sent');
+      const node = renderMessage(message, 'sent', this.me);
+      node.message = message;
       this.nodes.set('s' + message.seq, node);
       this.list.insertBefore(node, first);
     }
+    this.decorate();
     this.scroller.scrollTop += this.scroller.scrollHeight - before;
   }
 
@@ -82,7 +101,8 @@ export class MessageListView {
       this.nodes.delete(pendingKey);
     }
     const key = state === 'pending' ? pendingKey : 's' + message.seq;
-    const node = this.render(message, state);
+    const node = renderMessage(message, state, this.me);
+    node.message = message;
     const old = this.nodes.get(key);
     this.nodes.set(key, node);
     if (old) {
@@ -95,45 +115,68 @@ export class MessageListView {
     }
     // After the last sent message with a lower seq (usually the very last).
     let after = this.list.lastElementChild;
-    while (after && (after.dataset.state === 'pending' || Number(after.dataset.seq) > message.seq)) {
+    while (after && (!after.message || after.dataset.state === 'pending' || after.message.seq > message.seq)) {
       after = after.previousElementSibling;
     }
     if (after) after.after(node);
     else this.list.prepend(node);
   }
 
-  render(message, state) {
-    const mine = this.me && (state === 'pending' || message.user_id === this.me.id);
-    const author = state === 'pending' ? this.me : message.user;
-    const time = el('time', {
-      className: 'time',
-      text: clockTime(message.created_at),
-      attrs: { datetime: new Date(message.created_at).toISOString(), title: fullTime(message.created_at) },
-    });
-    const meta = el('div', { className: 'meta' },
-      el('span', { className: 'author', text: author ? displayName(author) : `user ${message.user_id}` }),
-      time,
-      message.edited_at && !message.deleted
-        ? el('span', { className: 'mark edited', text: '(edited)', attrs: { title: fullTime(message.edited_at) } }) : null,
-      state === 'pending' ? el('span', { className: 'mark pending', text: 'sending…' }) : null);
-    const body = message.deleted
-      ? el('p', { className: 'content deleted', text: 'message deleted' })
-      : el('p', { className: 'content', text: message.content });
-    let reactions = null;
-    if (message.reactions && message.reactions.length) {
-      reactions = el('ul', { className: 'reactions', attrs: { 'aria-label': 'Reactions' } },
-        ...message.reactions.map((r) => el('li', { text: `${r.emoji} ${r.count}` })));
+  // Redraws what lies between the messages: day separators, the unread
+  // marker, grouping; and the empty state.
+  decorate() {
+    for (const node of [...this.list.children]) if (!node.message) node.remove();
+    let previous = null;
+    let markerPlaced = false;
+    for (const node of [...this.list.children]) {
+      const message = node.message;
+      const pending = node.dataset.state === 'pending';
+      const day = dayLabel(message.created_at);
+      const newDay = !previous || dayLabel(previous.message.created_at) !== day;
+      if (newDay) node.before(el('li', { className: 'day-separator', testid: 'day-separator', text: day, attrs: { role: 'separator' } }));
+      const unreadStart = !markerPlaced && !pending && this.unreadAfter !== null && message.seq > this.unreadAfter
+        && node.dataset.userId !== String(this.me?.id);
+      if (unreadStart) {
+        node.before(el('li', { className: 'unread-marker', testid: 'unread-marker', text: 'New messages', attrs: { role: 'separator' } }));
+        markerPlaced = true;
+      }
+      const grouped = !newDay && !unreadStart && previous && previous.dataset.userId === node.dataset.userId
+        && Math.floor(previous.message.created_at / kMinuteMs) === Math.floor(message.created_at / kMinuteMs);
+      node.classList.toggle('grouped', Boolean(grouped));
+      previous = node;
     }
-    return el('li', {
-      className: `message${mine ? ' mine' : ''}`,
-      testid: 'message',
-      attrs: {
-        'data-seq': state === 'sent' ? message.seq : null,
-        'data-state': state,
-        'data-message-id': message.id,
-        'data-deleted': message.deleted ? 'true' : null,
-      },
-    }, meta, body, reactions);
+    this.empty.hidden = !this.loaded || this.nodes.size > 0;
+  }
+
+  clicked(event) {
+    const button = event.target.closest('button[data-action]');
+    const node = button?.closest('[data-testid="message"]');
+    if (!node || !node.message || node.dataset.state !== 'sent') return;
+    const seq = node.message.seq;
+    const action = button.dataset.action;
+    if (action === 'react') this.actions.onReact(seq, button.dataset.emoji);
+    else if (action === 'edit') this.edit(node);
+    else if (action === 'delete' && button.dataset.confirm) this.actions.onDelete(seq);
+    else if (action === 'delete') {
+      button.dataset.confirm = 'true';
+      button.textContent = 'Delete?';
+      button.setAttribute('aria-label', 'Really delete this message?');
+    }
+  }
+
+  edit(node) {
+    const body = node.querySelector('.content');
+    const seq = node.message.seq;
+    const cancel = () => {
+      editor.replaceWith(body);
+      this.scroller.focus();
+    };
+    const editor = renderEditor(node.message.content, (content) => {
+      cancel();
+      this.actions.onEdit(seq, content);
+    }, cancel);
+    body.replaceWith(editor);
+    editor.querySelector('textarea').focus();
   }
 
   isNearBottom() {

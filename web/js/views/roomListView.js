@@ -8,6 +8,7 @@ export function renderRoomList(rooms, openId, me, onOpen) {
   const list = document.getElementById('room-list');
   const focused = list.contains(document.activeElement) ? document.activeElement.dataset.roomId : undefined;
   clear(list);
+  document.getElementById('empty-rooms').hidden = rooms.length > 0;
   for (const room of rooms) {
     const unread = room.id === openId ? 0 : room.unread;
     const spoken = [room.title(me)];

@@ -1,7 +1,13 @@
-// The connection indicator: data-state is connected | reconnecting | offline.
+// The connection indicator: data-state is connected (over the WebSocket) |
+// polling (no WebSocket: messages over HTTP long-polls) | reconnecting | offline.
 import { byTestId } from '../dom.js';
 
-const kLabels = { connected: 'Connected', reconnecting: 'Reconnecting…', offline: 'Offline' };
+const kLabels = {
+  connected: 'Connected',
+  polling: 'Connected (long-polling)',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline',
+};
 
 export function showConnection(state) {
   const node = byTestId('connection-status');

@@ -1,0 +1,96 @@
+// One message as an <li data-testid="message">: author and time, the text
+// with its links, reactions, and the actions this user may take on it
+// (data-action: edit and delete on one's own, react on anyone's). The list
+// (messageListView.js) handles the clicks.
+import { el } from '../dom.js';
+import { displayName } from '../rooms.js';
+import { clockTime, fullTime } from '../format.js';
+import { linkify } from '../linkify.js';
+
+export const kQuickEmoji = ['👍', '❤️', '😂', '🎉'];
+
+export function renderMessage(message, state, me) {
+  const mine = me && (state === 'pending' || message.user_id === me.id);
+  const author = state === 'pending' ? me : message.user;
+  const time = el('time', {
+    className: 'time',
+    text: clockTime(message.created_at),
+    attrs: { datetime: new Date(message.created_at).toISOString(), title: fullTime(message.created_at) },
+  });
+  const meta = el('div', { className: 'meta' },
+    el('span', { className: 'author', text: author ? displayName(author) : `user ${message.user_id}` }),
+    time,
+    message.edited_at && !message.deleted
+      ? el('span', { className: 'mark edited', text: '(edited)', attrs: { title: fullTime(message.edited_at) } }) : null,
+    state === 'pending' ? el('span', { className: 'mark pending', text: 'sending…' }) : null);
+  const body = message.deleted
+    ? el('p', { className: 'content deleted', text: 'message deleted' })
+    : el('p', { className: 'content' }, ...linkify(message.content));
+  const live = state === 'sent' && !message.deleted;
+  return el('li', {
+    className: `message${mine ? ' mine' : ''}`,
+    testid: 'message',
+    attrs: {
+      'data-seq': state === 'sent' ? message.seq : null,
+      'data-state': state,
+      'data-message-id': message.id,
+      'data-user-id': mine ? me.id : message.user_id,
+      'data-created-at': message.created_at,
+      'data-deleted': message.deleted ? 'true' : null,
+    },
+  }, meta, body, live ? reactions(message) : null, live ? actions(mine) : null);
+}
+
+// The reactions as buttons: choosing one toggles mine.
+function reactions(message) {
+  if (!message.reactions || message.reactions.length === 0) return null;
+  return el('ul', { className: 'reactions', attrs: { 'aria-label': 'Reactions' } },
+    ...message.reactions.map((r) => el('li', {}, el('button', {
+      className: 'reaction',
+      testid: 'reaction',
+      text: `${r.emoji} ${r.count}`,
+      attrs: { type: 'button', 'data-action': 'react', 'data-emoji': r.emoji, 'aria-label': `${r.emoji} ${r.count}, toggle mine` },
+    }))));
+}
+
+function actions(mine) {
+  const button = (action, text, label, emoji) => el('button', {
+    className: 'action',
+    testid: action === 'react' ? 'react' : action,
+    text,
+    attrs: { type: 'button', 'data-action': action, 'data-emoji': emoji, 'aria-label': label },
+  });
+  return el('div', { className: 'actions' },
+    ...kQuickEmoji.map((emoji) => button('react', emoji, `React ${emoji}`, emoji)),
+    mine ? button('edit', 'Edit', 'Edit message') : null,
+    mine ? button('delete', 'Delete', 'Delete message') : null);
+}
+
+// The inline editor that replaces a message's text: Enter (or Save) keeps,
+// Escape (or Cancel) goes back.
+export function renderEditor(content, onSave, onCancel) {
+  const input = el('textarea', { className: 'edit-input', testid: 'edit-input', attrs: { rows: 2, 'aria-label': 'Edit message' } });
+  input.value = content;
+  const form = el('form', { className: 'editor', testid: 'editor' }, input,
+    el('button', { text: 'Save', testid: 'edit-save', attrs: { type: 'submit' } }),
+    el('button', { text: 'Cancel', testid: 'edit-cancel', className: 'secondary', attrs: { type: 'button' } }));
+  const save = () => {
+    const text = input.value;
+    if (text.trim() === '' || text === content) onCancel();
+    else onSave(text);
+  };
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    save();
+  });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      save();
+    } else if (event.key === 'Escape') {
+      onCancel();
+    }
+  });
+  form.querySelector('[data-testid="edit-cancel"]').addEventListener('click', onCancel);
+  return form;
+}
