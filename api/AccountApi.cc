@@ -69,6 +69,20 @@ void AccountApi::addRoutes(server::Router& router) {
   add("POST", "/api/v1/login", &AccountApi::login);
   add("POST", "/api/v1/logout", &AccountApi::logout);
   add("GET", "/api/v1/me", &AccountApi::me);
+  add("POST", "/api/v1/token/refresh", &AccountApi::refresh);
+}
+
+void AccountApi::refresh(const proto::HttpRequest& request, const server::HttpResponder& responder) {
+  const auto token = proto::bearerToken(request);
+  auth::TokenService::Identity identity;
+  if (token && tokens_.authenticate(*token, reactor::unixSeconds(), identity) == auth::JwtError::kNone &&
+      !identity.userId) {
+    return responder.respond(jsonError(400, chat::chat_error::kBadRequest,
+                                       "an application backend's token is refreshed by that backend"));
+  }
+  // The old token stays valid until it expires: the sessions that use it
+  // move to the new one (auth on the open session), not all at once.
+  withUser(request, responder, [this, responder](const store::User& user) { answerWithToken(200, user, responder); });
 }
 
 void AccountApi::me(const proto::HttpRequest& request, const server::HttpResponder& responder) {

@@ -4,6 +4,7 @@
 //        (RegistrationPolicy: the store's, else --registration)
 //   POST /api/v1/login    {username, password}            -> 200 {user, token, expires_at}
 //   GET  /api/v1/me       (Authorization: Bearer TOKEN)     -> 200 {user}
+//   POST /api/v1/token/refresh (Bearer TOKEN, one chatd issued) -> 200 {user, token, expires_at}
 //   POST /api/v1/logout   (Authorization: Bearer TOKEN)     -> 204; that token is
 //        refused from then on (also after a restart) until it would have expired
 // Passwords are hashed and checked on the worker pool, never on the loop,
@@ -96,6 +97,7 @@ class AccountApi {
                      const server::HttpResponder& responder);
   void login(const proto::HttpRequest& request, const server::HttpResponder& responder);
   void me(const proto::HttpRequest& request, const server::HttpResponder& responder);
+  void refresh(const proto::HttpRequest& request, const server::HttpResponder& responder);
   void answerWithToken(int status, const store::User& user, const server::HttpResponder& responder) const;
   void logout(const proto::HttpRequest& request, const server::HttpResponder& responder);
 

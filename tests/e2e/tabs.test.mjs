@@ -41,3 +41,25 @@ test('tabs share the sign-in: reload, second tab, logout everywhere, login every
     await message(second, 'before the reload').waitFor();
   });
 });
+
+// With tokens that live 6 s, the page renews the shared one before it
+// expires: the session stays up on the renewed token, a reload well past the
+// first token's life is still signed in, and the header counts who is online.
+test('the shared token is renewed before it expires; the header counts users online', async () => {
+  await withChatd(['--token-ttl', '6'], async (chatd, pages) => {
+    const page = await person(browser, chatd, 'alice');
+    pages.push(page);
+    const first = await page.evaluate(() => localStorage.getItem('chatd.token'));
+    await page.getByTestId('online-count').filter({ hasText: '1 online' }).waitFor();
+
+    await page.waitForFunction((old) => localStorage.getItem('chatd.token') !== old, first, { timeout: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 4000));  // the first token has expired by now
+    await sendMessage(page, 'on the renewed token');
+    await page.locator('[data-testid="message"][data-state="sent"]', { hasText: 'on the renewed token' }).waitFor();
+    assert.equal(await page.getByTestId('connection-status').getAttribute('data-state'), 'connected');
+
+    await page.reload();
+    await connected(page);
+    assert.equal(await page.locator('#auth-view').isVisible(), false, 'still signed in after the reload');
+  });
+});

@@ -156,6 +156,26 @@ TEST_F(Accounts, AnAppBackendsTokenCreatesItsUserOnFirstSight) {
   EXPECT_EQ(jsonField(second.body, "id"), jsonField(first.body, "id"));  // the same user, not a new one
 }
 
+// A chatd token is refreshed with itself, for one that lives longer; the old
+// one still works until it expires or is logged out. An app backend's token
+// is the backend's to renew.
+TEST_F(Accounts, ATokenIsRefreshedForANewOneOfTheSameUser) {
+  const std::string token = registerUser("ann");
+  const HttpReply refreshed = httpCallAs(token, port(), "POST", "/api/v1/token/refresh");
+  ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+  const std::string fresh = jsonField(refreshed.body, "token");
+  EXPECT_NE(fresh, token);
+  EXPECT_GE(std::stoll(jsonField(refreshed.body, "expires_at")), nowSeconds());
+  EXPECT_EQ(jsonField(httpCallAs(fresh, port(), "GET", "/api/v1/me").body, "username"), "ann");
+  EXPECT_EQ(httpCallAs(token, port(), "GET", "/api/v1/me").status, 200) << "the old one lives on until its exp";
+
+  EXPECT_EQ(httpCall(port(), "POST", "/api/v1/token/refresh").status, 401);
+  ASSERT_EQ(httpCallAs(token, port(), "POST", "/api/v1/logout").status, 204);
+  EXPECT_EQ(httpCallAs(token, port(), "POST", "/api/v1/token/refresh").status, 401) << "a logged-out token renews nothing";
+  const std::string app = auth::signJwtHs256(claimsFor("app-user-9", "Ida", nowSeconds() + 3600), kSecret);
+  EXPECT_EQ(httpCallAs(app, port(), "POST", "/api/v1/token/refresh").status, 400);
+}
+
 TEST_F(Accounts, TheLoopKeepsServingWhileAPasswordHashes) {
   // Real cost here: 64 MiB per hash takes long enough to overlap.
   ChatdProcess costly;

@@ -17,6 +17,14 @@ export class Api extends HttpApi {
   logout() {
     return this.request('POST', '/api/v1/logout');
   }
+  // A new token for the current one: {user, token, expires_at}.
+  refreshToken() {
+    return this.request('POST', '/api/v1/token/refresh');
+  }
+  // How many users are online on the server.
+  onlineCount() {
+    return this.request('GET', '/api/v1/online').then((r) => r.count);
+  }
   // Every room, page after page: the list is paged (next_cursor).
   async rooms() {
     const rooms = [];

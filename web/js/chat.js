@@ -12,6 +12,7 @@ import { showConnection } from './views/statusView.js';
 import { showError } from './views/errorView.js';
 import { renderRoomList } from './views/roomListView.js';
 import { renderOnline } from './views/onlineView.js';
+import { watchOnlineCount } from './views/onlineCountView.js';
 import { renderTyping } from './views/typingView.js';
 import { MessageListView } from './views/messageListView.js';
 import { Composer } from './views/composer.js';
@@ -55,12 +56,27 @@ export class Chat {
     window.addEventListener('offline', () => { if (this.client && !this.client.connected) showConnection('offline'); });
   }
 
+  // The token the tabs share (session.js), for each connection and when the
+  // server says it expires soon: renewed for every tab once under two
+  // minutes are left; a failed renewal keeps the old one until it fails.
+  async currentToken() {
+    if (session.token && session.expiresWithin(120)) {
+      try {
+        const renewed = await this.api.refreshToken();
+        session.signIn(renewed.token, renewed.user);
+      } catch {
+        // the connection that uses it says what went wrong
+      }
+    }
+    return session.token;
+  }
+
   // The token is the one the tabs share (session.js), read for each connection.
   async start(me) {
     this.me = me;
     const client = new ChatClient({
       url: location.origin,
-      getToken: () => session.token,
+      getToken: () => this.currentToken(),
       outboxStorage: { load: () => session.loadOutbox(), save: (entries) => session.saveOutbox(entries) },
     });
     this.client = client;
@@ -74,6 +90,7 @@ export class Chat {
     meNode.textContent = me.nickname || me.username;
     meNode.hidden = false;
     document.getElementById('logout').hidden = false;
+    this.onlineCount = watchOnlineCount(this.api);
     client.on('welcome', (frame) => this.welcome(frame));
     client.on('frame', (frame) => applyFrame(this, frame));
     client.on('sent', (message, entry) => this.sent(message, entry));
@@ -90,6 +107,8 @@ export class Chat {
   }
 
   stop() {
+    this.onlineCount?.stop();
+    this.onlineCount = null;
     this.calls.detach();
     if (this.client) this.client.close();
     this.client = null;
@@ -134,6 +153,7 @@ export class Chat {
   // Every (re)connection: the client has resumed the rooms joined before and
   // resent what was not acknowledged; join the rest of mine.
   welcome(frame) {
+    this.onlineCount?.read();
     const reconnect = this.welcomed;
     this.welcomed = true;
     this.me = frame.user;

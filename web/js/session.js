@@ -24,6 +24,16 @@ export const session = {
   get user() {
     return read(localStorage, kUser);
   },
+  // Whether the shared token expires within `seconds` (its exp claim; a
+  // token that cannot be read counts as expiring).
+  expiresWithin(seconds) {
+    try {
+      const payload = this.token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      return JSON.parse(atob(payload)).exp - Date.now() / 1000 < seconds;
+    } catch {
+      return true;
+    }
+  },
   signIn(token, user) {
     localStorage.setItem(kUser, JSON.stringify(user));
     localStorage.setItem(kToken, token);
