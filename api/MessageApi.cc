@@ -5,6 +5,7 @@
 #include "api/RoomApi.h"
 #include "chat/ChatFrames.h"
 #include "chat/ClientMessage.h"
+#include "chat/ReceiptCounts.h"
 
 namespace chatd::api {
 
@@ -114,16 +115,16 @@ void MessageApi::list(const proto::HttpRequest& request, const server::HttpRespo
   withVisibleRoom(token, responder, roomId, [=, this](const store::User&, const store::Room& room) {
     if (after) return answerAfter(responder, token, room, *after, pageSize, waitMs);
     store_.messagesBefore(roomId, before.value_or(room.lastSeq + 1), pageSize + 1,
-                          [=](StoreStatus status, const store::MessagePage& page) {
+                          chat::withReceiptCounts(store_, roomId, [=](StoreStatus status, const store::MessagePage& page) {
                             if (status != StoreStatus::kOk) return responder.respond(errorResponse(chat::storeError(status)));
                             responder.respond(pageResponse(page, pageSize, true, room.lastSeq));
-                          });
+                          }));
   });
 }
 
 void MessageApi::answerAfter(const server::HttpResponder& responder, const std::string& token, const store::Room& room,
                              int64_t after, int limit, uint64_t waitMs) {
-  store_.messagesAfter(room.id, after, limit + 1, [=, this](StoreStatus status, const store::MessagePage& page) {
+  store_.messagesAfter(room.id, after, limit + 1, chat::withReceiptCounts(store_, room.id, [=, this](StoreStatus status, const store::MessagePage& page) {
     if (status != StoreStatus::kOk) return responder.respond(errorResponse(chat::storeError(status)));
     if (page.messages.empty() && waitMs > 0 && responder.connectionOpen()) {
       // Nothing yet: wait for the next commit in the room (or the timeout),
@@ -137,7 +138,7 @@ void MessageApi::answerAfter(const server::HttpResponder& responder, const std::
     }
     const int64_t lastSeq = std::max(room.lastSeq, page.messages.empty() ? int64_t{0} : page.messages.back().seq);
     responder.respond(pageResponse(page, limit, false, lastSeq));
-  });
+  }));
 }
 
 void MessageApi::withVisibleRoom(const std::string& token, const server::HttpResponder& responder, int64_t roomId,

@@ -1,6 +1,7 @@
 #include "chat/HubCommands.h"
 
 #include "chat/ChatFrames.h"
+#include "chat/ReceiptCounts.h"
 #include "reactor/EventLoop.h"
 #include "reactor/WallClock.h"
 
@@ -26,7 +27,8 @@ void HubCommands::handle(ChatSession& session, ClientMessage m) {
     case ClientType::kLeaveRoom: return leaveRoom(session, m);
     case ClientType::kMessage: return sendChatMessage(session, std::move(m));
     case ClientType::kTyping: return typing(session, m);
-    case ClientType::kRead: return markRead(session, m);
+    case ClientType::kRead:
+    case ClientType::kReceived: return moveMark(session, m);
     case ClientType::kHistory:
       return p_.backlogs.whenQueueHasRoom(
           session, m.ref, [this, m](ChatSession& s, std::function<void()> done) { history(s, m, std::move(done)); });
@@ -229,30 +231,32 @@ void HubCommands::typing(ChatSession& session, const ClientMessage& m) {
                            .payload = event.finish()});
 }
 
-void HubCommands::markRead(ChatSession& session, const ClientMessage& m) {
+void HubCommands::moveMark(ChatSession& session, const ClientMessage& m) {
   const int64_t userId = session.user->id;
-  p_.store.markRead(
-      m.roomId, userId, m.seq,
-      [this, sessionId = session.id, roomId = m.roomId, userId, ref = m.ref](StoreStatus status, int64_t stored) {
-        ChatSession* s = p_.sessions.find(sessionId);
-        if (status != StoreStatus::kOk) {
-          if (!s) return;
-          if (status == StoreStatus::kNotFound) return s->sendError(err::kNotMember, "not a member of this room", ref);
-          return s->sendError(err::kUnavailable, "store unavailable, retry", ref);
-        }
-        auto receipt = [&](std::string_view withRef) {
-          ServerMessage event("read", roomId);
-          event.writer().key("data").beginObject().key("user_id").value(userId);
-          event.writer().key("seq").value(stored).endObject();
-          return event.finish(withRef);
-        };
-        if (s) s->send(receipt(ref));  // the reader's own reply carries its ref
-        p_.bus.publish(RoomEvent{.kind = RoomEvent::Kind::kRead,
-                                 .roomId = roomId,
-                                 .originSession = sessionId,
-                                 .userId = userId,
-                                 .payload = receipt({})});
-      });
+  const bool read = m.type == ClientType::kRead;
+  auto moved = [this, sessionId = session.id, roomId = m.roomId, userId, read, ref = m.ref](StoreStatus status,
+                                                                                             int64_t stored) {
+    ChatSession* s = p_.sessions.find(sessionId);
+    if (status != StoreStatus::kOk) {
+      if (!s) return;
+      if (status == StoreStatus::kNotFound) return s->sendError(err::kNotMember, "not a member of this room", ref);
+      return s->sendError(err::kUnavailable, "store unavailable, retry", ref);
+    }
+    auto receipt = [&](std::string_view withRef) {
+      ServerMessage event(read ? "read" : "received", roomId);
+      event.writer().key("data").beginObject().key("user_id").value(userId);
+      event.writer().key("seq").value(stored).endObject();
+      return event.finish(withRef);
+    };
+    if (s) s->send(receipt(ref));  // the member's own reply carries its ref
+    p_.bus.publish(RoomEvent{.kind = read ? RoomEvent::Kind::kRead : RoomEvent::Kind::kReceived,
+                             .roomId = roomId,
+                             .originSession = sessionId,
+                             .userId = userId,
+                             .payload = receipt({})});
+  };
+  if (read) return p_.store.markRead(m.roomId, userId, m.seq, std::move(moved));
+  p_.store.markReceived(m.roomId, userId, m.seq, std::move(moved));
 }
 
 // --- history -----------------------------------------------------------------
@@ -274,8 +278,9 @@ void HubCommands::history(ChatSession& session, const ClientMessage& m, std::fun
       }
       then();
     };
-    if (m.after) return p_.store.messagesAfter(room.id, *m.after, limit + 1, answer);
-    p_.store.messagesBefore(room.id, m.before.value_or(room.lastSeq + 1), limit + 1, answer);
+    auto counted = withReceiptCounts(p_.store, room.id, std::move(answer));
+    if (m.after) return p_.store.messagesAfter(room.id, *m.after, limit + 1, std::move(counted));
+    p_.store.messagesBefore(room.id, m.before.value_or(room.lastSeq + 1), limit + 1, std::move(counted));
   };
   p_.lookups.withReadableRoom(session, m.roomId, m.ref, readPage, then);
 }

@@ -68,7 +68,8 @@ class HubCommands {
   void leaveRoom(ChatSession& session, const ClientMessage& m);
   void sendChatMessage(ChatSession& session, ClientMessage m);
   void typing(ChatSession& session, const ClientMessage& m);
-  void markRead(ChatSession& session, const ClientMessage& m);
+  // read, received: the user's mark moved in the store, answered, told to the room.
+  void moveMark(ChatSession& session, const ClientMessage& m);
   void history(ChatSession& session, const ClientMessage& m, std::function<void()> then);
   void sync(ChatSession& session, const ClientMessage& m);
   struct SyncState {

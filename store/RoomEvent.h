@@ -1,5 +1,5 @@
 // What one session's action tells the other sessions of a room: a message
-// committed, a message changed, typing, a read mark, presence, a membership
+// committed, a message changed, typing, a read or received mark, presence, a membership
 // ended. One value type for all of them, so that the in-process bus and a
 // networked one (between chatd processes) carry the same thing. The payload
 // is the event's JSON as every recipient gets it, serialized once by the
@@ -22,6 +22,7 @@ struct RoomEvent {
     kMembershipEnded,  // userId left or was removed (userId 0: the room is gone)
     kTokenRevoked,     // room 0; the payload is the token's revocation key
     kUserClosed,       // room 0; userId's sessions close, code seq, reason payload (admin API)
+    kReceived,         // userId received up to a seq (in the payload)
   };
   // Not about one room: published to every node.
   static bool serverWide(Kind kind) { return kind == Kind::kTokenRevoked || kind == Kind::kUserClosed; }

@@ -6,7 +6,7 @@ namespace chatd::store {
 namespace {
 
 constexpr uint8_t kVersion = 1;
-constexpr uint8_t kLastKind = static_cast<uint8_t>(RoomEvent::Kind::kUserClosed);
+constexpr uint8_t kLastKind = static_cast<uint8_t>(RoomEvent::Kind::kReceived);
 
 void putVarint(std::string& out, uint64_t value) {
   while (value >= 0x80) {

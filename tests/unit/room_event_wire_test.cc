@@ -41,7 +41,7 @@ TEST(RoomEventWire, RoundTripsEveryField) {
 }
 
 TEST(RoomEventWire, RoundTripsEveryKindAndExtremes) {
-  for (int kind = 0; kind <= static_cast<int>(RoomEvent::Kind::kUserClosed); ++kind) {
+  for (int kind = 0; kind <= static_cast<int>(RoomEvent::Kind::kReceived); ++kind) {
     for (const int64_t value : {int64_t{0}, int64_t{1}, int64_t{-1}, std::numeric_limits<int64_t>::min(),
                                 std::numeric_limits<int64_t>::max()}) {
       RoomEvent event{.kind = static_cast<RoomEvent::Kind>(kind), .roomId = value, .seq = value,
@@ -76,7 +76,7 @@ TEST(RoomEventWire, RefusesTrailingBytesOtherVersionsAndUnknownKinds) {
   otherVersion[0] = 2;
   EXPECT_FALSE(decodeRoomEvent(otherVersion, decoded));
   std::string unknownKind = bytes;
-  unknownKind[1] = static_cast<char>(static_cast<int>(RoomEvent::Kind::kUserClosed) + 1);
+  unknownKind[1] = static_cast<char>(static_cast<int>(RoomEvent::Kind::kReceived) + 1);
   EXPECT_FALSE(decodeRoomEvent(unknownKind, decoded));
   // A varint that never ends.
   EXPECT_FALSE(decodeRoomEvent(std::string("\x01\x00", 2) + std::string(20, '\xff'), decoded));
