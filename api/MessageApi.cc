@@ -62,6 +62,11 @@ void MessageApi::addRoutes(server::Router& router) {
   router.add("POST", "/api/v1/rooms/{room}/messages",
              [this](const proto::HttpRequest& request, const server::PathParams& params,
                     const server::HttpResponder& responder) { post(request, responder, params.id("room")); });
+  for (const bool read : {true, false}) {
+    router.add("POST", read ? "/api/v1/rooms/{room}/read" : "/api/v1/rooms/{room}/received",
+               [this, read](const proto::HttpRequest& request, const server::PathParams& params,
+                            const server::HttpResponder& responder) { mark(request, responder, params.id("room"), read); });
+  }
   router.add("GET", "/api/v1/rooms/{room}/online",
              [this](const proto::HttpRequest& request, const server::PathParams& params,
                     const server::HttpResponder& responder) {
@@ -98,6 +103,23 @@ void MessageApi::post(const proto::HttpRequest& request, const server::HttpRespo
                        if (error) return responder.respond(errorResponse(*error));
                        responder.respond(postedResponse(result, user));
                      });
+  });
+}
+
+void MessageApi::mark(const proto::HttpRequest& request, const server::HttpResponder& responder, int64_t roomId,
+                      bool read) {
+  const auto body = jsonBody(request, responder);
+  if (!body) return;
+  const auto seq = body->integer("seq");
+  if (!seq || *seq < 0) return responder.respond(badQuery("seq must be an integer >= 0"));
+  accounts_.withUser(request, responder, [this, responder, roomId, seq = *seq, read](const store::User& user) {
+    hub_.moveMark(user.id, roomId, seq, read, [responder, userId = user.id](std::optional<chat::ChatError> error,
+                                                                            int64_t stored) {
+      if (error) return responder.respond(errorResponse(*error));
+      proto::JsonWriter w;
+      w.beginObject().key("user_id").value(userId).key("seq").value(stored).endObject();
+      responder.respond(proto::jsonResponse(200, w.take()));
+    });
   });
 }
 

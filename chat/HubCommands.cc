@@ -13,6 +13,13 @@ using store::RoomEvent;
 using store::StoreStatus;
 namespace err = chat_error;
 
+// {"type":"read"|"received","room_id":..,"data":{"user_id":..,"seq":..}[,"ref":..]}
+std::string markEvent(bool read, int64_t roomId, int64_t userId, int64_t seq, std::string_view ref) {
+  ServerMessage event(read ? "read" : "received", roomId);
+  event.writer().key("data").beginObject().key("user_id").value(userId).key("seq").value(seq).endObject();
+  return event.finish(ref);
+}
+
 }  // namespace
 
 void HubCommands::handle(ChatSession& session, ClientMessage m) {
@@ -28,7 +35,7 @@ void HubCommands::handle(ChatSession& session, ClientMessage m) {
     case ClientType::kMessage: return sendChatMessage(session, std::move(m));
     case ClientType::kTyping: return typing(session, m);
     case ClientType::kRead:
-    case ClientType::kReceived: return moveMark(session, m);
+    case ClientType::kReceived: return markFrom(session, m);
     case ClientType::kHistory:
       return p_.backlogs.whenQueueHasRoom(
           session, m.ref, [this, m](ChatSession& s, std::function<void()> done) { history(s, m, std::move(done)); });
@@ -231,32 +238,34 @@ void HubCommands::typing(ChatSession& session, const ClientMessage& m) {
                            .payload = event.finish()});
 }
 
-void HubCommands::moveMark(ChatSession& session, const ClientMessage& m) {
-  const int64_t userId = session.user->id;
+void HubCommands::markFrom(ChatSession& session, const ClientMessage& m) {
   const bool read = m.type == ClientType::kRead;
-  auto moved = [this, sessionId = session.id, roomId = m.roomId, userId, read, ref = m.ref](StoreStatus status,
-                                                                                             int64_t stored) {
-    ChatSession* s = p_.sessions.find(sessionId);
+  moveMark(session.user->id, m.roomId, m.seq, read, session.id,
+           [this, sessionId = session.id, userId = session.user->id, roomId = m.roomId, read, ref = m.ref](
+               std::optional<ChatError> error, int64_t stored) {
+             ChatSession* s = p_.sessions.find(sessionId);
+             if (!s) return;
+             if (error) return s->sendError(error->code, error->message, ref);
+             s->send(markEvent(read, roomId, userId, stored, ref));  // the member's own reply carries its ref
+           });
+}
+
+void HubCommands::moveMark(int64_t userId, int64_t roomId, int64_t seq, bool read, uint64_t originSession,
+                           MarkDone done) {
+  auto moved = [this, userId, roomId, read, originSession, done = std::move(done)](StoreStatus status,
+                                                                                   int64_t stored) {
     if (status != StoreStatus::kOk) {
-      if (!s) return;
-      if (status == StoreStatus::kNotFound) return s->sendError(err::kNotMember, "not a member of this room", ref);
-      return s->sendError(err::kUnavailable, "store unavailable, retry", ref);
+      return done(storeError(status, ChatError{err::kNotMember, "not a member of this room"}), 0);
     }
-    auto receipt = [&](std::string_view withRef) {
-      ServerMessage event(read ? "read" : "received", roomId);
-      event.writer().key("data").beginObject().key("user_id").value(userId);
-      event.writer().key("seq").value(stored).endObject();
-      return event.finish(withRef);
-    };
-    if (s) s->send(receipt(ref));  // the member's own reply carries its ref
+    done(std::nullopt, stored);
     p_.bus.publish(RoomEvent{.kind = read ? RoomEvent::Kind::kRead : RoomEvent::Kind::kReceived,
                              .roomId = roomId,
-                             .originSession = sessionId,
+                             .originSession = originSession,
                              .userId = userId,
-                             .payload = receipt({})});
+                             .payload = markEvent(read, roomId, userId, stored, {})});
   };
-  if (read) return p_.store.markRead(m.roomId, userId, m.seq, std::move(moved));
-  p_.store.markReceived(m.roomId, userId, m.seq, std::move(moved));
+  if (read) return p_.store.markRead(roomId, userId, seq, std::move(moved));
+  p_.store.markReceived(roomId, userId, seq, std::move(moved));
 }
 
 // --- history -----------------------------------------------------------------

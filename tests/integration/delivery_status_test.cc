@@ -94,6 +94,27 @@ TEST_F(DeliveryStatus, AGroupOfFiveCountsEachMemberAndReadingImpliesReceipt) {
   EXPECT_EQ(httpCounts(ann_, room), (Counts{{4, 2}, {3, 1}, {2, 1}, {0, 0}}));
 }
 
+TEST_F(DeliveryStatus, HttpClientsMoveTheirMarksToo) {
+  const std::string room = jsonField(call(ann_, "POST", "/api/v1/direct/" + bob_.id).body, "id");
+  auto ann = online(ann_, "ann");
+  ASSERT_EQ(ann->sendMessage(std::stoll(room), "one").type(), "ack");
+  ASSERT_EQ(ann->sendMessage(std::stoll(room), "two").type(), "ack");
+  const std::string path = "/api/v1/rooms/" + room;
+  const HttpReply received = call(bob_, "POST", path + "/received", R"({"seq":99})");
+  EXPECT_EQ(received.status, 200) << received.body;
+  EXPECT_EQ(jsonField(received.body, "seq"), "2") << "capped at the room's newest";
+  EXPECT_EQ(ann->expect("received").integer("data.seq"), 2);
+  const HttpReply read = call(bob_, "POST", path + "/read", R"({"seq":1})");
+  EXPECT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(ann->expect("read").integer("data.seq"), 1);
+  EXPECT_EQ(httpCounts(ann_, room), (Counts{{1, 1}, {1, 0}}));
+
+  const Account cat = signUp("cat");
+  EXPECT_EQ(call(cat, "POST", path + "/received", R"({"seq":1})").status, 403);
+  EXPECT_EQ(call(bob_, "POST", path + "/received", R"({"seq":-1})").status, 400);
+  EXPECT_EQ(call(bob_, "POST", path + "/received", "{}").status, 400);
+}
+
 TEST_F(DeliveryStatus, AnInvalidReceivedIsAnErrorWithItsRef) {
   const std::string room = createRoom(ann_, "mine", "private");
   auto bob = online(bob_, "bob");

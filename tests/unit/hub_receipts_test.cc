@@ -52,14 +52,7 @@ TEST_F(ReceiptsTest, ReceivedReachesTheRoomAndAnswersTheStoredMarkWithItsRef) {
 }
 
 TEST_F(ReceiptsTest, ReceiptsWhileCongestedCostOneEventPerUserOnDrain) {
-  const store::User ann = addUser("ann");
-  const store::User bob = addUser("bob");
-  const store::User carol = addUser("carol");
-  const int64_t room = addRoom(ann, {bob, carol});
-  HubClient& annTab = connect(ann);
-  HubClient& bobTab = connect(bob);
-  HubClient& carolTab = connect(carol);
-  for (HubClient* client : {&annTab, &bobTab, &carolTab}) join(*client, room);
+  auto [ann, bob, carol, room, annTab, bobTab, carolTab] = threeMembersJoined();
   for (int i = 0; i < 5; ++i) send(bobTab, messageJson(room, "m", "c" + std::to_string(i), i));
   runUntilIdle();
 
@@ -84,14 +77,7 @@ TEST_F(ReceiptsTest, ReceiptsWhileCongestedCostOneEventPerUserOnDrain) {
 }
 
 TEST_F(ReceiptsTest, AcksAndHistoryCarryDeliveredAndReadCounts) {
-  const store::User ann = addUser("ann");
-  const store::User bob = addUser("bob");
-  const store::User carol = addUser("carol");
-  const int64_t room = addRoom(ann, {bob, carol});
-  HubClient& annTab = connect(ann);
-  HubClient& bobTab = connect(bob);
-  HubClient& carolTab = connect(carol);
-  for (HubClient* client : {&annTab, &bobTab, &carolTab}) join(*client, room);
+  auto [ann, bob, carol, room, annTab, bobTab, carolTab] = threeMembersJoined();
   for (int i = 0; i < 3; ++i) send(annTab, messageJson(room, "m", "c" + std::to_string(i), i));
   runUntilIdle();
   for (const ReceivedFrame& ack : frames(annTab, "ack")) {
