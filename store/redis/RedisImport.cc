@@ -221,7 +221,7 @@ bool Importer::copyRoom(const RoomRow& room) {
 
 bool Importer::copyMembers(int64_t roomId) {
   SqliteStatement* select = db_.prepare(
-      "SELECT user_id, role, joined_at, last_read_seq, last_received_seq FROM room_members "
+      "SELECT user_id, role, joined_at, last_read_seq, max(last_read_seq, last_received_seq) FROM room_members "
       "WHERE room_id = ?1 AND user_id > ?2 "
       "ORDER BY user_id LIMIT ?3");
   if (!select) return fail("members");
