@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -72,6 +73,39 @@ TYPED_TEST(StoreContractWatermarks, WatermarksAreTheMembersWhoReceivedFromASeqFu
   EXPECT_EQ(this->watermarks(1), (Marks{{this->ann_, 6, 6}}));
   this->template await<Room>([&](auto done) { this->store_->joinRoom(this->room_, this->bob_, done); });
   EXPECT_EQ(this->watermarks(1), (Marks{{this->ann_, 6, 6}}));
+}
+
+TYPED_TEST(StoreContractWatermarks, AtMostAThousandFurthestFirst) {
+  constexpr int kMembers = MessageLog::kMaxWatermarks + 5;
+  for (int i = 0; i < 3; ++i) this->append(this->room_, this->ann_, "m");
+  // Queued together, answered together: one loop run per step, not one per call.
+  std::vector<int64_t> users;
+  for (int i = 0; i < kMembers; ++i) {
+    this->store_->createUser("u" + std::to_string(i), "", "h", [&](StoreStatus, User user) {
+      users.push_back(user.id);
+      if (users.size() == kMembers) this->loop_.stop();
+    });
+  }
+  this->runUntil([&] { return users.size() == kMembers; });
+  size_t joined = 0, marked = 0;
+  auto counted = [&](size_t& count) {
+    return [&](StoreStatus status, auto) {
+      EXPECT_EQ(status, StoreStatus::kOk);
+      if (++count == users.size()) this->loop_.stop();
+    };
+  };
+  for (const int64_t user : users) this->store_->joinRoom(this->room_, user, counted(joined));
+  this->runUntil([&] { return joined == users.size(); });
+  // The first two received all three messages, the rest one.
+  for (size_t i = 0; i < users.size(); ++i) {
+    this->store_->markReceived(this->room_, users[i], i < 2 ? 3 : 1, counted(marked));
+  }
+  this->runUntil([&] { return marked == users.size(); });
+  const Marks marks = this->watermarks(1);
+  ASSERT_EQ(marks.size(), static_cast<size_t>(MessageLog::kMaxWatermarks));
+  // Ann (who posted 3) and the two who received 3 lead.
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(std::get<1>(marks[i]), 3) << i;
+  EXPECT_EQ(std::get<1>(marks.back()), 1);
 }
 
 TYPED_TEST(StoreContractWatermarks, ADeletedRoomHasNoWatermarks) {
