@@ -1,10 +1,12 @@
 // Delivery status against a real chatd: `received` watermarks reach the
 // other members, and acks, history pages (WebSocket and HTTP) carry how many
 // members other than the sender received and read each message.
+#include <iostream>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "tests/integration/chat_helpers.h"
 #include "tests/integration/room_fixture.h"
 #include "tests/support/ChatClient.h"
 
@@ -129,6 +131,30 @@ TEST_F(DeliveryStatus, AnInvalidReceivedIsAnErrorWithItsRef) {
   EXPECT_TRUE(badSeq.has("ref"));
   const Json noSeq = bob->call("received", R"("room_id":)" + room);
   EXPECT_EQ(noSeq.string("code"), "bad_request") << noSeq;
+}
+
+// Receipts sent while a reader's queue is full are held, the newest per
+// user and room, not queued one by one: of a burst of 2000 the reader gets
+// at most what fits in half its queue, and the last one is the final mark.
+TEST(DeliveryStatusBurst, ReceiptsToACongestedReaderAreConflatedToTheLatest) {
+  const int fill = congestingCount(4000);
+  constexpr int kReceipts = 2000;
+  ChatdProcess chatd(chatdArgs({"--max-queue", "65536", "--stall-timeout", "600", "--rate", "0"}));
+  auto poster = lobbyClient(chatd.port(), "poster", false);
+  auto reader = lobbyClient(chatd.port(), "reader", true);
+  auto receiver = lobbyClient(chatd.port(), "receiver", false);
+
+  ASSERT_EQ(sendMessages(*poster, kLobby, "fill", fill, 4000).size(), static_cast<size_t>(fill));
+  for (int seq = 1; seq <= kReceipts; ++seq) {
+    ASSERT_TRUE(receiver->send(R"({"type":"received","room_id":1,"seq":)" + std::to_string(seq) + "}"));
+    if (seq % 100 == 0) receiver->drain();  // its own answers: its queue stays short
+  }
+  receiver->drain();  // every receipt handled before the poster's last message
+  const std::vector<Json> receipts = ephemeralAfterFill(*poster, *reader, fill, "received");
+  ASSERT_FALSE(receipts.empty()) << "the final receipt never arrived";
+  EXPECT_LT(receipts.size(), static_cast<size_t>(kReceipts / 4)) << "receipts accumulated for a congested reader";
+  EXPECT_EQ(receipts.back().integer("data.seq"), kReceipts) << receipts.back();
+  std::cout << "[ receipts ] " << receipts.size() << " of " << kReceipts << " receipts reached the reader\n";
 }
 
 }  // namespace
