@@ -5,6 +5,7 @@
 #include "auth/AuthEvents.h"
 #include "chat/ChatFrames.h"
 #include "proto/JsonWriter.h"
+#include "reactor/Log.h"
 #include "reactor/WallClock.h"
 
 namespace chatd::api {
@@ -106,39 +107,59 @@ void AccountApi::registerUser(const proto::HttpRequest& request, const server::H
     return responder.respond(jsonError(429, "rate_limited", "too many registrations from this address, retry later")
                                  .header("Retry-After", std::to_string(*retry)));
   }
-  // Checked before any hashing is spent, and the invite used up only once the
-  // password is hashed, just before the account is created.
-  const auth::RegistrationMode mode = registration_.mode();
-  if (mode == auth::RegistrationMode::kClosed) {
-    return responder.respond(jsonError(403, "registration_closed", "registration is closed on this server"));
-  }
-  const std::string invite = mode == auth::RegistrationMode::kInvite ? body->string("invite").value_or("") : "";
-  if (mode == auth::RegistrationMode::kInvite && registration_.expiryOf(invite) <= reactor::unixSeconds()) {
-    return responder.respond(invalidInvite());
-  }
+  // Read from the store at each registration, so that a change made on any
+  // node applies at once; checked, and an invite used up, before any hashing
+  // is spent.
+  NewAccount account{*username, *password, *nickname};
+  const std::string invite = body->string("invite").value_or("");
+  registration_.current(store_, [=, this](store::StoreStatus status, auth::RegistrationSetting setting) {
+    if (status != store::StoreStatus::kOk) return responder.respond(errorResponse(chat::storeError(status)));
+    if (setting.mode == auth::RegistrationMode::kClosed) {
+      return responder.respond(jsonError(403, "registration_closed", "registration is closed on this server"));
+    }
+    if (setting.mode == auth::RegistrationMode::kOpen) return createAccount(account, std::nullopt, responder);
+    if (invite.empty()) return responder.respond(invalidInvite());
+    std::string digest = auth::RegistrationPolicy::inviteDigest(invite);
+    store_.takeInvite(digest, reactor::unixSeconds(), [=, this](store::StoreStatus taken, int64_t expiresAt) {
+      if (taken == store::StoreStatus::kNotFound) return responder.respond(invalidInvite());
+      if (taken != store::StoreStatus::kOk) return responder.respond(errorResponse(chat::storeError(taken)));
+      createAccount(account, TakenInvite{digest, expiresAt}, responder);
+    });
+  });
+}
+
+void AccountApi::createAccount(const NewAccount& account, std::optional<TakenInvite> invite,
+                               const server::HttpResponder& responder) {
+  // Every refusal from here on gives the invite back: no account came of it.
+  auto refuse = [this, invite, responder](proto::HttpResponse response) {
+    if (invite) {
+      store_.restoreInvite(invite->digest, invite->expiresAt, [](store::StoreStatus status, bool) {
+        if (status != store::StoreStatus::kOk) LOG_WARN("registration: an invite could not be given back");
+      });
+    }
+    responder.respond(std::move(response));
+  };
   // A taken name is refused before any hashing is spent on it.
-  store_.findCredentials(store::usernameKey(*username), [=, this](store::StoreStatus status, const store::Credentials&) {
-    if (status == store::StoreStatus::kOk) return responder.respond(errorResponse(usernameTaken()));
-    if (status == store::StoreStatus::kFailed) return responder.respond(errorResponse(chat::storeError(status)));
+  store_.findCredentials(store::usernameKey(account.username), [=, this](store::StoreStatus status,
+                                                                         const store::Credentials&) {
+    if (status == store::StoreStatus::kOk) return refuse(errorResponse(usernameTaken()));
+    if (status == store::StoreStatus::kFailed) return refuse(errorResponse(chat::storeError(status)));
     auto hash = std::make_shared<std::string>();
     const bool queued = hashing_.submit(
-        responder, [hash, password = *password, params = argon2_] { *hash = auth::hashPassword(password, params); },
+        responder,
+        [hash, password = account.password, params = argon2_] { *hash = auth::hashPassword(password, params); },
         [=, this](bool ran) {
-          if (!ran) return responder.respond(tooBusyToHash());
-          if (hash->empty()) return responder.respond(jsonError(500, "internal", "could not hash the password"));
-          const int64_t inviteExpiry = registration_.expiryOf(invite);
-          if (!invite.empty() && !registration_.take(invite, reactor::unixSeconds())) {
-            return responder.respond(invalidInvite());
-          }
-          store_.createUser(*username, *nickname, *hash, [=, this](store::StoreStatus created, store::User user) {
-            if (created != store::StoreStatus::kOk && !invite.empty()) registration_.giveBack(invite, inviteExpiry);
-            if (created == store::StoreStatus::kConflict) return responder.respond(errorResponse(usernameTaken()));
-            if (created != store::StoreStatus::kOk) return responder.respond(errorResponse(chat::storeError(created)));
+          if (!ran) return refuse(tooBusyToHash());
+          if (hash->empty()) return refuse(jsonError(500, "internal", "could not hash the password"));
+          auto created = [=, this](store::StoreStatus stored, store::User user) {
+            if (stored == store::StoreStatus::kConflict) return refuse(errorResponse(usernameTaken()));
+            if (stored != store::StoreStatus::kOk) return refuse(errorResponse(chat::storeError(stored)));
             auth::logRegistered(responder.peerAddress(), user.username, user.id);
             answerWithToken(201, user, responder);
-          });
+          };
+          store_.createUser(account.username, account.nickname, *hash, std::move(created));
         });
-    if (!queued) responder.respond(tooBusyToHash());
+    if (!queued) refuse(tooBusyToHash());
   });
 }
 

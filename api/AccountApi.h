@@ -1,6 +1,7 @@
 // The account endpoints of the HTTP API:
 //   POST /api/v1/register {username, password, nickname?, invite?} -> 201 {user, token, expires_at};
-//        403 registration_closed / invalid_invite as the RegistrationPolicy says
+//        403 registration_closed / invalid_invite as the mode in force says
+//        (RegistrationPolicy: the store's, else --registration)
 //   POST /api/v1/login    {username, password}            -> 200 {user, token, expires_at}
 //   GET  /api/v1/me       (Authorization: Bearer TOKEN)     -> 200 {user}
 //   POST /api/v1/logout   (Authorization: Bearer TOKEN)     -> 204; that token is
@@ -41,7 +42,7 @@ class AccountApi {
   // `registrationsPerHour`: per client address (0: no limit).
   AccountApi(reactor::EventLoop& loop, store::Store& store, reactor::WorkerPool& hashWorkers, size_t maxPendingHashes,
              auth::TokenService& tokens, auth::IdentityResolver& identities, const auth::Argon2Params& argon2,
-             uint32_t registrationsPerHour, auth::RegistrationPolicy& registration)
+             uint32_t registrationsPerHour, const auth::RegistrationPolicy& registration)
       : loop_(loop), store_(store), hashing_(hashWorkers, maxPendingHashes), tokens_(tokens), identities_(identities),
         argon2_(argon2), registrations_(registrationsPerHour, kHourMs), registration_(registration) {}
   // The per-address quota from the next registration on (a SIGHUP reload).
@@ -78,7 +79,21 @@ class AccountApi {
   void stopHashing() { hashing_.close(); }
 
  private:
+  // What a registration asks for, once checked.
+  struct NewAccount {
+    std::string username;
+    std::string password;
+    std::string nickname;
+  };
+  // An invite used up by a registration, given back when no account comes of it.
+  struct TakenInvite {
+    std::string digest;
+    int64_t expiresAt = 0;
+  };
   void registerUser(const proto::HttpRequest& request, const server::HttpResponder& responder);
+  // The account made (a taken name refused first), its password hashed on the workers.
+  void createAccount(const NewAccount& account, std::optional<TakenInvite> invite,
+                     const server::HttpResponder& responder);
   void login(const proto::HttpRequest& request, const server::HttpResponder& responder);
   void me(const proto::HttpRequest& request, const server::HttpResponder& responder);
   void answerWithToken(int status, const store::User& user, const server::HttpResponder& responder) const;
@@ -94,7 +109,7 @@ class AccountApi {
   static constexpr uint64_t kHourMs = 3'600'000;
   reactor::RatePerAddress registrations_;
   std::function<void(const std::string&)> logoutListener_;
-  auth::RegistrationPolicy& registration_;
+  const auth::RegistrationPolicy& registration_;
   Stats stats_;
 };
 

@@ -20,8 +20,6 @@ namespace err = chat::chat_error;
 // no entry among registered names, so nobody signs in as it.
 constexpr std::string_view kSystemSubject = "chatd:system";
 constexpr size_t kMaxIdempotencyKeyBytes = chat::kMaxClientIdBytes;
-constexpr int64_t kDefaultInviteSeconds = 7 * 86'400;
-constexpr int64_t kMaxInviteSeconds = 30 * 86'400;
 constexpr int64_t kDefaultOnlinePage = 100;
 constexpr int64_t kMaxOnlinePage = store::Store::kMaxUsersFound;
 
@@ -70,9 +68,11 @@ proto::HttpResponse userResponse(int status, const store::User& user, std::optio
   return proto::jsonResponse(status, w.take());
 }
 
-proto::HttpResponse modeResponse(auth::RegistrationMode mode) {
+// {"mode", "source": "admin_api" | "config"}
+proto::HttpResponse settingResponse(auth::RegistrationSetting setting) {
   proto::JsonWriter w;
-  w.beginObject().key("mode").value(auth::registrationModeName(mode)).endObject();
+  w.beginObject().key("mode").value(auth::registrationModeName(setting.mode));
+  w.key("source").value(setting.fromAdminApi ? "admin_api" : "config").endObject();
   return proto::jsonResponse(200, w.take());
 }
 
@@ -95,6 +95,7 @@ void AdminApi::addRoutes(server::Router& router) {
   add("GET", "/api/v1/admin/users/{id}", &AdminApi::showUser);
   add("GET", "/api/v1/admin/registration", &AdminApi::showRegistration);
   add("PUT", "/api/v1/admin/registration", &AdminApi::setRegistration);
+  add("DELETE", "/api/v1/admin/registration", &AdminApi::clearRegistration);
   add("POST", "/api/v1/admin/invites", &AdminApi::mintInvite);
   add("GET", "/api/v1/admin/online", &AdminApi::online);
 }
@@ -178,41 +179,62 @@ void AdminApi::showUser(const Call& call) {
   });
 }
 
-void AdminApi::showRegistration(const Call& call) { call.responder.respond(modeResponse(registration_.mode())); }
+void AdminApi::showRegistration(const Call& call) {
+  registration_.current(store_, [call](StoreStatus status, auth::RegistrationSetting setting) {
+    if (status != StoreStatus::kOk) return call.responder.respond(errorResponse(chat::storeError(status)));
+    call.responder.respond(settingResponse(setting));
+  });
+}
 
 void AdminApi::setRegistration(const Call& call) {
   const auto body = jsonBody(call.request, call.responder);
   if (!body) return;
   const auto mode = auth::registrationModeNamed(body->string("mode").value_or(""));
   if (!mode) return call.responder.respond(badRequest("mode must be \"open\", \"closed\" or \"invite\""));
-  registration_.setMode(*mode);
-  LOG_INFO("admin API: registration %s from %s", std::string(auth::registrationModeName(*mode)).c_str(),
-           call.responder.peerAddress().c_str());
-  call.responder.respond(modeResponse(*mode));
+  const std::string name(auth::registrationModeName(*mode));
+  LOG_INFO("admin API: registration %s from %s", name.c_str(), call.responder.peerAddress().c_str());
+  store_.setRegistrationMode(name, [call, mode = *mode](StoreStatus status, bool) {
+    if (status != StoreStatus::kOk) return call.responder.respond(errorResponse(chat::storeError(status)));
+    call.responder.respond(settingResponse({mode, true}));
+  });
+}
+
+void AdminApi::clearRegistration(const Call& call) {
+  LOG_INFO("admin API: registration back to --registration from %s", call.responder.peerAddress().c_str());
+  store_.clearRegistrationMode([this, call](StoreStatus status, bool) {
+    if (status != StoreStatus::kOk) return call.responder.respond(errorResponse(chat::storeError(status)));
+    call.responder.respond(settingResponse(registration_.inForce("")));
+  });
 }
 
 void AdminApi::mintInvite(const Call& call) {
-  int64_t seconds = kDefaultInviteSeconds;
+  int64_t seconds = auth::RegistrationPolicy::kDefaultInviteSeconds;
   if (!call.request.body.empty()) {
     const auto body = jsonBody(call.request, call.responder);
     if (!body) return;
     if (body->has("expires_in")) {
       const auto given = body->integer("expires_in");
-      if (!given || *given < 1 || *given > kMaxInviteSeconds) {
+      if (!given || *given < 1 || *given > auth::RegistrationPolicy::kMaxInviteSeconds) {
         return call.responder.respond(badRequest("expires_in: seconds, 1 to 2592000 (30 days)"));
       }
       seconds = *given;
     }
   }
+  const auto code = auth::RegistrationPolicy::newInviteCode();
+  if (!code) return call.responder.respond(proto::jsonError(500, "internal", "no randomness for an invite code"));
   const int64_t now = reactor::unixSeconds();
-  const auto code = registration_.mint(now + seconds, now);
-  if (!code) {
-    return call.responder.respond(proto::jsonError(429, "too_many_invites", "too many unused invites waiting"));
-  }
-  LOG_INFO("admin API: invite minted from %s", call.responder.peerAddress().c_str());
-  proto::JsonWriter w;
-  w.beginObject().key("code").value(*code).key("expires_at").value(now + seconds).endObject();
-  call.responder.respond(proto::jsonResponse(201, w.take()));
+  auto stored = [call, code = *code, expiresAt = now + seconds](StoreStatus status, bool) {
+    if (status == StoreStatus::kOverQuota) {
+      return call.responder.respond(proto::jsonError(429, "too_many_invites", "too many unused invites waiting"));
+    }
+    if (status != StoreStatus::kOk) return call.responder.respond(errorResponse(chat::storeError(status)));
+    LOG_INFO("admin API: invite minted from %s", call.responder.peerAddress().c_str());
+    proto::JsonWriter w;
+    w.beginObject().key("code").value(code).key("expires_at").value(expiresAt).endObject();
+    call.responder.respond(proto::jsonResponse(201, w.take()));
+  };
+  store_.createInvite(auth::RegistrationPolicy::inviteDigest(*code), now + seconds, now,
+                      auth::RegistrationPolicy::kMaxInvites, std::move(stored));
 }
 
 void AdminApi::online(const Call& call) {

@@ -9,8 +9,10 @@
 //   POST   /api/v1/admin/users/{id}/unban      -> 200 {user}
 //   DELETE /api/v1/admin/users/{id}            -> 204: like a ban, for good
 //   GET    /api/v1/admin/users/{id}            -> 200 {user}: with state, online, last_seen_at
-//   GET    /api/v1/admin/registration          -> 200 {mode}
-//   PUT    /api/v1/admin/registration {mode}   -> 200 {mode}
+//   GET    /api/v1/admin/registration          -> 200 {mode, source}
+//   PUT    /api/v1/admin/registration {mode}   -> 200 {mode, source}: kept in the
+//          store (every node, across restarts), over --registration
+//   DELETE /api/v1/admin/registration          -> 200 {mode, source}: back to --registration
 //   POST   /api/v1/admin/invites {expires_in?} -> 201 {code, expires_at}
 //   GET    /api/v1/admin/online?limit&cursor   -> 200 {count, users, next_cursor}
 // docs/admin-api.md has the details. Borrows everything.
@@ -30,7 +32,7 @@ namespace chatd::api {
 class AdminApi {
  public:
   AdminApi(reactor::EventLoop& loop, const auth::ApiKeys& keys, store::Store& store, chat::Hub& hub,
-           auth::RegistrationPolicy& registration)
+           const auth::RegistrationPolicy& registration)
       : gate_(loop, keys), store_(store), hub_(hub), registration_(registration) {}
 
   void addRoutes(server::Router& router);
@@ -53,6 +55,7 @@ class AdminApi {
   void showUser(const Call& call);
   void showRegistration(const Call& call);
   void setRegistration(const Call& call);
+  void clearRegistration(const Call& call);
   void mintInvite(const Call& call);
   void online(const Call& call);
 
@@ -64,7 +67,7 @@ class AdminApi {
   AdminGate gate_;
   store::Store& store_;
   chat::Hub& hub_;
-  auth::RegistrationPolicy& registration_;
+  const auth::RegistrationPolicy& registration_;
   std::optional<store::User> systemUser_;
 };
 

@@ -164,8 +164,20 @@ void Application::loadRevokedTokens(Started started) {
                                                                        const std::vector<store::RevokedToken>& revoked) {
     if (status != store::StoreStatus::kOk) return started("cannot read the revoked tokens from the store");
     for (const store::RevokedToken& token : revoked) tokens_->revoke(token.key, token.expiresAt, now);
+    warnOfRegistrationOverride();
     assembleChat();
     listen(started);
+  });
+}
+
+void Application::warnOfRegistrationOverride() {
+  registration_.current(*store_, [this](store::StoreStatus status, auth::RegistrationSetting setting) {
+    const bool overridden = setting.fromAdminApi && setting.mode != registration_.configured();
+    if (status != store::StoreStatus::kOk || !overridden) return;
+    LOG_WARN("registration is %s, as set through the admin API, not --registration %s (DELETE "
+             "/api/v1/admin/registration goes back to it)",
+             std::string(auth::registrationModeName(setting.mode)).c_str(),
+             std::string(auth::registrationModeName(registration_.configured())).c_str());
   });
 }
 

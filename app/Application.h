@@ -85,6 +85,9 @@ class Application {
   // then the chat is assembled and the listener bound.
   void loadRevokedTokens(Started started);
   void assembleChat();
+  // Logs a warning when the store holds a registration mode, set through the
+  // admin API, other than --registration: it is the one in force.
+  void warnOfRegistrationOverride();
   void listen(const Started& started);
   bool loadWebClient(std::string& error);
   // --api-key-file: the admin API's keys; none: no admin API.

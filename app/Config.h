@@ -36,7 +36,7 @@ struct Config : chat::ChatOptions {
   std::string jwtIssuer;          // an app backend's tokens must carry this iss; empty: not checked
   std::string jwtAudience;        // ... and this aud; empty: not checked
   std::string apiKeyFile;         // the admin API's keys (auth::ApiKeys); empty: no admin API
-  std::string registration = "open";  // auth::RegistrationMode's name; the admin API changes it
+  std::string registration = "open";  // auth::RegistrationMode's name; one set through the admin API wins
   int64_t tokenTtlSeconds = 86'400;
   uint32_t argon2MemoryKiB = 64 * 1024;
   size_t maxPendingHashes = 16;  // password checks waiting for a worker; past it, 503

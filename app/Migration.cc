@@ -38,6 +38,7 @@ int migrateToRedis(const Config& config) {
   std::printf("  memberships %" PRId64 " (read marks %" PRId64 ")\n", counts->memberships, counts->readMarks);
   std::printf("  messages %" PRId64 "\n  reactions %" PRId64 "\n  revoked tokens %" PRId64 "\n", counts->messages,
               counts->reactions, counts->revokedTokens);
+  std::printf("  invites %" PRId64 "\n", counts->invites);
   std::printf("  jwt secret %s\n", secret ? "copied" : "not copied (no jwt.secret: give the nodes --jwt-secret)");
   return 0;
 }

@@ -5,6 +5,7 @@
 #include "auth/RegistrationPolicy.h"
 #include "auth/TokenService.h"
 #include "proto/HttpUrl.h"
+#include "proto/IceServers.h"
 #include "reactor/SocketAddress.h"
 #include "server/TrustedProxies.h"
 #include "store/redis/RedisUrl.h"
@@ -185,7 +186,8 @@ constexpr Option kOptions[] = {
      .help = "keys of the admin API, one per line (at least 16 bytes each)",
      .defaultNote = "default: no admin API", .check = nonEmpty},
     {.name = "registration", .valueName = "MODE", .type = kText, .field = &Config::registration,
-     .help = "who may register: open, closed or invite (admin API invites); the admin API changes it",
+     .help = "who may register: open, closed or invite (admin API invites);\n"
+             "a mode set through the admin API wins until it is cleared",
      .check = registrationMode},
     {.name = "token-ttl", .valueName = "SECONDS", .type = kSeconds, .field = &Config::tokenTtlSeconds,
      .help = "lifetime of the tokens chatd issues", .min = 1, .wants = "at least {min} second", .reload = kTokens},
@@ -226,6 +228,14 @@ constexpr Option kOptions[] = {
     {.name = "stall-timeout", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::stallTimeoutMs,
      .help = "close a session that reads nothing this long while its queue is full", .min = 1,
      .wants = kPositiveSeconds, .reload = kInPlace},
+    {.name = "ice-servers", .valueName = "JSON", .type = kText, .field = &Config::iceServersJson,
+     .help = "the STUN/TURN servers clients use for calls, sent in every session's welcome: the JSON of "
+             "RTCConfiguration.iceServers, e.g. [{\"urls\":\"stun:stun.example.org:3478\"}]",
+     .defaultNote = "[]: none (calls connect on local networks only)", .check = proto::iceServersProblem,
+     .reload = kInPlace},
+    {.name = "call-ring-timeout", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::callRingTimeoutMs,
+     .help = "how long an unanswered call rings before it ends as missed", .min = 1, .max = 600'000,
+     .wants = "a number of seconds from 0.001 to 600", .reload = kInPlace},
     {.name = "webhook-url", .valueName = "URL", .type = kText, .field = &Config::webhookUrl,
      .help = "POST signed JSON events (messages, members joining and leaving, users online and offline) to "
              "this http:// or https:// URL; see docs/webhooks.md",

@@ -3,6 +3,8 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include "proto/Hex.h"
+
 namespace chatd::auth {
 
 std::optional<RegistrationMode> registrationModeNamed(std::string_view name) {
@@ -21,46 +23,29 @@ std::string_view registrationModeName(RegistrationMode mode) {
   return "open";
 }
 
-RegistrationPolicy::Digest RegistrationPolicy::digestOf(std::string_view code) {
-  Digest digest;
-  SHA256(reinterpret_cast<const unsigned char*>(code.data()), code.size(), digest.data());
-  return digest;
+RegistrationSetting RegistrationPolicy::inForce(std::string_view stored) const {
+  if (stored.empty()) return {configured_, false};
+  return {registrationModeNamed(stored).value_or(RegistrationMode::kClosed), true};
 }
 
-void RegistrationPolicy::forgetExpired(int64_t nowSeconds) {
-  std::erase_if(invites_, [nowSeconds](const auto& invite) { return invite.second <= nowSeconds; });
+void RegistrationPolicy::current(store::RegistrationStore& store,
+                                 std::function<void(store::StoreStatus, RegistrationSetting)> done) const {
+  store.registrationMode([this, done = std::move(done)](store::StoreStatus status, const std::string& stored) {
+    if (status != store::StoreStatus::kOk) return done(status, {RegistrationMode::kClosed, false});
+    done(status, inForce(stored));
+  });
 }
 
-std::optional<std::string> RegistrationPolicy::mint(int64_t expiresAt, int64_t nowSeconds) {
-  if (invites_.size() >= kMaxInvites) forgetExpired(nowSeconds);
-  if (invites_.size() >= kMaxInvites) return std::nullopt;
+std::optional<std::string> RegistrationPolicy::newInviteCode() {
   unsigned char random[16];
   if (RAND_bytes(random, sizeof random) != 1) return std::nullopt;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string code;
-  for (const unsigned char byte : random) {
-    code.push_back(kHex[byte >> 4]);
-    code.push_back(kHex[byte & 15]);
-  }
-  invites_[digestOf(code)] = expiresAt;
-  return code;
+  return proto::lowerHex(random, sizeof random);
 }
 
-bool RegistrationPolicy::take(std::string_view code, int64_t nowSeconds) {
-  const auto it = invites_.find(digestOf(code));
-  if (it == invites_.end()) return false;
-  const bool valid = it->second > nowSeconds;
-  invites_.erase(it);
-  return valid;
-}
-
-int64_t RegistrationPolicy::expiryOf(std::string_view code) const {
-  const auto it = invites_.find(digestOf(code));
-  return it == invites_.end() ? 0 : it->second;
-}
-
-void RegistrationPolicy::giveBack(std::string_view code, int64_t expiresAt) {
-  if (expiresAt > 0) invites_[digestOf(code)] = expiresAt;
+std::string RegistrationPolicy::inviteDigest(std::string_view code) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(code.data()), code.size(), digest);
+  return proto::lowerHex(digest, sizeof digest);
 }
 
 }  // namespace chatd::auth

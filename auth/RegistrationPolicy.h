@@ -1,19 +1,20 @@
 // Who may register (POST /api/v1/register): anyone (open), nobody (closed),
-// or whoever brings an invite code (invite). The mode starts from
-// --registration and the admin API changes it while the process runs. Invite
-// codes are minted here: random, single-use, expiring; only their SHA-256
-// digests are kept. Owns the mode and the invites, in this process's memory:
-// a restart forgets changes and unused invites, and in a cluster each node
-// has its own (docs/admin-api.md). Pure bookkeeping for the loop thread; the
-// caller passes the wall clock.
+// or whoever brings an invite code (invite). The mode set through the admin
+// API and the unused invites live in the store (store::RegistrationStore),
+// so every node of a cluster shares them and a restart keeps them; a mode set
+// there wins over the configured one (--registration) until it is cleared.
+// This is the rule around them: the mode names, which mode is in force, the
+// invite codes (random, single-use, expiring) and the digests the store keeps
+// of them, and their bounds. Owns the configured mode; borrows nothing.
 #pragma once
 
-#include <array>
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "store/Store.h"
 
 namespace chatd::auth {
 
@@ -21,35 +22,40 @@ enum class RegistrationMode { kOpen, kClosed, kInvite };
 std::optional<RegistrationMode> registrationModeNamed(std::string_view name);
 std::string_view registrationModeName(RegistrationMode mode);
 
+// The mode in force and where it comes from.
+struct RegistrationSetting {
+  RegistrationMode mode = RegistrationMode::kOpen;
+  bool fromAdminApi = false;  // false: the configured mode (--registration)
+};
+
 class RegistrationPolicy {
  public:
-  // Unused invites kept at most: minting past it fails until some expire or are used.
+  // Unused invites waiting at most, over the whole cluster: minting past it
+  // fails until some expire or are used.
   static constexpr size_t kMaxInvites = 10'000;
+  // How long an invite is valid (seconds): by default, and at most.
+  static constexpr int64_t kDefaultInviteSeconds = 7 * 86'400;
+  static constexpr int64_t kMaxInviteSeconds = 30 * 86'400;
 
-  explicit RegistrationPolicy(RegistrationMode mode) : mode_(mode) {}
+  explicit RegistrationPolicy(RegistrationMode configured) : configured_(configured) {}
 
-  RegistrationMode mode() const { return mode_; }
-  void setMode(RegistrationMode mode) { mode_ = mode; }
+  RegistrationMode configured() const { return configured_; }
+  // The setting in force when the store holds `stored` (a mode's name, "":
+  // none). A name this chatd does not know counts as closed: never open by
+  // mistake.
+  RegistrationSetting inForce(std::string_view stored) const;
+  // Asks `store` and answers the setting in force; when the store fails,
+  // its status and the setting of no one (closed).
+  void current(store::RegistrationStore& store,
+               std::function<void(store::StoreStatus, RegistrationSetting)> done) const;
 
-  // A new invite code valid until `expiresAt` (unix seconds), or nullopt when
-  // kMaxInvites are waiting.
-  std::optional<std::string> mint(int64_t expiresAt, int64_t nowSeconds);
-  // Uses up `code`: true once per minted code, before it expires.
-  bool take(std::string_view code, int64_t nowSeconds);
-  // Gives back a code take() accepted, when the registration failed for
-  // another reason (a taken username): it stays valid until its expiry.
-  void giveBack(std::string_view code, int64_t expiresAt);
-  // The expiry of an unused code, for giveBack(); 0 when unknown.
-  int64_t expiryOf(std::string_view code) const;
-  size_t waiting() const { return invites_.size(); }
+  // A new invite code (32 hex digits), or nullopt when no randomness is to be had.
+  static std::optional<std::string> newInviteCode();
+  // What the store keeps of a code: its SHA-256, in hex.
+  static std::string inviteDigest(std::string_view code);
 
  private:
-  using Digest = std::array<uint8_t, 32>;
-  static Digest digestOf(std::string_view code);
-  void forgetExpired(int64_t nowSeconds);
-
-  RegistrationMode mode_;
-  std::map<Digest, int64_t> invites_;  // digest -> expires at (unix seconds)
+  RegistrationMode configured_;
 };
 
 }  // namespace chatd::auth

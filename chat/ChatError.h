@@ -30,6 +30,7 @@ inline constexpr std::string_view kRateLimited = "rate_limited";
 inline constexpr std::string_view kTooManyRooms = "too_many_rooms";          // --rooms-per-hour
 inline constexpr std::string_view kTooManyReactions = "too_many_reactions";  // --max-reactions
 inline constexpr std::string_view kTooManySessions = "too_many_sessions";    // --max-sessions-per-user
+inline constexpr std::string_view kInCall = "in_call";  // a call while in one, or one answered in another session
 inline constexpr std::string_view kUnavailable = "unavailable";  // the store failed; retry
 }  // namespace chat_error
 
@@ -47,7 +48,7 @@ inline int httpStatusOf(std::string_view code) {
   if (code == kUnauthorized) return 401;
   if (code == kForbidden || code == kNotMember) return 403;
   if (code == kNotFound) return 404;
-  if (code == kConflict) return 409;
+  if (code == kConflict || code == kInCall) return 409;
   if (code == kTooLarge) return 413;
   if (code == kRateLimited || code == kTooManyRooms || code == kTooManyReactions || code == kTooManySessions) {
     return 429;

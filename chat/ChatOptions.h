@@ -25,6 +25,11 @@ struct ChatOptions : server::ServerOptions {
   // > 0: each room keeps at least its newest historyMax messages and the store
   // deletes older ones (store::MessageLog); 0: every message is kept.
   uint32_t historyMax = 0;
+  // Calls (chat/Calls): the STUN/TURN servers every session's `welcome`
+  // carries, the JSON of RTCConfiguration.iceServers (proto/IceServers.h),
+  // and how long an unanswered call rings.
+  std::string iceServersJson = "[]";
+  uint64_t callRingTimeoutMs = 30'000;
 };
 
 }  // namespace chatd::chat

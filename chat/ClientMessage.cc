@@ -25,6 +25,10 @@ constexpr TypeName kTypes[] = {
     {"received", ClientType::kReceived}, {"history", ClientType::kHistory},    {"edit", ClientType::kEdit},
     {"delete", ClientType::kDelete},     {"react", ClientType::kReact},        {"sync", ClientType::kSync},
     {"ping", ClientType::kPing},
+    {"call_invite", ClientType::kCallInvite}, {"call_accept", ClientType::kCallAccept},
+    {"call_reject", ClientType::kCallReject}, {"call_offer", ClientType::kCallOffer},
+    {"call_answer", ClientType::kCallAnswer}, {"call_ice", ClientType::kCallIce},
+    {"call_hangup", ClientType::kCallHangup},
 };
 
 // Reads the fields of one message; the first problem found is kept.
@@ -63,6 +67,15 @@ class Reader {
     if (value->size() < minBytes) fail(std::string(name) + " must not be empty");
     if (value->size() > maxBytes) fail(std::string(name) + " is longer than " + std::to_string(maxBytes) + " bytes");
     return *value;
+  }
+
+  // A call's id as the server minted it (chat/Calls): lowercase hex.
+  std::string callId() {
+    const auto value = fields_.string("call_id");
+    const bool hex = value && value->size() == kCallIdBytes &&
+                     std::all_of(value->begin(), value->end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    if (!hex) fail("call_id must be the call's id, " + std::to_string(kCallIdBytes) + " hex digits");
+    return hex ? *value : std::string();
   }
 
  private:
@@ -175,6 +188,35 @@ void readBody(const JsonFields& fields, Reader& r, ClientMessage& m) {
       break;
     case ClientType::kPing:
       break;
+    case ClientType::kCallInvite: {
+      m.roomId = r.id("room_id");
+      const std::string media = fields.has("media") ? r.text("media", 1, 8) : "audio";
+      if (media != "audio" && media != "video") r.fail("media must be \"audio\" or \"video\"");
+      m.video = media == "video";
+      break;
+    }
+    case ClientType::kCallAccept:
+    case ClientType::kCallReject:
+    case ClientType::kCallHangup:
+      m.callId = r.callId();
+      break;
+    case ClientType::kCallOffer:
+    case ClientType::kCallAnswer:
+      m.callId = r.callId();
+      m.sdp = r.text("sdp", 1, kMaxSdpBytes);
+      break;
+    case ClientType::kCallIce: {
+      m.callId = r.callId();
+      const auto candidate = fields.object("candidate");
+      if (!candidate) {
+        r.fail("candidate must be an object (RTCIceCandidateInit)");
+      } else if (candidate->size() > kMaxCandidateBytes) {
+        r.fail("candidate is longer than " + std::to_string(kMaxCandidateBytes) + " bytes");
+      } else {
+        m.candidate = *candidate;
+      }
+      break;
+    }
   }
 }
 

@@ -29,6 +29,14 @@ enum class ClientType {
   kReact,
   kSync,
   kPing,
+  // Call signalling (chat/Calls): relayed, never stored.
+  kCallInvite,
+  kCallAccept,
+  kCallReject,
+  kCallOffer,
+  kCallAnswer,
+  kCallIce,
+  kCallHangup,
 };
 
 inline constexpr int kMaxHistoryPage = 100;
@@ -36,6 +44,9 @@ inline constexpr int kDefaultHistoryPage = 50;
 inline constexpr size_t kMaxClientIdBytes = 64;
 inline constexpr size_t kMaxEmojiBytes = 32;
 inline constexpr size_t kMaxSyncRooms = 1000;
+inline constexpr size_t kCallIdBytes = 32;         // hex: 128 random bits, minted by the server
+inline constexpr size_t kMaxSdpBytes = 64 * 1024;  // a session description, with many codecs
+inline constexpr size_t kMaxCandidateBytes = 2048;
 
 struct ClientMessage {
   ClientType type = ClientType::kPing;
@@ -53,6 +64,10 @@ struct ClientMessage {
   std::string clientId;   // message
   std::string emoji;      // react
   std::string token;      // auth
+  std::string callId;     // call_*, but call_invite
+  bool video = false;     // call_invite: "media":"video" (default "audio")
+  std::string sdp;        // call_offer, call_answer
+  std::string candidate;  // call_ice: the ICE candidate object, as JSON text
   std::vector<std::pair<int64_t, int64_t>> syncRooms;  // sync: (room id, since), by room id
 };
 

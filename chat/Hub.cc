@@ -29,9 +29,9 @@ Hub::Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService
       presence_(loop, rooms_, delivery_),
       lookups_(store, roomService, sessions_, rooms_),
       changes_(store, bus_, config, sessions_, lookups_),
-      commands_(
-          {store, roomService, bus_, config, sessions_, rooms_, roster_, lookups_, delivery_, backlogs_, changes_, stats_,
-           webhooks_}) {
+      calls_(loop, bus_, sessions_, lookups_, config),
+      commands_({store, roomService, bus_, config, sessions_, rooms_, roster_, lookups_, delivery_, backlogs_, changes_,
+                 stats_, webhooks_, calls_}) {
   bus_.subscribe([this](const RoomEvent& event) { onRoomEvent(event); });
   bus_.onMissed([this](int64_t roomId) { roomId == 0 ? healRooms() : healRoom(roomId); });
   board_.setListener(&announcer_);
@@ -41,6 +41,7 @@ Hub::Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService
 void Hub::closeSession(ChatSession& session) {
   while (!session.rooms.empty()) rooms_.unsubscribe(session, session.rooms.size() - 1);
   backlogs_.forget(session);
+  calls_.sessionClosed(session);
   sessions_.close(session);
 }
 
@@ -85,6 +86,8 @@ void Hub::onRoomEvent(const RoomEvent& event) {
     case RoomEvent::Kind::kTokenRevoked: return sessions_.closeWithToken(event.payload);
     case RoomEvent::Kind::kUserClosed:
       return sessions_.closeUser(event.userId, static_cast<uint16_t>(event.seq), event.payload);
+    case RoomEvent::Kind::kCallSignal:
+    case RoomEvent::Kind::kCallOthers: return calls_.deliver(event);
   }
 }
 

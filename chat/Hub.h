@@ -12,6 +12,7 @@
 // - Delivery: fan-out, catch-up, the ephemeral lane. Presence: batching.
 // - PresenceAnnouncer: the presence board's news, as presence events.
 // - Backlogs: what waits for a congested session's queue to drain.
+// - Calls: the call signalling relay (never stored).
 //
 // Everything that reaches sessions other than its origin's is a room event
 // (store::RoomEvent): its producer publishes it on the bus, and the hub's one
@@ -33,6 +34,7 @@
 #include "chat/LiveRooms.h"
 #include "chat/LongPolls.h"
 #include "chat/MessageChanges.h"
+#include "chat/Calls.h"
 #include "chat/OnlineRoster.h"
 #include "chat/PostRequest.h"
 #include "chat/Presence.h"
@@ -148,6 +150,7 @@ class Hub final : public reactor::TimerHandler {
   Presence presence_;
   RoomLookups lookups_;
   MessageChanges changes_;
+  Calls calls_;
   HubCommands commands_;
   reactor::Timer sweepTimer_{this};
 };

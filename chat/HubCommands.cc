@@ -43,6 +43,13 @@ void HubCommands::handle(ChatSession& session, ClientMessage m) {
     case ClientType::kDelete: return p_.changes.remove(session, m);
     case ClientType::kReact: return p_.changes.react(session, m);
     case ClientType::kSync: return sync(session, m);
+    case ClientType::kCallInvite:
+    case ClientType::kCallAccept:
+    case ClientType::kCallReject:
+    case ClientType::kCallOffer:
+    case ClientType::kCallAnswer:
+    case ClientType::kCallIce:
+    case ClientType::kCallHangup: return p_.calls.handle(session, m);
     case ClientType::kPing: {
       ServerMessage pong("pong");
       pong.writer().key("server_time").value(reactor::unixMs());

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "chat/Backlogs.h"
+#include "chat/Calls.h"
 #include "chat/ChatOptions.h"
 #include "chat/ChatSession.h"
 #include "chat/ClientMessage.h"
@@ -48,6 +49,7 @@ class HubCommands {
     MessageChanges& changes;
     HubStats& stats;
     Webhooks& webhooks;
+    Calls& calls;
   };
   explicit HubCommands(const Parts& parts) : p_(parts) {}
 

@@ -90,6 +90,7 @@ void Sessions::authenticated(ChatSession& session, const store::User& user,
   ServerMessage welcome("welcome");
   welcome.writer().key("user").raw(userJson(user)).key("session_id").value(std::to_string(session.id));
   welcome.writer().key("server_time").value(reactor::unixMs()).key("expires_at").value(identity.expiresAt);
+  welcome.writer().key("ice_servers").raw(config_.iceServersJson);
   session.send(welcome.finish(ref));
 }
 

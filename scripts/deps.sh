@@ -53,9 +53,9 @@ if [ ! -d tests/interop/node_modules/ws ]; then
   (cd tests/interop && npm ci --silent --no-audit --no-fund)
 fi
 
-# playwright-core for the web client's tests (drives /usr/bin/chromium),
-# pinned by tests/e2e/package-lock.json.
-if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+# playwright-core for the web client's tests (drives /usr/bin/chromium) and
+# ws for the SDK's, pinned by tests/e2e/package-lock.json.
+if [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modules/ws ]; then
   echo "deps: npm ci (tests/e2e)"
   (cd tests/e2e && npm ci --silent --no-audit --no-fund)
 fi

@@ -22,10 +22,19 @@ struct RoomEvent {
     kMembershipEnded,  // userId left or was removed (userId 0: the room is gone)
     kTokenRevoked,     // room 0; the payload is the token's revocation key
     kUserClosed,       // room 0; userId's sessions close, code seq, reason payload (admin API)
+    // A call's signal (chat/Calls) for userId's sessions, from peerId's
+    // session originSession; seq says which signal. Addressed to the one
+    // session targetSession on targetNode, or, with targetSession 0, to all.
+    kCallSignal,
+    // The same for all of userId's sessions but the target.
+    kCallOthers,
     kReceived,         // userId received up to a seq (in the payload)
   };
+  static constexpr Kind kLastKind = Kind::kReceived;
   // Not about one room: published to every node.
   static bool serverWide(Kind kind) { return kind == Kind::kTokenRevoked || kind == Kind::kUserClosed; }
+  // For userId's sessions only, not the room's.
+  static bool forOneUser(Kind kind) { return kind == Kind::kCallSignal || kind == Kind::kCallOthers; }
 
   Kind kind;
   int64_t roomId = 0;
@@ -36,6 +45,8 @@ struct RoomEvent {
   uint64_t originSession = 0;
   int64_t userId = 0;
   int64_t peerId = 0;
+  uint64_t targetNode = 0;     // forOneUser kinds only
+  uint64_t targetSession = 0;  // forOneUser kinds only
   std::string payload;
 };
 

@@ -84,7 +84,21 @@ constexpr const char* kMigrations[] = {
     ALTER TABLE users ADD COLUMN state INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 1, 2));
     CREATE INDEX messages_by_sender ON messages(sender_id);
     )sql",
-    // 5: how far each member received (delivery status), never behind how
+    // 5: who may register, kept across restarts: the mode set through the
+    // admin API (settings 'registration'; no row: --registration applies)
+    // and the unused invites, by the SHA-256 of their codes.
+    R"sql(
+    CREATE TABLE settings (
+      name  TEXT PRIMARY KEY,
+      value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE invites (
+      digest     TEXT PRIMARY KEY,             -- hex SHA-256 of the code; the code is never stored
+      expires_at INTEGER NOT NULL              -- unix seconds
+    ) WITHOUT ROWID;
+    CREATE INDEX invites_by_expiry ON invites(expires_at);
+    )sql",
+    // 6: how far each member received (delivery status), never behind how
     // far they read; the members who received furthest first, by room.
     R"sql(
     ALTER TABLE room_members ADD COLUMN last_received_seq INTEGER NOT NULL DEFAULT 0;

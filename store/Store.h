@@ -310,9 +310,38 @@ class TokenStore {
   virtual void revokedTokens(int64_t nowSeconds, Callback<std::vector<RevokedToken>> done) = 0;
 };
 
+// Who may register, shared by every node of a cluster and kept across
+// restarts: the registration mode an operator set through the admin API
+// (until it is cleared) and the unused invite codes, of which only the
+// SHA-256 digests are stored, never the codes. What the account and admin
+// APIs ask; the names of the modes and the digests are the caller's
+// (auth::RegistrationPolicy).
+class RegistrationStore {
+ public:
+  virtual ~RegistrationStore() = default;
+
+  // The mode set through the admin API, by its name; "" when none is set.
+  virtual void registrationMode(Callback<std::string> done) = 0;
+  virtual void setRegistrationMode(std::string mode, Callback<bool> done) = 0;
+  // Forgets the mode set (idempotent): registrationMode() answers "" again.
+  virtual void clearRegistrationMode(Callback<bool> done) = 0;
+  // Stores an invite, usable until `expiresAt` (unix seconds). Invites
+  // expired by `nowSeconds` are forgotten first; kOverQuota when `maxWaiting`
+  // usable ones already wait, and then nothing is stored.
+  virtual void createInvite(std::string digest, int64_t expiresAt, int64_t nowSeconds, size_t maxWaiting,
+                            Callback<bool> done) = 0;
+  // Uses the invite up and answers its expiry: kOk for exactly one caller,
+  // however many (on however many nodes) ask at once; kNotFound when there is
+  // no such invite or it expired by `nowSeconds` (createInvite() forgets it).
+  virtual void takeInvite(std::string digest, int64_t nowSeconds, Callback<int64_t> done) = 0;
+  // Gives back an invite that takeInvite() answered, with the expiry it
+  // answered, when no account came of it: usable again, outside the bound.
+  virtual void restoreInvite(std::string digest, int64_t expiresAt, Callback<bool> done) = 0;
+};
+
 // The whole store, every role in one object: what the server composes and
 // the hub and APIs are handed today. A backend implements this.
-class Store : public AccountStore, public RoomStore, public MessageLog, public TokenStore {
+class Store : public AccountStore, public RoomStore, public MessageLog, public TokenStore, public RegistrationStore {
  public:
   // Whether the backend can serve requests now (GET /readyz).
   virtual bool ready() = 0;

@@ -61,6 +61,8 @@ void RedisBus::publish(RoomEvent event) {
   // Lost when Redis is away: the other nodes heal messages from the store.
   if (RoomEvent::serverWide(event.kind)) {
     directory().publisher.command({"PUBLISH", prefix_ + "events", bytes}, [](const RedisReply&) {});
+  } else if (RoomEvent::forOneUser(event.kind)) {
+    directory().publisher.command({"PUBLISH", userChannel(event.userId), bytes}, [](const RedisReply&) {});
   } else {
     roomShard(event.roomId).publisher.command({"PUBLISH", roomChannel(event.roomId), bytes}, [](const RedisReply&) {});
     publishToUsers(event, bytes);

@@ -22,6 +22,9 @@ int64_t replyInt(const RedisReply& reply);
 // A string or status reply's text; empty otherwise (nil included).
 std::string replyText(const RedisReply& reply);
 
+// For the writes that answer only their status.
+inline bool applied(const std::vector<RedisReply>&) { return true; }
+
 // A user row as the prelude's user_row() returns it: {id, username, nickname, created_at}.
 User decodeUser(const RedisReply& row);
 

@@ -67,7 +67,10 @@ class Importer {
 
   // Each copies one entity page by page; false with error_ when reading fails.
   bool copyUsers();
-  bool copyRevokedTokens();
+  // A table of (text key, expiry) rows into a ZSET scored by expiry:
+  // `select` takes the key to page after and the page size.
+  bool copyExpiring(const char* select, const std::string& zset, const char* what);
+  bool copyRegistrationMode();
   bool copyRooms();
   bool copyRoom(const RoomRow& room);
   bool copyMembers(int64_t roomId);
@@ -102,7 +105,13 @@ bool Importer::targetEmpty(std::string& error) {
 }
 
 bool Importer::copy(const std::string& jwtSecret, std::string& error) {
-  const bool copied = copyUsers() && copyRevokedTokens() && copyRooms() &&
+  const bool copied = copyUsers() &&
+                      copyExpiring("SELECT token_id, expires_at FROM revoked_tokens WHERE token_id > ?1 "
+                                   "ORDER BY token_id LIMIT ?2",
+                                   p_ + "revoked", "revoked tokens") &&
+                      copyExpiring("SELECT digest, expires_at FROM invites WHERE digest > ?1 ORDER BY digest LIMIT ?2",
+                                   p_ + "invites", "invites") &&
+                      copyRegistrationMode() && copyRooms() &&
                       setCounter("user:next", "SELECT coalesce(max(id), 0) FROM users") &&
                       setCounter("room:next", "SELECT coalesce(max(id), 0) FROM rooms") &&
                       setCounter("msg:next", "SELECT coalesce(max(id), 0) FROM messages");
@@ -153,24 +162,32 @@ bool Importer::copyUsers() {
   return true;
 }
 
-bool Importer::copyRevokedTokens() {
-  SqliteStatement* select =
-      db_.prepare("SELECT token_id, expires_at FROM revoked_tokens WHERE token_id > ?1 ORDER BY token_id LIMIT ?2");
-  if (!select) return fail("revoked tokens");
+bool Importer::copyExpiring(const char* sql, const std::string& zset, const char* what) {
+  SqliteStatement* select = db_.prepare(sql);
+  if (!select) return fail(what);
   std::string after;
   for (int rows = kPage; rows == kPage;) {
-    Fields revoked{"ZADD", p_ + "revoked"};
+    Fields scored{"ZADD", zset};
     select->bind(1, after).bind(2, kPage);
     Step step;
     for (rows = 0; (step = select->step()) == Step::kRow; ++rows) {
       after = select->columnText(0);
-      revoked.add(text(select->columnInt(1)), after);
+      scored.add(text(select->columnInt(1)), after);
     }
     select->reset();
-    if (step == Step::kError) return fail("revoked tokens");
-    revoked.sendTo(redis_);
+    if (step == Step::kError) return fail(what);
+    scored.sendTo(redis_);
   }
   return true;
+}
+
+bool Importer::copyRegistrationMode() {
+  SqliteStatement* select = db_.prepare("SELECT value FROM settings WHERE name = 'registration'");
+  if (!select) return fail("settings");
+  const Step step = select->step();
+  if (step == Step::kRow) redis_.write({"HSET", p_ + "settings", "registration", select->columnText(0)});
+  select->reset();
+  return step != Step::kError || fail("settings");
 }
 
 bool Importer::copyRooms() {

@@ -41,6 +41,7 @@ struct ImportCounts {
   int64_t messages = 0;
   int64_t reactions = 0;  // (message, user, emoji) triples
   int64_t revokedTokens = 0;
+  int64_t invites = 0;  // unused invites (the registration mode set through the API is copied too)
 };
 
 // Copies and verifies; the counts (read back from Redis, equal to the

@@ -75,11 +75,11 @@ bool Check::countTotals(ImportCounts& counts) {
       "(SELECT count(*) FROM room_members WHERE last_read_seq > 0), (SELECT count(*) FROM messages), "
       "(SELECT count(*) FROM reactions), (SELECT count(*) FROM revoked_tokens), "
       "(SELECT coalesce(max(id), 0) FROM users), (SELECT coalesce(max(id), 0) FROM rooms), "
-      "(SELECT coalesce(max(id), 0) FROM messages)");
+      "(SELECT coalesce(max(id), 0) FROM messages), (SELECT count(*) FROM invites)");
   if (!select || select->step() != Step::kRow) return fail("the totals");
   counts = {select->columnInt(0), select->columnInt(1), select->columnInt(2), select->columnInt(3),
             select->columnInt(4), select->columnInt(5), select->columnInt(6), select->columnInt(7),
-            select->columnInt(8), select->columnInt(9)};
+            select->columnInt(8), select->columnInt(9), select->columnInt(13)};
   expect({"GET", p_ + "user:next"}, select->columnInt(10), "user:next");
   expect({"GET", p_ + "room:next"}, select->columnInt(11), "room:next");
   expect({"GET", p_ + "msg:next"}, select->columnInt(12), "msg:next");
@@ -89,6 +89,7 @@ bool Check::countTotals(ImportCounts& counts) {
   expect({"ZCARD", p_ + "rooms:public"}, counts.publicRooms, "public rooms");
   expect({"HLEN", p_ + "direct"}, counts.directRooms, "direct rooms");
   expect({"ZCARD", p_ + "revoked"}, counts.revokedTokens, "revoked tokens");
+  expect({"ZCARD", p_ + "invites"}, counts.invites, "invites");
   return true;
 }
 

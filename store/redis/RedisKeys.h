@@ -18,6 +18,12 @@
 //   {p}revoked                   ZSET    [D] revocation key, scored by expiry (unix seconds)
 //   {p}jwt-secret                STRING  [D] the HS256 secret every node signs with (set once, SET NX;
 //                                        --migrate-to copies the SQLite data directory's jwt.secret)
+// Registration (RedisStoreRegistration.cc)
+//   {p}settings                  HASH    [D] registration: the mode set through the admin API (absent:
+//                                        --registration applies)
+//   {p}invites                   ZSET    [D] unused invites: the hex SHA-256 of each code (never the
+//                                        code), scored by expiry (unix seconds); at most the bound
+//                                        the caller passes, expired ones removed by the next mint
 // Rooms
 //   {p}room:next                 STRING  [D] the last room id given (INCR)
 //   {p}room:<id>                 HASH    [R] name, kind, topic (absent: none), created_at, last_seq; direct

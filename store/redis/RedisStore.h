@@ -86,6 +86,15 @@ class RedisStore final : public Store {
   void toggleReaction(int64_t roomId, int64_t messageId, int64_t userId, std::string emoji, uint32_t maxPerUser,
                       Callback<ReactionChange> done) override;
 
+  // Registration settings, on the directory: store/redis/RedisStoreRegistration.cc.
+  void registrationMode(Callback<std::string> done) override;
+  void setRegistrationMode(std::string mode, Callback<bool> done) override;
+  void clearRegistrationMode(Callback<bool> done) override;
+  void createInvite(std::string digest, int64_t expiresAt, int64_t nowSeconds, size_t maxWaiting,
+                    Callback<bool> done) override;
+  void takeInvite(std::string digest, int64_t nowSeconds, Callback<int64_t> done) override;
+  void restoreInvite(std::string digest, int64_t expiresAt, Callback<bool> done) override;
+
   // Every shard connected, and the lobby is known to exist.
   bool ready() override;
 

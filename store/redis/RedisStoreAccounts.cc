@@ -88,9 +88,6 @@ return {OK, redis.call('ZRANGE', P .. 'revoked', 0, -1, 'WITHSCORES')}
 
 User firstUser(const std::vector<RedisReply>& rest) { return decodeUser(rest[0]); }
 
-// For the writes that answer only their status.
-bool applied(const std::vector<RedisReply>&) { return true; }
-
 // userExistsFor's memory: a bit per user id up to this (8 MiB); past it, checked each time.
 constexpr size_t kMaxKnownUsers = size_t{1} << 26;
 

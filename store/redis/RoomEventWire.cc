@@ -6,7 +6,7 @@ namespace chatd::store {
 namespace {
 
 constexpr uint8_t kVersion = 1;
-constexpr uint8_t kLastKind = static_cast<uint8_t>(RoomEvent::Kind::kReceived);
+constexpr uint8_t kLastKind = static_cast<uint8_t>(RoomEvent::kLastKind);
 
 void putVarint(std::string& out, uint64_t value) {
   while (value >= 0x80) {
@@ -51,6 +51,10 @@ void putAfterSeq(std::string& out, const RoomEvent& event) {
   putVarint(out, event.originSession);
   putSigned(out, event.userId);
   putSigned(out, event.peerId);
+  if (RoomEvent::forOneUser(event.kind)) {
+    putVarint(out, event.targetNode);
+    putVarint(out, event.targetSession);
+  }
 }
 
 }  // namespace
@@ -98,6 +102,8 @@ bool decodeRoomEvent(std::string_view in, RoomEvent& event) {
   uint64_t payloadSize;
   if (!takeSigned(in, event.roomId) || !takeSigned(in, event.seq) || !takeVarint(in, event.originNode) ||
       !takeVarint(in, event.originSession) || !takeSigned(in, event.userId) || !takeSigned(in, event.peerId) ||
+      (RoomEvent::forOneUser(event.kind) &&
+       (!takeVarint(in, event.targetNode) || !takeVarint(in, event.targetSession))) ||
       !takeVarint(in, payloadSize) || payloadSize != in.size()) {
     return false;
   }

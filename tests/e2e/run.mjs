@@ -1,4 +1,4 @@
-// Runs the web client's end-to-end tests (tests/e2e/*.test.mjs, node:test)
+// Runs the web client's and the SDK's end-to-end tests (tests/e2e/*.test.mjs, node:test)
 // one file after another and ends with one line for tests/run.sh:
 //   e2e: N passed, M failed
 // Usage, from the repository root: node tests/e2e/run.mjs [FILE_FILTER]
@@ -23,8 +23,10 @@ function fail(why) {
 }
 
 if (!existsSync('/usr/bin/chromium')) fail('/usr/bin/chromium is missing (apt-get install chromium; scripts/deps.sh does)');
-if (!existsSync(path.join(here, 'node_modules/playwright-core/package.json'))) {
-  fail('playwright-core is missing (cd tests/e2e && npm ci; scripts/deps.sh does)');
+for (const dependency of ['playwright-core', 'ws']) {
+  if (!existsSync(path.join(here, `node_modules/${dependency}/package.json`))) {
+    fail(`${dependency} is missing (cd tests/e2e && npm ci; scripts/deps.sh does)`);
+  }
 }
 if (!existsSync(process.env.CHATD_BIN)) fail(`no chatd at ${process.env.CHATD_BIN}`);
 

@@ -34,6 +34,7 @@ const std::vector<AdminCall> kEveryCall = {
     {"GET", "/api/v1/admin/users/1", ""},
     {"GET", "/api/v1/admin/registration", ""},
     {"PUT", "/api/v1/admin/registration", R"({"mode":"open"})"},
+    {"DELETE", "/api/v1/admin/registration", ""},
     {"POST", "/api/v1/admin/invites", ""},
     {"GET", "/api/v1/admin/online", ""},
 };
@@ -178,12 +179,8 @@ TEST_F(AdminApiTest, ClosedRegistrationRefusesAndInviteModeNeedsASingleUseCode) 
   const HttpReply minted = admin("POST", "/api/v1/admin/invites", R"({"expires_in":600})");
   ASSERT_EQ(minted.status, 201) << minted.body;
   const std::string code = Json(minted.body).string("code").value_or("");
-  auto withInvite = [&](const std::string& name) {
-    return httpCall(port(), "POST", "/api/v1/register",
-                    R"({"username":")" + name + R"(","password":"correct-horse","invite":")" + code + R"("})");
-  };
-  EXPECT_EQ(withInvite("ann").status, 201);
-  const HttpReply again = withInvite("bob");
+  EXPECT_EQ(registerWithInvite(port(), "ann", code).status, 201);
+  const HttpReply again = registerWithInvite(port(), "bob", code);
   EXPECT_EQ(again.status, 403) << "an invite is single-use";
   EXPECT_EQ(Json(again.body).string("error.code"), "invalid_invite");
 

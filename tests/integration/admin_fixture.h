@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tests/integration/room_fixture.h"
+#include "tests/support/ChatClient.h"
 
 namespace chatd::testing {
 
@@ -43,16 +44,30 @@ class KeyFile {
 
 inline std::string bearer(const std::string& key) { return "Authorization: Bearer " + key + "\r\n"; }
 
+// POST /api/v1/register for `name` (password "correct-horse") with an invite code.
+inline HttpReply registerWithInvite(int port, const std::string& name, const std::string& code) {
+  return httpCall(port, "POST", "/api/v1/register",
+                  R"({"username":")" + name + R"(","password":"correct-horse","invite":")" + code + R"("})");
+}
+
+// What a call of /api/v1/admin/registration answered: "MODE from SOURCE".
+inline std::string registrationSetting(const HttpReply& reply) {
+  const Json answer(reply.body);
+  return answer.string("mode").value_or("?") + " from " + answer.string("source").value_or("?");
+}
+
+// chatd's arguments for the admin API with `keyFile`, quick hashing and
+// registrations enough, then `extra`.
+inline std::vector<std::string> adminArgs(const std::string& keyFile, std::vector<std::string> extra) {
+  std::vector<std::string> all = {"--argon2-memory", "1024", "--registrations-per-hour", "1000", "--api-key-file",
+                                  keyFile};
+  all.insert(all.end(), extra.begin(), extra.end());
+  return all;
+}
+
 class AdminFixture : public ::testing::Test {
  protected:
-  explicit AdminFixture(std::vector<std::string> extra = {}) : chatd_(args(keys_.path(), std::move(extra))) {}
-
-  static std::vector<std::string> args(const std::string& keyFile, std::vector<std::string> extra) {
-    std::vector<std::string> all = {"--argon2-memory", "1024", "--registrations-per-hour", "1000", "--api-key-file",
-                                    keyFile};
-    all.insert(all.end(), extra.begin(), extra.end());
-    return all;
-  }
+  explicit AdminFixture(std::vector<std::string> extra = {}) : chatd_(adminArgs(keys_.path(), std::move(extra))) {}
 
   int port() const { return chatd_.port(); }
   Account signUp(const std::string& name) { return testing::signUp(port(), name); }

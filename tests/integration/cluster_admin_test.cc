@@ -1,8 +1,10 @@
 // The admin API in a cluster (two chatd nodes on one real redis-server): a
-// call made on one node acts on the sessions on the other. Skipped where
-// redis-server is not installed.
+// call made on one node acts on the sessions on the other, and registration
+// settings made on one hold on the other. Skipped where redis-server is not
+// installed.
 #include <gtest/gtest.h>
 
+#include <future>
 #include <string>
 #include <utility>
 #include <vector>
@@ -90,6 +92,40 @@ TEST_F(ClusterAdminTest, DisconnectOnOneNodeClosesTheUsersSessionsOnBoth) {
     EXPECT_EQ(close->code, 4002) << tab->name();
   }
   EXPECT_EQ(two.annOnA->call("ping").type(), "pong");
+}
+
+// The mode and the invites live in Redis: what one node's admin API sets,
+// the other node's registrations obey at once.
+TEST_F(ClusterAdminTest, RegistrationSettingsMadeOnOneNodeHoldOnTheOther) {
+  const std::string path = "/api/v1/admin/registration";
+  ASSERT_EQ(registrationSetting(admin(0, "PUT", path, R"({"mode":"invite"})")), "invite from admin_api");
+  EXPECT_EQ(registrationSetting(admin(1, "GET", path)), "invite from admin_api");
+  auto mint = [&](size_t node) {
+    const HttpReply minted = admin(node, "POST", "/api/v1/admin/invites", R"({"expires_in":600})");
+    EXPECT_EQ(minted.status, 201) << minted.body;
+    return Json(minted.body).string("code").value_or("");
+  };
+  const std::string code = mint(0);
+  EXPECT_EQ(registerWithInvite(port(1), "ann", code).status, 201) << "minted on A, used on B";
+  EXPECT_EQ(registerWithInvite(port(0), "bob", code).status, 403) << "once across both";
+  EXPECT_EQ(registerWithInvite(port(1), "bob", code).status, 403);
+
+  // Both nodes at once with one code: one account.
+  const std::string contested = mint(1);
+  auto onA = std::async(std::launch::async, [&] { return registerWithInvite(port(0), "carl", contested).status; });
+  auto onB = std::async(std::launch::async, [&] { return registerWithInvite(port(1), "dora", contested).status; });
+  const int a = onA.get();
+  const int b = onB.get();
+  EXPECT_TRUE((a == 201 && b == 403) || (a == 403 && b == 201)) << a << " on A, " << b << " on B";
+
+  ASSERT_EQ(admin(0, "PUT", path, R"({"mode":"closed"})").status, 200);
+  const HttpReply closed = httpCall(port(1), "POST", "/api/v1/register", signUpBody("erin"));
+  EXPECT_EQ(closed.status, 403);
+  EXPECT_EQ(Json(closed.body).string("error.code"), "registration_closed");
+
+  EXPECT_EQ(registrationSetting(admin(1, "DELETE", path)), "open from config");
+  EXPECT_EQ(registrationSetting(admin(0, "GET", path)), "open from config");
+  EXPECT_EQ(httpCall(port(0), "POST", "/api/v1/register", signUpBody("erin")).status, 201);
 }
 
 // Who is online is the server's, whichever node answers: ann on A, bob on B

@@ -350,5 +350,49 @@ TEST(ClientMessage, ContentSizeIsNotThisParsersToLimit) {
   EXPECT_EQ(parseOk(R"({"type":"message","room_id":1,"content":")" + big + "\"}").content, big);
 }
 
+// --- call signalling -------------------------------------------------------------
+
+const std::string kCallId(kCallIdBytes, 'c');
+
+TEST(ClientMessage, CallInviteIsAudioUnlessVideoIsAsked) {
+  ClientMessage m = parseOk(R"({"type":"call_invite","room_id":4})");
+  EXPECT_EQ(m.type, ClientType::kCallInvite);
+  EXPECT_EQ(m.roomId, 4);
+  EXPECT_FALSE(m.video);
+  EXPECT_TRUE(parseOk(R"({"type":"call_invite","room_id":4,"media":"video"})").video);
+  EXPECT_NE(parseError(R"({"type":"call_invite","room_id":4,"media":"hologram"})").message.find("media"),
+            std::string::npos);
+  EXPECT_NE(parseError(R"({"type":"call_invite"})").message.find("room_id"), std::string::npos);
+}
+
+TEST(ClientMessage, CallSignalsCarryTheServersCallIdAndTheirPayload) {
+  EXPECT_EQ(parseOk(R"({"type":"call_accept","call_id":")" + kCallId + "\"}").callId, kCallId);
+  EXPECT_EQ(parseOk(R"({"type":"call_reject","call_id":")" + kCallId + "\"}").type, ClientType::kCallReject);
+  EXPECT_EQ(parseOk(R"({"type":"call_hangup","call_id":")" + kCallId + "\"}").type, ClientType::kCallHangup);
+  const ClientMessage offer = parseOk(R"({"type":"call_offer","call_id":")" + kCallId + R"(","sdp":"v=0\r\n"})");
+  EXPECT_EQ(offer.sdp, "v=0\r\n");
+  EXPECT_EQ(parseOk(R"({"type":"call_answer","call_id":")" + kCallId + R"(","sdp":"v=0"})").type,
+            ClientType::kCallAnswer);
+  const ClientMessage ice = parseOk(R"({"type":"call_ice","call_id":")" + kCallId +
+                                    R"(","candidate":{ "candidate" : "candidate:1", "sdpMid":"0"}})");
+  EXPECT_EQ(ice.candidate, R"({"candidate":"candidate:1","sdpMid":"0"})") << "kept as minified JSON";
+}
+
+TEST(ClientMessage, BadCallSignalsAreRefused) {
+  for (const std::string& bad : {
+           std::string(R"({"type":"call_accept"})"),
+           std::string(R"({"type":"call_accept","call_id":"short"})"),
+           R"({"type":"call_accept","call_id":")" + std::string(kCallIdBytes, 'G') + "\"}",
+           R"({"type":"call_offer","call_id":")" + kCallId + "\"}",
+           R"({"type":"call_offer","call_id":")" + kCallId + R"(","sdp":""})",
+           R"({"type":"call_offer","call_id":")" + kCallId + R"(","sdp":")" + std::string(kMaxSdpBytes + 1, 'a') + "\"}",
+           R"({"type":"call_ice","call_id":")" + kCallId + R"(","candidate":"text"})",
+           R"({"type":"call_ice","call_id":")" + kCallId + R"(","candidate":{"c":")" +
+               std::string(kMaxCandidateBytes, 'a') + "\"}}",
+       }) {
+    EXPECT_FALSE(parseClientMessage(bad).message) << bad.substr(0, 120);
+  }
+}
+
 }  // namespace
 }  // namespace chatd::chat

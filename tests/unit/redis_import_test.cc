@@ -143,6 +143,18 @@ TEST_F(RedisImportTest, ABannedOrDeletedUserStaysSo) {
   EXPECT_EQ(text({"HGET", "st:user:3", "state"}), "2");
 }
 
+TEST_F(RedisImportTest, TheRegistrationModeAndInvitesGoAlong) {
+  fill(1, 0);
+  exec("INSERT INTO settings (name, value) VALUES ('registration', 'invite')");
+  exec("INSERT INTO invites (digest, expires_at) VALUES ('d1', 1800000000), ('d2', 1800000060)");
+  std::string error;
+  const std::optional<ImportCounts> counts = importIntoRedis(options("r:"), error);
+  ASSERT_TRUE(counts) << error;
+  EXPECT_EQ(counts->invites, 2);
+  EXPECT_EQ(text({"HGET", "r:settings", "registration"}), "invite");
+  EXPECT_EQ(text({"ZSCORE", "r:invites", "d2"}), "1800000060");
+}
+
 TEST_F(RedisImportTest, TheCheckFindsAMessageMissingFromTheCopy) {
   fill(3, 20);
   std::string error;

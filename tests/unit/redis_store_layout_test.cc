@@ -95,5 +95,16 @@ TEST_F(RedisStoreLayout, RecordsWrittenByAnotherWriterAreReadAndContinued) {
   EXPECT_EQ(next.seq, 2);
 }
 
+// What other nodes and --migrate-to rely on: the mode a field of {p}settings,
+// the invites a ZSET of digests scored by expiry, gone once taken.
+TEST_F(RedisStoreLayout, RegistrationSettingsAreAHashFieldAndAZsetOfDigests) {
+  await<bool>([&](auto done) { store_->setRegistrationMode("invite", done); });
+  EXPECT_EQ(backend_.command({"HGET", "chatd:settings", "registration"}), "invite");
+  await<bool>([&](auto done) { store_->createInvite("d1", 1'800'000'060, 1'800'000'000, 10, done); });
+  EXPECT_EQ(backend_.command({"ZSCORE", "chatd:invites", "d1"}), "1800000060");
+  await<int64_t>([&](auto done) { store_->takeInvite("d1", 1'800'000'000, done); });
+  EXPECT_EQ(backend_.command({"ZCARD", "chatd:invites"}), "0");
+}
+
 }  // namespace
 }  // namespace chatd::store

@@ -2,41 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
+#include "reactor/EventLoop.h"
+#include "tests/unit/fakes/FakeStore.h"
+
 namespace chatd::auth {
 namespace {
-
-constexpr int64_t kNow = 1'000'000;
-
-TEST(RegistrationPolicyTest, AnInviteWorksOnceBeforeItExpires) {
-  RegistrationPolicy policy(RegistrationMode::kInvite);
-  const auto code = policy.mint(kNow + 60, kNow);
-  ASSERT_TRUE(code);
-  EXPECT_EQ(code->size(), 32u);
-  EXPECT_EQ(policy.expiryOf(*code), kNow + 60);
-  EXPECT_TRUE(policy.take(*code, kNow));
-  EXPECT_FALSE(policy.take(*code, kNow)) << "single use";
-  EXPECT_FALSE(policy.take("made-up", kNow));
-
-  const auto late = policy.mint(kNow + 60, kNow);
-  ASSERT_TRUE(late);
-  EXPECT_FALSE(policy.take(*late, kNow + 60)) << "expired";
-}
-
-TEST(RegistrationPolicyTest, AGivenBackInviteWorksAgain) {
-  RegistrationPolicy policy(RegistrationMode::kInvite);
-  const auto code = policy.mint(kNow + 60, kNow);
-  ASSERT_TRUE(code && policy.take(*code, kNow));
-  policy.giveBack(*code, kNow + 60);
-  EXPECT_TRUE(policy.take(*code, kNow));
-}
-
-TEST(RegistrationPolicyTest, WaitingInvitesAreBounded) {
-  RegistrationPolicy policy(RegistrationMode::kInvite);
-  for (size_t i = 0; i < RegistrationPolicy::kMaxInvites; ++i) ASSERT_TRUE(policy.mint(kNow + 10, kNow));
-  EXPECT_FALSE(policy.mint(kNow + 10, kNow));
-  EXPECT_TRUE(policy.mint(kNow + 20, kNow + 10)) << "expired ones make room";
-  EXPECT_EQ(policy.waiting(), 1u);
-}
 
 TEST(RegistrationPolicyTest, ModesByName) {
   EXPECT_EQ(registrationModeNamed("open"), RegistrationMode::kOpen);
@@ -44,6 +16,53 @@ TEST(RegistrationPolicyTest, ModesByName) {
   EXPECT_EQ(registrationModeNamed("invite"), RegistrationMode::kInvite);
   EXPECT_FALSE(registrationModeNamed("Open"));
   EXPECT_EQ(registrationModeName(RegistrationMode::kInvite), "invite");
+}
+
+TEST(RegistrationPolicyTest, AStoredModeWinsOverTheConfiguredOne) {
+  const RegistrationPolicy policy(RegistrationMode::kInvite);
+  const RegistrationSetting none = policy.inForce("");
+  EXPECT_EQ(none.mode, RegistrationMode::kInvite);
+  EXPECT_FALSE(none.fromAdminApi);
+  const RegistrationSetting set = policy.inForce("open");
+  EXPECT_EQ(set.mode, RegistrationMode::kOpen);
+  EXPECT_TRUE(set.fromAdminApi);
+  EXPECT_EQ(policy.inForce("sometimes").mode, RegistrationMode::kClosed) << "an unknown name never opens";
+}
+
+TEST(RegistrationPolicyTest, AStoreThatCannotAnswerLeavesRegistrationClosed) {
+  reactor::EventLoop loop;
+  test::FakeStore store(loop);
+  const RegistrationPolicy policy(RegistrationMode::kOpen);
+  std::optional<store::StoreStatus> status;
+  RegistrationSetting setting;
+  auto ask = [&] {
+    policy.current(store, [&](store::StoreStatus s, RegistrationSetting answered) {
+      status = s;
+      setting = answered;
+    });
+    store.runLoopUntilIdle();
+  };
+  store.failNext(1, "registrationMode");
+  ask();
+  EXPECT_EQ(status, store::StoreStatus::kFailed);
+  EXPECT_EQ(setting.mode, RegistrationMode::kClosed);
+
+  store.setRegistrationMode("invite", [](store::StoreStatus, bool) {});
+  ask();
+  EXPECT_EQ(status, store::StoreStatus::kOk);
+  EXPECT_EQ(setting.mode, RegistrationMode::kInvite);
+  EXPECT_TRUE(setting.fromAdminApi);
+}
+
+TEST(RegistrationPolicyTest, CodesAreRandomAndOnlyTheirDigestsAreKept) {
+  const auto code = RegistrationPolicy::newInviteCode();
+  ASSERT_TRUE(code);
+  EXPECT_EQ(code->size(), 32u);
+  EXPECT_NE(code, RegistrationPolicy::newInviteCode());
+  EXPECT_EQ(RegistrationPolicy::inviteDigest("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");  // SHA-256, FIPS 180-2
+  EXPECT_EQ(RegistrationPolicy::inviteDigest(*code).size(), 64u);
+  EXPECT_EQ(RegistrationPolicy::inviteDigest(*code).find(*code), std::string::npos);
 }
 
 }  // namespace

@@ -30,6 +30,8 @@ void expectSame(const RoomEvent& a, const RoomEvent& b) {
   EXPECT_EQ(a.originSession, b.originSession);
   EXPECT_EQ(a.userId, b.userId);
   EXPECT_EQ(a.peerId, b.peerId);
+  EXPECT_EQ(a.targetNode, b.targetNode);
+  EXPECT_EQ(a.targetSession, b.targetSession);
   EXPECT_EQ(a.payload, b.payload);
 }
 
@@ -41,12 +43,16 @@ TEST(RoomEventWire, RoundTripsEveryField) {
 }
 
 TEST(RoomEventWire, RoundTripsEveryKindAndExtremes) {
-  for (int kind = 0; kind <= static_cast<int>(RoomEvent::Kind::kReceived); ++kind) {
+  for (int kind = 0; kind <= static_cast<int>(RoomEvent::kLastKind); ++kind) {
     for (const int64_t value : {int64_t{0}, int64_t{1}, int64_t{-1}, std::numeric_limits<int64_t>::min(),
                                 std::numeric_limits<int64_t>::max()}) {
       RoomEvent event{.kind = static_cast<RoomEvent::Kind>(kind), .roomId = value, .seq = value,
                       .originNode = static_cast<uint64_t>(value), .originSession = 0, .userId = value,
                       .peerId = -value - 1, .payload = ""};
+      if (RoomEvent::forOneUser(event.kind)) {
+        event.targetNode = static_cast<uint64_t>(value);
+        event.targetSession = ~static_cast<uint64_t>(value);
+      }
       RoomEvent decoded;
       ASSERT_TRUE(decodeRoomEvent(encodeRoomEvent(event), decoded)) << kind << " " << value;
       expectSame(event, decoded);
@@ -76,7 +82,7 @@ TEST(RoomEventWire, RefusesTrailingBytesOtherVersionsAndUnknownKinds) {
   otherVersion[0] = 2;
   EXPECT_FALSE(decodeRoomEvent(otherVersion, decoded));
   std::string unknownKind = bytes;
-  unknownKind[1] = static_cast<char>(static_cast<int>(RoomEvent::Kind::kReceived) + 1);
+  unknownKind[1] = static_cast<char>(static_cast<int>(RoomEvent::kLastKind) + 1);
   EXPECT_FALSE(decodeRoomEvent(unknownKind, decoded));
   // A varint that never ends.
   EXPECT_FALSE(decodeRoomEvent(std::string("\x01\x00", 2) + std::string(20, '\xff'), decoded));

@@ -214,6 +214,12 @@ TYPED_TEST(StoreContractAccounts, NoCompletionRunsInsideTheCall) {
   s.revokedTokens(0, expectLater(std::vector<RevokedToken>{}));
   s.deleteRoom(room, expectLater(bool{}));
   s.findUsers({ann, 987654}, expectLater(std::vector<User>{}));
+  s.setRegistrationMode("invite", expectLater(bool{}));
+  s.registrationMode(expectLater(std::string{}));
+  s.clearRegistrationMode(expectLater(bool{}));
+  s.createInvite("d", 200, 100, 10, expectLater(bool{}));
+  s.takeInvite("d", 100, expectLater(int64_t{}));
+  s.restoreInvite("d", 200, expectLater(bool{}));
   // Answers to calls that failed come later as well.
   s.findUser(987654, expectLater(User{}));
   s.findRoom(987654, ann, expectLater(Room{}));

@@ -1,39 +1,11 @@
-// The HTTP API (docs/protocol.md): JSON in and out, the token as a Bearer
-// header. A failure throws ApiError with the server's error code.
+// The HTTP API calls the page makes (docs/protocol.md), over the SDK's
+// HttpApi: a failure throws its ChatError with the server's code and status.
+import { HttpApi } from '../sdk/chatd.js';
 
-export class ApiError extends Error {
-  constructor(status, code, message) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
-
-export class Api {
+export class Api extends HttpApi {
   // tokenSource: () => the current token or null.
   constructor(tokenSource) {
-    this.tokenSource = tokenSource;
-  }
-
-  async request(method, path, body) {
-    const headers = {};
-    const token = this.tokenSource();
-    if (token) headers.Authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    let response;
-    try {
-      response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    } catch {
-      throw new ApiError(0, 'network', 'cannot reach the server');
-    }
-    if (response.status === 204) return null;
-    const data = await response.json().catch(() => null);
-    if (!response.ok) {
-      const error = data && data.error;
-      throw new ApiError(response.status, error ? error.code : 'http_' + response.status,
-                         error ? error.message : response.statusText);
-    }
-    return data;
+    super('', tokenSource);
   }
 
   register(username, password) {

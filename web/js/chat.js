@@ -1,10 +1,10 @@
-// The signed-in client: owns the room model, the outbox and the socket, and
-// turns what the user does into API calls and chat messages. Server frames
-// are applied by frames.js. One instance for the page; start() and stop()
-// bracket a signed-in session.
+// The signed-in client: owns the room model and the SDK's ChatClient (the
+// connection, the outbox, resumes), and turns what the user does into API
+// calls and chat messages. Server frames are applied by frames.js. One
+// instance for the page; start() and stop() bracket a signed-in session.
+import { ChatClient, newClientId } from '../sdk/chatd.js';
 import { Rooms } from './rooms.js';
-import { Outbox, messageFrame } from './outbox.js';
-import { ChatSocket } from './socket.js';
+import { session } from './session.js';
 import { applyFrame } from './frames.js';
 import { showConnection } from './views/statusView.js';
 import { showError } from './views/errorView.js';
@@ -17,7 +17,6 @@ import { wireSidebar } from './views/sidebar.js';
 import { fullTime } from './format.js';
 
 const kTypingEveryMs = 3000;
-const kRetryAfterMs = { rate_limited: 1000, unavailable: 2000 };
 const kHistoryPage = 50;
 const kRoomKey = 'chatd.room';
 
@@ -26,11 +25,10 @@ export class Chat {
   constructor(api, onSignedOut) {
     this.api = api;
     this.onSignedOut = onSignedOut;
-    this.socket = null;
+    this.client = null;
     this.messages = new MessageListView(() => this.loadOlder());
     this.composer = new Composer((text) => this.send(text), () => this.typed());
     this.sidebar = wireSidebar();
-    this.retryTimer = null;
     document.getElementById('create-room-form').addEventListener('submit', (e) => {
       e.preventDefault();
       this.createRoom(e.target);
@@ -42,43 +40,48 @@ export class Chat {
     document.getElementById('logout').addEventListener('click', () => this.logout());
     document.addEventListener('visibilitychange', () => this.markRead(0));
     window.addEventListener('pagehide', () => this.flushReads());
-    window.addEventListener('focus', () => { if (this.socket) this.refreshRooms(); });
+    window.addEventListener('focus', () => { if (this.client) this.refreshRooms(); });
+    // The browser knows the network is back (or gone) before the client does.
+    window.addEventListener('online', () => this.client?.reconnectNow());
+    window.addEventListener('offline', () => { if (this.client && !this.client.connected) showConnection('offline'); });
   }
 
   async start(me, token) {
     this.me = me;
-    this.rooms = new Rooms();
-    this.outbox = new Outbox();
+    const client = new ChatClient({
+      url: location.origin,
+      token,
+      outboxStorage: { load: () => session.loadOutbox(), save: (entries) => session.saveOutbox(entries) },
+    });
+    this.client = client;
+    this.rooms = new Rooms(client);
     this.users = new Map([[me.username.toLowerCase(), me]]);  // everyone seen, by lowercased name
     this.openId = null;
     this.welcomed = false;
     this.lastTypingSent = 0;
     this.loadingOlder = false;
-    this.failed = new Set();  // client_ids waiting to be retried
     const meNode = document.getElementById('me');
     meNode.textContent = me.nickname || me.username;
     meNode.hidden = false;
     document.getElementById('logout').hidden = false;
-    this.socket = new ChatSocket(token, {
-      onWelcome: (frame) => this.welcome(frame),
-      onFrame: (frame) => applyFrame(this, frame),
-      onState: (state) => showConnection(state),
-      onAuthFailed: (reason) => this.end(`Signed out: ${reason}`),
-    });
-    const socket = this.socket;
+    client.on('welcome', (frame) => this.welcome(frame));
+    client.on('frame', (frame) => applyFrame(this, frame));
+    client.on('sent', (message, entry) => this.sent(message, entry));
+    client.on('send_error', ({ entry, error, retrying }) => this.messageFailed(entry, error, retrying));
+    client.on('state', (state) => this.showState(state));
+    client.on('auth_failed', (error) => this.end(`Signed out: ${error.message}`));
     await this.refreshRooms();
-    if (this.socket !== socket) return;  // signed out meanwhile
+    if (this.client !== client) return;  // signed out meanwhile
     const saved = Number(sessionStorage.getItem(kRoomKey));
     const lobby = this.rooms.all().find((r) => r.name === 'lobby' && r.kind === 'public');
     const first = this.rooms.get(saved) || lobby || this.rooms.all()[0];
     if (first) this.open(first.id);
-    this.socket.start();
+    client.connect().catch(() => {});  // a refusal is auth_failed
   }
 
   stop() {
-    if (this.socket) this.socket.stop();
-    this.socket = null;
-    clearTimeout(this.retryTimer);
+    if (this.client) this.client.close();
+    this.client = null;
     this.messages.clearAll();
     this.composer.enable(false);
     document.getElementById('room-list').replaceChildren();
@@ -102,44 +105,43 @@ export class Chat {
     this.end('');
   }
 
-  // Every (re)connection: resume the rooms joined before from their last
-  // seq, join the rest of mine, then resend whatever was not acknowledged.
+  // connecting is 'reconnecting' on the page, or 'offline' while the browser is.
+  showState(state) {
+    if (state === 'connected') showConnection('connected');
+    else if (state === 'closed' || navigator.onLine === false) showConnection('offline');
+    else showConnection('reconnecting');
+  }
+
+  // Every (re)connection: the client has resumed the rooms joined before and
+  // resent what was not acknowledged; join the rest of mine.
   welcome(frame) {
     const reconnect = this.welcomed;
     this.welcomed = true;
     this.me = frame.user;
-    const resume = {};
     for (const room of this.rooms.all()) {
-      room.joined = false;
-      if (room.lastSeq !== null) resume[room.id] = room.lastSeq;
-      else if (room.role || room.id === this.openId) this.join(room);
+      if (!room.live.wanted && (room.role || room.id === this.openId)) this.join(room);
     }
-    if (Object.keys(resume).length > 0) this.socket.send({ type: 'sync', rooms: resume });
-    this.failed.clear();
-    for (const entry of this.outbox.entries) this.socket.send(messageFrame(entry));
     if (reconnect) this.refreshRooms();
   }
 
   join(room) {
-    const frame = { type: 'join_room', room_id: room.id, ref: `join:${room.id}` };
-    if (room.lastSeq !== null) frame.since = room.lastSeq;
-    this.socket.send(frame);
+    room.live.join().catch((error) => { if (error.code !== 'offline') showError(error.code, error.message); });
   }
 
   async refreshRooms() {
-    const socket = this.socket;
+    const client = this.client;
     try {
       const list = await this.api.rooms();
-      if (this.socket !== socket) return;  // signed out (or in again) meanwhile
+      if (this.client !== client) return;  // signed out (or in again) meanwhile
       this.rooms.merge(list);
       for (const info of list) {
         const room = this.rooms.get(info.id);
         if (!room.joined) room.unread = info.unread;
-        if (room.role && !room.joined && room.lastSeq === null && this.socket.ready) this.join(room);
+        if (room.role && !room.live.wanted && this.client.connected) this.join(room);
       }
       this.renderRooms();
     } catch (error) {
-      if (this.socket !== socket) return;
+      if (this.client !== client) return;
       if (error.status === 401) this.end(`Signed out: ${error.message}`);
       else showError(error.code, error.message);
     }
@@ -153,14 +155,14 @@ export class Chat {
     room.unread = 0;
     document.getElementById('room-title').textContent = room.title(this.me);
     document.getElementById('room-topic').textContent = room.topic;
-    this.messages.show(this.me, room.historyLoaded ? room.sortedMessages() : [], this.outbox.forRoom(roomId));
+    this.messages.show(this.me, room.historyLoaded ? room.sortedMessages() : [], this.client.outbox.forRoom(roomId));
     this.messages.setHasOlder(room.historyLoaded && room.hasOlder);
     this.renderRooms();
     this.renderPresence(room);
     if (room.kind === 'direct') this.loadPeer(room);
     this.composer.enable(true);
     this.sidebar.close();
-    if (!this.socket.ready) return;  // welcome() joins it
+    if (!this.client.connected) return;  // welcome() joins it
     if (!room.joined) this.join(room);
     else if (!room.historyLoaded) this.loadHistory(room);
     else this.markRead(0);
@@ -173,16 +175,16 @@ export class Chat {
   async loadHistory(room) {
     if (room.historyLoading) return;
     room.historyLoading = true;
-    const socket = this.socket;
+    const client = this.client;
     try {
-      const reply = await socket.request({ type: 'history', room_id: room.id, limit: kHistoryPage });
-      if (this.socket !== socket) return;
+      const reply = await room.live.history({ limit: kHistoryPage });
+      if (this.client !== client) return;
       for (const message of reply.messages) this.putMessage(room, message);
       room.historyLoaded = true;
       room.hasOlder = reply.has_more;
       room.trimmedThrough(reply.first_seq - 1);
       if (room.id === this.openId) {
-        this.messages.show(this.me, room.sortedMessages(), this.outbox.forRoom(room.id));
+        this.messages.show(this.me, room.sortedMessages(), this.client.outbox.forRoom(room.id));
         this.messages.setHasOlder(room.hasOlder);
         this.markRead(0);
       }
@@ -195,8 +197,8 @@ export class Chat {
 
   async loadOlder() {
     const room = this.openRoom();
-    const socket = this.socket;
-    if (!room || !room.historyLoaded || !room.hasOlder || this.loadingOlder || !socket || !socket.ready) return;
+    const client = this.client;
+    if (!room || !room.historyLoaded || !room.hasOlder || this.loadingOlder || !client || !client.connected) return;
     const oldest = room.oldestSeq();
     if (oldest === null || oldest <= room.firstSeq) {
       room.hasOlder = false;
@@ -205,8 +207,8 @@ export class Chat {
     }
     this.loadingOlder = true;
     try {
-      const reply = await socket.request({ type: 'history', room_id: room.id, before: oldest, limit: kHistoryPage });
-      if (this.socket !== socket) return;
+      const reply = await room.live.history({ before: oldest, limit: kHistoryPage });
+      if (this.client !== client) return;
       for (const message of reply.messages) this.putMessage(room, message);
       room.hasOlder = reply.has_more;
       room.trimmedThrough(reply.first_seq - 1);
@@ -225,11 +227,11 @@ export class Chat {
   // sent each change (docs/protocol.md, "Slow readers"): read the ones it
   // shows again.
   async refetchMessages(room, fromSeq, toSeq) {
-    const socket = this.socket;
+    const client = this.client;
     try {
       for (let after = fromSeq - 1; after < toSeq;) {
-        const reply = await socket.request({ type: 'history', room_id: room.id, after, limit: kHistoryPage });
-        if (this.socket !== socket || reply.messages.length === 0) return;
+        const reply = await room.live.history({ after, limit: kHistoryPage });
+        if (this.client !== client || reply.messages.length === 0) return;
         for (const message of reply.messages) {
           if (message.seq > toSeq || !room.messages.has(message.seq)) continue;
           this.putMessage(room, message);
@@ -254,42 +256,41 @@ export class Chat {
   send(text) {
     const room = this.openRoom();
     if (!room) return;
-    const entry = this.outbox.add(room.id, text);
-    this.messages.upsert(entry, 'pending');
-    this.socket.send(messageFrame(entry));  // when offline, welcome() sends it
+    const clientId = newClientId();
+    room.live.send(text, { clientId }).catch(() => {});  // 'sent' and 'send_error' tell the page
+    this.messages.upsert(this.client.outbox.find(clientId), 'pending');
     if (this.lastTypingSent) {
-      this.socket.send({ type: 'typing', room_id: room.id, typing: false, ref: 'typing' });
+      room.live.typing(false);
       this.lastTypingSent = 0;
     }
   }
 
-  // A message the server refused: retry what may pass later, give back the rest.
-  messageFailed(clientId, code, message) {
-    const entry = this.outbox.find(clientId);
-    if (!entry) return;
-    showError(code, message);
-    if (kRetryAfterMs[code]) {
-      this.failed.add(clientId);
-      clearTimeout(this.retryTimer);
-      this.retryTimer = setTimeout(() => this.retryFailed(), kRetryAfterMs[code]);
-      return;
+  // My message is stored (acknowledged, or found in a resume's replay).
+  sent(message, entry) {
+    const room = this.rooms.get(entry.room_id);
+    if (!room) return;
+    const shown = room.messages.get(message.seq) || message;
+    room.put(shown);
+    if (room.id === this.openId) {
+      this.messages.upsert(shown, 'sent');
+      this.markRead();
     }
-    this.outbox.take(clientId);
-    this.messages.removePending(clientId);
-    if (entry.room_id === this.openId) this.composer.restore(entry.content);
   }
 
-  retryFailed() {
-    for (const entry of this.outbox.entries) {
-      if (this.failed.delete(entry.client_id)) this.socket.send(messageFrame(entry));
-    }
+  // A message the server refused: the client retries what may pass later;
+  // the rest goes back to the composer.
+  messageFailed(entry, error, retrying) {
+    showError(error.code, error.message);
+    if (retrying) return;
+    this.messages.removePending(entry.client_id);
+    if (entry.room_id === this.openId) this.composer.restore(entry.content);
   }
 
   typed() {
     const room = this.openRoom();
     const now = Date.now();
     if (!room || !room.joined || now - this.lastTypingSent < kTypingEveryMs) return;
-    if (this.socket.send({ type: 'typing', room_id: room.id, typing: true, ref: 'typing' })) this.lastTypingSent = now;
+    if (room.live.typing(true)) this.lastTypingSent = now;
   }
 
   // Moves my read mark in the open room to its newest message: at once when
@@ -308,11 +309,12 @@ export class Chat {
   sendRead(room) {
     room.readTimer = null;
     if (!room.joined || !room.lastSeq || room.readSent >= room.lastSeq) return;
-    if (this.socket.send({ type: 'read', room_id: room.id, seq: room.lastSeq, ref: 'read' })) room.readSent = room.lastSeq;
+    room.live.read(room.lastSeq).catch(() => {});  // best effort: the next read moves the mark
+    room.readSent = room.lastSeq;
   }
 
   flushReads() {
-    if (!this.socket) return;
+    if (!this.client) return;
     for (const room of this.rooms.all()) {
       if (room.readTimer === null || room.readTimer === undefined) continue;
       clearTimeout(room.readTimer);
@@ -323,10 +325,10 @@ export class Chat {
   async createRoom(form) {
     const name = form.elements['room-name'].value.trim();
     if (!name) return;
-    const socket = this.socket;
+    const client = this.client;
     try {
       const room = await this.api.createRoom(name, form.elements['room-kind'].value);
-      if (this.socket !== socket) return;
+      if (this.client !== client) return;
       form.reset();
       this.rooms.merge([room]);
       this.open(room.id);
@@ -351,10 +353,10 @@ export class Chat {
   }
 
   async openDirect(user) {
-    const socket = this.socket;
+    const client = this.client;
     try {
       const room = await this.api.direct(user.id);
-      if (this.socket !== socket) return;
+      if (this.client !== client) return;
       this.rooms.merge([room]);
       this.open(room.id);
     } catch (error) {

@@ -1,17 +1,15 @@
 // Applies what the server sends (docs/protocol.md, "Server events") to the
-// Chat's model and, for the open room, to the page.
-import { Room } from './rooms.js';
+// Chat's model and, for the open room, to the page, after the SDK's
+// ChatClient has done its part (seqs, resumes, the outbox: web/sdk/).
 import { showError } from './views/errorView.js';
 
 const kTypingShownMs = 5000;
-// Refs whose errors nobody needs to see: typing and read marks are best effort.
-const kQuietRefs = new Set(['typing', 'read', 'auth']);
+// Refs whose errors nobody needs to see: typing is best effort, auth ends in a close.
+const kQuietRefs = new Set(['typing', 'auth']);
 
 const handlers = {
   joined(chat, frame) {
     const room = roomOf(chat, frame.room_id);
-    room.joined = true;
-    if (room.lastSeq === null) room.lastSeq = frame.last_seq;
     if (!room.role) {
       room.role = 'member';  // joining a public room makes me a member
       chat.renderRooms();
@@ -25,8 +23,6 @@ const handlers = {
     const message = frame.data;
     const isNew = chat.putMessage(room, message);
     const mine = message.user_id === chat.me.id;
-    // My own message in a replay: its ack was lost with the old connection.
-    if (mine && message.client_id) chat.outbox.take(message.client_id);
     stopTyping(chat, room, message.user_id);
     if (room.id === chat.openId) {
       if (room.historyLoaded) chat.messages.upsert(message, 'sent');
@@ -37,40 +33,18 @@ const handlers = {
     }
   },
 
-  ack(chat, frame) {
-    const entry = chat.outbox.take(frame.client_id);
-    const room = roomOf(chat, frame.room_id);
-    const known = room.messages.get(frame.seq);
-    if (!entry && !known) return;
-    const message = known || {
-      id: frame.id, seq: frame.seq, user_id: chat.me.id, kind: 'text', content: entry.content,
-      client_id: frame.client_id, created_at: frame.created_at,
-      user: { id: chat.me.id, username: chat.me.username, nickname: chat.me.nickname },
-    };
-    room.put(message);
-    if (room.id === chat.openId) {
-      chat.messages.upsert(message, 'sent');
-      chat.markRead();
-    }
-  },
-
   online_users(chat, frame) {
-    const room = roomOf(chat, frame.room_id);
-    room.online = new Map(frame.data.users.map((u) => [u.id, u]));
     frame.data.users.forEach((u) => chat.remember(u));
-    chat.renderPresence(room);
+    chat.renderPresence(roomOf(chat, frame.room_id));
   },
 
   user_joined(chat, frame) {
-    const room = roomOf(chat, frame.room_id);
-    room.online.set(frame.data.user.id, frame.data.user);
     chat.remember(frame.data.user);
-    chat.renderPresence(room);
+    chat.renderPresence(roomOf(chat, frame.room_id));
   },
 
   user_left(chat, frame) {
     const room = roomOf(chat, frame.room_id);
-    room.online.delete(frame.data.user.id);
     stopTyping(chat, room, frame.data.user.id);
     chat.renderPresence(room);
   },
@@ -126,34 +100,25 @@ const handlers = {
 
   error(chat, frame) {
     const ref = typeof frame.ref === 'string' ? frame.ref : '';
-    if (kQuietRefs.has(ref) || /^r\d+$/.test(ref)) return;  // r1, r2...: the request's caller reports it
-    if (ref.startsWith('m:')) {
-      chat.messageFailed(ref.slice(2), frame.code, frame.message);
-      return;
-    }
-    if (ref.startsWith('join:')) {
-      const room = chat.rooms.get(Number(ref.slice(5)));
-      if (room) room.joined = false;
-    }
+    // r1, r2...: the request's caller reports it; m:...: a message's, send_error.
+    if (kQuietRefs.has(ref) || /^r\d+$/.test(ref) || ref.startsWith('m:')) return;
     showError(frame.code, frame.message);
   },
 };
 
 export function applyFrame(chat, frame) {
   const handler = handlers[frame.type];
-  if (handler && chat.socket) handler(chat, frame);
+  if (handler && chat.client) handler(chat, frame);
 }
 
 // A room the list does not show yet (say, a direct chat someone just
 // opened with me): a placeholder now, its name from the API soon after.
 function roomOf(chat, roomId) {
-  let room = chat.rooms.get(roomId);
-  if (!room) {
-    room = new Room({ id: roomId, name: `room ${roomId}`, kind: 'direct', role: 'member' });
-    chat.rooms.byId.set(roomId, room);
+  if (!chat.rooms.get(roomId)) {
+    chat.rooms.merge([{ id: roomId, name: `room ${roomId}`, kind: 'direct', role: 'member' }]);
     chat.refreshRooms();
   }
-  return room;
+  return chat.rooms.get(roomId);
 }
 
 function stopTyping(chat, room, userId) {

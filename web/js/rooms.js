@@ -1,20 +1,33 @@
-// What the client knows of each room: its messages by seq, the newest seq it
-// has without a gap (what a resume asks from), the unread count, who is
-// online and who is typing. Plain data; the views draw it.
+// What the page knows of each room: its messages by seq, the unread count
+// and who is typing, beside the SDK's Room (`live`: the seq a resume asks
+// from, whether it is joined, who is online). Plain data; the views draw it.
 
 export class Room {
-  constructor(info) {
+  constructor(info, live) {
     this.id = info.id;
+    this.live = live;
     this.update(info);
     this.unread = info.unread || 0;
     this.messages = new Map();  // seq -> message data (docs/protocol.md)
-    this.lastSeq = null;  // null until the room is joined on a connection
-    this.joined = false;  // joined on the current connection
     this.historyLoaded = false;
     this.hasOlder = true;
     this.firstSeq = 1;  // the oldest seq the server still holds (--history-max)
-    this.online = new Map();  // user id -> user
     this.typing = new Map();  // user id -> {user, timer}
+  }
+
+  // The newest seq received without a gap (null until first joined).
+  get lastSeq() {
+    return this.live.lastSeq;
+  }
+
+  // Joined on the current connection.
+  get joined() {
+    return this.live.joined;
+  }
+
+  // User id -> user.
+  get online() {
+    return this.live.online;
   }
 
   update(info) {
@@ -24,26 +37,17 @@ export class Room {
     this.topic = info.topic || '';
   }
 
-  // Adds or replaces a message; advances lastSeq over every seq now held
-  // without a gap. Returns true when the seq was new.
+  // Adds or replaces a message. Returns true when the seq was new.
   put(message) {
     const isNew = !this.messages.has(message.seq);
     this.messages.set(message.seq, message);
-    this.advanceLastSeq();
     return isNew;
   }
 
   // The server deleted the messages up to `seq` (messages_trimmed, or a
-  // page's first_seq): they are no gap to resume from, and no older page exists.
+  // page's first_seq): no older page exists.
   trimmedThrough(seq) {
     this.firstSeq = Math.max(this.firstSeq, seq + 1);
-    if (this.lastSeq !== null && this.lastSeq < seq) this.lastSeq = seq;
-    this.advanceLastSeq();
-  }
-
-  advanceLastSeq() {
-    if (this.lastSeq === null) return;
-    while (this.messages.has(this.lastSeq + 1)) this.lastSeq += 1;
   }
 
   oldestSeq() {
@@ -65,7 +69,9 @@ export class Room {
 }
 
 export class Rooms {
-  constructor() {
+  // client: the ChatClient whose rooms these are.
+  constructor(client) {
+    this.client = client;
     this.byId = new Map();
   }
 
@@ -74,7 +80,7 @@ export class Rooms {
     for (const info of list) {
       const room = this.byId.get(info.id);
       if (room) room.update(info);
-      else this.byId.set(info.id, new Room(info));
+      else this.byId.set(info.id, new Room(info, this.client.room(info.id)));
     }
   }
 

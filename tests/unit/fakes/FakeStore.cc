@@ -246,4 +246,49 @@ void FakeStore::revokedTokens(int64_t nowSeconds, Callback<std::vector<store::Re
   });
 }
 
+void FakeStore::registrationMode(Callback<std::string> done) {
+  answer<std::string>("registrationMode", std::move(done), [&] { return ok(registrationMode_); });
+}
+
+void FakeStore::setRegistrationMode(std::string mode, Callback<bool> done) {
+  answer<bool>("setRegistrationMode", std::move(done), [&] {
+    registrationMode_ = std::move(mode);
+    return ok(true);
+  });
+}
+
+void FakeStore::clearRegistrationMode(Callback<bool> done) {
+  answer<bool>("clearRegistrationMode", std::move(done), [&] {
+    registrationMode_.clear();
+    return ok(true);
+  });
+}
+
+void FakeStore::createInvite(std::string digest, int64_t expiresAt, int64_t nowSeconds, size_t maxWaiting,
+                             Callback<bool> done) {
+  answer<bool>("createInvite", std::move(done), [&] {
+    std::erase_if(invites_, [&](const auto& invite) { return invite.second <= nowSeconds; });
+    if (invites_.size() >= maxWaiting) return status<bool>(StoreStatus::kOverQuota);
+    if (!invites_.emplace(std::move(digest), expiresAt).second) return status<bool>(StoreStatus::kConflict);
+    return ok(true);
+  });
+}
+
+void FakeStore::takeInvite(std::string digest, int64_t nowSeconds, Callback<int64_t> done) {
+  answer<int64_t>("takeInvite", std::move(done), [&] {
+    const auto it = invites_.find(digest);
+    if (it == invites_.end() || it->second <= nowSeconds) return status<int64_t>(StoreStatus::kNotFound);
+    const int64_t expiresAt = it->second;
+    invites_.erase(it);
+    return ok(expiresAt);
+  });
+}
+
+void FakeStore::restoreInvite(std::string digest, int64_t expiresAt, Callback<bool> done) {
+  answer<bool>("restoreInvite", std::move(done), [&] {
+    invites_.emplace(std::move(digest), expiresAt);
+    return ok(true);
+  });
+}
+
 }  // namespace chatd::test

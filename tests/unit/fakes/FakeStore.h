@@ -106,6 +106,13 @@ class FakeStore final : public store::Store {
   void setUserState(int64_t userId, store::UserState state, Callback<store::User> done) override;
   void revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) override;
   void revokedTokens(int64_t nowSeconds, Callback<std::vector<store::RevokedToken>> done) override;
+  void registrationMode(Callback<std::string> done) override;
+  void setRegistrationMode(std::string mode, Callback<bool> done) override;
+  void clearRegistrationMode(Callback<bool> done) override;
+  void createInvite(std::string digest, int64_t expiresAt, int64_t nowSeconds, size_t maxWaiting,
+                    Callback<bool> done) override;
+  void takeInvite(std::string digest, int64_t nowSeconds, Callback<int64_t> done) override;
+  void restoreInvite(std::string digest, int64_t expiresAt, Callback<bool> done) override;
   bool ready() override { return true; }
 
  private:
@@ -177,6 +184,8 @@ class FakeStore final : public store::Store {
   std::map<std::pair<int64_t, std::string>, std::pair<int64_t, int64_t>> sent_;  // (sender, client id) -> (room, seq)
   std::map<int64_t, int64_t> lastSeen_;
   std::map<std::string, int64_t> revoked_;
+  std::string registrationMode_;
+  std::map<std::string, int64_t> invites_;  // digest -> expires at
 };
 
 template <typename T, typename Decide>

@@ -5,47 +5,45 @@
 // restarting says when to come back (server_restarting): the next attempt
 // waits that long first, so a restart does not become a reconnect storm.
 //
-// States reported by onState: 'reconnecting' (connecting, or waiting to),
-// 'connected' (welcome received), 'offline' (stopped, the browser is offline,
-// or the server refused the token: onAuthFailed, no more retries).
+// States reported by onState: 'connecting' (connecting, or waiting to),
+// 'connected' (welcome received), 'closed' (stopped, or the server refused
+// the token: onAuthFailed, no more retries).
 import { Backoff } from './backoff.js';
+import { ChatError } from './errors.js';
 
-const kPingEveryMs = 25000;
-const kPongWithinMs = 10000;
+const kOpen = 1;  // WebSocket.OPEN, the same in browsers and in Node's ws
 
-export class ChatSocket {
-  // handlers: onWelcome(frame), onFrame(frame), onState(state), onAuthFailed(reason)
-  constructor(token, handlers) {
-    this.token = token;
+export class Connection {
+  // options: wsUrl, getToken() (a token or a promise of one, asked for every
+  // connection), WebSocket (the constructor), pingEveryMs, pongWithinMs,
+  // backoff (a Backoff). handlers: onWelcome(frame), onFrame(frame),
+  // onState(state), onAuthFailed(reason).
+  constructor(options, handlers) {
+    this.options = options;
     this.handlers = handlers;
-    this.backoff = new Backoff();
+    this.backoff = options.backoff || new Backoff();
     this.ws = null;
     this.ready = false;
     this.stopped = true;
+    this.state = 'closed';
     this.retryTimer = null;
     this.serverDelayMs = 0;  // reconnect_after_ms of the last server_restarting, for the next retry
     this.pingTimer = null;
     this.pongTimer = null;
     this.nextRef = 1;
     this.waiting = new Map();  // ref -> {resolve, reject}
-    this.onOnline = () => this.retryNow();
-    this.onOffline = () => { if (!this.ready) this.setState('offline'); };
   }
 
   start() {
     this.stopped = false;
-    window.addEventListener('online', this.onOnline);
-    window.addEventListener('offline', this.onOffline);
     this.connect();
   }
 
   stop() {
     this.stopped = true;
-    window.removeEventListener('online', this.onOnline);
-    window.removeEventListener('offline', this.onOffline);
     clearTimeout(this.retryTimer);
     this.drop();
-    this.setState('offline');
+    this.setState('closed');
   }
 
   // Sends a frame if the session is authenticated; false when it is not (the
@@ -57,25 +55,34 @@ export class ChatSocket {
   }
 
   // Sends a frame with a fresh ref; resolves with the reply carrying that
-  // ref, rejects with the `error` frame or when the connection drops.
+  // ref, rejects with a ChatError for the `error` frame, or with code
+  // 'offline' when not connected or when the connection drops.
   request(frame) {
     const ref = `r${this.nextRef++}`;
     return new Promise((resolve, reject) => {
       if (!this.send({ ...frame, ref })) {
-        reject({ type: 'error', code: 'offline', message: 'not connected' });
+        reject(new ChatError('offline', 'not connected'));
         return;
       }
       this.waiting.set(ref, { resolve, reject });
     });
   }
 
-  connect() {
-    this.setState(navigator.onLine === false ? 'offline' : 'reconnecting');
-    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const ws = new WebSocket(`${scheme}://${location.host}/ws`);
+  async connect() {
+    this.setState('connecting');
+    let token;
+    try {
+      token = await this.options.getToken();
+    } catch {
+      if (!this.stopped) this.retryLater();
+      return;
+    }
+    if (this.stopped || this.ws) return;
+    const ws = new this.options.WebSocket(this.options.wsUrl);
     this.ws = ws;
-    ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token: this.token, ref: 'auth' }));
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token, ref: 'auth' }));
     ws.onmessage = (event) => this.receive(event.data);
+    ws.onerror = () => {};  // a close follows; Node's ws throws on an unheard error
     ws.onclose = (event) => this.closed(event.code, event.reason);
   }
 
@@ -105,7 +112,7 @@ export class ChatSocket {
     const waiter = frame.ref !== undefined ? this.waiting.get(frame.ref) : undefined;
     if (waiter) {
       this.waiting.delete(frame.ref);
-      if (frame.type === 'error') waiter.reject(frame);
+      if (frame.type === 'error') waiter.reject(ChatError.fromFrame(frame));
       else waiter.resolve(frame);
     }
     this.handlers.onFrame(frame);
@@ -114,9 +121,10 @@ export class ChatSocket {
   closed(code, reason) {
     this.detach();
     if (this.stopped) return;
-    if (code === 4001) {
+    // An expired token is no reason to give up when a fresh one can be had.
+    if (code === 4001 && !(reason === 'token expired' && this.options.refreshable)) {
       this.stopped = true;
-      this.setState('offline');
+      this.setState('closed');
       this.handlers.onAuthFailed(reason || 'session ended');
       return;
     }
@@ -125,13 +133,13 @@ export class ChatSocket {
 
   retryLater() {
     clearTimeout(this.retryTimer);
-    this.setState(navigator.onLine === false ? 'offline' : 'reconnecting');
+    this.setState('connecting');
     const delayMs = this.serverDelayMs + this.backoff.next();
     this.serverDelayMs = 0;
     this.retryTimer = setTimeout(() => this.connect(), delayMs);
   }
 
-  // The browser says the network is back: no reason to wait out the backoff.
+  // The network is back (say, the browser says so): no reason to wait out the backoff.
   retryNow() {
     if (this.stopped || this.ws) return;
     clearTimeout(this.retryTimer);
@@ -145,18 +153,18 @@ export class ChatSocket {
       if (!this.send({ type: 'ping' })) return;
       clearTimeout(this.pongTimer);
       this.pongTimer = setTimeout(() => {
-        // No pong: the link is dead even if the browser has not noticed.
+        // No pong: the link is dead even if the WebSocket has not noticed.
         this.drop();
         if (!this.stopped) this.retryLater();
-      }, kPongWithinMs);
-    }, kPingEveryMs);
+      }, this.options.pongWithinMs);
+    }, this.options.pingEveryMs);
   }
 
   // Forgets the current WebSocket (closing it if open) without reporting.
   drop() {
     const ws = this.ws;
     this.detach();
-    if (ws && ws.readyState <= WebSocket.OPEN) ws.close(1000);
+    if (ws && ws.readyState <= kOpen) ws.close(1000);
   }
 
   detach() {
@@ -167,7 +175,7 @@ export class ChatSocket {
     this.ready = false;
     clearInterval(this.pingTimer);
     clearTimeout(this.pongTimer);
-    for (const waiter of this.waiting.values()) waiter.reject({ type: 'error', code: 'offline', message: 'connection lost' });
+    for (const waiter of this.waiting.values()) waiter.reject(new ChatError('offline', 'connection lost'));
     this.waiting.clear();
   }
 

@@ -1,0 +1,339 @@
+// The client SDK (web/sdk/chatd.js) in Node against a real chatd, with the
+// ws package as its WebSocket: docs/sdk.md's example as written, two
+// clients talking, acks and refusals as promises, history pages, a token
+// refreshed on the open session, and restarts and lost acks with messages
+// in the outbox: each stored and delivered exactly once, the missed ones
+// caught up by sync.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import WebSocket from 'ws';
+import { ChatClient } from '../../web/sdk/chatd.js';
+import { Chatd, repoRoot } from './support/chatd.mjs';
+import { call, register, post, allMessages, eventually } from './support/http.mjs';
+
+const kPassword = 'correct-horse-battery';
+const kFast = { baseMs: 100, capMs: 1000 };
+
+// A client for `username` whose getToken logs in (counted in .logins);
+// `gate`, when set, is a promise getToken waits for first.
+function client(chatd, username, options = {}) {
+  const chat = new ChatClient({
+    url: chatd.url,
+    WebSocket: options.WebSocket || WebSocket,
+    backoff: kFast,
+    getToken: async () => {
+      await chat.gate;
+      chat.logins += 1;
+      return (await call(chatd, 'POST', '/api/v1/login', null, { username, password: kPassword })).token;
+    },
+  });
+  chat.logins = 0;
+  chat.gate = null;
+  return chat;
+}
+
+// Everything `target` emits as `name`, in order.
+function collect(target, name) {
+  const seen = [];
+  target.on(name, (value) => seen.push(value));
+  return seen;
+}
+
+// `promise`, or a failure naming `what` after timeoutMs: a send that is
+// never acknowledged fails the test instead of hanging it.
+function within(what, promise, timeoutMs = 15000) {
+  let timer;
+  const late = new Promise((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+async function withChatd(args, body) {
+  const chatd = await Chatd.start(args);
+  const clients = [];
+  try {
+    await body(chatd, (...rest) => {
+      const chat = client(chatd, ...rest);
+      clients.push(chat);
+      return chat;
+    });
+  } finally {
+    for (const chat of clients) chat.close();
+    await chatd.dispose();
+  }
+}
+
+test("docs/sdk.md's example runs as written", async () => {
+  await withChatd([], async (chatd) => {
+    const bob = await register(chatd, 'bob');
+    await call(chatd, 'POST', '/api/v1/rooms/1/join', bob.token);
+    await post(chatd, bob.token, 1, 'welcome, ann');
+    await register(chatd, 'ann', 'correct-horse');
+
+    const doc = readFileSync(path.join(repoRoot, 'docs/sdk.md'), 'utf8');
+    const example = /```js\n([\s\S]*?)```/.exec(doc)[1]
+      .replace("'http://127.0.0.1:8080'", JSON.stringify(chatd.url))
+      .replace("from 'ws'", `from ${JSON.stringify(import.meta.resolve('ws'))}`)
+      .replace("from './web/sdk/chatd.js'", `from ${JSON.stringify(pathToFileURL(path.join(repoRoot, 'web/sdk/chatd.js')).href)}`);
+    assert.ok(example.split('\n').length <= 26, 'the example stays about 20 lines');
+    const dir = mkdtempSync(path.join(tmpdir(), 'chatd-sdk-example-'));
+    try {
+      writeFileSync(path.join(dir, 'hello.mjs'), example);
+      const { stdout } = await promisify(execFile)(process.execPath, [path.join(dir, 'hello.mjs')], { timeout: 20000 });
+      assert.match(stdout, /^1 earlier messages\nstored as #2\n/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.deepEqual((await allMessages(chatd, bob.token, 1)).map((m) => [m.user.username, m.content]),
+                     [['bob', 'welcome, ann'], ['ann', 'hello from ann']]);
+  });
+});
+
+test('two clients in a room: the ack resolves with the stored message, the other gets it as an event; presence follows', async () => {
+  await withChatd([], async (chatd, newClient) => {
+    await register(chatd, 'alice');
+    await register(chatd, 'bob');
+    const alice = newClient('alice');
+    const bob = newClient('bob');
+    assert.equal((await alice.connect()).username, 'alice');
+    await bob.connect();
+    const presence = collect(alice.room(1), 'presence');
+    await alice.room(1).join();
+    await bob.room(1).join();
+    const heardByBob = collect(bob.room(1), 'message');
+    const heardByAlice = collect(alice.room(1), 'message');
+    const other = bob.room(2);
+    const wrongRoom = collect(other, 'message');
+
+    const stored = await alice.room(1).send('hello bob');
+    assert.equal(stored.seq, 1);
+    assert.equal(stored.content, 'hello bob');
+    assert.equal(stored.user.username, 'alice');
+    assert.ok(stored.id > 0 && stored.client_id);
+    await eventually('bob hears alice', () => heardByBob.length === 1);
+    assert.deepEqual(heardByBob[0], stored);
+
+    const reply = await bob.room(1).send('hi alice');
+    assert.equal(reply.seq, 2);
+    await eventually('alice hears bob', () => heardByAlice.length === 1);
+    assert.equal(heardByAlice[0].content, 'hi alice');
+    assert.equal(alice.room(1).lastSeq, 2);
+    assert.equal(bob.room(1).lastSeq, 2);
+    assert.deepEqual(wrongRoom, []);
+    assert.deepEqual(alice.outbox.entries, []);
+
+    const names = (users) => users.map((u) => u.username).sort().join(' ');
+    await eventually('alice sees bob online', () => names(presence.at(-1) || []) === 'alice bob');
+    bob.close();
+    await eventually('alice sees bob leave', () => names(presence.at(-1)) === 'alice');
+    assert.equal(names([...alice.room(1).online.values()]), 'alice');
+  });
+});
+
+test('refusals reject with the server code; retried ones arrive once', async () => {
+  await withChatd(['--max-content', '100', '--rate', '2', '--burst', '6'], async (chatd, newClient) => {
+    const bob = await register(chatd, 'bob');
+    const secret = (await call(chatd, 'POST', '/api/v1/rooms', bob.token, { name: 'secret', kind: 'private' })).room;
+    await register(chatd, 'alice');
+    const alice = newClient('alice');
+    await alice.connect();
+    const errors = collect(alice, 'send_error');
+
+    await assert.rejects(alice.room(1).send('x'.repeat(101)), { name: 'ChatError', code: 'too_large' });
+    await assert.rejects(alice.room(secret.id).send('let me in'), { code: 'not_found' });
+    await assert.rejects(alice.room(9999).history(), { code: 'not_found' });
+    const stranger = new ChatClient({ url: chatd.url, token: 'not-a-token', WebSocket, backoff: kFast });
+    const refused = collect(stranger, 'auth_failed');
+    await assert.rejects(stranger.connect(), { code: 'unauthorized' });
+    assert.equal(stranger.state, 'closed', 'a refused token is not retried');
+    assert.equal(refused.length, 1);
+    assert.deepEqual(errors.map((e) => [e.error.code, e.retrying]), [['too_large', false], ['not_found', false]]);
+
+    // Over the rate: refused with rate_limited, kept and retried by the client.
+    await alice.room(1).join();
+    const sends = ['a', 'b', 'c', 'd', 'e', 'f'].map((text) => alice.room(1).send(text));
+    const seqs = (await within('the rate-limited messages', Promise.all(sends))).map((m) => m.seq).sort((x, y) => x - y);
+    assert.deepEqual(seqs, [1, 2, 3, 4, 5, 6]);
+    assert.ok(errors.some((e) => e.error.code === 'rate_limited' && e.retrying), 'some were rate limited');
+    assert.deepEqual((await allMessages(chatd, bob.token, 1)).map((m) => m.content).sort(), ['a', 'b', 'c', 'd', 'e', 'f']);
+  });
+});
+
+test('history pages back to the first message', async () => {
+  await withChatd(['--rate', '0'], async (chatd, newClient) => {
+    const bob = await register(chatd, 'bob');
+    await call(chatd, 'POST', '/api/v1/rooms/1/join', bob.token);
+    for (let i = 1; i <= 25; i++) await post(chatd, bob.token, 1, `m${i}`);
+    await register(chatd, 'alice');
+    const alice = newClient('alice');
+    await alice.connect();
+    const room = alice.room(1);
+
+    const pages = [];
+    let page = await room.history({ limit: 10 });
+    pages.push(page.messages.map((m) => m.seq));
+    while (page.has_more) {
+      page = await room.history({ before: page.messages[0].seq, limit: 10 });
+      pages.push(page.messages.map((m) => m.seq));
+    }
+    const range = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    assert.deepEqual(pages, [range(16, 25), range(6, 15), range(1, 5)]);
+    assert.equal(page.first_seq, 1);
+    assert.deepEqual((await room.history({ after: 23 })).messages.map((m) => m.content), ['m24', 'm25']);
+  });
+});
+
+test('a restart with messages in the outbox: each stored and delivered once, the missed ones caught up by sync', async () => {
+  await withChatd(['--reconnect-spread', '1'], async (chatd, newClient) => {
+    const carol = await register(chatd, 'carol');
+    await call(chatd, 'POST', '/api/v1/rooms/1/join', carol.token);
+    await register(chatd, 'alice');
+    await register(chatd, 'bob');
+    const alice = newClient('alice');
+    const bob = newClient('bob');
+    await alice.connect();
+    await bob.connect();
+    await alice.room(1).join();
+    await bob.room(1).join();
+    const heard = collect(bob.room(1), 'message');
+    const welcomes = collect(bob, 'welcome');
+    await alice.room(1).send('before');
+    await eventually('bob hears the first message', () => heard.length === 1);
+
+    const exit = await chatd.stop('SIGTERM');
+    assert.deepEqual(exit, { code: 0, signal: null });
+    await eventually('both clients see the drop', () => !alice.connected && !bob.connected);
+    let letBobIn;
+    bob.gate = new Promise((resolve) => { letBobIn = resolve; });  // bob stays away until told
+    const offline = ['queued 1', 'queued 2', 'queued 3'].map((text) => alice.room(1).send(text));
+    assert.equal(alice.outbox.entries.length, 3);
+    await chatd.start();
+
+    const acked = await within('the queued messages to be acknowledged', Promise.all(offline));
+    assert.deepEqual(acked.map((m) => m.content), ['queued 1', 'queued 2', 'queued 3']);
+    await post(chatd, carol.token, 1, 'while bob was away');
+    assert.equal(bob.connected, false);
+    assert.equal(welcomes.length, 0);
+    letBobIn();
+
+    await eventually('bob catches up', () => heard.length === 5, 20000);
+    assert.equal(welcomes.length, 1, 'bob reconnected once');
+    const stored = await allMessages(chatd, carol.token, 1);
+    assert.deepEqual(stored.map((m) => m.content).sort(),
+                     ['before', 'queued 1', 'queued 2', 'queued 3', 'while bob was away'].sort());
+    assert.deepEqual(stored.map((m) => m.seq), [1, 2, 3, 4, 5]);
+    assert.deepEqual(heard.map((m) => m.seq), [1, 2, 3, 4, 5], 'in order, each once');
+    assert.deepEqual(heard.map((m) => m.content), stored.map((m) => m.content));
+    assert.equal(bob.room(1).lastSeq, 5);
+    assert.deepEqual(alice.outbox.entries, []);
+
+    // Live again: nothing is repeated afterwards.
+    await alice.room(1).send('after');
+    await eventually('bob hears the next one', () => heard.length === 6);
+    assert.equal(heard[5].seq, 6);
+  });
+});
+
+// ws, cut by the client's side at the first ack it receives: the message is
+// committed but its ack lost with the connection.
+let cutAtAck = false;
+class CutAtAck extends WebSocket {
+  set onmessage(listener) {
+    super.onmessage = listener && ((event) => {
+      if (cutAtAck && JSON.parse(event.data).type === 'ack') {
+        cutAtAck = false;
+        this.terminate();
+        return;
+      }
+      listener(event);
+    });
+  }
+
+  get onmessage() {
+    return super.onmessage;
+  }
+}
+
+test('an ack lost with the connection: the resend is answered with the original, nothing stored twice', async () => {
+  await withChatd([], async (chatd, newClient) => {
+    const bob = await register(chatd, 'bob');
+    await register(chatd, 'alice');
+    const alice = newClient('alice', { WebSocket: CutAtAck });
+    const welcomes = collect(alice, 'welcome');
+    await alice.connect();
+    await alice.room(1).join();
+    cutAtAck = true;
+    const stored = await within('the ack after the cut', alice.room(1).send('acked late'));
+    assert.equal(cutAtAck, false, 'the connection was cut at the ack');
+    assert.equal(welcomes.length, 2, 'resent on a new connection');
+    assert.equal(stored.seq, 1);
+    assert.equal((await alice.room(1).send('after')).seq, 2);
+    assert.deepEqual((await allMessages(chatd, bob.token, 1)).map((m) => m.content), ['acked late', 'after']);
+  });
+});
+
+test('an expiring token is refreshed on the open session through getToken', async () => {
+  await withChatd(['--token-ttl', '5'], async (chatd, newClient) => {
+    await register(chatd, 'alice');
+    const alice = newClient('alice');
+    const refreshed = collect(alice, 'token_refreshed');
+    const welcomes = collect(alice, 'welcome');
+    await alice.connect();
+    await alice.room(1).join();
+    await eventually('token_refreshed', () => refreshed.length >= 1, 8000);
+    assert.ok(alice.logins >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 4000));  // past the first token's expiry
+    assert.equal(welcomes.length, 1, 'never reconnected');
+    assert.equal(alice.state, 'connected');
+    assert.equal((await alice.room(1).send('still here')).seq, 1);
+  });
+});
+
+// POST /api/v1/files is not in chatd yet: unskip once the server has it.
+test.skip('upload: POST /api/v1/files answers the stored file (SKIPPED: the server has no /api/v1/files yet)', async () => {
+  await withChatd([], async (chatd, newClient) => {
+    await register(chatd, 'alice');
+    const alice = newClient('alice');
+    await alice.connect();
+    const file = await alice.upload(new TextEncoder().encode('hello file'), { name: 'hello.txt', contentType: 'text/plain' });
+    assert.equal(file.name, 'hello.txt');
+    assert.equal(file.size, 10);
+    assert.equal(file.content_type, 'text/plain');
+    assert.match(file.sha256, /^[0-9a-f]{64}$/);
+  });
+});
+
+test('upload posts the raw bytes to /api/v1/files?name= with the token (a stand-in server until chatd has it)', async () => {
+  const requests = [];
+  const server = createServer((request, response) => {
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => {
+      requests.push({ method: request.method, url: request.url, headers: request.headers, body: Buffer.concat(chunks) });
+      response.writeHead(201, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify({ id: 7, name: 'notes 1.txt', size: 10, content_type: 'text/plain', sha256: 'ab' }));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const chat = new ChatClient({ url: `http://127.0.0.1:${server.address().port}/`, token: 'tok', WebSocket });
+    const file = await chat.upload(new TextEncoder().encode('hello file'), { name: 'notes 1.txt', contentType: 'text/plain' });
+    assert.deepEqual(file, { id: 7, name: 'notes 1.txt', size: 10, content_type: 'text/plain', sha256: 'ab' });
+    assert.equal(requests.length, 1);
+    assert.equal(requests[0].method, 'POST');
+    assert.equal(requests[0].url, '/api/v1/files?name=notes%201.txt');
+    assert.equal(requests[0].headers.authorization, 'Bearer tok');
+    assert.equal(requests[0].headers['content-type'], 'text/plain');
+    assert.equal(requests[0].body.toString(), 'hello file');
+  } finally {
+    server.close();
+  }
+});

@@ -1,0 +1,175 @@
+// Call signalling against a real chatd: an invite rings every session of the
+// callee, the first to accept has the call and the others stop ringing;
+// offers, answers and candidates reach only the two sessions in the call;
+// reject, busy, hang-up, the ring timeout and a closed session each end it,
+// telling whom it should; bad signals get errors. Nothing is stored.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "tests/integration/room_fixture.h"
+#include "tests/support/ChatClient.h"
+
+namespace chatd::testing {
+namespace {
+
+constexpr std::string_view kIceServers = R"([{"urls":"stun:stun.example.org:3478"}])";
+constexpr std::string_view kSdp = "v=0\\r\\no=- 46117 2 IN IP4 127.0.0.1\\r\\n";
+
+class CallsTest : public ::testing::Test {
+ protected:
+  // A session of `account`, its welcome read.
+  std::unique_ptr<ChatClient> tab(const Account& account, const std::string& name) {
+    auto client = std::make_unique<ChatClient>(chatd_.port(), name);
+    EXPECT_EQ(client->connect(account.token).type(), "welcome");
+    return client;
+  }
+  std::string directRoom(const Account& a, const Account& b) {
+    const HttpReply opened = httpCallAs(a.token, chatd_.port(), "POST", "/api/v1/direct/" + b.id);
+    EXPECT_LT(opened.status, 300) << opened.body;
+    return std::to_string(Json(opened.body).integer("room.id").value_or(0));
+  }
+  // `caller` invites to `room`; the call's id from the answer.
+  static std::string invite(ChatClient& caller, const std::string& room, std::string_view media = "audio") {
+    const Json invited = caller.call("call_invite", R"("room_id":)" + room + R"(,"media":")" + std::string(media) + "\"");
+    EXPECT_EQ(invited.type(), "call_invite") << invited;
+    return invited.string("data.call_id").value_or("");
+  }
+  static std::string id(const std::string& callId) { return R"("call_id":")" + callId + "\""; }
+  // A signal with no answer of its own: sent, and nothing comes back to the sender.
+  static void signal(ChatClient& from, std::string_view type, const std::string& fields) {
+    ASSERT_TRUE(from.send(R"({"type":")" + std::string(type) + R"(",)" + fields + "}"));
+  }
+
+  ChatdProcess chatd_{{"--argon2-memory", "1024", "--registrations-per-hour", "1000", "--call-ring-timeout", "1",
+                       "--ice-servers", std::string(kIceServers)}};
+  const Account ann_ = signUp(chatd_.port(), "ann");
+  const Account bob_ = signUp(chatd_.port(), "bob");
+  const std::string room_ = directRoom(ann_, bob_);
+};
+
+TEST_F(CallsTest, TheWelcomeCarriesTheIceServers) {
+  const auto ann = tab(ann_, "ann");
+  ChatClient again(chatd_.port(), "ann again");
+  const Json welcome = again.connect(ann_.token);
+  EXPECT_EQ(welcome.at("ice_servers").text(), kIceServers) << welcome;
+}
+
+TEST_F(CallsTest, TheFirstTabToAcceptHasTheCallAndOnlyItHearsTheSignals) {
+  const auto ann = tab(ann_, "ann");
+  const auto bobPhone = tab(bob_, "bob's phone");
+  const auto bobLaptop = tab(bob_, "bob's laptop");
+  const std::string call = invite(*ann, room_, "video");
+  for (ChatClient* bob : {bobPhone.get(), bobLaptop.get()}) {
+    const Json ring = bob->expect("call_invite");
+    EXPECT_EQ(ring.string("data.call_id"), call) << ring;
+    EXPECT_EQ(ring.string("data.media"), "video");
+    EXPECT_EQ(ring.string("data.from.username"), "ann");
+    EXPECT_EQ(ring.integer("room_id"), std::stoll(room_));
+  }
+
+  signal(*bobLaptop, "call_accept", id(call));
+  EXPECT_EQ(ann->expect("call_accept").string("data.call_id"), call);
+  const Json cancelled = bobPhone->expect("call_cancelled");
+  EXPECT_EQ(cancelled.string("data.reason"), "answered_elsewhere") << cancelled;
+  EXPECT_EQ(bobPhone->call("call_accept", id(call)).string("code"), "not_found") << "the phone rings no more";
+
+  signal(*ann, "call_offer", id(call) + R"(,"sdp":")" + std::string(kSdp) + "\"");
+  const Json offer = bobLaptop->expect("call_offer");
+  EXPECT_EQ(offer.string("data.sdp"), "v=0\r\no=- 46117 2 IN IP4 127.0.0.1\r\n") << offer;
+  signal(*bobLaptop, "call_answer", id(call) + R"(,"sdp":"v=0")");
+  EXPECT_EQ(ann->expect("call_answer").string("data.sdp"), "v=0");
+  signal(*bobLaptop, "call_ice", id(call) + R"(,"candidate":{"candidate":"candidate:1 1 udp 1 10.0.0.1 9 typ host","sdpMid":"0"})");
+  EXPECT_EQ(ann->expect("call_ice").string("data.candidate.sdpMid"), "0");
+
+  signal(*ann, "call_hangup", id(call));
+  EXPECT_EQ(bobLaptop->expect("call_hangup").string("data.reason"), "hung_up");
+  EXPECT_EQ(bobPhone->call("ping").type(), "pong");
+  for (ChatClient* client : {ann.get(), bobPhone.get()}) {
+    EXPECT_FALSE(client->tryNext(200).has_value()) << client->name() << " hears nothing more";
+  }
+  const HttpReply history = httpCallAs(ann_.token, chatd_.port(), "GET", "/api/v1/rooms/" + room_ + "/messages");
+  EXPECT_EQ(Json(history.body).size("messages"), 0u) << "signals are never stored: " << history.body;
+}
+
+TEST_F(CallsTest, ARejectEndsTheCallForTheCallerAndStopsEveryRing) {
+  const auto ann = tab(ann_, "ann");
+  const auto bobPhone = tab(bob_, "bob's phone");
+  const auto bobLaptop = tab(bob_, "bob's laptop");
+  const std::string call = invite(*ann, room_);
+  bobPhone->expect("call_invite");
+  bobLaptop->expect("call_invite");
+  signal(*bobPhone, "call_reject", id(call));
+  EXPECT_EQ(ann->expect("call_reject").string("data.call_id"), call);
+  EXPECT_EQ(bobLaptop->expect("call_cancelled").string("data.reason"), "rejected");
+  // The caller may call again at once.
+  EXPECT_EQ(ann->call("call_invite", R"("room_id":)" + room_).type(), "call_invite");
+}
+
+TEST_F(CallsTest, ACalleeInAnotherCallIsBusy) {
+  const Account carl = signUp(chatd_.port(), "carl");
+  const std::string carlAndBob = directRoom(carl, bob_);
+  const auto ann = tab(ann_, "ann");
+  const auto bob = tab(bob_, "bob");
+  const auto carlTab = tab(carl, "carl");
+  const std::string call = invite(*ann, room_);
+  bob->expect("call_invite");
+  signal(*bob, "call_accept", id(call));
+  ann->expect("call_accept");
+
+  const std::string second = invite(*carlTab, carlAndBob);
+  EXPECT_EQ(carlTab->expect("call_busy").string("data.call_id"), second);
+  const auto heard = bob->tryNext(300);
+  EXPECT_FALSE(heard.has_value()) << "a busy callee does not ring: " << heard.value_or(Json());
+  EXPECT_EQ(bob->call("call_invite", R"("room_id":)" + carlAndBob).string("code"), "in_call");
+}
+
+TEST_F(CallsTest, AnUnansweredCallRingsOutAndACancelledOneStopsRinging) {
+  const auto ann = tab(ann_, "ann");
+  const auto bob = tab(bob_, "bob");
+  const std::string call = invite(*ann, room_);
+  bob->expect("call_invite");
+  EXPECT_EQ(ann->expect("call_hangup", 3000).string("data.reason"), "no_answer");  // --call-ring-timeout 1
+  EXPECT_EQ(bob->expect("call_cancelled").string("data.reason"), "no_answer");
+  EXPECT_EQ(bob->call("call_accept", id(call)).string("code"), "not_found");
+
+  const std::string again = invite(*ann, room_);
+  bob->expect("call_invite");
+  signal(*ann, "call_hangup", id(again));
+  EXPECT_EQ(bob->expect("call_cancelled").string("data.reason"), "cancelled");
+}
+
+TEST_F(CallsTest, ASessionThatClosesHangsUpItsCall) {
+  const auto ann = tab(ann_, "ann");
+  auto bob = tab(bob_, "bob");
+  const std::string call = invite(*ann, room_);
+  bob->expect("call_invite");
+  signal(*bob, "call_accept", id(call));
+  ann->expect("call_accept");
+  ASSERT_TRUE(bob->hangUp());
+  EXPECT_EQ(ann->expect("call_hangup").string("data.reason"), "disconnected");
+  EXPECT_EQ(ann->call("call_invite", R"("room_id":)" + room_).type(), "call_invite") << "ann is free again";
+}
+
+TEST_F(CallsTest, BadSignalsAreAnsweredWithErrors) {
+  const Account carl = signUp(chatd_.port(), "carl");
+  const auto ann = tab(ann_, "ann");
+  const auto carlTab = tab(carl, "carl");
+  const HttpReply group = httpCallAs(ann_.token, chatd_.port(), "POST", "/api/v1/rooms", R"({"name":"g","kind":"public"})");
+  const std::string groupRoom = std::to_string(Json(group.body).integer("room.id").value_or(0));
+  EXPECT_EQ(ann->call("call_invite", R"("room_id":)" + groupRoom).string("code"), "bad_request");
+  EXPECT_EQ(carlTab->call("call_invite", R"("room_id":)" + room_).string("code"), "not_found") << "not carl's room";
+  EXPECT_EQ(ann->call("call_invite", R"("room_id":)" + room_ + R"(,"media":"smell")").string("code"), "bad_request");
+  EXPECT_EQ(ann->call("call_accept", R"("call_id":"nope")").string("code"), "bad_request");
+  EXPECT_EQ(ann->call("call_hangup", id(std::string(32, 'a'))).string("code"), "not_found");
+
+  const std::string call = invite(*ann, room_);
+  EXPECT_EQ(ann->call("call_offer", id(call) + R"(,"sdp":"v=0")").string("code"), "bad_request") << "not answered yet";
+  EXPECT_EQ(ann->call("call_invite", R"("room_id":)" + room_).string("code"), "in_call");
+  EXPECT_EQ(carlTab->call("call_hangup", id(call)).string("code"), "not_found") << "another user's call";
+  EXPECT_EQ(ann->call("call_ice", id(call) + R"(,"candidate":"text")").string("code"), "bad_request");
+}
+
+}  // namespace
+}  // namespace chatd::testing
