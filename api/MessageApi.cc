@@ -77,6 +77,14 @@ void MessageApi::addRoutes(server::Router& router) {
                                  });
                                });
              });
+  router.add("GET", "/api/v1/online",
+             [this](const proto::HttpRequest& request, const server::PathParams&, const server::HttpResponder& responder) {
+               accounts_.withUser(request, responder, [this, responder](const store::User&) {
+                 hub_.roster().countServer([responder](size_t count) {
+                   responder.respond(proto::jsonResponse(200, "{\"count\":" + std::to_string(count) + "}"));
+                 });
+               });
+             });
 }
 
 void MessageApi::post(const proto::HttpRequest& request, const server::HttpResponder& responder, int64_t roomId) {

@@ -11,6 +11,8 @@
 //        -> 200 {user_id, seq}: the user's read or received mark as stored
 //        (never backwards, capped at the room's newest seq), told to the room.
 //   GET  /api/v1/rooms/{id}/online -> 200 {users}
+//   GET  /api/v1/online -> 200 {count}: how many users are online on the
+//        server (every node); no list, which is the operators' (admin API)
 // Errors carry the chat protocol's codes (403 not_member, 413 too_large,
 // 429 rate_limited, ...). Posts spend the user's one message budget, shared
 // with its WebSocket sessions (Hub::takeMessageToken). Borrows everything.

@@ -90,6 +90,12 @@ void OnlineRoster::listServer(int64_t afterUserId, size_t limit, Answer done) {
   });
 }
 
+void OnlineRoster::countServer(std::function<void(size_t)> done) {
+  board_.onlineAnywhere(0, 0, [this, done = std::move(done)](store::PresenceBoard::OnlineUsers known) {
+    done(std::max(known.count, sessions_.userCount()));
+  });
+}
+
 void OnlineRoster::isOnline(int64_t userId, std::function<void(bool)> done) {
   if (sessions_.findUser(userId)) return done(true);
   board_.onlineAnywhere(userId - 1, 1, [userId, done = std::move(done)](store::PresenceBoard::OnlineUsers known) {

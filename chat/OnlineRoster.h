@@ -38,6 +38,8 @@ class OnlineRoster {
   // users by id after `afterUserId`, at most `limit` (one findUsers names a
   // page: up to Store::kMaxUsersFound).
   void listServer(int64_t afterUserId, size_t limit, Answer done);
+  // How many users are online anywhere.
+  void countServer(std::function<void(size_t)> done);
   // Whether the user has a session on any node.
   void isOnline(int64_t userId, std::function<void(bool)> done);
 

@@ -1,13 +1,16 @@
 #include "chat/Presence.h"
 
 #include "chat/ChatFrames.h"
+#include "reactor/WallClock.h"
 #include "server/ServerFrames.h"
 
 namespace chatd::chat {
 
 store::RoomEvent presenceEvent(int64_t roomId, int64_t userId, std::string_view summaryJson, bool joined) {
   ServerMessage event(joined ? "user_joined" : "user_left", roomId);
-  event.writer().key("data").beginObject().key("user").raw(summaryJson).endObject();
+  event.writer().key("data").beginObject().key("user").raw(summaryJson);
+  if (!joined) event.writer().key("last_seen_at").value(reactor::unixMs());  // in the room, by the server's clock
+  event.writer().endObject();
   return store::RoomEvent{
       .kind = store::RoomEvent::Kind::kPresence, .roomId = roomId, .userId = userId, .payload = event.finish()};
 }

@@ -53,6 +53,7 @@ class Sessions {
   OnlineUser* findUser(int64_t userId);
   const OnlineUser& user(int64_t userId) const { return users_.at(userId); }
   size_t count() const { return count_; }
+  size_t userCount() const { return users_.size(); }  // users with a session here
 
   // One message's worth of the user's budget (--rate, --burst), shared by
   // all the user's sessions and HTTP posts; false when it is spent.
