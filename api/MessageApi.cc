@@ -5,6 +5,7 @@
 #include "api/RoomApi.h"
 #include "chat/ChatFrames.h"
 #include "chat/ClientMessage.h"
+#include "chat/ReceiptCounts.h"
 
 namespace chatd::api {
 
@@ -61,6 +62,11 @@ void MessageApi::addRoutes(server::Router& router) {
   router.add("POST", "/api/v1/rooms/{room}/messages",
              [this](const proto::HttpRequest& request, const server::PathParams& params,
                     const server::HttpResponder& responder) { post(request, responder, params.id("room")); });
+  for (const bool read : {true, false}) {
+    router.add("POST", read ? "/api/v1/rooms/{room}/read" : "/api/v1/rooms/{room}/received",
+               [this, read](const proto::HttpRequest& request, const server::PathParams& params,
+                            const server::HttpResponder& responder) { mark(request, responder, params.id("room"), read); });
+  }
   router.add("GET", "/api/v1/rooms/{room}/online",
              [this](const proto::HttpRequest& request, const server::PathParams& params,
                     const server::HttpResponder& responder) {
@@ -108,6 +114,23 @@ void MessageApi::post(const proto::HttpRequest& request, const server::HttpRespo
   });
 }
 
+void MessageApi::mark(const proto::HttpRequest& request, const server::HttpResponder& responder, int64_t roomId,
+                      bool read) {
+  const auto body = jsonBody(request, responder);
+  if (!body) return;
+  const auto seq = body->integer("seq");
+  if (!seq || *seq < 0) return responder.respond(badQuery("seq must be an integer >= 0"));
+  accounts_.withUser(request, responder, [this, responder, roomId, seq = *seq, read](const store::User& user) {
+    hub_.moveMark(user.id, roomId, seq, read, [responder, userId = user.id](std::optional<chat::ChatError> error,
+                                                                            int64_t stored) {
+      if (error) return responder.respond(errorResponse(*error));
+      proto::JsonWriter w;
+      w.beginObject().key("user_id").value(userId).key("seq").value(stored).endObject();
+      responder.respond(proto::jsonResponse(200, w.take()));
+    });
+  });
+}
+
 void MessageApi::list(const proto::HttpRequest& request, const server::HttpResponder& responder, int64_t roomId) {
   std::optional<int64_t> after, before, limit, wait;
   if (!queryNumber(request, "after", after) || !queryNumber(request, "before", before) ||
@@ -122,16 +145,16 @@ void MessageApi::list(const proto::HttpRequest& request, const server::HttpRespo
   withVisibleRoom(token, responder, roomId, [=, this](const store::User&, const store::Room& room) {
     if (after) return answerAfter(responder, token, room, *after, pageSize, waitMs);
     store_.messagesBefore(roomId, before.value_or(room.lastSeq + 1), pageSize + 1,
-                          [=](StoreStatus status, const store::MessagePage& page) {
+                          chat::withReceiptCounts(store_, roomId, [=](StoreStatus status, const store::MessagePage& page) {
                             if (status != StoreStatus::kOk) return responder.respond(errorResponse(chat::storeError(status)));
                             responder.respond(pageResponse(page, pageSize, true, room.lastSeq));
-                          });
+                          }));
   });
 }
 
 void MessageApi::answerAfter(const server::HttpResponder& responder, const std::string& token, const store::Room& room,
                              int64_t after, int limit, uint64_t waitMs) {
-  store_.messagesAfter(room.id, after, limit + 1, [=, this](StoreStatus status, const store::MessagePage& page) {
+  store_.messagesAfter(room.id, after, limit + 1, chat::withReceiptCounts(store_, room.id, [=, this](StoreStatus status, const store::MessagePage& page) {
     if (status != StoreStatus::kOk) return responder.respond(errorResponse(chat::storeError(status)));
     if (page.messages.empty() && waitMs > 0 && responder.connectionOpen()) {
       // Nothing yet: wait for the next commit in the room (or the timeout),
@@ -145,7 +168,7 @@ void MessageApi::answerAfter(const server::HttpResponder& responder, const std::
     }
     const int64_t lastSeq = std::max(room.lastSeq, page.messages.empty() ? int64_t{0} : page.messages.back().seq);
     responder.respond(pageResponse(page, limit, false, lastSeq));
-  });
+  }));
 }
 
 void MessageApi::withVisibleRoom(const std::string& token, const server::HttpResponder& responder, int64_t roomId,

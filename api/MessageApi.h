@@ -7,6 +7,9 @@
 //        -> 200 {messages, has_more, last_seq}; with `after` and `wait`, an
 //        empty answer waits up to `wait` seconds (at most 60) for the next
 //        message (long-poll).
+//   POST /api/v1/rooms/{id}/read {seq}, POST /api/v1/rooms/{id}/received {seq}
+//        -> 200 {user_id, seq}: the user's read or received mark as stored
+//        (never backwards, capped at the room's newest seq), told to the room.
 //   GET  /api/v1/rooms/{id}/online -> 200 {users}
 //   GET  /api/v1/online -> 200 {count}: how many users are online on the
 //        server (every node); no list, which is the operators' (admin API)
@@ -39,6 +42,8 @@ class MessageApi {
  private:
   void post(const proto::HttpRequest& request, const server::HttpResponder& responder, int64_t roomId);
   void list(const proto::HttpRequest& request, const server::HttpResponder& responder, int64_t roomId);
+  // POST .../read and .../received {seq}: the user's mark, moved as the chat protocol moves it.
+  void mark(const proto::HttpRequest& request, const server::HttpResponder& responder, int64_t roomId, bool read);
   // Calls `then` when the bearer `token` is valid (not expired, not logged
   // out) and its user may read the room (a member, or any public room);
   // answers 401/404/503 otherwise.

@@ -62,6 +62,7 @@ void writeMessageFields(proto::JsonWriter& w, const store::Message& m, std::stri
   }
   w.key("created_at");
   number(m.createdAt, 2);
+  w.key("delivered_count").value(m.deliveredCount).key("read_count").value(m.readCount);
   if (m.editedAt != 0) w.key("edited_at").value(m.editedAt);
   if (m.deleted) w.key("deleted").value(true);
   if (!m.reactions.empty()) {
@@ -119,6 +120,7 @@ std::string ackMessage(const store::Message& m, std::string_view ref) {
     w.value(m.clientId);
   }
   w.key("room_id").value(m.roomId).key("id").value(m.id).key("seq").value(m.seq).key("created_at").value(m.createdAt);
+  w.key("delivered_count").value(m.deliveredCount).key("read_count").value(m.readCount);
   return ack.finish(ref);
 }
 

@@ -35,7 +35,7 @@ std::string userJson(const store::User& user);
 std::string userSummaryJson(int64_t id, std::string_view username, std::string_view nickname);
 
 // A message's "data": id, seq, user_id, user (`authorJson`), kind, content,
-// client_id (null when none), created_at; edited_at when edited, deleted
+// client_id (null when none), created_at, delivered_count, read_count; edited_at when edited, deleted
 // when deleted, reactions when any.
 void writeMessageData(proto::JsonWriter& w, const store::Message& message, std::string_view authorJson);
 // Same, with the author summary from the message's own sender fields.
@@ -53,7 +53,7 @@ std::string messageEvent(const store::Message& message, std::string_view authorJ
 // around its id, seq and created_at (store/MessageAnnouncement.h), which
 // the store decides; the other fields are `draft`'s.
 std::array<std::string, 4> messageEventAround(const store::Message& draft, std::string_view authorJson);
-// {"type":"ack","client_id":..,"room_id":..,"id":..,"seq":..,"created_at":..,"ref":..}
+// {"type":"ack","client_id":..,"room_id":..,"id":..,"seq":..,"created_at":..,"delivered_count":..,"read_count":..,"ref":..}
 std::string ackMessage(const store::Message& message, std::string_view ref);
 // {"type":"error","code":CODE,"message":MESSAGE[,"room_id":..],"ref":..}; the
 // room when the error is about one (a room of a sync, which has one ref).

@@ -34,10 +34,10 @@ struct RoomSubscription {
 };
 
 // What an ephemeral event is about; with its room and user, its key.
-enum class EphemeralKind : uint8_t { kTyping, kPresence, kRead };
+enum class EphemeralKind : uint8_t { kTyping, kPresence, kRead, kReceived };
 uint64_t ephemeralKey(EphemeralKind kind, int64_t roomId, int64_t userId);
 
-// A typing or presence event waiting for a congested session's queue to
+// A typing, presence or receipt event waiting for a congested session's queue to
 // drain. Conflated by key: a newer event with the same key replaces it.
 struct ConflatedEvent {
   uint64_t key;

@@ -20,10 +20,11 @@ struct TypeName {
 };
 
 constexpr TypeName kTypes[] = {
-    {"auth", ClientType::kAuth},       {"join_room", ClientType::kJoinRoom}, {"leave_room", ClientType::kLeaveRoom},
-    {"message", ClientType::kMessage}, {"typing", ClientType::kTyping},      {"read", ClientType::kRead},
-    {"history", ClientType::kHistory}, {"edit", ClientType::kEdit},          {"delete", ClientType::kDelete},
-    {"react", ClientType::kReact},     {"sync", ClientType::kSync},          {"ping", ClientType::kPing},
+    {"auth", ClientType::kAuth},         {"join_room", ClientType::kJoinRoom}, {"leave_room", ClientType::kLeaveRoom},
+    {"message", ClientType::kMessage},   {"typing", ClientType::kTyping},      {"read", ClientType::kRead},
+    {"received", ClientType::kReceived}, {"history", ClientType::kHistory},    {"edit", ClientType::kEdit},
+    {"delete", ClientType::kDelete},     {"react", ClientType::kReact},        {"sync", ClientType::kSync},
+    {"ping", ClientType::kPing},
     {"call_invite", ClientType::kCallInvite}, {"call_accept", ClientType::kCallAccept},
     {"call_reject", ClientType::kCallReject}, {"call_offer", ClientType::kCallOffer},
     {"call_answer", ClientType::kCallAnswer}, {"call_ice", ClientType::kCallIce},
@@ -155,6 +156,7 @@ void readBody(const JsonFields& fields, Reader& r, ClientMessage& m) {
       }
       break;
     case ClientType::kRead:
+    case ClientType::kReceived:
       m.roomId = r.id("room_id");
       m.seq = r.seq("seq").value_or(-1);
       if (m.seq < 0) r.fail("seq must be an integer >= 0");

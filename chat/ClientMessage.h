@@ -22,6 +22,7 @@ enum class ClientType {
   kMessage,
   kTyping,
   kRead,
+  kReceived,
   kHistory,
   kEdit,
   kDelete,
@@ -53,7 +54,7 @@ struct ClientMessage {
   int64_t roomId = 0;
   int64_t toUserId = 0;   // message: a direct message to this user instead of room_id
   int64_t messageId = 0;  // edit, delete, react: "id"
-  int64_t seq = 0;        // read
+  int64_t seq = 0;        // read, received
   std::optional<int64_t> since;   // join_room
   std::optional<int64_t> before;  // history
   std::optional<int64_t> after;   // history

@@ -80,6 +80,7 @@ void Hub::onRoomEvent(const RoomEvent& event) {
     case RoomEvent::Kind::kMessageChanged: return delivery_.deliverChange(event);
     case RoomEvent::Kind::kTyping: return delivery_.deliverEphemeral(event, EphemeralKind::kTyping, true);
     case RoomEvent::Kind::kRead: return delivery_.deliverEphemeral(event, EphemeralKind::kRead, false);
+    case RoomEvent::Kind::kReceived: return delivery_.deliverEphemeral(event, EphemeralKind::kReceived, false);
     case RoomEvent::Kind::kPresence: return presence_.deliver(event);
     case RoomEvent::Kind::kMembershipEnded: return rooms_.endMembership(event.roomId, event.userId, event.payload);
     case RoomEvent::Kind::kTokenRevoked: return sessions_.closeWithToken(event.payload);

@@ -87,6 +87,11 @@ class Hub final : public reactor::TimerHandler {
   // The one send path: checks, appends, acks (through `done`) after the
   // commit, publishes the message to the room.
   void postMessage(PostRequest request, PostDone done) { commands_.postMessage(std::move(request), std::move(done)); }
+  // Moves `userId`'s read mark (`read`) or received mark in the room and
+  // tells the room, as the read and received messages do (HubCommands::moveMark).
+  void moveMark(int64_t userId, int64_t roomId, int64_t seq, bool read, HubCommands::MarkDone done) {
+    commands_.moveMark(userId, roomId, seq, read, 0, std::move(done));
+  }
   // Who is online in the room, on every node (OnlineRoster::list).
   void onlineUsers(int64_t roomId, OnlineRoster::Answer done) { roster_.list(roomId, std::move(done)); }
   LongPolls& longPolls() { return longPolls_; }

@@ -1,6 +1,7 @@
 #include "chat/HubCommands.h"
 
 #include "chat/ChatFrames.h"
+#include "chat/ReceiptCounts.h"
 #include "reactor/EventLoop.h"
 #include "reactor/WallClock.h"
 
@@ -11,6 +12,13 @@ namespace {
 using store::RoomEvent;
 using store::StoreStatus;
 namespace err = chat_error;
+
+// {"type":"read"|"received","room_id":..,"data":{"user_id":..,"seq":..}[,"ref":..]}
+std::string markEvent(bool read, int64_t roomId, int64_t userId, int64_t seq, std::string_view ref) {
+  ServerMessage event(read ? "read" : "received", roomId);
+  event.writer().key("data").beginObject().key("user_id").value(userId).key("seq").value(seq).endObject();
+  return event.finish(ref);
+}
 
 }  // namespace
 
@@ -26,7 +34,8 @@ void HubCommands::handle(ChatSession& session, ClientMessage m) {
     case ClientType::kLeaveRoom: return leaveRoom(session, m);
     case ClientType::kMessage: return sendChatMessage(session, std::move(m));
     case ClientType::kTyping: return typing(session, m);
-    case ClientType::kRead: return markRead(session, m);
+    case ClientType::kRead:
+    case ClientType::kReceived: return markFrom(session, m);
     case ClientType::kHistory:
       return p_.backlogs.whenQueueHasRoom(
           session, m.ref, [this, m](ChatSession& s, std::function<void()> done) { history(s, m, std::move(done)); });
@@ -236,30 +245,34 @@ void HubCommands::typing(ChatSession& session, const ClientMessage& m) {
                            .payload = event.finish()});
 }
 
-void HubCommands::markRead(ChatSession& session, const ClientMessage& m) {
-  const int64_t userId = session.user->id;
-  p_.store.markRead(
-      m.roomId, userId, m.seq,
-      [this, sessionId = session.id, roomId = m.roomId, userId, ref = m.ref](StoreStatus status, int64_t stored) {
-        ChatSession* s = p_.sessions.find(sessionId);
-        if (status != StoreStatus::kOk) {
-          if (!s) return;
-          if (status == StoreStatus::kNotFound) return s->sendError(err::kNotMember, "not a member of this room", ref);
-          return s->sendError(err::kUnavailable, "store unavailable, retry", ref);
-        }
-        auto receipt = [&](std::string_view withRef) {
-          ServerMessage event("read", roomId);
-          event.writer().key("data").beginObject().key("user_id").value(userId);
-          event.writer().key("seq").value(stored).endObject();
-          return event.finish(withRef);
-        };
-        if (s) s->send(receipt(ref));  // the reader's own reply carries its ref
-        p_.bus.publish(RoomEvent{.kind = RoomEvent::Kind::kRead,
-                                 .roomId = roomId,
-                                 .originSession = sessionId,
-                                 .userId = userId,
-                                 .payload = receipt({})});
-      });
+void HubCommands::markFrom(ChatSession& session, const ClientMessage& m) {
+  const bool read = m.type == ClientType::kRead;
+  moveMark(session.user->id, m.roomId, m.seq, read, session.id,
+           [this, sessionId = session.id, userId = session.user->id, roomId = m.roomId, read, ref = m.ref](
+               std::optional<ChatError> error, int64_t stored) {
+             ChatSession* s = p_.sessions.find(sessionId);
+             if (!s) return;
+             if (error) return s->sendError(error->code, error->message, ref);
+             s->send(markEvent(read, roomId, userId, stored, ref));  // the member's own reply carries its ref
+           });
+}
+
+void HubCommands::moveMark(int64_t userId, int64_t roomId, int64_t seq, bool read, uint64_t originSession,
+                           MarkDone done) {
+  auto moved = [this, userId, roomId, read, originSession, done = std::move(done)](StoreStatus status,
+                                                                                   int64_t stored) {
+    if (status != StoreStatus::kOk) {
+      return done(storeError(status, ChatError{err::kNotMember, "not a member of this room"}), 0);
+    }
+    done(std::nullopt, stored);
+    p_.bus.publish(RoomEvent{.kind = read ? RoomEvent::Kind::kRead : RoomEvent::Kind::kReceived,
+                             .roomId = roomId,
+                             .originSession = originSession,
+                             .userId = userId,
+                             .payload = markEvent(read, roomId, userId, stored, {})});
+  };
+  if (read) return p_.store.markRead(roomId, userId, seq, std::move(moved));
+  p_.store.markReceived(roomId, userId, seq, std::move(moved));
 }
 
 // --- history -----------------------------------------------------------------
@@ -281,8 +294,9 @@ void HubCommands::history(ChatSession& session, const ClientMessage& m, std::fun
       }
       then();
     };
-    if (m.after) return p_.store.messagesAfter(room.id, *m.after, limit + 1, answer);
-    p_.store.messagesBefore(room.id, m.before.value_or(room.lastSeq + 1), limit + 1, answer);
+    auto counted = withReceiptCounts(p_.store, room.id, std::move(answer));
+    if (m.after) return p_.store.messagesAfter(room.id, *m.after, limit + 1, std::move(counted));
+    p_.store.messagesBefore(room.id, m.before.value_or(room.lastSeq + 1), limit + 1, std::move(counted));
   };
   p_.lookups.withReadableRoom(session, m.roomId, m.ref, readPage, then);
 }

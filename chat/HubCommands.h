@@ -57,6 +57,11 @@ class HubCommands {
   void handle(ChatSession& session, ClientMessage message);
   // Checks, appends, acks (through `done`) after the commit, publishes the message to the room.
   void postMessage(PostRequest request, PostDone done);
+  // The one path of read and received marks (`read` false: received): moved
+  // in the store, answered (through `done`, with the mark as stored), then
+  // told to the room; `originSession` (0: none) has its answer already.
+  using MarkDone = std::function<void(std::optional<ChatError> error, int64_t stored)>;
+  void moveMark(int64_t userId, int64_t roomId, int64_t seq, bool read, uint64_t originSession, MarkDone done);
 
  private:
   // `then` runs once the answer is queued, whether the join succeeded or not.
@@ -70,7 +75,8 @@ class HubCommands {
   void leaveRoom(ChatSession& session, const ClientMessage& m);
   void sendChatMessage(ChatSession& session, ClientMessage m);
   void typing(ChatSession& session, const ClientMessage& m);
-  void markRead(ChatSession& session, const ClientMessage& m);
+  // read, received from a session: moveMark(), answered with the event and the ref.
+  void markFrom(ChatSession& session, const ClientMessage& m);
   void history(ChatSession& session, const ClientMessage& m, std::function<void()> then);
   void sync(ChatSession& session, const ClientMessage& m);
   struct SyncState {

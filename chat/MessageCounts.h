@@ -21,13 +21,15 @@ namespace chatd::chat {
 
 class MessageCounts {
  public:
-  static constexpr size_t kClientTypes = static_cast<size_t>(ClientType::kPing) + 1;
+  // ClientType's last is kCallHangup: every type has its own count.
+  static constexpr size_t kClientTypes = static_cast<size_t>(ClientType::kCallHangup) + 1;
   // The server's types, "message" first: fan-out is most of what goes out.
-  static constexpr std::array<std::string_view, 22> kServerTypes = {
+  static constexpr std::array<std::string_view, 23> kServerTypes = {
       "message",         "ack",          "typing",          "read",           "user_joined",      "user_left",
       "error",           "joined",       "left",            "welcome",        "pong",             "history",
       "synced",          "online_users", "message_edited",  "message_deleted", "reaction_added",  "reaction_removed",
-      "messages_changed", "messages_trimmed", "token_refreshed", "token_expiring"};
+      "messages_changed", "messages_trimmed", "token_refreshed", "token_expiring",
+      "received"};
 
   static MessageCounts& process();
 

@@ -1,5 +1,5 @@
 // What one session's action tells the other sessions of a room: a message
-// committed, a message changed, typing, a read mark, presence, a membership
+// committed, a message changed, typing, a read or received mark, presence, a membership
 // ended. One value type for all of them, so that the in-process bus and a
 // networked one (between chatd processes) carry the same thing. The payload
 // is the event's JSON as every recipient gets it, serialized once by the
@@ -28,8 +28,9 @@ struct RoomEvent {
     kCallSignal,
     // The same for all of userId's sessions but the target.
     kCallOthers,
+    kReceived,         // userId received up to a seq (in the payload)
   };
-  static constexpr Kind kLastKind = Kind::kCallOthers;
+  static constexpr Kind kLastKind = Kind::kReceived;
   // Not about one room: published to every node.
   static bool serverWide(Kind kind) { return kind == Kind::kTokenRevoked || kind == Kind::kUserClosed; }
   // For userId's sessions only, not the room's.

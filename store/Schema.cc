@@ -98,6 +98,13 @@ constexpr const char* kMigrations[] = {
     ) WITHOUT ROWID;
     CREATE INDEX invites_by_expiry ON invites(expires_at);
     )sql",
+    // 6: how far each member received (delivery status), never behind how
+    // far they read; the members who received furthest first, by room.
+    R"sql(
+    ALTER TABLE room_members ADD COLUMN last_received_seq INTEGER NOT NULL DEFAULT 0;
+    UPDATE room_members SET last_received_seq = last_read_seq;
+    CREATE INDEX room_members_by_received ON room_members(room_id, last_received_seq);
+    )sql",
 };
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion);
 

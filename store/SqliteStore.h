@@ -76,6 +76,8 @@ class SqliteStore final : public Store {
   void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<MessagePage> done) override;
   void messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<MessagePage> done) override;
   void markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) override;
+  void markReceived(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) override;
+  void watermarks(int64_t roomId, int64_t fromSeq, Callback<std::vector<Watermark>> done) override;
   void findMessage(int64_t roomId, int64_t messageId, Callback<Message> done) override;
   void editMessage(int64_t roomId, int64_t messageId, std::string content, Callback<Message> done) override;
   void deleteMessage(int64_t roomId, int64_t messageId, Callback<Message> done) override;
@@ -98,6 +100,8 @@ class SqliteStore final : public Store {
  private:
   SqliteStore(reactor::EventLoop& loop, std::unique_ptr<SqliteDatabase> db);
   static int64_t nowMs();  // unix milliseconds, for every *_at
+  // One member's mark moved by `sql` (bound to room, user, seq), which RETURNs the mark to answer.
+  void moveMark(const char* sql, int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done);
   // A deleted user's messages tombstoned, reactions and memberships removed.
   static bool eraseTraces(SqliteDatabase& db, int64_t userId);
   // Answers a read at the end of this iteration, never inside the call.

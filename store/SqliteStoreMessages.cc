@@ -1,13 +1,15 @@
 // SqliteStore's messages: per-room sequence numbers, idempotent sends, history
-// pages, read marks, edits, deletes and reactions. Reads answer at the end of
-// the iteration; writes go through GroupCommit and answer after their COMMIT.
+// pages, read and received marks, edits, deletes and reactions. Reads answer
+// at the end of the iteration; writes go through GroupCommit and answer after
+// their COMMIT.
 //
 // Indexes: UNIQUE (room_id, seq) on messages is the index both history queries
 // walk (room_id = ? AND seq > / < ?, in seq order), and the partial unique
 // index on (sender_id, client_id) finds a resent message. The primary key of
 // reactions starts with message_id, so a page's reactions are found by joining
-// its seq range to them, and a message's by a prefix of that key; no other
-// index is needed.
+// its seq range to them, and a message's by a prefix of that key.
+// room_members_by_received (room_id, last_received_seq) gives a room's
+// watermarks furthest first.
 #include <algorithm>
 #include <span>
 #include <utility>
@@ -162,7 +164,8 @@ void SqliteStore::appendMessage(int64_t roomId, int64_t senderId, std::string co
         }
         // Whoever posts a message has read the room up to it.
         SqliteStatement* read = db.prepare(
-            "UPDATE room_members SET last_read_seq = max(last_read_seq, ?3) WHERE room_id = ?1 AND user_id = ?2");
+            "UPDATE room_members SET last_read_seq = max(last_read_seq, ?3), "
+            "last_received_seq = max(last_received_seq, ?3) WHERE room_id = ?1 AND user_id = ?2");
         return read && read->bind(1, roomId).bind(2, senderId).bind(3, m.seq).run() ? StoreStatus::kOk
                                                                                   : StoreStatus::kFailed;
       },
@@ -185,17 +188,43 @@ void SqliteStore::messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, C
   answer(std::move(done), status, std::move(page));
 }
 
+// The seq a mark moves to: the one asked for, capped at the room's last.
+#define CHATD_CAPPED_SEQ "min(?3, (SELECT last_seq FROM rooms WHERE id = ?1))"
+
 void SqliteStore::markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) {
+  moveMark("UPDATE room_members SET last_read_seq = max(last_read_seq, " CHATD_CAPPED_SEQ "), "
+           "last_received_seq = max(last_received_seq, " CHATD_CAPPED_SEQ ") "
+           "WHERE room_id = ?1 AND user_id = ?2 RETURNING last_read_seq",
+           roomId, userId, seq, std::move(done));
+}
+
+void SqliteStore::markReceived(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) {
+  moveMark("UPDATE room_members SET last_received_seq = max(last_received_seq, " CHATD_CAPPED_SEQ ") "
+           "WHERE room_id = ?1 AND user_id = ?2 RETURNING last_received_seq",
+           roomId, userId, seq, std::move(done));
+}
+
+void SqliteStore::moveMark(const char* sql, int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) {
   enqueueWrite<int64_t>(
       [=](SqliteDatabase& db, int64_t& stored) {
-        SqliteStatement* update = db.prepare(
-            "UPDATE room_members SET last_read_seq = "
-            "max(last_read_seq, min(?3, (SELECT last_seq FROM rooms WHERE id = ?1))) "
-            "WHERE room_id = ?1 AND user_id = ?2 RETURNING last_read_seq");
+        SqliteStatement* update = db.prepare(sql);
         return update ? readOne(update->bind(1, roomId).bind(2, userId).bind(3, seq), firstColumn, stored)
                       : StoreStatus::kFailed;
       },
       std::move(done));
+}
+
+void SqliteStore::watermarks(int64_t roomId, int64_t fromSeq, Callback<std::vector<Watermark>> done) {
+  // The (room_id, last_received_seq) index, walked down from the furthest.
+  SqliteStatement* select = db_->prepare(
+      "SELECT user_id, last_received_seq, last_read_seq FROM room_members "
+      "WHERE room_id = ?1 AND last_received_seq >= ?2 ORDER BY last_received_seq DESC LIMIT ?3");
+  std::vector<Watermark> marks;
+  auto fromRow = [](const SqliteStatement& s) { return Watermark{s.columnInt(0), s.columnInt(1), s.columnInt(2)}; };
+  const StoreStatus status =
+      select ? readAll(select->bind(1, roomId).bind(2, fromSeq).bind(3, kMaxWatermarks), fromRow, marks)
+             : StoreStatus::kFailed;
+  answer(std::move(done), status, std::move(marks));
 }
 
 

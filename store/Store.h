@@ -104,6 +104,18 @@ struct Message {
   // findMessage) so that a page names its authors without more lookups.
   std::string senderUsername;
   std::string senderNickname;
+  // How many members other than the sender received and read it: filled in
+  // from the room's watermarks (chat/ReceiptCounts.h), 0 until then.
+  int64_t deliveredCount = 0;
+  int64_t readCount = 0;
+};
+
+// How far one member of a room received and read (the read mark is never
+// past the received one: reading implies receipt).
+struct Watermark {
+  int64_t userId = 0;
+  int64_t receivedSeq = 0;
+  int64_t readSeq = 0;
 };
 
 // A page of a room's history (messagesAfter(), messagesBefore()): the
@@ -221,8 +233,9 @@ class RoomStore {
 };
 
 // The message log: each room's messages in seq order, appended exactly once
-// per (sender, client id), read in pages either way, with read marks, edits,
-// deletes and reactions. What the send path, resume and history use.
+// per (sender, client id), read in pages either way, with read and received
+// marks (watermarks), edits, deletes and reactions. What the send path,
+// resume and history use.
 //
 // The caller checks that the sender may post and read.
 //
@@ -246,7 +259,7 @@ class MessageLog {
   // the original message with `duplicate` set. Appends queued in one loop
   // iteration commit together and get consecutive seqs in call order; `done`
   // runs after the COMMIT, so an ack built from it is durable. The sender's
-  // read mark moves to the new message (one has read what one wrote).
+  // read and received marks move to the new message (one has read what one wrote).
   // `announce` (may be null): the news of the message, which a store that
   // can publishes in the same write, and then answers `announced`; never
   // for a duplicate.
@@ -259,7 +272,15 @@ class MessageLog {
   virtual void messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<MessagePage> done) = 0;
   // Moves `userId`'s read mark to `seq`, capped at the room's last seq and
   // never backwards; answers the stored mark. kNotFound for a non-member.
+  // Its received mark moves to at least the same seq (reading implies receipt).
   virtual void markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) = 0;
+  // Moves `userId`'s received mark as markRead() moves the read mark.
+  virtual void markReceived(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) = 0;
+  // The marks of the room's members who received `fromSeq` or later, those
+  // who received furthest first, at most kMaxWatermarks of them: a page of
+  // history is counted with one read, whatever the room's size.
+  virtual void watermarks(int64_t roomId, int64_t fromSeq, Callback<std::vector<Watermark>> done) = 0;
+  static constexpr int kMaxWatermarks = 1000;
 
   // One message of a room (deleted ones too), reactions filled in;
   // kNotFound when the room has no message with that id.

@@ -81,6 +81,24 @@ end
 
 std::string withHelpers(std::string_view body) { return std::string(kHelpers) + std::string(body); }
 
+// The start of kMarkRead and kMarkReceived (ARGV: room, user, seq): a
+// non-member is NOT_FOUND; `wanted` is the seq asked for, capped at the
+// room's last; receive() moves the user's received mark forward only.
+constexpr std::string_view kMarks = R"LUA(
+local room, user = ARGV[2], ARGV[3]
+if redis.call('HEXISTS', k_room_part(room, 'roles'), user) == 0 then return {NOT_FOUND} end
+local wanted = math.min(tonumber(ARGV[4]), tonumber(redis.call('HGET', k_room(room), 'last_seq') or '0'))
+local function receive(seq)
+  local received = k_room_part(room, 'received')
+  local mark = tonumber(redis.call('ZSCORE', received, user) or '0')
+  if seq <= mark then return mark end
+  redis.call('ZADD', received, seq, user)
+  return seq
+end
+)LUA";
+
+std::string withMarks(std::string_view body) { return std::string(kMarks) + std::string(body); }
+
 // kAppend's announcement: the message's event as MessageAnnouncement.h and
 // RoomEventWire.h make it, on the room's channel, and on the users' channels
 // of a direct message where the users are here (RedisKeys.h names them).
@@ -125,6 +143,7 @@ if client ~= '' then redis.call('HSET', clients, client_key, seq) end
 -- One has read what one wrote (a member's mark; seq is the room's newest).
 if redis.call('HEXISTS', k_room_part(room, 'roles'), sender) == 1 then
   redis.call('HSET', k_room_part(room, 'reads'), sender, seq)
+  redis.call('ZADD', k_room_part(room, 'received'), seq, sender)
 end
 -- Trimming: normally the one message that fell out of the newest `keep`.
 if keep > 0 and seq > keep then
@@ -180,17 +199,34 @@ for i = 1, #ids do answer[#answer + 1] = message_row(seqs[i], messages[i], react
 return answer
 )LUA"));
 
-const RedisScript kMarkRead(R"LUA(
-local room, user = ARGV[2], ARGV[3]
-if redis.call('HEXISTS', k_room_part(room, 'roles'), user) == 0 then return {NOT_FOUND} end
+const RedisScript kMarkRead(withMarks(R"LUA(
 local reads = k_room_part(room, 'reads')
 local mark = tonumber(redis.call('HGET', reads, user) or '0')
-local wanted = math.min(tonumber(ARGV[4]), tonumber(redis.call('HGET', k_room(room), 'last_seq') or '0'))
 if wanted > mark then
   mark = wanted
   redis.call('HSET', reads, user, mark)
 end
+receive(mark)  -- reading implies receipt
 return {OK, mark}
+)LUA"));
+
+const RedisScript kMarkReceived(withMarks("return {OK, receive(wanted)}\n"));
+
+const RedisScript kWatermarks(R"LUA(
+local room = ARGV[2]
+local received = redis.call('ZREVRANGEBYSCORE', k_room_part(room, 'received'), '+inf', ARGV[3], 'WITHSCORES',
+                            'LIMIT', 0, ARGV[4])
+local answer = {OK}
+if #received == 0 then return answer end
+local users = {}
+for i = 1, #received, 2 do users[#users + 1] = received[i] end
+local reads = redis.call('HMGET', k_room_part(room, 'reads'), unpack(users))
+for i = 1, #users do
+  answer[#answer + 1] = tonumber(users[i])
+  answer[#answer + 1] = tonumber(received[2 * i])
+  answer[#answer + 1] = tonumber(reads[i] or '0')
+end
+return answer
 )LUA");
 
 const RedisScript kFind(withHelpers(R"LUA(

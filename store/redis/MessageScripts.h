@@ -35,7 +35,12 @@ extern const RedisScript kAppend;
 // seq > `seq` (or < `seq`, the nearest ones) from there on, oldest first.
 extern const RedisScript kPage;
 // ARGV: room, user, seq. NOT_FOUND for a non-member; else {OK, stored mark}.
+// kMarkRead moves the received mark to at least the read one.
 extern const RedisScript kMarkRead;
+extern const RedisScript kMarkReceived;
+// ARGV: room, from seq, most. {OK, (user, received, read)...}: the members
+// who received `from` or later, furthest first, at most `most`.
+extern const RedisScript kWatermarks;
 // ARGV: room, message id. NOT_FOUND when the room has no such message; else {OK, row}.
 extern const RedisScript kFind;
 // ARGV: room, message id, content. NOT_FOUND for no such live message; else {OK, row}.

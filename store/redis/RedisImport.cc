@@ -238,7 +238,8 @@ bool Importer::copyRoom(const RoomRow& room) {
 
 bool Importer::copyMembers(int64_t roomId) {
   SqliteStatement* select = db_.prepare(
-      "SELECT user_id, role, joined_at, last_read_seq FROM room_members WHERE room_id = ?1 AND user_id > ?2 "
+      "SELECT user_id, role, joined_at, last_read_seq, max(last_read_seq, last_received_seq) FROM room_members "
+      "WHERE room_id = ?1 AND user_id > ?2 "
       "ORDER BY user_id LIMIT ?3");
   if (!select) return fail("members");
   const std::string room = text(roomId);
@@ -246,6 +247,7 @@ bool Importer::copyMembers(int64_t roomId) {
     Fields roles{"HSET", redis_keys::roomPart(p_, roomId, "roles")};
     Fields joined{"ZADD", redis_keys::roomPart(p_, roomId, "joined")};
     Fields reads{"HSET", redis_keys::roomPart(p_, roomId, "reads")};
+    Fields received{"ZADD", redis_keys::roomPart(p_, roomId, "received")};
     select->bind(1, roomId).bind(2, after).bind(3, kPage);
     Step step;
     for (rows = 0; (step = select->step()) == Step::kRow; ++rows) {
@@ -256,6 +258,7 @@ bool Importer::copyMembers(int64_t roomId) {
       std::snprintf(padded, sizeof padded, "%020lld", static_cast<long long>(after));
       joined.add(text(select->columnInt(2)), padded);
       if (select->columnInt(3) > 0) reads.add(text(after), text(select->columnInt(3)));
+      if (select->columnInt(4) > 0) received.add(text(select->columnInt(4)), text(after));
       redis_.write({"ZADD", redis_keys::user(p_, after) + ":rooms", room, room});
     }
     select->reset();
@@ -263,6 +266,7 @@ bool Importer::copyMembers(int64_t roomId) {
     roles.sendTo(redis_);
     joined.sendTo(redis_);
     reads.sendTo(redis_);
+    received.sendTo(redis_);
   }
   return true;
 }

@@ -122,7 +122,8 @@ bool Check::checkRooms(const ImportCounts& counts) {
       "(SELECT count(*) FROM room_members WHERE room_id = r.id), "
       "(SELECT count(*) FROM room_members WHERE room_id = r.id AND last_read_seq > 0), "
       "(SELECT count(*) FROM messages m JOIN reactions x ON x.message_id = m.id WHERE m.room_id = r.id), "
-      "coalesce((SELECT nullif(min(seq), 1) FROM messages WHERE room_id = r.id), 0) "
+      "coalesce((SELECT nullif(min(seq), 1) FROM messages WHERE room_id = r.id), 0), "
+      "(SELECT count(*) FROM room_members WHERE room_id = r.id AND max(last_read_seq, last_received_seq) > 0) "
       "FROM rooms r WHERE r.id > ?1 ORDER BY r.id LIMIT ?2");
   if (!select) return fail("rooms");
   int64_t rooms = 0;
@@ -141,6 +142,7 @@ bool Check::checkRooms(const ImportCounts& counts) {
       expect({"ZCARD", redis_keys::roomPart(p_, after, "joined")}, select->columnInt(3), room + "members");
       expect({"HLEN", redis_keys::roomPart(p_, after, "roles")}, select->columnInt(3), room + "roles");
       expect({"HLEN", redis_keys::roomPart(p_, after, "reads")}, select->columnInt(4), room + "read marks");
+      expect({"ZCARD", redis_keys::roomPart(p_, after, "received")}, select->columnInt(7), room + "received marks");
       expect({"EVAL", kCountReactions, "1", redis_keys::roomPart(p_, after, "reactions")}, select->columnInt(5),
              room + "reactions");
     }

@@ -36,6 +36,8 @@
 //   {p}room:<id>:roles           HASH    [R] user id -> MemberRole (as its integer)
 //   {p}room:<id>:joined          ZSET    [R] member user ids zero-padded to 20 digits, scored by joined_at
 //   {p}room:<id>:reads           HASH    [R] user id -> last read seq
+//   {p}room:<id>:received        ZSET    [R] member user ids scored by their last received seq (never
+//                                        below their read seq; furthest first for history's counts)
 // Messages (all of a room's under {p}room:<id>:, so deleteRoom can drop them)
 //   {p}msg:next                  STRING  [R] the last message id given (INCR) on this shard; a message's
 //                                        id is it * shard count + shard index (one shard: it itself)

@@ -78,6 +78,8 @@ class RedisStore final : public Store {
   void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<MessagePage> done) override;
   void messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<MessagePage> done) override;
   void markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) override;
+  void markReceived(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) override;
+  void watermarks(int64_t roomId, int64_t fromSeq, Callback<std::vector<Watermark>> done) override;
   void findMessage(int64_t roomId, int64_t messageId, Callback<Message> done) override;
   void editMessage(int64_t roomId, int64_t messageId, std::string content, Callback<Message> done) override;
   void deleteMessage(int64_t roomId, int64_t messageId, Callback<Message> done) override;
@@ -127,6 +129,9 @@ class RedisStore final : public Store {
   // may carry a result too); the result is T{} otherwise.
   template <typename T, typename Decode>
   void run(Shard& shard, const RedisScript& script, std::vector<std::string> args, Decode decode, Callback<T> done);
+
+  // markRead(), markReceived(): `script` is one of MessageScripts.h's marks.
+  void moveMark(const RedisScript& script, int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done);
 
   // The directory's rows of `ids`, in order; a user who is not there has id 0.
   void userRows(std::vector<int64_t> ids, Callback<std::vector<User>> done);

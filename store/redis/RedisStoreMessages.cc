@@ -142,9 +142,32 @@ void RedisStore::messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Ca
 }
 
 void RedisStore::markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) {
+  moveMark(scripts::kMarkRead, roomId, userId, seq, std::move(done));
+}
+
+void RedisStore::markReceived(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) {
+  moveMark(scripts::kMarkReceived, roomId, userId, seq, std::move(done));
+}
+
+void RedisStore::moveMark(const RedisScript& script, int64_t roomId, int64_t userId, int64_t seq,
+                          Callback<int64_t> done) {
   run<int64_t>(
-      roomShard(roomId), scripts::kMarkRead, {std::to_string(roomId), std::to_string(userId), std::to_string(seq)},
+      roomShard(roomId), script, {std::to_string(roomId), std::to_string(userId), std::to_string(seq)},
       [](const std::vector<RedisReply>& rest) { return replyInt(rest[0]); }, std::move(done));
+}
+
+void RedisStore::watermarks(int64_t roomId, int64_t fromSeq, Callback<std::vector<Watermark>> done) {
+  run<std::vector<Watermark>>(
+      roomShard(roomId), scripts::kWatermarks,
+      {std::to_string(roomId), std::to_string(fromSeq), std::to_string(kMaxWatermarks)},
+      [](const std::vector<RedisReply>& rest) {
+        std::vector<Watermark> marks;
+        for (size_t i = 0; i + 2 < rest.size(); i += 3) {
+          marks.push_back({replyInt(rest[i]), replyInt(rest[i + 1]), replyInt(rest[i + 2])});
+        }
+        return marks;
+      },
+      std::move(done));
 }
 
 void RedisStore::findMessage(int64_t roomId, int64_t messageId, Callback<Message> done) {

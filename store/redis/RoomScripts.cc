@@ -52,6 +52,7 @@ local function pad(id) return string.format('%020d', tonumber(id)) end
 local function drop_member(room, user)
   redis.call('HDEL', k_room_part(room, 'roles'), user)
   redis.call('HDEL', k_room_part(room, 'reads'), user)
+  redis.call('ZREM', k_room_part(room, 'received'), user)
   redis.call('ZREM', k_room_part(room, 'joined'), pad(user))
 end
 )LUA";
@@ -112,7 +113,7 @@ if not exists(k_room(room)) then return {NOT_FOUND} end
 local roles = redis.call('HGETALL', k_room_part(room, 'roles'))
 local direct = redis.call('HGET', k_room(room), 'direct')
 local keys = {k_room(room)}
-for _, part in ipairs({'roles', 'joined', 'reads', 'log', 'ids', 'clients', 'reactions'}) do
+for _, part in ipairs({'roles', 'joined', 'reads', 'received', 'log', 'ids', 'clients', 'reactions'}) do
   keys[#keys + 1] = k_room_part(room, part)
 end
 redis.call('DEL', unpack(keys))

@@ -41,7 +41,8 @@ void checkMessage(const ClientMessage& m) {
       FUZZ_CHECK(!m.after || *m.after >= 0);
       FUZZ_CHECK(m.limit >= 1 && m.limit <= chatd::chat::kMaxHistoryPage);
       break;
-    case ClientType::kRead: FUZZ_CHECK(m.roomId > 0 && m.seq >= 0); break;
+    case ClientType::kRead:
+    case ClientType::kReceived: FUZZ_CHECK(m.roomId > 0 && m.seq >= 0); break;
     case ClientType::kEdit: FUZZ_CHECK(m.roomId > 0 && m.messageId > 0 && !m.content.empty()); break;
     case ClientType::kDelete: FUZZ_CHECK(m.roomId > 0 && m.messageId > 0); break;
     case ClientType::kReact:

@@ -321,18 +321,8 @@ TEST(ChatFaultsTest, TypingToACongestedReaderIsConflatedToTheLatest) {
     ASSERT_TRUE(typist->send(std::string(R"({"type":"typing","room_id":1,"typing":)") +
                              (i % 2 == 0 ? "true" : "false") + "}"));
   }
-  // Same session, so every typing event was handled before this message.
-  sendMessages(*typist, kLobby, "last", 1, 16);
-
-  const Received got = readMessages(*reader, kLobby, static_cast<size_t>(fill) + 1);
-  EXPECT_TRUE(isRun(got.seqs, 1, fill + 1));
-  std::vector<Json> typing;
-  for (const Other& other : got.others) {
-    if (other.frame.type() == "typing") typing.push_back(other.frame);
-  }
-  for (const Json& frame : reader->drain()) {
-    if (frame.type() == "typing") typing.push_back(frame);
-  }
+  // Same session, so every typing event was handled before its last message.
+  const std::vector<Json> typing = ephemeralAfterFill(*typist, *reader, fill, "typing");
   ASSERT_FALSE(typing.empty()) << "the typist's final state never arrived";
   EXPECT_LT(typing.size(), static_cast<size_t>(kTypingEvents / 4)) << "typing events accumulated for a congested reader";
   EXPECT_EQ(typing.back().boolean("data.typing"), true) << typing.back();

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tests/integration/room_fixture.h"
@@ -115,6 +116,24 @@ inline ::testing::AssertionResult isRun(const std::vector<int64_t>& seqs, int64_
                                          << " arrived, " << first << ".." << last << " expected";
   }
   return ::testing::AssertionSuccess();
+}
+
+// For a reader that `fill` lobby messages congested while ephemeral events
+// of `type` were sent: one last message from `poster`, then the reader reads
+// everything, the room's messages whole and in order (checked). Answers the
+// frames of `type` that reached it, in order.
+inline std::vector<Json> ephemeralAfterFill(ChatClient& poster, ChatClient& reader, int fill, std::string_view type) {
+  sendMessages(poster, kLobby, "last", 1, 16);
+  const Received got = readMessages(reader, kLobby, static_cast<size_t>(fill) + 1);
+  EXPECT_TRUE(isRun(got.seqs, 1, fill + 1));
+  std::vector<Json> out;
+  for (const Other& other : got.others) {
+    if (other.frame.type() == type) out.push_back(other.frame);
+  }
+  for (const Json& frame : reader.drain()) {
+    if (frame.type() == type) out.push_back(frame);
+  }
+  return out;
 }
 
 

@@ -107,6 +107,25 @@ TEST_F(ClusterChatTest, TypingReadMarksEditsAndReactionsCrossNodes) {
   EXPECT_EQ(bob->expect("message_deleted").integer("data.id"), id);
 }
 
+TEST_F(ClusterChatTest, AReceiptOnOneNodeReachesTheSenderOnAnotherAndCounts) {
+  startNodes(2);
+  auto ann = lobbyMember(0, "ann");
+  auto bob = lobbyMember(1, "bob");
+  const Json ack = ann->sendMessage(kLobby, "did you get this?");
+  ASSERT_EQ(ack.type(), "ack") << ack;
+  EXPECT_EQ(ack.integer("delivered_count"), 0);
+  const int64_t seq = ack.integer("seq").value_or(-1);
+  bob->expect("message");
+  EXPECT_EQ(bob->call("received", R"("room_id":1,"seq":)" + std::to_string(seq)).type(), "received");
+  const Json receipt = ann->expect("received");
+  EXPECT_EQ(receipt.integer("data.seq"), seq);
+  EXPECT_FALSE(receipt.has("ref"));
+  const Json page = ann->call("history", R"("room_id":1,"after":)" + std::to_string(seq - 1));
+  ASSERT_EQ(page.size("messages"), 1u) << page;
+  EXPECT_EQ(page.integer("messages.0.delivered_count"), 1) << page;
+  EXPECT_EQ(page.integer("messages.0.read_count"), 0) << page;
+}
+
 TEST_F(ClusterChatTest, KickRoomDeletionAndLogoutCrossNodes) {
   startNodes(2);
   const Account olga = signUp(port(0), "olga");

@@ -31,14 +31,7 @@ TEST_F(EphemeralTest, TypingReachesTheRoomsOtherUsersAtOnce) {
 }
 
 TEST_F(EphemeralTest, TypingWhileCongestedSendsOnlyTheLatestPerUserOnDrain) {
-  const store::User ann = addUser("ann");
-  const store::User bob = addUser("bob");
-  const store::User carol = addUser("carol");
-  const int64_t room = addRoom(ann, {bob, carol});
-  HubClient& annTab = connect(ann);
-  HubClient& bobTab = connect(bob);
-  HubClient& carolTab = connect(carol);
-  for (HubClient* client : {&annTab, &bobTab, &carolTab}) join(*client, room);
+  auto [ann, bob, carol, room, annTab, bobTab, carolTab] = threeMembersJoined();
 
   congest(bobTab);
   send(annTab, typingJson(room, true));

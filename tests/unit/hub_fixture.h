@@ -161,6 +161,25 @@ class HubFixture : public ::testing::Test {
     return {ann, bob, room, annTab, bobTab};
   }
 
+  // The same with Carol, a third member, and her session.
+  struct ThreeMembers {
+    store::User ann;
+    store::User bob;
+    store::User carol;
+    int64_t room;
+    HubClient& annTab;
+    HubClient& bobTab;
+    HubClient& carolTab;
+  };
+  ThreeMembers threeMembersJoined() {
+    auto [ann, bob, room, annTab, bobTab] = twoMembersJoined();
+    const store::User carol = addUser("carol");
+    store_.addMember(room, carol.id);
+    HubClient& carolTab = connect(carol);
+    join(carolTab, room);
+    return {ann, bob, carol, room, annTab, bobTab, carolTab};
+  }
+
   void join(HubClient& client, int64_t roomId) {
     send(client, R"({"type":"join_room","room_id":)" + std::to_string(roomId) + "}");
     runUntilIdle();

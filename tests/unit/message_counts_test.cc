@@ -55,5 +55,16 @@ TEST(MessageCountsTest, CountsClientTypesByNameAndTheUnparsedAsOther) {
   for (size_t i = 0; i < MessageCounts::kClientTypes; ++i) EXPECT_FALSE(MessageCounts::clientTypeName(i).empty()) << i;
 }
 
+TEST(MessageCountsTest, EveryClientTypeHasItsOwnCountNotAnother) {
+  MessageCounts counts;
+  counts.countIn(ClientType::kReceived);
+  counts.countIn(ClientType::kCallHangup);
+  EXPECT_EQ(counts.in(static_cast<size_t>(ClientType::kReceived)), 1u);
+  EXPECT_EQ(counts.in(static_cast<size_t>(ClientType::kCallHangup)), 1u);
+  EXPECT_EQ(MessageCounts::clientTypeName(static_cast<size_t>(ClientType::kCallHangup)), "call_hangup");
+  EXPECT_EQ(counts.in(MessageCounts::kClientTypes), 0u);
+  for (size_t i = 0; i <= MessageCounts::kServerTypes.size(); ++i) EXPECT_EQ(counts.out(i), 0u) << i;
+}
+
 }  // namespace
 }  // namespace chatd::chat

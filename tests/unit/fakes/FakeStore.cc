@@ -120,6 +120,7 @@ store::Message FakeStore::insertMessage(RoomRow& row, int64_t senderId, std::str
   // One has read what one wrote.
   if (const auto member = row.members.find(senderId); member != row.members.end()) {
     member->second.lastReadSeq = message.seq;
+    member->second.lastReceivedSeq = message.seq;
   }
   row.messages.push_back(StoredMessage{message, {}});
   return read(row.messages.back());

@@ -95,6 +95,8 @@ class FakeStore final : public store::Store {
   void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<store::MessagePage> done) override;
   void messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<store::MessagePage> done) override;
   void markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) override;
+  void markReceived(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) override;
+  void watermarks(int64_t roomId, int64_t fromSeq, Callback<std::vector<store::Watermark>> done) override;
   void findMessage(int64_t roomId, int64_t messageId, Callback<store::Message> done) override;
   void editMessage(int64_t roomId, int64_t messageId, std::string content, Callback<store::Message> done) override;
   void deleteMessage(int64_t roomId, int64_t messageId, Callback<store::Message> done) override;
@@ -118,6 +120,7 @@ class FakeStore final : public store::Store {
     store::MemberRole role = store::MemberRole::kNone;
     int64_t joinedAt = 0;
     int64_t lastReadSeq = 0;
+    int64_t lastReceivedSeq = 0;
   };
   struct StoredMessage {
     store::Message message;  // reactions and sender names left empty

@@ -185,9 +185,34 @@ void FakeStore::markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<i
   answer<int64_t>("markRead", std::move(done), [&] {
     RoomRow* row = room(roomId);
     if (!row || !row->members.count(userId)) return status<int64_t>(StoreStatus::kNotFound);
-    int64_t& mark = row->members.at(userId).lastReadSeq;
+    Membership& member = row->members.at(userId);
+    member.lastReadSeq = std::max(member.lastReadSeq, std::min(seq, row->room.lastSeq));
+    member.lastReceivedSeq = std::max(member.lastReceivedSeq, member.lastReadSeq);
+    return ok(member.lastReadSeq);
+  });
+}
+
+void FakeStore::markReceived(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) {
+  answer<int64_t>("markReceived", std::move(done), [&] {
+    RoomRow* row = room(roomId);
+    if (!row || !row->members.count(userId)) return status<int64_t>(StoreStatus::kNotFound);
+    int64_t& mark = row->members.at(userId).lastReceivedSeq;
     mark = std::max(mark, std::min(seq, row->room.lastSeq));
     return ok(mark);
+  });
+}
+
+void FakeStore::watermarks(int64_t roomId, int64_t fromSeq, Callback<std::vector<store::Watermark>> done) {
+  answer<std::vector<store::Watermark>>("watermarks", std::move(done), [&] {
+    std::vector<store::Watermark> marks;
+    if (RoomRow* row = room(roomId)) {
+      for (const auto& [userId, member] : row->members) {
+        if (member.lastReceivedSeq >= fromSeq) marks.push_back({userId, member.lastReceivedSeq, member.lastReadSeq});
+      }
+    }
+    std::sort(marks.begin(), marks.end(), [](const auto& a, const auto& b) { return a.receivedSeq > b.receivedSeq; });
+    if (marks.size() > kMaxWatermarks) marks.resize(kMaxWatermarks);
+    return ok(std::move(marks));
   });
 }
 
