@@ -139,6 +139,27 @@ test('two clients in a room: the ack resolves with the stored message, the other
   });
 });
 
+test('receipts: the receiver confirms on its own, the sender hears it and history counts it', async () => {
+  await withChatd([], async (chatd, newClient) => {
+    await register(chatd, 'alice');
+    await register(chatd, 'bob');
+    const alice = newClient('alice');
+    const bob = newClient('bob');
+    await alice.connect();
+    await bob.connect();
+    await alice.room(1).join();
+    await bob.room(1).join();
+    const receipts = collect(alice.room(1), 'received');
+    const stored = await alice.room(1).send('did you get this?');
+    await eventually("alice hears bob's receipt", () => receipts.some((r) => r.user_id === bob.user.id && r.seq >= stored.seq));
+    const page = await alice.room(1).history({ limit: 10 });
+    const mine = page.messages.find((m) => m.seq === stored.seq);
+    assert.equal(mine.delivered_count, 1, JSON.stringify(mine));
+    assert.equal(mine.read_count, 0);
+    assert.equal(receipts.filter((r) => r.user_id === bob.user.id).length, 1, 'one receipt for one message');
+  });
+});
+
 test('refusals reject with the server code; retried ones arrive once', async () => {
   await withChatd(['--max-content', '100', '--rate', '2', '--burst', '6'], async (chatd, newClient) => {
     const bob = await register(chatd, 'bob');

@@ -152,7 +152,9 @@ TEST(DeliveryStatusBurst, ReceiptsToACongestedReaderAreConflatedToTheLatest) {
   receiver->drain();  // every receipt handled before the poster's last message
   const std::vector<Json> receipts = ephemeralAfterFill(*poster, *reader, fill, "received");
   ASSERT_FALSE(receipts.empty()) << "the final receipt never arrived";
-  EXPECT_LT(receipts.size(), static_cast<size_t>(kReceipts / 4)) << "receipts accumulated for a congested reader";
+  // Half the 64 KiB queue holds ~500 of these ~65-byte frames: what goes
+  // before the queue is past half; the rest must not pile up behind it.
+  EXPECT_LT(receipts.size(), static_cast<size_t>(kReceipts / 2)) << "receipts accumulated for a congested reader";
   EXPECT_EQ(receipts.back().integer("data.seq"), kReceipts) << receipts.back();
   std::cout << "[ receipts ] " << receipts.size() << " of " << kReceipts << " receipts reached the reader\n";
 }

@@ -265,6 +265,7 @@ const kHandlers = {
     client.sent(frame.client_id, {
       id: frame.id, seq: frame.seq, user_id: id, user: { id, username, nickname }, kind: 'text',
       content: entry.content, client_id: frame.client_id, created_at: frame.created_at,
+      delivered_count: frame.delivered_count ?? 0, read_count: frame.read_count ?? 0,
     });
   },
 

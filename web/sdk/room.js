@@ -6,6 +6,8 @@
 // each reconnect.
 import { Emitter } from './emitter.js';
 
+const kReceiptDelayMs = 500;
+
 export class Room extends Emitter {
   constructor(client, id) {
     super();
@@ -16,6 +18,8 @@ export class Room extends Emitter {
     this.wanted = false;  // joined once: resumed on every connection
     this.joined = false;  // joined on the current connection
     this.online = new Map();  // user id -> user, from online_users, user_joined, user_left
+    this.confirmed = 0;  // the seq my last `received` confirmed
+    this.receiptTimer = null;
   }
 
   // Subscribes to the room's events, resuming from lastSeq when it has one
@@ -99,7 +103,23 @@ export class Room extends Emitter {
     if (seq <= this.lastSeq || this.seen.has(seq)) return false;
     this.seen.add(seq);
     this.advance();
+    this.confirmReceipt();
     return true;
+  }
+
+  // Confirms receipt up to lastSeq (`received`: what senders' delivered
+  // counts count), at most one frame per room every kReceiptDelayMs; best
+  // effort, like typing (a frame lost with a connection is sent again with
+  // the next message).
+  confirmReceipt() {
+    if (this.receiptTimer !== null || this.lastSeq === null || this.lastSeq <= this.confirmed) return;
+    this.receiptTimer = setTimeout(() => {
+      this.receiptTimer = null;
+      const seq = this.lastSeq;
+      if (seq > this.confirmed && this.client.connection.send({ type: 'received', room_id: this.id, seq, ref: 'received' })) {
+        this.confirmed = seq;
+      }
+    }, kReceiptDelayMs);
   }
 
   // The server deleted the messages up to seq (messages_trimmed, or a page's
