@@ -34,8 +34,26 @@ int64_t PathParams::id(std::string_view name) const {
 }
 
 void Router::add(std::string_view method, std::string_view pattern, Handler handler) {
-  Route& route = routes_.emplace_back(Route{std::string(method), std::string(pattern), {}, std::move(handler)});
+  Route& route = routes_.emplace_back(Route{std::string(method), std::string(pattern), {}, std::move(handler), {}});
   route.segments = splitPath(route.pattern);  // a deque's elements stay put: the views stay valid
+}
+
+void Router::addStreaming(std::string_view method, std::string_view pattern, StreamHandler handler) {
+  Route& route = routes_.emplace_back(Route{std::string(method), std::string(pattern), {}, {}, std::move(handler)});
+  route.segments = splitPath(route.pattern);
+}
+
+Router::StreamOpener Router::streamFor(const proto::HttpRequest& head) const {
+  const std::vector<std::string_view> segments = splitPath(head.path());
+  for (const Route& route : routes_) {
+    PathParams params;
+    if (!route.stream || route.method != head.method || !matches(route, segments, params)) continue;
+    return [&route, params, head](const HttpResponder& responder) {
+      responder.setRoute(route.pattern);
+      return route.stream(head, params, responder);
+    };
+  }
+  return {};
 }
 
 void Router::addWebSocket(std::string path, WsEndpoint* endpoint) {
@@ -84,6 +102,7 @@ void Router::handle(const proto::HttpRequest& request, const HttpResponder& resp
     if (!matches(route, segments, params)) continue;
     responder.setRoute(route.pattern);
     // HEAD arrives as GET (Connection answers it without the body).
+    if (route.method == request.method && route.stream) return route.stream(request, params, responder)->onBodyEnd();
     if (route.method == request.method) return route.handler(request, params, responder);
     if (!allow.empty()) allow += ", ";
     allow += route.method == "GET" ? "GET, HEAD" : route.method;

@@ -84,6 +84,20 @@ constexpr const char* kMigrations[] = {
     ALTER TABLE users ADD COLUMN state INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 1, 2));
     CREATE INDEX messages_by_sender ON messages(sender_id);
     )sql",
+    // 5: uploaded files (FileRecord); the bytes are on disk by sha256.
+    R"sql(
+    CREATE TABLE files (
+      id           TEXT PRIMARY KEY,
+      owner_id     INTEGER NOT NULL REFERENCES users(id),
+      name         TEXT NOT NULL,
+      content_type TEXT NOT NULL,
+      size         INTEGER NOT NULL,
+      sha256       TEXT NOT NULL,
+      created_at   INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX files_by_owner ON files(owner_id);
+    CREATE INDEX files_by_sha256 ON files(sha256);
+    )sql",
 };
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion);
 

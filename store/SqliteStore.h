@@ -82,6 +82,11 @@ class SqliteStore final : public Store {
   void toggleReaction(int64_t roomId, int64_t messageId, int64_t userId, std::string emoji, uint32_t maxPerUser,
                       Callback<ReactionChange> done) override;
 
+  // Files: store/SqliteStoreFiles.cc.
+  void addFile(FileRecord file, uint64_t quotaBytes, Callback<FileRecord> done) override;
+  void findFile(std::string id, Callback<FileRecord> done) override;
+  void fileBytesOf(int64_t ownerId, Callback<int64_t> done) override;
+
   // The store's own connection, for tests that watch its commits
   // (sqlite3_commit_hook); nothing may write through it.
   SqliteDatabase& database() { return *db_; }

@@ -84,6 +84,11 @@ class RedisStore final : public Store {
   void toggleReaction(int64_t roomId, int64_t messageId, int64_t userId, std::string emoji, uint32_t maxPerUser,
                       Callback<ReactionChange> done) override;
 
+  // Files: store/redis/RedisStoreFiles.cc.
+  void addFile(FileRecord file, uint64_t quotaBytes, Callback<FileRecord> done) override;
+  void findFile(std::string id, Callback<FileRecord> done) override;
+  void fileBytesOf(int64_t ownerId, Callback<int64_t> done) override;
+
   // Every shard connected, and the lobby is known to exist.
   bool ready() override;
 

@@ -104,6 +104,9 @@ class FakeStore final : public store::Store {
   void setUserState(int64_t userId, store::UserState state, Callback<store::User> done) override;
   void revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) override;
   void revokedTokens(int64_t nowSeconds, Callback<std::vector<store::RevokedToken>> done) override;
+  void addFile(store::FileRecord file, uint64_t quotaBytes, Callback<store::FileRecord> done) override;
+  void findFile(std::string id, Callback<store::FileRecord> done) override;
+  void fileBytesOf(int64_t ownerId, Callback<int64_t> done) override;
   bool ready() override { return true; }
 
  private:
@@ -147,6 +150,7 @@ class FakeStore final : public store::Store {
 
   int64_t tick() { return ++clockMs_; }  // a clock that moves on at every write: orders joins
   const UserRow* user(int64_t id) const;
+  int64_t bytesOf(int64_t ownerId) const;  // what the user's files hold
   RoomRow* room(int64_t id);
   store::Room view(const RoomRow& row, int64_t userId) const;
   store::Message read(const StoredMessage& stored) const;  // sender names and reactions filled in
@@ -174,6 +178,7 @@ class FakeStore final : public store::Store {
   std::map<std::pair<int64_t, std::string>, std::pair<int64_t, int64_t>> sent_;  // (sender, client id) -> (room, seq)
   std::map<int64_t, int64_t> lastSeen_;
   std::map<std::string, int64_t> revoked_;
+  std::map<std::string, store::FileRecord> files_;
 };
 
 template <typename T, typename Decide>
