@@ -8,10 +8,12 @@
 #include <optional>
 
 #include "api/AccountApi.h"
+#include "api/FileUrls.h"
 #include "proto/Hex.h"
 #include "proto/JsonWriter.h"
 #include "proto/MediaSniffer.h"
 #include "proto/MultipartParser.h"
+#include "reactor/WallClock.h"
 #include "api/BlobWriter.h"
 
 namespace chatd::api {
@@ -42,10 +44,11 @@ std::optional<std::string> randomFileId() {
   return proto::lowerHex(bytes, sizeof bytes);
 }
 
-proto::HttpResponse created(const store::FileRecord& file) {
+proto::HttpResponse created(const store::FileRecord& file, std::string_view urlKey) {
   proto::JsonWriter w;
   w.beginObject().key("id").value(file.id).key("name").value(file.name).key("size").value(file.size);
-  w.key("content_type").value(file.contentType).key("sha256").value(file.sha256).endObject();
+  w.key("content_type").value(file.contentType).key("sha256").value(file.sha256);
+  w.key("url").value(signedFileUrl(urlKey, file.id, reactor::unixSeconds() + kSignedUrlSeconds)).endObject();
   return proto::jsonResponse(201, w.take());
 }
 
@@ -243,7 +246,7 @@ void Job::record(std::string sha256) {
                             self->done_ = true;
                             switch (status) {
                               case store::StoreStatus::kOk:
-                                return self->responder_.respond(created(stored));
+                                return self->responder_.respond(created(stored, self->services_.urlKey));
                               case store::StoreStatus::kOverQuota:
                                 return self->responder_.respond(
                                     proto::jsonError(413, "quota_exceeded", "the file is over your --upload-quota"));

@@ -113,6 +113,7 @@ class Application {
   std::unique_ptr<reactor::WorkerPool> checkpointWorkers_;  // the store's WAL checkpoints
   std::unique_ptr<reactor::WorkerPool> fileWorkers_;        // uploads' file writes, one lane
   std::unique_ptr<store::FileBlobs> blobs_;                 // <data>/files
+  std::string fileUrlKey_;                                  // signs download URLs (api/FileUrls.h)
   std::unique_ptr<auth::TokenService> tokens_;
   bool secretFromConfig_ = false;  // tokens_ signs with config_.jwtSecret, not the stored secret
   std::unique_ptr<auth::IdentityResolver> identities_;

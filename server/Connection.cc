@@ -81,6 +81,7 @@ void Connection::applyBackpressure() {
 }
 
 void Connection::onStreamDrained() {
+  if (phase_ == Phase::kHttp && httpPhase()->sending) return sendBody();
   if (phase_ == Phase::kHttp) {
     // Every answer is out: the keep-alive deadline (the next request's) starts now.
     httpPhase()->ackedAtLastCheck = HttpPhase::kNotLookedYet;

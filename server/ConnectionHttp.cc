@@ -26,7 +26,7 @@ bool Connection::accessLogging() const {
 bool Connection::holdingHttp() const {
   const HttpPhase& http = *httpPhase();
   // A streamed body is read while its answer is pending, as fast as the stream takes it.
-  const bool waiting = http.bodyUnread ? http.stream->full() : http.pending != nullptr;
+  const bool waiting = http.bodyUnread ? http.stream->full() : http.pending || http.sending;
   return waiting || tcp_.queuedBytes() >= server_.options().maxQueueBytes;
 }
 
@@ -141,15 +141,47 @@ size_t Connection::respond(const proto::HttpResponse& response, bool keepAlive, 
   std::string bytes = proto::serializeResponse(response, keepAlive);
   if (headOnly) bytes.resize(bytes.size() - response.body.size());
   tcp_.sendUnbounded(reactor::BlockRef::copyOf(bytes));
-  if (!keepAlive) {
-    finish();
-    return bytes.size();
+  if (response.source && !headOnly) {
+    HttpPhase& http = *httpPhase();
+    http.sending = response.source;
+    http.keepAlive = keepAlive;
+    sendBody();
+    return bytes.size() + response.source->size();
   }
+  answered(keepAlive);
+  return bytes.size();
+}
+
+void Connection::answered(bool keepAlive) {
+  if (!keepAlive) return finish();
   // The keep-alive deadline starts once the answer is out (onStreamDrained);
   // until then the timer watches that the client reads.
   httpPhase()->ackedAtLastCheck = HttpPhase::kNotLookedYet;
   tcp_.notifyWhenDrained();
-  return bytes.size();
+}
+
+// The pieces are read here, on the loop, for plain and TLS connections
+// alike: they are local files whose pages are mostly cached, a read is at
+// most kBodyChunk and happens only as the client takes what was sent, and a
+// worker round trip per piece would cost more than the read.
+void Connection::sendBody() {
+  HttpPhase& http = *httpPhase();
+  std::string chunk;
+  while (tcp_.queuedBytes() < kBodyWindow) {
+    chunk.clear();
+    if (!http.sending->read(chunk, kBodyChunk)) {
+      // The length is announced: a short body must end the connection.
+      http.sending.reset();
+      phase_ = Phase::kClosed;
+      return tcp_.close();
+    }
+    if (chunk.empty()) {
+      http.sending.reset();
+      return answered(http.keepAlive);
+    }
+    tcp_.sendUnbounded(reactor::BlockRef::copyOf(chunk));
+  }
+  tcp_.notifyWhenDrained();
 }
 
 void Connection::answerAndClose(const proto::HttpResponse& response, std::string_view method, std::string_view route) {

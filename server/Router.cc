@@ -24,7 +24,24 @@ bool isCapture(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
+constexpr std::string_view kHexCapture = ":hex}";
+
+bool isLowerHex(std::string_view text) {
+  if (text.empty() || text.size() > 64) return false;
+  for (const char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+std::string_view PathParams::text(std::string_view name) const {
+  for (const auto& [n, value] : texts_) {
+    if (n == name) return value;
+  }
+  return {};
+}
 
 int64_t PathParams::id(std::string_view name) const {
   for (const auto& [n, value] : values_) {
@@ -83,6 +100,11 @@ bool Router::matches(const Route& route, const std::vector<std::string_view>& pa
     const std::string_view want = route.segments[i];
     if (!isCapture(want)) {
       if (want != path[i]) return false;
+      continue;
+    }
+    if (want.ends_with(kHexCapture)) {
+      if (!isLowerHex(path[i])) return false;
+      params.addText(want.substr(1, want.size() - 1 - kHexCapture.size()), path[i]);
       continue;
     }
     const auto id = proto::parseId(path[i]);

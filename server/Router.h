@@ -1,7 +1,8 @@
 // The route table: what answers each request. Routes are a method and a path
 // pattern whose `{name}` segments capture an id ("/api/v1/rooms/{room}/members/{user}"
 // matches /api/v1/rooms/7/members/42; a segment that is not a positive decimal
-// id matches no route, so it is a 404). WebSocket endpoints are matched by
+// id matches no route, so it is a 404; a `{name:hex}` segment captures 1 to 64
+// lowercase hex digits as text instead). WebSocket endpoints are matched by
 // exact path; a fallback (the web client's files) answers what no route does.
 // One place answers what is left: OPTIONS preflights (CORS), a path some route
 // has but not with this method (405, Allow from the routes), and 404.
@@ -35,9 +36,14 @@ class PathParams {
   // The id captured as `{name}`; 0 when the pattern has no such segment.
   int64_t id(std::string_view name) const;
   void add(std::string_view name, int64_t value) { values_.emplace_back(name, value); }
+  // The text captured as `{name:hex}`; empty when none. Points into the
+  // request's target: valid while the handler is called.
+  std::string_view text(std::string_view name) const;
+  void addText(std::string_view name, std::string_view value) { texts_.emplace_back(name, value); }
 
  private:
   std::vector<std::pair<std::string_view, int64_t>> values_;  // names point into the route's pattern
+  std::vector<std::pair<std::string_view, std::string_view>> texts_;
 };
 
 class Router {
