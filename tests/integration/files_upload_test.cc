@@ -2,6 +2,7 @@
 // raw and multipart, checked on disk (content-addressed, stored once) and
 // against the limits (--max-upload, --upload-quota, sniffed types).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -93,6 +94,38 @@ TEST_F(FilesUploadTest, TheQuotaCountsEveryUploadOfAUser) {
   EXPECT_EQ(upload("e", "text/plain").status, 413);
   const Account bob = signUp(port(), "bob");
   EXPECT_EQ(upload(std::string(600, 'a'), "text/plain", "x", &bob).status, 201);
+}
+
+// The head and part of a body of `total` bytes, on a connection of its own.
+void startUpload(WsTestClient& client, int port, const Account& as, size_t total, size_t sent) {
+  ASSERT_TRUE(client.connect(port));
+  ASSERT_TRUE(client.sendRaw("POST /api/v1/files?name=part HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + as.token +
+                             "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(total) + "\r\n\r\n" +
+                             std::string(sent, 'q')));
+}
+
+TEST_F(FilesUploadTest, AnUploadCutShortLeavesNothingBehind) {
+  start();
+  {
+    WsTestClient client;
+    startUpload(client, port(), ann_, 1000000, 300000);
+    usleep(300 * 1000);  // written to its temporary file meanwhile
+  }
+  bool clean = false;
+  for (int i = 0; i < 50 && !clean; ++i, usleep(100 * 1000)) {
+    clean = fs::is_empty(dataDir_ + "/files/tmp") && blobs().empty();
+  }
+  EXPECT_TRUE(clean) << "a temporary file or blob was left";
+  EXPECT_EQ(upload("after", "text/plain").status, 201);  // and the server serves on
+}
+
+TEST_F(FilesUploadTest, AnUploadWhoseBodyStopsComingTimesOut) {
+  start({"--handshake-timeout", "1"});
+  WsTestClient client;
+  startUpload(client, port(), ann_, 1000, 10);
+  const HttpReply reply = client.readHttpReply(6000);
+  EXPECT_EQ(reply.status, 408) << reply.body;
+  EXPECT_TRUE(client.waitForEof());
 }
 
 TEST_F(FilesUploadTest, A20MegabyteUploadDoesNotSitInMemory) {
