@@ -21,10 +21,15 @@ bool makeDirectory(const std::string& path, std::string& error) {
 
 bool FileBlobs::prepare(std::string& error) const {
   if (!makeDirectory(root_, error) || !makeDirectory(root_ + "/tmp", error)) return false;
-  if (::access((root_ + "/tmp").c_str(), W_OK) != 0) {
-    error = root_ + "/tmp is not writable: " + std::strerror(errno);
+  // A file made and removed: what an upload will do (access() would pass for root on a read-only mount).
+  std::string probe;
+  const int fd = createTemp(probe);
+  if (fd < 0) {
+    error = "cannot write in " + root_ + "/tmp: " + std::strerror(-fd);
     return false;
   }
+  ::close(fd);
+  ::unlink(probe.c_str());
   return true;
 }
 

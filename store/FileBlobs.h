@@ -16,7 +16,9 @@ class FileBlobs {
  public:
   explicit FileBlobs(std::string root) : root_(std::move(root)) {}
 
-  // Creates the root and its tmp directory, and checks they are writable.
+  // Creates the root and its tmp directory, and checks that files can be
+  // written there (a node must not start without: in a cluster, the
+  // directory is shared storage every node writes).
   bool prepare(std::string& error) const;
   std::string pathOf(std::string_view sha256) const;
   // A new temporary file open for writing (its fd; -errno on failure).
