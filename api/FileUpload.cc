@@ -61,7 +61,7 @@ class Job final : public std::enable_shared_from_this<Job>, private proto::Multi
   void start(const proto::HttpRequest& head);
   void take(std::string_view bytes);
   void end();
-  bool full() const { return !writer_ || unwritten_.size() > UploadLimits::kMaxUnwritten; }
+  bool full() const { return !done_ && (!writer_ || unwritten_.size() > UploadLimits::kMaxUnwritten); }
   std::function<void()> room;  // the handle's roomAgain(), while it lives
 
  private:

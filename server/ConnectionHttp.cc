@@ -81,10 +81,12 @@ void Connection::startStream(const proto::HttpRequest& head) {
   HttpPhase& http = *httpPhase();
   Router::StreamOpener open = server_.router().streamFor(head);
   if (!open) return;  // collected
+  http.bodyUnread = true;  // also for an answer given inside open(): the connection then closes
   http.parsing = true;
-  http.stream = open(beginRequest(head));
+  std::unique_ptr<BodyStream> stream = open(beginRequest(head));
   http.parsing = false;
-  http.bodyUnread = true;
+  if (!http.bodyUnread) return server_.loop().destroyLater(std::move(stream));
+  http.stream = std::move(stream);
   http.stream->onRoom([this] { resumeHttp(); });
   http.parser.streamBodyTo(http.stream.get());
 }

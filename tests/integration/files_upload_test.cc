@@ -64,6 +64,13 @@ TEST_F(FilesUploadTest, OnlyASignedInUserUploads) {
   const HttpReply reply = httpCall(port(), "POST", "/api/v1/files?name=x", kPng, "Content-Type: image/png\r\n");
   EXPECT_EQ(reply.status, 401) << reply.body;
   EXPECT_EQ(blobs().size(), 0u);
+  // Refused before its body came: the connection ends after the answer, and nothing else is said.
+  WsTestClient client;
+  ASSERT_TRUE(client.connect(port()));
+  ASSERT_TRUE(client.sendRaw("POST /api/v1/files HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nabc"));
+  EXPECT_EQ(client.readHttpReply().status, 401);
+  EXPECT_TRUE(client.waitForEof(2000));
+  EXPECT_TRUE(client.buffered().empty()) << client.buffered();
 }
 
 TEST_F(FilesUploadTest, AFileOverMaxUploadIs413EvenWhenItsLengthIsNotSaid) {
