@@ -1,10 +1,12 @@
 #include "store/FileBlobs.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <ctime>
 #include <cstring>
 
 namespace chatd::store {
@@ -21,6 +23,7 @@ bool makeDirectory(const std::string& path, std::string& error) {
 
 bool FileBlobs::prepare(std::string& error) const {
   if (!makeDirectory(root_, error) || !makeDirectory(root_ + "/tmp", error)) return false;
+  removeTemporaries();
   // A file made and removed: what an upload will do (access() would pass for root on a read-only mount).
   std::string probe;
   const int fd = createTemp(probe);
@@ -31,6 +34,22 @@ bool FileBlobs::prepare(std::string& error) const {
   ::close(fd);
   ::unlink(probe.c_str());
   return true;
+}
+
+// Only those untouched for an hour: in a cluster the directory is shared,
+// and another node's uploads in flight are being written to.
+void FileBlobs::removeTemporaries() const {
+  DIR* dir = ::opendir((root_ + "/tmp").c_str());
+  if (!dir) return;
+  const time_t cutoff = ::time(nullptr) - kAbandonedAfterSeconds;
+  while (const dirent* entry = ::readdir(dir)) {
+    struct stat st;
+    if (std::string_view(entry->d_name).starts_with("upload-") && ::fstatat(::dirfd(dir), entry->d_name, &st, 0) == 0 &&
+        st.st_mtime < cutoff) {
+      ::unlinkat(::dirfd(dir), entry->d_name, 0);
+    }
+  }
+  ::closedir(dir);
 }
 
 std::string FileBlobs::pathOf(std::string_view sha256) const {

@@ -7,6 +7,7 @@
 // pool, never from the loop. Holds only its root path, so any thread may use it.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -18,7 +19,8 @@ class FileBlobs {
 
   // Creates the root and its tmp directory, and checks that files can be
   // written there (a node must not start without: in a cluster, the
-  // directory is shared storage every node writes).
+  // directory is shared storage every node writes). Removes the temporary
+  // files a crash left, untouched for kAbandonedAfterSeconds.
   bool prepare(std::string& error) const;
   std::string pathOf(std::string_view sha256) const;
   // A new temporary file open for writing (its fd; -errno on failure).
@@ -27,7 +29,11 @@ class FileBlobs {
   // same content is there already. False with `error` on failure.
   bool commit(const std::string& tempPath, std::string_view sha256, std::string& error) const;
 
+  static constexpr int64_t kAbandonedAfterSeconds = 3600;
+
  private:
+  void removeTemporaries() const;
+
   std::string root_;
 };
 

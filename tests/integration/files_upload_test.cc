@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -124,6 +125,18 @@ TEST_F(FilesUploadTest, AnUploadCutShortLeavesNothingBehind) {
   }
   EXPECT_TRUE(clean) << "a temporary file or blob was left";
   EXPECT_EQ(upload("after", "text/plain").status, 201);  // and the server serves on
+}
+
+TEST_F(FilesUploadTest, TemporaryFilesACrashLeftGoAtTheNextStart) {
+  start();
+  const std::string tmp = dataDir_ + "/files/tmp/";
+  std::ofstream(tmp + "upload-old") << "left by a crash";
+  std::ofstream(tmp + "upload-new") << "another node's, in flight";
+  fs::last_write_time(tmp + "upload-old", fs::file_time_type::clock::now() - std::chrono::hours(2));
+  chatd_.reset();
+  chatd_.emplace(std::vector<std::string>{"--data", dataDir_, "--argon2-memory", "1024"});
+  EXPECT_FALSE(fs::exists(tmp + "upload-old"));
+  EXPECT_TRUE(fs::exists(tmp + "upload-new"));
 }
 
 TEST_F(FilesUploadTest, AnUploadWhoseBodyStopsComingTimesOut) {
