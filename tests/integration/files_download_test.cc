@@ -107,7 +107,9 @@ TEST_F(FilesDownloadTest, ASlowReaderOfABigFileCostsChatdLittleMemory) {
   const HttpReply head = reader.readHttpHead();
   ASSERT_EQ(head.status, 200);
   usleep(500 * 1000);  // reads nothing meanwhile: chatd must not queue the rest
-  EXPECT_LT(peakRssKiB(chatd_->pid()) - before, 8 * 1024) << "the peak grew by more than 8 MiB";
+  if (!sanitized()) {
+    EXPECT_LT(peakRssKiB(chatd_->pid()) - before, 8 * 1024) << "the peak grew by more than 8 MiB";
+  }
   ASSERT_TRUE(reader.fill(big.size(), 20000));
   EXPECT_EQ(reader.buffered().size(), big.size());
 }

@@ -6,6 +6,8 @@
 #include <openssl/sha.h>
 #include <stdlib.h>
 
+#include <cstdint>
+
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "proto/Hex.h"
+#include "tests/integration/chat_helpers.h"
 #include "tests/integration/room_fixture.h"
 #include "tests/support/ChatdProcess.h"
 #include "tests/support/HttpCall.h"
@@ -29,15 +32,11 @@ inline std::string sha256Hex(const std::string& bytes) {
   return proto::lowerHex(digest, sizeof digest);
 }
 
-// Peak resident memory of a process, in KiB (VmHWM).
-inline long peakRssKiB(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return -1;
-}
+// Peak resident memory of a process, in KiB.
+inline int64_t peakRssKiB(pid_t pid) { return procStatusKiB(pid, "VmHWM"); }
+
+// ASan's quarantine keeps freed memory resident: no memory bound to check there.
+inline bool sanitized() { return std::getenv("CHATD_SANITIZED") != nullptr; }
 
 // A chatd on a data directory of the test's own, with Ann signed up.
 class FilesTest : public ::testing::Test {
