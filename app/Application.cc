@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "api/FileUrls.h"
 #include "api/Metrics.h"
 #include "api/Probes.h"
 #include "app/ConfigDiff.h"
@@ -64,6 +65,9 @@ bool Application::openStore(std::string& error) {
   // (one at a time) one thread.
   hashWorkers_ = std::make_unique<reactor::WorkerPool>(loop_, std::max(2u, std::thread::hardware_concurrency()));
   checkpointWorkers_ = std::make_unique<reactor::WorkerPool>(loop_, 1);
+  fileWorkers_ = std::make_unique<reactor::WorkerPool>(loop_, 1);
+  blobs_ = std::make_unique<store::FileBlobs>(config_.dataDir + "/files");
+  if (!blobs_->prepare(error)) return false;
   const store::StoreOptions options = storeOptions();
   store_ = store::openStore(loop_, options, error);
   if (!store_) return false;
@@ -101,6 +105,7 @@ bool Application::makeTokens(std::string secret, std::string& error) {
   std::string publicKey;
   if (!readPublicKey(publicKey, error)) return false;
   secretFromConfig_ = !config_.jwtSecret.empty();
+  fileUrlKey_ = api::fileUrlKey(secret);
   tokens_ = auth::TokenService::create(std::move(secret), publicKey, config_.tokenTtlSeconds,
                                        {config_.jwtIssuer, config_.jwtAudience}, error);
   if (!tokens_) return false;
@@ -118,6 +123,8 @@ void Application::assembleChat() {
   hub_ = std::make_unique<chat::Hub>(loop_, *store_, *roomService_, *bus_, *presence_, config_);
   chat_ = std::make_unique<chat::ChatEndpoint>(loop_, *hub_, *identities_, *tokens_, config_);
   messages_ = std::make_unique<api::MessageApi>(*store_, *roomService_, *accounts_, *hub_);
+  files_ = std::make_unique<api::FileApi>(api::UploadServices{
+      *store_, *accounts_, *fileWorkers_, *blobs_, {config_.maxUploadBytes, config_.uploadQuotaBytes}, fileUrlKey_});
   hub_->webhooks().setSender(webhooks_.sender.get());
   roomService_->setWebhooks(&hub_->webhooks());
   roomService_->setMembershipEndedListener(
@@ -126,6 +133,7 @@ void Application::assembleChat() {
   server::Router& router = http_.router();
   accounts_->addRoutes(router);
   messages_->addRoutes(router);
+  files_->addRoutes(router);
   rooms_->addRoutes(router);
   if (apiKeys_) {
     admin_ = std::make_unique<api::AdminApi>(loop_, *apiKeys_, *store_, *hub_, registration_);

@@ -21,6 +21,7 @@
 
 #include "api/AccountApi.h"
 #include "api/AdminApi.h"
+#include "api/FileApi.h"
 #include "api/MessageApi.h"
 #include "api/RoomApi.h"
 #include "app/Config.h"
@@ -113,6 +114,9 @@ class Application {
   // Declared after the store: they finish first.
   std::unique_ptr<reactor::WorkerPool> hashWorkers_;        // AccountApi's password hashing only
   std::unique_ptr<reactor::WorkerPool> checkpointWorkers_;  // the store's WAL checkpoints
+  std::unique_ptr<reactor::WorkerPool> fileWorkers_;        // uploads' file writes, one lane
+  std::unique_ptr<store::FileBlobs> blobs_;                 // <data>/files
+  std::string fileUrlKey_;                                  // signs download URLs (api/FileUrls.h)
   std::unique_ptr<auth::TokenService> tokens_;
   bool secretFromConfig_ = false;  // tokens_ signs with config_.jwtSecret, not the stored secret
   std::unique_ptr<auth::IdentityResolver> identities_;
@@ -125,6 +129,7 @@ class Application {
   std::unique_ptr<chat::Hub> hub_;
   std::unique_ptr<chat::ChatEndpoint> chat_;
   std::unique_ptr<api::MessageApi> messages_;
+  std::unique_ptr<api::FileApi> files_;
   std::optional<auth::ApiKeys> apiKeys_;
   auth::RegistrationPolicy registration_;
   std::unique_ptr<api::AdminApi> admin_;

@@ -8,6 +8,7 @@ namespace chatd::proto {
 
 namespace {
 HttpParser& self(llhttp_t* p) { return parserOf<HttpParser>(p); }
+bool bodyComing(const llhttp_t& p) { return (p.flags & F_CHUNKED) || ((p.flags & F_CONTENT_LENGTH) && p.content_length > 0); }
 }  // namespace
 
 // llhttp calls plain functions; this struct gathers them as friends of HttpParser.
@@ -19,6 +20,7 @@ struct HttpParserCallbacks {
     h.headerBytes_ = 0;
     h.inMessage_ = true;
     h.headersDone_ = false;
+    h.sink_ = nullptr;
     h.expectContinue_ = false;
     return 0;
   }
@@ -68,19 +70,21 @@ struct HttpParserCallbacks {
     HttpParser& h = self(p);
     h.current_.versionMajor = p->http_major;
     h.current_.versionMinor = p->http_minor;
-    if ((p->flags & F_CONTENT_LENGTH) && p->content_length > h.limits_.maxBodyBytes) {
-      return h.failWith(413, "request body too large");
-    }
     h.headersDone_ = true;
-    const bool bodyComing = (p->flags & F_CHUNKED) || ((p->flags & F_CONTENT_LENGTH) && p->content_length > 0);
-    const auto expect = h.current_.header("expect");
-    h.expectContinue_ = bodyComing && expect && equalsIgnoreCase(trimWhitespace(*expect), "100-continue");
-    return 0;
+    if (bodyComing(*p) && h.stopAtBodies_ && !p->upgrade) {
+      h.atHead_ = true;
+      return HPE_PAUSED;
+    }
+    return h.headCollected();
   }
   static int onBody(llhttp_t* p, const char* at, size_t len) {
     HttpParser& h = self(p);
-    if (h.current_.body.size() + len > h.limits_.maxBodyBytes) return h.failWith(413, "request body too large");
     h.expectContinue_ = false;  // the client sent the body without waiting
+    if (h.sink_) {
+      h.sink_->onBody({at, len});
+      return 0;
+    }
+    if (h.current_.body.size() + len > h.limits_.maxBodyBytes) return h.failWith(413, "request body too large");
     h.current_.body.append(at, len);
     return 0;
   }
@@ -90,6 +94,7 @@ struct HttpParserCallbacks {
     h.current_.upgrade = p->upgrade;
     h.inMessage_ = false;
     h.expectContinue_ = false;
+    h.sink_ = nullptr;
     // An upgrade makes llhttp return HPE_PAUSED_UPGRADE by itself; any other
     // request pauses here so pipelined requests come out one at a time.
     return p->upgrade ? 0 : HPE_PAUSED;
@@ -119,6 +124,15 @@ HttpParser::HttpParser(const HttpLimits& limits) : limits_(limits) {
   parser_.data = this;
 }
 
+int HttpParser::headCollected() {
+  if (!sink_ && (parser_.flags & F_CONTENT_LENGTH) && parser_.content_length > limits_.maxBodyBytes) {
+    return failWith(413, "request body too large");
+  }
+  const auto expect = current_.header("expect");
+  expectContinue_ = bodyComing(parser_) && expect && equalsIgnoreCase(trimWhitespace(*expect), "100-continue");
+  return 0;
+}
+
 bool HttpParser::countHeaderBytes(size_t n) {
   headerBytes_ += n;
   return headerBytes_ <= limits_.maxHeaderBytes;
@@ -130,17 +144,21 @@ int HttpParser::failWith(int status, const char* reason) {
   return HPE_USER;
 }
 
-HttpRequest HttpParser::takeRequest() { return std::move(current_); }
+HttpRequest HttpParser::takeRequest() { return atHead_ ? current_ : std::move(current_); }
 
 HttpParser::Result HttpParser::feed(const char* data, size_t len) {
   if (errorStatus_ != 0) return {Status::kError, 0};
   if (upgraded_) return {Status::kUpgrade, 0};
+  if (std::exchange(atHead_, false) && headCollected() != 0) {
+    expectContinue_ = false;
+    return {Status::kError, 0};
+  }
   const LlhttpStop stop = runLlhttp(parser_, data, len);
   switch (stop.error) {
     case HPE_OK:
       return {Status::kNeedMore, len};
     case HPE_PAUSED:
-      return {Status::kRequest, stop.consumed};
+      return {atHead_ ? Status::kHead : Status::kRequest, stop.consumed};
     case HPE_PAUSED_UPGRADE:
       upgraded_ = true;
       return {Status::kUpgrade, stop.consumed};

@@ -13,11 +13,13 @@ int hexValue(char c) {
   return -1;
 }
 
-std::string percentDecode(std::string_view s) {
+}  // namespace
+
+std::string percentDecode(std::string_view s, bool plusIsSpace) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
+    if (plusIsSpace && s[i] == '+') {
       out.push_back(' ');
     } else if (s[i] == '%' && i + 2 < s.size() && hexValue(s[i + 1]) >= 0 && hexValue(s[i + 2]) >= 0) {
       out.push_back(static_cast<char>(hexValue(s[i + 1]) * 16 + hexValue(s[i + 2])));
@@ -28,8 +30,6 @@ std::string percentDecode(std::string_view s) {
   }
   return out;
 }
-
-}  // namespace
 
 std::string_view trimWhitespace(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -79,7 +79,7 @@ std::optional<std::string> HttpRequest::queryParam(std::string_view name) const 
     std::string_view pair = rest.substr(0, amp);
     size_t eq = pair.find('=');
     if (pair.substr(0, eq) == name) {
-      return eq == std::string_view::npos ? std::string{} : percentDecode(pair.substr(eq + 1));
+      return eq == std::string_view::npos ? std::string{} : percentDecode(pair.substr(eq + 1), true);
     }
     if (amp == std::string_view::npos) break;
     rest.remove_prefix(amp + 1);

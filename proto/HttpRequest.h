@@ -32,6 +32,9 @@ struct HttpRequest {
   bool headerHasToken(std::string_view name, std::string_view token) const;
 };
 
+// %XX escapes decoded (a malformed one is kept as it is); with
+// `plusIsSpace`, '+' too (form encoding, as in a query).
+std::string percentDecode(std::string_view s, bool plusIsSpace);
 // Strips leading and trailing spaces and tabs (optional whitespace, RFC 9110).
 std::string_view trimWhitespace(std::string_view s);
 // Case-insensitive ASCII comparison, for header values and tokens.

@@ -10,6 +10,7 @@ const char* reasonPhrase(int status) {
     case 200: return "OK";
     case 201: return "Created";
     case 204: return "No Content";
+    case 206: return "Partial Content";
     case 304: return "Not Modified";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
@@ -21,6 +22,7 @@ const char* reasonPhrase(int status) {
     case 413: return "Content Too Large";
     case 414: return "URI Too Long";
     case 415: return "Unsupported Media Type";
+    case 416: return "Range Not Satisfiable";
     case 426: return "Upgrade Required";
     case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
@@ -47,7 +49,7 @@ std::string serializeResponse(const HttpResponse& response, bool keepAlive) {
   if (response.status != 101) {
     if (response.status != 204 && response.status != 304) {
       out += "Content-Length: ";
-      out += std::to_string(response.body.size());
+      out += std::to_string(response.source ? response.source->size() : response.body.size());
       out += "\r\n";
     }
     out += keepAlive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";

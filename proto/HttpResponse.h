@@ -2,6 +2,9 @@
 // {"error":{"code":"...","message":"..."}}.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -9,10 +12,23 @@
 
 namespace chatd::proto {
 
+// A body too big to hold (a file download), read a piece at a time as the
+// connection's output drains. Its reads may do I/O, so implementations live
+// above proto/.
+class HttpBodySource {
+ public:
+  virtual ~HttpBodySource() = default;
+  virtual uint64_t size() const = 0;  // the bytes it gives in all
+  // Appends up to `max` of the next bytes to `out` (none once all were
+  // given); false when the read failed and the body cannot be completed.
+  virtual bool read(std::string& out, size_t max) = 0;
+};
+
 struct HttpResponse {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;  // beyond Content-Length and Connection
   std::string body;
+  std::shared_ptr<HttpBodySource> source;  // instead of `body` when set
 
   HttpResponse& header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -81,6 +81,7 @@ void Connection::applyBackpressure() {
 }
 
 void Connection::onStreamDrained() {
+  if (phase_ == Phase::kHttp && httpPhase()->sending) return sendBody();
   if (phase_ == Phase::kHttp) {
     // Every answer is out: the keep-alive deadline (the next request's) starts now.
     httpPhase()->ackedAtLastCheck = HttpPhase::kNotLookedYet;
@@ -221,7 +222,15 @@ void Connection::handleTimer(reactor::Timer&) {
   switch (phase_) {
     case Phase::kHttp: {
       HttpPhase& http = *httpPhase();
-      if (http.pending) {
+      if (http.bodyUnread && !http.stream->full() && http.streamedBytes == http.streamedAtLastCheck) {
+        // A streamed body that stopped coming: its work is dropped like a hung-up client's.
+        http.bodyUnread = false;
+        http.parser.streamBodyTo(nullptr);
+        std::exchange(http.pending, nullptr)->abandon();
+        answerAndClose(proto::jsonError(408, "request_timeout", "the request body stopped coming"), http.method,
+                       RequestCounts::kOtherRoute);
+      } else if (http.pending) {
+        http.streamedAtLastCheck = http.streamedBytes;
         // The answer is late (a slow store or worker); the deadline waits for it.
         server_.loop().scheduleTimer(timer_, config.handshakeTimeoutMs);
       } else if (tcp_.queuedBytes() > 0) {

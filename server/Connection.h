@@ -21,6 +21,7 @@
 #include "proto/WsFrameParser.h"
 #include "reactor/LogLimiter.h"
 #include "reactor/TcpConnection.h"
+#include "server/BodyStream.h"
 #include "server/HttpResponder.h"
 #include "server/WsEndpoint.h"
 
@@ -90,7 +91,9 @@ class Connection final : public reactor::StreamHandler,
 
   // The HTTP phase's state; freed at the upgrade, so a WebSocket carries none of it.
   struct HttpPhase final : HttpReplySink {
-    HttpPhase(Connection& owner, const proto::HttpLimits& limits) : connection(owner), parser(limits) {}
+    HttpPhase(Connection& owner, const proto::HttpLimits& limits) : connection(owner), parser(limits) {
+      parser.stopAtBodies(true);  // so that a streaming route takes its body as it comes
+    }
     // Here rather than on Connection, so a WebSocket carries no HTTP vtable.
     void deliverHttpResponse(proto::HttpResponse response) override {
       connection.deliverHttpResponse(std::move(response));
@@ -98,6 +101,11 @@ class Connection final : public reactor::StreamHandler,
     Connection& connection;
     proto::HttpParser parser;
     std::shared_ptr<HttpResponder::State> pending;  // the request being answered
+    std::unique_ptr<BodyStream> stream;  // where the body of a streaming route's request goes
+    bool bodyUnread = false;  // `stream` takes a body that has not ended yet
+    uint64_t streamedBytes = 0;  // bytes read while a body streamed, so the timer sees it move
+    uint64_t streamedAtLastCheck = 0;
+    std::shared_ptr<proto::HttpBodySource> sending;  // an answer's body still being read out
     std::string held;  // bytes that came after it (or after answers over --max-queue), parsed later
     static constexpr uint64_t kNotLookedYet = UINT64_MAX;
     uint64_t ackedAtLastCheck = kNotLookedYet;  // bytes the client had acknowledged when the timer last looked
@@ -123,9 +131,21 @@ class Connection final : public reactor::StreamHandler,
   // Parses what was held back once nothing holds it, then reads again.
   void resumeHttp();
   void startRequest(proto::HttpRequest request);
+  // The pending answer's state for `request`; what startRequest() and a
+  // streamed body's head share.
+  HttpResponder beginRequest(const proto::HttpRequest& request);
+  // The head of a request with a body: a streaming route's stream opens now.
+  void startStream(const proto::HttpRequest& head);
   void deliverHttpResponse(proto::HttpResponse response);
-  // Returns the bytes sent.
+  // Returns the bytes sent (or, for a body from a source, to be sent).
   size_t respond(const proto::HttpResponse& response, bool keepAlive, bool headOnly = false);
+  // Once an answer is all queued: the close, or the keep-alive wait.
+  void answered(bool keepAlive);
+  // Queues more of a source's body while the output queue is short of
+  // kBodyWindow; answered() once it is all queued.
+  void sendBody();
+  static constexpr size_t kBodyWindow = 256 * 1024;
+  static constexpr size_t kBodyChunk = 64 * 1024;
   // An answer the router did not give (a request that did not parse or came
   // too slowly, a refused upgrade): counted under `route`, then the close.
   void answerAndClose(const proto::HttpResponse& response, std::string_view method, std::string_view route);

@@ -24,7 +24,10 @@ bool Connection::accessLogging() const {
 }
 
 bool Connection::holdingHttp() const {
-  return httpPhase()->pending || tcp_.queuedBytes() >= server_.options().maxQueueBytes;
+  const HttpPhase& http = *httpPhase();
+  // A streamed body is read while its answer is pending, as fast as the stream takes it.
+  const bool waiting = http.bodyUnread ? http.stream->full() : http.pending || http.sending;
+  return waiting || tcp_.queuedBytes() >= server_.options().maxQueueBytes;
 }
 
 void Connection::parseHttp(std::span<uint8_t> bytes) {
@@ -38,15 +41,23 @@ void Connection::parseHttp(std::span<uint8_t> bytes) {
       return;
     }
     const auto result = http.parser.feed(reinterpret_cast<const char*>(bytes.data() + pos), bytes.size() - pos);
+    if (http.bodyUnread) http.streamedBytes += result.consumed;
     pos += result.consumed;
     // The head passed the parser's limits: let the client send the body.
     if (http.parser.takeExpectContinue()) tcp_.sendUnbounded(reactor::BlockRef::copyOf("HTTP/1.1 100 Continue\r\n\r\n"));
     switch (result.status) {
       case proto::HttpParser::Status::kNeedMore:
         return;
+      case proto::HttpParser::Status::kHead:
+        startStream(http.parser.takeRequest());
+        break;
       case proto::HttpParser::Status::kRequest:
         http.parsing = true;
-        startRequest(http.parser.takeRequest());
+        if (std::exchange(http.bodyUnread, false)) {
+          http.stream->onBodyEnd();
+        } else {
+          startRequest(http.parser.takeRequest());
+        }
         http.parsing = false;
         break;
       case proto::HttpParser::Status::kUpgrade:
@@ -66,12 +77,33 @@ void Connection::resumeHttp() {
   parseHttp({reinterpret_cast<uint8_t*>(held.data()), held.size()});
 }
 
+void Connection::startStream(const proto::HttpRequest& head) {
+  HttpPhase& http = *httpPhase();
+  Router::StreamOpener open = server_.router().streamFor(head);
+  if (!open) return;  // collected
+  http.bodyUnread = true;  // also for an answer given inside open(): the connection then closes
+  http.parsing = true;
+  std::unique_ptr<BodyStream> stream = open(beginRequest(head));
+  http.parsing = false;
+  if (!http.bodyUnread) return server_.loop().destroyLater(std::move(stream));
+  http.stream = std::move(stream);
+  http.stream->onRoom([this] { resumeHttp(); });
+  http.parser.streamBodyTo(http.stream.get());
+}
+
 void Connection::startRequest(proto::HttpRequest request) {
+  // HEAD is answered wherever GET is: handlers see a GET, and respond() drops the body.
+  const bool headOnly = request.method == "HEAD";
+  if (headOnly) request.method = "GET";
+  const HttpResponder responder = beginRequest(request);
+  httpPhase()->headOnly = headOnly;
+  server_.router().handle(request, responder);
+}
+
+HttpResponder Connection::beginRequest(const proto::HttpRequest& request) {
   HttpPhase& http = *httpPhase();
   http.keepAlive = request.keepAlive;
-  // HEAD is answered wherever GET is: handlers see a GET, and respond() drops the body.
-  http.headOnly = request.method == "HEAD";
-  if (http.headOnly) request.method = "GET";
+  http.headOnly = false;
   http.corsOrigin = server_.cors().allowedOrigin(request);
   const std::string peer = reactor::SocketAddress::ofPeer(tcp_.fd()).host();
   http.method = request.method;
@@ -81,7 +113,7 @@ void Connection::startRequest(proto::HttpRequest request) {
   }
   http.pending = std::make_shared<HttpResponder::State>(
       HttpResponder::State{&http, server_.trustedProxies().clientAddress(peer, request)});
-  server_.router().handle(request, HttpResponder(http.pending));
+  return HttpResponder(http.pending);
 }
 
 void Connection::deliverHttpResponse(proto::HttpResponse response) {
@@ -89,6 +121,13 @@ void Connection::deliverHttpResponse(proto::HttpResponse response) {
   server_.requestCounts().count(http.method, http.pending->route, response.status);
   const std::string client = std::move(http.pending->peerAddress);
   http.pending.reset();
+  // Answered before its body ended: the rest of the body is never read, so the connection ends.
+  if (std::exchange(http.bodyUnread, false)) {
+    http.keepAlive = false;
+    http.parser.streamBodyTo(nullptr);
+  }
+  // Not now: the stream may be the one answering.
+  if (http.stream) server_.loop().destroyLater(std::move(http.stream));
   if (http.corsOrigin) CorsPolicy::decorate(response, *http.corsOrigin);
   const size_t bytes = respond(response, http.keepAlive, http.headOnly);
   if (accessLogging()) {
@@ -104,15 +143,47 @@ size_t Connection::respond(const proto::HttpResponse& response, bool keepAlive, 
   std::string bytes = proto::serializeResponse(response, keepAlive);
   if (headOnly) bytes.resize(bytes.size() - response.body.size());
   tcp_.sendUnbounded(reactor::BlockRef::copyOf(bytes));
-  if (!keepAlive) {
-    finish();
-    return bytes.size();
+  if (response.source && !headOnly) {
+    HttpPhase& http = *httpPhase();
+    http.sending = response.source;
+    http.keepAlive = keepAlive;
+    sendBody();
+    return bytes.size() + response.source->size();
   }
+  answered(keepAlive);
+  return bytes.size();
+}
+
+void Connection::answered(bool keepAlive) {
+  if (!keepAlive) return finish();
   // The keep-alive deadline starts once the answer is out (onStreamDrained);
   // until then the timer watches that the client reads.
   httpPhase()->ackedAtLastCheck = HttpPhase::kNotLookedYet;
   tcp_.notifyWhenDrained();
-  return bytes.size();
+}
+
+// The pieces are read here, on the loop, for plain and TLS connections
+// alike: they are local files whose pages are mostly cached, a read is at
+// most kBodyChunk and happens only as the client takes what was sent, and a
+// worker round trip per piece would cost more than the read.
+void Connection::sendBody() {
+  HttpPhase& http = *httpPhase();
+  std::string chunk;
+  while (tcp_.queuedBytes() < kBodyWindow) {
+    chunk.clear();
+    if (!http.sending->read(chunk, kBodyChunk)) {
+      // The length is announced: a short body must end the connection.
+      http.sending.reset();
+      phase_ = Phase::kClosed;
+      return tcp_.close();
+    }
+    if (chunk.empty()) {
+      http.sending.reset();
+      return answered(http.keepAlive);
+    }
+    tcp_.sendUnbounded(reactor::BlockRef::copyOf(chunk));
+  }
+  tcp_.notifyWhenDrained();
 }
 
 void Connection::answerAndClose(const proto::HttpResponse& response, std::string_view method, std::string_view route) {

@@ -24,7 +24,24 @@ bool isCapture(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
+constexpr std::string_view kHexCapture = ":hex}";
+
+bool isLowerHex(std::string_view text) {
+  if (text.empty() || text.size() > 64) return false;
+  for (const char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+std::string_view PathParams::text(std::string_view name) const {
+  for (const auto& [n, value] : texts_) {
+    if (n == name) return value;
+  }
+  return {};
+}
 
 int64_t PathParams::id(std::string_view name) const {
   for (const auto& [n, value] : values_) {
@@ -34,8 +51,26 @@ int64_t PathParams::id(std::string_view name) const {
 }
 
 void Router::add(std::string_view method, std::string_view pattern, Handler handler) {
-  Route& route = routes_.emplace_back(Route{std::string(method), std::string(pattern), {}, std::move(handler)});
+  Route& route = routes_.emplace_back(Route{std::string(method), std::string(pattern), {}, std::move(handler), {}});
   route.segments = splitPath(route.pattern);  // a deque's elements stay put: the views stay valid
+}
+
+void Router::addStreaming(std::string_view method, std::string_view pattern, StreamHandler handler) {
+  Route& route = routes_.emplace_back(Route{std::string(method), std::string(pattern), {}, {}, std::move(handler)});
+  route.segments = splitPath(route.pattern);
+}
+
+Router::StreamOpener Router::streamFor(const proto::HttpRequest& head) const {
+  const std::vector<std::string_view> segments = splitPath(head.path());
+  for (const Route& route : routes_) {
+    PathParams params;
+    if (!route.stream || route.method != head.method || !matches(route, segments, params)) continue;
+    return [&route, params, head](const HttpResponder& responder) {
+      responder.setRoute(route.pattern);
+      return route.stream(head, params, responder);
+    };
+  }
+  return {};
 }
 
 void Router::addWebSocket(std::string path, WsEndpoint* endpoint) {
@@ -67,6 +102,11 @@ bool Router::matches(const Route& route, const std::vector<std::string_view>& pa
       if (want != path[i]) return false;
       continue;
     }
+    if (want.ends_with(kHexCapture)) {
+      if (!isLowerHex(path[i])) return false;
+      params.addText(want.substr(1, want.size() - 1 - kHexCapture.size()), path[i]);
+      continue;
+    }
     const auto id = proto::parseId(path[i]);
     if (!id) return false;
     params.add(want.substr(1, want.size() - 2), *id);
@@ -84,6 +124,7 @@ void Router::handle(const proto::HttpRequest& request, const HttpResponder& resp
     if (!matches(route, segments, params)) continue;
     responder.setRoute(route.pattern);
     // HEAD arrives as GET (Connection answers it without the body).
+    if (route.method == request.method && route.stream) return route.stream(request, params, responder)->onBodyEnd();
     if (route.method == request.method) return route.handler(request, params, responder);
     if (!allow.empty()) allow += ", ";
     allow += route.method == "GET" ? "GET, HEAD" : route.method;

@@ -47,7 +47,8 @@ class ReadAnswers {
   using Answer = std::variant<Ready<User>, Ready<Credentials>, Ready<Room>, Ready<std::vector<Room>>,
                               Ready<std::vector<RoomMember>>, Ready<DirectRoom>, Ready<Message>,
                               Ready<MessagePage>, Ready<std::vector<RevokedToken>>, Ready<std::vector<User>>,
-                              Ready<std::string>, Ready<std::vector<Watermark>>>;
+                              Ready<std::string>, Ready<std::vector<Watermark>>, Ready<FileRecord>,
+                              Ready<int64_t>>;
 
   std::vector<Answer> parked_;
   std::vector<Answer> answering_;  // answerAll()'s batch; kept for its capacity

@@ -105,6 +105,20 @@ constexpr const char* kMigrations[] = {
     UPDATE room_members SET last_received_seq = last_read_seq;
     CREATE INDEX room_members_by_received ON room_members(room_id, last_received_seq);
     )sql",
+    // 7: uploaded files (FileRecord); the bytes are on disk by sha256.
+    R"sql(
+    CREATE TABLE files (
+      id           TEXT PRIMARY KEY,
+      owner_id     INTEGER NOT NULL REFERENCES users(id),
+      name         TEXT NOT NULL,
+      content_type TEXT NOT NULL,
+      size         INTEGER NOT NULL,
+      sha256       TEXT NOT NULL,
+      created_at   INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX files_by_owner ON files(owner_id);
+    CREATE INDEX files_by_sha256 ON files(sha256);
+    )sql",
 };
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion);
 

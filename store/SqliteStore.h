@@ -92,6 +92,10 @@ class SqliteStore final : public Store {
                     Callback<bool> done) override;
   void takeInvite(std::string digest, int64_t nowSeconds, Callback<int64_t> done) override;
   void restoreInvite(std::string digest, int64_t expiresAt, Callback<bool> done) override;
+  // Files: store/SqliteStoreFiles.cc.
+  void addFile(FileRecord file, uint64_t quotaBytes, Callback<FileRecord> done) override;
+  void findFile(std::string id, Callback<FileRecord> done) override;
+  void fileBytesOf(int64_t ownerId, Callback<int64_t> done) override;
 
   // The store's own connection, for tests that watch its commits
   // (sqlite3_commit_hook); nothing may write through it.

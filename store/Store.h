@@ -339,9 +339,38 @@ class RegistrationStore {
   virtual void restoreInvite(std::string digest, int64_t expiresAt, Callback<bool> done) = 0;
 };
 
+// An uploaded file: who uploaded which bytes, under what name and type. The
+// bytes themselves are in the content-addressed directory under the data
+// directory (store/FileBlobs.h), once per sha256 however often uploaded.
+struct FileRecord {
+  std::string id;  // 32 random hex digits: unguessable, and not the sha256
+  int64_t ownerId = 0;
+  std::string name;
+  std::string contentType;  // what chatd decided (proto/MediaSniffer.h), not what the client said
+  int64_t size = 0;
+  std::string sha256;  // lowercase hex
+  int64_t createdAt = 0;  // unix milliseconds
+};
+
+// File records: what an upload stores and a download asks.
+class FileStore {
+ public:
+  virtual ~FileStore() = default;
+
+  // Records an upload. kOverQuota, and nothing stored, when the owner's files
+  // would then hold more than `quotaBytes` bytes (0: no limit); each upload
+  // counts, also one whose bytes were already stored for another.
+  virtual void addFile(FileRecord file, uint64_t quotaBytes, Callback<FileRecord> done) = 0;
+  // kNotFound when no file has that id.
+  virtual void findFile(std::string id, Callback<FileRecord> done) = 0;
+  // How many bytes the user's files hold, as the quota counts them.
+  virtual void fileBytesOf(int64_t ownerId, Callback<int64_t> done) = 0;
+};
+
 // The whole store, every role in one object: what the server composes and
 // the hub and APIs are handed today. A backend implements this.
-class Store : public AccountStore, public RoomStore, public MessageLog, public TokenStore, public RegistrationStore {
+class Store : public AccountStore, public RoomStore, public MessageLog, public TokenStore, public RegistrationStore,
+              public FileStore {
  public:
   // Whether the backend can serve requests now (GET /readyz).
   virtual bool ready() = 0;

@@ -46,6 +46,9 @@
 //   {p}room:<id>:ids             HASH    [R] message id -> seq
 //   {p}room:<id>:clients         HASH    [R] "<sender id>:<client id>" -> seq (resend dedup)
 //   {p}room:<id>:reactions       HASH    [R] message id -> the reactions record
+// Files (RedisStoreFiles.cc; the bytes are on disk, store/FileBlobs.h)
+//   {p}file:<id>                 HASH    [D] owner_id, name, content_type, size, sha256, created_at
+//   {p}user:<id>:file-bytes      STRING  [D] bytes the user's files hold (INCRBY), for --upload-quota
 // Presence across nodes (RedisPresenceBoard; on the directory: it changes with sessions, not per message)
 //   {p}nodes                     ZSET    [D] presence owners (one per node process) scored by lease expiry (Redis ms)
 //   {p}node:<owner>:presence     SET     [D] "<room id>:<user id>": the owner has a session of the user in the room

@@ -94,6 +94,10 @@ class RedisStore final : public Store {
                     Callback<bool> done) override;
   void takeInvite(std::string digest, int64_t nowSeconds, Callback<int64_t> done) override;
   void restoreInvite(std::string digest, int64_t expiresAt, Callback<bool> done) override;
+  // Files: store/redis/RedisStoreFiles.cc.
+  void addFile(FileRecord file, uint64_t quotaBytes, Callback<FileRecord> done) override;
+  void findFile(std::string id, Callback<FileRecord> done) override;
+  void fileBytesOf(int64_t ownerId, Callback<int64_t> done) override;
 
   // Every shard connected, and the lobby is known to exist.
   bool ready() override;

@@ -319,8 +319,7 @@ test('an expiring token is refreshed on the open session through getToken', asyn
   });
 });
 
-// POST /api/v1/files is not in chatd yet: unskip once the server has it.
-test.skip('upload: POST /api/v1/files answers the stored file (SKIPPED: the server has no /api/v1/files yet)', async () => {
+test('upload: POST /api/v1/files answers the stored file, which its uploader downloads', async () => {
   await withChatd([], async (chatd, newClient) => {
     await register(chatd, 'alice');
     const alice = newClient('alice');
@@ -330,10 +329,13 @@ test.skip('upload: POST /api/v1/files answers the stored file (SKIPPED: the serv
     assert.equal(file.size, 10);
     assert.equal(file.content_type, 'text/plain');
     assert.match(file.sha256, /^[0-9a-f]{64}$/);
+    const download = await fetch(`${chatd.url}${file.url}`);
+    assert.equal(download.status, 200);
+    assert.equal(await download.text(), 'hello file');
   });
 });
 
-test('upload posts the raw bytes to /api/v1/files?name= with the token (a stand-in server until chatd has it)', async () => {
+test('upload posts the raw bytes to /api/v1/files?name= with the token', async () => {
   const requests = [];
   const server = createServer((request, response) => {
     const chunks = [];

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 #define FUZZ_CHECK(cond)                                                          \
   do {                                                                            \
@@ -49,5 +50,15 @@ class Splitter {
   uint8_t mode_;
   uint32_t state_;
 };
+
+// The input as the targets that compare a split feed with a whole one take
+// it: byte 0 picks the chunking, the rest is the stream. Returns
+// {run(data, size, nullptr), run(data, size, &splitter)}.
+template <typename Run>
+auto wholeAndSplit(const uint8_t* input, size_t size, Run run) {
+  Splitter splitter(input[0]);
+  const char* data = reinterpret_cast<const char*>(input + 1);
+  return std::make_pair(run(data, size - 1, nullptr), run(data, size - 1, &splitter));
+}
 
 }  // namespace chatd::fuzz

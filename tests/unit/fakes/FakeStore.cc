@@ -291,4 +291,38 @@ void FakeStore::restoreInvite(std::string digest, int64_t expiresAt, Callback<bo
   });
 }
 
+int64_t FakeStore::bytesOf(int64_t ownerId) const {
+  int64_t bytes = 0;
+  for (const auto& [id, file] : files_) bytes += file.ownerId == ownerId ? file.size : 0;
+  return bytes;
+}
+
+void FakeStore::addFile(store::FileRecord file, uint64_t quotaBytes, Callback<store::FileRecord> done) {
+  answer<store::FileRecord>("addFile", std::move(done), [&]() -> std::pair<store::StoreStatus, store::FileRecord> {
+    if (!user(file.ownerId)) return {store::StoreStatus::kNotFound, {}};
+    if (files_.contains(file.id)) return {store::StoreStatus::kConflict, {}};
+    const int64_t used = bytesOf(file.ownerId);
+    if (quotaBytes > 0 && static_cast<uint64_t>(used + file.size) > quotaBytes) {
+      store::FileRecord full;
+      full.size = used;
+      return {store::StoreStatus::kOverQuota, full};
+    }
+    file.createdAt = tick();
+    files_[file.id] = file;
+    return ok(std::move(file));
+  });
+}
+
+void FakeStore::findFile(std::string id, Callback<store::FileRecord> done) {
+  answer<store::FileRecord>("findFile", std::move(done), [&]() -> std::pair<store::StoreStatus, store::FileRecord> {
+    const auto it = files_.find(id);
+    if (it == files_.end()) return {store::StoreStatus::kNotFound, {}};
+    return ok(it->second);
+  });
+}
+
+void FakeStore::fileBytesOf(int64_t ownerId, Callback<int64_t> done) {
+  answer<int64_t>("fileBytesOf", std::move(done), [&] { return ok(bytesOf(ownerId)); });
+}
+
 }  // namespace chatd::test

@@ -113,6 +113,9 @@ class FakeStore final : public store::Store {
                     Callback<bool> done) override;
   void takeInvite(std::string digest, int64_t nowSeconds, Callback<int64_t> done) override;
   void restoreInvite(std::string digest, int64_t expiresAt, Callback<bool> done) override;
+  void addFile(store::FileRecord file, uint64_t quotaBytes, Callback<store::FileRecord> done) override;
+  void findFile(std::string id, Callback<store::FileRecord> done) override;
+  void fileBytesOf(int64_t ownerId, Callback<int64_t> done) override;
   bool ready() override { return true; }
 
  private:
@@ -157,6 +160,7 @@ class FakeStore final : public store::Store {
 
   int64_t tick() { return ++clockMs_; }  // a clock that moves on at every write: orders joins
   const UserRow* user(int64_t id) const;
+  int64_t bytesOf(int64_t ownerId) const;  // what the user's files hold
   RoomRow* room(int64_t id);
   store::Room view(const RoomRow& row, int64_t userId) const;
   store::Message read(const StoredMessage& stored) const;  // sender names and reactions filled in
@@ -186,6 +190,7 @@ class FakeStore final : public store::Store {
   std::map<std::string, int64_t> revoked_;
   std::string registrationMode_;
   std::map<std::string, int64_t> invites_;  // digest -> expires at
+  std::map<std::string, store::FileRecord> files_;
 };
 
 template <typename T, typename Decide>
