@@ -12,7 +12,9 @@ import { launch, person, message, sendMessage, messageTexts, connected, expectNo
   from './support/browser.mjs';
 
 // While chatd is down Chromium itself logs each refused WebSocket.
-const kRefused = [/WebSocket connection to .* failed/];
+// What the browser logs while chatd is down: a refused WebSocket, and, after
+// two of those, the refused HTTP probe of the long-polling fallback.
+const kRefused = [/WebSocket connection to .* failed/, /Failed to load resource: net::ERR_CONNECTION_REFUSED/];
 const kReconnectMs = 30000;  // the client's backoff is capped at 10 s
 // A restart tells the page to wait up to --reconnect-spread (default 10 s): shorter here.
 const kShortSpread = ['--reconnect-spread', '1'];
