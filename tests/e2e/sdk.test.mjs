@@ -57,6 +57,19 @@ function within(what, promise, timeoutMs = 15000) {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
+// alice and bob, registered, connected and joined to the lobby (room 1).
+async function aliceAndBobInTheLobby(chatd, newClient) {
+  await register(chatd, 'alice');
+  await register(chatd, 'bob');
+  const alice = newClient('alice');
+  const bob = newClient('bob');
+  await alice.connect();
+  await bob.connect();
+  await alice.room(1).join();
+  await bob.room(1).join();
+  return { alice, bob };
+}
+
 async function withChatd(args, body) {
   const chatd = await Chatd.start(args);
   const clients = [];
@@ -141,14 +154,7 @@ test('two clients in a room: the ack resolves with the stored message, the other
 
 test('receipts: the receiver confirms on its own, the sender hears it and history counts it', async () => {
   await withChatd([], async (chatd, newClient) => {
-    await register(chatd, 'alice');
-    await register(chatd, 'bob');
-    const alice = newClient('alice');
-    const bob = newClient('bob');
-    await alice.connect();
-    await bob.connect();
-    await alice.room(1).join();
-    await bob.room(1).join();
+    const { alice, bob } = await aliceAndBobInTheLobby(chatd, newClient);
     const receipts = collect(alice.room(1), 'received');
     const stored = await alice.room(1).send('did you get this?');
     await eventually("alice hears bob's receipt", () => receipts.some((r) => r.user_id === bob.user.id && r.seq >= stored.seq));
@@ -217,14 +223,7 @@ test('a restart with messages in the outbox: each stored and delivered once, the
   await withChatd(['--reconnect-spread', '1'], async (chatd, newClient) => {
     const carol = await register(chatd, 'carol');
     await call(chatd, 'POST', '/api/v1/rooms/1/join', carol.token);
-    await register(chatd, 'alice');
-    await register(chatd, 'bob');
-    const alice = newClient('alice');
-    const bob = newClient('bob');
-    await alice.connect();
-    await bob.connect();
-    await alice.room(1).join();
-    await bob.room(1).join();
+    const { alice, bob } = await aliceAndBobInTheLobby(chatd, newClient);
     const heard = collect(bob.room(1), 'message');
     const welcomes = collect(bob, 'welcome');
     await alice.room(1).send('before');
