@@ -1,6 +1,6 @@
 // The web client's message list in headless Chromium: editing, deleting and
 // reacting; links; grouping by author and minute, day separators, the
-// unread marker line and the empty states.
+// unread marker line, the empty states and the delivered/read ticks.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, register, joinRoom, post } from './support/http.mjs';
@@ -113,5 +113,29 @@ test('messages group by author and minute under a day separator; an unread marke
       ? n.querySelector('.content').textContent : n.dataset.testid));
     assert.deepEqual(order, ['day-separator', 'one', 'two', 'unread-marker', 'while you were away', 'and again']);
     assert.equal(await alice.getByTestId('empty-rooms').isVisible(), false);
+  });
+});
+
+// My messages' ticks: delivered once the other side's client has them (its
+// SDK confirms receipt while the room it created is open), read once it
+// opens the room.
+test('ticks on my messages: delivered, then read', async () => {
+  await withChatd([], async (chatd, pages) => {
+    const alice = await person(browser, chatd, 'alice');
+    const bob = await person(browser, chatd, 'bob');
+    pages.push(alice, bob);
+    await bob.getByTestId('room-name').fill('elsewhere');
+    await bob.getByTestId('create-room').click();
+    await bob.getByTestId('room-item').filter({ hasText: 'elsewhere' }).waitFor();
+
+    await sendMessage(alice, 'did it arrive?');
+    const ticks = message(alice, 'did it arrive?').getByTestId('ticks');
+    await ticks.and(alice.locator('[data-receipt="delivered"]')).waitFor({ timeout: 10_000 });
+    assert.equal(await ticks.textContent(), '✓✓');
+
+    await bob.getByTestId('room-item').filter({ hasText: 'lobby' }).click();
+    await message(bob, 'did it arrive?').waitFor();
+    await ticks.and(alice.locator('[data-receipt="read"]')).waitFor({ timeout: 10_000 });
+    assert.equal(await message(bob, 'did it arrive?').getByTestId('ticks').count(), 0, 'no ticks on the messages of others');
   });
 });

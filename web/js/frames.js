@@ -88,9 +88,13 @@ const handlers = {
     roomOf(chat, frame.room_id).trimmedThrough(frame.data.to_seq);
   },
 
+  received(chat, frame) {
+    if (frame.data.user_id !== chat.me.id) receipt(chat, frame, 'delivered_count');
+  },
+
   read(chat, frame) {
     const room = roomOf(chat, frame.room_id);
-    if (frame.data.user_id !== chat.me.id) return;
+    if (frame.data.user_id !== chat.me.id) return receipt(chat, frame, 'read_count');
     room.readSent = Math.max(room.readSent || 0, frame.data.seq);
     if (room.lastSeq !== null && frame.data.seq >= room.lastSeq && room.unread) {
       room.unread = 0;  // read in another tab
@@ -135,6 +139,18 @@ function change(chat, frame, apply) {
   if (!message) return;
   apply(message);
   if (room.id === chat.openId && room.historyLoaded) chat.messages.upsert(message, 'sent');
+}
+
+// Another member received or read up to a seq: my messages up to it are
+// delivered (and read), by at least one: what the ticks show.
+function receipt(chat, frame, count) {
+  const room = roomOf(chat, frame.room_id);
+  for (const message of room.messages.values()) {
+    if (message.user_id !== chat.me.id || message.seq > frame.data.seq || message[count] > 0) continue;
+    message.delivered_count = Math.max(message.delivered_count || 0, 1);
+    if (count === 'read_count') message.read_count = 1;
+    if (room.id === chat.openId && room.historyLoaded) chat.messages.upsert(message, 'sent');
+  }
 }
 
 function setReaction(message, emoji, count) {

@@ -6,7 +6,9 @@
 // each reconnect.
 import { Emitter } from './emitter.js';
 
-const kReceiptDelayMs = 500;
+// Receipts spend the user's message budget (--rate) as every client message does:
+// one per room every 2 s leaves it to the messages.
+const kReceiptDelayMs = 2000;
 
 export class Room extends Emitter {
   constructor(client, id) {

@@ -22,7 +22,8 @@ export function renderMessage(message, state, me) {
     time,
     message.edited_at && !message.deleted
       ? el('span', { className: 'mark edited', text: '(edited)', attrs: { title: fullTime(message.edited_at) } }) : null,
-    state === 'pending' ? el('span', { className: 'mark pending', text: 'sending…' }) : null);
+    state === 'pending' ? el('span', { className: 'mark pending', text: 'sending…' }) : null,
+    mine && state === 'sent' && !message.deleted ? ticks(message) : null);
   const body = message.deleted
     ? el('p', { className: 'content deleted', text: 'message deleted' })
     : el('p', { className: 'content' }, ...linkify(message.content));
@@ -39,6 +40,19 @@ export function renderMessage(message, state, me) {
       'data-deleted': message.deleted ? 'true' : null,
     },
   }, meta, body, live ? reactions(message) : null, live ? actions(mine) : null);
+}
+
+// My message's delivery status: sent (stored), delivered (someone else's
+// client received it), read (someone read it).
+function ticks(message) {
+  const receipt = message.read_count > 0 ? 'read' : message.delivered_count > 0 ? 'delivered' : 'sent';
+  const title = { sent: 'Sent', delivered: 'Delivered', read: 'Read' }[receipt];
+  return el('span', {
+    className: 'mark ticks',
+    testid: 'ticks',
+    text: receipt === 'sent' ? '✓' : '✓✓',
+    attrs: { 'data-receipt': receipt, title, 'aria-label': title },
+  });
 }
 
 // The reactions as buttons: choosing one toggles mine.
