@@ -1,6 +1,5 @@
 #include "api/FileUpload.h"
 
-#include <openssl/rand.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,7 +8,7 @@
 
 #include "api/AccountApi.h"
 #include "api/FileUrls.h"
-#include "proto/Hex.h"
+#include "proto/RandomHex.h"
 #include "proto/JsonWriter.h"
 #include "proto/MediaSniffer.h"
 #include "proto/MultipartParser.h"
@@ -39,9 +38,7 @@ std::string cleanName(std::string_view name) {
 }
 
 std::optional<std::string> randomFileId() {
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) return std::nullopt;
-  return proto::lowerHex(bytes, sizeof bytes);
+  return proto::randomHex(16);
 }
 
 proto::HttpResponse created(const store::FileRecord& file, std::string_view urlKey) {

@@ -1,9 +1,9 @@
 #include "auth/RegistrationPolicy.h"
 
-#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include "proto/Hex.h"
+#include "proto/RandomHex.h"
 
 namespace chatd::auth {
 
@@ -37,9 +37,7 @@ void RegistrationPolicy::current(store::RegistrationStore& store,
 }
 
 std::optional<std::string> RegistrationPolicy::newInviteCode() {
-  unsigned char random[16];
-  if (RAND_bytes(random, sizeof random) != 1) return std::nullopt;
-  return proto::lowerHex(random, sizeof random);
+  return proto::randomHex(16);
 }
 
 std::string RegistrationPolicy::inviteDigest(std::string_view code) {

@@ -1,7 +1,6 @@
 #include "auth/TokenService.h"
 
 #include <fcntl.h>
-#include <openssl/rand.h>
 #include <openssl/sha.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 #include <sstream>
 
 #include "proto/Hex.h"
+#include "proto/RandomHex.h"
 
 namespace chatd::auth {
 
@@ -81,8 +81,7 @@ TokenService::Issued TokenService::issue(const store::User& user, int64_t nowSec
   claims.expiresAt = nowSeconds + ttlSeconds_;
   // A random jti makes every token distinct, so logging out one session
   // (revoking its token) leaves the user's other tokens alone.
-  unsigned char id[16];
-  if (RAND_bytes(id, sizeof id) == 1) claims.tokenId = proto::lowerHex(id, sizeof id);
+  if (auto id = proto::randomHex(16)) claims.tokenId = std::move(*id);
   return {signJwtHs256(claims, secret_), claims.expiresAt};
 }
 
@@ -140,12 +139,9 @@ uint64_t TokenService::shortKey(const std::string& revocationKey) {
 }
 
 std::optional<std::string> TokenService::newSecret(std::string& error) {
-  unsigned char random[32];
-  if (RAND_bytes(random, sizeof random) != 1) {
-    error = "no randomness for a new JWT secret";
-    return std::nullopt;
-  }
-  return proto::lowerHex(random, sizeof random);
+  auto secret = proto::randomHex(32);
+  if (!secret) error = "no randomness for a new JWT secret";
+  return secret;
 }
 
 std::optional<std::string> TokenService::loadSecret(const std::string& dataDir, std::string& error) {

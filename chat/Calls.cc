@@ -1,13 +1,11 @@
 #include "chat/Calls.h"
 
-#include <openssl/rand.h>
-
 #include <vector>
 
 #include "chat/ChatError.h"
 #include "chat/ChatFrames.h"
-#include "proto/Hex.h"
 #include "proto/JsonFields.h"
+#include "proto/RandomHex.h"
 
 namespace chatd::chat {
 
@@ -19,12 +17,6 @@ namespace err = chat_error;
 // A callee's leg that rings outlives the caller's ring by this much: it is
 // forgotten then, should the caller's node never say the call ended.
 constexpr uint64_t kRingMarginMs = 5000;
-
-std::string mintCallId() {
-  unsigned char random[kCallIdBytes / 2];
-  RAND_bytes(random, sizeof random);
-  return proto::lowerHex(random, sizeof random);
-}
 
 // The call id of a signal's frame: "data":{"call_id":...}.
 std::string callIdOf(const std::string& frame) {
@@ -92,8 +84,10 @@ void Calls::invite(ChatSession& session, const ClientMessage& m) {
       return s->sendError(err::kBadRequest, "calls are made in direct rooms, to the other member", m.ref, m.roomId);
     }
     if (inCall(s->user->id)) return s->sendError(err::kInCall, "already in a call", m.ref, m.roomId);
+    std::optional<std::string> minted = proto::randomHex(kCallIdBytes / 2);
+    if (!minted) return s->sendError(err::kUnavailable, "no randomness for a call id, retry", m.ref, m.roomId);
     auto leg = std::make_unique<Leg>(*this);
-    leg->callId = mintCallId();
+    leg->callId = std::move(*minted);
     leg->roomId = m.roomId;
     leg->userId = s->user->id;
     leg->peerUserId = peerId;
