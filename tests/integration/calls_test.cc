@@ -2,7 +2,8 @@
 // callee, the first to accept has the call and the others stop ringing;
 // offers, answers and candidates reach only the two sessions in the call;
 // reject, busy, hang-up, the ring timeout and a closed session each end it,
-// telling whom it should; bad signals get errors. Nothing is stored.
+// telling whom it should; one call relays at most 500 signals;
+// bad signals get errors. Nothing is stored.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -169,6 +170,30 @@ TEST_F(CallsTest, BadSignalsAreAnsweredWithErrors) {
   EXPECT_EQ(ann->call("call_invite", R"("room_id":)" + room_).string("code"), "in_call");
   EXPECT_EQ(carlTab->call("call_hangup", id(call)).string("code"), "not_found") << "another user's call";
   EXPECT_EQ(ann->call("call_ice", id(call) + R"(,"candidate":"text")").string("code"), "bad_request");
+}
+
+// What one call can make chatd relay is bounded (Calls::kMaxRelayed), the
+// message budget aside (--rate 0 here).
+TEST(CallsBound, OneCallRelaysAtMost500Signals) {
+  ChatdProcess chatd({"--argon2-memory", "1024", "--rate", "0"});
+  const Account ann = signUp(chatd.port(), "ann");
+  const Account bob = signUp(chatd.port(), "bob");
+  const HttpReply opened = httpCallAs(ann.token, chatd.port(), "POST", "/api/v1/direct/" + bob.id);
+  const std::string room = std::to_string(Json(opened.body).integer("room.id").value_or(0));
+  ChatClient annTab(chatd.port(), "ann"), bobTab(chatd.port(), "bob");
+  annTab.connect(ann.token);
+  bobTab.connect(bob.token);
+  const std::string call = annTab.call("call_invite", R"("room_id":)" + room).string("data.call_id").value_or("");
+  bobTab.expect("call_invite");
+  ASSERT_TRUE(bobTab.send(R"({"type":"call_accept","call_id":")" + call + "\"}"));
+  annTab.expect("call_accept");
+  const std::string ice = R"({"type":"call_ice","call_id":")" + call + R"(","candidate":{"candidate":"c"}})";
+  for (int i = 0; i < 500; ++i) ASSERT_TRUE(annTab.send(ice));
+  EXPECT_EQ(annTab.call("call_ice", R"("call_id":")" + call + R"(","candidate":{"candidate":"c"})").string("code"),
+            "rate_limited");
+  size_t relayed = 0;
+  while (auto frame = bobTab.tryNext(500)) relayed += frame->type() == "call_ice";
+  EXPECT_EQ(relayed, 500u);
 }
 
 }  // namespace
