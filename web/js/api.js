@@ -17,6 +17,11 @@ export class Api extends HttpApi {
   logout() {
     return this.request('POST', '/api/v1/logout');
   }
+  // Sets my nickname and/or avatar ({nickname?, avatar_file_id?: id or null}):
+  // answers my user object.
+  updateMe(changes) {
+    return this.request('PATCH', '/api/v1/me', changes);
+  }
   // A new token for the current one: {user, token, expires_at}.
   refreshToken() {
     return this.request('POST', '/api/v1/token/refresh');

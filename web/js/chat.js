@@ -8,6 +8,8 @@ import { session } from './session.js';
 import { applyFrame } from './frames.js';
 import { History } from './history.js';
 import { CallController } from './calls.js';
+import { Attachments } from './attachments.js';
+import { Profile } from './profile.js';
 import { showConnection } from './views/statusView.js';
 import { showError } from './views/errorView.js';
 import { renderRoomList } from './views/roomListView.js';
@@ -16,6 +18,7 @@ import { watchOnlineCount } from './views/onlineCountView.js';
 import { renderTyping } from './views/typingView.js';
 import { MessageListView } from './views/messageListView.js';
 import { Composer } from './views/composer.js';
+import { VoiceRecorder } from './views/voiceRecorder.js';
 import { wireSidebar } from './views/sidebar.js';
 import { fullTime } from './format.js';
 
@@ -37,7 +40,10 @@ export class Chat {
       onDelete: (seq) => this.change((room, id) => room.live.delete(id), seq),
       onReact: (seq, emoji) => this.change((room, id) => room.live.react(id, emoji), seq),
     });
-    this.composer = new Composer((text) => this.send(text), () => this.typed());
+    this.attachments = new Attachments((file, options) => this.client.upload(file, options));
+    this.recorder = new VoiceRecorder((blob, ms) => this.sendVoice(blob, ms));
+    this.profile = new Profile(this);
+    this.composer = new Composer((text) => this.send(text), () => this.typed(), () => this.attachments.count > 0);
     this.sidebar = wireSidebar();
     document.getElementById('create-room-form').addEventListener('submit', (e) => {
       e.preventDefault();
@@ -86,9 +92,7 @@ export class Chat {
     this.openId = null;
     this.welcomed = false;
     this.lastTypingSent = 0;
-    const meNode = document.getElementById('me');
-    meNode.textContent = me.nickname || me.username;
-    meNode.hidden = false;
+    this.profile.show(me);
     document.getElementById('logout').hidden = false;
     this.onlineCount = watchOnlineCount(this.api);
     client.on('welcome', (frame) => this.welcome(frame));
@@ -113,11 +117,11 @@ export class Chat {
     if (this.client) this.client.close();
     this.client = null;
     this.messages.clearAll();
-    this.composer.enable(false);
+    this.enableComposer(false);
     document.getElementById('room-list').replaceChildren();
     document.getElementById('online-list').replaceChildren();
     document.getElementById('typing').textContent = '';
-    document.getElementById('me').hidden = true;
+    this.profile.hide();
     document.getElementById('logout').hidden = true;
   }
 
@@ -200,7 +204,7 @@ export class Chat {
     this.renderPresence(room);
     if (room.kind === 'direct') this.loadPeer(room);
     this.calls.roomShown(room);
-    this.composer.enable(true);
+    this.enableComposer(true);
     this.sidebar.close();
     if (this.client.polling && !room.historyLoaded) this.history.load(room);
     if (!this.client.connected) return;  // welcome() joins it
@@ -237,11 +241,39 @@ export class Chat {
     this.users.set(user.username.toLowerCase(), user);
   }
 
-  send(text) {
+  enableComposer(enabled) {
+    this.composer.enable(enabled);
+    this.attachments.enable(enabled);
+    this.recorder.enable(enabled);
+  }
+
+  // The composer's text, with the files waiting on the strip (once they are
+  // uploaded) as its attachments and the text their caption.
+  async send(text) {
     const room = this.openRoom();
     if (!room) return;
+    if (this.attachments.count === 0) {
+      this.post(room, text);
+      return;
+    }
+    const client = this.client;
+    const media = await this.attachments.take();
+    if (this.client !== client) return;
+    if (media) this.post(room, text.trim() === '' ? '' : text, media);
+    else this.composer.restore(text);
+  }
+
+  async sendVoice(blob, durationMs) {
+    const room = this.openRoom();
+    const client = this.client;
+    const media = room && await this.attachments.voice(blob, durationMs);
+    if (media && this.client === client) this.post(room, '', media);
+  }
+
+  // media: {kind, attachments} (Room.send) for a message with files.
+  post(room, text, media = {}) {
     const clientId = newClientId();
-    room.live.send(text, { clientId }).catch(() => {});  // 'sent' and 'send_error' tell the page
+    room.live.send(text, { clientId, ...media }).catch(() => {});  // 'sent' and 'send_error' tell the page
     this.messages.upsert(this.client.outbox.find(clientId), 'pending');
     if (this.lastTypingSent) {
       room.live.typing(false);

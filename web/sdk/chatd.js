@@ -130,15 +130,15 @@ export class ChatClient extends Emitter {
 
   // Room.send's work: queued in the outbox, sent now if connected, resent
   // on every reconnect until acknowledged.
-  post(roomId, content, clientId) {
-    const entry = this.outbox.add(roomId, content, clientId);
+  post(roomId, content, clientId, media) {
+    const entry = this.outbox.add(roomId, content, clientId, media);
     const acked = new Promise((resolve, reject) => this.waiting.set(entry.client_id, { resolve, reject }));
     if (!this.connection.send(messageFrame(entry)) && this.polling) this.poller.post(entry);
     return acked;
   }
 
   // Uploads a file (POST /api/v1/files?name=): resolves with {id, name, size,
-  // content_type, sha256}.
+  // content_type, sha256, url}. options: name, contentType, onProgress, signal (HttpApi.upload).
   upload(data, options) {
     return this.http.upload(data, options);
   }
@@ -261,12 +261,15 @@ const kHandlers = {
     room.received(frame.seq);
     const entry = client.outbox.find(frame.client_id);
     if (!entry) return;
-    const { id, username, nickname } = client.user;
-    client.sent(frame.client_id, {
-      id: frame.id, seq: frame.seq, user_id: id, user: { id, username, nickname }, kind: 'text',
+    const { id, username, nickname, avatar_url: avatarUrl } = client.user;
+    const user = avatarUrl ? { id, username, nickname, avatar_url: avatarUrl } : { id, username, nickname };
+    const message = {
+      id: frame.id, seq: frame.seq, user_id: id, user, kind: entry.kind || 'text',
       content: entry.content, client_id: frame.client_id, created_at: frame.created_at,
       delivered_count: frame.delivered_count ?? 0, read_count: frame.read_count ?? 0,
-    });
+    };
+    if (entry.attachments) message.attachments = entry.attachments;
+    client.sent(frame.client_id, message);
   },
 
   online_users(client, frame, room) {

@@ -17,11 +17,13 @@ export class Outbox {
   // storage: {load() -> entries, save(entries)}.
   constructor(storage = memoryStorage) {
     this.storage = storage;
-    this.entries = storage.load();  // [{client_id, room_id, content, created_at}]
+    this.entries = storage.load();  // [{client_id, room_id, content, created_at, kind?, attachments?}]
   }
 
-  add(roomId, content, clientId = newClientId()) {
+  // media: {kind, attachments} for a message with files (Room.send).
+  add(roomId, content, clientId = newClientId(), media = {}) {
     const entry = { client_id: clientId, room_id: roomId, content, created_at: Date.now() };
+    if (media.kind && media.kind !== 'text') Object.assign(entry, { kind: media.kind, attachments: media.attachments });
     this.entries.push(entry);
     this.save();
     return entry;
@@ -49,7 +51,20 @@ export class Outbox {
   }
 }
 
+// The attachment fields a client sends; the server adds size, content_type and url.
+const kSentAttachmentFields = ['file_id', 'name', 'width', 'height', 'duration_ms'];
+
+// An entry's message as the server takes it, over the WebSocket (messageFrame)
+// or HTTP (POST .../messages): {content, client_id, kind?, attachments?}.
+export function messageBody(entry) {
+  const body = { content: entry.content, client_id: entry.client_id };
+  if (!entry.kind) return body;
+  body.kind = entry.kind;
+  body.attachments = entry.attachments.map((a) => Object.fromEntries(
+    kSentAttachmentFields.filter((field) => a[field] !== undefined).map((field) => [field, a[field]])));
+  return body;
+}
+
 export function messageFrame(entry) {
-  return { type: 'message', room_id: entry.room_id, content: entry.content, client_id: entry.client_id,
-           ref: 'm:' + entry.client_id };
+  return { type: 'message', room_id: entry.room_id, ...messageBody(entry), ref: 'm:' + entry.client_id };
 }

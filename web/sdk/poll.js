@@ -8,6 +8,8 @@
 // `live` from the first answer it gets until a request cannot reach the
 // server (then it probes GET /api/v1/me until one can).
 
+import { messageBody } from './outbox.js';
+
 const kWaitS = 25;
 const kRetryMs = 2000;
 const kPage = 100;
@@ -105,7 +107,7 @@ export class Poller {
     this.posting.add(entry.client_id);
     try {
       const { message } = await this.client.http.request('POST', `/api/v1/rooms/${entry.room_id}/messages`,
-                                                         { content: entry.content, client_id: entry.client_id });
+                                                         messageBody(entry));
       this.client.sent(entry.client_id, message);
     } catch (error) {
       if (!kRetryable.has(error.code)) {

@@ -45,9 +45,13 @@ export class Room extends Emitter {
 
   // Sends a message, now or once connected; resolves with the stored message
   // (id, seq, created_at...) once acknowledged, exactly once whatever the
-  // reconnects. options.clientId: the client_id to use (default: a fresh one).
-  send(content, { clientId } = {}) {
-    return this.client.post(this.id, content, clientId);
+  // reconnects. options.clientId: the client_id to use (default: a fresh
+  // one); options.kind ('image', 'video', 'voice' or 'file') and
+  // options.attachments ([{file_id, name?, width?, height?, duration_ms?}],
+  // 1..10 uploads of mine): a message with files. An attachment's other
+  // fields (an upload's size, content_type, url) are kept for the page, not sent.
+  send(content, { clientId, kind, attachments } = {}) {
+    return this.client.post(this.id, content, clientId, { kind, attachments });
   }
 
   // A page of messages, oldest first: {messages, has_more, first_seq}. At

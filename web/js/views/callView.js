@@ -3,6 +3,8 @@
 // connecting | connected) with the other person's name, the media, the
 // duration and the buttons that fit the state, and a short status line
 // after a call ends (data-testid="call-status").
+import { duration } from '../format.js';
+
 const kButtons = {
   calling: ['call-hangup', 'call-mute', 'call-camera'],
   ringing: ['call-accept', 'call-reject'],
@@ -64,10 +66,7 @@ export class CallView {
 
   startClock(sinceMs) {
     clearInterval(this.clock);
-    const tick = () => {
-      const seconds = Math.floor((Date.now() - sinceMs) / 1000);
-      this.durationNode.textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-    };
+    const tick = () => { this.durationNode.textContent = duration(Date.now() - sinceMs); };
     tick();
     this.clock = setInterval(tick, 1000);
   }

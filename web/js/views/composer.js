@@ -1,7 +1,9 @@
 // The message box: Enter sends, Shift+Enter (or an IME composition) is a new
 // line. Calls onTyping() on every edit; the owner throttles what it sends.
+// With files waiting (hasFiles()), an empty text sends them without a caption.
 export class Composer {
-  constructor(onSend, onTyping) {
+  constructor(onSend, onTyping, hasFiles) {
+    this.hasFiles = hasFiles;
     this.form = document.getElementById('composer');
     this.input = document.getElementById('message-input');
     this.button = document.getElementById('send');
@@ -22,7 +24,7 @@ export class Composer {
 
   submit(onSend) {
     const text = this.input.value;
-    if (text.trim() === '') return;
+    if (text.trim() === '' && !this.hasFiles()) return;
     this.input.value = '';
     onSend(text);
   }

@@ -1,32 +1,37 @@
-// One message as an <li data-testid="message">: author and time, the text
-// with its links, reactions, and the actions this user may take on it
-// (data-action: edit and delete on one's own, react on anyone's). The list
-// (messageListView.js) handles the clicks.
+// One message as an <li data-testid="message">: the author's avatar, name
+// and time, its files (attachmentView.js), the text with its links,
+// reactions, and the actions this user may take on it (data-action: edit
+// and delete on one's own, react on anyone's). A call's log entry (kind
+// `call`) is one centred line instead. The list (messageListView.js)
+// handles the clicks.
 import { el } from '../dom.js';
 import { displayName } from '../rooms.js';
-import { clockTime, fullTime } from '../format.js';
+import { clockTime, fullTime, duration } from '../format.js';
 import { linkify } from '../linkify.js';
+import { renderAttachments } from './attachmentView.js';
+import { renderAvatar } from './avatarView.js';
 
 export const kQuickEmoji = ['👍', '❤️', '😂', '🎉'];
 
+// A call's outcome in words (docs/protocol.md, call log).
+const kCallOutcomes = { missed: 'Missed call', rejected: 'Call declined', busy: 'Busy', failed: 'Call failed' };
+
 export function renderMessage(message, state, me) {
+  if (message.kind === 'call' && message.call && !message.deleted) return renderCallLog(message);
   const mine = me && (state === 'pending' || message.user_id === me.id);
   const author = state === 'pending' ? me : message.user;
-  const time = el('time', {
-    className: 'time',
-    text: clockTime(message.created_at),
-    attrs: { datetime: new Date(message.created_at).toISOString(), title: fullTime(message.created_at) },
-  });
   const meta = el('div', { className: 'meta' },
+    renderAvatar(author),
     el('span', { className: 'author', text: author ? displayName(author) : `user ${message.user_id}` }),
-    time,
+    timeOf(message),
     message.edited_at && !message.deleted
       ? el('span', { className: 'mark edited', text: '(edited)', attrs: { title: fullTime(message.edited_at) } }) : null,
     state === 'pending' ? el('span', { className: 'mark pending', text: 'sending…' }) : null,
     mine && state === 'sent' && !message.deleted ? ticks(message) : null);
   const body = message.deleted
     ? el('p', { className: 'content deleted', text: 'message deleted' })
-    : el('p', { className: 'content' }, ...linkify(message.content));
+    : el('p', { className: 'content', attrs: { hidden: message.content === '' && message.attachments?.length > 0 } },
+         ...linkify(message.content));
   const live = state === 'sent' && !message.deleted;
   return el('li', {
     className: `message${mine ? ' mine' : ''}`,
@@ -38,8 +43,39 @@ export function renderMessage(message, state, me) {
       'data-user-id': mine ? me.id : message.user_id,
       'data-created-at': message.created_at,
       'data-deleted': message.deleted ? 'true' : null,
+      'data-kind': message.kind || 'text',
     },
-  }, meta, body, live ? reactions(message) : null, live ? actions(mine) : null);
+  }, meta, message.deleted ? null : renderAttachments(message), body, live ? reactions(message) : null,
+  live ? actions(mine) : null);
+}
+
+function timeOf(message) {
+  return el('time', {
+    className: 'time',
+    text: clockTime(message.created_at),
+    attrs: { datetime: new Date(message.created_at).toISOString(), title: fullTime(message.created_at) },
+  });
+}
+
+// "📞 Call · 2:31", "🎥 Missed call"...: what became of a call, centred.
+function renderCallLog(message) {
+  const { outcome, duration_ms: ms, video } = message.call;
+  const words = outcome === 'completed' ? `Call · ${duration(ms || 0)}` : kCallOutcomes[outcome] || 'Call';
+  return el('li', {
+    className: `message call-log${outcome === 'completed' ? '' : ' call-unanswered'}`,
+    testid: 'message',
+    attrs: {
+      'data-seq': message.seq,
+      'data-state': 'sent',
+      'data-message-id': message.id,
+      'data-user-id': message.user_id,
+      'data-created-at': message.created_at,
+      'data-kind': 'call',
+      'data-outcome': outcome,
+    },
+  }, el('p', { className: 'content call-line', testid: 'call-log' },
+        el('span', { className: 'call-icon', text: video ? '🎥' : '📞', attrs: { 'aria-label': video ? 'Video call' : 'Call' } }),
+        ` ${words} `, timeOf(message)));
 }
 
 // My message's delivery status: sent (stored), delivered (someone else's

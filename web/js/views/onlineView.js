@@ -1,7 +1,8 @@
-// Who is online in the open room (data-testid="online-user"); choosing
-// someone else opens a direct chat with them.
+// Who is online in the open room (data-testid="online-user"), each with
+// their avatar; choosing someone else opens a direct chat with them.
 import { el, clear } from '../dom.js';
 import { displayName } from '../rooms.js';
+import { renderAvatar } from './avatarView.js';
 
 export function renderOnline(users, me, onChoose) {
   const list = document.getElementById('online-list');
@@ -13,7 +14,6 @@ export function renderOnline(users, me, onChoose) {
     const button = el('button', {
       className: 'online-user',
       testid: 'online-user',
-      text: isMe ? `${displayName(user)} (you)` : displayName(user),
       attrs: {
         type: 'button',
         'data-user-id': user.id,
@@ -21,7 +21,7 @@ export function renderOnline(users, me, onChoose) {
         disabled: isMe,
         'aria-label': isMe ? `${displayName(user)} (you)` : `Message ${displayName(user)} directly`,
       },
-    });
+    }, renderAvatar(user), el('span', { className: 'name', text: isMe ? `${displayName(user)} (you)` : displayName(user) }));
     if (!isMe) button.addEventListener('click', () => onChoose(user));
     list.append(el('li', {}, button));
     if (String(user.id) === focused) button.focus();  // a redraw keeps the keyboard's place
