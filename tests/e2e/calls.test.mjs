@@ -1,7 +1,8 @@
 // Calls in the web client: two people in headless Chromium (fake camera and
 // microphone) call each other in their direct room through a real chatd;
 // the WebRTC connection comes up on both sides, and hanging up, declining
-// and a busy callee end the call on both with a status line.
+// and a busy callee end the call on both with a status line, and with a
+// line in the call log (a message of kind `call`) on both sides.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, person, message, sendMessage, withChatd } from './support/browser.mjs';
@@ -27,6 +28,11 @@ async function directPair(chatd, pages) {
 
 function panel(page) {
   return page.getByTestId('call');
+}
+
+// The newest call log line of the open room.
+function callLog(page, text) {
+  return page.locator('[data-testid="message"][data-kind="call"]', { hasText: text }).last();
 }
 
 function callStatus(page, text) {
@@ -62,6 +68,10 @@ test('a video call: it rings, is accepted, connects on both sides, and hanging u
     for (const page of [alice, bob]) {
       assert.equal(await panel(page).isVisible(), false);
       assert.equal(await page.getByTestId('call-audio').isVisible(), true, 'the call buttons are back');
+      const line = callLog(page, /Call · 0:0[1-9]/);
+      await line.waitFor();
+      assert.equal(await line.getAttribute('data-outcome'), 'completed');
+      assert.equal(await line.locator('[aria-label="Video call"]').count(), 1, 'a video call\'s icon');
     }
   });
 });
@@ -74,6 +84,7 @@ test('a declined call, and a busy callee', async () => {
     await bob.getByTestId('call-reject').click();
     await callStatus(alice, 'bob declined the call').waitFor();
     assert.equal(await panel(bob).isVisible(), false);
+    for (const page of [alice, bob]) await callLog(page, 'Call declined').waitFor();
 
     // Carol calls bob while bob is in a call with alice.
     const carol = await person(browser, chatd, 'carol');
@@ -89,5 +100,7 @@ test('a declined call, and a busy callee', async () => {
     assert.equal(await bob.locator('[data-testid="call"][data-state="connected"]').count(), 1, 'bob\'s call goes on');
     await alice.getByTestId('call-hangup').click();
     await callStatus(bob, 'alice hung up').waitFor();
+    await callLog(bob, /Call · \d:\d\d/).waitFor();
+    await carol.locator('[data-testid="message"][data-kind="call"][data-outcome="busy"]', { hasText: 'Busy' }).waitFor();
   });
 });
