@@ -16,74 +16,9 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
 import { ChatClient } from '../../web/sdk/chatd.js';
-import { Chatd, repoRoot } from './support/chatd.mjs';
+import { repoRoot } from './support/chatd.mjs';
 import { call, register, post, allMessages, eventually } from './support/http.mjs';
-
-const kPassword = 'correct-horse-battery';
-const kFast = { baseMs: 100, capMs: 1000 };
-
-// A client for `username` whose getToken logs in (counted in .logins);
-// `gate`, when set, is a promise getToken waits for first.
-function client(chatd, username, options = {}) {
-  const chat = new ChatClient({
-    url: chatd.url,
-    WebSocket: options.WebSocket || WebSocket,
-    backoff: kFast,
-    getToken: async () => {
-      await chat.gate;
-      chat.logins += 1;
-      return (await call(chatd, 'POST', '/api/v1/login', null, { username, password: kPassword })).token;
-    },
-  });
-  chat.logins = 0;
-  chat.gate = null;
-  return chat;
-}
-
-// Everything `target` emits as `name`, in order.
-function collect(target, name) {
-  const seen = [];
-  target.on(name, (value) => seen.push(value));
-  return seen;
-}
-
-// `promise`, or a failure naming `what` after timeoutMs: a send that is
-// never acknowledged fails the test instead of hanging it.
-function within(what, promise, timeoutMs = 15000) {
-  let timer;
-  const late = new Promise((resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
-
-// alice and bob, registered, connected and joined to the lobby (room 1).
-async function aliceAndBobInTheLobby(chatd, newClient) {
-  await register(chatd, 'alice');
-  await register(chatd, 'bob');
-  const alice = newClient('alice');
-  const bob = newClient('bob');
-  await alice.connect();
-  await bob.connect();
-  await alice.room(1).join();
-  await bob.room(1).join();
-  return { alice, bob };
-}
-
-async function withChatd(args, body) {
-  const chatd = await Chatd.start(args);
-  const clients = [];
-  try {
-    await body(chatd, (...rest) => {
-      const chat = client(chatd, ...rest);
-      clients.push(chat);
-      return chat;
-    });
-  } finally {
-    for (const chat of clients) chat.close();
-    await chatd.dispose();
-  }
-}
+import { kPassword, kFast, collect, within, aliceAndBobInTheLobby, withChatd } from './support/sdkClients.mjs';
 
 test("docs/sdk.md's example runs as written", async () => {
   await withChatd([], async (chatd) => {
