@@ -21,7 +21,7 @@ export class Attachments {
   // upload(file, {name, contentType, onProgress, signal}): the SDK's upload.
   constructor(upload) {
     this.upload = upload;
-    this.items = [];  // {key, file, name, type, thumbnail, progress, reply, error, measured, done, abort}
+    this.items = [];  // {key, file, name, type, thumbnail, progress, reply, error, measured, done, abort, taken}
     this.nextKey = 1;
     this.view = new PendingView((key) => this.remove(key));
     const picker = document.getElementById('attach-input');
@@ -52,8 +52,9 @@ export class Attachments {
     this.enabled = false;
   }
 
+  // The files for the next message (not those a message sent already waits for).
   get count() {
-    return this.items.length;
+    return this.items.filter((item) => !item.taken).length;
   }
 
   enable(enabled) {
@@ -127,10 +128,12 @@ export class Attachments {
   // Room.send and empties the strip, or with null (nothing taken) when an
   // upload failed or the strip changed meanwhile.
   async take() {
-    const items = [...this.items];
+    const items = this.items.filter((item) => !item.taken);
+    for (const item of items) item.taken = true;
     this.view.sending(true);
     await Promise.all(items.map((item) => item.done));
     this.view.sending(false);
+    for (const item of items) item.taken = false;
     const failed = items.find((item) => item.error);
     if (failed || items.some((item) => !this.items.includes(item))) {
       if (failed) showError(`upload_${failed.error.code}`, `${failed.name} could not be uploaded: remove it to send the rest.`);

@@ -14,6 +14,12 @@ export function el(tag, options = {}, ...children) {
   return node;
 }
 
+// A <button type="button"> showing `text` (an icon), with `label` as its
+// name for screen readers and its tooltip.
+export function iconButton(className, testid, text, label) {
+  return el('button', { className, testid, text, attrs: { type: 'button', 'aria-label': label, title: label } });
+}
+
 export function byTestId(id, root = document) {
   return root.querySelector(`[data-testid="${id}"]`);
 }

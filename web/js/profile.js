@@ -6,6 +6,7 @@ import { ProfileView } from './views/profileView.js';
 import { renderAvatar } from './views/avatarView.js';
 import { showError } from './views/errorView.js';
 import { displayName } from './rooms.js';
+import { el } from './dom.js';
 import { session } from './session.js';
 
 export class Profile {
@@ -18,7 +19,7 @@ export class Profile {
 
   // The top bar's me: avatar and name.
   show(user) {
-    this.node.replaceChildren(renderAvatar(user), document.createTextNode(displayName(user)));
+    this.node.replaceChildren(renderAvatar(user), el('span', { className: 'me-name', text: displayName(user) }));
     this.node.setAttribute('aria-label', `${displayName(user)}: your profile`);
     this.node.hidden = false;
   }

@@ -1,7 +1,7 @@
 // The lightbox (data-testid="lightbox"): one image at full size over the
 // page, with a download link. Esc, the close button or a click beside the
 // image closes it; the keyboard's focus goes back where it was.
-import { el } from '../dom.js';
+import { el, iconButton } from '../dom.js';
 
 let box = null;
 let returnFocus = null;
@@ -10,12 +10,7 @@ let returnFocus = null;
 export function openLightbox({ src, name, downloadUrl }) {
   closeLightbox();
   returnFocus = document.activeElement;
-  const close = el('button', {
-    className: 'lightbox-close',
-    testid: 'lightbox-close',
-    text: '×',
-    attrs: { type: 'button', 'aria-label': 'Close', title: 'Close (Esc)' },
-  });
+  const close = iconButton('lightbox-close', 'lightbox-close', '×', 'Close (Esc)');
   const download = el('a', {
     className: 'lightbox-download',
     testid: 'lightbox-download',

@@ -2,7 +2,7 @@
 // file waiting to go with the next message (data-testid="pending-attachment",
 // data-state uploading | ready | failed) as a thumbnail or a card, its
 // upload's progress, and a button that removes it.
-import { el, clear } from '../dom.js';
+import { el, clear, iconButton } from '../dom.js';
 import { fileSize } from '../format.js';
 
 export class PendingView {
@@ -27,12 +27,7 @@ export class PendingView {
       : el('span', { className: 'pending-thumb file-icon', text: item.type.startsWith('audio/') ? '🎤' : '📄', attrs: { 'aria-hidden': 'true' } });
     const bar = el('progress', { className: 'pending-progress', attrs: { max: 1, value: item.progress, 'aria-label': `Uploading ${item.name}` } });
     this.bars.set(item.key, bar);
-    const remove = el('button', {
-      className: 'pending-remove',
-      testid: 'pending-remove',
-      text: '×',
-      attrs: { type: 'button', 'aria-label': `Remove ${item.name}`, title: 'Remove' },
-    });
+    const remove = iconButton('pending-remove', 'pending-remove', '×', `Remove ${item.name}`);
     remove.addEventListener('click', () => this.onRemove(item.key));
     const status = item.error ? item.error.message : item.reply ? fileSize(item.reply.size) : 'uploading…';
     return el('li', { className: 'pending-attachment', testid: 'pending-attachment', attrs: { 'data-state': state, title: item.name } },

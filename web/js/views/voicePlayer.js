@@ -1,18 +1,13 @@
 // A voice message (or any audio file) as a player: play/pause, a seek bar
 // and the time (played / length), over an <audio> element. The length is
 // the attachment's duration_ms: a recording's WebM often declares none.
-import { el } from '../dom.js';
+import { el, iconButton } from '../dom.js';
 import { duration } from '../format.js';
 
 // src: where to fetch it; withFallback(audio, file): retries another url on error.
 export function renderVoicePlayer(file, src, withFallback) {
   const audio = withFallback(el('audio', { attrs: { src, preload: 'metadata' } }), file);
-  const play = el('button', {
-    className: 'voice-play',
-    testid: 'voice-play',
-    text: '▶',
-    attrs: { type: 'button', 'aria-label': 'Play voice message', title: 'Play' },
-  });
+  const play = iconButton('voice-play', 'voice-play', '▶', 'Play voice message');
   const seek = el('input', {
     className: 'voice-seek',
     testid: 'voice-seek',
@@ -28,8 +23,8 @@ export function renderVoicePlayer(file, src, withFallback) {
   };
   const playing = (on) => {
     play.textContent = on ? '⏸' : '▶';
-    play.setAttribute('aria-label', on ? 'Pause voice message' : 'Play voice message');
-    play.title = on ? 'Pause' : 'Play';
+    play.title = on ? 'Pause voice message' : 'Play voice message';
+    play.setAttribute('aria-label', play.title);
   };
   play.addEventListener('click', () => {
     if (audio.paused) audio.play().catch(() => playing(false));
