@@ -1,8 +1,9 @@
 // Files in the web client, between two people in headless Chromium through
 // a real chatd: an image sent with a caption is previewed on the other side
 // and opens in the lightbox; a file is downloaded there byte for byte; a
-// voice message recorded from Chromium's fake microphone plays there; an
-// upload the server refuses is explained and never sent.
+// voice message recorded from Chromium's fake microphone plays there; files
+// dropped or pasted wait on the strip; an upload the server refuses is
+// explained and never sent.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -120,6 +121,32 @@ test('a voice message recorded from the microphone plays on the other side', asy
     assert.equal(stored.kind, 'voice');
     assert.match(stored.attachments[0].content_type, /^audio\//);
     assert.ok(stored.attachments[0].duration_ms >= 2000 && stored.attachments[0].duration_ms < 4000, 'duration_ms');
+  });
+});
+
+test('files dropped on the messages or pasted into the box wait on the strip, uploaded; × removes one', async () => {
+  await withChatd([], async (chatd, pages) => {
+    const alice = await person(browser, chatd, 'alice');
+    pages.push(alice);
+    const bytes = [...await png(alice, 30, 20)];
+    await alice.evaluate((png) => {
+      const transfer = (name, type, data) => {
+        const t = new DataTransfer();
+        t.items.add(new File([new Uint8Array(data)], name, { type }));
+        return t;
+      };
+      const list = document.getElementById('message-list');
+      const dropped = transfer('dropped.txt', 'text/plain', [104, 105]);
+      list.dispatchEvent(new DragEvent('dragover', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+      list.dispatchEvent(new DragEvent('drop', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+      const pasted = new ClipboardEvent('paste', { clipboardData: transfer('pasted.png', 'image/png', png), bubbles: true, cancelable: true });
+      document.getElementById('message-input').dispatchEvent(pasted);
+    }, bytes);
+    const ready = alice.locator('[data-testid="pending-attachment"][data-state="ready"]');
+    await ready.filter({ hasText: 'dropped.txt' }).filter({ hasText: '2 bytes' }).waitFor();
+    await ready.filter({ hasText: 'pasted.png' }).locator('img.pending-thumb').waitFor();
+    await ready.filter({ hasText: 'dropped.txt' }).getByTestId('pending-remove').click();
+    assert.deepEqual(await alice.getByTestId('pending-attachment').evaluateAll((nodes) => nodes.map((n) => n.title)), ['pasted.png']);
   });
 });
 
