@@ -2,7 +2,7 @@
 // a real chatd: an image sent with a caption is previewed on the other side
 // and opens in the lightbox; a file is downloaded there byte for byte; a
 // voice message recorded from Chromium's fake microphone plays there; files
-// dropped or pasted wait on the strip; an upload the server refuses is
+// dropped or pasted wait on the strip, with their upload's progress; an upload the server refuses is
 // explained and never sent.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -147,6 +147,24 @@ test('files dropped on the messages or pasted into the box wait on the strip, up
     await ready.filter({ hasText: 'pasted.png' }).locator('img.pending-thumb').waitFor();
     await ready.filter({ hasText: 'dropped.txt' }).getByTestId('pending-remove').click();
     assert.deepEqual(await alice.getByTestId('pending-attachment').evaluateAll((nodes) => nodes.map((n) => n.title)), ['pasted.png']);
+  });
+});
+
+test('a slow upload shows its progress on the strip until it is done', async () => {
+  await withChatd([], async (chatd, pages) => {
+    const alice = await person(browser, chatd, 'alice');
+    pages.push(alice);
+    const cdp = await alice.context().newCDPSession(alice);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 512 * 1024 });
+    await alice.getByTestId('attach-input').setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(1 << 20, 7) });
+    const bar = alice.locator('[data-testid="pending-attachment"][data-state="uploading"] progress');
+    await alice.waitForFunction(() => {
+      const value = document.querySelector('[data-testid="pending-attachment"] progress')?.value;
+      return value > 0.2 && value < 0.8;
+    }, null, { polling: 50 });
+    assert.equal(await bar.count(), 1);
+    await alice.locator('[data-testid="pending-attachment"][data-state="ready"]', { hasText: '1.0 MB' }).waitFor();
   });
 });
 
