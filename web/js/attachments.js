@@ -1,5 +1,6 @@
 // The files waiting to go with the next message: picked with the paperclip,
-// dropped on the message list or pasted into the composer. Each is uploaded
+// dropped on the message list or pasted into the composer (pendingView.js
+// hears those). Each is uploaded
 // at once (with its progress on the strip, pendingView.js) and measured
 // (media.js); take() waits for the uploads and hands the Chat what
 // Room.send needs. A refused upload stays on the strip, marked, until it
@@ -23,31 +24,9 @@ export class Attachments {
     this.upload = upload;
     this.items = [];  // {key, file, name, type, thumbnail, progress, reply, error, measured, done, abort, taken}
     this.nextKey = 1;
-    this.view = new PendingView((key) => this.remove(key));
-    const picker = document.getElementById('attach-input');
-    document.getElementById('attach').addEventListener('click', () => picker.click());
-    picker.addEventListener('change', () => {
-      this.add([...picker.files]);
-      picker.value = '';
-    });
-    const list = document.getElementById('message-list');
-    list.addEventListener('dragover', (event) => {
-      if (!this.enabled || !event.dataTransfer?.types.includes('Files')) return;
-      event.preventDefault();
-      list.classList.add('drop-target');
-    });
-    list.addEventListener('dragleave', () => list.classList.remove('drop-target'));
-    list.addEventListener('drop', (event) => {
-      list.classList.remove('drop-target');
-      if (!this.enabled || !event.dataTransfer?.files.length) return;
-      event.preventDefault();
-      this.add([...event.dataTransfer.files]);
-    });
-    document.getElementById('message-input').addEventListener('paste', (event) => {
-      const files = [...(event.clipboardData?.files || [])];
-      if (!this.enabled || files.length === 0) return;
-      event.preventDefault();
-      this.add(files);
+    this.view = new PendingView({
+      onFiles: (files) => { if (this.enabled) this.add(files); },
+      onRemove: (key) => this.remove(key),
     });
     this.enabled = false;
   }
@@ -59,7 +38,7 @@ export class Attachments {
 
   enable(enabled) {
     this.enabled = enabled;
-    document.getElementById('attach').disabled = !enabled;
+    this.view.enable(enabled);
     if (!enabled) this.clear();
   }
 

@@ -1,16 +1,48 @@
 // The strip above the composer (data-testid="pending-attachments"): each
 // file waiting to go with the next message (data-testid="pending-attachment",
 // data-state uploading | ready | failed) as a thumbnail or a card, its
-// upload's progress, and a button that removes it.
+// upload's progress, and a button that removes it. Files come from the
+// paperclip's picker, a drop on the message list or a paste into the
+// message box.
 import { el, clear, iconButton } from '../dom.js';
 import { fileSize } from '../format.js';
 
 export class PendingView {
-  // onRemove(key): the person removed that file.
-  constructor(onRemove) {
+  // actions: onFiles(files) (picked, dropped or pasted), onRemove(key).
+  constructor({ onFiles, onRemove }) {
     this.strip = document.getElementById('pending-attachments');
     this.onRemove = onRemove;
     this.bars = new Map();  // key -> <progress>
+    this.attach = document.getElementById('attach');
+    const picker = document.getElementById('attach-input');
+    this.attach.addEventListener('click', () => picker.click());
+    picker.addEventListener('change', () => {
+      onFiles([...picker.files]);
+      picker.value = '';
+    });
+    const list = document.getElementById('message-list');
+    list.addEventListener('dragover', (event) => {
+      if (this.attach.disabled || !event.dataTransfer?.types.includes('Files')) return;
+      event.preventDefault();
+      list.classList.add('drop-target');
+    });
+    list.addEventListener('dragleave', () => list.classList.remove('drop-target'));
+    list.addEventListener('drop', (event) => {
+      list.classList.remove('drop-target');
+      if (!event.dataTransfer?.files.length) return;
+      event.preventDefault();
+      onFiles([...event.dataTransfer.files]);
+    });
+    document.getElementById('message-input').addEventListener('paste', (event) => {
+      const files = [...(event.clipboardData?.files || [])];
+      if (files.length === 0) return;
+      event.preventDefault();
+      onFiles(files);
+    });
+  }
+
+  enable(enabled) {
+    this.attach.disabled = !enabled;
   }
 
   render(items) {
