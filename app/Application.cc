@@ -11,7 +11,7 @@
 #include <set>
 #include <thread>
 
-#include "api/FileUrls.h"
+#include "auth/FileUrls.h"
 #include "api/Metrics.h"
 #include "api/Probes.h"
 #include "app/ConfigDiff.h"
@@ -105,7 +105,7 @@ bool Application::makeTokens(std::string secret, std::string& error) {
   std::string publicKey;
   if (!readPublicKey(publicKey, error)) return false;
   secretFromConfig_ = !config_.jwtSecret.empty();
-  fileUrlKey_ = api::fileUrlKey(secret);
+  config_.fileUrlKey = auth::fileUrlKey(secret);
   tokens_ = auth::TokenService::create(std::move(secret), publicKey, config_.tokenTtlSeconds,
                                        {config_.jwtIssuer, config_.jwtAudience}, error);
   if (!tokens_) return false;
@@ -124,7 +124,8 @@ void Application::assembleChat() {
   chat_ = std::make_unique<chat::ChatEndpoint>(loop_, *hub_, *identities_, *tokens_, config_);
   messages_ = std::make_unique<api::MessageApi>(*store_, *roomService_, *accounts_, *hub_);
   files_ = std::make_unique<api::FileApi>(api::UploadServices{
-      *store_, *accounts_, *fileWorkers_, *blobs_, {config_.maxUploadBytes, config_.uploadQuotaBytes}, fileUrlKey_});
+      *store_, *accounts_, *fileWorkers_, *blobs_, {config_.maxUploadBytes, config_.uploadQuotaBytes}, config_.fileUrlKey});
+  fileCollector_ = std::make_unique<api::FileCollector>(loop_, *store_, *fileWorkers_, *blobs_, config_.fileGraceMs);
   hub_->webhooks().setSender(webhooks_.sender.get());
   roomService_->setWebhooks(&hub_->webhooks());
   roomService_->setMembershipEndedListener(

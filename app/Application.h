@@ -22,6 +22,7 @@
 #include "api/AccountApi.h"
 #include "api/AdminApi.h"
 #include "api/FileApi.h"
+#include "api/FileCollector.h"
 #include "api/MessageApi.h"
 #include "api/RoomApi.h"
 #include "app/Config.h"
@@ -116,7 +117,6 @@ class Application {
   std::unique_ptr<reactor::WorkerPool> checkpointWorkers_;  // the store's WAL checkpoints
   std::unique_ptr<reactor::WorkerPool> fileWorkers_;        // uploads' file writes, one lane
   std::unique_ptr<store::FileBlobs> blobs_;                 // <data>/files
-  std::string fileUrlKey_;                                  // signs download URLs (api/FileUrls.h)
   std::unique_ptr<auth::TokenService> tokens_;
   bool secretFromConfig_ = false;  // tokens_ signs with config_.jwtSecret, not the stored secret
   std::unique_ptr<auth::IdentityResolver> identities_;
@@ -130,6 +130,7 @@ class Application {
   std::unique_ptr<chat::ChatEndpoint> chat_;
   std::unique_ptr<api::MessageApi> messages_;
   std::unique_ptr<api::FileApi> files_;
+  std::unique_ptr<api::FileCollector> fileCollector_;  // uploads nothing refers to, after --file-grace
   std::optional<auth::ApiKeys> apiKeys_;
   auth::RegistrationPolicy registration_;
   std::unique_ptr<api::AdminApi> admin_;

@@ -278,7 +278,8 @@ void Delivery::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, stor
     if (!frames[i]) {
       frames[i] = server::makeServerFrame(
           proto::WsOpcode::kText,
-          messageEvent(message, userSummaryJson(message.senderId, message.senderUsername, message.senderNickname)));
+          messageEvent(message, userSummaryJson(message.senderId, message.senderUsername, message.senderNickname),
+                       config_.fileUrlKey));
     }
     if (session->sendShared(frames[i]) == OutputQueue::PushResult::kRefused) {
       member.catchUpFrom = message.seq;

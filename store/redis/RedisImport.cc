@@ -274,7 +274,7 @@ bool Importer::copyMembers(int64_t roomId) {
 bool Importer::copyMessages(int64_t roomId) {
   SqliteStatement* select = db_.prepare(
       "SELECT id, seq, sender_id, kind, content, coalesce(client_id, ''), created_at, coalesce(edited_at, 0), "
-      "deleted FROM messages WHERE room_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
+      "deleted, details FROM messages WHERE room_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
   if (!select) return fail("messages");
   MsgPackWriter record;
   for (int64_t after = 0, rows = kPage; rows == kPage;) {
@@ -289,10 +289,11 @@ bool Importer::copyMessages(int64_t roomId) {
       after = select->columnInt(1);
       const std::string seq = text(after);
       const std::string clientId = select->columnText(5);
-      // [id, sender_id, kind, content, client_id, created_at, edited_at, deleted]
-      record.array(8).integer(id).integer(select->columnInt(2)).string(select->columnText(3));
+      // [id, sender_id, kind, content, client_id, created_at, edited_at, deleted, details]
+      record.array(9).integer(id).integer(select->columnInt(2)).string(select->columnText(3));
       record.string(select->columnText(4)).string(clientId).integer(select->columnInt(6));
       record.integer(select->columnInt(7)).integer(select->columnInt(8) != 0 ? 1 : 0);
+      record.string(select->columnBlob(9));
       log.add(seq, record.take());
       ids.add(text(id), seq);
       if (!clientId.empty()) clients.add(text(select->columnInt(2)) + ":" + clientId, seq);

@@ -239,10 +239,10 @@ TEST_F(MigrateTest, WritesTheKeyLayoutAndRecordsOfRedisKeys) {
   EXPECT_EQ(command({"HGET", roomKey(p.team, "ids"), std::to_string(p.editedId)}).text(), "2");
   EXPECT_EQ(command({"HGET", roomKey(p.team, "clients"), p.ann.id + ":c4"}).text(), "5");
 
-  // [id, sender_id, kind, content, client_id, created_at, edited_at, deleted]
+  // [id, sender_id, kind, content, client_id, created_at, edited_at, deleted, details]
   const Reply first = record(p.team, 1);
   ASSERT_EQ(first->type, REDIS_REPLY_ARRAY);
-  ASSERT_EQ(first->elements, 8u);
+  ASSERT_EQ(first->elements, 9u);
   EXPECT_EQ(first->element[0]->integer, p.firstId);
   EXPECT_EQ(std::to_string(first->element[1]->integer), p.ann.id);
   EXPECT_STREQ(first->element[2]->str, "text");
@@ -252,11 +252,11 @@ TEST_F(MigrateTest, WritesTheKeyLayoutAndRecordsOfRedisKeys) {
   EXPECT_EQ(first->element[6]->integer, 0);
   EXPECT_EQ(first->element[7]->integer, 0);
   const Reply edited = record(p.team, 2);
-  ASSERT_EQ(edited->elements, 8u);
+  ASSERT_EQ(edited->elements, 9u);
   EXPECT_STREQ(edited->element[3]->str, "edited");
   EXPECT_GE(edited->element[6]->integer, edited->element[5]->integer);
   const Reply deleted = record(p.team, 3);
-  ASSERT_EQ(deleted->elements, 8u);
+  ASSERT_EQ(deleted->elements, 9u);
   EXPECT_STREQ(deleted->element[3]->str, "");
   EXPECT_EQ(deleted->element[7]->integer, 1);
 
