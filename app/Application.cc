@@ -263,6 +263,8 @@ bool Application::reloadTokens() {
              tokens_->rekey(fromConfig ? std::optional(config_.jwtSecret) : std::nullopt, publicKey,
                             config_.tokenTtlSeconds, {config_.jwtIssuer, config_.jwtAudience}, error)) {
     secretFromConfig_ = fromConfig;
+    // Signed download URLs follow the secret: those minted before stop working.
+    if (fromConfig) config_.fileUrlKey = auth::fileUrlKey(config_.jwtSecret);
     return true;
   }
   LOG_ERROR("reload: JWT keys not reloaded, still using the previous ones: %s", error.c_str());
