@@ -141,6 +141,8 @@ void Application::assembleChat() {
     admin_->addRoutes(router);
   }
   router.addWebSocket("/ws", chat_.get());
+  polls_ = std::make_unique<server::PollSessions>(loop_, *chat_, config_);
+  polls_->addRoutes(router, "/api/v1/poll");
 }
 
 std::string Application::metrics() const {
@@ -383,6 +385,7 @@ void Application::beginShutdown() {
     draining_ = true;
     notifier_.stopping();
   }
+  if (polls_) polls_->shutdown();
   http_.beginShutdown();
 }
 
