@@ -40,7 +40,7 @@ struct UploadServices {
   reactor::WorkerPool& workers;  // file writes only: they queue behind each other
   const store::FileBlobs& blobs;
   UploadLimits limits;
-  std::string urlKey;  // signs download URLs (auth/FileUrls.h)
+  const std::string& urlKey;  // signs download URLs (auth/FileUrls.h): the options', which a reload may rekey
 };
 
 // Opens the upload of `head` (a request whose body is coming or empty).

@@ -141,6 +141,8 @@ void Application::assembleChat() {
     admin_->addRoutes(router);
   }
   router.addWebSocket("/ws", chat_.get());
+  polls_ = std::make_unique<server::PollSessions>(loop_, *chat_, config_);
+  polls_->addRoutes(router, "/api/v1/poll");
 }
 
 std::string Application::metrics() const {
@@ -263,6 +265,8 @@ bool Application::reloadTokens() {
              tokens_->rekey(fromConfig ? std::optional(config_.jwtSecret) : std::nullopt, publicKey,
                             config_.tokenTtlSeconds, {config_.jwtIssuer, config_.jwtAudience}, error)) {
     secretFromConfig_ = fromConfig;
+    // Signed download URLs follow the secret: those minted before stop working.
+    if (fromConfig) config_.fileUrlKey = auth::fileUrlKey(config_.jwtSecret);
     return true;
   }
   LOG_ERROR("reload: JWT keys not reloaded, still using the previous ones: %s", error.c_str());
@@ -381,6 +385,7 @@ void Application::beginShutdown() {
     draining_ = true;
     notifier_.stopping();
   }
+  if (polls_) polls_->shutdown();
   http_.beginShutdown();
 }
 

@@ -23,6 +23,7 @@
 #include "api/AdminApi.h"
 #include "api/FileApi.h"
 #include "api/FileCollector.h"
+#include "server/PollSessions.h"
 #include "api/MessageApi.h"
 #include "api/RoomApi.h"
 #include "app/Config.h"
@@ -130,7 +131,8 @@ class Application {
   std::unique_ptr<chat::ChatEndpoint> chat_;
   std::unique_ptr<api::MessageApi> messages_;
   std::unique_ptr<api::FileApi> files_;
-  std::unique_ptr<api::FileCollector> fileCollector_;  // uploads nothing refers to, after --file-grace
+  std::unique_ptr<api::FileCollector> fileCollector_;
+  std::unique_ptr<server::PollSessions> polls_;  // the chat protocol over HTTP long-polling  // uploads nothing refers to, after --file-grace
   std::optional<auth::ApiKeys> apiKeys_;
   auth::RegistrationPolicy registration_;
   std::unique_ptr<api::AdminApi> admin_;

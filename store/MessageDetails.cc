@@ -3,41 +3,25 @@
 #include <cstdint>
 #include <utility>
 
+#include "store/Varint.h"
+
 namespace chatd::store {
 namespace {
 
 constexpr char kVersion = 1;
 
-void putNumber(std::string& out, uint64_t value) {
-  do {
-    const auto low = static_cast<uint8_t>(value & 0x7f);
-    value >>= 7;
-    out.push_back(static_cast<char>(value != 0 ? low | 0x80 : low));
-  } while (value != 0);
-}
-
 void putText(std::string& out, std::string_view text) {
-  putNumber(out, text.size());
+  putVarint(out, text.size());
   out.append(text);
 }
 
-// Reads what putNumber() and putText() wrote; fails for good on the first
+// Reads what putVarint() and putText() wrote; fails for good on the first
 // malformed or missing byte.
 class Reader {
  public:
   explicit Reader(std::string_view bytes) : rest_(bytes) {}
 
-  bool number(uint64_t& value) {
-    value = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (rest_.empty()) return false;
-      const auto byte = static_cast<uint8_t>(rest_.front());
-      rest_.remove_prefix(1);
-      value |= static_cast<uint64_t>(byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0) return true;
-    }
-    return false;
-  }
+  bool number(uint64_t& value) { return takeVarint(rest_, value); }
   bool number(int64_t& value) {
     uint64_t raw = 0;
     if (!number(raw)) return false;
@@ -77,22 +61,22 @@ std::string encodeMessageDetails(const std::vector<Attachment>& attachments, con
   const bool hasCall = !call.outcome.empty();
   if (attachments.empty() && !hasCall) return {};
   std::string out(1, kVersion);
-  putNumber(out, attachments.size());
+  putVarint(out, attachments.size());
   for (const Attachment& a : attachments) {
     putText(out, a.fileId);
     putText(out, a.name);
     putText(out, a.contentType);
-    putNumber(out, static_cast<uint64_t>(a.size));
-    putNumber(out, static_cast<uint64_t>(a.width));
-    putNumber(out, static_cast<uint64_t>(a.height));
-    putNumber(out, static_cast<uint64_t>(a.durationMs));
+    putVarint(out, static_cast<uint64_t>(a.size));
+    putVarint(out, static_cast<uint64_t>(a.width));
+    putVarint(out, static_cast<uint64_t>(a.height));
+    putVarint(out, static_cast<uint64_t>(a.durationMs));
   }
-  putNumber(out, hasCall ? 1 : 0);
+  putVarint(out, hasCall ? 1 : 0);
   if (hasCall) {
     putText(out, call.callId);
     putText(out, call.outcome);
-    putNumber(out, static_cast<uint64_t>(call.durationMs));
-    putNumber(out, call.video ? 1 : 0);
+    putVarint(out, static_cast<uint64_t>(call.durationMs));
+    putVarint(out, call.video ? 1 : 0);
   }
   return out;
 }
