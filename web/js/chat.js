@@ -41,7 +41,11 @@ export class Chat {
       onReact: (seq, emoji) => this.change((room, id) => room.live.react(id, emoji), seq),
     });
     this.attachments = new Attachments((file, options) => this.client.upload(file, options));
-    this.recorder = new VoiceRecorder((blob, ms) => this.sendVoice(blob, ms));
+    this.recorder = new VoiceRecorder(async (blob, ms) => {
+      const client = this.client;
+      const media = await this.attachments.voice(blob, ms);
+      if (media && this.client === client) this.send('', media);
+    });
     this.profile = new Profile(this);
     this.composer = new Composer((text) => this.send(text), () => this.typed(), () => this.attachments.count > 0);
     this.sidebar = wireSidebar();
@@ -247,33 +251,21 @@ export class Chat {
     this.recorder.enable(enabled);
   }
 
-  // The composer's text, with the files waiting on the strip (once they are
-  // uploaded) as its attachments and the text their caption.
-  async send(text) {
+  // The composer's text: with files waiting on the strip, their caption,
+  // sent once they are uploaded. media: {kind, attachments} of a message
+  // with files made elsewhere (a voice message).
+  async send(text, media = null) {
     const room = this.openRoom();
+    const client = this.client;
     if (!room) return;
-    if (this.attachments.count === 0) {
-      this.post(room, text);
-      return;
+    if (!media && this.attachments.count > 0) {
+      media = await this.attachments.take();
+      if (!media) this.composer.restore(text);
+      if (!media || this.client !== client) return;
     }
-    const client = this.client;
-    const media = await this.attachments.take();
-    if (this.client !== client) return;
-    if (media) this.post(room, text.trim() === '' ? '' : text, media);
-    else this.composer.restore(text);
-  }
-
-  async sendVoice(blob, durationMs) {
-    const room = this.openRoom();
-    const client = this.client;
-    const media = room && await this.attachments.voice(blob, durationMs);
-    if (media && this.client === client) this.post(room, '', media);
-  }
-
-  // media: {kind, attachments} (Room.send) for a message with files.
-  post(room, text, media = {}) {
     const clientId = newClientId();
-    room.live.send(text, { clientId, ...media }).catch(() => {});  // 'sent' and 'send_error' tell the page
+    const content = media && text.trim() === '' ? '' : text;
+    room.live.send(content, { clientId, ...media }).catch(() => {});  // 'sent' and 'send_error' tell the page
     this.messages.upsert(this.client.outbox.find(clientId), 'pending');
     if (this.lastTypingSent) {
       room.live.typing(false);
