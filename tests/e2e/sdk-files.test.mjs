@@ -2,10 +2,11 @@
 // upload reports its progress (once, over fetch), a message of kind image
 // carries its attachment to the other client with the server's size, type
 // and signed url, and the sender's promise resolves with the attachment as
-// it was given.
+// it was given, over the WebSocket or, when it is blocked, HTTP.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { aliceAndBobInTheLobby, within, withChatd } from './support/sdkClients.mjs';
+import { call, register, allMessages, eventually } from './support/http.mjs';
+import { kPassword, aliceAndBobInTheLobby, within, withChatd, BlockedWebSocket } from './support/sdkClients.mjs';
 
 test('a message with an image: the other client gets its attachment with size, type and a working signed url', async () => {
   await withChatd([], async (chatd, newClient) => {
@@ -41,5 +42,22 @@ test('a message with a file that is not mine is refused: the send rejects with b
     const refused = alice.room(1).send('', { kind: 'file', attachments: [{ file_id: file.id }] });
     await assert.rejects(within('the refusal', refused), { code: 'bad_request' });
     assert.equal(alice.outbox.entries.length, 0);
+  });
+});
+
+test('with the WebSocket blocked a message with a file is posted over HTTP with its attachment', async () => {
+  await withChatd([], async (chatd, connect) => {
+    await register(chatd, 'ann', kPassword);
+    const bob = await register(chatd, 'bob', kPassword);
+    await call(chatd, 'POST', '/api/v1/rooms/1/join', bob.token);
+    const ann = connect('ann', { WebSocket: BlockedWebSocket });
+    ann.connect().catch(() => {});
+    await eventually('the polling state', () => ann.state === 'polling');
+    await within('the join over HTTP', ann.room(1).join());
+    const file = await ann.upload(new TextEncoder().encode('minutes'), { name: 'minutes.txt', contentType: 'text/plain' });
+    const stored = await within('the send over HTTP', ann.room(1).send('', { kind: 'file', attachments: [{ file_id: file.id, url: file.url }] }));
+    assert.equal(stored.kind, 'file');
+    const [message] = await allMessages(chatd, bob.token, 1);
+    assert.deepEqual([message.kind, message.content, message.attachments[0].name, message.attachments[0].size], ['file', '', 'minutes.txt', 7]);
   });
 });

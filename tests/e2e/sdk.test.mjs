@@ -18,7 +18,7 @@ import WebSocket from 'ws';
 import { ChatClient } from '../../web/sdk/chatd.js';
 import { repoRoot } from './support/chatd.mjs';
 import { call, register, post, allMessages, eventually } from './support/http.mjs';
-import { kPassword, kFast, collect, within, aliceAndBobInTheLobby, withChatd } from './support/sdkClients.mjs';
+import { kPassword, kFast, collect, within, aliceAndBobInTheLobby, withChatd, BlockedWebSocket } from './support/sdkClients.mjs';
 
 test("docs/sdk.md's example runs as written", async () => {
   await withChatd([], async (chatd) => {
@@ -335,19 +335,6 @@ test('call signalling: invite rings the other side, accept, offer, answer and IC
     assert.equal((await within('the hangup', hungUp)).reason, 'hung_up');
   });
 });
-
-// A WebSocket that never gets through, as behind a proxy that blocks it.
-class BlockedWebSocket {
-  constructor() {
-    this.readyState = 0;
-    setTimeout(() => {
-      this.readyState = 3;
-      this.onclose?.({ code: 1006, reason: '' });
-    }, 10);
-  }
-
-  close() {}
-}
 
 test('with the WebSocket blocked the client long-polls: messages arrive, a send is stored once', async () => {
   await withChatd([], async (chatd, connect) => {

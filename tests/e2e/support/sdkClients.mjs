@@ -72,3 +72,16 @@ export async function withChatd(args, body) {
     await chatd.dispose();
   }
 }
+
+// A WebSocket that never gets through, as behind a proxy that blocks it.
+export class BlockedWebSocket {
+  constructor() {
+    this.readyState = 0;
+    setTimeout(() => {
+      this.readyState = 3;
+      this.onclose?.({ code: 1006, reason: '' });
+    }, 10);
+  }
+
+  close() {}
+}
