@@ -4,7 +4,8 @@
 // refreshed on the open session, and restarts and lost acks with messages
 // in the outbox: each stored and delivered exactly once, the missed ones
 // caught up by sync; call signalling relayed between two clients; with the
-// WebSocket blocked, messages over HTTP long-polling.
+// WebSocket blocked, the whole protocol over HTTP long-polling until the
+// WebSocket gets through again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -414,24 +415,46 @@ class BlockedWebSocket {
   close() {}
 }
 
-test('with the WebSocket blocked the client long-polls: messages arrive, a send is stored once', async () => {
+test('with the WebSocket blocked the client long-polls the whole protocol, then takes the WebSocket back', async () => {
   await withChatd([], async (chatd, connect) => {
     await register(chatd, 'ann', kPassword);
-    const bob = await register(chatd, 'bob', kPassword);
-    await call(chatd, 'POST', '/api/v1/rooms/1/join', bob.token);
-    const ann = connect('ann', { WebSocket: BlockedWebSocket });
+    await register(chatd, 'bob', kPassword);
+    let blocked = true;
+    function SometimesBlocked(url) {
+      return blocked ? new BlockedWebSocket() : new WebSocket(url);
+    }
+    const ann = connect('ann', { WebSocket: SometimesBlocked });
     const states = collect(ann, 'state');
-    ann.connect().catch(() => {});
-    await eventually('the polling state', () => ann.state === 'polling');
-    assert.ok(states.includes('polling'));
+    await within('the welcome over long-polling', ann.connect());
+    assert.equal(ann.state, 'polling');
+    assert.equal(ann.connected, true);
+    const bob = connect('bob');
+    await bob.connect();
+    await bob.room(1).join();
     const lobby = ann.room(1);
     const heard = collect(lobby, 'message');
-    await within('the join over HTTP', lobby.join());
-    await post(chatd, bob.token, 1, 'anyone there?');
+    const edits = collect(lobby, 'message_edited');
+    const typing = collect(lobby, 'typing');
+    await within('the join over long-polling', lobby.join());
+
+    const question = await bob.room(1).send('anyone there?');
     await eventually('the polled message', () => heard.some((m) => m.content === 'anyone there?'));
-    const stored = await within('the send over HTTP', lobby.send('yes, over HTTP'));
+    await bob.room(1).edit(question.id, 'anyone there at all?');
+    await eventually('the polled edit', () => edits.some((e) => e.content === 'anyone there at all?'));
+    bob.room(1).typing();
+    await eventually('the polled typing', () => typing.some((t) => t.user.id === bob.user.id && t.typing));
+    const stored = await within('the send over long-polling', lobby.send('yes, over HTTP'));
     assert.equal(stored.content, 'yes, over HTTP');
-    assert.deepEqual((await allMessages(chatd, bob.token, 1)).map((m) => m.content), ['anyone there?', 'yes, over HTTP']);
     assert.deepEqual((await lobby.history()).messages.map((m) => m.seq), [1, 2]);
+
+    blocked = false;
+    await eventually('the WebSocket back', () => ann.state === 'connected', 15000);
+    assert.deepEqual(states.slice(-2), ['polling', 'connected']);
+    await bob.room(1).send('and now live');
+    await eventually('the live message', () => heard.some((m) => m.content === 'and now live'));
+    await within('the send over the WebSocket', lobby.send('over the WebSocket'));
+    assert.deepEqual((await allMessages(chatd, ann.token, 1)).map((m) => m.content),
+                     ['anyone there at all?', 'yes, over HTTP', 'and now live', 'over the WebSocket']);
+    assert.deepEqual(heard.filter((m) => m.user_id === bob.user.id).map((m) => m.content), ['anyone there?', 'and now live']);
   });
 });
