@@ -24,11 +24,13 @@ const kPassword = 'correct-horse-battery';
 const kFast = { baseMs: 100, capMs: 1000 };
 
 // A client for `username` whose getToken logs in (counted in .logins);
-// `gate`, when set, is a promise getToken waits for first.
+// `gate`, when set, is a promise getToken waits for first. options:
+// WebSocket, fetch (default: ws's and Node's).
 function client(chatd, username, options = {}) {
   const chat = new ChatClient({
     url: chatd.url,
     WebSocket: options.WebSocket || WebSocket,
+    fetch: options.fetch,
     backoff: kFast,
     getToken: async () => {
       await chat.gate;
@@ -456,5 +458,42 @@ test('with the WebSocket blocked the client long-polls the whole protocol, then 
     assert.deepEqual((await allMessages(chatd, ann.token, 1)).map((m) => m.content),
                      ['anyone there at all?', 'yes, over HTTP', 'and now live', 'over the WebSocket']);
     assert.deepEqual(heard.filter((m) => m.user_id === bob.user.id).map((m) => m.content), ['anyone there?', 'and now live']);
+  });
+});
+
+test('over long-polling sends keep their order, and a poll session that ends is reopened and resumed', async () => {
+  await withChatd([], async (chatd, connect) => {
+    await register(chatd, 'ann', kPassword);
+    const bob = await register(chatd, 'bob', kPassword);
+    await call(chatd, 'POST', '/api/v1/rooms/1/join', bob.token);
+    const sessions = [];  // the poll sessions' URLs, in the order opened
+    let posts = 0;
+    const noteSessions = async (url, init) => {
+      // Every other message posted is slow: posted together, they would arrive out of order.
+      if (init.method === 'POST' && sessions.some((session) => url === session) && posts++ % 2 === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const response = await fetch(url, init);
+      if (init.method === 'POST' && url.endsWith('/api/v1/poll') && response.status === 201) {
+        sessions.push(`${url}/${(await response.clone().json()).session}`);
+      }
+      return response;
+    };
+    const ann = connect('ann', { WebSocket: BlockedWebSocket, fetch: noteSessions });
+    await within('the welcome over long-polling', ann.connect());
+    const lobby = ann.room(1);
+    await within('the join over long-polling', lobby.join());
+    const texts = ['one', 'two', 'three', 'four', 'five', 'six'];
+    await within('the sends', Promise.all(texts.map((text) => lobby.send(text))));
+    assert.deepEqual((await allMessages(chatd, bob.token, 1)).map((m) => m.content), texts);
+
+    const heard = collect(lobby, 'message');
+    const states = collect(ann, 'state');
+    assert.equal((await fetch(sessions[0], { method: 'DELETE' })).status, 204);
+    await post(chatd, bob.token, 1, 'while you were away');
+    await eventually('the missed message', () => heard.some((m) => m.content === 'while you were away'));
+    assert.equal(sessions.length, 2);
+    assert.deepEqual(states, ['connecting', 'polling']);
+    assert.deepEqual(heard.map((m) => m.content), ['while you were away']);
   });
 });

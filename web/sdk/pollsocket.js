@@ -71,18 +71,23 @@ export class PollSocket {
 
   async receive() {
     while (this.readyState === kOpen) {
-      let reply;
+      let frames, close;
       try {
-        reply = await (await this.call('GET', `${this.sessionUrl}?wait=${kWaitS}`)).json();
+        ({ frames, close } = await (await this.call('GET', `${this.sessionUrl}?wait=${kWaitS}`)).json());
       } catch (error) {
         this.fail(error);
         return;
       }
-      for (const frame of reply.frames) {
+      for (const frame of frames) {
         if (this.readyState !== kOpen) return;
-        this.onmessage?.({ data: JSON.stringify(frame) });
+        // A handler that throws does not stop the loop (reported as a WebSocket's would be).
+        try {
+          this.onmessage?.({ data: JSON.stringify(frame) });
+        } catch (error) {
+          queueMicrotask(() => { throw error; });
+        }
       }
-      if (reply.close) this.finish(reply.close.code, reply.close.reason);
+      if (close) this.finish(close.code, close.reason);
     }
   }
 
@@ -105,7 +110,10 @@ export class PollSocket {
     } catch {
       throw httpError(0);
     }
-    if (!response.ok) throw httpError(response.status);
+    if (!response.ok) {
+      response.body?.cancel().catch(() => {});  // the connection is free for the next request
+      throw httpError(response.status);
+    }
     return response;
   }
 
