@@ -2,11 +2,11 @@
 // keeps one chat session up over a WebSocket (reconnecting with backoff and
 // full jitter, as the server's server_restarting asks; the same session over
 // HTTP long-polling meanwhile when the WebSocket cannot connect), resumes
-// every joined room by seq after a
-// reconnect, resends unacknowledged messages with their client_id (stored
-// exactly once), refreshes the token before it expires, and hands out the
-// server's events per room. No DOM: it needs only WebSocket and fetch (or
-// the ones given), so it runs in browsers and in Node >= 20.
+// every joined room by seq after a reconnect, resends unacknowledged
+// messages with their client_id (stored exactly once), refreshes the token
+// before it expires, and hands out the server's events per room. No DOM:
+// it needs only WebSocket and fetch (or the ones given), so it runs in
+// browsers and in Node >= 20.
 import { Connection } from './connection.js';
 import { Backoff } from './backoff.js';
 import { Calls } from './calls.js';
