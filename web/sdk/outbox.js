@@ -54,17 +54,12 @@ export class Outbox {
 // The attachment fields a client sends; the server adds size, content_type and url.
 const kSentAttachmentFields = ['file_id', 'name', 'width', 'height', 'duration_ms'];
 
-// An entry's message as the server takes it, over the WebSocket (messageFrame)
-// or HTTP (POST .../messages): {content, client_id, kind?, attachments?}.
-export function messageBody(entry) {
-  const body = { content: entry.content, client_id: entry.client_id };
-  if (!entry.kind) return body;
-  body.kind = entry.kind;
-  body.attachments = entry.attachments.map((a) => Object.fromEntries(
-    kSentAttachmentFields.filter((field) => a[field] !== undefined).map((field) => [field, a[field]])));
-  return body;
-}
-
 export function messageFrame(entry) {
-  return { type: 'message', room_id: entry.room_id, ...messageBody(entry), ref: 'm:' + entry.client_id };
+  const frame = { type: 'message', room_id: entry.room_id, content: entry.content, client_id: entry.client_id,
+                  ref: 'm:' + entry.client_id };
+  if (!entry.kind) return frame;
+  frame.kind = entry.kind;
+  frame.attachments = entry.attachments.map((a) => Object.fromEntries(
+    kSentAttachmentFields.filter((field) => a[field] !== undefined).map((field) => [field, a[field]])));
+  return frame;
 }

@@ -9,11 +9,13 @@ export const kPassword = 'correct-horse-battery';
 export const kFast = { baseMs: 100, capMs: 1000 };
 
 // A client for `username` whose getToken logs in (counted in .logins);
-// `gate`, when set, is a promise getToken waits for first.
+// `gate`, when set, is a promise getToken waits for first. options:
+// WebSocket, fetch (default: ws's and Node's).
 function client(chatd, username, options = {}) {
   const chat = new ChatClient({
     url: chatd.url,
     WebSocket: options.WebSocket || WebSocket,
+    fetch: options.fetch,
     backoff: kFast,
     getToken: async () => {
       await chat.gate;
