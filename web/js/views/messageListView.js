@@ -4,7 +4,7 @@
 // Between them: a day separator where the day changes, the unread marker
 // line before the first message that was unread when the room was opened,
 // and messages by the same author within the same minute grouped under one
-// header. The list follows new messages while it is scrolled to the bottom;
+// header (a call's log line stands alone). The list follows new messages while it is scrolled to the bottom;
 // scrolling to the top asks for older ones. actions: onWantOlder(),
 // onEdit(seq, content), onDelete(seq), onReact(seq, emoji).
 import { el } from '../dom.js';
@@ -141,6 +141,7 @@ export class MessageListView {
         markerPlaced = true;
       }
       const grouped = !newDay && !unreadStart && previous && previous.dataset.userId === node.dataset.userId
+        && previous.dataset.kind !== 'call' && node.dataset.kind !== 'call'
         && Math.floor(previous.message.created_at / kMinuteMs) === Math.floor(message.created_at / kMinuteMs);
       node.classList.toggle('grouped', Boolean(grouped));
       previous = node;
