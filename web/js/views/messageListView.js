@@ -4,9 +4,10 @@
 // Between them: a day separator where the day changes, the unread marker
 // line before the first message that was unread when the room was opened,
 // and messages by the same author within the same minute grouped under one
-// header (a call's log line stands alone). The list follows new messages while it is scrolled to the bottom;
-// scrolling to the top asks for older ones. actions: onWantOlder(),
-// onEdit(seq, content), onDelete(seq), onReact(seq, emoji).
+// header (a call's log line stands alone). The list follows new messages
+// while it is scrolled to the bottom; scrolling to the top asks for older
+// ones. actions: onWantOlder(), onEdit(seq, content), onDelete(seq),
+// onReact(seq, emoji).
 import { el } from '../dom.js';
 import { dayLabel } from '../format.js';
 import { renderMessage, renderEditor } from './messageView.js';
