@@ -141,7 +141,7 @@ void Application::assembleChat() {
     admin_->addRoutes(router);
   }
   router.addWebSocket("/ws", chat_.get());
-  polls_ = std::make_unique<server::PollSessions>(loop_, *chat_, config_);
+  polls_ = std::make_unique<server::PollSessions>(loop_, *chat_, config_, http_.clientLimits());
   polls_->addRoutes(router, "/api/v1/poll");
 }
 
