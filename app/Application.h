@@ -21,6 +21,7 @@
 
 #include "api/AccountApi.h"
 #include "api/AdminApi.h"
+#include "api/AvatarApi.h"
 #include "api/FileApi.h"
 #include "api/MessageApi.h"
 #include "api/RoomApi.h"
@@ -130,6 +131,7 @@ class Application {
   std::unique_ptr<chat::ChatEndpoint> chat_;
   std::unique_ptr<api::MessageApi> messages_;
   std::unique_ptr<api::FileApi> files_;
+  std::unique_ptr<api::AvatarApi> avatars_;
   std::optional<auth::ApiKeys> apiKeys_;
   auth::RegistrationPolicy registration_;
   std::unique_ptr<api::AdminApi> admin_;

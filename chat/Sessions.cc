@@ -68,7 +68,7 @@ void Sessions::authenticated(ChatSession& session, const store::User& user,
   }
   auto online = users_.find(user.id);
   if (online == users_.end()) {
-    const std::string summary = userSummaryJson(user.id, user.username, user.nickname);
+    const std::string summary = userSummaryJson(user);
     online = users_.emplace(user.id, OnlineUser{user.id, summary, nullptr, 0, {}, user.username}).first;
     bus_.watchUser(user.id);
     board_.arrive(store::PresenceBoard::kAnywhere, user.id);
@@ -158,6 +158,10 @@ void Sessions::closeUser(int64_t userId, uint16_t code, std::string_view reason)
     closing.push_back(session);
   }
   for (ChatSession* session : closing) session->ws.close(code, reason);
+}
+
+void Sessions::renameUser(const store::User& user) {
+  if (OnlineUser* online = findUser(user.id)) online->summaryJson = userSummaryJson(user);
 }
 
 OnlineUsersPage Sessions::onlineUsers(int64_t afterUserId, size_t limit) const {

@@ -48,7 +48,7 @@ class ReadAnswers {
                               Ready<std::vector<RoomMember>>, Ready<DirectRoom>, Ready<Message>,
                               Ready<MessagePage>, Ready<std::vector<RevokedToken>>, Ready<std::vector<User>>,
                               Ready<std::string>, Ready<std::vector<Watermark>>, Ready<FileRecord>,
-                              Ready<int64_t>>;
+                              Ready<int64_t>, Ready<bool>>;
 
   std::vector<Answer> parked_;
   std::vector<Answer> answering_;  // answerAll()'s batch; kept for its capacity

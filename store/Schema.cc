@@ -119,6 +119,12 @@ constexpr const char* kMigrations[] = {
     CREATE INDEX files_by_owner ON files(owner_id);
     CREATE INDEX files_by_sha256 ON files(sha256);
     )sql",
+    // 8: each user's avatar, an uploaded image (files.id; NULL: none); the
+    // users by it, which tell whether a file is someone's avatar.
+    R"sql(
+    ALTER TABLE users ADD COLUMN avatar_file_id TEXT;
+    CREATE INDEX users_by_avatar ON users(avatar_file_id) WHERE avatar_file_id IS NOT NULL;
+    )sql",
 };
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion);
 

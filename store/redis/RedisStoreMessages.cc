@@ -24,7 +24,7 @@ namespace scripts = message_scripts;
 constexpr int kMaxPage = 1000;
 
 // The row fields before the reactions (MessageScripts.h has their order).
-constexpr size_t kRowFields = 11;
+constexpr size_t kRowFields = 12;
 
 Message decodeMessage(const RedisReply& row, int64_t roomId) {
   Message m;
@@ -42,6 +42,7 @@ Message decodeMessage(const RedisReply& row, int64_t roomId) {
   m.deleted = replyInt(f[8]) != 0;
   m.senderUsername = replyText(f[9]);
   m.senderNickname = replyText(f[10]);
+  m.senderAvatarFileId = replyText(f[11]);
   for (size_t i = kRowFields; i + 1 < f.size(); i += 2) m.reactions.push_back({replyText(f[i]), replyInt(f[i + 1])});
   return m;
 }
