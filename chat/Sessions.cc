@@ -81,6 +81,8 @@ void Sessions::authenticated(ChatSession& session, const store::User& user,
     const std::string why = "over " + std::to_string(config_.maxSessionsPerUser) + " sessions for one user";
     session.sendError(chat_error::kTooManySessions, why, ref);
     return session.ws.close(chat_close::kTooManySessions, "too many sessions");
+  } else {
+    renameUser(user);  // a profile changed through another node shows from this connection on
   }
   session.user = &online->second;
   ++session.user->sessionCount;
