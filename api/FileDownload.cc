@@ -52,8 +52,7 @@ bool showsInline(std::string_view type) {
 }
 
 proto::HttpResponse& decorate(proto::HttpResponse& response, const std::string& etag, FileCaching caching) {
-  const char* cacheControl =
-      caching == FileCaching::kPrivate ? "private" : "public, max-age=31536000, immutable";
+  const char* cacheControl = caching == FileCaching::kPrivate ? "private" : "public, max-age=31536000, immutable";
   response.header("ETag", etag).header("Cache-Control", cacheControl).header("X-Content-Type-Options", "nosniff");
   response.header("Content-Security-Policy", "sandbox").header("Accept-Ranges", "bytes");
   return response;

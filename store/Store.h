@@ -101,7 +101,7 @@ struct Message {
   int64_t editedAt = 0;  // 0 = never edited
   bool deleted = false;  // a deleted message keeps its seq; its content is emptied
   std::vector<ReactionCount> reactions;  // by emoji (byte order); empty when none
-  // The sender's username and nickname, filled in by reads (history pages,
+  // The sender's username, nickname and avatar, filled in by reads (history pages,
   // findMessage) so that a page names its authors without more lookups.
   std::string senderUsername;
   std::string senderNickname;

@@ -104,7 +104,6 @@ if ARGV[5] == '1' then set_avatar(id, ARGV[6]) end
 return {OK, user_row(id)}
 )LUA");
 
-
 // ARGV: key, expiry (unix seconds). NX: a second logout keeps the first expiry.
 const RedisScript kRevokeToken(R"LUA(
 redis.call('ZADD', P .. 'revoked', 'NX', ARGV[3], ARGV[2])
