@@ -119,7 +119,7 @@ asan: deps
 FUZZ_TARGETS := $(patsubst tests/fuzz/%_fuzz.cc,%,$(wildcard tests/fuzz/*_fuzz.cc))
 FUZZ_SAN     := -fno-sanitize-recover=all -g -O1 -MMD -MP
 FUZZ_CFLAGS  := -fsanitize=fuzzer-no-link,address,undefined $(FUZZ_SAN)
-FUZZ_OBJ      = $(patsubst %.cc,build/fuzz/obj/%.o,$(PROTO_SRC) chat/ClientMessage.cc auth/Jwt.cc server/TrustedProxies.cc) $(patsubst %.c,build/fuzz/obj/llhttp/%.o,$(LLHTTP_SRC))
+FUZZ_OBJ      = $(patsubst %.cc,build/fuzz/obj/%.o,$(PROTO_SRC) chat/ClientMessage.cc chat/MessageKinds.cc store/MessageDetails.cc auth/Jwt.cc server/TrustedProxies.cc) $(patsubst %.c,build/fuzz/obj/llhttp/%.o,$(LLHTTP_SRC))
 # Only a pattern rule names them, which would make them intermediate: deleted
 # after each build and recompiled by the next.
 .SECONDARY: $(FUZZ_OBJ)

@@ -130,9 +130,9 @@ void AdminApi::publish(const Call& call) {
                                        .content = content,
                                        .clientId = key,
                                        .byOperator = true},
-                     [responder, system](std::optional<chat::ChatError> error, const store::AppendResult& result) {
+                     [this, responder, system](std::optional<chat::ChatError> error, const store::AppendResult& result) {
                        if (error) return responder.respond(errorResponse(*error));
-                       responder.respond(postedResponse(result, system));
+                       responder.respond(postedResponse(result, system, hub_.fileUrlKey()));
                      });
   });
 }

@@ -2,7 +2,7 @@
 
 #include "api/AccountApi.h"
 #include "api/FileDownload.h"
-#include "api/FileUrls.h"
+#include "auth/FileUrls.h"
 #include "reactor/WallClock.h"
 
 namespace chatd::api {
@@ -10,6 +10,7 @@ namespace chatd::api {
 namespace {
 
 proto::HttpResponse noSuchFile() { return proto::jsonError(404, "not_found", "no such file"); }
+proto::HttpResponse unavailable() { return proto::jsonError(503, "unavailable", "the store failed"); }
 
 }  // namespace
 
@@ -27,7 +28,7 @@ void FileApi::download(const proto::HttpRequest& request, const server::PathPara
   std::string id(params.text("file"));
   if (const auto sig = request.queryParam("sig")) {
     const std::string exp = request.queryParam("exp").value_or("");
-    if (!fileSignatureValid(services_.urlKey, id, exp, *sig, reactor::unixSeconds())) {
+    if (!auth::fileSignatureValid(services_.urlKey, id, exp, *sig, reactor::unixSeconds())) {
       return responder.respond(noSuchFile());
     }
     return serve(id, 0, request, responder);
@@ -42,12 +43,16 @@ void FileApi::download(const proto::HttpRequest& request, const server::PathPara
 void FileApi::serve(const std::string& id, int64_t readerId, const proto::HttpRequest& request,
                     const server::HttpResponder& responder) {
   services_.store.findFile(id, [this, readerId, request, responder](store::StoreStatus status, store::FileRecord file) {
-    if (status == store::StoreStatus::kNotFound || (status == store::StoreStatus::kOk && readerId != 0 &&
-                                                    file.ownerId != readerId)) {
-      return responder.respond(noSuchFile());
-    }
-    if (status != store::StoreStatus::kOk) return responder.respond(proto::jsonError(503, "unavailable", "the store failed"));
-    responder.respond(fileResponse(file, services_.blobs, request));
+    if (status == store::StoreStatus::kNotFound) return responder.respond(noSuchFile());
+    if (status != store::StoreStatus::kOk) return responder.respond(unavailable());
+    if (readerId == 0 || file.ownerId == readerId) return responder.respond(fileResponse(file, services_.blobs, request));
+    // Anyone else reads it for being in a room where a message carries it.
+    services_.store.fileSharedWith(file.id, readerId, [this, file, request, responder](store::StoreStatus status,
+                                                                                       bool shared) {
+      if (status != store::StoreStatus::kOk) return responder.respond(unavailable());
+      if (!shared) return responder.respond(noSuchFile());
+      responder.respond(fileResponse(file, services_.blobs, request));
+    });
   });
 }
 

@@ -8,8 +8,10 @@
 //        valid for kSignedUrlSeconds.
 //   GET  /files/{id}  the bytes (api/FileDownload.h), for the uploader (by
 //        Authorization: Bearer, or ?token= where a tag sends no header) or
-//        for anyone with a signed URL (?exp=&sig=, api/FileUrls.h); 404 for
-//        everyone else, so that ids do not leak.
+//        for the readers of a room where a message carries it (a member, or
+//        anyone for a public room), or for anyone with a signed URL
+//        (?exp=&sig=, auth/FileUrls.h); 404 for everyone else, so that ids do
+//        not leak.
 // Borrows what UploadServices names.
 #pragma once
 

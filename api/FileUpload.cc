@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "api/AccountApi.h"
-#include "api/FileUrls.h"
+#include "auth/FileUrls.h"
 #include "proto/RandomHex.h"
 #include "proto/JsonWriter.h"
 #include "proto/MediaSniffer.h"
@@ -45,7 +45,7 @@ proto::HttpResponse created(const store::FileRecord& file, std::string_view urlK
   proto::JsonWriter w;
   w.beginObject().key("id").value(file.id).key("name").value(file.name).key("size").value(file.size);
   w.key("content_type").value(file.contentType).key("sha256").value(file.sha256);
-  w.key("url").value(signedFileUrl(urlKey, file.id, reactor::unixSeconds() + kSignedUrlSeconds)).endObject();
+  w.key("url").value(auth::signedFileUrl(urlKey, file.id, reactor::unixSeconds() + auth::kSignedUrlSeconds)).endObject();
   return proto::jsonResponse(201, w.take());
 }
 

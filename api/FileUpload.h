@@ -40,11 +40,8 @@ struct UploadServices {
   reactor::WorkerPool& workers;  // file writes only: they queue behind each other
   const store::FileBlobs& blobs;
   UploadLimits limits;
-  std::string urlKey;  // signs download URLs (api/FileUrls.h)
+  const std::string& urlKey;  // signs download URLs (auth/FileUrls.h): the options', which a reload may rekey
 };
-
-// How long the signed URL an upload answers with stays valid.
-inline constexpr int64_t kSignedUrlSeconds = 3600;
 
 // Opens the upload of `head` (a request whose body is coming or empty).
 std::unique_ptr<server::BodyStream> openUpload(const UploadServices& services, const proto::HttpRequest& head,

@@ -34,24 +34,26 @@ bool queryNumber(const proto::HttpRequest& request, std::string_view name, std::
 }
 
 // 200 {"messages":[...],"has_more":..,"last_seq":..} from a page fetched with one extra row.
-proto::HttpResponse pageResponse(const store::MessagePage& page, int limit, bool older, int64_t lastSeq) {
+proto::HttpResponse pageResponse(const store::MessagePage& page, int limit, bool older, int64_t lastSeq,
+                                 std::string_view urlKey) {
   proto::JsonWriter w;
   w.beginObject();
-  chat::writeHistoryPage(w, page, limit, older);
+  chat::writeHistoryPage(w, page, limit, older, urlKey);
   w.key("last_seq").value(lastSeq).endObject();
   return proto::jsonResponse(200, w.take());
 }
 
 }  // namespace
 
-proto::HttpResponse postedResponse(const store::AppendResult& result, const store::User& sender) {
+proto::HttpResponse postedResponse(const store::AppendResult& result, const store::User& sender,
+                                   std::string_view urlKey) {
   store::Message message = result.message;
   message.senderUsername = sender.username;
   message.senderNickname = sender.nickname;
   message.senderAvatarFileId = sender.avatarFileId;
   proto::JsonWriter w;
   w.beginObject().key("message");
-  chat::writeMessageData(w, message);
+  chat::writeMessageData(w, message, urlKey);
   w.endObject();
   return proto::jsonResponse(result.duplicate ? 200 : 201, w.take());
 }
@@ -91,14 +93,18 @@ void MessageApi::addRoutes(server::Router& router) {
 void MessageApi::post(const proto::HttpRequest& request, const server::HttpResponder& responder, int64_t roomId) {
   const auto body = jsonBody(request, responder);
   if (!body) return;
-  const auto content = body->string("content");
+  const auto content = body->has("content") ? body->string("content") : std::optional<std::string>("");
   const auto clientId = body->has("client_id") ? body->string("client_id") : std::optional<std::string>("");
-  if (!content || content->empty()) return responder.respond(badQuery("content must be a non-empty string"));
+  if (!content) return responder.respond(badQuery("content must be a string"));
   if (!clientId || (body->has("client_id") && clientId->empty()) || clientId->size() > chat::kMaxClientIdBytes) {
     return responder.respond(badQuery("client_id must be a string of 1 to 64 bytes"));
   }
-  accounts_.withUser(request, responder, [this, responder, roomId, content = *content,
-                                          clientId = *clientId](const store::User& user) {
+  chat::MessageDraft draft;
+  if (std::string error; !chat::readMessageDraft(*body, content->empty(), draft, error)) {
+    return responder.respond(badQuery(error));
+  }
+  accounts_.withUser(request, responder, [this, responder, roomId, content = *content, clientId = *clientId,
+                                          draft = std::move(draft)](const store::User& user) {
     if (!hub_.takeMessageToken(user.id)) {
       return responder.respond(
           errorResponse(chat::ChatError{err::kRateLimited, "too many messages: slow down"}).header("Retry-After", "1"));
@@ -107,10 +113,11 @@ void MessageApi::post(const proto::HttpRequest& request, const server::HttpRespo
                                        .authorJson = chat::userSummaryJson(user),
                                        .roomId = roomId,
                                        .content = content,
-                                       .clientId = clientId},
-                     [responder, user](std::optional<chat::ChatError> error, const store::AppendResult& result) {
+                                       .clientId = clientId,
+                                       .draft = draft},
+                     [this, responder, user](std::optional<chat::ChatError> error, const store::AppendResult& result) {
                        if (error) return responder.respond(errorResponse(*error));
-                       responder.respond(postedResponse(result, user));
+                       responder.respond(postedResponse(result, user, hub_.fileUrlKey()));
                      });
   });
 }
@@ -146,9 +153,9 @@ void MessageApi::list(const proto::HttpRequest& request, const server::HttpRespo
   withVisibleRoom(token, responder, roomId, [=, this](const store::User&, const store::Room& room) {
     if (after) return answerAfter(responder, token, room, *after, pageSize, waitMs);
     store_.messagesBefore(roomId, before.value_or(room.lastSeq + 1), pageSize + 1,
-                          chat::withReceiptCounts(store_, roomId, [=](StoreStatus status, const store::MessagePage& page) {
+                          chat::withReceiptCounts(store_, roomId, [=, this](StoreStatus status, const store::MessagePage& page) {
                             if (status != StoreStatus::kOk) return responder.respond(errorResponse(chat::storeError(status)));
-                            responder.respond(pageResponse(page, pageSize, true, room.lastSeq));
+                            responder.respond(pageResponse(page, pageSize, true, room.lastSeq, hub_.fileUrlKey()));
                           }));
   });
 }
@@ -168,7 +175,7 @@ void MessageApi::answerAfter(const server::HttpResponder& responder, const std::
       return responder.onAbandoned([this, roomId = room.id, ticket] { hub_.longPolls().cancel(roomId, ticket); });
     }
     const int64_t lastSeq = std::max(room.lastSeq, page.messages.empty() ? int64_t{0} : page.messages.back().seq);
-    responder.respond(pageResponse(page, limit, false, lastSeq));
+    responder.respond(pageResponse(page, limit, false, lastSeq, hub_.fileUrlKey()));
   }));
 }
 

@@ -1,6 +1,6 @@
 // The messaging endpoints of the HTTP API, for bots, scripts and clients
 // that cannot hold a WebSocket; every one for a signed-in user:
-//   POST /api/v1/rooms/{id}/messages {content, client_id?}
+//   POST /api/v1/rooms/{id}/messages {content, client_id?, kind?, attachments?}
 //        -> 201 {message} (200 with the original for a resent client_id);
 //        the same path as a WebSocket message: checks, commit, fan-out.
 //   GET  /api/v1/rooms/{id}/messages?after=SEQ|before=SEQ&limit=N&wait=SECONDS
@@ -63,6 +63,7 @@ class MessageApi {
 
 // 201 {message} for a posted message, 200 with the original for a resent
 // client id; the message named as from `sender`.
-proto::HttpResponse postedResponse(const store::AppendResult& result, const store::User& sender);
+proto::HttpResponse postedResponse(const store::AppendResult& result, const store::User& sender,
+                                   std::string_view urlKey);
 
 }  // namespace chatd::api

@@ -11,7 +11,7 @@
 #include <set>
 #include <thread>
 
-#include "api/FileUrls.h"
+#include "auth/FileUrls.h"
 #include "api/Metrics.h"
 #include "api/Probes.h"
 #include "app/ConfigDiff.h"
@@ -105,7 +105,7 @@ bool Application::makeTokens(std::string secret, std::string& error) {
   std::string publicKey;
   if (!readPublicKey(publicKey, error)) return false;
   secretFromConfig_ = !config_.jwtSecret.empty();
-  fileUrlKey_ = api::fileUrlKey(secret);
+  config_.fileUrlKey = auth::fileUrlKey(secret);
   tokens_ = auth::TokenService::create(std::move(secret), publicKey, config_.tokenTtlSeconds,
                                        {config_.jwtIssuer, config_.jwtAudience}, error);
   if (!tokens_) return false;
@@ -124,7 +124,8 @@ void Application::assembleChat() {
   chat_ = std::make_unique<chat::ChatEndpoint>(loop_, *hub_, *identities_, *tokens_, config_);
   messages_ = std::make_unique<api::MessageApi>(*store_, *roomService_, *accounts_, *hub_);
   files_ = std::make_unique<api::FileApi>(api::UploadServices{
-      *store_, *accounts_, *fileWorkers_, *blobs_, {config_.maxUploadBytes, config_.uploadQuotaBytes}, fileUrlKey_});
+      *store_, *accounts_, *fileWorkers_, *blobs_, {config_.maxUploadBytes, config_.uploadQuotaBytes}, config_.fileUrlKey});
+  fileCollector_ = std::make_unique<api::FileCollector>(loop_, *store_, *fileWorkers_, *blobs_, config_.fileGraceMs);
   avatars_ = std::make_unique<api::AvatarApi>(*store_, *blobs_);
   hub_->webhooks().setSender(webhooks_.sender.get());
   roomService_->setWebhooks(&hub_->webhooks());
@@ -143,6 +144,8 @@ void Application::assembleChat() {
     admin_->addRoutes(router);
   }
   router.addWebSocket("/ws", chat_.get());
+  polls_ = std::make_unique<server::PollSessions>(loop_, *chat_, config_);
+  polls_->addRoutes(router, "/api/v1/poll");
 }
 
 std::string Application::metrics() const {
@@ -265,6 +268,8 @@ bool Application::reloadTokens() {
              tokens_->rekey(fromConfig ? std::optional(config_.jwtSecret) : std::nullopt, publicKey,
                             config_.tokenTtlSeconds, {config_.jwtIssuer, config_.jwtAudience}, error)) {
     secretFromConfig_ = fromConfig;
+    // Signed download URLs follow the secret: those minted before stop working.
+    if (fromConfig) config_.fileUrlKey = auth::fileUrlKey(config_.jwtSecret);
     return true;
   }
   LOG_ERROR("reload: JWT keys not reloaded, still using the previous ones: %s", error.c_str());
@@ -383,6 +388,7 @@ void Application::beginShutdown() {
     draining_ = true;
     notifier_.stopping();
   }
+  if (polls_) polls_->shutdown();
   http_.beginShutdown();
 }
 

@@ -23,6 +23,8 @@
 #include "api/AdminApi.h"
 #include "api/AvatarApi.h"
 #include "api/FileApi.h"
+#include "api/FileCollector.h"
+#include "server/PollSessions.h"
 #include "api/MessageApi.h"
 #include "api/RoomApi.h"
 #include "app/Config.h"
@@ -117,7 +119,6 @@ class Application {
   std::unique_ptr<reactor::WorkerPool> checkpointWorkers_;  // the store's WAL checkpoints
   std::unique_ptr<reactor::WorkerPool> fileWorkers_;        // uploads' file writes, one lane
   std::unique_ptr<store::FileBlobs> blobs_;                 // <data>/files
-  std::string fileUrlKey_;                                  // signs download URLs (api/FileUrls.h)
   std::unique_ptr<auth::TokenService> tokens_;
   bool secretFromConfig_ = false;  // tokens_ signs with config_.jwtSecret, not the stored secret
   std::unique_ptr<auth::IdentityResolver> identities_;
@@ -131,6 +132,8 @@ class Application {
   std::unique_ptr<chat::ChatEndpoint> chat_;
   std::unique_ptr<api::MessageApi> messages_;
   std::unique_ptr<api::FileApi> files_;
+  std::unique_ptr<api::FileCollector> fileCollector_;
+  std::unique_ptr<server::PollSessions> polls_;  // the chat protocol over HTTP long-polling  // uploads nothing refers to, after --file-grace
   std::unique_ptr<api::AvatarApi> avatars_;
   std::optional<auth::ApiKeys> apiKeys_;
   auth::RegistrationPolicy registration_;

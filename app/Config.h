@@ -43,6 +43,7 @@ struct Config : chat::ChatOptions {
   uint32_t registrationsPerHour = 30;   // registration attempts per client address (IPv6: per /64); 0: no limit
   uint64_t maxUploadBytes = 25 * 1024 * 1024;  // one uploaded file (POST /api/v1/files)
   uint64_t uploadQuotaBytes = 1024 * 1024 * 1024;  // all of one user's uploads together; 0: no limit
+  uint64_t fileGraceMs = 24 * 3600 * 1000;  // an upload no message refers to is collected after this (FileCollector)
   // Webhooks (docs/webhooks.md): events POSTed to this URL, signed with the
   // secret read from the file; empty: none sent.
   std::string webhookUrl;

@@ -204,6 +204,8 @@ constexpr Option kOptions[] = {
     {.name = "upload-quota", .valueName = "BYTES", .type = kBytes, .field = &Config::uploadQuotaBytes,
      .help = "bytes of all one user's uploads together", .defaultNote = "0: no limit",
      .wants = "a byte count (0: no limit)"},
+    {.name = "file-grace", .valueName = "SECONDS", .type = kMilliseconds, .field = &Config::fileGraceMs,
+     .help = "how long an upload no message refers to is kept", .min = 1, .wants = kPositiveSeconds},
     {.name = "argon2-memory", .valueName = "KIB", .type = kCount, .field = &Config::argon2MemoryKiB,
      .help = "memory per password hash", .min = 8, .max = 4 * 1024 * 1024, .wants = "{min} to {max} KiB"},
     {.name = "max-pending-hashes", .valueName = "N", .type = kCount, .field = &Config::maxPendingHashes,

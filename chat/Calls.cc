@@ -6,6 +6,7 @@
 #include "chat/ChatFrames.h"
 #include "proto/JsonFields.h"
 #include "proto/RandomHex.h"
+#include "reactor/WallClock.h"
 
 namespace chatd::chat {
 
@@ -45,6 +46,8 @@ struct Calls::Leg final : reactor::TimerHandler {
   bool caller = false;
   bool video = false;
   bool answered = false;
+  int64_t answeredAtMs = 0;  // a caller's leg: when the callee accepted (wall clock)
+  std::string userJson;      // a caller's leg: the caller's summary, for the call's log message
   uint64_t sessionId = 0;    // this side's session; a callee's leg: 0 while it rings
   uint64_t peerNode = 0;     // the other side's session, once known
   uint64_t peerSession = 0;  // (a caller's leg: once answered)
@@ -93,6 +96,7 @@ void Calls::invite(ChatSession& session, const ClientMessage& m) {
     leg->peerUserId = peerId;
     leg->caller = true;
     leg->video = m.video;
+    leg->userJson = s->user->summaryJson;
     leg->sessionId = sessionId;
     loop_.scheduleTimer(leg->timer, config_.callRingTimeoutMs);
     const std::string callId = leg->callId;
@@ -220,6 +224,7 @@ void Calls::callerHears(Leg& leg, const RoomEvent& event, Signal signal) {
       // which was sent when the first accept came and follows its own accept.
       if (leg.answered) return;
       leg.answered = true;
+      leg.answeredAtMs = reactor::unixMs();
       leg.peerNode = event.originNode;
       leg.peerSession = event.originSession;
       reactor::TimerWheel::cancel(leg.timer);
@@ -237,6 +242,7 @@ void Calls::callerHears(Leg& leg, const RoomEvent& event, Signal signal) {
     case Signal::kHangup:
       if (!fromPeer) return;
       sendTo(leg.userId, leg.sessionId, event.payload);
+      logCall(leg, "hung_up");
       return dropLeg(calling_, std::string(leg.callId));
     case Signal::kOffer:
     case Signal::kAnswer:
@@ -311,7 +317,29 @@ void Calls::endCall(Leg& leg, std::string_view reason) {
     publish(RoomEvent::Kind::kCallSignal, leg.peerUserId, leg.userId, leg.roomId, 0, 0, leg.sessionId,
             Signal::kCancelled, frame(Signal::kCancelled, leg.roomId, callId, reason));
   }
+  // Signalling the peer may have ended the leg already (LocalBus): log it once.
+  if (const auto it = calling_.find(callId); it != calling_.end()) logCall(*it->second, reason);
   dropLeg(calling_, callId);
+}
+
+void Calls::logCall(const Leg& leg, std::string_view reason) {
+  if (!postLog_) return;
+  std::string_view outcome = "missed";  // unanswered: no_answer, cancelled, disconnected
+  if (leg.answered) {
+    outcome = "completed";
+  } else if (reason == "busy" || reason == "rejected") {
+    outcome = reason;
+  }
+  PostRequest log;
+  log.senderId = leg.userId;
+  log.authorJson = leg.userJson;
+  log.roomId = leg.roomId;
+  log.draft.kind = "call";
+  log.call = store::CallLog{.callId = leg.callId,
+                            .outcome = std::string(outcome),
+                            .durationMs = leg.answered ? reactor::unixMs() - leg.answeredAtMs : 0,
+                            .video = leg.video};
+  postLog_(std::move(log));
 }
 
 void Calls::ringTimedOut(Leg& leg) {

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,6 +29,7 @@
 
 #include "chat/ChatOptions.h"
 #include "chat/ClientMessage.h"
+#include "chat/PostRequest.h"
 #include "chat/RoomLookups.h"
 #include "chat/Sessions.h"
 #include "reactor/EventLoop.h"
@@ -46,6 +48,10 @@ class Calls {
   ~Calls();  // both where Leg is complete
   Calls(const Calls&) = delete;
   Calls& operator=(const Calls&) = delete;
+
+  // Posts a call's log message (the hub's postMessage).
+  using LogPoster = std::function<void(PostRequest)>;
+  void setLogPoster(LogPoster poster) { postLog_ = std::move(poster); }
 
   // A call_* message of an authenticated session.
   void handle(ChatSession& session, const ClientMessage& m);
@@ -78,6 +84,8 @@ class Calls {
   // when none did, every session of the callee hears call_cancelled.
   void endCall(Leg& leg, std::string_view reason);
   void dropLeg(Legs& legs, const std::string& callId);
+  // Posts the log of the call `leg` (a caller's) ends, for `reason` (endCall()'s).
+  void logCall(const Leg& leg, std::string_view reason);
   void ringTimedOut(Leg& leg);
 
   // Sends a signal to the other side of `leg`: to its peer session. With
@@ -100,6 +108,7 @@ class Calls {
   Sessions& sessions_;
   RoomLookups& lookups_;
   const ChatOptions& config_;
+  LogPoster postLog_;
   Legs calling_;  // the callers' legs of this node's sessions, by call id
   Legs called_;   // the callees' legs on this node, ringing or taken by a session, by call id
   std::unordered_map<int64_t, uint32_t> inCall_;  // user id -> legs here with a session of theirs

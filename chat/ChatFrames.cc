@@ -1,5 +1,8 @@
 #include "chat/ChatFrames.h"
 
+#include "auth/FileUrls.h"
+#include "reactor/WallClock.h"
+
 namespace chatd::chat {
 
 std::string ServerMessage::finish(std::string_view ref) {
@@ -53,9 +56,29 @@ namespace {
 // offsets in the writer's output.
 using NumberHoles = std::array<size_t, 3>;
 
+void writeAttachments(proto::JsonWriter& w, const std::vector<store::Attachment>& attachments,
+                      std::string_view urlKey) {
+  const int64_t expiresAt = reactor::unixSeconds() + auth::kSignedUrlSeconds;
+  w.key("attachments").beginArray();
+  for (const store::Attachment& a : attachments) {
+    w.beginObject().key("file_id").value(a.fileId).key("name").value(a.name).key("size").value(a.size);
+    w.key("content_type").value(a.contentType);
+    if (a.width != 0) w.key("width").value(a.width);
+    if (a.height != 0) w.key("height").value(a.height);
+    if (a.durationMs != 0) w.key("duration_ms").value(a.durationMs);
+    w.key("url").value(auth::signedFileUrl(urlKey, a.fileId, expiresAt)).endObject();
+  }
+  w.endArray();
+}
+
+void writeCall(proto::JsonWriter& w, const store::CallLog& call) {
+  w.key("call").beginObject().key("call_id").value(call.callId).key("outcome").value(call.outcome);
+  w.key("duration_ms").value(call.durationMs).key("video").value(call.video).endObject();
+}
+
 // A message's "data", with holes for the numbers the store decides when `holes` is given.
 void writeMessageFields(proto::JsonWriter& w, const store::Message& m, std::string_view authorJson,
-                        NumberHoles* holes) {
+                        std::string_view urlKey, NumberHoles* holes) {
   auto number = [&w, holes](int64_t value, size_t hole) {
     if (!holes) {
       w.value(value);
@@ -80,6 +103,8 @@ void writeMessageFields(proto::JsonWriter& w, const store::Message& m, std::stri
   w.key("delivered_count").value(m.deliveredCount).key("read_count").value(m.readCount);
   if (m.editedAt != 0) w.key("edited_at").value(m.editedAt);
   if (m.deleted) w.key("deleted").value(true);
+  if (!m.attachments.empty()) writeAttachments(w, m.attachments, urlKey);
+  if (!m.call.outcome.empty()) writeCall(w, m.call);
   if (!m.reactions.empty()) {
     w.key("reactions").beginArray();
     for (const store::ReactionCount& r : m.reactions) {
@@ -92,34 +117,37 @@ void writeMessageFields(proto::JsonWriter& w, const store::Message& m, std::stri
 
 }  // namespace
 
-void writeMessageData(proto::JsonWriter& w, const store::Message& m, std::string_view authorJson) {
-  writeMessageFields(w, m, authorJson, nullptr);
+void writeMessageData(proto::JsonWriter& w, const store::Message& m, std::string_view authorJson,
+                      std::string_view urlKey) {
+  writeMessageFields(w, m, authorJson, urlKey, nullptr);
 }
 
-void writeMessageData(proto::JsonWriter& w, const store::Message& m) {
-  writeMessageData(w, m, senderSummaryJson(m));
+void writeMessageData(proto::JsonWriter& w, const store::Message& m, std::string_view urlKey) {
+  writeMessageData(w, m, senderSummaryJson(m), urlKey);
 }
 
-void writeHistoryPage(proto::JsonWriter& w, const store::MessagePage& page, int limit, bool older) {
+void writeHistoryPage(proto::JsonWriter& w, const store::MessagePage& page, int limit, bool older,
+                      std::string_view urlKey) {
   const std::vector<store::Message>& messages = page.messages;
   const bool hasMore = messages.size() > static_cast<size_t>(limit);
   const size_t skipFront = hasMore && older ? 1 : 0;
   const size_t shown = hasMore ? static_cast<size_t>(limit) : messages.size();
   w.key("messages").beginArray();
-  for (size_t i = skipFront; i < skipFront + shown; ++i) writeMessageData(w, messages[i]);
+  for (size_t i = skipFront; i < skipFront + shown; ++i) writeMessageData(w, messages[i], urlKey);
   w.endArray().key("has_more").value(hasMore).key("first_seq").value(page.firstSeq);
 }
 
-std::string messageEvent(const store::Message& message, std::string_view authorJson) {
+std::string messageEvent(const store::Message& message, std::string_view authorJson, std::string_view urlKey) {
   ServerMessage event("message", message.roomId);
-  writeMessageData(event.writer().key("data"), message, authorJson);
+  writeMessageData(event.writer().key("data"), message, authorJson, urlKey);
   return event.finish();
 }
 
-std::array<std::string, 4> messageEventAround(const store::Message& draft, std::string_view authorJson) {
+std::array<std::string, 4> messageEventAround(const store::Message& draft, std::string_view authorJson,
+                                              std::string_view urlKey) {
   ServerMessage event("message", draft.roomId);
   NumberHoles holes;
-  writeMessageFields(event.writer().key("data"), draft, authorJson, &holes);
+  writeMessageFields(event.writer().key("data"), draft, authorJson, urlKey, &holes);
   const std::string json = event.finish();
   return {json.substr(0, holes[0]), json.substr(holes[0], holes[1] - holes[0]),
           json.substr(holes[1], holes[2] - holes[1]), json.substr(holes[2])};

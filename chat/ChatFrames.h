@@ -1,6 +1,7 @@
 // The JSON the chat protocol sends (docs/protocol.md), built once per event:
 // a message for a room is serialized once and every recipient queues the
-// same frame. Pure functions over store types.
+// same frame. Functions over store types; only the attachments' signed URLs
+// read the clock (they are valid from the moment the frame is built).
 #pragma once
 
 #include <array>
@@ -43,23 +44,27 @@ std::string senderSummaryJson(const store::Message& message);
 
 // A message's "data": id, seq, user_id, user (`authorJson`), kind, content,
 // client_id (null when none), created_at, delivered_count, read_count; edited_at when edited, deleted
-// when deleted, reactions when any.
-void writeMessageData(proto::JsonWriter& w, const store::Message& message, std::string_view authorJson);
+// when deleted, reactions when any, attachments when any (each with a
+// download URL signed with `urlKey`, auth/FileUrls.h), call for a call's log.
+void writeMessageData(proto::JsonWriter& w, const store::Message& message, std::string_view authorJson,
+                      std::string_view urlKey);
 // Same, with the author summary from the message's own sender fields.
-void writeMessageData(proto::JsonWriter& w, const store::Message& message);
+void writeMessageData(proto::JsonWriter& w, const store::Message& message, std::string_view urlKey);
 
 // "messages":[...],"has_more":bool,"first_seq":N of a history page that was
 // read with one row more than `limit` (that row says there is more, and is
 // not shown): the oldest one for a page read backwards (`older`), else the
 // newest. first_seq: where the room's history starts (--history-max).
-void writeHistoryPage(proto::JsonWriter& w, const store::MessagePage& page, int limit, bool older);
+void writeHistoryPage(proto::JsonWriter& w, const store::MessagePage& page, int limit, bool older,
+                      std::string_view urlKey);
 
 // {"type":"message","room_id":..,"data":{...}}
-std::string messageEvent(const store::Message& message, std::string_view authorJson);
+std::string messageEvent(const store::Message& message, std::string_view authorJson, std::string_view urlKey);
 // messageEvent()'s JSON of a message not stored yet, in the four parts
 // around its id, seq and created_at (store/MessageAnnouncement.h), which
 // the store decides; the other fields are `draft`'s.
-std::array<std::string, 4> messageEventAround(const store::Message& draft, std::string_view authorJson);
+std::array<std::string, 4> messageEventAround(const store::Message& draft, std::string_view authorJson,
+                                              std::string_view urlKey);
 // {"type":"ack","client_id":..,"room_id":..,"id":..,"seq":..,"created_at":..,"delivered_count":..,"read_count":..,"ref":..}
 std::string ackMessage(const store::Message& message, std::string_view ref);
 // {"type":"error","code":CODE,"message":MESSAGE[,"room_id":..],"ref":..}; the

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "server/ServerOptions.h"
 
@@ -30,6 +31,9 @@ struct ChatOptions : server::ServerOptions {
   // and how long an unanswered call rings.
   std::string iceServersJson = "[]";
   uint64_t callRingTimeoutMs = 30'000;
+  // Signs the download URLs of attachments in message frames (auth/FileUrls.h):
+  // derived from the server's secret at start, never an option.
+  std::string fileUrlKey;
 };
 
 }  // namespace chatd::chat

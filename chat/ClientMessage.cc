@@ -144,8 +144,9 @@ void readBody(const JsonFields& fields, Reader& r, ClientMessage& m) {
         m.roomId = r.id("room_id");
       }
       // The size limit is configuration: the hub checks it (too_large).
-      m.content = r.text("content", 1, SIZE_MAX);
+      if (fields.has("content")) m.content = r.text("content", 0, SIZE_MAX);
       if (fields.has("client_id")) m.clientId = r.text("client_id", 1, kMaxClientIdBytes);
+      if (std::string error; r.ok() && !readMessageDraft(fields, m.content.empty(), m.draft, error)) r.fail(error);
       break;
     case ClientType::kTyping:
       m.roomId = r.id("room_id");

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "chat/MessageKinds.h"
+
 namespace chatd::chat {
 
 enum class ClientType {
@@ -62,6 +64,7 @@ struct ClientMessage {
   bool typing = true;               // typing: false says the user stopped
   std::string content;    // message, edit
   std::string clientId;   // message
+  MessageDraft draft;     // message: its kind and attachments
   std::string emoji;      // react
   std::string token;      // auth
   std::string callId;     // call_*, but call_invite

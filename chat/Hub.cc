@@ -1,6 +1,7 @@
 #include "chat/Hub.h"
 
 #include "chat/ChatFrames.h"
+#include "reactor/Log.h"
 
 namespace chatd::chat {
 
@@ -18,6 +19,7 @@ Hub::Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService
       store_(store),
       bus_(bus),
       board_(board),
+      config_(config),
       longPolls_(loop),
       sessions_(loop, store, bus_, board_, config, stats_),
       webhooks_(store, board_, rooms_),
@@ -32,6 +34,11 @@ Hub::Hub(reactor::EventLoop& loop, store::Store& store, RoomService& roomService
       calls_(loop, bus_, sessions_, lookups_, config),
       commands_({store, roomService, bus_, config, sessions_, rooms_, roster_, lookups_, delivery_, backlogs_, changes_,
                  stats_, webhooks_, calls_}) {
+  calls_.setLogPoster([this](PostRequest log) {
+    commands_.postMessage(std::move(log), [](std::optional<ChatError> error, const store::AppendResult&) {
+      if (error) LOG_WARN("a call's log message was not stored: %s", error->message.c_str());
+    });
+  });
   bus_.subscribe([this](const RoomEvent& event) { onRoomEvent(event); });
   bus_.onMissed([this](int64_t roomId) { roomId == 0 ? healRooms() : healRoom(roomId); });
   board_.setListener(&announcer_);

@@ -63,6 +63,9 @@ class Hub final : public reactor::TimerHandler {
     board_.setListener(nullptr);
   }
 
+  // Signs attachments' download URLs in the message JSON the APIs answer with (ChatFrames.h).
+  const std::string& fileUrlKey() const { return config_.fileUrlKey; }
+
   // --- Sessions (ChatEndpoint) ---
   ChatSession* openSession(server::WsSession& ws) { return sessions_.open(ws); }
   ChatSession* findSession(uint64_t id) const { return sessions_.find(id); }
@@ -142,6 +145,7 @@ class Hub final : public reactor::TimerHandler {
   store::Store& store_;
   store::Bus& bus_;
   store::PresenceBoard& board_;
+  const ChatOptions& config_;
   LongPolls longPolls_;
   Sessions sessions_;
   Webhooks webhooks_;

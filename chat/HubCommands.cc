@@ -1,5 +1,6 @@
 #include "chat/HubCommands.h"
 
+#include "chat/AttachmentCheck.h"
 #include "chat/ChatFrames.h"
 #include "chat/ReceiptCounts.h"
 #include "reactor/EventLoop.h"
@@ -139,8 +140,14 @@ void HubCommands::syncNext(const std::shared_ptr<SyncState>& state, std::functio
 // --- messages ----------------------------------------------------------------
 
 void HubCommands::sendChatMessage(ChatSession& session, ClientMessage m) {
-  PostRequest request{session.user->id,     session.user->summaryJson, m.roomId,  m.toUserId,
-                      std::move(m.content), std::move(m.clientId),     session.id};
+  PostRequest request{.senderId = session.user->id,
+                      .authorJson = session.user->summaryJson,
+                      .roomId = m.roomId,
+                      .toUserId = m.toUserId,
+                      .content = std::move(m.content),
+                      .clientId = std::move(m.clientId),
+                      .originSessionId = session.id,
+                      .draft = std::move(m.draft)};
   postMessage(std::move(request), [this, sessionId = session.id, ref = m.ref,
                                     receivedUs = reactor::EventLoop::monotonicUs()](
                                        std::optional<ChatError> error, const store::AppendResult& result) {
@@ -157,6 +164,22 @@ void HubCommands::postMessage(PostRequest request, PostDone done) {
     return done(ChatError{err::kTooLarge, "content is over " + std::to_string(p_.config.maxContentBytes) + " bytes"},
                 {});
   }
+  if (!request.draft.attachments.empty()) {
+    const int64_t senderId = request.senderId;
+    const std::string kind = request.draft.kind;
+    std::vector<store::Attachment> attachments = std::move(request.draft.attachments);
+    return checkAttachments(p_.store, senderId, kind, std::move(attachments),
+                            [this, request = std::move(request), done](std::optional<ChatError> error,
+                                                                       std::vector<store::Attachment> checked) mutable {
+                              if (error) return done(std::move(error), {});
+                              request.draft.attachments = std::move(checked);
+                              postChecked(std::move(request), std::move(done));
+                            });
+  }
+  postChecked(std::move(request), std::move(done));
+}
+
+void HubCommands::postChecked(PostRequest request, PostDone done) {
   if (request.toUserId != 0) {
     if (request.toUserId == request.senderId) return done(ChatError{err::kBadRequest, "to_user_id is yourself"}, {});
     const int64_t senderId = request.senderId;
@@ -207,8 +230,14 @@ void HubCommands::append(PostRequest request, int64_t roomId, int64_t directPeer
     }
     done(std::nullopt, result);
   };
-  p_.store.appendMessage(roomId, request.senderId, std::move(request.content), std::move(request.clientId),
-                         std::move(announce), std::move(committed));
+  p_.store.append(store::NewMessage{.roomId = roomId,
+                                    .senderId = request.senderId,
+                                    .kind = std::move(request.draft.kind),
+                                    .content = std::move(request.content),
+                                    .clientId = std::move(request.clientId),
+                                    .attachments = std::move(request.draft.attachments),
+                                    .call = std::move(request.call)},
+                  std::move(announce), std::move(committed));
 }
 
 store::MessageAnnouncement HubCommands::announcement(const PostRequest& request, int64_t roomId,
@@ -217,9 +246,11 @@ store::MessageAnnouncement HubCommands::announcement(const PostRequest& request,
   store::Message draft;
   draft.roomId = roomId;
   draft.senderId = request.senderId;
-  draft.kind = "text";
+  draft.kind = request.draft.kind;
   draft.content = request.content;
   draft.clientId = request.clientId;
+  draft.attachments = request.draft.attachments;
+  draft.call = request.call;
   return store::MessageAnnouncement{
       .event = RoomEvent{.kind = directPeerId != 0 ? RoomEvent::Kind::kDirectMessage : RoomEvent::Kind::kMessage,
                          .roomId = roomId,
@@ -228,7 +259,7 @@ store::MessageAnnouncement HubCommands::announcement(const PostRequest& request,
                          .userId = request.senderId,
                          .peerId = directPeerId,
                          .payload = {}},
-      .around = messageEventAround(draft, request.authorJson)};
+      .around = messageEventAround(draft, request.authorJson, p_.config.fileUrlKey)};
 }
 
 // --- ephemeral events --------------------------------------------------------
@@ -289,7 +320,7 @@ void HubCommands::history(ChatSession& session, const ClientMessage& m, std::fun
         s->sendError(err::kUnavailable, "store unavailable, retry", ref);
       } else {
         ServerMessage reply("history", roomId);
-        writeHistoryPage(reply.writer(), page, limit, older);
+        writeHistoryPage(reply.writer(), page, limit, older, p_.config.fileUrlKey);
         s->send(reply.finish(ref));
       }
       then();

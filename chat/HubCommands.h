@@ -92,6 +92,8 @@ class HubCommands {
   // (which a store that can publishes in the same write); once committed,
   // has the event delivered and published where the store did not (unless
   // a resend) and answers `done`.
+  // postMessage() once the attachments are checked and filled in.
+  void postChecked(PostRequest request, PostDone done);
   void append(PostRequest request, int64_t roomId, int64_t directPeerId, PostDone done);
   // The message's event, serialized once here for every node, but for what the store decides.
   store::MessageAnnouncement announcement(const PostRequest& request, int64_t roomId, int64_t directPeerId) const;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "chat/ChatError.h"
+#include "chat/MessageKinds.h"
 #include "store/Store.h"
 
 namespace chatd::chat {
@@ -20,6 +21,8 @@ struct PostRequest {
   std::string content;
   std::string clientId;
   uint64_t originSessionId = 0;  // 0 for HTTP; that session gets the ack, not the message frame
+  MessageDraft draft{};          // kind and attachments, as the client gave them (checked by postMessage)
+  store::CallLog call{};         // a call's log message (kind "call", chat/Calls), never a client's
   // The admin API's system message: the sender need not be a member, and a
   // direct room's message goes to its live sessions like any room's.
   bool byOperator = false;

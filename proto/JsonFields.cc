@@ -38,7 +38,10 @@ std::optional<JsonFields> JsonFields::parse(std::string_view body, std::string& 
         field.type = Type::kObject;
         field.text = simdjson::minify(value);
         break;
-      case simdjson::dom::element_type::ARRAY: field.type = Type::kArray; break;
+      case simdjson::dom::element_type::ARRAY:
+        field.type = Type::kArray;
+        field.text = simdjson::minify(value);
+        break;
       default: field.type = Type::kNumber; break;  // doubles, and integers beyond int64
     }
     fields.fields_[std::string(key)] = std::move(field);  // a repeated key: the last one wins
@@ -75,6 +78,20 @@ std::optional<bool> JsonFields::boolean(std::string_view name) const {
 std::optional<std::string> JsonFields::object(std::string_view name) const {
   const Field* f = find(name, Type::kObject);
   return f ? std::optional<std::string>(f->text) : std::nullopt;
+}
+
+std::optional<std::vector<std::string>> JsonFields::objects(std::string_view name) const {
+  const Field* f = find(name, Type::kArray);
+  if (!f) return std::nullopt;
+  simdjson::dom::parser parser;  // not parse()'s: its document may still be in use
+  simdjson::dom::array array;
+  if (parser.parse(f->text).get(array)) return std::nullopt;
+  std::vector<std::string> out;
+  for (simdjson::dom::element element : array) {
+    if (element.type() != simdjson::dom::element_type::OBJECT) return std::nullopt;
+    out.push_back(simdjson::minify(element));
+  }
+  return out;
 }
 
 std::vector<std::string> JsonFields::names() const {

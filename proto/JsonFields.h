@@ -1,8 +1,8 @@
 // Reads a JSON object whose fields are scalars (the HTTP API's bodies, the
 // chat protocol's messages) with simdjson: the top-level object's fields,
-// typed, with clear errors for the 400 the API answers. Arrays are recorded
-// as such, not descended into; a nested object is kept as its JSON text, for
-// the caller to parse again (object()).
+// typed, with clear errors for the 400 the API answers. A nested object or
+// array is kept as its JSON text, for the caller to parse again (object(),
+// objects()).
 #pragma once
 
 #include <cstdint>
@@ -29,13 +29,16 @@ class JsonFields {
   std::optional<bool> boolean(std::string_view name) const;
   // A nested object's JSON text (minified).
   std::optional<std::string> object(std::string_view name) const;
+  // An array of objects' elements, each as its JSON text; nullopt unless the
+  // field is an array and every element an object.
+  std::optional<std::vector<std::string>> objects(std::string_view name) const;
   // Every field's name, in no particular order.
   std::vector<std::string> names() const;
 
  private:
   struct Field {
     Type type;
-    std::string text;  // kString; kObject: its JSON text
+    std::string text;  // kString; kObject, kArray: its JSON text
     int64_t number = 0;  // kInteger, kBool
   };
   const Field* find(std::string_view name, Type type) const;

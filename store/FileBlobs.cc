@@ -67,13 +67,24 @@ bool FileBlobs::commit(const std::string& tempPath, std::string_view sha256, std
   if (!makeDirectory(root_ + "/" + std::string(sha256.substr(0, 2)), error)) return false;
   // link() fails on an existing name, where rename() would replace it: the
   // bytes stored first stay, and a download reading them is never cut short.
-  if (::link(tempPath.c_str(), path.c_str()) != 0 && errno != EEXIST) {
-    error = "cannot store " + path + ": " + std::strerror(errno);
-    ::unlink(tempPath.c_str());
-    return false;
+  if (::link(tempPath.c_str(), path.c_str()) != 0) {
+    if (errno != EEXIST) {
+      error = "cannot store " + path + ": " + std::strerror(errno);
+      ::unlink(tempPath.c_str());
+      return false;
+    }
+    // Stored again: young again, so that removeIfIdle() leaves it.
+    ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0);
   }
   ::unlink(tempPath.c_str());
   return true;
+}
+
+bool FileBlobs::removeIfIdle(std::string_view sha256, int64_t storedBeforeSeconds) const {
+  const std::string path = pathOf(sha256);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || st.st_mtime >= storedBeforeSeconds) return false;
+  return ::unlink(path.c_str()) == 0;
 }
 
 }  // namespace chatd::store

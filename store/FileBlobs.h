@@ -29,6 +29,11 @@ class FileBlobs {
   // same content is there already. False with `error` on failure.
   bool commit(const std::string& tempPath, std::string_view sha256, std::string& error) const;
 
+  // Removes the bytes of `sha256` unless they were stored (or stored again)
+  // at `storedBeforeSeconds` (unix) or later: the caller knows no record
+  // holds them, and an upload of the same bytes that raced it keeps them.
+  bool removeIfIdle(std::string_view sha256, int64_t storedBeforeSeconds) const;
+
   static constexpr int64_t kAbandonedAfterSeconds = 3600;
 
  private:

@@ -119,7 +119,20 @@ constexpr const char* kMigrations[] = {
     CREATE INDEX files_by_owner ON files(owner_id);
     CREATE INDEX files_by_sha256 ON files(sha256);
     )sql",
-    // 8: each user's avatar, an uploaded image (files.id; NULL: none); the
+    // 8: a message's attachments and call log (store/MessageDetails.h; NULL
+    // for text), and which files each message carries: a file is readable by
+    // the members of its rooms, and collectable once no message refers to it.
+    R"sql(
+    ALTER TABLE messages ADD COLUMN details BLOB;
+    CREATE TABLE message_files (
+      message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+      file_id    TEXT NOT NULL REFERENCES files(id),
+      room_id    INTEGER NOT NULL,
+      PRIMARY KEY (message_id, file_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX message_files_by_file ON message_files(file_id, room_id);
+    )sql",
+    // 9: each user's avatar, an uploaded image (files.id; NULL: none); the
     // users by it, which tell whether a file is someone's avatar.
     R"sql(
     ALTER TABLE users ADD COLUMN avatar_file_id TEXT;

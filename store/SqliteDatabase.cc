@@ -17,6 +17,12 @@ SqliteStatement& SqliteStatement::bindNull(int index) {
   return *this;
 }
 
+SqliteStatement& SqliteStatement::bindBlob(int index, std::string_view bytes) {
+  if (bytes.empty()) return bindNull(index);
+  sqlite3_bind_blob(statement_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
 SqliteStatement::Step SqliteStatement::step() {
   switch (sqlite3_step(statement_)) {
     case SQLITE_ROW: return Step::kRow;
@@ -40,6 +46,11 @@ void SqliteStatement::reset() {
 std::string SqliteStatement::columnText(int column) const {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement_, column));
   return text ? std::string(text, static_cast<size_t>(sqlite3_column_bytes(statement_, column))) : std::string();
+}
+
+std::string SqliteStatement::columnBlob(int column) const {
+  const auto* bytes = static_cast<const char*>(sqlite3_column_blob(statement_, column));
+  return bytes ? std::string(bytes, static_cast<size_t>(sqlite3_column_bytes(statement_, column))) : std::string();
 }
 
 std::unique_ptr<SqliteDatabase> SqliteDatabase::open(const std::string& path, std::string& error, bool create) {

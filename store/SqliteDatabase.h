@@ -27,6 +27,8 @@ class SqliteStatement {
   SqliteStatement& bind(int index, int64_t value);
   SqliteStatement& bind(int index, std::string_view text);
   SqliteStatement& bindNull(int index);
+  // Bytes as a BLOB, or NULL when empty.
+  SqliteStatement& bindBlob(int index, std::string_view bytes);
 
   Step step();
   // step() to completion, for statements that return no rows; true when done.
@@ -36,6 +38,7 @@ class SqliteStatement {
   int columnCount() const { return sqlite3_column_count(statement_); }
   int64_t columnInt(int column) const { return sqlite3_column_int64(statement_, column); }
   std::string columnText(int column) const;
+  std::string columnBlob(int column) const;
   bool columnIsNull(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
 
  private:

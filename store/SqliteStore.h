@@ -71,11 +71,11 @@ class SqliteStore final : public Store {
   void openDirectRoom(int64_t userId, int64_t otherId, Callback<DirectRoom> done) override;
 
   // Messages: store/SqliteStoreMessages.cc. Pages and findMessage() fill in
-  // reactions with one extra query each; appendMessage() never does, not even
+  // reactions with one extra query each; append() never does, not even
   // for a duplicate (the ack needs only id and seq): use findMessage().
   // editMessage() answers the message with its reactions.
-  void appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
-                     std::shared_ptr<const MessageAnnouncement> announce, Callback<AppendResult> done) override;
+  void append(NewMessage message, std::shared_ptr<const MessageAnnouncement> announce,
+              Callback<AppendResult> done) override;
   void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<MessagePage> done) override;
   void messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<MessagePage> done) override;
   void markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) override;
@@ -99,6 +99,8 @@ class SqliteStore final : public Store {
   void addFile(FileRecord file, uint64_t quotaBytes, Callback<FileRecord> done) override;
   void findFile(std::string id, Callback<FileRecord> done) override;
   void fileBytesOf(int64_t ownerId, Callback<int64_t> done) override;
+  void fileSharedWith(std::string id, int64_t userId, Callback<bool> done) override;
+  void collectFiles(int64_t uploadedBeforeMs, int limit, Callback<std::vector<CollectedFile>> done) override;
 
   // The store's own connection, for tests that watch its commits
   // (sqlite3_commit_hook); nothing may write through it.

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/MessageDetails.h"
 #include "store/SqliteStore.h"
 
 namespace chatd::store {
@@ -26,7 +27,8 @@ constexpr int kMaxPage = 1000;
 // The columns messageFromRow() reads: after SELECT (CHATD_SELECT_MESSAGE,
 // followed by each caller's WHERE clause) or RETURNING.
 #define CHATD_MESSAGE_COLUMNS \
-  "id, room_id, seq, sender_id, kind, content, coalesce(client_id, ''), created_at, coalesce(edited_at, 0), deleted "
+  "id, room_id, seq, sender_id, kind, content, coalesce(client_id, ''), created_at, coalesce(edited_at, 0), deleted, " \
+  "details "
 // A SELECT also names the sender (RETURNING cannot read another table).
 #define CHATD_SELECT_MESSAGE                                                                                \
   "SELECT " CHATD_MESSAGE_COLUMNS ", (SELECT username FROM users WHERE id = sender_id), "                  \
@@ -45,10 +47,11 @@ Message messageFromRow(const SqliteStatement& s) {
   m.createdAt = s.columnInt(7);
   m.editedAt = s.columnInt(8);
   m.deleted = s.columnInt(9) != 0;
-  if (s.columnCount() > 10) {
-    m.senderUsername = s.columnText(10);
-    m.senderNickname = s.columnText(11);
-    m.senderAvatarFileId = s.columnText(12);
+  decodeMessageDetails(s.columnBlob(10), m);
+  if (s.columnCount() > 11) {
+    m.senderUsername = s.columnText(11);
+    m.senderNickname = s.columnText(12);
+    m.senderAvatarFileId = s.columnText(13);
   }
   return m;
 }
@@ -120,19 +123,34 @@ bool trimRoom(SqliteDatabase& db, int64_t roomId, int64_t lastSeq, uint32_t hist
   return trim && trim->bind(1, roomId).bind(2, lastSeq - historyMax).bind(3, MessageLog::kMaxTrimmedAtOnce).run();
 }
 
+// Records that message `m` carries its attachments' files; a file that is
+// gone fails the foreign key (kNotFound).
+StoreStatus referenceFiles(SqliteDatabase& db, const Message& m) {
+  for (const Attachment& a : m.attachments) {
+    SqliteStatement* insert =
+        db.prepare("INSERT OR IGNORE INTO message_files (message_id, file_id, room_id) VALUES (?1, ?2, ?3)");
+    if (!insert) return StoreStatus::kFailed;
+    if (!insert->bind(1, m.id).bind(2, a.fileId).bind(3, m.roomId).run()) return failureStatus(db);
+  }
+  return StoreStatus::kOk;
+}
+
 }  // namespace
 
-void SqliteStore::appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
-                                std::shared_ptr<const MessageAnnouncement> /*announce*/, Callback<AppendResult> done) {
+void SqliteStore::append(NewMessage message, std::shared_ptr<const MessageAnnouncement> /*announce*/,
+                         Callback<AppendResult> done) {
   // Never announced here: the caller publishes on its in-process bus.
   enqueueWrite<AppendResult>(
       [=, this](SqliteDatabase& db, AppendResult& out) {
+        const int64_t roomId = message.roomId;
+        const int64_t senderId = message.senderId;
         // Looked up inside the write, so a resend queued in the same batch as
         // the original finds it too.
-        if (!clientId.empty()) {
+        if (!message.clientId.empty()) {
           SqliteStatement* find = db.prepare(CHATD_SELECT_MESSAGE "WHERE sender_id = ?1 AND client_id = ?2");
           if (!find) return StoreStatus::kFailed;
-          const StoreStatus found = readOne(find->bind(1, senderId).bind(2, clientId), messageFromRow, out.message);
+          const StoreStatus found =
+              readOne(find->bind(1, senderId).bind(2, message.clientId), messageFromRow, out.message);
           if (found != StoreStatus::kNotFound) {
             out.duplicate = found == StoreStatus::kOk;
             return found;
@@ -146,19 +164,22 @@ void SqliteStore::appendMessage(int64_t roomId, int64_t senderId, std::string co
         if (bumped != StoreStatus::kOk) return bumped;
         m.roomId = roomId;
         m.senderId = senderId;
-        m.kind = "text";
-        m.content = content;
-        m.clientId = clientId;
+        m.kind = message.kind;
+        m.content = message.content;
+        m.clientId = message.clientId;
+        m.attachments = message.attachments;
+        m.call = message.call;
         m.createdAt = nowMs();
         SqliteStatement* insert = db.prepare(
-            "INSERT INTO messages (room_id, seq, sender_id, kind, content, client_id, created_at) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, ''), ?7)");
+            "INSERT INTO messages (room_id, seq, sender_id, kind, content, client_id, created_at, details) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, ''), ?7, ?8)");
         if (!insert) return StoreStatus::kFailed;
-        if (!insert->bind(1, roomId).bind(2, m.seq).bind(3, senderId).bind(4, m.kind).bind(5, content)
-                 .bind(6, clientId).bind(7, m.createdAt).run()) {
+        if (!insert->bind(1, roomId).bind(2, m.seq).bind(3, senderId).bind(4, m.kind).bind(5, m.content)
+                 .bind(6, m.clientId).bind(7, m.createdAt).bindBlob(8, encodeMessageDetails(m.attachments, m.call)).run()) {
           return failureStatus(db);
         }
         m.id = db.lastInsertRowid();
+        if (const StoreStatus referenced = referenceFiles(db, m); referenced != StoreStatus::kOk) return referenced;
         // Amortized: the appends between two trims run no statement for it.
         if (historyMax_ > 0 && m.seq > historyMax_ && m.seq % trimEvery(historyMax_) == 0 &&
             !trimRoom(db, roomId, m.seq, historyMax_)) {
@@ -255,13 +276,16 @@ void SqliteStore::deleteMessage(int64_t roomId, int64_t messageId, Callback<Mess
   enqueueWrite<Message>(
       [=](SqliteDatabase& db, Message& out) {
         SqliteStatement* update = db.prepare(
-            "UPDATE messages SET deleted = 1, content = '' WHERE id = ?1 AND room_id = ?2 AND deleted = 0 "
-            "RETURNING " CHATD_MESSAGE_COLUMNS);
+            "UPDATE messages SET deleted = 1, content = '', details = NULL WHERE id = ?1 AND room_id = ?2 "
+            "AND deleted = 0 RETURNING " CHATD_MESSAGE_COLUMNS);
         if (!update) return StoreStatus::kFailed;
         const StoreStatus updated = readOne(update->bind(1, messageId).bind(2, roomId), messageFromRow, out);
         if (updated != StoreStatus::kOk) return updated;
         SqliteStatement* unreact = db.prepare("DELETE FROM reactions WHERE message_id = ?1");
-        return unreact && unreact->bind(1, messageId).run() ? StoreStatus::kOk : StoreStatus::kFailed;
+        SqliteStatement* unshare = db.prepare("DELETE FROM message_files WHERE message_id = ?1");
+        return unreact && unreact->bind(1, messageId).run() && unshare && unshare->bind(1, messageId).run()
+                   ? StoreStatus::kOk
+                   : StoreStatus::kFailed;
       },
       std::move(done));
 }

@@ -86,6 +86,27 @@ struct ReactionCount {
   int64_t count = 0;
 };
 
+// A file a message carries: the upload's record as the sender posted it
+// (the name may differ from the upload's), and what the client measured.
+struct Attachment {
+  std::string fileId{};
+  std::string name{};
+  std::string contentType{};  // the upload's, never the client's
+  int64_t size = 0;         // the upload's
+  int64_t width = 0;        // pixels, 0 when not given
+  int64_t height = 0;
+  int64_t durationMs = 0;   // a voice or video message's length, 0 when not given
+};
+
+// What a call's log message says (kind "call"): how it ended and, once
+// answered, how long it lasted.
+struct CallLog {
+  std::string callId{};
+  std::string outcome{};  // "completed", "missed", "rejected", "busy" or "failed"
+  int64_t durationMs = 0;
+  bool video = false;
+};
+
 // One stored message. `seq` numbers a room's messages 1, 2, 3, ... in commit
 // order, with no gaps: the order of a room is total, and a client that has
 // seen seq n asks for what comes after n.
@@ -94,8 +115,10 @@ struct Message {
   int64_t roomId = 0;
   int64_t seq = 0;
   int64_t senderId = 0;
-  std::string kind;  // "text"
+  std::string kind;  // "text", "image", "video", "voice", "file" or "call"
   std::string content;
+  std::vector<Attachment> attachments;  // empty for text; emptied when deleted
+  CallLog call;                         // for kind "call" only
   std::string clientId;  // the sender's idempotency key; empty when none was given
   int64_t createdAt = 0;
   int64_t editedAt = 0;  // 0 = never edited
@@ -140,6 +163,19 @@ struct ReactionChange {
 struct RevokedToken {
   std::string key;        // TokenService's revocation key for the token
   int64_t expiresAt = 0;  // unix seconds
+};
+
+// A message to append: what its sender decided. The store numbers and
+// dates it; the caller checked the attachments (their files exist, are the
+// sender's, and their sizes and types are the uploads').
+struct NewMessage {
+  int64_t roomId = 0;
+  int64_t senderId = 0;
+  std::string kind = "text";
+  std::string content{};
+  std::string clientId{};
+  std::vector<Attachment> attachments{};
+  CallLog call{};
 };
 
 // What appendMessage() stored, or the message a resend found instead.
@@ -261,19 +297,32 @@ class MessageLog {
 
   virtual ~MessageLog() = default;
 
-  // Stores `content` from `senderId` as the room's next seq; kNotFound when
-  // the room (or sender) does not exist, and then no seq is used. With a
-  // non-empty `clientId` a send is done at most once per (sender, client id):
-  // a retry, in this batch or after a restart, changes nothing and answers
-  // the original message with `duplicate` set. Appends queued in one loop
-  // iteration commit together and get consecutive seqs in call order; `done`
-  // runs after the COMMIT, so an ack built from it is durable. The sender's
-  // read and received marks move to the new message (one has read what one wrote).
+  // Stores the message as its room's next seq; kNotFound when the room (or
+  // sender, or an attached file) does not exist, and then no seq is used.
+  // With a non-empty `clientId` a send is done at most once per (sender,
+  // client id): a retry, in this batch or after a restart, changes nothing
+  // and answers the original message with `duplicate` set. Appends queued in
+  // one loop iteration commit together and get consecutive seqs in call
+  // order; `done` runs after the COMMIT, so an ack built from it is durable.
+  // The sender's read and received marks move to the new message (one has
+  // read what one wrote). Each attached file is then referenced by the
+  // message (FileStore: not collected while referenced; readable by the
+  // room's members).
   // `announce` (may be null): the news of the message, which a store that
   // can publishes in the same write, and then answers `announced`; never
   // for a duplicate.
-  virtual void appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
-                             std::shared_ptr<const MessageAnnouncement> announce, Callback<AppendResult> done) = 0;
+  virtual void append(NewMessage message, std::shared_ptr<const MessageAnnouncement> announce,
+                      Callback<AppendResult> done) = 0;
+  // A text message (the tests' and benchmarks' shorthand for append()).
+  void appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
+                     std::shared_ptr<const MessageAnnouncement> announce, Callback<AppendResult> done) {
+    NewMessage text;
+    text.roomId = roomId;
+    text.senderId = senderId;
+    text.content = std::move(content);
+    text.clientId = std::move(clientId);
+    append(std::move(text), std::move(announce), std::move(done));
+  }
   // Up to `limit` (clamped to 1..1000) messages with seq > `afterSeq`, oldest first.
   virtual void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<MessagePage> done) = 0;
   // The `limit` (clamped to 1..1000) messages just before `beforeSeq`, oldest
@@ -298,7 +347,8 @@ class MessageLog {
   // kNotFound when there is no such message in the room or it is deleted.
   virtual void editMessage(int64_t roomId, int64_t messageId, std::string content, Callback<Message> done) = 0;
   // Marks the message deleted and empties its content (its seq stays, so
-  // nobody sees a gap); its reactions go. kNotFound as for editMessage.
+  // nobody sees a gap); its reactions and attachments go (a file no other
+  // message refers to is then collectable). kNotFound as for editMessage.
   virtual void deleteMessage(int64_t roomId, int64_t messageId, Callback<Message> done) = 0;
   // Adds `userId`'s `emoji` to the message, or removes it when already there.
   // kNotFound as for editMessage; kOverQuota when adding would give the user
@@ -361,7 +411,15 @@ struct FileRecord {
   int64_t createdAt = 0;  // unix milliseconds
 };
 
-// File records: what an upload stores and a download asks.
+// A file record collectFiles() forgot.
+struct CollectedFile {
+  FileRecord file;
+  bool lastCopy = false;  // no record holds its sha256 now: its bytes may be removed
+};
+
+// File records: what an upload stores, a download and a message ask, and
+// the collection of files nothing refers to. A message's attachments refer
+// to their files (MessageLog::append() records it).
 class FileStore {
  public:
   virtual ~FileStore() = default;
@@ -374,6 +432,14 @@ class FileStore {
   virtual void findFile(std::string id, Callback<FileRecord> done) = 0;
   // How many bytes the user's files hold, as the quota counts them.
   virtual void fileBytesOf(int64_t ownerId, Callback<int64_t> done) = 0;
+  // Whether `userId` may read the file for being in a room where a message
+  // carries it: a member of it, or any user for a public room.
+  virtual void fileSharedWith(std::string id, int64_t userId, Callback<bool> done) = 0;
+  // Forgets up to `limit` files uploaded before `uploadedBeforeMs` that no
+  // message refers to and that are nobody's avatar, and answers them; for
+  // each, `lastCopy` says that no other record holds its sha256 any more,
+  // so its bytes may go (the caller removes them: FileBlobs).
+  virtual void collectFiles(int64_t uploadedBeforeMs, int limit, Callback<std::vector<CollectedFile>> done) = 0;
 };
 
 // The whole store, every role in one object: what the server composes and

@@ -45,7 +45,7 @@ end
 -- `reactions`: the message's packed reactions record, or false for none.
 local function message_row(seq, m, reactions)
   local names = sender_names(m[2])
-  local row = {m[1], tonumber(seq), m[2], m[3], m[4], m[5], m[6], m[7], m[8], names[1], names[2], names[3]}
+  local row = {m[1], tonumber(seq), m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9] or '', names[1], names[2], names[3]}
   if reactions then
     local by_emoji = cmsgpack.unpack(reactions)
     local emojis = {}
@@ -59,11 +59,22 @@ local function message_row(seq, m, reactions)
   return row
 end
 local function reactions_of(room, m) return redis.call('HGET', k_room_part(room, 'reactions'), m[1]) end
--- A message deleted: its seq kept, its content emptied, its reactions dropped.
+-- Counts message `m`'s files in the room's `files` hash up (by 1) or down (by -1).
+local function count_files(room, m, by)
+  local files = k_room_part(room, 'files')
+  for _, id in ipairs(m[10] or {}) do
+    if redis.call('HINCRBY', files, id, by) <= 0 then redis.call('HDEL', files, id) end
+  end
+end
+-- A message deleted: its seq kept, its content and details emptied, its
+-- reactions dropped, its files no longer counted; answers their ids.
 local function tombstone(room, seq, m)
-  m[4], m[8] = '', 1
+  local files = m[10] or {}
+  count_files(room, m, -1)
+  m[4], m[8], m[9], m[10] = '', 1, '', nil
   store_record(room, seq, m)
   redis.call('HDEL', k_room_part(room, 'reactions'), m[1])
+  return files
 end
 -- Stores message `id`'s reactions, {emoji: {user, ...}}, with no emoji of no
 -- users, and no record at all for a message without reactions.
@@ -104,9 +115,9 @@ std::string withMarks(std::string_view body) { return std::string(kMarks) + std:
 // of a direct message where the users are here (RedisKeys.h names them).
 constexpr std::string_view kAnnounce = R"LUA(
 local function announce(room, sender, seq, m, users_here)
-  local before_seq, after_seq, peer = ARGV[11], ARGV[12], ARGV[17]
-  local payload = table.concat({ARGV[13], string.format('%d', m[1]), ARGV[14], string.format('%d', seq),
-                                ARGV[15], string.format('%d', m[6]), ARGV[16]})
+  local before_seq, after_seq, peer = ARGV[14], ARGV[15], ARGV[20]
+  local payload = table.concat({ARGV[16], string.format('%d', m[1]), ARGV[17], string.format('%d', seq),
+                                ARGV[18], string.format('%d', m[6]), ARGV[19]})
   local event = wire_event(before_seq, seq, after_seq, payload)
   redis.call('PUBLISH', k_room_part(room, 'events'), event)
   if users_here and peer ~= '0' then
@@ -136,7 +147,12 @@ if client ~= '' then
 end
 local seq = redis.call('HINCRBY', k_room(room), 'last_seq', 1)
 local id = redis.call('INCR', P .. 'msg:next') * shards + shard
-local m = {id, tonumber(sender), 'text', content, client, now_ms(), 0, 0}
+local m = {id, tonumber(sender), ARGV[11], content, client, now_ms(), 0, 0, ARGV[12]}
+if ARGV[13] ~= '' then
+  m[10] = {}
+  for file in ARGV[13]:gmatch('[^,]+') do m[10][#m[10] + 1] = file end
+  count_files(room, m, 1)
+end
 store_record(room, seq, m)
 redis.call('HSET', k_room_part(room, 'ids'), m[1], seq)
 if client ~= '' then redis.call('HSET', clients, client_key, seq) end
@@ -157,6 +173,7 @@ if keep > 0 and seq > keep then
         local old = cmsgpack.unpack(packed)
         redis.call('HDEL', ids, old[1])
         redis.call('HDEL', reactions, old[1])
+        count_files(room, old, -1)
         if old[5] ~= '' then redis.call('HDEL', clients, old[2] .. ':' .. old[5]) end
         redis.call('HDEL', k_log(room), s)
       end
@@ -164,7 +181,7 @@ if keep > 0 and seq > keep then
     redis.call('HSET', k_room(room), 'first_seq', last_trimmed + 1)
   end
 end
-if ARGV[11] ~= '' then announce(room, sender, seq, m, users_here) end
+if ARGV[14] ~= '' then announce(room, sender, seq, m, users_here) end
 return {OK, 0, message_row(seq, m, false)}
 )LUA"));
 
@@ -250,8 +267,10 @@ const RedisScript kDelete(withHelpers(R"LUA(
 local room = ARGV[2]
 local seq, m = live_message(room, ARGV[3])
 if not seq then return {NOT_FOUND} end
-tombstone(room, seq, m)
-return {OK, message_row(seq, m, false)}
+local files = tombstone(room, seq, m)
+local answer = {OK, message_row(seq, m, false)}
+for _, file in ipairs(files) do answer[#answer + 1] = file end
+return answer
 )LUA"));
 
 const RedisScript kToggleReaction(withHelpers(R"LUA(

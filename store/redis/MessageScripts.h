@@ -3,7 +3,8 @@
 //
 // A message travels back as one flat row, which RedisStoreMessages.cc
 // decodes: id, seq, sender id, kind, content, client id ("" when none),
-// created_at, edited_at (0: never), deleted (0 or 1), the sender's username,
+// created_at, edited_at (0: never), deleted (0 or 1), its details
+// (store/MessageDetails.h; "" for none), the sender's username,
 // nickname and avatar ("" when the user is gone or has none), then its reactions as
 // (emoji, count) pairs in emoji byte order (none where a script says so).
 // The names are read from this instance: on a shard that is not the
@@ -16,7 +17,9 @@ namespace chatd::store::message_scripts {
 
 // ARGV: room, sender, content, client id, history max (0: keep all), the
 // most one append trims, shard count, the room's shard, users here (1: this
-// instance is the directory, RedisShards.h), then the announcement
+// instance is the directory, RedisShards.h), kind, details
+// (MessageDetails.h), the attached file ids joined by ',' ("" for none; the
+// room's `files` hash counts them), then the announcement
 // (MessageAnnouncement.h): the event's bytes before and after its seq
 // (RoomEventWire.h; "" before: announce nothing), the payload's four parts
 // around the id, the seq and created_at, and the direct room's other
@@ -45,7 +48,9 @@ extern const RedisScript kWatermarks;
 extern const RedisScript kFind;
 // ARGV: room, message id, content. NOT_FOUND for no such live message; else {OK, row}.
 extern const RedisScript kEdit;
-// ARGV: room, message id. NOT_FOUND as kEdit; else {OK, row} (no reactions: they are dropped).
+// ARGV: room, message id. NOT_FOUND as kEdit; else {OK, row, file ids...}
+// (no reactions or details: they are dropped; the ids of the files it
+// carried follow, which the room's `files` hash no longer counts for it).
 extern const RedisScript kDelete;
 // ARGV: room, message id, user, emoji, max distinct emoji per user, users
 // here (as kAppend's). NOT_FOUND as kEdit, or for a user who does not exist

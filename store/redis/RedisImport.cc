@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "store/MessageDetails.h"
 #include "store/RoomKinds.h"
 #include "store/Schema.h"
 #include "store/redis/MsgPackWriter.h"
@@ -77,6 +78,10 @@ class Importer {
   bool copyMembers(int64_t roomId);
   bool copyMessages(int64_t roomId);
   bool copyReactions(int64_t roomId, int64_t fromSeq, int64_t toSeq);
+  // File records with their reference counts, the rooms that share each,
+  // the per-room counts, the blobs' record counts and the owners' bytes.
+  bool copyFiles();
+  bool copyFileRooms();
   bool setCounter(const char* name, const char* maxSql);
   bool fail(const char* what) {
     error_ = std::string("reading ") + what + ": " + db_.errorMessage();
@@ -112,7 +117,7 @@ bool Importer::copy(const std::string& jwtSecret, std::string& error) {
                                    p_ + "revoked", "revoked tokens") &&
                       copyExpiring("SELECT digest, expires_at FROM invites WHERE digest > ?1 ORDER BY digest LIMIT ?2",
                                    p_ + "invites", "invites") &&
-                      copyRegistrationMode() && copyRooms() &&
+                      copyRegistrationMode() && copyRooms() && copyFiles() && copyFileRooms() &&
                       setCounter("user:next", "SELECT coalesce(max(id), 0) FROM users") &&
                       setCounter("room:next", "SELECT coalesce(max(id), 0) FROM rooms") &&
                       setCounter("msg:next", "SELECT coalesce(max(id), 0) FROM messages");
@@ -281,7 +286,7 @@ bool Importer::copyMembers(int64_t roomId) {
 bool Importer::copyMessages(int64_t roomId) {
   SqliteStatement* select = db_.prepare(
       "SELECT id, seq, sender_id, kind, content, coalesce(client_id, ''), created_at, coalesce(edited_at, 0), "
-      "deleted FROM messages WHERE room_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
+      "deleted, details FROM messages WHERE room_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
   if (!select) return fail("messages");
   MsgPackWriter record;
   for (int64_t after = 0, rows = kPage; rows == kPage;) {
@@ -296,10 +301,18 @@ bool Importer::copyMessages(int64_t roomId) {
       after = select->columnInt(1);
       const std::string seq = text(after);
       const std::string clientId = select->columnText(5);
-      // [id, sender_id, kind, content, client_id, created_at, edited_at, deleted]
-      record.array(8).integer(id).integer(select->columnInt(2)).string(select->columnText(3));
+      // [id, sender_id, kind, content, client_id, created_at, edited_at, deleted, details(, file ids)]
+      const std::string details = select->columnBlob(9);
+      Message carried;
+      decodeMessageDetails(details, carried);
+      record.array(carried.attachments.empty() ? 9 : 10).integer(id).integer(select->columnInt(2)).string(select->columnText(3));
       record.string(select->columnText(4)).string(clientId).integer(select->columnInt(6));
       record.integer(select->columnInt(7)).integer(select->columnInt(8) != 0 ? 1 : 0);
+      record.string(details);
+      if (!carried.attachments.empty()) {
+        record.array(static_cast<uint32_t>(carried.attachments.size()));
+        for (const Attachment& a : carried.attachments) record.string(a.fileId);
+      }
       log.add(seq, record.take());
       ids.add(text(id), seq);
       if (!clientId.empty()) clients.add(text(select->columnInt(2)) + ":" + clientId, seq);
@@ -312,6 +325,59 @@ bool Importer::copyMessages(int64_t roomId) {
     if (rows > 0 && !copyReactions(roomId, first, after)) return false;
   }
   return true;
+}
+
+bool Importer::copyFiles() {
+  SqliteStatement* select = db_.prepare(
+      "SELECT id, owner_id, name, content_type, size, sha256, created_at, "
+      "(SELECT count(*) FROM message_files WHERE file_id = files.id) FROM files WHERE id > ?1 ORDER BY id LIMIT ?2");
+  if (!select) return fail("files");
+  std::string after;
+  for (;;) {
+    select->bind(1, after).bind(2, kPage);
+    Fields idle{"ZADD", p_ + "files:idle"};
+    Step step;
+    int count = 0;
+    for (; (step = select->step()) == Step::kRow; ++count) {
+      after = select->columnText(0);
+      const std::string owner = text(select->columnInt(1));
+      const std::string size = text(select->columnInt(4));
+      const std::string createdAt = text(select->columnInt(6));
+      const int64_t refs = select->columnInt(7);
+      redis_.write({"HSET", p_ + "file:" + after, "owner_id", owner, "name", select->columnText(2), "content_type",
+                    select->columnText(3), "size", size, "sha256", select->columnText(5), "created_at", createdAt,
+                    "refs", text(refs)});
+      redis_.write({"INCRBY", redis_keys::userPart(p_, select->columnInt(1), "file-bytes"), size});
+      redis_.write({"HINCRBY", p_ + "blobs", select->columnText(5), "1"});
+      if (refs == 0) idle.add(createdAt, after);
+    }
+    select->reset();
+    if (step == Step::kError) return fail("files");
+    idle.sendTo(redis_);
+    if (count < kPage) return true;
+  }
+}
+
+bool Importer::copyFileRooms() {
+  SqliteStatement* select = db_.prepare(
+      "SELECT file_id, room_id, count(*) FROM message_files GROUP BY file_id, room_id "
+      "HAVING (file_id, room_id) > (?1, ?2) ORDER BY file_id, room_id LIMIT ?3");
+  if (!select) return fail("message files");
+  std::string afterFile;
+  for (int64_t afterRoom = 0;;) {
+    select->bind(1, afterFile).bind(2, afterRoom).bind(3, kPage);
+    Step step;
+    int count = 0;
+    for (; (step = select->step()) == Step::kRow; ++count) {
+      afterFile = select->columnText(0);
+      afterRoom = select->columnInt(1);
+      redis_.write({"SADD", p_ + "file:" + afterFile + ":rooms", text(afterRoom)});
+      redis_.write({"HINCRBY", redis_keys::roomPart(p_, afterRoom, "files"), afterFile, text(select->columnInt(2))});
+    }
+    select->reset();
+    if (step == Step::kError) return fail("message files");
+    if (count < kPage) return true;
+  }
 }
 
 bool Importer::copyReactions(int64_t roomId, int64_t fromSeq, int64_t toSeq) {

@@ -49,8 +49,15 @@
 //   {p}room:<id>:ids             HASH    [R] message id -> seq
 //   {p}room:<id>:clients         HASH    [R] "<sender id>:<client id>" -> seq (resend dedup)
 //   {p}room:<id>:reactions       HASH    [R] message id -> the reactions record
+//   {p}room:<id>:files           HASH    [R] file id -> how many of the room's messages carry it
 // Files (RedisStoreFiles.cc; the bytes are on disk, store/FileBlobs.h)
-//   {p}file:<id>                 HASH    [D] owner_id, name, content_type, size, sha256, created_at
+//   {p}file:<id>                 HASH    [D] owner_id, name, content_type, size, sha256, created_at, refs
+//                                        (messages that carry it; counted before their append)
+//   {p}file:<id>:rooms           SET     [D] the rooms it was posted in (who may read it: with each
+//                                        room's files hash)
+//   {p}files:idle                ZSET    [D] files no message refers to, scored by upload time
+//                                        (created_at): what the collector looks at
+//   {p}blobs                     HASH    [D] sha256 -> how many records hold those bytes
 //   {p}user:<id>:file-bytes      STRING  [D] bytes the user's files hold (INCRBY), for --upload-quota
 // Presence across nodes (RedisPresenceBoard; on the directory: it changes with sessions, not per message)
 //   {p}nodes                     ZSET    [D] presence owners (one per node process) scored by lease expiry (Redis ms)
@@ -65,7 +72,8 @@
 //   {p}node:<node id>:alive      CHANNEL [every shard] a node's heartbeats to itself (RedisBus), node id in hex
 //
 // Records are MessagePack (Redis's Lua cmsgpack), as arrays:
-//   message record   [id, sender_id, kind, content, client_id, created_at, edited_at, deleted]
+//   message record   [id, sender_id, kind, content, client_id, created_at, edited_at, deleted, details
+//                    (store/MessageDetails.h; "" for none), file ids (only with attachments)]
 //                    (client_id "" when none, edited_at 0 when never, deleted 0 or 1)
 //   reactions record {emoji: [user id, ...], ...}, the users in the order they reacted
 //

@@ -76,8 +76,8 @@ class RedisStore final : public Store {
   void openDirectRoom(int64_t userId, int64_t otherId, Callback<DirectRoom> done) override;
 
   // Messages: store/redis/RedisStoreMessages.cc.
-  void appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
-                     std::shared_ptr<const MessageAnnouncement> announce, Callback<AppendResult> done) override;
+  void append(NewMessage message, std::shared_ptr<const MessageAnnouncement> announce,
+              Callback<AppendResult> done) override;
   void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<MessagePage> done) override;
   void messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<MessagePage> done) override;
   void markRead(int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done) override;
@@ -101,6 +101,8 @@ class RedisStore final : public Store {
   void addFile(FileRecord file, uint64_t quotaBytes, Callback<FileRecord> done) override;
   void findFile(std::string id, Callback<FileRecord> done) override;
   void fileBytesOf(int64_t ownerId, Callback<int64_t> done) override;
+  void fileSharedWith(std::string id, int64_t userId, Callback<bool> done) override;
+  void collectFiles(int64_t uploadedBeforeMs, int limit, Callback<std::vector<CollectedFile>> done) override;
 
   // Every shard connected, and the lobby is known to exist.
   bool ready() override;
@@ -136,6 +138,12 @@ class RedisStore final : public Store {
   // may carry a result too); the result is T{} otherwise.
   template <typename T, typename Decode>
   void run(Shard& shard, const RedisScript& script, std::vector<std::string> args, Decode decode, Callback<T> done);
+
+  // Counts the files as referenced (in `roomId`) on the directory, or no
+  // longer; kNotFound, and nothing counted, when one of them is gone.
+  // RedisStoreFiles.cc.
+  void shareFiles(int64_t roomId, std::vector<std::string> ids, std::function<void(StoreStatus)> done);
+  void unshareFiles(std::vector<std::string> ids, std::function<void(StoreStatus)> done);
 
   // markRead(), markReceived(): `script` is one of MessageScripts.h's marks.
   void moveMark(const RedisScript& script, int64_t roomId, int64_t userId, int64_t seq, Callback<int64_t> done);

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/MessageDetails.h"
 #include "store/redis/MessageScripts.h"
 #include "store/redis/RedisDecode.h"
 #include "store/redis/RedisStore.h"
@@ -24,7 +25,7 @@ namespace scripts = message_scripts;
 constexpr int kMaxPage = 1000;
 
 // The row fields before the reactions (MessageScripts.h has their order).
-constexpr size_t kRowFields = 12;
+constexpr size_t kRowFields = 13;
 
 Message decodeMessage(const RedisReply& row, int64_t roomId) {
   Message m;
@@ -40,9 +41,10 @@ Message decodeMessage(const RedisReply& row, int64_t roomId) {
   m.createdAt = replyInt(f[6]);
   m.editedAt = replyInt(f[7]);
   m.deleted = replyInt(f[8]) != 0;
-  m.senderUsername = replyText(f[9]);
-  m.senderNickname = replyText(f[10]);
-  m.senderAvatarFileId = replyText(f[11]);
+  decodeMessageDetails(replyText(f[9]), m);
+  m.senderUsername = replyText(f[10]);
+  m.senderNickname = replyText(f[11]);
+  m.senderAvatarFileId = replyText(f[12]);
   for (size_t i = kRowFields; i + 1 < f.size(); i += 2) m.reactions.push_back({replyText(f[i]), replyInt(f[i + 1])});
   return m;
 }
@@ -99,9 +101,19 @@ Callback<T> RedisStore::afterNaming(int64_t roomId, Callback<T> done, Pick pick)
   };
 }
 
-void RedisStore::appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
-                               std::shared_ptr<const MessageAnnouncement> announce, Callback<AppendResult> done) {
-  auto checked = [=, this, content = std::move(content), clientId = std::move(clientId), announce = std::move(announce),
+void RedisStore::append(NewMessage message, std::shared_ptr<const MessageAnnouncement> announce,
+                        Callback<AppendResult> done) {
+  const int64_t roomId = message.roomId;
+  const int64_t senderId = message.senderId;
+  std::vector<std::string> files;
+  for (const Attachment& a : message.attachments) files.push_back(a.fileId);
+  if (!files.empty()) {
+    done = [this, files, done = std::move(done)](StoreStatus status, AppendResult result) {
+      if (status == StoreStatus::kOk && !result.duplicate) return done(status, std::move(result));
+      unshareFiles(files, [status, result = std::move(result), done](StoreStatus) { done(status, result); });
+    };
+  }
+  auto checked = [=, this, message = std::move(message), announce = std::move(announce),
                   done = std::move(done)](StoreStatus sender) mutable {
     Shard& shard = roomShard(roomId);
     if (sender != StoreStatus::kOk) {
@@ -109,15 +121,20 @@ void RedisStore::appendMessage(int64_t roomId, int64_t senderId, std::string con
       shard.redis.command({"PING"}, [sender, done = std::move(done)](const RedisReply&) { done(sender, {}); });
       return;
     }
+    std::string fileList;
+    for (const Attachment& a : message.attachments) fileList += (fileList.empty() ? "" : ",") + a.fileId;
     std::vector<std::string> args{std::to_string(roomId),
                                   std::to_string(senderId),
-                                  std::move(content),
-                                  std::move(clientId),
+                                  message.content,
+                                  message.clientId,
                                   std::to_string(historyMax_),
                                   std::to_string(MessageLog::kMaxTrimmedAtOnce),
                                   std::to_string(shards_.size()),
                                   std::to_string(shard.index),
-                                  flag(&shard == &directory())};
+                                  flag(&shard == &directory()),
+                                  message.kind,
+                                  encodeMessageDetails(message.attachments, message.call),
+                                  std::move(fileList)};
     const bool dropped = announce && dropAnnouncementsEvery_ != 0 && ++announcements_ % dropAnnouncementsEvery_ == 0;
     addAnnouncement(args, dropped ? nullptr : announce.get());
     run<AppendResult>(
@@ -129,7 +146,14 @@ void RedisStore::appendMessage(int64_t roomId, int64_t senderId, std::string con
         },
         std::move(done));
   };
-  userExistsFor(roomId, senderId, std::move(checked));
+  if (files.empty()) return userExistsFor(roomId, senderId, std::move(checked));
+  // The files count as referenced before the message refers to them, and no
+  // longer when no new message came of it: a crash in between keeps a file
+  // too long, never collects one a message refers to.
+  shareFiles(roomId, files, [this, roomId, senderId, checked = std::move(checked)](StoreStatus shared) mutable {
+    if (shared != StoreStatus::kOk) return checked(shared);
+    userExistsFor(roomId, senderId, std::move(checked));
+  });
 }
 
 void RedisStore::messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<MessagePage> done) {
@@ -186,10 +210,24 @@ void RedisStore::editMessage(int64_t roomId, int64_t messageId, std::string cont
 }
 
 void RedisStore::deleteMessage(int64_t roomId, int64_t messageId, Callback<Message> done) {
-  run<Message>(
+  struct Deleted {
+    Message message;
+    std::vector<std::string> files;  // the ones it carried
+  };
+  auto unshared = [this, done = std::move(done)](StoreStatus status, Deleted deleted) {
+    if (status != StoreStatus::kOk || deleted.files.empty()) return done(status, std::move(deleted.message));
+    unshareFiles(std::move(deleted.files),
+                 [done, message = std::move(deleted.message)](StoreStatus) { done(StoreStatus::kOk, message); });
+  };
+  run<Deleted>(
       roomShard(roomId), scripts::kDelete, {std::to_string(roomId), std::to_string(messageId)},
-      [roomId](const std::vector<RedisReply>& rest) { return decodeMessage(rest[0], roomId); },
-      afterNaming(roomId, std::move(done), theMessage));
+      [roomId](const std::vector<RedisReply>& rest) {
+        Deleted deleted{decodeMessage(rest[0], roomId), {}};
+        for (size_t i = 1; i < rest.size(); ++i) deleted.files.push_back(replyText(rest[i]));
+        return deleted;
+      },
+      afterNaming(roomId, Callback<Deleted>(std::move(unshared)),
+                  [](Deleted& deleted) { return theMessage(deleted.message); }));
 }
 
 void RedisStore::toggleReaction(int64_t roomId, int64_t messageId, int64_t userId, std::string emoji,

@@ -2,35 +2,16 @@
 
 #include <cstdint>
 
+#include "store/Varint.h"
+
 namespace chatd::store {
 namespace {
 
 constexpr uint8_t kVersion = 1;
 constexpr uint8_t kLastKind = static_cast<uint8_t>(RoomEvent::kLastKind);
 
-void putVarint(std::string& out, uint64_t value) {
-  while (value >= 0x80) {
-    out.push_back(static_cast<char>((value & 0x7f) | 0x80));
-    value >>= 7;
-  }
-  out.push_back(static_cast<char>(value));
-}
-
 void putSigned(std::string& out, int64_t value) {
   putVarint(out, (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63));
-}
-
-// Reads from the front of `in`, consuming what it read.
-bool takeVarint(std::string_view& in, uint64_t& value) {
-  value = 0;
-  for (unsigned shift = 0; shift < 64; shift += 7) {
-    if (in.empty()) return false;
-    const auto byte = static_cast<uint8_t>(in.front());
-    in.remove_prefix(1);
-    value |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) return true;
-  }
-  return false;  // more than ten bytes: not one of ours
 }
 
 bool takeSigned(std::string_view& in, int64_t& value) {

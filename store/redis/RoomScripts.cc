@@ -113,7 +113,7 @@ if not exists(k_room(room)) then return {NOT_FOUND} end
 local roles = redis.call('HGETALL', k_room_part(room, 'roles'))
 local direct = redis.call('HGET', k_room(room), 'direct')
 local keys = {k_room(room)}
-for _, part in ipairs({'roles', 'joined', 'reads', 'received', 'log', 'ids', 'clients', 'reactions'}) do
+for _, part in ipairs({'roles', 'joined', 'reads', 'received', 'log', 'ids', 'clients', 'reactions', 'files'}) do
   keys[#keys + 1] = k_room_part(room, part)
 end
 redis.call('DEL', unpack(keys))

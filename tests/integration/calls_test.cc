@@ -3,11 +3,14 @@
 // offers, answers and candidates reach only the two sessions in the call;
 // reject, busy, hang-up, the ring timeout and a closed session each end it,
 // telling whom it should; one call relays at most 500 signals;
-// bad signals get errors. Nothing is stored.
+// bad signals get errors. Of a call only its log is stored: one message of
+// kind "call" in the room, with how it ended and how long it lasted.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tests/integration/room_fixture.h"
 #include "tests/support/ChatClient.h"
@@ -38,6 +41,21 @@ class CallsTest : public ::testing::Test {
     return invited.string("data.call_id").value_or("");
   }
   static std::string id(const std::string& callId) { return R"("call_id":")" + callId + "\""; }
+  // The outcomes of the room's call logs, oldest first, once `count` are stored.
+  std::vector<std::string> outcomes(const Account& as, const std::string& room, size_t count) {
+    std::vector<std::string> found;
+    for (int tries = 0; tries < 50; ++tries) {
+      const HttpReply page = httpCallAs(as.token, chatd_.port(), "GET", "/api/v1/rooms/" + room + "/messages");
+      found.clear();
+      for (const Json& m : Json(page.body).items("messages")) {
+        EXPECT_EQ(m.string("kind"), "call") << m;
+        found.push_back(m.string("call.outcome").value_or("?"));
+      }
+      if (found.size() >= count) break;
+      usleep(50'000);
+    }
+    return found;
+  }
   // A signal with no answer of its own: sent, and nothing comes back to the sender.
   static void signal(ChatClient& from, std::string_view type, const std::string& fields) {
     ASSERT_TRUE(from.send(R"({"type":")" + std::string(type) + R"(",)" + fields + "}"));
@@ -86,12 +104,22 @@ TEST_F(CallsTest, TheFirstTabToAcceptHasTheCallAndOnlyItHearsTheSignals) {
 
   signal(*ann, "call_hangup", id(call));
   EXPECT_EQ(bobLaptop->expect("call_hangup").string("data.reason"), "hung_up");
-  EXPECT_EQ(bobPhone->call("ping").type(), "pong");
-  for (ChatClient* client : {ann.get(), bobPhone.get()}) {
+  // Every session of both hears the call's log, and nothing more.
+  for (ChatClient* client : {ann.get(), bobPhone.get(), bobLaptop.get()}) {
+    const Json log = client->expect("message");
+    EXPECT_EQ(log.string("data.kind"), "call") << client->name() << ": " << log;
+    EXPECT_EQ(log.string("data.call.call_id"), call);
+    EXPECT_EQ(log.string("data.call.outcome"), "completed");
+    EXPECT_GE(log.integer("data.call.duration_ms").value_or(-1), 0);
+    EXPECT_EQ(log.boolean("data.call.video"), true);
+    EXPECT_EQ(log.string("data.user.username"), "ann") << "the caller's";
     EXPECT_FALSE(client->tryNext(200).has_value()) << client->name() << " hears nothing more";
   }
   const HttpReply history = httpCallAs(ann_.token, chatd_.port(), "GET", "/api/v1/rooms/" + room_ + "/messages");
-  EXPECT_EQ(Json(history.body).size("messages"), 0u) << "signals are never stored: " << history.body;
+  const std::vector<Json> stored = Json(history.body).items("messages");
+  ASSERT_EQ(stored.size(), 1u) << "signals are never stored, only the log: " << history.body;
+  EXPECT_EQ(stored[0].string("content"), "");
+  EXPECT_EQ(history.body.find("46117"), std::string::npos) << "no SDP stored";
 }
 
 TEST_F(CallsTest, ARejectEndsTheCallForTheCallerAndStopsEveryRing) {
@@ -104,6 +132,7 @@ TEST_F(CallsTest, ARejectEndsTheCallForTheCallerAndStopsEveryRing) {
   signal(*bobPhone, "call_reject", id(call));
   EXPECT_EQ(ann->expect("call_reject").string("data.call_id"), call);
   EXPECT_EQ(bobLaptop->expect("call_cancelled").string("data.reason"), "rejected");
+  EXPECT_EQ(outcomes(ann_, room_, 1), std::vector<std::string>{"rejected"});
   // The caller may call again at once.
   EXPECT_EQ(ann->call("call_invite", R"("room_id":)" + room_).type(), "call_invite");
 }
@@ -121,9 +150,11 @@ TEST_F(CallsTest, ACalleeInAnotherCallIsBusy) {
 
   const std::string second = invite(*carlTab, carlAndBob);
   EXPECT_EQ(carlTab->expect("call_busy").string("data.call_id"), second);
-  const auto heard = bob->tryNext(300);
-  EXPECT_FALSE(heard.has_value()) << "a busy callee does not ring: " << heard.value_or(Json());
+  for (const Json& frame : bob->drain()) {
+    EXPECT_NE(frame.type(), "call_invite") << "a busy callee does not ring: " << frame;
+  }
   EXPECT_EQ(bob->call("call_invite", R"("room_id":)" + carlAndBob).string("code"), "in_call");
+  EXPECT_EQ(outcomes(carl, carlAndBob, 1), std::vector<std::string>{"busy"});
 }
 
 TEST_F(CallsTest, AnUnansweredCallRingsOutAndACancelledOneStopsRinging) {
@@ -139,6 +170,7 @@ TEST_F(CallsTest, AnUnansweredCallRingsOutAndACancelledOneStopsRinging) {
   bob->expect("call_invite");
   signal(*ann, "call_hangup", id(again));
   EXPECT_EQ(bob->expect("call_cancelled").string("data.reason"), "cancelled");
+  EXPECT_EQ(outcomes(ann_, room_, 2), (std::vector<std::string>{"missed", "missed"}));
 }
 
 TEST_F(CallsTest, ASessionThatClosesHangsUpItsCall) {

@@ -68,13 +68,16 @@ TEST_F(ClusterCallsTest, BothNodesRingTheOneThatAnswersHasTheCallAndSignalsCross
   const std::string second = carlOnA->call("call_invite", R"("room_id":)" + carlAndBob).string("data.call_id").value_or("");
   EXPECT_EQ(carlOnA->expect("call_busy").string("data.call_id"), second);
   EXPECT_EQ(bobOnA->expect("call_cancelled").string("data.reason"), "busy");
-  const auto onB = bobOnB->tryNext(300);
-  EXPECT_FALSE(onB.has_value()) << "bob's tab in the call does not ring: " << onB.value_or(Json());
+  for (const Json& frame : bobOnB->drain()) {
+    EXPECT_NE(frame.type(), "call_invite") << "bob's tab in the call does not ring: " << frame;
+  }
 
   ASSERT_TRUE(bobOnB->send(R"({"type":"call_hangup",)" + id(call) + "}"));
   EXPECT_EQ(annOnA->expect("call_hangup").string("data.reason"), "hung_up");
-  const auto heard = bobOnA->tryNext(300);
-  EXPECT_FALSE(heard.has_value()) << "nothing more for bob's tab on A: " << heard.value_or(Json());
+  // Only the calls' logs (carl's busy one, ann's completed one) follow there.
+  for (const Json& frame : bobOnA->drain()) {
+    EXPECT_EQ(frame.type().rfind("call_", 0), std::string::npos) << "no signal for bob's tab on A: " << frame;
+  }
 }
 
 }  // namespace

@@ -239,10 +239,10 @@ TEST_F(MigrateTest, WritesTheKeyLayoutAndRecordsOfRedisKeys) {
   EXPECT_EQ(command({"HGET", roomKey(p.team, "ids"), std::to_string(p.editedId)}).text(), "2");
   EXPECT_EQ(command({"HGET", roomKey(p.team, "clients"), p.ann.id + ":c4"}).text(), "5");
 
-  // [id, sender_id, kind, content, client_id, created_at, edited_at, deleted]
+  // [id, sender_id, kind, content, client_id, created_at, edited_at, deleted, details]
   const Reply first = record(p.team, 1);
   ASSERT_EQ(first->type, REDIS_REPLY_ARRAY);
-  ASSERT_EQ(first->elements, 8u);
+  ASSERT_EQ(first->elements, 9u);
   EXPECT_EQ(first->element[0]->integer, p.firstId);
   EXPECT_EQ(std::to_string(first->element[1]->integer), p.ann.id);
   EXPECT_STREQ(first->element[2]->str, "text");
@@ -252,11 +252,11 @@ TEST_F(MigrateTest, WritesTheKeyLayoutAndRecordsOfRedisKeys) {
   EXPECT_EQ(first->element[6]->integer, 0);
   EXPECT_EQ(first->element[7]->integer, 0);
   const Reply edited = record(p.team, 2);
-  ASSERT_EQ(edited->elements, 8u);
+  ASSERT_EQ(edited->elements, 9u);
   EXPECT_STREQ(edited->element[3]->str, "edited");
   EXPECT_GE(edited->element[6]->integer, edited->element[5]->integer);
   const Reply deleted = record(p.team, 3);
-  ASSERT_EQ(deleted->elements, 8u);
+  ASSERT_EQ(deleted->elements, 9u);
   EXPECT_STREQ(deleted->element[3]->str, "");
   EXPECT_EQ(deleted->element[7]->integer, 1);
 
@@ -312,6 +312,40 @@ TEST_F(MigrateTest, ARedisNodeServesTheCopyAsTheEmbeddedServerDid) {
   EXPECT_EQ(fresh.integer("seq"), 6) << fresh;
   EXPECT_EQ(fresh.integer("id"), 8) << fresh;
   EXPECT_EQ(signUp(port, "dave").id, "5");
+}
+
+TEST_F(MigrateTest, AttachmentsMoveWithTheirMessagesAndStayReadableByTheRoom) {
+  DataDir mine;
+  const std::string png = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) + std::string(100, 'p');
+  Account ann, bob;
+  std::string room, file;
+  {
+    ChatdProcess embedded({"--data", mine.path(), "--argon2-memory", "1024"});
+    ann = signUp(embedded.port(), "ann");
+    bob = signUp(embedded.port(), "bob");
+    room = jsonField(httpCallAs(ann.token, embedded.port(), "POST", "/api/v1/rooms",
+                                R"({"name":"den","kind":"private"})").body, "id");
+    ASSERT_EQ(httpCallAs(ann.token, embedded.port(), "POST", "/api/v1/rooms/" + room + "/members",
+                         R"({"user_id":)" + bob.id + "}").status, 201);
+    file = jsonField(httpCall(embedded.port(), "POST", "/api/v1/files?name=cat.png", png,
+                              "Authorization: Bearer " + ann.token + "\r\nContent-Type: image/png\r\n").body, "id");
+    const HttpReply posted = httpCallAs(ann.token, embedded.port(), "POST", "/api/v1/rooms/" + room + "/messages",
+                                        R"({"kind":"image","attachments":[{"file_id":")" + file + R"("}]})");
+    ASSERT_EQ(posted.status, 201) << posted.body;
+    ASSERT_EQ(embedded.stop(SIGTERM), 0);
+  }
+  ASSERT_EQ(exitCode(migrate(mine.path(), redis_.url())), 0);
+  EXPECT_EQ(command({"HGET", key("file:" + file), "refs"}).text(), "1");
+  // The node shares the embedded server's files directory, as a cluster shares its storage.
+  ChatdProcess node({"--redis", redis_.url(), "--redis-prefix", kPrefix, "--data", mine.path(), "--jwt-secret",
+                     command({"GET", key("jwt-secret")}).text(), "--argon2-memory", "1024"});
+  const HttpReply history = httpCallAs(bob.token, node.port(), "GET", "/api/v1/rooms/" + room + "/messages");
+  EXPECT_EQ(Json(history.body).string("messages.0.attachments.0.file_id"), file) << history.body;
+  const HttpReply download = httpCallAs(bob.token, node.port(), "GET", "/files/" + file);
+  EXPECT_EQ(download.status, 200);
+  EXPECT_EQ(download.body, png);
+  const Account carl = signUp(node.port(), "carl");
+  EXPECT_EQ(httpCallAs(carl.token, node.port(), "GET", "/files/" + file).status, 404);
 }
 
 }  // namespace

@@ -219,6 +219,7 @@ TEST_F(ReloadTest, ABadFileIsRefusedWholeAndTheRunningConfigurationKept) {
 
 // A new secret in jwt_secret_file: tokens signed with the old one are
 // refused from then on, the new one's accepted; an open session stays.
+// Signed download URLs follow the secret.
 TEST_F(ReloadTest, TheJwtSecretRotatesFromItsFile) {
   const std::string secretFile = dir_.path() + "/jwt.secret";
   const std::string first = "first-secret-of-the-reload-test-0123456789";
@@ -229,6 +230,14 @@ TEST_F(ReloadTest, TheJwtSecretRotatesFromItsFile) {
   start(config);
   ChatClient& ann = connectedMember("ann");  // chatd signed ann's token with `first`
   ASSERT_EQ(httpCallAs(token_, chatd_->port(), "GET", "/api/v1/me").status, 200);
+  auto uploadUrl = [this](const std::string& token) {
+    const HttpReply uploaded = httpCall(chatd_->port(), "POST", "/api/v1/files?name=a.txt", "hello",
+                                        "Authorization: Bearer " + token + "\r\nContent-Type: text/plain\r\n");
+    EXPECT_EQ(uploaded.status, 201) << uploaded.body;
+    return jsonField(uploaded.body, "url");
+  };
+  const std::string oldUrl = uploadUrl(token_);
+  EXPECT_EQ(httpCall(chatd_->port(), "GET", oldUrl).status, 200);
 
   std::ofstream(secretFile) << second << "\n";
   reloadWith(config, "reload: jwt_secret: (secret) -> (secret)");
@@ -238,6 +247,8 @@ TEST_F(ReloadTest, TheJwtSecretRotatesFromItsFile) {
   EXPECT_EQ(httpCallAs(hsToken(kHs256Header, claims, second), chatd_->port(), "GET", "/api/v1/me").status, 200);
   EXPECT_EQ(httpCallAs(hsToken(kHs256Header, claims, first), chatd_->port(), "GET", "/api/v1/me").status, 401);
   EXPECT_EQ(ann.sendMessage(kLobby, "still here").type(), "ack");
+  EXPECT_EQ(httpCall(chatd_->port(), "GET", oldUrl).status, 404);
+  EXPECT_EQ(httpCall(chatd_->port(), "GET", uploadUrl(hsToken(kHs256Header, claims, second))).status, 200);
 
   // A secret too short is refused with the whole file; the second stays.
   std::ofstream(secretFile) << "short\n";

@@ -48,7 +48,7 @@ TEST_F(FakeStoreTest, NumbersEachRoomsMessagesFromOneAndSendsEachClientIdOnce) {
   EXPECT_TRUE(retry.duplicate);
   EXPECT_EQ(retry.message.seq, 1);
   EXPECT_EQ(append(room, bob_.id, "a").message.seq, 3) << "client ids are per sender";
-  EXPECT_EQ(store_.calls("appendMessage"), 5u);
+  EXPECT_EQ(store_.calls("append"), 5u);
 }
 
 TEST_F(FakeStoreTest, ReadsPagesInSeqOrderAndMarksReadUpToTheLastSeq) {
@@ -103,7 +103,7 @@ TEST_F(FakeStoreTest, AMessageFromAnotherNodeTakesTheNextSeqWithoutACall) {
   const int64_t room = store_.addRoom("r", store::RoomKind::kPublic, ann_.id).id;
   append(room, ann_.id, "");
   EXPECT_EQ(store_.appendFromAnotherNode(room, bob_.id, "elsewhere").seq, 2);
-  EXPECT_EQ(store_.calls("appendMessage"), 1u);
+  EXPECT_EQ(store_.calls("append"), 1u);
   EXPECT_EQ(append(room, ann_.id, "").message.seq, 3);
 }
 

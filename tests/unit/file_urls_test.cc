@@ -1,10 +1,10 @@
-#include "api/FileUrls.h"
+#include "auth/FileUrls.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace chatd::api {
+namespace chatd::auth {
 namespace {
 
 constexpr std::string_view kId = "0123456789abcdef0123456789abcdef";
@@ -38,4 +38,4 @@ TEST(FileUrlsTest, ASignatureFitsOneFileOneExpiryAndOneKey) {
 }
 
 }  // namespace
-}  // namespace chatd::api
+}  // namespace chatd::auth

@@ -17,11 +17,11 @@ TEST_F(DeliveryTest, ASendIsAckedAfterTheCommitAndFannedOutOncePerSession) {
   HubClient& bobTab2 = connect(bob);
   for (HubClient* client : {&annTab, &bobTab1, &bobTab2}) join(*client, room);
 
-  store_.pauseAt("appendMessage");
+  store_.pauseAt("append");
   send(annTab, messageJson(room, "hello", "c1", 7));
   runUntilIdle();
   // Appended, not yet committed: nobody hears of it.
-  EXPECT_EQ(store_.calls("appendMessage"), 1u);
+  EXPECT_EQ(store_.calls("append"), 1u);
   EXPECT_TRUE(frames(annTab, "ack").empty());
   EXPECT_TRUE(frames(bobTab1, "message").empty());
   store_.release();
@@ -62,7 +62,7 @@ TEST_F(DeliveryTest, ARetriedSendIsAckedAgainAndDeliveredOnce) {
 TEST_F(DeliveryTest, AFailedCommitAnswersUnavailableWithTheClientsRefAndDeliversNothing) {
   auto [ann, bob, room, annTab, bobTab] = twoMembersJoined();
 
-  store_.failNext(1, "appendMessage");
+  store_.failNext(1, "append");
   send(annTab, messageJson(room, "lost?", "c1", "\"r-1\""));
   runUntilIdle();
 

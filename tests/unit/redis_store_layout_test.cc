@@ -37,7 +37,7 @@ TEST_F(RedisStoreLayout, AnAppendWritesTheRecordsAndIndexesOfRedisKeys) {
   EXPECT_EQ(backend_.command({"HGET", "chatd:room:1:ids", std::to_string(m.id)}), "1");
   EXPECT_EQ(backend_.command({"HGET", "chatd:room:1:clients", "1:c-1"}), "1");
   EXPECT_EQ(record("room:1:log", "1"),
-            "[" + std::to_string(m.id) + ",1,\"text\",\"hello\",\"c-1\"," + std::to_string(m.createdAt) + ",0,0]");
+            "[" + std::to_string(m.id) + ",1,\"text\",\"hello\",\"c-1\"," + std::to_string(m.createdAt) + ",0,0,\"\"]");
   EXPECT_EQ(backend_.command({"HGET", "chatd:room:1:reads", "1"}), "1");
   append(bob_, "no client id");
   EXPECT_EQ(backend_.command({"HLEN", "chatd:room:1:clients"}), "1");
@@ -60,7 +60,7 @@ TEST_F(RedisStoreLayout, ReactionsAreUsersByEmojiAndADeleteDropsThem) {
   await<Message>([&](auto done) { store_->deleteMessage(kLobby, m.id, done); });
   EXPECT_EQ(backend_.command({"HEXISTS", "chatd:room:1:reactions", id}), "0");
   EXPECT_EQ(record("room:1:log", "1"),
-            "[" + id + ",1,\"text\",\"\",\"\"," + std::to_string(m.createdAt) + ",0,1]");
+            "[" + id + ",1,\"text\",\"\",\"\"," + std::to_string(m.createdAt) + ",0,1,\"\"]");
 }
 
 // A room's log as another writer (--migrate-to) leaves it: read, and appended to.

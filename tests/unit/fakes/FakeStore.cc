@@ -107,16 +107,19 @@ FakeStore::RoomRow& FakeStore::insertRoom(std::string name, store::RoomKind kind
   return row;
 }
 
-store::Message FakeStore::insertMessage(RoomRow& row, int64_t senderId, std::string content, std::string clientId) {
+store::Message FakeStore::insertMessage(RoomRow& row, store::NewMessage draft) {
   store::Message message;
   message.id = nextMessageId_++;
   message.roomId = row.room.id;
   message.seq = ++row.room.lastSeq;
-  message.senderId = senderId;
-  message.kind = "text";
-  message.content = std::move(content);
-  message.clientId = std::move(clientId);
+  message.senderId = draft.senderId;
+  message.kind = std::move(draft.kind);
+  message.content = std::move(draft.content);
+  message.clientId = std::move(draft.clientId);
+  message.attachments = std::move(draft.attachments);
+  message.call = std::move(draft.call);
   message.createdAt = tick();
+  const int64_t senderId = message.senderId;
   if (!message.clientId.empty()) sent_[{senderId, message.clientId}] = {row.room.id, message.seq};
   // One has read what one wrote.
   if (const auto member = row.members.find(senderId); member != row.members.end()) {
@@ -155,7 +158,10 @@ void FakeStore::addMember(int64_t roomId, int64_t userId, store::MemberRole role
 }
 
 store::Message FakeStore::appendFromAnotherNode(int64_t roomId, int64_t senderId, std::string content) {
-  return insertMessage(rooms_.at(roomId), senderId, std::move(content), "");
+  store::NewMessage draft;
+  draft.senderId = senderId;
+  draft.content = std::move(content);
+  return insertMessage(rooms_.at(roomId), std::move(draft));
 }
 
 // --- Users ------------------------------------------------------------------------
@@ -344,6 +350,45 @@ void FakeStore::findFile(std::string id, Callback<store::FileRecord> done) {
 
 void FakeStore::fileBytesOf(int64_t ownerId, Callback<int64_t> done) {
   answer<int64_t>("fileBytesOf", std::move(done), [&] { return ok(bytesOf(ownerId)); });
+}
+
+void FakeStore::fileSharedWith(std::string id, int64_t userId, Callback<bool> done) {
+  answer<bool>("fileSharedWith", std::move(done), [&] {
+    for (const auto& [roomId, row] : rooms_) {
+      if (row.room.kind != store::RoomKind::kPublic && !row.members.contains(userId)) continue;
+      for (const StoredMessage& stored : row.messages) {
+        for (const store::Attachment& a : stored.message.attachments) {
+          if (a.fileId == id) return ok(true);
+        }
+      }
+    }
+    return ok(false);
+  });
+}
+
+void FakeStore::collectFiles(int64_t uploadedBeforeMs, int limit, Callback<std::vector<store::CollectedFile>> done) {
+  answer<std::vector<store::CollectedFile>>("collectFiles", std::move(done), [&] {
+    std::set<std::string> referenced;
+    for (const auto& [roomId, row] : rooms_) {
+      for (const StoredMessage& stored : row.messages) {
+        for (const store::Attachment& a : stored.message.attachments) referenced.insert(a.fileId);
+      }
+    }
+    std::vector<store::CollectedFile> collected;
+    for (auto it = files_.begin(); it != files_.end() && collected.size() < static_cast<size_t>(limit);) {
+      if (it->second.createdAt >= uploadedBeforeMs || referenced.contains(it->first)) {
+        ++it;
+        continue;
+      }
+      collected.push_back({it->second, false});
+      it = files_.erase(it);
+    }
+    for (store::CollectedFile& c : collected) {
+      c.lastCopy = std::none_of(files_.begin(), files_.end(),
+                                [&](const auto& file) { return file.second.sha256 == c.file.sha256; });
+    }
+    return ok(std::move(collected));
+  });
 }
 
 }  // namespace chatd::test

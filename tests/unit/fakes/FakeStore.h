@@ -41,12 +41,12 @@ class FakeStore final : public store::Store {
   FakeStore& operator=(const FakeStore&) = delete;
 
   // --- Test controls ---
-  // How often the method of that name (e.g. "appendMessage") was called.
+  // How often the method of that name (e.g. "append") was called.
   size_t calls(std::string_view method) const;
   // Completions queue up and none runs until release().
   void pause() { paused_ = true; }
   void release();
-  // Pauses at the next call to `method` (e.g. "appendMessage"): its
+  // Pauses at the next call to `method` (e.g. "append"): its
   // completion and every later one are held until release().
   void pauseAt(std::string method) { pauseAt_ = std::move(method); }
   // The next `count` calls (to `method` only, when given) answer kFailed and
@@ -88,9 +88,8 @@ class FakeStore final : public store::Store {
   void listMembers(int64_t roomId, store::MemberCursor after, int limit,
                    Callback<std::vector<store::RoomMember>> done) override;
   void openDirectRoom(int64_t userId, int64_t otherId, Callback<store::DirectRoom> done) override;
-  void appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
-                     std::shared_ptr<const store::MessageAnnouncement> announce,
-                     Callback<store::AppendResult> done) override;
+  void append(store::NewMessage message, std::shared_ptr<const store::MessageAnnouncement> announce,
+              Callback<store::AppendResult> done) override;
   // Pages: never trimmed (firstSeq 1).
   void messagesAfter(int64_t roomId, int64_t afterSeq, int limit, Callback<store::MessagePage> done) override;
   void messagesBefore(int64_t roomId, int64_t beforeSeq, int limit, Callback<store::MessagePage> done) override;
@@ -118,6 +117,8 @@ class FakeStore final : public store::Store {
   void restoreInvite(std::string digest, int64_t expiresAt, Callback<bool> done) override;
   void addFile(store::FileRecord file, uint64_t quotaBytes, Callback<store::FileRecord> done) override;
   void findFile(std::string id, Callback<store::FileRecord> done) override;
+  void fileSharedWith(std::string id, int64_t userId, Callback<bool> done) override;
+  void collectFiles(int64_t uploadedBeforeMs, int limit, Callback<std::vector<store::CollectedFile>> done) override;
   void fileBytesOf(int64_t ownerId, Callback<int64_t> done) override;
   bool ready() override { return true; }
 
@@ -169,7 +170,7 @@ class FakeStore final : public store::Store {
   store::Message read(const StoredMessage& stored) const;  // sender names and reactions filled in
   store::User insertUser(std::string username, std::string nickname, std::string passwordHash);
   RoomRow& insertRoom(std::string name, store::RoomKind kind, std::optional<std::string> topic, int64_t ownerId);
-  store::Message insertMessage(RoomRow& row, int64_t senderId, std::string content, std::string clientId);
+  store::Message insertMessage(RoomRow& row, store::NewMessage draft);
   // The message with `messageId` in the room, if it is there and not deleted.
   StoredMessage* liveMessage(int64_t roomId, int64_t messageId);
 

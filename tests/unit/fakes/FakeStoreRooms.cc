@@ -135,22 +135,24 @@ void FakeStore::openDirectRoom(int64_t userId, int64_t otherId, Callback<store::
 
 // --- Messages ---------------------------------------------------------------------
 
-void FakeStore::appendMessage(int64_t roomId, int64_t senderId, std::string content, std::string clientId,
-                              std::shared_ptr<const store::MessageAnnouncement> /*announce*/,
-                              Callback<store::AppendResult> done) {
-  answer<store::AppendResult>("appendMessage", std::move(done), [&] {
-    RoomRow* row = room(roomId);
-    if (!row || !user(senderId)) return status<store::AppendResult>(StoreStatus::kNotFound);
-    if (!clientId.empty()) {
+void FakeStore::append(store::NewMessage message, std::shared_ptr<const store::MessageAnnouncement> /*announce*/,
+                       Callback<store::AppendResult> done) {
+  answer<store::AppendResult>("append", std::move(done), [&] {
+    RoomRow* row = room(message.roomId);
+    if (!row || !user(message.senderId)) return status<store::AppendResult>(StoreStatus::kNotFound);
+    for (const store::Attachment& a : message.attachments) {
+      if (!files_.contains(a.fileId)) return status<store::AppendResult>(StoreStatus::kNotFound);
+    }
+    if (!message.clientId.empty()) {
       // Exactly once per (sender, client id): a retry answers the original.
-      if (const auto sent = sent_.find({senderId, clientId}); sent != sent_.end()) {
+      if (const auto sent = sent_.find({message.senderId, message.clientId}); sent != sent_.end()) {
         if (RoomRow* original = room(sent->second.first)) {
           return ok(store::AppendResult{read(original->messages[static_cast<size_t>(sent->second.second - 1)]), true});
         }
         sent_.erase(sent);  // its room was deleted, and the message with it
       }
     }
-    return ok(store::AppendResult{insertMessage(*row, senderId, std::move(content), std::move(clientId)), false});
+    return ok(store::AppendResult{insertMessage(*row, std::move(message)), false});
   });
 }
 
@@ -243,6 +245,7 @@ void FakeStore::deleteMessage(int64_t roomId, int64_t messageId, Callback<store:
     if (!stored) return status<store::Message>(StoreStatus::kNotFound);
     stored->message.deleted = true;
     stored->message.content.clear();
+    stored->message.attachments.clear();
     stored->reactions.clear();
     return ok(read(*stored));
   });

@@ -9,7 +9,10 @@
 #include <string>
 #include <string_view>
 
-namespace chatd::api {
+namespace chatd::auth {
+
+// How long the signed URLs chatd mints (uploads' answers, message frames) stay valid.
+inline constexpr int64_t kSignedUrlSeconds = 3600;
 
 // The signing key, from the secret tokens are signed with: a key of its own,
 // so that a URL's signature can never pass for a token's.
@@ -19,4 +22,4 @@ std::string signedFileUrl(std::string_view key, std::string_view fileId, int64_t
 bool fileSignatureValid(std::string_view key, std::string_view fileId, std::string_view exp, std::string_view sig,
                         int64_t now);
 
-}  // namespace chatd::api
+}  // namespace chatd::auth

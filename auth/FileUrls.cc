@@ -1,4 +1,4 @@
-#include "api/FileUrls.h"
+#include "auth/FileUrls.h"
 
 #include <openssl/crypto.h>
 
@@ -6,7 +6,7 @@
 
 #include "proto/HmacSha256.h"
 
-namespace chatd::api {
+namespace chatd::auth {
 
 namespace {
 
@@ -34,4 +34,4 @@ bool fileSignatureValid(std::string_view key, std::string_view fileId, std::stri
   return sig.size() == expected.size() && CRYPTO_memcmp(sig.data(), expected.data(), sig.size()) == 0;
 }
 
-}  // namespace chatd::api
+}  // namespace chatd::auth
