@@ -64,11 +64,17 @@ return {OK, 1}
 )LUA");
 
 // Lua for the scripts that change an avatar: set_avatar(id, file) sets the
-// user's avatar to `file` ('': none), in their hash and in {p}avatars.
+// user's avatar to `file` ('': none), in their hash and in {p}avatars. The
+// old one, if no message refers to it, goes back among the files to collect
+// (the collection passed over it while it was an avatar).
 constexpr std::string_view kSetAvatar = R"LUA(
 local function set_avatar(id, file)
   local old = redis.call('HGET', k_user(id), 'avatar')
-  if old then redis.call('SREM', P .. 'avatars', old) end
+  if old and old ~= file then
+    redis.call('SREM', P .. 'avatars', old)
+    local f = redis.call('HMGET', P .. 'file:' .. old, 'created_at', 'refs')
+    if f[1] and tonumber(f[2] or '0') <= 0 then redis.call('ZADD', P .. 'files:idle', f[1], old) end
+  end
   if file == '' then
     redis.call('HDEL', k_user(id), 'avatar')
   else

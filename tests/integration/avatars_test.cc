@@ -3,7 +3,9 @@
 // anyone while the image is someone's avatar, and after a restart.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "tests/integration/files_fixture.h"
@@ -137,6 +139,19 @@ TEST_F(AvatarsTest, OnlyTheCallersOwnImageMayBeTheirAvatar) {
   EXPECT_FALSE(me().has("avatar_url"));
   EXPECT_EQ(getAvatar("/avatars/" + bobsPicture).status, 404);
   EXPECT_EQ(httpCall(port(), "PATCH", "/api/v1/me", R"({"nickname":"x"})").status, 401);
+}
+
+TEST_F(AvatarsTest, TheCollectionOfUnpostedUploadsKeepsAvatarsUntilReplaced) {
+  start({"--file-grace", "1"});
+  const std::string first = uploaded(kPng, "image/png");
+  const std::string url = setAvatar(first);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // a sweep a second, of files a second old
+  EXPECT_EQ(getAvatar(url).status, 200);
+  const std::string second = uploaded(kPng + "2", "image/png");
+  setAvatar(second);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_EQ(httpCallAs(ann_.token, port(), "GET", "/files/" + first).status, 404);  // collected once replaced
+  EXPECT_EQ(getAvatar("/avatars/" + second).status, 200);
 }
 
 TEST_F(AvatarsTest, TheAvatarOutlivesARestart) {

@@ -1,8 +1,9 @@
 // The store contract for profiles: nickname and avatar changes
-// (updateProfile), which users read back wherever a user is read, and
-// whether a file is someone's avatar (isAvatar).
+// (updateProfile), which users read back wherever a user is read, whether a
+// file is someone's avatar (isAvatar), and that the file collection keeps it.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -92,6 +93,26 @@ TYPED_TEST(StoreContractProfile, OnlyCurrentAvatarsAreAvatars) {
   this->update(this->ann_, std::nullopt, "");
   EXPECT_FALSE(this->isAvatar(kOtherPicture));
   EXPECT_FALSE(this->isAvatar(""));
+}
+
+TYPED_TEST(StoreContractProfile, AnAvatarIsNotCollectedWhileItIsOne) {
+  for (const std::string& id : {kPicture, kOtherPicture}) {
+    const FileRecord file{id, this->ann_, "me.png", "image/png", 100, std::string(64, 'a'), 0};
+    this->template await<FileRecord>([&](auto done) { this->store_->addFile(file, 0, done); });
+  }
+  this->update(this->ann_, std::nullopt, kPicture);
+  auto collect = [this] {
+    return this->template await<std::vector<CollectedFile>>(
+        [&](auto done) { this->store_->collectFiles(std::numeric_limits<int64_t>::max(), 100, done); });
+  };
+  std::vector<CollectedFile> collected = collect();
+  ASSERT_EQ(collected.size(), 1u);
+  EXPECT_EQ(collected[0].file.id, kOtherPicture);  // no message refers to either: only the avatar stays
+  EXPECT_TRUE(collect().empty());
+  this->update(this->ann_, std::nullopt, "");
+  collected = collect();
+  ASSERT_EQ(collected.size(), 1u);
+  EXPECT_EQ(collected[0].file.id, kPicture);
 }
 
 TYPED_TEST(StoreContractProfile, ADeletedUserHasNoAvatar) {

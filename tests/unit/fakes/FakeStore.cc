@@ -374,6 +374,7 @@ void FakeStore::collectFiles(int64_t uploadedBeforeMs, int limit, Callback<std::
         for (const store::Attachment& a : stored.message.attachments) referenced.insert(a.fileId);
       }
     }
+    for (const UserRow& row : users_) referenced.insert(row.user.avatarFileId);
     std::vector<store::CollectedFile> collected;
     for (auto it = files_.begin(); it != files_.end() && collected.size() < static_cast<size_t>(limit);) {
       if (it->second.createdAt >= uploadedBeforeMs || referenced.contains(it->first)) {
