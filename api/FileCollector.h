@@ -30,7 +30,7 @@ class FileCollector final : private reactor::TimerHandler {
 
   // Files collected since start, and of those, how many had their bytes removed.
   uint64_t collected() const { return collected_; }
-  uint64_t bytesRemoved() const { return blobsRemoved_; }
+  uint64_t blobsRemoved() const { return blobsRemoved_; }
 
  private:
   void handleTimer(reactor::Timer&) override { sweep(); }

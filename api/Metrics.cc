@@ -151,6 +151,12 @@ std::string metricsText(const MetricsSources& sources) {
   writeLimits(out, sources);
   writeStore(out, sources);
   if (sources.webhooks) writeWebhooks(out, *sources.webhooks);
+  out.gauge("chatd_poll_sessions", "Chat sessions over HTTP long-polling (/api/v1/poll).",
+            static_cast<double>(sources.pollSessions));
+  out.counter("chatd_files_collected_total", "Uploads forgotten for no message referring to them (--file-grace).",
+              sources.files.collected());
+  out.counter("chatd_file_blobs_removed_total", "Stored file contents removed with the last upload holding them.",
+              sources.files.blobsRemoved());
   return out.take();
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "api/AccountApi.h"
+#include "api/FileCollector.h"
 #include "api/RoomApi.h"
 #include "chat/Hub.h"
 #include "reactor/EventLoop.h"
@@ -28,6 +29,8 @@ struct MetricsSources {
   const store::StoreMetrics& store;
   std::optional<bool> redisUp;  // cluster mode: whether Redis serves now; nullopt with SQLite
   const server::WebhookStats* webhooks;  // null without --webhook-url (no webhook series then)
+  const FileCollector& files;
+  size_t pollSessions;  // chat sessions over HTTP long-polling (server/PollSessions.h)
 };
 
 std::string metricsText(const MetricsSources& sources);

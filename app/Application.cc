@@ -152,7 +152,8 @@ std::string Application::metrics() const {
   std::optional<bool> redisUp;
   if (!config_.redisUrls.empty()) redisUp = store_->ready() && bus_->unavailableReason().empty();
   const server::WebhookStats* webhooks = webhooks_.sender ? &webhooks_.sender->stats() : nullptr;
-  return api::metricsText({loop_, http_, *hub_, *accounts_, *rooms_, storeMetrics_, redisUp, webhooks});
+  return api::metricsText(
+      {loop_, http_, *hub_, *accounts_, *rooms_, storeMetrics_, redisUp, webhooks, *fileCollector_, polls_->size()});
 }
 
 void Application::addProbes() {

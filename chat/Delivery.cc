@@ -3,6 +3,7 @@
 #include <iterator>
 
 #include "chat/ChatFrames.h"
+#include "chat/ReceiptCounts.h"
 #include "reactor/Log.h"
 #include "server/ServerFrames.h"
 
@@ -225,7 +226,8 @@ void Delivery::readReplayPage(uint64_t sessionId, int64_t roomId, int64_t from) 
     }
   }
   replayReads_[{roomId, from}].push_back(sessionId);
-  store_.messagesAfter(roomId, from - 1, kReplayPage,
+  // Counted as a history page is: the replay shows who has received and read each message.
+  store_.messagesAfter(roomId, from - 1, kReplayPage, withReceiptCounts(store_, roomId,
                        [this, roomId, from](store::StoreStatus status, store::MessagePage read) {
                          const std::vector<store::Message>& page = read.messages;
                          const auto found = replayReads_.find({roomId, from});
@@ -237,7 +239,7 @@ void Delivery::readReplayPage(uint64_t sessionId, int64_t roomId, int64_t from) 
                            replayPage(sessionId, roomId, from, status, page, frames);
                            settleReplayWaiters(sessionId, 0, 0, status != store::StoreStatus::kOk);
                          }
-                       });
+                       }));
 }
 
 void Delivery::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, store::StoreStatus status,

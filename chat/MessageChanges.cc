@@ -75,7 +75,11 @@ void MessageChanges::edit(ChatSession& session, const ClientMessage& m) {
   }
   const int64_t userId = session.user->id;
   withMessage(
-      session, m, [userId](const store::Room&, const store::Message& message) { return message.senderId == userId; },
+      // A call's log says what the server saw: nobody rewrites it.
+      session, m,
+      [userId](const store::Room&, const store::Message& message) {
+        return message.senderId == userId && message.kind != "call";
+      },
       [this, m](ChatSession& s, const store::Message&) {
         store_.editMessage(m.roomId, m.messageId, m.content,
                            [this, sessionId = s.id, m](StoreStatus status, const store::Message& edited) {

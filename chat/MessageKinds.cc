@@ -85,7 +85,7 @@ bool readMessageDraft(const proto::JsonFields& fields, bool contentEmpty, Messag
     return true;
   }
   if (attachments.empty() || attachments.size() > kMaxAttachments) {
-    error = "a " + draft.kind + " message has 1 to " + std::to_string(kMaxAttachments) + " attachments";
+    error = "a message of kind " + draft.kind + " has 1 to " + std::to_string(kMaxAttachments) + " attachments";
     return false;
   }
   draft.attachments.resize(attachments.size());

@@ -1,6 +1,6 @@
 // A message's attachments and call log in one compact byte string, as both
 // backends keep them next to the message (SQLite's messages.details, the
-// Redis record's tenth field): the store never looks inside, the chat layer
+// Redis record's ninth field): the store never looks inside, the chat layer
 // never sees the bytes. A text message has none: the empty string.
 //
 // Layout (every number a LEB128 varint, every string its length then its

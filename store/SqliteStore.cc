@@ -179,10 +179,11 @@ void SqliteStore::setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done)
 }
 
 bool SqliteStore::eraseTraces(SqliteDatabase& db, int64_t userId) {
-  // Tombstones as deleteMessage() leaves them: no content, no reactions.
+  // Tombstones as deleteMessage() leaves them: no content, reactions or attachments.
   static constexpr const char* kSteps[] = {
       "DELETE FROM reactions WHERE user_id = ?1 OR message_id IN (SELECT id FROM messages WHERE sender_id = ?1)",
-      "UPDATE messages SET deleted = 1, content = '' WHERE sender_id = ?1 AND deleted = 0",
+      "DELETE FROM message_files WHERE message_id IN (SELECT id FROM messages WHERE sender_id = ?1)",
+      "UPDATE messages SET deleted = 1, content = '', details = NULL WHERE sender_id = ?1 AND deleted = 0",
       "DELETE FROM room_members WHERE user_id = ?1",
       "UPDATE users SET avatar_file_id = NULL WHERE id = ?1",
   };

@@ -102,7 +102,7 @@ struct Attachment {
 // answered, how long it lasted.
 struct CallLog {
   std::string callId{};
-  std::string outcome{};  // "completed", "missed", "rejected", "busy" or "failed"
+  std::string outcome{};  // "completed", "missed", "rejected" or "busy"
   int64_t durationMs = 0;
   bool video = false;
 };

@@ -1,8 +1,11 @@
 // With the WebSocket blocked (as by a proxy), the web client chats over HTTP
-// long-polling and says so; once the WebSocket gets through again it goes
-// back to it, each message shown and stored once.
+// long-polling and says so, the whole protocol (messages, edits, reactions,
+// typing); once the WebSocket gets through again it goes back to it, each
+// message shown and stored once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import WebSocket from 'ws';
+import { ChatClient } from '../../web/sdk/chatd.js';
 import { register, joinRoom, post, allMessages } from './support/http.mjs';
 import { launch, openClient, registerInPage, message, sendMessage, messageTexts, expectNoConsoleErrors, withChatd }
   from './support/browser.mjs';
@@ -22,6 +25,7 @@ test('the WebSocket blocked: chat over long-polling, then back to the WebSocket'
       if (blocked) ws.close();
       else ws.connectToServer();
     }));
+    let live;
     try {
       await alice.getByTestId('username').fill('alice');
       await alice.getByTestId('password').fill('correct-horse-battery');
@@ -31,8 +35,20 @@ test('the WebSocket blocked: chat over long-polling, then back to the WebSocket'
 
       const bob = await register(chatd, 'bob');
       await joinRoom(chatd, bob.token, 1);
-      await post(chatd, bob.token, 1, 'can you hear me?');
-      await message(alice, 'can you hear me?').waitFor();
+      // bob on the WebSocket, with the SDK: what only the chat protocol carries.
+      live = new ChatClient({ url: chatd.url, token: bob.token, WebSocket });
+      await live.connect();
+      const lobby = live.room(1);
+      await lobby.join();
+      const first = await lobby.send('can you hear me');
+      await message(alice, 'can you hear me').waitFor();
+      await lobby.edit(first.id, 'can you hear me?');
+      await message(alice, 'can you hear me?').locator('.edited').waitFor();
+      await lobby.react(first.id, '👍');
+      await message(alice, 'can you hear me?').getByTestId('reaction').filter({ hasText: '👍 1' }).waitFor();
+      lobby.typing();
+      await alice.locator('#typing', { hasText: 'bob' }).waitFor();
+      lobby.typing(false);
       await sendMessage(alice, 'over http');
       await alice.locator('[data-testid="message"][data-state="sent"]', { hasText: 'over http' }).waitFor();
       await post(chatd, bob.token, 1, 'loud and clear');
@@ -51,6 +67,7 @@ test('the WebSocket blocked: chat over long-polling, then back to the WebSocket'
       // Chromium logs the blocked handshakes itself.
       expectNoConsoleErrors([alice], [/WebSocket/]);
     } finally {
+      live?.close();
       await alice.context().close();
     }
   });

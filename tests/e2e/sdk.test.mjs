@@ -4,7 +4,8 @@
 // refreshed on the open session, and restarts and lost acks with messages
 // in the outbox: each stored and delivered exactly once, the missed ones
 // caught up by sync; call signalling relayed between two clients; with the
-// WebSocket blocked, messages over HTTP long-polling.
+// WebSocket blocked, the whole protocol over HTTP long-polling until the
+// WebSocket gets through again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -23,11 +24,13 @@ const kPassword = 'correct-horse-battery';
 const kFast = { baseMs: 100, capMs: 1000 };
 
 // A client for `username` whose getToken logs in (counted in .logins);
-// `gate`, when set, is a promise getToken waits for first.
+// `gate`, when set, is a promise getToken waits for first. options:
+// WebSocket, fetch (default: ws's and Node's).
 function client(chatd, username, options = {}) {
   const chat = new ChatClient({
     url: chatd.url,
     WebSocket: options.WebSocket || WebSocket,
+    fetch: options.fetch,
     backoff: kFast,
     getToken: async () => {
       await chat.gate;
@@ -414,24 +417,83 @@ class BlockedWebSocket {
   close() {}
 }
 
-test('with the WebSocket blocked the client long-polls: messages arrive, a send is stored once', async () => {
+test('with the WebSocket blocked the client long-polls the whole protocol, then takes the WebSocket back', async () => {
+  await withChatd([], async (chatd, connect) => {
+    await register(chatd, 'ann', kPassword);
+    await register(chatd, 'bob', kPassword);
+    let blocked = true;
+    function SometimesBlocked(url) {
+      return blocked ? new BlockedWebSocket() : new WebSocket(url);
+    }
+    const ann = connect('ann', { WebSocket: SometimesBlocked });
+    const states = collect(ann, 'state');
+    await within('the welcome over long-polling', ann.connect());
+    assert.equal(ann.state, 'polling');
+    assert.equal(ann.connected, true);
+    const bob = connect('bob');
+    await bob.connect();
+    await bob.room(1).join();
+    const lobby = ann.room(1);
+    const heard = collect(lobby, 'message');
+    const edits = collect(lobby, 'message_edited');
+    const typing = collect(lobby, 'typing');
+    await within('the join over long-polling', lobby.join());
+
+    const question = await bob.room(1).send('anyone there?');
+    await eventually('the polled message', () => heard.some((m) => m.content === 'anyone there?'));
+    await bob.room(1).edit(question.id, 'anyone there at all?');
+    await eventually('the polled edit', () => edits.some((e) => e.content === 'anyone there at all?'));
+    bob.room(1).typing();
+    await eventually('the polled typing', () => typing.some((t) => t.user.id === bob.user.id && t.typing));
+    const stored = await within('the send over long-polling', lobby.send('yes, over HTTP'));
+    assert.equal(stored.content, 'yes, over HTTP');
+    assert.deepEqual((await lobby.history()).messages.map((m) => m.seq), [1, 2]);
+
+    blocked = false;
+    await eventually('the WebSocket back', () => ann.state === 'connected', 15000);
+    assert.deepEqual(states.slice(-2), ['polling', 'connected']);
+    await bob.room(1).send('and now live');
+    await eventually('the live message', () => heard.some((m) => m.content === 'and now live'));
+    await within('the send over the WebSocket', lobby.send('over the WebSocket'));
+    assert.deepEqual((await allMessages(chatd, ann.token, 1)).map((m) => m.content),
+                     ['anyone there at all?', 'yes, over HTTP', 'and now live', 'over the WebSocket']);
+    assert.deepEqual(heard.filter((m) => m.user_id === bob.user.id).map((m) => m.content), ['anyone there?', 'and now live']);
+  });
+});
+
+test('over long-polling sends keep their order, and a poll session that ends is reopened and resumed', async () => {
   await withChatd([], async (chatd, connect) => {
     await register(chatd, 'ann', kPassword);
     const bob = await register(chatd, 'bob', kPassword);
     await call(chatd, 'POST', '/api/v1/rooms/1/join', bob.token);
-    const ann = connect('ann', { WebSocket: BlockedWebSocket });
-    const states = collect(ann, 'state');
-    ann.connect().catch(() => {});
-    await eventually('the polling state', () => ann.state === 'polling');
-    assert.ok(states.includes('polling'));
+    const sessions = [];  // the poll sessions' URLs, in the order opened
+    let posts = 0;
+    const noteSessions = async (url, init) => {
+      // Every other message posted is slow: posted together, they would arrive out of order.
+      if (init.method === 'POST' && sessions.some((session) => url === session) && posts++ % 2 === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const response = await fetch(url, init);
+      if (init.method === 'POST' && url.endsWith('/api/v1/poll') && response.status === 201) {
+        sessions.push(`${url}/${(await response.clone().json()).session}`);
+      }
+      return response;
+    };
+    const ann = connect('ann', { WebSocket: BlockedWebSocket, fetch: noteSessions });
+    await within('the welcome over long-polling', ann.connect());
     const lobby = ann.room(1);
+    await within('the join over long-polling', lobby.join());
+    const texts = ['one', 'two', 'three', 'four', 'five', 'six'];
+    await within('the sends', Promise.all(texts.map((text) => lobby.send(text))));
+    assert.deepEqual((await allMessages(chatd, bob.token, 1)).map((m) => m.content), texts);
+
     const heard = collect(lobby, 'message');
-    await within('the join over HTTP', lobby.join());
-    await post(chatd, bob.token, 1, 'anyone there?');
-    await eventually('the polled message', () => heard.some((m) => m.content === 'anyone there?'));
-    const stored = await within('the send over HTTP', lobby.send('yes, over HTTP'));
-    assert.equal(stored.content, 'yes, over HTTP');
-    assert.deepEqual((await allMessages(chatd, bob.token, 1)).map((m) => m.content), ['anyone there?', 'yes, over HTTP']);
-    assert.deepEqual((await lobby.history()).messages.map((m) => m.seq), [1, 2]);
+    const states = collect(ann, 'state');
+    assert.equal((await fetch(sessions[0], { method: 'DELETE' })).status, 204);
+    await post(chatd, bob.token, 1, 'while you were away');
+    await eventually('the missed message', () => heard.some((m) => m.content === 'while you were away'));
+    assert.equal(sessions.length, 2);
+    assert.deepEqual(states, ['connecting', 'polling']);
+    assert.deepEqual(heard.map((m) => m.content), ['while you were away']);
   });
 });

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "tests/integration/files_fixture.h"
+#include "tests/integration/metrics_scrape.h"
 #include "tests/support/ChatClient.h"
 
 namespace chatd::testing {
@@ -166,7 +167,11 @@ TEST_F(AttachmentsTest, AnUploadNeverPostedIsCollectedAndAPostedOneKept) {
   }
   EXPECT_EQ(status("/files/" + idle, ann_), 404);
   EXPECT_EQ(status("/files/" + posted, ann_), 200);
+  for (int i = 0; i < 20 && blobs().size() > 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_EQ(blobs().size(), 1u);
+  const Scrape metrics = scrape(port());
+  EXPECT_EQ(metrics["chatd_files_collected_total"], 1);
+  EXPECT_EQ(metrics["chatd_file_blobs_removed_total"], 1);
 }
 
 }  // namespace

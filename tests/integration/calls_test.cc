@@ -120,6 +120,9 @@ TEST_F(CallsTest, TheFirstTabToAcceptHasTheCallAndOnlyItHearsTheSignals) {
   ASSERT_EQ(stored.size(), 1u) << "signals are never stored, only the log: " << history.body;
   EXPECT_EQ(stored[0].string("content"), "");
   EXPECT_EQ(history.body.find("46117"), std::string::npos) << "no SDP stored";
+  const Json edit = ann->call("edit", R"("room_id":)" + room_ + R"(,"id":)" +
+                                          std::to_string(stored[0].integer("id").value_or(0)) + R"(,"content":"no")");
+  EXPECT_EQ(edit.string("code"), "forbidden") << "nobody rewrites a call's log: " << edit;
 }
 
 TEST_F(CallsTest, ARejectEndsTheCallForTheCallerAndStopsEveryRing) {

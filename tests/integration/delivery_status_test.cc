@@ -96,6 +96,43 @@ TEST_F(DeliveryStatus, AGroupOfFiveCountsEachMemberAndReadingImpliesReceipt) {
   EXPECT_EQ(httpCounts(ann_, room), (Counts{{4, 2}, {3, 1}, {2, 1}, {0, 0}}));
 }
 
+TEST_F(DeliveryStatus, AReceiptThatMovesNoMarkIsAnsweredButToldToNobody) {
+  const std::string room = jsonField(call(ann_, "POST", "/api/v1/direct/" + bob_.id).body, "id");
+  auto ann = online(ann_, "ann");
+  auto bob = online(bob_, "bob");
+  ASSERT_EQ(bob->join(std::stoll(room)).type(), "joined");
+  ASSERT_EQ(ann->join(std::stoll(room)).type(), "joined");
+  ASSERT_EQ(ann->sendMessage(std::stoll(room), "hi").type(), "ack");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(bob->call("received", mark(room, 1)).integer("data.seq"), 1);
+  EXPECT_EQ(bob->call("read", mark(room, 1)).integer("data.seq"), 1);
+  EXPECT_EQ(bob->call("read", mark(room, 1)).integer("data.seq"), 1);
+  std::vector<std::string> heard;
+  for (const Json& frame : ann->drain()) {
+    if (frame.type() == "received" || frame.type() == "read") heard.push_back(frame.type());
+  }
+  EXPECT_EQ(heard, (std::vector<std::string>{"received", "read"}));
+}
+
+TEST_F(DeliveryStatus, AResumeFromTheStoreCarriesTheCounts) {
+  const std::string room = createRoom(ann_, "resume", "private");
+  ASSERT_EQ(setRole(ann_, room, bob_, "member").status, 201);
+  // Posted over HTTP and marked over HTTP: no session holds the room live.
+  ASSERT_EQ(call(ann_, "POST", "/api/v1/rooms/" + room + "/messages", R"({"content":"one"})").status, 201);
+  ASSERT_EQ(call(ann_, "POST", "/api/v1/rooms/" + room + "/messages", R"({"content":"two"})").status, 201);
+  ASSERT_EQ(call(bob_, "POST", "/api/v1/rooms/" + room + "/read", R"({"seq":1})").status, 200);
+  ASSERT_EQ(call(bob_, "POST", "/api/v1/rooms/" + room + "/received", R"({"seq":2})").status, 200);
+  auto ann = std::make_unique<ChatClient>(port(), "ann");
+  ASSERT_EQ(ann->connect(ann_.token).type(), "welcome");
+  const Json joined = ann->call("join_room", R"("room_id":)" + room + R"(,"since":0)");
+  ASSERT_EQ(joined.type(), "joined") << joined;
+  Counts replayed;
+  for (int i = 0; i < 2; ++i) {
+    const Json m = ann->expect("message");
+    replayed.emplace_back(m.integer("data.delivered_count").value_or(-1), m.integer("data.read_count").value_or(-1));
+  }
+  EXPECT_EQ(replayed, (Counts{{1, 1}, {1, 0}}));
+}
+
 TEST_F(DeliveryStatus, HttpClientsMoveTheirMarksToo) {
   const std::string room = jsonField(call(ann_, "POST", "/api/v1/direct/" + bob_.id).body, "id");
   auto ann = online(ann_, "ann");

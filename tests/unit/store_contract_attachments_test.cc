@@ -123,6 +123,17 @@ TYPED_TEST(StoreContractAttachments, ADeletedMessageNoLongerSharesOrKeepsItsFile
   EXPECT_EQ(this->template await<int64_t>([&](auto done) { this->store_->fileBytesOf(this->ann_, done); }), 2048);
 }
 
+TYPED_TEST(StoreContractAttachments, AnErasedUsersMessagesLoseTheirAttachmentsAndNoLongerShareThem) {
+  this->upload("f1");
+  this->post(this->room_, {"f1"});
+  this->template await<User>([&](auto done) { this->store_->setUserState(this->ann_, UserState::kDeleted, done); });
+  const std::vector<Message> messages = this->page();
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_TRUE(messages[0].deleted);
+  EXPECT_TRUE(messages[0].attachments.empty());
+  EXPECT_FALSE(this->shared("f1", this->bob_));
+}
+
 TYPED_TEST(StoreContractAttachments, CollectionTakesOnlyUnreferencedUploadsOlderThanTheCutoff) {
   this->upload("old", std::string(64, 'b'));
   this->upload("kept", std::string(64, 'c'));

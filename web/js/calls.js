@@ -51,8 +51,8 @@ export class CallController {
       calls.on('busy', mine((call) => this.finish(`${call.name} is in another call`))),
       calls.on('cancelled', mine((call, data) => this.finish(kCancelled[data.reason] ?? `Missed call from ${call.name}`))),
       calls.on('hangup', mine((call, data) => this.finish(words(kHungUp[data.reason] ?? 'Call ended', call)))),
-      // The server hangs up the calls of a session that closes.
-      client.on('state', (state) => { if (state !== 'connected' && this.call) this.finish('Call dropped: the connection was lost'); }),
+      // The server hangs up the calls of a session that closes: each new state is another session.
+      client.on('state', () => { if (this.call) this.finish('Call dropped: the connection was lost'); }),
     ];
   }
 

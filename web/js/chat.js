@@ -137,16 +137,10 @@ export class Chat {
   }
 
   // connecting is 'reconnecting' on the page, or 'offline' while the browser
-  // is. Long-polling (the WebSocket is blocked): my rooms are polled, and the
-  // open one shown from HTTP.
+  // is; polling is the same session over HTTP (the WebSocket is blocked).
   showState(state) {
-    if (state === 'connected') showConnection('connected');
-    else if (state === 'polling') {
-      showConnection('polling');
-      this.welcome({ user: this.me });
-      const room = this.openRoom();
-      if (room && !room.historyLoaded) this.history.load(room);
-    } else if (state === 'closed' || navigator.onLine === false) showConnection('offline');
+    if (state === 'connected' || state === 'polling') showConnection(state);
+    else if (state === 'closed' || navigator.onLine === false) showConnection('offline');
     else showConnection('reconnecting');
   }
 
@@ -176,7 +170,7 @@ export class Chat {
       for (const info of list) {
         const room = this.rooms.get(info.id);
         if (!room.joined) room.unread = info.unread;
-        if (room.role && !room.live.wanted && (this.client.connected || this.client.polling)) this.join(room);
+        if (room.role && !room.live.wanted && this.client.connected) this.join(room);
       }
       this.renderRooms();
     } catch (error) {
@@ -202,7 +196,6 @@ export class Chat {
     this.calls.roomShown(room);
     this.composer.enable(true);
     this.sidebar.close();
-    if (this.client.polling && !room.historyLoaded) this.history.load(room);
     if (!this.client.connected) return;  // welcome() joins it
     if (!room.joined) this.join(room);
     else if (!room.historyLoaded) this.history.load(room);

@@ -1,11 +1,12 @@
 // chatd's client SDK (docs/sdk.md): one ChatClient per signed-in user. It
-// keeps one WebSocket up (reconnecting with backoff and full jitter, as the
-// server's server_restarting asks; long-polling over HTTP meanwhile when the
-// WebSocket cannot connect), resumes every joined room by seq after a
-// reconnect, resends unacknowledged messages with their client_id (stored
-// exactly once), refreshes the token before it expires, and hands out the
-// server's events per room. No DOM: it needs only WebSocket and fetch (or
-// the ones given), so it runs in browsers and in Node >= 20.
+// keeps one chat session up over a WebSocket (reconnecting with backoff and
+// full jitter, as the server's server_restarting asks; the same session over
+// HTTP long-polling meanwhile when the WebSocket cannot connect), resumes
+// every joined room by seq after a reconnect, resends unacknowledged
+// messages with their client_id (stored exactly once), refreshes the token
+// before it expires, and hands out the server's events per room. No DOM:
+// it needs only WebSocket and fetch (or the ones given), so it runs in
+// browsers and in Node >= 20.
 import { Connection } from './connection.js';
 import { Backoff } from './backoff.js';
 import { Calls } from './calls.js';
@@ -13,7 +14,7 @@ import { Emitter } from './emitter.js';
 import { ChatError } from './errors.js';
 import { HttpApi } from './http.js';
 import { Outbox, messageFrame } from './outbox.js';
-import { Poller } from './poll.js';
+import { PollSocket } from './pollsocket.js';
 import { Room } from './room.js';
 
 export { ChatError } from './errors.js';
@@ -35,7 +36,8 @@ export class ChatClient extends Emitter {
   // globalThis.fetch), outboxStorage ({load(), save(entries)}, default in
   // memory), backoff ({baseMs, capMs}, default 500 and 10000), pingEveryMs,
   // pongWithinMs, pollAfter (failed WebSocket attempts in a row before
-  // long-polling, default 2; 0: never).
+  // long-polling, default 2; 0: never; the WebSocket is still tried and
+  // taken back as soon as it connects).
   constructor(options) {
     super();
     const { url, token, getToken, WebSocket = globalThis.WebSocket, fetch = globalThis.fetch } = options;
@@ -49,41 +51,56 @@ export class ChatClient extends Emitter {
     this.waiting = new Map();  // client_id -> {resolve, reject}, for sends made by this instance
     this.retryTimers = new Set();
     this.calls = new Calls(this);
-    this.poller = new Poller(this);
     this.pollAfter = options.pollAfter ?? 2;
     this.iceServers = [];  // welcome.ice_servers: the RTCConfiguration.iceServers for calls
     const base = url ?? globalThis.location?.origin ?? '';
     this.http = new HttpApi(base, () => this.token || this.freshToken(), fetch);
+    this.lastState = 'closed';
     const { baseMs = 500, capMs = 10000 } = options.backoff || {};
-    this.connection = new Connection({
-      wsUrl: base.replace(/\/+$/, '').replace(/^http/, 'ws') + '/ws',
+    const origin = base.replace(/\/+$/, '');
+    // The same session either way; the WebSocket's welcome ends long-polling.
+    const session = (openSocket, handlers) => new Connection({
+      openSocket,
       getToken: () => this.freshToken(),
       refreshable: Boolean(getToken),
-      WebSocket,
       backoff: new Backoff(baseMs, capMs),
       pingEveryMs: options.pingEveryMs || 25000,
       pongWithinMs: options.pongWithinMs || 10000,
     }, {
       onWelcome: (frame) => this.welcome(frame),
       onFrame: (frame) => this.dispatch(frame),
-      onState: (state) => this.stateChanged(state),
+      onState: () => this.stateChanged(),
       onAuthFailed: (reason) => this.authFailed(reason),
+      ...handlers,
+    });
+    this.websocket = session(() => new WebSocket(origin.replace(/^http/, 'ws') + '/ws'), {
+      onWelcome: (frame) => {
+        this.longPoll.stop();
+        this.welcome(frame);
+      },
       onRetry: (failures) => this.maybePoll(failures),
     });
+    this.longPoll = session(() => new PollSocket(origin + '/api/v1/poll', fetch), {});
   }
 
-  // 'connecting', 'connected', 'polling' (no WebSocket: messages over HTTP
-  // long-polls) or 'closed'.
+  // 'connecting', 'connected', 'polling' (the session is over HTTP
+  // long-polling: the WebSocket cannot connect) or 'closed'.
   get state() {
-    return this.polling ? 'polling' : this.connection.state;
+    return this.longPoll.ready ? 'polling' : this.websocket.state;
   }
 
   get polling() {
-    return this.poller.live && !this.connection.ready;
+    return this.longPoll.ready;
   }
 
+  // A session is up (over the WebSocket or long-polling).
   get connected() {
     return this.connection.ready;
+  }
+
+  // The Connection in use: long-polling's while it has a session.
+  get connection() {
+    return this.longPoll.ready ? this.longPoll : this.websocket;
   }
 
   // Starts the connection; resolves with the user at the first welcome,
@@ -91,15 +108,15 @@ export class ChatClient extends Emitter {
   // unreachable server is retried until close().
   connect() {
     const welcomed = new Promise((resolve, reject) => { this.settleConnect = { resolve, reject }; });
-    this.connection.start();
+    this.websocket.start();
     return welcomed;
   }
 
   // Stops for good: the connection closes, sends still waiting reject with
   // 'closed' (their entries stay in the outbox storage).
   close() {
-    this.poller.stop();
-    this.connection.stop();
+    this.longPoll.stop();
+    this.websocket.stop();
     this.settleConnect?.reject(new ChatError('closed', 'the client was closed'));
     this.settleConnect = null;
     for (const timer of this.retryTimers) clearTimeout(timer);
@@ -110,7 +127,8 @@ export class ChatClient extends Emitter {
 
   // The network is back: reconnect now instead of after the backoff.
   reconnectNow() {
-    this.connection.retryNow();
+    this.websocket.retryNow();
+    this.longPoll.retryNow();
   }
 
   room(id) {
@@ -133,7 +151,7 @@ export class ChatClient extends Emitter {
   post(roomId, content, clientId) {
     const entry = this.outbox.add(roomId, content, clientId);
     const acked = new Promise((resolve, reject) => this.waiting.set(entry.client_id, { resolve, reject }));
-    if (!this.connection.send(messageFrame(entry)) && this.polling) this.poller.post(entry);
+    this.connection.send(messageFrame(entry));
     return acked;
   }
 
@@ -152,7 +170,6 @@ export class ChatClient extends Emitter {
   // seq (one sync), join those never joined yet, then resend whatever was
   // not acknowledged.
   welcome(frame) {
-    this.poller.stop();
     this.user = frame.user;
     this.iceServers = Array.isArray(frame.ice_servers) ? frame.ice_servers : [];
     const resume = {};
@@ -168,16 +185,19 @@ export class ChatClient extends Emitter {
     this.emit('welcome', frame);
   }
 
-  stateChanged(state) {
-    if (state !== 'connected') for (const room of this.rooms.values()) room.joined = false;
-    if (state === 'closed') this.poller.stop();
-    this.emit('state', this.state);
+  // Each new state is a new session, or none: no room is joined on it yet.
+  stateChanged() {
+    const state = this.state;
+    if (state === this.lastState) return;
+    this.lastState = state;
+    for (const room of this.rooms.values()) room.joined = false;
+    this.emit('state', state);
   }
 
-  // The WebSocket failed `failures` times in a row: long-poll (once the
-  // server answers over HTTP: state 'polling') until it connects.
+  // The WebSocket failed `failures` times in a row: open the session over
+  // long-polling (state 'polling' from its welcome) until the WebSocket connects.
   maybePoll(failures) {
-    if (this.pollAfter > 0 && failures >= this.pollAfter) this.poller.start();
+    if (this.pollAfter > 0 && failures >= this.pollAfter && this.longPoll.stopped) this.longPoll.start();
   }
 
   authFailed(reason) {

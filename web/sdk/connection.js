@@ -1,5 +1,6 @@
-// One chat WebSocket (GET /ws) that stays up: it authenticates with an `auth`
-// message (the token stays out of the URL), reconnects after any drop with
+// One chat session that stays up, over a WebSocket (GET /ws) or anything
+// with its API (PollSocket): it authenticates with an `auth` message (the
+// token stays out of the URL), reconnects after any drop with
 // Backoff, and notices a dead link with an application ping. It knows
 // nothing of rooms: the owner resumes them in onWelcome. A server that is
 // restarting says when to come back (server_restarting): the next attempt
@@ -15,10 +16,11 @@ import { ChatError } from './errors.js';
 const kOpen = 1;  // WebSocket.OPEN, the same in browsers and in Node's ws
 
 export class Connection {
-  // options: wsUrl, getToken() (a token or a promise of one, asked for every
-  // connection), WebSocket (the constructor), pingEveryMs, pongWithinMs,
-  // backoff (a Backoff). handlers: onWelcome(frame), onFrame(frame),
-  // onState(state), onAuthFailed(reason).
+  // options: openSocket() (a new WebSocket, or one with its API, to the chat
+  // endpoint), getToken() (a token or a promise of one, asked for every
+  // connection), refreshable, pingEveryMs, pongWithinMs, backoff (a
+  // Backoff). handlers: onWelcome(frame), onFrame(frame), onState(state),
+  // onAuthFailed(reason), onRetry(failures) (optional).
   constructor(options, handlers) {
     this.options = options;
     this.handlers = handlers;
@@ -80,7 +82,7 @@ export class Connection {
       return;
     }
     if (this.stopped || this.ws) return;
-    const ws = new this.options.WebSocket(this.options.wsUrl);
+    const ws = this.options.openSocket();
     this.ws = ws;
     ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token, ref: 'auth' }));
     ws.onmessage = (event) => this.receive(event.data);

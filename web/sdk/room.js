@@ -26,11 +26,9 @@ export class Room extends Emitter {
 
   // Subscribes to the room's events, resuming from lastSeq when it has one
   // (the missed messages arrive as 'message' events first). Resolves with
-  // the `joined` frame. While long-polling: joins over HTTP (a public room
-  // makes me a member) and polls its messages; resolves with {room}.
+  // the `joined` frame.
   join() {
     this.wanted = true;
-    if (this.client.polling) return this.joinOverHttp();
     const frame = { type: 'join_room', room_id: this.id };
     if (this.lastSeq !== null) frame.since = this.lastSeq;
     return this.client.request(frame);
@@ -53,24 +51,11 @@ export class Room extends Emitter {
   // A page of messages, oldest first: {messages, has_more, first_seq}. At
   // most one of before and after (seqs, exclusive); neither: the newest.
   async history({ before, after, limit } = {}) {
-    if (this.client.polling) return this.historyOverHttp({ before, after, limit });
     const frame = { type: 'history', room_id: this.id };
     if (before !== undefined) frame.before = before;
     if (after !== undefined) frame.after = after;
     if (limit !== undefined) frame.limit = limit;
     const reply = await this.client.request(frame);
-    return { messages: reply.messages, has_more: reply.has_more, first_seq: reply.first_seq };
-  }
-
-  async joinOverHttp() {
-    const reply = await this.client.http.request('POST', `/api/v1/rooms/${this.id}/join`);
-    this.client.poller.watch(this);
-    return reply;
-  }
-
-  async historyOverHttp(bounds) {
-    const query = Object.entries(bounds).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`).join('&');
-    const reply = await this.client.http.request('GET', `/api/v1/rooms/${this.id}/messages?${query}`);
     return { messages: reply.messages, has_more: reply.has_more, first_seq: reply.first_seq };
   }
 
@@ -124,16 +109,10 @@ export class Room extends Emitter {
     }, kReceiptDelayMs);
   }
 
-  // The server deleted the messages up to seq (messages_trimmed, or a page's
-  // first_seq): they are no gap to resume from.
+  // The server deleted the messages up to seq (messages_trimmed): they are
+  // no gap to resume from.
   trimmedThrough(seq) {
     if (this.lastSeq !== null && this.lastSeq < seq) this.lastSeq = seq;
-    this.advance();
-  }
-
-  // Counting starts at seq (the newest, when first long-polled).
-  startAt(seq) {
-    if (this.lastSeq === null) this.lastSeq = seq;
     this.advance();
   }
 

@@ -1,5 +1,5 @@
 // The connection indicator: data-state is connected (over the WebSocket) |
-// polling (no WebSocket: messages over HTTP long-polls) | reconnecting | offline.
+// polling (no WebSocket: the session over HTTP long-polling) | reconnecting | offline.
 import { byTestId } from '../dom.js';
 
 const kLabels = {
