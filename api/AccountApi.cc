@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "api/AvatarApi.h"
 #include "auth/AuthEvents.h"
 #include "chat/ChatFrames.h"
 #include "proto/JsonWriter.h"
@@ -30,6 +31,15 @@ proto::HttpResponse unauthorized(std::string_view message) {
 
 proto::HttpResponse invalidInvite() {
   return jsonError(403, "invalid_invite", "registration needs a valid invite code (\"invite\")");
+}
+
+proto::HttpResponse badRequest(std::string_view message) {
+  return jsonError(400, chat::chat_error::kBadRequest, message);
+}
+
+// {"user":{...}}, as /api/v1/me answers.
+proto::HttpResponse meResponse(const store::User& user) {
+  return proto::jsonResponse(200, "{\"user\":" + chat::userJson(user) + "}");
 }
 
 chat::ChatError usernameTaken() { return chat::ChatError{chat::chat_error::kConflict, "username is taken"}; }
@@ -69,6 +79,7 @@ void AccountApi::addRoutes(server::Router& router) {
   add("POST", "/api/v1/login", &AccountApi::login);
   add("POST", "/api/v1/logout", &AccountApi::logout);
   add("GET", "/api/v1/me", &AccountApi::me);
+  add("PATCH", "/api/v1/me", &AccountApi::updateMe);
   add("POST", "/api/v1/token/refresh", &AccountApi::refresh);
 }
 
@@ -87,8 +98,50 @@ void AccountApi::refresh(const proto::HttpRequest& request, const server::HttpRe
 
 void AccountApi::me(const proto::HttpRequest& request, const server::HttpResponder& responder) {
   withUser(request, responder, [responder](const store::User& user) {
-    responder.respond(proto::jsonResponse(200, "{\"user\":" + chat::userJson(user) + "}"));
+    responder.respond(meResponse(user));
   });
+}
+
+void AccountApi::updateMe(const proto::HttpRequest& request, const server::HttpResponder& responder) {
+  auto refuse = [&responder](std::string_view message) { responder.respond(badRequest(message)); };
+  if (request.body.empty()) return refuse("send a JSON object with nickname or avatar_file_id");
+  const auto body = jsonBody(request, responder);
+  if (!body) return;
+  if (!body->has("nickname") && !body->has("avatar_file_id")) return refuse("give nickname or avatar_file_id");
+  std::optional<std::string> nickname;
+  if (body->has("nickname")) {
+    nickname = body->string("nickname");
+    if (!nickname || nickname->size() > 64) return refuse("nickname: a string of at most 64 bytes");
+  }
+  std::optional<std::string> avatar;  // "": none
+  if (body->has("avatar_file_id")) {
+    const bool none = body->typeOf("avatar_file_id") == proto::JsonFields::Type::kNull;
+    avatar = none ? std::optional<std::string>("") : body->string("avatar_file_id");
+    if (!avatar || (!none && avatar->empty())) return refuse("avatar_file_id: a file id, or null for none");
+  }
+  withUser(request, responder, [=, this](const store::User& user) {
+    if (!avatar || avatar->empty()) return saveProfile(user.id, nickname, avatar, responder);
+    store_.findFile(*avatar, [=, this, userId = user.id](store::StoreStatus status, const store::FileRecord& file) {
+      if (status == store::StoreStatus::kNotFound) return responder.respond(badRequest("avatar_file_id: no such file"));
+      if (status != store::StoreStatus::kOk) return responder.respond(errorResponse(chat::storeError(status)));
+      if (const std::string refusal = avatarRefusal(file, userId); !refusal.empty()) {
+        return responder.respond(badRequest(refusal));
+      }
+      saveProfile(userId, nickname, avatar, responder);
+    });
+  });
+}
+
+void AccountApi::saveProfile(int64_t userId, std::optional<std::string> nickname,
+                             std::optional<std::string> avatarFileId, const server::HttpResponder& responder) {
+  store_.updateProfile(userId, std::move(nickname), std::move(avatarFileId),
+                       [this, responder](store::StoreStatus status, const store::User& user) {
+                         if (status != store::StoreStatus::kOk) {
+                           return responder.respond(errorResponse(chat::storeError(status)));
+                         }
+                         if (profileListener_) profileListener_(user);
+                         responder.respond(meResponse(user));
+                       });
 }
 
 void AccountApi::answerWithToken(int status, const store::User& user, const server::HttpResponder& responder) const {

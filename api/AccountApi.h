@@ -4,6 +4,9 @@
 //        (RegistrationPolicy: the store's, else --registration)
 //   POST /api/v1/login    {username, password}            -> 200 {user, token, expires_at}
 //   GET  /api/v1/me       (Authorization: Bearer TOKEN)     -> 200 {user}
+//   PATCH /api/v1/me      (Bearer) {nickname?, avatar_file_id?: id | null} -> 200 {user};
+//        400 bad_request for anything else, or a file that may not be the
+//        caller's avatar (avatarRefusal(), api/AvatarApi.h)
 //   POST /api/v1/token/refresh (Bearer TOKEN, one chatd issued) -> 200 {user, token, expires_at}
 //   POST /api/v1/logout   (Authorization: Bearer TOKEN)     -> 204; that token is
 //        refused from then on (also after a restart) until it would have expired
@@ -65,6 +68,11 @@ class AccountApi {
   void setLogoutListener(std::function<void(const std::string& revocationKey)> listener) {
     logoutListener_ = std::move(listener);
   }
+  // Called with the user as PATCH /api/v1/me left them, so that their open
+  // sessions name them so.
+  void setProfileListener(std::function<void(const store::User&)> listener) {
+    profileListener_ = std::move(listener);
+  }
 
   // For /metrics.
   struct Stats {
@@ -97,6 +105,10 @@ class AccountApi {
                      const server::HttpResponder& responder);
   void login(const proto::HttpRequest& request, const server::HttpResponder& responder);
   void me(const proto::HttpRequest& request, const server::HttpResponder& responder);
+  void updateMe(const proto::HttpRequest& request, const server::HttpResponder& responder);
+  // Stores the checked change of `userId`'s profile and answers the user.
+  void saveProfile(int64_t userId, std::optional<std::string> nickname, std::optional<std::string> avatarFileId,
+                   const server::HttpResponder& responder);
   void refresh(const proto::HttpRequest& request, const server::HttpResponder& responder);
   void answerWithToken(int status, const store::User& user, const server::HttpResponder& responder) const;
   void logout(const proto::HttpRequest& request, const server::HttpResponder& responder);
@@ -111,6 +123,7 @@ class AccountApi {
   static constexpr uint64_t kHourMs = 3'600'000;
   reactor::RatePerAddress registrations_;
   std::function<void(const std::string&)> logoutListener_;
+  std::function<void(const store::User&)> profileListener_;
   const auth::RegistrationPolicy& registration_;
   Stats stats_;
 };

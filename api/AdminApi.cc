@@ -46,7 +46,7 @@ std::string_view stateName(store::UserState state) {
   return "active";
 }
 
-// {"user":{id, username, nickname, created_at, state, last_seen_at, online?}}
+// {"user":{id, username, nickname, avatar_url?, created_at, state, last_seen_at, online?}}
 proto::HttpResponse userResponse(int status, const store::User& user, std::optional<bool> online = std::nullopt) {
   proto::JsonWriter w;
   w.beginObject().key("user").beginObject().key("id").value(user.id).key("username").value(user.username);
@@ -56,6 +56,7 @@ proto::HttpResponse userResponse(int status, const store::User& user, std::optio
   } else {
     w.value(user.nickname);
   }
+  if (!user.avatarFileId.empty()) w.key("avatar_url").value(chat::avatarUrl(user.avatarFileId));
   w.key("created_at").value(user.createdAt);
   w.key("state").value(stateName(user.state)).key("last_seen_at");
   if (user.lastSeenAt == 0) {
@@ -124,7 +125,7 @@ void AdminApi::publish(const Call& call) {
   withSystemUser([this, responder, roomId, content = *content, key = *key](StoreStatus status, const store::User& system) {
     if (status != StoreStatus::kOk) return responder.respond(errorResponse(chat::storeError(status)));
     hub_.postMessage(chat::PostRequest{.senderId = system.id,
-                                       .authorJson = chat::userSummaryJson(system.id, system.username, system.nickname),
+                                       .authorJson = chat::userSummaryJson(system),
                                        .roomId = roomId,
                                        .content = content,
                                        .clientId = key,

@@ -51,8 +51,9 @@ bool showsInline(std::string_view type) {
          type.starts_with("audio/") || type.starts_with("video/");
 }
 
-proto::HttpResponse& decorate(proto::HttpResponse& response, const std::string& etag) {
-  response.header("ETag", etag).header("Cache-Control", "private").header("X-Content-Type-Options", "nosniff");
+proto::HttpResponse& decorate(proto::HttpResponse& response, const std::string& etag, FileCaching caching) {
+  const char* cacheControl = caching == FileCaching::kPrivate ? "private" : "public, max-age=31536000, immutable";
+  response.header("ETag", etag).header("Cache-Control", cacheControl).header("X-Content-Type-Options", "nosniff");
   response.header("Content-Security-Policy", "sandbox").header("Accept-Ranges", "bytes");
   return response;
 }
@@ -60,13 +61,13 @@ proto::HttpResponse& decorate(proto::HttpResponse& response, const std::string& 
 }  // namespace
 
 proto::HttpResponse fileResponse(const store::FileRecord& file, const store::FileBlobs& blobs,
-                                 const proto::HttpRequest& request) {
+                                 const proto::HttpRequest& request, FileCaching caching) {
   const std::string etag = "\"" + file.sha256 + "\"";
   if (const auto match = request.header("if-none-match")) {
     for (const std::string_view tag : proto::splitHeaderList(*match)) {
       if (tag == etag || tag == "*" || tag == "W/" + etag) {
         proto::HttpResponse notModified{304, {}, {}, {}};
-        return decorate(notModified, etag);
+        return decorate(notModified, etag, caching);
       }
     }
   }
@@ -81,7 +82,7 @@ proto::HttpResponse fileResponse(const store::FileRecord& file, const store::Fil
   if (range.kind == proto::RangeAnswer::Kind::kUnsatisfiable) {
     ::close(fd);
     proto::HttpResponse refused = proto::jsonError(416, "range_not_satisfiable", "the range is past the end");
-    return decorate(refused.header("Content-Range", "bytes */" + std::to_string(size)), etag);
+    return decorate(refused.header("Content-Range", "bytes */" + std::to_string(size)), etag, caching);
   }
   const bool part = range.kind == proto::RangeAnswer::Kind::kPart;
   const uint64_t first = part ? range.first : 0;
@@ -93,7 +94,7 @@ proto::HttpResponse fileResponse(const store::FileRecord& file, const store::Fil
     response.header("Content-Range", "bytes " + std::to_string(range.first) + "-" + std::to_string(range.last) + "/" +
                                          std::to_string(size));
   }
-  return decorate(response, etag);
+  return decorate(response, etag, caching);
 }
 
 }  // namespace chatd::api

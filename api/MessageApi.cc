@@ -50,6 +50,7 @@ proto::HttpResponse postedResponse(const store::AppendResult& result, const stor
   store::Message message = result.message;
   message.senderUsername = sender.username;
   message.senderNickname = sender.nickname;
+  message.senderAvatarFileId = sender.avatarFileId;
   proto::JsonWriter w;
   w.beginObject().key("message");
   chat::writeMessageData(w, message, urlKey);
@@ -109,7 +110,7 @@ void MessageApi::post(const proto::HttpRequest& request, const server::HttpRespo
           errorResponse(chat::ChatError{err::kRateLimited, "too many messages: slow down"}).header("Retry-After", "1"));
     }
     hub_.postMessage(chat::PostRequest{.senderId = user.id,
-                                       .authorJson = chat::userSummaryJson(user.id, user.username, user.nickname),
+                                       .authorJson = chat::userSummaryJson(user),
                                        .roomId = roomId,
                                        .content = content,
                                        .clientId = clientId,

@@ -126,22 +126,25 @@ void Application::assembleChat() {
   files_ = std::make_unique<api::FileApi>(api::UploadServices{
       *store_, *accounts_, *fileWorkers_, *blobs_, {config_.maxUploadBytes, config_.uploadQuotaBytes}, config_.fileUrlKey});
   fileCollector_ = std::make_unique<api::FileCollector>(loop_, *store_, *fileWorkers_, *blobs_, config_.fileGraceMs);
+  avatars_ = std::make_unique<api::AvatarApi>(*store_, *blobs_);
   hub_->webhooks().setSender(webhooks_.sender.get());
   roomService_->setWebhooks(&hub_->webhooks());
   roomService_->setMembershipEndedListener(
       [this](int64_t roomId, int64_t userId) { hub_->membershipEnded(roomId, userId); });
   accounts_->setLogoutListener([this](const std::string& key) { hub_->closeSessionsWithToken(key); });
+  accounts_->setProfileListener([this](const store::User& user) { hub_->profileChanged(user); });
   server::Router& router = http_.router();
   accounts_->addRoutes(router);
   messages_->addRoutes(router);
   files_->addRoutes(router);
+  avatars_->addRoutes(router);
   rooms_->addRoutes(router);
   if (apiKeys_) {
     admin_ = std::make_unique<api::AdminApi>(loop_, *apiKeys_, *store_, *hub_, registration_);
     admin_->addRoutes(router);
   }
   router.addWebSocket("/ws", chat_.get());
-  polls_ = std::make_unique<server::PollSessions>(loop_, *chat_, config_);
+  polls_ = std::make_unique<server::PollSessions>(loop_, *chat_, config_, http_.clientLimits());
   polls_->addRoutes(router, "/api/v1/poll");
 }
 

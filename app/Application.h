@@ -21,6 +21,7 @@
 
 #include "api/AccountApi.h"
 #include "api/AdminApi.h"
+#include "api/AvatarApi.h"
 #include "api/FileApi.h"
 #include "api/FileCollector.h"
 #include "server/PollSessions.h"
@@ -133,6 +134,7 @@ class Application {
   std::unique_ptr<api::FileApi> files_;
   std::unique_ptr<api::FileCollector> fileCollector_;
   std::unique_ptr<server::PollSessions> polls_;  // the chat protocol over HTTP long-polling  // uploads nothing refers to, after --file-grace
+  std::unique_ptr<api::AvatarApi> avatars_;
   std::optional<auth::ApiKeys> apiKeys_;
   auth::RegistrationPolicy registration_;
   std::unique_ptr<api::AdminApi> admin_;

@@ -11,26 +11,41 @@ std::string ServerMessage::finish(std::string_view ref) {
   return writer_.take();
 }
 
-std::string userJson(const store::User& user) {
-  proto::JsonWriter w;
-  w.beginObject().key("id").value(user.id).key("username").value(user.username).key("nickname");
-  if (user.nickname.empty()) {
-    w.null();
-  } else {
-    w.value(user.nickname);
-  }
-  w.key("created_at").value(user.createdAt).endObject();
-  return w.take();
-}
+std::string avatarUrl(std::string_view fileId) { return "/avatars/" + std::string(fileId); }
 
-std::string userSummaryJson(int64_t id, std::string_view username, std::string_view nickname) {
-  proto::JsonWriter w;
+namespace {
+
+// The fields every user object has, the object left open.
+void writeUserSummary(proto::JsonWriter& w, int64_t id, std::string_view username, std::string_view nickname,
+                      std::string_view avatarFileId) {
   w.beginObject().key("id").value(id).key("username").value(username).key("nickname");
   if (nickname.empty()) {
     w.null();
   } else {
     w.value(nickname);
   }
+  if (!avatarFileId.empty()) w.key("avatar_url").value(avatarUrl(avatarFileId));
+}
+
+}  // namespace
+
+std::string userJson(const store::User& user) {
+  proto::JsonWriter w;
+  writeUserSummary(w, user.id, user.username, user.nickname, user.avatarFileId);
+  w.key("created_at").value(user.createdAt).endObject();
+  return w.take();
+}
+
+std::string userSummaryJson(const store::User& user) {
+  proto::JsonWriter w;
+  writeUserSummary(w, user.id, user.username, user.nickname, user.avatarFileId);
+  w.endObject();
+  return w.take();
+}
+
+std::string senderSummaryJson(const store::Message& m) {
+  proto::JsonWriter w;
+  writeUserSummary(w, m.senderId, m.senderUsername, m.senderNickname, m.senderAvatarFileId);
   w.endObject();
   return w.take();
 }
@@ -108,7 +123,7 @@ void writeMessageData(proto::JsonWriter& w, const store::Message& m, std::string
 }
 
 void writeMessageData(proto::JsonWriter& w, const store::Message& m, std::string_view urlKey) {
-  writeMessageData(w, m, userSummaryJson(m.senderId, m.senderUsername, m.senderNickname), urlKey);
+  writeMessageData(w, m, senderSummaryJson(m), urlKey);
 }
 
 void writeHistoryPage(proto::JsonWriter& w, const store::MessagePage& page, int limit, bool older,

@@ -29,11 +29,18 @@ class ServerMessage {
   proto::JsonWriter writer_;
 };
 
-// {"id":..,"username":..,"nickname":..|null,"created_at":..}: a user as the API and welcome show one.
+// Where GET /avatars serves the avatar `fileId`: "/avatars/ID".
+std::string avatarUrl(std::string_view fileId);
+
+// {"id":..,"username":..,"nickname":..|null,"avatar_url":..,"created_at":..}: a user as the API and
+// welcome show one; avatar_url only when the user has an avatar.
 std::string userJson(const store::User& user);
 
-// {"id":..,"username":..,"nickname":..|null}: how messages and presence name a user.
-std::string userSummaryJson(int64_t id, std::string_view username, std::string_view nickname);
+// {"id":..,"username":..,"nickname":..|null,"avatar_url":..}: how messages and presence name a
+// user (avatar_url as in userJson()).
+std::string userSummaryJson(const store::User& user);
+// The same for the sender of a message read from the store (its sender fields).
+std::string senderSummaryJson(const store::Message& message);
 
 // A message's "data": id, seq, user_id, user (`authorJson`), kind, content,
 // client_id (null when none), created_at, delivered_count, read_count; edited_at when edited, deleted

@@ -20,7 +20,7 @@ class LiveRoom;
 // A user with at least one session open.
 struct OnlineUser {
   int64_t id;
-  std::string summaryJson;  // {"id","username","nickname"}, as messages and presence name the user
+  std::string summaryJson;  // userSummaryJson(): as messages and presence name the user
   ChatSession* sessions = nullptr;  // the user's sessions, linked through ChatSession::nextOfUser
   uint32_t sessionCount = 0;        // how many: at most --max-sessions-per-user
   reactor::TokenBucket bucket;               // --rate/--burst, shared by all the user's sessions and HTTP posts

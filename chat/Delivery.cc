@@ -278,10 +278,8 @@ void Delivery::replayPage(uint64_t sessionId, int64_t roomId, int64_t from, stor
     if (message.seq < member.catchUpFrom) continue;  // read for a reader further behind
     if (!replayWaiters_.empty()) settleReplayWaiters(sessionId, roomId, message.seq);
     if (!frames[i]) {
-      frames[i] = server::makeServerFrame(
-          proto::WsOpcode::kText,
-          messageEvent(message, userSummaryJson(message.senderId, message.senderUsername, message.senderNickname),
-                       config_.fileUrlKey));
+      frames[i] = server::makeServerFrame(proto::WsOpcode::kText,
+                                          messageEvent(message, senderSummaryJson(message), config_.fileUrlKey));
     }
     if (session->sendShared(frames[i]) == OutputQueue::PushResult::kRefused) {
       member.catchUpFrom = message.seq;

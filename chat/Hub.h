@@ -107,6 +107,9 @@ class Hub final : public reactor::TimerHandler {
   // An operator's disconnect, ban or deletion: the user's sessions, on every
   // node, are closed with `code` and `reason`.
   void closeUserSessions(int64_t userId, uint16_t code, std::string_view reason);
+  // The user changed their nickname or avatar: their sessions on this node
+  // name them so from now on (other nodes: from the user's next connection there).
+  void profileChanged(const store::User& user) { sessions_.renameUser(user); }
   // Who is online on the server, a page at a time, and whether one user is
   // (the admin API's; OnlineRoster).
   OnlineRoster& roster() { return roster_; }

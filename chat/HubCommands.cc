@@ -296,6 +296,11 @@ void HubCommands::moveMark(int64_t userId, int64_t roomId, int64_t seq, bool rea
       return done(storeError(status, ChatError{err::kNotMember, "not a member of this room"}), 0);
     }
     done(std::nullopt, stored);
+    if (LiveRoom* live = p_.rooms.find(roomId)) {
+      int64_t& told = read ? live->marksTold[userId].read : live->marksTold[userId].received;
+      if (told == stored) return;  // the room heard this mark already
+      told = stored;
+    }
     p_.bus.publish(RoomEvent{.kind = read ? RoomEvent::Kind::kRead : RoomEvent::Kind::kReceived,
                              .roomId = roomId,
                              .originSession = originSession,

@@ -47,6 +47,14 @@ class LiveRoom {
   // member of a direct room (0 in other rooms). Filled by a post's first
   // check; an ended membership takes its user out (LiveRooms::forgetMember).
   std::unordered_map<int64_t, int64_t> knownMembers;
+  // The read and received marks this node last told the room, per user: a
+  // receipt that does not move a mark is answered to its sender and told to
+  // nobody else (a big room is not a receipt amplifier).
+  struct ToldMarks {
+    int64_t received = 0;
+    int64_t read = 0;
+  };
+  std::unordered_map<int64_t, ToldMarks> marksTold;
 
   // Presence events held back while the room is busy with them (see
   // Presence): who they are about, and the frame.

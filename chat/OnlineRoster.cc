@@ -127,8 +127,7 @@ void OnlineRoster::name(std::vector<int64_t> userIds, Named done) {
       for (size_t i = 0; i < userIds.size(); ++i) {
         const auto found = byId.find(userIds[i]);
         if (summaries[i].empty() && found != byId.end()) {
-          const store::User& user = *found->second;
-          summaries[i] = userSummaryJson(user.id, user.username, user.nickname);
+          summaries[i] = userSummaryJson(*found->second);
         }
       }
     }

@@ -13,7 +13,7 @@ void PresenceAnnouncer::announce(int64_t roomId, int64_t userId, bool joined) {
   }
   store_.findUser(userId, [this, roomId, joined](store::StoreStatus status, store::User user) {
     if (status != store::StoreStatus::kOk) return;  // an account gone meanwhile has nobody to name
-    bus_.publish(presenceEvent(roomId, user.id, userSummaryJson(user.id, user.username, user.nickname), joined));
+    bus_.publish(presenceEvent(roomId, user.id, userSummaryJson(user), joined));
   });
 }
 

@@ -68,7 +68,7 @@ void Sessions::authenticated(ChatSession& session, const store::User& user,
   }
   auto online = users_.find(user.id);
   if (online == users_.end()) {
-    const std::string summary = userSummaryJson(user.id, user.username, user.nickname);
+    const std::string summary = userSummaryJson(user);
     online = users_.emplace(user.id, OnlineUser{user.id, summary, nullptr, 0, {}, user.username}).first;
     bus_.watchUser(user.id);
     board_.arrive(store::PresenceBoard::kAnywhere, user.id);
@@ -81,6 +81,8 @@ void Sessions::authenticated(ChatSession& session, const store::User& user,
     const std::string why = "over " + std::to_string(config_.maxSessionsPerUser) + " sessions for one user";
     session.sendError(chat_error::kTooManySessions, why, ref);
     return session.ws.close(chat_close::kTooManySessions, "too many sessions");
+  } else {
+    renameUser(user);  // a profile changed through another node shows from this connection on
   }
   session.user = &online->second;
   ++session.user->sessionCount;
@@ -158,6 +160,10 @@ void Sessions::closeUser(int64_t userId, uint16_t code, std::string_view reason)
     closing.push_back(session);
   }
   for (ChatSession* session : closing) session->ws.close(code, reason);
+}
+
+void Sessions::renameUser(const store::User& user) {
+  if (OnlineUser* online = findUser(user.id)) online->summaryJson = userSummaryJson(user);
 }
 
 OnlineUsersPage Sessions::onlineUsers(int64_t afterUserId, size_t limit) const {

@@ -68,6 +68,8 @@ class Sessions {
   void closeWithToken(const std::string& revocationKey);
   // Closes every session of the user here with `code` and `reason`.
   void closeUser(int64_t userId, uint16_t code, std::string_view reason);
+  // The user's summary (messages, presence) as `user` has it now, if they have a session here.
+  void renameUser(const store::User& user);
   OnlineUsersPage onlineUsers(int64_t afterUserId, size_t limit) const;
   // Once a second: the authentication, token-expiry and stall deadlines of
   // every session; drops the offline budgets that have refilled.

@@ -3,7 +3,7 @@
 namespace chatd::server {
 
 namespace {
-constexpr const char* kMethods = "GET, POST, DELETE, OPTIONS";
+constexpr const char* kMethods = "GET, POST, PATCH, DELETE, OPTIONS";
 }  // namespace
 
 bool CorsPolicy::allows(std::string_view origin) const {

@@ -10,6 +10,7 @@
 #include "proto/RandomHex.h"
 #include "reactor/Log.h"
 #include "reactor/TimerWheel.h"
+#include "server/HttpServer.h"
 
 namespace chatd::server {
 
@@ -172,8 +173,9 @@ class PollSessions::Session final : public WsSession, private reactor::TimerHand
   reactor::Timer timer_{this};
 };
 
-PollSessions::PollSessions(reactor::EventLoop& loop, WsEndpoint& endpoint, const ServerOptions& options)
-    : loop_(loop), endpoint_(endpoint), options_(options) {}
+PollSessions::PollSessions(reactor::EventLoop& loop, WsEndpoint& endpoint, const ServerOptions& options,
+                           ClientLimits& limits)
+    : loop_(loop), endpoint_(endpoint), options_(options), limits_(limits) {}
 
 PollSessions::~PollSessions() = default;
 
@@ -202,11 +204,21 @@ void PollSessions::open(const proto::HttpRequest& request, const HttpResponder& 
   if (sessions_.size() >= kMaxSessions) {
     return responder.respond(proto::jsonError(503, "overloaded", "too many poll sessions, retry later"));
   }
-  WsEndpoint::Admission admission = endpoint_.admit(request, responder.peerAddress());
+  const std::string& address = responder.peerAddress();
+  if (limits_.active()) {
+    if (const auto retry = limits_.admitUpgrade(address, loop_.nowMs())) {
+      return responder.respond(proto::jsonError(429, "rate_limited", "too many sessions opened from your address")
+                                   .header("Retry-After", std::to_string(*retry)));
+    }
+  }
+  WsEndpoint::Admission admission = endpoint_.admit(request, address);
   if (admission.refusal) return responder.respond(std::move(*admission.refusal));
   std::optional<std::string> id = proto::randomHex(kIdBytes);
   if (!id) return responder.respond(proto::jsonError(503, "unavailable", "no randomness for a session id, retry"));
   auto session = std::make_unique<Session>(*this, *id);
+  if (limits_.active() && !limits_.admitConnection(address, session.get())) {
+    return responder.respond(HttpServer::addressBusy());
+  }
   Session& s = *session;
   sessions_.emplace(*id, std::move(session));
   proto::JsonWriter w;
@@ -254,6 +266,7 @@ void PollSessions::forget(const std::string& id) {
     if (it == sessions_.end()) return;
     std::unique_ptr<Session> gone = std::move(it->second);
     sessions_.erase(it);
+    limits_.release(gone.get());
     loop_.destroyLater(std::move(gone));
   });
 }

@@ -14,9 +14,12 @@
 // polls for kIdleMs closes (1001); a closed one answers its last frames and
 // the close to the next GET (404 after that). Its queue is bounded as a connection's
 // (--max-queue): sendShared() refuses past it, as a congested socket does.
+// An open counts as a WebSocket upgrade and each session as a connection of
+// its client's address (--upgrades-per-ip-per-minute, --max-connections-per-ip).
 // A new GET answers an older one still waiting, empty: one poller at a time.
 //
-// Owns its sessions (each with its timer); borrows the loop and the endpoint.
+// Owns its sessions (each with its timer); borrows the loop, the endpoint
+// and the server's per-address limits.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +28,7 @@
 #include <unordered_map>
 
 #include "reactor/EventLoop.h"
+#include "server/ClientLimits.h"
 #include "server/Router.h"
 #include "server/ServerOptions.h"
 #include "server/WsEndpoint.h"
@@ -38,7 +42,7 @@ class PollSessions {
   static constexpr int64_t kMaxWaitSeconds = 55;
   static constexpr size_t kMaxSessions = 10'000;  // over every user: more get 503
 
-  PollSessions(reactor::EventLoop& loop, WsEndpoint& endpoint, const ServerOptions& options);
+  PollSessions(reactor::EventLoop& loop, WsEndpoint& endpoint, const ServerOptions& options, ClientLimits& limits);
   ~PollSessions();
 
   void addRoutes(Router& router, const std::string& base);
@@ -61,6 +65,7 @@ class PollSessions {
   reactor::EventLoop& loop_;
   WsEndpoint& endpoint_;
   const ServerOptions& options_;
+  ClientLimits& limits_;
   std::unordered_map<std::string, std::unique_ptr<Session>> sessions_;
 };
 

@@ -132,6 +132,12 @@ constexpr const char* kMigrations[] = {
     ) WITHOUT ROWID;
     CREATE INDEX message_files_by_file ON message_files(file_id, room_id);
     )sql",
+    // 9: each user's avatar, an uploaded image (files.id; NULL: none); the
+    // users by it, which tell whether a file is someone's avatar.
+    R"sql(
+    ALTER TABLE users ADD COLUMN avatar_file_id TEXT;
+    CREATE INDEX users_by_avatar ON users(avatar_file_id) WHERE avatar_file_id IS NOT NULL;
+    )sql",
 };
 static_assert(sizeof kMigrations / sizeof kMigrations[0] == kSchemaVersion);
 

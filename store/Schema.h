@@ -9,7 +9,7 @@
 
 namespace chatd::store {
 
-constexpr int kSchemaVersion = 8;
+constexpr int kSchemaVersion = 9;
 
 // Brings `db` to `targetVersion` (tests stop early to build an older file).
 // False with `error` set when a migration fails or the file is newer than we know.

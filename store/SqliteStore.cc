@@ -9,12 +9,10 @@ namespace chatd::store {
 
 namespace {
 
-
-
 // The columns readUser() reads, followed by each caller's WHERE clause.
 #define CHATD_SELECT_USER \
   "SELECT id, username, coalesce(nickname, ''), created_at, coalesce(password_hash, ''), state, " \
-  "coalesce(last_seen, 0) FROM users "
+  "coalesce(last_seen, 0), coalesce(avatar_file_id, '') FROM users "
 
 }  // namespace
 
@@ -65,7 +63,7 @@ StoreStatus SqliteStore::readUser(const char* sql, Bind bind, Credentials& out) 
   bind(*statement);
   auto fromRow = [](const SqliteStatement& s) {
     return Credentials{User{s.columnInt(0), s.columnText(1), s.columnText(2), s.columnInt(3),
-                            static_cast<UserState>(s.columnInt(5)), s.columnInt(6)},
+                            static_cast<UserState>(s.columnInt(5)), s.columnInt(6), s.columnText(7)},
                        s.columnText(4)};
   };
   return readOne(*statement, fromRow, out);
@@ -107,23 +105,28 @@ void SqliteStore::findCredentials(std::string usernameKey, Callback<Credentials>
   answer(std::move(done), status, std::move(found));
 }
 
-void SqliteStore::findUser(int64_t id, Callback<User> done) {
+StoreStatus SqliteStore::readUserById(int64_t id, User& out) {
   Credentials found;
-  const StoreStatus status = readUser(
-      CHATD_SELECT_USER "WHERE id = ?1",
-      [&](SqliteStatement& s) { s.bind(1, id); }, found);
-  answer(std::move(done), status, std::move(found.user));
+  const StoreStatus status =
+      readUser(CHATD_SELECT_USER "WHERE id = ?1", [&](SqliteStatement& s) { s.bind(1, id); }, found);
+  out = std::move(found.user);
+  return status;
+}
+
+void SqliteStore::findUser(int64_t id, Callback<User> done) {
+  User found;
+  const StoreStatus status = readUserById(id, found);
+  answer(std::move(done), status, std::move(found));
 }
 
 void SqliteStore::findUsers(std::vector<int64_t> ids, Callback<std::vector<User>> done) {
   std::vector<User> found;
   found.reserve(std::min(ids.size(), kMaxUsersFound));
   for (size_t i = 0; i < ids.size() && i < kMaxUsersFound; ++i) {
-    Credentials one;
-    const StoreStatus status = readUser(
-        CHATD_SELECT_USER "WHERE id = ?1", [&](SqliteStatement& s) { s.bind(1, ids[i]); }, one);
+    User one;
+    const StoreStatus status = readUserById(ids[i], one);
     if (status == StoreStatus::kFailed) return answer(std::move(done), status, std::vector<User>{});
-    if (status == StoreStatus::kOk) found.push_back(std::move(one.user));
+    if (status == StoreStatus::kOk) found.push_back(std::move(one));
   }
   answer(std::move(done), StoreStatus::kOk, std::move(found));
 }
@@ -182,6 +185,7 @@ bool SqliteStore::eraseTraces(SqliteDatabase& db, int64_t userId) {
       "DELETE FROM message_files WHERE message_id IN (SELECT id FROM messages WHERE sender_id = ?1)",
       "UPDATE messages SET deleted = 1, content = '', details = NULL WHERE sender_id = ?1 AND deleted = 0",
       "DELETE FROM room_members WHERE user_id = ?1",
+      "UPDATE users SET avatar_file_id = NULL WHERE id = ?1",
   };
   for (const char* sql : kSteps) {
     SqliteStatement* step = db.prepare(sql);
@@ -205,9 +209,38 @@ void SqliteStore::setUserState(int64_t userId, UserState state, Callback<User> d
         }
         out = found.user;
         out.state = state;
+        if (state == UserState::kDeleted) out.avatarFileId.clear();
         return StoreStatus::kOk;
       },
       std::move(done));
+}
+
+void SqliteStore::updateProfile(int64_t userId, std::optional<std::string> nickname,
+                                std::optional<std::string> avatarFileId, Callback<User> done) {
+  enqueueWrite<User>(
+      [=, this](SqliteDatabase& db, User& out) {
+        // A NULL parameter keeps the column as it is; '' clears it.
+        SqliteStatement* update = db.prepare(
+            "UPDATE users SET nickname = CASE WHEN ?2 IS NULL THEN nickname ELSE nullif(?2, '') END, "
+            "avatar_file_id = CASE WHEN ?3 IS NULL THEN avatar_file_id ELSE nullif(?3, '') END WHERE id = ?1");
+        if (!update) return StoreStatus::kFailed;
+        update->bind(1, userId);
+        if (nickname) update->bind(2, *nickname);
+        if (avatarFileId) update->bind(3, *avatarFileId);
+        if (!update->run()) return failureStatus(db);
+        if (db.changes() == 0) return StoreStatus::kNotFound;
+        return readUserById(userId, out);  // on the same connection, inside this write
+      },
+      std::move(done));
+}
+
+void SqliteStore::isAvatar(std::string fileId, Callback<bool> done) {
+  SqliteStatement* select = db_->prepare("SELECT EXISTS (SELECT 1 FROM users WHERE avatar_file_id = ?1)");
+  bool found = false;
+  const StoreStatus status =
+      select ? readOne(select->bind(1, fileId), [](SqliteStatement& s) { return s.columnInt(0) != 0; }, found)
+             : StoreStatus::kFailed;
+  answer(std::move(done), status, found);
 }
 
 void SqliteStore::revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) {

@@ -49,6 +49,9 @@ class SqliteStore final : public Store {
   // Deleting also tombstones the user's messages and ends their memberships,
   // in the same transaction.
   void setUserState(int64_t userId, UserState state, Callback<User> done) override;
+  void updateProfile(int64_t userId, std::optional<std::string> nickname, std::optional<std::string> avatarFileId,
+                     Callback<User> done) override;
+  void isAvatar(std::string fileId, Callback<bool> done) override;
   // revokedTokens() answers what is committed, and queues a write that
   // forgets the expired ones.
   void revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) override;
@@ -120,10 +123,11 @@ class SqliteStore final : public Store {
   // COMMIT (kFailed when the batch did not commit).
   template <typename T>
   void enqueueWrite(std::function<StoreStatus(SqliteDatabase&, T&)> body, Callback<T> done);
-  // Reads one user row (id, username, nickname, created_at, password_hash)
-  // selected by `sql` with one bound parameter.
+  // Reads one user row (CHATD_SELECT_USER's columns) selected by `sql` with
+  // one bound parameter.
   template <typename Bind>
   StoreStatus readUser(const char* sql, Bind bind, Credentials& out);
+  StoreStatus readUserById(int64_t id, User& out);
   // One room as `userId` sees it, on `db` (the store's own, or inside a write).
   static StoreStatus readRoom(SqliteDatabase& db, int64_t roomId, int64_t userId, Room& out);
 

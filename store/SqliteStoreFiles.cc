@@ -80,7 +80,8 @@ void SqliteStore::collectFiles(int64_t uploadedBeforeMs, int limit, Callback<std
       [=](SqliteDatabase& db, std::vector<CollectedFile>& out) {
         SqliteStatement* collect = db.prepare(
             "DELETE FROM files WHERE id IN (SELECT id FROM files WHERE created_at < ?1 AND NOT EXISTS "
-            "(SELECT 1 FROM message_files WHERE file_id = files.id) LIMIT ?2) "
+            "(SELECT 1 FROM message_files WHERE file_id = files.id) AND NOT EXISTS "
+            "(SELECT 1 FROM users WHERE avatar_file_id = files.id) LIMIT ?2) "
             "RETURNING " CHATD_FILE_COLUMNS);
         if (!collect) return StoreStatus::kFailed;
         auto fromRow = [](const SqliteStatement& s) { return CollectedFile{fileFromRow(s)}; };

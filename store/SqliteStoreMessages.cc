@@ -32,7 +32,8 @@ constexpr int kMaxPage = 1000;
 // A SELECT also names the sender (RETURNING cannot read another table).
 #define CHATD_SELECT_MESSAGE                                                                                \
   "SELECT " CHATD_MESSAGE_COLUMNS ", (SELECT username FROM users WHERE id = sender_id), "                  \
-  "coalesce((SELECT nickname FROM users WHERE id = sender_id), '') FROM messages "
+  "coalesce((SELECT nickname FROM users WHERE id = sender_id), ''), "                                      \
+  "coalesce((SELECT avatar_file_id FROM users WHERE id = sender_id), '') FROM messages "
 
 Message messageFromRow(const SqliteStatement& s) {
   Message m;
@@ -50,6 +51,7 @@ Message messageFromRow(const SqliteStatement& s) {
   if (s.columnCount() > 11) {
     m.senderUsername = s.columnText(11);
     m.senderNickname = s.columnText(12);
+    m.senderAvatarFileId = s.columnText(13);
   }
   return m;
 }

@@ -18,9 +18,9 @@ namespace {
   "coalesce(m.last_read_seq, 0) FROM rooms r LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = ?1 "
 
 // A membership with its user; ?1 is the room.
-#define CHATD_SELECT_MEMBER                                                                   \
-  "SELECT u.id, u.username, coalesce(u.nickname, ''), u.created_at, m.role, m.joined_at, "  \
-  "u.state, coalesce(u.last_seen, 0) "                                                     \
+#define CHATD_SELECT_MEMBER                                                                        \
+  "SELECT u.id, u.username, coalesce(u.nickname, ''), u.created_at, m.role, m.joined_at, "       \
+  "u.state, coalesce(u.last_seen, 0), coalesce(u.avatar_file_id, '') "                          \
   "FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room_id = ?1 "
 
 // The schema's CHECKs admit only the named kinds and roles; anything else
@@ -47,7 +47,7 @@ Room roomFromRow(const SqliteStatement& s) {
 
 RoomMember memberFromRow(const SqliteStatement& s) {
   return RoomMember{User{s.columnInt(0), s.columnText(1), s.columnText(2), s.columnInt(3),
-                         static_cast<UserState>(s.columnInt(6)), s.columnInt(7)},
+                         static_cast<UserState>(s.columnInt(6)), s.columnInt(7), s.columnText(8)},
                     roleFromColumn(s, 4), s.columnInt(5)};
 }
 

@@ -45,6 +45,7 @@ struct User {
   int64_t createdAt = 0;  // unix milliseconds
   UserState state = UserState::kActive;
   int64_t lastSeenAt = 0;  // unix milliseconds the last session ended; 0: never
+  std::string avatarFileId{};  // the uploaded image (FileRecord::id) shown as the user's picture; empty when none
 };
 
 // A room as one user sees it: `role` and `lastReadSeq` are that user's
@@ -123,10 +124,11 @@ struct Message {
   int64_t editedAt = 0;  // 0 = never edited
   bool deleted = false;  // a deleted message keeps its seq; its content is emptied
   std::vector<ReactionCount> reactions;  // by emoji (byte order); empty when none
-  // The sender's username and nickname, filled in by reads (history pages,
+  // The sender's username, nickname and avatar, filled in by reads (history pages,
   // findMessage) so that a page names its authors without more lookups.
   std::string senderUsername;
   std::string senderNickname;
+  std::string senderAvatarFileId;
   // How many members other than the sender received and read it: filled in
   // from the room's watermarks (chat/ReceiptCounts.h), 0 until then.
   int64_t deliveredCount = 0;
@@ -221,10 +223,17 @@ class AccountStore {
   // Bans, unbans or marks deleted; answers the user as it is now (kNotFound:
   // no such user). A deleted user stays deleted: kConflict for any change.
   // Deleting also tombstones every message the user sent (as deleteMessage),
-  // takes their reactions off and ends their memberships, in every room;
-  // marking them deleted again finishes an erasure that failed midway (Redis
-  // does it room by room: docs/admin-api.md).
+  // takes their reactions off and ends their memberships, in every room, and
+  // clears their avatar; marking them deleted again finishes an erasure that
+  // failed midway (Redis does it room by room: docs/admin-api.md).
   virtual void setUserState(int64_t userId, UserState state, Callback<User> done) = 0;
+  // Sets what is given: the nickname ("" removes it), the avatar's file id
+  // ("" removes it); answers the user as it is now (kNotFound: no such
+  // user). Whether the file may be the user's avatar is the caller's check.
+  virtual void updateProfile(int64_t userId, std::optional<std::string> nickname,
+                             std::optional<std::string> avatarFileId, Callback<User> done) = 0;
+  // Whether the file is some user's avatar now (GET /avatars/{id} serves only those).
+  virtual void isAvatar(std::string fileId, Callback<bool> done) = 0;
 };
 
 // Rooms: the rooms, who is a member with which role, and the one direct room

@@ -32,12 +32,12 @@ local function bytes_less(a, b)
   end
   return #a < #b
 end
-local names_of = {}  -- sender id -> {username, nickname}: a page names each sender once
+local names_of = {}  -- sender id -> {username, nickname, avatar}: a page names each sender once
 local function sender_names(id)
   local names = names_of[id]
   if not names then
-    local f = redis.call('HMGET', k_user(id), 'username', 'nickname')
-    names = {f[1] or '', f[2] or ''}
+    local f = redis.call('HMGET', k_user(id), 'username', 'nickname', 'avatar')
+    names = {f[1] or '', f[2] or '', f[3] or ''}
     names_of[id] = names
   end
   return names
@@ -45,7 +45,7 @@ end
 -- `reactions`: the message's packed reactions record, or false for none.
 local function message_row(seq, m, reactions)
   local names = sender_names(m[2])
-  local row = {m[1], tonumber(seq), m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9] or '', names[1], names[2]}
+  local row = {m[1], tonumber(seq), m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9] or '', names[1], names[2], names[3]}
   if reactions then
     local by_emoji = cmsgpack.unpack(reactions)
     local emojis = {}

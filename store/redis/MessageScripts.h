@@ -4,8 +4,8 @@
 // A message travels back as one flat row, which RedisStoreMessages.cc
 // decodes: id, seq, sender id, kind, content, client id ("" when none),
 // created_at, edited_at (0: never), deleted (0 or 1), its details
-// (store/MessageDetails.h; "" for none), the sender's username
-// and nickname ("" when the user is gone or has none), then its reactions as
+// (store/MessageDetails.h; "" for none), the sender's username,
+// nickname and avatar ("" when the user is gone or has none), then its reactions as
 // (emoji, count) pairs in emoji byte order (none where a script says so).
 // The names are read from this instance: on a shard that is not the
 // directory they are "", and RedisStore fills them in.

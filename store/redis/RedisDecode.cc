@@ -43,6 +43,7 @@ User decodeUser(const RedisReply& row) {
     user.state = static_cast<UserState>(replyInt(row.elements[4]));
     user.lastSeenAt = replyInt(row.elements[5]);
   }
+  if (row.elements.size() >= 7) user.avatarFileId = replyText(row.elements[6]);
   return user;
 }
 

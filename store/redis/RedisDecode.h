@@ -25,7 +25,8 @@ std::string replyText(const RedisReply& reply);
 // For the writes that answer only their status.
 inline bool applied(const std::vector<RedisReply>&) { return true; }
 
-// A user row as the prelude's user_row() returns it: {id, username, nickname, created_at}.
+// A user row as the prelude's user_row() returns it: {id, username, nickname,
+// created_at, state, last_seen, avatar}.
 User decodeUser(const RedisReply& row);
 
 }  // namespace chatd::store

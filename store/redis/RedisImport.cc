@@ -20,11 +20,12 @@ using Command = std::vector<std::string>;
 using Step = SqliteStatement::Step;
 std::string text(int64_t value) { return std::to_string(value); }
 
-// A command that sets many fields of one key (HSET, ZADD): sent only when
-// something was added.
+// A command that sets many fields of one key (HSET, ZADD, SADD): sent only
+// when something was added.
 struct Fields {
   Command command;
   explicit Fields(std::initializer_list<std::string> head) : command(head) {}
+  void add(std::string member) { command.push_back(std::move(member)); }
   void add(std::string a, std::string b) {
     command.push_back(std::move(a));
     command.push_back(std::move(b));
@@ -132,12 +133,13 @@ bool Importer::copy(const std::string& jwtSecret, std::string& error) {
 
 bool Importer::copyUsers() {
   SqliteStatement* select = db_.prepare(
-      "SELECT id, username, username_key, nickname, password_hash, external_subject, created_at, last_seen, state "
-      "FROM users WHERE id > ?1 ORDER BY id LIMIT ?2");
+      "SELECT id, username, username_key, nickname, password_hash, external_subject, created_at, last_seen, state, "
+      "avatar_file_id FROM users WHERE id > ?1 ORDER BY id LIMIT ?2");
   if (!select) return fail("users");
   for (int64_t after = 0, rows = kPage; rows == kPage;) {
     Fields usernames{"HSET", p_ + "usernames"};
     Fields external{"HSET", p_ + "external"};
+    Fields avatars{"SADD", p_ + "avatars"};
     select->bind(1, after).bind(2, kPage);
     Step step;
     for (rows = 0; (step = select->step()) == Step::kRow; ++rows) {
@@ -151,6 +153,10 @@ bool Importer::copyUsers() {
       if (!select->columnIsNull(7)) user.add("last_seen", text(select->columnInt(7)));
       // Active is the absent field; a ban or deletion goes along.
       if (select->columnInt(8) != 0) user.add("state", text(select->columnInt(8)));
+      if (!select->columnIsNull(9)) {
+        user.add("avatar", select->columnText(9));
+        avatars.add(select->columnText(9));
+      }
       user.sendTo(redis_);
       // A user known only from tokens signs in by subject, never by name.
       if (select->columnIsNull(5)) {
@@ -163,6 +169,7 @@ bool Importer::copyUsers() {
     if (step == Step::kError) return fail("users");
     usernames.sendTo(redis_);
     external.sendTo(redis_);
+    avatars.sendTo(redis_);
   }
   return true;
 }

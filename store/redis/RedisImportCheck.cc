@@ -75,7 +75,8 @@ bool Check::countTotals(ImportCounts& counts) {
       "(SELECT count(*) FROM room_members WHERE last_read_seq > 0), (SELECT count(*) FROM messages), "
       "(SELECT count(*) FROM reactions), (SELECT count(*) FROM revoked_tokens), "
       "(SELECT coalesce(max(id), 0) FROM users), (SELECT coalesce(max(id), 0) FROM rooms), "
-      "(SELECT coalesce(max(id), 0) FROM messages), (SELECT count(*) FROM invites)");
+      "(SELECT coalesce(max(id), 0) FROM messages), (SELECT count(*) FROM invites), "
+      "(SELECT count(DISTINCT avatar_file_id) FROM users)");
   if (!select || select->step() != Step::kRow) return fail("the totals");
   counts = {select->columnInt(0), select->columnInt(1), select->columnInt(2), select->columnInt(3),
             select->columnInt(4), select->columnInt(5), select->columnInt(6), select->columnInt(7),
@@ -83,6 +84,7 @@ bool Check::countTotals(ImportCounts& counts) {
   expect({"GET", p_ + "user:next"}, select->columnInt(10), "user:next");
   expect({"GET", p_ + "room:next"}, select->columnInt(11), "room:next");
   expect({"GET", p_ + "msg:next"}, select->columnInt(12), "msg:next");
+  expect({"SCARD", p_ + "avatars"}, select->columnInt(14), "avatars");
   select->reset();
   expect({"HLEN", p_ + "usernames"}, counts.users - counts.externalUsers, "usernames");
   expect({"HLEN", p_ + "external"}, counts.externalUsers, "external users");

@@ -12,7 +12,10 @@
 // Accounts
 //   {p}user:next                 STRING  [D] the last user id given (INCR)
 //   {p}user:<id>                 HASH    [D] username, nickname, created_at, password_hash, last_seen,
-//                                         state (store::UserState; absent: active)
+//                                         state (store::UserState; absent: active), avatar (a file id;
+//                                         absent: none)
+//   {p}avatars                   SET     [D] the file ids that are some user's avatar now (each user's
+//                                        avatar field, collected: GET /avatars/{id} serves only these)
 //   {p}usernames                 HASH    [D] username key (lower-cased) -> user id
 //   {p}external                  HASH    [D] token subject -> user id
 //   {p}revoked                   ZSET    [D] revocation key, scored by expiry (unix seconds)

@@ -21,11 +21,11 @@ local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
--- A user as {id, username, nickname, created_at}, or false when there is none.
+-- A user as {id, username, nickname, created_at, state, last_seen, avatar}, or false when there is none.
 local function user_row(id)
-  local f = redis.call('HMGET', k_user(id), 'username', 'nickname', 'created_at', 'state', 'last_seen')
+  local f = redis.call('HMGET', k_user(id), 'username', 'nickname', 'created_at', 'state', 'last_seen', 'avatar')
   if not f[1] then return false end
-  return {tonumber(id), f[1], f[2] or '', tonumber(f[3]), tonumber(f[4] or 0), tonumber(f[5] or 0)}
+  return {tonumber(id), f[1], f[2] or '', tonumber(f[3]), tonumber(f[4] or 0), tonumber(f[5] or 0), f[6] or ''}
 end
 )LUA";
 

@@ -57,6 +57,9 @@ class RedisStore final : public Store {
   void findOrCreateExternalUser(std::string subject, std::string name, Callback<User> done) override;
   void setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) override;
   void setUserState(int64_t userId, UserState state, Callback<User> done) override;
+  void updateProfile(int64_t userId, std::optional<std::string> nickname, std::optional<std::string> avatarFileId,
+                     Callback<User> done) override;
+  void isAvatar(std::string fileId, Callback<bool> done) override;
   void revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) override;
   void revokedTokens(int64_t nowSeconds, Callback<std::vector<RevokedToken>> done) override;
 

@@ -63,13 +63,51 @@ redis.call('HSET', k_user(ARGV[2]), 'last_seen', ARGV[3])
 return {OK, 1}
 )LUA");
 
-// ARGV: user id, state. A deleted user stays deleted.
-const RedisScript kSetUserState(R"LUA(
+// Lua for the scripts that change an avatar: set_avatar(id, file) sets the
+// user's avatar to `file` ('': none), in their hash and in {p}avatars. The
+// old one, if no message refers to it, goes back among the files to collect
+// (the collection passed over it while it was an avatar).
+constexpr std::string_view kSetAvatar = R"LUA(
+local function set_avatar(id, file)
+  local old = redis.call('HGET', k_user(id), 'avatar')
+  if old and old ~= file then
+    redis.call('SREM', P .. 'avatars', old)
+    local f = redis.call('HMGET', P .. 'file:' .. old, 'created_at', 'refs')
+    if f[1] and tonumber(f[2] or '0') <= 0 then redis.call('ZADD', P .. 'files:idle', f[1], old) end
+  end
+  if file == '' then
+    redis.call('HDEL', k_user(id), 'avatar')
+  else
+    redis.call('HSET', k_user(id), 'avatar', file)
+    redis.call('SADD', P .. 'avatars', file)
+  end
+end
+)LUA";
+
+// ARGV: user id, state. A deleted user stays deleted, without an avatar.
+const RedisScript kSetUserState(std::string(kSetAvatar) + R"LUA(
 local row = user_row(ARGV[2])
 if not row then return {NOT_FOUND} end
 if row[5] == 2 and ARGV[3] ~= '2' then return {CONFLICT} end
 redis.call('HSET', k_user(ARGV[2]), 'state', ARGV[3])
+if ARGV[3] == '2' then set_avatar(ARGV[2], '') end
 return {OK, user_row(ARGV[2])}
+)LUA");
+
+// ARGV: user id, then for the nickname and the avatar each a flag ('1':
+// change it) and the new value ('': none).
+const RedisScript kUpdateProfile(std::string(kSetAvatar) + R"LUA(
+local id = ARGV[2]
+if redis.call('EXISTS', k_user(id)) == 0 then return {NOT_FOUND} end
+if ARGV[3] == '1' then
+  if ARGV[4] == '' then
+    redis.call('HDEL', k_user(id), 'nickname')
+  else
+    redis.call('HSET', k_user(id), 'nickname', ARGV[4])
+  end
+end
+if ARGV[5] == '1' then set_avatar(id, ARGV[6]) end
+return {OK, user_row(id)}
 )LUA");
 
 // ARGV: key, expiry (unix seconds). NX: a second logout keeps the first expiry.
@@ -130,6 +168,7 @@ void RedisStore::nameSenders(std::vector<Message*> messages, std::function<void(
       if (at < users.size()) {
         m->senderUsername = users[at].username;  // "" for a user gone, as on one instance
         m->senderNickname = users[at].nickname;
+        m->senderAvatarFileId = users[at].avatarFileId;
       }
     }
     done(StoreStatus::kOk);
@@ -204,6 +243,22 @@ void RedisStore::setUserState(int64_t userId, UserState state, Callback<User> do
                               };
   run<User>(directory(), kSetUserState, {std::to_string(userId), std::to_string(static_cast<int>(state))}, firstUser,
             std::move(then));
+}
+
+void RedisStore::updateProfile(int64_t userId, std::optional<std::string> nickname,
+                               std::optional<std::string> avatarFileId, Callback<User> done) {
+  run<User>(directory(), kUpdateProfile,
+            {std::to_string(userId), nickname ? "1" : "0", nickname.value_or(""), avatarFileId ? "1" : "0",
+             avatarFileId.value_or("")},
+            firstUser, std::move(done));
+}
+
+void RedisStore::isAvatar(std::string fileId, Callback<bool> done) {
+  directory().redis.command({"SISMEMBER", prefix_ + "avatars", std::move(fileId)},
+                            [done = std::move(done)](const RedisReply& reply) {
+                              if (!reply.ok()) return done(StoreStatus::kFailed, false);
+                              done(StoreStatus::kOk, reply.integer == 1);
+                            });
 }
 
 void RedisStore::revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) {

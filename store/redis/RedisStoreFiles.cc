@@ -71,10 +71,11 @@ const RedisScript kCollectFiles(std::string(kFileRow) + R"LUA(
 local answer = {OK}
 local idle = P .. 'files:idle'
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', idle, '-inf', '(' .. ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))) do
-  redis.call('ZREM', idle, id)
+  redis.call('ZREM', idle, id)  -- an avatar comes back when it is one no more (RedisStoreAccounts.cc)
   local key = P .. 'file:' .. id
   local row = file_row(id)
-  if row and tonumber(redis.call('HGET', key, 'refs') or '0') <= 0 then
+  if row and tonumber(redis.call('HGET', key, 'refs') or '0') <= 0 and
+     redis.call('SISMEMBER', P .. 'avatars', id) == 0 then
     redis.call('DEL', key, key .. ':rooms')
     redis.call('DECRBY', k_user(row[2]) .. ':file-bytes', row[5])
     local copies = redis.call('HINCRBY', P .. 'blobs', row[6], -1)

@@ -25,7 +25,7 @@ namespace scripts = message_scripts;
 constexpr int kMaxPage = 1000;
 
 // The row fields before the reactions (MessageScripts.h has their order).
-constexpr size_t kRowFields = 12;
+constexpr size_t kRowFields = 13;
 
 Message decodeMessage(const RedisReply& row, int64_t roomId) {
   Message m;
@@ -44,6 +44,7 @@ Message decodeMessage(const RedisReply& row, int64_t roomId) {
   decodeMessageDetails(replyText(f[9]), m);
   m.senderUsername = replyText(f[10]);
   m.senderNickname = replyText(f[11]);
+  m.senderAvatarFileId = replyText(f[12]);
   for (size_t i = kRowFields; i + 1 < f.size(); i += 2) m.reactions.push_back({replyText(f[i]), replyInt(f[i + 1])});
   return m;
 }

@@ -96,6 +96,23 @@ TEST_F(DeliveryStatus, AGroupOfFiveCountsEachMemberAndReadingImpliesReceipt) {
   EXPECT_EQ(httpCounts(ann_, room), (Counts{{4, 2}, {3, 1}, {2, 1}, {0, 0}}));
 }
 
+TEST_F(DeliveryStatus, AReceiptThatMovesNoMarkIsAnsweredButToldToNobody) {
+  const std::string room = jsonField(call(ann_, "POST", "/api/v1/direct/" + bob_.id).body, "id");
+  auto ann = online(ann_, "ann");
+  auto bob = online(bob_, "bob");
+  ASSERT_EQ(bob->join(std::stoll(room)).type(), "joined");
+  ASSERT_EQ(ann->join(std::stoll(room)).type(), "joined");
+  ASSERT_EQ(ann->sendMessage(std::stoll(room), "hi").type(), "ack");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(bob->call("received", mark(room, 1)).integer("data.seq"), 1);
+  EXPECT_EQ(bob->call("read", mark(room, 1)).integer("data.seq"), 1);
+  EXPECT_EQ(bob->call("read", mark(room, 1)).integer("data.seq"), 1);
+  std::vector<std::string> heard;
+  for (const Json& frame : ann->drain()) {
+    if (frame.type() == "received" || frame.type() == "read") heard.push_back(frame.type());
+  }
+  EXPECT_EQ(heard, (std::vector<std::string>{"received", "read"}));
+}
+
 TEST_F(DeliveryStatus, AResumeFromTheStoreCarriesTheCounts) {
   const std::string room = createRoom(ann_, "resume", "private");
   ASSERT_EQ(setRole(ann_, room, bob_, "member").status, 201);

@@ -10,6 +10,7 @@
 
 #include "tests/integration/room_fixture.h"
 #include "tests/support/ChatClient.h"
+#include "tests/support/ChatdProcess.h"
 
 namespace chatd::testing {
 namespace {
@@ -113,6 +114,40 @@ TEST_F(LongPollingTest, AnEmptyPollWaitsThenAnswersNothing) {
   const HttpReply empty = httpCall(port(), "GET", "/api/v1/poll/" + session + "?wait=1");
   EXPECT_EQ(empty.status, 200);
   EXPECT_EQ(Json(empty.body).size("frames"), 0u) << empty.body;
+}
+
+// Opening a poll session counts as a WebSocket upgrade, and an open one as a
+// connection of the address: polling is no way around the per-address limits.
+TEST(LongPollingLimits, OpensCountAsUpgrades) {
+  ChatdProcess chatd({"--argon2-memory", "1024", "--upgrades-per-ip-per-minute", "3"});
+  const Account ann = signUp(chatd.port(), "ann");
+  for (int i = 0; i < 3; ++i) {
+    const HttpReply opened = httpCallAs(ann.token, chatd.port(), "POST", "/api/v1/poll");
+    ASSERT_EQ(opened.status, 201) << opened.body;
+  }
+  const HttpReply refused = httpCallAs(ann.token, chatd.port(), "POST", "/api/v1/poll");
+  EXPECT_EQ(refused.status, 429) << refused.body;
+  EXPECT_TRUE(refused.header("retry-after").has_value());
+}
+
+TEST(LongPollingLimits, OpenSessionsCountAsConnectionsOfTheAddress) {
+  // Four per address: the request's own connection and three sessions.
+  ChatdProcess chatd({"--argon2-memory", "1024", "--max-connections-per-ip", "4"});
+  const Account ann = signUp(chatd.port(), "ann");
+  std::vector<std::string> sessions;
+  for (int i = 0; i < 3; ++i) {
+    const HttpReply opened = httpCallAs(ann.token, chatd.port(), "POST", "/api/v1/poll");
+    ASSERT_EQ(opened.status, 201) << i << ": " << opened.body;
+    sessions.push_back(jsonField(opened.body, "session"));
+  }
+  EXPECT_EQ(httpCallAs(ann.token, chatd.port(), "POST", "/api/v1/poll").status, 503);
+  EXPECT_EQ(httpCall(chatd.port(), "DELETE", "/api/v1/poll/" + sessions[0]).status, 204);
+  bool reopened = false;
+  for (int i = 0; i < 50 && !reopened; ++i) {  // the closed one lingers until its close is polled
+    httpCall(chatd.port(), "GET", "/api/v1/poll/" + sessions[0] + "?wait=0");
+    reopened = httpCallAs(ann.token, chatd.port(), "POST", "/api/v1/poll").status == 201;
+  }
+  EXPECT_TRUE(reopened) << "a closed session frees its place";
 }
 
 }  // namespace

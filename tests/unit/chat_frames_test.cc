@@ -43,7 +43,7 @@ store::Message sampleMessage() {
 
 TEST(ChatFrames, MessageEvent) {
   const store::Message m = sampleMessage();
-  Parsed p(messageEvent(m, userSummaryJson(3, "ann", "Annie"), ""));
+  Parsed p(messageEvent(m, userSummaryJson({3, "ann", "Annie"}), ""));
   EXPECT_EQ(str(p["type"]), "message");
   EXPECT_EQ(num(p["room_id"]), 7);
   EXPECT_FALSE(p.has("ref"));
@@ -78,15 +78,33 @@ TEST(ChatFrames, MessageDataNamesItsAuthorFromTheSenderFields) {
   EXPECT_TRUE(q["user"]["nickname"].value().is_null());
 }
 
+TEST(ChatFrames, AUserWithAnAvatarCarriesItsUrlEverywhereAUserIsShown) {
+  store::User ann{3, "ann", "Annie", 1700000000000};
+  EXPECT_FALSE(Parsed(userJson(ann)).has("avatar_url"));
+  EXPECT_FALSE(Parsed(userSummaryJson(ann)).has("avatar_url"));
+  ann.avatarFileId = "0123456789abcdef0123456789abcdef";
+  EXPECT_EQ(str(Parsed(userJson(ann))["avatar_url"]), "/avatars/0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(str(Parsed(userSummaryJson(ann))["avatar_url"]), "/avatars/0123456789abcdef0123456789abcdef");
+
+  store::Message m = sampleMessage();
+  proto::JsonWriter plain;
+  writeMessageData(plain, m, "");
+  EXPECT_FALSE(Parsed(plain.str())["user"].get_object().value()["avatar_url"].error() == simdjson::SUCCESS);
+  m.senderAvatarFileId = "fedcba9876543210fedcba9876543210";
+  proto::JsonWriter pictured;
+  writeMessageData(pictured, m, "");
+  EXPECT_EQ(str(Parsed(pictured.str())["user"]["avatar_url"]), "/avatars/fedcba9876543210fedcba9876543210");
+}
+
 TEST(ChatFrames, NullNicknameAndNullClientId) {
-  Parsed user(userSummaryJson(4, "bob", ""));
+  Parsed user(userSummaryJson({4, "bob", ""}));
   EXPECT_EQ(num(user["id"]), 4);
   EXPECT_EQ(str(user["username"]), "bob");
   EXPECT_TRUE(user["nickname"].is_null());
 
   store::Message m = sampleMessage();
   m.clientId.clear();
-  Parsed event(messageEvent(m, userSummaryJson(3, "ann", ""), ""));
+  Parsed event(messageEvent(m, userSummaryJson({3, "ann", ""}), ""));
   EXPECT_TRUE(event["data"]["client_id"].value().is_null());
   EXPECT_TRUE(event["data"]["user"]["nickname"].value().is_null());
   Parsed ack(ackMessage(m, "5"));
@@ -99,7 +117,7 @@ TEST(ChatFrames, EditedDeletedAndReactionsOnlyWhenSet) {
   m.deleted = true;
   m.content.clear();
   m.reactions = {{"\xF0\x9F\x91\x8D", 2}, {"x", 1}};
-  Parsed p(messageEvent(m, userSummaryJson(3, "ann", "Annie"), ""));
+  Parsed p(messageEvent(m, userSummaryJson({3, "ann", "Annie"}), ""));
   const element data = p["data"];
   EXPECT_EQ(num(data["edited_at"].value()), 1700000009999);
   EXPECT_TRUE(data["deleted"].get_bool().value());
@@ -113,7 +131,7 @@ TEST(ChatFrames, EditedDeletedAndReactionsOnlyWhenSet) {
 
   m = sampleMessage();
   m.editedAt = 5;
-  Parsed edited(messageEvent(m, userSummaryJson(3, "ann", "Annie"), ""));
+  Parsed edited(messageEvent(m, userSummaryJson({3, "ann", "Annie"}), ""));
   EXPECT_EQ(num(edited["data"]["edited_at"].value()), 5);
   EXPECT_TRUE(edited["data"]["deleted"].error());
   EXPECT_TRUE(edited["data"]["reactions"].error());
@@ -125,7 +143,7 @@ TEST(ChatFrames, ContentIsEscaped) {
   store::Message m = sampleMessage();
   m.content = nasty;
   m.clientId = "id\"with\\quote";
-  const std::string frame = messageEvent(m, userSummaryJson(3, "a\"n\\n", "<script>"), "");
+  const std::string frame = messageEvent(m, userSummaryJson({3, "a\"n\\n", "<script>"}), "");
   for (const char c : frame) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << "raw control byte in " << frame;
   Parsed p(frame);
   EXPECT_EQ(str(p["data"]["content"].value()), nasty);
@@ -143,7 +161,7 @@ TEST(ChatFrames, AMessageEventAroundItsNumbersFilledInIsTheMessageEvent) {
     m.content = "say \"hi\" \u00e9\n";
     store::Message draft = m;
     draft.id = draft.seq = draft.createdAt = 0;
-    const std::string author = userSummaryJson(3, "ann", "Annie");
+    const std::string author = userSummaryJson({3, "ann", "Annie"});
     store::MessageAnnouncement announce;
     announce.around = messageEventAround(draft, author, "");
     EXPECT_EQ(announce.filledIn(m.id, m.seq, m.createdAt).payload, messageEvent(m, author, "")) << clientId;

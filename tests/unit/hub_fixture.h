@@ -207,7 +207,7 @@ class HubFixture : public ::testing::Test {
   void postMessage(const store::User& sender, int64_t roomId, std::string content, std::string clientId,
                    chat::PostDone done) {
     hub_.postMessage(chat::PostRequest{.senderId = sender.id,
-                                       .authorJson = chat::userSummaryJson(sender.id, sender.username, sender.nickname),
+                                       .authorJson = chat::userSummaryJson(sender),
                                        .roomId = roomId,
                                        .content = std::move(content),
                                        .clientId = std::move(clientId)},

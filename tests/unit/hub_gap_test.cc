@@ -19,7 +19,7 @@ class GapTest : public HubTest {
         .roomId = message.roomId,
         .seq = message.seq,
         .userId = sender.id,
-        .payload = chat::messageEvent(message, chat::userSummaryJson(sender.id, sender.username, sender.nickname), "")};
+        .payload = chat::messageEvent(message, chat::userSummaryJson(sender), "")};
   }
 };
 

@@ -143,6 +143,17 @@ TEST_F(RedisImportTest, ABannedOrDeletedUserStaysSo) {
   EXPECT_EQ(text({"HGET", "st:user:3", "state"}), "2");
 }
 
+TEST_F(RedisImportTest, AvatarsGoAlongAndAreKnownAsAvatars) {
+  fill(3, 0);
+  exec("UPDATE users SET avatar_file_id = '0123456789abcdef0123456789abcdef' WHERE id = 2");
+  std::string error;
+  ASSERT_TRUE(importIntoRedis(options("av:"), error)) << error;
+  EXPECT_EQ(text({"HGET", "av:user:1", "avatar"}), "");
+  EXPECT_EQ(text({"HGET", "av:user:2", "avatar"}), "0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(text({"SISMEMBER", "av:avatars", "0123456789abcdef0123456789abcdef"}), "1");
+  EXPECT_EQ(text({"SCARD", "av:avatars"}), "1");
+}
+
 TEST_F(RedisImportTest, TheRegistrationModeAndInvitesGoAlong) {
   fill(1, 0);
   exec("INSERT INTO settings (name, value) VALUES ('registration', 'invite')");

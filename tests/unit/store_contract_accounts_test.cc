@@ -194,6 +194,8 @@ TYPED_TEST(StoreContractAccounts, NoCompletionRunsInsideTheCall) {
   s.findOrCreateExternalUser("app:1", "x", expectLater(User{}));  // the second one finds the first
   s.setLastSeen(ann, 1, expectLater(bool{}));
   s.setUserState(bob, UserState::kBanned, expectLater(User{}));
+  s.updateProfile(ann, "Annie", "0123456789abcdef0123456789abcdef", expectLater(User{}));
+  s.isAvatar("0123456789abcdef0123456789abcdef", expectLater(bool{}));
   s.listRooms(ann, 0, 10, expectLater(std::vector<Room>{}));
   s.findRoom(room, ann, expectLater(Room{}));
   s.createRoom("r2", store::RoomKind::kPublic, std::nullopt, ann, 0, expectLater(Room{}));

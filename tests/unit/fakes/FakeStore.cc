@@ -81,6 +81,7 @@ store::Message FakeStore::read(const StoredMessage& stored) const {
   if (const UserRow* sender = user(message.senderId)) {
     message.senderUsername = sender->user.username;
     message.senderNickname = sender->user.nickname;
+    message.senderAvatarFileId = sender->user.avatarFileId;
   }
   for (const auto& [emoji, users] : stored.reactions) {
     message.reactions.push_back({emoji, static_cast<int64_t>(users.size())});
@@ -232,7 +233,27 @@ void FakeStore::setUserState(int64_t userId, store::UserState state, Callback<st
     if (!user(userId)) return status<store::User>(StoreStatus::kNotFound);
     UserRow& row = users_[static_cast<size_t>(userId - 1)];
     row.user.state = state;
+    if (state == store::UserState::kDeleted) row.user.avatarFileId.clear();
     return ok(row.user);
+  });
+}
+
+void FakeStore::updateProfile(int64_t userId, std::optional<std::string> nickname,
+                              std::optional<std::string> avatarFileId, Callback<store::User> done) {
+  answer<store::User>("updateProfile", std::move(done), [&] {
+    if (!user(userId)) return status<store::User>(StoreStatus::kNotFound);
+    store::User& changed = users_[static_cast<size_t>(userId - 1)].user;
+    if (nickname) changed.nickname = std::move(*nickname);
+    if (avatarFileId) changed.avatarFileId = std::move(*avatarFileId);
+    return ok(changed);
+  });
+}
+
+void FakeStore::isAvatar(std::string fileId, Callback<bool> done) {
+  answer<bool>("isAvatar", std::move(done), [&] {
+    return ok(std::any_of(users_.begin(), users_.end(), [&](const UserRow& row) {
+      return !fileId.empty() && row.user.avatarFileId == fileId;
+    }));
   });
 }
 
@@ -353,6 +374,7 @@ void FakeStore::collectFiles(int64_t uploadedBeforeMs, int limit, Callback<std::
         for (const store::Attachment& a : stored.message.attachments) referenced.insert(a.fileId);
       }
     }
+    for (const UserRow& row : users_) referenced.insert(row.user.avatarFileId);
     std::vector<store::CollectedFile> collected;
     for (auto it = files_.begin(); it != files_.end() && collected.size() < static_cast<size_t>(limit);) {
       if (it->second.createdAt >= uploadedBeforeMs || referenced.contains(it->first)) {

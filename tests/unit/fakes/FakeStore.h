@@ -103,6 +103,9 @@ class FakeStore final : public store::Store {
                       Callback<store::ReactionChange> done) override;
   void setLastSeen(int64_t userId, int64_t atMs, Callback<bool> done) override;
   void setUserState(int64_t userId, store::UserState state, Callback<store::User> done) override;
+  void updateProfile(int64_t userId, std::optional<std::string> nickname, std::optional<std::string> avatarFileId,
+                     Callback<store::User> done) override;
+  void isAvatar(std::string fileId, Callback<bool> done) override;
   void revokeToken(std::string key, int64_t expiresAt, Callback<bool> done) override;
   void revokedTokens(int64_t nowSeconds, Callback<std::vector<store::RevokedToken>> done) override;
   void registrationMode(Callback<std::string> done) override;
