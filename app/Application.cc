@@ -123,6 +123,7 @@ void Application::assembleChat() {
   hub_ = std::make_unique<chat::Hub>(loop_, *store_, *roomService_, *bus_, *presence_, config_);
   chat_ = std::make_unique<chat::ChatEndpoint>(loop_, *hub_, *identities_, *tokens_, config_);
   messages_ = std::make_unique<api::MessageApi>(*store_, *roomService_, *accounts_, *hub_);
+  users_ = std::make_unique<api::UserApi>(*store_, *accounts_, *hub_);
   files_ = std::make_unique<api::FileApi>(api::UploadServices{
       *store_, *accounts_, *fileWorkers_, *blobs_, {config_.maxUploadBytes, config_.uploadQuotaBytes}, config_.fileUrlKey});
   fileCollector_ = std::make_unique<api::FileCollector>(loop_, *store_, *fileWorkers_, *blobs_, config_.fileGraceMs);
@@ -136,6 +137,7 @@ void Application::assembleChat() {
   server::Router& router = http_.router();
   accounts_->addRoutes(router);
   messages_->addRoutes(router);
+  users_->addRoutes(router);
   files_->addRoutes(router);
   avatars_->addRoutes(router);
   rooms_->addRoutes(router);

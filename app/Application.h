@@ -24,6 +24,7 @@
 #include "api/AvatarApi.h"
 #include "api/FileApi.h"
 #include "api/FileCollector.h"
+#include "api/UserApi.h"
 #include "server/PollSessions.h"
 #include "api/MessageApi.h"
 #include "api/RoomApi.h"
@@ -132,6 +133,7 @@ class Application {
   std::unique_ptr<chat::ChatEndpoint> chat_;
   std::unique_ptr<api::MessageApi> messages_;
   std::unique_ptr<api::FileApi> files_;
+  std::unique_ptr<api::UserApi> users_;
   std::unique_ptr<api::FileCollector> fileCollector_;
   std::unique_ptr<server::PollSessions> polls_;  // the chat protocol over HTTP long-polling  // uploads nothing refers to, after --file-grace
   std::unique_ptr<api::AvatarApi> avatars_;

@@ -29,10 +29,15 @@ void writeUserSummary(proto::JsonWriter& w, int64_t id, std::string_view usernam
 
 }  // namespace
 
+void writeUserOpen(proto::JsonWriter& w, const store::User& user) {
+  writeUserSummary(w, user.id, user.username, user.nickname, user.avatarFileId);
+  w.key("created_at").value(user.createdAt);
+}
+
 std::string userJson(const store::User& user) {
   proto::JsonWriter w;
-  writeUserSummary(w, user.id, user.username, user.nickname, user.avatarFileId);
-  w.key("created_at").value(user.createdAt).endObject();
+  writeUserOpen(w, user);
+  w.endObject();
   return w.take();
 }
 

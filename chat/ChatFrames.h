@@ -35,6 +35,8 @@ std::string avatarUrl(std::string_view fileId);
 // {"id":..,"username":..,"nickname":..|null,"avatar_url":..,"created_at":..}: a user as the API and
 // welcome show one; avatar_url only when the user has an avatar.
 std::string userJson(const store::User& user);
+// userJson()'s fields, the object left open for more.
+void writeUserOpen(proto::JsonWriter& w, const store::User& user);
 
 // {"id":..,"username":..,"nickname":..|null,"avatar_url":..}: how messages and presence name a
 // user (avatar_url as in userJson()).

@@ -69,6 +69,7 @@ class SqliteStore final : public Store {
   void deleteRoom(int64_t roomId, Callback<bool> done) override;
   void listMembers(int64_t roomId, MemberCursor after, int limit, Callback<std::vector<RoomMember>> done) override;
   void openDirectRoom(int64_t userId, int64_t otherId, Callback<DirectRoom> done) override;
+  void shareRoom(int64_t userId, int64_t otherId, Callback<bool> done) override;
 
   // Messages: store/SqliteStoreMessages.cc. Pages and findMessage() fill in
   // reactions with one extra query each; append() never does, not even

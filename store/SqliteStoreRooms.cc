@@ -239,4 +239,17 @@ void SqliteStore::openDirectRoom(int64_t userId, int64_t otherId, Callback<Direc
       std::move(done));
 }
 
+void SqliteStore::shareRoom(int64_t userId, int64_t otherId, Callback<bool> done) {
+  // The first user's rooms (room_members_by_user), each looked up for the other (the primary key).
+  SqliteStatement* select = db_->prepare(
+      "SELECT EXISTS (SELECT 1 FROM room_members a JOIN room_members b ON b.room_id = a.room_id AND b.user_id = ?2 "
+      "WHERE a.user_id = ?1)");
+  bool shared = false;
+  const StoreStatus status =
+      select ? readOne(select->bind(1, userId).bind(2, otherId),
+                       [](const SqliteStatement& s) { return s.columnInt(0) != 0; }, shared)
+             : StoreStatus::kFailed;
+  answer(std::move(done), status, shared);
+}
+
 }  // namespace chatd::store

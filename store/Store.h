@@ -275,6 +275,8 @@ class RoomStore {
   // The one direct room of two distinct users, created on first use with
   // both as members; as `userId` sees it.
   virtual void openDirectRoom(int64_t userId, int64_t otherId, Callback<DirectRoom> done) = 0;
+  // Whether the two users are both members of some room (a direct room counts).
+  virtual void shareRoom(int64_t userId, int64_t otherId, Callback<bool> done) = 0;
 };
 
 // The message log: each room's messages in seq order, appended exactly once

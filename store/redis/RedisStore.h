@@ -74,6 +74,7 @@ class RedisStore final : public Store {
   void deleteRoom(int64_t roomId, Callback<bool> done) override;
   void listMembers(int64_t roomId, MemberCursor after, int limit, Callback<std::vector<RoomMember>> done) override;
   void openDirectRoom(int64_t userId, int64_t otherId, Callback<DirectRoom> done) override;
+  void shareRoom(int64_t userId, int64_t otherId, Callback<bool> done) override;
 
   // Messages: store/redis/RedisStoreMessages.cc.
   void append(NewMessage message, std::shared_ptr<const MessageAnnouncement> announce,

@@ -16,6 +16,17 @@
 namespace chatd::store {
 namespace {
 
+// ARGV: two user ids. {OK, 1} when some room is in both users' room lists:
+// the shorter list walked, each of its rooms looked up in the other.
+const RedisScript kShareRoom(R"LUA(
+local a, b = k_user(ARGV[2]) .. ':rooms', k_user(ARGV[3]) .. ':rooms'
+if redis.call('ZCARD', a) > redis.call('ZCARD', b) then a, b = b, a end
+for _, room in ipairs(redis.call('ZRANGE', a, 0, -1)) do
+  if redis.call('ZSCORE', b, room) then return {OK, 1} end
+end
+return {OK, 0}
+)LUA");
+
 namespace scripts = room_scripts;
 
 std::string arg(int64_t value) { return std::to_string(value); }
@@ -246,6 +257,11 @@ void RedisStore::openDirectRoom(int64_t userId, int64_t otherId, Callback<Direct
         });
   };
   scripts::kClaimDirectRoomId.run(directory().redis, prefix_, {arg(userId), arg(otherId)}, std::move(claimed));
+}
+
+void RedisStore::shareRoom(int64_t userId, int64_t otherId, Callback<bool> done) {
+  run<bool>(directory(), kShareRoom, {arg(userId), arg(otherId)},
+            [](const std::vector<RedisReply>& rest) { return replyInt(rest[0]) != 0; }, std::move(done));
 }
 
 }  // namespace chatd::store

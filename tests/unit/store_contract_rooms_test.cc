@@ -26,6 +26,23 @@ class StoreContractRooms : public StoreContract<Backend> {
 
 TYPED_TEST_SUITE(StoreContractRooms, StoreBackends);
 
+TYPED_TEST(StoreContractRooms, TwoUsersShareARoomWhileBothAreMembers) {
+  auto shared = [&](int64_t a, int64_t b) {
+    return this->template await<bool>([&](auto done) { this->store_->shareRoom(a, b, done); });
+  };
+  const User carl = this->template await<User>([&](auto done) { this->store_->createUser("carl", "", "h", done); });
+  EXPECT_FALSE(shared(this->ann_, this->bob_));
+  const Room den = this->create("den", RoomKind::kPrivate, this->ann_);
+  this->template await<Room>([&](auto done) { this->store_->joinRoom(den.id, this->bob_, done); });
+  EXPECT_TRUE(shared(this->ann_, this->bob_));
+  EXPECT_TRUE(shared(this->bob_, this->ann_));
+  EXPECT_FALSE(shared(this->ann_, carl.id));
+  this->template await<bool>([&](auto done) { this->store_->removeMember(den.id, this->bob_, done); });
+  EXPECT_FALSE(shared(this->ann_, this->bob_));
+  this->template await<DirectRoom>([&](auto done) { this->store_->openDirectRoom(carl.id, this->bob_, done); });
+  EXPECT_TRUE(shared(carl.id, this->bob_)) << "a direct room counts";
+}
+
 TYPED_TEST(StoreContractRooms, AFreshStoreHasThePublicLobbyAsRoomOne) {
   const Room lobby = this->seenBy(1, this->ann_);
   EXPECT_EQ(lobby.name, "lobby");

@@ -88,6 +88,7 @@ class FakeStore final : public store::Store {
   void listMembers(int64_t roomId, store::MemberCursor after, int limit,
                    Callback<std::vector<store::RoomMember>> done) override;
   void openDirectRoom(int64_t userId, int64_t otherId, Callback<store::DirectRoom> done) override;
+  void shareRoom(int64_t userId, int64_t otherId, Callback<bool> done) override;
   void append(store::NewMessage message, std::shared_ptr<const store::MessageAnnouncement> announce,
               Callback<store::AppendResult> done) override;
   // Pages: never trimmed (firstSeq 1).

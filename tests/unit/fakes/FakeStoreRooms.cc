@@ -133,6 +133,15 @@ void FakeStore::openDirectRoom(int64_t userId, int64_t otherId, Callback<store::
   });
 }
 
+void FakeStore::shareRoom(int64_t userId, int64_t otherId, Callback<bool> done) {
+  answer<bool>("shareRoom", std::move(done), [&] {
+    for (const auto& [id, row] : rooms_) {
+      if (row.members.contains(userId) && row.members.contains(otherId)) return ok(true);
+    }
+    return ok(false);
+  });
+}
+
 // --- Messages ---------------------------------------------------------------------
 
 void FakeStore::append(store::NewMessage message, std::shared_ptr<const store::MessageAnnouncement> /*announce*/,
