@@ -254,6 +254,27 @@ test('an expiring token is refreshed on the open session through getToken', asyn
   });
 });
 
+test('a getToken that fails is said as token_error and tried again with the backoff', async () => {
+  await withChatd([], async (chatd, newClient) => {
+    await register(chatd, 'alice');
+    const alice = newClient('alice');
+    const login = alice.getToken;
+    let failures = 2;
+    alice.getToken = async () => {
+      if (failures > 0) {
+        failures -= 1;
+        throw new Error('the login service is down');
+      }
+      return login();
+    };
+    const errors = collect(alice, 'token_error');
+    await within('connected after two failed getToken', alice.connect());
+    assert.equal(errors.length, 2);
+    assert.match(errors[0].message, /login service is down/);
+    assert.equal(alice.state, 'connected');
+  });
+});
+
 test('upload: POST /api/v1/files answers the stored file, which its uploader downloads', async () => {
   await withChatd([], async (chatd, newClient) => {
     await register(chatd, 'alice');

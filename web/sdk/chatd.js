@@ -71,6 +71,7 @@ export class ChatClient extends Emitter {
       onFrame: (frame) => this.dispatch(frame),
       onState: () => this.stateChanged(),
       onAuthFailed: (reason) => this.authFailed(reason),
+      onTokenError: (error) => this.emit('token_error', error),
       ...handlers,
     });
     this.websocket = session(() => new WebSocket(origin.replace(/^http/, 'ws') + '/ws'), {

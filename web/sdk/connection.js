@@ -20,7 +20,7 @@ export class Connection {
   // endpoint), getToken() (a token or a promise of one, asked for every
   // connection), refreshable, pingEveryMs, pongWithinMs, backoff (a
   // Backoff). handlers: onWelcome(frame), onFrame(frame), onState(state),
-  // onAuthFailed(reason), onRetry(failures) (optional).
+  // onAuthFailed(reason), onTokenError(error), onRetry(failures) (optional).
   constructor(options, handlers) {
     this.options = options;
     this.handlers = handlers;
@@ -77,7 +77,9 @@ export class Connection {
     let token;
     try {
       token = await this.options.getToken();
-    } catch {
+    } catch (error) {
+      // Said, then tried again with the backoff: the app's login may be down a while.
+      this.handlers.onTokenError?.(error);
       if (!this.stopped) this.retryLater();
       return;
     }
