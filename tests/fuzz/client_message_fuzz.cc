@@ -31,7 +31,13 @@ void checkMessage(const ClientMessage& m) {
     case ClientType::kAuth: FUZZ_CHECK(!m.token.empty()); break;
     case ClientType::kMessage:
       FUZZ_CHECK((m.roomId > 0) != (m.toUserId > 0));
-      FUZZ_CHECK(!m.content.empty());
+      // A text message has content and no files; any other kind has 1..10 files.
+      if (m.draft.kind == "text") {
+        FUZZ_CHECK(!m.content.empty() && m.draft.attachments.empty());
+      } else {
+        FUZZ_CHECK(!m.draft.attachments.empty() && m.draft.attachments.size() <= chatd::chat::kMaxAttachments);
+        for (const auto& a : m.draft.attachments) FUZZ_CHECK(a.fileId.size() == 32);
+      }
       FUZZ_CHECK(m.clientId.size() <= chatd::chat::kMaxClientIdBytes);
       break;
     case ClientType::kHistory:
