@@ -17,18 +17,12 @@
 #include <string_view>
 #include <vector>
 
+#include "store/FileStore.h"
 #include "store/MessageAnnouncement.h"
 #include "store/RoomKinds.h"
+#include "store/StoreAnswer.h"
 
 namespace chatd::store {
-
-enum class StoreStatus {
-  kOk,
-  kNotFound,
-  kConflict,  // a unique key is taken (a username)
-  kOverQuota, // a limit the caller passed is reached; nothing changed
-  kFailed,    // the backend failed; say so, retry later
-};
 
 // The key usernames are unique under: the name lower-cased (ASCII), so that
 // "Ann" and "ann" are one account. findCredentials() looks names up by it.
@@ -191,12 +185,6 @@ struct Credentials {
   User user;
   std::string passwordHash;  // encoded Argon2id; empty for users known only from tokens
 };
-
-// Every store answer: a status and, when kOk, the result (a default value
-// otherwise, unless a method says more). Runs later in the loop, never
-// inside the call (see the completion rule above).
-template <typename T>
-using Callback = std::function<void(StoreStatus, T)>;
 
 // Accounts: who the users are, how they sign in (registered credentials or
 // an app backend's token subject), when they were last online. What the
@@ -398,50 +386,6 @@ class RegistrationStore {
   // Gives back an invite that takeInvite() answered, with the expiry it
   // answered, when no account came of it: usable again, outside the bound.
   virtual void restoreInvite(std::string digest, int64_t expiresAt, Callback<bool> done) = 0;
-};
-
-// An uploaded file: who uploaded which bytes, under what name and type. The
-// bytes themselves are in the content-addressed directory under the data
-// directory (store/FileBlobs.h), once per sha256 however often uploaded.
-struct FileRecord {
-  std::string id;  // 32 random hex digits: unguessable, and not the sha256
-  int64_t ownerId = 0;
-  std::string name;
-  std::string contentType;  // what chatd decided (proto/MediaSniffer.h), not what the client said
-  int64_t size = 0;
-  std::string sha256;  // lowercase hex
-  int64_t createdAt = 0;  // unix milliseconds
-};
-
-// A file record collectFiles() forgot.
-struct CollectedFile {
-  FileRecord file;
-  bool lastCopy = false;  // no record holds its sha256 now: its bytes may be removed
-};
-
-// File records: what an upload stores, a download and a message ask, and
-// the collection of files nothing refers to. A message's attachments refer
-// to their files (MessageLog::append() records it).
-class FileStore {
- public:
-  virtual ~FileStore() = default;
-
-  // Records an upload. kOverQuota, and nothing stored, when the owner's files
-  // would then hold more than `quotaBytes` bytes (0: no limit); each upload
-  // counts, also one whose bytes were already stored for another.
-  virtual void addFile(FileRecord file, uint64_t quotaBytes, Callback<FileRecord> done) = 0;
-  // kNotFound when no file has that id.
-  virtual void findFile(std::string id, Callback<FileRecord> done) = 0;
-  // How many bytes the user's files hold, as the quota counts them.
-  virtual void fileBytesOf(int64_t ownerId, Callback<int64_t> done) = 0;
-  // Whether `userId` may read the file for being in a room where a message
-  // carries it: a member of it, or any user for a public room.
-  virtual void fileSharedWith(std::string id, int64_t userId, Callback<bool> done) = 0;
-  // Forgets up to `limit` files uploaded before `uploadedBeforeMs` that no
-  // message refers to and that are nobody's avatar, and answers them; for
-  // each, `lastCopy` says that no other record holds its sha256 any more,
-  // so its bytes may go (the caller removes them: FileBlobs).
-  virtual void collectFiles(int64_t uploadedBeforeMs, int limit, Callback<std::vector<CollectedFile>> done) = 0;
 };
 
 // The whole store, every role in one object: what the server composes and
